@@ -1,0 +1,1 @@
+"""Jahesh (جهش): a platform for regional production-support headquarters."""

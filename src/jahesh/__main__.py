@@ -1,0 +1,3 @@
+from jahesh.cli import main
+
+main()

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind
+
+_PROVINCE_ROLES = [r for r, k in ROLE_SCOPE.items() if k == ScopeKind.PROVINCE]
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role says what they may do; their province or
+    county says where (see ``jahesh.accounts.scoping``)."""
+
+    role = models.CharField("نقش", max_length=32, choices=Role.choices, default=Role.VIEWER)
+    province = models.ForeignKey(
+        "geo.Province",
+        verbose_name="استان",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="برای نقش‌های استانی؛ خالی یعنی کل کشور (فقط با تیک «کل کشور»).",
+    )
+    county = models.ForeignKey(
+        "geo.County",
+        verbose_name="شهرستان",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="برای کارشناس شهرستان.",
+    )
+    nationwide = models.BooleanField(
+        "کل کشور",
+        default=False,
+        help_text="نقش استانی با دسترسی به همهٔ استان‌ها (ستاد ملی).",
+    )
+    mobile = models.CharField("تلفن همراه", max_length=11, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "کاربر"
+        verbose_name_plural = "کاربران"
+        constraints = [
+            # A county officer without a county, or a provincial role without a
+            # province (and not nationwide), would have an undefined scope.
+            models.CheckConstraint(
+                condition=~Q(role=Role.COUNTY_OFFICER) | Q(county__isnull=False),
+                name="accounts_user_county_officer_has_county",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=_PROVINCE_ROLES)
+                | Q(province__isnull=False)
+                | Q(nationwide=True),
+                name="accounts_user_province_role_has_province",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token itself is
+    shown once, when it is issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField("آغاز توکن", max_length=8, editable=False)
+    name = models.CharField("نام", max_length=100, blank=True)
+    created_at = models.DateTimeField("ایجاد", auto_now_add=True)
+    last_used_at = models.DateTimeField("آخرین استفاده", null=True, blank=True)
+    expires_at = models.DateTimeField("انقضا", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "توکن API"
+        verbose_name_plural = "توکن‌های API"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def generate() -> str:
+        return secrets.token_urlsafe(32)

@@ -1,0 +1,163 @@
+"""The one scoping mechanism.
+
+Every queryset that a page, an API route, an export or a report reads goes
+through :func:`scoped` (or :func:`get_scoped_or_404`). Each app registers, once,
+how its models reach geography and assignments (:func:`register`); the rules
+of who sees what live here and nowhere else:
+
+* anonymous: nothing;
+* admin, and provincial roles marked nationwide: everything in their modules;
+* provincial roles (hq_manager, volunteer_coordinator, project_manager,
+  viewer): records whose county lies in their province;
+* county_officer: records in their county;
+* clinic_expert, fund_manager: records reached through the policy's
+  assignment path for that role (cases assigned to the expert and their
+  units; the funds the user manages);
+* a role that may not use the model's module sees nothing, and a viewer never
+  sees a personal record (aggregates only).
+
+Out-of-scope records answer 404, never 403, so nothing leaks their existence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+
+from jahesh.accounts.roles import ROLE_MODULES, ROLE_SCOPE, Role, ScopeKind
+
+M = TypeVar("M", bound=models.Model)
+
+_NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class ScopePolicy:
+    """How one model is scoped.
+
+    module: the module (``roles.Module``) the model belongs to.
+    county: lookup path from the model to ``geo.County`` ("county", "unit__county").
+    province: lookup path to ``geo.Province``; default ``<county>__province``.
+    assigned: per role, a lookup path from the model to the user it is assigned
+        to ({"clinic_expert": "expert__user"}, {"fund_manager": "fund__managers"}).
+    personal: holds personal data, so viewers never see it.
+    public: reference data every signed-in user may read (geography).
+    """
+
+    module: str
+    county: str | None = None
+    province: str | None = None
+    assigned: dict[str, str] = field(default_factory=dict)
+    personal: bool = True
+    public: bool = False
+
+    @property
+    def province_path(self) -> str | None:
+        if self.province:
+            return self.province
+        return f"{self.county}__province" if self.county else None
+
+
+_registry: dict[type[models.Model], ScopePolicy] = {}
+
+
+def register(model: type[models.Model], policy: ScopePolicy) -> None:
+    """Declare how ``model`` is scoped. Call from the app's ``AppConfig.ready``."""
+    _registry[model] = policy
+
+
+def extend(model: type[models.Model], *, assigned: dict[str, str]) -> None:
+    """Add assignment paths to a registered model from an app that builds on it
+    (the clinic lets experts see the units of their cases)."""
+    policy = policy_for(model)
+    _registry[model] = ScopePolicy(
+        module=policy.module,
+        county=policy.county,
+        province=policy.province,
+        assigned={**policy.assigned, **assigned},
+        personal=policy.personal,
+        public=policy.public,
+    )
+
+
+def policy_for(model: type[models.Model]) -> ScopePolicy:
+    model = model._meta.concrete_model or model
+    try:
+        return _registry[model]
+    except KeyError:
+        raise LookupError(
+            f"{model._meta.label} has no scope policy: register it in its app's ready()"
+        ) from None
+
+
+def can_use_module(user: Any, module: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return module in ROLE_MODULES.get(user.role, frozenset())
+
+
+def scope_q(user: Any, model: type[models.Model]) -> Q:
+    """The filter that limits ``model`` to what ``user`` may see."""
+    policy = policy_for(model)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _NOTHING
+    if policy.public:
+        return Q()
+    if not can_use_module(user, policy.module):
+        return _NOTHING
+    role = Role.ADMIN if user.is_superuser else user.role
+    if role == Role.VIEWER and policy.personal:
+        return _NOTHING
+    kind = ROLE_SCOPE.get(role)
+    if kind == ScopeKind.COUNTRY:
+        return Q()
+    if kind == ScopeKind.PROVINCE:
+        if user.nationwide:
+            return Q()
+        path = policy.province_path
+        if path is None or user.province_id is None:
+            return _NOTHING
+        return Q(**{path: user.province_id})
+    if kind == ScopeKind.COUNTY:
+        if policy.county is None or user.county_id is None:
+            return _NOTHING
+        return Q(**{policy.county: user.county_id})
+    if kind == ScopeKind.ASSIGNMENT:
+        path = policy.assigned.get(role)
+        return Q(**{path: user.pk}) if path else _NOTHING
+    return _NOTHING
+
+
+def scoped(user: Any, source: QuerySet[M] | type[M]) -> QuerySet[M]:
+    """``source`` (a model or queryset) limited to what ``user`` may see.
+
+    Assignment paths can cross to-many relations, so those results are made
+    distinct.
+    """
+    qs = source if isinstance(source, QuerySet) else source._default_manager.all()
+    q = scope_q(user, qs.model)
+    if q == _NOTHING:
+        return qs.none()
+    qs = qs.filter(q)
+    role = getattr(user, "role", None)
+    policy = policy_for(qs.model)
+    if role in policy.assigned and "__" in policy.assigned[role]:
+        qs = qs.distinct()
+    return qs
+
+
+def get_scoped_or_404(user: Any, source: QuerySet[M] | type[M], **lookup: Any) -> M:
+    """One record within the user's scope, or Http404 (never 403)."""
+    try:
+        return scoped(user, source).get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404("یافت نشد") from None
+
+

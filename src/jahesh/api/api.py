@@ -1,0 +1,122 @@
+"""The API object: mounts each app's router and turns every error into
+``{"message": str, "errors": [{"field", "message"}]}`` in the request's language."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from jahesh.api.auth import AUTH
+from jahesh.core.errors import ApplicationError
+
+api = NinjaAPI(
+    title="Jahesh API",
+    version="1",
+    description="API سامانهٔ جهش. تاریخ‌ها ISO (میلادی) و مبالغ به ریال (عدد صحیح).",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _body(message, errors=()) -> dict:
+    return {
+        "message": str(message),
+        "errors": [{"field": str(f), "message": str(m)} for f, m in errors],
+    }
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request: HttpRequest, exc: ApplicationError):
+    return api.create_response(request, exc.as_dict(), status=exc.status_code)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError):
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form", "payload")]
+        errors.append((".".join(loc) or "-", _translate_pydantic(err)))
+    return api.create_response(
+        request, _body(_("ورودی نامعتبر است؛ خطاهای زیر را اصلاح کنید."), errors), status=422
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation_error(request: HttpRequest, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = [(f, m) for f, msgs in exc.message_dict.items() for m in msgs]
+    else:
+        errors = [("-", m) for m in exc.messages]
+    return api.create_response(
+        request, _body(_("ورودی نامعتبر است؛ خطاهای زیر را اصلاح کنید."), errors), status=422
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, _body(_("یافت نشد.")), status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(
+        request, _body(str(exc) or _("شما اجازهٔ این کار را ندارید.")), status=403
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request, _body(_("ابتدا وارد شوید یا توکن معتبر بفرستید.")), status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    return api.create_response(request, _body(exc.message), status=exc.status_code)
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "این مقدار لازم است.",
+    "int_parsing": "یک عدد صحیح وارد کنید.",
+    "int_type": "یک عدد صحیح وارد کنید.",
+    "float_parsing": "یک عدد وارد کنید.",
+    "date_from_datetime_parsing": "تاریخ را به شکل YYYY-MM-DD وارد کنید.",
+    "date_parsing": "تاریخ را به شکل YYYY-MM-DD وارد کنید.",
+    "string_type": "یک متن وارد کنید.",
+    "bool_parsing": "true یا false وارد کنید.",
+    "greater_than": "مقدار باید بزرگ‌تر از {gt} باشد.",
+    "greater_than_equal": "مقدار باید دست‌کم {ge} باشد.",
+    "less_than_equal": "مقدار باید حداکثر {le} باشد.",
+    "less_than": "مقدار باید کمتر از {lt} باشد.",
+    "string_too_long": "متن حداکثر {max_length} نویسه است.",
+    "json_invalid": "بدنهٔ درخواست JSON معتبر نیست.",
+}
+
+
+def _translate_pydantic(err: dict) -> str:
+    template = _PYDANTIC_MESSAGES.get(err.get("type", ""))
+    if template is None:
+        return _("مقدار نامعتبر است.")
+    try:
+        return _(template).format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return _(template)
+
+
+def _mount() -> None:
+    from jahesh.accounts.api import router as accounts_router
+    from jahesh.geo.api import router as geo_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("/geo", geo_router)
+
+
+_mount()

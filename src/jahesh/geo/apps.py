@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class GeoConfig(AppConfig):
+    name = "jahesh.geo"
+    label = "geo"
+    verbose_name = "جغرافیا"

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from jahesh.api.api import api
+from jahesh.core import views as core_views
+
+admin.site.site_header = "جهش — مدیریت سامانه"
+admin.site.site_title = "جهش"
+admin.site.index_title = "مدیریت"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("jahesh.accounts.urls")),
+    path("geo/", include("jahesh.geo.urls")),
+    path("units/", include("jahesh.units.urls")),
+    path("clinic/", include("jahesh.clinic.urls")),
+    path("funds/", include("jahesh.funds.urls")),
+    path("volunteers/", include("jahesh.volunteers.urls")),
+    path("projects/", include("jahesh.projects.urls")),
+    path("reports/", include("jahesh.reports.urls")),
+    path("public/", include("jahesh.portal.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

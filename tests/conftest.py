@@ -1,0 +1,105 @@
+"""The shared test base (STYLE.md): geography for two counties of Markazi and
+one of another province, a user per role, and clients signed in as each of
+them, by session or by API token. Every page and route is tested with an
+in-scope user, an out-of-scope user and an anonymous client."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from jahesh.accounts.models import User
+from jahesh.accounts.roles import Role
+from jahesh.accounts.services import api_token_issue
+from jahesh.core.text import normalize_key
+from jahesh.geo.models import City, County, Province, Village
+
+# Ids as in django-iranian-cities' data, so tests read like the real geography.
+MARKAZI, TEHRAN = 28, 8
+ARAK, SAVEH, TEHRAN_COUNTY = 19, 236, 90001
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
+
+
+def _place(model, **fields):
+    fields.setdefault("name_key", normalize_key(fields["name"]))
+    return model.objects.create(**fields)
+
+
+@pytest.fixture
+def geo(db):
+    """Markazi (Arak, Saveh) and Tehran (one county), with a city and a village each."""
+    markazi = _place(Province, id=MARKAZI, name="مرکزی", code="0")
+    tehran = _place(Province, id=TEHRAN, name="تهران", code="23")
+    arak = _place(County, id=ARAK, name="اراک", code="1", province=markazi)
+    saveh = _place(County, id=SAVEH, name="ساوه", code="6", province=markazi)
+    tehran_county = _place(County, id=TEHRAN_COUNTY, name="تهران", code="2301", province=tehran)
+    for i, county in enumerate([arak, saveh, tehran_county], start=1):
+        _place(City, id=i, name=f"شهر {county.name}", province=county.province, county=county)
+        _place(
+            Village, id=i, name=f"روستای {county.name}", province=county.province, county=county,
+            is_deprived=(i == 1),
+        )
+    return {"markazi": markazi, "tehran": tehran, "arak": arak, "saveh": saveh,
+            "tehran_county": tehran_county}
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, role: str, **fields) -> User:
+        user = User(username=username, role=role, **fields)
+        user.set_password("pass-1234-word")
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(geo, make_user):
+    """One user per role; ``*_other`` users are out of Markazi's / Arak's scope."""
+    return {
+        "admin": make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True),
+        "hq": make_user("hq", Role.HQ_MANAGER, province=geo["markazi"]),
+        "hq_other": make_user("hq_tehran", Role.HQ_MANAGER, province=geo["tehran"]),
+        "arak": make_user("arak", Role.COUNTY_OFFICER, county=geo["arak"]),
+        "saveh": make_user("saveh", Role.COUNTY_OFFICER, county=geo["saveh"]),
+        "expert": make_user("expert", Role.CLINIC_EXPERT),
+        "fund": make_user("fund", Role.FUND_MANAGER),
+        "coordinator": make_user("coordinator", Role.VOLUNTEER_COORDINATOR, province=geo["markazi"]),
+        "projects": make_user("projects", Role.PROJECT_MANAGER, province=geo["markazi"]),
+        "viewer": make_user("viewer", Role.VIEWER, province=geo["markazi"]),
+    }
+
+
+@pytest.fixture
+def client_for():
+    """A browser client signed in as ``user`` (or anonymous for None)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for():
+    """An API client sending ``Authorization: Bearer`` for ``user`` (anonymous for None)."""
+
+    def make(user: User | None) -> Client:
+        if user is None:
+            return Client()
+        return Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
+
+    return make
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
