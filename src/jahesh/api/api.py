@@ -111,12 +111,25 @@ def _translate_pydantic(err: dict) -> str:
         return _(template)
 
 
-def _mount() -> None:
-    from jahesh.accounts.api import router as accounts_router
-    from jahesh.geo.api import router as geo_router
+# Each app owns its router in <app>/api.py; the prefix is the app's place in the API.
+ROUTERS = [
+    ("/auth", "jahesh.accounts.api"),
+    ("/geo", "jahesh.geo.api"),
+    ("/units", "jahesh.units.api"),
+    ("/cases", "jahesh.clinic.api"),
+    ("/funds", "jahesh.funds.api"),
+    ("/volunteers", "jahesh.volunteers.api"),
+    ("/projects", "jahesh.projects.api"),
+    ("/kpis", "jahesh.reports.api"),
+    ("/public", "jahesh.portal.api"),
+]
 
-    api.add_router("/auth", accounts_router)
-    api.add_router("/geo", geo_router)
+
+def _mount() -> None:
+    from importlib import import_module
+
+    for prefix, module in ROUTERS:
+        api.add_router(prefix, import_module(module).router)
 
 
 _mount()
