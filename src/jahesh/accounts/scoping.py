@@ -161,3 +161,66 @@ def get_scoped_or_404(user: Any, source: QuerySet[M] | type[M], **lookup: Any) -
         raise Http404("یافت نشد") from None
 
 
+
+
+# --- Aggregates -----------------------------------------------------------
+# Figures (KPIs, dashboards, the public page) count records a user may not open
+# one by one (a viewer reads aggregates only). They are limited by *area*
+# instead: the place asked for, clamped to the place the user works in.
+
+
+@dataclass(frozen=True)
+class Area:
+    """A geographic scope for aggregates: the country, a province or a county."""
+
+    province_id: int | None = None
+    county_id: int | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.county_id is not None:
+            return ScopeKind.COUNTY
+        if self.province_id is not None:
+            return ScopeKind.PROVINCE
+        return ScopeKind.COUNTRY
+
+    def q(self, county_path: str) -> Q:
+        """Filter for records whose county is reached by ``county_path``."""
+        if self.county_id is not None:
+            return Q(**{county_path: self.county_id})
+        if self.province_id is not None:
+            return Q(**{f"{county_path}__province": self.province_id})
+        return Q()
+
+
+COUNTRY = Area()
+
+
+def area_for(user: Any, *, province_id: int | None = None, county_id: int | None = None) -> Area:
+    """The area ``user`` may read aggregates for, given what they asked for.
+
+    Asking for more than one's scope yields one's own scope, never more (a
+    county officer asking for the province gets their county). Roles scoped by
+    assignment (experts, fund managers) have no area: they get nothing here.
+    Raises Http404 when the user may read no aggregates at all.
+    """
+    from jahesh.geo.models import County
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404("یافت نشد")
+    role = Role.ADMIN if user.is_superuser else user.role
+    kind = ROLE_SCOPE.get(role)
+    if county_id is not None and province_id is None:
+        province_id = County.objects.filter(pk=county_id).values_list("province_id", flat=True).first()
+        if province_id is None:
+            raise Http404("یافت نشد")
+    if kind == ScopeKind.COUNTRY or (kind == ScopeKind.PROVINCE and user.nationwide):
+        return Area(province_id=province_id, county_id=county_id)
+    if kind == ScopeKind.PROVINCE:
+        if province_id not in (None, user.province_id):
+            return Area(province_id=user.province_id)
+        return Area(province_id=user.province_id, county_id=county_id)
+    if kind == ScopeKind.COUNTY:
+        county = County.objects.get(pk=user.county_id)
+        return Area(province_id=county.province_id, county_id=county.pk)
+    raise Http404("یافت نشد")
