@@ -111,13 +111,15 @@ def _translate_pydantic(err: dict) -> str:
         return _(template)
 
 
-# Each app owns its router in <app>/api.py; the prefix is the app's place in the API.
+# Each app owns its routers in <app>/api.py ("module" means its `router`,
+# "module:name" another router of that module); the prefix is its place in the API.
 ROUTERS = [
     ("/auth", "jahesh.accounts.api"),
     ("/geo", "jahesh.geo.api"),
     ("/units", "jahesh.units.api"),
     ("/cases", "jahesh.clinic.api"),
     ("/funds", "jahesh.funds.api"),
+    ("/loans", "jahesh.funds.api:loans_router"),
     ("/volunteers", "jahesh.volunteers.api"),
     ("/projects", "jahesh.projects.api"),
     ("/kpis", "jahesh.reports.api"),
@@ -128,8 +130,9 @@ ROUTERS = [
 def _mount() -> None:
     from importlib import import_module
 
-    for prefix, module in ROUTERS:
-        api.add_router(prefix, import_module(module).router)
+    for prefix, target in ROUTERS:
+        module, _sep, name = target.partition(":")
+        api.add_router(prefix, getattr(import_module(module), name or "router"))
 
 
 _mount()
