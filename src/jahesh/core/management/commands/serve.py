@@ -1,0 +1,21 @@
+"""``jahesh serve [--port N]``: serve an existing database with gunicorn and whitenoise."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.management.base import BaseCommand
+
+from jahesh.core.server import serve
+
+
+class Command(BaseCommand):
+    help = "سامانه را با یک سرور WSGI واقعی (gunicorn) روی پایگاه داده‌ی موجود اجرا می‌کند."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+
+    def handle(self, *args, port: int, host: str, workers: int, **options):
+        serve(host=host, port=port, workers=workers, log=self.stdout.write)

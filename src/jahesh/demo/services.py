@@ -1,0 +1,81 @@
+"""Preparing the demo: geography, the demo users, the scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+
+from jahesh.accounts.models import User
+from jahesh.accounts.roles import Role
+from jahesh.core.errors import InvalidInput
+from jahesh.demo.registry import ScenarioContext, run
+from jahesh.geo.models import County, Province
+
+MARKAZI_PROVINCE_ID = 28  # django-iranian-cities' id for مرکزی
+
+# DESIGN.md §3: one user per role. (username, role, scope: "province" | county name | None)
+DEMO_USERS = [
+    ("admin", Role.ADMIN, None),
+    ("hq", Role.HQ_MANAGER, "province"),
+    ("arak", Role.COUNTY_OFFICER, "اراک"),
+    ("saveh", Role.COUNTY_OFFICER, "ساوه"),
+    ("expert", Role.CLINIC_EXPERT, None),
+    ("fund", Role.FUND_MANAGER, None),
+    ("coordinator", Role.VOLUNTEER_COORDINATOR, "province"),
+    ("projects", Role.PROJECT_MANAGER, "province"),
+    ("viewer", Role.VIEWER, "province"),
+]
+
+
+def demo_geography_ensure(*, log: Callable[[str], None]) -> None:
+    from jahesh.geo.services import geo_load
+
+    if Province.objects.count() >= 31 and County.objects.filter(
+        province_id=MARKAZI_PROVINCE_ID
+    ).count() >= 12:
+        log("2/4 geography: already loaded")
+        return
+    log("2/4 geography: loading provinces, counties, cities and villages …")
+    counts = geo_load()
+    log("    " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@transaction.atomic
+def demo_users_ensure() -> list[tuple[str, str]]:
+    """Create the demo users that do not exist yet; never touch existing ones."""
+    markazi = Province.objects.get(pk=MARKAZI_PROVINCE_ID)
+    shown = []
+    for username, role, scope in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=role)
+            if role == Role.ADMIN:
+                user.is_staff = user.is_superuser = True
+            if scope == "province":
+                user.province = markazi
+            elif scope:
+                user.county = County.objects.get(province=markazi, name=scope)
+                user.province = markazi
+            user.set_password(settings.JAHESH_DEMO_PASSWORD)
+            user.save()
+        where = user.county or user.province or ""
+        shown.append((username, f"{user.get_role_display()} {where}".strip()))
+    return shown
+
+
+def demo_prepare(
+    *, scenario: str = "markazi", as_of: str | None = None, log: Callable[[str], None] = print
+) -> list[tuple[str, str]]:
+    from jahesh.core.jalali import jalali_today, parse_date_any
+
+    if scenario != "markazi":
+        raise InvalidInput(f"سناریوی «{scenario}» وجود ندارد؛ سناریوی موجود: markazi")
+    demo_geography_ensure(log=log)
+    log("3/4 demo users …")
+    users = demo_users_ensure()
+    as_of_date = parse_date_any(as_of) if as_of else jalali_today()
+    log(f"4/4 scenario {scenario} as of {as_of_date.isoformat()} …")
+    run(ScenarioContext(name=scenario, as_of=as_of_date, log=log))
+    return users
