@@ -7,3 +7,25 @@ class VolunteersConfig(AppConfig):
     name = "jahesh.volunteers"
     label = "volunteers"
     verbose_name = "نیروهای جهادی"
+
+    def ready(self) -> None:
+        from jahesh.accounts.roles import Module
+        from jahesh.accounts.scoping import ScopePolicy, register
+        from jahesh.volunteers import models as m
+
+        # Volunteers, groups and camps sit in a county; what hangs off them is
+        # scoped through them. Everything here is personal: viewers see figures only.
+        policy = {"module": Module.VOLUNTEERS}
+        register(m.Volunteer, ScopePolicy(county="county", **policy))
+        register(m.Group, ScopePolicy(county="county", **policy))
+        register(m.Camp, ScopePolicy(county="county", **policy))
+        register(m.RosterEntry, ScopePolicy(county="camp__county", **policy))
+        register(m.Certificate, ScopePolicy(county="camp__county", **policy))
+        register(m.Membership, ScopePolicy(county="group__county", **policy))
+        register(m.VolunteerSkill, ScopePolicy(county="volunteer__county", **policy))
+        register(m.Credential, ScopePolicy(county="volunteer__county", **policy))
+        register(m.VolunteerStatusEvent, ScopePolicy(county="volunteer__county", **policy))
+        register(m.RosterEvent, ScopePolicy(county="entry__camp__county", **policy))
+        # Reference data: the skill list and its rates, credential kinds.
+        register(m.Skill, ScopePolicy(public=True, personal=False, **policy))
+        register(m.CredentialKind, ScopePolicy(public=True, personal=False, **policy))

@@ -1,0 +1,507 @@
+"""Volunteers (نیروهای جهادی), their skills and credentials, groups (گروه جهادی),
+service camps (اردو), the roster of each camp with hours, and certificates.
+
+A person is one ``Volunteer`` row keyed by national code, however many groups
+they belong to (DESIGN.md §4: people are counted once).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from jahesh.core.models import TimeStampedModel
+
+
+class CredentialKind(models.Model):
+    """A kind of licence or permit a volunteer may hold (پروانهٔ پزشکی, …)."""
+
+    code = models.SlugField("کد", max_length=40, unique=True)
+    name = models.CharField("نام", max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "نوع مجوز"
+        verbose_name_plural = "انواع مجوز"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Skill(TimeStampedModel):
+    """A skill (پزشک، دندان‌پزشک، بنا، …) and the rate its hours are valued at."""
+
+    name = models.CharField("نام مهارت", max_length=120)
+    name_key = models.CharField(max_length=120, unique=True, editable=False)
+    hourly_rate_rial = models.BigIntegerField(
+        "ارزش هر ساعت (ریال)", default=0, help_text="ارزش ریالی یک ساعت کار داوطلبانه با این مهارت."
+    )
+    credential_kind = models.ForeignKey(
+        CredentialKind,
+        verbose_name="مجوز لازم",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="skills",
+        help_text="مجوزی که به‌کارگیری این مهارت در اردو لازم دارد (مثلاً پروانهٔ پزشکی).",
+    )
+    is_active = models.BooleanField("فعال", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "مهارت"
+        verbose_name_plural = "مهارت‌ها"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hourly_rate_rial__gte=0), name="volunteers_skill_rate_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Volunteer(TimeStampedModel):
+    class Gender(models.TextChoices):
+        MALE = "male", "مرد"
+        FEMALE = "female", "زن"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "فعال"
+        INACTIVE = "inactive", "غیرفعال"
+
+    national_code = models.CharField("کد ملی", max_length=10, unique=True)
+    first_name = models.CharField("نام", max_length=80)
+    last_name = models.CharField("نام خانوادگی", max_length=80)
+    # Normalised "first last national_code mobile": what the list's search box matches.
+    search_key = models.CharField(max_length=220, editable=False, db_index=True)
+    mobile = models.CharField("تلفن همراه", max_length=11, blank=True)
+    gender = models.CharField("جنسیت", max_length=6, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField("سال تولد (شمسی)", null=True, blank=True)
+    county = models.ForeignKey(
+        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "وضعیت", max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    registered_on = models.DateField("تاریخ ثبت‌نام")
+    inactive_since = models.DateField("غیرفعال از", null=True, blank=True)
+    skills = models.ManyToManyField(
+        Skill, through="VolunteerSkill", related_name="volunteers", verbose_name="مهارت‌ها"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = "نیروی جهادی"
+        verbose_name_plural = "نیروهای جهادی"
+        indexes = [
+            # kpi_volunteers: active at a date within an area.
+            models.Index(fields=["county", "registered_on"], name="volunteers_vol_cty_reg_idx"),
+            # The list's default order.
+            models.Index(fields=["last_name", "first_name", "id"], name="volunteers_vol_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(national_code__regex=r"^[0-9]{10}$"),
+                name="volunteers_volunteer_national_code_10_digits",
+            ),
+            # Active ⇔ no inactive_since: the KPI reads the dates, the list reads status.
+            models.CheckConstraint(
+                condition=(Q(status="active") & Q(inactive_since__isnull=True))
+                | (Q(status="inactive") & Q(inactive_since__isnull=False)),
+                name="volunteers_volunteer_inactive_since_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(inactive_since__isnull=True)
+                | Q(inactive_since__gte=F("registered_on")),
+                name="volunteers_volunteer_inactive_after_registered",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=1290, birth_year__lte=1420),
+                name="volunteers_volunteer_birth_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class VolunteerStatusEvent(models.Model):
+    """Append-only: each activation / deactivation (who, when, from, to, why)."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="status_events")
+    from_status = models.CharField("از", max_length=8, choices=Volunteer.Status.choices, blank=True)
+    to_status = models.CharField("به", max_length=8, choices=Volunteer.Status.choices)
+    effective_on = models.DateField("از تاریخ")
+    at = models.DateTimeField("زمان ثبت")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField("دلیل", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "رویداد وضعیت نیرو"
+        verbose_name_plural = "رویدادهای وضعیت نیرو"
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class VolunteerSkill(models.Model):
+    class Level(models.TextChoices):
+        BASIC = "basic", "مقدماتی"
+        SKILLED = "skilled", "ماهر"
+        EXPERT = "expert", "متخصص"
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="skill_links", verbose_name="نیرو"
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="volunteer_links", verbose_name="مهارت"
+    )
+    level = models.CharField("سطح", max_length=8, choices=Level.choices, default=Level.SKILLED)
+    document = models.CharField(
+        "مدرک تأییدکننده",
+        max_length=200,
+        blank=True,
+        help_text="مثلاً مدرک تحصیلی یا گواهی فنی‌وحرفه‌ای.",
+    )
+    document_file = models.FileField("فایل مدرک", upload_to="volunteers/skills/", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "مهارت نیرو"
+        verbose_name_plural = "مهارت‌های نیرو"
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "skill"], name="volunteers_skill_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.get_level_display()})"
+
+
+class Credential(models.Model):
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="credentials", verbose_name="نیرو"
+    )
+    kind = models.ForeignKey(
+        CredentialKind, on_delete=models.PROTECT, related_name="credentials", verbose_name="نوع"
+    )
+    number = models.CharField("شماره", max_length=60, blank=True)
+    issued_on = models.DateField("تاریخ صدور", null=True, blank=True)
+    expires_on = models.DateField("تاریخ انقضا")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind__name", "-expires_on"]
+        verbose_name = "مجوز"
+        verbose_name_plural = "مجوزها"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True) | Q(expires_on__gte=F("issued_on")),
+                name="volunteers_credential_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}".strip()
+
+
+class Group(TimeStampedModel):
+    """A volunteer group (گروه جهادی)."""
+
+    class Specialty(models.TextChoices):
+        MEDICAL = "medical", "پزشکی و درمانی"
+        CONSTRUCTION = "construction", "عمرانی و سازندگی"
+        EDUCATION = "education", "آموزشی و فرهنگی"
+        VETERINARY = "veterinary", "دامپزشکی و کشاورزی"
+        LIVELIHOOD = "livelihood", "معیشتی و اشتغال"
+        GENERAL = "general", "چندمنظوره"
+
+    name = models.CharField("نام گروه", max_length=150)
+    name_key = models.CharField(max_length=150, editable=False, db_index=True)
+    specialty = models.CharField(
+        "تخصص", max_length=16, choices=Specialty.choices, default=Specialty.GENERAL
+    )
+    county = models.ForeignKey(
+        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+    )
+    leader = models.ForeignKey(
+        Volunteer,
+        verbose_name="سرگروه",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_groups",
+    )
+    founded_on = models.DateField("تاریخ تشکیل", null=True, blank=True)
+    is_active = models.BooleanField("فعال", default=True)
+    members = models.ManyToManyField(
+        Volunteer, through="Membership", related_name="volunteer_groups", verbose_name="اعضا"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "گروه جهادی"
+        verbose_name_plural = "گروه‌های جهادی"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "name_key"], name="volunteers_group_name_unique_in_county"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="memberships", verbose_name="گروه"
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="memberships", verbose_name="نیرو"
+    )
+    joined_on = models.DateField("تاریخ عضویت")
+    left_on = models.DateField("تاریخ خروج", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "عضویت"
+        verbose_name_plural = "عضویت‌ها"
+        constraints = [
+            models.UniqueConstraint(fields=["group", "volunteer"], name="volunteers_member_once"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="volunteers_membership_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} — {self.group}"
+
+
+class Camp(TimeStampedModel):
+    """A service camp (اردوی جهادی) held by one or more groups in a place."""
+
+    class Purpose(models.TextChoices):
+        MEDICAL = "medical", "پزشکی و درمانی"
+        DENTAL = "dental", "دندان‌پزشکی"
+        CONSTRUCTION = "construction", "عمرانی و سازندگی"
+        EDUCATION = "education", "آموزشی و فرهنگی"
+        VETERINARY = "veterinary", "دامپزشکی"
+        RELIEF = "relief", "امدادی و معیشتی"
+        GENERAL = "general", "چندمنظوره"
+
+    title = models.CharField("عنوان", max_length=200)
+    purpose = models.CharField("هدف", max_length=16, choices=Purpose.choices)
+    description = models.TextField("شرح", blank=True)
+    groups = models.ManyToManyField(Group, related_name="camps", verbose_name="گروه‌ها", blank=True)
+    county = models.ForeignKey(
+        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "geo.Village",
+        verbose_name="روستا",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    city = models.ForeignKey(
+        "geo.City",
+        verbose_name="شهر",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    start_date = models.DateField("تاریخ شروع")
+    end_date = models.DateField("تاریخ پایان")
+    required_credential_kinds = models.ManyToManyField(
+        CredentialKind,
+        related_name="camps",
+        blank=True,
+        verbose_name="مجوزهای لازم برای همه",
+        help_text="مجوزهایی که هر نیروی این اردو باید تا پایان اردو معتبر داشته باشد.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_by"])
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = "اردوی جهادی"
+        verbose_name_plural = "اردوهای جهادی"
+        indexes = [
+            models.Index(fields=["county", "start_date"], name="volunteers_camp_cty_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="volunteers_camp_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(village__isnull=False) | Q(city__isnull=False),
+                name="volunteers_camp_has_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def place(self):
+        return self.village or self.city
+
+
+class RosterEntry(models.Model):
+    """One volunteer at one camp: the skill they served with and their hours.
+
+    Hours logged by a coordinator are approved at once; hours the volunteer
+    logs wait for approval. The rate is copied from the skill when the hours are
+    logged, so a later change of rates does not rewrite past valuations.
+    """
+
+    class Status(models.TextChoices):
+        LOGGED = "logged", "در انتظار تأیید"
+        APPROVED = "approved", "تأییدشده"
+        REJECTED = "rejected", "ردشده"
+
+    camp = models.ForeignKey(
+        Camp, on_delete=models.CASCADE, related_name="roster", verbose_name="اردو"
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="roster_entries", verbose_name="نیرو"
+    )
+    skill = models.ForeignKey(
+        Skill,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roster_entries",
+        verbose_name="مهارت به‌کاررفته",
+    )
+    hours = models.DecimalField("ساعت", max_digits=6, decimal_places=1, default=0)
+    hourly_rate_rial = models.BigIntegerField("ارزش هر ساعت (ریال)", default=0)
+    status = models.CharField(
+        "وضعیت", max_length=8, choices=Status.choices, default=Status.LOGGED, db_index=True
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ثبت‌کننده",
+    )
+    logged_at = models.DateTimeField("زمان ثبت", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="تأییدکننده",
+    )
+    approved_at = models.DateTimeField("زمان تأیید", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["logged_by", "approved_by"])
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "حضور در اردو"
+        verbose_name_plural = "فهرست حضور اردو"
+        indexes = [
+            models.Index(fields=["status", "camp"], name="volunteers_roster_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["camp", "volunteer"], name="volunteers_roster_once"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0, hours__lte=2000), name="volunteers_roster_hours_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_rate_rial__gte=0), name="volunteers_roster_rate_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="volunteers_roster_approved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} @ {self.camp}"
+
+
+class RosterEvent(models.Model):
+    """Append-only: each move of a roster entry's hours (who, when, from, to, why)."""
+
+    entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=8, choices=RosterEntry.Status.choices, blank=True)
+    to_status = models.CharField(max_length=8, choices=RosterEntry.Status.choices)
+    hours = models.DecimalField(max_digits=6, decimal_places=1)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "رویداد ساعت"
+        verbose_name_plural = "رویدادهای ساعت"
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class Certificate(models.Model):
+    """A service certificate (گواهی خدمت) for one volunteer at one camp.
+
+    The verification code is long and random (not guessable, not enumerable): the
+    public verification page shows only what the certificate itself shows.
+    """
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="certificates", verbose_name="نیرو"
+    )
+    camp = models.ForeignKey(
+        Camp, on_delete=models.PROTECT, related_name="certificates", verbose_name="اردو"
+    )
+    code = models.CharField("کد رهگیری", max_length=40, unique=True)
+    hours = models.DecimalField("ساعت", max_digits=6, decimal_places=1)
+    issued_at = models.DateTimeField("زمان صدور")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField("زمان ابطال", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = "گواهی خدمت"
+        verbose_name_plural = "گواهی‌های خدمت"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "camp"], name="volunteers_certificate_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
