@@ -1,0 +1,448 @@
+"""Deprivation-removal projects (پروژه‌های محرومیت‌زدایی) and direct services
+(خدمات مستقیم).
+
+A project's recorded value is the sum of its funding rows (cash and in-kind,
+volunteer labour valued); it is never stored twice. Its status moves only
+through ``jahesh.projects.services`` (the transition table lives there), and
+each move appends a ``ProjectEvent``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from jahesh.core.models import TimeStampedModel
+
+
+class Project(TimeStampedModel):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "مدرسه"
+        HEALTH_HOUSE = "health_house", "خانهٔ بهداشت"
+        WATER = "water", "آب‌رسانی"
+        HOUSING = "housing", "مسکن"
+        ROAD = "road", "راه"
+        MOSQUE = "mosque", "مسجد"
+        SPORTS = "sports", "زمین ورزشی"
+        ELECTRICITY = "electricity", "برق‌رسانی"
+        OTHER = "other", "سایر"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "برنامه‌ریزی‌شده"
+        IN_PROGRESS = "in_progress", "در حال اجرا"
+        COMPLETED = "completed", "تکمیل‌شده"
+        SUSPENDED = "suspended", "متوقف"
+        CANCELLED = "cancelled", "لغوشده"
+
+    title = models.CharField("عنوان", max_length=250)
+    title_key = models.CharField(max_length=250, db_index=True, editable=False)
+    kind = models.CharField("نوع", max_length=20, choices=Kind.choices)
+    county = models.ForeignKey(
+        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "geo.Village", verbose_name="روستا", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    city = models.ForeignKey(
+        "geo.City", verbose_name="شهر", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    # Copied from the village/city when the place is set, so the list can filter
+    # and index on it; the geo flag may be revised later, the project keeps the
+    # flag it was approved under.
+    in_deprived_area = models.BooleanField("در منطقهٔ محروم", default=False)
+    implementer_group = models.ForeignKey(
+        "volunteers.Group", verbose_name="گروه جهادی مجری", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="projects",
+    )
+    contractor_name = models.CharField("پیمانکار", max_length=200, blank=True)
+    budget_original_rial = models.BigIntegerField("بودجهٔ مصوب اولیه (ریال)", default=0)
+    budget_revised_rial = models.BigIntegerField(
+        "بودجهٔ اصلاحی (ریال)", null=True, blank=True
+    )
+    planned_start = models.DateField("شروع برنامه‌ای", null=True, blank=True)
+    planned_end = models.DateField("پایان برنامه‌ای", null=True, blank=True)
+    actual_start = models.DateField("شروع واقعی", null=True, blank=True)
+    actual_end = models.DateField("پایان واقعی", null=True, blank=True)
+    status = models.CharField(
+        "وضعیت", max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    # The latest progress report's figure and date (progress reports are the record).
+    progress_pct = models.PositiveSmallIntegerField("پیشرفت فیزیکی (٪)", default=0)
+    progress_on = models.DateField("تاریخ آخرین گزارش پیشرفت", null=True, blank=True)
+    households = models.PositiveIntegerField("خانوار بهره‌مند", default=0)
+    people = models.PositiveIntegerField("نفر بهره‌مند", default=0)
+    description = models.TextField("شرح", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="ثبت‌کننده",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "پروژهٔ محرومیت‌زدایی"
+        verbose_name_plural = "پروژه‌های محرومیت‌زدایی"
+        ordering = ["-id"]
+        indexes = [
+            # The list page filters by county/kind/status and pages by -id; the
+            # KPI reads completed projects by their end date.
+            models.Index(fields=["county", "-id"], name="projects_project_county_idx"),
+            models.Index(fields=["status", "actual_end"], name="projects_project_done_idx"),
+            models.Index(fields=["kind", "-id"], name="projects_project_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_pct__gte=0) & Q(progress_pct__lte=100),
+                name="projects_project_progress_0_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed")
+                | (Q(actual_end__isnull=False) & Q(progress_pct=100)),
+                name="projects_project_completed_has_end_and_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(village__isnull=True) | Q(city__isnull=True),
+                name="projects_project_village_or_city",
+            ),
+            models.CheckConstraint(
+                condition=Q(implementer_group__isnull=True) | Q(contractor_name=""),
+                name="projects_project_one_implementer",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_original_rial__gte=0)
+                & (Q(budget_revised_rial__isnull=True) | Q(budget_revised_rial__gte=0)),
+                name="projects_project_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
+                | Q(planned_start__lte=F("planned_end")),
+                name="projects_project_planned_dates_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_start__isnull=True)
+                | Q(actual_end__isnull=True)
+                | Q(actual_start__lte=F("actual_end")),
+                name="projects_project_actual_dates_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def place(self):
+        return self.village or self.city
+
+    @property
+    def budget_rial(self) -> int:
+        """The budget in force: the revised one when there is one."""
+        if self.budget_revised_rial is not None:
+            return self.budget_revised_rial
+        return self.budget_original_rial
+
+    @property
+    def implementer_label(self) -> str:
+        if self.implementer_group_id:
+            return str(self.implementer_group)
+        return self.contractor_name
+
+
+class ProjectEvent(models.Model):
+    """One status move of a project (append-only)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField("از وضعیت", max_length=20, choices=Project.Status.choices, blank=True)
+    to_status = models.CharField("به وضعیت", max_length=20, choices=Project.Status.choices)
+    at = models.DateTimeField("زمان")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="کاربر",
+    )
+    reason = models.CharField("توضیح", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "رویداد پروژه"
+        verbose_name_plural = "رویدادهای پروژه"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.from_status} → {self.to_status}"
+
+
+class ProjectFunding(TimeStampedModel):
+    """One source of a project's money or in-kind value, in rials."""
+
+    class Role(models.TextChoices):
+        GOVERNMENT = "government", "دولتی"
+        CHARITY = "charity", "خیّرین"
+        IN_KIND = "in_kind", "غیرنقدی (کالا و مصالح)"
+        VOLUNTEER_LABOUR = "volunteer_labour", "کار داوطلبانه (ارزش‌گذاری‌شده)"
+
+    CASH_ROLES = (Role.GOVERNMENT, Role.CHARITY)
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
+    role = models.CharField("نقش منبع", max_length=20, choices=Role.choices)
+    source_name = models.CharField("تأمین‌کننده", max_length=200, blank=True)
+    amount_rial = models.BigIntegerField("مبلغ (ریال)")
+    # Volunteer labour: the hours and the skill they were valued at; the amount
+    # is fixed when valued (a later rate change does not rewrite past value).
+    labour_hours = models.DecimalField(
+        "ساعت کار", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    labour_skill = models.ForeignKey(
+        "volunteers.Skill", verbose_name="مهارت", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    received_on = models.DateField("تاریخ", null=True, blank=True)
+    note = models.CharField("توضیح", max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "منبع تأمین پروژه"
+        verbose_name_plural = "منابع تأمین پروژه"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_rial__gt=0), name="projects_funding_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="volunteer_labour") | Q(labour_hours__gt=0),
+                name="projects_funding_labour_has_hours",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.amount_rial}"
+
+    @property
+    def is_cash(self) -> bool:
+        return self.role in self.CASH_ROLES
+
+
+class ProgressReport(TimeStampedModel):
+    """A dated physical-progress report; the project keeps the latest figure."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
+    reported_on = models.DateField("تاریخ گزارش")
+    progress_pct = models.PositiveSmallIntegerField("پیشرفت فیزیکی (٪)")
+    note = models.TextField("شرح", blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="گزارش‌دهنده",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "گزارش پیشرفت"
+        verbose_name_plural = "گزارش‌های پیشرفت"
+        ordering = ["reported_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_pct__gte=0) & Q(progress_pct__lte=100),
+                name="projects_progress_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} @ {self.reported_on}: {self.progress_pct}%"
+
+
+class ProjectPhoto(TimeStampedModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+    )
+    image = models.ImageField("عکس", upload_to="projects/%Y/%m/")
+    caption = models.CharField("شرح عکس", max_length=200, blank=True)
+    taken_on = models.DateField("تاریخ عکس", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "عکس پروژه"
+        verbose_name_plural = "عکس‌های پروژه"
+        ordering = ["taken_on", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class ProjectResult(TimeStampedModel):
+    """An output with its target and actual (IATI results): classrooms, litres a day…"""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results")
+    indicator = models.CharField("شاخص", max_length=200)
+    unit = models.CharField("واحد", max_length=50, blank=True)
+    target = models.DecimalField("هدف", max_digits=16, decimal_places=2)
+    actual = models.DecimalField("محقق‌شده", max_digits=16, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "نتیجهٔ پروژه"
+        verbose_name_plural = "نتایج پروژه"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__gte=0) & (Q(actual__isnull=True) | Q(actual__gte=0)),
+                name="projects_result_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.indicator
+
+    @property
+    def achieved_pct(self) -> int | None:
+        if self.actual is None or not self.target:
+            return None
+        return int(self.actual * 100 / self.target)
+
+
+class FacilityCheck(TimeStampedModel):
+    """A visit after handover: is the school, health house, water system in use?"""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="facility_checks")
+    checked_on = models.DateField("تاریخ بازدید")
+    in_use = models.BooleanField("در حال بهره‌برداری")
+    note = models.TextField("شرح", blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="بازدیدکننده",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "بازدید بهره‌برداری"
+        verbose_name_plural = "بازدیدهای بهره‌برداری"
+        ordering = ["checked_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} @ {self.checked_on}: {self.in_use}"
+
+
+class DirectService(TimeStampedModel):
+    """Services delivered directly to people (a camp's medical visits, food packages…).
+
+    value = quantity × unit value, enforced by the database.
+    """
+
+    class Kind(models.TextChoices):
+        MEDICAL = "medical", "ویزیت پزشکی"
+        DENTAL = "dental", "دندان‌پزشکی"
+        VETERINARY = "veterinary", "دامپزشکی"
+        FOOD = "food", "بستهٔ غذایی"
+        HOUSEHOLD = "household", "لوازم خانگی"
+        LIVELIHOOD = "livelihood", "بستهٔ معیشتی و اشتغال"
+        EDUCATION = "education", "آموزش"
+        COUNSELLING = "counselling", "مشاوره"
+        OTHER = "other", "سایر"
+
+    kind = models.CharField("نوع خدمت", max_length=20, choices=Kind.choices)
+    county = models.ForeignKey(
+        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "geo.Village", verbose_name="روستا", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    city = models.ForeignKey(
+        "geo.City", verbose_name="شهر", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    delivered_on = models.DateField("تاریخ ارائه")
+    camp = models.ForeignKey(
+        "volunteers.Camp", verbose_name="اردو", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="services",
+    )
+    group = models.ForeignKey(
+        "volunteers.Group", verbose_name="گروه جهادی", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="services",
+    )
+    quantity = models.PositiveIntegerField("تعداد")
+    unit_value_rial = models.BigIntegerField("ارزش واحد (ریال)")
+    value_rial = models.BigIntegerField("ارزش کل (ریال)")
+    male_children = models.PositiveIntegerField("پسر (زیر ۱۸)", default=0)
+    male_adults = models.PositiveIntegerField("مرد (۱۸ تا ۵۹)", default=0)
+    male_elderly = models.PositiveIntegerField("مرد (۶۰ به بالا)", default=0)
+    female_children = models.PositiveIntegerField("دختر (زیر ۱۸)", default=0)
+    female_adults = models.PositiveIntegerField("زن (۱۸ تا ۵۹)", default=0)
+    female_elderly = models.PositiveIntegerField("زن (۶۰ به بالا)", default=0)
+    note = models.CharField("توضیح", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="ثبت‌کننده",
+    )
+
+    history = HistoricalRecords()
+
+    BENEFICIARY_FIELDS = (
+        "male_children", "male_adults", "male_elderly",
+        "female_children", "female_adults", "female_elderly",
+    )
+
+    class Meta:
+        verbose_name = "خدمت مستقیم"
+        verbose_name_plural = "خدمات مستقیم"
+        ordering = ["-delivered_on", "-id"]
+        indexes = [
+            models.Index(fields=["county", "delivered_on"], name="projects_service_county_idx"),
+            models.Index(fields=["delivered_on"], name="projects_service_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit_value_rial__gte=0), name="projects_service_unit_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(value_rial=F("quantity") * F("unit_value_rial")),
+                name="projects_service_value_is_quantity_times_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(village__isnull=True) | Q(city__isnull=True),
+                name="projects_service_village_or_city",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.delivered_on})"
+
+    @property
+    def place(self):
+        return self.village or self.city
+
+    @property
+    def beneficiaries_total(self) -> int:
+        return sum(getattr(self, f) for f in self.BENEFICIARY_FIELDS)
+
+
+class ServiceBeneficiary(models.Model):
+    """A person served, by national code, where it was recorded. A person is
+    counted once per service (unique) and once across services in figures
+    (selectors count distinct codes)."""
+
+    class Sex(models.TextChoices):
+        MALE = "m", "مرد"
+        FEMALE = "f", "زن"
+
+    service = models.ForeignKey(DirectService, on_delete=models.CASCADE, related_name="people")
+    national_code = models.CharField("کد ملی", max_length=10, db_index=True)
+    sex = models.CharField("جنسیت", max_length=1, choices=Sex.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField("سال تولد (شمسی)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "بهره‌مند خدمت"
+        verbose_name_plural = "بهره‌مندان خدمت"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "national_code"], name="projects_beneficiary_once_per_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.national_code
