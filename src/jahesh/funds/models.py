@@ -1,0 +1,486 @@
+"""Interest-free loan funds (صندوق قرض‌الحسنه): funds, members, loans, their
+installments, guarantees, the append-only ledger and job verification.
+
+The money rules live in ``jahesh.funds.schedule`` (pure arithmetic) and
+``jahesh.funds.services`` (the only writers); balances are derived from
+``LedgerEntry`` rows by ``jahesh.funds.selectors``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from jahesh.core.models import TimeStampedModel
+
+FEE_RATE_CAP = 4  # percent a year (Central Bank rule, reference/loans.md)
+MAX_MONTHS = 60
+
+
+class Fund(TimeStampedModel):
+    class Host(models.TextChoices):
+        MOSQUE = "mosque", "مسجد"
+        COMMUNITY = "community", "محله / روستا"
+        COOPERATIVE = "cooperative", "تعاونی"
+        OTHER = "other", "سایر"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "فعال"
+        SUSPENDED = "suspended", "معلق"
+        CLOSED = "closed", "منحل"
+
+    name = models.CharField("نام", max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    code = models.CharField("کد صندوق", max_length=32, unique=True)
+    county = models.ForeignKey(
+        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="funds"
+    )
+    city = models.ForeignKey(
+        "geo.City", verbose_name="شهر", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    village = models.ForeignKey(
+        "geo.Village", verbose_name="روستا", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    host = models.CharField("محل استقرار", max_length=16, choices=Host.choices, default=Host.MOSQUE)
+    host_name = models.CharField("نام مسجد / محل", max_length=200, blank=True)
+    founded_on = models.DateField("تاریخ تأسیس")
+    closed_on = models.DateField("تاریخ انحلال", null=True, blank=True)
+    status = models.CharField("وضعیت", max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="مدیران", related_name="managed_funds", blank=True
+    )
+    fee_rate = models.DecimalField("نرخ کارمزد سالانه (درصد)", max_digits=4, decimal_places=2, default=4)
+    rounding_multiple = models.PositiveIntegerField("مضرب گرد کردن قسط (ریال)", default=1000)
+    min_membership_months = models.PositiveSmallIntegerField("حداقل ماه‌های عضویت پیش از وام", default=3)
+    min_savings_rial = models.BigIntegerField("حداقل پس‌انداز پیش از وام (ریال)", default=0)
+    credit_multiple = models.DecimalField(
+        "سقف وام به برابر پس‌انداز", max_digits=5, decimal_places=2, default=5
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "صندوق قرض‌الحسنه"
+        verbose_name_plural = "صندوق‌های قرض‌الحسنه"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee_rate__gte=0) & Q(fee_rate__lte=FEE_RATE_CAP),
+                name="funds_fund_fee_rate_within_cap",
+            ),
+            models.CheckConstraint(condition=Q(rounding_multiple__gte=1), name="funds_fund_multiple_positive"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("founded_on")),
+                name="funds_fund_closed_after_founded",
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "founded_on"], name="funds_fund_county_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(TimeStampedModel):
+    """One person in one fund, keyed by national code; the same code in another fund
+    is the same person (``selectors.member_other_funds``)."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "f", "زن"
+        MALE = "m", "مرد"
+
+    class BoardRole(models.TextChoices):
+        NONE = "", "—"
+        CHAIR = "chair", "رئیس هیئت‌مدیره"
+        TREASURER = "treasurer", "خزانه‌دار"
+        SECRETARY = "secretary", "منشی"
+        MEMBER = "member", "عضو هیئت‌مدیره"
+
+    fund = models.ForeignKey(Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="members")
+    national_code = models.CharField("کد ملی", max_length=10)
+    first_name = models.CharField("نام", max_length=100)
+    last_name = models.CharField("نام خانوادگی", max_length=100)
+    name_key = models.CharField(max_length=210, db_index=True, editable=False)
+    mobile = models.CharField("تلفن همراه", max_length=11, blank=True)
+    gender = models.CharField("جنسیت", max_length=1, choices=Gender.choices)
+    joined_on = models.DateField("تاریخ عضویت")
+    left_on = models.DateField("تاریخ خروج", null=True, blank=True)
+    board_role = models.CharField(
+        "سمت در هیئت‌مدیره", max_length=16, choices=BoardRole.choices, blank=True, default=""
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "عضو"
+        verbose_name_plural = "اعضا"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "national_code"], name="funds_member_one_per_fund"),
+        ]
+        indexes = [models.Index(fields=["national_code"], name="funds_member_code_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class LotteryDraw(models.Model):
+    """An auditable draw among queued loan requests: the seed and the entrants are
+    recorded, so anyone can re-run ``schedule.lottery_winners`` and get the same winners."""
+
+    fund = models.ForeignKey(Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="draws")
+    seed = models.CharField("بذر قرعه", max_length=64)
+    entrants = models.JSONField("شرکت‌کنندگان (شناسهٔ درخواست‌ها)")
+    winners = models.JSONField("برندگان (به ترتیب)")
+    slots = models.PositiveSmallIntegerField("تعداد وام قابل پرداخت")
+    drawn_at = models.DateTimeField("زمان قرعه‌کشی")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="قرعه‌کشی توسط", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "قرعه‌کشی"
+        verbose_name_plural = "قرعه‌کشی‌ها"
+        ordering = ["-drawn_at"]
+
+    def __str__(self) -> str:
+        return f"{self.fund} — {self.seed}"
+
+
+class Loan(TimeStampedModel):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "درخواست‌شده"
+        APPROVED = "approved", "تأییدشده"
+        REJECTED = "rejected", "ردشده"
+        DISBURSED = "disbursed", "پرداخت‌شده (در حال بازپرداخت)"
+        RESCHEDULED = "rescheduled", "تقسیط مجدد"
+        REPAID = "repaid", "تسویه‌شده"
+        WRITTEN_OFF = "written_off", "سوخت‌شده"
+
+    class JobKind(models.TextChoices):
+        SELF = "self", "خوداشتغالی"
+        HOME = "home", "مشاغل خانگی"
+        WORKSHOP = "workshop", "کارگاهی"
+
+    fund = models.ForeignKey(Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="loans")
+    member = models.ForeignKey(Member, verbose_name="وام‌گیرنده", on_delete=models.PROTECT, related_name="loans")
+    number = models.PositiveIntegerField("شمارهٔ وام در صندوق")
+    purpose = models.CharField("موضوع / نوع کسب‌وکار", max_length=200)
+    principal = models.BigIntegerField("مبلغ وام (ریال)")
+    fee_rate = models.DecimalField("نرخ کارمزد (درصد)", max_digits=4, decimal_places=2)
+    months = models.PositiveSmallIntegerField("تعداد اقساط (ماه)")
+    rounding_multiple = models.PositiveIntegerField("مضرب گرد کردن (ریال)", default=1000)
+    fee = models.BigIntegerField("کل کارمزد (ریال)", default=0)
+    status = models.CharField(
+        "وضعیت", max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    requested_on = models.DateField("تاریخ درخواست")
+    approved_on = models.DateField("تاریخ تأیید", null=True, blank=True)
+    disbursed_on = models.DateField("تاریخ پرداخت", null=True, blank=True)
+    closed_on = models.DateField("تاریخ تسویه / سوخت", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="ثبت درخواست توسط", on_delete=models.PROTECT,
+        related_name="+", null=True, blank=True,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="تأیید توسط", on_delete=models.PROTECT,
+        related_name="+", null=True, blank=True,
+    )
+    disbursed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="پرداخت توسط", on_delete=models.PROTECT,
+        related_name="+", null=True, blank=True,
+    )
+    in_queue = models.BooleanField("در صف قرعه‌کشی", default=False)
+    draw = models.ForeignKey(
+        LotteryDraw, verbose_name="برندهٔ قرعه‌کشی", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="won_loans",
+    )
+    planned_jobs = models.PositiveSmallIntegerField("اشتغال پیش‌بینی‌شده (نفر)", default=1)
+    planned_women_jobs = models.PositiveSmallIntegerField("اشتغال زنان پیش‌بینی‌شده", default=0)
+    job_kind = models.CharField("نوع اشتغال", max_length=16, choices=JobKind.choices, default=JobKind.SELF)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "وام"
+        verbose_name_plural = "وام‌ها"
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "number"], name="funds_loan_number_per_fund"),
+            models.CheckConstraint(condition=Q(principal__gt=0), name="funds_loan_principal_positive"),
+            models.CheckConstraint(
+                condition=Q(fee_rate__gte=0) & Q(fee_rate__lte=FEE_RATE_CAP),
+                name="funds_loan_fee_rate_within_cap",
+            ),
+            models.CheckConstraint(
+                condition=Q(months__gte=1) & Q(months__lte=MAX_MONTHS), name="funds_loan_months_range"
+            ),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="funds_loan_fee_not_negative"),
+            models.CheckConstraint(
+                condition=Q(planned_women_jobs__lte=F("planned_jobs")),
+                name="funds_loan_women_within_planned",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fund", "status"], name="funds_loan_fund_status_idx"),
+            models.Index(fields=["disbursed_on"], name="funds_loan_disbursed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"وام {self.number} — {self.member}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_LOAN_STATUSES
+
+
+ACTIVE_LOAN_STATUSES = (Loan.Status.DISBURSED, Loan.Status.RESCHEDULED)
+DISBURSED_STATUSES = (
+    Loan.Status.DISBURSED, Loan.Status.RESCHEDULED, Loan.Status.REPAID, Loan.Status.WRITTEN_OFF,
+)
+
+
+class LoanEvent(models.Model):
+    """One move of a loan's workflow: who, when, from, to, why."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField("از وضعیت", max_length=16, choices=Loan.Status.choices, blank=True)
+    to_status = models.CharField("به وضعیت", max_length=16, choices=Loan.Status.choices)
+    at = models.DateTimeField("زمان")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="توسط", on_delete=models.PROTECT, null=True,
+        related_name="+",
+    )
+    note = models.CharField("توضیح", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "رویداد وام"
+        verbose_name_plural = "رویدادهای وام"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id}: {self.from_status} → {self.to_status}"
+
+
+class Installment(models.Model):
+    """One scheduled installment. ``paid_fee``/``paid_principal``/``paid_on`` are the
+    allocation of the loan's repayments (oldest first, fee before principal); only
+    ``services`` write them, under the loan's row lock, and the reconciliation checks
+    them against the ledger."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="installments")
+    number = models.PositiveSmallIntegerField("شمارهٔ قسط")
+    due_on = models.DateField("سررسید")
+    amount = models.BigIntegerField("مبلغ قسط")
+    fee_part = models.BigIntegerField("سهم کارمزد")
+    principal_part = models.BigIntegerField("سهم اصل")
+    paid_fee = models.BigIntegerField("کارمزد پرداخت‌شده", default=0)
+    paid_principal = models.BigIntegerField("اصل پرداخت‌شده", default=0)
+    paid_on = models.DateField("تاریخ تسویهٔ قسط", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "قسط"
+        verbose_name_plural = "اقساط"
+        ordering = ["loan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "number"], name="funds_installment_number"),
+            models.CheckConstraint(
+                condition=Q(amount=F("fee_part") + F("principal_part")), name="funds_installment_parts_sum"
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_part__gte=0) & Q(principal_part__gte=0), name="funds_installment_parts_nonneg"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_fee__gte=0) & Q(paid_fee__lte=F("fee_part"))
+                & Q(paid_principal__gte=0) & Q(paid_principal__lte=F("principal_part")),
+                name="funds_installment_paid_within_parts",
+            ),
+        ]
+        # Serves the due-this-week/overdue lists and the arrears roll-ups.
+        indexes = [models.Index(fields=["due_on", "paid_on"], name="funds_inst_due_idx")]
+
+    def __str__(self) -> str:
+        return f"قسط {self.number} وام {self.loan_id}"
+
+    @property
+    def paid(self) -> int:
+        return self.paid_fee + self.paid_principal
+
+    @property
+    def remaining(self) -> int:
+        return self.amount - self.paid
+
+
+class Repayment(models.Model):
+    """A payment received for a loan. ``key`` is supplied by the client: a retried
+    request with the same key records nothing new (idempotency)."""
+
+    loan = models.ForeignKey(Loan, verbose_name="وام", on_delete=models.PROTECT, related_name="repayments")
+    key = models.CharField("کلید یکتای درخواست", max_length=64)
+    amount = models.BigIntegerField("مبلغ (ریال)")
+    paid_on = models.DateField("تاریخ پرداخت")
+    recorded_at = models.DateTimeField("زمان ثبت")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="ثبت توسط", on_delete=models.PROTECT, null=True,
+        related_name="+",
+    )
+    reversed_at = models.DateTimeField("زمان ابطال", null=True, blank=True)
+    note = models.CharField("توضیح", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "بازپرداخت"
+        verbose_name_plural = "بازپرداخت‌ها"
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="funds_repayment_key_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funds_repayment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} — {self.loan_id}"
+
+
+class LedgerEntry(models.Model):
+    """One money movement; rows are never edited or deleted. A correction is a
+    reversing row (negative amount, ``reverses`` set).
+
+    Each kind moves money between two of the fund's accounts (the identity the
+    reconciliation checks: cash + outstanding = savings + sponsor capital + fee
+    income − written off).
+    """
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", "واریز پس‌انداز"
+        WITHDRAWAL = "withdrawal", "برداشت پس‌انداز"
+        SPONSOR_IN = "sponsor_in", "وجوه اداره‌شده (دریافت)"
+        SPONSOR_OUT = "sponsor_out", "وجوه اداره‌شده (بازگشت)"
+        DISBURSEMENT = "disbursement", "پرداخت وام"
+        REPAY_FEE = "repay_fee", "بازپرداخت — کارمزد"
+        REPAY_PRINCIPAL = "repay_principal", "بازپرداخت — اصل"
+        WRITE_OFF = "write_off", "سوخت وام"
+
+    fund = models.ForeignKey(Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField("نوع", max_length=16, choices=Kind.choices)
+    amount = models.BigIntegerField("مبلغ (ریال)")
+    entered_on = models.DateField("تاریخ")
+    member = models.ForeignKey(
+        Member, verbose_name="عضو", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger"
+    )
+    loan = models.ForeignKey(
+        Loan, verbose_name="وام", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger"
+    )
+    repayment = models.ForeignKey(
+        Repayment, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    sponsor = models.CharField("تأمین‌کننده", max_length=200, blank=True)
+    reverses = models.OneToOneField(
+        "self", verbose_name="ابطالِ", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="reversed_by",
+    )
+    note = models.CharField("توضیح", max_length=300, blank=True)
+    created_at = models.DateTimeField("زمان ثبت")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="ثبت توسط", on_delete=models.PROTECT, null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "سند دفتر"
+        verbose_name_plural = "دفتر صندوق"
+        ordering = ["entered_on", "id"]
+        constraints = [
+            # An original movement is positive; its reversal is the same amount, negative.
+            models.CheckConstraint(
+                condition=(Q(reverses__isnull=True) & Q(amount__gt=0))
+                | (Q(reverses__isnull=False) & Q(amount__lt=0)),
+                name="funds_ledger_sign_by_reversal",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fund", "kind"], name="funds_ledger_fund_kind_idx"),
+            models.Index(fields=["loan", "entered_on"], name="funds_ledger_loan_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class Guarantor(models.Model):
+    loan = models.ForeignKey(Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="guarantors")
+    member = models.ForeignKey(Member, verbose_name="ضامن", on_delete=models.PROTECT, related_name="guarantees")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ضامن"
+        verbose_name_plural = "ضامن‌ها"
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "member"], name="funds_guarantor_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+
+class GuaranteeDocument(models.Model):
+    class Kind(models.TextChoices):
+        CHEQUE = "cheque", "چک"
+        PROMISSORY = "promissory", "سفته"
+
+    loan = models.ForeignKey(Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("نوع", max_length=16, choices=Kind.choices)
+    number = models.CharField("شماره", max_length=40)
+    bank = models.CharField("بانک", max_length=100, blank=True)
+    amount = models.BigIntegerField("مبلغ (ریال)")
+    returned_on = models.DateField("تاریخ استرداد", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "سند تضمین"
+        verbose_name_plural = "اسناد تضمین"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funds_document_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class Verification(TimeStampedModel):
+    """A visit that checks the business a loan financed. Jobs created by a loan =
+    ``jobs_found`` of its latest visit, counted once per loan."""
+
+    loan = models.ForeignKey(Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="verifications")
+    visited_on = models.DateField("تاریخ بازدید")
+    verifier = models.CharField("بازدیدکننده", max_length=200)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="ثبت توسط", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    business_running = models.BooleanField("کسب‌وکار دایر است")
+    jobs_found = models.PositiveSmallIntegerField("اشتغال مشاهده‌شده (نفر)")
+    women_jobs = models.PositiveSmallIntegerField("اشتغال زنان", default=0)
+    photo = models.ImageField("عکس", upload_to="funds/verifications/%Y/%m/", blank=True)
+    note = models.CharField("توضیح", max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "بازدید راستی‌آزمایی"
+        verbose_name_plural = "بازدیدهای راستی‌آزمایی"
+        ordering = ["loan", "visited_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(women_jobs__lte=F("jobs_found")), name="funds_verification_women_within"
+            ),
+            models.CheckConstraint(
+                condition=Q(business_running=True) | Q(jobs_found=0),
+                name="funds_verification_closed_no_jobs",
+            ),
+        ]
+        indexes = [models.Index(fields=["loan", "-visited_on"], name="funds_verif_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"بازدید {self.visited_on} وام {self.loan_id}"
