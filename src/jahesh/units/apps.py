@@ -7,3 +7,14 @@ class UnitsConfig(AppConfig):
     name = "jahesh.units"
     label = "units"
     verbose_name = "واحدهای تولیدی"
+
+    def ready(self) -> None:
+        from jahesh.accounts.roles import Module
+        from jahesh.accounts.scoping import ScopePolicy, register
+        from jahesh.units import models as m
+
+        # A unit and everything recorded about it live in the unit's county.
+        register(m.Unit, ScopePolicy(module=Module.UNITS, county="county"))
+        for model in (m.Visit, m.StatusChange, m.RiskAssessment):
+            register(model, ScopePolicy(module=Module.UNITS, county="unit__county"))
+        register(m.VisitPhoto, ScopePolicy(module=Module.UNITS, county="visit__unit__county"))

@@ -1,0 +1,422 @@
+"""Production units, their monitoring visits, status history and risk history.
+
+Rules that must hold whatever code writes the rows are database constraints;
+the rules that need the clock or other rows (no visit in the future, a
+status change appends a history row) live in ``jahesh.units.services``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from jahesh.core.models import TimeStampedModel
+from jahesh.units.isic import REVISION, SECTION_CHOICES
+
+
+class Sector(models.TextChoices):
+    INDUSTRY = "industry", "صنعت"
+    AGRICULTURE = "agriculture", "کشاورزی"
+    MINING = "mining", "معدن"
+    SERVICES = "services", "خدمات"
+    HANDICRAFT = "handicraft", "صنایع دستی"
+
+
+class UnitStatus(models.TextChoices):
+    ACTIVE = "active", "فعال"
+    PARTIAL = "partial", "نیمه‌فعال"
+    STALLED = "stalled", "راکد"
+    CLOSED = "closed", "تعطیل"
+
+
+class Size(models.TextChoices):
+    """By employees, as the Ministry of Industry, Mine and Trade groups units."""
+
+    MICRO = "micro", "خرد (کمتر از ۱۰ نفر)"
+    SMALL = "small", "کوچک (۱۰ تا ۴۹ نفر)"
+    MEDIUM = "medium", "متوسط (۵۰ تا ۹۹ نفر)"
+    LARGE = "large", "بزرگ (۱۰۰ نفر و بیشتر)"
+    UNKNOWN = "", "نامشخص"
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "کم"
+    WATCH = "watch", "زیر نظر"
+    HIGH = "high", "پرخطر"
+
+
+class SalesTrend(models.TextChoices):
+    UP = "up", "رو به افزایش"
+    FLAT = "flat", "ثابت"
+    DOWN = "down", "رو به کاهش"
+
+
+class Unit(TimeStampedModel):
+    """A production unit (واحد تولیدی) the headquarters monitors."""
+
+    code = models.CharField(
+        "کد واحد",
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="کد اختیاری و یکتا (مثلاً کد پرونده در سامانهٔ قبلی).",
+    )
+    name = models.CharField("نام واحد", max_length=200)
+    name_key = models.CharField(max_length=200, editable=False)
+    national_id = models.CharField(
+        "شناسه ملی", max_length=11, null=True, blank=True, help_text="۱۱ رقم؛ اختیاری."
+    )
+    licence_no = models.CharField("شمارهٔ پروانهٔ بهره‌برداری", max_length=60, blank=True)
+    isic_code = models.CharField(
+        "کد آیسیک", max_length=4, blank=True, help_text="ISIC Rev.4؛ ۲ تا ۴ رقم، صفر ابتدا مهم است."
+    )
+    isic_revision = models.CharField("ویرایش آیسیک", max_length=4, default=REVISION, editable=False)
+    isic_division = models.CharField(
+        "بخش آیسیک (دو رقمی)", max_length=2, blank=True, editable=False
+    )
+    isic_section = models.CharField(
+        "قسمت آیسیک", max_length=1, blank=True, choices=SECTION_CHOICES, editable=False
+    )
+    sector = models.CharField("بخش اقتصادی", max_length=16, choices=Sector.choices)
+    county = models.ForeignKey(
+        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="units"
+    )
+    city = models.ForeignKey(
+        "geo.City",
+        verbose_name="شهر",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    village = models.ForeignKey(
+        "geo.Village",
+        verbose_name="روستا",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    industrial_estate = models.CharField("شهرک یا ناحیهٔ صنعتی", max_length=200, blank=True)
+    address = models.TextField("نشانی", blank=True)
+    latitude = models.DecimalField(
+        "عرض جغرافیایی", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        "طول جغرافیایی", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    owner_name = models.CharField("نام مالک یا مدیر", max_length=200, blank=True)
+    owner_mobile = models.CharField("تلفن همراه مالک یا مدیر", max_length=11, blank=True)
+    founded_on = models.DateField("تاریخ تأسیس", null=True, blank=True)
+    employees = models.PositiveIntegerField("تعداد کارکنان", null=True, blank=True)
+    size = models.CharField(
+        "اندازه", max_length=8, choices=Size.choices, blank=True, editable=False
+    )
+    capacity = models.DecimalField(
+        "ظرفیت اسمی", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    capacity_unit = models.CharField(
+        "واحد ظرفیت", max_length=40, blank=True, help_text="مثلاً تن در سال"
+    )
+    status = models.CharField(
+        "وضعیت", max_length=10, choices=UnitStatus.choices, default=UnitStatus.ACTIVE
+    )
+    # The latest visit and risk assessment, kept on the row so the list and the
+    # watch list sort and filter on an index instead of a subquery per row.
+    last_visit_on = models.DateField("آخرین بازدید", null=True, blank=True, editable=False)
+    risk_score = models.PositiveSmallIntegerField(
+        "امتیاز ریسک", null=True, blank=True, editable=False
+    )
+    risk_level = models.CharField(
+        "سطح ریسک", max_length=8, choices=RiskLevel.choices, blank=True, editable=False
+    )
+    risk_assessed_on = models.DateField("تاریخ ارزیابی ریسک", null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ثبت‌کننده",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(
+        excluded_fields=[
+            "last_visit_on",
+            "risk_score",
+            "risk_level",
+            "risk_assessed_on",
+            "updated_at",
+        ]
+    )
+
+    class Meta:
+        verbose_name = "واحد تولیدی"
+        verbose_name_plural = "واحدهای تولیدی"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=Q(national_id__isnull=False),
+                name="units_unit_national_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(national_id__isnull=True) | Q(national_id__regex=r"^[0-9]{11}$"),
+                name="units_unit_national_id_11_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(isic_code="") | Q(isic_code__regex=r"^[0-9]{2,4}$"),
+                name="units_unit_isic_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_score__isnull=True) | Q(risk_score__lte=100),
+                name="units_unit_risk_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="units_unit_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="units_unit_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=0),
+                name="units_unit_capacity_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_mobile="") | Q(owner_mobile__regex=r"^09[0-9]{9}$"),
+                name="units_unit_mobile_format",
+            ),
+            models.CheckConstraint(condition=~Q(name_key=""), name="units_unit_name_not_blank"),
+        ]
+        indexes = [
+            # The list pages order by id (keyset pagination) within a county.
+            models.Index(fields=["county", "-id"], name="units_unit_county_id_idx"),
+            # Search by normalised name (prefix / equality) and import matching.
+            models.Index(fields=["name_key"], name="units_unit_name_key_idx"),
+            models.Index(fields=["county", "name_key"], name="units_unit_county_name_idx"),
+            # The watch list: highest risk first.
+            models.Index(fields=["-risk_score", "-id"], name="units_unit_risk_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusChange(models.Model):
+    """One change of a unit's status: who, when, from, to, why (append-only)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="واحد", on_delete=models.CASCADE, related_name="status_changes"
+    )
+    changed_on = models.DateField("تاریخ تغییر")
+    from_status = models.CharField(
+        "از وضعیت", max_length=10, choices=UnitStatus.choices, blank=True
+    )
+    to_status = models.CharField("به وضعیت", max_length=10, choices=UnitStatus.choices)
+    reason = models.TextField("دلیل", blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ثبت‌کننده",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "تغییر وضعیت واحد"
+        verbose_name_plural = "تغییرات وضعیت واحد"
+        ordering = ["-changed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")), name="units_statuschange_changes"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "changed_on"], name="units_status_unit_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.from_status} → {self.to_status}"
+
+
+class Visit(TimeStampedModel):
+    """A monitoring visit (بازدید پایش) and what the visitor found."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="واحد", on_delete=models.CASCADE, related_name="visits"
+    )
+    visited_on = models.DateField("تاریخ بازدید")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="بازدیدکننده (کاربر)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    visitor_name = models.CharField("بازدیدکننده", max_length=200, blank=True)
+    capacity_utilization = models.PositiveSmallIntegerField(
+        "ظرفیت به‌کارگرفته (٪)", null=True, blank=True
+    )
+    employees_now = models.PositiveIntegerField("کارکنان فعلی", null=True, blank=True)
+    unpaid_wage_months = models.PositiveSmallIntegerField("ماه‌های حقوق معوق", default=0)
+    bank_arrears_rial = models.BigIntegerField("معوقات بانکی (ریال)", default=0)
+    tax_debt_rial = models.BigIntegerField("بدهی مالیاتی (ریال)", default=0)
+    social_security_debt_rial = models.BigIntegerField("بدهی تأمین اجتماعی (ریال)", default=0)
+    utility_debt_rial = models.BigIntegerField("بدهی آب، برق و گاز (ریال)", default=0)
+    utility_cutoff_notice = models.BooleanField("اخطار قطع انشعاب", default=False)
+    raw_material_days = models.PositiveSmallIntegerField(
+        "موجودی مواد اولیه (روز)", null=True, blank=True
+    )
+    order_book_months = models.DecimalField(
+        "سفارش‌های در دست (ماه)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    sales_trend = models.CharField(
+        "روند فروش", max_length=4, choices=SalesTrend.choices, blank=True
+    )
+    owner_issue = models.BooleanField("بیماری یا اختلاف مالکان", default=False)
+    court_cases = models.PositiveSmallIntegerField("پرونده‌های قضایی", default=0)
+    notes = models.TextField("یادداشت", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ثبت‌کننده",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "بازدید پایش"
+        verbose_name_plural = "بازدیدهای پایش"
+        ordering = ["-visited_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity_utilization__isnull=True) | Q(capacity_utilization__lte=100),
+                name="units_visit_capacity_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(bank_arrears_rial__gte=0)
+                & Q(tax_debt_rial__gte=0)
+                & Q(social_security_debt_rial__gte=0)
+                & Q(utility_debt_rial__gte=0),
+                name="units_visit_amounts_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(order_book_months__isnull=True) | Q(order_book_months__gte=0),
+                name="units_visit_order_book_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpaid_wage_months__lte=120), name="units_visit_wage_months_max"
+            ),
+        ]
+        indexes = [
+            # KPIs: visits dated in a period; the unit's latest visit.
+            models.Index(fields=["visited_on"], name="units_visit_date_idx"),
+            models.Index(fields=["unit", "-visited_on", "-id"], name="units_visit_unit_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.visited_on}"
+
+
+def _photo_path(instance: VisitPhoto, filename: str) -> str:
+    return f"units/visits/{instance.visit_id}/{filename}"
+
+
+class VisitPhoto(models.Model):
+    visit = models.ForeignKey(
+        Visit, verbose_name="بازدید", on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField("عکس", upload_to=_photo_path)
+    caption = models.CharField("شرح", max_length=200, blank=True)
+    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "عکس بازدید"
+        verbose_name_plural = "عکس‌های بازدید"
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class RiskAssessment(models.Model):
+    """The risk index of a unit as of a date (append-only): after each visit and
+    each status change. ``drivers`` lists what raised the score, in words."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="واحد", on_delete=models.CASCADE, related_name="risk_assessments"
+    )
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name="بازدید",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="risk_assessments",
+    )
+    assessed_on = models.DateField("تاریخ ارزیابی")
+    score = models.PositiveSmallIntegerField("امتیاز")
+    level = models.CharField("سطح", max_length=8, choices=RiskLevel.choices)
+    drivers = models.JSONField("عوامل", default=list, blank=True)
+    status = models.CharField("وضعیت واحد در آن تاریخ", max_length=10, choices=UnitStatus.choices)
+    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ارزیابی ریسک"
+        verbose_name_plural = "ارزیابی‌های ریسک"
+        ordering = ["-assessed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=100), name="units_risk_score_0_100"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "-assessed_on", "-id"], name="units_risk_unit_date_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.assessed_on}: {self.score}"
+
+
+class RiskSettings(models.Model):
+    """Weights (points out of 100) and thresholds of the risk index; one row,
+    edited by an admin. ``docs/risk-index.md`` explains each indicator."""
+
+    w_capacity = models.PositiveSmallIntegerField("وزن ظرفیت به‌کارگرفته", default=20)
+    w_wages = models.PositiveSmallIntegerField("وزن حقوق معوق", default=15)
+    w_social_security = models.PositiveSmallIntegerField("وزن بدهی تأمین اجتماعی", default=8)
+    w_tax = models.PositiveSmallIntegerField("وزن بدهی مالیاتی", default=7)
+    w_bank = models.PositiveSmallIntegerField("وزن معوقات بانکی", default=8)
+    w_court = models.PositiveSmallIntegerField("وزن پرونده‌های قضایی", default=7)
+    w_utility = models.PositiveSmallIntegerField("وزن بدهی یا اخطار قطع انشعاب", default=5)
+    w_raw_material = models.PositiveSmallIntegerField("وزن کمبود مواد اولیه", default=4)
+    w_orders = models.PositiveSmallIntegerField("وزن کمبود سفارش", default=5)
+    w_sales = models.PositiveSmallIntegerField("وزن کاهش فروش", default=4)
+    w_owner = models.PositiveSmallIntegerField("وزن بیماری یا اختلاف مالکان", default=3)
+    w_workforce = models.PositiveSmallIntegerField("وزن کاهش کارکنان", default=4)
+    w_status = models.PositiveSmallIntegerField("وزن وضعیت (نیمه‌فعال/راکد)", default=10)
+    watch_threshold = models.PositiveSmallIntegerField("آستانهٔ زیر نظر", default=35)
+    high_threshold = models.PositiveSmallIntegerField("آستانهٔ پرخطر", default=60)
+    updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "تنظیمات شاخص ریسک"
+        verbose_name_plural = "تنظیمات شاخص ریسک"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    watch_threshold__gt=0,
+                    watch_threshold__lt=models.F("high_threshold"),
+                    high_threshold__lte=100,
+                ),
+                name="units_risksettings_thresholds_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "تنظیمات شاخص ریسک"

@@ -1,0 +1,186 @@
+"""The early-warning risk index: 0–100 points from a unit's latest visit and
+its status, with every point explained in words.
+
+Each indicator turns one finding of the visit into a fraction between 0 and 1
+(how far it is from "healthy" to "as bad as it gets"); the fraction times the
+indicator's weight is its points. The score is the sum of the points, rounded
+half up and capped at 100; the default weights add up to 100. Weights and the
+two thresholds (watch, high) are edited by an admin (``RiskSettings``).
+``docs/risk-index.md`` gives each indicator's rule and where it comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from jahesh.core.digits import to_persian_digits
+from jahesh.core.money import money_words, round_half_up
+from jahesh.units.models import RiskLevel, RiskSettings, SalesTrend, UnitStatus
+
+if TYPE_CHECKING:
+    from jahesh.units.models import Visit
+
+# Where each indicator reaches its full weight (see docs/risk-index.md).
+CAPACITY_HEALTHY_PCT = 70  # at or above: no points; 0 % utilisation: full weight
+WAGE_MONTHS_FULL = 6
+COURT_CASES_FULL = 2
+RAW_MATERIAL_HEALTHY_DAYS = 30
+ORDER_BOOK_HEALTHY_MONTHS = 3
+WORKFORCE_DROP_FULL = Fraction(1, 2)  # half the registered workforce gone
+
+
+@dataclass(frozen=True)
+class Driver:
+    code: str
+    points: int
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "points": self.points, "text": self.text}
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    score: int
+    level: str  # a RiskLevel value
+    drivers: list[Driver] = field(default_factory=list)
+    assessed_on: date | None = None
+
+    @property
+    def level_label(self) -> str:
+        return RiskLevel(self.level).label
+
+    @property
+    def is_high(self) -> bool:
+        return self.level == RiskLevel.HIGH
+
+
+def current_settings() -> RiskSettings:
+    """The one settings row (created with the documented defaults on first use)."""
+    found = RiskSettings.objects.order_by("pk").first()
+    return found or RiskSettings.objects.create()
+
+
+def level_for(score: int, settings: RiskSettings) -> str:
+    if score >= settings.high_threshold:
+        return RiskLevel.HIGH
+    if score >= settings.watch_threshold:
+        return RiskLevel.WATCH
+    return RiskLevel.LOW
+
+
+def _clamp(x: Fraction) -> Fraction:
+    return max(Fraction(0), min(Fraction(1), x))
+
+
+def _fa(n) -> str:
+    return to_persian_digits(n)
+
+
+def _indicators(visit: Visit | None, status: str, registered_employees: int | None):
+    """Yield (code, weight field, fraction 0–1, words) for each indicator that fires."""
+    if status in (UnitStatus.STALLED, UnitStatus.CLOSED):
+        yield "status", "w_status", Fraction(1), f"وضعیت: {UnitStatus(status).label}"
+    elif status == UnitStatus.PARTIAL:
+        yield "status", "w_status", Fraction(1, 2), f"وضعیت: {UnitStatus(status).label}"
+    if visit is None:
+        return
+    u = visit.capacity_utilization
+    if u is not None and u < CAPACITY_HEALTHY_PCT:
+        yield (
+            "capacity",
+            "w_capacity",
+            Fraction(CAPACITY_HEALTHY_PCT - u, CAPACITY_HEALTHY_PCT),
+            f"ظرفیت {_fa(u)}٪",
+        )
+    if visit.unpaid_wage_months:
+        m = visit.unpaid_wage_months
+        yield "wages", "w_wages", _clamp(Fraction(m, WAGE_MONTHS_FULL)), f"{_fa(m)} ماه حقوق معوق"
+    if visit.social_security_debt_rial:
+        yield (
+            "social_security",
+            "w_social_security",
+            Fraction(1),
+            f"بدهی تأمین اجتماعی ({money_words(visit.social_security_debt_rial)})",
+        )
+    if visit.tax_debt_rial:
+        yield "tax", "w_tax", Fraction(1), f"بدهی مالیاتی ({money_words(visit.tax_debt_rial)})"
+    if visit.bank_arrears_rial:
+        yield (
+            "bank",
+            "w_bank",
+            Fraction(1),
+            f"معوقات بانکی ({money_words(visit.bank_arrears_rial)})",
+        )
+    if visit.court_cases:
+        c = visit.court_cases
+        yield "court", "w_court", _clamp(Fraction(c, COURT_CASES_FULL)), f"{_fa(c)} پروندهٔ قضایی"
+    if visit.utility_cutoff_notice:
+        yield "utility", "w_utility", Fraction(1), "اخطار قطع انشعاب"
+    elif visit.utility_debt_rial:
+        yield (
+            "utility",
+            "w_utility",
+            Fraction(1, 2),
+            f"بدهی آب، برق یا گاز ({money_words(visit.utility_debt_rial)})",
+        )
+    d = visit.raw_material_days
+    if d is not None and d < RAW_MATERIAL_HEALTHY_DAYS:
+        yield (
+            "raw_material",
+            "w_raw_material",
+            Fraction(RAW_MATERIAL_HEALTHY_DAYS - d, RAW_MATERIAL_HEALTHY_DAYS),
+            f"مواد اولیه برای {_fa(d)} روز",
+        )
+    o = visit.order_book_months
+    if o is not None and Decimal(o) < ORDER_BOOK_HEALTHY_MONTHS:
+        frac = (
+            Fraction(ORDER_BOOK_HEALTHY_MONTHS) - Fraction(Decimal(o))
+        ) / ORDER_BOOK_HEALTHY_MONTHS
+        yield "orders", "w_orders", frac, f"سفارش برای {_fa(Decimal(o).normalize())} ماه"
+    if visit.sales_trend == SalesTrend.DOWN:
+        yield "sales", "w_sales", Fraction(1), "فروش رو به کاهش"
+    if visit.owner_issue:
+        yield "owner", "w_owner", Fraction(1), "بیماری یا اختلاف مالکان"
+    now = visit.employees_now
+    if registered_employees and now is not None and now < registered_employees:
+        drop = Fraction(registered_employees - now, registered_employees)
+        pct = round_half_up(drop * 100)
+        yield (
+            "workforce",
+            "w_workforce",
+            _clamp(drop / WORKFORCE_DROP_FULL),
+            f"کاهش {_fa(pct)}٪ کارکنان",
+        )
+
+
+def compute_risk(
+    *,
+    visit: Visit | None,
+    status: str,
+    registered_employees: int | None,
+    settings: RiskSettings,
+    assessed_on: date | None = None,
+) -> RiskResult:
+    """The risk index of a unit with ``status`` whose latest visit is ``visit``.
+
+    ``registered_employees`` is the unit's recorded workforce (the baseline of
+    the workforce indicator). Pure: reads no database.
+    """
+    total = Fraction(0)
+    drivers = []
+    for code, weight_field, fraction, text in _indicators(visit, status, registered_employees):
+        points = fraction * getattr(settings, weight_field)
+        if points <= 0:
+            continue
+        total += points
+        drivers.append(Driver(code=code, points=round_half_up(points), text=text))
+    drivers.sort(key=lambda d: -d.points)
+    score = min(100, round_half_up(total))
+    return RiskResult(
+        score=score, level=level_for(score, settings), drivers=drivers, assessed_on=assessed_on
+    )
