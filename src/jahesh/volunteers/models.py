@@ -380,6 +380,10 @@ class RosterEntry(models.Model):
     logged, so a later change of rates does not rewrite past valuations.
     """
 
+    class Source(models.TextChoices):
+        COORDINATOR = "coordinator", "هماهنگ‌کننده"
+        VOLUNTEER = "volunteer", "خود نیرو"
+
     class Status(models.TextChoices):
         LOGGED = "logged", "در انتظار تأیید"
         APPROVED = "approved", "تأییدشده"
@@ -403,6 +407,9 @@ class RosterEntry(models.Model):
     hourly_rate_rial = models.BigIntegerField("ارزش هر ساعت (ریال)", default=0)
     status = models.CharField(
         "وضعیت", max_length=8, choices=Status.choices, default=Status.LOGGED, db_index=True
+    )
+    source = models.CharField(
+        "ثبت‌شده توسط", max_length=12, choices=Source.choices, default=Source.COORDINATOR
     )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,0 +1,335 @@
+"""Reads of the volunteers app: lists, details, valuations and the KPIs.
+
+Every read of records goes through ``scoped(user, …)``; KPIs are limited by an
+``Area`` instead (viewers read figures, never the people behind them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from jahesh.accounts.scoping import Area, scoped
+from jahesh.core.digits import to_ascii_digits
+from jahesh.core.money import round_half_up
+from jahesh.core.text import normalize_key
+from jahesh.volunteers.models import (
+    Camp,
+    Certificate,
+    Credential,
+    Group,
+    Membership,
+    RosterEntry,
+    Skill,
+    Volunteer,
+)
+
+# --- Valuation --------------------------------------------------------------
+
+
+def hourly_rate(skill: Skill | int | None) -> int:
+    """The rate (rials per hour) volunteer work with ``skill`` is valued at now;
+    0 for no skill. Accepts a Skill or its id."""
+    if skill is None:
+        return 0
+    if isinstance(skill, Skill):
+        return int(skill.hourly_rate_rial)
+    rate = Skill.objects.filter(pk=skill).values_list("hourly_rate_rial", flat=True).first()
+    return int(rate or 0)
+
+
+def hours_value_rial(*, hours: Decimal | int | str, skill: Skill | int | None) -> int:
+    """Value in rials of ``hours`` of volunteer work with ``skill`` at its current
+    rate, rounded once (half up) with the project's one rounding helper."""
+    return value_at_rate(hours=hours, rate_rial=hourly_rate(skill))
+
+
+def value_at_rate(*, hours: Decimal | int | str, rate_rial: int) -> int:
+    return round_half_up(Decimal(str(hours)) * int(rate_rial))
+
+
+# --- Lists and details --------------------------------------------------------
+
+
+def volunteer_list(
+    *,
+    user: Any,
+    q: str = "",
+    county_id: int | None = None,
+    status: str = "",
+    skill_id: int | None = None,
+    group_id: int | None = None,
+) -> QuerySet[Volunteer]:
+    """Volunteers the user may see, filtered. ``q`` matches the normalised name,
+    national code or mobile (every word must match), so «علي» finds «علی»."""
+    qs = scoped(user, Volunteer).select_related("county")
+    for word in normalize_key(to_ascii_digits(q or "")).split():
+        qs = qs.filter(search_key__contains=word)
+    if county_id:
+        qs = qs.filter(county_id=county_id)
+    if status:
+        qs = qs.filter(status=status)
+    if skill_id:
+        qs = qs.filter(skill_links__skill_id=skill_id)
+    if group_id:
+        qs = qs.filter(memberships__group_id=group_id)
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def volunteer_search_key(
+    *, first_name: str, last_name: str, national_code: str, mobile: str
+) -> str:
+    return normalize_key(f"{first_name} {last_name} {national_code} {mobile}")
+
+
+@dataclass(frozen=True)
+class VolunteerSummary:
+    camps: int
+    approved_hours: Decimal
+    pending_hours: Decimal
+    value_rial: int
+
+
+def volunteer_summary(*, volunteer: Volunteer) -> VolunteerSummary:
+    """Totals for a volunteer's page (of the volunteer already fetched in scope)."""
+    rows = RosterEntry.objects.filter(volunteer=volunteer).values_list(
+        "status", "hours", "hourly_rate_rial"
+    )
+    approved = pending = Decimal(0)
+    value = Decimal(0)
+    camps = 0
+    for status, hours, rate in rows:
+        camps += 1
+        if status == RosterEntry.Status.APPROVED:
+            approved += hours
+            value += hours * rate
+        elif status == RosterEntry.Status.LOGGED:
+            pending += hours
+    return VolunteerSummary(camps, approved, pending, round_half_up(value))
+
+
+def volunteer_roster(*, user: Any, volunteer: Volunteer) -> QuerySet[RosterEntry]:
+    return (
+        scoped(user, RosterEntry)
+        .filter(volunteer=volunteer)
+        .select_related("camp", "camp__county", "skill")
+        .order_by("-camp__start_date")
+    )
+
+
+def volunteer_groups(*, user: Any, volunteer: Volunteer) -> QuerySet[Membership]:
+    return (
+        scoped(user, Membership)
+        .filter(volunteer=volunteer)
+        .select_related("group", "group__county")
+        .order_by("-joined_on")
+    )
+
+
+def group_list(
+    *, user: Any, q: str = "", county_id: int | None = None, specialty: str = ""
+) -> QuerySet[Group]:
+    qs = scoped(user, Group).select_related("county", "leader")
+    for word in normalize_key(q or "").split():
+        qs = qs.filter(name_key__contains=word)
+    if county_id:
+        qs = qs.filter(county_id=county_id)
+    if specialty:
+        qs = qs.filter(specialty=specialty)
+    return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("name", "id")
+
+
+def group_members(*, user: Any, group: Group) -> QuerySet[Membership]:
+    return (
+        scoped(user, Membership)
+        .filter(group=group)
+        .select_related("volunteer")
+        .order_by("volunteer__last_name", "volunteer__first_name", "id")
+    )
+
+
+def camp_list(
+    *,
+    user: Any,
+    q: str = "",
+    county_id: int | None = None,
+    purpose: str = "",
+    group_id: int | None = None,
+    year_range: tuple[date, date] | None = None,
+) -> QuerySet[Camp]:
+    qs = scoped(user, Camp).select_related("county", "village", "city")
+    for word in (q or "").split():
+        qs = qs.filter(title__icontains=word)
+    if county_id:
+        qs = qs.filter(county_id=county_id)
+    if purpose:
+        qs = qs.filter(purpose=purpose)
+    if group_id:
+        qs = qs.filter(groups__id=group_id)
+    if year_range:
+        qs = qs.filter(start_date__gte=year_range[0], start_date__lt=year_range[1])
+    return qs.order_by("-start_date", "-id")
+
+
+def camp_roster(*, user: Any, camp: Camp) -> QuerySet[RosterEntry]:
+    """The roster of a camp already fetched in scope, with what its rows show."""
+    return (
+        scoped(user, RosterEntry)
+        .filter(camp=camp)
+        .select_related("volunteer", "skill")
+        .prefetch_related(
+            Prefetch(
+                "volunteer__certificates",
+                queryset=Certificate.objects.filter(camp=camp),
+                to_attr="camp_certificates",
+            )
+        )
+        .order_by("volunteer__last_name", "volunteer__first_name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CampTotals:
+    volunteers: int
+    approved_hours: Decimal
+    pending_hours: Decimal
+    value_rial: int
+
+
+def camp_totals(*, camp: Camp) -> CampTotals:
+    agg = RosterEntry.objects.filter(camp=camp).aggregate(
+        n=Count("id"),
+        approved=Sum("hours", filter=Q(status=RosterEntry.Status.APPROVED)),
+        pending=Sum("hours", filter=Q(status=RosterEntry.Status.LOGGED)),
+    )
+    value = sum(
+        (
+            h * r
+            for h, r in RosterEntry.objects.filter(
+                camp=camp, status=RosterEntry.Status.APPROVED
+            ).values_list("hours", "hourly_rate_rial")
+        ),
+        Decimal(0),
+    )
+    return CampTotals(
+        agg["n"], agg["approved"] or Decimal(0), agg["pending"] or Decimal(0), round_half_up(value)
+    )
+
+
+def pending_hours(*, user: Any, camp_id: int | None = None) -> QuerySet[RosterEntry]:
+    """Hours waiting for approval, oldest camp first."""
+    qs = scoped(user, RosterEntry).filter(status=RosterEntry.Status.LOGGED)
+    if camp_id:
+        qs = qs.filter(camp_id=camp_id)
+    return qs.select_related("camp", "volunteer", "skill").order_by(
+        "camp__start_date", "camp_id", "id"
+    )
+
+
+def skill_list() -> QuerySet[Skill]:
+    return Skill.objects.select_related("credential_kind").order_by("name")
+
+
+def valid_credentials(
+    *, volunteer_ids: list[int], kind_ids: set[int]
+) -> dict[tuple[int, int], date]:
+    """For each (volunteer, kind) the latest expiry date held, in one query."""
+    latest: dict[tuple[int, int], date] = {}
+    if not volunteer_ids or not kind_ids:
+        return latest
+    rows = Credential.objects.filter(
+        volunteer_id__in=volunteer_ids, kind_id__in=kind_ids
+    ).values_list("volunteer_id", "kind_id", "expires_on")
+    for vid, kid, expires in rows:
+        if expires > latest.get((vid, kid), date.min):
+            latest[(vid, kid)] = expires
+    return latest
+
+
+# --- Public certificate check -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """What the public page may show: no more than the certificate itself shows,
+    less in fact (the name's initial only)."""
+
+    valid: bool
+    initials: str = ""
+    camp_title: str = ""
+    camp_start: date | None = None
+    camp_end: date | None = None
+    issued_on: date | None = None
+
+
+def certificate_check(*, code: str) -> CertificateCheck:
+    """PUBLIC (no user): is ``code`` a certificate we issued and did not revoke?"""
+    code = (code or "").strip()
+    if not code or len(code) > 40:
+        return CertificateCheck(valid=False)
+    cert = (
+        Certificate.objects.filter(code=code, revoked_at__isnull=True)
+        .select_related("volunteer", "camp")
+        .first()
+    )
+    if cert is None:
+        return CertificateCheck(valid=False)
+    v = cert.volunteer
+    initials = f"{v.first_name[:1]}. {v.last_name[:1]}."
+    return CertificateCheck(
+        valid=True,
+        initials=initials,
+        camp_title=cert.camp.title,
+        camp_start=cert.camp.start_date,
+        camp_end=cert.camp.end_date,
+        issued_on=cert.issued_at.date(),
+    )
+
+
+# --- KPIs (reference/kpis.md) -------------------------------------------------
+
+
+def _active_on(day: date) -> Q:
+    """Registered by ``day`` and not yet inactive on it."""
+    return Q(registered_on__lte=day) & (Q(inactive_since__isnull=True) | Q(inactive_since__gt=day))
+
+
+def kpi_volunteers_records(*, area: Area, start: date, end: date) -> QuerySet[Volunteer]:
+    """Volunteers active on the period's last day (``end`` − 1) in ``area``. One row
+    per person: national code is unique, so a person in two groups is one row."""
+    last_day = end - timedelta(days=1)
+    return Volunteer.objects.filter(area.q("county")).filter(_active_on(last_day))
+
+
+def kpi_volunteers(*, area: Area, start: date, end: date) -> int:
+    """Distinct people (by national code) registered as active volunteers at the
+    period's end."""
+    return (
+        kpi_volunteers_records(area=area, start=start, end=end)
+        .values("national_code")
+        .distinct()
+        .count()
+    )
+
+
+def kpi_volunteer_hours_records(*, area: Area, start: date, end: date) -> QuerySet[RosterEntry]:
+    """Approved roster hours of camps in ``area`` that started in [start, end).
+    Hours waiting for approval (or rejected) are not counted."""
+    return RosterEntry.objects.filter(
+        area.q("camp__county"),
+        status=RosterEntry.Status.APPROVED,
+        camp__start_date__gte=start,
+        camp__start_date__lt=end,
+    )
+
+
+def kpi_volunteer_hours(*, area: Area, start: date, end: date) -> int:
+    """Volunteer hours logged (and approved) in the period, rounded to whole hours."""
+    total = kpi_volunteer_hours_records(area=area, start=start, end=end).aggregate(h=Sum("hours"))[
+        "h"
+    ]
+    return round_half_up(total or 0)
