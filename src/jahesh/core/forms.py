@@ -1,0 +1,275 @@
+"""Form fields every app uses: Jalali dates, cleaned Persian text, Iranian
+identifiers and money typed in the display unit.
+
+Each field turns what a person typed (Persian, Arabic or Latin digits,
+spaces and dashes) into the stored value through the single helper in
+``jahesh.core`` that owns the rule, and reports problems as Persian
+``ValidationError``s that say what to fix.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jahesh.core import identifiers
+from jahesh.core.errors import InvalidInput
+from jahesh.core.jalali import format_jalali, jalali_today, parse_jalali
+from jahesh.core.money import (
+    format_rials,
+    group_digits,
+    parse_amount,
+    rials_to_unit,
+    round_half_up,
+    unit_label,
+)
+from jahesh.core.text import clean_text
+
+DateBound = datetime.date | Callable[[], datetime.date] | str | None
+
+TODAY = "today"
+
+
+def _merge_class(attrs: dict[str, Any], css_class: str) -> dict[str, Any]:
+    classes = attrs.get("class", "").split()
+    if css_class not in classes:
+        classes.append(css_class)
+    return {**attrs, "class": " ".join(classes)}
+
+
+class JalaliDateInput(forms.TextInput):
+    """A text input showing its date as Jalali with Persian digits (۱۴۰۳/۰۱/۱۵).
+
+    What the person typed is shown back unchanged when the form is redisplayed
+    with errors.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "inputmode": "numeric",
+            "dir": "ltr",
+            "placeholder": "۱۴۰۳/۰۱/۱۵",
+            "autocomplete": "off",
+        }
+        super().__init__(_merge_class({**defaults, **(attrs or {})}, "jalali-date"))
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, datetime.date):
+            return format_jalali(value)
+        return super().format_value(value)
+
+
+def _resolve(bound: DateBound) -> datetime.date | None:
+    if bound is None:
+        return None
+    if bound == TODAY:
+        return jalali_today()
+    if callable(bound):
+        return bound()
+    return bound
+
+
+class JalaliDateField(forms.Field):
+    """A date typed in Jalali; ``cleaned_data`` holds a Gregorian ``date`` (or None).
+
+    ``max_date``/``min_date`` take a date, a callable returning one, or
+    ``"today"`` (evaluated when the form is cleaned, in Tehran):
+    ``JalaliDateField(max_date="today")`` refuses future dates with
+    «تاریخ نمی‌تواند بعد از امروز باشد».
+    """
+
+    widget = JalaliDateInput
+    default_error_messages = {
+        "after_max": _("تاریخ نمی‌تواند بعد از %(date)s باشد"),
+        "after_today": _("تاریخ نمی‌تواند بعد از امروز باشد"),
+        "before_min": _("تاریخ نمی‌تواند پیش از %(date)s باشد"),
+        "before_today": _("تاریخ نمی‌تواند پیش از امروز باشد"),
+    }
+
+    def __init__(self, *, max_date: DateBound = None, min_date: DateBound = None, **kwargs: Any):
+        self.max_date = max_date
+        self.min_date = min_date
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return parse_jalali(value)
+        except InvalidInput as error:
+            raise ValidationError(str(error.message), code="invalid") from None
+
+    def validate(self, value: datetime.date | None) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        latest, earliest = _resolve(self.max_date), _resolve(self.min_date)
+        if latest is not None and value > latest:
+            if self.max_date == TODAY:
+                raise ValidationError(self.error_messages["after_today"], code="after_today")
+            raise ValidationError(
+                self.error_messages["after_max"],
+                code="after_max",
+                params={"date": format_jalali(latest)},
+            )
+        if earliest is not None and value < earliest:
+            if self.min_date == TODAY:
+                raise ValidationError(self.error_messages["before_today"], code="before_today")
+            raise ValidationError(
+                self.error_messages["before_min"],
+                code="before_min",
+                params={"date": format_jalali(earliest)},
+            )
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            data = self.to_python(data)
+        except ValidationError:
+            return True
+        if isinstance(initial, datetime.datetime):
+            initial = initial.date()
+        return (initial or None) != data
+
+
+class NormalizedCharField(forms.CharField):
+    """A CharField stored through ``clean_text`` (Persian ی/ک, collapsed spaces, ZWNJ kept)."""
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return self.empty_value
+        return clean_text(value)
+
+
+class IdentifierField(forms.CharField):
+    """A CharField whose value is normalised (and so validated) by ``normalizer``."""
+
+    normalizer: Callable[[Any], str]
+    default_attrs: dict[str, str] = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return self.empty_value
+        return type(self).normalizer(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        # The typed value is longer than the stored one (spaces, +98, dashes).
+        attrs.pop("maxlength", None)
+        defaults = {k: v for k, v in self.default_attrs.items() if k not in widget.attrs}
+        return {**defaults, **attrs}
+
+
+class NationalCodeField(IdentifierField):
+    normalizer = identifiers.normalize_national_code
+    default_attrs = {**IdentifierField.default_attrs, "placeholder": "۰۰۸۱۲۳۴۵۶۲"}
+
+
+class LegalIdField(IdentifierField):
+    normalizer = identifiers.normalize_legal_id
+    default_attrs = {**IdentifierField.default_attrs, "placeholder": "۱۰۳۸۰۲۸۴۷۹۰"}
+
+
+class MobileField(IdentifierField):
+    normalizer = identifiers.normalize_mobile
+    default_attrs = {
+        "dir": "ltr",
+        "inputmode": "tel",
+        "autocomplete": "tel",
+        "placeholder": "۰۹۱۲۱۲۳۴۵۶۷",
+    }
+
+
+class PostalCodeField(IdentifierField):
+    normalizer = identifiers.normalize_postal_code
+    default_attrs = {**IdentifierField.default_attrs, "autocomplete": "postal-code"}
+
+
+class ShebaField(IdentifierField):
+    normalizer = identifiers.normalize_sheba
+    default_attrs = {
+        "dir": "ltr",
+        "autocomplete": "off",
+        "placeholder": "IR170170000000110583217001",
+    }
+
+
+class MoneyInput(forms.TextInput):
+    """Shows integer rials in the display unit with Persian digits and ٬ separators."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
+        super().__init__(_merge_class({**defaults, **(attrs or {})}, "money-input"))
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return group_digits(round_half_up(rials_to_unit(value)))
+        return super().format_value(value)
+
+
+class MoneyField(forms.Field):
+    """An amount typed in the display unit (tomans by default); ``cleaned_data``
+    holds integer rials. ``min_value``/``max_value`` are in rials."""
+
+    widget = MoneyInput
+    default_error_messages = {
+        "min_value": _("مبلغ باید دست‌کم %(limit)s باشد"),
+        "max_value": _("مبلغ نمی‌تواند بیش از %(limit)s باشد"),
+    }
+
+    def __init__(
+        self, *, min_value: int | None = None, max_value: int | None = None, **kwargs: Any
+    ) -> None:
+        self.min_value, self.max_value = min_value, max_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return parse_amount(value)
+        except InvalidInput as error:
+            raise ValidationError(str(error.message), code="invalid") from None
+
+    def validate(self, value: int | None) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        if self.min_value is not None and value < self.min_value:
+            raise ValidationError(
+                self.error_messages["min_value"],
+                code="min_value",
+                params={"limit": format_rials(self.min_value)},
+            )
+        if self.max_value is not None and value > self.max_value:
+            raise ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit": format_rials(self.max_value)},
+            )
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "data-unit": str(unit_label())}
+
+
+def jalali_formfield_callback(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """``ModelForm`` ``formfield_callback``: model ``DateField``s become ``JalaliDateField``s."""
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        defaults = {
+            "required": not field.blank,
+            "label": field.verbose_name,
+            "help_text": field.help_text,
+        }
+        if field.has_default():
+            defaults["initial"] = field.get_default()
+        return JalaliDateField(**{**defaults, **kwargs})
+    return field.formfield(**kwargs)
