@@ -24,6 +24,12 @@ ARAK, SAVEH, TEHRAN_COUNTY = 19, 236, 90001
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # PBKDF2's deliberate slowness protects real passwords; tests only need a hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _place(model, **fields):
     fields.setdefault("name_key", normalize_key(fields["name"]))
     return model.objects.create(**fields)

@@ -22,6 +22,31 @@ class TokenOut(Schema):
     token: str
 
 
+class MeOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+    province_id: int | None
+    county_id: int | None
+    nationwide: bool
+
+
+@router.get("/me", response={200: MeOut, **ERRORS})
+def me(request: HttpRequest):
+    """Who the token or session belongs to, and the scope they work in."""
+    u = request.auth
+    return {
+        "username": u.username,
+        "full_name": u.get_full_name(),
+        "role": u.role,
+        "role_label": str(u.get_role_display()),
+        "province_id": u.province_id,
+        "county_id": u.county_id,
+        "nationwide": u.nationwide,
+    }
+
+
 @router.post("/token", auth=None, response={200: TokenOut, **ERRORS})
 def token(request: HttpRequest, payload: TokenIn):
     """Exchange a username and password for a bearer token (shown once)."""

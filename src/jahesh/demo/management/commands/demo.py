@@ -37,6 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve, port, host, scenario, as_of, **options):
         started = time.monotonic()
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         self.stdout.write("1/4 migrate …")
         call_command("migrate", interactive=False, verbosity=0)
         try:
