@@ -1,0 +1,285 @@
+"""Reads of projects and direct services, and the figures (KPIs) of this area.
+
+Record lists go through ``scoped()``; figures are limited by an ``Area``
+(kpis.md: a viewer reads figures, never records). Periods are half-open
+[start, end).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from jahesh.accounts.scoping import Area, scoped
+from jahesh.core.text import normalize_key
+from jahesh.projects.models import (
+    DirectService,
+    Project,
+    ProjectFunding,
+    ServiceBeneficiary,
+)
+
+# --- Projects --------------------------------------------------------------
+
+
+def project_list(
+    *,
+    user,
+    county_id: int | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    deprived: bool | None = None,
+    q: str | None = None,
+) -> QuerySet[Project]:
+    qs = scoped(user, Project).select_related("county", "village", "city")
+    if county_id:
+        qs = qs.filter(county_id=county_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if deprived is not None:
+        qs = qs.filter(in_deprived_area=deprived)
+    if q:
+        qs = qs.filter(title_key__contains=normalize_key(q))
+    return qs.order_by("-id")
+
+
+def project_values(project_ids) -> dict[int, int]:
+    """Recorded value (sum of funding, cash and in-kind) of each project in
+    ``project_ids``; a page at a time, so the list stays fast at any size."""
+    rows = (
+        ProjectFunding.objects.filter(project_id__in=list(project_ids))
+        .values("project_id")
+        .annotate(total=Sum("amount_rial"))
+    )
+    return {r["project_id"]: r["total"] for r in rows}
+
+
+@dataclass
+class FundingSummary:
+    """A project's funding: per role, cash, in-kind and the recorded value."""
+
+    by_role: dict[str, int] = field(default_factory=dict)
+    cash_rial: int = 0
+    in_kind_rial: int = 0
+
+    @property
+    def total_rial(self) -> int:
+        return self.cash_rial + self.in_kind_rial
+
+
+def project_funding_summary(*, project: Project) -> FundingSummary:
+    summary = FundingSummary()
+    rows = project.funding.values("role").annotate(total=Sum("amount_rial"))
+    for row in rows:
+        summary.by_role[row["role"]] = row["total"]
+        if row["role"] in ProjectFunding.CASH_ROLES:
+            summary.cash_rial += row["total"]
+        else:
+            summary.in_kind_rial += row["total"]
+    return summary
+
+
+def project_value_rial(*, project: Project) -> int:
+    """The project's recorded value: the sum of all its funding, cash and in-kind."""
+    return project.funding.aggregate(v=Coalesce(Sum("amount_rial"), 0))["v"]
+
+
+def project_history(*, project: Project, limit: int = 50) -> list:
+    """Who changed what and when (simple-history), newest first."""
+    records = list(project.history.select_related("history_user").order_by("-history_date")[:limit])
+    out = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            changes = [
+                (Project._meta.get_field(c.field).verbose_name, c.old, c.new)
+                for c in delta.changes
+                if c.field not in {"updated_at", "title_key"}
+            ]
+        out.append({"record": newer, "changes": changes})
+    return out
+
+
+# --- Direct services -------------------------------------------------------
+
+
+def service_list(
+    *,
+    user,
+    county_id: int | None = None,
+    kind: str | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet[DirectService]:
+    qs = scoped(user, DirectService).select_related("county", "village", "city", "camp", "group")
+    if county_id:
+        qs = qs.filter(county_id=county_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if start:
+        qs = qs.filter(delivered_on__gte=start)
+    if end:
+        qs = qs.filter(delivered_on__lt=end)
+    return qs.order_by("-delivered_on", "-id")
+
+
+def distinct_beneficiaries(services: QuerySet[DirectService]) -> int:
+    """People known by national code among ``services``, each counted once."""
+    return (
+        ServiceBeneficiary.objects.filter(service__in=services.values("pk"))
+        .values("national_code")
+        .distinct()
+        .count()
+    )
+
+
+# --- County table ------------------------------------------------------------
+
+
+@dataclass
+class CountyRow:
+    county_id: int
+    county_name: str
+    projects_completed: int = 0
+    projects_value_rial: int = 0
+    projects_open: int = 0
+    services: int = 0
+    services_value_rial: int = 0
+    services_people: int = 0  # head-counts recorded by sex and age group
+
+
+def county_table(*, area: Area, start: datetime.date, end: datetime.date) -> list[CountyRow]:
+    """Projects and services per county for a period (a map-free table):
+    completed projects and their recorded value, projects open at the period's
+    end (planned, in progress or suspended), services and their value."""
+    from jahesh.geo.models import County
+
+    counties = County.objects.filter(area.q("pk")).order_by("name")
+    rows = {c.pk: CountyRow(c.pk, c.name) for c in counties}
+    done = _completed(area, start, end)
+    for r in done.values("county_id").annotate(n=Count("pk")):
+        rows[r["county_id"]].projects_completed = r["n"]
+    value_rows = (
+        ProjectFunding.objects.filter(project__in=done.values("pk"))
+        .values("project__county_id")
+        .annotate(v=Sum("amount_rial"))
+    )
+    for r in value_rows:
+        rows[r["project__county_id"]].projects_value_rial = r["v"]
+    open_qs = Project.objects.filter(area.q("county")).filter(
+        Q(status__in=[Project.Status.PLANNED, Project.Status.IN_PROGRESS, Project.Status.SUSPENDED])
+    )
+    for r in open_qs.values("county_id").annotate(n=Count("pk")):
+        rows[r["county_id"]].projects_open = r["n"]
+    people = sum((Coalesce(Sum(f), 0) for f in DirectService.BENEFICIARY_FIELDS[1:]),
+                 Coalesce(Sum(DirectService.BENEFICIARY_FIELDS[0]), 0))
+    services = _services(area, start, end).values("county_id").annotate(
+        n=Count("pk"), v=Sum("value_rial"), p=people
+    )
+    for r in services:
+        row = rows[r["county_id"]]
+        row.services, row.services_value_rial, row.services_people = r["n"], r["v"], r["p"]
+    return list(rows.values())
+
+
+def county_table_totals(rows: list[CountyRow]) -> CountyRow:
+    total = CountyRow(0, "")
+    for row in rows:
+        for name in (
+            "projects_completed", "projects_value_rial", "projects_open", "services",
+            "services_value_rial", "services_people",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return total
+
+
+# --- KPIs (kpis.md) ------------------------------------------------------------
+
+
+def _completed(area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Project]:
+    return Project.objects.filter(area.q("county")).filter(
+        status=Project.Status.COMPLETED, actual_end__gte=start, actual_end__lt=end
+    )
+
+
+def _services(area: Area, start: datetime.date, end: datetime.date) -> QuerySet[DirectService]:
+    return DirectService.objects.filter(area.q("county")).filter(
+        delivered_on__gte=start, delivered_on__lt=end
+    )
+
+
+def kpi_projects_completed(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    """Deprivation-removal projects completed in the period (actual end date in it)."""
+    return _completed(area, start, end).count()
+
+
+def kpi_projects_completed_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Project]:
+    return _completed(area, start, end).select_related("county").order_by("-actual_end", "-id")
+
+
+def kpi_projects_value_rial(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    """Sum of the recorded value (all funding, cash and in-kind) of the projects
+    completed in the period."""
+    done = _completed(area, start, end)
+    return ProjectFunding.objects.filter(project__in=done.values("pk")).aggregate(
+        v=Coalesce(Sum("amount_rial"), 0)
+    )["v"]
+
+
+def kpi_projects_value_rial_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Project]:
+    return kpi_projects_completed_records(area=area, start=start, end=end).annotate(
+        value_rial=Coalesce(Sum("funding__amount_rial"), 0)
+    )
+
+
+def kpi_services_value_rial(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    """Value of direct services delivered in the period."""
+    return _services(area, start, end).aggregate(v=Coalesce(Sum("value_rial"), 0))["v"]
+
+
+def kpi_services_value_rial_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[DirectService]:
+    return _services(area, start, end).select_related("county").order_by("-delivered_on", "-id")
+
+
+def kpi_services_beneficiaries(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    """Distinct people (by national code) served in the period, where known."""
+    return distinct_beneficiaries(_services(area, start, end))
+
+
+def kpi_services_beneficiaries_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[ServiceBeneficiary]:
+    """One row per person: their first service in the period."""
+    services = _services(area, start, end)
+    first = (
+        ServiceBeneficiary.objects.filter(service__in=services.values("pk"))
+        .values("national_code")
+        .annotate(first_id=Min("pk"))
+        .values("first_id")
+    )
+    return ServiceBeneficiary.objects.filter(pk__in=first).select_related("service").order_by(
+        "national_code"
+    )
+
+
+def services_by_kind(*, services: QuerySet[DirectService]) -> list[dict]:
+    rows = services.order_by().values("kind").annotate(n=Count("pk"), v=Sum("value_rial"))
+    labels = dict(DirectService.Kind.choices)
+    return [
+        {"kind": r["kind"], "label": labels.get(r["kind"], r["kind"]), "count": r["n"],
+         "value_rial": r["v"]}
+        for r in sorted(rows, key=lambda r: -r["v"])
+    ]
+

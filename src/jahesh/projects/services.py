@@ -1,0 +1,467 @@
+"""Writes and rules of projects and direct services.
+
+The project workflow is one table, ``TRANSITIONS``: (from, to) → guard. Only
+:func:`project_transition` moves a project's status; it locks the row, checks
+the guard and appends a ``ProjectEvent``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jahesh.core.errors import Conflict, InvalidInput
+from jahesh.core.text import clean_text, normalize_key
+from jahesh.projects.models import (
+    DirectService,
+    FacilityCheck,
+    ProgressReport,
+    Project,
+    ProjectEvent,
+    ProjectFunding,
+    ProjectPhoto,
+    ProjectResult,
+    ServiceBeneficiary,
+)
+
+S = Project.Status
+
+
+def _today(now: datetime.datetime) -> datetime.date:
+    return timezone.localdate(now)
+
+
+def _not_future(value: datetime.date | None, *, today: datetime.date, field: str) -> None:
+    if value is not None and value > today:
+        raise InvalidInput(_("تاریخ نمی‌تواند بعد از امروز باشد."), field=field)
+
+
+def _place(*, county, village, city) -> tuple[Any, bool]:
+    """The county a record belongs to, from its village or city when given, and
+    whether the place is deprived. A place outside the county given is refused."""
+    place = village or city
+    if village is not None and city is not None:
+        raise InvalidInput(_("یا روستا را انتخاب کنید یا شهر؛ نه هر دو."), field="village")
+    if place is None:
+        if county is None:
+            raise InvalidInput(_("شهرستان یا روستا/شهر محل را انتخاب کنید."), field="county")
+        return county, False
+    if county is not None and place.county_id != county.pk:
+        raise InvalidInput(
+            _("«%(place)s» در شهرستان «%(county)s» نیست.") % {"place": place, "county": county},
+            field="village" if village is not None else "city",
+        )
+    return place.county, bool(place.is_deprived)
+
+
+# --- Projects --------------------------------------------------------------
+
+
+def project_create(
+    *,
+    user,
+    title: str,
+    kind: str,
+    county=None,
+    village=None,
+    city=None,
+    implementer_group=None,
+    contractor_name: str = "",
+    budget_original_rial: int = 0,
+    budget_revised_rial: int | None = None,
+    planned_start: datetime.date | None = None,
+    planned_end: datetime.date | None = None,
+    households: int = 0,
+    people: int = 0,
+    description: str = "",
+    now: datetime.datetime | None = None,
+) -> Project:
+    now = now or timezone.now()
+    title = clean_text(title)
+    if not title:
+        raise InvalidInput(_("عنوان پروژه را بنویسید."), field="title")
+    if kind not in Project.Kind.values:
+        raise InvalidInput(_("نوع پروژه نامعتبر است."), field="kind")
+    county, deprived = _place(county=county, village=village, city=city)
+    contractor_name = clean_text(contractor_name)
+    if implementer_group is not None and contractor_name:
+        raise InvalidInput(
+            _("مجری یا یک گروه جهادی است یا یک پیمانکار؛ یکی را خالی بگذارید."),
+            field="contractor_name",
+        )
+    if budget_original_rial < 0 or (budget_revised_rial is not None and budget_revised_rial < 0):
+        raise InvalidInput(_("بودجه نمی‌تواند منفی باشد."), field="budget_original_rial")
+    if planned_start and planned_end and planned_start > planned_end:
+        raise InvalidInput(_("پایان برنامه‌ای پیش از شروع برنامه‌ای است."), field="planned_end")
+    if households < 0 or people < 0:
+        raise InvalidInput(_("شمار بهره‌مندان نمی‌تواند منفی باشد."), field="people")
+    with transaction.atomic():
+        project = Project.objects.create(
+            title=title,
+            title_key=normalize_key(title),
+            kind=kind,
+            county=county,
+            village=village,
+            city=city,
+            in_deprived_area=deprived,
+            implementer_group=implementer_group,
+            contractor_name=contractor_name,
+            budget_original_rial=budget_original_rial,
+            budget_revised_rial=budget_revised_rial,
+            planned_start=planned_start,
+            planned_end=planned_end,
+            households=households,
+            people=people,
+            description=clean_text(description),
+            created_by=user,
+        )
+        ProjectEvent.objects.create(
+            project=project, from_status="", to_status=S.PLANNED, at=now, by=user
+        )
+    return project
+
+
+def project_revise_budget(
+    *, project: Project, user, budget_revised_rial: int, reason: str = ""
+) -> Project:
+    if budget_revised_rial < 0:
+        raise InvalidInput(_("بودجه نمی‌تواند منفی باشد."), field="budget_revised_rial")
+    project.budget_revised_rial = budget_revised_rial
+    project._change_reason = clean_text(reason) or None
+    project.save(update_fields=["budget_revised_rial", "updated_at"])
+    return project
+
+
+@dataclass(frozen=True)
+class _Move:
+    project: Project
+    to_status: str
+    on: datetime.date | None
+    reason: str
+    today: datetime.date
+
+
+def _guard_start(move: _Move) -> dict[str, Any]:
+    on = move.on or move.today
+    _not_future(on, today=move.today, field="on")
+    return {"actual_start": on}
+
+
+def _guard_complete(move: _Move) -> dict[str, Any]:
+    """Completed needs an actual end date and 100 % physical progress."""
+    project = move.project
+    end = move.on or project.actual_end
+    if end is None:
+        raise InvalidInput(_("برای تکمیل پروژه تاریخ پایان واقعی را وارد کنید."), field="on")
+    _not_future(end, today=move.today, field="on")
+    if project.actual_start and end < project.actual_start:
+        raise InvalidInput(_("تاریخ پایان واقعی پیش از تاریخ شروع واقعی است."), field="on")
+    if project.progress_pct != 100:
+        raise InvalidInput(
+            _("پیشرفت فیزیکی پروژه %(pct)s٪ است؛ تکمیل فقط با گزارش پیشرفت ۱۰۰٪ ممکن است.")
+            % {"pct": project.progress_pct},
+            field="progress_pct",
+        )
+    return {"actual_end": end}
+
+
+def _guard_reason(move: _Move) -> dict[str, Any]:
+    if not move.reason:
+        raise InvalidInput(_("علت توقف یا لغو را بنویسید."), field="reason")
+    return {}
+
+
+def _guard_none(move: _Move) -> dict[str, Any]:
+    return {}
+
+
+# The one table of allowed moves. Completed and cancelled are final.
+TRANSITIONS: dict[tuple[str, str], Callable[[_Move], dict[str, Any]]] = {
+    (S.PLANNED, S.IN_PROGRESS): _guard_start,
+    (S.PLANNED, S.CANCELLED): _guard_reason,
+    (S.IN_PROGRESS, S.COMPLETED): _guard_complete,
+    (S.IN_PROGRESS, S.SUSPENDED): _guard_reason,
+    (S.IN_PROGRESS, S.CANCELLED): _guard_reason,
+    (S.SUSPENDED, S.IN_PROGRESS): _guard_none,
+    (S.SUSPENDED, S.CANCELLED): _guard_reason,
+}
+
+
+def allowed_transitions(status: str) -> list[str]:
+    return [to for (frm, to) in TRANSITIONS if frm == status]
+
+
+def project_transition(
+    *,
+    project: Project,
+    to_status: str,
+    user,
+    on: datetime.date | None = None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Project:
+    """Move ``project`` to ``to_status``.
+
+    1. Lock the row and re-read it (a concurrent move is refused, not lost).
+    2. Find the move in ``TRANSITIONS``; run its guard, which returns the
+       fields the move sets (actual start or end date).
+    3. Save and append the event.
+    """
+    now = now or timezone.now()
+    reason = clean_text(reason)
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        if locked.status != project.status:
+            raise Conflict(_("وضعیت پروژه هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید."))
+        guard = TRANSITIONS.get((locked.status, to_status))
+        if guard is None:
+            raise InvalidInput(
+                _("پروژهٔ «%(from)s» را نمی‌توان به «%(to)s» برد.")
+                % {"from": locked.get_status_display(), "to": S(to_status).label
+                   if to_status in S.values else to_status},
+                field="to_status",
+            )
+        changes = guard(_Move(locked, to_status, on, reason, _today(now)))
+        from_status = locked.status
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.status = to_status
+        locked._change_reason = reason or None
+        locked.save(update_fields=[*changes, "status", "updated_at"])
+        ProjectEvent.objects.create(
+            project=locked, from_status=from_status, to_status=to_status, at=now, by=user,
+            reason=reason,
+        )
+    return locked
+
+
+def progress_report_add(
+    *,
+    project: Project,
+    user,
+    reported_on: datetime.date,
+    progress_pct: int,
+    note: str = "",
+    photos: Iterable[Any] = (),
+    now: datetime.datetime | None = None,
+) -> ProgressReport:
+    """Record physical progress (0–100 %, dated today or earlier) of a project in
+    progress; the project shows the latest report's figure."""
+    now = now or timezone.now()
+    today = _today(now)
+    if not 0 <= progress_pct <= 100:
+        raise InvalidInput(_("پیشرفت باید عددی از ۰ تا ۱۰۰ باشد."), field="progress_pct")
+    _not_future(reported_on, today=today, field="reported_on")
+    if project.status != S.IN_PROGRESS:
+        raise InvalidInput(
+            _("گزارش پیشرفت فقط برای پروژهٔ در حال اجرا ثبت می‌شود."), field="progress_pct"
+        )
+    if project.actual_start and reported_on < project.actual_start:
+        raise InvalidInput(_("تاریخ گزارش پیش از شروع پروژه است."), field="reported_on")
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        report = ProgressReport.objects.create(
+            project=locked, reported_on=reported_on, progress_pct=progress_pct,
+            note=clean_text(note), reported_by=user,
+        )
+        if locked.progress_on is None or reported_on >= locked.progress_on:
+            locked.progress_pct = progress_pct
+            locked.progress_on = reported_on
+            locked.save(update_fields=["progress_pct", "progress_on", "updated_at"])
+        for image in photos:
+            ProjectPhoto.objects.create(
+                project=locked, report=report, image=image, taken_on=reported_on
+            )
+    project.progress_pct, project.progress_on = locked.progress_pct, locked.progress_on
+    return report
+
+
+def photo_add(
+    *, project: Project, image, caption: str = "", taken_on: datetime.date | None = None
+) -> ProjectPhoto:
+    return ProjectPhoto.objects.create(
+        project=project, image=image, caption=clean_text(caption), taken_on=taken_on
+    )
+
+
+def funding_add(
+    *,
+    project: Project,
+    role: str,
+    amount_rial: int,
+    source_name: str = "",
+    received_on: datetime.date | None = None,
+    note: str = "",
+) -> ProjectFunding:
+    """A cash or in-kind source (government, charity, in-kind). Volunteer labour
+    is valued by :func:`funding_add_volunteer_labour`."""
+    if role not in ProjectFunding.Role.values or role == ProjectFunding.Role.VOLUNTEER_LABOUR:
+        raise InvalidInput(_("نقش منبع تأمین نامعتبر است."), field="role")
+    if amount_rial <= 0:
+        raise InvalidInput(_("مبلغ باید بیشتر از صفر باشد."), field="amount_rial")
+    return ProjectFunding.objects.create(
+        project=project, role=role, amount_rial=amount_rial,
+        source_name=clean_text(source_name), received_on=received_on, note=clean_text(note),
+    )
+
+
+def funding_add_volunteer_labour(
+    *,
+    project: Project,
+    hours: Decimal | int,
+    skill,
+    source_name: str = "",
+    received_on: datetime.date | None = None,
+    note: str = "",
+) -> ProjectFunding:
+    """Volunteer labour valued at the skill's hourly rate (the volunteers app's
+    rate), fixed at the time of valuing."""
+    from jahesh.volunteers.selectors import hours_value_rial
+
+    hours = Decimal(str(hours))
+    if hours <= 0:
+        raise InvalidInput(_("ساعت کار باید بیشتر از صفر باشد."), field="hours")
+    amount = hours_value_rial(hours=hours, skill=skill)
+    if amount <= 0:
+        raise InvalidInput(
+            _("برای مهارت «%(skill)s» ارزش ساعتی تعریف نشده است.") % {"skill": skill},
+            field="skill",
+        )
+    return ProjectFunding.objects.create(
+        project=project, role=ProjectFunding.Role.VOLUNTEER_LABOUR, amount_rial=amount,
+        labour_hours=hours, labour_skill=skill, source_name=clean_text(source_name),
+        received_on=received_on, note=clean_text(note),
+    )
+
+
+def result_set(
+    *,
+    project: Project,
+    indicator: str,
+    target: Decimal | int,
+    unit: str = "",
+    actual: Decimal | int | None = None,
+) -> ProjectResult:
+    """Add a result, or update the one with the same indicator."""
+    indicator = clean_text(indicator)
+    if not indicator:
+        raise InvalidInput(_("نام شاخص را بنویسید."), field="indicator")
+    if Decimal(target) < 0 or (actual is not None and Decimal(actual) < 0):
+        raise InvalidInput(_("هدف و محقق‌شده نمی‌توانند منفی باشند."), field="target")
+    result, _created = ProjectResult.objects.update_or_create(
+        project=project, indicator=indicator,
+        defaults={"unit": clean_text(unit), "target": target, "actual": actual},
+    )
+    return result
+
+
+def facility_check_record(
+    *,
+    project: Project,
+    user,
+    checked_on: datetime.date,
+    in_use: bool,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> FacilityCheck:
+    """After handover, is the facility used? Only for completed projects, on or
+    after their end date."""
+    now = now or timezone.now()
+    if project.status != S.COMPLETED:
+        raise InvalidInput(
+            _("بازدید بهره‌برداری فقط برای پروژهٔ تکمیل‌شده ثبت می‌شود."), field="checked_on"
+        )
+    _not_future(checked_on, today=_today(now), field="checked_on")
+    if checked_on < project.actual_end:
+        raise InvalidInput(_("تاریخ بازدید پیش از تحویل پروژه است."), field="checked_on")
+    return FacilityCheck.objects.create(
+        project=project, checked_on=checked_on, in_use=in_use, note=clean_text(note),
+        checked_by=user,
+    )
+
+
+# --- Direct services -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    national_code: str
+    sex: str = ""
+    birth_year: int | None = None
+
+
+def _people(people: Iterable[Person | str]) -> list[ServiceBeneficiary]:
+    """Validated, de-duplicated beneficiaries: one row per national code."""
+    from jahesh.core.identifiers import normalize_national_code
+
+    seen: dict[str, ServiceBeneficiary] = {}
+    for i, person in enumerate(people):
+        if isinstance(person, str):
+            person = Person(national_code=person)
+        try:
+            code = normalize_national_code(person.national_code)
+        except Exception as exc:  # a ValidationError with a Persian message
+            message = getattr(exc, "messages", [str(exc)])[0]
+            raise InvalidInput(message, field=f"people.{i}.national_code") from None
+        if code not in seen:
+            seen[code] = ServiceBeneficiary(
+                national_code=code, sex=person.sex or "", birth_year=person.birth_year
+            )
+    return list(seen.values())
+
+
+def service_create(
+    *,
+    user,
+    kind: str,
+    delivered_on: datetime.date,
+    quantity: int,
+    unit_value_rial: int,
+    county=None,
+    village=None,
+    city=None,
+    camp=None,
+    group=None,
+    counts: dict[str, int] | None = None,
+    people: Iterable[Person | str] = (),
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> DirectService:
+    """Record a direct service. Its value is quantity × unit value; people named
+    by national code are kept once each."""
+    now = now or timezone.now()
+    if kind not in DirectService.Kind.values:
+        raise InvalidInput(_("نوع خدمت نامعتبر است."), field="kind")
+    _not_future(delivered_on, today=_today(now), field="delivered_on")
+    if quantity <= 0:
+        raise InvalidInput(_("تعداد باید بیشتر از صفر باشد."), field="quantity")
+    if unit_value_rial < 0:
+        raise InvalidInput(_("ارزش واحد نمی‌تواند منفی باشد."), field="unit_value_rial")
+    if camp is not None and village is None and city is None and county is None:
+        county, village, city = camp.county, camp.village, camp.city
+    county, _deprived = _place(county=county, village=village, city=city)
+    counts = dict(counts or {})
+    unknown = set(counts) - set(DirectService.BENEFICIARY_FIELDS)
+    if unknown:
+        raise InvalidInput(_("گروه سنی/جنسی نامعتبر: %s") % ", ".join(sorted(unknown)))
+    if any(v < 0 for v in counts.values()):
+        raise InvalidInput(_("شمار بهره‌مندان نمی‌تواند منفی باشد."), field="counts")
+    beneficiaries = _people(people)
+    with transaction.atomic():
+        service = DirectService.objects.create(
+            kind=kind, county=county, village=village, city=city, delivered_on=delivered_on,
+            camp=camp, group=group, quantity=quantity, unit_value_rial=unit_value_rial,
+            value_rial=quantity * unit_value_rial, note=clean_text(note), created_by=user,
+            **counts,
+        )
+        for row in beneficiaries:
+            row.service = service
+        ServiceBeneficiary.objects.bulk_create(beneficiaries)
+    return service
