@@ -1,0 +1,432 @@
+"""Reads of the funds app: balances derived from the ledger, arrears and portfolio
+quality, the network table, work lists and the KPIs of kpis.md.
+
+Record lists take the user and go through ``scoped``; figures take an ``Area``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from jahesh.accounts.scoping import Area, scoped
+from jahesh.core.jalali import add_jalali_months
+from jahesh.funds import schedule
+from jahesh.funds.models import (
+    ACTIVE_LOAN_STATUSES,
+    Fund,
+    Installment,
+    LedgerEntry,
+    Loan,
+    Member,
+    Repayment,
+    Verification,
+)
+
+Kind = LedgerEntry.Kind
+DAY = datetime.timedelta(days=1)
+
+# How each kind moves the fund's accounts (+1 adds, −1 takes away).
+ACCOUNT_EFFECTS: dict[str, dict[str, int]] = {
+    Kind.DEPOSIT: {"cash": 1, "savings": 1},
+    Kind.WITHDRAWAL: {"cash": -1, "savings": -1},
+    Kind.SPONSOR_IN: {"cash": 1, "sponsor": 1},
+    Kind.SPONSOR_OUT: {"cash": -1, "sponsor": -1},
+    Kind.DISBURSEMENT: {"cash": -1, "outstanding": 1},
+    Kind.REPAY_FEE: {"cash": 1, "fee_income": 1},
+    Kind.REPAY_PRINCIPAL: {"cash": 1, "outstanding": -1},
+    Kind.WRITE_OFF: {"outstanding": -1, "written_off": 1},
+}
+ACCOUNTS = ("cash", "savings", "sponsor", "outstanding", "fee_income", "written_off")
+
+
+# --- Lists -------------------------------------------------------------------
+
+
+def fund_list(*, user: Any, search: str = "", county_id: int | None = None) -> QuerySet[Fund]:
+    from jahesh.core.text import normalize_key
+
+    qs = scoped(user, Fund).select_related("county")
+    if search:
+        qs = qs.filter(Q(name_key__contains=normalize_key(search)) | Q(code__iexact=search.strip()))
+    if county_id:
+        qs = qs.filter(county_id=county_id)
+    return qs.order_by("county__name", "name")
+
+
+def member_list(*, user: Any, fund: Fund | None = None, search: str = "") -> QuerySet[Member]:
+    from jahesh.core.digits import to_ascii_digits
+    from jahesh.core.text import normalize_key
+
+    qs = scoped(user, Member).select_related("fund")
+    if fund is not None:
+        qs = qs.filter(fund=fund)
+    if search:
+        text = to_ascii_digits(search).strip()
+        qs = qs.filter(Q(national_code=text) | Q(name_key__contains=normalize_key(search)))
+    return qs
+
+
+def loan_list(*, user: Any, fund: Fund | None = None, status: str = "", member: Member | None = None,
+              disbursed_from: datetime.date | None = None, disbursed_to: datetime.date | None = None
+              ) -> QuerySet[Loan]:
+    qs = scoped(user, Loan).select_related("fund", "member")
+    if fund is not None:
+        qs = qs.filter(fund=fund)
+    if member is not None:
+        qs = qs.filter(member=member)
+    if status:
+        qs = qs.filter(status=status)
+    if disbursed_from:
+        qs = qs.filter(disbursed_on__gte=disbursed_from)
+    if disbursed_to:
+        qs = qs.filter(disbursed_on__lt=disbursed_to)
+    return qs.order_by("-requested_on", "-id")
+
+
+def member_other_funds(*, user: Any, member: Member) -> QuerySet[Member]:
+    """The same person (national code) in other funds the user may see."""
+    return scoped(user, Member).filter(national_code=member.national_code).exclude(pk=member.pk).select_related("fund")
+
+
+def due_between(*, user: Any, start: datetime.date, end: datetime.date) -> QuerySet[Installment]:
+    """Unpaid installments falling due in [start, end) — the due-this-week list."""
+    return (scoped(user, Installment).filter(due_on__gte=start, due_on__lt=end, paid_on__isnull=True,
+                                             loan__status__in=ACTIVE_LOAN_STATUSES)
+            .select_related("loan__member", "loan__fund").order_by("due_on", "loan_id"))
+
+
+def overdue_loans(*, user: Any, today: datetime.date) -> QuerySet[Loan]:
+    """Active loans with an installment due before today and not paid, with the
+    oldest unpaid due date (``oldest_due``) and the amount overdue."""
+    unpaid = Installment.objects.filter(loan=OuterRef("pk"), due_on__lt=today, paid_on__isnull=True)
+    return (scoped(user, Loan).filter(status__in=ACTIVE_LOAN_STATUSES).filter(Exists(unpaid))
+            .annotate(oldest_due=Subquery(unpaid.order_by("due_on").values("due_on")[:1]))
+            .select_related("member", "fund").order_by("oldest_due", "pk"))
+
+
+def loans_without_verification(*, user: Any, today: datetime.date) -> QuerySet[Loan]:
+    """Loans disbursed more than six (Jalali) months ago that nobody has visited."""
+    cutoff = add_jalali_months(today, -6)
+    return (scoped(user, Loan).filter(disbursed_on__lte=cutoff, verifications__isnull=True)
+            .select_related("member", "fund").order_by("disbursed_on"))
+
+
+# --- Balances and reconciliation --------------------------------------------
+
+
+def ledger_balances(*, funds: QuerySet[Fund] | None = None, fund: Fund | None = None,
+                    on_or_before: datetime.date | None = None) -> dict[str, int]:
+    """Account balances derived from the ledger rows."""
+    qs = LedgerEntry.objects.all()
+    if fund is not None:
+        qs = qs.filter(fund=fund)
+    elif funds is not None:
+        qs = qs.filter(fund__in=funds)
+    if on_or_before:
+        qs = qs.filter(entered_on__lte=on_or_before)
+    totals = dict(qs.values_list("kind").annotate(s=Sum("amount")).order_by())
+    balances = dict.fromkeys(ACCOUNTS, 0)
+    for kind, effects in ACCOUNT_EFFECTS.items():
+        for account, sign in effects.items():
+            balances[account] += sign * (totals.get(kind) or 0)
+    return balances
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    left: int
+    right: int
+
+    @property
+    def ok(self) -> bool:
+        return self.left == self.right
+
+
+def fund_reconciliation(*, fund: Fund) -> list[Check]:
+    """The checks the reconciliation page shows; each compares a ledger figure with
+    the same figure reached another way."""
+    b = ledger_balances(fund=fund)
+    inst = Installment.objects.filter(loan__fund=fund).aggregate(
+        fee=Coalesce(Sum("paid_fee"), 0), principal=Coalesce(Sum("paid_principal"), 0)
+    )
+    repaid = Repayment.objects.filter(loan__fund=fund, reversed_at__isnull=True).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+    disbursed = Loan.objects.filter(fund=fund, disbursed_on__isnull=False).aggregate(s=Coalesce(Sum("principal"), 0))["s"]
+    ledger_disbursed = LedgerEntry.objects.filter(fund=fund, kind=Kind.DISBURSEMENT).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+    ledger_repaid = LedgerEntry.objects.filter(fund=fund, kind__in=[Kind.REPAY_FEE, Kind.REPAY_PRINCIPAL]).aggregate(
+        s=Coalesce(Sum("amount"), 0))["s"]
+    written = LedgerEntry.objects.filter(fund=fund, kind=Kind.WRITE_OFF).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+    return [
+        Check("نقد + ماندهٔ وام‌ها = پس‌انداز + وجوه اداره‌شده + کارمزد − سوخت",
+              b["cash"] + b["outstanding"], b["savings"] + b["sponsor"] + b["fee_income"] - b["written_off"]),
+        Check("وام‌های پرداخت‌شده = اسناد پرداخت وام", disbursed, ledger_disbursed),
+        Check("بازپرداخت‌های ثبت‌شده = اسناد بازپرداخت", repaid, ledger_repaid),
+        Check("کارمزد دریافتی در دفتر = کارمزد تخصیص‌یافته به اقساط", b["fee_income"], inst["fee"]),
+        Check("ماندهٔ اصل وام‌ها در دفتر = اصل پرداخت‌نشدهٔ اقساط (بی سوخت)",
+              b["outstanding"], disbursed - inst["principal"] - written),
+    ]
+
+
+# --- Arrears and quality ------------------------------------------------------
+
+
+def loan_days_in_arrears(*, loan: Loan, as_of: datetime.date) -> int:
+    return schedule.days_in_arrears(loan.installments.values_list("due_on", "paid_on"), as_of)
+
+
+def _outstanding_by_loan(loans: QuerySet[Loan], as_of: datetime.date) -> dict[int, tuple[int, int]]:
+    """(fund id, outstanding principal) per loan on ``as_of`` (end of day), from the ledger."""
+    rows = (LedgerEntry.objects.filter(loan__in=loans, entered_on__lte=as_of,
+                                       kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF])
+            .values("loan_id", "fund_id").annotate(out=Sum(Case(
+                When(kind=Kind.DISBURSEMENT, then=F("amount")), default=-F("amount"),
+                output_field=IntegerField())))
+            .order_by())
+    return {r["loan_id"]: (r["fund_id"], r["out"]) for r in rows if r["out"]}
+
+
+def _oldest_unpaid_by_loan(loans: QuerySet[Loan], as_of: datetime.date) -> dict[int, datetime.date]:
+    rows = (Installment.objects.filter(loan__in=loans, due_on__lte=as_of)
+            .filter(Q(paid_on__isnull=True) | Q(paid_on__gt=as_of))
+            .values("loan_id").annotate(oldest=Min("due_on")).order_by())
+    return {r["loan_id"]: r["oldest"] for r in rows}
+
+
+@dataclass
+class Quality:
+    outstanding: int = 0
+    at_risk_30: int = 0
+    buckets: tuple[int, int, int, int] = (0, 0, 0, 0)  # outstanding principal by aging bucket
+    loans_in_arrears: int = 0
+    active_loans: int = 0
+
+    @property
+    def par30(self) -> Fraction | None:
+        return Fraction(self.at_risk_30, self.outstanding) if self.outstanding else None
+
+    @property
+    def par30_percent(self) -> float | None:
+        return float(self.par30 * 100) if self.par30 is not None else None
+
+
+def portfolio_quality(*, loans: QuerySet[Loan], as_of: datetime.date) -> dict[int | None, Quality]:
+    """Per fund (key = fund id) and in total (key None): outstanding principal, the
+    part more than 30 days in arrears (PAR30, CGAP: the whole loan counts), and the
+    aging buckets 1–30, 31–60, 61–90, 90+. Two grouped queries, whatever the size."""
+    outstanding = _outstanding_by_loan(loans, as_of)
+    oldest = _oldest_unpaid_by_loan(loans, as_of)
+    result: dict[int | None, Quality] = defaultdict(Quality)
+    for loan_id, (fund_id, out) in outstanding.items():
+        days = (as_of - oldest[loan_id]).days if loan_id in oldest else 0
+        for key in (fund_id, None):
+            q = result[key]
+            q.outstanding += out
+            q.active_loans += 1
+            bucket = schedule.aging_bucket(days)
+            if bucket is not None:
+                b = list(q.buckets)
+                b[bucket] += out
+                q.buckets = tuple(b)
+                q.loans_in_arrears += 1
+            if days > 30:
+                q.at_risk_30 += out
+    result.setdefault(None, Quality())
+    return dict(result)
+
+
+def on_time_rate(*, loans: QuerySet[Loan], start: datetime.date, end: datetime.date) -> Fraction | None:
+    """Share (by amount) of installments due in [start, end) that were paid by their due date."""
+    row = Installment.objects.filter(loan__in=loans, due_on__gte=start, due_on__lt=end).aggregate(
+        due=Coalesce(Sum("amount"), 0),
+        on_time=Coalesce(Sum("amount", filter=Q(paid_on__lte=F("due_on"))), 0),
+    )
+    return Fraction(row["on_time"], row["due"]) if row["due"] else None
+
+
+# --- Jobs --------------------------------------------------------------------
+
+
+def _latest_verification(as_of_end: datetime.date | None = None):
+    qs = Verification.objects.filter(loan=OuterRef("pk"))
+    if as_of_end is not None:
+        qs = qs.filter(visited_on__lt=as_of_end)
+    return qs.order_by("-visited_on", "-id")
+
+
+def loans_with_jobs(loans: QuerySet[Loan], *, before: datetime.date | None = None) -> QuerySet[Loan]:
+    """Loans annotated with ``jobs_created`` (latest verification's count, 0 when none)
+    and ``verified`` (has a visit)."""
+    latest = _latest_verification(before)
+    return loans.annotate(
+        jobs_created=Coalesce(Subquery(latest.values("jobs_found")[:1]), Value(0)),
+        women_jobs_created=Coalesce(Subquery(latest.values("women_jobs")[:1]), Value(0)),
+        verified=Exists(latest),
+    )
+
+
+def jobs_summary(*, loans: QuerySet[Loan], before: datetime.date | None = None) -> dict[str, int]:
+    qs = loans_with_jobs(loans.filter(disbursed_on__isnull=False), before=before)
+    row = qs.aggregate(
+        jobs=Coalesce(Sum("jobs_created"), 0),
+        women=Coalesce(Sum("women_jobs_created"), 0),
+        planned_unverified=Coalesce(Sum("planned_jobs", filter=Q(verified=False)), 0),
+        principal=Coalesce(Sum("principal"), 0),
+    )
+    row["cost_per_job"] = row["principal"] // row["jobs"] if row["jobs"] else None
+    return row
+
+
+# --- Fund dashboard and the network table -------------------------------------
+
+
+def fund_dashboard(*, fund: Fund, today: datetime.date) -> dict[str, Any]:
+    loans = Loan.objects.filter(fund=fund)
+    members = fund.members.aggregate(
+        total=Count("pk"), women=Count("pk", filter=Q(gender=Member.Gender.FEMALE)),
+        active=Count("pk", filter=Q(left_on__isnull=True)),
+    )
+    quality = portfolio_quality(loans=loans, as_of=today).get(fund.pk, Quality())
+    year_ago = today - datetime.timedelta(days=365)
+    return {
+        "members": members,
+        "balances": ledger_balances(fund=fund),
+        "loans_by_status": dict(loans.values_list("status").annotate(n=Count("pk")).order_by()),
+        "disbursed": loans.filter(disbursed_on__isnull=False).aggregate(n=Count("pk"), s=Coalesce(Sum("principal"), 0)),
+        "quality": quality,
+        "on_time": on_time_rate(loans=loans, start=year_ago, end=today + DAY),
+        "jobs": jobs_summary(loans=loans),
+    }
+
+
+def network_table(*, funds: QuerySet[Fund], today: datetime.date) -> list[dict[str, Any]]:
+    """One row per fund: outreach (members, women, borrowers), savings, disbursed,
+    PAR30, jobs and cost per job — a fixed handful of grouped queries."""
+    funds = list(funds.select_related("county"))
+    ids = [f.pk for f in funds]
+    loans = Loan.objects.filter(fund_id__in=ids)
+    members = {r["fund_id"]: r for r in Member.objects.filter(fund_id__in=ids).values("fund_id").annotate(
+        n=Count("pk"), women=Count("pk", filter=Q(gender=Member.Gender.FEMALE))).order_by()}
+    savings = defaultdict(int)
+    for fid, kind, s in (LedgerEntry.objects.filter(fund_id__in=ids, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
+                         .values_list("fund_id", "kind").annotate(s=Sum("amount")).order_by()):
+        savings[fid] += s if kind == Kind.DEPOSIT else -s
+    disbursed = {r["fund_id"]: r for r in loans.filter(disbursed_on__isnull=False).values("fund_id").annotate(
+        n=Count("pk"), s=Sum("principal"), borrowers=Count("member", distinct=True)).order_by()}
+    jobs = {r["fund_id"]: r["j"] for r in loans_with_jobs(loans.filter(disbursed_on__isnull=False))
+            .values("fund_id").annotate(j=Sum("jobs_created")).order_by()}
+    quality = portfolio_quality(loans=loans, as_of=today)
+    rows = []
+    for f in funds:
+        d = disbursed.get(f.pk, {})
+        q = quality.get(f.pk, Quality())
+        j = jobs.get(f.pk) or 0
+        rows.append({
+            "fund": f, "members": members.get(f.pk, {}).get("n", 0), "women": members.get(f.pk, {}).get("women", 0),
+            "borrowers": d.get("borrowers", 0), "savings": savings[f.pk], "loans": d.get("n", 0),
+            "disbursed": d.get("s") or 0, "outstanding": q.outstanding, "par30": q.par30_percent, "jobs": j,
+            "cost_per_job": (d.get("s") or 0) // j if j else None,
+        })
+    return rows
+
+
+# --- KPIs (kpis.md) -------------------------------------------------------------
+# Periods are half-open [start, end); "at the period's end" is the state on end − 1 day.
+
+
+def kpi_funds_active_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Fund]:
+    last = end - DAY
+    return Fund.objects.filter(area.q("county")).filter(founded_on__lte=last).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=last)).order_by("county__name", "name")
+
+
+def kpi_funds_active(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    return kpi_funds_active_records(area=area, start=start, end=end).count()
+
+
+def kpi_loans_disbursed_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
+    return (Loan.objects.filter(area.q("fund__county"), disbursed_on__gte=start, disbursed_on__lt=end)
+            .select_related("fund", "member").order_by("disbursed_on", "pk"))
+
+
+def kpi_loans_disbursed(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    return kpi_loans_disbursed_records(area=area, start=start, end=end).count()
+
+
+def kpi_loans_disbursed_rial_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
+    return kpi_loans_disbursed_records(area=area, start=start, end=end)
+
+
+def kpi_loans_disbursed_rial(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    return kpi_loans_disbursed_records(area=area, start=start, end=end).aggregate(
+        s=Coalesce(Sum("principal"), 0))["s"]
+
+
+def kpi_jobs_created_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
+    """Loans disbursed in the period, each with ``jobs_created`` from its latest visit
+    dated before the period's end (and ``verified``)."""
+    return loans_with_jobs(kpi_loans_disbursed_records(area=area, start=start, end=end), before=end)
+
+
+def kpi_jobs_created(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    return kpi_jobs_created_records(area=area, start=start, end=end).aggregate(
+        j=Coalesce(Sum("jobs_created"), 0))["j"]
+
+
+def kpi_jobs_planned_unverified(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    """Shown beside ``jobs_created``, never added: planned jobs of the period's loans
+    that no visit (before the period's end) has checked."""
+    return kpi_jobs_created_records(area=area, start=start, end=end).filter(verified=False).aggregate(
+        j=Coalesce(Sum("planned_jobs"), 0))["j"]
+
+
+def kpi_par30_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
+    """Loans with principal outstanding at the period's end that were then more than
+    30 days in arrears."""
+    last = end - DAY
+    late = Installment.objects.filter(loan=OuterRef("pk"), due_on__lt=last - datetime.timedelta(days=30)).filter(
+        Q(paid_on__isnull=True) | Q(paid_on__gt=last))
+    loans = Loan.objects.filter(area.q("fund__county"), disbursed_on__lte=last)
+    outstanding = LedgerEntry.objects.filter(
+        loan=OuterRef("pk"), entered_on__lte=last,
+        kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF],
+    ).values("loan").annotate(out=Sum(Case(
+        When(kind=Kind.DISBURSEMENT, then=F("amount")), default=-F("amount"), output_field=IntegerField()
+    ))).values("out")
+    return (loans.annotate(outstanding=Subquery(outstanding)).filter(outstanding__gt=0).filter(Exists(late))
+            .select_related("fund", "member").order_by("pk"))
+
+
+def par30_at(*, area: Area, end: datetime.date) -> Quality:
+    last = end - DAY
+    loans = Loan.objects.filter(area.q("fund__county"), disbursed_on__lte=last)
+    return portfolio_quality(loans=loans, as_of=last)[None]
+
+
+def kpi_par30(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    """PAR30 at the period's end in basis points (1/100 of a percent, half up):
+    1234 means 12.34%. 0 when nothing is outstanding."""
+    from jahesh.core.money import round_half_up
+
+    ratio = par30_at(area=area, end=end).par30
+    return round_half_up(ratio * 10_000) if ratio is not None else 0
