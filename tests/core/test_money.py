@@ -64,6 +64,10 @@ def test_it_groups_digits_with_the_persian_separator():
     assert group_digits(Decimal("1234.5")) == "۱٬۲۳۴٫۵"
     assert group_digits("۱۲۳۴۵") == "۱۲٬۳۴۵"
     assert group_digits(None) == ""
+    assert group_digits(1e20) == "۱۰۰٬۰۰۰٬۰۰۰٬۰۰۰٬۰۰۰٬۰۰۰٬۰۰۰"
+    assert group_digits(Decimal("1E+3")) == "۱٬۰۰۰"
+    assert group_digits(1234.5) == "۱٬۲۳۴٫۵"
+    assert group_digits(Fraction(3, 2)) == "۱٫۵"
 
 
 @given(st.integers(min_value=-(10**18), max_value=10**18))

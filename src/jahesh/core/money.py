@@ -78,6 +78,26 @@ def rials_to_unit(rials: Number, *, unit: str | None = None) -> Fraction:
     return Fraction(rials) / RIALS_PER_UNIT[unit_code(unit)]
 
 
+def _plain_number_text(n: Any) -> str:
+    """``n`` as plain ASCII positional notation (no exponent): 1e20 → "100000000000000000000"."""
+    if isinstance(n, bool):
+        raise TypeError("group_digits needs a number, not a bool")
+    if isinstance(n, int):
+        return str(n)
+    if isinstance(n, Fraction):
+        if n.denominator == 1:
+            return str(n.numerator)
+        n = Decimal(n.numerator) / Decimal(n.denominator)
+    if isinstance(n, float):
+        n = Decimal(repr(n))
+    if isinstance(n, Decimal):
+        return format(n, "f")
+    text = to_ascii_digits(n).replace(",", "").strip()
+    if "e" in text.lower():
+        return format(Decimal(text), "f")
+    return text
+
+
 def group_digits(n: Any, *, persian: bool = True) -> str:
     """``150000000`` → ``۱۵۰٬۰۰۰٬۰۰۰`` (``150,000,000`` with persian=False).
 
@@ -85,7 +105,7 @@ def group_digits(n: Any, *, persian: bool = True) -> str:
     """
     if n is None or n == "":
         return ""
-    text = to_ascii_digits(n).replace(",", "").strip()
+    text = _plain_number_text(n)
     sign = ""
     if text.startswith(("-", "−")):
         sign, text = "-", text[1:]
