@@ -104,3 +104,13 @@ def test_it_cleans_nothing_to_empty():
 @given(st.text(max_size=60))
 def test_it_cleans_idempotently(value):
     assert clean_text(clean_text(value)) == clean_text(value)
+
+
+@given(persian_text, st.data())
+def test_it_ignores_tatweel_and_harakat_wherever_they_are(value, data):
+    # Marks that never compose with a letter under NFKC (unlike madda/hamza above).
+    marks = st.sampled_from(
+        ["\u0640", "\u064b", "\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u0670"]
+    )
+    decorated = "".join(ch + data.draw(st.text(alphabet=marks, max_size=2)) for ch in value)
+    assert normalize_key(decorated) == normalize_key(value)
