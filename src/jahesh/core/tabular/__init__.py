@@ -1,0 +1,92 @@
+"""The one Excel/CSV import and export mechanism.
+
+Import (units, fund members and loans, direct services…)::
+
+    columns = [
+        Column("name", "نام واحد", "Name", required=True, parse=text(max_length=200)),
+        Column("workers", "تعداد کارکنان", "Workers", parse=integer(min=0, max=100_000)),
+        Column("status", "وضعیت", "Status", parse=choice(Unit.Status.choices)),
+        Column("visited_on", "تاریخ بازدید", "Visit date", parse=jalali_date()),
+    ]
+    reader = read_table(upload, filename=upload.name, columns=columns)   # InvalidInput if unusable
+    report = run_import(reader, handle_batch=unit_import_batch, dry_run=preview)
+    report.as_dict()          # {"created", "updated", "unchanged", "refused", "errors": [{"row", "column", "message"}], …}
+    report.error_rows_xlsx()  # the refused rows with a reason column, to fix and upload again
+
+Export: ``write_xlsx(columns, rows)`` / ``write_csv(columns, rows)`` and
+``xlsx_response`` / ``csv_response``; the template: ``write_template(columns)``.
+"""
+
+from __future__ import annotations
+
+from jahesh.core.tabular.columns import (
+    Column,
+    boolean,
+    choice,
+    decimal,
+    integer,
+    jalali_date,
+    legal_id,
+    mobile,
+    money_rials,
+    national_code,
+    text,
+)
+from jahesh.core.tabular.importing import ImportReport, Outcome, RefusedRow, refuse_with, run_import
+from jahesh.core.tabular.progress import progress_printer
+from jahesh.core.tabular.reading import (
+    ACCEPT,
+    REASON_HEADER,
+    SOURCE_ROW_HEADER,
+    CellError,
+    Row,
+    TableReader,
+    read_table,
+)
+from jahesh.core.tabular.writing import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    cell_value,
+    csv_response,
+    jalali_cell,
+    write_csv,
+    write_template,
+    write_xlsx,
+    xlsx_response,
+)
+
+__all__ = [
+    "ACCEPT",
+    "CSV_CONTENT_TYPE",
+    "REASON_HEADER",
+    "SOURCE_ROW_HEADER",
+    "XLSX_CONTENT_TYPE",
+    "CellError",
+    "Column",
+    "ImportReport",
+    "Outcome",
+    "RefusedRow",
+    "Row",
+    "TableReader",
+    "boolean",
+    "cell_value",
+    "choice",
+    "csv_response",
+    "decimal",
+    "integer",
+    "jalali_cell",
+    "jalali_date",
+    "legal_id",
+    "mobile",
+    "money_rials",
+    "national_code",
+    "progress_printer",
+    "read_table",
+    "refuse_with",
+    "run_import",
+    "text",
+    "write_csv",
+    "write_template",
+    "write_xlsx",
+    "xlsx_response",
+]
