@@ -4,11 +4,22 @@ date, and the KPIs of the area (kpis.md: units_monitored, units_high_risk)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from jahesh.accounts.scoping import Area, scoped
+from jahesh.core.digits import to_ascii_digits
+from jahesh.core.text import normalize_key
+from jahesh.units import hooks
+from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus, Visit
 from jahesh.units.risk import Driver, RiskResult
 
-__all__ = ["RiskLevel", "RiskResult", "unit_risk_at", "unit_status_at"]
+__all__ = [
+    "RiskLevel", "RiskResult", "kpi_units_high_risk", "kpi_units_high_risk_records",
+    "kpi_units_monitored", "kpi_units_monitored_records", "unit_list", "unit_risk_at",
+    "unit_status_at", "watchlist",
+]  # fmt: skip
 
 
 def unit_risk_at(*, unit: Unit, when: date) -> RiskResult | None:
@@ -44,3 +55,161 @@ def unit_status_at(*, unit: Unit, when: date) -> str:
     if first is not None and first.from_status:
         return first.from_status
     return unit.status or UnitStatus.ACTIVE
+
+
+# --- Lists -------------------------------------------------------------------
+
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    # Every ordering ends in the primary key so pages never overlap, and each
+    # leading field has an index (see Unit.Meta.indexes) so a page is a range read.
+    "-id": ("-id",),
+    "name": ("name_key", "id"),
+    "-risk": ("-risk_score", "-id"),
+    "-last_visit": ("-last_visit_on", "-id"),
+}
+
+
+def unit_search_q(q: str) -> Q:
+    """Units whose normalised name contains the normalised query, or whose
+    national ID / code equals it (Persian, Arabic or Latin digits alike)."""
+    key = normalize_key(q)
+    if not key:
+        return Q()
+    digits = to_ascii_digits(key).replace(" ", "").replace("-", "")
+    cond = Q(name_key__contains=key)
+    if digits.isdigit():
+        cond |= Q(national_id=digits) | Q(code=digits)
+    else:
+        cond |= Q(code=key.upper()) | Q(code=key)
+    return cond
+
+
+def unit_list(
+    *,
+    user: Any,
+    q: str = "",
+    county_id: int | None = None,
+    sector: str = "",
+    status: str = "",
+    isic_section: str = "",
+    size: str = "",
+    risk_level: str = "",
+    order: str = "-id",
+) -> QuerySet[Unit]:
+    """The units ``user`` may see, searched, filtered and ordered."""
+    qs = scoped(user, Unit).select_related("county")
+    qs = qs.filter(unit_search_q(q))
+    filters = {
+        "county_id": county_id,
+        "sector": sector,
+        "status": status,
+        "isic_section": isic_section,
+        "size": size,
+        "risk_level": risk_level,
+    }
+    qs = qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+    return qs.order_by(*ORDERINGS.get(order, ORDERINGS["-id"]))
+
+
+def watchlist(
+    *,
+    user: Any,
+    county_id: int | None = None,
+    sector: str = "",
+    isic_section: str = "",
+    size: str = "",
+    level: str = "",
+    exclude_open_cases: bool = False,
+) -> QuerySet[Unit]:
+    """Units at watch or high risk that are still working (not closed), riskiest first.
+
+    ``exclude_open_cases`` leaves out the units under an open clinic case (only
+    when the clinic has set ``hooks.open_case_unit_ids``).
+    """
+    levels = (
+        [level] if level in (RiskLevel.WATCH, RiskLevel.HIGH) else [RiskLevel.WATCH, RiskLevel.HIGH]
+    )
+    qs = unit_list(
+        user=user, county_id=county_id, sector=sector, isic_section=isic_section, size=size
+    )
+    qs = qs.filter(risk_level__in=levels).exclude(status=UnitStatus.CLOSED)
+    if exclude_open_cases and hooks.open_case_unit_ids is not None:
+        qs = qs.exclude(pk__in=hooks.open_case_unit_ids())
+    return qs.order_by("-risk_score", "-id")
+
+
+def can_exclude_open_cases() -> bool:
+    return hooks.open_case_unit_ids is not None
+
+
+def unit_timeline(*, unit: Unit) -> list[dict]:
+    """Visits, status changes and risk assessments of ``unit``, newest first,
+    as one list of entries {kind, on, obj} for the detail page."""
+    entries: list[dict] = []
+    visits = list(unit.visits.prefetch_related("photos").order_by("-visited_on", "-id"))
+    risk_by_visit = {r.visit_id: r for r in unit.risk_assessments.filter(visit__isnull=False)}
+    for visit in visits:
+        entries.append(
+            {
+                "kind": "visit",
+                "on": visit.visited_on,
+                "obj": visit,
+                "risk": risk_by_visit.get(visit.pk),
+            }
+        )
+    for change in unit.status_changes.select_related("changed_by"):
+        entries.append({"kind": "status", "on": change.changed_on, "obj": change})
+    for row in unit.risk_assessments.filter(visit__isnull=True):
+        entries.append({"kind": "risk", "on": row.assessed_on, "obj": row})
+    entries.sort(
+        key=lambda e: (e["on"], {"status": 2, "risk": 1, "visit": 0}[e["kind"]]), reverse=True
+    )
+    return entries
+
+
+def unit_risk_history(*, unit: Unit, limit: int = 40) -> list[RiskAssessment]:
+    """Assessments oldest first (for the chart), at most ``limit`` latest."""
+    rows = list(unit.risk_assessments.order_by("-assessed_on", "-id")[:limit])
+    return rows[::-1]
+
+
+def visit_list(*, unit: Unit) -> QuerySet[Visit]:
+    return unit.visits.order_by("-visited_on", "-id")
+
+
+# --- KPIs (kpis.md) ------------------------------------------------------------
+
+
+def _visits_in(area: Area, start: date, end: date) -> QuerySet[Visit]:
+    return Visit.objects.filter(area.q("unit__county"), visited_on__gte=start, visited_on__lt=end)
+
+
+def kpi_units_monitored(*, area: Area, start: date, end: date) -> int:
+    """Distinct units with at least one monitoring visit dated in [start, end)."""
+    return _visits_in(area, start, end).values("unit_id").distinct().count()
+
+
+def kpi_units_monitored_records(*, area: Area, start: date, end: date) -> QuerySet[Unit]:
+    ids = _visits_in(area, start, end).values("unit_id")
+    return Unit.objects.filter(pk__in=ids).select_related("county").order_by("-id")
+
+
+def _latest_high_visits(area: Area, start: date, end: date) -> QuerySet[Visit]:
+    latest = (
+        Visit.objects.filter(unit_id=OuterRef("unit_id"), visited_on__gte=start, visited_on__lt=end)
+        .order_by("-visited_on", "-id")
+        .values("id")[:1]
+    )
+    return _visits_in(area, start, end).filter(
+        id=Subquery(latest), risk_assessments__level=RiskLevel.HIGH
+    )
+
+
+def kpi_units_high_risk(*, area: Area, start: date, end: date) -> int:
+    """Distinct units whose latest visit in [start, end) put them at high risk."""
+    return _latest_high_visits(area, start, end).values("unit_id").distinct().count()
+
+
+def kpi_units_high_risk_records(*, area: Area, start: date, end: date) -> QuerySet[Unit]:
+    ids = _latest_high_visits(area, start, end).values("unit_id")
+    return Unit.objects.filter(pk__in=ids).select_related("county").order_by("-risk_score", "-id")

@@ -1,0 +1,512 @@
+"""Writes of production units, visits, status changes and risk assessments.
+
+Every rule a person can break is checked here with a Persian message that
+says what to fix (``django.core.exceptions.ValidationError`` keyed by field);
+the database constraints in ``models.py`` hold the same rules for any other
+writer. Field normalisers (``clean_unit_fields``, ``clean_visit_fields``) read
+no database, so the importer applies them row by row at speed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jahesh.core.digits import to_ascii_digits
+from jahesh.core.errors import Conflict
+from jahesh.core.identifiers import normalize_legal_id, normalize_mobile
+from jahesh.core.text import clean_text, normalize_key
+from jahesh.units import isic
+from jahesh.units.models import (
+    RiskAssessment,
+    SalesTrend,
+    Sector,
+    Size,
+    StatusChange,
+    Unit,
+    UnitStatus,
+    Visit,
+    VisitPhoto,
+)
+from jahesh.units.risk import RiskResult, compute_risk, current_settings
+
+UNIT_FIELDS = (
+    "code", "name", "national_id", "licence_no", "isic_code", "sector", "county", "city", "village",
+    "industrial_estate", "address", "latitude", "longitude", "owner_name", "owner_mobile",
+    "founded_on", "employees", "capacity", "capacity_unit", "status",
+)  # fmt: skip
+
+VISIT_FIELDS = (
+    "visited_on", "visitor", "visitor_name", "capacity_utilization", "employees_now",
+    "unpaid_wage_months", "bank_arrears_rial", "tax_debt_rial", "social_security_debt_rial",
+    "utility_debt_rial", "utility_cutoff_notice", "raw_material_days", "order_book_months",
+    "sales_trend", "owner_issue", "court_cases", "notes",
+)  # fmt: skip
+
+
+# --- Field rules -------------------------------------------------------------
+
+
+def size_for(employees: int | None) -> str:
+    if employees is None:
+        return Size.UNKNOWN
+    if employees < 10:
+        return Size.MICRO
+    if employees < 50:
+        return Size.SMALL
+    if employees < 100:
+        return Size.MEDIUM
+    return Size.LARGE
+
+
+def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        n = Decimal(to_ascii_digits(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"{label} باید یک عدد صحیح باشد؛ «{value}» عدد نیست.") from None
+    if n != n.to_integral_value():
+        raise ValidationError(f"{label} باید عدد صحیح باشد، نه «{value}».")
+    if n < minimum:
+        raise ValidationError(f"{label} نمی‌تواند کمتر از {minimum} باشد.")
+    if maximum is not None and n > maximum:
+        raise ValidationError(f"{label} نمی‌تواند بیشتر از {maximum} باشد.")
+    return int(n)
+
+
+def _decimal(
+    value: Any, *, label: str, minimum: Decimal | None = None, maximum: Decimal | None = None
+):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        d = Decimal(to_ascii_digits(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"{label} باید یک عدد باشد؛ «{value}» عدد نیست.") from None
+    if not d.is_finite():
+        raise ValidationError(f"{label} باید یک عدد باشد.")
+    if minimum is not None and d < minimum:
+        raise ValidationError(f"{label} نمی‌تواند کمتر از {minimum} باشد.")
+    if maximum is not None and d > maximum:
+        raise ValidationError(f"{label} نمی‌تواند بیشتر از {maximum} باشد.")
+    return d
+
+
+def clean_isic(value: Any) -> tuple[str, str, str]:
+    """(code, division, section) of an ISIC Rev.4 code typed in any digits; ("", "", "") if blank."""
+    code = to_ascii_digits(value).strip().replace(" ", "") if value is not None else ""
+    if not code:
+        return "", "", ""
+    parts = isic.split_code(code)
+    if parts is None:
+        raise ValidationError(
+            f"کد آیسیک «{value}» معتبر نیست؛ ۲ تا ۴ رقم از طبقه‌بندی ISIC ویرایش ۴ وارد کنید (مثلاً ۱۰۷۲)."
+        )
+    return code, parts[0], parts[1]
+
+
+def _choice(value: Any, choices: type, *, label: str) -> str:
+    """A choice given as its value, its Persian label or its English name."""
+    key = normalize_key(value)
+    for member in choices:
+        if key in (
+            normalize_key(member.value),
+            normalize_key(member.label),
+            normalize_key(member.name),
+        ):
+            return member.value
+    options = "، ".join(str(m.label) for m in choices if m.value)
+    raise ValidationError(f"{label} «{value}» شناخته نشد؛ یکی از این‌ها را بنویسید: {options}.")
+
+
+def clean_sector(value: Any) -> str:
+    if not normalize_key(value):
+        raise ValidationError("بخش اقتصادی را وارد کنید.")
+    return _choice(value, Sector, label="بخش اقتصادی")
+
+
+def clean_status(value: Any) -> str:
+    if not normalize_key(value):
+        return UnitStatus.ACTIVE
+    return _choice(value, UnitStatus, label="وضعیت")
+
+
+def clean_unit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
+    """Normalise and check the unit fields present in ``data`` (no database reads).
+
+    Returns the cleaned values plus the derived ones (``name_key``, ISIC
+    division and section, ``size``). Raises ``ValidationError`` keyed by field.
+    """
+    out: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+
+    def run(name: str, fn) -> None:
+        if name not in data:
+            return
+        try:
+            out[name] = fn(data[name])
+        except ValidationError as exc:
+            errors.setdefault(name, []).extend(exc.messages)
+
+    run("name", _clean_name)
+    run("national_id", lambda v: normalize_legal_id(v) if normalize_key(v) else None)
+    run("code", lambda v: to_ascii_digits(clean_text(v)) or None)
+    run("licence_no", lambda v: to_ascii_digits(clean_text(v)))
+    run("sector", clean_sector)
+    run("status", clean_status)
+    run("owner_mobile", lambda v: normalize_mobile(v) if normalize_key(v) else "")
+    run("employees", lambda v: _int(v, label="تعداد کارکنان", maximum=1_000_000))
+    run("capacity", lambda v: _decimal(v, label="ظرفیت اسمی", minimum=Decimal(0)))
+    run(
+        "latitude",
+        lambda v: _decimal(v, label="عرض جغرافیایی", minimum=Decimal(-90), maximum=Decimal(90)),
+    )
+    run(
+        "longitude",
+        lambda v: _decimal(v, label="طول جغرافیایی", minimum=Decimal(-180), maximum=Decimal(180)),
+    )
+    run("founded_on", lambda v: _not_future(v, today=today, label="تاریخ تأسیس"))
+    for name in ("industrial_estate", "address", "owner_name", "capacity_unit"):
+        run(name, clean_text)
+    for name in ("county", "city", "village"):
+        if name in data:
+            out[name] = data[name]
+    if "isic_code" in data:
+        try:
+            out["isic_code"], out["isic_division"], out["isic_section"] = clean_isic(
+                data["isic_code"]
+            )
+        except ValidationError as exc:
+            errors.setdefault("isic_code", []).extend(exc.messages)
+    if "name" in out:
+        out["name_key"] = normalize_key(out["name"])
+    if "employees" in out:
+        out["size"] = size_for(out["employees"])
+    if ("latitude" in out) != ("longitude" in out) or (
+        "latitude" in out and (out["latitude"] is None) != (out["longitude"] is None)
+    ):
+        errors.setdefault("longitude", []).append(
+            "عرض و طول جغرافیایی را با هم وارد کنید یا هر دو را خالی بگذارید."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _clean_name(value: Any) -> str:
+    name = clean_text(value)
+    if not name:
+        raise ValidationError("نام واحد را وارد کنید.")
+    if len(name) > 200:
+        raise ValidationError(f"نام واحد حداکثر ۲۰۰ نویسه است؛ {len(name)} نویسه وارد شده.")
+    return name
+
+
+def _not_future(value: Any, *, today: date, label: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, date):
+        from jahesh.core.jalali import parse_date_any
+
+        value = parse_date_any(value)
+    if value > today:
+        raise ValidationError(f"{label} نمی‌تواند در آینده باشد.")
+    return value
+
+
+def _check_unit_relations(values: dict[str, Any], *, instance: Unit | None) -> None:
+    """The rules that need the database: unique national ID, city/village in the county."""
+    errors: dict[str, list[str]] = {}
+    county = values.get("county", instance.county if instance else None)
+    if county is None:
+        errors["county"] = ["شهرستان را انتخاب کنید."]
+    for name, label in (("city", "شهر"), ("village", "روستا")):
+        place = values.get(name)
+        if place is not None and county is not None and place.county_id != county.pk:
+            errors[name] = [f"{label} «{place}» در شهرستان «{county}» نیست."]
+    national_id = values.get("national_id")
+    if national_id:
+        clash = Unit.objects.filter(national_id=national_id)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors["national_id"] = ["واحد دیگری با این شناسه ملی ثبت شده است."]
+    code = values.get("code")
+    if code:
+        clash = Unit.objects.filter(code=code)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors["code"] = ["واحد دیگری با این کد ثبت شده است."]
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Units -------------------------------------------------------------------
+
+
+def unit_create(*, user: Any, now=None, **fields: Any) -> Unit:
+    """Register a unit. Required: name, sector, county; the rest as ``UNIT_FIELDS``."""
+    now = now or timezone.now()
+    _reject_unknown(fields, UNIT_FIELDS)
+    fields.setdefault("sector", "")
+    fields.setdefault("name", "")
+    values = clean_unit_fields(fields, today=timezone.localdate(now))
+    _check_unit_relations(values, instance=None)
+    unit = Unit(**values, created_by=user if getattr(user, "pk", None) else None)
+    unit._history_user = user if getattr(user, "pk", None) else None
+    unit.save()
+    return unit
+
+
+def unit_update(*, unit: Unit, user: Any, status_reason: str = "", now=None, **fields: Any) -> Unit:
+    """Change a unit's fields. A new ``status`` needs ``status_reason`` and goes
+    through :func:`unit_change_status` (history row, new risk assessment)."""
+    now = now or timezone.now()
+    _reject_unknown(fields, UNIT_FIELDS)
+    values = clean_unit_fields(fields, today=timezone.localdate(now))
+    _check_unit_relations(values, instance=unit)
+    new_status = values.pop("status", unit.status)
+    employees_changed = "employees" in values and values["employees"] != unit.employees
+    with transaction.atomic():
+        if new_status != unit.status:
+            unit = unit_change_status(
+                unit=unit, to_status=new_status, reason=status_reason, user=user, now=now
+            )
+        for name, value in values.items():
+            setattr(unit, name, value)
+        unit._history_user = user if getattr(user, "pk", None) else None
+        unit.save()
+        if employees_changed and unit.last_visit_on is not None:
+            unit_reassess(unit=unit, on=timezone.localdate(now))
+    return unit
+
+
+def unit_delete(*, unit: Unit, user: Any) -> None:
+    from django.db.models import ProtectedError
+
+    unit._history_user = user if getattr(user, "pk", None) else None
+    try:
+        unit.delete()
+    except ProtectedError:
+        raise Conflict(
+            "این واحد پروندهٔ کلینیک یا سوابق وابسته دارد و حذف نمی‌شود؛ وضعیت آن را تغییر دهید."
+        ) from None
+
+
+def _reject_unknown(fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+# --- Status workflow -----------------------------------------------------------
+# A unit may move between any two statuses (a closed unit can reopen); every move
+# needs a reason, because the history of changes and their reasons is what the
+# headquarters reads when it decides where to intervene.
+
+
+def _needs_reason(unit: Unit, to_status: str, reason: str) -> str | None:
+    return None if reason.strip() else "دلیل تغییر وضعیت را بنویسید."
+
+
+TRANSITIONS: dict[tuple[str, str], Any] = {
+    (a, b): _needs_reason for a in UnitStatus.values for b in UnitStatus.values if a != b
+}
+
+
+def unit_change_status(
+    *, unit: Unit, to_status: str, reason: str, user: Any, changed_on: date | None = None, now=None
+) -> Unit:
+    """Move ``unit`` to ``to_status``: lock the row, check the transition, append
+    a ``StatusChange`` and re-assess the risk as of ``changed_on`` (default: today)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    changed_on = changed_on or today
+    to_status = clean_status(to_status)
+    reason = clean_text(reason)
+    if changed_on > today:
+        raise ValidationError({"changed_on": ["تاریخ تغییر وضعیت نمی‌تواند در آینده باشد."]})
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        guard = TRANSITIONS.get((locked.status, to_status))
+        if guard is None:
+            raise Conflict(f"واحد هم‌اکنون «{UnitStatus(locked.status).label}» است.", field="status")
+        problem = guard(locked, to_status, reason)
+        if problem:
+            raise ValidationError({"status_reason": [problem]})
+        StatusChange.objects.create(
+            unit=locked,
+            changed_on=changed_on,
+            from_status=locked.status,
+            to_status=to_status,
+            reason=reason,
+            changed_by=user if getattr(user, "pk", None) else None,
+        )
+        locked.status = to_status
+        locked._history_user = user if getattr(user, "pk", None) else None
+        locked.save(update_fields=["status", "updated_at"])
+        unit_reassess(unit=locked, on=changed_on)
+    unit.status = locked.status
+    unit.risk_score, unit.risk_level, unit.risk_assessed_on = (
+        locked.risk_score,
+        locked.risk_level,
+        locked.risk_assessed_on,
+    )
+    return unit
+
+
+# --- Visits ------------------------------------------------------------------
+
+
+def clean_visit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
+    """Normalise and check visit fields (no database reads); ValidationError keyed by field."""
+    out: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+
+    def run(name: str, fn) -> None:
+        if name not in data:
+            return
+        try:
+            out[name] = fn(data[name])
+        except ValidationError as exc:
+            errors.setdefault(name, []).extend(exc.messages)
+
+    def required_date(v):
+        if v in (None, ""):
+            raise ValidationError("تاریخ بازدید را وارد کنید.")
+        return _not_future(v, today=today, label="تاریخ بازدید")
+
+    def amount(label):
+        return lambda v: _int(v, label=label) or 0
+
+    run("visited_on", required_date)
+    run("capacity_utilization", lambda v: _int(v, label="ظرفیت به‌کارگرفته (٪)", maximum=100))
+    run("employees_now", lambda v: _int(v, label="کارکنان فعلی", maximum=1_000_000))
+    run("unpaid_wage_months", lambda v: _int(v, label="ماه‌های حقوق معوق", maximum=120) or 0)
+    run("bank_arrears_rial", amount("معوقات بانکی"))
+    run("tax_debt_rial", amount("بدهی مالیاتی"))
+    run("social_security_debt_rial", amount("بدهی تأمین اجتماعی"))
+    run("utility_debt_rial", amount("بدهی آب، برق و گاز"))
+    run("raw_material_days", lambda v: _int(v, label="موجودی مواد اولیه (روز)", maximum=3650))
+    run(
+        "order_book_months",
+        lambda v: _decimal(
+            v, label="سفارش‌های در دست (ماه)", minimum=Decimal(0), maximum=Decimal("999.9")
+        ),
+    )
+    run("court_cases", lambda v: _int(v, label="پرونده‌های قضایی", maximum=1000) or 0)
+    run(
+        "sales_trend",
+        lambda v: _choice(v, SalesTrend, label="روند فروش") if normalize_key(v) else "",
+    )
+    for name in ("utility_cutoff_notice", "owner_issue"):
+        if name in data:
+            out[name] = bool(data[name])
+    for name in ("visitor_name", "notes"):
+        run(name, clean_text)
+    if "visitor" in data:
+        out["visitor"] = data["visitor"]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def visit_create(
+    *, unit: Unit, user: Any, photos: list | None = None, now=None, **fields: Any
+) -> Visit:
+    """Record a monitoring visit and re-assess the unit's risk as of its date."""
+    now = now or timezone.now()
+    _reject_unknown(fields, VISIT_FIELDS)
+    fields.setdefault("visited_on", None)
+    values = clean_visit_fields(fields, today=timezone.localdate(now))
+    actor = user if getattr(user, "pk", None) else None
+    if not values.get("visitor_name") and values.get("visitor") is None and actor is not None:
+        values["visitor"] = actor
+        values["visitor_name"] = str(actor)
+    with transaction.atomic():
+        visit = Visit(unit=unit, created_by=actor, **values)
+        visit._history_user = actor
+        visit.save()
+        for photo in photos or []:
+            VisitPhoto.objects.create(visit=visit, image=photo)
+        if unit.last_visit_on is None or visit.visited_on >= unit.last_visit_on:
+            Unit.objects.filter(pk=unit.pk).update(last_visit_on=visit.visited_on)
+            unit.last_visit_on = visit.visited_on
+        _assess(unit=unit, visit=visit, on=visit.visited_on)
+        _refresh_cached_risk(unit)
+    return visit
+
+
+def visit_update(*, visit: Visit, user: Any, now=None, **fields: Any) -> Visit:
+    now = now or timezone.now()
+    _reject_unknown(fields, VISIT_FIELDS)
+    values = clean_visit_fields(fields, today=timezone.localdate(now))
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(visit, name, value)
+        visit._history_user = user if getattr(user, "pk", None) else None
+        visit.save()
+        unit = visit.unit
+        visit.risk_assessments.all().delete()
+        _assess(unit=unit, visit=visit, on=visit.visited_on)
+        latest = unit.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
+        Unit.objects.filter(pk=unit.pk).update(last_visit_on=latest)
+        unit.last_visit_on = latest
+        _refresh_cached_risk(unit)
+    return visit
+
+
+# --- Risk --------------------------------------------------------------------
+
+
+def _latest_visit(unit: Unit, on: date) -> Visit | None:
+    return unit.visits.filter(visited_on__lte=on).order_by("-visited_on", "-id").first()
+
+
+def _assess(*, unit: Unit, visit: Visit | None, on: date) -> RiskAssessment:
+    from jahesh.units.selectors import unit_status_at
+
+    status = unit_status_at(unit=unit, when=on)
+    result: RiskResult = compute_risk(
+        visit=visit,
+        status=status,
+        registered_employees=unit.employees,
+        settings=current_settings(),
+        assessed_on=on,
+    )
+    return RiskAssessment.objects.create(
+        unit=unit,
+        visit=visit,
+        assessed_on=on,
+        score=result.score,
+        level=result.level,
+        drivers=[d.as_dict() for d in result.drivers],
+        status=status,
+    )
+
+
+def unit_reassess(*, unit: Unit, on: date) -> RiskAssessment:
+    """Append a risk assessment as of ``on`` from the latest visit by then and the
+    status on that day (after a status change, a new workforce figure or new weights)."""
+    row = _assess(unit=unit, visit=_latest_visit(unit, on), on=on)
+    _refresh_cached_risk(unit)
+    return row
+
+
+def _refresh_cached_risk(unit: Unit) -> None:
+    latest = unit.risk_assessments.order_by("-assessed_on", "-id").first()
+    values = {
+        "risk_score": latest.score if latest else None,
+        "risk_level": latest.level if latest else "",
+        "risk_assessed_on": latest.assessed_on if latest else None,
+    }
+    Unit.objects.filter(pk=unit.pk).update(**values)
+    for name, value in values.items():
+        setattr(unit, name, value)
