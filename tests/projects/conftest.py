@@ -35,17 +35,26 @@ def make_project(users, clock):
         if status == Project.Status.PLANNED:
             return project
         project = services.project_transition(
-            project=project, to_status=Project.Status.IN_PROGRESS, user=users["projects"],
-            on=datetime.date(2025, 1, 10), now=NOW,
+            project=project,
+            to_status=Project.Status.IN_PROGRESS,
+            user=users["projects"],
+            on=datetime.date(2025, 1, 10),
+            now=NOW,
         )
         if status == Project.Status.COMPLETED:
             services.progress_report_add(
-                project=project, user=users["projects"], reported_on=datetime.date(2025, 5, 1),
-                progress_pct=100, now=NOW,
+                project=project,
+                user=users["projects"],
+                reported_on=datetime.date(2025, 5, 1),
+                progress_pct=100,
+                now=NOW,
             )
             project = services.project_transition(
-                project=project, to_status=Project.Status.COMPLETED, user=users["projects"],
-                on=datetime.date(2025, 5, 2), now=NOW,
+                project=project,
+                to_status=Project.Status.COMPLETED,
+                user=users["projects"],
+                on=datetime.date(2025, 5, 2),
+                now=NOW,
             )
         return project
 
@@ -58,8 +67,9 @@ def projects3(make_project):
     return {
         "arak": make_project(village_id=1, title="مدرسهٔ روستای اراک"),
         "saveh": make_project(village_id=2, title="آب‌رسانی ساوه", kind=Project.Kind.WATER),
-        "tehran": make_project(village_id=3, title="خانهٔ بهداشت تهران",
-                               kind=Project.Kind.HEALTH_HOUSE),
+        "tehran": make_project(
+            village_id=3, title="خانهٔ بهداشت تهران", kind=Project.Kind.HEALTH_HOUSE
+        ),
     }
 
 

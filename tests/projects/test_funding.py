@@ -20,10 +20,15 @@ def test_it_sums_funding_by_role_cash_and_in_kind(make_project):
     services.funding_add(project=project, role=R.CHARITY, amount_rial=50_000_000)
     services.funding_add(project=project, role=R.IN_KIND, amount_rial=100_000_000)
     summary = selectors.project_funding_summary(project=project)
-    assert summary.by_role == {R.GOVERNMENT: 600_000_000, R.CHARITY: 300_000_000,
-                               R.IN_KIND: 100_000_000}
+    assert summary.by_role == {
+        R.GOVERNMENT: 600_000_000,
+        R.CHARITY: 300_000_000,
+        R.IN_KIND: 100_000_000,
+    }
     assert (summary.cash_rial, summary.in_kind_rial, summary.total_rial) == (
-        900_000_000, 100_000_000, 1_000_000_000
+        900_000_000,
+        100_000_000,
+        1_000_000_000,
     )
     assert selectors.project_value_rial(project=project) == 1_000_000_000
     assert selectors.project_values([project.pk]) == {project.pk: 1_000_000_000}
@@ -34,11 +39,15 @@ def test_it_values_volunteer_labour_at_the_skill_rate_and_counts_it_in_kind(make
 
     builder = Skill.objects.create(name="بنا", name_key="بنا", hourly_rate_rial=1_500_000)
     project = make_project()
-    row = services.funding_add_volunteer_labour(project=project, hours=Decimal("120.5"),
-                                                skill=builder)
+    row = services.funding_add_volunteer_labour(
+        project=project, hours=Decimal("120.5"), skill=builder
+    )
     assert row.amount_rial == 180_750_000
-    assert (row.role, row.labour_hours, row.labour_skill) == (R.VOLUNTEER_LABOUR,
-                                                              Decimal("120.5"), builder)
+    assert (row.role, row.labour_hours, row.labour_skill) == (
+        R.VOLUNTEER_LABOUR,
+        Decimal("120.5"),
+        builder,
+    )
     # A later rate change leaves the recorded value as it was.
     Skill.objects.filter(pk=builder.pk).update(hourly_rate_rial=3_000_000)
     summary = selectors.project_funding_summary(project=project)
@@ -62,12 +71,19 @@ def test_it_counts_completed_projects_and_their_value_in_the_period(make_project
     may = (datetime.date(2025, 5, 1), datetime.date(2025, 5, 3))
     assert selectors.kpi_projects_completed(area=markazi, start=may[0], end=may[1]) == 1
     assert selectors.kpi_projects_value_rial(area=markazi, start=may[0], end=may[1]) == 1000
-    assert list(selectors.kpi_projects_value_rial_records(
-        area=markazi, start=may[0], end=may[1]).values_list("pk", "value_rial")) == [
-        (done.pk, 1000)]
+    assert list(
+        selectors.kpi_projects_value_rial_records(
+            area=markazi, start=may[0], end=may[1]
+        ).values_list("pk", "value_rial")
+    ) == [(done.pk, 1000)]
     # Half-open: a period ending on the end date leaves it out.
-    assert selectors.kpi_projects_completed(
-        area=markazi, start=may[0], end=datetime.date(2025, 5, 2)) == 0
-    assert selectors.kpi_projects_value_rial(area=Area(province_id=28, county_id=236),
-                                             start=may[0], end=may[1]) == 0
-
+    assert (
+        selectors.kpi_projects_completed(area=markazi, start=may[0], end=datetime.date(2025, 5, 2))
+        == 0
+    )
+    assert (
+        selectors.kpi_projects_value_rial(
+            area=Area(province_id=28, county_id=236), start=may[0], end=may[1]
+        )
+        == 0
+    )

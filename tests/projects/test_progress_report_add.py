@@ -30,8 +30,11 @@ def test_it_refuses_progress_outside_0_to_100(make_project, users, pct):
     project = make_project(status=Project.Status.IN_PROGRESS)
     with pytest.raises(InvalidInput) as exc:
         services.progress_report_add(
-            project=project, user=users["projects"], reported_on=datetime.date(2025, 5, 1),
-            progress_pct=pct, now=NOW,
+            project=project,
+            user=users["projects"],
+            reported_on=datetime.date(2025, 5, 1),
+            progress_pct=pct,
+            now=NOW,
         )
     assert exc.value.field == "progress_pct"
 
@@ -40,8 +43,11 @@ def test_it_refuses_a_report_dated_after_today(make_project, users):
     project = make_project(status=Project.Status.IN_PROGRESS)
     with pytest.raises(InvalidInput) as exc:
         services.progress_report_add(
-            project=project, user=users["projects"], reported_on=datetime.date(2025, 6, 2),
-            progress_pct=10, now=NOW,
+            project=project,
+            user=users["projects"],
+            reported_on=datetime.date(2025, 6, 2),
+            progress_pct=10,
+            now=NOW,
         )
     assert exc.value.field == "reported_on"
     assert project.progress_reports.count() == 0
@@ -51,8 +57,11 @@ def test_it_refuses_a_report_on_a_planned_project(make_project, users):
     project = make_project()
     with pytest.raises(InvalidInput):
         services.progress_report_add(
-            project=project, user=users["projects"], reported_on=datetime.date(2025, 5, 1),
-            progress_pct=10, now=NOW,
+            project=project,
+            user=users["projects"],
+            reported_on=datetime.date(2025, 5, 1),
+            progress_pct=10,
+            now=NOW,
         )
 
 
@@ -63,8 +72,11 @@ def test_it_accepts_exactly_0_to_100(pct):
     project = Project(status=Project.Status.IN_PROGRESS)
     try:
         services.progress_report_add(
-            project=project, user=None, reported_on=datetime.date(2030, 1, 1),
-            progress_pct=pct, now=NOW,
+            project=project,
+            user=None,
+            reported_on=datetime.date(2030, 1, 1),
+            progress_pct=pct,
+            now=NOW,
         )
     except InvalidInput as exc:
         expected_field = "progress_pct" if not 0 <= pct <= 100 else "reported_on"

@@ -29,8 +29,12 @@ def test_it_refuses_a_village_outside_the_county_given(users, geo, clock):
 
     with pytest.raises(InvalidInput) as exc:
         services.project_create(
-            user=users["projects"], title="راه", kind=Project.Kind.ROAD, county=geo["saveh"],
-            village=Village.objects.get(pk=1), now=NOW,
+            user=users["projects"],
+            title="راه",
+            kind=Project.Kind.ROAD,
+            county=geo["saveh"],
+            village=Village.objects.get(pk=1),
+            now=NOW,
         )
     assert exc.value.field == "village"
 
@@ -38,26 +42,37 @@ def test_it_refuses_a_village_outside_the_county_given(users, geo, clock):
 def test_it_starts_a_project_with_its_actual_start_date_and_an_event(make_project, users):
     project = make_project()
     moved = services.project_transition(
-        project=project, to_status=S.IN_PROGRESS, user=users["projects"],
-        on=datetime.date(2025, 3, 1), now=NOW,
+        project=project,
+        to_status=S.IN_PROGRESS,
+        user=users["projects"],
+        on=datetime.date(2025, 3, 1),
+        now=NOW,
     )
     assert (moved.status, moved.actual_start) == (S.IN_PROGRESS, datetime.date(2025, 3, 1))
     event = ProjectEvent.objects.filter(project=project).last()
     assert (event.from_status, event.to_status, event.by) == (
-        S.PLANNED, S.IN_PROGRESS, users["projects"]
+        S.PLANNED,
+        S.IN_PROGRESS,
+        users["projects"],
     )
 
 
 def test_it_refuses_to_complete_a_project_below_100_percent(make_project, users):
     project = make_project(status=S.IN_PROGRESS)
     services.progress_report_add(
-        project=project, user=users["projects"], reported_on=datetime.date(2025, 5, 1),
-        progress_pct=90, now=NOW,
+        project=project,
+        user=users["projects"],
+        reported_on=datetime.date(2025, 5, 1),
+        progress_pct=90,
+        now=NOW,
     )
     with pytest.raises(InvalidInput) as exc:
         services.project_transition(
-            project=project, to_status=S.COMPLETED, user=users["projects"],
-            on=datetime.date(2025, 5, 20), now=NOW,
+            project=project,
+            to_status=S.COMPLETED,
+            user=users["projects"],
+            on=datetime.date(2025, 5, 20),
+            now=NOW,
         )
     assert exc.value.field == "progress_pct"
     assert "۱۰۰" in str(exc.value.message)
@@ -68,8 +83,11 @@ def test_it_refuses_to_complete_a_project_below_100_percent(make_project, users)
 def test_it_refuses_to_complete_a_project_without_an_actual_end_date(make_project, users):
     project = make_project(status=S.IN_PROGRESS)
     services.progress_report_add(
-        project=project, user=users["projects"], reported_on=datetime.date(2025, 5, 1),
-        progress_pct=100, now=NOW,
+        project=project,
+        user=users["projects"],
+        reported_on=datetime.date(2025, 5, 1),
+        progress_pct=100,
+        now=NOW,
     )
     with pytest.raises(InvalidInput) as exc:
         services.project_transition(
@@ -82,23 +100,33 @@ def test_it_refuses_to_complete_a_project_without_an_actual_end_date(make_projec
 def test_it_completes_a_project_at_100_percent_with_an_end_date(make_project):
     project = make_project(status=S.COMPLETED)
     assert (project.status, project.actual_end, project.progress_pct) == (
-        S.COMPLETED, datetime.date(2025, 5, 2), 100
+        S.COMPLETED,
+        datetime.date(2025, 5, 2),
+        100,
     )
     assert list(project.events.values_list("to_status", flat=True)) == [
-        S.PLANNED, S.IN_PROGRESS, S.COMPLETED
+        S.PLANNED,
+        S.IN_PROGRESS,
+        S.COMPLETED,
     ]
 
 
 def test_it_refuses_an_end_date_in_the_future(make_project, users):
     project = make_project(status=S.IN_PROGRESS)
     services.progress_report_add(
-        project=project, user=users["projects"], reported_on=datetime.date(2025, 5, 1),
-        progress_pct=100, now=NOW,
+        project=project,
+        user=users["projects"],
+        reported_on=datetime.date(2025, 5, 1),
+        progress_pct=100,
+        now=NOW,
     )
     with pytest.raises(InvalidInput):
         services.project_transition(
-            project=project, to_status=S.COMPLETED, user=users["projects"],
-            on=datetime.date(2025, 6, 2), now=NOW,
+            project=project,
+            to_status=S.COMPLETED,
+            user=users["projects"],
+            on=datetime.date(2025, 6, 2),
+            now=NOW,
         )
 
 
@@ -132,7 +160,10 @@ def test_it_needs_a_reason_to_suspend_and_resumes_without_one(make_project, user
             project=project, to_status=S.SUSPENDED, user=users["projects"], now=NOW
         )
     project = services.project_transition(
-        project=project, to_status=S.SUSPENDED, user=users["projects"], reason="کمبود اعتبار",
+        project=project,
+        to_status=S.SUSPENDED,
+        user=users["projects"],
+        reason="کمبود اعتبار",
         now=NOW,
     )
     project = services.project_transition(

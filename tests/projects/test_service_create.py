@@ -41,7 +41,9 @@ def test_the_database_refuses_a_value_that_is_not_quantity_times_unit_value(user
         DirectService.objects.filter(pk=service.pk).update(value_rial=1)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(quantity=st.integers(1, 10**6), unit=st.integers(0, 10**9))
 def test_it_keeps_value_equal_to_quantity_times_unit_for_any_amounts(users, quantity, unit):
     service = _service(users, quantity=quantity, unit_value_rial=unit)
@@ -95,8 +97,11 @@ def test_it_sums_service_values_in_the_period_and_area(users, clock):
     _service(users, quantity=5, unit_value_rial=1_000, delivered_on=datetime.date(2025, 4, 30))
     period = dict(start=datetime.date(2025, 5, 1), end=datetime.date(2025, 6, 1))
     assert selectors.kpi_services_value_rial(area=Area(province_id=28), **period) == 13_000
-    assert selectors.kpi_services_value_rial(area=Area(province_id=28, county_id=19),
-                                             **period) == 10_000
+    assert (
+        selectors.kpi_services_value_rial(area=Area(province_id=28, county_id=19), **period)
+        == 10_000
+    )
     assert selectors.kpi_services_value_rial(area=Area(), **period) == 20_000
-    assert selectors.kpi_services_value_rial_records(area=Area(province_id=28), **period
-                                                     ).count() == 2
+    assert (
+        selectors.kpi_services_value_rial_records(area=Area(province_id=28), **period).count() == 2
+    )

@@ -1,5 +1,452 @@
+"""API of projects, their progress and funding, and direct services
+(``/api/v1/projects``). Every route reads through ``scoped()``; records out of
+scope answer 404."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.api.schemas import ERRORS
+from jahesh.core.errors import Forbidden, InvalidInput, NotFound
+from jahesh.projects import selectors, services
+from jahesh.projects.models import (
+    DirectService,
+    ProgressReport,
+    Project,
+    ProjectFunding,
+)
 
 router = Router(tags=["projects"])
+
+MAX_LIMIT = 200
+
+
+# --- Schemas -------------------------------------------------------------------
+
+
+class ProjectOut(Schema):
+    id: int
+    title: str
+    kind: str
+    status: str
+    county_id: int
+    village_id: int | None
+    city_id: int | None
+    in_deprived_area: bool
+    implementer_group_id: int | None
+    contractor_name: str
+    budget_original_rial: int
+    budget_revised_rial: int | None
+    planned_start: datetime.date | None
+    planned_end: datetime.date | None
+    actual_start: datetime.date | None
+    actual_end: datetime.date | None
+    progress_pct: int
+    progress_on: datetime.date | None
+    households: int
+    people: int
+    value_rial: int = Field(0, description="ارزش ثبت‌شده: جمع همهٔ منابع تأمین، نقدی و غیرنقدی")
+
+
+class ProjectDetailOut(ProjectOut):
+    description: str
+    funding_cash_rial: int
+    funding_in_kind_rial: int
+    allowed_transitions: list[str]
+
+
+class ProjectListOut(Schema):
+    items: list[ProjectOut]
+    count: int
+
+
+class ProjectIn(Schema):
+    title: str
+    kind: Project.Kind
+    county_id: int | None = None
+    village_id: int | None = None
+    city_id: int | None = None
+    implementer_group_id: int | None = None
+    contractor_name: str = ""
+    budget_original_rial: int = Field(0, ge=0)
+    budget_revised_rial: int | None = Field(None, ge=0)
+    planned_start: datetime.date | None = None
+    planned_end: datetime.date | None = None
+    households: int = Field(0, ge=0)
+    people: int = Field(0, ge=0)
+    description: str = ""
+
+
+class TransitionIn(Schema):
+    to_status: Project.Status
+    on: datetime.date | None = None
+    reason: str = ""
+
+
+class ProgressIn(Schema):
+    reported_on: datetime.date
+    progress_pct: int
+    note: str = ""
+
+
+class ProgressOut(Schema):
+    id: int
+    reported_on: datetime.date
+    progress_pct: int
+    note: str
+
+
+class ProgressListOut(Schema):
+    items: list[ProgressOut]
+    count: int
+
+
+class FundingIn(Schema):
+    role: ProjectFunding.Role
+    amount_rial: int | None = Field(None, description="برای نقش‌های نقدی و غیرنقدی")
+    labour_hours: Decimal | None = Field(None, description="برای کار داوطلبانه")
+    labour_skill_id: int | None = None
+    source_name: str = ""
+    received_on: datetime.date | None = None
+    note: str = ""
+
+
+class FundingOut(Schema):
+    id: int
+    role: str
+    source_name: str
+    amount_rial: int
+    labour_hours: Decimal | None
+    labour_skill_id: int | None
+    received_on: datetime.date | None
+
+
+class FundingListOut(Schema):
+    items: list[FundingOut]
+    count: int
+    total_rial: int
+
+
+class ServiceOut(Schema):
+    id: int
+    kind: str
+    county_id: int
+    village_id: int | None
+    city_id: int | None
+    delivered_on: datetime.date
+    camp_id: int | None
+    group_id: int | None
+    quantity: int
+    unit_value_rial: int
+    value_rial: int
+    male_children: int
+    male_adults: int
+    male_elderly: int
+    female_children: int
+    female_adults: int
+    female_elderly: int
+    people_count: int = 0
+
+
+class ServiceListOut(Schema):
+    items: list[ServiceOut]
+    count: int
+    value_rial: int
+
+
+class PersonIn(Schema):
+    national_code: str
+    sex: str = ""
+    birth_year: int | None = None
+
+
+class ServiceIn(Schema):
+    kind: DirectService.Kind
+    delivered_on: datetime.date
+    quantity: int = Field(..., gt=0)
+    unit_value_rial: int = Field(..., ge=0)
+    county_id: int | None = None
+    village_id: int | None = None
+    city_id: int | None = None
+    camp_id: int | None = None
+    group_id: int | None = None
+    male_children: int = Field(0, ge=0)
+    male_adults: int = Field(0, ge=0)
+    male_elderly: int = Field(0, ge=0)
+    female_children: int = Field(0, ge=0)
+    female_adults: int = Field(0, ge=0)
+    female_elderly: int = Field(0, ge=0)
+    people: list[PersonIn] = []
+    note: str = ""
+
+
+class ProjectFilters(Schema):
+    county_id: int | None = None
+    kind: Project.Kind | None = None
+    status: Project.Status | None = None
+    deprived: bool | None = None
+    q: str | None = None
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class ServiceFilters(Schema):
+    county_id: int | None = None
+    kind: DirectService.Kind | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+# --- Helpers -----------------------------------------------------------------
+
+
+def _project_dict(project: Project, value: int) -> dict:
+    data = ProjectOut.from_orm(project).dict()
+    data["value_rial"] = value
+    return data
+
+
+def _place_from_ids(user, *, county_id, village_id, city_id) -> dict:
+    """Load the place named by ids and check the user may record there."""
+    from jahesh.geo.models import City, County, Village
+
+    county = get_object_or_404(County, pk=county_id) if county_id else None
+    village = get_object_or_404(Village, pk=village_id) if village_id else None
+    city = get_object_or_404(City, pk=city_id) if city_id else None
+    target = county or (village.county if village else city.county if city else None)
+    if target is not None and not selectors.county_allowed(user=user, county=target):
+        raise NotFound(_("این شهرستان در حوزهٔ دسترسی شما نیست."), field="county_id")
+    return {"county": county, "village": village, "city": city}
+
+
+def _volunteers_ref(request: HttpRequest, model, pk: int | None):
+    """A volunteer group or camp named by a project or service. Project managers
+    do not open the volunteers module, so the reference is checked by place: the
+    group's or camp's county must be one the user records in (else 404)."""
+    if not pk:
+        return None
+    obj = model.objects.select_related("county").filter(pk=pk).first()
+    if obj is None or not selectors.county_allowed(user=request.user, county=obj.county):
+        raise NotFound(_("یافت نشد."), field=f"{model._meta.model_name}_id")
+    return obj
+
+
+def _project_or_404(request: HttpRequest, project_id: int) -> Project:
+    return get_scoped_or_404(request.user, Project, pk=project_id)
+
+
+def _require_module(request: HttpRequest) -> None:
+    """Writing needs the projects module (a viewer reads figures only)."""
+    if not can_use_module(request.user, Module.PROJECTS):
+        raise Forbidden(_("ثبت پروژه و خدمت با نقش شما ممکن نیست."))
+
+
+# --- Projects ------------------------------------------------------------------
+
+
+@router.get("/", response={200: ProjectListOut, **ERRORS}, summary="فهرست پروژه‌ها")
+def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
+    qs = selectors.project_list(
+        user=request.user,
+        county_id=filters.county_id,
+        kind=filters.kind,
+        status=filters.status,
+        deprived=filters.deprived,
+        q=filters.q,
+    )
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    values = selectors.project_values(p.pk for p in page)
+    return {"items": [_project_dict(p, values.get(p.pk, 0)) for p in page], "count": qs.count()}
+
+
+@router.post("/", response={201: ProjectDetailOut, **ERRORS}, summary="ثبت پروژه")
+def project_create(request: HttpRequest, payload: ProjectIn):
+    _require_module(request)
+    place = _place_from_ids(
+        request.user,
+        county_id=payload.county_id,
+        village_id=payload.village_id,
+        city_id=payload.city_id,
+    )
+    from jahesh.volunteers.models import Group
+
+    group = _volunteers_ref(request, Group, payload.implementer_group_id)
+    data = payload.dict(exclude={"county_id", "village_id", "city_id", "implementer_group_id"})
+    project = services.project_create(user=request.user, implementer_group=group, **place, **data)
+    return Status(201, _detail(project))
+
+
+def _detail(project: Project) -> dict:
+    summary = selectors.project_funding_summary(project=project)
+    data = _project_dict(project, summary.total_rial)
+    data.update(
+        description=project.description,
+        funding_cash_rial=summary.cash_rial,
+        funding_in_kind_rial=summary.in_kind_rial,
+        allowed_transitions=services.allowed_transitions(project.status),
+    )
+    return data
+
+
+@router.get("/{int:project_id}", response={200: ProjectDetailOut, **ERRORS}, summary="یک پروژه")
+def project_detail(request: HttpRequest, project_id: int):
+    return _detail(_project_or_404(request, project_id))
+
+
+@router.post(
+    "/{int:project_id}/transition",
+    response={200: ProjectDetailOut, **ERRORS},
+    summary="تغییر وضعیت پروژه",
+)
+def project_transition(request: HttpRequest, project_id: int, payload: TransitionIn):
+    project = services.project_transition(
+        project=_project_or_404(request, project_id),
+        to_status=payload.to_status,
+        user=request.user,
+        on=payload.on,
+        reason=payload.reason,
+    )
+    return _detail(project)
+
+
+@router.get(
+    "/{int:project_id}/progress",
+    response={200: ProgressListOut, **ERRORS},
+    summary="گزارش‌های پیشرفت",
+)
+def progress_list(request: HttpRequest, project_id: int):
+    project = _project_or_404(request, project_id)
+    items = list(ProgressReport.objects.filter(project=project).order_by("reported_on", "id"))
+    return {"items": items, "count": len(items)}
+
+
+@router.post(
+    "/{int:project_id}/progress",
+    response={201: ProgressOut, **ERRORS},
+    summary="ثبت گزارش پیشرفت",
+)
+def progress_add(request: HttpRequest, project_id: int, payload: ProgressIn):
+    report = services.progress_report_add(
+        project=_project_or_404(request, project_id),
+        user=request.user,
+        reported_on=payload.reported_on,
+        progress_pct=payload.progress_pct,
+        note=payload.note,
+    )
+    return Status(201, report)
+
+
+@router.get(
+    "/{int:project_id}/funding",
+    response={200: FundingListOut, **ERRORS},
+    summary="منابع تأمین پروژه",
+)
+def funding_list(request: HttpRequest, project_id: int):
+    project = _project_or_404(request, project_id)
+    items = list(project.funding.all())
+    return {"items": items, "count": len(items), "total_rial": sum(f.amount_rial for f in items)}
+
+
+@router.post(
+    "/{int:project_id}/funding",
+    response={201: FundingOut, **ERRORS},
+    summary="ثبت منبع تأمین",
+)
+def funding_add(request: HttpRequest, project_id: int, payload: FundingIn):
+    project = _project_or_404(request, project_id)
+    common = {
+        "source_name": payload.source_name,
+        "received_on": payload.received_on,
+        "note": payload.note,
+    }
+    if payload.role == ProjectFunding.Role.VOLUNTEER_LABOUR:
+        from jahesh.volunteers.models import Skill
+
+        if payload.labour_hours is None or payload.labour_skill_id is None:
+            raise InvalidInput(
+                _("برای کار داوطلبانه ساعت کار و مهارت را بفرستید."), field="labour_hours"
+            )
+        skill = get_object_or_404(Skill, pk=payload.labour_skill_id)
+        row = services.funding_add_volunteer_labour(
+            project=project, hours=payload.labour_hours, skill=skill, **common
+        )
+    else:
+        if payload.amount_rial is None:
+            raise InvalidInput(_("مبلغ را به ریال بفرستید."), field="amount_rial")
+        row = services.funding_add(
+            project=project, role=payload.role, amount_rial=payload.amount_rial, **common
+        )
+    return Status(201, row)
+
+
+# --- Direct services -------------------------------------------------------------
+
+
+@router.get("/services", response={200: ServiceListOut, **ERRORS}, summary="فهرست خدمات مستقیم")
+def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
+    qs = selectors.service_list(
+        user=request.user,
+        county_id=filters.county_id,
+        kind=filters.kind,
+        start=filters.start,
+        end=filters.end,
+    )
+    totals = selectors.services_totals(services=qs)
+    page = list(
+        qs.annotate(people_count=Count("people"))[filters.offset : filters.offset + filters.limit]
+    )
+    return {"items": page, "count": totals["count"], "value_rial": totals["value_rial"]}
+
+
+@router.post("/services", response={201: ServiceOut, **ERRORS}, summary="ثبت خدمت مستقیم")
+def service_create(request: HttpRequest, payload: ServiceIn):
+    _require_module(request)
+    from jahesh.volunteers.models import Camp, Group
+
+    place = _place_from_ids(
+        request.user,
+        county_id=payload.county_id,
+        village_id=payload.village_id,
+        city_id=payload.city_id,
+    )
+    camp = _volunteers_ref(request, Camp, payload.camp_id)
+    group = _volunteers_ref(request, Group, payload.group_id)
+    counts = {f: getattr(payload, f) for f in DirectService.BENEFICIARY_FIELDS}
+    service = services.service_create(
+        user=request.user,
+        kind=payload.kind,
+        delivered_on=payload.delivered_on,
+        quantity=payload.quantity,
+        unit_value_rial=payload.unit_value_rial,
+        camp=camp,
+        group=group,
+        counts=counts,
+        note=payload.note,
+        people=[services.Person(**p.dict()) for p in payload.people],
+        **place,
+    )
+    return Status(201, _service_dict(service))
+
+
+def _service_dict(service: DirectService) -> dict:
+    data = ServiceOut.from_orm(service).dict()
+    data["people_count"] = service.people.count()
+    return data
+
+
+@router.get(
+    "/services/{int:service_id}", response={200: ServiceOut, **ERRORS}, summary="یک خدمت مستقیم"
+)
+def service_detail(request: HttpRequest, service_id: int):
+    return _service_dict(get_scoped_or_404(request.user, DirectService, pk=service_id))

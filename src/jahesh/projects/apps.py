@@ -19,8 +19,14 @@ class ProjectsConfig(AppConfig):
         register(m.Project, ScopePolicy(module=Module.PROJECTS, county="county"))
         register(m.DirectService, ScopePolicy(module=Module.PROJECTS, county="county"))
         for child in (
-            m.ProjectEvent, m.ProjectFunding, m.ProgressReport, m.ProjectPhoto,
-            m.ProjectResult, m.FacilityCheck,
+            m.ProjectEvent,
+            m.ProjectFunding,
+            m.ProgressReport,
+            m.ProjectPhoto,
+            m.ProjectResult,
+            m.FacilityCheck,
         ):
             register(child, ScopePolicy(module=Module.PROJECTS, county="project__county"))
-        register(m.ServiceBeneficiary, ScopePolicy(module=Module.PROJECTS, county="service__county"))
+        register(
+            m.ServiceBeneficiary, ScopePolicy(module=Module.PROJECTS, county="service__county")
+        )

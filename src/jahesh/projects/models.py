@@ -43,11 +43,19 @@ class Project(TimeStampedModel):
         "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
     )
     village = models.ForeignKey(
-        "geo.Village", verbose_name="روستا", on_delete=models.PROTECT, null=True, blank=True,
+        "geo.Village",
+        verbose_name="روستا",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     city = models.ForeignKey(
-        "geo.City", verbose_name="شهر", on_delete=models.PROTECT, null=True, blank=True,
+        "geo.City",
+        verbose_name="شهر",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     # Copied from the village/city when the place is set, so the list can filter
@@ -55,14 +63,16 @@ class Project(TimeStampedModel):
     # flag it was approved under.
     in_deprived_area = models.BooleanField("در منطقهٔ محروم", default=False)
     implementer_group = models.ForeignKey(
-        "volunteers.Group", verbose_name="گروه جهادی مجری", on_delete=models.PROTECT,
-        null=True, blank=True, related_name="projects",
+        "volunteers.Group",
+        verbose_name="گروه جهادی مجری",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
     )
     contractor_name = models.CharField("پیمانکار", max_length=200, blank=True)
     budget_original_rial = models.BigIntegerField("بودجهٔ مصوب اولیه (ریال)", default=0)
-    budget_revised_rial = models.BigIntegerField(
-        "بودجهٔ اصلاحی (ریال)", null=True, blank=True
-    )
+    budget_revised_rial = models.BigIntegerField("بودجهٔ اصلاحی (ریال)", null=True, blank=True)
     planned_start = models.DateField("شروع برنامه‌ای", null=True, blank=True)
     planned_end = models.DateField("پایان برنامه‌ای", null=True, blank=True)
     actual_start = models.DateField("شروع واقعی", null=True, blank=True)
@@ -77,8 +87,12 @@ class Project(TimeStampedModel):
     people = models.PositiveIntegerField("نفر بهره‌مند", default=0)
     description = models.TextField("شرح", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="ثبت‌کننده",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ثبت‌کننده",
     )
 
     history = HistoricalRecords()
@@ -156,12 +170,18 @@ class ProjectEvent(models.Model):
     """One status move of a project (append-only)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField("از وضعیت", max_length=20, choices=Project.Status.choices, blank=True)
+    from_status = models.CharField(
+        "از وضعیت", max_length=20, choices=Project.Status.choices, blank=True
+    )
     to_status = models.CharField("به وضعیت", max_length=20, choices=Project.Status.choices)
     at = models.DateTimeField("زمان")
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="کاربر",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="کاربر",
     )
     reason = models.CharField("توضیح", max_length=500, blank=True)
 
@@ -195,8 +215,12 @@ class ProjectFunding(TimeStampedModel):
         "ساعت کار", max_digits=12, decimal_places=2, null=True, blank=True
     )
     labour_skill = models.ForeignKey(
-        "volunteers.Skill", verbose_name="مهارت", on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        "volunteers.Skill",
+        verbose_name="مهارت",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     received_on = models.DateField("تاریخ", null=True, blank=True)
     note = models.CharField("توضیح", max_length=300, blank=True)
@@ -233,8 +257,12 @@ class ProgressReport(TimeStampedModel):
     progress_pct = models.PositiveSmallIntegerField("پیشرفت فیزیکی (٪)")
     note = models.TextField("شرح", blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="گزارش‌دهنده",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="گزارش‌دهنده",
     )
 
     history = HistoricalRecords()
@@ -312,8 +340,12 @@ class FacilityCheck(TimeStampedModel):
     in_use = models.BooleanField("در حال بهره‌برداری")
     note = models.TextField("شرح", blank=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="بازدیدکننده",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="بازدیدکننده",
     )
 
     history = HistoricalRecords()
@@ -349,21 +381,37 @@ class DirectService(TimeStampedModel):
         "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
     )
     village = models.ForeignKey(
-        "geo.Village", verbose_name="روستا", on_delete=models.PROTECT, null=True, blank=True,
+        "geo.Village",
+        verbose_name="روستا",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     city = models.ForeignKey(
-        "geo.City", verbose_name="شهر", on_delete=models.PROTECT, null=True, blank=True,
+        "geo.City",
+        verbose_name="شهر",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     delivered_on = models.DateField("تاریخ ارائه")
     camp = models.ForeignKey(
-        "volunteers.Camp", verbose_name="اردو", on_delete=models.PROTECT, null=True, blank=True,
+        "volunteers.Camp",
+        verbose_name="اردو",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="services",
     )
     group = models.ForeignKey(
-        "volunteers.Group", verbose_name="گروه جهادی", on_delete=models.PROTECT, null=True,
-        blank=True, related_name="services",
+        "volunteers.Group",
+        verbose_name="گروه جهادی",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="services",
     )
     quantity = models.PositiveIntegerField("تعداد")
     unit_value_rial = models.BigIntegerField("ارزش واحد (ریال)")
@@ -376,15 +424,23 @@ class DirectService(TimeStampedModel):
     female_elderly = models.PositiveIntegerField("زن (۶۰ به بالا)", default=0)
     note = models.CharField("توضیح", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="ثبت‌کننده",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ثبت‌کننده",
     )
 
     history = HistoricalRecords()
 
     BENEFICIARY_FIELDS = (
-        "male_children", "male_adults", "male_elderly",
-        "female_children", "female_adults", "female_elderly",
+        "male_children",
+        "male_adults",
+        "male_elderly",
+        "female_children",
+        "female_adults",
+        "female_elderly",
     )
 
     class Meta:

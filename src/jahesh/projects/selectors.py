@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from jahesh.accounts.scoping import Area, scoped
 from jahesh.core.text import normalize_key
@@ -129,6 +130,13 @@ def service_list(
     return qs.order_by("-delivered_on", "-id")
 
 
+def services_totals(*, services: QuerySet[DirectService]) -> dict[str, int]:
+    row = services.order_by().aggregate(
+        count=Count("pk"), value_rial=Coalesce(Sum("value_rial"), 0)
+    )
+    return {"count": row["count"], "value_rial": row["value_rial"]}
+
+
 def distinct_beneficiaries(services: QuerySet[DirectService]) -> int:
     """People known by national code among ``services``, each counted once."""
     return (
@@ -137,6 +145,30 @@ def distinct_beneficiaries(services: QuerySet[DirectService]) -> int:
         .distinct()
         .count()
     )
+
+
+def _county_q(area: Area) -> Q:
+    """``area`` as a filter on ``geo.County`` itself."""
+    if area.county_id is not None:
+        return Q(pk=area.county_id)
+    if area.province_id is not None:
+        return Q(province_id=area.province_id)
+    return Q()
+
+
+def county_allowed(*, user, county) -> bool:
+    """May ``user`` record projects and services in ``county``?"""
+    from jahesh.accounts.roles import Module
+    from jahesh.accounts.scoping import area_for, can_use_module
+    from jahesh.geo.models import County
+
+    if county is None or not can_use_module(user, Module.PROJECTS):
+        return False
+    try:
+        area = area_for(user)
+    except Http404:
+        return False
+    return County.objects.filter(_county_q(area), pk=county.pk).exists()
 
 
 # --- County table ------------------------------------------------------------
@@ -160,7 +192,7 @@ def county_table(*, area: Area, start: datetime.date, end: datetime.date) -> lis
     end (planned, in progress or suspended), services and their value."""
     from jahesh.geo.models import County
 
-    counties = County.objects.filter(area.q("pk")).order_by("name")
+    counties = County.objects.filter(_county_q(area)).order_by("name")
     rows = {c.pk: CountyRow(c.pk, c.name) for c in counties}
     done = _completed(area, start, end)
     for r in done.values("county_id").annotate(n=Count("pk")):
@@ -177,10 +209,14 @@ def county_table(*, area: Area, start: datetime.date, end: datetime.date) -> lis
     )
     for r in open_qs.values("county_id").annotate(n=Count("pk")):
         rows[r["county_id"]].projects_open = r["n"]
-    people = sum((Coalesce(Sum(f), 0) for f in DirectService.BENEFICIARY_FIELDS[1:]),
-                 Coalesce(Sum(DirectService.BENEFICIARY_FIELDS[0]), 0))
-    services = _services(area, start, end).values("county_id").annotate(
-        n=Count("pk"), v=Sum("value_rial"), p=people
+    people = sum(
+        (Coalesce(Sum(f), 0) for f in DirectService.BENEFICIARY_FIELDS[1:]),
+        Coalesce(Sum(DirectService.BENEFICIARY_FIELDS[0]), 0),
+    )
+    services = (
+        _services(area, start, end)
+        .values("county_id")
+        .annotate(n=Count("pk"), v=Sum("value_rial"), p=people)
     )
     for r in services:
         row = rows[r["county_id"]]
@@ -192,8 +228,12 @@ def county_table_totals(rows: list[CountyRow]) -> CountyRow:
     total = CountyRow(0, "")
     for row in rows:
         for name in (
-            "projects_completed", "projects_value_rial", "projects_open", "services",
-            "services_value_rial", "services_people",
+            "projects_completed",
+            "projects_value_rial",
+            "projects_open",
+            "services",
+            "services_value_rial",
+            "services_people",
         ):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     return total
@@ -269,8 +309,10 @@ def kpi_services_beneficiaries_records(
         .annotate(first_id=Min("pk"))
         .values("first_id")
     )
-    return ServiceBeneficiary.objects.filter(pk__in=first).select_related("service").order_by(
-        "national_code"
+    return (
+        ServiceBeneficiary.objects.filter(pk__in=first)
+        .select_related("service")
+        .order_by("national_code")
     )
 
 
@@ -278,8 +320,11 @@ def services_by_kind(*, services: QuerySet[DirectService]) -> list[dict]:
     rows = services.order_by().values("kind").annotate(n=Count("pk"), v=Sum("value_rial"))
     labels = dict(DirectService.Kind.choices)
     return [
-        {"kind": r["kind"], "label": labels.get(r["kind"], r["kind"]), "count": r["n"],
-         "value_rial": r["v"]}
+        {
+            "kind": r["kind"],
+            "label": labels.get(r["kind"], r["kind"]),
+            "count": r["n"],
+            "value_rial": r["v"],
+        }
         for r in sorted(rows, key=lambda r: -r["v"])
     ]
-

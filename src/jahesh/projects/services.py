@@ -224,8 +224,10 @@ def project_transition(
         if guard is None:
             raise InvalidInput(
                 _("پروژهٔ «%(from)s» را نمی‌توان به «%(to)s» برد.")
-                % {"from": locked.get_status_display(), "to": S(to_status).label
-                   if to_status in S.values else to_status},
+                % {
+                    "from": locked.get_status_display(),
+                    "to": S(to_status).label if to_status in S.values else to_status,
+                },
                 field="to_status",
             )
         changes = guard(_Move(locked, to_status, on, reason, _today(now)))
@@ -236,7 +238,11 @@ def project_transition(
         locked._change_reason = reason or None
         locked.save(update_fields=[*changes, "status", "updated_at"])
         ProjectEvent.objects.create(
-            project=locked, from_status=from_status, to_status=to_status, at=now, by=user,
+            project=locked,
+            from_status=from_status,
+            to_status=to_status,
+            at=now,
+            by=user,
             reason=reason,
         )
     return locked
@@ -268,8 +274,11 @@ def progress_report_add(
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         report = ProgressReport.objects.create(
-            project=locked, reported_on=reported_on, progress_pct=progress_pct,
-            note=clean_text(note), reported_by=user,
+            project=locked,
+            reported_on=reported_on,
+            progress_pct=progress_pct,
+            note=clean_text(note),
+            reported_by=user,
         )
         if locked.progress_on is None or reported_on >= locked.progress_on:
             locked.progress_pct = progress_pct
@@ -307,8 +316,12 @@ def funding_add(
     if amount_rial <= 0:
         raise InvalidInput(_("مبلغ باید بیشتر از صفر باشد."), field="amount_rial")
     return ProjectFunding.objects.create(
-        project=project, role=role, amount_rial=amount_rial,
-        source_name=clean_text(source_name), received_on=received_on, note=clean_text(note),
+        project=project,
+        role=role,
+        amount_rial=amount_rial,
+        source_name=clean_text(source_name),
+        received_on=received_on,
+        note=clean_text(note),
     )
 
 
@@ -335,9 +348,14 @@ def funding_add_volunteer_labour(
             field="skill",
         )
     return ProjectFunding.objects.create(
-        project=project, role=ProjectFunding.Role.VOLUNTEER_LABOUR, amount_rial=amount,
-        labour_hours=hours, labour_skill=skill, source_name=clean_text(source_name),
-        received_on=received_on, note=clean_text(note),
+        project=project,
+        role=ProjectFunding.Role.VOLUNTEER_LABOUR,
+        amount_rial=amount,
+        labour_hours=hours,
+        labour_skill=skill,
+        source_name=clean_text(source_name),
+        received_on=received_on,
+        note=clean_text(note),
     )
 
 
@@ -356,7 +374,8 @@ def result_set(
     if Decimal(target) < 0 or (actual is not None and Decimal(actual) < 0):
         raise InvalidInput(_("هدف و محقق‌شده نمی‌توانند منفی باشند."), field="target")
     result, _created = ProjectResult.objects.update_or_create(
-        project=project, indicator=indicator,
+        project=project,
+        indicator=indicator,
         defaults={"unit": clean_text(unit), "target": target, "actual": actual},
     )
     return result
@@ -382,7 +401,10 @@ def facility_check_record(
     if checked_on < project.actual_end:
         raise InvalidInput(_("تاریخ بازدید پیش از تحویل پروژه است."), field="checked_on")
     return FacilityCheck.objects.create(
-        project=project, checked_on=checked_on, in_use=in_use, note=clean_text(note),
+        project=project,
+        checked_on=checked_on,
+        in_use=in_use,
+        note=clean_text(note),
         checked_by=user,
     )
 
@@ -456,9 +478,18 @@ def service_create(
     beneficiaries = _people(people)
     with transaction.atomic():
         service = DirectService.objects.create(
-            kind=kind, county=county, village=village, city=city, delivered_on=delivered_on,
-            camp=camp, group=group, quantity=quantity, unit_value_rial=unit_value_rial,
-            value_rial=quantity * unit_value_rial, note=clean_text(note), created_by=user,
+            kind=kind,
+            county=county,
+            village=village,
+            city=city,
+            delivered_on=delivered_on,
+            camp=camp,
+            group=group,
+            quantity=quantity,
+            unit_value_rial=unit_value_rial,
+            value_rial=quantity * unit_value_rial,
+            note=clean_text(note),
+            created_by=user,
             **counts,
         )
         for row in beneficiaries:
