@@ -1,0 +1,106 @@
+"""How long loading Iran's geography takes: a first load into an empty
+database, then a second (idempotent) one that should write nothing.
+
+    uv run python bench/geo_load.py                       # SQLite under /tmp
+    DATABASE_URL=postgres://user@host/postgres uv run python bench/geo_load.py
+
+With DATABASE_URL set the script creates a throwaway database
+``jahesh_bench_geo`` on that server, loads into it and drops it; without it, a
+throwaway SQLite file under /tmp. Wall-clock and CPU seconds are printed (CPU
+time is the fairer figure on a busy machine).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+BENCH_DB = "jahesh_bench_geo"
+
+
+def _prepare_environment() -> tuple[str, callable]:
+    """Point the settings at a throwaway database; return its label and a cleanup."""
+    var = tempfile.mkdtemp(prefix="jahesh-bench-geo-")
+    os.environ["JAHESH_VAR"] = var
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite", lambda: shutil.rmtree(var, ignore_errors=True)
+    import psycopg
+
+    admin_url = url
+    conninfo = _conninfo(admin_url)
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    os.environ["DATABASE_URL"] = _with_name(url, BENCH_DB)
+
+    def cleanup() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(**conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        shutil.rmtree(var, ignore_errors=True)
+
+    return "postgresql", cleanup
+
+
+def _conninfo(url: str) -> dict:
+    import dj_database_url
+
+    cfg = dj_database_url.parse(url)
+    info = {
+        "dbname": cfg["NAME"] or "postgres",
+        "user": cfg["USER"],
+        "password": cfg["PASSWORD"],
+        "host": cfg["HOST"],
+        "port": cfg["PORT"],
+    }
+    return {k: v for k, v in info.items() if v}
+
+
+def _with_name(url: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _timed(label: str, func) -> dict:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = func()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"{label}: {wall:.1f}s wall, {cpu:.1f}s CPU")
+    return result
+
+
+def main() -> int:
+    vendor, cleanup = _prepare_environment()
+    try:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jahesh.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from jahesh.geo.services import geo_load
+
+        call_command("migrate", verbosity=0)
+        print(f"database: {vendor}")
+        first = _timed("first load", geo_load)
+        print("  " + ", ".join(f"{k}={v}" for k, v in first.items() if v))
+        second = _timed("second load (idempotent)", geo_load)
+        print("  " + ", ".join(f"{k}={v}" for k, v in second.items() if v))
+        if second["created"] or second["updated"]:
+            print("second load wrote rows: not idempotent", file=sys.stderr)
+            return 1
+    finally:
+        cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
