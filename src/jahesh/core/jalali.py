@@ -10,6 +10,7 @@ computed from 1 Farvardin of the year, never from a fixed 20/21 March.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,9 +46,21 @@ _DATE_RE = re.compile(r"^(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})$")
 _ISO_RE = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:[T ].*)?$")
 
 
+@functools.cache
 def is_jalali_leap(year: int) -> bool:
     """True when Esfand of ``year`` has 30 days (jdatetime's rule, not the 2820-year cycle)."""
     return jdatetime.date(year, 1, 1).isleap()
+
+
+# jdatetime's date constructor consults the process locale on every call (slow
+# in loops over thousands of rows); its converters are plain arithmetic.
+def _to_gregorian(year: int, month: int, day: int) -> datetime.date:
+    return datetime.date(*jdatetime.JalaliToGregorian(year, month, day).getGregorianList())
+
+
+def _jalali_parts(value: datetime.date | jdatetime.date) -> tuple[int, int, int]:
+    g = _as_gregorian_date(value)
+    return jdatetime.GregorianToJalali(g.year, g.month, g.day).getJalaliList()
 
 
 def jalali_days_in_month(year: int, month: int) -> int:
@@ -93,7 +106,7 @@ def _check_parts(year: int, month: int, day: int) -> None:
 def from_jalali(year: int, month: int, day: int) -> datetime.date:
     """The Gregorian date of a Jalali day; InvalidInput (Persian) if there is no such day."""
     _check_parts(year, month, day)
-    return jdatetime.date(year, month, day).togregorian()
+    return _to_gregorian(year, month, day)
 
 
 def _as_gregorian_date(value: datetime.date | jdatetime.date) -> datetime.date:
@@ -161,8 +174,8 @@ def format_jalali(value: Any, *, with_time: bool = False, persian_digits: bool =
         return ""
     if isinstance(value, str):
         value = parse_date_any(value)
-    j = to_jalali(value)
-    text = f"{j.year:04}/{j.month:02}/{j.day:02}"
+    year, month, day = _jalali_parts(value)
+    text = f"{year:04}/{month:02}/{day:02}"
     if with_time and isinstance(value, datetime.datetime | jdatetime.datetime):
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             value = value.astimezone(TEHRAN)
@@ -176,8 +189,8 @@ def format_jalali_long(value: Any, *, persian_digits: bool = True) -> str:
         return ""
     if isinstance(value, str):
         value = parse_date_any(value)
-    j = to_jalali(value)
-    text = f"{j.day} {JALALI_MONTHS[j.month - 1]} {j.year}"
+    year, month, day = _jalali_parts(value)
+    text = f"{day} {JALALI_MONTHS[month - 1]} {year}"
     return to_persian_digits(text) if persian_digits else text
 
 
@@ -191,12 +204,10 @@ def add_jalali_months(value: datetime.date, n: int) -> datetime.date:
     day and clamping it to the target month's length (reference/loans.md due dates):
     31 Shahrivar 1403 + 1 = 30 Mehr 1403; 30 Bahman 1402 + 1 = 29 Esfand 1402.
     """
-    j = to_jalali(value)
-    index = j.year * 12 + (j.month - 1) + n
-    year, month = divmod(index, 12)
+    year, month, day = _jalali_parts(value)
+    year, month = divmod(year * 12 + (month - 1) + n, 12)
     month += 1
-    day = min(j.day, jalali_days_in_month(year, month))
-    return jdatetime.date(year, month, day).togregorian()
+    return _to_gregorian(year, month, min(day, jalali_days_in_month(year, month)))
 
 
 def jalali_year_range(year: int) -> tuple[datetime.date, datetime.date]:
@@ -233,16 +244,16 @@ def jalali_today() -> datetime.date:
 
 
 def jalali_year_of(value: datetime.date) -> int:
-    return to_jalali(value).year
+    return _jalali_parts(value)[0]
 
 
 def jalali_quarter_of(value: datetime.date) -> tuple[int, int]:
     """``(year, quarter)`` of ``value`` in the Jalali calendar."""
-    j = to_jalali(value)
-    return j.year, (j.month - 1) // 3 + 1
+    year, month, _day = _jalali_parts(value)
+    return year, (month - 1) // 3 + 1
 
 
 def jalali_month_of(value: datetime.date) -> tuple[int, int]:
     """``(year, month)`` of ``value`` in the Jalali calendar."""
-    j = to_jalali(value)
-    return j.year, j.month
+    year, month, _day = _jalali_parts(value)
+    return year, month
