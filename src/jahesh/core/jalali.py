@@ -212,7 +212,7 @@ def add_jalali_months(value: datetime.date, n: int) -> datetime.date:
 
 def jalali_year_range(year: int) -> tuple[datetime.date, datetime.date]:
     """[1 Farvardin ``year``, 1 Farvardin ``year + 1``) in Gregorian dates."""
-    return from_jalali(year, 1, 1), from_jalali(year + 1, 1, 1)
+    return from_jalali(year, 1, 1), _to_gregorian(year + 1, 1, 1)
 
 
 def jalali_quarter_range(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
