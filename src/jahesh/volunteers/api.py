@@ -1,5 +1,596 @@
+"""API of volunteers, groups, camps, rosters and hours (``/api/v1/volunteers``).
+
+Every route reads through ``scoped()``; records out of the caller's scope
+answer 404. Dates are ISO, amounts integer rials, hours decimals.
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.api.schemas import ERRORS
+from jahesh.core.errors import Forbidden
+from jahesh.volunteers import selectors, services
+from jahesh.volunteers.models import Camp, Group, RosterEntry, Volunteer
 
 router = Router(tags=["volunteers"])
+
+MAX_LIMIT = 200
+
+
+def _require_module(request: HttpRequest) -> None:
+    if not can_use_module(request.user, Module.VOLUNTEERS):
+        raise Forbidden(_("کار با نیروهای جهادی با نقش شما ممکن نیست."))
+
+
+# --- Schemas -------------------------------------------------------------------
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class VolunteerFilters(Page):
+    q: str = ""
+    county_id: int | None = None
+    status: Volunteer.Status | None = None
+    skill_id: int | None = None
+    group_id: int | None = None
+
+
+class VolunteerOut(Schema):
+    id: int
+    national_code: str
+    first_name: str
+    last_name: str
+    mobile: str
+    gender: str
+    birth_year: int | None
+    county_id: int
+    status: str
+    registered_on: datetime.date
+    inactive_since: datetime.date | None
+
+
+class VolunteerListOut(Schema):
+    items: list[VolunteerOut]
+    count: int
+
+
+class SkillLinkOut(Schema):
+    skill_id: int
+    skill: str
+    level: str
+    document: str
+
+
+class CredentialOut(Schema):
+    id: int
+    kind: str
+    number: str
+    expires_on: datetime.date
+
+
+class MembershipOut(Schema):
+    group_id: int
+    group: str
+    joined_on: datetime.date
+    left_on: datetime.date | None
+
+
+class VolunteerDetailOut(VolunteerOut):
+    skills: list[SkillLinkOut]
+    credentials: list[CredentialOut]
+    groups: list[MembershipOut]
+    camps: int
+    approved_hours: Decimal
+    pending_hours: Decimal
+    value_rial: int
+
+
+class VolunteerIn(Schema):
+    national_code: str
+    first_name: str
+    last_name: str
+    gender: Volunteer.Gender
+    county_id: int
+    registered_on: datetime.date
+    mobile: str = ""
+    birth_year: int | None = None
+
+
+class StatusIn(Schema):
+    status: Volunteer.Status
+    effective_on: datetime.date
+    reason: str = ""
+
+
+class SkillIn(Schema):
+    skill_id: int
+    level: str = "skilled"
+    document: str = ""
+
+
+class CredentialIn(Schema):
+    kind_id: int
+    expires_on: datetime.date
+    number: str = ""
+    issued_on: datetime.date | None = None
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    specialty: str
+    county_id: int
+    leader_id: int | None
+    founded_on: datetime.date | None
+    is_active: bool
+    member_count: int = 0
+
+
+class GroupListOut(Schema):
+    items: list[GroupOut]
+    count: int
+
+
+class GroupIn(Schema):
+    name: str
+    specialty: Group.Specialty = Group.Specialty.GENERAL
+    county_id: int
+    leader_national_code: str = ""
+    founded_on: datetime.date | None = None
+
+
+class MemberIn(Schema):
+    national_code: str
+    joined_on: datetime.date
+
+
+class CampFilters(Page):
+    q: str = ""
+    county_id: int | None = None
+    purpose: Camp.Purpose | None = None
+    group_id: int | None = None
+
+
+class CampOut(Schema):
+    id: int
+    title: str
+    purpose: str
+    county_id: int
+    village_id: int | None
+    city_id: int | None
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class CampDetailOut(CampOut):
+    description: str
+    group_ids: list[int]
+    required_credential_kinds: list[str]
+    volunteers: int
+    approved_hours: Decimal
+    pending_hours: Decimal
+    value_rial: int
+
+
+class CampListOut(Schema):
+    items: list[CampOut]
+    count: int
+
+
+class CampIn(Schema):
+    title: str
+    purpose: Camp.Purpose
+    start_date: datetime.date
+    end_date: datetime.date
+    village_id: int | None = None
+    city_id: int | None = None
+    group_ids: list[int] = []
+    required_credential_kind_ids: list[int] = []
+    description: str = ""
+
+
+class RosterOut(Schema):
+    id: int
+    camp_id: int
+    volunteer_id: int
+    national_code: str
+    name: str
+    skill_id: int | None
+    hours: Decimal
+    hourly_rate_rial: int
+    value_rial: int
+    status: str
+    source: str
+
+
+class RosterListOut(Schema):
+    items: list[RosterOut]
+    count: int
+
+
+class RosterRowIn(Schema):
+    national_code: str
+    skill_id: int | None = None
+    hours: Decimal = Field(Decimal(0), ge=0, le=2000)
+
+
+class RosterIn(Schema):
+    rows: list[RosterRowIn] = Field(..., max_length=1000)
+    source: RosterEntry.Source = RosterEntry.Source.COORDINATOR
+
+
+class RosterSaveOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class IdsIn(Schema):
+    ids: list[int] = Field(..., max_length=1000)
+    note: str = ""
+
+
+class MovedOut(Schema):
+    moved: int
+
+
+class CertificateOut(Schema):
+    id: int
+    code: str
+    volunteer_id: int
+    camp_id: int
+    hours: Decimal
+    issued_at: datetime.datetime
+
+
+class CertificateCheckOut(Schema):
+    valid: bool
+    initials: str
+    camp_title: str
+    camp_start: datetime.date | None
+    camp_end: datetime.date | None
+    issued_on: datetime.date | None
+
+
+class SkillOut(Schema):
+    id: int
+    name: str
+    hourly_rate_rial: int
+    credential_kind: str | None
+
+
+# --- Volunteers --------------------------------------------------------------------
+
+
+def _volunteer(request: HttpRequest, volunteer_id: int) -> Volunteer:
+    return get_scoped_or_404(request.user, Volunteer, pk=volunteer_id)
+
+
+@router.get("/", response={200: VolunteerListOut, **ERRORS}, summary="فهرست نیروهای جهادی")
+def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilters]):
+    qs = selectors.volunteer_list(
+        user=request.user,
+        q=filters.q,
+        county_id=filters.county_id,
+        status=filters.status or "",
+        skill_id=filters.skill_id,
+        group_id=filters.group_id,
+    )
+    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+
+
+@router.post("/", response={201: VolunteerDetailOut, **ERRORS}, summary="ثبت نیروی جهادی")
+def volunteer_create(request: HttpRequest, payload: VolunteerIn):
+    _require_module(request)
+    volunteer = services.volunteer_create(actor=request.user, **payload.dict())
+    return Status(201, _volunteer_detail(request, volunteer))
+
+
+def _volunteer_detail(request: HttpRequest, v: Volunteer) -> dict:
+    summary = selectors.volunteer_summary(volunteer=v)
+    data = VolunteerOut.from_orm(v).dict()
+    data.update(
+        skills=[
+            {
+                "skill_id": s.skill_id,
+                "skill": s.skill.name,
+                "level": s.level,
+                "document": s.document,
+            }
+            for s in v.skill_links.select_related("skill")
+        ],
+        credentials=[
+            {"id": c.pk, "kind": c.kind.code, "number": c.number, "expires_on": c.expires_on}
+            for c in v.credentials.select_related("kind")
+        ],
+        groups=[
+            {
+                "group_id": m.group_id,
+                "group": m.group.name,
+                "joined_on": m.joined_on,
+                "left_on": m.left_on,
+            }
+            for m in selectors.volunteer_groups(user=request.user, volunteer=v)
+        ],
+        camps=summary.camps,
+        approved_hours=summary.approved_hours,
+        pending_hours=summary.pending_hours,
+        value_rial=summary.value_rial,
+    )
+    return data
+
+
+@router.get("/{int:volunteer_id}", response={200: VolunteerDetailOut, **ERRORS}, summary="یک نیرو")
+def volunteer_detail(request: HttpRequest, volunteer_id: int):
+    return _volunteer_detail(request, _volunteer(request, volunteer_id))
+
+
+@router.post(
+    "/{int:volunteer_id}/status",
+    response={200: VolunteerOut, **ERRORS},
+    summary="فعال/غیرفعال کردن",
+)
+def volunteer_status(request: HttpRequest, volunteer_id: int, payload: StatusIn):
+    _volunteer(request, volunteer_id)
+    return services.volunteer_set_status(
+        actor=request.user,
+        volunteer_id=volunteer_id,
+        to_status=payload.status,
+        effective_on=payload.effective_on,
+        reason=payload.reason,
+    )
+
+
+@router.post(
+    "/{int:volunteer_id}/skills",
+    response={200: VolunteerDetailOut, **ERRORS},
+    summary="افزودن مهارت",
+)
+def volunteer_skill(request: HttpRequest, volunteer_id: int, payload: SkillIn):
+    v = _volunteer(request, volunteer_id)
+    services.volunteer_skill_set(actor=request.user, volunteer=v, **payload.dict())
+    return _volunteer_detail(request, v)
+
+
+@router.post(
+    "/{int:volunteer_id}/credentials",
+    response={201: CredentialOut, **ERRORS},
+    summary="ثبت مجوز (مثلاً پروانهٔ پزشکی)",
+)
+def volunteer_credential(request: HttpRequest, volunteer_id: int, payload: CredentialIn):
+    v = _volunteer(request, volunteer_id)
+    c = services.credential_add(actor=request.user, volunteer=v, **payload.dict())
+    return Status(
+        201, {"id": c.pk, "kind": c.kind.code, "number": c.number, "expires_on": c.expires_on}
+    )
+
+
+@router.get("/skills", response={200: list[SkillOut], **ERRORS}, summary="مهارت‌ها و ارزش هر ساعت")
+def skill_list(request: HttpRequest):
+    _require_module(request)
+    return [
+        {
+            "id": s.pk,
+            "name": s.name,
+            "hourly_rate_rial": s.hourly_rate_rial,
+            "credential_kind": s.credential_kind.code if s.credential_kind else None,
+        }
+        for s in selectors.skill_list()
+    ]
+
+
+# --- Groups ------------------------------------------------------------------------
+
+
+class GroupFilters(Page):
+    q: str = ""
+    county_id: int | None = None
+    specialty: Group.Specialty | None = None
+
+
+@router.get("/groups", response={200: GroupListOut, **ERRORS}, summary="گروه‌های جهادی")
+def group_list(request: HttpRequest, filters: Query[GroupFilters]):
+    qs = selectors.group_list(
+        user=request.user,
+        q=filters.q,
+        county_id=filters.county_id,
+        specialty=filters.specialty or "",
+    )
+    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+
+
+@router.post("/groups", response={201: GroupOut, **ERRORS}, summary="ثبت گروه جهادی")
+def group_create(request: HttpRequest, payload: GroupIn):
+    _require_module(request)
+    leader = None
+    if payload.leader_national_code:
+        code = services._national_code(payload.leader_national_code)
+        leader = get_scoped_or_404(request.user, Volunteer, national_code=code)
+    group = services.group_create(
+        actor=request.user,
+        name=payload.name,
+        specialty=payload.specialty,
+        county_id=payload.county_id,
+        leader=leader,
+        founded_on=payload.founded_on,
+    )
+    return Status(201, group)
+
+
+@router.get("/groups/{int:group_id}", response={200: GroupOut, **ERRORS}, summary="یک گروه")
+def group_detail(request: HttpRequest, group_id: int):
+    return get_scoped_or_404(request.user, selectors.group_list(user=request.user), pk=group_id)
+
+
+@router.get(
+    "/groups/{int:group_id}/members",
+    response={200: VolunteerListOut, **ERRORS},
+    summary="اعضای گروه",
+)
+def group_members(request: HttpRequest, group_id: int, page: Query[Page]):
+    group = get_scoped_or_404(request.user, Group, pk=group_id)
+    qs = selectors.group_members(user=request.user, group=group)
+    return {
+        "items": [m.volunteer for m in qs[page.offset : page.offset + page.limit]],
+        "count": qs.count(),
+    }
+
+
+@router.post(
+    "/groups/{int:group_id}/members", response={201: MembershipOut, **ERRORS}, summary="افزودن عضو"
+)
+def group_member_add(request: HttpRequest, group_id: int, payload: MemberIn):
+    group = get_scoped_or_404(request.user, Group, pk=group_id)
+    m = services.membership_add(actor=request.user, group=group, **payload.dict())
+    return Status(
+        201,
+        {"group_id": group.pk, "group": group.name, "joined_on": m.joined_on, "left_on": m.left_on},
+    )
+
+
+# --- Camps, roster and hours ---------------------------------------------------------
+
+
+@router.get("/camps", response={200: CampListOut, **ERRORS}, summary="اردوهای جهادی")
+def camp_list(request: HttpRequest, filters: Query[CampFilters]):
+    qs = selectors.camp_list(
+        user=request.user,
+        q=filters.q,
+        county_id=filters.county_id,
+        purpose=filters.purpose or "",
+        group_id=filters.group_id,
+    )
+    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+
+
+def _camp_detail(camp: Camp) -> dict:
+    totals = selectors.camp_totals(camp=camp)
+    data = CampOut.from_orm(camp).dict()
+    data.update(
+        description=camp.description,
+        group_ids=list(camp.groups.values_list("id", flat=True)),
+        required_credential_kinds=list(
+            camp.required_credential_kinds.values_list("code", flat=True)
+        ),
+        volunteers=totals.volunteers,
+        approved_hours=totals.approved_hours,
+        pending_hours=totals.pending_hours,
+        value_rial=totals.value_rial,
+    )
+    return data
+
+
+@router.post("/camps", response={201: CampDetailOut, **ERRORS}, summary="ثبت اردو")
+def camp_create(request: HttpRequest, payload: CampIn):
+    _require_module(request)
+    data = payload.dict()
+    camp = services.camp_create(
+        actor=request.user,
+        required_kind_ids=data.pop("required_credential_kind_ids"),
+        **data,
+    )
+    return Status(201, _camp_detail(camp))
+
+
+@router.get("/camps/{int:camp_id}", response={200: CampDetailOut, **ERRORS}, summary="یک اردو")
+def camp_detail(request: HttpRequest, camp_id: int):
+    return _camp_detail(get_scoped_or_404(request.user, Camp, pk=camp_id))
+
+
+def _roster_dict(e: RosterEntry) -> dict:
+    return {
+        "id": e.pk,
+        "camp_id": e.camp_id,
+        "volunteer_id": e.volunteer_id,
+        "national_code": e.volunteer.national_code,
+        "name": e.volunteer.full_name,
+        "skill_id": e.skill_id,
+        "hours": e.hours,
+        "hourly_rate_rial": e.hourly_rate_rial,
+        "value_rial": selectors.value_at_rate(hours=e.hours, rate_rial=e.hourly_rate_rial),
+        "status": e.status,
+        "source": e.source,
+    }
+
+
+@router.get(
+    "/camps/{int:camp_id}/roster",
+    response={200: RosterListOut, **ERRORS},
+    summary="فهرست حضور اردو",
+)
+def camp_roster(request: HttpRequest, camp_id: int, page: Query[Page]):
+    camp = get_scoped_or_404(request.user, Camp, pk=camp_id)
+    qs = selectors.camp_roster(user=request.user, camp=camp)
+    items = [_roster_dict(e) for e in qs[page.offset : page.offset + page.limit]]
+    return {"items": items, "count": qs.count()}
+
+
+@router.put(
+    "/camps/{int:camp_id}/roster",
+    response={200: RosterSaveOut, **ERRORS},
+    summary="ثبت یکجای فهرست حضور و ساعت‌ها",
+    description="همهٔ ردیف‌ها با هم ذخیره می‌شوند یا هیچ‌کدام؛ خطای هر ردیف در errors با فیلد rows.<i>.<ستون>.",
+)
+def camp_roster_save(request: HttpRequest, camp_id: int, payload: RosterIn):
+    camp = get_scoped_or_404(request.user, Camp, pk=camp_id)
+    result = services.roster_save(
+        actor=request.user,
+        camp=camp,
+        rows=[services.RosterRow(r.national_code, r.skill_id, r.hours) for r in payload.rows],
+        source=payload.source,
+    )
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+
+
+@router.get(
+    "/hours/pending", response={200: RosterListOut, **ERRORS}, summary="ساعت‌های در انتظار تأیید"
+)
+def hours_pending(request: HttpRequest, page: Query[Page], camp_id: int | None = None):
+    qs = selectors.pending_hours(user=request.user, camp_id=camp_id)
+    items = [_roster_dict(e) for e in qs[page.offset : page.offset + page.limit]]
+    return {"items": items, "count": qs.count()}
+
+
+@router.post("/hours/approve", response={200: MovedOut, **ERRORS}, summary="تأیید ساعت‌ها")
+def hours_approve(request: HttpRequest, payload: IdsIn):
+    _require_module(request)
+    return {"moved": services.hours_approve(actor=request.user, entry_ids=payload.ids)}
+
+
+@router.post("/hours/reject", response={200: MovedOut, **ERRORS}, summary="رد ساعت‌ها")
+def hours_reject(request: HttpRequest, payload: IdsIn):
+    _require_module(request)
+    return {
+        "moved": services.hours_reject(actor=request.user, entry_ids=payload.ids, note=payload.note)
+    }
+
+
+@router.post(
+    "/roster/{int:entry_id}/certificate",
+    response={200: CertificateOut, **ERRORS},
+    summary="صدور گواهی خدمت",
+)
+def certificate_issue(request: HttpRequest, entry_id: int):
+    return services.certificate_issue(actor=request.user, entry_id=entry_id)
+
+
+@router.get(
+    "/certificates/check/{code}",
+    response={200: CertificateCheckOut, **ERRORS},
+    auth=None,
+    summary="بررسی عمومی گواهی (بدون ورود)",
+    description="فقط حرف اول نام و نام خانوادگی، عنوان و تاریخ اردو و معتبر بودن را برمی‌گرداند.",
+)
+def certificate_check(request: HttpRequest, code: str):
+    return selectors.certificate_check(code=code).__dict__
