@@ -1,0 +1,86 @@
+"""``jahesh import KIND FILE [--dry-run] [--user USERNAME]``: import a spreadsheet
+(XLSX, XLS, ODS or CSV) with a progress bar, then print what was created,
+updated and refused (row, column, reason).
+
+Each app adds its kinds to ``IMPORTERS``: kind → dotted path of a function
+``(file, filename, dry_run, progress, user) -> jahesh.core.tabular.ImportReport``.
+Add yours here, e.g. ``"members": "jahesh.funds.importers.import_members"``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
+
+from jahesh.core.errors import ApplicationError
+from jahesh.core.tabular import progress_printer
+
+IMPORTERS: dict[str, str] = {
+    "units": "jahesh.units.importers.import_units",
+    "visits": "jahesh.units.importers.import_visits",
+    # Other apps: add "<kind>": "jahesh.<app>.importers.<function>" here.
+}
+
+ERRORS_SHOWN = 50
+
+
+class Command(BaseCommand):
+    help = "ورود داده از اکسل یا CSV (units، visits، …)"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("kind", choices=sorted(IMPORTERS), help="نوع داده")
+        parser.add_argument("file", help="مسیر پرونده XLSX یا CSV")
+        parser.add_argument("--dry-run", action="store_true", help="فقط گزارش بده؛ چیزی ذخیره نکن")
+        parser.add_argument(
+            "--user",
+            default=None,
+            help="نام کاربری که ورود به نام او ثبت و در حوزهٔ او انجام می‌شود (پیش‌فرض: نخستین مدیر سامانه)",
+        )
+        parser.add_argument(
+            "--errors-xlsx", default=None, help="ردیف‌های ردشده را در این پرونده بنویس"
+        )
+
+    def handle(
+        self,
+        *args,
+        kind: str,
+        file: str,
+        dry_run: bool,
+        user: str | None,
+        errors_xlsx: str | None,
+        **options,
+    ) -> None:
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"پرونده «{file}» پیدا نشد.")
+        actor = self._user(user)
+        importer = import_string(IMPORTERS[kind])
+        try:
+            report = importer(path, path.name, dry_run, progress_printer(self.stderr), actor)
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from None
+        for error in report.errors[:ERRORS_SHOWN]:
+            self.stdout.write(f"ردیف {error.row}، {error.column or '—'}: {error.message}")
+        if len(report.errors) > ERRORS_SHOWN:
+            self.stdout.write(f"… و {len(report.errors) - ERRORS_SHOWN} خطای دیگر")
+        for warning in report.warnings:
+            self.stdout.write(warning)
+        if errors_xlsx and report.refused_rows:
+            Path(errors_xlsx).write_bytes(report.error_rows_xlsx())
+        prefix = "آزمایشی (چیزی ذخیره نشد): " if dry_run else ""
+        self.stdout.write(prefix + report.summary())
+
+    def _user(self, username: str | None):
+        User = get_user_model()
+        if username:
+            try:
+                return User.objects.get(username=username)
+            except User.DoesNotExist:
+                raise CommandError(f"کاربر «{username}» پیدا نشد.") from None
+        found = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if found is None:
+            raise CommandError("کاربری برای ثبت ورود نیست؛ با --user نام کاربری بدهید.")
+        return found
