@@ -55,12 +55,13 @@ class DeprivedImportReport:
 
     def summary(self) -> str:
         """One Persian sentence for a message box or a console."""
-        action = _("علامت محرومیت زده شد") if self.mark else _("علامت محرومیت برداشته شد")
         if self.dry_run:
-            action = _("(آزمایشی؛ چیزی ذخیره نشد) ") + action
-        return _(
+            action = _("علامت محرومیت زده می‌شود") if self.mark else _("علامت محرومیت برداشته می‌شود")
+        else:
+            action = _("علامت محرومیت زده شد") if self.mark else _("علامت محرومیت برداشته شد")
+        text = _(
             "{rows} ردیف خوانده شد؛ {villages} روستا و {cities} شهر پیدا شد؛ "
-            "برای {changed} مورد {action}؛ {unknown} کد ناشناخته، {errors} ردیف نامعتبر."
+            "برای {changed} مورد {action}؛ {unknown} کد ناشناخته، {errors} ردیف نامعتبر"
         ).format(
             rows=fa(self.rows),
             villages=fa(self.villages),
@@ -70,6 +71,12 @@ class DeprivedImportReport:
             unknown=fa(len(self.unknown)),
             errors=fa(len(self.errors)),
         )
+        if self.duplicates:
+            text += _("، {n} کد تکراری").format(n=fa(self.duplicates))
+        text += "."
+        if self.dry_run:
+            text = _("آزمایشی، چیزی ذخیره نشد: ") + text
+        return text
 
     def messages(self) -> list[str]:
         """One Persian line per problem, in row order."""

@@ -1,5 +1,12 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from jahesh.geo import views
+
 app_name = "geo"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("options/counties", views.county_options, name="county_options"),
+    path("options/places", views.place_options, name="place_options"),
+]
