@@ -156,19 +156,25 @@ def _county_q(area: Area) -> Q:
     return Q()
 
 
-def county_allowed(*, user, county) -> bool:
-    """May ``user`` record projects and services in ``county``?"""
+def counties_for(user) -> QuerySet:
+    """The counties ``user`` records projects and services in (none for a role
+    without the projects module)."""
     from jahesh.accounts.roles import Module
     from jahesh.accounts.scoping import area_for, can_use_module
     from jahesh.geo.models import County
 
-    if county is None or not can_use_module(user, Module.PROJECTS):
-        return False
+    if not can_use_module(user, Module.PROJECTS):
+        return County.objects.none()
     try:
         area = area_for(user)
     except Http404:
-        return False
-    return County.objects.filter(_county_q(area), pk=county.pk).exists()
+        return County.objects.none()
+    return County.objects.filter(_county_q(area)).order_by("name")
+
+
+def county_allowed(*, user, county) -> bool:
+    """May ``user`` record projects and services in ``county``?"""
+    return county is not None and counties_for(user).filter(pk=county.pk).exists()
 
 
 # --- County table ------------------------------------------------------------

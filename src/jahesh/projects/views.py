@@ -1,0 +1,377 @@
+"""Pages of projects and direct services. Each view parses input, calls one
+service or selector and renders; every record is read through ``scoped()``."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import area_for, can_use_module, get_scoped_or_404
+from jahesh.core.errors import ApplicationError
+from jahesh.projects import forms, selectors, services
+from jahesh.projects.models import DirectService, Project, ProjectFunding
+
+PAGE_SIZE = 25
+
+
+def _module_required(request: HttpRequest) -> None:
+    # A role without the module (a viewer) has no records here: 404, as for any
+    # record out of scope.
+    if not can_use_module(request.user, Module.PROJECTS):
+        raise Http404
+
+
+def _apply_error(form, error: ApplicationError) -> None:
+    """A service's refusal shown on the form, on its field when the form has it."""
+    placed = False
+    for item in error.errors:
+        name = item.get("field", "").split(".")[0]
+        if name in form.fields:
+            form.add_error(name, str(item["message"]))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.message))
+
+
+# --- Projects -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    filter_form = forms.ProjectFilterForm(request.GET or None, user=request.user)
+    qs = selectors.project_list(user=request.user, **filter_form.filters())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    values = selectors.project_values(p.pk for p in page.object_list)
+    rows = [(p, values.get(p.pk, 0)) for p in page.object_list]
+    return render(
+        request,
+        "projects/project_list.html",
+        {"filter_form": filter_form, "page_obj": page, "rows": rows},
+    )
+
+
+def _detail_context(request: HttpRequest, project: Project, **bound) -> dict:
+    reports = list(project.progress_reports.order_by("reported_on", "id"))
+    context = {
+        "project": project,
+        "funding": list(project.funding.select_related("labour_skill")),
+        "summary": selectors.project_funding_summary(project=project),
+        "reports": reports,
+        "chart": {
+            "dates": [r.reported_on.isoformat() for r in reports],
+            "labels": [r.reported_on for r in reports],
+            "values": [r.progress_pct for r in reports],
+        },
+        "photos": list(project.photos.all()),
+        "results": list(project.results.all()),
+        "checks": list(project.facility_checks.select_related("checked_by")),
+        "events": list(project.events.select_related("by")),
+        "history": selectors.project_history(project=project),
+        "allowed": [
+            (s, Project.Status(s).label) for s in services.allowed_transitions(project.status)
+        ],
+        "transition_form": bound.get("transition_form") or forms.TransitionForm(),
+        "progress_form": bound.get("progress_form") or forms.ProgressForm(),
+        "funding_form": bound.get("funding_form") or forms.FundingForm(),
+        "result_form": bound.get("result_form") or forms.ResultForm(),
+        "check_form": bound.get("check_form") or forms.FacilityCheckForm(),
+        "open_form": next(iter(bound), ""),
+    }
+    return context
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_scoped_or_404(
+        request.user,
+        Project.objects.select_related("county", "village", "city", "implementer_group"),
+        pk=pk,
+    )
+    return render(request, "projects/project_detail.html", _detail_context(request, project))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    form = forms.ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.project_create(
+                user=request.user,
+                title=data["title"],
+                kind=data["kind"],
+                county=data["county"],
+                village=data.get("village"),
+                city=data.get("city"),
+                implementer_group=data.get("implementer_group"),
+                contractor_name=data.get("contractor_name") or "",
+                budget_original_rial=data.get("budget_original_rial") or 0,
+                planned_start=data.get("planned_start"),
+                planned_end=data.get("planned_end"),
+                households=data.get("households") or 0,
+                people=data.get("people") or 0,
+                description=data.get("description") or "",
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("پروژه ثبت شد."))
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form})
+
+
+def _project_post(request: HttpRequest, pk: int, form_name: str, form, action) -> HttpResponse:
+    """The shape of every form posted from the detail page: find the project in
+    scope, run the service, redirect on success or show the form's errors."""
+    project = get_scoped_or_404(request.user, Project, pk=pk)
+    if form.is_valid():
+        try:
+            action(project, form.cleaned_data)
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("ثبت شد."))
+            return redirect("projects:detail", pk=project.pk)
+    project.refresh_from_db()
+    context = _detail_context(request, project, **{form_name: form})
+    return render(request, "projects/project_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(project, data):
+        services.project_transition(
+            project=project,
+            to_status=data["to_status"],
+            user=request.user,
+            on=data.get("on"),
+            reason=data.get("reason") or "",
+        )
+
+    return _project_post(request, pk, "transition_form", forms.TransitionForm(request.POST), action)
+
+
+@login_required
+@require_POST
+def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(project, data):
+        photos = [data["photo"]] if data.get("photo") else []
+        services.progress_report_add(
+            project=project,
+            user=request.user,
+            reported_on=data["reported_on"],
+            progress_pct=data["progress_pct"],
+            note=data.get("note") or "",
+            photos=photos,
+        )
+
+    form = forms.ProgressForm(request.POST, request.FILES)
+    return _project_post(request, pk, "progress_form", form, action)
+
+
+@login_required
+@require_POST
+def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(project, data):
+        common = {
+            "source_name": data.get("source_name") or "",
+            "received_on": data.get("received_on"),
+        }
+        if data["role"] == ProjectFunding.Role.VOLUNTEER_LABOUR:
+            if not data.get("labour_hours") or not data.get("labour_skill"):
+                raise ApplicationError(_("ساعت کار و مهارت را وارد کنید."), field="labour_hours")
+            services.funding_add_volunteer_labour(
+                project=project, hours=data["labour_hours"], skill=data["labour_skill"], **common
+            )
+        else:
+            if not data.get("amount_rial"):
+                raise ApplicationError(_("مبلغ را وارد کنید."), field="amount_rial")
+            services.funding_add(
+                project=project, role=data["role"], amount_rial=data["amount_rial"], **common
+            )
+
+    return _project_post(request, pk, "funding_form", forms.FundingForm(request.POST), action)
+
+
+@login_required
+@require_POST
+def result_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(project, data):
+        services.result_set(
+            project=project,
+            indicator=data["indicator"],
+            unit=data.get("unit") or "",
+            target=data["target"],
+            actual=data.get("actual"),
+        )
+
+    return _project_post(request, pk, "result_form", forms.ResultForm(request.POST), action)
+
+
+@login_required
+@require_POST
+def facility_check_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(project, data):
+        services.facility_check_record(
+            project=project,
+            user=request.user,
+            checked_on=data["checked_on"],
+            in_use=data.get("in_use", False),
+            note=data.get("note") or "",
+        )
+
+    return _project_post(request, pk, "check_form", forms.FacilityCheckForm(request.POST), action)
+
+
+# --- Direct services -------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def service_list(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    filter_form = forms.ServiceFilterForm(request.GET or None, user=request.user)
+    qs = selectors.service_list(user=request.user, **filter_form.filters())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.services_totals(services=qs)
+    return render(
+        request,
+        "projects/service_list.html",
+        {
+            "filter_form": filter_form,
+            "page_obj": page,
+            "totals": totals,
+            "by_kind": selectors.services_by_kind(services=qs),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_create(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    form = forms.ServiceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.service_create(
+                user=request.user,
+                kind=data["kind"],
+                delivered_on=data["delivered_on"],
+                quantity=data["quantity"],
+                unit_value_rial=data["unit_value_rial"],
+                county=data["county"],
+                village=data.get("village"),
+                city=data.get("city"),
+                counts={f: data.get(f) or 0 for f in DirectService.BENEFICIARY_FIELDS},
+                people=data.get("national_codes") or [],
+                note=data.get("note") or "",
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("خدمت ثبت شد."))
+            return redirect("projects:service_list")
+    return render(request, "projects/service_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_import(request: HttpRequest) -> HttpResponse:
+    from jahesh.projects import importing
+
+    _module_required(request)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = importing.import_services(
+                upload,
+                filename=upload.name,
+                user=request.user,
+                dry_run=form.cleaned_data.get("dry_run", False),
+            )
+        except ApplicationError as error:
+            form.add_error("file", str(error.message))
+    return render(
+        request,
+        "projects/service_import.html",
+        {"form": form, "report": report, "columns": importing.COLUMNS},
+    )
+
+
+@login_required
+@require_GET
+def service_import_template(request: HttpRequest) -> HttpResponse:
+    from jahesh.core.tabular import write_template, xlsx_response
+    from jahesh.projects import importing
+
+    _module_required(request)
+    return xlsx_response(write_template(importing.COLUMNS), "direct-services-template.xlsx")
+
+
+# --- County table and place options -------------------------------------------
+
+
+@login_required
+@require_GET
+def county_table(request: HttpRequest) -> HttpResponse:
+    from jahesh.core.jalali import jalali_year_of, jalali_year_range
+
+    area = area_for(request.user)  # viewers read figures too; 404 for roles without an area
+    form = forms.PeriodForm(request.GET or None)
+    today = timezone.localdate()
+    start, _end = jalali_year_range(jalali_year_of(today))
+    end = today + datetime.timedelta(days=1)
+    if form.is_valid():
+        start = form.cleaned_data.get("start") or start
+        end = form.cleaned_data.get("end") or end
+    if not request.GET:
+        form = forms.PeriodForm(initial={"start": start, "end": end})
+    rows = selectors.county_table(area=area, start=start, end=end)
+    return render(
+        request,
+        "projects/county_table.html",
+        {
+            "form": form,
+            "rows": rows,
+            "total": selectors.county_table_totals(rows),
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@login_required
+@require_GET
+def place_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of the villages and cities of a county (HTMX, on county change)."""
+    _module_required(request)
+    county_id = request.GET.get("county")
+    counties = selectors.counties_for(request.user)
+    try:
+        county = counties.get(pk=int(county_id)) if county_id else None
+    except (ValueError, counties.model.DoesNotExist):
+        raise Http404 from None
+    kind = request.GET.get("kind", "village")
+    from jahesh.geo.models import City, Village
+
+    model = City if kind == "city" else Village
+    places = model.objects.filter(county=county).order_by("name") if county else []
+    return render(request, "projects/partials/place_options.html", {"places": places})
