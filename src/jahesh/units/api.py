@@ -1,5 +1,339 @@
+"""API of production units (``/api/v1/units``): CRUD, visits, the watch list and
+the import. Every route reads through ``scoped()``; a unit outside the
+caller's scope answers 404. Dates ISO, amounts integer rials."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.api.schemas import ERRORS
+from jahesh.core.errors import Forbidden, InvalidInput
+from jahesh.geo.models import City, County, Village
+from jahesh.units import selectors, services
+from jahesh.units.importers import import_units
+from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitStatus
 
 router = Router(tags=["units"])
+
+MAX_LIMIT = 200
+
+
+def _require_module(request: HttpRequest) -> None:
+    if not can_use_module(request.user, Module.UNITS):
+        raise Forbidden(_("کار با واحدهای تولیدی با نقش شما ممکن نیست."))
+
+
+# --- Schemas -------------------------------------------------------------------
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class UnitFilters(Page):
+    q: str = ""
+    county_id: int | None = None
+    sector: Sector | None = None
+    status: UnitStatus | None = None
+    isic_section: str = ""
+    size: Size | None = None
+    risk_level: RiskLevel | None = None
+    order: str = Field("-id", pattern="^(-id|name|-risk|-last_visit)$")
+
+
+class WatchFilters(Page):
+    county_id: int | None = None
+    sector: Sector | None = None
+    isic_section: str = ""
+    size: Size | None = None
+    level: RiskLevel | None = None
+    exclude_open_cases: bool = False
+
+
+class DriverOut(Schema):
+    code: str
+    points: int
+    text: str
+
+
+class UnitOut(Schema):
+    id: int
+    code: str | None
+    name: str
+    national_id: str | None
+    licence_no: str
+    isic_code: str
+    isic_revision: str
+    isic_division: str
+    isic_section: str
+    sector: str
+    county_id: int
+    county: str
+    city_id: int | None
+    village_id: int | None
+    industrial_estate: str
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    owner_name: str
+    owner_mobile: str
+    founded_on: datetime.date | None
+    employees: int | None
+    size: str
+    capacity: Decimal | None
+    capacity_unit: str
+    status: str
+    last_visit_on: datetime.date | None
+    risk_score: int | None
+    risk_level: str
+    risk_assessed_on: datetime.date | None
+
+    @staticmethod
+    def resolve_county(obj: Unit) -> str:
+        return obj.county.name
+
+
+class UnitDetailOut(UnitOut):
+    risk_drivers: list[DriverOut]
+
+
+class UnitListOut(Schema):
+    items: list[UnitOut]
+    count: int
+
+
+class UnitIn(Schema):
+    name: str
+    sector: Sector
+    county_id: int
+    code: str | None = None
+    national_id: str | None = None
+    licence_no: str = ""
+    isic_code: str = ""
+    city_id: int | None = None
+    village_id: int | None = None
+    industrial_estate: str = ""
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    owner_name: str = ""
+    owner_mobile: str = ""
+    founded_on: datetime.date | None = None
+    employees: int | None = None
+    capacity: Decimal | None = None
+    capacity_unit: str = ""
+    status: UnitStatus = UnitStatus.ACTIVE
+
+
+class UnitPatch(Schema):
+    name: str | None = None
+    sector: Sector | None = None
+    county_id: int | None = None
+    code: str | None = None
+    national_id: str | None = None
+    licence_no: str | None = None
+    isic_code: str | None = None
+    city_id: int | None = None
+    village_id: int | None = None
+    industrial_estate: str | None = None
+    address: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    owner_name: str | None = None
+    owner_mobile: str | None = None
+    founded_on: datetime.date | None = None
+    employees: int | None = None
+    capacity: Decimal | None = None
+    capacity_unit: str | None = None
+    status: UnitStatus | None = None
+    status_reason: str = ""
+
+
+class VisitOut(Schema):
+    id: int
+    unit_id: int
+    visited_on: datetime.date
+    visitor_name: str
+    capacity_utilization: int | None
+    employees_now: int | None
+    unpaid_wage_months: int
+    bank_arrears_rial: int
+    tax_debt_rial: int
+    social_security_debt_rial: int
+    utility_debt_rial: int
+    utility_cutoff_notice: bool
+    raw_material_days: int | None
+    order_book_months: Decimal | None
+    sales_trend: str
+    owner_issue: bool
+    court_cases: int
+    notes: str
+
+
+class VisitListOut(Schema):
+    items: list[VisitOut]
+    count: int
+
+
+class VisitIn(Schema):
+    visited_on: datetime.date
+    visitor_name: str = ""
+    capacity_utilization: int | None = None
+    employees_now: int | None = None
+    unpaid_wage_months: int = 0
+    bank_arrears_rial: int = 0
+    tax_debt_rial: int = 0
+    social_security_debt_rial: int = 0
+    utility_debt_rial: int = 0
+    utility_cutoff_notice: bool = False
+    raw_material_days: int | None = None
+    order_book_months: Decimal | None = None
+    sales_trend: SalesTrend | None = None
+    owner_issue: bool = False
+    court_cases: int = 0
+    notes: str = ""
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    refused: int
+    skipped_blank: int
+    dry_run: bool
+    errors: list[ImportErrorOut]
+    warnings: list[str]
+
+
+# --- Helpers ---------------------------------------------------------------------
+
+
+def _places(payload: dict[str, Any]) -> dict[str, Any]:
+    """``county_id``/``city_id``/``village_id`` → model instances (a bad id → 422)."""
+    out = dict(payload)
+    for name, model in (("county", County), ("city", City), ("village", Village)):
+        key = f"{name}_id"
+        if key not in out:
+            continue
+        pk = out.pop(key)
+        if pk is None:
+            out[name] = None
+            continue
+        found = model.objects.filter(pk=pk).first()
+        if found is None:
+            raise InvalidInput(
+                _("ورودی نامعتبر است؛ خطاهای زیر را اصلاح کنید."),
+                field=key,
+                errors=[{"field": key, "message": str(_("این مکان وجود ندارد."))}],
+            )
+        out[name] = found
+    return out
+
+
+def _unit(request: HttpRequest, unit_id: int) -> Unit:
+    _require_module(request)
+    return get_scoped_or_404(request.user, Unit.objects.select_related("county"), pk=unit_id)
+
+
+def _detail(unit: Unit) -> Unit:
+    risk = selectors.unit_risk_at(unit=unit, when=datetime.date.max)
+    unit.risk_drivers = [d.as_dict() for d in risk.drivers] if risk else []
+    return unit
+
+
+# --- Routes: the fixed paths come before /{id} -------------------------------------
+
+
+@router.get("", response={200: UnitListOut, **ERRORS}, summary="فهرست واحدهای تولیدی")
+def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
+    _require_module(request)
+    qs = selectors.unit_list(
+        user=request.user, q=filters.q, county_id=filters.county_id, sector=filters.sector or "",
+        status=filters.status or "", isic_section=filters.isic_section, size=filters.size or "",
+        risk_level=filters.risk_level or "", order=filters.order,
+    )  # fmt: skip
+    items = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"items": items, "count": qs.count()}
+
+
+@router.post("", response={201: UnitDetailOut, **ERRORS}, summary="ثبت واحد تولیدی")
+def unit_create(request: HttpRequest, payload: UnitIn):
+    _require_module(request)
+    unit = services.unit_create(user=request.user, **_places(payload.dict()))
+    return Status(201, _detail(unit))
+
+
+@router.get(
+    "/watchlist",
+    response={200: UnitListOut, **ERRORS},
+    summary="فهرست هشدار (واحدهای در خطر تعطیلی)",
+)
+def watchlist(request: HttpRequest, filters: Query[WatchFilters]):
+    _require_module(request)
+    qs = selectors.watchlist(
+        user=request.user, county_id=filters.county_id, sector=filters.sector or "",
+        isic_section=filters.isic_section, size=filters.size or "", level=filters.level or "",
+        exclude_open_cases=filters.exclude_open_cases,
+    )  # fmt: skip
+    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+
+
+@router.post("/import", response={200: ImportOut, **ERRORS}, summary="ورود واحدها از اکسل یا CSV")
+def unit_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False):
+    _require_module(request)
+    report = import_units(file, file.name or "units.xlsx", dry_run=dry_run, user=request.user)
+    return report.as_dict()
+
+
+@router.get("/{int:unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="یک واحد تولیدی")
+def unit_detail(request: HttpRequest, unit_id: int):
+    return _detail(_unit(request, unit_id))
+
+
+@router.patch(
+    "/{int:unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="ویرایش واحد تولیدی"
+)
+def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch):
+    unit = _unit(request, unit_id)
+    data = payload.dict(exclude_unset=True)
+    reason = data.pop("status_reason", "")
+    unit = services.unit_update(unit=unit, user=request.user, status_reason=reason, **_places(data))
+    return _detail(unit)
+
+
+@router.delete("/{int:unit_id}", response={204: None, **ERRORS}, summary="حذف واحد تولیدی")
+def unit_delete(request: HttpRequest, unit_id: int):
+    services.unit_delete(unit=_unit(request, unit_id), user=request.user)
+    return Status(204, None)
+
+
+@router.get(
+    "/{int:unit_id}/visits", response={200: VisitListOut, **ERRORS}, summary="بازدیدهای یک واحد"
+)
+def visit_list(request: HttpRequest, unit_id: int, page: Query[Page]):
+    qs = selectors.visit_list(unit=_unit(request, unit_id))
+    return {"items": list(qs[page.offset : page.offset + page.limit]), "count": qs.count()}
+
+
+@router.post("/{int:unit_id}/visits", response={201: VisitOut, **ERRORS}, summary="ثبت بازدید پایش")
+def visit_create(request: HttpRequest, unit_id: int, payload: VisitIn):
+    unit = _unit(request, unit_id)
+    data = payload.dict()
+    data["sales_trend"] = data["sales_trend"] or ""
+    return Status(201, services.visit_create(unit=unit, user=request.user, **data))

@@ -40,6 +40,7 @@ from jahesh.core.text import normalize_key
 from jahesh.geo.models import County
 from jahesh.units import isic
 from jahesh.units.models import SalesTrend, Sector, Unit, UnitStatus
+from jahesh.units.selectors import unit_writable_counties
 from jahesh.units.services import size_for, unit_change_status, visit_create, visit_update
 
 Progress = Callable[[int, int | None], None]
@@ -90,9 +91,7 @@ class county_in_scope:
         if found is not None:
             return found
         key = normalize_key(str(value)).removeprefix("شهرستان ").strip()
-        qs = County.objects.filter(name_key=key)
-        if self.allowed_ids is not None:
-            qs = qs.filter(pk__in=self.allowed_ids)
+        qs = County.objects.filter(name_key=key, pk__in=self.allowed_ids)
         ids = list(qs.values_list("pk", flat=True)[:2])
         if not ids:
             raise ValueError(f"شهرستان «{value}» پیدا نشد یا در حوزهٔ کاری شما نیست.")
@@ -102,21 +101,8 @@ class county_in_scope:
         return ids[0]
 
 
-def _writable_county_ids(user: Any) -> list[int] | None:
-    """The counties ``user`` may put units in (None: all of them)."""
-    from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind
-
-    role = Role.ADMIN if user.is_superuser else user.role
-    kind = ROLE_SCOPE.get(role)
-    if kind == ScopeKind.COUNTRY or (kind == ScopeKind.PROVINCE and user.nationwide):
-        return None
-    if kind == ScopeKind.PROVINCE and user.province_id:
-        return list(
-            County.objects.filter(province_id=user.province_id).values_list("pk", flat=True)
-        )
-    if kind == ScopeKind.COUNTY and user.county_id:
-        return [user.county_id]
-    return []
+def _writable_county_ids(user: Any) -> list[int]:
+    return list(unit_writable_counties(user).values_list("pk", flat=True))
 
 
 def _sector_choice() -> choice:
@@ -168,7 +154,7 @@ class _UnitBatch:
         self.today = timezone.localdate(now)
         self.default_county = None
         writable = _writable_county_ids(user)
-        if writable is not None and len(writable) == 1:
+        if len(writable) == 1:
             self.default_county = writable[0]
         self.visible = scoped(user, Unit)
 

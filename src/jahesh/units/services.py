@@ -220,12 +220,17 @@ def _not_future(value: Any, *, today: date, label: str) -> date | None:
     return value
 
 
-def _check_unit_relations(values: dict[str, Any], *, instance: Unit | None) -> None:
-    """The rules that need the database: unique national ID, city/village in the county."""
+def _check_unit_relations(values: dict[str, Any], *, instance: Unit | None, user: Any) -> None:
+    """The rules that need the database: the county within the user's scope,
+    unique national ID and code, city/village in the county."""
+    from jahesh.units.selectors import unit_writable_counties
+
     errors: dict[str, list[str]] = {}
     county = values.get("county", instance.county if instance else None)
     if county is None:
         errors["county"] = ["شهرستان را انتخاب کنید."]
+    elif "county" in values and not unit_writable_counties(user).filter(pk=county.pk).exists():
+        errors["county"] = [f"شهرستان «{county}» در حوزهٔ کاری شما نیست."]
     for name, label in (("city", "شهر"), ("village", "روستا")):
         place = values.get(name)
         if place is not None and county is not None and place.county_id != county.pk:
@@ -248,6 +253,26 @@ def _check_unit_relations(values: dict[str, Any], *, instance: Unit | None) -> N
         raise ValidationError(errors)
 
 
+def _validate_unit(
+    fields: dict[str, Any], *, instance: Unit | None, user: Any, today: date
+) -> dict[str, Any]:
+    """Field rules and database rules together, so one answer lists every problem."""
+    errors: dict[str, list[str]] = {}
+    try:
+        values = clean_unit_fields(fields, today=today)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        values = {k: v for k, v in fields.items() if k in ("county", "city", "village")}
+    try:
+        _check_unit_relations(values, instance=instance, user=user)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
 # --- Units -------------------------------------------------------------------
 
 
@@ -257,8 +282,7 @@ def unit_create(*, user: Any, now=None, **fields: Any) -> Unit:
     _reject_unknown(fields, UNIT_FIELDS)
     fields.setdefault("sector", "")
     fields.setdefault("name", "")
-    values = clean_unit_fields(fields, today=timezone.localdate(now))
-    _check_unit_relations(values, instance=None)
+    values = _validate_unit(fields, instance=None, user=user, today=timezone.localdate(now))
     unit = Unit(**values, created_by=user if getattr(user, "pk", None) else None)
     unit._history_user = user if getattr(user, "pk", None) else None
     unit.save()
@@ -270,8 +294,7 @@ def unit_update(*, unit: Unit, user: Any, status_reason: str = "", now=None, **f
     through :func:`unit_change_status` (history row, new risk assessment)."""
     now = now or timezone.now()
     _reject_unknown(fields, UNIT_FIELDS)
-    values = clean_unit_fields(fields, today=timezone.localdate(now))
-    _check_unit_relations(values, instance=unit)
+    values = _validate_unit(fields, instance=unit, user=user, today=timezone.localdate(now))
     new_status = values.pop("status", unit.status)
     employees_changed = "employees" in values and values["employees"] != unit.employees
     with transaction.atomic():
