@@ -1,0 +1,589 @@
+"""Pages of volunteers, groups, camps, rosters and hours approval, and the
+PUBLIC certificate verification page.
+
+Each view parses input, calls one service or selector, renders. Records are
+read through ``scoped``/``get_scoped_or_404`` (out of scope: 404).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, scoped
+from jahesh.core.errors import ApplicationError, InvalidInput
+from jahesh.core.history import history_entries
+from jahesh.geo.models import Village
+from jahesh.volunteers import forms, selectors, services
+from jahesh.volunteers.certificates import certificate_pdf
+from jahesh.volunteers.forms import village_label
+from jahesh.volunteers.models import (
+    Camp,
+    Certificate,
+    Group,
+    RosterEntry,
+    Skill,
+    Volunteer,
+)
+
+PAGE_SIZE = 50
+
+
+def module_required(view):
+    """Signed in, and a role that may open the volunteers module (else 404)."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not can_use_module(request.user, Module.VOLUNTEERS):
+            raise Http404("یافت نشد")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    """Put a service's error on the form field it names (or on the form)."""
+    placed = False
+    for err in exc.errors:
+        name = err.get("field")
+        if name in form.fields:
+            form.add_error(name, err["message"])
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+# --- Volunteers ------------------------------------------------------------------
+
+
+@require_GET
+@module_required
+def volunteer_list(request: HttpRequest) -> HttpResponse:
+    form = forms.VolunteerFilterForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.volunteer_list(
+        user=request.user,
+        q=data.get("q", ""),
+        county_id=data["county"].pk if data.get("county") else None,
+        status=data.get("status", ""),
+        skill_id=data["skill"].pk if data.get("skill") else None,
+    )
+    page = _page(request, qs)
+    ctx = {"filter_form": form, "page_obj": page}
+    template = (
+        "volunteers/partials/volunteer_rows.html"
+        if request.headers.get("HX-Request")
+        else "volunteers/volunteer_list.html"
+    )
+    return render(request, template, ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@module_required
+def volunteer_create(request: HttpRequest) -> HttpResponse:
+    form = forms.VolunteerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            v = services.volunteer_create(
+                actor=request.user,
+                national_code=d["national_code"],
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+                gender=d["gender"],
+                county_id=d["county"].pk,
+                registered_on=d["registered_on"],
+                mobile=d["mobile"],
+                birth_year=d["birth_year"],
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("نیرو ثبت شد."))
+            return redirect("volunteers:detail", v.pk)
+    return render(
+        request,
+        "volunteers/volunteer_form.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_GET
+@module_required
+def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    v = get_scoped_or_404(request.user, Volunteer.objects.select_related("county"), pk=pk)
+    ctx = {
+        "v": v,
+        "summary": selectors.volunteer_summary(volunteer=v),
+        "skills": v.skill_links.select_related("skill"),
+        "credentials": v.credentials.select_related("kind"),
+        "memberships": selectors.volunteer_groups(user=request.user, volunteer=v),
+        "roster": selectors.volunteer_roster(user=request.user, volunteer=v),
+        "status_events": v.status_events.select_related("by")[:20],
+        "history": history_entries(v),
+        "skill_form": forms.SkillForm(),
+        "credential_form": forms.CredentialForm(),
+        "status_form": forms.StatusForm(
+            initial={"status": "inactive" if v.status == "active" else "active"}
+        ),
+    }
+    return render(request, "volunteers/volunteer_detail.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@module_required
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    v = get_scoped_or_404(request.user, Volunteer, pk=pk)
+    initial = {
+        "first_name": v.first_name,
+        "last_name": v.last_name,
+        "gender": v.gender,
+        "birth_year": v.birth_year,
+        "mobile": v.mobile,
+        "county": v.county_id,
+    }
+    form = forms.VolunteerForm(
+        request.POST or None, initial=initial, user=request.user, editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.volunteer_update(
+                actor=request.user,
+                volunteer=v,
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+                gender=d["gender"],
+                county_id=d["county"].pk,
+                mobile=d["mobile"],
+                birth_year=d["birth_year"],
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("تغییرات ذخیره شد."))
+            return redirect("volunteers:detail", v.pk)
+    return render(
+        request,
+        "volunteers/volunteer_form.html",
+        {"form": form, "v": v},
+        status=422 if form.errors else 200,
+    )
+
+
+def _detail_action(request: HttpRequest, pk: int, form_class, act) -> HttpResponse:
+    v = get_scoped_or_404(request.user, Volunteer, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(v, form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("ثبت شد."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("volunteers:detail", v.pk)
+
+
+@require_POST
+@module_required
+def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_action(
+        request,
+        pk,
+        forms.StatusForm,
+        lambda v, d: services.volunteer_set_status(
+            actor=request.user,
+            volunteer_id=v.pk,
+            to_status=d["status"],
+            effective_on=d["effective_on"],
+            reason=d["reason"],
+        ),
+    )
+
+
+@require_POST
+@module_required
+def volunteer_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_action(
+        request,
+        pk,
+        forms.SkillForm,
+        lambda v, d: services.volunteer_skill_set(
+            actor=request.user,
+            volunteer=v,
+            skill_id=d["skill"].pk,
+            level=d["level"],
+            document=d["document"],
+        ),
+    )
+
+
+@require_POST
+@module_required
+def volunteer_credential_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_action(
+        request,
+        pk,
+        forms.CredentialForm,
+        lambda v, d: services.credential_add(
+            actor=request.user,
+            volunteer=v,
+            kind_id=d["kind"].pk,
+            number=d["number"],
+            issued_on=d["issued_on"],
+            expires_on=d["expires_on"],
+        ),
+    )
+
+
+# --- Groups ----------------------------------------------------------------------
+
+
+@require_GET
+@module_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    form = forms.GroupFilterForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.group_list(
+        user=request.user,
+        q=data.get("q", ""),
+        county_id=data["county"].pk if data.get("county") else None,
+        specialty=data.get("specialty", ""),
+    )
+    return render(
+        request, "volunteers/group_list.html", {"filter_form": form, "page_obj": _page(request, qs)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@module_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    form = forms.GroupForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            leader = None
+            if d["leader_code"]:
+                leader = (
+                    scoped(request.user, Volunteer).filter(national_code=d["leader_code"]).first()
+                )
+                if leader is None:
+                    raise InvalidInput(
+                        _("سرگروه باید پیش‌تر به‌عنوان نیرو ثبت شده باشد."), field="leader_code"
+                    )
+            g = services.group_create(
+                actor=request.user,
+                name=d["name"],
+                specialty=d["specialty"],
+                county_id=d["county"].pk,
+                leader=leader,
+                founded_on=d["founded_on"],
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("گروه ثبت شد."))
+            return redirect("volunteers:group_detail", g.pk)
+    return render(
+        request, "volunteers/group_form.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@module_required
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_scoped_or_404(request.user, Group.objects.select_related("county", "leader"), pk=pk)
+    form = forms.MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(actor=request.user, group=group, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("عضو افزوده شد."))
+            return redirect("volunteers:group_detail", group.pk)
+    members = selectors.group_members(user=request.user, group=group)
+    ctx = {
+        "group": group,
+        "page_obj": _page(request, members),
+        "member_form": form,
+        "camps": scoped(request.user, Camp)
+        .filter(groups=group)
+        .select_related("county", "village")[:30],
+        "history": history_entries(group),
+    }
+    return render(request, "volunteers/group_detail.html", ctx, status=422 if form.errors else 200)
+
+
+# --- Camps -----------------------------------------------------------------------
+
+
+@require_GET
+@module_required
+def camp_list(request: HttpRequest) -> HttpResponse:
+    form = forms.CampFilterForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.camp_list(
+        user=request.user,
+        q=data.get("q", ""),
+        county_id=data["county"].pk if data.get("county") else None,
+        purpose=data.get("purpose", ""),
+    )
+    return render(
+        request, "volunteers/camp_list.html", {"filter_form": form, "page_obj": _page(request, qs)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@module_required
+def camp_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CampForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            camp = services.camp_create(
+                actor=request.user,
+                title=d["title"],
+                purpose=d["purpose"],
+                start_date=d["start_date"],
+                end_date=d["end_date"],
+                village_id=d["village"].pk,
+                group_ids=[g.pk for g in d["groups"]],
+                required_kind_ids=[k.pk for k in d["required_kinds"]],
+                description=d["description"],
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("اردو ثبت شد؛ اکنون فهرست حضور را وارد کنید."))
+            return redirect("volunteers:roster", camp.pk)
+    return render(
+        request, "volunteers/camp_form.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@require_GET
+@module_required
+def village_options(request: HttpRequest) -> HttpResponse:
+    """HTMX: the <option>s of the villages of a county in the user's scope."""
+    counties = forms.county_queryset(request.user)
+    county_id = request.GET.get("county") or "0"
+    villages = (
+        Village.objects.filter(
+            county__in=counties, county_id=int(county_id) if county_id.isdigit() else 0
+        )
+        .order_by("-is_deprived", "name")
+        .only("id", "name", "is_deprived")
+    )
+    return render(
+        request,
+        "volunteers/partials/village_options.html",
+        {"villages": [(v.pk, village_label(v)) for v in villages]},
+    )
+
+
+@require_GET
+@module_required
+def camp_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    camp = get_scoped_or_404(
+        request.user, Camp.objects.select_related("county", "village", "city"), pk=pk
+    )
+    roster = selectors.camp_roster(user=request.user, camp=camp)
+    ctx = {
+        "camp": camp,
+        "totals": selectors.camp_totals(camp=camp),
+        "groups": camp.groups.all(),
+        "kinds": camp.required_credential_kinds.all(),
+        "page_obj": _page(request, roster, 100),
+        "history": history_entries(camp),
+    }
+    return render(request, "volunteers/camp_detail.html", ctx)
+
+
+_CODE_SPLIT = re.compile(r"[\s,،;]+")
+
+
+def _roster_rows_from_post(request: HttpRequest, defaults: dict) -> list[services.RosterRow]:
+    """Rows of the table (parallel lists) then the pasted codes with the defaults."""
+    codes = request.POST.getlist("nc")
+    skills = request.POST.getlist("skill")
+    hours = request.POST.getlist("hours")
+    rows = []
+    for i, code in enumerate(codes):
+        if not code.strip():
+            continue
+        skill = skills[i] if i < len(skills) else ""
+        rows.append(
+            services.RosterRow(
+                code, int(skill) if skill.isdigit() else None, hours[i] if i < len(hours) else 0
+            )
+        )
+    skill = defaults.get("default_skill")
+    for code in _CODE_SPLIT.split(defaults.get("codes") or ""):
+        if code:
+            rows.append(
+                services.RosterRow(
+                    code, skill.pk if skill else None, defaults.get("default_hours") or 0
+                )
+            )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@module_required
+def camp_roster(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole roster in one form: edit any row, paste many codes, save once."""
+    camp = get_scoped_or_404(
+        request.user, Camp.objects.select_related("county", "village", "city"), pk=pk
+    )
+    defaults = forms.RosterDefaultsForm(request.POST or None)
+    row_errors: dict[int, list[str]] = {}
+    posted_rows: list[services.RosterRow] = []
+    status = 200
+    if request.method == "POST" and defaults.is_valid():
+        posted_rows = _roster_rows_from_post(request, defaults.cleaned_data)
+        try:
+            result = services.roster_save(
+                actor=request.user,
+                camp=camp,
+                rows=posted_rows,
+                source=defaults.cleaned_data["source"],
+            )
+        except ApplicationError as exc:
+            status = 422
+            messages.error(request, str(exc.message))
+            for err in exc.errors:
+                m = re.match(r"rows\.(\d+)\.", err.get("field", ""))
+                if m:
+                    row_errors.setdefault(int(m.group(1)), []).append(err["message"])
+        else:
+            messages.success(
+                request,
+                _("فهرست ذخیره شد: %(c)s ردیف تازه، %(u)s ردیف به‌روز، %(n)s بدون تغییر.")
+                % {"c": result.created, "u": result.updated, "n": result.unchanged},
+            )
+            return redirect("volunteers:camp_detail", camp.pk)
+    if posted_rows:
+        rows = [
+            {
+                "nc": r.national_code,
+                "skill_id": r.skill_id,
+                "hours": r.hours,
+                "errors": row_errors.get(i, []),
+            }
+            for i, r in enumerate(posted_rows)
+        ]
+    else:
+        rows = [
+            {
+                "nc": e.volunteer.national_code,
+                "name": e.volunteer.full_name,
+                "skill_id": e.skill_id,
+                "hours": e.hours,
+                "status": e.get_status_display(),
+                "errors": [],
+            }
+            for e in selectors.camp_roster(user=request.user, camp=camp)
+        ]
+    rows += [{"nc": "", "skill_id": None, "hours": "", "errors": []} for _i in range(5)]
+    ctx = {
+        "camp": camp,
+        "rows": rows,
+        "skills": list(
+            Skill.objects.filter(is_active=True).order_by("name").values_list("id", "name")
+        ),
+        "defaults": defaults,
+    }
+    return render(request, "volunteers/camp_roster.html", ctx, status=status)
+
+
+# --- Hours approval ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@module_required
+def hours_pending(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if request.POST.get("action") == "reject":
+            n = services.hours_reject(
+                actor=request.user, entry_ids=ids, note=request.POST.get("note", "")
+            )
+            messages.success(request, _("%(n)s ردیف رد شد.") % {"n": n})
+        else:
+            n = services.hours_approve(actor=request.user, entry_ids=ids)
+            messages.success(request, _("%(n)s ردیف تأیید شد.") % {"n": n})
+        return redirect(request.get_full_path())
+    camp_id = request.GET.get("camp")
+    qs = selectors.pending_hours(
+        user=request.user, camp_id=int(camp_id) if (camp_id or "").isdigit() else None
+    )
+    return render(request, "volunteers/hours_pending.html", {"page_obj": _page(request, qs, 100)})
+
+
+# --- Certificates --------------------------------------------------------------------
+
+
+@require_POST
+@module_required
+def certificate_issue(request: HttpRequest, entry_id: int) -> HttpResponse:
+    try:
+        cert = services.certificate_issue(actor=request.user, entry_id=entry_id)
+    except ApplicationError as exc:
+        if exc.status_code == 404:
+            raise Http404("یافت نشد") from None
+        messages.error(request, str(exc.message))
+        entry = get_scoped_or_404(request.user, RosterEntry, pk=entry_id)
+        return redirect("volunteers:camp_detail", entry.camp_id)
+    return redirect("volunteers:certificate_pdf", cert.pk)
+
+
+@require_GET
+@module_required
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = get_scoped_or_404(
+        request.user,
+        Certificate.objects.select_related(
+            "volunteer", "camp", "camp__county", "camp__village", "camp__city"
+        ),
+        pk=pk,
+    )
+    verify_url = request.build_absolute_uri(reverse("volunteers:verify", args=[cert.code]))
+    response = HttpResponse(
+        certificate_pdf(certificate=cert, verify_url=verify_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="certificate-{cert.pk}.pdf"'
+    return response
+
+
+# PUBLIC: no login, no scoping. It shows only what the certificate itself shows
+# (less: the name's initials), and codes are long and random, so it cannot be
+# used to find people or enumerate certificates.
+@require_GET
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    code = code or request.GET.get("code", "")
+    check = selectors.certificate_check(code=code) if code else None
+    ctx = {"form": forms.VerifyForm(initial={"code": code}), "check": check, "code": code}
+    response = render(request, "volunteers/verify.html", ctx)
+    response["X-Robots-Tag"] = "noindex"
+    return response
