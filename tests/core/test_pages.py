@@ -119,6 +119,18 @@ def test_it_shows_the_login_page_in_english_after_the_switch(db):
     assert "Sign in" in html
 
 
+def test_it_locks_out_after_too_many_wrong_passwords_with_a_persian_page(users, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(reverse("accounts:login"), {"username": "hq", "password": "wrong"})
+
+    html = response.content.decode()
+    assert response.status_code in (403, 429)  # django-axes answers 403 by default
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "ورود موقتاً بسته شد" in html
+    assert "۱۵ دقیقه صبر کنید" in html
+
+
 def test_it_renders_the_lockout_page_in_persian():
     from django.template.loader import render_to_string
 
