@@ -226,3 +226,17 @@ def kpi_units_high_risk(*, area: Area, start: date, end: date) -> int:
 def kpi_units_high_risk_records(*, area: Area, start: date, end: date) -> QuerySet[Unit]:
     ids = _latest_high_visits(area, start, end).values("unit_id")
     return Unit.objects.filter(pk__in=ids).select_related("county").order_by("-risk_score", "-id")
+
+
+def latest_drivers(*, unit_ids: list[int], top: int = 3) -> dict[int, list[dict]]:
+    """The top drivers of each unit's latest risk assessment (one query for a page)."""
+    found: dict[int, list[dict]] = {}
+    rows = (
+        RiskAssessment.objects.filter(unit_id__in=unit_ids)
+        .order_by("unit_id", "-assessed_on", "-id")
+        .values_list("unit_id", "drivers")
+    )
+    for unit_id, drivers in rows:
+        if unit_id not in found:
+            found[unit_id] = list(drivers or [])[:top]
+    return found

@@ -1,0 +1,303 @@
+"""Pages of production units: list, detail (a timeline), forms, watch list,
+import and export. Every read goes through ``scoped()``; a unit outside the
+user's scope is a 404."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.core.errors import ApplicationError
+from jahesh.core.history import history_entries
+from jahesh.core.tabular import csv_response, write_csv, write_template, write_xlsx, xlsx_response
+from jahesh.units import forms, importers, selectors, services
+from jahesh.units.models import Unit
+from jahesh.units.panels import panels_for
+
+PAGE_SIZE = 25
+COUNT_CAP = 10_000
+EXPORT_LIMIT = 200_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP + 1`` rows (a COUNT over a LIMITed subquery),
+    so the list answers as fast at 100,000 units as at 1,000; beyond the cap
+    the page says «بیش از ۱۰٬۰۰۰» and asks for a narrower filter."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+def _module_required(request: HttpRequest) -> None:
+    # A role without the module has no units: 404, as for any record out of scope.
+    if not can_use_module(request.user, Module.UNITS):
+        raise Http404
+
+
+def _unit(request: HttpRequest, pk: int) -> Unit:
+    _module_required(request)
+    return get_scoped_or_404(
+        request.user, Unit.objects.select_related("county", "city", "village"), pk=pk
+    )
+
+
+# --- List, export, watch list -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
+    qs = selectors.unit_list(user=request.user, **filter_form.filters())
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "units/unit_list.html", {
+        "filter_form": filter_form, "page_obj": page, "cap": COUNT_CAP,
+        "can_create": selectors.unit_writable_counties(request.user).exists(),
+        "query": request.GET.urlencode(),
+    })  # fmt: skip
+
+
+@login_required
+@require_GET
+def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _module_required(request)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
+    qs = selectors.unit_list(user=request.user, **filter_form.filters())[:EXPORT_LIMIT]
+    rows = importers.export_rows(qs.iterator(chunk_size=2000))
+    if fmt == "csv":
+        return csv_response(write_csv(importers.export_columns(), rows), "units.csv")
+    return xlsx_response(
+        write_xlsx(importers.export_columns(), rows, sheet_title=_("واحدهای تولیدی")), "units.xlsx"
+    )
+
+
+@login_required
+@require_GET
+def watchlist(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    can_exclude = selectors.can_exclude_open_cases()
+    filter_form = forms.WatchFilterForm(
+        request.GET or None, user=request.user, can_exclude=can_exclude
+    )
+    qs = selectors.watchlist(user=request.user, **filter_form.filters())
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    drivers = selectors.latest_drivers(unit_ids=[u.pk for u in page.object_list])
+    for unit in page.object_list:
+        unit.drivers = drivers.get(unit.pk, [])
+    return render(
+        request,
+        "units/watchlist.html",
+        {"filter_form": filter_form, "page_obj": page, "cap": COUNT_CAP},
+    )
+
+
+# --- Detail -----------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, unit: Unit, **bound) -> dict:
+    risk = (
+        selectors.unit_risk_at(unit=unit, when=unit.risk_assessed_on)
+        if unit.risk_assessed_on
+        else None
+    )
+    history = selectors.unit_risk_history(unit=unit)
+    return {
+        "unit": unit,
+        "risk": risk,
+        "timeline": selectors.unit_timeline(unit=unit),
+        "panels": panels_for(request, unit),
+        "history": history_entries(unit),
+        "chart": {"labels": [r.assessed_on for r in history], "values": [r.score for r in history]},
+        "status_form": bound.get("status_form")
+        or forms.StatusForm(initial={"to_status": unit.status}),
+        "open_form": next(iter(bound), ""),
+    }
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    return render(request, "units/unit_detail.html", _detail_context(request, unit))
+
+
+@login_required
+@require_POST
+def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    form = forms.StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.unit_change_status(
+                unit=unit, to_status=form.cleaned_data["to_status"], reason=form.cleaned_data["reason"],
+                changed_on=form.cleaned_data["changed_on"], user=request.user,
+            )  # fmt: skip
+            messages.success(request, _("وضعیت واحد ثبت شد."))
+            return redirect("units:detail", pk=unit.pk)
+        except (ValidationError, ApplicationError) as error:
+            forms.apply_error(form, error)
+    return render(
+        request,
+        "units/unit_detail.html",
+        _detail_context(request, unit, status_form=form),
+        status=422,
+    )
+
+
+# --- Create and edit ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    form = forms.UnitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(user=request.user, **form.service_fields())
+            messages.success(request, _("واحد «%(name)s» ثبت شد.") % {"name": unit.name})
+            return redirect("units:detail", pk=unit.pk)
+        except (ValidationError, ApplicationError) as error:
+            forms.apply_error(form, error)
+    return render(
+        request, "units/unit_form.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    initial = {name: getattr(unit, name) for name in services.UNIT_FIELDS}
+    form = forms.UnitForm(request.POST or None, initial=initial, user=request.user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(
+                unit=unit,
+                user=request.user,
+                status_reason=form.cleaned_data.get("status_reason", ""),
+                **form.service_fields(),
+            )
+            messages.success(request, _("تغییرات ذخیره شد."))
+            return redirect("units:detail", pk=unit.pk)
+        except (ValidationError, ApplicationError) as error:
+            forms.apply_error(form, error)
+    return render(
+        request,
+        "units/unit_form.html",
+        {"form": form, "unit": unit},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    form = forms.VisitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_create(
+                unit=unit,
+                user=request.user,
+                photos=request.FILES.getlist("photos"),
+                **form.service_fields(),
+            )
+            messages.success(request, _("بازدید ثبت شد و ریسک واحد دوباره سنجیده شد."))
+            return redirect("units:detail", pk=unit.pk)
+        except (ValidationError, ApplicationError) as error:
+            forms.apply_error(form, error)
+    return render(
+        request,
+        "units/visit_form.html",
+        {"form": form, "unit": unit},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- Import ----------------------------------------------------------------------------------
+# Upload → preview (a dry run of the whole file) → confirm (the same file, kept
+# under var/ for the session) → the report. The token lives in the session, so
+# nobody else can confirm someone's upload.
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports" / "units"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_import(request: HttpRequest, kind: str = "units") -> HttpResponse:
+    _module_required(request)
+    importer = importers.import_units if kind == "units" else importers.import_visits
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form, "kind": kind, "columns": _columns(kind)}
+    if request.method == "POST" and "token" in request.POST:
+        return _import_confirm(request, importer, context)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token = uuid.uuid4().hex
+        suffix = Path(upload.name).suffix.lower()[:6]
+        path = _import_dir() / f"{token}{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            report = importer(path, upload.name, True, None, request.user)
+        except ApplicationError as error:
+            path.unlink(missing_ok=True)
+            form.add_error("file", str(error.message))
+        else:
+            request.session[f"units_import_{token}"] = {"path": path.name, "filename": upload.name}
+            context.update(report=report, token=token)
+    return render(request, "units/import.html", context, status=422 if form.errors else 200)
+
+
+def _import_confirm(request: HttpRequest, importer, context: dict) -> HttpResponse:
+    token = request.POST.get("token", "")
+    stored = request.session.pop(f"units_import_{token}", None)
+    if not stored:
+        messages.error(request, _("این بارگذاری منقضی شده است؛ پرونده را دوباره بفرستید."))
+        return redirect(request.path)
+    path = _import_dir() / stored["path"]
+    try:
+        report = importer(path, stored["filename"], False, None, request.user)
+    finally:
+        path.unlink(missing_ok=True)
+    context.update(report=report, done=True)
+    return render(request, "units/import.html", context)
+
+
+def _columns(kind: str):
+    return importers.unit_columns(None) if kind == "units" else importers.visit_columns(None)
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str = "units") -> HttpResponse:
+    _module_required(request)
+    name = "units-template.xlsx" if kind == "units" else "visits-template.xlsx"
+    return xlsx_response(write_template(_columns(kind)), name)
