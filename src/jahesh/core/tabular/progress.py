@@ -6,6 +6,7 @@ report = run_import(reader, handle_batch=..., progress=progress_printer(self.std
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from django.utils.translation import gettext as _
@@ -19,12 +20,20 @@ class progress_printer:
     (``None``) or an estimate; a call with ``done == total`` ends the line.
     """
 
-    def __init__(self, stream: TextIO | Any, total: int | None = None, *, width: int = 30) -> None:
+    def __init__(
+        self,
+        stream: TextIO | Any,
+        total: int | None = None,
+        *,
+        width: int = 30,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.stream = stream
         self.total = total
         self.width = width
-        self.started = time.monotonic()
-        self.last_draw = 0.0
+        self.clock = clock
+        self.started = clock()
+        self.last_draw = self.started
         self.last_decile = -1
         self.finished = False
         isatty = getattr(stream, "isatty", None)
@@ -36,7 +45,7 @@ class progress_printer:
         if self.finished:
             return
         final = self.total is not None and done >= self.total
-        now = time.monotonic()
+        now = self.clock()
         if self.tty:
             if not final and now - self.last_draw < 0.1:
                 return
@@ -51,7 +60,7 @@ class progress_printer:
         self.finished = final
 
     def line(self, done: int, now: float | None = None) -> str:
-        elapsed = max((now or time.monotonic()) - self.started, 1e-6)
+        elapsed = max((self.clock() if now is None else now) - self.started, 1e-6)
         rate = int(done / elapsed)
         if self.total:
             share = min(done / self.total, 1.0)

@@ -223,11 +223,8 @@ def _parse_row(
     blank = True
     for i, key, header, parse, required in plan:
         value = cells[i] if i < n else None
-        if value is None or value == "":
-            values[key] = None
-            if required:
-                missing.append(header)
-            continue
+        # calamine gives "" for an empty cell; test the type first (comparing a
+        # float with "" is the slow path of ==).
         if type(value) is str:
             value = value.strip()
             if not value:
@@ -235,6 +232,11 @@ def _parse_row(
                 if required:
                     missing.append(header)
                 continue
+        elif value is None:
+            values[key] = None
+            if required:
+                missing.append(header)
+            continue
         blank = False
         try:
             values[key] = parse(value)
