@@ -8,6 +8,8 @@ import io
 from decimal import Decimal
 
 from django.db import models
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from jahesh.core.tabular import (
@@ -156,3 +158,61 @@ def test_it_names_downloads_in_persian_with_an_rfc5987_filename():
     plain = csv_response(b"a", "units.csv")
     assert plain["Content-Type"] == "text/csv; charset=utf-8"
     assert plain["Content-Disposition"] == 'attachment; filename="units.csv"'
+
+
+ROUND_TRIP = [
+    Column("name", "نام", "Name", parse=text(max_length=60)),
+    Column("count", "تعداد", "Count", parse=integer()),
+    Column("on", "تاریخ", "Date", parse=jalali_date()),
+    Column("ok", "تأیید", "OK", parse=boolean()),
+]
+_words = st.text(alphabet="ابپتثجچحخدذرزسشصضطظعغفقکگلمنوهی ۰۱۲۳abc-", min_size=1, max_size=30)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "name": _words.map(lambda s: " ".join(s.split())).filter(bool),
+                "count": st.integers(min_value=-(10**12), max_value=10**12),
+                "on": st.dates(
+                    min_value=datetime.date(1950, 1, 1), max_value=datetime.date(2060, 1, 1)
+                ),
+                "ok": st.booleans(),
+            }
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["xlsx", "csv"]),
+)
+def test_it_reads_back_any_table_it_writes(rows, kind):
+    data = write_xlsx(ROUND_TRIP, rows) if kind == "xlsx" else write_csv(ROUND_TRIP, rows)
+
+    read = list(read_table(data, filename=f"t.{kind}", columns=ROUND_TRIP))
+
+    assert [r.errors for r in read] == [[]] * len(rows)
+    assert [r.values for r in read] == rows
+
+
+def test_it_keeps_text_that_looks_like_a_formula_as_text():
+    rows = [{"name": '=HYPERLINK("http://x")'}, {"name": "+98 912"}, {"name": "-"}]
+    columns = [Column("name", "نام", "Name", parse=text())]
+
+    xlsx_data = write_xlsx(columns, rows)
+    csv_data = write_csv(columns, rows)
+
+    sheet = load_workbook(io.BytesIO(xlsx_data)).active
+    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [
+        ('=HYPERLINK("http://x")', "s"),
+        ("+98 912", "s"),
+        ("-", "s"),
+    ]
+    assert csv_data.decode("utf-8-sig").split("\r\n")[1:4] == [
+        '"\'=HYPERLINK(""http://x"")"',
+        "'+98 912",
+        "'-",
+    ]
+    for data, name in [(xlsx_data, "a.xlsx"), (csv_data, "a.csv")]:
+        assert [r.values for r in read_table(data, filename=name, columns=columns)] == rows

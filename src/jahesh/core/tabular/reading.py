@@ -446,10 +446,24 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+_ESCAPED_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def _unescape_formulas(cells: list[str]) -> list[str]:
+    """Take off the apostrophe write_csv puts before text that starts like a formula."""
+    for i, cell in enumerate(cells):
+        if cell[:1] == "'" and cell[1:2] in _ESCAPED_FORMULA_STARTS and len(cell) > 1:
+            cells[i] = cell[1:]
+    return cells
+
+
 def _read_csv(data: bytes, *, filename: str, columns: Sequence[Column]) -> TableReader:
     text = decode_text(data)
     delimiter = sniff_delimiter(text)
-    rows = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    rows = enumerate(
+        map(_unescape_formulas, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)),
+        start=1,
+    )
     return TableReader(
         rows,
         columns=columns,

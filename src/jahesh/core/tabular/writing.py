@@ -122,7 +122,20 @@ def _add_sheet(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append(_row_cells(columns, row))
+        cells = _row_cells(columns, row)
+        for i, value in enumerate(cells):
+            if type(value) is str and value[:1] == "=":
+                cells[i] = _text_cell(sheet, value, WriteOnlyCell)
+        sheet.append(cells)
+
+
+def _text_cell(sheet: Any, value: str, cell_class: Any) -> Any:
+    """A string that starts with «=» kept as text: openpyxl would otherwise write
+    it as a formula, and a name typed on the public portal as
+    ``=HYPERLINK(…)`` would run in the officer's Excel (formula injection)."""
+    cell = cell_class(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def write_xlsx(
@@ -156,14 +169,29 @@ def write_csv(
     columns: Sequence[Column | str], rows: Iterable[Mapping[str, Any] | Sequence[Any]]
 ) -> bytes:
     """A CSV of ``rows``: UTF-8 with a BOM (without it Excel shows Persian as
-    mojibake), comma-separated, CRLF line ends, the same cells as ``write_xlsx``."""
+    mojibake), comma-separated, CRLF line ends, the same cells as ``write_xlsx``
+    (text that would start a formula gets a leading apostrophe)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_headers(columns))
     for row in rows:
-        writer.writerow(["" if v is None else v for v in _row_cells(columns, row)])
+        writer.writerow([_csv_cell(v) for v in _row_cells(columns, row)])
     return buffer.getvalue().encode("utf-8")
+
+
+# Spreadsheet programs run a CSV cell starting with one of these as a formula
+# (OWASP "CSV injection"); a leading apostrophe makes it text, and read_table
+# takes the apostrophe off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if type(value) is str and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_template(columns: Sequence[Column], *, sheet_title: str = "داده‌ها") -> bytes:
