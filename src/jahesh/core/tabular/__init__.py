@@ -15,6 +15,8 @@ Import (units, fund members and loans, direct services…)::
 
 Export: ``write_xlsx(columns, rows)`` / ``write_csv(columns, rows)`` and
 ``xlsx_response`` / ``csv_response``; the template: ``write_template(columns)``.
+Web preview → confirm: ``upload_stash`` / ``stashed_upload`` keep the file between
+the two requests.
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ from jahesh.core.tabular.reading import (
     TableReader,
     read_table,
 )
+from jahesh.core.tabular.uploads import (
+    StashedUpload,
+    stashed_upload,
+    upload_check,
+    upload_path,
+    upload_stash,
+)
 from jahesh.core.tabular.writing import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -67,6 +76,7 @@ __all__ = [
     "Outcome",
     "RefusedRow",
     "Row",
+    "StashedUpload",
     "TableReader",
     "boolean",
     "cell_value",
@@ -84,7 +94,11 @@ __all__ = [
     "read_table",
     "refuse_with",
     "run_import",
+    "stashed_upload",
     "text",
+    "upload_check",
+    "upload_path",
+    "upload_stash",
     "write_csv",
     "write_template",
     "write_xlsx",

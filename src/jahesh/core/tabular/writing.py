@@ -117,7 +117,7 @@ def _add_sheet(
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     header_cells = []
     for header in _headers(columns):
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = _text_cell(sheet, header, WriteOnlyCell)
         cell.font, cell.fill, cell.alignment = bold, fill, centre
         header_cells.append(cell)
     sheet.append(header_cells)
