@@ -1,0 +1,91 @@
+"""The demo part: Markazi's units and visits make kpis.md's figure exactly."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from jahesh.accounts.scoping import Area
+from jahesh.core.jalali import last_jalali_years
+from jahesh.demo.registry import ScenarioContext
+from jahesh.units import scenario
+from jahesh.units.models import RiskAssessment, StatusChange, Unit, Visit
+from jahesh.units.selectors import (
+    kpi_units_high_risk,
+    kpi_units_high_risk_records,
+    kpi_units_monitored,
+    kpi_units_monitored_records,
+)
+from tests.conftest import MARKAZI
+
+AS_OF = date(2025, 11, 27)
+
+
+def _ctx() -> ScenarioContext:
+    return ScenarioContext(name="markazi", as_of=AS_OF, log=lambda _m: None)
+
+
+def test_the_scenario_makes_760_monitored_units_and_enough_crises(geo):
+    ctx = _ctx()
+    scenario.build(ctx)
+    start, end = last_jalali_years(AS_OF, 5)
+    area = Area(province_id=MARKAZI)
+    assert Unit.objects.count() == 1100
+    assert kpi_units_monitored(area=area, start=start, end=end) == 760
+    assert kpi_units_monitored_records(area=area, start=start, end=end).count() == 760
+    # every dated record at least 7 days inside the window, or outside it
+    in_window = Visit.objects.filter(visited_on__gte=start, visited_on__lt=end)
+    assert not in_window.filter(visited_on__lt=start + timedelta(days=7)).exists()
+    assert not in_window.filter(visited_on__gt=end - timedelta(days=7)).exists()
+    assert Visit.objects.filter(visited_on__lt=start).values("unit").distinct().count() == 80
+    assert Visit.objects.filter(visited_on__gt=AS_OF).count() == 0
+    high = ctx.shared["units_high_risk_ids"]
+    assert len(high) >= 200
+    assert set(ctx.shared["units_high_risk_on"]) == set(high)
+    high_now = kpi_units_high_risk(area=area, start=start, end=end)
+    assert 0 < high_now < len(high)  # some recovered by their latest visit
+    assert kpi_units_high_risk_records(area=area, start=start, end=end).count() == high_now
+    # cached risk on the unit row is the latest assessment
+    unit = Unit.objects.filter(risk_score__isnull=False).first()
+    latest = RiskAssessment.objects.filter(unit=unit).order_by("-assessed_on", "-id").first()
+    assert (unit.risk_score, unit.last_visit_on) == (latest.score, latest.assessed_on)
+    assert StatusChange.objects.filter(to_status="stalled").exists()
+    # Arak's officer sees only Arak's units
+    assert {c for c in Unit.objects.values_list("county_id", flat=True).distinct()} <= {
+        geo["arak"].pk,
+        geo["saveh"].pk,
+    }
+
+
+def _small(monkeypatch) -> None:
+    # A tenth of the size, for the tests that check behaviour rather than the figure.
+    for name, value in (
+        ("TOTAL", 110),
+        ("MONITORED", 76),
+        ("VISITED_BEFORE_ONLY", 8),
+        ("CRISIS", 25),
+    ):
+        monkeypatch.setattr(scenario, name, value)
+
+
+def test_a_second_run_changes_nothing(geo, monkeypatch):
+    _small(monkeypatch)
+    scenario.build(_ctx())
+    counts = (Unit.objects.count(), Visit.objects.count(), RiskAssessment.objects.count())
+    ctx = _ctx()
+    scenario.build(ctx)
+    assert (Unit.objects.count(), Visit.objects.count(), RiskAssessment.objects.count()) == counts
+    assert len(ctx.shared["units_high_risk_ids"]) >= 20
+
+
+def test_an_area_outside_markazi_counts_nothing(geo, monkeypatch):
+    _small(monkeypatch)
+    scenario.build(_ctx())
+    start, end = last_jalali_years(AS_OF, 5)
+    assert kpi_units_monitored(area=Area(province_id=8), start=start, end=end) == 0
+    arak = kpi_units_monitored(
+        area=Area(province_id=MARKAZI, county_id=geo["arak"].pk), start=start, end=end
+    )
+    saveh = kpi_units_monitored(
+        area=Area(province_id=MARKAZI, county_id=geo["saveh"].pk), start=start, end=end
+    )
+    assert arak + saveh == 76
