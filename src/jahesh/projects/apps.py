@@ -16,8 +16,11 @@ class ProjectsConfig(AppConfig):
         # Project managers and coordinators see their province, county officers
         # their county; viewers read figures only (personal=True keeps records
         # from them).
-        register(m.Project, ScopePolicy(module=Module.PROJECTS, county="county"))
-        register(m.DirectService, ScopePolicy(module=Module.PROJECTS, county="county"))
+        register(m.Project, ScopePolicy(module=Module.PROJECTS, county="county", province="province"))
+        register(
+            m.DirectService,
+            ScopePolicy(module=Module.PROJECTS, county="county", province="province"),
+        )
         for child in (
             m.ProjectEvent,
             m.ProjectFunding,

@@ -42,6 +42,13 @@ class Project(TimeStampedModel):
     county = models.ForeignKey(
         "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
     )
+    # The county's province, copied when the record is made (a county never
+    # changes province): province-wide lists filter and page on this index
+    # instead of joining geo_county (see bench/projects_list.py).
+    province = models.ForeignKey(
+        "geo.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+",
+        editable=False, db_index=False,
+    )
     village = models.ForeignKey(
         "geo.Village",
         verbose_name="روستا",
@@ -104,6 +111,7 @@ class Project(TimeStampedModel):
         indexes = [
             # The list page filters by county/kind/status and pages by -id; the
             # KPI reads completed projects by their end date.
+            models.Index(fields=["province", "-id"], name="projects_project_province_idx"),
             models.Index(fields=["county", "-id"], name="projects_project_county_idx"),
             models.Index(fields=["status", "actual_end"], name="projects_project_done_idx"),
             models.Index(fields=["kind", "-id"], name="projects_project_kind_idx"),
@@ -380,6 +388,13 @@ class DirectService(TimeStampedModel):
     county = models.ForeignKey(
         "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
     )
+    # The county's province, copied when the record is made (a county never
+    # changes province): province-wide lists filter and page on this index
+    # instead of joining geo_county (see bench/projects_list.py).
+    province = models.ForeignKey(
+        "geo.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+",
+        editable=False, db_index=False,
+    )
     village = models.ForeignKey(
         "geo.Village",
         verbose_name="روستا",
@@ -448,6 +463,7 @@ class DirectService(TimeStampedModel):
         verbose_name_plural = "خدمات مستقیم"
         ordering = ["-delivered_on", "-id"]
         indexes = [
+            models.Index(fields=["province", "-delivered_on"], name="projects_service_province_idx"),
             models.Index(fields=["county", "delivered_on"], name="projects_service_county_idx"),
             models.Index(fields=["delivered_on"], name="projects_service_date_idx"),
         ]

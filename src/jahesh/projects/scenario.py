@@ -270,6 +270,7 @@ def _project(rng, i: int, spec, groups, last) -> Project:
         title_key=normalize_key(title),
         kind=kind,
         county=spec["county"],
+        province_id=spec["county"].province_id,
         village=village,
         in_deprived_area=spec["deprived"],
         implementer_group_id=group_id,
@@ -469,6 +470,7 @@ def _services(ctx, rng, province, places, first, last) -> int:
             DirectService(
                 kind=kind,
                 county_id=county_id,
+                province_id=province.pk,
                 village_id=village_id,
                 city_id=city_id,
                 delivered_on=day,
