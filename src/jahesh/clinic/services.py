@@ -1,0 +1,608 @@
+"""Writes and rules of the clinic: cases and their workflow, experts' conflicts,
+sessions, resolutions and follow-ups.
+
+The case workflow is one table, ``TRANSITIONS``: (from, to) → ``Rule`` (the
+roles that may make the move and a guard that checks what must be filled in
+and returns the fields the move sets). Only :func:`case_transition` moves a
+case; it locks the row, refuses a move made from a stale status (``Conflict``)
+and appends a ``CaseEvent``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jahesh.accounts.roles import Role
+from jahesh.clinic.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Agency,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    ClinicSettings,
+    Expert,
+    ExpertConflict,
+    ObstacleCategory,
+    Resolution,
+    ResolutionFollowUp,
+    ResolutionStatus,
+    Session,
+    WorkingGroup,
+)
+from jahesh.clinic.sla import sla_state
+from jahesh.core.errors import Conflict, Forbidden, InvalidInput
+from jahesh.core.jalali import add_jalali_months
+from jahesh.core.text import clean_text
+from jahesh.units.models import RiskLevel, Unit, UnitStatus
+from jahesh.units.selectors import unit_risk_at, unit_status_at
+
+S = CaseStatus
+O = Case.Outcome  # noqa: E741
+
+MANAGERS = frozenset({Role.ADMIN, Role.HQ_MANAGER, Role.COUNTY_OFFICER})
+WORKERS = MANAGERS | {Role.CLINIC_EXPERT}
+
+
+def clinic_settings() -> ClinicSettings:
+    return ClinicSettings.objects.first() or ClinicSettings.objects.create()
+
+
+def _role(user) -> str:
+    if user is None:
+        return ""
+    return Role.ADMIN if user.is_superuser else user.role
+
+
+def _today(now: datetime.datetime) -> datetime.date:
+    return timezone.localdate(now)
+
+
+# --- Cases -------------------------------------------------------------------
+
+
+def case_create(
+    *,
+    user,
+    unit: Unit,
+    category: ObstacleCategory,
+    severity: int,
+    title: str,
+    source: str,
+    description: str = "",
+    agency: Agency | None = None,
+    parent: Case | None = None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Open a case for ``unit``.
+
+    Records the taxonomy version, the unit's status and risk level on the day
+    (the closure-prevented rule reads them later) and the first deadline.
+    """
+    now = now or timezone.now()
+    if _role(user) not in MANAGERS:
+        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان پرونده باز می‌کند."))
+    title = clean_text(title)
+    if not title:
+        raise InvalidInput(
+            _("عنوان پرونده را بنویسید؛ مثلاً «قطع برق به دلیل بدهی»."), field="title"
+        )
+    if not 0 <= severity <= 4:
+        raise InvalidInput(_("شدت مانع عددی از ۰ تا ۴ است."), field="severity")
+    if source not in Case.Source.values:
+        raise InvalidInput(_("منبع پرونده نامعتبر است."), field="source")
+    if not category.is_active:
+        raise InvalidInput(
+            _("این دستهٔ مانع غیرفعال است؛ دستهٔ دیگری انتخاب کنید."), field="category"
+        )
+    if parent is not None:
+        _check_parent(parent=parent, category=category)
+    today = _today(now)
+    settings = clinic_settings()
+    risk = unit_risk_at(unit=unit, when=today)
+    with transaction.atomic():
+        case = Case.objects.create(
+            unit=unit,
+            parent=parent,
+            category=category,
+            taxonomy_version=settings.taxonomy_version,
+            severity=severity,
+            title=title,
+            description=clean_text(description),
+            source=source,
+            agency=agency,
+            opened_at=now,
+            opened_on=today,
+            due_at=now + datetime.timedelta(days=settings.sla_days(severity)),
+            unit_status_at_open=unit_status_at(unit=unit, when=today),
+            unit_risk_at_open=risk.level if risk else "",
+            created_by=user,
+        )
+        CaseEvent.objects.create(case=case, at=now, by=user, from_status="", to_status=S.NEW)
+    return case
+
+
+def _check_parent(*, parent: Case, category: ObstacleCategory) -> None:
+    if parent.parent_id is not None:
+        raise InvalidInput(_("پروندهٔ مادر خودش زیرمجموعهٔ پروندهٔ دیگری است."), field="parent")
+    if not parent.is_open:
+        raise InvalidInput(_("پروندهٔ مادر بسته است؛ پروندهٔ باز انتخاب کنید."), field="parent")
+    if parent.category_id != category.pk:
+        raise InvalidInput(
+            _("پروندهٔ مادر همان مانع را گروه می‌کند؛ دستهٔ مانع باید «%(c)s» باشد.")
+            % {"c": parent.category.name},
+            field="category",
+        )
+
+
+@dataclass(frozen=True)
+class MoveInput:
+    """What a move may carry; each guard reads the fields it needs."""
+
+    reason: str = ""
+    expert: Expert | None = None
+    agency: Agency | None = None
+    escalated_to: str = ""
+    working_group: WorkingGroup | None = None
+    outcome: str = ""
+    outcome_note: str = ""
+    financing_rial: int | None = None
+    jobs_preserved: int | None = None
+
+
+@dataclass(frozen=True)
+class _Move:
+    case: Case
+    to_status: str
+    data: MoveInput
+    today: datetime.date
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    guard: Callable[[_Move], dict[str, Any]] = field(default=lambda move: {})
+
+
+def _needs_reason(move: _Move) -> dict[str, Any]:
+    if not clean_text(move.data.reason):
+        raise InvalidInput(_("دلیل این تغییر را بنویسید."), field="reason")
+    return {}
+
+
+def _guard_assign(move: _Move) -> dict[str, Any]:
+    """Assigning needs an active expert who has declared no conflict with the unit."""
+    expert = move.data.expert or move.case.expert
+    if expert is None:
+        raise InvalidInput(_("برای ارجاع، کارشناس مسئول را انتخاب کنید."), field="expert")
+    if not expert.is_active:
+        raise InvalidInput(_("کارشناس «%(e)s» غیرفعال است.") % {"e": expert}, field="expert")
+    if ExpertConflict.objects.filter(expert=expert, unit_id=move.case.unit_id).exists():
+        raise InvalidInput(
+            _("کارشناس «%(e)s» با این واحد تعارض منافع اعلام کرده است؛ کارشناس دیگری انتخاب کنید.")
+            % {"e": expert},
+            field="expert",
+        )
+    return {"expert": expert}
+
+
+def _guard_reassign(move: _Move) -> dict[str, Any]:
+    _needs_reason(move)
+    if move.data.expert is None:
+        raise InvalidInput(_("کارشناس جدید را انتخاب کنید."), field="expert")
+    return _guard_assign(move)
+
+
+def _guard_wait(move: _Move) -> dict[str, Any]:
+    agency = move.data.agency or move.case.agency
+    if agency is None:
+        raise InvalidInput(_("دستگاهی را که پرونده در انتظار آن است انتخاب کنید."), field="agency")
+    return {"agency": agency}
+
+
+def _guard_escalate(move: _Move) -> dict[str, Any]:
+    _needs_reason(move)
+    target = move.data.escalated_to
+    if target == Case.Escalation.WORKING_GROUP:
+        group = move.data.working_group
+        if group is None:
+            raise InvalidInput(
+                _("کارگروه ویژه‌ای را که پرونده به آن می‌رود انتخاب کنید."), field="working_group"
+            )
+        return {"escalated_to": target, "working_group": group}
+    if target == Case.Escalation.PROVINCE:
+        return {"escalated_to": target, "working_group": None}
+    raise InvalidInput(_("مقصد ارجاع را انتخاب کنید: کارگروه ویژه یا استان."), field="escalated_to")
+
+
+def _no_open_children(case: Case) -> None:
+    open_children = case.children.filter(status__in=OPEN_STATUSES).count()
+    if open_children:
+        raise InvalidInput(
+            _(
+                "%(n)s پروندهٔ زیرمجموعهٔ این پرونده هنوز باز است؛ پروندهٔ مادر پس از بستن آن‌ها بسته می‌شود."
+            )
+            % {"n": open_children},
+            field="status",
+        )
+
+
+def _guard_close(move: _Move) -> dict[str, Any]:
+    _needs_reason(move)
+    _no_open_children(move.case)
+    return {}
+
+
+def closure_prevented_allowed(case: Case) -> bool:
+    """The rule of kpis.md: the unit was stalled or at high risk when the case opened."""
+    return (
+        case.unit_status_at_open == UnitStatus.STALLED or case.unit_risk_at_open == RiskLevel.HIGH
+    )
+
+
+def _guard_resolve(move: _Move) -> dict[str, Any]:
+    """Resolving needs an outcome; each outcome its evidence (see Case.Outcome)."""
+    case, data = move.case, move.data
+    _no_open_children(case)
+    outcome = data.outcome
+    if outcome not in O.values or outcome == O.NONE:
+        raise InvalidInput(_("نتیجهٔ رفع مانع را انتخاب کنید."), field="outcome")
+    note = clean_text(data.outcome_note)
+    changes: dict[str, Any] = {
+        "outcome": outcome,
+        "outcome_note": note,
+        "resolved_on": move.today,
+        "financing_rial": None,
+        "followup_due_on": None,
+        "followup_on": None,
+        "followup_confirmed": None,
+        "followup_note": "",
+    }
+    employees = data.jobs_preserved if data.jobs_preserved is not None else case.unit.employees
+    if employees is not None and employees < 0:
+        raise InvalidInput(_("شمار کارکنان نمی‌تواند منفی باشد."), field="jobs_preserved")
+    changes["jobs_preserved"] = employees
+    if outcome == O.CLOSURE_PREVENTED:
+        if not closure_prevented_allowed(case):
+            raise InvalidInput(
+                _(
+                    "«جلوگیری از تعطیلی» فقط برای واحدی ثبت می‌شود که هنگام گشایش پرونده راکد یا "
+                    "پرخطر بوده است؛ این واحد «%(status)s» و با ریسک «%(risk)s» بود. نتیجهٔ دیگری "
+                    "انتخاب کنید."
+                )
+                % {
+                    "status": UnitStatus(case.unit_status_at_open).label
+                    if case.unit_status_at_open in UnitStatus.values
+                    else "—",
+                    "risk": RiskLevel(case.unit_risk_at_open).label
+                    if case.unit_risk_at_open in RiskLevel.values
+                    else _("ارزیابی‌نشده"),
+                },
+                field="outcome",
+            )
+        if not note:
+            raise InvalidInput(
+                _(
+                    "برای «جلوگیری از تعطیلی» مستندات را بنویسید (مثلاً شمارهٔ نامهٔ بانک یا گزارش بازدید)."
+                ),
+                field="outcome_note",
+            )
+        months = clinic_settings().followup_months
+        changes["followup_due_on"] = add_jalali_months(move.today, months)
+    if outcome == O.FINANCING:
+        if not data.financing_rial or data.financing_rial <= 0:
+            raise InvalidInput(
+                _("مبلغ تأمین مالی تسهیل‌شده را به ریال وارد کنید."), field="financing_rial"
+            )
+        changes["financing_rial"] = data.financing_rial
+    return changes
+
+
+def _guard_reopen(move: _Move) -> dict[str, Any]:
+    _needs_reason(move)
+    if move.case.expert_id is None:
+        raise InvalidInput(
+            _("پرونده کارشناس مسئول ندارد؛ پیش از بازگشایی کارشناس تعیین کنید."), field="expert"
+        )
+    return {
+        "outcome": O.NONE, "outcome_note": "", "resolved_on": None, "financing_rial": None,
+        "jobs_preserved": None, "followup_due_on": None, "followup_on": None,
+        "followup_confirmed": None, "followup_note": "", "closed_at": None,
+    }  # fmt: skip
+
+
+_M, _W = MANAGERS, WORKERS
+
+# The one table of allowed moves: (from, to) → who may, and what must be filled in.
+TRANSITIONS: dict[tuple[str, str], Rule] = {
+    (S.NEW, S.TRIAGED): Rule(_M),
+    (S.NEW, S.WITHDRAWN): Rule(_M, _guard_close),
+    (S.TRIAGED, S.ASSIGNED): Rule(_M, _guard_assign),
+    (S.TRIAGED, S.WITHDRAWN): Rule(_M, _guard_close),
+    (S.TRIAGED, S.NOT_RESOLVABLE): Rule(_M, _guard_close),
+    (S.ASSIGNED, S.IN_PROGRESS): Rule(_W),
+    (S.ASSIGNED, S.ASSIGNED): Rule(_M, _guard_reassign),
+    (S.ASSIGNED, S.WITHDRAWN): Rule(_M, _guard_close),
+    (S.IN_PROGRESS, S.WAITING): Rule(_W, _guard_wait),
+    (S.IN_PROGRESS, S.ASSIGNED): Rule(_M, _guard_reassign),
+    (S.IN_PROGRESS, S.ESCALATED): Rule(_W, _guard_escalate),
+    (S.IN_PROGRESS, S.RESOLVED): Rule(_W, _guard_resolve),
+    (S.IN_PROGRESS, S.NOT_RESOLVABLE): Rule(_W, _guard_close),
+    (S.IN_PROGRESS, S.WITHDRAWN): Rule(_M, _guard_close),
+    (S.WAITING, S.IN_PROGRESS): Rule(_W),
+    (S.WAITING, S.ESCALATED): Rule(_W, _guard_escalate),
+    (S.WAITING, S.WITHDRAWN): Rule(_M, _guard_close),
+    (S.ESCALATED, S.IN_PROGRESS): Rule(_M),
+    (S.ESCALATED, S.RESOLVED): Rule(_W, _guard_resolve),
+    (S.ESCALATED, S.NOT_RESOLVABLE): Rule(_W, _guard_close),
+    (S.ESCALATED, S.WITHDRAWN): Rule(_M, _guard_close),
+    (S.RESOLVED, S.IN_PROGRESS): Rule(_M, _guard_reopen),
+    (S.NOT_RESOLVABLE, S.IN_PROGRESS): Rule(_M, _guard_reopen),
+    (S.WITHDRAWN, S.IN_PROGRESS): Rule(_M, _guard_reopen),
+}
+
+
+def allowed_transitions(case: Case, user) -> list[str]:
+    """The statuses ``user`` may move ``case`` to (guards not run: the form asks for them)."""
+    role = _role(user)
+    if role == Role.CLINIC_EXPERT and (case.expert is None or case.expert.user_id != user.pk):
+        return []
+    return [
+        to for (frm, to), rule in TRANSITIONS.items() if frm == case.status and role in rule.roles
+    ]
+
+
+def _status_label(value: str) -> str:
+    return str(S(value).label) if value in S.values else value
+
+
+def case_transition(
+    *,
+    case: Case,
+    to_status: str,
+    user,
+    data: MoveInput | None = None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Move ``case`` to ``to_status``.
+
+    1. Lock the row and re-read it; if its status is no longer the one the
+       caller saw, a concurrent move won: refuse with ``Conflict``.
+    2. Find the move in ``TRANSITIONS``; check the role and run the guard,
+       which returns the fields the move sets.
+    3. Recompute the deadline from the events (the clock pauses while waiting).
+    4. Save with a filter on the old status (the lock's twin on databases
+       without row locks) and append the event.
+    A refused move raises before anything is written.
+    """
+    now = now or timezone.now()
+    data = data or MoveInput()
+    reason = clean_text(data.reason)
+    role = _role(user)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("unit", "expert").get(pk=case.pk)
+        if locked.status != case.status:
+            raise Conflict(
+                _("وضعیت این پرونده هم‌زمان به «%(s)s» تغییر کرده است؛ صفحه را دوباره باز کنید.")
+                % {"s": _status_label(locked.status)}
+            )
+        rule = TRANSITIONS.get((locked.status, to_status))
+        if rule is None:
+            raise InvalidInput(
+                _("پروندهٔ «%(from)s» را نمی‌توان به «%(to)s» برد.")
+                % {"from": _status_label(locked.status), "to": _status_label(to_status)},
+                field="to_status",
+            )
+        if role not in rule.roles:
+            raise Forbidden(
+                _("نقش شما اجازهٔ بردن پرونده به «%(to)s» را ندارد.")
+                % {"to": _status_label(to_status)}
+            )
+        if role == Role.CLINIC_EXPERT and (
+            locked.expert is None or locked.expert.user_id != user.pk
+        ):
+            raise Forbidden(_("این پرونده به شما ارجاع نشده است."))
+        changes = rule.guard(_Move(locked, to_status, data, _today(now)))
+        from_status = locked.status
+        changes["status"] = to_status
+        if to_status in CLOSED_STATUSES:
+            changes["closed_at"] = now
+        events = [(e.at, e.to_status) for e in locked.events.all()] + [(now, to_status)]
+        state = sla_state(
+            opened_at=locked.opened_at,
+            limit_days=clinic_settings().sla_days(locked.severity),
+            events=events,
+            now=now,
+        )
+        changes["due_at"] = state.due_at
+        changes["updated_at"] = now
+        updated = Case.objects.filter(pk=locked.pk, status=from_status).update(**changes)
+        if updated != 1:
+            raise Conflict(_("وضعیت این پرونده هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید."))
+        CaseEvent.objects.create(
+            case=locked,
+            at=now,
+            by=user,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+        )
+    locked.refresh_from_db()
+    return locked
+
+
+def case_followup_record(
+    *,
+    case: Case,
+    user,
+    confirmed: bool,
+    on: datetime.date,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Record the follow-up check of a prevented closure: does the unit still run?"""
+    now = now or timezone.now()
+    if _role(user) not in WORKERS:
+        raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری را ندارد."))
+    if case.status != S.RESOLVED or case.outcome != O.CLOSURE_PREVENTED:
+        raise InvalidInput(
+            _("پیگیری فقط برای پرونده‌ای با نتیجهٔ «جلوگیری از تعطیلی» است."), field="confirmed"
+        )
+    if on > _today(now):
+        raise InvalidInput(_("تاریخ پیگیری نمی‌تواند بعد از امروز باشد."), field="on")
+    if on < case.resolved_on:
+        raise InvalidInput(_("تاریخ پیگیری پیش از تاریخ رفع مانع است."), field="on")
+    case.followup_on = on
+    case.followup_confirmed = confirmed
+    case.followup_note = clean_text(note)
+    case._change_reason = "پیگیری"
+    case.save(update_fields=["followup_on", "followup_confirmed", "followup_note", "updated_at"])
+    return case
+
+
+def expert_conflict_declare(
+    *, expert: Expert, unit: Unit, note: str = "", now: datetime.datetime | None = None
+) -> ExpertConflict:
+    now = now or timezone.now()
+    conflict, _created = ExpertConflict.objects.get_or_create(
+        expert=expert,
+        unit=unit,
+        defaults={"note": clean_text(note), "declared_on": _today(now)},
+    )
+    return conflict
+
+
+# --- Sessions and resolutions -------------------------------------------------
+
+
+def session_create(
+    *,
+    user,
+    group: WorkingGroup,
+    held_on: datetime.date,
+    place: str = "",
+    attendees: Iterable[Expert] = (),
+    other_attendees: str = "",
+    agenda: Iterable[Case] = (),
+    minutes: str = "",
+) -> Session:
+    """Record a session; its number is the group's next."""
+    if _role(user) not in MANAGERS:
+        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان جلسه ثبت می‌کند."))
+    with transaction.atomic():
+        WorkingGroup.objects.select_for_update().get(pk=group.pk)  # serialises numbering
+        last = group.sessions.order_by("-number").values_list("number", flat=True).first() or 0
+        session = Session.objects.create(
+            group=group,
+            number=last + 1,
+            held_on=held_on,
+            place=clean_text(place),
+            other_attendees=other_attendees.strip(),
+            minutes=minutes.strip(),
+        )
+        session.attendees.set(list(attendees))
+        session.agenda.set(list(agenda))
+    return session
+
+
+def resolution_create(
+    *,
+    user,
+    session: Session,
+    text: str,
+    agency: Agency,
+    due_on: datetime.date,
+    responsible_person: str = "",
+    case: Case | None = None,
+) -> Resolution:
+    """Pass a resolution in ``session``; objections are accepted for the
+    configured window (15 days by default) from the session's date."""
+    if _role(user) not in MANAGERS:
+        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان مصوبه ثبت می‌کند."))
+    text = text.strip()
+    if not text:
+        raise InvalidInput(_("متن مصوبه را بنویسید."), field="text")
+    if due_on < session.held_on:
+        raise InvalidInput(_("مهلت اجرا پیش از تاریخ جلسه است."), field="due_on")
+    window = clinic_settings().objection_days
+    with transaction.atomic():
+        Session.objects.select_for_update().get(pk=session.pk)
+        last = session.resolutions.order_by("-number").values_list("number", flat=True).first() or 0
+        return Resolution.objects.create(
+            session=session,
+            number=last + 1,
+            text=text,
+            agency=agency,
+            case=case,
+            responsible_person=clean_text(responsible_person),
+            passed_on=session.held_on,
+            due_on=due_on,
+            objection_until=session.held_on + datetime.timedelta(days=window),
+        )
+
+
+R = ResolutionStatus
+RESOLUTION_MOVES: dict[tuple[str, str], str] = {
+    # (from, to) → what the move needs ("" nothing, "window" within the objection
+    # window, "due" after the due date)
+    (R.OPEN, R.OPEN): "",
+    (R.OPEN, R.DONE): "",
+    (R.OPEN, R.OBJECTED): "window",
+    (R.OPEN, R.NOT_EXECUTED): "due",
+    (R.OBJECTED, R.OPEN): "",
+    (R.OBJECTED, R.NOT_EXECUTED): "",
+    (R.NOT_EXECUTED, R.DONE): "",
+}
+
+
+def resolution_follow_up(
+    *,
+    resolution: Resolution,
+    user,
+    on: datetime.date,
+    note: str,
+    status_after: str,
+    now: datetime.datetime | None = None,
+) -> ResolutionFollowUp:
+    """Append a follow-up entry and move the resolution's status with it."""
+    now = now or timezone.now()
+    if _role(user) not in WORKERS:
+        raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
+    note = clean_text(note)
+    if not note:
+        raise InvalidInput(_("شرح پیگیری را بنویسید."), field="note")
+    if on > _today(now):
+        raise InvalidInput(_("تاریخ پیگیری نمی‌تواند بعد از امروز باشد."), field="on")
+    if on < resolution.passed_on:
+        raise InvalidInput(_("تاریخ پیگیری پیش از تصویب مصوبه است."), field="on")
+    with transaction.atomic():
+        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        need = RESOLUTION_MOVES.get((locked.status, status_after))
+        if need is None:
+            raise InvalidInput(
+                _("مصوبهٔ «%(from)s» را نمی‌توان «%(to)s» کرد.")
+                % {
+                    "from": locked.get_status_display(),
+                    "to": R(status_after).label if status_after in R.values else status_after,
+                },
+                field="status_after",
+            )
+        if need == "window" and on > locked.objection_until:
+            raise InvalidInput(_("مهلت اعتراض به این مصوبه گذشته است."), field="status_after")
+        if need == "due" and on <= locked.due_on:
+            raise InvalidInput(_("مهلت اجرای مصوبه هنوز نگذشته است."), field="status_after")
+        if status_after != locked.status:
+            locked.status = status_after
+            locked.done_on = on if status_after == R.DONE else None
+            locked._change_reason = note
+            locked.save(update_fields=["status", "done_on", "updated_at"])
+        return ResolutionFollowUp.objects.create(
+            resolution=locked, on=on, note=note, status_after=status_after, by=user
+        )
