@@ -168,3 +168,28 @@ def test_it_shows_the_admin_in_persian_with_vazirmatn(
     assert "Vazirmatn" in _font_of(page, "body")
     assert _vazirmatn_loaded(page)
     page.screenshot(path=str(shots / "admin.png"), full_page=True)
+
+
+def test_it_lays_out_the_partials_on_a_phone_and_a_desktop(
+    transactional_db, users, live_server, browser, shots, settings
+):
+    # Given a test-only page that uses every partial (tests/browser/kitchen_urls.py)
+    settings.ROOT_URLCONF = "tests.browser.kitchen_urls"
+    page = browser.new_page(viewport=PHONE, locale="fa-IR")
+    _log_in(page, live_server.url, "hq")
+
+    page.goto(f"{live_server.url}/_kitchen/?q=%D9%81%D9%88%D9%84%D8%A7%D8%AF&page=7")
+    page.wait_for_load_state("networkidle")
+
+    # Then nothing scrolls sideways on a phone (the table scrolls inside its card)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.is_visible("text=شناسه ملی ۱۱ رقم است")
+    assert "page=8" in page.get_attribute("a[rel=next]", "href")
+    assert "q=" in page.get_attribute("a[rel=next]", "href")
+    assert page.evaluate("window.kitchenChart !== null && typeof echarts === 'object'")
+    assert page.evaluate("jaheshChart.number(1234567)") == "۱٬۲۳۴٬۵۶۷"
+    page.wait_for_timeout(500)  # the chart's first animation
+    page.screenshot(path=str(shots / "partials-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "partials.png"), full_page=True)
