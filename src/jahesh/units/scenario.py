@@ -383,7 +383,7 @@ def _write(ctx, plans: list[_Plan]) -> None:
          for p in plans for on, a, b, why in p.status_changes],
         batch_size=1000,
     )  # fmt: skip
-    for plan, visit, row in pending:
+    for plan, visit, _row in pending:
         visit.unit = plan.unit
     Visit.objects.bulk_create([v for _p, v, _r in pending], batch_size=1000)
     for plan, visit, row in pending:

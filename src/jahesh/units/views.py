@@ -4,10 +4,6 @@ user's scope is a 404."""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +19,7 @@ from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
 from jahesh.core.tabular import csv_response, write_csv, write_template, write_xlsx, xlsx_response
+from jahesh.core.tabular.uploads import stashed_upload, upload_path, upload_stash
 from jahesh.units import forms, importers, selectors, services
 from jahesh.units.models import Unit
 from jahesh.units.panels import panels_for
@@ -238,14 +235,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Import ----------------------------------------------------------------------------------
 # Upload → preview (a dry run of the whole file) → confirm (the same file, kept
-# under var/ for the session) → the report. The token lives in the session, so
-# nobody else can confirm someone's upload.
-
-
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports" / "units"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+# by ``core.tabular.uploads`` for this user's session) → the report.
 
 
 @login_required
@@ -253,42 +243,31 @@ def _import_dir() -> Path:
 def unit_import(request: HttpRequest, kind: str = "units") -> HttpResponse:
     _module_required(request)
     importer = importers.import_units if kind == "units" else importers.import_visits
+    stash_kind = f"units:{kind}"
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "kind": kind, "columns": _columns(kind)}
     if request.method == "POST" and "token" in request.POST:
-        return _import_confirm(request, importer, context)
+        try:
+            with stashed_upload(
+                request=request, token=request.POST["token"], kind=stash_kind
+            ) as stashed:
+                report = importer(stashed.path, stashed.filename, False, None, request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+            return redirect(request.path)
+        context.update(report=report, done=True)
+        return render(request, "units/import.html", context)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = uuid.uuid4().hex
-        suffix = Path(upload.name).suffix.lower()[:6]
-        path = _import_dir() / f"{token}{suffix}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
         try:
-            report = importer(path, upload.name, True, None, request.user)
+            token = upload_stash(request=request, upload=upload, kind=stash_kind)
+            stashed = upload_path(request=request, token=token, kind=stash_kind)
+            report = importer(stashed.path, stashed.filename, True, None, request.user)
         except ApplicationError as error:
-            path.unlink(missing_ok=True)
             form.add_error("file", str(error.message))
         else:
-            request.session[f"units_import_{token}"] = {"path": path.name, "filename": upload.name}
             context.update(report=report, token=token)
     return render(request, "units/import.html", context, status=422 if form.errors else 200)
-
-
-def _import_confirm(request: HttpRequest, importer, context: dict) -> HttpResponse:
-    token = request.POST.get("token", "")
-    stored = request.session.pop(f"units_import_{token}", None)
-    if not stored:
-        messages.error(request, _("این بارگذاری منقضی شده است؛ پرونده را دوباره بفرستید."))
-        return redirect(request.path)
-    path = _import_dir() / stored["path"]
-    try:
-        report = importer(path, stored["filename"], False, None, request.user)
-    finally:
-        path.unlink(missing_ok=True)
-    context.update(report=report, done=True)
-    return render(request, "units/import.html", context)
 
 
 def _columns(kind: str):
