@@ -96,7 +96,13 @@ terms = st.fixed_dictionaries({
 @settings(max_examples=300, deadline=None)
 @given(terms)
 def test_it_keeps_the_schedule_invariants(t):
-    schedule = build_schedule(**t)
+    try:
+        schedule = build_schedule(**t)
+    except InvalidInput as exc:
+        # Refused only for toy principals (a few hundred rials a month).
+        assert exc.errors[0]["field"] == "principal"
+        assert t["principal"] < 50 * t["months"] * t["multiple"]
+        return
     lines = schedule.lines
     assert sum(line.amount for line in lines) == t["principal"] + schedule.fee
     assert sum(line.fee_part for line in lines) == schedule.fee
@@ -110,7 +116,10 @@ def test_it_keeps_the_schedule_invariants(t):
 @settings(max_examples=200, deadline=None)
 @given(terms, st.lists(st.integers(1, 10**10), max_size=12))
 def test_it_never_lets_payments_exceed_what_is_owed(t, payments):
-    schedule = build_schedule(**t)
+    try:
+        schedule = build_schedule(**t)
+    except InvalidInput:
+        return  # toy principal, refused (see above)
     parts = [(line.fee_part, line.principal_part) for line in schedule.lines]
     accepted, paid = [], 0
     for i, amount in enumerate(payments):

@@ -1,7 +1,422 @@
+"""API of the loan funds: ``/api/v1/funds`` (funds, members, reconciliation) and
+``/api/v1/loans`` (the schedule calculator, loans, repayments, verifications).
+
+Every record route reads through ``scoped()``; a record of another fund answers
+404. Dates ISO, amounts integer rials.
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.api.schemas import ERRORS
+from jahesh.core.errors import Forbidden
+from jahesh.funds import schedule, selectors, services
+from jahesh.funds.models import Fund, Loan, Member
 
 router = Router(tags=["funds"])
-
 loans_router = Router(tags=["loans"])
+
+MAX_LIMIT = 200
+
+
+def _require_module(request: HttpRequest) -> None:
+    if not can_use_module(request.user, Module.FUNDS):
+        raise Forbidden(_("کار با صندوق‌های قرض‌الحسنه با نقش شما ممکن نیست."))
+
+
+def _page(qs, limit: int, offset: int) -> dict[str, Any]:
+    return {"items": list(qs[offset : offset + limit]), "count": qs.count()}
+
+
+# --- Schemas -------------------------------------------------------------------
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class ScheduleIn(Schema):
+    principal: int
+    fee_rate: Decimal
+    months: int
+    disbursed_on: datetime.date
+    multiple: int = schedule.DEFAULT_MULTIPLE
+
+
+class InstallmentLine(Schema):
+    number: int
+    due_on: datetime.date
+    amount: int
+    fee_part: int
+    principal_part: int
+
+
+class ScheduleOut(Schema):
+    fee: int
+    installments: list[InstallmentLine]
+
+
+class FundOut(Schema):
+    id: int
+    code: str
+    name: str
+    county_id: int
+    county: str = Field(alias="county.name")
+    host: str
+    founded_on: datetime.date
+    closed_on: datetime.date | None
+    status: str
+    fee_rate: Decimal
+    rounding_multiple: int
+
+
+class FundListOut(Schema):
+    items: list[FundOut]
+    count: int
+
+
+class FundDetailOut(FundOut):
+    members: int
+    savings: int
+    cash: int
+    outstanding: int
+    par30_percent: float | None
+    jobs_created: int
+    jobs_planned_unverified: int
+
+
+class MemberOut(Schema):
+    id: int
+    fund_id: int
+    national_code: str
+    first_name: str
+    last_name: str
+    mobile: str
+    gender: str
+    joined_on: datetime.date
+    left_on: datetime.date | None
+    board_role: str
+
+
+class MemberListOut(Schema):
+    items: list[MemberOut]
+    count: int
+
+
+class MemberIn(Schema):
+    national_code: str
+    first_name: str = Field(..., max_length=100)
+    last_name: str = Field(..., max_length=100)
+    gender: Member.Gender
+    joined_on: datetime.date
+    mobile: str = ""
+    board_role: Member.BoardRole = Member.BoardRole.NONE
+
+
+class LoanOut(Schema):
+    id: int
+    fund_id: int
+    member_id: int
+    number: int
+    purpose: str
+    principal: int
+    fee_rate: Decimal
+    months: int
+    fee: int
+    status: str
+    requested_on: datetime.date
+    approved_on: datetime.date | None
+    disbursed_on: datetime.date | None
+    closed_on: datetime.date | None
+    planned_jobs: int
+    planned_women_jobs: int
+    job_kind: str
+
+
+class LoanListOut(Schema):
+    items: list[LoanOut]
+    count: int
+
+
+class InstallmentOut(InstallmentLine):
+    paid_fee: int
+    paid_principal: int
+    paid_on: datetime.date | None
+
+
+class RepaymentOut(Schema):
+    id: int
+    loan_id: int
+    key: str
+    amount: int
+    paid_on: datetime.date
+    reversed_at: datetime.datetime | None
+
+
+class VerificationOut(Schema):
+    id: int
+    loan_id: int
+    visited_on: datetime.date
+    verifier: str
+    business_running: bool
+    jobs_found: int
+    women_jobs: int
+
+
+class GuarantorOut(Schema):
+    member_id: int
+    name: str = Field(alias="member.full_name")
+
+
+class DocumentOut(Schema):
+    kind: str
+    number: str
+    bank: str
+    amount: int
+    returned_on: datetime.date | None
+
+
+class LoanDetailOut(LoanOut):
+    days_in_arrears: int
+    outstanding_principal: int
+    installments: list[InstallmentOut]
+    repayments: list[RepaymentOut]
+    guarantors: list[GuarantorOut]
+    documents: list[DocumentOut]
+    verifications: list[VerificationOut]
+
+
+class LoanFilters(Page):
+    fund_id: int | None = None
+    member_id: int | None = None
+    status: Loan.Status | None = None
+    disbursed_from: datetime.date | None = None
+    disbursed_to: datetime.date | None = None
+
+
+class LoanIn(Schema):
+    fund_id: int
+    member_id: int
+    principal: int
+    months: int
+    purpose: str = Field(..., max_length=200)
+    requested_on: datetime.date
+    fee_rate: Decimal | None = None
+    planned_jobs: int = Field(1, ge=0, le=500)
+    planned_women_jobs: int = Field(0, ge=0, le=500)
+    job_kind: Loan.JobKind = Loan.JobKind.SELF
+    guarantor_ids: list[int] = []
+    in_queue: bool = False
+
+
+class DateIn(Schema):
+    on: datetime.date
+
+
+class RepaymentIn(Schema):
+    amount: int
+    paid_on: datetime.date
+    key: str = Field(..., min_length=1, max_length=64)
+
+
+class VerificationIn(Schema):
+    visited_on: datetime.date
+    verifier: str = Field(..., max_length=200)
+    business_running: bool
+    jobs_found: int = Field(..., ge=0, le=1000)
+    women_jobs: int = Field(0, ge=0, le=1000)
+    note: str = Field("", max_length=500)
+
+
+class CheckOut(Schema):
+    label: str
+    left: int
+    right: int
+    ok: bool
+
+
+# --- /loans: the calculator ------------------------------------------------------
+
+
+@loans_router.get("/schedule", response={200: ScheduleOut, **ERRORS})
+def loan_schedule(request: HttpRequest, terms: Query[ScheduleIn]):
+    """The schedule of a loan under reference/loans.md (any signed-in user)."""
+    plan = schedule.build_schedule(
+        principal=terms.principal, fee_rate=terms.fee_rate, months=terms.months,
+        disbursed_on=terms.disbursed_on, multiple=terms.multiple,
+    )
+    return {"fee": plan.fee, "installments": [line.__dict__ for line in plan.lines]}
+
+
+# --- /loans: records ----------------------------------------------------------------
+
+
+@loans_router.get("", response={200: LoanListOut, **ERRORS})
+def loan_list(request: HttpRequest, filters: Query[LoanFilters]):
+    _require_module(request)
+    fund = get_scoped_or_404(request.user, Fund, pk=filters.fund_id) if filters.fund_id else None
+    member = get_scoped_or_404(request.user, Member, pk=filters.member_id) if filters.member_id else None
+    qs = selectors.loan_list(user=request.user, fund=fund, member=member, status=filters.status or "",
+                             disbursed_from=filters.disbursed_from, disbursed_to=filters.disbursed_to)
+    return _page(qs, filters.limit, filters.offset)
+
+
+@loans_router.post("", response={201: LoanOut, **ERRORS})
+def loan_create(request: HttpRequest, payload: LoanIn):
+    """Record a loan request (the maker's step)."""
+    _require_module(request)
+    fund = get_scoped_or_404(request.user, Fund, pk=payload.fund_id)
+    member = get_scoped_or_404(request.user, Member.objects.filter(fund=fund), pk=payload.member_id)
+    guarantors = [get_scoped_or_404(request.user, Member.objects.filter(fund=fund), pk=g)
+                  for g in payload.guarantor_ids]
+    loan = services.loan_request(
+        fund=fund, member=member, principal=payload.principal, months=payload.months, purpose=payload.purpose,
+        requested_on=payload.requested_on, user=request.user, fee_rate=payload.fee_rate,
+        planned_jobs=payload.planned_jobs, planned_women_jobs=payload.planned_women_jobs,
+        job_kind=payload.job_kind, guarantors=guarantors, in_queue=payload.in_queue,
+    )
+    return Status(201, loan)
+
+
+def _loan_detail(loan: Loan) -> dict[str, Any]:
+    today = timezone.localdate()
+    data = LoanOut.model_validate(loan).model_dump()
+    data.update(
+        days_in_arrears=selectors.loan_days_in_arrears(loan=loan, as_of=today),
+        outstanding_principal=services.loan_outstanding_principal(loan=loan),
+        installments=list(loan.installments.order_by("number")),
+        repayments=list(loan.repayments.order_by("paid_on", "pk")),
+        guarantors=list(loan.guarantors.select_related("member")),
+        documents=list(loan.documents.all()),
+        verifications=list(loan.verifications.order_by("visited_on", "pk")),
+    )
+    return data
+
+
+@loans_router.get("/{int:loan_id}", response={200: LoanDetailOut, **ERRORS})
+def loan_detail(request: HttpRequest, loan_id: int):
+    _require_module(request)
+    return _loan_detail(get_scoped_or_404(request.user, Loan, pk=loan_id))
+
+
+@loans_router.post("/{int:loan_id}/approve", response={200: LoanOut, **ERRORS})
+def loan_approve(request: HttpRequest, loan_id: int, payload: DateIn):
+    """The checker's approval (not the user who recorded the request)."""
+    _require_module(request)
+    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    return services.loan_approve(loan=loan, user=request.user, on=payload.on)
+
+
+@loans_router.post("/{int:loan_id}/disburse", response={200: LoanOut, **ERRORS})
+def loan_disburse(request: HttpRequest, loan_id: int, payload: DateIn):
+    _require_module(request)
+    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    return services.loan_disburse(loan=loan, user=request.user, on=payload.on)
+
+
+@loans_router.get("/{int:loan_id}/repayments", response={200: list[RepaymentOut], **ERRORS})
+def repayment_list(request: HttpRequest, loan_id: int):
+    _require_module(request)
+    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    return list(loan.repayments.order_by("paid_on", "pk"))
+
+
+@loans_router.post("/{int:loan_id}/repayments", response={201: RepaymentOut, 200: RepaymentOut, **ERRORS})
+def repayment_create(request: HttpRequest, loan_id: int, payload: RepaymentIn):
+    """Record a payment. ``key`` is the client's idempotency key: a retry with the
+    same key answers 200 with the payment already recorded (201 the first time)."""
+    _require_module(request)
+    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    repayment, created = services.repayment_record(
+        loan=loan, amount=payload.amount, paid_on=payload.paid_on, key=payload.key, user=request.user
+    )
+    return Status(201 if created else 200, repayment)
+
+
+@loans_router.get("/{int:loan_id}/verifications", response={200: list[VerificationOut], **ERRORS})
+def verification_list(request: HttpRequest, loan_id: int):
+    _require_module(request)
+    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    return list(loan.verifications.order_by("visited_on", "pk"))
+
+
+@loans_router.post("/{int:loan_id}/verifications", response={201: VerificationOut, **ERRORS})
+def verification_create(request: HttpRequest, loan_id: int, payload: VerificationIn):
+    _require_module(request)
+    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    visit = services.verification_record(loan=loan, user=request.user, **payload.dict())
+    return Status(201, visit)
+
+
+# --- /funds ------------------------------------------------------------------------
+
+
+class FundFilters(Page):
+    q: str = ""
+    county_id: int | None = None
+
+
+@router.get("", response={200: FundListOut, **ERRORS})
+def fund_list(request: HttpRequest, filters: Query[FundFilters]):
+    _require_module(request)
+    qs = selectors.fund_list(user=request.user, search=filters.q, county_id=filters.county_id)
+    return _page(qs, filters.limit, filters.offset)
+
+
+@router.get("/{int:fund_id}", response={200: FundDetailOut, **ERRORS})
+def fund_detail(request: HttpRequest, fund_id: int):
+    _require_module(request)
+    fund = get_scoped_or_404(request.user, Fund.objects.select_related("county"), pk=fund_id)
+    board = selectors.fund_dashboard(fund=fund, today=timezone.localdate())
+    data = FundOut.model_validate(fund).model_dump()
+    data.update(
+        members=board["members"]["total"], savings=board["balances"]["savings"], cash=board["balances"]["cash"],
+        outstanding=board["balances"]["outstanding"], par30_percent=board["quality"].par30_percent,
+        jobs_created=board["jobs"]["jobs"], jobs_planned_unverified=board["jobs"]["planned_unverified"],
+    )
+    return data
+
+
+class MemberFilters(Page):
+    q: str = ""
+
+
+@router.get("/{int:fund_id}/members", response={200: MemberListOut, **ERRORS})
+def member_list(request: HttpRequest, fund_id: int, filters: Query[MemberFilters]):
+    _require_module(request)
+    fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
+    return _page(selectors.member_list(user=request.user, fund=fund, search=filters.q), filters.limit,
+                 filters.offset)
+
+
+@router.post("/{int:fund_id}/members", response={201: MemberOut, **ERRORS})
+def member_create(request: HttpRequest, fund_id: int, payload: MemberIn):
+    _require_module(request)
+    fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
+    return Status(201, services.member_create(fund=fund, user=request.user, **payload.dict()))
+
+
+@router.get("/members/{int:member_id}", response={200: MemberOut, **ERRORS})
+def member_detail(request: HttpRequest, member_id: int):
+    _require_module(request)
+    return get_scoped_or_404(request.user, Member, pk=member_id)
+
+
+@router.get("/{int:fund_id}/reconciliation", response={200: list[CheckOut], **ERRORS})
+def fund_reconciliation(request: HttpRequest, fund_id: int):
+    _require_module(request)
+    fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
+    return [{"label": c.label, "left": c.left, "right": c.right, "ok": c.ok}
+            for c in selectors.fund_reconciliation(fund=fund)]
+

@@ -122,10 +122,19 @@ def build_schedule(
     """The full schedule; InvalidInput when the terms break the rules."""
     check_terms(principal=principal, fee_rate=fee_rate, months=months, multiple=multiple, cap=cap)
     fee = total_fee(principal, fee_rate, months)
+    rows = amounts(principal, fee, months, multiple)
+    if any(principal_part < 0 for _a, _f, principal_part in rows):
+        # Only toy amounts (a few hundred rials over many months) get here: the
+        # rounded installments leave the last one less than its fee part.
+        raise InvalidInput(
+            _("مبلغ وام برای %(n)s قسط بسیار کم است؛ مبلغ را بیشتر یا اقساط را کمتر کنید.")
+            % {"n": to_persian_digits(months)},
+            field="principal",
+        )
     lines = tuple(
         Line(k, due_date(disbursed_on, k), amount, fee_part, principal_part)
         for k, (amount, fee_part, principal_part) in enumerate(
-            amounts(principal, fee, months, multiple), start=1
+            rows, start=1
         )
     )
     return Schedule(principal=principal, fee=fee, lines=lines)

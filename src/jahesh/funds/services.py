@@ -174,6 +174,12 @@ def ledger_entry_reverse(*, entry: LedgerEntry, user: Any, reason: str,
         raise Conflict(_("این سند پیش‌تر ابطال شده یا خود سند ابطال است."))
     if not clean_text(reason):
         raise InvalidInput(_("دلیل اصلاح را بنویسید."), field="reason")
+    _lock_fund(entry.fund)
+    inflow = entry.kind in (Kind.DEPOSIT, Kind.SPONSOR_IN)
+    if inflow and entry.amount > fund_cash(fund=entry.fund):
+        raise InvalidInput(_("موجودی نقد صندوق برای ابطال این سند کافی نیست؛ پول آن وام داده شده است."))
+    if entry.kind == Kind.DEPOSIT and entry.amount > member_savings(member=entry.member):
+        raise InvalidInput(_("پس‌انداز عضو برای ابطال این واریز کافی نیست؛ نخست برداشت‌های بعدی را اصلاح کنید."))
     return _post(fund=entry.fund, kind=entry.kind, amount=-entry.amount, on=now.date(), now=now,
                  user=user, member=entry.member, sponsor=entry.sponsor, note=clean_text(reason),
                  reverses=entry)
@@ -453,8 +459,11 @@ def repayment_reverse(*, repayment: Repayment, user: Any, reason: str,
     now = now or timezone.now()
     if not clean_text(reason):
         raise InvalidInput(_("دلیل ابطال را بنویسید."), field="reason")
+    fund = _lock_fund(repayment.loan.fund)
     loan = _lock_loan(repayment.loan)
     repayment = Repayment.objects.get(pk=repayment.pk)
+    if repayment.reversed_at is None and repayment.amount > fund_cash(fund=fund):
+        raise InvalidInput(_("موجودی نقد صندوق برای ابطال این پرداخت کافی نیست."))
     if repayment.reversed_at is not None:
         raise Conflict(_("این پرداخت پیش‌تر ابطال شده است."))
     if loan.status not in (*ACTIVE_LOAN_STATUSES, S.REPAID):
