@@ -16,7 +16,9 @@ class ProjectsConfig(AppConfig):
         # Project managers and coordinators see their province, county officers
         # their county; viewers read figures only (personal=True keeps records
         # from them).
-        register(m.Project, ScopePolicy(module=Module.PROJECTS, county="county", province="province"))
+        register(
+            m.Project, ScopePolicy(module=Module.PROJECTS, county="county", province="province")
+        )
         register(
             m.DirectService,
             ScopePolicy(module=Module.PROJECTS, county="county", province="province"),

@@ -46,8 +46,12 @@ class Project(TimeStampedModel):
     # changes province): province-wide lists filter and page on this index
     # instead of joining geo_county (see bench/projects_list.py).
     province = models.ForeignKey(
-        "geo.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+",
-        editable=False, db_index=False,
+        "geo.Province",
+        verbose_name="استان",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     village = models.ForeignKey(
         "geo.Village",
@@ -392,8 +396,12 @@ class DirectService(TimeStampedModel):
     # changes province): province-wide lists filter and page on this index
     # instead of joining geo_county (see bench/projects_list.py).
     province = models.ForeignKey(
-        "geo.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+",
-        editable=False, db_index=False,
+        "geo.Province",
+        verbose_name="استان",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     village = models.ForeignKey(
         "geo.Village",
@@ -463,7 +471,9 @@ class DirectService(TimeStampedModel):
         verbose_name_plural = "خدمات مستقیم"
         ordering = ["-delivered_on", "-id"]
         indexes = [
-            models.Index(fields=["province", "-delivered_on"], name="projects_service_province_idx"),
+            models.Index(
+                fields=["province", "-delivered_on"], name="projects_service_province_idx"
+            ),
             models.Index(fields=["county", "delivered_on"], name="projects_service_county_idx"),
             models.Index(fields=["delivered_on"], name="projects_service_date_idx"),
         ]

@@ -90,23 +90,6 @@ def project_value_rial(*, project: Project) -> int:
     return project.funding.aggregate(v=Coalesce(Sum("amount_rial"), 0))["v"]
 
 
-def project_history(*, project: Project, limit: int = 50) -> list:
-    """Who changed what and when (simple-history), newest first."""
-    records = list(project.history.select_related("history_user").order_by("-history_date")[:limit])
-    out = []
-    for newer, older in zip(records, records[1:] + [None], strict=False):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older)
-            changes = [
-                (Project._meta.get_field(c.field).verbose_name, c.old, c.new)
-                for c in delta.changes
-                if c.field not in {"updated_at", "title_key"}
-            ]
-        out.append({"record": newer, "changes": changes})
-    return out
-
-
 # --- Direct services -------------------------------------------------------
 
 

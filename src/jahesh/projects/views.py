@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import area_for, can_use_module, get_scoped_or_404
 from jahesh.core.errors import ApplicationError
+from jahesh.core.history import history_entries
 from jahesh.projects import forms, selectors, services
 from jahesh.projects.models import DirectService, Project, ProjectFunding
 
@@ -77,7 +78,7 @@ def _detail_context(request: HttpRequest, project: Project, **bound) -> dict:
         "results": list(project.results.all()),
         "checks": list(project.facility_checks.select_related("checked_by")),
         "events": list(project.events.select_related("by")),
-        "history": selectors.project_history(project=project),
+        "history": history_entries(project),
         "allowed": [
             (s, Project.Status(s).label) for s in services.allowed_transitions(project.status)
         ],
