@@ -82,6 +82,15 @@ def test_it_shows_a_fund_manager_at_most_the_funds_module(users, client_for):
         assert "هنوز صفحه‌ای برای نقش شما آماده نشده است" in response.content.decode()
 
 
+def test_it_sends_the_csrf_token_with_every_htmx_request(users, client_for):
+    response = client_for(users["hq"]).get(reverse("home"))
+
+    html = response.content.decode()
+    assert re.search(r"<body[^>]* hx-headers='\{\"X-CSRFToken\": \"[\w-]+\"\}'", html)
+    assert "vendor/htmx.org/dist/htmx.min.js" in html
+    assert "echarts" not in html  # only pages with charts load it
+
+
 def test_it_shows_on_home_the_role_scope_and_todays_jalali_date(users, client_for):
     response = client_for(users["hq"]).get(reverse("home"))
 

@@ -102,3 +102,16 @@ def test_it_shows_an_error_message_as_a_danger_alert():
 
     assert "alert-danger" in html and "ذخیره نشد." in html
     assert "alert-success" in html and "ذخیره شد." in html
+
+
+def test_it_offers_an_anonymous_visitor_the_login_link_in_the_frame(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get("/public/")
+    request.user = AnonymousUser()
+    with translation.override("fa"):
+        html = render_to_string("base.html", {}, request=request)
+
+    assert 'href="/accounts/login/"' in html
+    assert 'name="language" value="en"' in html
+    assert "خروج" not in html
