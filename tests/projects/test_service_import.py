@@ -138,3 +138,18 @@ def test_the_import_page_shows_row_errors(client_for, users, clock):
 def test_the_import_page_is_closed_to_anonymous_and_viewers(client, client_for, users):
     assert client.get(reverse("projects:service_import")).status_code == 302
     assert client_for(users["viewer"]).get(reverse("projects:service_import")).status_code == 404
+
+
+def test_the_import_command_records_services_and_prints_row_errors(users, clock, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "services.xlsx"
+    path.write_bytes(_xlsx())
+    out = StringIO()
+    call_command("import", "services", str(path), "--user", "arak", stdout=out, stderr=StringIO())
+    assert DirectService.objects.count() == 1
+    assert "ردیف 4، شهرستان: شهرستان «ساوه» پیدا نشد یا در حوزهٔ دسترسی شما نیست." in (
+        out.getvalue()
+    )

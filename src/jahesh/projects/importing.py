@@ -202,3 +202,8 @@ def import_services(
 
     reader = read_table(file, filename=filename, columns=COLUMNS)
     return run_import(reader, handle_row=handle_row, dry_run=dry_run, progress=progress)
+
+
+def import_services_command(file, filename, dry_run, progress, user) -> ImportReport:
+    """The ``jahesh import services FILE`` entry (``IMPORTERS`` calling convention)."""
+    return import_services(file, filename=filename, user=user, dry_run=dry_run, progress=progress)
