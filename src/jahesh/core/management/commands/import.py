@@ -21,6 +21,7 @@ from jahesh.core.tabular import progress_printer
 IMPORTERS: dict[str, str] = {
     "units": "jahesh.units.importers.import_units",
     "visits": "jahesh.units.importers.import_visits",
+    "services": "jahesh.projects.importing.import_services_command",
     # Other apps: add "<kind>": "jahesh.<app>.importers.<function>" here.
 }
 
