@@ -24,6 +24,14 @@ def _frozen_clock():
         yield
 
 
+def _load_taxonomy():
+    # Loaded by a data migration, but a transactional test may have flushed it;
+    # loading is idempotent.
+    from jahesh.clinic.taxonomy import taxonomy_load
+
+    taxonomy_load()
+
+
 @pytest.fixture
 def make_unit(geo):
     counter = {"n": 0}
@@ -54,11 +62,13 @@ def high_risk(db):
 
 @pytest.fixture
 def category(db):
+    _load_taxonomy()
     return ObstacleCategory.objects.get(code="finance.bank_arrears")
 
 
 @pytest.fixture
 def agency(db):
+    _load_taxonomy()
     return Agency.objects.get(code="banks")
 
 

@@ -1,13 +1,423 @@
 """Reads of the clinic: case lists, the board, overdue lists, workload,
-suggestions, the resolutions register, the agency scoreboard and the KPIs."""
+expert suggestions, the resolutions register, the agency scoreboard and the
+KPIs of kpis.md (cases_opened, cases_resolved, closures_prevented,
+jobs_preserved, resolutions_passed, resolutions_executed_pct).
+
+Lists read through ``scoped()``; the KPIs are aggregates limited by ``Area``.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
-from jahesh.clinic.models import OPEN_STATUSES, Case
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from jahesh.accounts.scoping import Area, scoped
+from jahesh.clinic.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Expert,
+    ExpertConflict,
+    Resolution,
+    ResolutionStatus,
+    Session,
+    WorkingGroup,
+)
+from jahesh.clinic.sla import SlaState, sla_state
+from jahesh.core.money import round_half_up
+from jahesh.core.text import normalize_key
 
 
 def open_case_unit_ids() -> QuerySet:
     """Ids of units under an open case (the units watch list may leave them out)."""
     return Case.objects.filter(status__in=OPEN_STATUSES).values_list("unit_id", flat=True)
+
+
+# --- Case lists and the board ----------------------------------------------------
+
+CASE_RELATED = ("unit", "unit__county", "category", "expert", "agency")
+
+
+def case_list(
+    *,
+    user: Any,
+    status: str = "",
+    category: str = "",
+    agency: int | None = None,
+    expert: int | None = None,
+    county: int | None = None,
+    severity: int | None = None,
+    overdue: bool = False,
+    q: str = "",
+    unit: int | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Case]:
+    """The cases ``user`` may see, filtered, newest first (keyed on the id index)."""
+    qs = scoped(user, Case).select_related(*CASE_RELATED)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(Q(category__code=category) | Q(category__code__startswith=f"{category}."))
+    if agency:
+        qs = qs.filter(agency_id=agency)
+    if expert:
+        qs = qs.filter(expert_id=expert)
+    if county:
+        qs = qs.filter(unit__county_id=county)
+    if severity is not None:
+        qs = qs.filter(severity=severity)
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    if overdue:
+        qs = qs.filter(overdue_q(now or timezone.now()))
+    if q:
+        key = normalize_key(q)
+        if key.lstrip("#").isdigit():
+            qs = qs.filter(pk=int(key.lstrip("#")))
+        else:
+            qs = qs.filter(Q(unit__name_key__contains=key) | Q(title__icontains=q.strip()))
+    return qs.order_by("-id")
+
+
+def overdue_q(now: datetime.datetime) -> Q:
+    """Open cases whose deadline has passed (a paused or closed case has none)."""
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now)
+
+
+BOARD_COLUMNS = [s for s in CaseStatus.values]
+BOARD_CARDS = 12
+BOARD_COUNT_CAP = 1000
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    cards: list[Case]
+    count: int
+    more: bool  # more than BOARD_COUNT_CAP: the count is a lower bound
+
+
+def case_board(
+    *, user: Any, now: datetime.datetime | None = None, **filters: Any
+) -> list[BoardColumn]:
+    """One column per status: its newest cards and how many there are.
+
+    Each column is one range read on the (status, -id) index and a count
+    capped at ``BOARD_COUNT_CAP`` rows, so the board costs the same with
+    150,000 cases as with 1,500 (bench/clinic_board.py).
+    """
+    base = case_list(user=user, now=now, **filters)
+    columns = []
+    for status in BOARD_COLUMNS:
+        qs = base.filter(status=status)
+        cards = list(qs[:BOARD_CARDS])
+        if len(cards) < BOARD_CARDS:
+            count = len(cards)
+        else:
+            count = qs.order_by().values("pk")[: BOARD_COUNT_CAP + 1].count()
+        columns.append(
+            BoardColumn(
+                status=status,
+                label=str(CaseStatus(status).label),
+                cards=cards,
+                count=min(count, BOARD_COUNT_CAP),
+                more=count > BOARD_COUNT_CAP,
+            )
+        )
+    return columns
+
+
+def case_timeline(*, case: Case) -> list[CaseEvent]:
+    return list(case.events.select_related("by").order_by("at", "id"))
+
+
+def case_sla(*, case: Case, now: datetime.datetime | None = None) -> SlaState:
+    from jahesh.clinic.services import clinic_settings
+
+    now = now or timezone.now()
+    events = [(e.at, e.to_status) for e in case.events.order_by("at", "id")]
+    return sla_state(
+        opened_at=case.opened_at,
+        limit_days=clinic_settings().sla_days(case.severity),
+        events=events,
+        now=now,
+    )
+
+
+def overdue_counts(*, user: Any, by: str, now: datetime.datetime | None = None) -> list[dict]:
+    """Overdue open cases grouped by ``expert``, ``agency`` or ``county``, most first."""
+    now = now or timezone.now()
+    field = {
+        "expert": ("expert_id", "expert__name"),
+        "agency": ("agency_id", "agency__name"),
+        "county": ("unit__county_id", "unit__county__name"),
+    }[by]
+    rows = (
+        scoped(user, Case)
+        .filter(overdue_q(now))
+        .values(*field)
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n", field[1])
+    )
+    return [{"id": r[field[0]], "name": r[field[1]] or "—", "count": r["n"]} for r in rows]
+
+
+# --- Experts -------------------------------------------------------------------
+
+
+def expert_workload(*, user: Any, now: datetime.datetime | None = None) -> QuerySet[Expert]:
+    """Experts with their open, overdue and resolved case counts."""
+    now = now or timezone.now()
+    return (
+        scoped(user, Expert)
+        .annotate(
+            open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES), distinct=True),
+            overdue_cases=Count(
+                "cases",
+                filter=Q(cases__status__in=OPEN_STATUSES, cases__due_at__lt=now),
+                distinct=True,
+            ),
+            resolved_cases=Count(
+                "cases", filter=Q(cases__status=CaseStatus.RESOLVED), distinct=True
+            ),
+        )
+        .order_by("-open_cases", "name_key")
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    expert: Expert
+    fit: int  # 2 category, 1 its parent category; +1 the unit's ISIC section
+    load: int  # open cases now
+    reasons: list[str]
+
+    @property
+    def load_ratio(self) -> float:
+        return self.load / self.expert.capacity
+
+
+def expert_suggestions(*, case: Case, limit: int = 5) -> list[Suggestion]:
+    """Active experts of the case's province ranked by fit, then by load relative
+    to capacity, then by name; experts who declared a conflict of interest with
+    the unit are left out."""
+    unit = case.unit
+    province_id = unit.county.province_id
+    conflicted = ExpertConflict.objects.filter(unit=unit).values("expert_id")
+    experts = (
+        Expert.objects.filter(is_active=True, province_id=province_id)
+        .exclude(pk__in=conflicted)
+        .annotate(load=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES)))
+        .prefetch_related("categories")
+    )
+    code, root = case.category.code, case.category.code.split(".", 1)[0]
+    found = []
+    for expert in experts:
+        codes = {c.code for c in expert.categories.all()}
+        fit, reasons = 0, []
+        if code in codes:
+            fit, reasons = 2, [case.category.name]
+        elif root in codes or any(c.split(".", 1)[0] == root for c in codes):
+            fit, reasons = 1, [f"گروه {root}"]
+        if unit.isic_section and unit.isic_section in expert.isic_sections:
+            fit += 1
+            reasons.append(f"آیسیک {unit.isic_section}")
+        found.append(Suggestion(expert=expert, fit=fit, load=expert.load, reasons=reasons))
+    found.sort(key=lambda s: (-s.fit, s.load_ratio, s.expert.name_key, s.expert.pk))
+    return found[:limit]
+
+
+# --- Working groups, sessions, resolutions ---------------------------------------
+
+
+def working_group_list(*, user: Any) -> QuerySet[WorkingGroup]:
+    return (
+        scoped(user, WorkingGroup)
+        .annotate(session_count=Count("sessions", distinct=True))
+        .order_by("name", "id")
+    )
+
+
+def session_list(*, user: Any, group: WorkingGroup | None = None) -> QuerySet[Session]:
+    qs = scoped(user, Session).select_related("group")
+    if group is not None:
+        qs = qs.filter(group=group)
+    return qs.order_by("-held_on", "-id")
+
+
+def agenda_candidates(*, user: Any, group: WorkingGroup) -> QuerySet[Case]:
+    """Open cases escalated to ``group``: the agenda of its next session."""
+    return (
+        scoped(user, Case)
+        .filter(working_group=group, status=CaseStatus.ESCALATED)
+        .select_related(*CASE_RELATED)
+        .order_by("-severity", "opened_at")
+    )
+
+
+def resolution_register(
+    *,
+    user: Any,
+    status: str = "",
+    agency: int | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    overdue_on: datetime.date | None = None,
+) -> QuerySet[Resolution]:
+    qs = scoped(user, Resolution).select_related("session", "session__group", "agency", "case")
+    if status:
+        qs = qs.filter(status=status)
+    if agency:
+        qs = qs.filter(agency_id=agency)
+    if start:
+        qs = qs.filter(passed_on__gte=start)
+    if end:
+        qs = qs.filter(passed_on__lt=end)
+    if overdue_on:
+        qs = qs.filter(status=ResolutionStatus.OPEN, due_on__lt=overdue_on)
+    return qs.order_by("-passed_on", "-id")
+
+
+def agency_scoreboard(*, user: Any, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per agency: resolutions due in [start, end), how many were carried out
+    on time (done on or before the due date) and the share, best first."""
+    rows = (
+        scoped(user, Resolution)
+        .filter(due_on__gte=start, due_on__lt=end)
+        .values("agency_id", "agency__name")
+        .annotate(
+            due=Count("id", distinct=True),
+            done=Count("id", filter=Q(status=ResolutionStatus.DONE), distinct=True),
+            on_time=Count(
+                "id",
+                filter=Q(status=ResolutionStatus.DONE, done_on__lte=F("due_on")),
+                distinct=True,
+            ),
+        )
+    )
+    board = [
+        {
+            "agency_id": r["agency_id"],
+            "agency": r["agency__name"],
+            "due": r["due"],
+            "done": r["done"],
+            "on_time": r["on_time"],
+            "on_time_pct": round_half_up(Fraction(100 * r["on_time"], r["due"])) if r["due"] else 0,
+        }
+        for r in rows
+    ]
+    board.sort(key=lambda r: (-r["on_time_pct"], -r["due"], r["agency"]))
+    return board
+
+
+# --- KPIs (kpis.md) ----------------------------------------------------------------
+
+
+def _cases(area: Area) -> QuerySet[Case]:
+    return Case.objects.filter(area.q("unit__county"))
+
+
+def kpi_cases_opened_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Case]:
+    """Obstacle cases opened in [start, end)."""
+    return _cases(area).filter(opened_on__gte=start, opened_on__lt=end)
+
+
+def kpi_cases_opened(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    return kpi_cases_opened_records(area=area, start=start, end=end).count()
+
+
+def kpi_cases_resolved_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Case]:
+    """Obstacle cases resolved in [start, end) (and still resolved)."""
+    return _cases(area).filter(
+        status=CaseStatus.RESOLVED, resolved_on__gte=start, resolved_on__lt=end
+    )
+
+
+def kpi_cases_resolved(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    return kpi_cases_resolved_records(area=area, start=start, end=end).count()
+
+
+def _prevented(area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    return kpi_cases_resolved_records(area=area, start=start, end=end).filter(
+        outcome=Case.Outcome.CLOSURE_PREVENTED
+    )
+
+
+def kpi_closures_prevented_records(*, area: Area, start: datetime.date, end: datetime.date):
+    """The units (distinct) with a case resolved in [start, end) with the outcome
+    "closure prevented"; the rule that the unit was stalled or at high risk when
+    the case opened is enforced when the case resolves."""
+    from jahesh.units.models import Unit
+
+    return Unit.objects.filter(pk__in=_prevented(area, start, end).values("unit_id")).order_by(
+        "-id"
+    )
+
+
+def kpi_closures_prevented(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    return _prevented(area, start, end).values("unit_id").distinct().count()
+
+
+def kpi_jobs_preserved_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Case]:
+    """For each unit counted in closures_prevented, its latest such case (whose
+    ``jobs_preserved`` holds the unit's employees at resolution)."""
+    cases = _prevented(area, start, end)
+    latest = (
+        cases.filter(unit_id=OuterRef("unit_id")).order_by("-resolved_on", "-id").values("pk")[:1]
+    )
+    return cases.filter(pk=Subquery(latest)).select_related("unit").order_by("-resolved_on", "-id")
+
+
+def kpi_jobs_preserved(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    total = kpi_jobs_preserved_records(area=area, start=start, end=end).aggregate(
+        n=Sum("jobs_preserved")
+    )["n"]
+    return int(total or 0)
+
+
+def _resolutions(area: Area) -> QuerySet[Resolution]:
+    # Working groups are provincial: a county's figure is its province's.
+    if area.province_id is not None:
+        return Resolution.objects.filter(session__group__province_id=area.province_id)
+    return Resolution.objects.all()
+
+
+def kpi_resolutions_passed_records(*, area: Area, start: datetime.date, end: datetime.date):
+    """Working-group resolutions passed in [start, end)."""
+    return (
+        _resolutions(area)
+        .filter(passed_on__gte=start, passed_on__lt=end)
+        .order_by("-passed_on", "-id")
+    )
+
+
+def kpi_resolutions_passed(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    return kpi_resolutions_passed_records(area=area, start=start, end=end).count()
+
+
+def kpi_resolutions_executed_pct_records(*, area: Area, start: datetime.date, end: datetime.date):
+    """Resolutions due in [start, end) (the denominator); those carried out have status done."""
+    return _resolutions(area).filter(due_on__gte=start, due_on__lt=end).order_by("due_on", "id")
+
+
+def kpi_resolutions_executed_pct(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+    """Share (whole per cent, half up) of the resolutions due in the period that
+    were carried out; 0 when none fell due."""
+    due = kpi_resolutions_executed_pct_records(area=area, start=start, end=end)
+    counts = due.aggregate(n=Count("id"), done=Count("id", filter=Q(status=ResolutionStatus.DONE)))
+    return round_half_up(Fraction(100 * counts["done"], counts["n"])) if counts["n"] else 0

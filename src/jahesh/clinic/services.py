@@ -387,7 +387,11 @@ def case_transition(
     reason = clean_text(data.reason)
     role = _role(user)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("unit", "expert").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("unit", "expert")
+            .get(pk=case.pk)
+        )
         if locked.status != case.status:
             raise Conflict(
                 _("وضعیت این پرونده هم‌زمان به «%(s)s» تغییر کرده است؛ صفحه را دوباره باز کنید.")
