@@ -193,3 +193,10 @@ def test_it_lays_out_the_partials_on_a_phone_and_a_desktop(
     page.set_viewport_size({"width": 1280, "height": 800})
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "partials.png"), full_page=True)
+
+    # And printed, the navigation, filters and buttons stay off the paper
+    page.emulate_media(media="print")
+    assert not page.is_visible("nav.jh-navbar")
+    assert not page.is_visible(".jh-filters")
+    assert not page.is_visible("nav.jh-modnav")
+    page.screenshot(path=str(shots / "partials-print.png"), full_page=True)
