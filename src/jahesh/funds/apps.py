@@ -14,17 +14,37 @@ class FundsConfig(AppConfig):
         from jahesh.funds import models as m
 
         # A fund manager sees the funds they manage and everything in them.
-        register(m.Fund, ScopePolicy(
-            module=Module.FUNDS, county="county", assigned={Role.FUND_MANAGER: "managers"},
-            personal=False,
-        ))
-        for model in (m.Member, m.Loan, m.Installment, m.Repayment, m.LedgerEntry, m.LotteryDraw):
-            register(model, ScopePolicy(
-                module=Module.FUNDS, county="fund__county",
-                assigned={Role.FUND_MANAGER: "fund__managers"},
-            ))
-        for model in (m.Guarantor, m.GuaranteeDocument, m.Verification, m.LoanEvent):
-            register(model, ScopePolicy(
-                module=Module.FUNDS, county="loan__fund__county",
-                assigned={Role.FUND_MANAGER: "loan__fund__managers"},
-            ))
+        register(
+            m.Fund,
+            ScopePolicy(
+                module=Module.FUNDS,
+                county="county",
+                assigned={Role.FUND_MANAGER: "managers"},
+                personal=False,
+            ),
+        )
+        for model in (m.Member, m.Loan, m.LedgerEntry, m.LotteryDraw):
+            register(
+                model,
+                ScopePolicy(
+                    module=Module.FUNDS,
+                    county="fund__county",
+                    assigned={Role.FUND_MANAGER: "fund__managers"},
+                ),
+            )
+        for model in (
+            m.Installment,
+            m.Repayment,
+            m.Guarantor,
+            m.GuaranteeDocument,
+            m.Verification,
+            m.LoanEvent,
+        ):
+            register(
+                model,
+                ScopePolicy(
+                    module=Module.FUNDS,
+                    county="loan__fund__county",
+                    assigned={Role.FUND_MANAGER: "loan__fund__managers"},
+                ),
+            )

@@ -300,6 +300,10 @@ def jobs_summary(*, loans: QuerySet[Loan], before: datetime.date | None = None) 
 # --- Fund dashboard and the network table -------------------------------------
 
 
+def _percent(ratio: Fraction | None) -> float | None:
+    return float(ratio * 100) if ratio is not None else None
+
+
 def fund_dashboard(*, fund: Fund, today: datetime.date) -> dict[str, Any]:
     loans = Loan.objects.filter(fund=fund)
     members = fund.members.aggregate(
@@ -311,10 +315,11 @@ def fund_dashboard(*, fund: Fund, today: datetime.date) -> dict[str, Any]:
     return {
         "members": members,
         "balances": ledger_balances(fund=fund),
-        "loans_by_status": dict(loans.values_list("status").annotate(n=Count("pk")).order_by()),
+        "loans_by_status": {Loan.Status(s).label: n for s, n in
+                            loans.values_list("status").annotate(n=Count("pk")).order_by("status")},
         "disbursed": loans.filter(disbursed_on__isnull=False).aggregate(n=Count("pk"), s=Coalesce(Sum("principal"), 0)),
         "quality": quality,
-        "on_time": on_time_rate(loans=loans, start=year_ago, end=today + DAY),
+        "on_time": _percent(on_time_rate(loans=loans, start=year_ago, end=today + DAY)),
         "jobs": jobs_summary(loans=loans),
     }
 
@@ -430,3 +435,12 @@ def kpi_par30(*, area: Area, start: datetime.date, end: datetime.date) -> int:
 
     ratio = par30_at(area=area, end=end).par30
     return round_half_up(ratio * 10_000) if ratio is not None else 0
+
+
+def savings_by_member(*, fund: Fund) -> dict[int, int]:
+    """Each member's savings balance (deposits − withdrawals, reversals included)."""
+    balances: dict[int, int] = defaultdict(int)
+    for member_id, kind, s in (LedgerEntry.objects.filter(fund=fund, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
+                               .values_list("member_id", "kind").annotate(s=Sum("amount")).order_by()):
+        balances[member_id] += s if kind == Kind.DEPOSIT else -s
+    return dict(balances)

@@ -1,0 +1,381 @@
+"""Pages of the loan funds: the network table, a fund's dashboard, members, loans
+(schedule, payments, guarantees, visits), repayment entry, the calculator, the
+due and overdue lists, reconciliation, import and export.
+
+Every record is read through ``scoped()``/``get_scoped_or_404``: another fund's
+member or loan answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, scoped
+from jahesh.core.errors import ApplicationError
+from jahesh.core.history import history_entries
+from jahesh.core.tabular import write_template, write_xlsx, xlsx_response
+from jahesh.core.tabular.uploads import stashed_upload, upload_path, upload_stash
+from jahesh.funds import forms, importers, schedule, selectors, services
+from jahesh.funds.models import Fund, LedgerEntry, Loan, Member
+
+PAGE_SIZE = 25
+
+
+def _module_required(request: HttpRequest) -> None:
+    if not can_use_module(request.user, Module.FUNDS):
+        raise Http404
+
+
+def _fund(request: HttpRequest, pk: int) -> Fund:
+    _module_required(request)
+    return get_scoped_or_404(request.user, Fund.objects.select_related("county"), pk=pk)
+
+
+def _loan(request: HttpRequest, pk: int) -> Loan:
+    _module_required(request)
+    return get_scoped_or_404(request.user, Loan.objects.select_related("fund", "member", "fund__county"), pk=pk)
+
+
+def _form_errors(form, error: ApplicationError) -> None:
+    fields = {e["field"] for e in error.errors if e.get("field") in form.fields}
+    if not fields:
+        form.add_error(None, str(error.message))
+    for e in error.errors:
+        if e.get("field") in form.fields:
+            form.add_error(e["field"], str(e["message"]))
+
+
+# --- Network table (the menu's entry) ---------------------------------------------
+
+
+@login_required
+@require_GET
+def fund_list(request: HttpRequest) -> HttpResponse:
+    """All funds the user may see, compared: outreach, savings, PAR30, jobs, cost per job."""
+    _module_required(request)
+    today = timezone.localdate()
+    filter_form = forms.FundFilterForm(request.GET or None)
+    search = filter_form.cleaned_data["q"] if filter_form.is_valid() else ""
+    funds = selectors.fund_list(user=request.user, search=search)
+    page = Paginator(funds, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.network_table(funds=Fund.objects.filter(pk__in=[f.pk for f in page]), today=today)
+    order = {f.pk: i for i, f in enumerate(page)}
+    rows.sort(key=lambda r: order[r["fund"].pk])
+    loans = scoped(request.user, Loan)
+    total = selectors.portfolio_quality(loans=loans, as_of=today)[None]
+    return render(request, "funds/fund_list.html", {
+        "page_obj": page, "rows": rows, "filter_form": filter_form, "total": total,
+        "jobs": selectors.jobs_summary(loans=loans), "fund_count": page.paginator.count,
+    })
+
+
+# --- Fund dashboard, reconciliation, members ---------------------------------------
+
+
+@login_required
+@require_GET
+def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    today = timezone.localdate()
+    board = selectors.fund_dashboard(fund=fund, today=today)
+    members = Paginator(fund.members.order_by("last_name", "first_name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    loans = Loan.objects.filter(fund=fund).select_related("member").order_by("-requested_on", "-id")[:15]
+    return render(request, "funds/fund_detail.html", {
+        "fund": fund, "board": board, "members": members, "loans": loans, "today": today,
+        "buckets": zip(["۱ تا ۳۰ روز", "۳۱ تا ۶۰ روز", "۶۱ تا ۹۰ روز", "بیش از ۹۰ روز"], board["quality"].buckets,
+                       strict=True),
+        "history": history_entries(fund, limit=10),
+    })
+
+
+@login_required
+@require_GET
+def fund_reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    entries = Paginator(LedgerEntry.objects.filter(fund=fund).select_related("member", "loan")
+                        .order_by("-entered_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "funds/reconciliation.html", {
+        "fund": fund, "checks": selectors.fund_reconciliation(fund=fund),
+        "balances": selectors.ledger_balances(fund=fund), "entries": entries,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    form = forms.MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(fund=fund, user=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("عضو ثبت شد."))
+            return redirect("funds:member_detail", pk=member.pk)
+    return render(request, "funds/form.html", {"form": form, "fund": fund, "title": _("عضو جدید")},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _module_required(request)
+    member = get_scoped_or_404(request.user, Member.objects.select_related("fund"), pk=pk)
+    form = forms.MoneyMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        move = services.savings_deposit if data["kind"] == "deposit" else services.savings_withdraw
+        try:
+            move(member=member, amount=data["amount"], on=data["on"], user=request.user)
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("ثبت شد."))
+            return redirect("funds:member_detail", pk=member.pk)
+    return render(request, "funds/member_detail.html", {
+        "member": member, "fund": member.fund, "form": form,
+        "savings": services.member_savings(member=member),
+        "entries": member.ledger.filter(kind__in=["deposit", "withdrawal"]).order_by("-entered_on", "-id")[:50],
+        "loans": member.loans.order_by("-requested_on"),
+        "guarantees": member.guarantees.select_related("loan__member"),
+        "other_funds": selectors.member_other_funds(user=request.user, member=member),
+        "history": history_entries(member, limit=10),
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def member_export(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    members = fund.members.order_by("last_name", "first_name")
+    savings = selectors.savings_by_member(fund=fund)
+    rows = importers.member_export_rows(members.iterator(), savings)
+    return xlsx_response(write_xlsx(importers.member_columns(), rows, sheet_title=_("اعضا")),
+                         f"members-{fund.code}.xlsx")
+
+
+# --- Loans -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    form = forms.LoanRequestForm(request.POST or None, members=fund.members.order_by("last_name"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            loan = services.loan_request(
+                fund=fund, member=data["member"], principal=data["principal"], months=data["months"],
+                purpose=data["purpose"], requested_on=data["requested_on"], user=request.user,
+                planned_jobs=data["planned_jobs"], planned_women_jobs=data["planned_women_jobs"],
+                job_kind=data["job_kind"], guarantors=list(data["guarantors"]), in_queue=data["in_queue"],
+            )
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("درخواست وام ثبت شد؛ تأیید آن با کاربر دیگری است."))
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return render(request, "funds/form.html", {"form": form, "fund": fund, "title": _("درخواست وام")},
+                  status=422 if form.errors else 200)
+
+
+def _loan_context(request: HttpRequest, loan: Loan, **forms_: object) -> dict:
+    today = timezone.localdate()
+    return {
+        "loan": loan, "fund": loan.fund, "today": today,
+        "installments": loan.installments.order_by("number"),
+        "repayments": loan.repayments.order_by("paid_on", "id"),
+        "guarantors": loan.guarantors.select_related("member"),
+        "documents": loan.documents.all(),
+        "verifications": loan.verifications.order_by("-visited_on", "-id"),
+        "events": loan.events.select_related("by"),
+        "days_in_arrears": selectors.loan_days_in_arrears(loan=loan, as_of=today),
+        "outstanding": services.loan_outstanding_principal(loan=loan),
+        "paid_total": loan.repayments.filter(reversed_at__isnull=True).aggregate(s=Sum("amount"))["s"] or 0,
+        "repay_form": forms_.get("repay_form") or forms.RepaymentForm(initial={"key": uuid.uuid4().hex, "paid_on": today}),
+        "verify_form": forms_.get("verify_form") or forms.VerificationForm(initial={"visited_on": today}),
+        "date_form": forms_.get("date_form") or forms.DateForm(initial={"on": today}),
+        "document_form": forms_.get("document_form") or forms.DocumentForm(),
+        "history": history_entries(loan, limit=10),
+    }
+
+
+@login_required
+@require_GET
+def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk)
+    return render(request, "funds/loan_detail.html", _loan_context(request, loan))
+
+
+@login_required
+@require_POST
+def loan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """approve | disburse | reject | write_off, each through its service."""
+    loan = _loan(request, pk)
+    form = forms.DateForm(request.POST)
+    if action not in ("approve", "disburse", "reject", "write_off"):
+        raise Http404
+    if form.is_valid():
+        on, reason = form.cleaned_data["on"], form.cleaned_data["reason"]
+        try:
+            if action == "approve":
+                services.loan_approve(loan=loan, user=request.user, on=on)
+            elif action == "disburse":
+                services.loan_disburse(loan=loan, user=request.user, on=on)
+            elif action == "reject":
+                services.loan_reject(loan=loan, user=request.user, reason=reason)
+            else:
+                services.loan_write_off(loan=loan, user=request.user, on=on, reason=reason)
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("انجام شد."))
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return render(request, "funds/loan_detail.html", _loan_context(request, loan, date_form=form), status=422)
+
+
+@login_required
+@require_POST
+def repayment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk)
+    form = forms.RepaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _rep, created = services.repayment_record(loan=loan, amount=data["amount"], paid_on=data["paid_on"],
+                                                      key=data["key"], user=request.user)
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("پرداخت ثبت شد.") if created else _("این پرداخت پیش‌تر ثبت شده بود."))
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return render(request, "funds/loan_detail.html", _loan_context(request, loan, repay_form=form), status=422)
+
+
+@login_required
+@require_POST
+def verification_create(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk)
+    form = forms.VerificationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.verification_record(loan=loan, user=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("بازدید ثبت شد."))
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return render(request, "funds/loan_detail.html", _loan_context(request, loan, verify_form=form), status=422)
+
+
+@login_required
+@require_POST
+def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk)
+    form = forms.DocumentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.guarantee_document_add(loan=loan, **form.cleaned_data)
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return render(request, "funds/loan_detail.html", _loan_context(request, loan, document_form=form), status=422)
+
+
+# --- Lists and the calculator -----------------------------------------------------
+
+
+@login_required
+@require_GET
+def due_list(request: HttpRequest) -> HttpResponse:
+    """Installments due this week (today and the six days after) and overdue loans."""
+    _module_required(request)
+    today = timezone.localdate()
+    due = selectors.due_between(user=request.user, start=today, end=today + datetime.timedelta(days=7))
+    overdue = Paginator(selectors.overdue_loans(user=request.user, today=today), 50).get_page(request.GET.get("page"))
+    for loan in overdue:
+        loan.days_late = (today - loan.oldest_due).days
+    unverified = selectors.loans_without_verification(user=request.user, today=today)
+    return render(request, "funds/due_list.html", {
+        "due": due[:200], "overdue": overdue, "today": today, "unverified": unverified[:50],
+        "unverified_count": unverified.count(),
+    })
+
+
+@login_required
+@require_GET
+def calculator(request: HttpRequest) -> HttpResponse:
+    form = forms.CalculatorForm(request.GET or None, initial={"disbursed_on": timezone.localdate()})
+    plan = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = schedule.build_schedule(principal=data["principal"], fee_rate=data["fee_rate"],
+                                           months=data["months"], disbursed_on=data["disbursed_on"],
+                                           multiple=data["multiple"])
+        except ApplicationError as error:
+            _form_errors(form, error)
+    return render(request, "funds/calculator.html", {"form": form, "plan": plan},
+                  status=422 if form.errors else 200)
+
+
+# --- Import -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Upload → preview (dry run) → confirm, for members or loans of one fund."""
+    fund = _fund(request, pk)
+    if kind not in ("members", "loans"):
+        raise Http404
+    importer = importers.import_members if kind == "members" else importers.import_loans
+    stash_kind = f"funds:{fund.pk}:{kind}"
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    columns = importers.member_columns() if kind == "members" else importers.loan_columns()
+    context: dict = {"form": form, "kind": kind, "fund": fund, "columns": columns}
+    if request.method == "POST" and "token" in request.POST:
+        try:
+            with stashed_upload(request=request, token=request.POST["token"], kind=stash_kind) as stashed:
+                report = importer(stashed.path, stashed.filename, False, fund, request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+            return redirect(request.path)
+        context.update(report=report, done=True)
+        return render(request, "funds/import.html", context)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            token = upload_stash(request=request, upload=upload, kind=stash_kind)
+            stashed = upload_path(request=request, token=token, kind=stash_kind)
+            report = importer(stashed.path, stashed.filename, True, fund, request.user)
+        except ApplicationError as error:
+            form.add_error("file", str(error.message))
+        else:
+            context.update(report=report, token=token)
+    return render(request, "funds/import.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    _module_required(request)
+    if kind not in ("members", "loans"):
+        raise Http404
+    columns = importers.member_columns() if kind == "members" else importers.loan_columns()
+    return xlsx_response(write_template(columns), f"fund-{kind}-template.xlsx")
