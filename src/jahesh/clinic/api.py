@@ -1,5 +1,475 @@
+"""API of the industry clinic.
+
+``router`` is mounted at ``/api/v1/cases`` (cases, their transitions and expert
+suggestions), ``sessions_router`` at ``/api/v1/sessions`` and
+``resolutions_router`` at ``/api/v1/resolutions``. Every route reads through
+``scoped()``; records out of scope answer 404.
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema
+
+from jahesh.accounts.scoping import get_scoped_or_404
+from jahesh.api.schemas import ERRORS
+from jahesh.clinic import selectors, services
+from jahesh.clinic.models import (
+    Agency,
+    Case,
+    CaseStatus,
+    Expert,
+    ObstacleCategory,
+    Resolution,
+    ResolutionStatus,
+    Session,
+    WorkingGroup,
+)
+from jahesh.core.errors import InvalidInput, NotFound
+from jahesh.units.models import Unit
 
 router = Router(tags=["clinic"])
+sessions_router = Router(tags=["clinic"])
+resolutions_router = Router(tags=["clinic"])
+
+MAX_LIMIT = 200
+
+
+# --- Schemas -------------------------------------------------------------------
+
+
+class CaseOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str = Field(..., alias="unit.name")
+    county_id: int = Field(..., alias="unit.county_id")
+    parent_id: int | None
+    category: str = Field(..., alias="category.code")
+    taxonomy_version: str
+    severity: int
+    title: str
+    source: str
+    status: str
+    agency_id: int | None
+    expert_id: int | None
+    opened_at: datetime.datetime
+    due_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    resolved_on: datetime.date | None
+    outcome: str
+    jobs_preserved: int | None
+    financing_rial: int | None
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    by: str | None = Field(None, alias="by.username")
+    from_status: str
+    to_status: str
+    reason: str
+
+
+class SlaOut(Schema):
+    limit_days: int
+    elapsed_hours: int
+    paused_hours: int
+    due_at: datetime.datetime | None
+    is_overdue: bool
+
+
+class CaseDetailOut(CaseOut):
+    description: str
+    unit_status_at_open: str
+    unit_risk_at_open: str
+    escalated_to: str
+    working_group_id: int | None
+    outcome_note: str
+    followup_due_on: datetime.date | None
+    followup_confirmed: bool | None
+    allowed_transitions: list[str]
+    events: list[EventOut] = Field(..., alias="timeline")
+    sla: SlaOut = Field(..., alias="sla_info")
+
+
+class CaseListOut(Schema):
+    items: list[CaseOut]
+    count: int
+
+
+class CaseFilters(Schema):
+    status: str = Field("", description="یکی از وضعیت‌ها یا open")
+    category: str = ""
+    agency_id: int | None = None
+    expert_id: int | None = None
+    county_id: int | None = None
+    unit_id: int | None = None
+    severity: int | None = Field(None, ge=0, le=4)
+    overdue: bool = False
+    q: str = ""
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class CaseIn(Schema):
+    unit_id: int
+    category: str = Field(..., description="کد دستهٔ مانع، مثلاً finance.bank_arrears")
+    severity: int = Field(..., ge=0, le=4)
+    title: str
+    source: Case.Source
+    description: str = ""
+    agency_id: int | None = None
+    parent_id: int | None = None
+
+
+class TransitionIn(Schema):
+    to_status: CaseStatus
+    reason: str = ""
+    expert_id: int | None = None
+    agency_id: int | None = None
+    escalated_to: str = ""
+    working_group_id: int | None = None
+    outcome: str = ""
+    outcome_note: str = ""
+    financing_rial: int | None = Field(None, ge=0)
+    jobs_preserved: int | None = Field(None, ge=0)
+
+
+class SuggestionOut(Schema):
+    expert_id: int
+    name: str
+    fit: int
+    load: int
+    capacity: int
+    reasons: list[str]
+
+
+class SuggestionListOut(Schema):
+    items: list[SuggestionOut]
+    count: int
+
+
+# --- Helpers -------------------------------------------------------------------
+
+
+def _agency(pk: int | None) -> Agency | None:
+    if pk is None:
+        return None
+    agency = Agency.objects.filter(pk=pk, is_active=True).first()
+    if agency is None:
+        raise NotFound(_("دستگاه یافت نشد."), field="agency_id")
+    return agency
+
+
+def _scoped_ref(request: HttpRequest, model, pk: int | None, field: str):
+    if pk is None:
+        return None
+    try:
+        return get_scoped_or_404(request.user, model, pk=pk)
+    except Exception:
+        raise NotFound(_("یافت نشد."), field=field) from None
+
+
+def _detail(request: HttpRequest, case: Case) -> Case:
+    """The case with what the detail adds: allowed moves, timeline and clock."""
+    sla = selectors.case_sla(case=case)
+    case.allowed_transitions = services.allowed_transitions(case, request.user)
+    case.timeline = selectors.case_timeline(case=case)
+    case.sla_info = {
+        "limit_days": sla.limit.days,
+        "elapsed_hours": int(sla.elapsed.total_seconds() // 3600),
+        "paused_hours": int(sla.paused.total_seconds() // 3600),
+        "due_at": sla.due_at,
+        "is_overdue": sla.is_overdue and case.is_open,
+    }
+    return case
+
+
+def _case_or_404(request: HttpRequest, case_id: int) -> Case:
+    return get_scoped_or_404(
+        request.user, Case.objects.select_related(*selectors.CASE_RELATED), pk=case_id
+    )
+
+
+# --- Cases ---------------------------------------------------------------------
+
+
+@router.get("", response={200: CaseListOut, **ERRORS}, summary="فهرست پرونده‌های مانع")
+def case_list(request: HttpRequest, filters: Query[CaseFilters]):
+    if filters.status and filters.status not in (*CaseStatus.values, "open"):
+        raise InvalidInput(_("وضعیت نامعتبر است."), field="status")
+    qs = selectors.case_list(
+        user=request.user,
+        status=filters.status,
+        category=filters.category,
+        agency=filters.agency_id,
+        expert=filters.expert_id,
+        county=filters.county_id,
+        unit=filters.unit_id,
+        severity=filters.severity,
+        overdue=filters.overdue,
+        q=filters.q,
+    )
+    items = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"items": items, "count": qs.count()}
+
+
+@router.post("", response={201: CaseDetailOut, **ERRORS}, summary="گشایش پروندهٔ مانع")
+def case_create(request: HttpRequest, payload: CaseIn):
+    unit = _scoped_ref(request, Unit, payload.unit_id, "unit_id")
+    category = ObstacleCategory.objects.filter(code=payload.category).first()
+    if category is None:
+        raise InvalidInput(
+            _("دستهٔ مانع «%(c)s» در طبقه‌بندی نیست.") % {"c": payload.category}, field="category"
+        )
+    parent = _scoped_ref(request, Case, payload.parent_id, "parent_id")
+    case = services.case_create(
+        user=request.user,
+        unit=unit,
+        category=category,
+        severity=payload.severity,
+        title=payload.title,
+        source=payload.source,
+        description=payload.description,
+        agency=_agency(payload.agency_id),
+        parent=parent,
+    )
+    return 201, _detail(request, _case_or_404(request, case.pk))
+
+
+@router.get("/{int:case_id}", response={200: CaseDetailOut, **ERRORS}, summary="پروندهٔ مانع")
+def case_detail(request: HttpRequest, case_id: int):
+    return _detail(request, _case_or_404(request, case_id))
+
+
+@router.post(
+    "/{int:case_id}/transitions",
+    response={200: CaseDetailOut, **ERRORS},
+    summary="تغییر وضعیت پرونده",
+)
+def case_transition(request: HttpRequest, case_id: int, payload: TransitionIn):
+    case = _case_or_404(request, case_id)
+    data = services.MoveInput(
+        reason=payload.reason,
+        expert=_scoped_ref(request, Expert, payload.expert_id, "expert_id"),
+        agency=_agency(payload.agency_id),
+        escalated_to=payload.escalated_to,
+        working_group=_scoped_ref(
+            request, WorkingGroup, payload.working_group_id, "working_group_id"
+        ),
+        outcome=payload.outcome,
+        outcome_note=payload.outcome_note,
+        financing_rial=payload.financing_rial,
+        jobs_preserved=payload.jobs_preserved,
+    )
+    services.case_transition(case=case, to_status=payload.to_status, user=request.user, data=data)
+    return _detail(request, _case_or_404(request, case_id))
+
+
+@router.get(
+    "/{int:case_id}/suggestions",
+    response={200: SuggestionListOut, **ERRORS},
+    summary="کارشناسان پیشنهادی",
+)
+def case_suggestions(request: HttpRequest, case_id: int):
+    case = _case_or_404(request, case_id)
+    items = [
+        {
+            "expert_id": s.expert.pk,
+            "name": s.expert.name,
+            "fit": s.fit,
+            "load": s.load,
+            "capacity": s.expert.capacity,
+            "reasons": s.reasons,
+        }
+        for s in selectors.expert_suggestions(case=case)
+    ]
+    return {"items": items, "count": len(items)}
+
+
+# --- Sessions ------------------------------------------------------------------
+
+
+class ResolutionOut(Schema):
+    id: int
+    session_id: int
+    number: int
+    text: str
+    case_id: int | None
+    agency_id: int
+    agency: str = Field(..., alias="agency.name")
+    responsible_person: str
+    passed_on: datetime.date
+    due_on: datetime.date
+    objection_until: datetime.date
+    status: str
+    done_on: datetime.date | None
+
+
+class SessionOut(Schema):
+    id: int
+    group_id: int
+    group: str = Field(..., alias="group.name")
+    number: int
+    held_on: datetime.date
+    place: str
+
+
+class SessionDetailOut(SessionOut):
+    minutes: str
+    other_attendees: str
+    attendee_ids: list[int]
+    agenda_case_ids: list[int]
+    resolutions: list[ResolutionOut] = Field(..., alias="resolution_list")
+
+
+class SessionListOut(Schema):
+    items: list[SessionOut]
+    count: int
+
+
+class SessionFilters(Schema):
+    group_id: int | None = None
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class SessionIn(Schema):
+    group_id: int
+    held_on: datetime.date
+    place: str = ""
+    attendee_ids: list[int] = []
+    other_attendees: str = ""
+    agenda_case_ids: list[int] = []
+    minutes: str = ""
+
+
+def _session_detail(request: HttpRequest, session: Session) -> Session:
+    session.attendee_ids = sorted(session.attendees.values_list("pk", flat=True))
+    session.agenda_case_ids = sorted(session.agenda.values_list("pk", flat=True))
+    session.resolution_list = list(session.resolutions.select_related("agency").order_by("number"))
+    return session
+
+
+@sessions_router.get("", response={200: SessionListOut, **ERRORS}, summary="جلسات کارگروه‌ها")
+def session_list(request: HttpRequest, filters: Query[SessionFilters]):
+    group = _scoped_ref(request, WorkingGroup, filters.group_id, "group_id")
+    qs = selectors.session_list(user=request.user, group=group)
+    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+
+
+@sessions_router.get(
+    "/{int:session_id}", response={200: SessionDetailOut, **ERRORS}, summary="جلسهٔ کارگروه"
+)
+def session_detail(request: HttpRequest, session_id: int):
+    session = get_scoped_or_404(
+        request.user, Session.objects.select_related("group"), pk=session_id
+    )
+    return _session_detail(request, session)
+
+
+@sessions_router.post("", response={201: SessionDetailOut, **ERRORS}, summary="ثبت جلسه")
+def session_create(request: HttpRequest, payload: SessionIn):
+    group = _scoped_ref(request, WorkingGroup, payload.group_id, "group_id")
+    attendees = [_scoped_ref(request, Expert, pk, "attendee_ids") for pk in payload.attendee_ids]
+    agenda = [_scoped_ref(request, Case, pk, "agenda_case_ids") for pk in payload.agenda_case_ids]
+    session = services.session_create(
+        user=request.user,
+        group=group,
+        held_on=payload.held_on,
+        place=payload.place,
+        attendees=attendees,
+        other_attendees=payload.other_attendees,
+        agenda=agenda,
+        minutes=payload.minutes,
+    )
+    return 201, _session_detail(request, session)
+
+
+# --- Resolutions ----------------------------------------------------------------
+
+
+class ResolutionListOut(Schema):
+    items: list[ResolutionOut]
+    count: int
+
+
+class ResolutionFilters(Schema):
+    status: ResolutionStatus | None = None
+    agency_id: int | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class ResolutionIn(Schema):
+    session_id: int
+    text: str
+    agency_id: int
+    due_on: datetime.date
+    responsible_person: str = ""
+    case_id: int | None = None
+
+
+class FollowUpIn(Schema):
+    on: datetime.date
+    note: str
+    status_after: ResolutionStatus
+
+
+@resolutions_router.get("", response={200: ResolutionListOut, **ERRORS}, summary="دفتر مصوبات")
+def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]):
+    qs = selectors.resolution_register(
+        user=request.user,
+        status=filters.status or "",
+        agency=filters.agency_id,
+        start=filters.start,
+        end=filters.end,
+    )
+    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+
+
+def _resolution_or_404(request: HttpRequest, pk: int) -> Resolution:
+    return get_scoped_or_404(request.user, Resolution.objects.select_related("agency"), pk=pk)
+
+
+@resolutions_router.get(
+    "/{int:resolution_id}", response={200: ResolutionOut, **ERRORS}, summary="مصوبه"
+)
+def resolution_detail(request: HttpRequest, resolution_id: int):
+    return _resolution_or_404(request, resolution_id)
+
+
+@resolutions_router.post("", response={201: ResolutionOut, **ERRORS}, summary="ثبت مصوبه")
+def resolution_create(request: HttpRequest, payload: ResolutionIn):
+    session = _scoped_ref(request, Session, payload.session_id, "session_id")
+    resolution = services.resolution_create(
+        user=request.user,
+        session=session,
+        text=payload.text,
+        agency=_agency(payload.agency_id),
+        due_on=payload.due_on,
+        responsible_person=payload.responsible_person,
+        case=_scoped_ref(request, Case, payload.case_id, "case_id"),
+    )
+    return 201, _resolution_or_404(request, resolution.pk)
+
+
+@resolutions_router.post(
+    "/{int:resolution_id}/followups",
+    response={200: ResolutionOut, **ERRORS},
+    summary="پیگیری مصوبه",
+)
+def resolution_follow_up(request: HttpRequest, resolution_id: int, payload: FollowUpIn):
+    resolution = _resolution_or_404(request, resolution_id)
+    services.resolution_follow_up(
+        resolution=resolution,
+        user=request.user,
+        on=payload.on,
+        note=payload.note,
+        status_after=payload.status_after,
+    )
+    return _resolution_or_404(request, resolution_id)
