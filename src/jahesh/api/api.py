@@ -118,6 +118,8 @@ ROUTERS = [
     ("/geo", "jahesh.geo.api"),
     ("/units", "jahesh.units.api"),
     ("/cases", "jahesh.clinic.api"),
+    ("/sessions", "jahesh.clinic.api:sessions_router"),
+    ("/resolutions", "jahesh.clinic.api:resolutions_router"),
     ("/funds", "jahesh.funds.api"),
     ("/loans", "jahesh.funds.api:loans_router"),
     ("/volunteers", "jahesh.volunteers.api"),
