@@ -263,3 +263,35 @@ def test_the_place_options_list_villages_of_a_county_in_scope(client_for, users,
         client.get(reverse("projects:place_options"), {"county": geo["saveh"].pk}).status_code
         == 404
     )
+
+
+def test_a_progress_photo_is_served_only_in_scope(
+    client_for, users, make_project, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    project = make_project(status=Project.Status.IN_PROGRESS)
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 100, 50)).save(buf, "PNG")
+    client = client_for(users["arak"])
+    response = client.post(
+        reverse("projects:progress_add", args=[project.pk]),
+        {
+            "reported_on": "۱۴۰۴/۰۲/۰۱",
+            "progress_pct": 35,
+            "photo": SimpleUploadedFile("site.png", buf.getvalue(), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 302
+    photo = project.photos.get()
+    url = reverse("projects:photo", args=[photo.pk])
+    assert url in client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == buf.getvalue()
+    assert client_for(users["saveh"]).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302

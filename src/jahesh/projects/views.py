@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from jahesh.accounts.scoping import area_for, can_use_module, get_scoped_or_404
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
 from jahesh.projects import forms, selectors, services
-from jahesh.projects.models import DirectService, Project, ProjectFunding
+from jahesh.projects.models import DirectService, Project, ProjectFunding, ProjectPhoto
 
 PAGE_SIZE = 25
 
@@ -237,6 +237,21 @@ def facility_check_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _project_post(request, pk, "check_form", forms.FacilityCheckForm(request.POST), action)
+
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A project photo, served only to users who may see its project (media files
+    are not public)."""
+    item = get_scoped_or_404(request.user, ProjectPhoto, pk=pk)
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- Direct services -------------------------------------------------------------
