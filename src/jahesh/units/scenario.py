@@ -28,6 +28,7 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import City, County
@@ -156,6 +157,15 @@ def _create(
     for city in City.objects.filter(county__in=counties).order_by("id"):
         cities.setdefault(city.county_id, []).append(city)
     plans = [_plan_unit(rng, i, counties, cities) for i in range(1, total + 1)]
+    # One name per county (imports match by normalised name within the county).
+    seen: set[tuple[int, str]] = set()
+    for plan in plans:
+        unit, base, n = plan.unit, plan.unit.name, 2
+        while (unit.county_id, unit.name_key) in seen:
+            unit.name = f"{base} {_ordinal(n)}"
+            unit.name_key = normalize_key(unit.name)
+            n += 1
+        seen.add((unit.county_id, unit.name_key))
     order = list(range(total))
     rng.shuffle(order)
     monitored_ids = order[:monitored]
@@ -175,7 +185,6 @@ def _plan_unit(rng: random.Random, i: int, counties: list[County], cities: dict)
     sector, pattern, isic, _w = rng.choices(TEMPLATES, weights=[t[3] for t in TEMPLATES])[0]
     place = county.name
     name = pattern.format(b=rng.choice(BRANDS), p=place).strip()
-    name = f"{name} {_ordinal(i)}" if rng.random() < 0.15 else name
     employees = _employees(rng, sector)
     division, section = split_code(isic)
     city = rng.choice(cities[county.pk]) if cities.get(county.pk) and rng.random() < 0.7 else None
@@ -223,8 +232,8 @@ _LAST = (
 )
 
 
-def _ordinal(i: int) -> str:
-    return f"(واحد {i % 7 + 2})"
+def _ordinal(n: int) -> str:
+    return f"شماره {to_persian_digits(n)}"
 
 
 def _employees(rng: random.Random, sector: str) -> int:
