@@ -184,7 +184,22 @@ def test_it_approves_hours_from_the_approval_page(users, vols, camp, skills, cli
 
 
 @time_machine.travel(NOW, tick=False)
-def test_it_issues_a_certificate_pdf_checkable_publicly(users, entry, camp, client_for):
+def test_it_renders_the_certificate_as_a_persian_pdf(users, entry):
+    from jahesh.volunteers.certificates import certificate_context, certificate_pdf
+
+    cert = certificate_issue(actor=users["coordinator"], entry_id=entry.pk)
+    ctx = certificate_context(certificate=cert, verify_url="https://example.org/v/x")
+    assert ctx["skill"].name == "بنا" and ctx["font_regular"].endswith("Vazirmatn-Regular.ttf")
+    pdf = certificate_pdf(certificate=cert, verify_url="https://example.org/v/x")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000  # the subset font is embedded
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_issues_a_certificate_pdf_checkable_publicly(
+    users, entry, camp, client_for, monkeypatch
+):
+    # Rendering is tested above; here a stub keeps the page test fast.
+    monkeypatch.setattr("jahesh.volunteers.views.certificate_pdf", lambda **kw: b"%PDF-stub")
     client = client_for(users["coordinator"])
     response = client.post(reverse("volunteers:certificate_issue", args=[entry.pk]))
     assert response.status_code == 302
