@@ -1,0 +1,66 @@
+"""The demo part on the test geography, scaled down (the full size runs in
+bench/funds_scenario.py): the KPI figures come out exactly as asked."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from jahesh.accounts.scoping import Area
+from jahesh.core.identifiers import normalize_national_code
+from jahesh.core.jalali import last_jalali_years
+from jahesh.demo.registry import ScenarioContext
+from jahesh.funds import scenario, selectors
+from jahesh.funds.models import Fund, Loan, Member, Verification
+
+from ..conftest import MARKAZI
+
+AS_OF = datetime.date(2025, 10, 1)
+
+
+@pytest.fixture
+def small(monkeypatch, geo, users):
+    monkeypatch.setattr(scenario, "ACTIVE_FUNDS", 30)
+    monkeypatch.setattr(scenario, "CLOSED_FUNDS", 3)
+    monkeypatch.setattr(scenario, "JOBS_TARGET", 70)
+    ctx = ScenarioContext(name="markazi", as_of=AS_OF, log=lambda _m: None)
+    scenario.build(ctx)
+    return ctx
+
+
+def test_it_makes_the_kpis_exact(small):
+    start, end = last_jalali_years(AS_OF, 5)
+    area = Area(province_id=MARKAZI)
+    assert selectors.kpi_funds_active(area=area, start=start, end=end) == 30
+    assert selectors.kpi_jobs_created(area=area, start=start, end=end) == 70
+    assert Fund.objects.count() == 33
+    # Every dated record of the window lies at least 7 days inside its ends.
+    margin = datetime.timedelta(days=7)
+    in_window = Loan.objects.filter(disbursed_on__gte=start, disbursed_on__lt=end)
+    assert not in_window.filter(disbursed_on__lt=start + margin).exists()
+    assert not in_window.filter(disbursed_on__gt=end - margin).exists()
+    assert not Verification.objects.filter(visited_on__gt=end - margin).exists()
+    assert not Fund.objects.filter(closed_on__gt=end - margin).exists()
+    assert selectors.kpi_loans_disbursed(area=area, start=start, end=end) == in_window.count() > 0
+
+
+def test_it_creates_realistic_valid_records(small):
+    codes = list(Member.objects.values_list("national_code", flat=True))
+    assert all(normalize_national_code(c) == c for c in codes[:500])
+    assert len(set(codes)) < len(codes)  # some people are members of two funds
+    statuses = set(Loan.objects.values_list("status", flat=True))
+    assert {"repaid", "disbursed"} <= statuses
+    assert not Loan.objects.filter(member__board_role__gt="").exists()  # the board-member ban
+    for fund in Fund.objects.order_by("pk")[:5]:
+        assert [c.label for c in selectors.fund_reconciliation(fund=fund) if not c.ok] == []
+    par = selectors.par30_at(area=Area(province_id=MARKAZI), end=AS_OF)
+    assert par.outstanding > 0
+
+
+def test_it_is_idempotent_and_links_the_demo_manager(small, users):
+    counts = (Fund.objects.count(), Loan.objects.count(), Verification.objects.count())
+    scenario.build(small)
+    assert (Fund.objects.count(), Loan.objects.count(), Verification.objects.count()) == counts
+    managed = list(users["fund"].managed_funds.values_list("code", flat=True))
+    assert managed == ["MKZ-F0001"]
