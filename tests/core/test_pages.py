@@ -166,3 +166,21 @@ def test_it_serves_the_vendored_static_files(db):
     ):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_it_answers_an_unknown_page_with_a_persian_404(users, client_for):
+    response = client_for(users["hq"]).get("/no-such-page/")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "صفحه پیدا نشد" in html
+
+
+def test_it_has_a_500_page_that_needs_no_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "خطایی در سامانه رخ داد" in html
+    assert "bootstrap.rtl.min.css" in html
