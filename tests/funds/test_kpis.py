@@ -15,20 +15,35 @@ MKZ = Area(province_id=MARKAZI)
 
 
 def _visit(loan, day, jobs, user):
-    return services.verification_record(loan=loan, visited_on=day, verifier="بازرس", business_running=jobs > 0,
-                                        jobs_found=jobs, user=user)
+    return services.verification_record(
+        loan=loan,
+        visited_on=day,
+        verifier="بازرس",
+        business_running=jobs > 0,
+        jobs_found=jobs,
+        user=user,
+    )
 
 
 def test_it_counts_funds_active_at_the_periods_end(fund, other_fund, geo):
     Fund.objects.filter(pk=other_fund.pk).update(closed_on=END - datetime.timedelta(days=1))
     assert selectors.kpi_funds_active(area=MKZ, start=START, end=END) == 1
-    Fund.objects.filter(pk=other_fund.pk).update(closed_on=END)  # closed on the first day after the period
+    Fund.objects.filter(pk=other_fund.pk).update(
+        closed_on=END
+    )  # closed on the first day after the period
     assert selectors.kpi_funds_active(area=MKZ, start=START, end=END) == 2
-    assert selectors.kpi_funds_active(area=Area(province_id=MARKAZI, county_id=SAVEH), start=START, end=END) == 1
+    assert (
+        selectors.kpi_funds_active(
+            area=Area(province_id=MARKAZI, county_id=SAVEH), start=START, end=END
+        )
+        == 1
+    )
     assert selectors.kpi_funds_active(area=MKZ, start=START, end=datetime.date(2022, 1, 1)) == 0
 
 
-def test_it_counts_jobs_from_the_latest_visit_once_per_loan(disbursed_loan, users, add_member, funded):
+def test_it_counts_jobs_from_the_latest_visit_once_per_loan(
+    disbursed_loan, users, add_member, funded
+):
     loan = disbursed_loan(on=datetime.date(2023, 6, 22))
     other = disbursed_loan(on=datetime.date(2023, 7, 1), borrower=add_member(funded))
     before = disbursed_loan(on=datetime.date(2023, 1, 10), borrower=add_member(funded))
@@ -37,24 +52,47 @@ def test_it_counts_jobs_from_the_latest_visit_once_per_loan(disbursed_loan, user
     _visit(loan, datetime.date(2024, 5, 1), 9, users["fund"])  # after the period's end: ignored
     _visit(before, datetime.date(2023, 8, 1), 4, users["fund"])  # disbursed before the period
     assert selectors.kpi_jobs_created(area=MKZ, start=START, end=END) == 3
-    assert selectors.kpi_jobs_planned_unverified(area=MKZ, start=START, end=END) == other.planned_jobs == 2
+    assert (
+        selectors.kpi_jobs_planned_unverified(area=MKZ, start=START, end=END)
+        == other.planned_jobs
+        == 2
+    )
     records = selectors.kpi_jobs_created_records(area=MKZ, start=START, end=END)
     assert {(r.pk, r.jobs_created) for r in records} == {(loan.pk, 3), (other.pk, 0)}
     assert selectors.kpi_loans_disbursed(area=MKZ, start=START, end=END) == 2
     assert selectors.kpi_loans_disbursed_rial(area=MKZ, start=START, end=END) == 200_000_000
-    assert selectors.kpi_jobs_created(area=Area(province_id=MARKAZI, county_id=SAVEH), start=START, end=END) == 0
-    assert selectors.kpi_jobs_created(area=Area(province_id=MARKAZI, county_id=ARAK), start=START, end=END) == 3
+    assert (
+        selectors.kpi_jobs_created(
+            area=Area(province_id=MARKAZI, county_id=SAVEH), start=START, end=END
+        )
+        == 0
+    )
+    assert (
+        selectors.kpi_jobs_created(
+            area=Area(province_id=MARKAZI, county_id=ARAK), start=START, end=END
+        )
+        == 3
+    )
 
 
 def test_it_computes_par30_in_basis_points(disbursed_loan, users, add_member, funded):
     late = disbursed_loan(on=datetime.date(2023, 6, 22))
-    good = disbursed_loan(on=datetime.date(2023, 6, 22), borrower=add_member(funded), principal=300_000_000)
+    good = disbursed_loan(
+        on=datetime.date(2023, 6, 22), borrower=add_member(funded), principal=300_000_000
+    )
     for n in range(8):  # paid ahead: 7.97 installments, so only 28 days late at the end
-        services.repayment_record(loan=good, amount=12_980_000, paid_on=datetime.date(2023, 7, 20),
-                                  key=f"g{n}", user=users["fund"])
+        services.repayment_record(
+            loan=good,
+            amount=12_980_000,
+            paid_on=datetime.date(2023, 7, 20),
+            key=f"g{n}",
+            user=users["fund"],
+        )
     # As of the period's end (19 Mar 2024) the first loan has paid nothing since July: > 30 days late.
     assert selectors.kpi_par30_records(area=MKZ, start=START, end=END).get() == late
     quality = selectors.par30_at(area=MKZ, end=END)
     good_out = 300_000_000 - sum(i.paid_principal for i in good.installments.all())
     assert quality.outstanding == 100_000_000 + good_out
-    assert selectors.kpi_par30(area=MKZ, start=START, end=END) == round(100_000_000 * 10_000 / (100_000_000 + good_out))
+    assert selectors.kpi_par30(area=MKZ, start=START, end=END) == round(
+        100_000_000 * 10_000 / (100_000_000 + good_out)
+    )

@@ -18,7 +18,9 @@ operation = st.one_of(
     st.tuples(st.just("deposit"), st.integers(1, 50_000_000)),
     st.tuples(st.just("withdraw"), st.integers(1, 80_000_000)),
     st.tuples(st.just("sponsor"), st.integers(1, 500_000_000)),
-    st.tuples(st.just("lend"), st.integers(10, 300).map(lambda x: x * 1_000_000), st.integers(1, 36)),
+    st.tuples(
+        st.just("lend"), st.integers(10, 300).map(lambda x: x * 1_000_000), st.integers(1, 36)
+    ),
     st.tuples(st.just("pay"), st.integers(1, 120_000_000)),
     st.tuples(st.just("reverse_payment"), st.integers(0, 50)),
     st.tuples(st.just("reverse_deposit"), st.integers(0, 50)),
@@ -36,29 +38,48 @@ def _apply(op, *, fund, member, users, clerk, state):
     elif name == "withdraw":
         services.savings_withdraw(member=member, amount=args[0], on=day, user=maker)
     elif name == "sponsor":
-        services.sponsor_capital_receive(fund=fund, sponsor="خیّر", amount=args[0], on=day, user=maker)
+        services.sponsor_capital_receive(
+            fund=fund, sponsor="خیّر", amount=args[0], on=day, user=maker
+        )
     elif name == "lend":
-        loan = services.loan_request(fund=fund, member=member, principal=args[0], months=args[1],
-                                     purpose="دامداری", requested_on=day, user=maker)
+        loan = services.loan_request(
+            fund=fund,
+            member=member,
+            principal=args[0],
+            months=args[1],
+            purpose="دامداری",
+            requested_on=day,
+            user=maker,
+        )
         services.loan_approve(loan=loan, user=clerk, on=day)
         state["loans"].append(services.loan_disburse(loan=loan, user=clerk, on=day))
     elif name == "pay" and state["loans"]:
         loan = state["loans"][state["n"] % len(state["loans"])]
-        services.repayment_record(loan=loan, amount=args[0], paid_on=day, key=f"p{state['n']}", user=maker)
+        services.repayment_record(
+            loan=loan, amount=args[0], paid_on=day, key=f"p{state['n']}", user=maker
+        )
     elif name == "reverse_payment":
         reps = list(Repayment.objects.filter(reversed_at__isnull=True).order_by("pk"))
         if reps:
-            services.repayment_reverse(repayment=reps[args[0] % len(reps)], user=clerk, reason="اشتباه")
+            services.repayment_reverse(
+                repayment=reps[args[0] % len(reps)], user=clerk, reason="اشتباه"
+            )
     elif name == "reverse_deposit":
-        deps = list(LedgerEntry.objects.filter(kind="deposit", reverses__isnull=True).order_by("pk"))
+        deps = list(
+            LedgerEntry.objects.filter(kind="deposit", reverses__isnull=True).order_by("pk")
+        )
         if deps:
-            services.ledger_entry_reverse(entry=deps[args[0] % len(deps)], user=clerk, reason="اشتباه")
+            services.ledger_entry_reverse(
+                entry=deps[args[0] % len(deps)], user=clerk, reason="اشتباه"
+            )
     elif name == "write_off" and state["loans"]:
         loan = state["loans"][args[0] % len(state["loans"])]
         services.loan_write_off(loan=loan, user=clerk, on=day, reason="سوخت")
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(operation, min_size=1, max_size=10))
 def test_it_balances_after_any_sequence_of_operations(fund, member, users, clerk, ops):
     with transaction.atomic():

@@ -72,13 +72,19 @@ def test_it_disburses_with_the_worked_example_schedule_and_a_ledger_entry(disbur
     amounts = list(loan.installments.order_by("number").values_list("amount", flat=True))
     assert amounts == [4_340_000] * 23 + [4_346_667]
     entry = LedgerEntry.objects.get(loan=loan)
-    assert (entry.kind, entry.amount, entry.entered_on) == ("disbursement", 100_000_000, loan.disbursed_on)
+    assert (entry.kind, entry.amount, entry.entered_on) == (
+        "disbursement",
+        100_000_000,
+        loan.disbursed_on,
+    )
     moves = list(LoanEvent.objects.filter(loan=loan).values_list("from_status", "to_status"))
     assert moves == [("", "requested"), ("requested", "approved"), ("approved", "disbursed")]
 
 
 def test_it_refuses_a_disbursement_the_fund_cannot_pay(fund, member, users, clerk):
-    loan = _request(fund, member, users["fund"], principal=100_000_000)  # only 100m savings in the fund
+    loan = _request(
+        fund, member, users["fund"], principal=100_000_000
+    )  # only 100m savings in the fund
     services.loan_approve(loan=loan, user=clerk, on=ON)
     other = _request(fund, member, users["fund"], principal=50_000_000)
     services.loan_approve(loan=other, user=clerk, on=ON)
@@ -113,9 +119,16 @@ def test_it_draws_a_lottery_that_replays_to_the_same_winners(funded, add_member,
 
 def test_it_writes_off_the_outstanding_principal(disbursed_loan, users, clerk):
     loan = disbursed_loan()
-    services.repayment_record(loan=loan, amount=4_340_000, paid_on=datetime.date(2023, 7, 23), key="k1",
-                              user=users["fund"])
-    services.loan_write_off(loan=loan, user=clerk, on=datetime.date(2024, 6, 1), reason="فوت وام‌گیرنده")
+    services.repayment_record(
+        loan=loan,
+        amount=4_340_000,
+        paid_on=datetime.date(2023, 7, 23),
+        key="k1",
+        user=users["fund"],
+    )
+    services.loan_write_off(
+        loan=loan, user=clerk, on=datetime.date(2024, 6, 1), reason="فوت وام‌گیرنده"
+    )
     entry = LedgerEntry.objects.get(loan=loan, kind="write_off")
     assert entry.amount == 100_000_000 - (4_340_000 - 173_611)
     assert Loan.objects.get(pk=loan.pk).status == Loan.Status.WRITTEN_OFF
@@ -123,9 +136,16 @@ def test_it_writes_off_the_outstanding_principal(disbursed_loan, users, clerk):
 
 def test_it_reschedules_what_is_still_owed(disbursed_loan, users, clerk):
     loan = disbursed_loan()
-    services.repayment_record(loan=loan, amount=5_000_000, paid_on=datetime.date(2023, 7, 23), key="k1",
-                              user=users["fund"])
-    services.loan_reschedule(loan=loan, months=10, on=datetime.date(2024, 1, 1), user=clerk, reason="خشکسالی")
+    services.repayment_record(
+        loan=loan,
+        amount=5_000_000,
+        paid_on=datetime.date(2023, 7, 23),
+        key="k1",
+        user=users["fund"],
+    )
+    services.loan_reschedule(
+        loan=loan, months=10, on=datetime.date(2024, 1, 1), user=clerk, reason="خشکسالی"
+    )
     inst = list(loan.installments.order_by("number"))
     assert sum(i.amount for i in inst) == 104_166_667
     assert [i.number for i in inst] == list(range(1, 13))  # 2 kept (1 paid, 1 part-paid) + 10 new

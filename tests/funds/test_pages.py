@@ -33,8 +33,12 @@ def _record_urls(fund, member, loan):
 
 def test_it_shows_every_page_to_the_funds_manager(client_for, users, fund, member, loan):
     client = client_for(users["fund"])
-    for url in [*_record_urls(fund, member, loan), reverse("funds:list"), reverse("funds:due"),
-                reverse("funds:calculator")]:
+    for url in [
+        *_record_urls(fund, member, loan),
+        reverse("funds:list"),
+        reverse("funds:due"),
+        reverse("funds:calculator"),
+    ]:
         assert client.get(url).status_code == 200, url
 
 
@@ -42,8 +46,10 @@ def test_it_answers_404_for_another_funds_records(client_for, other_manager, fun
     client = client_for(other_manager)
     for url in _record_urls(fund, member, loan):
         assert client.get(url).status_code == 404, url
-    response = client.post(reverse("funds:repay", args=[loan.pk]),
-                           {"amount": "434000", "paid_on": "1402/05/01", "key": "x"})
+    response = client.post(
+        reverse("funds:repay", args=[loan.pk]),
+        {"amount": "434000", "paid_on": "1402/05/01", "key": "x"},
+    )
     assert response.status_code == 404
     assert not Repayment.objects.exists()
     assert loan.member.full_name not in client.get(reverse("funds:due")).content.decode()
@@ -52,7 +58,11 @@ def test_it_answers_404_for_another_funds_records(client_for, other_manager, fun
 
 def test_it_sends_anonymous_visitors_to_sign_in(client_for, fund, member, loan):
     client = client_for(None)
-    for url in [*_record_urls(fund, member, loan), reverse("funds:list"), reverse("funds:calculator")]:
+    for url in [
+        *_record_urls(fund, member, loan),
+        reverse("funds:list"),
+        reverse("funds:calculator"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login" in response["Location"], url
 
@@ -63,13 +73,18 @@ def test_it_refuses_wrong_methods_and_bad_ids(client_for, users, loan):
     assert client.get(reverse("funds:repay", args=[loan.pk])).status_code == 405
     assert client.get("/funds/loans/999999/").status_code == 404
     assert client.get("/funds/999999/").status_code == 404
-    assert client.post(reverse("funds:loan_action", args=[loan.pk, "explode"]),
-                       {"on": "1402/05/01"}).status_code == 404
+    assert (
+        client.post(
+            reverse("funds:loan_action", args=[loan.pk, "explode"]), {"on": "1402/05/01"}
+        ).status_code
+        == 404
+    )
     assert client_for(users["viewer"]).get(reverse("funds:list")).status_code == 404
 
 
-def test_it_lists_funds_in_a_bounded_number_of_queries(client_for, users, fund, other_fund, loan,
-                                                       django_assert_max_num_queries):
+def test_it_lists_funds_in_a_bounded_number_of_queries(
+    client_for, users, fund, other_fund, loan, django_assert_max_num_queries
+):
     client = client_for(users["hq"])
     with django_assert_max_num_queries(20):
         response = client.get(reverse("funds:list"))
@@ -88,17 +103,28 @@ def test_it_records_a_repayment_once_from_the_page(client_for, users, loan):
     again = client.post(reverse("funds:repay", args=[loan.pk]), data)
     assert first.status_code == again.status_code == 302
     assert list(Repayment.objects.values_list("amount", flat=True)) == [4_340_000]
-    bad = client.post(reverse("funds:repay", args=[loan.pk]), {**data, "key": "k2", "amount": "90000000"})
+    bad = client.post(
+        reverse("funds:repay", args=[loan.pk]), {**data, "key": "k2", "amount": "90000000"}
+    )
     assert bad.status_code == 422
     assert "بیش از" in bad.content.decode()
 
 
 def test_it_enforces_maker_checker_on_the_page(client_for, users, clerk, funded, member):
     maker = client_for(users["fund"])
-    response = maker.post(reverse("funds:loan_create", args=[funded.pk]), {
-        "member": member.pk, "principal": "5000000", "months": "12", "purpose": "زنبورداری",
-        "requested_on": "1402/03/01", "planned_jobs": "1", "planned_women_jobs": "0", "job_kind": "self",
-    })
+    response = maker.post(
+        reverse("funds:loan_create", args=[funded.pk]),
+        {
+            "member": member.pk,
+            "principal": "5000000",
+            "months": "12",
+            "purpose": "زنبورداری",
+            "requested_on": "1402/03/01",
+            "planned_jobs": "1",
+            "planned_women_jobs": "0",
+            "job_kind": "self",
+        },
+    )
     assert response.status_code == 302
     loan = Loan.objects.get()
     assert loan.principal == 50_000_000
@@ -111,14 +137,30 @@ def test_it_enforces_maker_checker_on_the_page(client_for, users, clerk, funded,
 
 def test_it_calculates_a_schedule_on_the_calculator_page(client_for, users):
     client = client_for(users["fund"])
-    page = client.get(reverse("funds:calculator"), {"principal": "10000000", "fee_rate": "4", "months": "24",
-                                                    "disbursed_on": "1403/06/31", "multiple": "1000"})
+    page = client.get(
+        reverse("funds:calculator"),
+        {
+            "principal": "10000000",
+            "fee_rate": "4",
+            "months": "24",
+            "disbursed_on": "1403/06/31",
+            "multiple": "1000",
+        },
+    )
     body = page.content.decode()
     assert page.status_code == 200
     assert "۴۱۶٬۶۶۶٫۷ تومان" in body or "۴۱۶٬۶۶۷ تومان" in body  # F = 4,166,667 rials
     assert "۱۴۰۳/۰۷/۳۰" in body  # 31 Shahrivar → 30 Mehr
-    bad = client.get(reverse("funds:calculator"), {"principal": "10000000", "fee_rate": "5", "months": "24",
-                                                   "disbursed_on": "1403/06/31", "multiple": "1000"})
+    bad = client.get(
+        reverse("funds:calculator"),
+        {
+            "principal": "10000000",
+            "fee_rate": "5",
+            "months": "24",
+            "disbursed_on": "1403/06/31",
+            "multiple": "1000",
+        },
+    )
     assert bad.status_code == 422
 
 
@@ -136,9 +178,13 @@ def _xlsx(rows):
 def test_it_imports_members_and_loans_with_row_errors(client_for, users, fund):
     client = client_for(users["fund"])
     url = reverse("funds:import", args=[fund.pk, "members"])
-    upload = _xlsx([["کد ملی", "نام", "نام خانوادگی", "جنسیت", "تاریخ عضویت", "پس‌انداز فعلی (ریال)"],
-                    [valid_code(77), "مریم", "کریمی", "زن", "1400/01/15", 200_000_000],
-                    ["0081234561", "علی", "رضایی", "مرد", "1400/01/15", 0]])
+    upload = _xlsx(
+        [
+            ["کد ملی", "نام", "نام خانوادگی", "جنسیت", "تاریخ عضویت", "پس‌انداز فعلی (ریال)"],
+            [valid_code(77), "مریم", "کریمی", "زن", "1400/01/15", 200_000_000],
+            ["0081234561", "علی", "رضایی", "مرد", "1400/01/15", 0],
+        ]
+    )
     preview = client.post(url, {"file": upload})
     assert preview.status_code == 200 and not Member.objects.exists()
     token = preview.context["token"]
@@ -147,10 +193,20 @@ def test_it_imports_members_and_loans_with_row_errors(client_for, users, fund):
     assert done.status_code == 200
     assert list(Member.objects.values_list("national_code", flat=True)) == [valid_code(77)]
     loans_url = reverse("funds:import", args=[fund.pk, "loans"])
-    upload = _xlsx([["شمارهٔ وام", "کد ملی وام‌گیرنده", "مبلغ وام (ریال)", "تعداد اقساط", "تاریخ پرداخت",
-                     "مبلغ بازپرداخت‌شده (ریال)"],
-                    [7, valid_code(77), 100_000_000, 24, "1402/04/01", 8_680_000],
-                    [8, valid_code(78), 100_000_000, 24, "1402/04/01", 0]])
+    upload = _xlsx(
+        [
+            [
+                "شمارهٔ وام",
+                "کد ملی وام‌گیرنده",
+                "مبلغ وام (ریال)",
+                "تعداد اقساط",
+                "تاریخ پرداخت",
+                "مبلغ بازپرداخت‌شده (ریال)",
+            ],
+            [7, valid_code(77), 100_000_000, 24, "1402/04/01", 8_680_000],
+            [8, valid_code(78), 100_000_000, 24, "1402/04/01", 0],
+        ]
+    )
     preview = client.post(loans_url, {"file": upload})
     client.post(loans_url, {"token": preview.context["token"]})
     loan = Loan.objects.get()

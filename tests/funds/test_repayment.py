@@ -17,34 +17,50 @@ PAID = datetime.date(2023, 7, 23)  # 1 Mordad 1402, the first due date
 
 def test_it_applies_a_payment_fee_first_to_the_oldest_installment(disbursed_loan, users):
     loan = disbursed_loan()
-    services.repayment_record(loan=loan, amount=5_000_000, paid_on=PAID, key="a", user=users["fund"])
+    services.repayment_record(
+        loan=loan, amount=5_000_000, paid_on=PAID, key="a", user=users["fund"]
+    )
     first, second = loan.installments.order_by("number")[:2]
     assert (first.paid_fee, first.paid_principal, first.paid_on) == (173_611, 4_166_389, PAID)
     assert (second.paid_fee, second.paid_principal, second.paid_on) == (173_611, 486_389, None)
-    entries = dict(LedgerEntry.objects.filter(loan=loan, kind__startswith="repay").values_list("kind", "amount"))
+    entries = dict(
+        LedgerEntry.objects.filter(loan=loan, kind__startswith="repay").values_list(
+            "kind", "amount"
+        )
+    )
     assert entries == {"repay_fee": 347_222, "repay_principal": 4_652_778}
 
 
 def test_it_records_a_retried_request_once(disbursed_loan, users):
     loan = disbursed_loan()
-    first, created = services.repayment_record(loan=loan, amount=4_340_000, paid_on=PAID, key="k-1",
-                                               user=users["fund"])
-    again, created_again = services.repayment_record(loan=loan, amount=4_340_000, paid_on=PAID, key="k-1",
-                                                     user=users["fund"])
+    first, created = services.repayment_record(
+        loan=loan, amount=4_340_000, paid_on=PAID, key="k-1", user=users["fund"]
+    )
+    again, created_again = services.repayment_record(
+        loan=loan, amount=4_340_000, paid_on=PAID, key="k-1", user=users["fund"]
+    )
     assert (created, created_again, again.pk) == (True, False, first.pk)
     assert Repayment.objects.count() == 1
     assert LedgerEntry.objects.filter(kind__startswith="repay").count() == 2
     with pytest.raises(Conflict):
-        services.repayment_record(loan=loan, amount=1_000, paid_on=PAID, key="k-1", user=users["fund"])
+        services.repayment_record(
+            loan=loan, amount=1_000, paid_on=PAID, key="k-1", user=users["fund"]
+        )
 
 
 def test_it_refuses_an_overpayment_and_settles_at_the_exact_total(disbursed_loan, funded, users):
     loan = disbursed_loan()
-    services.guarantee_document_add(loan=loan, kind="cheque", number="123456", amount=120_000_000, bank="ملی")
+    services.guarantee_document_add(
+        loan=loan, kind="cheque", number="123456", amount=120_000_000, bank="ملی"
+    )
     with pytest.raises(InvalidInput) as exc:
-        services.repayment_record(loan=loan, amount=104_166_668, paid_on=PAID, key="x", user=users["fund"])
+        services.repayment_record(
+            loan=loan, amount=104_166_668, paid_on=PAID, key="x", user=users["fund"]
+        )
     assert "۱۰۴٬۱۶۶٬۶۶۷" in str(exc.value.message)
-    services.repayment_record(loan=loan, amount=104_166_667, paid_on=PAID, key="y", user=users["fund"])
+    services.repayment_record(
+        loan=loan, amount=104_166_667, paid_on=PAID, key="y", user=users["fund"]
+    )
     loan.refresh_from_db()
     assert (loan.status, loan.closed_on) == (Loan.Status.REPAID, PAID)
     assert GuaranteeDocument.objects.get(loan=loan).returned_on == PAID
@@ -53,7 +69,9 @@ def test_it_refuses_an_overpayment_and_settles_at_the_exact_total(disbursed_loan
 
 def test_it_reverses_a_payment_with_reversing_entries(disbursed_loan, funded, users, clerk):
     loan = disbursed_loan()
-    rep, _ = services.repayment_record(loan=loan, amount=104_166_667, paid_on=PAID, key="y", user=users["fund"])
+    rep, _ = services.repayment_record(
+        loan=loan, amount=104_166_667, paid_on=PAID, key="y", user=users["fund"]
+    )
     services.repayment_reverse(repayment=rep, user=clerk, reason="چک برگشت خورد")
     loan.refresh_from_db()
     assert loan.status == Loan.Status.DISBURSED
@@ -67,7 +85,9 @@ def test_it_reverses_a_payment_with_reversing_entries(disbursed_loan, funded, us
 
 def test_it_counts_days_in_arrears_and_par30(disbursed_loan, funded, users):
     loan = disbursed_loan()
-    services.repayment_record(loan=loan, amount=4_340_000, paid_on=PAID, key="1", user=users["fund"])
+    services.repayment_record(
+        loan=loan, amount=4_340_000, paid_on=PAID, key="1", user=users["fund"]
+    )
     # Second installment due 1 Shahrivar 1402 (2023-08-23) is unpaid.
     as_of = datetime.date(2023, 10, 1)
     assert selectors.loan_days_in_arrears(loan=loan, as_of=as_of) == 39
@@ -75,8 +95,12 @@ def test_it_counts_days_in_arrears_and_par30(disbursed_loan, funded, users):
     outstanding = 100_000_000 - (4_340_000 - 173_611)
     assert (quality.outstanding, quality.at_risk_30) == (outstanding, outstanding)
     assert quality.buckets == (0, outstanding, 0, 0)
-    assert selectors.portfolio_quality(loans=Loan.objects.all(), as_of=datetime.date(2023, 9, 1))[
-        funded.pk].at_risk_30 == 0
+    assert (
+        selectors.portfolio_quality(loans=Loan.objects.all(), as_of=datetime.date(2023, 9, 1))[
+            funded.pk
+        ].at_risk_30
+        == 0
+    )
 
 
 @pytest.mark.postgres
@@ -96,8 +120,9 @@ def test_it_records_twenty_concurrent_repayments_exactly_once(disbursed_loan, us
         try:
             barrier.wait()
             for _attempt in range(2):
-                services.repayment_record(loan=loan, amount=amounts[i], paid_on=PAID, key=f"c-{i}",
-                                          user=users["fund"])
+                services.repayment_record(
+                    loan=loan, amount=amounts[i], paid_on=PAID, key=f"c-{i}", user=users["fund"]
+                )
         except Exception as exc:
             errors.append(exc)
         finally:

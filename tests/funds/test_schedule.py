@@ -57,13 +57,20 @@ def test_it_clamps_due_dates_to_the_jalali_month():
     )
     jalali = [to_jalali(line.due_on) for line in schedule.lines]
     assert [(d.year, d.month, d.day) for d in jalali] == [
-        (1403, 7, 30), (1403, 8, 30), (1403, 9, 30), (1403, 10, 30), (1403, 11, 30),
-        (1403, 12, 30), (1404, 1, 31),
+        (1403, 7, 30),
+        (1403, 8, 30),
+        (1403, 9, 30),
+        (1403, 10, 30),
+        (1403, 11, 30),
+        (1403, 12, 30),
+        (1404, 1, 31),
     ]
 
 
 def test_it_accepts_a_fractional_rate():
-    assert total_fee(100_000_000, Decimal("2.5"), 12) == 1_354_167  # 100e6·2.5·13/2400 = 1,354,166.67
+    assert (
+        total_fee(100_000_000, Decimal("2.5"), 12) == 1_354_167
+    )  # 100e6·2.5·13/2400 = 1,354,166.67
 
 
 @pytest.mark.parametrize(
@@ -85,12 +92,16 @@ def test_it_refuses_terms_outside_the_rules(terms, field):
     assert any("\u0600" <= ch <= "\u06ff" for ch in str(exc.value.message))  # Persian
 
 
-terms = st.fixed_dictionaries({
-    "months": st.integers(1, 60),
-    "fee_rate": st.sampled_from(["0", "1", "2", "2.5", "3", "3.75", "4"]),
-    "multiple": st.sampled_from([1, 10, 1000, 10_000, 100_000]),
-    "disbursed_on": st.dates(datetime.date(2015, 1, 1), datetime.date(2035, 12, 31)),
-}).flatmap(lambda t: st.integers(t["months"] * t["multiple"], 10**11).map(lambda p: {**t, "principal": p}))
+terms = st.fixed_dictionaries(
+    {
+        "months": st.integers(1, 60),
+        "fee_rate": st.sampled_from(["0", "1", "2", "2.5", "3", "3.75", "4"]),
+        "multiple": st.sampled_from([1, 10, 1000, 10_000, 100_000]),
+        "disbursed_on": st.dates(datetime.date(2015, 1, 1), datetime.date(2035, 12, 31)),
+    }
+).flatmap(
+    lambda t: st.integers(t["months"] * t["multiple"], 10**11).map(lambda p: {**t, "principal": p})
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -107,7 +118,9 @@ def test_it_keeps_the_schedule_invariants(t):
     assert sum(line.amount for line in lines) == t["principal"] + schedule.fee
     assert sum(line.fee_part for line in lines) == schedule.fee
     assert sum(line.principal_part for line in lines) == t["principal"]
-    assert all(line.fee_part >= 0 and line.principal_part >= 0 and line.amount > 0 for line in lines)
+    assert all(
+        line.fee_part >= 0 and line.principal_part >= 0 and line.amount > 0 for line in lines
+    )
     assert all(a.due_on < b.due_on for a, b in zip(lines, lines[1:], strict=False))
     assert lines[0].due_on > t["disbursed_on"]
     assert all(line.amount % t["multiple"] == 0 for line in lines[:-1])
@@ -133,7 +146,10 @@ def test_it_never_lets_payments_exceed_what_is_owed(t, payments):
         assert fee + principal == amount
         paid += amount
         assert sum(a.paid_fee + a.paid_principal for a in result) == paid <= schedule.total
-        assert all(a.paid_fee <= f and a.paid_principal <= p for a, (f, p) in zip(result, parts, strict=True))
+        assert all(
+            a.paid_fee <= f and a.paid_principal <= p
+            for a, (f, p) in zip(result, parts, strict=True)
+        )
         # Oldest first: nothing is paid on an installment before the earlier ones are settled.
         settled = [a.paid_on is not None for a in result]
         assert settled == sorted(settled, reverse=True)
@@ -143,7 +159,9 @@ def test_it_applies_a_payment_fee_first_to_the_oldest_installment():
     parts = [(100, 900), (100, 900), (105, 905)]
     result = allocate(parts, [(DAY, 1_050)])
     assert [(a.paid_fee, a.paid_principal, a.paid_on) for a in result] == [
-        (100, 900, DAY), (50, 0, None), (0, 0, None),
+        (100, 900, DAY),
+        (50, 0, None),
+        (0, 0, None),
     ]
     assert split_payment(parts, 1_050, 100) == (50, 50)
 
@@ -158,11 +176,23 @@ def test_it_counts_days_in_arrears_from_the_oldest_unpaid_due_date():
     assert days_in_arrears(lines, datetime.date(2024, 4, 5)) == 26  # since 10 Mar
     assert days_in_arrears(lines, datetime.date(2024, 1, 20)) == 0
     assert [aging_bucket(d) for d in (0, 1, 30, 31, 60, 61, 90, 91, 400)] == [
-        None, 0, 0, 1, 1, 2, 2, 3, 3,
+        None,
+        0,
+        0,
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
     ]
 
 
-@given(st.text(min_size=1, max_size=20), st.lists(st.integers(1, 10_000), max_size=50), st.integers(0, 60))
+@given(
+    st.text(min_size=1, max_size=20),
+    st.lists(st.integers(1, 10_000), max_size=50),
+    st.integers(0, 60),
+)
 def test_it_draws_the_same_winners_from_the_same_seed_and_entrants(seed, entrants, slots):
     first = lottery.draw_winners(seed=seed, entrants=entrants, slots=slots)
     again = lottery.draw_winners(seed=seed, entrants=list(reversed(entrants)), slots=slots)

@@ -34,7 +34,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Fund)
 class FundAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "county", "host", "founded_on", "closed_on", "status", "fee_rate"]
+    list_display = [
+        "name",
+        "code",
+        "county",
+        "host",
+        "founded_on",
+        "closed_on",
+        "status",
+        "fee_rate",
+    ]
     list_filter = ["status", "host"]
     search_fields = ["name", "name_key", "code"]
     raw_id_fields = ["county", "city", "village"]
@@ -53,8 +62,16 @@ class InstallmentInline(admin.TabularInline):
     model = Installment
     extra = 0
     can_delete = False
-    readonly_fields = ["number", "due_on", "amount", "fee_part", "principal_part", "paid_fee", "paid_principal",
-                       "paid_on"]
+    readonly_fields = [
+        "number",
+        "due_on",
+        "amount",
+        "fee_part",
+        "principal_part",
+        "paid_fee",
+        "paid_principal",
+        "paid_on",
+    ]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -77,7 +94,15 @@ class LoanAdmin(SimpleHistoryAdmin):
     search_fields = ["member__national_code", "member__name_key", "fund__code"]
     raw_id_fields = ["fund", "member", "draw", "requested_by", "approved_by", "disbursed_by"]
     # The workflow moves only through services (maker-checker, events, ledger).
-    readonly_fields = ["status", "fee", "approved_on", "disbursed_on", "closed_on", "approved_by", "disbursed_by"]
+    readonly_fields = [
+        "status",
+        "fee",
+        "approved_on",
+        "disbursed_on",
+        "closed_on",
+        "approved_by",
+        "disbursed_by",
+    ]
     inlines = [InstallmentInline, EventInline]
 
 

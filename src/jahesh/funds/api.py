@@ -253,8 +253,11 @@ class CheckOut(Schema):
 def loan_schedule(request: HttpRequest, terms: Query[ScheduleIn]):
     """The schedule of a loan under reference/loans.md (any signed-in user)."""
     plan = schedule.build_schedule(
-        principal=terms.principal, fee_rate=terms.fee_rate, months=terms.months,
-        disbursed_on=terms.disbursed_on, multiple=terms.multiple,
+        principal=terms.principal,
+        fee_rate=terms.fee_rate,
+        months=terms.months,
+        disbursed_on=terms.disbursed_on,
+        multiple=terms.multiple,
     )
     return {"fee": plan.fee, "installments": [line.__dict__ for line in plan.lines]}
 
@@ -266,9 +269,17 @@ def loan_schedule(request: HttpRequest, terms: Query[ScheduleIn]):
 def loan_list(request: HttpRequest, filters: Query[LoanFilters]):
     _require_module(request)
     fund = get_scoped_or_404(request.user, Fund, pk=filters.fund_id) if filters.fund_id else None
-    member = get_scoped_or_404(request.user, Member, pk=filters.member_id) if filters.member_id else None
-    qs = selectors.loan_list(user=request.user, fund=fund, member=member, status=filters.status or "",
-                             disbursed_from=filters.disbursed_from, disbursed_to=filters.disbursed_to)
+    member = (
+        get_scoped_or_404(request.user, Member, pk=filters.member_id) if filters.member_id else None
+    )
+    qs = selectors.loan_list(
+        user=request.user,
+        fund=fund,
+        member=member,
+        status=filters.status or "",
+        disbursed_from=filters.disbursed_from,
+        disbursed_to=filters.disbursed_to,
+    )
     return _page(qs, filters.limit, filters.offset)
 
 
@@ -278,13 +289,24 @@ def loan_create(request: HttpRequest, payload: LoanIn):
     _require_module(request)
     fund = get_scoped_or_404(request.user, Fund, pk=payload.fund_id)
     member = get_scoped_or_404(request.user, Member.objects.filter(fund=fund), pk=payload.member_id)
-    guarantors = [get_scoped_or_404(request.user, Member.objects.filter(fund=fund), pk=g)
-                  for g in payload.guarantor_ids]
+    guarantors = [
+        get_scoped_or_404(request.user, Member.objects.filter(fund=fund), pk=g)
+        for g in payload.guarantor_ids
+    ]
     loan = services.loan_request(
-        fund=fund, member=member, principal=payload.principal, months=payload.months, purpose=payload.purpose,
-        requested_on=payload.requested_on, user=request.user, fee_rate=payload.fee_rate,
-        planned_jobs=payload.planned_jobs, planned_women_jobs=payload.planned_women_jobs,
-        job_kind=payload.job_kind, guarantors=guarantors, in_queue=payload.in_queue,
+        fund=fund,
+        member=member,
+        principal=payload.principal,
+        months=payload.months,
+        purpose=payload.purpose,
+        requested_on=payload.requested_on,
+        user=request.user,
+        fee_rate=payload.fee_rate,
+        planned_jobs=payload.planned_jobs,
+        planned_women_jobs=payload.planned_women_jobs,
+        job_kind=payload.job_kind,
+        guarantors=guarantors,
+        in_queue=payload.in_queue,
     )
     return Status(201, loan)
 
@@ -332,14 +354,20 @@ def repayment_list(request: HttpRequest, loan_id: int):
     return list(loan.repayments.order_by("paid_on", "pk"))
 
 
-@loans_router.post("/{int:loan_id}/repayments", response={201: RepaymentOut, 200: RepaymentOut, **ERRORS})
+@loans_router.post(
+    "/{int:loan_id}/repayments", response={201: RepaymentOut, 200: RepaymentOut, **ERRORS}
+)
 def repayment_create(request: HttpRequest, loan_id: int, payload: RepaymentIn):
     """Record a payment. ``key`` is the client's idempotency key: a retry with the
     same key answers 200 with the payment already recorded (201 the first time)."""
     _require_module(request)
     loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
     repayment, created = services.repayment_record(
-        loan=loan, amount=payload.amount, paid_on=payload.paid_on, key=payload.key, user=request.user
+        loan=loan,
+        amount=payload.amount,
+        paid_on=payload.paid_on,
+        key=payload.key,
+        user=request.user,
     )
     return Status(201 if created else 200, repayment)
 
@@ -381,9 +409,13 @@ def fund_detail(request: HttpRequest, fund_id: int):
     board = selectors.fund_dashboard(fund=fund, today=timezone.localdate())
     data = FundOut.model_validate(fund).model_dump()
     data.update(
-        members=board["members"]["total"], savings=board["balances"]["savings"], cash=board["balances"]["cash"],
-        outstanding=board["balances"]["outstanding"], par30_percent=board["quality"].par30_percent,
-        jobs_created=board["jobs"]["jobs"], jobs_planned_unverified=board["jobs"]["planned_unverified"],
+        members=board["members"]["total"],
+        savings=board["balances"]["savings"],
+        cash=board["balances"]["cash"],
+        outstanding=board["balances"]["outstanding"],
+        par30_percent=board["quality"].par30_percent,
+        jobs_created=board["jobs"]["jobs"],
+        jobs_planned_unverified=board["jobs"]["planned_unverified"],
     )
     return data
 
@@ -396,8 +428,11 @@ class MemberFilters(Page):
 def member_list(request: HttpRequest, fund_id: int, filters: Query[MemberFilters]):
     _require_module(request)
     fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
-    return _page(selectors.member_list(user=request.user, fund=fund, search=filters.q), filters.limit,
-                 filters.offset)
+    return _page(
+        selectors.member_list(user=request.user, fund=fund, search=filters.q),
+        filters.limit,
+        filters.offset,
+    )
 
 
 @router.post("/{int:fund_id}/members", response={201: MemberOut, **ERRORS})
@@ -417,6 +452,7 @@ def member_detail(request: HttpRequest, member_id: int):
 def fund_reconciliation(request: HttpRequest, fund_id: int):
     _require_module(request)
     fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
-    return [{"label": c.label, "left": c.left, "right": c.right, "ok": c.ok}
-            for c in selectors.fund_reconciliation(fund=fund)]
-
+    return [
+        {"label": c.label, "left": c.left, "right": c.right, "ok": c.ok}
+        for c in selectors.fund_reconciliation(fund=fund)
+    ]

@@ -23,12 +23,15 @@ class MemberForm(forms.Form):
     gender = forms.ChoiceField(label=_("جنسیت"), choices=Member.Gender.choices)
     mobile = MobileField(label=_("تلفن همراه"), required=False)
     joined_on = JalaliDateField(label=_("تاریخ عضویت"), max_date="today")
-    board_role = forms.ChoiceField(label=_("سمت در هیئت‌مدیره"), choices=Member.BoardRole.choices, required=False)
+    board_role = forms.ChoiceField(
+        label=_("سمت در هیئت‌مدیره"), choices=Member.BoardRole.choices, required=False
+    )
 
 
 class MoneyMoveForm(forms.Form):
-    kind = forms.ChoiceField(label=_("نوع"), choices=[("deposit", _("واریز پس‌انداز")),
-                                                      ("withdraw", _("برداشت پس‌انداز"))])
+    kind = forms.ChoiceField(
+        label=_("نوع"), choices=[("deposit", _("واریز پس‌انداز")), ("withdraw", _("برداشت پس‌انداز"))]
+    )
     amount = MoneyField(label=_("مبلغ"), min_value=1)
     on = JalaliDateField(label=_("تاریخ"), max_date="today")
 
@@ -39,10 +42,16 @@ class LoanRequestForm(forms.Form):
     months = forms.IntegerField(label=_("تعداد اقساط (ماه)"), min_value=1, max_value=60, initial=24)
     purpose = forms.CharField(label=_("موضوع / نوع کسب‌وکار"), max_length=200)
     requested_on = JalaliDateField(label=_("تاریخ درخواست"), max_date="today")
-    planned_jobs = forms.IntegerField(label=_("اشتغال پیش‌بینی‌شده (نفر)"), min_value=0, max_value=500, initial=1)
-    planned_women_jobs = forms.IntegerField(label=_("از این میان، زنان"), min_value=0, max_value=500, initial=0)
+    planned_jobs = forms.IntegerField(
+        label=_("اشتغال پیش‌بینی‌شده (نفر)"), min_value=0, max_value=500, initial=1
+    )
+    planned_women_jobs = forms.IntegerField(
+        label=_("از این میان، زنان"), min_value=0, max_value=500, initial=0
+    )
     job_kind = forms.ChoiceField(label=_("نوع اشتغال"), choices=Loan.JobKind.choices)
-    guarantors = forms.ModelMultipleChoiceField(label=_("ضامن‌ها"), queryset=Member.objects.none(), required=False)
+    guarantors = forms.ModelMultipleChoiceField(
+        label=_("ضامن‌ها"), queryset=Member.objects.none(), required=False
+    )
     in_queue = forms.BooleanField(label=_("در صف قرعه‌کشی"), required=False)
 
     def __init__(self, *args, members=None, **kwargs):
@@ -69,7 +78,9 @@ class VerificationForm(forms.Form):
     verifier = forms.CharField(label=_("بازدیدکننده"), max_length=200)
     business_running = forms.BooleanField(label=_("کسب‌وکار دایر است"), required=False, initial=True)
     jobs_found = forms.IntegerField(label=_("اشتغال مشاهده‌شده (نفر)"), min_value=0, max_value=1000)
-    women_jobs = forms.IntegerField(label=_("از این میان، زنان"), min_value=0, max_value=1000, initial=0)
+    women_jobs = forms.IntegerField(
+        label=_("از این میان، زنان"), min_value=0, max_value=1000, initial=0
+    )
     photo = forms.ImageField(label=_("عکس"), required=False)
     note = forms.CharField(label=_("توضیح"), max_length=500, required=False)
 
@@ -83,8 +94,9 @@ class DocumentForm(forms.Form):
 
 class CalculatorForm(forms.Form):
     principal = MoneyField(label=_("مبلغ وام"), min_value=1)
-    fee_rate = forms.DecimalField(label=_("نرخ کارمزد سالانه (٪)"), min_value=0, max_value=4, decimal_places=2,
-                                  initial=4)
+    fee_rate = forms.DecimalField(
+        label=_("نرخ کارمزد سالانه (٪)"), min_value=0, max_value=4, decimal_places=2, initial=4
+    )
     months = forms.IntegerField(label=_("تعداد اقساط (ماه)"), min_value=1, max_value=60, initial=24)
     disbursed_on = JalaliDateField(label=_("تاریخ پرداخت وام"))
     multiple = forms.IntegerField(label=_("مضرب گرد کردن (ریال)"), min_value=1, initial=1000)

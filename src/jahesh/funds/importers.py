@@ -37,34 +37,121 @@ from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, LoanEvent,
 
 def member_columns() -> list[Column]:
     return [
-        Column("national_code", "کد ملی", "National code", required=True, parse=national_code(),
-               example="0081234562"),
-        Column("first_name", "نام", "First name", required=True, parse=text(max_length=100), example="زهرا"),
-        Column("last_name", "نام خانوادگی", "Last name", required=True, parse=text(max_length=100),
-               example="احمدی"),
-        Column("gender", "جنسیت", "Gender", required=True,
-               parse=choice({"f": ("زن", "Female"), "m": ("مرد", "Male")}), example="زن"),
+        Column(
+            "national_code",
+            "کد ملی",
+            "National code",
+            required=True,
+            parse=national_code(),
+            example="0081234562",
+        ),
+        Column(
+            "first_name",
+            "نام",
+            "First name",
+            required=True,
+            parse=text(max_length=100),
+            example="زهرا",
+        ),
+        Column(
+            "last_name",
+            "نام خانوادگی",
+            "Last name",
+            required=True,
+            parse=text(max_length=100),
+            example="احمدی",
+        ),
+        Column(
+            "gender",
+            "جنسیت",
+            "Gender",
+            required=True,
+            parse=choice({"f": ("زن", "Female"), "m": ("مرد", "Male")}),
+            example="زن",
+        ),
         Column("mobile", "تلفن همراه", "Mobile", parse=mobile(), example="09121234567"),
-        Column("joined_on", "تاریخ عضویت", "Joined on", required=True, parse=jalali_date(), example="1401/01/15"),
-        Column("savings", "پس‌انداز فعلی (ریال)", "Savings (rial)", parse=money_rials(), example=50_000_000),
+        Column(
+            "joined_on",
+            "تاریخ عضویت",
+            "Joined on",
+            required=True,
+            parse=jalali_date(),
+            example="1401/01/15",
+        ),
+        Column(
+            "savings",
+            "پس‌انداز فعلی (ریال)",
+            "Savings (rial)",
+            parse=money_rials(),
+            example=50_000_000,
+        ),
     ]
 
 
 def loan_columns() -> list[Column]:
     return [
-        Column("number", "شمارهٔ وام", "Loan number", required=True, parse=integer(min=1, max=10_000_000),
-               example=12),
-        Column("national_code", "کد ملی وام‌گیرنده", "Borrower national code", required=True,
-               parse=national_code(), example="0081234562"),
-        Column("principal", "مبلغ وام (ریال)", "Principal (rial)", required=True, parse=money_rials(),
-               example=100_000_000),
-        Column("fee_rate", "نرخ کارمزد (٪)", "Fee rate %", parse=decimal(min=0, max=4, places=2), example=4),
-        Column("months", "تعداد اقساط", "Months", required=True, parse=integer(min=1, max=60), example=24),
-        Column("disbursed_on", "تاریخ پرداخت", "Disbursed on", required=True, parse=jalali_date(),
-               example="1402/04/01"),
-        Column("repaid", "مبلغ بازپرداخت‌شده (ریال)", "Repaid so far (rial)", parse=money_rials(), example=0),
+        Column(
+            "number",
+            "شمارهٔ وام",
+            "Loan number",
+            required=True,
+            parse=integer(min=1, max=10_000_000),
+            example=12,
+        ),
+        Column(
+            "national_code",
+            "کد ملی وام‌گیرنده",
+            "Borrower national code",
+            required=True,
+            parse=national_code(),
+            example="0081234562",
+        ),
+        Column(
+            "principal",
+            "مبلغ وام (ریال)",
+            "Principal (rial)",
+            required=True,
+            parse=money_rials(),
+            example=100_000_000,
+        ),
+        Column(
+            "fee_rate",
+            "نرخ کارمزد (٪)",
+            "Fee rate %",
+            parse=decimal(min=0, max=4, places=2),
+            example=4,
+        ),
+        Column(
+            "months",
+            "تعداد اقساط",
+            "Months",
+            required=True,
+            parse=integer(min=1, max=60),
+            example=24,
+        ),
+        Column(
+            "disbursed_on",
+            "تاریخ پرداخت",
+            "Disbursed on",
+            required=True,
+            parse=jalali_date(),
+            example="1402/04/01",
+        ),
+        Column(
+            "repaid",
+            "مبلغ بازپرداخت‌شده (ریال)",
+            "Repaid so far (rial)",
+            parse=money_rials(),
+            example=0,
+        ),
         Column("purpose", "موضوع", "Purpose", parse=text(max_length=200), example="خیاطی خانگی"),
-        Column("planned_jobs", "اشتغال پیش‌بینی‌شده", "Planned jobs", parse=integer(min=0, max=500), example=1),
+        Column(
+            "planned_jobs",
+            "اشتغال پیش‌بینی‌شده",
+            "Planned jobs",
+            parse=integer(min=0, max=500),
+            example=1,
+        ),
     ]
 
 
@@ -77,12 +164,24 @@ def import_members(file: Any, filename: str, dry_run: bool, fund: Fund, user: An
         if Member.objects.filter(fund=fund, national_code=v["national_code"]).exists():
             return Outcome.UNCHANGED
         member = services.member_create(
-            fund=fund, national_code=v["national_code"], first_name=v["first_name"], last_name=v["last_name"],
-            gender=v["gender"], mobile=v.get("mobile") or "", joined_on=v["joined_on"], user=user,
+            fund=fund,
+            national_code=v["national_code"],
+            first_name=v["first_name"],
+            last_name=v["last_name"],
+            gender=v["gender"],
+            mobile=v.get("mobile") or "",
+            joined_on=v["joined_on"],
+            user=user,
         )
         if v.get("savings"):
-            services.savings_deposit(member=member, amount=v["savings"], on=v["joined_on"], user=user, now=now,
-                                     note="موجودی هنگام ورود از اکسل")
+            services.savings_deposit(
+                member=member,
+                amount=v["savings"],
+                on=v["joined_on"],
+                user=user,
+                now=now,
+                note="موجودی هنگام ورود از اکسل",
+            )
         return Outcome.CREATED
 
     return run_import(reader, handle_row=handle, dry_run=dry_run)
@@ -99,7 +198,9 @@ def import_loans(file: Any, filename: str, dry_run: bool, fund: Fund, user: Any)
             return Outcome.UNCHANGED
         member = Member.objects.filter(fund=fund, national_code=v["national_code"]).first()
         if member is None:
-            row.refuse("این کد ملی عضو این صندوق نیست؛ نخست اعضا را وارد کنید.", key="national_code")
+            row.refuse(
+                "این کد ملی عضو این صندوق نیست؛ نخست اعضا را وارد کنید.", key="national_code"
+            )
             return Outcome.REFUSED
         if member.board_role:
             row.refuse("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد.", key="national_code")
@@ -110,38 +211,89 @@ def import_loans(file: Any, filename: str, dry_run: bool, fund: Fund, user: Any)
     return run_import(reader, handle_row=handle, dry_run=dry_run)
 
 
-def _import_loan(fund: Fund, member: Member, v: dict, user: Any, now: datetime.datetime,
-                 today: datetime.date) -> Loan:
+def _import_loan(
+    fund: Fund, member: Member, v: dict, user: Any, now: datetime.datetime, today: datetime.date
+) -> Loan:
     rate = v.get("fee_rate") if v.get("fee_rate") is not None else fund.fee_rate
-    plan = schedule.build_schedule(principal=v["principal"], fee_rate=rate, months=v["months"],
-                                   disbursed_on=v["disbursed_on"], multiple=fund.rounding_multiple)
-    loan = Loan.objects.create(
-        fund=fund, member=member, number=v["number"], purpose=v.get("purpose") or "—", principal=v["principal"],
-        fee_rate=rate, months=v["months"], rounding_multiple=fund.rounding_multiple, fee=plan.fee,
-        status=Loan.Status.DISBURSED, requested_on=v["disbursed_on"], approved_on=v["disbursed_on"],
-        disbursed_on=v["disbursed_on"], planned_jobs=v.get("planned_jobs") or 0,
+    plan = schedule.build_schedule(
+        principal=v["principal"],
+        fee_rate=rate,
+        months=v["months"],
+        disbursed_on=v["disbursed_on"],
+        multiple=fund.rounding_multiple,
     )
-    LoanEvent.objects.create(loan=loan, from_status="", to_status=Loan.Status.DISBURSED, at=now, by=user,
-                             note="ورود از اکسل (وام موجود)")
-    Installment.objects.bulk_create([
-        Installment(loan=loan, number=line.number, due_on=line.due_on, amount=line.amount, fee_part=line.fee_part,
-                    principal_part=line.principal_part)
-        for line in plan.lines
-    ])
-    LedgerEntry.objects.create(fund=fund, kind=LedgerEntry.Kind.DISBURSEMENT, amount=loan.principal,
-                               entered_on=loan.disbursed_on, member=member, loan=loan, created_at=now,
-                               created_by=user, note="ورود از اکسل")
+    loan = Loan.objects.create(
+        fund=fund,
+        member=member,
+        number=v["number"],
+        purpose=v.get("purpose") or "—",
+        principal=v["principal"],
+        fee_rate=rate,
+        months=v["months"],
+        rounding_multiple=fund.rounding_multiple,
+        fee=plan.fee,
+        status=Loan.Status.DISBURSED,
+        requested_on=v["disbursed_on"],
+        approved_on=v["disbursed_on"],
+        disbursed_on=v["disbursed_on"],
+        planned_jobs=v.get("planned_jobs") or 0,
+    )
+    LoanEvent.objects.create(
+        loan=loan,
+        from_status="",
+        to_status=Loan.Status.DISBURSED,
+        at=now,
+        by=user,
+        note="ورود از اکسل (وام موجود)",
+    )
+    Installment.objects.bulk_create(
+        [
+            Installment(
+                loan=loan,
+                number=line.number,
+                due_on=line.due_on,
+                amount=line.amount,
+                fee_part=line.fee_part,
+                principal_part=line.principal_part,
+            )
+            for line in plan.lines
+        ]
+    )
+    LedgerEntry.objects.create(
+        fund=fund,
+        kind=LedgerEntry.Kind.DISBURSEMENT,
+        amount=loan.principal,
+        entered_on=loan.disbursed_on,
+        member=member,
+        loan=loan,
+        created_at=now,
+        created_by=user,
+        note="ورود از اکسل",
+    )
     if v.get("repaid"):
-        services.repayment_record(loan=loan, amount=v["repaid"], paid_on=max(today, loan.disbursed_on),
-                                  key=f"import:{fund.pk}:{loan.number}", user=user, now=now,
-                                  note="مانده‌گیری هنگام ورود از اکسل")
+        services.repayment_record(
+            loan=loan,
+            amount=v["repaid"],
+            paid_on=max(today, loan.disbursed_on),
+            key=f"import:{fund.pk}:{loan.number}",
+            user=user,
+            now=now,
+            note="مانده‌گیری هنگام ورود از اکسل",
+        )
     return loan
 
 
 def member_export_rows(members, savings: dict[int, int]) -> list[dict[str, Any]]:
     """Rows in the import's columns, so the export imports back."""
     return [
-        {"national_code": m.national_code, "first_name": m.first_name, "last_name": m.last_name,
-         "gender": m.gender, "mobile": m.mobile or None, "joined_on": m.joined_on, "savings": savings.get(m.pk, 0)}
+        {
+            "national_code": m.national_code,
+            "first_name": m.first_name,
+            "last_name": m.last_name,
+            "gender": m.gender,
+            "mobile": m.mobile or None,
+            "joined_on": m.joined_on,
+            "savings": savings.get(m.pk, 0),
+        }
         for m in members
     ]

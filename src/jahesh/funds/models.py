@@ -38,11 +38,19 @@ class Fund(TimeStampedModel):
         "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="funds"
     )
     city = models.ForeignKey(
-        "geo.City", verbose_name="شهر", on_delete=models.PROTECT, null=True, blank=True,
+        "geo.City",
+        verbose_name="شهر",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     village = models.ForeignKey(
-        "geo.Village", verbose_name="روستا", on_delete=models.PROTECT, null=True, blank=True,
+        "geo.Village",
+        verbose_name="روستا",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     host = models.CharField("محل استقرار", max_length=16, choices=Host.choices, default=Host.MOSQUE)
@@ -53,9 +61,13 @@ class Fund(TimeStampedModel):
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="مدیران", related_name="managed_funds", blank=True
     )
-    fee_rate = models.DecimalField("نرخ کارمزد سالانه (درصد)", max_digits=4, decimal_places=2, default=4)
+    fee_rate = models.DecimalField(
+        "نرخ کارمزد سالانه (درصد)", max_digits=4, decimal_places=2, default=4
+    )
     rounding_multiple = models.PositiveIntegerField("مضرب گرد کردن قسط (ریال)", default=1000)
-    min_membership_months = models.PositiveSmallIntegerField("حداقل ماه‌های عضویت پیش از وام", default=3)
+    min_membership_months = models.PositiveSmallIntegerField(
+        "حداقل ماه‌های عضویت پیش از وام", default=3
+    )
     min_savings_rial = models.BigIntegerField("حداقل پس‌انداز پیش از وام (ریال)", default=0)
     credit_multiple = models.DecimalField(
         "سقف وام به برابر پس‌انداز", max_digits=5, decimal_places=2, default=5
@@ -71,7 +83,9 @@ class Fund(TimeStampedModel):
                 condition=Q(fee_rate__gte=0) & Q(fee_rate__lte=FEE_RATE_CAP),
                 name="funds_fund_fee_rate_within_cap",
             ),
-            models.CheckConstraint(condition=Q(rounding_multiple__gte=1), name="funds_fund_multiple_positive"),
+            models.CheckConstraint(
+                condition=Q(rounding_multiple__gte=1), name="funds_fund_multiple_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("founded_on")),
                 name="funds_fund_closed_after_founded",
@@ -98,7 +112,9 @@ class Member(TimeStampedModel):
         SECRETARY = "secretary", "منشی"
         MEMBER = "member", "عضو هیئت‌مدیره"
 
-    fund = models.ForeignKey(Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="members")
+    fund = models.ForeignKey(
+        Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="members"
+    )
     national_code = models.CharField("کد ملی", max_length=10)
     first_name = models.CharField("نام", max_length=100)
     last_name = models.CharField("نام خانوادگی", max_length=100)
@@ -117,7 +133,9 @@ class Member(TimeStampedModel):
         verbose_name_plural = "اعضا"
         ordering = ["last_name", "first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["fund", "national_code"], name="funds_member_one_per_fund"),
+            models.UniqueConstraint(
+                fields=["fund", "national_code"], name="funds_member_one_per_fund"
+            ),
         ]
         indexes = [models.Index(fields=["national_code"], name="funds_member_code_idx")]
 
@@ -133,14 +151,19 @@ class LotteryDraw(models.Model):
     """An auditable draw among queued loan requests: the seed and the entrants are
     recorded, so anyone can re-run ``schedule.lottery_winners`` and get the same winners."""
 
-    fund = models.ForeignKey(Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="draws")
+    fund = models.ForeignKey(
+        Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="draws"
+    )
     seed = models.CharField("بذر قرعه", max_length=64)
     entrants = models.JSONField("شرکت‌کنندگان (شناسهٔ درخواست‌ها)")
     winners = models.JSONField("برندگان (به ترتیب)")
     slots = models.PositiveSmallIntegerField("تعداد وام قابل پرداخت")
     drawn_at = models.DateTimeField("زمان قرعه‌کشی")
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="قرعه‌کشی توسط", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="قرعه‌کشی توسط",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -167,8 +190,12 @@ class Loan(TimeStampedModel):
         HOME = "home", "مشاغل خانگی"
         WORKSHOP = "workshop", "کارگاهی"
 
-    fund = models.ForeignKey(Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="loans")
-    member = models.ForeignKey(Member, verbose_name="وام‌گیرنده", on_delete=models.PROTECT, related_name="loans")
+    fund = models.ForeignKey(
+        Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="loans"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name="وام‌گیرنده", on_delete=models.PROTECT, related_name="loans"
+    )
     number = models.PositiveIntegerField("شمارهٔ وام در صندوق")
     purpose = models.CharField("موضوع / نوع کسب‌وکار", max_length=200)
     principal = models.BigIntegerField("مبلغ وام (ریال)")
@@ -184,25 +211,43 @@ class Loan(TimeStampedModel):
     disbursed_on = models.DateField("تاریخ پرداخت", null=True, blank=True)
     closed_on = models.DateField("تاریخ تسویه / سوخت", null=True, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="ثبت درخواست توسط", on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="ثبت درخواست توسط",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="تأیید توسط", on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="تأیید توسط",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     disbursed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="پرداخت توسط", on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="پرداخت توسط",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     in_queue = models.BooleanField("در صف قرعه‌کشی", default=False)
     draw = models.ForeignKey(
-        LotteryDraw, verbose_name="برندهٔ قرعه‌کشی", on_delete=models.PROTECT, null=True, blank=True,
+        LotteryDraw,
+        verbose_name="برندهٔ قرعه‌کشی",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="won_loans",
     )
     planned_jobs = models.PositiveSmallIntegerField("اشتغال پیش‌بینی‌شده (نفر)", default=1)
     planned_women_jobs = models.PositiveSmallIntegerField("اشتغال زنان پیش‌بینی‌شده", default=0)
-    job_kind = models.CharField("نوع اشتغال", max_length=16, choices=JobKind.choices, default=JobKind.SELF)
+    job_kind = models.CharField(
+        "نوع اشتغال", max_length=16, choices=JobKind.choices, default=JobKind.SELF
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -211,13 +256,16 @@ class Loan(TimeStampedModel):
         ordering = ["-requested_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["fund", "number"], name="funds_loan_number_per_fund"),
-            models.CheckConstraint(condition=Q(principal__gt=0), name="funds_loan_principal_positive"),
+            models.CheckConstraint(
+                condition=Q(principal__gt=0), name="funds_loan_principal_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(fee_rate__gte=0) & Q(fee_rate__lte=FEE_RATE_CAP),
                 name="funds_loan_fee_rate_within_cap",
             ),
             models.CheckConstraint(
-                condition=Q(months__gte=1) & Q(months__lte=MAX_MONTHS), name="funds_loan_months_range"
+                condition=Q(months__gte=1) & Q(months__lte=MAX_MONTHS),
+                name="funds_loan_months_range",
             ),
             models.CheckConstraint(condition=Q(fee__gte=0), name="funds_loan_fee_not_negative"),
             models.CheckConstraint(
@@ -240,7 +288,10 @@ class Loan(TimeStampedModel):
 
 ACTIVE_LOAN_STATUSES = (Loan.Status.DISBURSED, Loan.Status.RESCHEDULED)
 DISBURSED_STATUSES = (
-    Loan.Status.DISBURSED, Loan.Status.RESCHEDULED, Loan.Status.REPAID, Loan.Status.WRITTEN_OFF,
+    Loan.Status.DISBURSED,
+    Loan.Status.RESCHEDULED,
+    Loan.Status.REPAID,
+    Loan.Status.WRITTEN_OFF,
 )
 
 
@@ -248,11 +299,16 @@ class LoanEvent(models.Model):
     """One move of a loan's workflow: who, when, from, to, why."""
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField("از وضعیت", max_length=16, choices=Loan.Status.choices, blank=True)
+    from_status = models.CharField(
+        "از وضعیت", max_length=16, choices=Loan.Status.choices, blank=True
+    )
     to_status = models.CharField("به وضعیت", max_length=16, choices=Loan.Status.choices)
     at = models.DateTimeField("زمان")
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="توسط", on_delete=models.PROTECT, null=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="توسط",
+        on_delete=models.PROTECT,
+        null=True,
         related_name="+",
     )
     note = models.CharField("توضیح", max_length=500, blank=True)
@@ -289,14 +345,18 @@ class Installment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["loan", "number"], name="funds_installment_number"),
             models.CheckConstraint(
-                condition=Q(amount=F("fee_part") + F("principal_part")), name="funds_installment_parts_sum"
+                condition=Q(amount=F("fee_part") + F("principal_part")),
+                name="funds_installment_parts_sum",
             ),
             models.CheckConstraint(
-                condition=Q(fee_part__gte=0) & Q(principal_part__gte=0), name="funds_installment_parts_nonneg"
+                condition=Q(fee_part__gte=0) & Q(principal_part__gte=0),
+                name="funds_installment_parts_nonneg",
             ),
             models.CheckConstraint(
-                condition=Q(paid_fee__gte=0) & Q(paid_fee__lte=F("fee_part"))
-                & Q(paid_principal__gte=0) & Q(paid_principal__lte=F("principal_part")),
+                condition=Q(paid_fee__gte=0)
+                & Q(paid_fee__lte=F("fee_part"))
+                & Q(paid_principal__gte=0)
+                & Q(paid_principal__lte=F("principal_part")),
                 name="funds_installment_paid_within_parts",
             ),
         ]
@@ -319,13 +379,18 @@ class Repayment(models.Model):
     """A payment received for a loan. ``key`` is supplied by the client: a retried
     request with the same key records nothing new (idempotency)."""
 
-    loan = models.ForeignKey(Loan, verbose_name="وام", on_delete=models.PROTECT, related_name="repayments")
+    loan = models.ForeignKey(
+        Loan, verbose_name="وام", on_delete=models.PROTECT, related_name="repayments"
+    )
     key = models.CharField("کلید یکتای درخواست", max_length=64)
     amount = models.BigIntegerField("مبلغ (ریال)")
     paid_on = models.DateField("تاریخ پرداخت")
     recorded_at = models.DateTimeField("زمان ثبت")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="ثبت توسط", on_delete=models.PROTECT, null=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="ثبت توسط",
+        on_delete=models.PROTECT,
+        null=True,
         related_name="+",
     )
     reversed_at = models.DateTimeField("زمان ابطال", null=True, blank=True)
@@ -337,7 +402,9 @@ class Repayment(models.Model):
         ordering = ["paid_on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["key"], name="funds_repayment_key_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="funds_repayment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="funds_repayment_amount_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -363,28 +430,47 @@ class LedgerEntry(models.Model):
         REPAY_PRINCIPAL = "repay_principal", "بازپرداخت — اصل"
         WRITE_OFF = "write_off", "سوخت وام"
 
-    fund = models.ForeignKey(Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="ledger")
+    fund = models.ForeignKey(
+        Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="ledger"
+    )
     kind = models.CharField("نوع", max_length=16, choices=Kind.choices)
     amount = models.BigIntegerField("مبلغ (ریال)")
     entered_on = models.DateField("تاریخ")
     member = models.ForeignKey(
-        Member, verbose_name="عضو", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger"
+        Member,
+        verbose_name="عضو",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger",
     )
     loan = models.ForeignKey(
-        Loan, verbose_name="وام", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger"
+        Loan,
+        verbose_name="وام",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger",
     )
     repayment = models.ForeignKey(
         Repayment, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
     sponsor = models.CharField("تأمین‌کننده", max_length=200, blank=True)
     reverses = models.OneToOneField(
-        "self", verbose_name="ابطالِ", on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name="ابطالِ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="reversed_by",
     )
     note = models.CharField("توضیح", max_length=300, blank=True)
     created_at = models.DateTimeField("زمان ثبت")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="ثبت توسط", on_delete=models.PROTECT, null=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="ثبت توسط",
+        on_delete=models.PROTECT,
+        null=True,
         related_name="+",
     )
 
@@ -410,8 +496,12 @@ class LedgerEntry(models.Model):
 
 
 class Guarantor(models.Model):
-    loan = models.ForeignKey(Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="guarantors")
-    member = models.ForeignKey(Member, verbose_name="ضامن", on_delete=models.PROTECT, related_name="guarantees")
+    loan = models.ForeignKey(
+        Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="guarantors"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name="ضامن", on_delete=models.PROTECT, related_name="guarantees"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -430,7 +520,9 @@ class GuaranteeDocument(models.Model):
         CHEQUE = "cheque", "چک"
         PROMISSORY = "promissory", "سفته"
 
-    loan = models.ForeignKey(Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="documents")
+    loan = models.ForeignKey(
+        Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="documents"
+    )
     kind = models.CharField("نوع", max_length=16, choices=Kind.choices)
     number = models.CharField("شماره", max_length=40)
     bank = models.CharField("بانک", max_length=100, blank=True)
@@ -442,7 +534,9 @@ class GuaranteeDocument(models.Model):
         verbose_name = "سند تضمین"
         verbose_name_plural = "اسناد تضمین"
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="funds_document_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="funds_document_amount_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -453,12 +547,18 @@ class Verification(TimeStampedModel):
     """A visit that checks the business a loan financed. Jobs created by a loan =
     ``jobs_found`` of its latest visit, counted once per loan."""
 
-    loan = models.ForeignKey(Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="verifications")
+    loan = models.ForeignKey(
+        Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="verifications"
+    )
     visited_on = models.DateField("تاریخ بازدید")
     verifier = models.CharField("بازدیدکننده", max_length=200)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="ثبت توسط", on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="ثبت توسط",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     business_running = models.BooleanField("کسب‌وکار دایر است")
     jobs_found = models.PositiveSmallIntegerField("اشتغال مشاهده‌شده (نفر)")

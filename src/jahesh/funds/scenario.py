@@ -45,22 +45,98 @@ JOBS_TARGET = 2_146
 MARGIN = datetime.timedelta(days=7)
 DAY = datetime.timedelta(days=1)
 
-COUNTY_WEIGHTS = {"اراک": 30, "ساوه": 18, "شازند": 9, "خمین": 8, "محلات": 6, "دلیجان": 6, "زرندیه": 6}
-SPONSORS = ("ستاد اجرایی فرمان امام (بنیاد برکت)", "کمیته امداد امام خمینی", "قرارگاه جهش تولید",
-            "خیّرین محلی", "بنیاد علوی")
-FIRST_F = ("زهرا", "فاطمه", "مریم", "معصومه", "زینب", "سمیه", "لیلا", "طاهره", "سکینه", "اعظم", "نرگس", "رقیه")
-FIRST_M = ("علی", "محمد", "حسین", "رضا", "مهدی", "حسن", "جواد", "احمد", "مصطفی", "عباس", "اکبر", "قاسم")
-LAST = ("احمدی", "محمدی", "رضایی", "حسینی", "کریمی", "موسوی", "جعفری", "قاسمی", "اکبری", "صالحی", "نوری",
-        "رحیمی", "یوسفی", "کاظمی", "عباسی", "فراهانی", "آشتیانی", "تفرشی", "خمینی‌پور", "شازندی")
-PURPOSES = (
-    ("قالی‌بافی", Loan.JobKind.HOME), ("خیاطی خانگی", Loan.JobKind.HOME), ("دامداری سبک", Loan.JobKind.SELF),
-    ("پرورش زنبور عسل", Loan.JobKind.SELF), ("گلخانهٔ کوچک", Loan.JobKind.SELF),
-    ("نانوایی سنتی", Loan.JobKind.WORKSHOP), ("تعمیرگاه", Loan.JobKind.WORKSHOP),
-    ("صنایع دستی", Loan.JobKind.HOME), ("فرآوری لبنیات", Loan.JobKind.WORKSHOP),
-    ("پرورش قارچ", Loan.JobKind.SELF), ("مرغداری بومی", Loan.JobKind.SELF), ("آرایشگری", Loan.JobKind.SELF),
+COUNTY_WEIGHTS = {
+    "اراک": 30,
+    "ساوه": 18,
+    "شازند": 9,
+    "خمین": 8,
+    "محلات": 6,
+    "دلیجان": 6,
+    "زرندیه": 6,
+}
+SPONSORS = (
+    "ستاد اجرایی فرمان امام (بنیاد برکت)",
+    "کمیته امداد امام خمینی",
+    "قرارگاه جهش تولید",
+    "خیّرین محلی",
+    "بنیاد علوی",
 )
-MOSQUES = ("جامع", "امام حسین (ع)", "حضرت ابوالفضل (ع)", "امام رضا (ع)", "المهدی (عج)", "صاحب‌الزمان (عج)",
-           "حضرت زهرا (س)", "امام علی (ع)", "قائم (عج)", "جواد الائمه (ع)")
+FIRST_F = (
+    "زهرا",
+    "فاطمه",
+    "مریم",
+    "معصومه",
+    "زینب",
+    "سمیه",
+    "لیلا",
+    "طاهره",
+    "سکینه",
+    "اعظم",
+    "نرگس",
+    "رقیه",
+)
+FIRST_M = (
+    "علی",
+    "محمد",
+    "حسین",
+    "رضا",
+    "مهدی",
+    "حسن",
+    "جواد",
+    "احمد",
+    "مصطفی",
+    "عباس",
+    "اکبر",
+    "قاسم",
+)
+LAST = (
+    "احمدی",
+    "محمدی",
+    "رضایی",
+    "حسینی",
+    "کریمی",
+    "موسوی",
+    "جعفری",
+    "قاسمی",
+    "اکبری",
+    "صالحی",
+    "نوری",
+    "رحیمی",
+    "یوسفی",
+    "کاظمی",
+    "عباسی",
+    "فراهانی",
+    "آشتیانی",
+    "تفرشی",
+    "خمینی‌پور",
+    "شازندی",
+)
+PURPOSES = (
+    ("قالی‌بافی", Loan.JobKind.HOME),
+    ("خیاطی خانگی", Loan.JobKind.HOME),
+    ("دامداری سبک", Loan.JobKind.SELF),
+    ("پرورش زنبور عسل", Loan.JobKind.SELF),
+    ("گلخانهٔ کوچک", Loan.JobKind.SELF),
+    ("نانوایی سنتی", Loan.JobKind.WORKSHOP),
+    ("تعمیرگاه", Loan.JobKind.WORKSHOP),
+    ("صنایع دستی", Loan.JobKind.HOME),
+    ("فرآوری لبنیات", Loan.JobKind.WORKSHOP),
+    ("پرورش قارچ", Loan.JobKind.SELF),
+    ("مرغداری بومی", Loan.JobKind.SELF),
+    ("آرایشگری", Loan.JobKind.SELF),
+)
+MOSQUES = (
+    "جامع",
+    "امام حسین (ع)",
+    "حضرت ابوالفضل (ع)",
+    "امام رضا (ع)",
+    "المهدی (عج)",
+    "صاحب‌الزمان (عج)",
+    "حضرت زهرا (س)",
+    "امام علی (ع)",
+    "قائم (عج)",
+    "جواد الائمه (ع)",
+)
 
 
 def national_code(n: int) -> str:
@@ -79,14 +155,20 @@ def build(ctx) -> None:
             ctx.log("  funds: Markazi has no counties loaded; skipped")
             return
         with transaction.atomic():
-            stats = create(ctx, counties, active=ACTIVE_FUNDS, closed=CLOSED_FUNDS, jobs_target=JOBS_TARGET)
+            stats = create(
+                ctx, counties, active=ACTIVE_FUNDS, closed=CLOSED_FUNDS, jobs_target=JOBS_TARGET
+            )
         ctx.log(f"  funds: {stats}")
     _link_demo_manager()
 
 
 def _link_demo_manager() -> None:
     user = get_user_model().objects.filter(username="fund").first()
-    first = Fund.objects.filter(code__startswith=CODE_PREFIX, closed_on__isnull=True).order_by("code").first()
+    first = (
+        Fund.objects.filter(code__startswith=CODE_PREFIX, closed_on__isnull=True)
+        .order_by("code")
+        .first()
+    )
     if user is not None and first is not None:
         first.managers.add(user)
 
@@ -95,7 +177,9 @@ def _link_demo_manager() -> None:
 class _LoanPlan:
     loan: Loan
     guarantors: list[Member]
-    payments: list[tuple[datetime.date, int, int, int]] = field(default_factory=list)  # (day, number, fee, principal)
+    payments: list[tuple[datetime.date, int, int, int]] = field(
+        default_factory=list
+    )  # (day, number, fee, principal)
     written_off_on: datetime.date | None = None
     lines: tuple = ()
 
@@ -104,7 +188,9 @@ def _rand_date(rng: random.Random, first: datetime.date, last: datetime.date) ->
     return first + datetime.timedelta(days=rng.randint(0, max(0, (last - first).days)))
 
 
-def create(ctx, counties: list[County], *, active: int, closed: int, jobs_target: int) -> dict[str, int]:
+def create(
+    ctx, counties: list[County], *, active: int, closed: int, jobs_target: int
+) -> dict[str, int]:
     """Create the funds and everything in them; returns counts for the log."""
     rng = ctx.rng("funds")
     as_of = ctx.as_of
@@ -116,24 +202,34 @@ def create(ctx, counties: list[County], *, active: int, closed: int, jobs_target
     _write_loans(rng, plans, as_of)
     visits = _create_visits(rng, plans, first, last, start, jobs_target)
     _create_money(rng, funds, members, plans)
-    return {"funds": len(funds), "members": sum(len(m) for m in members.values()), "loans": len(plans),
-            "visits": visits}
+    return {
+        "funds": len(funds),
+        "members": sum(len(m) for m in members.values()),
+        "loans": len(plans),
+        "visits": visits,
+    }
 
 
 def _create_funds(rng, counties, active, closed, first, last, as_of) -> list[Fund]:
     weights = [COUNTY_WEIGHTS.get(c.name, 4) for c in counties]
     villages: dict[int, list[Village]] = {}
-    for v in Village.objects.filter(county__in=counties).only("id", "county_id", "name").order_by("id"):
+    for v in (
+        Village.objects.filter(county__in=counties).only("id", "county_id", "name").order_by("id")
+    ):
         villages.setdefault(v.county_id, []).append(v)
     cities: dict[int, list[City]] = {}
-    for c in City.objects.filter(county__in=counties).only("id", "county_id", "name").order_by("id"):
+    for c in (
+        City.objects.filter(county__in=counties).only("id", "county_id", "name").order_by("id")
+    ):
         cities.setdefault(c.county_id, []).append(c)
     funds = []
     for i in range(active + closed):
         county = rng.choices(counties, weights=weights)[0]
         in_village = rng.random() < 0.65 and villages.get(county.pk)
         village = rng.choice(villages[county.pk]) if in_village else None
-        city = None if village else (rng.choice(cities[county.pk]) if cities.get(county.pk) else None)
+        city = (
+            None if village else (rng.choice(cities[county.pk]) if cities.get(county.pk) else None)
+        )
         place = village.name if village else (city.name if city else county.name)
         host = rng.choices(list(Fund.Host), weights=[60, 25, 10, 5])[0]
         host_name = f"مسجد {rng.choice(MOSQUES)}" if host == Fund.Host.MOSQUE else ""
@@ -144,14 +240,29 @@ def _create_funds(rng, counties, active, closed, first, last, as_of) -> list[Fun
             founded = first - datetime.timedelta(days=rng.randint(30, 1500))
         else:
             founded = _rand_date(rng, first, min(last, as_of - datetime.timedelta(days=120)))
-        closed_on = _rand_date(rng, max(first, founded + 400 * DAY), last - 30 * DAY) if is_closed else None
-        funds.append(Fund(
-            name=name, name_key=normalize_key(name), code=f"{CODE_PREFIX}{i + 1:04d}", county=county, city=city,
-            village=village, host=host, host_name=host_name, founded_on=founded, closed_on=closed_on,
-            status=Fund.Status.CLOSED if is_closed else Fund.Status.ACTIVE,
-            fee_rate=Decimal(rng.choice([2, 3, 4, 4, 4])), rounding_multiple=10_000,
-            min_membership_months=3, min_savings_rial=5_000_000, credit_multiple=Decimal(10),
-        ))
+        closed_on = (
+            _rand_date(rng, max(first, founded + 400 * DAY), last - 30 * DAY) if is_closed else None
+        )
+        funds.append(
+            Fund(
+                name=name,
+                name_key=normalize_key(name),
+                code=f"{CODE_PREFIX}{i + 1:04d}",
+                county=county,
+                city=city,
+                village=village,
+                host=host,
+                host_name=host_name,
+                founded_on=founded,
+                closed_on=closed_on,
+                status=Fund.Status.CLOSED if is_closed else Fund.Status.ACTIVE,
+                fee_rate=Decimal(rng.choice([2, 3, 4, 4, 4])),
+                rounding_multiple=10_000,
+                min_membership_months=3,
+                min_savings_rial=5_000_000,
+                credit_multiple=Decimal(10),
+            )
+        )
     return Fund.objects.bulk_create(funds, batch_size=1000)
 
 
@@ -164,7 +275,9 @@ def _create_members(rng, funds, as_of) -> dict[int, list[Member]]:
         in_fund: set[str] = set()
         for k in range(size):
             if k >= 3 and seen and rng.random() < 0.02:
-                code, first_name, last_name, gender = rng.choice(seen)  # the same person in a second fund
+                code, first_name, last_name, gender = rng.choice(
+                    seen
+                )  # the same person in a second fund
                 if code in in_fund:
                     continue
             else:
@@ -175,14 +288,30 @@ def _create_members(rng, funds, as_of) -> dict[int, list[Member]]:
                 code = national_code(n)
                 seen.append((code, first_name, last_name, gender))
             in_fund.add(code)
-            joined = fund.founded_on if k < 8 else _rand_date(rng, fund.founded_on, max(fund.founded_on, horizon))
-            rows.append(Member(
-                fund=fund, national_code=code, first_name=first_name, last_name=last_name,
-                name_key=normalize_key(f"{first_name} {last_name}"), mobile=f"09{rng.randint(10, 39)}{rng.randint(0, 9_999_999):07d}",
-                gender=gender, joined_on=joined,
-                board_role=(Member.BoardRole.CHAIR, Member.BoardRole.TREASURER, Member.BoardRole.SECRETARY)[k]
-                if k < 3 else "",
-            ))
+            joined = (
+                fund.founded_on
+                if k < 8
+                else _rand_date(rng, fund.founded_on, max(fund.founded_on, horizon))
+            )
+            rows.append(
+                Member(
+                    fund=fund,
+                    national_code=code,
+                    first_name=first_name,
+                    last_name=last_name,
+                    name_key=normalize_key(f"{first_name} {last_name}"),
+                    mobile=f"09{rng.randint(10, 39)}{rng.randint(0, 9_999_999):07d}",
+                    gender=gender,
+                    joined_on=joined,
+                    board_role=(
+                        Member.BoardRole.CHAIR,
+                        Member.BoardRole.TREASURER,
+                        Member.BoardRole.SECRETARY,
+                    )[k]
+                    if k < 3
+                    else "",
+                )
+            )
     created = Member.objects.bulk_create(rows, batch_size=2000)
     by_fund: dict[int, list[Member]] = {}
     for m in created:
@@ -214,26 +343,52 @@ def _plan_loans(rng, funds, members, first, last, as_of) -> list[_LoanPlan]:
             purpose, kind = rng.choice(PURPOSES)
             planned = rng.choices([1, 2, 3, 4], weights=[55, 28, 12, 5])[0]
             loan = Loan(
-                fund=fund, member=member, number=number, purpose=purpose, principal=rng.randrange(50, 501, 10) * 1_000_000,
-                fee_rate=fund.fee_rate, months=rng.choice([12, 18, 24, 24, 30, 36]),
-                rounding_multiple=fund.rounding_multiple, requested_on=disbursed - rng.randint(12, 45) * DAY,
-                approved_on=disbursed - rng.randint(1, 10) * DAY, disbursed_on=disbursed, job_kind=kind,
-                planned_jobs=planned, planned_women_jobs=planned if member.gender == "f" else 0,
+                fund=fund,
+                member=member,
+                number=number,
+                purpose=purpose,
+                principal=rng.randrange(50, 501, 10) * 1_000_000,
+                fee_rate=fund.fee_rate,
+                months=rng.choice([12, 18, 24, 24, 30, 36]),
+                rounding_multiple=fund.rounding_multiple,
+                requested_on=disbursed - rng.randint(12, 45) * DAY,
+                approved_on=disbursed - rng.randint(1, 10) * DAY,
+                disbursed_on=disbursed,
+                job_kind=kind,
+                planned_jobs=planned,
+                planned_women_jobs=planned if member.gender == "f" else 0,
             )
             others = [m for m in eligible if m.pk != member.pk]
-            plans.append(_LoanPlan(loan=loan, guarantors=rng.sample(others, min(len(others), rng.choice([1, 2])))))
+            plans.append(
+                _LoanPlan(
+                    loan=loan, guarantors=rng.sample(others, min(len(others), rng.choice([1, 2])))
+                )
+            )
         # A few fresh requests waiting for the board (no money moved yet).
         if fund.closed_on is None and rng.random() < 0.08:
             member = rng.choice(eligible)
             number += 1
             status = rng.choice([Loan.Status.REQUESTED, Loan.Status.APPROVED])
             requested = as_of - rng.randint(3, 40) * DAY
-            plans.append(_LoanPlan(loan=Loan(
-                fund=fund, member=member, number=number, purpose=rng.choice(PURPOSES)[0],
-                principal=rng.randrange(50, 301, 10) * 1_000_000, fee_rate=fund.fee_rate, months=24,
-                rounding_multiple=fund.rounding_multiple, requested_on=requested, status=status,
-                approved_on=requested + DAY if status == Loan.Status.APPROVED else None, in_queue=rng.random() < 0.5,
-            ), guarantors=[]))
+            plans.append(
+                _LoanPlan(
+                    loan=Loan(
+                        fund=fund,
+                        member=member,
+                        number=number,
+                        purpose=rng.choice(PURPOSES)[0],
+                        principal=rng.randrange(50, 301, 10) * 1_000_000,
+                        fee_rate=fund.fee_rate,
+                        months=24,
+                        rounding_multiple=fund.rounding_multiple,
+                        requested_on=requested,
+                        status=status,
+                        approved_on=requested + DAY if status == Loan.Status.APPROVED else None,
+                        in_queue=rng.random() < 0.5,
+                    ),
+                    guarantors=[],
+                )
+            )
     return plans
 
 
@@ -249,11 +404,15 @@ def _plan_repayments(rng, plan: _LoanPlan, as_of: datetime.date) -> None:
             break
         delay = rng.randint(-5, 3) if behaviour == "on_time" else rng.randint(5, 75)
         day = max(previous, line.due_on + delay * DAY, loan.disbursed_on + DAY)
-        if day > today or (behaviour == "late" and line.due_on > today - 25 * DAY and rng.random() < 0.5):
+        if day > today or (
+            behaviour == "late" and line.due_on > today - 25 * DAY and rng.random() < 0.5
+        ):
             break
         plan.payments.append((day, line.number, line.fee_part, line.principal_part))
         previous = day
-    unpaid_since = plan.lines[len(plan.payments)].due_on if len(plan.payments) < len(plan.lines) else None
+    unpaid_since = (
+        plan.lines[len(plan.payments)].due_on if len(plan.payments) < len(plan.lines) else None
+    )
     if behaviour == "stops" and unpaid_since and unpaid_since + 400 * DAY < today:
         plan.written_off_on = min(unpaid_since + 380 * DAY, today - 10 * DAY)
 
@@ -263,8 +422,13 @@ def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date) -> None:
         loan = plan.loan
         if loan.disbursed_on is None:
             continue
-        sched = schedule.build_schedule(principal=loan.principal, fee_rate=loan.fee_rate, months=loan.months,
-                                        disbursed_on=loan.disbursed_on, multiple=loan.rounding_multiple)
+        sched = schedule.build_schedule(
+            principal=loan.principal,
+            fee_rate=loan.fee_rate,
+            months=loan.months,
+            disbursed_on=loan.disbursed_on,
+            multiple=loan.rounding_multiple,
+        )
         loan.fee = sched.fee
         plan.lines = sched.lines
         _plan_repayments(rng, plan, as_of)
@@ -281,19 +445,31 @@ def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date) -> None:
         paid = {number: day for day, number, _f, _p in plan.payments}
         for line in plan.lines:
             done = line.number in paid
-            installments.append(Installment(
-                loan=loan, number=line.number, due_on=line.due_on, amount=line.amount, fee_part=line.fee_part,
-                principal_part=line.principal_part, paid_fee=line.fee_part if done else 0,
-                paid_principal=line.principal_part if done else 0, paid_on=paid.get(line.number),
-            ))
+            installments.append(
+                Installment(
+                    loan=loan,
+                    number=line.number,
+                    due_on=line.due_on,
+                    amount=line.amount,
+                    fee_part=line.fee_part,
+                    principal_part=line.principal_part,
+                    paid_fee=line.fee_part if done else 0,
+                    paid_principal=line.principal_part if done else 0,
+                    paid_on=paid.get(line.number),
+                )
+            )
         guarantors += [Guarantor(loan=loan, member=m) for m in plan.guarantors]
         if loan.disbursed_on:
-            documents.append(GuaranteeDocument(
-                loan=loan, kind=rng.choice(list(GuaranteeDocument.Kind)), number=f"{rng.randint(100000, 999999)}",
-                bank=rng.choice(["ملی", "ملت", "صادرات", "کشاورزی", "رفاه", "سپه"]),
-                amount=loan.principal + loan.fee,
-                returned_on=loan.closed_on if loan.status == Loan.Status.REPAID else None,
-            ))
+            documents.append(
+                GuaranteeDocument(
+                    loan=loan,
+                    kind=rng.choice(list(GuaranteeDocument.Kind)),
+                    number=f"{rng.randint(100000, 999999)}",
+                    bank=rng.choice(["ملی", "ملت", "صادرات", "کشاورزی", "رفاه", "سپه"]),
+                    amount=loan.principal + loan.fee,
+                    returned_on=loan.closed_on if loan.status == Loan.Status.REPAID else None,
+                )
+            )
     Installment.objects.bulk_create(installments, batch_size=5000)
     Guarantor.objects.bulk_create(guarantors, batch_size=5000)
     GuaranteeDocument.objects.bulk_create(documents, batch_size=5000)
@@ -303,7 +479,9 @@ def _create_visits(rng, plans, first, last, start, jobs_target) -> int:
     """Visits for loans disbursed 4+ months before the window's end; latest counts
     of the window's loans add up to exactly ``jobs_target``."""
     visits, window_total = [], 0
-    candidates = [p for p in plans if p.loan.disbursed_on and p.loan.disbursed_on + 120 * DAY <= last]
+    candidates = [
+        p for p in plans if p.loan.disbursed_on and p.loan.disbursed_on + 120 * DAY <= last
+    ]
     rng.shuffle(candidates)
     for plan in candidates:
         loan = plan.loan
@@ -316,21 +494,28 @@ def _create_visits(rng, plans, first, last, start, jobs_target) -> int:
             jobs = min(jobs, jobs_target - window_total)
             running = running and jobs > 0
             window_total += jobs
-        day = _rand_date(rng, loan.disbursed_on + 90 * DAY, min(last, loan.disbursed_on + 540 * DAY))
+        day = _rand_date(
+            rng, loan.disbursed_on + 90 * DAY, min(last, loan.disbursed_on + 540 * DAY)
+        )
         if rng.random() < 0.25 and day - 60 * DAY > loan.disbursed_on:
             early = day - rng.randint(60, 200) * DAY
             if early > loan.disbursed_on:
                 visits.append(_visit(rng, loan, early, True, max(0, jobs + rng.choice([-1, 1]))))
         visits.append(_visit(rng, loan, day, running, jobs))
     if window_total != jobs_target:
-        raise RuntimeError(f"funds scenario: {window_total} jobs instead of {jobs_target}; add loans")
+        raise RuntimeError(
+            f"funds scenario: {window_total} jobs instead of {jobs_target}; add loans"
+        )
     Verification.objects.bulk_create(visits, batch_size=5000)
     return len(visits)
 
 
 def _visit(rng, loan, day, running, jobs) -> Verification:
     return Verification(
-        loan=loan, visited_on=day, verifier=f"{rng.choice(FIRST_M)} {rng.choice(LAST)}", business_running=running,
+        loan=loan,
+        visited_on=day,
+        verifier=f"{rng.choice(FIRST_M)} {rng.choice(LAST)}",
+        business_running=running,
         jobs_found=jobs if running else 0,
         women_jobs=min(jobs, loan.planned_women_jobs) if running else 0,
     )
@@ -347,34 +532,87 @@ def _create_money(rng, funds, members, plans) -> None:
         if plan.loan.disbursed_on:
             lent[plan.loan.fund_id] = lent.get(plan.loan.fund_id, 0) + plan.loan.principal
     for fund in funds:
-        entries.append(LedgerEntry(fund=fund, kind=LedgerEntry.Kind.SPONSOR_IN, entered_on=fund.founded_on,
-                                   amount=max(lent.get(fund.pk, 0), 100_000_000), sponsor=rng.choice(SPONSORS),
-                                   created_at=now))
+        entries.append(
+            LedgerEntry(
+                fund=fund,
+                kind=LedgerEntry.Kind.SPONSOR_IN,
+                entered_on=fund.founded_on,
+                amount=max(lent.get(fund.pk, 0), 100_000_000),
+                sponsor=rng.choice(SPONSORS),
+                created_at=now,
+            )
+        )
         for m in members.get(fund.pk, []):
-            entries.append(LedgerEntry(fund=fund, member=m, kind=LedgerEntry.Kind.DEPOSIT, entered_on=m.joined_on,
-                                       amount=rng.randrange(5, 61, 5) * 1_000_000, created_at=now))
+            entries.append(
+                LedgerEntry(
+                    fund=fund,
+                    member=m,
+                    kind=LedgerEntry.Kind.DEPOSIT,
+                    entered_on=m.joined_on,
+                    amount=rng.randrange(5, 61, 5) * 1_000_000,
+                    created_at=now,
+                )
+            )
     for plan in plans:
         loan = plan.loan
         if not loan.disbursed_on:
             continue
-        entries.append(LedgerEntry(fund_id=loan.fund_id, member=loan.member, loan=loan, amount=loan.principal,
-                                   kind=LedgerEntry.Kind.DISBURSEMENT, entered_on=loan.disbursed_on, created_at=now))
+        entries.append(
+            LedgerEntry(
+                fund_id=loan.fund_id,
+                member=loan.member,
+                loan=loan,
+                amount=loan.principal,
+                kind=LedgerEntry.Kind.DISBURSEMENT,
+                entered_on=loan.disbursed_on,
+                created_at=now,
+            )
+        )
         for day, number, fee, principal in plan.payments:
-            repayments.append(Repayment(loan=loan, key=f"demo:{loan.pk}:{number}", amount=fee + principal,
-                                        paid_on=day, recorded_at=now))
+            repayments.append(
+                Repayment(
+                    loan=loan,
+                    key=f"demo:{loan.pk}:{number}",
+                    amount=fee + principal,
+                    paid_on=day,
+                    recorded_at=now,
+                )
+            )
         if plan.written_off_on:
             out = loan.principal - sum(p for _d, _n, _f, p in plan.payments)
-            entries.append(LedgerEntry(fund_id=loan.fund_id, member=loan.member, loan=loan, amount=out,
-                                       kind=LedgerEntry.Kind.WRITE_OFF, entered_on=plan.written_off_on,
-                                       created_at=now, note="سوخت پس از یک سال عدم پرداخت"))
+            entries.append(
+                LedgerEntry(
+                    fund_id=loan.fund_id,
+                    member=loan.member,
+                    loan=loan,
+                    amount=out,
+                    kind=LedgerEntry.Kind.WRITE_OFF,
+                    entered_on=plan.written_off_on,
+                    created_at=now,
+                    note="سوخت پس از یک سال عدم پرداخت",
+                )
+            )
     Repayment.objects.bulk_create(repayments, batch_size=5000)
     by_key = {r.key: r for r in repayments}
     for plan in plans:
         loan = plan.loan
         for day, number, fee, principal in plan.payments:
             rep = by_key[f"demo:{loan.pk}:{number}"]
-            for kind, value in ((LedgerEntry.Kind.REPAY_FEE, fee), (LedgerEntry.Kind.REPAY_PRINCIPAL, principal)):
+            for kind, value in (
+                (LedgerEntry.Kind.REPAY_FEE, fee),
+                (LedgerEntry.Kind.REPAY_PRINCIPAL, principal),
+            ):
                 if value:
-                    entries.append(LedgerEntry(fund_id=loan.fund_id, member=loan.member, loan=loan, repayment=rep,
-                                               kind=kind, amount=value, entered_on=day, created_at=now))
+                    entries.append(
+                        LedgerEntry(
+                            fund_id=loan.fund_id,
+                            member=loan.member,
+                            loan=loan,
+                            repayment=rep,
+                            kind=kind,
+                            amount=value,
+                            entered_on=day,
+                            created_at=now,
+                        )
+                    )
     LedgerEntry.objects.bulk_create(entries, batch_size=5000)

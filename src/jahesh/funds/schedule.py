@@ -58,7 +58,11 @@ def _rate(fee_rate: Decimal | int | str | float) -> Fraction:
 
 
 def check_terms(
-    *, principal: int, fee_rate: Decimal | int | str, months: int, multiple: int = DEFAULT_MULTIPLE,
+    *,
+    principal: int,
+    fee_rate: Decimal | int | str,
+    months: int,
+    multiple: int = DEFAULT_MULTIPLE,
     cap: Decimal | int = FEE_RATE_CAP,
 ) -> None:
     """Raise InvalidInput (Persian, naming the field) when the terms break the rules."""
@@ -73,7 +77,8 @@ def check_terms(
         )
     if months is None or not 1 <= months <= MAX_MONTHS:
         raise InvalidInput(
-            _("تعداد اقساط باید بین ۱ و ۶۰ ماه باشد؛ %(n)s وارد شده.") % {"n": to_persian_digits(months)},
+            _("تعداد اقساط باید بین ۱ و ۶۰ ماه باشد؛ %(n)s وارد شده.")
+            % {"n": to_persian_digits(months)},
             field="months",
         )
     if multiple is None or multiple < 1:
@@ -116,8 +121,13 @@ def amounts(principal: int, fee: int, months: int, multiple: int) -> list[tuple[
 
 
 def build_schedule(
-    *, principal: int, fee_rate: Decimal | int | str, months: int, disbursed_on: datetime.date,
-    multiple: int = DEFAULT_MULTIPLE, cap: Decimal | int = FEE_RATE_CAP,
+    *,
+    principal: int,
+    fee_rate: Decimal | int | str,
+    months: int,
+    disbursed_on: datetime.date,
+    multiple: int = DEFAULT_MULTIPLE,
+    cap: Decimal | int = FEE_RATE_CAP,
 ) -> Schedule:
     """The full schedule; InvalidInput when the terms break the rules."""
     check_terms(principal=principal, fee_rate=fee_rate, months=months, multiple=multiple, cap=cap)
@@ -133,9 +143,7 @@ def build_schedule(
         )
     lines = tuple(
         Line(k, due_date(disbursed_on, k), amount, fee_part, principal_part)
-        for k, (amount, fee_part, principal_part) in enumerate(
-            rows, start=1
-        )
+        for k, (amount, fee_part, principal_part) in enumerate(rows, start=1)
     )
     return Schedule(principal=principal, fee=fee, lines=lines)
 
@@ -190,6 +198,7 @@ def allocate(
 def split_payment(parts: Sequence[tuple[int, int]], before: int, amount: int) -> tuple[int, int]:
     """(fee, principal) of a payment of ``amount`` made after ``before`` rials were
     already paid: the difference of two allocations."""
+
     def totals(paid: int) -> tuple[int, int]:
         fee = principal = 0
         for fee_part, principal_part in parts:

@@ -87,9 +87,15 @@ def member_list(*, user: Any, fund: Fund | None = None, search: str = "") -> Que
     return qs
 
 
-def loan_list(*, user: Any, fund: Fund | None = None, status: str = "", member: Member | None = None,
-              disbursed_from: datetime.date | None = None, disbursed_to: datetime.date | None = None
-              ) -> QuerySet[Loan]:
+def loan_list(
+    *,
+    user: Any,
+    fund: Fund | None = None,
+    status: str = "",
+    member: Member | None = None,
+    disbursed_from: datetime.date | None = None,
+    disbursed_to: datetime.date | None = None,
+) -> QuerySet[Loan]:
     qs = scoped(user, Loan).select_related("fund", "member")
     if fund is not None:
         qs = qs.filter(fund=fund)
@@ -106,37 +112,63 @@ def loan_list(*, user: Any, fund: Fund | None = None, status: str = "", member: 
 
 def member_other_funds(*, user: Any, member: Member) -> QuerySet[Member]:
     """The same person (national code) in other funds the user may see."""
-    return scoped(user, Member).filter(national_code=member.national_code).exclude(pk=member.pk).select_related("fund")
+    return (
+        scoped(user, Member)
+        .filter(national_code=member.national_code)
+        .exclude(pk=member.pk)
+        .select_related("fund")
+    )
 
 
 def due_between(*, user: Any, start: datetime.date, end: datetime.date) -> QuerySet[Installment]:
     """Unpaid installments falling due in [start, end) — the due-this-week list."""
-    return (scoped(user, Installment).filter(due_on__gte=start, due_on__lt=end, paid_on__isnull=True,
-                                             loan__status__in=ACTIVE_LOAN_STATUSES)
-            .select_related("loan__member", "loan__fund").order_by("due_on", "loan_id"))
+    return (
+        scoped(user, Installment)
+        .filter(
+            due_on__gte=start,
+            due_on__lt=end,
+            paid_on__isnull=True,
+            loan__status__in=ACTIVE_LOAN_STATUSES,
+        )
+        .select_related("loan__member", "loan__fund")
+        .order_by("due_on", "loan_id")
+    )
 
 
 def overdue_loans(*, user: Any, today: datetime.date) -> QuerySet[Loan]:
     """Active loans with an installment due before today and not paid, with the
     oldest unpaid due date (``oldest_due``) and the amount overdue."""
     unpaid = Installment.objects.filter(loan=OuterRef("pk"), due_on__lt=today, paid_on__isnull=True)
-    return (scoped(user, Loan).filter(status__in=ACTIVE_LOAN_STATUSES).filter(Exists(unpaid))
-            .annotate(oldest_due=Subquery(unpaid.order_by("due_on").values("due_on")[:1]))
-            .select_related("member", "fund").order_by("oldest_due", "pk"))
+    return (
+        scoped(user, Loan)
+        .filter(status__in=ACTIVE_LOAN_STATUSES)
+        .filter(Exists(unpaid))
+        .annotate(oldest_due=Subquery(unpaid.order_by("due_on").values("due_on")[:1]))
+        .select_related("member", "fund")
+        .order_by("oldest_due", "pk")
+    )
 
 
 def loans_without_verification(*, user: Any, today: datetime.date) -> QuerySet[Loan]:
     """Loans disbursed more than six (Jalali) months ago that nobody has visited."""
     cutoff = add_jalali_months(today, -6)
-    return (scoped(user, Loan).filter(disbursed_on__lte=cutoff, verifications__isnull=True)
-            .select_related("member", "fund").order_by("disbursed_on"))
+    return (
+        scoped(user, Loan)
+        .filter(disbursed_on__lte=cutoff, verifications__isnull=True)
+        .select_related("member", "fund")
+        .order_by("disbursed_on")
+    )
 
 
 # --- Balances and reconciliation --------------------------------------------
 
 
-def ledger_balances(*, funds: QuerySet[Fund] | None = None, fund: Fund | None = None,
-                    on_or_before: datetime.date | None = None) -> dict[str, int]:
+def ledger_balances(
+    *,
+    funds: QuerySet[Fund] | None = None,
+    fund: Fund | None = None,
+    on_or_before: datetime.date | None = None,
+) -> dict[str, int]:
     """Account balances derived from the ledger rows."""
     qs = LedgerEntry.objects.all()
     if fund is not None:
@@ -171,20 +203,35 @@ def fund_reconciliation(*, fund: Fund) -> list[Check]:
     inst = Installment.objects.filter(loan__fund=fund).aggregate(
         fee=Coalesce(Sum("paid_fee"), 0), principal=Coalesce(Sum("paid_principal"), 0)
     )
-    repaid = Repayment.objects.filter(loan__fund=fund, reversed_at__isnull=True).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
-    disbursed = Loan.objects.filter(fund=fund, disbursed_on__isnull=False).aggregate(s=Coalesce(Sum("principal"), 0))["s"]
-    ledger_disbursed = LedgerEntry.objects.filter(fund=fund, kind=Kind.DISBURSEMENT).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
-    ledger_repaid = LedgerEntry.objects.filter(fund=fund, kind__in=[Kind.REPAY_FEE, Kind.REPAY_PRINCIPAL]).aggregate(
-        s=Coalesce(Sum("amount"), 0))["s"]
-    written = LedgerEntry.objects.filter(fund=fund, kind=Kind.WRITE_OFF).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+    repaid = Repayment.objects.filter(loan__fund=fund, reversed_at__isnull=True).aggregate(
+        s=Coalesce(Sum("amount"), 0)
+    )["s"]
+    disbursed = Loan.objects.filter(fund=fund, disbursed_on__isnull=False).aggregate(
+        s=Coalesce(Sum("principal"), 0)
+    )["s"]
+    ledger_disbursed = LedgerEntry.objects.filter(fund=fund, kind=Kind.DISBURSEMENT).aggregate(
+        s=Coalesce(Sum("amount"), 0)
+    )["s"]
+    ledger_repaid = LedgerEntry.objects.filter(
+        fund=fund, kind__in=[Kind.REPAY_FEE, Kind.REPAY_PRINCIPAL]
+    ).aggregate(s=Coalesce(Sum("amount"), 0))["s"]
+    written = LedgerEntry.objects.filter(fund=fund, kind=Kind.WRITE_OFF).aggregate(
+        s=Coalesce(Sum("amount"), 0)
+    )["s"]
     return [
-        Check("نقد + ماندهٔ وام‌ها = پس‌انداز + وجوه اداره‌شده + کارمزد − سوخت",
-              b["cash"] + b["outstanding"], b["savings"] + b["sponsor"] + b["fee_income"] - b["written_off"]),
+        Check(
+            "نقد + ماندهٔ وام‌ها = پس‌انداز + وجوه اداره‌شده + کارمزد − سوخت",
+            b["cash"] + b["outstanding"],
+            b["savings"] + b["sponsor"] + b["fee_income"] - b["written_off"],
+        ),
         Check("وام‌های پرداخت‌شده = اسناد پرداخت وام", disbursed, ledger_disbursed),
         Check("بازپرداخت‌های ثبت‌شده = اسناد بازپرداخت", repaid, ledger_repaid),
         Check("کارمزد دریافتی در دفتر = کارمزد تخصیص‌یافته به اقساط", b["fee_income"], inst["fee"]),
-        Check("ماندهٔ اصل وام‌ها در دفتر = اصل پرداخت‌نشدهٔ اقساط (بی سوخت)",
-              b["outstanding"], disbursed - inst["principal"] - written),
+        Check(
+            "ماندهٔ اصل وام‌ها در دفتر = اصل پرداخت‌نشدهٔ اقساط (بی سوخت)",
+            b["outstanding"],
+            disbursed - inst["principal"] - written,
+        ),
     ]
 
 
@@ -197,19 +244,35 @@ def loan_days_in_arrears(*, loan: Loan, as_of: datetime.date) -> int:
 
 def _outstanding_by_loan(loans: QuerySet[Loan], as_of: datetime.date) -> dict[int, tuple[int, int]]:
     """(fund id, outstanding principal) per loan on ``as_of`` (end of day), from the ledger."""
-    rows = (LedgerEntry.objects.filter(loan__in=loans, entered_on__lte=as_of,
-                                       kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF])
-            .values("loan_id", "fund_id").annotate(out=Sum(Case(
-                When(kind=Kind.DISBURSEMENT, then=F("amount")), default=-F("amount"),
-                output_field=IntegerField())))
-            .order_by())
+    rows = (
+        LedgerEntry.objects.filter(
+            loan__in=loans,
+            entered_on__lte=as_of,
+            kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF],
+        )
+        .values("loan_id", "fund_id")
+        .annotate(
+            out=Sum(
+                Case(
+                    When(kind=Kind.DISBURSEMENT, then=F("amount")),
+                    default=-F("amount"),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        .order_by()
+    )
     return {r["loan_id"]: (r["fund_id"], r["out"]) for r in rows if r["out"]}
 
 
 def _oldest_unpaid_by_loan(loans: QuerySet[Loan], as_of: datetime.date) -> dict[int, datetime.date]:
-    rows = (Installment.objects.filter(loan__in=loans, due_on__lte=as_of)
-            .filter(Q(paid_on__isnull=True) | Q(paid_on__gt=as_of))
-            .values("loan_id").annotate(oldest=Min("due_on")).order_by())
+    rows = (
+        Installment.objects.filter(loan__in=loans, due_on__lte=as_of)
+        .filter(Q(paid_on__isnull=True) | Q(paid_on__gt=as_of))
+        .values("loan_id")
+        .annotate(oldest=Min("due_on"))
+        .order_by()
+    )
     return {r["loan_id"]: r["oldest"] for r in rows}
 
 
@@ -255,7 +318,9 @@ def portfolio_quality(*, loans: QuerySet[Loan], as_of: datetime.date) -> dict[in
     return dict(result)
 
 
-def on_time_rate(*, loans: QuerySet[Loan], start: datetime.date, end: datetime.date) -> Fraction | None:
+def on_time_rate(
+    *, loans: QuerySet[Loan], start: datetime.date, end: datetime.date
+) -> Fraction | None:
     """Share (by amount) of installments due in [start, end) that were paid by their due date."""
     row = Installment.objects.filter(loan__in=loans, due_on__gte=start, due_on__lt=end).aggregate(
         due=Coalesce(Sum("amount"), 0),
@@ -274,7 +339,9 @@ def _latest_verification(as_of_end: datetime.date | None = None):
     return qs.order_by("-visited_on", "-id")
 
 
-def loans_with_jobs(loans: QuerySet[Loan], *, before: datetime.date | None = None) -> QuerySet[Loan]:
+def loans_with_jobs(
+    loans: QuerySet[Loan], *, before: datetime.date | None = None
+) -> QuerySet[Loan]:
     """Loans annotated with ``jobs_created`` (latest verification's count, 0 when none)
     and ``verified`` (has a visit)."""
     latest = _latest_verification(before)
@@ -307,7 +374,8 @@ def _percent(ratio: Fraction | None) -> float | None:
 def fund_dashboard(*, fund: Fund, today: datetime.date) -> dict[str, Any]:
     loans = Loan.objects.filter(fund=fund)
     members = fund.members.aggregate(
-        total=Count("pk"), women=Count("pk", filter=Q(gender=Member.Gender.FEMALE)),
+        total=Count("pk"),
+        women=Count("pk", filter=Q(gender=Member.Gender.FEMALE)),
         active=Count("pk", filter=Q(left_on__isnull=True)),
     )
     quality = portfolio_quality(loans=loans, as_of=today).get(fund.pk, Quality())
@@ -315,9 +383,13 @@ def fund_dashboard(*, fund: Fund, today: datetime.date) -> dict[str, Any]:
     return {
         "members": members,
         "balances": ledger_balances(fund=fund),
-        "loans_by_status": {Loan.Status(s).label: n for s, n in
-                            loans.values_list("status").annotate(n=Count("pk")).order_by("status")},
-        "disbursed": loans.filter(disbursed_on__isnull=False).aggregate(n=Count("pk"), s=Coalesce(Sum("principal"), 0)),
+        "loans_by_status": {
+            Loan.Status(s).label: n
+            for s, n in loans.values_list("status").annotate(n=Count("pk")).order_by("status")
+        },
+        "disbursed": loans.filter(disbursed_on__isnull=False).aggregate(
+            n=Count("pk"), s=Coalesce(Sum("principal"), 0)
+        ),
         "quality": quality,
         "on_time": _percent(on_time_rate(loans=loans, start=year_ago, end=today + DAY)),
         "jobs": jobs_summary(loans=loans),
@@ -330,28 +402,56 @@ def network_table(*, funds: QuerySet[Fund], today: datetime.date) -> list[dict[s
     funds = list(funds.select_related("county"))
     ids = [f.pk for f in funds]
     loans = Loan.objects.filter(fund_id__in=ids)
-    members = {r["fund_id"]: r for r in Member.objects.filter(fund_id__in=ids).values("fund_id").annotate(
-        n=Count("pk"), women=Count("pk", filter=Q(gender=Member.Gender.FEMALE))).order_by()}
+    members = {
+        r["fund_id"]: r
+        for r in Member.objects.filter(fund_id__in=ids)
+        .values("fund_id")
+        .annotate(n=Count("pk"), women=Count("pk", filter=Q(gender=Member.Gender.FEMALE)))
+        .order_by()
+    }
     savings = defaultdict(int)
-    for fid, kind, s in (LedgerEntry.objects.filter(fund_id__in=ids, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
-                         .values_list("fund_id", "kind").annotate(s=Sum("amount")).order_by()):
+    for fid, kind, s in (
+        LedgerEntry.objects.filter(fund_id__in=ids, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
+        .values_list("fund_id", "kind")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
         savings[fid] += s if kind == Kind.DEPOSIT else -s
-    disbursed = {r["fund_id"]: r for r in loans.filter(disbursed_on__isnull=False).values("fund_id").annotate(
-        n=Count("pk"), s=Sum("principal"), borrowers=Count("member", distinct=True)).order_by()}
-    jobs = {r["fund_id"]: r["j"] for r in loans_with_jobs(loans.filter(disbursed_on__isnull=False))
-            .values("fund_id").annotate(j=Sum("jobs_created")).order_by()}
+    disbursed = {
+        r["fund_id"]: r
+        for r in loans.filter(disbursed_on__isnull=False)
+        .values("fund_id")
+        .annotate(n=Count("pk"), s=Sum("principal"), borrowers=Count("member", distinct=True))
+        .order_by()
+    }
+    jobs = {
+        r["fund_id"]: r["j"]
+        for r in loans_with_jobs(loans.filter(disbursed_on__isnull=False))
+        .values("fund_id")
+        .annotate(j=Sum("jobs_created"))
+        .order_by()
+    }
     quality = portfolio_quality(loans=loans, as_of=today)
     rows = []
     for f in funds:
         d = disbursed.get(f.pk, {})
         q = quality.get(f.pk, Quality())
         j = jobs.get(f.pk) or 0
-        rows.append({
-            "fund": f, "members": members.get(f.pk, {}).get("n", 0), "women": members.get(f.pk, {}).get("women", 0),
-            "borrowers": d.get("borrowers", 0), "savings": savings[f.pk], "loans": d.get("n", 0),
-            "disbursed": d.get("s") or 0, "outstanding": q.outstanding, "par30": q.par30_percent, "jobs": j,
-            "cost_per_job": (d.get("s") or 0) // j if j else None,
-        })
+        rows.append(
+            {
+                "fund": f,
+                "members": members.get(f.pk, {}).get("n", 0),
+                "women": members.get(f.pk, {}).get("women", 0),
+                "borrowers": d.get("borrowers", 0),
+                "savings": savings[f.pk],
+                "loans": d.get("n", 0),
+                "disbursed": d.get("s") or 0,
+                "outstanding": q.outstanding,
+                "par30": q.par30_percent,
+                "jobs": j,
+                "cost_per_job": (d.get("s") or 0) // j if j else None,
+            }
+        )
     return rows
 
 
@@ -359,35 +459,51 @@ def network_table(*, funds: QuerySet[Fund], today: datetime.date) -> list[dict[s
 # Periods are half-open [start, end); "at the period's end" is the state on end − 1 day.
 
 
-def kpi_funds_active_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Fund]:
+def kpi_funds_active_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Fund]:
     last = end - DAY
-    return Fund.objects.filter(area.q("county")).filter(founded_on__lte=last).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=last)).order_by("county__name", "name")
+    return (
+        Fund.objects.filter(area.q("county"))
+        .filter(founded_on__lte=last)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=last))
+        .order_by("county__name", "name")
+    )
 
 
 def kpi_funds_active(*, area: Area, start: datetime.date, end: datetime.date) -> int:
     return kpi_funds_active_records(area=area, start=start, end=end).count()
 
 
-def kpi_loans_disbursed_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
-    return (Loan.objects.filter(area.q("fund__county"), disbursed_on__gte=start, disbursed_on__lt=end)
-            .select_related("fund", "member").order_by("disbursed_on", "pk"))
+def kpi_loans_disbursed_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Loan]:
+    return (
+        Loan.objects.filter(area.q("fund__county"), disbursed_on__gte=start, disbursed_on__lt=end)
+        .select_related("fund", "member")
+        .order_by("disbursed_on", "pk")
+    )
 
 
 def kpi_loans_disbursed(*, area: Area, start: datetime.date, end: datetime.date) -> int:
     return kpi_loans_disbursed_records(area=area, start=start, end=end).count()
 
 
-def kpi_loans_disbursed_rial_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
+def kpi_loans_disbursed_rial_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Loan]:
     return kpi_loans_disbursed_records(area=area, start=start, end=end)
 
 
 def kpi_loans_disbursed_rial(*, area: Area, start: datetime.date, end: datetime.date) -> int:
     return kpi_loans_disbursed_records(area=area, start=start, end=end).aggregate(
-        s=Coalesce(Sum("principal"), 0))["s"]
+        s=Coalesce(Sum("principal"), 0)
+    )["s"]
 
 
-def kpi_jobs_created_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
+def kpi_jobs_created_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Loan]:
     """Loans disbursed in the period, each with ``jobs_created`` from its latest visit
     dated before the period's end (and ``verified``)."""
     return loans_with_jobs(kpi_loans_disbursed_records(area=area, start=start, end=end), before=end)
@@ -395,31 +511,53 @@ def kpi_jobs_created_records(*, area: Area, start: datetime.date, end: datetime.
 
 def kpi_jobs_created(*, area: Area, start: datetime.date, end: datetime.date) -> int:
     return kpi_jobs_created_records(area=area, start=start, end=end).aggregate(
-        j=Coalesce(Sum("jobs_created"), 0))["j"]
+        j=Coalesce(Sum("jobs_created"), 0)
+    )["j"]
 
 
 def kpi_jobs_planned_unverified(*, area: Area, start: datetime.date, end: datetime.date) -> int:
     """Shown beside ``jobs_created``, never added: planned jobs of the period's loans
     that no visit (before the period's end) has checked."""
-    return kpi_jobs_created_records(area=area, start=start, end=end).filter(verified=False).aggregate(
-        j=Coalesce(Sum("planned_jobs"), 0))["j"]
+    return (
+        kpi_jobs_created_records(area=area, start=start, end=end)
+        .filter(verified=False)
+        .aggregate(j=Coalesce(Sum("planned_jobs"), 0))["j"]
+    )
 
 
 def kpi_par30_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
     """Loans with principal outstanding at the period's end that were then more than
     30 days in arrears."""
     last = end - DAY
-    late = Installment.objects.filter(loan=OuterRef("pk"), due_on__lt=last - datetime.timedelta(days=30)).filter(
-        Q(paid_on__isnull=True) | Q(paid_on__gt=last))
+    late = Installment.objects.filter(
+        loan=OuterRef("pk"), due_on__lt=last - datetime.timedelta(days=30)
+    ).filter(Q(paid_on__isnull=True) | Q(paid_on__gt=last))
     loans = Loan.objects.filter(area.q("fund__county"), disbursed_on__lte=last)
-    outstanding = LedgerEntry.objects.filter(
-        loan=OuterRef("pk"), entered_on__lte=last,
-        kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF],
-    ).values("loan").annotate(out=Sum(Case(
-        When(kind=Kind.DISBURSEMENT, then=F("amount")), default=-F("amount"), output_field=IntegerField()
-    ))).values("out")
-    return (loans.annotate(outstanding=Subquery(outstanding)).filter(outstanding__gt=0).filter(Exists(late))
-            .select_related("fund", "member").order_by("pk"))
+    outstanding = (
+        LedgerEntry.objects.filter(
+            loan=OuterRef("pk"),
+            entered_on__lte=last,
+            kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF],
+        )
+        .values("loan")
+        .annotate(
+            out=Sum(
+                Case(
+                    When(kind=Kind.DISBURSEMENT, then=F("amount")),
+                    default=-F("amount"),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        .values("out")
+    )
+    return (
+        loans.annotate(outstanding=Subquery(outstanding))
+        .filter(outstanding__gt=0)
+        .filter(Exists(late))
+        .select_related("fund", "member")
+        .order_by("pk")
+    )
 
 
 def par30_at(*, area: Area, end: datetime.date) -> Quality:
@@ -440,7 +578,11 @@ def kpi_par30(*, area: Area, start: datetime.date, end: datetime.date) -> int:
 def savings_by_member(*, fund: Fund) -> dict[int, int]:
     """Each member's savings balance (deposits − withdrawals, reversals included)."""
     balances: dict[int, int] = defaultdict(int)
-    for member_id, kind, s in (LedgerEntry.objects.filter(fund=fund, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
-                               .values_list("member_id", "kind").annotate(s=Sum("amount")).order_by()):
+    for member_id, kind, s in (
+        LedgerEntry.objects.filter(fund=fund, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
+        .values_list("member_id", "kind")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
         balances[member_id] += s if kind == Kind.DEPOSIT else -s
     return dict(balances)

@@ -47,20 +47,43 @@ S = Loan.Status
 
 
 def _fa(n: Any) -> str:
-    return to_persian_digits(f"{n:,}".replace(",", "٬")) if isinstance(n, int) else to_persian_digits(n)
+    return (
+        to_persian_digits(f"{n:,}".replace(",", "٬"))
+        if isinstance(n, int)
+        else to_persian_digits(n)
+    )
 
 
 # --- Ledger ------------------------------------------------------------------
 
 
 def _post(
-    *, fund: Fund, kind: str, amount: int, on: datetime.date, now: datetime.datetime, user: Any,
-    member: Member | None = None, loan: Loan | None = None, repayment: Repayment | None = None,
-    sponsor: str = "", note: str = "", reverses: LedgerEntry | None = None,
+    *,
+    fund: Fund,
+    kind: str,
+    amount: int,
+    on: datetime.date,
+    now: datetime.datetime,
+    user: Any,
+    member: Member | None = None,
+    loan: Loan | None = None,
+    repayment: Repayment | None = None,
+    sponsor: str = "",
+    note: str = "",
+    reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
     return LedgerEntry.objects.create(
-        fund=fund, kind=kind, amount=amount, entered_on=on, member=member, loan=loan,
-        repayment=repayment, sponsor=sponsor, note=note, reverses=reverses, created_at=now,
+        fund=fund,
+        kind=kind,
+        amount=amount,
+        entered_on=on,
+        member=member,
+        loan=loan,
+        repayment=repayment,
+        sponsor=sponsor,
+        note=note,
+        reverses=reverses,
+        created_at=now,
         created_by=user if getattr(user, "pk", None) else None,
     )
 
@@ -71,13 +94,17 @@ def _balance(**filters: Any) -> int:
 
 def fund_cash(*, fund: Fund) -> int:
     """Cash in hand: what came in (savings, sponsor capital, repayments) minus what went out."""
-    inflow = _balance(fund=fund, kind__in=[Kind.DEPOSIT, Kind.SPONSOR_IN, Kind.REPAY_FEE, Kind.REPAY_PRINCIPAL])
+    inflow = _balance(
+        fund=fund, kind__in=[Kind.DEPOSIT, Kind.SPONSOR_IN, Kind.REPAY_FEE, Kind.REPAY_PRINCIPAL]
+    )
     outflow = _balance(fund=fund, kind__in=[Kind.WITHDRAWAL, Kind.SPONSOR_OUT, Kind.DISBURSEMENT])
     return inflow - outflow
 
 
 def member_savings(*, member: Member) -> int:
-    return _balance(member=member, kind=Kind.DEPOSIT) - _balance(member=member, kind=Kind.WITHDRAWAL)
+    return _balance(member=member, kind=Kind.DEPOSIT) - _balance(
+        member=member, kind=Kind.WITHDRAWAL
+    )
 
 
 def _positive(amount: Any, field: str = "amount") -> int:
@@ -93,18 +120,33 @@ def _lock_fund(fund: Fund) -> Fund:
 # --- Funds and members -------------------------------------------------------
 
 
-def fund_create(*, name: str, code: str, county: Any, founded_on: datetime.date, user: Any = None,
-                **fields: Any) -> Fund:
-    fund = Fund(name=clean_text(name), name_key=normalize_key(name), code=code.strip(), county=county,
-                founded_on=founded_on, **fields)
+def fund_create(
+    *, name: str, code: str, county: Any, founded_on: datetime.date, user: Any = None, **fields: Any
+) -> Fund:
+    fund = Fund(
+        name=clean_text(name),
+        name_key=normalize_key(name),
+        code=code.strip(),
+        county=county,
+        founded_on=founded_on,
+        **fields,
+    )
     fund.full_clean()
     fund.save()
     return fund
 
 
 def member_create(
-    *, fund: Fund, national_code: str, first_name: str, last_name: str, gender: str,
-    joined_on: datetime.date, mobile: str = "", board_role: str = "", user: Any = None,
+    *,
+    fund: Fund,
+    national_code: str,
+    first_name: str,
+    last_name: str,
+    gender: str,
+    joined_on: datetime.date,
+    mobile: str = "",
+    board_role: str = "",
+    user: Any = None,
 ) -> Member:
     """A person joins a fund; the national code is validated and may appear once per fund."""
     try:
@@ -119,23 +161,51 @@ def member_create(
         raise Conflict(_("این کد ملی پیش‌تر در این صندوق عضو شده است."), field="national_code")
     first_name, last_name = clean_text(first_name), clean_text(last_name)
     return Member.objects.create(
-        fund=fund, national_code=code, first_name=first_name, last_name=last_name,
-        name_key=normalize_key(f"{first_name} {last_name}"), mobile=mobile, gender=gender,
-        joined_on=joined_on, board_role=board_role or "",
+        fund=fund,
+        national_code=code,
+        first_name=first_name,
+        last_name=last_name,
+        name_key=normalize_key(f"{first_name} {last_name}"),
+        mobile=mobile,
+        gender=gender,
+        joined_on=joined_on,
+        board_role=board_role or "",
     )
 
 
 @transaction.atomic
-def savings_deposit(*, member: Member, amount: int, on: datetime.date, user: Any,
-                    now: datetime.datetime | None = None, note: str = "") -> LedgerEntry:
+def savings_deposit(
+    *,
+    member: Member,
+    amount: int,
+    on: datetime.date,
+    user: Any,
+    now: datetime.datetime | None = None,
+    note: str = "",
+) -> LedgerEntry:
     now = now or timezone.now()
-    return _post(fund=member.fund, kind=Kind.DEPOSIT, amount=_positive(amount), on=on, now=now,
-                 user=user, member=member, note=note)
+    return _post(
+        fund=member.fund,
+        kind=Kind.DEPOSIT,
+        amount=_positive(amount),
+        on=on,
+        now=now,
+        user=user,
+        member=member,
+        note=note,
+    )
 
 
 @transaction.atomic
-def savings_withdraw(*, member: Member, amount: int, on: datetime.date, user: Any,
-                     now: datetime.datetime | None = None, note: str = "") -> LedgerEntry:
+def savings_withdraw(
+    *,
+    member: Member,
+    amount: int,
+    on: datetime.date,
+    user: Any,
+    now: datetime.datetime | None = None,
+    note: str = "",
+) -> LedgerEntry:
     now = now or timezone.now()
     _positive(amount)
     fund = _lock_fund(member.fund)
@@ -147,23 +217,46 @@ def savings_withdraw(*, member: Member, amount: int, on: datetime.date, user: An
         )
     if amount > fund_cash(fund=fund):
         raise InvalidInput(_("موجودی نقد صندوق برای این برداشت کافی نیست."), field="amount")
-    return _post(fund=fund, kind=Kind.WITHDRAWAL, amount=amount, on=on, now=now, user=user,
-                 member=member, note=note)
+    return _post(
+        fund=fund,
+        kind=Kind.WITHDRAWAL,
+        amount=amount,
+        on=on,
+        now=now,
+        user=user,
+        member=member,
+        note=note,
+    )
 
 
 @transaction.atomic
-def sponsor_capital_receive(*, fund: Fund, sponsor: str, amount: int, on: datetime.date, user: Any,
-                            now: datetime.datetime | None = None) -> LedgerEntry:
+def sponsor_capital_receive(
+    *,
+    fund: Fund,
+    sponsor: str,
+    amount: int,
+    on: datetime.date,
+    user: Any,
+    now: datetime.datetime | None = None,
+) -> LedgerEntry:
     """Managed funds (وجوه اداره‌شده) a sponsor places with the fund to lend on."""
     if not clean_text(sponsor):
         raise InvalidInput(_("نام تأمین‌کننده را وارد کنید."), field="sponsor")
-    return _post(fund=fund, kind=Kind.SPONSOR_IN, amount=_positive(amount), on=on,
-                 now=now or timezone.now(), user=user, sponsor=clean_text(sponsor))
+    return _post(
+        fund=fund,
+        kind=Kind.SPONSOR_IN,
+        amount=_positive(amount),
+        on=on,
+        now=now or timezone.now(),
+        user=user,
+        sponsor=clean_text(sponsor),
+    )
 
 
 @transaction.atomic
-def ledger_entry_reverse(*, entry: LedgerEntry, user: Any, reason: str,
-                         now: datetime.datetime | None = None) -> LedgerEntry:
+def ledger_entry_reverse(
+    *, entry: LedgerEntry, user: Any, reason: str, now: datetime.datetime | None = None
+) -> LedgerEntry:
     """Correct a savings or sponsor entry with a reversing entry (never an edit).
     Loan entries are corrected through ``repayment_reverse``."""
     now = now or timezone.now()
@@ -177,12 +270,25 @@ def ledger_entry_reverse(*, entry: LedgerEntry, user: Any, reason: str,
     _lock_fund(entry.fund)
     inflow = entry.kind in (Kind.DEPOSIT, Kind.SPONSOR_IN)
     if inflow and entry.amount > fund_cash(fund=entry.fund):
-        raise InvalidInput(_("موجودی نقد صندوق برای ابطال این سند کافی نیست؛ پول آن وام داده شده است."))
+        raise InvalidInput(
+            _("موجودی نقد صندوق برای ابطال این سند کافی نیست؛ پول آن وام داده شده است.")
+        )
     if entry.kind == Kind.DEPOSIT and entry.amount > member_savings(member=entry.member):
-        raise InvalidInput(_("پس‌انداز عضو برای ابطال این واریز کافی نیست؛ نخست برداشت‌های بعدی را اصلاح کنید."))
-    return _post(fund=entry.fund, kind=entry.kind, amount=-entry.amount, on=now.date(), now=now,
-                 user=user, member=entry.member, sponsor=entry.sponsor, note=clean_text(reason),
-                 reverses=entry)
+        raise InvalidInput(
+            _("پس‌انداز عضو برای ابطال این واریز کافی نیست؛ نخست برداشت‌های بعدی را اصلاح کنید.")
+        )
+    return _post(
+        fund=entry.fund,
+        kind=entry.kind,
+        amount=-entry.amount,
+        on=now.date(),
+        now=now,
+        user=user,
+        member=entry.member,
+        sponsor=entry.sponsor,
+        note=clean_text(reason),
+        reverses=entry,
+    )
 
 
 # --- Loan workflow -----------------------------------------------------------
@@ -213,7 +319,9 @@ TRANSITIONS: dict[tuple[str, str], Callable[[Loan, Any], None]] = {
 }
 
 
-def _move(loan: Loan, to: str, *, user: Any, now: datetime.datetime, note: str = "", **fields: Any) -> None:
+def _move(
+    loan: Loan, to: str, *, user: Any, now: datetime.datetime, note: str = "", **fields: Any
+) -> None:
     """Move a locked loan to ``to`` (guarded), save ``fields`` and append the event."""
     guard = TRANSITIONS.get((loan.status, to))
     if guard is None:
@@ -229,8 +337,14 @@ def _move(loan: Loan, to: str, *, user: Any, now: datetime.datetime, note: str =
     loan.status = to
     for name, value in fields.items():
         setattr(loan, name, value)
-    LoanEvent.objects.create(loan=loan, from_status=old, to_status=to, at=now,
-                             by=user if getattr(user, "pk", None) else None, note=note[:500])
+    LoanEvent.objects.create(
+        loan=loan,
+        from_status=old,
+        to_status=to,
+        at=now,
+        by=user if getattr(user, "pk", None) else None,
+        note=note[:500],
+    )
 
 
 def _lock_loan(loan: Loan) -> Loan:
@@ -250,7 +364,10 @@ def loan_eligibility(*, fund: Fund, member: Member, principal: int, on: datetime
         )
     savings = member_savings(member=member)
     if savings < fund.min_savings_rial:
-        problems.append(_("پس‌انداز عضو کمتر از حداقل صندوق (%(m)s ریال) است.") % {"m": _fa(fund.min_savings_rial)})
+        problems.append(
+            _("پس‌انداز عضو کمتر از حداقل صندوق (%(m)s ریال) است.")
+            % {"m": _fa(fund.min_savings_rial)}
+        )
     ceiling = int(Decimal(savings) * fund.credit_multiple)
     if principal > ceiling:
         problems.append(
@@ -262,10 +379,21 @@ def loan_eligibility(*, fund: Fund, member: Member, principal: int, on: datetime
 
 @transaction.atomic
 def loan_request(
-    *, fund: Fund, member: Member, principal: int, months: int, purpose: str,
-    requested_on: datetime.date, user: Any, fee_rate: Decimal | None = None,
-    planned_jobs: int = 1, planned_women_jobs: int = 0, job_kind: str = Loan.JobKind.SELF,
-    guarantors: Sequence[Member] = (), in_queue: bool = False, now: datetime.datetime | None = None,
+    *,
+    fund: Fund,
+    member: Member,
+    principal: int,
+    months: int,
+    purpose: str,
+    requested_on: datetime.date,
+    user: Any,
+    fee_rate: Decimal | None = None,
+    planned_jobs: int = 1,
+    planned_women_jobs: int = 0,
+    job_kind: str = Loan.JobKind.SELF,
+    guarantors: Sequence[Member] = (),
+    in_queue: bool = False,
+    now: datetime.datetime | None = None,
 ) -> Loan:
     """Record a request (the maker's step). Refuses board members and requests that
     break the fund's rules or the loan rules (reference/loans.md)."""
@@ -273,28 +401,52 @@ def loan_request(
     if member.fund_id != fund.pk:
         raise InvalidInput(_("وام‌گیرنده عضو این صندوق نیست."), field="member")
     rate = fund.fee_rate if fee_rate is None else Decimal(str(fee_rate))
-    schedule.check_terms(principal=principal, fee_rate=rate, months=months, multiple=fund.rounding_multiple)
+    schedule.check_terms(
+        principal=principal, fee_rate=rate, months=months, multiple=fund.rounding_multiple
+    )
     if member.board_role:
-        raise Forbidden(_("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد (قاعدهٔ بانک مرکزی)."), field="member")
+        raise Forbidden(
+            _("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد (قاعدهٔ بانک مرکزی)."), field="member"
+        )
     problems = loan_eligibility(fund=fund, member=member, principal=principal, on=requested_on)
     if problems:
-        raise InvalidInput(problems[0], field="member", errors=[{"field": "member", "message": p} for p in problems])
+        raise InvalidInput(
+            problems[0],
+            field="member",
+            errors=[{"field": "member", "message": p} for p in problems],
+        )
     if not 0 <= planned_women_jobs <= planned_jobs:
-        raise InvalidInput(_("اشتغال زنان نمی‌تواند بیش از کل اشتغال باشد."), field="planned_women_jobs")
+        raise InvalidInput(
+            _("اشتغال زنان نمی‌تواند بیش از کل اشتغال باشد."), field="planned_women_jobs"
+        )
     if not clean_text(purpose):
         raise InvalidInput(_("موضوع وام (نوع کسب‌وکار) را بنویسید."), field="purpose")
-    number = (Loan.objects.filter(fund=fund).order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    number = (
+        Loan.objects.filter(fund=fund).order_by("-number").values_list("number", flat=True).first()
+        or 0
+    ) + 1
     loan = Loan.objects.create(
-        fund=fund, member=member, number=number, purpose=clean_text(purpose), principal=principal,
-        fee_rate=rate, months=months, rounding_multiple=fund.rounding_multiple,
-        fee=schedule.total_fee(principal, rate, months), requested_on=requested_on,
-        requested_by=user if getattr(user, "pk", None) else None, planned_jobs=planned_jobs,
-        planned_women_jobs=planned_women_jobs, job_kind=job_kind, in_queue=in_queue,
+        fund=fund,
+        member=member,
+        number=number,
+        purpose=clean_text(purpose),
+        principal=principal,
+        fee_rate=rate,
+        months=months,
+        rounding_multiple=fund.rounding_multiple,
+        fee=schedule.total_fee(principal, rate, months),
+        requested_on=requested_on,
+        requested_by=user if getattr(user, "pk", None) else None,
+        planned_jobs=planned_jobs,
+        planned_women_jobs=planned_women_jobs,
+        job_kind=job_kind,
+        in_queue=in_queue,
     )
     for guarantor in guarantors:
         guarantor_add(loan=loan, member=guarantor)
-    LoanEvent.objects.create(loan=loan, from_status="", to_status=S.REQUESTED, at=now,
-                             by=loan.requested_by, note="")
+    LoanEvent.objects.create(
+        loan=loan, from_status="", to_status=S.REQUESTED, at=now, by=loan.requested_by, note=""
+    )
     return loan
 
 
@@ -307,15 +459,24 @@ def guarantor_add(*, loan: Loan, member: Member) -> Guarantor:
     return guarantor
 
 
-def guarantee_document_add(*, loan: Loan, kind: str, number: str, amount: int, bank: str = "") -> GuaranteeDocument:
+def guarantee_document_add(
+    *, loan: Loan, kind: str, number: str, amount: int, bank: str = ""
+) -> GuaranteeDocument:
     if not clean_text(number):
         raise InvalidInput(_("شمارهٔ چک یا سفته را وارد کنید."), field="number")
-    return GuaranteeDocument.objects.create(loan=loan, kind=kind, number=clean_text(number),
-                                            bank=clean_text(bank), amount=_positive(amount))
+    return GuaranteeDocument.objects.create(
+        loan=loan,
+        kind=kind,
+        number=clean_text(number),
+        bank=clean_text(bank),
+        amount=_positive(amount),
+    )
 
 
 @transaction.atomic
-def loan_approve(*, loan: Loan, user: Any, on: datetime.date, now: datetime.datetime | None = None) -> Loan:
+def loan_approve(
+    *, loan: Loan, user: Any, on: datetime.date, now: datetime.datetime | None = None
+) -> Loan:
     """The checker's approval: a different user than the one who recorded the request."""
     now = now or timezone.now()
     loan = _lock_loan(loan)
@@ -326,7 +487,9 @@ def loan_approve(*, loan: Loan, user: Any, on: datetime.date, now: datetime.date
 
 
 @transaction.atomic
-def loan_reject(*, loan: Loan, user: Any, reason: str, now: datetime.datetime | None = None) -> Loan:
+def loan_reject(
+    *, loan: Loan, user: Any, reason: str, now: datetime.datetime | None = None
+) -> Loan:
     now = now or timezone.now()
     loan = _lock_loan(loan)
     if not clean_text(reason):
@@ -337,14 +500,22 @@ def loan_reject(*, loan: Loan, user: Any, reason: str, now: datetime.datetime | 
 
 def _installments(loan: Loan, lines: Sequence[schedule.Line]) -> list[Installment]:
     return [
-        Installment(loan=loan, number=line.number, due_on=line.due_on, amount=line.amount,
-                    fee_part=line.fee_part, principal_part=line.principal_part)
+        Installment(
+            loan=loan,
+            number=line.number,
+            due_on=line.due_on,
+            amount=line.amount,
+            fee_part=line.fee_part,
+            principal_part=line.principal_part,
+        )
         for line in lines
     ]
 
 
 @transaction.atomic
-def loan_disburse(*, loan: Loan, user: Any, on: datetime.date, now: datetime.datetime | None = None) -> Loan:
+def loan_disburse(
+    *, loan: Loan, user: Any, on: datetime.date, now: datetime.datetime | None = None
+) -> Loan:
     """Pay out an approved loan: a different user than the maker; the fund must hold
     the cash. Creates the schedule and the disbursement entry.
 
@@ -362,33 +533,71 @@ def loan_disburse(*, loan: Loan, user: Any, on: datetime.date, now: datetime.dat
         raise InvalidInput(
             _("موجودی نقد صندوق (%(c)s ریال) برای پرداخت این وام کافی نیست.") % {"c": _fa(cash)}
         )
-    plan = schedule.build_schedule(principal=loan.principal, fee_rate=loan.fee_rate, months=loan.months,
-                                   disbursed_on=on, multiple=loan.rounding_multiple)
-    _move(loan, S.DISBURSED, user=user, now=now, disbursed_on=on, disbursed_by=user, fee=plan.fee,
-          in_queue=False)
+    plan = schedule.build_schedule(
+        principal=loan.principal,
+        fee_rate=loan.fee_rate,
+        months=loan.months,
+        disbursed_on=on,
+        multiple=loan.rounding_multiple,
+    )
+    _move(
+        loan,
+        S.DISBURSED,
+        user=user,
+        now=now,
+        disbursed_on=on,
+        disbursed_by=user,
+        fee=plan.fee,
+        in_queue=False,
+    )
     Installment.objects.bulk_create(_installments(loan, plan.lines))
-    _post(fund=fund, kind=Kind.DISBURSEMENT, amount=loan.principal, on=on, now=now, user=user,
-          member=loan.member, loan=loan)
+    _post(
+        fund=fund,
+        kind=Kind.DISBURSEMENT,
+        amount=loan.principal,
+        on=on,
+        now=now,
+        user=user,
+        member=loan.member,
+        loan=loan,
+    )
     return loan
 
 
 def _reallocate(loan: Loan) -> list[Installment]:
     """Recompute the installments' paid columns from the loan's live repayments."""
     installments = list(loan.installments.order_by("number"))
-    payments = [(r.paid_on, r.amount) for r in loan.repayments.filter(reversed_at__isnull=True).order_by("paid_on", "id")]
+    payments = [
+        (r.paid_on, r.amount)
+        for r in loan.repayments.filter(reversed_at__isnull=True).order_by("paid_on", "id")
+    ]
     result = schedule.allocate([(i.fee_part, i.principal_part) for i in installments], payments)
     changed = []
     for inst, alloc in zip(installments, result, strict=True):
-        if (inst.paid_fee, inst.paid_principal, inst.paid_on) != (alloc.paid_fee, alloc.paid_principal, alloc.paid_on):
-            inst.paid_fee, inst.paid_principal, inst.paid_on = alloc.paid_fee, alloc.paid_principal, alloc.paid_on
+        if (inst.paid_fee, inst.paid_principal, inst.paid_on) != (
+            alloc.paid_fee,
+            alloc.paid_principal,
+            alloc.paid_on,
+        ):
+            inst.paid_fee, inst.paid_principal, inst.paid_on = (
+                alloc.paid_fee,
+                alloc.paid_principal,
+                alloc.paid_on,
+            )
             changed.append(inst)
     Installment.objects.bulk_update(changed, ["paid_fee", "paid_principal", "paid_on"])
     return installments
 
 
 def repayment_record(
-    *, loan: Loan, amount: int, paid_on: datetime.date, key: str, user: Any,
-    now: datetime.datetime | None = None, note: str = "",
+    *,
+    loan: Loan,
+    amount: int,
+    paid_on: datetime.date,
+    key: str,
+    user: Any,
+    now: datetime.datetime | None = None,
+    note: str = "",
 ) -> tuple[Repayment, bool]:
     """Record a payment once per client-supplied ``key``; returns (repayment, created).
 
@@ -434,17 +643,33 @@ def _repayment_record_locked(loan, amount, paid_on, key, user, now, note) -> tup
     owed = sum(f + p for f, p in parts) - before
     if amount > owed:
         raise InvalidInput(
-            _("پرداخت بیش از مانده بدهی وام است؛ حداکثر %(m)s ریال قابل پرداخت است.") % {"m": _fa(owed)},
+            _("پرداخت بیش از مانده بدهی وام است؛ حداکثر %(m)s ریال قابل پرداخت است.")
+            % {"m": _fa(owed)},
             field="amount",
         )
-    repayment = Repayment.objects.create(loan=loan, key=key, amount=amount, paid_on=paid_on, recorded_at=now,
-                                         recorded_by=user if getattr(user, "pk", None) else None,
-                                         note=clean_text(note)[:300])
+    repayment = Repayment.objects.create(
+        loan=loan,
+        key=key,
+        amount=amount,
+        paid_on=paid_on,
+        recorded_at=now,
+        recorded_by=user if getattr(user, "pk", None) else None,
+        note=clean_text(note)[:300],
+    )
     fee, principal = schedule.split_payment(parts, before, amount)
     for kind, value in ((Kind.REPAY_FEE, fee), (Kind.REPAY_PRINCIPAL, principal)):
         if value:
-            _post(fund=loan.fund, kind=kind, amount=value, on=paid_on, now=now, user=user,
-                  member=loan.member, loan=loan, repayment=repayment)
+            _post(
+                fund=loan.fund,
+                kind=kind,
+                amount=value,
+                on=paid_on,
+                now=now,
+                user=user,
+                member=loan.member,
+                loan=loan,
+                repayment=repayment,
+            )
     _reallocate(loan)
     if amount == owed:
         _move(loan, S.REPAID, user=user, now=now, closed_on=paid_on)
@@ -453,8 +678,9 @@ def _repayment_record_locked(loan, amount, paid_on, key, user, now, note) -> tup
 
 
 @transaction.atomic
-def repayment_reverse(*, repayment: Repayment, user: Any, reason: str,
-                      now: datetime.datetime | None = None) -> Repayment:
+def repayment_reverse(
+    *, repayment: Repayment, user: Any, reason: str, now: datetime.datetime | None = None
+) -> Repayment:
     """Undo a mistaken payment with reversing entries; reopens a settled loan."""
     now = now or timezone.now()
     if not clean_text(reason):
@@ -469,9 +695,19 @@ def repayment_reverse(*, repayment: Repayment, user: Any, reason: str,
     if loan.status not in (*ACTIVE_LOAN_STATUSES, S.REPAID):
         raise Conflict(_("پرداخت‌های وام سوخت‌شده را نمی‌توان ابطال کرد."))
     for entry in repayment.entries.filter(reverses__isnull=True):
-        _post(fund=loan.fund, kind=entry.kind, amount=-entry.amount, on=timezone.localdate(now), now=now,
-              user=user, member=entry.member, loan=loan, repayment=repayment, note=clean_text(reason),
-              reverses=entry)
+        _post(
+            fund=loan.fund,
+            kind=entry.kind,
+            amount=-entry.amount,
+            on=timezone.localdate(now),
+            now=now,
+            user=user,
+            member=entry.member,
+            loan=loan,
+            repayment=repayment,
+            note=clean_text(reason),
+            reverses=entry,
+        )
     Repayment.objects.filter(pk=repayment.pk).update(reversed_at=now)
     repayment.reversed_at = now
     _reallocate(loan)
@@ -482,12 +718,17 @@ def repayment_reverse(*, repayment: Repayment, user: Any, reason: str,
 
 def loan_outstanding_principal(*, loan: Loan) -> int:
     out = _balance(loan=loan, kind=Kind.DISBURSEMENT)
-    return out - _balance(loan=loan, kind=Kind.REPAY_PRINCIPAL) - _balance(loan=loan, kind=Kind.WRITE_OFF)
+    return (
+        out
+        - _balance(loan=loan, kind=Kind.REPAY_PRINCIPAL)
+        - _balance(loan=loan, kind=Kind.WRITE_OFF)
+    )
 
 
 @transaction.atomic
-def loan_write_off(*, loan: Loan, user: Any, on: datetime.date, reason: str,
-                   now: datetime.datetime | None = None) -> Loan:
+def loan_write_off(
+    *, loan: Loan, user: Any, on: datetime.date, reason: str, now: datetime.datetime | None = None
+) -> Loan:
     """Write off what is left of the principal (the fund's loss); the unpaid fee is forgone."""
     now = now or timezone.now()
     if not clean_text(reason):
@@ -496,14 +737,30 @@ def loan_write_off(*, loan: Loan, user: Any, on: datetime.date, reason: str,
     outstanding = loan_outstanding_principal(loan=loan)
     _move(loan, S.WRITTEN_OFF, user=user, now=now, note=clean_text(reason), closed_on=on)
     if outstanding:
-        _post(fund=loan.fund, kind=Kind.WRITE_OFF, amount=outstanding, on=on, now=now, user=user,
-              member=loan.member, loan=loan, note=clean_text(reason))
+        _post(
+            fund=loan.fund,
+            kind=Kind.WRITE_OFF,
+            amount=outstanding,
+            on=on,
+            now=now,
+            user=user,
+            member=loan.member,
+            loan=loan,
+            note=clean_text(reason),
+        )
     return loan
 
 
 @transaction.atomic
-def loan_reschedule(*, loan: Loan, months: int, on: datetime.date, user: Any, reason: str,
-                    now: datetime.datetime | None = None) -> Loan:
+def loan_reschedule(
+    *,
+    loan: Loan,
+    months: int,
+    on: datetime.date,
+    user: Any,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Loan:
     """Spread what is still owed (no new fee) over ``months`` new installments from
     ``on``. Settled installments stay; a part-paid one is closed at what was paid."""
     now = now or timezone.now()
@@ -522,7 +779,9 @@ def loan_reschedule(*, loan: Loan, months: int, on: datetime.date, user: Any, re
             inst.delete()
         elif inst.remaining:
             Installment.objects.filter(pk=inst.pk).update(
-                fee_part=inst.paid_fee, principal_part=inst.paid_principal, amount=inst.paid,
+                fee_part=inst.paid_fee,
+                principal_part=inst.paid_principal,
+                amount=inst.paid,
                 paid_on=on,
             )
             keep.append(inst)
@@ -530,11 +789,19 @@ def loan_reschedule(*, loan: Loan, months: int, on: datetime.date, user: Any, re
             keep.append(inst)
     start = max((i.number for i in keep), default=0)
     rows = schedule.amounts(unpaid_principal, unpaid_fee, months, loan.rounding_multiple)
-    Installment.objects.bulk_create([
-        Installment(loan=loan, number=start + k, due_on=schedule.due_date(on, k), amount=a, fee_part=f,
-                    principal_part=p)
-        for k, (a, f, p) in enumerate(rows, start=1)
-    ])
+    Installment.objects.bulk_create(
+        [
+            Installment(
+                loan=loan,
+                number=start + k,
+                due_on=schedule.due_date(on, k),
+                amount=a,
+                fee_part=f,
+                principal_part=p,
+            )
+            for k, (a, f, p) in enumerate(rows, start=1)
+        ]
+    )
     _reallocate(loan)
     return loan
 
@@ -544,8 +811,16 @@ def loan_reschedule(*, loan: Loan, months: int, on: datetime.date, user: Any, re
 
 @transaction.atomic
 def verification_record(
-    *, loan: Loan, visited_on: datetime.date, verifier: str, business_running: bool, jobs_found: int,
-    user: Any, women_jobs: int = 0, photo: Any = None, note: str = "",
+    *,
+    loan: Loan,
+    visited_on: datetime.date,
+    verifier: str,
+    business_running: bool,
+    jobs_found: int,
+    user: Any,
+    women_jobs: int = 0,
+    photo: Any = None,
+    note: str = "",
 ) -> Verification:
     """A visit to the business a loan financed; its job count replaces the earlier ones."""
     if loan.disbursed_on is None:
@@ -553,14 +828,22 @@ def verification_record(
     if visited_on < loan.disbursed_on:
         raise InvalidInput(_("تاریخ بازدید پیش از تاریخ پرداخت وام است."), field="visited_on")
     if not business_running and jobs_found:
-        raise InvalidInput(_("کسب‌وکار تعطیل است؛ اشتغال مشاهده‌شده باید صفر باشد."), field="jobs_found")
+        raise InvalidInput(
+            _("کسب‌وکار تعطیل است؛ اشتغال مشاهده‌شده باید صفر باشد."), field="jobs_found"
+        )
     if not 0 <= women_jobs <= jobs_found:
         raise InvalidInput(_("اشتغال زنان نمی‌تواند بیش از کل اشتغال باشد."), field="women_jobs")
     if not clean_text(verifier):
         raise InvalidInput(_("نام بازدیدکننده را وارد کنید."), field="verifier")
     return Verification.objects.create(
-        loan=loan, visited_on=visited_on, verifier=clean_text(verifier), business_running=business_running,
-        jobs_found=jobs_found, women_jobs=women_jobs, photo=photo or "", note=clean_text(note)[:500],
+        loan=loan,
+        visited_on=visited_on,
+        verifier=clean_text(verifier),
+        business_running=business_running,
+        jobs_found=jobs_found,
+        women_jobs=women_jobs,
+        photo=photo or "",
+        note=clean_text(note)[:500],
         verified_by=user if getattr(user, "pk", None) else None,
     )
 
@@ -569,26 +852,45 @@ def verification_record(
 
 
 @transaction.atomic
-def lottery_draw(*, fund: Fund, slots: int, user: Any, seed: str | None = None,
-                 now: datetime.datetime | None = None) -> LotteryDraw:
+def lottery_draw(
+    *,
+    fund: Fund,
+    slots: int,
+    user: Any,
+    seed: str | None = None,
+    now: datetime.datetime | None = None,
+) -> LotteryDraw:
     """Draw ``slots`` winners among the fund's queued requests. The seed and the
     entrants are saved with the result; winners still need the checker's approval."""
     now = now or timezone.now()
     fund = _lock_fund(fund)
     if slots < 1:
         raise InvalidInput(_("تعداد وام‌های قابل پرداخت دست‌کم یک است."), field="slots")
-    entrants = list(Loan.objects.filter(fund=fund, status=S.REQUESTED, in_queue=True, draw__isnull=True)
-                    .order_by("pk").values_list("pk", flat=True))
+    entrants = list(
+        Loan.objects.filter(fund=fund, status=S.REQUESTED, in_queue=True, draw__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if not entrants:
         raise InvalidInput(_("درخواستی در صف قرعه‌کشی نیست."))
     seed = seed or lottery.new_seed()
     winners = lottery.draw_winners(seed=seed, entrants=entrants, slots=slots)
-    draw = LotteryDraw.objects.create(fund=fund, seed=seed, entrants=entrants, winners=winners, slots=slots,
-                                      drawn_at=now, drawn_by=user)
+    draw = LotteryDraw.objects.create(
+        fund=fund,
+        seed=seed,
+        entrants=entrants,
+        winners=winners,
+        slots=slots,
+        drawn_at=now,
+        drawn_by=user,
+    )
     Loan.objects.filter(pk__in=winners).update(draw=draw, in_queue=False)
     return draw
 
 
 def lottery_verify(*, draw: LotteryDraw) -> bool:
     """Re-run the draw from its recorded seed and entrants."""
-    return lottery.draw_winners(seed=draw.seed, entrants=draw.entrants, slots=draw.slots) == draw.winners
+    return (
+        lottery.draw_winners(seed=draw.seed, entrants=draw.entrants, slots=draw.slots)
+        == draw.winners
+    )

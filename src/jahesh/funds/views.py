@@ -45,7 +45,9 @@ def _fund(request: HttpRequest, pk: int) -> Fund:
 
 def _loan(request: HttpRequest, pk: int) -> Loan:
     _module_required(request)
-    return get_scoped_or_404(request.user, Loan.objects.select_related("fund", "member", "fund__county"), pk=pk)
+    return get_scoped_or_404(
+        request.user, Loan.objects.select_related("fund", "member", "fund__county"), pk=pk
+    )
 
 
 def _form_errors(form, error: ApplicationError) -> None:
@@ -70,15 +72,25 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     search = filter_form.cleaned_data["q"] if filter_form.is_valid() else ""
     funds = selectors.fund_list(user=request.user, search=search)
     page = Paginator(funds, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.network_table(funds=Fund.objects.filter(pk__in=[f.pk for f in page]), today=today)
+    rows = selectors.network_table(
+        funds=Fund.objects.filter(pk__in=[f.pk for f in page]), today=today
+    )
     order = {f.pk: i for i, f in enumerate(page)}
     rows.sort(key=lambda r: order[r["fund"].pk])
     loans = scoped(request.user, Loan)
     total = selectors.portfolio_quality(loans=loans, as_of=today)[None]
-    return render(request, "funds/fund_list.html", {
-        "page_obj": page, "rows": rows, "filter_form": filter_form, "total": total,
-        "jobs": selectors.jobs_summary(loans=loans), "fund_count": page.paginator.count,
-    })
+    return render(
+        request,
+        "funds/fund_list.html",
+        {
+            "page_obj": page,
+            "rows": rows,
+            "filter_form": filter_form,
+            "total": total,
+            "jobs": selectors.jobs_summary(loans=loans),
+            "fund_count": page.paginator.count,
+        },
+    )
 
 
 # --- Fund dashboard, reconciliation, members ---------------------------------------
@@ -90,26 +102,53 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
     today = timezone.localdate()
     board = selectors.fund_dashboard(fund=fund, today=today)
-    members = Paginator(fund.members.order_by("last_name", "first_name"), PAGE_SIZE).get_page(request.GET.get("page"))
-    loans = Loan.objects.filter(fund=fund).select_related("member").order_by("-requested_on", "-id")[:15]
-    return render(request, "funds/fund_detail.html", {
-        "fund": fund, "board": board, "members": members, "loans": loans, "today": today,
-        "buckets": zip(["۱ تا ۳۰ روز", "۳۱ تا ۶۰ روز", "۶۱ تا ۹۰ روز", "بیش از ۹۰ روز"], board["quality"].buckets,
-                       strict=True),
-        "history": history_entries(fund, limit=10),
-    })
+    members = Paginator(fund.members.order_by("last_name", "first_name"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    loans = (
+        Loan.objects.filter(fund=fund)
+        .select_related("member")
+        .order_by("-requested_on", "-id")[:15]
+    )
+    return render(
+        request,
+        "funds/fund_detail.html",
+        {
+            "fund": fund,
+            "board": board,
+            "members": members,
+            "loans": loans,
+            "today": today,
+            "buckets": zip(
+                ["۱ تا ۳۰ روز", "۳۱ تا ۶۰ روز", "۶۱ تا ۹۰ روز", "بیش از ۹۰ روز"],
+                board["quality"].buckets,
+                strict=True,
+            ),
+            "history": history_entries(fund, limit=10),
+        },
+    )
 
 
 @login_required
 @require_GET
 def fund_reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
-    entries = Paginator(LedgerEntry.objects.filter(fund=fund).select_related("member", "loan")
-                        .order_by("-entered_on", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "funds/reconciliation.html", {
-        "fund": fund, "checks": selectors.fund_reconciliation(fund=fund),
-        "balances": selectors.ledger_balances(fund=fund), "entries": entries,
-    })
+    entries = Paginator(
+        LedgerEntry.objects.filter(fund=fund)
+        .select_related("member", "loan")
+        .order_by("-entered_on", "-id"),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funds/reconciliation.html",
+        {
+            "fund": fund,
+            "checks": selectors.fund_reconciliation(fund=fund),
+            "balances": selectors.ledger_balances(fund=fund),
+            "entries": entries,
+        },
+    )
 
 
 @login_required
@@ -125,8 +164,12 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("عضو ثبت شد."))
             return redirect("funds:member_detail", pk=member.pk)
-    return render(request, "funds/form.html", {"form": form, "fund": fund, "title": _("عضو جدید")},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "funds/form.html",
+        {"form": form, "fund": fund, "title": _("عضو جدید")},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -145,15 +188,24 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("ثبت شد."))
             return redirect("funds:member_detail", pk=member.pk)
-    return render(request, "funds/member_detail.html", {
-        "member": member, "fund": member.fund, "form": form,
-        "savings": services.member_savings(member=member),
-        "entries": member.ledger.filter(kind__in=["deposit", "withdrawal"]).order_by("-entered_on", "-id")[:50],
-        "loans": member.loans.order_by("-requested_on"),
-        "guarantees": member.guarantees.select_related("loan__member"),
-        "other_funds": selectors.member_other_funds(user=request.user, member=member),
-        "history": history_entries(member, limit=10),
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "funds/member_detail.html",
+        {
+            "member": member,
+            "fund": member.fund,
+            "form": form,
+            "savings": services.member_savings(member=member),
+            "entries": member.ledger.filter(kind__in=["deposit", "withdrawal"]).order_by(
+                "-entered_on", "-id"
+            )[:50],
+            "loans": member.loans.order_by("-requested_on"),
+            "guarantees": member.guarantees.select_related("loan__member"),
+            "other_funds": selectors.member_other_funds(user=request.user, member=member),
+            "history": history_entries(member, limit=10),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -163,8 +215,10 @@ def member_export(request: HttpRequest, pk: int) -> HttpResponse:
     members = fund.members.order_by("last_name", "first_name")
     savings = selectors.savings_by_member(fund=fund)
     rows = importers.member_export_rows(members.iterator(), savings)
-    return xlsx_response(write_xlsx(importers.member_columns(), rows, sheet_title=_("اعضا")),
-                         f"members-{fund.code}.xlsx")
+    return xlsx_response(
+        write_xlsx(importers.member_columns(), rows, sheet_title=_("اعضا")),
+        f"members-{fund.code}.xlsx",
+    )
 
 
 # --- Loans -------------------------------------------------------------------------
@@ -179,24 +233,38 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             loan = services.loan_request(
-                fund=fund, member=data["member"], principal=data["principal"], months=data["months"],
-                purpose=data["purpose"], requested_on=data["requested_on"], user=request.user,
-                planned_jobs=data["planned_jobs"], planned_women_jobs=data["planned_women_jobs"],
-                job_kind=data["job_kind"], guarantors=list(data["guarantors"]), in_queue=data["in_queue"],
+                fund=fund,
+                member=data["member"],
+                principal=data["principal"],
+                months=data["months"],
+                purpose=data["purpose"],
+                requested_on=data["requested_on"],
+                user=request.user,
+                planned_jobs=data["planned_jobs"],
+                planned_women_jobs=data["planned_women_jobs"],
+                job_kind=data["job_kind"],
+                guarantors=list(data["guarantors"]),
+                in_queue=data["in_queue"],
             )
         except ApplicationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, _("درخواست وام ثبت شد؛ تأیید آن با کاربر دیگری است."))
             return redirect("funds:loan_detail", pk=loan.pk)
-    return render(request, "funds/form.html", {"form": form, "fund": fund, "title": _("درخواست وام")},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "funds/form.html",
+        {"form": form, "fund": fund, "title": _("درخواست وام")},
+        status=422 if form.errors else 200,
+    )
 
 
 def _loan_context(request: HttpRequest, loan: Loan, **forms_: object) -> dict:
     today = timezone.localdate()
     return {
-        "loan": loan, "fund": loan.fund, "today": today,
+        "loan": loan,
+        "fund": loan.fund,
+        "today": today,
         "installments": loan.installments.order_by("number"),
         "repayments": loan.repayments.order_by("paid_on", "id"),
         "guarantors": loan.guarantors.select_related("member"),
@@ -205,9 +273,14 @@ def _loan_context(request: HttpRequest, loan: Loan, **forms_: object) -> dict:
         "events": loan.events.select_related("by"),
         "days_in_arrears": selectors.loan_days_in_arrears(loan=loan, as_of=today),
         "outstanding": services.loan_outstanding_principal(loan=loan),
-        "paid_total": loan.repayments.filter(reversed_at__isnull=True).aggregate(s=Sum("amount"))["s"] or 0,
-        "repay_form": forms_.get("repay_form") or forms.RepaymentForm(initial={"key": uuid.uuid4().hex, "paid_on": today}),
-        "verify_form": forms_.get("verify_form") or forms.VerificationForm(initial={"visited_on": today}),
+        "paid_total": loan.repayments.filter(reversed_at__isnull=True).aggregate(s=Sum("amount"))[
+            "s"
+        ]
+        or 0,
+        "repay_form": forms_.get("repay_form")
+        or forms.RepaymentForm(initial={"key": uuid.uuid4().hex, "paid_on": today}),
+        "verify_form": forms_.get("verify_form")
+        or forms.VerificationForm(initial={"visited_on": today}),
         "date_form": forms_.get("date_form") or forms.DateForm(initial={"on": today}),
         "document_form": forms_.get("document_form") or forms.DocumentForm(),
         "history": history_entries(loan, limit=10),
@@ -245,7 +318,9 @@ def loan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, _("انجام شد."))
             return redirect("funds:loan_detail", pk=loan.pk)
-    return render(request, "funds/loan_detail.html", _loan_context(request, loan, date_form=form), status=422)
+    return render(
+        request, "funds/loan_detail.html", _loan_context(request, loan, date_form=form), status=422
+    )
 
 
 @login_required
@@ -256,14 +331,23 @@ def repayment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            _rep, created = services.repayment_record(loan=loan, amount=data["amount"], paid_on=data["paid_on"],
-                                                      key=data["key"], user=request.user)
+            _rep, created = services.repayment_record(
+                loan=loan,
+                amount=data["amount"],
+                paid_on=data["paid_on"],
+                key=data["key"],
+                user=request.user,
+            )
         except ApplicationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("پرداخت ثبت شد.") if created else _("این پرداخت پیش‌تر ثبت شده بود."))
+            messages.success(
+                request, _("پرداخت ثبت شد.") if created else _("این پرداخت پیش‌تر ثبت شده بود.")
+            )
             return redirect("funds:loan_detail", pk=loan.pk)
-    return render(request, "funds/loan_detail.html", _loan_context(request, loan, repay_form=form), status=422)
+    return render(
+        request, "funds/loan_detail.html", _loan_context(request, loan, repay_form=form), status=422
+    )
 
 
 @login_required
@@ -279,7 +363,12 @@ def verification_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("بازدید ثبت شد."))
             return redirect("funds:loan_detail", pk=loan.pk)
-    return render(request, "funds/loan_detail.html", _loan_context(request, loan, verify_form=form), status=422)
+    return render(
+        request,
+        "funds/loan_detail.html",
+        _loan_context(request, loan, verify_form=form),
+        status=422,
+    )
 
 
 @login_required
@@ -294,7 +383,12 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
             _form_errors(form, error)
         else:
             return redirect("funds:loan_detail", pk=loan.pk)
-    return render(request, "funds/loan_detail.html", _loan_context(request, loan, document_form=form), status=422)
+    return render(
+        request,
+        "funds/loan_detail.html",
+        _loan_context(request, loan, document_form=form),
+        status=422,
+    )
 
 
 # --- Lists and the calculator -----------------------------------------------------
@@ -306,15 +400,26 @@ def due_list(request: HttpRequest) -> HttpResponse:
     """Installments due this week (today and the six days after) and overdue loans."""
     _module_required(request)
     today = timezone.localdate()
-    due = selectors.due_between(user=request.user, start=today, end=today + datetime.timedelta(days=7))
-    overdue = Paginator(selectors.overdue_loans(user=request.user, today=today), 50).get_page(request.GET.get("page"))
+    due = selectors.due_between(
+        user=request.user, start=today, end=today + datetime.timedelta(days=7)
+    )
+    overdue = Paginator(selectors.overdue_loans(user=request.user, today=today), 50).get_page(
+        request.GET.get("page")
+    )
     for loan in overdue:
         loan.days_late = (today - loan.oldest_due).days
     unverified = selectors.loans_without_verification(user=request.user, today=today)
-    return render(request, "funds/due_list.html", {
-        "due": due[:200], "overdue": overdue, "today": today, "unverified": unverified[:50],
-        "unverified_count": unverified.count(),
-    })
+    return render(
+        request,
+        "funds/due_list.html",
+        {
+            "due": due[:200],
+            "overdue": overdue,
+            "today": today,
+            "unverified": unverified[:50],
+            "unverified_count": unverified.count(),
+        },
+    )
 
 
 @login_required
@@ -325,13 +430,21 @@ def calculator(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         data = form.cleaned_data
         try:
-            plan = schedule.build_schedule(principal=data["principal"], fee_rate=data["fee_rate"],
-                                           months=data["months"], disbursed_on=data["disbursed_on"],
-                                           multiple=data["multiple"])
+            plan = schedule.build_schedule(
+                principal=data["principal"],
+                fee_rate=data["fee_rate"],
+                months=data["months"],
+                disbursed_on=data["disbursed_on"],
+                multiple=data["multiple"],
+            )
         except ApplicationError as error:
             _form_errors(form, error)
-    return render(request, "funds/calculator.html", {"form": form, "plan": plan},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "funds/calculator.html",
+        {"form": form, "plan": plan},
+        status=422 if form.errors else 200,
+    )
 
 
 # --- Import -----------------------------------------------------------------------
@@ -351,7 +464,9 @@ def fund_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     context: dict = {"form": form, "kind": kind, "fund": fund, "columns": columns}
     if request.method == "POST" and "token" in request.POST:
         try:
-            with stashed_upload(request=request, token=request.POST["token"], kind=stash_kind) as stashed:
+            with stashed_upload(
+                request=request, token=request.POST["token"], kind=stash_kind
+            ) as stashed:
                 report = importer(stashed.path, stashed.filename, False, fund, request.user)
         except ApplicationError as error:
             messages.error(request, str(error.message))
