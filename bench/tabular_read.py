@@ -189,6 +189,38 @@ def import_tabular(path: Path) -> int:
     return report.created
 
 
+def export_rows(rows: int) -> list[dict]:
+    rng = random.Random(1)
+    base = datetime.date(2015, 1, 1)
+    return [
+        {
+            "id": i,
+            "name": f"شرکت تولیدی شماره {i}",
+            "county": "اراک",
+            "status": rng.choice(["active", "closed", "risk"]),
+            "workers": rng.randrange(500),
+            "visited_on": base + datetime.timedelta(days=rng.randrange(3650)),
+            "founded_on": base - datetime.timedelta(days=rng.randrange(9000)),
+            "sales": rng.randrange(10**12),
+            "capacity": rng.randrange(100),
+            "exporter": rng.random() < 0.2,
+        }
+        for i in range(1, rows + 1)
+    ]
+
+
+def export_xlsx(rows: list[dict]) -> int:
+    from jahesh.core.tabular import write_xlsx
+
+    return len(write_xlsx(columns(), rows))
+
+
+def export_csv(rows: list[dict]) -> int:
+    from jahesh.core.tabular import write_csv
+
+    return len(write_csv(columns(), rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=ROWS_DEFAULT)
@@ -212,6 +244,17 @@ def main() -> None:
     print(f"  bare calamine iter_rows : {bare:6.2f}s  {args.rows / bare:9.0f} rows/s")
     print(
         f"  tabular read + parse    : {ours:6.2f}s  {args.rows / ours:9.0f} rows/s  ({bare / ours:.2f}x of bare)"
+    )
+
+    data = export_rows(args.rows)
+    xlsx_s, size = timed(export_xlsx, data, repeat=1)
+    csv_s, csv_size = timed(export_csv, data, repeat=1)
+    print("export (write_xlsx / write_csv)")
+    print(
+        f"  xlsx                    : {xlsx_s:6.2f}s  {args.rows / xlsx_s:9.0f} rows/s  {size / 1e6:.1f} MB"
+    )
+    print(
+        f"  csv                     : {csv_s:6.2f}s  {args.rows / csv_s:9.0f} rows/s  {csv_size / 1e6:.1f} MB"
     )
 
     from django.db import connection

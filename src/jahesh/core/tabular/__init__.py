@@ -24,9 +24,11 @@ from __future__ import annotations
 from jahesh.core.tabular.columns import (
     Column,
     boolean,
+    cell_value,
     choice,
     decimal,
     integer,
+    jalali_cell,
     jalali_date,
     legal_id,
     mobile,
@@ -55,9 +57,7 @@ from jahesh.core.tabular.uploads import (
 from jahesh.core.tabular.writing import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
-    cell_value,
     csv_response,
-    jalali_cell,
     write_csv,
     write_template,
     write_xlsx,

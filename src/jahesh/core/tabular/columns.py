@@ -21,6 +21,7 @@ labels, dates). Parsers are small classes named like functions
 from __future__ import annotations
 
 import datetime
+import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import ApplicationError
+from jahesh.core.jalali import format_jalali, parse_date_any
 from jahesh.core.money import group_digits
 from jahesh.core.text import clean_text, normalize_key
 
@@ -95,10 +97,17 @@ class Column:
         return {header_key(n) for n in names if n}
 
     def to_cell(self, value: Any) -> Any:
-        to_cell = getattr(self.parse, "to_cell", None)
-        if to_cell is not None and value is not None:
-            return to_cell(value)
-        return cell_value(value)
+        return self.cell_writer()(value)
+
+    def cell_writer(self) -> Callable[[Any], Any]:
+        """A function value → cell for this column, built once per export: the
+        parser's ``cell_writer()`` or ``to_cell`` (so an exported file imports
+        back), else ``cell_value``; ``None`` stays an empty cell."""
+        make = getattr(self.parse, "cell_writer", None)
+        to_cell = make() if make is not None else getattr(self.parse, "to_cell", None)
+        if to_cell is None:
+            return cell_value
+        return lambda value: None if value is None else to_cell(value)
 
     def hint(self) -> str:
         """What the cell accepts, in Persian (the «راهنما» sheet)."""
@@ -112,10 +121,36 @@ def header_key(value: Any) -> str:
 
 
 def cell_value(value: Any) -> Any:
-    """The default export of a value into a cell (see ``writing``)."""
-    from jahesh.core.tabular.writing import cell_value as _cell_value
+    """A Python value as an XLSX/CSV cell: numbers stay numbers, dates become
+    Jalali text (``1403/01/15``, Latin digits: see ``writing``), booleans
+    «بله»/«خیر», choices their label, the rest text."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is float or kind is Decimal:
+        return value
+    if kind is bool:
+        return _("بله") if value else _("خیر")
+    if isinstance(value, enum.Enum):  # a TextChoices/IntegerChoices member
+        return str(getattr(value, "label", value.value))
+    if isinstance(value, datetime.date):
+        return jalali_cell(value)
+    if isinstance(value, int | float | Decimal):
+        return value
+    return str(value)  # lazy translations, UUIDs, model instances
 
-    return _cell_value(value)
+
+_jalali_cells: dict[datetime.date, str] = {}
+
+
+def jalali_cell(value: datetime.date) -> str:
+    """``1403/01/15`` (``1403/01/15 09:30`` for a datetime, in Tehran time)."""
+    if isinstance(value, datetime.datetime):
+        return format_jalali(value, with_time=True, persian_digits=False)
+    text = _jalali_cells.get(value)
+    if text is None:
+        text = format_jalali(value, persian_digits=False)
+        if len(_jalali_cells) < 100_000:
+            _jalali_cells[value] = text
+    return text
 
 
 # --- parsers -----------------------------------------------------------------
@@ -311,8 +346,6 @@ class jalali_date:
 
     @staticmethod
     def _parse(value: Any) -> datetime.date:
-        from jahesh.core.jalali import parse_date_any
-
         text = _numeric_text(value) if type(value) is float else to_ascii_digits(value).strip()
         # Eight digits in a row (a date typed into a number cell): 14030115.
         if len(text) == 8 and text.isdigit() and text[:2] in ("13", "14"):
@@ -328,8 +361,6 @@ class jalali_date:
             ) from None
 
     def to_cell(self, value: datetime.date) -> str:
-        from jahesh.core.tabular.writing import jalali_cell
-
         return jalali_cell(value)
 
 
@@ -410,6 +441,11 @@ class boolean:
 
     def to_cell(self, value: bool) -> str:
         return _("بله") if value else _("خیر")
+
+    def cell_writer(self) -> Callable[[Any], str]:
+        # Translate the two labels once per export, not once per cell.
+        yes, no = _("بله"), _("خیر")
+        return lambda value: yes if value else no
 
 
 class _identifier:

@@ -116,7 +116,7 @@ class ImportReport:
         """The refused rows as they were read, after two columns: the row number in
         the original file and the reasons. Reading this file back ignores those two
         columns, so a user fixes the cells and uploads it again."""
-        from jahesh.core.tabular.writing import write_xlsx
+        from jahesh.core.tabular.writing import sheet, write_workbook
 
         width = len(self.headers)
         headers = [SOURCE_ROW_HEADER, REASON_HEADER, *self.headers]
@@ -125,13 +125,13 @@ class ImportReport:
             for refused in self.refused_rows:
                 cells = list(refused.cells)[:width]
                 cells += [None] * (width - len(cells))
-                yield [
-                    refused.number,
-                    _reasons(refused.errors),
-                    *(c if c != "" else None for c in cells),
-                ]
+                yield [refused.number, _reasons(refused.errors), *cells]
 
-        return write_xlsx(headers, rows(), sheet_title=_("ردیف‌های ردشده"))
+        # Cells go back as they were read (a date cell as Jalali text, which
+        # the importer reads again); the reasons column wraps.
+        refused = sheet(headers, rows(), title=_("ردیف‌های ردشده"), wrap_columns=(1,))
+        refused.widths = [12, 50, *refused.widths[2:]]
+        return write_workbook([refused])
 
 
 def _reasons(errors: list[CellError]) -> str:
