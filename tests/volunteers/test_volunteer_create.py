@@ -111,3 +111,14 @@ def test_it_counts_only_people_active_on_the_periods_last_day(geo):
         )
         == 1
     )
+
+
+def test_it_finds_a_volunteer_by_national_code_in_persian_digits(users, vols):
+    from jahesh.core.digits import to_persian_digits
+    from jahesh.volunteers.selectors import volunteer_list
+
+    found = volunteer_list(
+        user=users["coordinator"], q=to_persian_digits(vols["saveh"].national_code)
+    )
+    assert list(found) == [vols["saveh"]]
+    assert not volunteer_list(user=users["arak"], q=vols["saveh"].national_code).exists()

@@ -67,7 +67,12 @@ def volunteer_list(
     """Volunteers the user may see, filtered. ``q`` matches the normalised name,
     national code or mobile (every word must match), so «علي» finds «علی»."""
     qs = scoped(user, Volunteer).select_related("county")
-    for word in normalize_key(to_ascii_digits(q or "")).split():
+    words = normalize_key(to_ascii_digits(q or "")).split()
+    if len(words) == 1 and len(words[0]) == 10 and words[0].isdigit():
+        # A whole national code: the unique index, not a scan of the search key.
+        qs = qs.filter(national_code=words[0])
+        words = []
+    for word in words:
         qs = qs.filter(search_key__contains=word)
     if county_id:
         qs = qs.filter(county_id=county_id)
