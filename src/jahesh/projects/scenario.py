@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
@@ -241,7 +242,7 @@ def _project(rng, i: int, spec, groups, last) -> Project:
     kind, status = spec["kind"], spec["status"]
     village = spec["village"]
     title = KINDS[kind][2].format(
-        n=rng.randint(2, 8), v=village.name if village else spec["county"].name
+        n=to_persian_digits(rng.randint(2, 8)), v=village.name if village else spec["county"].name
     )
     months = rng.randint(4, 18)
     if status == S.COMPLETED:
