@@ -15,6 +15,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
+from jahesh.units.models import RiskLevel, UnitStatus
 
 
 class ClinicSettings(models.Model):
@@ -288,8 +289,12 @@ class Case(TimeStampedModel):
     resolved_on = models.DateField("تاریخ رفع", null=True, blank=True)
     # The unit as it was when the case opened, so the closure-prevented rule
     # does not depend on later edits of the unit.
-    unit_status_at_open = models.CharField("وضعیت واحد هنگام گشایش", max_length=10, blank=True)
-    unit_risk_at_open = models.CharField("سطح ریسک واحد هنگام گشایش", max_length=8, blank=True)
+    unit_status_at_open = models.CharField(
+        "وضعیت واحد هنگام گشایش", max_length=10, blank=True, choices=UnitStatus.choices
+    )
+    unit_risk_at_open = models.CharField(
+        "سطح ریسک واحد هنگام گشایش", max_length=8, blank=True, choices=RiskLevel.choices
+    )
     escalated_to = models.CharField(
         "ارجاع به", max_length=16, choices=Escalation.choices, blank=True, default=""
     )

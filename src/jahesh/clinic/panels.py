@@ -14,6 +14,9 @@ def unit_cases_panel(request: HttpRequest, unit) -> dict | None:
 
     if not can_use_module(request.user, Module.CLINIC):
         return None
+    from jahesh.clinic.services import MANAGERS, user_role
+
+    role = user_role(request.user)
     cases = list(
         scoped(request.user, Case.objects.filter(unit=unit))
         .select_related("category", "expert", "agency")
@@ -22,5 +25,5 @@ def unit_cases_panel(request: HttpRequest, unit) -> dict | None:
     return {
         "title": _("پرونده‌های مانع (کلینیک صنعت)"),
         "template": "clinic/partials/unit_cases_panel.html",
-        "context": {"cases": cases, "unit": unit},
+        "context": {"cases": cases, "unit": unit, "can_open": role in MANAGERS},
     }

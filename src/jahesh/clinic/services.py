@@ -55,7 +55,7 @@ def clinic_settings() -> ClinicSettings:
     return ClinicSettings.objects.first() or ClinicSettings.objects.create()
 
 
-def _role(user) -> str:
+def user_role(user) -> str:
     if user is None:
         return ""
     return Role.ADMIN if user.is_superuser else user.role
@@ -87,7 +87,7 @@ def case_create(
     (the closure-prevented rule reads them later) and the first deadline.
     """
     now = now or timezone.now()
-    if _role(user) not in MANAGERS:
+    if user_role(user) not in MANAGERS:
         raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان پرونده باز می‌کند."))
     title = clean_text(title)
     if not title:
@@ -351,7 +351,7 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 
 def allowed_transitions(case: Case, user) -> list[str]:
     """The statuses ``user`` may move ``case`` to (guards not run: the form asks for them)."""
-    role = _role(user)
+    role = user_role(user)
     if role == Role.CLINIC_EXPERT and (case.expert is None or case.expert.user_id != user.pk):
         return []
     return [
@@ -385,7 +385,7 @@ def case_transition(
     now = now or timezone.now()
     data = data or MoveInput()
     reason = clean_text(data.reason)
-    role = _role(user)
+    role = user_role(user)
     with transaction.atomic():
         locked = (
             Case.objects.select_for_update(of=("self",))
@@ -453,7 +453,7 @@ def case_followup_record(
 ) -> Case:
     """Record the follow-up check of a prevented closure: does the unit still run?"""
     now = now or timezone.now()
-    if _role(user) not in WORKERS:
+    if user_role(user) not in WORKERS:
         raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری را ندارد."))
     if case.status != S.RESOLVED or case.outcome != O.CLOSURE_PREVENTED:
         raise InvalidInput(
@@ -498,7 +498,7 @@ def session_create(
     minutes: str = "",
 ) -> Session:
     """Record a session; its number is the group's next."""
-    if _role(user) not in MANAGERS:
+    if user_role(user) not in MANAGERS:
         raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان جلسه ثبت می‌کند."))
     with transaction.atomic():
         WorkingGroup.objects.select_for_update().get(pk=group.pk)  # serialises numbering
@@ -528,7 +528,7 @@ def resolution_create(
 ) -> Resolution:
     """Pass a resolution in ``session``; objections are accepted for the
     configured window (15 days by default) from the session's date."""
-    if _role(user) not in MANAGERS:
+    if user_role(user) not in MANAGERS:
         raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان مصوبه ثبت می‌کند."))
     text = text.strip()
     if not text:
@@ -577,7 +577,7 @@ def resolution_follow_up(
 ) -> ResolutionFollowUp:
     """Append a follow-up entry and move the resolution's status with it."""
     now = now or timezone.now()
-    if _role(user) not in WORKERS:
+    if user_role(user) not in WORKERS:
         raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
     note = clean_text(note)
     if not note:

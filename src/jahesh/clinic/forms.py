@@ -1,0 +1,159 @@
+"""Forms of the clinic's pages. Choices that name records are scoped to the user."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jahesh.accounts.scoping import scoped
+from jahesh.clinic.models import (
+    Agency,
+    Case,
+    CaseStatus,
+    Expert,
+    ObstacleCategory,
+    ResolutionStatus,
+    WorkingGroup,
+)
+from jahesh.core.forms import JalaliDateField
+from jahesh.geo.models import County
+
+SEVERITY_CHOICES = [
+    (i, label)
+    for i, label in enumerate(
+        [_("۰ — بدون مانع"), _("۱ — جزئی"), _("۲ — متوسط"), _("۳ — جدی"), _("۴ — بسیار شدید")]
+    )
+]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("جستجو (نام واحد، عنوان یا شمارهٔ پرونده)"), required=False)
+    status = forms.ChoiceField(
+        label=_("وضعیت"),
+        required=False,
+        choices=[("", _("همه")), ("open", _("همهٔ پرونده‌های باز")), *CaseStatus.choices],
+    )
+    category = forms.ChoiceField(label=_("دستهٔ مانع"), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("دستگاه"), required=False, queryset=Agency.objects.all()
+    )
+    county = forms.ModelChoiceField(
+        label=_("شهرستان"), required=False, queryset=County.objects.none()
+    )
+    severity = forms.TypedChoiceField(
+        label=_("شدت"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("همه")), *SEVERITY_CHOICES],
+    )
+    overdue = forms.BooleanField(label=_("فقط پرونده‌های دیرکرد"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("همه"))] + [
+            (c.code, c.name) for c in ObstacleCategory.objects.all()
+        ]
+        from jahesh.geo.selectors import counties_for_user
+
+        self.fields["county"].queryset = counties_for_user(user)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        d = self.cleaned_data
+        return {
+            "q": d.get("q") or "",
+            "status": d.get("status") or "",
+            "category": d.get("category") or "",
+            "agency": d["agency"].pk if d.get("agency") else None,
+            "county": d["county"].pk if d.get("county") else None,
+            "severity": d.get("severity"),
+            "overdue": bool(d.get("overdue")),
+        }
+
+
+class CaseForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("دستهٔ مانع"), queryset=ObstacleCategory.objects.filter(is_active=True)
+    )
+    severity = forms.TypedChoiceField(
+        label=_("شدت"), coerce=int, choices=SEVERITY_CHOICES, initial=3
+    )
+    title = forms.CharField(label=_("عنوان"), max_length=200)
+    description = forms.CharField(
+        label=_("شرح مانع"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    source = forms.ChoiceField(label=_("منبع"), choices=Case.Source.choices)
+    agency = forms.ModelChoiceField(
+        label=_("دستگاه مسئول"), required=False, queryset=Agency.objects.filter(is_active=True)
+    )
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("وضعیت تازه"), choices=CaseStatus.choices)
+    reason = forms.CharField(
+        label=_("توضیح یا دلیل"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expert = forms.ModelChoiceField(
+        label=_("کارشناس مسئول"), required=False, queryset=Expert.objects.none()
+    )
+    agency = forms.ModelChoiceField(
+        label=_("دستگاه"), required=False, queryset=Agency.objects.filter(is_active=True)
+    )
+    escalated_to = forms.ChoiceField(
+        label=_("ارجاع به"), required=False, choices=Case.Escalation.choices
+    )
+    working_group = forms.ModelChoiceField(
+        label=_("کارگروه"), required=False, queryset=WorkingGroup.objects.none()
+    )
+    outcome = forms.ChoiceField(label=_("نتیجه"), required=False, choices=Case.Outcome.choices)
+    outcome_note = forms.CharField(
+        label=_("مستندات نتیجه"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    financing_rial = forms.IntegerField(
+        label=_("تأمین مالی تسهیل‌شده (ریال)"), required=False, min_value=0
+    )
+
+    def __init__(self, *args, user=None, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s, CaseStatus(s).label) for s in allowed]
+        self.fields["expert"].queryset = scoped(user, Expert).filter(is_active=True)
+        self.fields["working_group"].queryset = scoped(user, WorkingGroup).filter(is_active=True)
+
+
+class FollowUpForm(forms.Form):
+    confirmed = forms.TypedChoiceField(
+        label=_("نتیجهٔ پیگیری"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("واحد هنوز فعال است")), ("0", _("واحد تعطیل شده است"))],
+    )
+    on = JalaliDateField(label=_("تاریخ پیگیری"))
+    note = forms.CharField(label=_("یادداشت"), required=False)
+
+
+class ResolutionFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("وضعیت"), required=False, choices=[("", _("همه")), *ResolutionStatus.choices]
+    )
+    agency = forms.ModelChoiceField(
+        label=_("دستگاه"), required=False, queryset=Agency.objects.all()
+    )
+    start = JalaliDateField(label=_("از تاریخ"), required=False)
+    end = JalaliDateField(label=_("تا پیش از"), required=False)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        d = self.cleaned_data
+        return {
+            "status": d.get("status") or "",
+            "agency": d["agency"].pk if d.get("agency") else None,
+            "start": d.get("start"),
+            "end": d.get("end"),
+        }
+
+
+class PeriodForm(forms.Form):
+    start = JalaliDateField(label=_("از تاریخ"), required=False)
+    end = JalaliDateField(label=_("تا پیش از"), required=False)

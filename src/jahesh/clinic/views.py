@@ -1,0 +1,363 @@
+"""Pages of the industry clinic. Each view parses input, calls one service or
+selector and renders; every record is read through ``scoped()`` (out of scope:
+404)."""
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.clinic import forms, selectors, services
+from jahesh.clinic.minutes import font_urls
+from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
+from jahesh.core.errors import ApplicationError
+from jahesh.core.history import history_entries
+from jahesh.core.jalali import jalali_year_of, jalali_year_range
+from jahesh.units.models import Unit
+
+PAGE_SIZE = 25
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` rows, so a page of 150,000 cases costs what a
+    page of 1,500 does (the pages beyond the cap are reached by filtering)."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[:COUNT_CAP].count()
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _module_required(request: HttpRequest) -> None:
+    # A role without the clinic (viewers, fund managers) has no records here: 404.
+    if not can_use_module(request.user, Module.CLINIC):
+        raise Http404
+
+
+def _apply_error(form, error: ApplicationError) -> None:
+    placed = False
+    for item in error.errors:
+        name = item.get("field", "").split(".")[0]
+        if name in form.fields:
+            form.add_error(name, str(item["message"]))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.message))
+
+
+def _case_or_404(request: HttpRequest, pk: int) -> Case:
+    return get_scoped_or_404(
+        request.user,
+        Case.objects.select_related(*selectors.CASE_RELATED, "working_group", "parent"),
+        pk=pk,
+    )
+
+
+# --- Cases -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    now = timezone.now()
+    filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
+    qs = selectors.case_list(user=request.user, now=now, **filter_form.filters())
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "clinic/partials/case_rows.html" if _is_htmx(request) else "clinic/case_list.html"
+    return render(request, template, {"filter_form": filter_form, "page_obj": page, "now": now})
+
+
+@login_required
+@require_GET
+def case_board(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    now = timezone.now()
+    filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
+    filters = {k: v for k, v in filter_form.filters().items() if k != "status"}
+    columns = selectors.case_board(user=request.user, now=now, **filters)
+    return render(
+        request,
+        "clinic/case_board.html",
+        {"columns": columns, "filter_form": filter_form, "now": now},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    unit = get_scoped_or_404(
+        request.user,
+        Unit.objects.select_related("county"),
+        pk=request.GET.get("unit") or request.POST.get("unit") or 0,
+    )
+    form = forms.CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.case_create(
+                user=request.user,
+                unit=unit,
+                category=d["category"],
+                severity=d["severity"],
+                title=d["title"],
+                description=d["description"],
+                source=d["source"],
+                agency=d["agency"],
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("پروندهٔ مانع گشوده شد."))
+            return redirect("clinic:case_detail", pk=case.pk)
+    return render(request, "clinic/case_form.html", {"form": form, "unit": unit})
+
+
+def _detail_context(request: HttpRequest, case: Case, transition_form=None) -> dict:
+    allowed = services.allowed_transitions(case, request.user)
+    now = timezone.now()
+    return {
+        "case": case,
+        "now": now,
+        "sla": selectors.case_sla(case=case, now=now),
+        "events": selectors.case_timeline(case=case),
+        "allowed": allowed,
+        "transition_form": transition_form
+        or forms.TransitionForm(user=request.user, allowed=allowed),
+        "suggestions": selectors.expert_suggestions(case=case)
+        if case.status == CaseStatus.TRIAGED and allowed
+        else [],
+        "children": list(case.children.select_related("unit").order_by("-id")[:50]),
+        "resolutions": list(case.resolutions.select_related("agency", "session")),
+        "followup_form": forms.FollowUpForm(initial={"on": timezone.localdate(now)}),
+        "history": history_entries(case),
+    }
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _module_required(request)
+    case = _case_or_404(request, pk)
+    return render(request, "clinic/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the case; an HTMX request gets the actions and timeline back in place."""
+    _module_required(request)
+    case = _case_or_404(request, pk)
+    allowed = services.allowed_transitions(case, request.user)
+    form = forms.TransitionForm(request.POST, user=request.user, allowed=allowed)
+    ok = False
+    if form.is_valid():
+        d = form.cleaned_data
+        data = services.MoveInput(
+            reason=d["reason"],
+            expert=d["expert"],
+            agency=d["agency"],
+            escalated_to=d["escalated_to"],
+            working_group=d["working_group"],
+            outcome=d["outcome"],
+            outcome_note=d["outcome_note"],
+            financing_rial=d["financing_rial"],
+        )
+        try:
+            services.case_transition(
+                case=case, to_status=d["to_status"], user=request.user, data=data
+            )
+            ok = True
+        except ApplicationError as error:
+            _apply_error(form, error)
+    if ok:
+        case = _case_or_404(request, pk)
+        form = None
+    context = _detail_context(request, case, transition_form=form)
+    if _is_htmx(request):
+        return render(request, "clinic/partials/case_work.html", context)
+    if ok:
+        messages.success(request, _("وضعیت پرونده تغییر کرد."))
+        return redirect("clinic:case_detail", pk=pk)
+    return render(request, "clinic/case_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def case_followup(request: HttpRequest, pk: int) -> HttpResponse:
+    _module_required(request)
+    case = _case_or_404(request, pk)
+    form = forms.FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_followup_record(
+                case=case,
+                user=request.user,
+                confirmed=form.cleaned_data["confirmed"],
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("نتیجهٔ پیگیری ثبت شد."))
+    else:
+        messages.error(request, _("تاریخ پیگیری را درست وارد کنید."))
+    return redirect("clinic:case_detail", pk=pk)
+
+
+# --- Experts and overdue lists ------------------------------------------------------
+
+
+@login_required
+@require_GET
+def expert_workload(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    now = timezone.now()
+    return render(
+        request,
+        "clinic/expert_workload.html",
+        {
+            "experts": list(selectors.expert_workload(user=request.user, now=now)[:200]),
+            "overdue_by_agency": selectors.overdue_counts(user=request.user, by="agency", now=now),
+            "overdue_by_county": selectors.overdue_counts(user=request.user, by="county", now=now),
+        },
+    )
+
+
+# --- Working groups and sessions -----------------------------------------------------
+
+
+@login_required
+@require_GET
+def group_list(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    return render(
+        request,
+        "clinic/group_list.html",
+        {"groups": list(selectors.working_group_list(user=request.user))},
+    )
+
+
+@login_required
+@require_GET
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _module_required(request)
+    group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
+    page = Paginator(selectors.session_list(user=request.user, group=group), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "clinic/group_detail.html",
+        {
+            "group": group,
+            "page_obj": page,
+            "members": list(group.members.all()),
+            "agenda": list(selectors.agenda_candidates(user=request.user, group=group)[:50]),
+        },
+    )
+
+
+def _session_or_404(request: HttpRequest, pk: int) -> Session:
+    return get_scoped_or_404(
+        request.user, Session.objects.select_related("group", "group__province"), pk=pk
+    )
+
+
+def _session_context(session: Session) -> dict:
+    return {
+        "session": session,
+        "attendees": list(session.attendees.all()),
+        "others": [line for line in session.other_attendees.splitlines() if line.strip()],
+        "agenda": list(session.agenda.select_related("unit", "unit__county", "category")),
+        "resolutions": list(
+            session.resolutions.select_related("agency", "case").order_by("number")
+        ),
+        **font_urls(),
+    }
+
+
+@login_required
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _module_required(request)
+    session = _session_or_404(request, pk)
+    return render(
+        request,
+        "clinic/session_detail.html",
+        {**_session_context(session), "history": history_entries(session)},
+    )
+
+
+@login_required
+@require_GET
+def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's minutes as a printable Persian PDF (WeasyPrint, Vazirmatn)."""
+    _module_required(request)
+    session = _session_or_404(request, pk)
+    from jahesh.clinic.minutes import minutes_pdf
+
+    pdf = minutes_pdf(html=render_to_string("clinic/minutes_pdf.html", _session_context(session)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="minutes-{session.pk}.pdf"'
+    return response
+
+
+# --- Resolutions --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def resolution_register(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    today = timezone.localdate()
+    filter_form = forms.ResolutionFilterForm(request.GET or None)
+    qs = selectors.resolution_register(user=request.user, **filter_form.filters())
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clinic/resolution_register.html",
+        {"filter_form": filter_form, "page_obj": page, "today": today},
+    )
+
+
+@login_required
+@require_GET
+def agency_scoreboard(request: HttpRequest) -> HttpResponse:
+    _module_required(request)
+    form = forms.PeriodForm(request.GET or None)
+    default_start, default_end = jalali_year_range(jalali_year_of(timezone.localdate()))
+    start, end = default_start, default_end
+    if form.is_valid():
+        start = form.cleaned_data.get("start") or start
+        end = form.cleaned_data.get("end") or end
+    if start >= end:
+        end = start + datetime.timedelta(days=1)
+    return render(
+        request,
+        "clinic/agency_scoreboard.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "rows": selectors.agency_scoreboard(user=request.user, start=start, end=end),
+        },
+    )

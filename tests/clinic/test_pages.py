@@ -1,0 +1,215 @@
+"""Every page for an in-scope user, an out-of-scope user and an anonymous client,
+plus wrong methods and bad ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from jahesh.clinic import services
+from jahesh.clinic.models import CaseStatus
+
+S = CaseStatus
+
+
+@pytest.fixture
+def world(make_case, make_unit, geo, users, group, expert, agency, other_expert):
+    arak = make_case(S.IN_PROGRESS)  # assigned to the ``expert`` user
+    saveh = make_case(S.TRIAGED, unit=make_unit(county=geo["saveh"], name="کارخانهٔ ساوه"))
+    saveh = services.case_transition(
+        case=saveh,
+        to_status=S.ASSIGNED,
+        user=users["admin"],
+        data=services.MoveInput(expert=other_expert),
+    )
+    session = services.session_create(
+        user=users["hq"],
+        group=group,
+        held_on=dt.date(2025, 11, 20),
+        attendees=[expert],
+        other_attendees="نمایندهٔ بانک ملی",
+        agenda=[arak],
+        minutes="بحث دربارهٔ معوقات بانکی",
+    )
+    services.resolution_create(
+        user=users["hq"],
+        session=session,
+        text="امهال شش‌ماهه",
+        agency=agency,
+        due_on=dt.date(2025, 12, 20),
+        case=arak,
+        responsible_person="مدیر شعب",
+    )
+    return {"arak": arak, "saveh": saveh, "session": session, "group": group}
+
+
+LIST_PAGES = [
+    "clinic:case_list",
+    "clinic:case_board",
+    "clinic:expert_workload",
+    "clinic:group_list",
+    "clinic:resolution_register",
+    "clinic:agency_scoreboard",
+]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_it_serves_list_pages_by_scope(name, world, client_for, users):
+    url = reverse(name)
+    r = client_for(None).get(url)
+    assert r.status_code == 302 and "login" in r["Location"]
+    for user in ("viewer", "fund"):
+        assert client_for(users[user]).get(url).status_code == 404
+    r = client_for(users["hq"]).get(url)
+    assert r.status_code == 200
+    assert client_for(users["hq"]).post(url).status_code == 405
+
+
+def test_it_lists_only_cases_in_scope(world, client_for, users):
+    url = reverse("clinic:case_list")
+    body = client_for(users["arak"]).get(url).content.decode()
+    assert world["arak"].unit.name in body and "کارخانهٔ ساوه" not in body
+    body = client_for(users["expert"]).get(url).content.decode()
+    assert world["arak"].unit.name in body and "کارخانهٔ ساوه" not in body
+    body = client_for(users["hq"]).get(url, {"county": 236}).content.decode()
+    assert "کارخانهٔ ساوه" in body and world["arak"].unit.name not in body
+    body = client_for(users["hq_other"]).get(url).content.decode()
+    assert "کارخانهٔ ساوه" not in body
+
+
+def test_it_bounds_queries_of_the_list_and_board(
+    world, client_for, users, django_assert_max_num_queries, make_case
+):
+    for _ in range(15):
+        make_case(S.ASSIGNED)
+    client = client_for(users["hq"])
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("clinic:case_list")).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("clinic:case_board")).status_code == 200
+
+
+def _detail_pages(world):
+    return [
+        reverse("clinic:case_detail", args=[world["arak"].pk]),
+        reverse("clinic:group_detail", args=[world["group"].pk]),
+        reverse("clinic:session_detail", args=[world["session"].pk]),
+    ]
+
+
+def test_it_serves_detail_pages_in_scope_and_404_outside(world, client_for, users):
+    for url in _detail_pages(world):
+        assert client_for(None).get(url).status_code == 302
+        for user in ("hq_other", "viewer", "fund"):
+            assert client_for(users[user]).get(url).status_code == 404, (url, user)
+        for user in ("hq", "arak", "expert", "admin"):
+            assert client_for(users[user]).get(url).status_code == 200, (url, user)
+        assert client_for(users["hq"]).post(url).status_code == 405
+    saveh_url = reverse("clinic:case_detail", args=[world["saveh"].pk])
+    assert client_for(users["arak"]).get(saveh_url).status_code == 404
+    assert client_for(users["expert"]).get(saveh_url).status_code == 404
+    assert client_for(users["saveh"]).get(saveh_url).status_code == 200
+    assert client_for(users["hq"]).get("/clinic/999999/").status_code == 404
+    assert client_for(users["hq"]).get("/clinic/sessions/999999/").status_code == 404
+
+
+def test_it_shows_the_timeline_and_the_actions(world, client_for, users):
+    body = (
+        client_for(users["expert"])
+        .get(reverse("clinic:case_detail", args=[world["arak"].pk]))
+        .content.decode()
+    )
+    assert "روند پرونده" in body and "در حال رسیدگی" in body and "ثبت اقدام" in body
+    assert 'value="waiting"' in body
+    body = (
+        client_for(users["hq"])
+        .get(reverse("clinic:case_detail", args=[world["arak"].pk]))
+        .content.decode()
+    )
+    assert 'value="assigned"' in body
+
+
+def test_it_moves_a_case_with_htmx_and_shows_refusals(world, client_for, users, agency):
+    url = reverse("clinic:case_transition", args=[world["arak"].pk])
+    client = client_for(users["expert"])
+    r = client.post(url, {"to_status": "resolved", "outcome": ""}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    assert "نتیجهٔ رفع مانع را انتخاب کنید." in r.content.decode()
+    world["arak"].refresh_from_db()
+    assert world["arak"].status == S.IN_PROGRESS
+    r = client.post(url, {"to_status": "waiting", "agency": agency.pk}, HTTP_HX_REQUEST="true")
+    assert "ساعت متوقف" in r.content.decode()
+    world["arak"].refresh_from_db()
+    assert world["arak"].status == S.WAITING
+    assert client.get(url).status_code == 405
+    assert client_for(users["saveh"]).post(url, {"to_status": "in_progress"}).status_code == 404
+    assert client_for(None).post(url, {"to_status": "in_progress"}).status_code == 302
+    r = client.post(url, {"to_status": "in_progress"})
+    assert r.status_code == 302
+    world["arak"].refresh_from_db()
+    assert world["arak"].status == S.IN_PROGRESS
+
+
+def test_it_opens_a_case_from_the_unit(world, client_for, users, category):
+    unit = world["arak"].unit
+    url = reverse("clinic:case_create") + f"?unit={unit.pk}"
+    assert client_for(users["arak"]).get(url).status_code == 200
+    assert client_for(users["saveh"]).get(url).status_code == 404
+    assert client_for(users["hq"]).get(reverse("clinic:case_create")).status_code == 404
+    r = client_for(users["arak"]).post(
+        url,
+        {
+            "unit": unit.pk,
+            "category": category.pk,
+            "severity": 2,
+            "title": "کمبود نقدینگی",
+            "source": "visit",
+        },
+    )
+    assert r.status_code == 302
+    assert unit.obstacle_cases.count() == 2
+
+
+def test_it_prints_the_minutes_as_a_persian_pdf(world, client_for, users, tmp_path):
+    url = reverse("clinic:session_pdf", args=[world["session"].pk])
+    r = client_for(users["hq"]).get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content[:5] == b"%PDF-" and len(r.content) > 10_000
+    if shutil.which("pdffonts"):  # the Persian font is embedded (poppler-utils, if present)
+        path = tmp_path / "minutes.pdf"
+        path.write_bytes(r.content)
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+        assert "Vazirmatn" in fonts
+    assert client_for(users["hq_other"]).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302
+
+
+def test_it_adds_the_cases_panel_to_the_unit_page(world, rf, users):
+    from jahesh.units.panels import panels_for
+
+    request = rf.get("/")
+    request.user = users["arak"]
+    panels = panels_for(request, world["arak"].unit)
+    clinic = [p for p in panels if p["template"] == "clinic/partials/unit_cases_panel.html"]
+    assert [c.pk for c in clinic[0]["context"]["cases"]] == [world["arak"].pk]
+    request.user = users["viewer"]
+    assert not [
+        p
+        for p in panels_for(request, world["arak"].unit)
+        if p["template"] == "clinic/partials/unit_cases_panel.html"
+    ]
+
+
+def test_it_lets_an_expert_reach_the_units_of_their_cases(world, users):
+    from jahesh.accounts.scoping import scoped
+    from jahesh.units.hooks import open_case_unit_ids
+    from jahesh.units.models import Unit
+
+    assert list(scoped(users["expert"], Unit).values_list("pk", flat=True)) == [
+        world["arak"].unit_id
+    ]
+    assert set(open_case_unit_ids()) == {world["arak"].unit_id, world["saveh"].unit_id}
