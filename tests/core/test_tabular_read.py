@@ -286,3 +286,27 @@ def test_it_warns_about_a_repeated_column_and_reads_the_first():
 
     assert rows[0].values["name"] == "قند"
     assert reader.warnings == ["ستون «Name» دو بار آمده است؛ فقط اولی خوانده شد."]
+
+
+def test_it_reads_a_csv_saved_as_xls_and_refuses_an_html_one():
+    data = "نام واحد,وضعیت\nقند,فعال\n".encode()
+
+    rows = list(read_table(data, filename="export.xls", columns=unit_columns()))
+
+    assert [r.values for r in rows] == [{"name": "قند", "status": "active"}]
+    with pytest.raises(InvalidInput) as caught:
+        read_table(
+            b"<html><table><tr><td>x</td></tr></table>",
+            filename="export.xls",
+            columns=unit_columns(),
+        )
+    assert str(caught.value) == (
+        "پرونده «export.xls» اکسل یا CSV نیست؛ آن را در اکسل باز کنید و با قالب "
+        "«Excel Workbook (xlsx)» یا «CSV UTF-8» ذخیره کنید و دوباره بفرستید."
+    )
+
+
+def test_it_reads_a_header_without_data_as_no_rows():
+    reader = read_table(xlsx([["نام واحد", "وضعیت"]]), filename="u.xlsx", columns=unit_columns())
+
+    assert (list(reader), reader.total_rows, reader.blank_rows) == ([], 0, 0)

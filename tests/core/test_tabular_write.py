@@ -136,7 +136,7 @@ def test_it_writes_a_template_with_an_example_row_and_a_guide():
     ]
     guide = cells(data, 1)
     assert guide[0] == ["ستون", "عنوان انگلیسی", "الزامی", "چه بنویسید", "نمونه"]
-    assert guide[1] == ["نام واحد", "Unit name", "بله", None, "ریسندگی اراک"]
+    assert guide[1] == ["نام واحد", "Unit name", "بله", "متن", "ریسندگی اراک"]
     assert guide[2] == ["وضعیت", "Status", "خیر", "یکی از: فعال، تعطیل", "فعال"]
     assert guide[3][3] == "تاریخ شمسی، مانند ۱۴۰۳/۰۱/۱۵"
     assert guide[4][3] == "عدد صحیح، دست‌کم ۰"

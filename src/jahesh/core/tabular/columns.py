@@ -159,12 +159,13 @@ def jalali_cell(value: datetime.date) -> str:
 class text:
     """Text as typed, cleaned for display (Arabic ي/ك → ی/ک, spaces collapsed)."""
 
-    hint = ""
-
     def __init__(self, *, max_length: int | None = None) -> None:
         self.max_length = max_length
-        if max_length:
-            self.hint = _("متن، حداکثر %(n)s نویسه") % {"n": group_digits(max_length)}
+        self.hint = (
+            _("متن، حداکثر %(n)s نویسه") % {"n": group_digits(max_length)}
+            if max_length
+            else _("متن")
+        )
 
     def __call__(self, value: Any) -> str:
         if type(value) is not str:
@@ -323,8 +324,6 @@ class jalali_date:
     """A date typed in Jalali (۱۴۰۳/۰۱/۱۵, 1403/1/15, 1403-01-15, ١٤٠٣/٠١/١٥,
     14030115) or ISO Gregorian (2024-04-03); a spreadsheet date cell is a
     Gregorian date (that is what Excel stores)."""
-
-    hint = ""
 
     def __init__(self) -> None:
         self.cache: dict[Any, datetime.date] = {}

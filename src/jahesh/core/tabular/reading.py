@@ -282,22 +282,21 @@ def _find_header(
     columns (a title or a date above the header is skipped)."""
     lookup = _header_lookup(columns)
     seen: list[tuple[int, Sequence[Any]]] = []
-    best: tuple[int, int] | None = None  # (matches, index in seen)
+    best: tuple[int, int] | None = None  # (columns named, index in seen)
+    non_blank = 0
     for number, cells in rows:
         seen.append((number, cells))
-        if not any(_header_text(c) for c in cells):
+        texts = [_header_text(c) for c in cells]
+        if not any(texts):
             continue
-        matches = len(
-            {lookup[k].key for k in map(header_key, map(_header_text, cells)) if k in lookup}
-        )
-        if matches and (best is None or matches > best[0]):
-            best = (matches, len(seen) - 1)
-        if best is not None and best[0] == len(columns):
-            break
-        if sum(1 for _n, c in seen if any(_header_text(x) for x in c)) >= _HEADER_SEARCH_ROWS:
+        non_blank += 1
+        named = len({lookup[k].key for k in map(header_key, texts) if k in lookup})
+        if named and (best is None or named > best[0]):
+            best = (named, len(seen) - 1)
+        if (best is not None and best[0] == len(columns)) or non_blank >= _HEADER_SEARCH_ROWS:
             break
     if best is None:
-        if not any(any(_header_text(x) for x in c) for _n, c in seen):
+        if not non_blank:
             raise InvalidInput(
                 _("پرونده خالی است؛ سطر اول باید عنوان ستون‌ها باشد و پس از آن داده‌ها.")
             )
