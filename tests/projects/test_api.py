@@ -241,3 +241,26 @@ def _village(pk):
     from jahesh.geo.models import Village
 
     return Village.objects.get(pk=pk)
+
+
+def test_it_filters_the_api_list(api_client_for, users, projects3):
+    client = api_client_for(users["projects"])
+    assert _ids(client.get(f"{BASE}/?deprived=true")) == [projects3["arak"].pk]
+    assert _ids(client.get(f"{BASE}/?county_id=236")) == [projects3["saveh"].pk]
+    assert _ids(client.get(f"{BASE}/?kind=water")) == [projects3["saveh"].pk]
+    assert _ids(client.get(f"{BASE}/?q=آب رسانی")) == [projects3["saveh"].pk]
+    response = client.get(f"{BASE}/?limit=1")
+    assert (len(response.json()["items"]), response.json()["count"]) == (1, 2)
+    assert client.get(f"{BASE}/?limit=0").status_code == 422
+
+
+def test_the_api_list_runs_a_bounded_number_of_queries(
+    api_client_for, users, make_project, django_assert_max_num_queries
+):
+    for i in range(20):
+        project = make_project(village_id=1 + i % 2, title=f"پروژه {i}")
+        services.funding_add(project=project, role=ProjectFunding.Role.CHARITY, amount_rial=10)
+    client = api_client_for(users["projects"])
+    with django_assert_max_num_queries(8):
+        body = client.get(f"{BASE}/?limit=50").json()
+    assert (body["count"], {i["value_rial"] for i in body["items"]}) == (20, {10})
