@@ -31,6 +31,9 @@ class PlaceAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
     list_per_page = 50
     show_full_result_count = False
+    # Total order (name, then id) so the changelist adds no "-pk" and reads its
+    # page off the (name, id) index.
+    ordering = ["name", "id"]
 
     def get_search_results(self, request, queryset, search_term):
         # «كرمانشاه» finds «کرمانشاه»: the term is normalised like the stored key.
