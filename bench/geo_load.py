@@ -17,11 +17,12 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 
 BENCH_DB = "jahesh_bench_geo"
 
 
-def _prepare_environment() -> tuple[str, callable]:
+def _prepare_environment() -> tuple[str, Callable[[], None]]:
     """Point the settings at a throwaway database; return its label and a cleanup."""
     var = tempfile.mkdtemp(prefix="jahesh-bench-geo-")
     os.environ["JAHESH_VAR"] = var
@@ -30,8 +31,7 @@ def _prepare_environment() -> tuple[str, callable]:
         return "sqlite", lambda: shutil.rmtree(var, ignore_errors=True)
     import psycopg
 
-    admin_url = url
-    conninfo = _conninfo(admin_url)
+    conninfo = _conninfo(url)
     with psycopg.connect(**conninfo, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
         conn.execute(f'CREATE DATABASE "{BENCH_DB}"')

@@ -163,7 +163,7 @@ class VillageAdmin(DeprivedPlaceAdmin):
         """Upload a file of deprived village/city codes; show the report."""
         if not (
             self.has_change_permission(request)
-            and self.admin_site._registry[City].has_change_permission(request)
+            and self.admin_site.get_model_admin(City).has_change_permission(request)
         ):
             raise PermissionDenied
         report = None
