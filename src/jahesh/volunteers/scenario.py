@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.text import normalize_key
 from jahesh.volunteers.models import (
@@ -410,7 +411,7 @@ def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: i
         purpose = rng.choice(SPECIALTY_PURPOSE[group.specialty])
         camps.append(
             Camp(
-                title=f"اردوی جهادی {purpose.label} شمارهٔ {i + 1}",
+                title=f"اردوی جهادی {purpose.label} شمارهٔ {to_persian_digits(i + 1)}",
                 purpose=purpose,
                 county_id=village.county_id,
                 village=village,

@@ -52,6 +52,12 @@ def value_at_rate(*, hours: Decimal | int | str, rate_rial: int) -> int:
     return round_half_up(Decimal(str(hours)) * int(rate_rial))
 
 
+def plain_hours(value: Decimal | int | None) -> Decimal:
+    """Hours without a trailing «.0» (8.0 → 8, 7.5 stays), for display."""
+    value = Decimal(value or 0)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 # --- Lists and details --------------------------------------------------------
 
 
@@ -114,7 +120,9 @@ def volunteer_summary(*, volunteer: Volunteer) -> VolunteerSummary:
             value += hours * rate
         elif status == RosterEntry.Status.LOGGED:
             pending += hours
-    return VolunteerSummary(camps, approved, pending, round_half_up(value))
+    return VolunteerSummary(
+        camps, plain_hours(approved), plain_hours(pending), round_half_up(value)
+    )
 
 
 def volunteer_roster(*, user: Any, volunteer: Volunteer) -> QuerySet[RosterEntry]:
@@ -221,7 +229,7 @@ def camp_totals(*, camp: Camp) -> CampTotals:
         Decimal(0),
     )
     return CampTotals(
-        agg["n"], agg["approved"] or Decimal(0), agg["pending"] or Decimal(0), round_half_up(value)
+        agg["n"], plain_hours(agg["approved"]), plain_hours(agg["pending"]), round_half_up(value)
     )
 
 

@@ -499,7 +499,7 @@ def camp_roster(request: HttpRequest, pk: int) -> HttpResponse:
                 "nc": e.volunteer.national_code,
                 "name": e.volunteer.full_name,
                 "skill_id": e.skill_id,
-                "hours": e.hours,
+                "hours": selectors.plain_hours(e.hours),
                 "status": e.get_status_display(),
                 "errors": [],
             }
