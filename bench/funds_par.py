@@ -1,0 +1,298 @@
+"""PAR30 for 1,000,000 loans: generating their schedules and rolling up the
+portfolio at risk in Python (``jahesh.funds.schedule``), beside a plain SQL
+aggregate over the same rows.
+
+    uv run python bench/funds_par.py [N]          # N loans, default 1,000,000
+
+What is measured (all in one run, printed side by side):
+
+1. *schedules*: for each of N synthetic loans (principal 50–500 million rials,
+   2–4 %, 12–36 months, disbursed over five years) the fee, every installment's
+   amount/fee/principal part and Jalali due date (``schedule.total_fee``,
+   ``schedule.amounts``, ``schedule.due_date``) — about 24 installments a loan,
+   ~24 million installments, kept in memory only (saving 24M rows is a data-load
+   benchmark, not a schedule one);
+2. *repayment + roll-up in Python*: each loan pays its first k installments
+   (on time, late, stopped), so its outstanding principal and oldest unpaid due
+   date follow; PAR30 and the aging buckets are summed per fund and in total;
+3. *plain SQL*: the same per-loan rows (loan, fund, outstanding, oldest unpaid
+   due) inserted into a SQLite table, then ``SUM(CASE …)/SUM(…)`` grouped by
+   fund and in total — the figure must equal (2) to the rial;
+4. *the ORM selector* (``selectors.kpi_par30`` over ledger and installment rows)
+   on a saved sample of 5,000 loans (~120k installments), for scale.
+
+SQLite under /tmp/jahesh-bench-funds-par (throwaway).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import time
+
+VAR = "/tmp/jahesh-bench-funds-par"
+os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
+os.environ["JAHESH_VAR"] = VAR
+shutil.rmtree(VAR, ignore_errors=True)
+os.makedirs(VAR)
+
+import django  # noqa: E402
+
+django.setup()
+
+from jahesh.funds import schedule  # noqa: E402
+
+AS_OF = datetime.date(2025, 10, 26)
+FUNDS = 22_000  # the country (DESIGN.md §7)
+DAY = datetime.timedelta(days=1)
+
+
+class Clock:
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __enter__(self):
+        self.w, self.c = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.w, time.process_time() - self.c
+        print(f"{self.label:<62} {self.wall:8.2f} s wall {self.cpu:8.2f} s cpu")
+
+
+def synthetic_loans(n: int):
+    rng = random.Random(1399_08_04)
+    first = AS_OF - 5 * 365 * DAY
+    for i in range(n):
+        yield (
+            i,
+            rng.randrange(FUNDS),
+            rng.randrange(50, 501, 10) * 1_000_000,
+            rng.choice((2, 3, 4, 4)),
+            rng.choice((12, 18, 24, 24, 30, 36)),
+            first + rng.randrange(5 * 365 - 30) * DAY,
+            rng.random(),
+        )
+
+
+def generate(n: int):
+    """(1) schedules and (2) per-loan state after repayments."""
+    rows = []  # (loan, fund, outstanding, oldest unpaid due or None)
+    installments = 0
+    as_of = AS_OF - DAY
+    for loan_id, fund, principal, rate, months, disbursed, luck in synthetic_loans(n):
+        fee = schedule.total_fee(principal, rate, months)
+        lines = schedule.amounts(principal, fee, months, 10_000)
+        installments += months
+        due = [schedule.due_date(disbursed, k) for k in range(1, months + 1)]
+        due_count = sum(1 for d in due if d <= as_of)
+        if luck < 0.80:
+            paid = due_count  # on time
+        elif luck < 0.94:
+            paid = max(
+                0, due_count - random.Random(loan_id).randint(1, 2)
+            )  # late by a month or two
+        else:
+            paid = min(due_count, int(luck * 1000) % max(1, months))  # stopped paying
+        outstanding = principal - sum(p for _a, _f, p in lines[:paid])
+        oldest = due[paid] if paid < months and due[paid] <= as_of else None
+        if outstanding:
+            rows.append((loan_id, fund, outstanding, oldest))
+    return rows, installments
+
+
+def python_rollup(rows):
+    as_of = AS_OF - DAY
+    threshold = as_of - 30 * DAY
+    total = at_risk = 0
+    per_fund: dict[int, list[int]] = {}
+    buckets = [0, 0, 0, 0]
+    for _loan, fund, out, oldest in rows:
+        total += out
+        f = per_fund.setdefault(fund, [0, 0])
+        f[0] += out
+        if oldest is not None:
+            b = schedule.aging_bucket((as_of - oldest).days)
+            if b is not None:
+                buckets[b] += out
+            if oldest < threshold:
+                at_risk += out
+                f[1] += out
+    return total, at_risk, per_fund, buckets
+
+
+def sql_rollup(rows):
+    path = os.path.join(VAR, "par.sqlite3")
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE loan_state (loan INTEGER PRIMARY KEY, fund INTEGER, outstanding INTEGER, oldest TEXT)"
+    )
+    with Clock("  insert the same rows into SQLite (not part of either figure)"):
+        db.executemany(
+            "INSERT INTO loan_state VALUES (?, ?, ?, ?)",
+            ((l, f, o, d.isoformat() if d else None) for l, f, o, d in rows),
+        )
+        db.commit()
+    threshold = (AS_OF - DAY - 30 * DAY).isoformat()
+    with Clock("(3) plain SQL: SUM(CASE) total + GROUP BY fund"):
+        total, at_risk = db.execute(
+            "SELECT SUM(outstanding), SUM(CASE WHEN oldest < ? THEN outstanding ELSE 0 END) FROM loan_state",
+            (threshold,),
+        ).fetchone()
+        per_fund = db.execute(
+            "SELECT fund, SUM(outstanding), SUM(CASE WHEN oldest < ? THEN outstanding ELSE 0 END) "
+            "FROM loan_state GROUP BY fund",
+            (threshold,),
+        ).fetchall()
+    db.close()
+    return total, at_risk, per_fund
+
+
+def orm_sample(n: int) -> None:
+    """(4) the real selector over saved ledger + installment rows."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from jahesh.accounts.scoping import Area
+    from jahesh.core.text import normalize_key
+    from jahesh.funds import selectors
+    from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member
+    from jahesh.geo.models import County, Province
+
+    call_command("migrate", verbosity=0)
+    p = Province.objects.create(id=28, name="مرکزی", name_key=normalize_key("مرکزی"))
+    c = County.objects.create(id=19, name="اراک", name_key=normalize_key("اراک"), province=p)
+    now = timezone.now()
+    with Clock(f"  save {n:,} loans with schedules, payments, ledger (setup)"):
+        funds = Fund.objects.bulk_create(
+            Fund(
+                name=f"f{i}",
+                name_key=f"f{i}",
+                code=f"B{i}",
+                county=c,
+                founded_on=datetime.date(2019, 1, 1),
+            )
+            for i in range(100)
+        )
+        members = Member.objects.bulk_create(
+            Member(
+                fund=funds[i % 100],
+                national_code=f"{i:010d}",
+                first_name="a",
+                last_name="b",
+                gender="f",
+                joined_on=datetime.date(2019, 1, 1),
+            )
+            for i in range(n)
+        )
+        loans, inst, ledger = [], [], []
+        state = {}
+        for (loan_id, _fund, principal, rate, months, disbursed, luck), m in zip(
+            synthetic_loans(n), members
+        ):
+            plan = schedule.build_schedule(
+                principal=principal,
+                fee_rate=rate,
+                months=months,
+                disbursed_on=disbursed,
+                multiple=10_000,
+            )
+            loans.append(
+                Loan(
+                    fund_id=m.fund_id,
+                    member=m,
+                    number=loan_id + 1,
+                    purpose="x",
+                    principal=principal,
+                    fee_rate=rate,
+                    months=months,
+                    fee=plan.fee,
+                    status="disbursed",
+                    requested_on=disbursed,
+                    disbursed_on=disbursed,
+                    rounding_multiple=10_000,
+                )
+            )
+            state[loan_id] = (plan, luck)
+        Loan.objects.bulk_create(loans, batch_size=5000)
+        as_of = AS_OF - DAY
+        for i, loan in enumerate(loans):
+            plan, luck = state[i]
+            due_count = sum(1 for line in plan.lines if line.due_on <= as_of)
+            paid = due_count if luck < 0.8 else max(0, due_count - 1 - (i % 2))
+            ledger.append(
+                LedgerEntry(
+                    fund_id=loan.fund_id,
+                    loan=loan,
+                    kind="disbursement",
+                    amount=loan.principal,
+                    entered_on=loan.disbursed_on,
+                    created_at=now,
+                )
+            )
+            for line in plan.lines:
+                done = line.number <= paid
+                inst.append(
+                    Installment(
+                        loan=loan,
+                        number=line.number,
+                        due_on=line.due_on,
+                        amount=line.amount,
+                        fee_part=line.fee_part,
+                        principal_part=line.principal_part,
+                        paid_fee=line.fee_part if done else 0,
+                        paid_principal=line.principal_part if done else 0,
+                        paid_on=line.due_on if done else None,
+                    )
+                )
+                if done:
+                    ledger.append(
+                        LedgerEntry(
+                            fund_id=loan.fund_id,
+                            loan=loan,
+                            kind="repay_principal",
+                            amount=line.principal_part,
+                            entered_on=line.due_on,
+                            created_at=now,
+                        )
+                    )
+        Installment.objects.bulk_create(inst, batch_size=5000)
+        LedgerEntry.objects.bulk_create(ledger, batch_size=5000)
+    print(f"  rows: {len(inst):,} installments, {len(ledger):,} ledger entries")
+    with Clock(f"(4) selectors.kpi_par30 (ORM) over {n:,} saved loans"):
+        bp = selectors.kpi_par30(
+            area=Area(province_id=28), start=datetime.date(2020, 1, 1), end=AS_OF
+        )
+    print(f"  PAR30 = {bp / 100:.2f}%")
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    print(f"{n:,} loans over {FUNDS:,} funds, as of {AS_OF}")
+    with Clock("(1)+(2) generate schedules + apply repayments (Python)") as gen:
+        rows, installments = generate(n)
+    print(
+        f"  {installments:,} installments generated; {len(rows):,} loans with principal outstanding"
+        f" ({gen.cpu / installments * 1e9:.0f} ns cpu per installment)"
+    )
+    with Clock("(2) PAR30 roll-up in Python (total, per fund, aging buckets)"):
+        total, at_risk, per_fund, buckets = python_rollup(rows)
+    s_total, s_risk, s_fund = sql_rollup(rows)
+    same = (total, at_risk) == (s_total, s_risk) and all(
+        per_fund[f][:2] == [o, r] for f, o, r in s_fund
+    )
+    print(
+        f"PAR30 Python = {at_risk / total:.4%}   SQL = {s_risk / s_total:.4%}   "
+        f"identical to the rial (total and every fund): {same}"
+    )
+    print("aging buckets (1–30, 31–60, 61–90, 90+ days), rials:", buckets)
+    orm_sample(5_000)
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
