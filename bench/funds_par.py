@@ -134,7 +134,7 @@ def sql_rollup(rows):
     with Clock("  insert the same rows into SQLite (not part of either figure)"):
         db.executemany(
             "INSERT INTO loan_state VALUES (?, ?, ?, ?)",
-            ((l, f, o, d.isoformat() if d else None) for l, f, o, d in rows),
+            ((ln, f, o, d.isoformat() if d else None) for ln, f, o, d in rows),
         )
         db.commit()
     threshold = (AS_OF - DAY - 30 * DAY).isoformat()
@@ -192,7 +192,7 @@ def orm_sample(n: int) -> None:
         loans, inst, ledger = [], [], []
         state = {}
         for (loan_id, _fund, principal, rate, months, disbursed, luck), m in zip(
-            synthetic_loans(n), members
+            synthetic_loans(n), members, strict=True
         ):
             plan = schedule.build_schedule(
                 principal=principal,
