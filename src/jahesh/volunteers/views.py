@@ -587,3 +587,66 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     response = render(request, "volunteers/verify.html", ctx)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- Excel/CSV ---------------------------------------------------------------------
+
+
+@require_GET
+@module_required
+def volunteer_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered on the page, as XLSX (or CSV with ?format=csv)."""
+    from jahesh.core.tabular import csv_response, write_csv, write_xlsx, xlsx_response
+    from jahesh.volunteers.spreadsheets import volunteer_columns, volunteer_rows
+
+    form = forms.VolunteerFilterForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.volunteer_list(
+        user=request.user,
+        q=data.get("q", ""),
+        county_id=data["county"].pk if data.get("county") else None,
+        status=data.get("status", ""),
+        skill_id=data["skill"].pk if data.get("skill") else None,
+    )
+    columns = volunteer_columns(request.user)
+    rows = volunteer_rows(qs.iterator(chunk_size=2000))
+    if request.GET.get("format") == "csv":
+        return csv_response(write_csv(columns, rows), "نیروهای-جهادی.csv")
+    return xlsx_response(write_xlsx(columns, rows, sheet_title="نیروها"), "نیروهای-جهادی.xlsx")
+
+
+@require_GET
+@module_required
+def volunteer_import_template(request: HttpRequest) -> HttpResponse:
+    from jahesh.core.tabular import write_template, xlsx_response
+    from jahesh.volunteers.spreadsheets import volunteer_columns
+
+    return xlsx_response(write_template(volunteer_columns(request.user)), "قالب-نیروهای-جهادی.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+@module_required
+def volunteer_import(request: HttpRequest) -> HttpResponse:
+    """Upload a file; «پیش‌نمایش» runs it without saving, then «ثبت» saves."""
+    from jahesh.core.tabular import read_table, run_import, upload_check
+    from jahesh.volunteers.spreadsheets import volunteer_columns, volunteer_import_batch
+
+    report, error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise InvalidInput(_("پرونده‌ای انتخاب نشده است."))
+            upload_check(upload=upload)
+            reader = read_table(
+                upload, filename=upload.name, columns=volunteer_columns(request.user)
+            )
+            report = run_import(
+                reader,
+                handle_batch=lambda rows: volunteer_import_batch(actor=request.user, rows=rows),
+                dry_run=request.POST.get("mode") != "save",
+            )
+        except ApplicationError as exc:
+            error = str(exc.message)
+    ctx = {"report": report, "error": error, "errors": report.errors[:200] if report else []}
+    return render(request, "volunteers/volunteer_import.html", ctx, status=422 if error else 200)
