@@ -158,6 +158,11 @@ def run_import(
     3. With ``dry_run`` the whole run is one transaction rolled back at the
        end: the report says exactly what would happen (a row that matches an
        earlier row of the same file is reported as an update), nothing stays.
+    4. Any other exception is a bug, not a refusal: it propagates; its batch is
+       rolled back, earlier batches stay committed (all of it with ``dry_run``).
+
+    ``progress(done, total)`` is called after each batch and once at the end
+    (``done == total``), ``done`` counting data rows read, blank ones included.
     """
     if (handle_row is None) == (handle_batch is None):
         raise TypeError("pass exactly one of handle_row or handle_batch")
