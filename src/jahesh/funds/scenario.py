@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.text import normalize_key
@@ -31,6 +32,7 @@ from jahesh.funds.models import (
     Installment,
     LedgerEntry,
     Loan,
+    LoanEvent,
     Member,
     Repayment,
     Verification,
@@ -471,8 +473,32 @@ def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date) -> None:
                 )
             )
     Installment.objects.bulk_create(installments, batch_size=5000)
+    LoanEvent.objects.bulk_create(_events(plans), batch_size=5000)
     Guarantor.objects.bulk_create(guarantors, batch_size=5000)
     GuaranteeDocument.objects.bulk_create(documents, batch_size=5000)
+
+
+def _events(plans: list[_LoanPlan]) -> list[LoanEvent]:
+    """The workflow trail of each loan (who is unknown for records kept on paper)."""
+    S = Loan.Status
+    events = []
+    for plan in plans:
+        loan = plan.loan
+        steps = [
+            ("", S.REQUESTED, loan.requested_on),
+            (S.REQUESTED, S.APPROVED, loan.approved_on),
+            (S.APPROVED, S.DISBURSED, loan.disbursed_on),
+        ]
+        if loan.status in (S.REPAID, S.WRITTEN_OFF):
+            steps.append((S.DISBURSED, loan.status, loan.closed_on))
+        for old, new, day in steps:
+            if day is None:
+                break
+            at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+            events.append(
+                LoanEvent(loan=loan, from_status=old, to_status=new, at=at, note="سابقهٔ دفتر صندوق")
+            )
+    return events
 
 
 def _create_visits(rng, plans, first, last, start, jobs_target) -> int:
@@ -523,8 +549,6 @@ def _visit(rng, loan, day, running, jobs) -> Verification:
 
 def _create_money(rng, funds, members, plans) -> None:
     """Savings, sponsor capital, disbursements and repayments, as ledger rows."""
-    from django.utils import timezone
-
     now = timezone.now()
     entries, repayments = [], []
     lent: dict[int, int] = {}
