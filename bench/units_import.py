@@ -99,7 +99,7 @@ def baseline(path: Path) -> float:
     started, cpu = time.perf_counter(), time.process_time()
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     units = [
-        Unit(name=r[0], name_key=r[0], national_id=r[1] or None, county_id=counties[r[2]], sector=sectors[r[3]],
+        Unit(name=r[0], name_key=r[0], national_id=r[1] or None, county_id=counties[r[2]], province_id=28, sector=sectors[r[3]],
              isic_code=str(r[4]), employees=int(r[5]), status=statuses[r[6]], owner_mobile=str(r[8]), address=r[9])
         for r in rows[1:]
     ]  # fmt: skip

@@ -25,6 +25,7 @@ VAR.mkdir(parents=True)
 os.environ["JAHESH_VAR"] = str(VAR)
 os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
 os.environ.pop("DATABASE_URL", None)
+os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
 
 import django  # noqa: E402
 
@@ -78,7 +79,7 @@ def grow(to: int) -> None:
         score = rng.randint(0, 100)
         level = "high" if score >= 60 else "watch" if score >= 35 else "low"
         batch.append(Unit(
-            name=name, name_key=normalize_key(name), sector=sectors[k], county_id=1 + i % 12,
+            name=name, name_key=normalize_key(name), sector=sectors[k], county_id=1 + i % 12, province_id=28,
             isic_code="2410", isic_division="24", isic_section="C", employees=rng.randint(1, 500),
             status="active", risk_score=score, risk_level=level,
         ))  # fmt: skip

@@ -14,7 +14,16 @@ class UnitsConfig(AppConfig):
         from jahesh.units import models as m
 
         # A unit and everything recorded about it live in the unit's county.
-        register(m.Unit, ScopePolicy(module=Module.UNITS, county="county"))
+        # The province path uses the unit's own province column (no join to geo_county).
+        register(m.Unit, ScopePolicy(module=Module.UNITS, county="county", province="province"))
         for model in (m.Visit, m.StatusChange, m.RiskAssessment):
-            register(model, ScopePolicy(module=Module.UNITS, county="unit__county"))
-        register(m.VisitPhoto, ScopePolicy(module=Module.UNITS, county="visit__unit__county"))
+            register(
+                model,
+                ScopePolicy(module=Module.UNITS, county="unit__county", province="unit__province"),
+            )
+        register(
+            m.VisitPhoto,
+            ScopePolicy(
+                module=Module.UNITS, county="visit__unit__county", province="visit__unit__province"
+            ),
+        )

@@ -140,9 +140,6 @@ def unit_columns(user: Any | None = None) -> list[Column]:
 
 # --- Units ---------------------------------------------------------------------
 
-_COMPARED = ("name", "national_id", "county_id", "sector", "isic_code", "employees", "founded_on",
-             "owner_mobile", "address")  # fmt: skip
-
 
 class _UnitBatch:
     """The batch handler of a units import (one instance per import)."""
@@ -157,6 +154,7 @@ class _UnitBatch:
         if len(writable) == 1:
             self.default_county = writable[0]
         self.visible = scoped(user, Unit)
+        self.province_of = dict(County.objects.values_list("pk", "province_id"))
 
     def __call__(self, rows: list[Row]) -> list[Outcome]:
         """1. Parse-level rules and derived fields per row; 2. match the batch's
@@ -240,6 +238,7 @@ class _UnitBatch:
             "name": v["name"],
             "name_key": normalize_key(v["name"]),
             "county_id": county_id,
+            "province_id": self.province_of[county_id],
         }
         for name in ("national_id", "sector", "isic_code", "employees", "status", "founded_on", "owner_mobile",
                      "address"):  # fmt: skip

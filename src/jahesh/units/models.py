@@ -84,6 +84,16 @@ class Unit(TimeStampedModel):
     county = models.ForeignKey(
         "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="units"
     )
+    # The county's province, kept on the row so a provincial user's lists filter
+    # and sort on one index instead of joining geo_county (see Meta.indexes);
+    # save() keeps it in step with the county, bulk writers set it themselves.
+    province = models.ForeignKey(
+        "geo.Province",
+        verbose_name="استان",
+        on_delete=models.PROTECT,
+        related_name="units",
+        editable=False,
+    )
     city = models.ForeignKey(
         "geo.City",
         verbose_name="شهر",
@@ -193,8 +203,16 @@ class Unit(TimeStampedModel):
             models.CheckConstraint(condition=~Q(name_key=""), name="units_unit_name_not_blank"),
         ]
         indexes = [
-            # The list pages order by id (keyset pagination) within a county.
+            # The list and watch list order by id or by risk within the user's
+            # county or province: each is a range read of one of these indexes.
             models.Index(fields=["county", "-id"], name="units_unit_county_id_idx"),
+            models.Index(fields=["province", "-id"], name="units_unit_province_id_idx"),
+            models.Index(
+                fields=["county", "-risk_score", "-id"], name="units_unit_county_risk_idx"
+            ),
+            models.Index(
+                fields=["province", "-risk_score", "-id"], name="units_unit_province_risk_idx"
+            ),
             # Search by normalised name (prefix / equality) and import matching.
             models.Index(fields=["name_key"], name="units_unit_name_key_idx"),
             models.Index(fields=["county", "name_key"], name="units_unit_county_name_idx"),
@@ -204,6 +222,21 @@ class Unit(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.county_id is not None:
+            from jahesh.geo.models import County
+
+            self.province_id = County.objects.values_list("province_id", flat=True).get(
+                pk=self.county_id
+            )
+            if (
+                "update_fields" in kwargs
+                and kwargs["update_fields"] is not None
+                and "county" in kwargs["update_fields"]
+            ):
+                kwargs["update_fields"] = {*kwargs["update_fields"], "province"}
+        super().save(*args, **kwargs)
 
 
 class StatusChange(models.Model):

@@ -192,6 +192,7 @@ def _plan_unit(rng: random.Random, i: int, counties: list[County], cities: dict)
     unit = Unit(
         code=f"{CODE_PREFIX}{i:04d}", name=name, name_key=normalize_key(name), sector=sector,
         isic_code=isic, isic_division=division, isic_section=section, county=county, city=city,
+        province_id=county.province_id,
         industrial_estate=rng.choice(ESTATES) if sector == "industry" and rng.random() < 0.6 else "",
         address=f"{city.name if city else place}، خیابان {rng.choice(BRANDS)}، پلاک {to_persian_digits(rng.randint(1, 300))}",
         owner_name=f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
