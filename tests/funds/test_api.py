@@ -215,3 +215,64 @@ def test_it_creates_a_member_with_a_validated_national_code(api_client_for, user
         content_type="application/json",
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "national_code"
+
+
+def test_it_draws_a_lottery_anyone_can_replay(
+    api_client_for, users, clerk, funded, add_member, other_manager
+):
+    from jahesh.funds import services
+
+    for _ in range(5):
+        services.loan_request(
+            fund=funded,
+            member=add_member(funded),
+            principal=20_000_000,
+            months=12,
+            purpose="قالی",
+            requested_on=datetime.date(2023, 6, 1),
+            user=users["fund"],
+            in_queue=True,
+        )
+    response = api_client_for(clerk).post(
+        f"/api/v1/funds/{funded.pk}/lottery",
+        {"slots": 2, "seed": "s-1402"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert len(body["entrants"]) == 5 and len(body["winners"]) == 2 and body["replays"] is True
+    again = api_client_for(users["hq"]).get(f"/api/v1/funds/draws/{body['id']}").json()
+    assert again["winners"] == body["winners"] and again["replays"] is True
+    assert api_client_for(other_manager).get(f"/api/v1/funds/draws/{body['id']}").status_code == 404
+
+
+def test_it_reverses_a_repayment_through_the_api(
+    api_client_for, users, clerk, disbursed_loan, other_manager
+):
+    loan = disbursed_loan()
+    rep = (
+        api_client_for(users["fund"])
+        .post(
+            f"/api/v1/loans/{loan.pk}/repayments",
+            {"amount": 4_340_000, "paid_on": PAID, "key": "r1"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    url = f"/api/v1/loans/{loan.pk}/repayments/{rep['id']}/reverse"
+    assert (
+        api_client_for(other_manager)
+        .post(url, {"reason": "x"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    response = api_client_for(clerk).post(
+        url, {"reason": "چک برگشتی"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["reversed_at"] is not None
+    assert (
+        api_client_for(clerk)
+        .post(url, {"reason": "باز"}, content_type="application/json")
+        .status_code
+        == 409
+    )

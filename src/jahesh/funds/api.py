@@ -21,7 +21,7 @@ from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
 from jahesh.api.schemas import ERRORS
 from jahesh.core.errors import Forbidden
 from jahesh.funds import schedule, selectors, services
-from jahesh.funds.models import Fund, Loan, Member
+from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
 
 router = Router(tags=["funds"])
 loans_router = Router(tags=["loans"])
@@ -456,3 +456,70 @@ def fund_reconciliation(request: HttpRequest, fund_id: int):
         {"label": c.label, "left": c.left, "right": c.right, "ok": c.ok}
         for c in selectors.fund_reconciliation(fund=fund)
     ]
+
+
+# --- The loan queue's lottery -------------------------------------------------------
+
+
+class LotteryIn(Schema):
+    slots: int = Field(..., ge=1, le=500)
+    seed: str | None = Field(None, min_length=1, max_length=64)
+
+
+class LotteryOut(Schema):
+    id: int
+    fund_id: int
+    seed: str
+    entrants: list[int]
+    winners: list[int]
+    slots: int
+    drawn_at: datetime.datetime
+    replays: bool
+
+
+def _draw_out(draw) -> dict[str, Any]:
+    return {
+        "id": draw.pk,
+        "fund_id": draw.fund_id,
+        "seed": draw.seed,
+        "entrants": draw.entrants,
+        "winners": draw.winners,
+        "slots": draw.slots,
+        "drawn_at": draw.drawn_at,
+        "replays": services.lottery_verify(draw=draw),
+    }
+
+
+@router.post("/{int:fund_id}/lottery", response={201: LotteryOut, **ERRORS})
+def lottery_draw(request: HttpRequest, fund_id: int, payload: LotteryIn):
+    """Draw winners among the fund's queued requests; seed and entrants are recorded."""
+    _require_module(request)
+    fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
+    draw = services.lottery_draw(
+        fund=fund, slots=payload.slots, seed=payload.seed, user=request.user
+    )
+    return Status(201, _draw_out(draw))
+
+
+@router.get("/draws/{int:draw_id}", response={200: LotteryOut, **ERRORS})
+def lottery_detail(request: HttpRequest, draw_id: int):
+    """A recorded draw, re-run from its seed and entrants (``replays``)."""
+    _require_module(request)
+    return _draw_out(get_scoped_or_404(request.user, LotteryDraw, pk=draw_id))
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+@loans_router.post(
+    "/{int:loan_id}/repayments/{int:repayment_id}/reverse", response={200: RepaymentOut, **ERRORS}
+)
+def repayment_reverse(request: HttpRequest, loan_id: int, repayment_id: int, payload: ReasonIn):
+    """Correct a mistaken payment with reversing ledger entries (never an edit)."""
+    _require_module(request)
+    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    repayment = get_scoped_or_404(
+        request.user, Repayment.objects.filter(loan=loan), pk=repayment_id
+    )
+    return services.repayment_reverse(repayment=repayment, user=request.user, reason=payload.reason)
