@@ -199,6 +199,7 @@ def build_part(
     if not Volunteer.objects.filter(county__province=province).exists():
         rng = ctx.rng("volunteers")
         start, end = last_jalali_years(ctx.as_of, 5)
+        _flag_deprived_villages(rng, province)
         villages = list(
             Village.objects.filter(province=province, is_deprived=True).only("id", "county_id")
         ) or list(Village.objects.filter(province=province).only("id", "county_id"))
@@ -216,6 +217,22 @@ def build_part(
     ctx.shared["camp_ids"] = list(
         Camp.objects.filter(county__province=province).values_list("id", flat=True)
     )
+
+
+def _flag_deprived_villages(rng, province) -> None:
+    """The geography files carry no deprivation flags. When none of the
+    province's villages is flagged (no list was imported), flag one in three,
+    chosen reproducibly, so the demo's camps and projects sit in villages the
+    pages show as deprived. A real deployment imports the official list."""
+    from jahesh.geo.models import Village
+    from jahesh.geo.services import place_set_deprived
+
+    villages = Village.objects.filter(province=province)
+    if villages.filter(is_deprived=True).exists():
+        return
+    ids = sorted(villages.values_list("id", flat=True))
+    chosen = rng.sample(ids, len(ids) // 3)
+    place_set_deprived(queryset=Village.objects.filter(pk__in=chosen), deprived=True)
 
 
 def _day(rng, lo: date, hi: date) -> date:
