@@ -310,3 +310,25 @@ def test_the_visits_import_page_works(client_for, users, units):
     )
     client.post("/units/import/visits/", {"token": preview.context["token"]})
     assert Visit.objects.filter(unit=units["arak"]).count() == 2
+
+
+def _png(name: str) -> SimpleUploadedFile:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def test_a_visit_keeps_its_photos_and_refuses_non_images(client_for, users, units, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(users["arak"])
+    url = f"/units/{units['arak'].pk}/visits/new/"
+    bad = client.post(url, {"visited_on": "۱۴۰۴/۰۸/۰۱", "photos": [SimpleUploadedFile("x.png", b"not an image")]})
+    assert bad.status_code == 422 and "photos" in bad.context["form"].errors
+    ok = client.post(url, {"visited_on": "۱۴۰۴/۰۸/۰۱", "photos": [_png("a.png"), _png("b.png")]})
+    assert ok.status_code == 302
+    visit = units["arak"].visits.order_by("-id").first()
+    assert visit.photos.count() == 2
+    html = client.get(f"/units/{units['arak'].pk}/").content.decode()
+    assert visit.photos.first().image.url in html

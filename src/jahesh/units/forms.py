@@ -180,6 +180,28 @@ class StatusForm(forms.Form):
     reason = NormalizedCharField(label=_("دلیل"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    """Several photos in one input; each is checked to be an image (Pillow)."""
+
+    widget = MultipleImageInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleImageInput(attrs={"accept": "image/*", "multiple": True})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
 class VisitForm(forms.Form):
     visited_on = JalaliDateField(label=_("تاریخ بازدید"), max_date="today")
     visitor_name = NormalizedCharField(
@@ -223,10 +245,8 @@ class VisitForm(forms.Form):
     notes = NormalizedCharField(
         label=_("یادداشت"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    photos = forms.FileField(
-        label=_("عکس‌ها"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    photos = MultipleImageField(
+        label=_("عکس‌ها"), required=False, help_text=_("می‌توانید چند عکس انتخاب کنید.")
     )
 
     def service_fields(self) -> dict[str, Any]:
