@@ -265,3 +265,25 @@ def test_it_creates_a_camp_and_offers_the_countys_villages(users, geo, groups, c
         },
     )
     assert response.status_code == 422 and "پیش از تاریخ شروع" in response.content.decode()
+
+
+def test_it_shows_a_camp_of_60_and_the_group_list_in_bounded_queries(
+    users, geo, camp, skills, client_for, django_assert_max_num_queries
+):
+    people = [make_volunteer(500 + i, geo["arak"]) for i in range(60)]
+    roster_save(
+        actor=users["coordinator"],
+        camp=camp,
+        rows=[RosterRow(v.national_code, skills["builder"].pk, 8) for v in people],
+        now=NOW,
+    )
+    client = client_for(users["coordinator"])
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("volunteers:camp_detail", args=[camp.pk]))
+    assert response.context["totals"].volunteers == 60
+    assert response.context["totals"].value_rial == 60 * 8 * 600_000
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("volunteers:roster", args=[camp.pk]))
+    assert len(response.context["rows"]) == 65  # 60 and five blank rows
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("volunteers:group_list")).status_code == 200
