@@ -143,7 +143,7 @@ MOSQUES = (
 
 def national_code(n: int) -> str:
     """The n-th demo national code: a 9-digit body and its check digit (always valid)."""
-    body = f"{(n * 7_919 + 100_003) % 1_000_000_000:09d}"
+    body = f"{(n * 7_919_317 + 12_345_678) % 1_000_000_000:09d}"  # spread, no repeats
     if body[3:9] == "000000" or len(set(body)) == 1:
         body = "1" + body[1:8] + "7"
     s = sum(int(body[i]) * (10 - i) for i in range(9)) % 11
