@@ -28,7 +28,7 @@ from jahesh.core.jalali import jalali_year_of, jalali_year_range
 from jahesh.units.models import Unit
 
 PAGE_SIZE = 25
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):
@@ -81,7 +81,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.case_list(user=request.user, now=now, **filter_form.filters())
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "clinic/partials/case_rows.html" if _is_htmx(request) else "clinic/case_list.html"
-    return render(request, template, {"filter_form": filter_form, "page_obj": page, "now": now})
+    capped = page.paginator.count >= COUNT_CAP
+    return render(
+        request,
+        template,
+        {
+            "filter_form": filter_form,
+            "page_obj": page,
+            "now": now,
+            "capped": capped,
+            "cap": COUNT_CAP,
+        },
+    )
 
 
 @login_required

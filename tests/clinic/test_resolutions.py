@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jahesh.accounts.scoping import Area
+from jahesh.clinic import selectors, services
+from jahesh.clinic.models import Agency, ResolutionStatus
+from jahesh.core.errors import Forbidden, InvalidInput
+from tests.conftest import MARKAZI
+
+R = ResolutionStatus
+
+
+@pytest.fixture
+def session(group, users, expert):
+    return services.session_create(
+        user=users["hq"], group=group, held_on=dt.date(2025, 9, 1), attendees=[expert]
+    )
+
+
+def _pass(session, users, agency, due, text="مصوبه"):
+    return services.resolution_create(
+        user=users["hq"], session=session, text=text, agency=agency, due_on=due
+    )
+
+
+def test_it_numbers_sessions_and_resolutions_and_sets_the_objection_window(
+    session, group, users, agency
+):
+    second = services.session_create(user=users["hq"], group=group, held_on=dt.date(2025, 10, 1))
+    assert (session.number, second.number) == (1, 2)
+    a = _pass(session, users, agency, dt.date(2025, 10, 1))
+    b = _pass(session, users, agency, dt.date(2025, 10, 1))
+    assert (a.number, b.number) == (1, 2)
+    assert a.objection_until == dt.date(2025, 9, 16)
+    settings = services.clinic_settings()
+    settings.objection_days = 30
+    settings.save()
+    assert _pass(session, users, agency, dt.date(2025, 10, 1)).objection_until == dt.date(
+        2025, 10, 1
+    )
+    with pytest.raises(Forbidden):
+        services.session_create(user=users["expert"], group=group, held_on=dt.date(2025, 9, 1))
+
+
+def test_it_moves_resolutions_only_along_their_table(session, users, agency):
+    res = _pass(session, users, agency, dt.date(2025, 10, 1))
+    with pytest.raises(InvalidInput) as exc:  # objection after the window
+        services.resolution_follow_up(
+            resolution=res,
+            user=users["hq"],
+            on=dt.date(2025, 9, 20),
+            note="اعتراض بانک",
+            status_after=R.OBJECTED,
+        )
+    assert "مهلت اعتراض" in str(exc.value)
+    with pytest.raises(InvalidInput) as exc:  # not executed before the due date
+        services.resolution_follow_up(
+            resolution=res,
+            user=users["hq"],
+            on=dt.date(2025, 9, 20),
+            note="اجرا نشد",
+            status_after=R.NOT_EXECUTED,
+        )
+    assert "هنوز نگذشته" in str(exc.value)
+    res.refresh_from_db()
+    assert res.status == R.OPEN and res.followups.count() == 0
+    services.resolution_follow_up(
+        resolution=res,
+        user=users["expert"],
+        on=dt.date(2025, 9, 25),
+        note="نامهٔ بانک رسید",
+        status_after=R.DONE,
+    )
+    res.refresh_from_db()
+    assert (res.status, res.done_on, res.on_time) == (R.DONE, dt.date(2025, 9, 25), True)
+    with pytest.raises(InvalidInput):
+        services.resolution_follow_up(
+            resolution=res,
+            user=users["hq"],
+            on=dt.date(2025, 9, 26),
+            note="x",
+            status_after=R.OBJECTED,
+        )
+
+
+def test_it_scores_agencies_by_share_on_time_and_counts_the_kpis(session, users, agency):
+    power = Agency.objects.get(code="power")
+    done_on_time = _pass(session, users, agency, dt.date(2025, 10, 1))
+    done_late = _pass(session, users, agency, dt.date(2025, 10, 1))
+    _pass(session, users, agency, dt.date(2025, 10, 1))  # still open
+    power_done = _pass(session, users, power, dt.date(2025, 10, 5))
+    _pass(session, users, power, dt.date(2026, 1, 5))  # due after the period
+    for res, on in (
+        (done_on_time, dt.date(2025, 9, 30)),
+        (done_late, dt.date(2025, 10, 9)),
+        (power_done, dt.date(2025, 10, 2)),
+    ):
+        services.resolution_follow_up(
+            resolution=res, user=users["hq"], on=on, note="انجام شد", status_after=R.DONE
+        )
+    start, end = dt.date(2025, 9, 1), dt.date(2025, 11, 1)
+    board = selectors.agency_scoreboard(user=users["hq"], start=start, end=end)
+    assert [(r["agency"], r["due"], r["done"], r["on_time"], r["on_time_pct"]) for r in board] == [
+        ("شرکت توزیع برق", 1, 1, 1, 100),
+        ("بانک‌ها", 3, 2, 1, 33),
+    ]
+    assert selectors.agency_scoreboard(user=users["hq_other"], start=start, end=end) == []
+    area = Area(province_id=MARKAZI)
+    assert selectors.kpi_resolutions_passed(area=area, start=start, end=end) == 5
+    # 3 of the 4 due in the period were carried out: 75 %.
+    assert selectors.kpi_resolutions_executed_pct(area=area, start=start, end=end) == 75
+    assert (
+        selectors.kpi_resolutions_executed_pct_records(area=area, start=start, end=end).count() == 4
+    )
+    assert selectors.kpi_resolutions_passed(area=Area(province_id=8), start=start, end=end) == 0
+    assert (
+        selectors.kpi_resolutions_executed_pct(area=area, start=end, end=dt.date(2025, 12, 1)) == 0
+    )
