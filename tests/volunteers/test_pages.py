@@ -25,25 +25,22 @@ def entry(users, vols, camp, skills):
     return RosterEntry.objects.get()
 
 
-def _pages(vols, groups, camp):
-    return [
-        reverse("volunteers:detail", args=[vols["arak"].pk]),
-        reverse("volunteers:edit", args=[vols["arak"].pk]),
-        reverse("volunteers:group_detail", args=[groups["arak"].pk]),
-        reverse("volunteers:camp_detail", args=[camp.pk]),
-        reverse("volunteers:roster", args=[camp.pk]),
-    ]
+def _page_url(name, vols, groups, camp):
+    pk = {"detail": vols["arak"].pk, "edit": vols["arak"].pk, "group_detail": groups["arak"].pk}
+    return reverse(f"volunteers:{name}", args=[pk.get(name, camp.pk)])
 
 
-def test_it_shows_record_pages_in_scope_and_404_out_of_scope(users, vols, groups, camp, client_for):
-    for url in _pages(vols, groups, camp):
-        assert client_for(users["coordinator"]).get(url).status_code == 200, url
-        assert client_for(users["arak"]).get(url).status_code == 200, url
-        assert client_for(users["saveh"]).get(url).status_code == 404, url
-        assert client_for(users["hq_other"]).get(url).status_code == 404, url
-        assert client_for(users["viewer"]).get(url).status_code == 404, url
-        response = client_for(None).get(url)
-        assert response.status_code == 302 and "/accounts/login" in response["Location"], url
+@pytest.mark.parametrize("name", ["detail", "edit", "group_detail", "camp_detail", "roster"])
+def test_it_shows_record_pages_in_scope_and_404_out_of_scope(
+    name, users, vols, groups, camp, client_for
+):
+    url = _page_url(name, vols, groups, camp)
+    assert client_for(users["coordinator"]).get(url).status_code == 200
+    assert client_for(users["arak"]).get(url).status_code == 200
+    for outsider in ("saveh", "hq_other", "viewer"):
+        assert client_for(users[outsider]).get(url).status_code == 404, outsider
+    response = client_for(None).get(url)
+    assert response.status_code == 302 and "/accounts/login" in response["Location"]
 
 
 @pytest.mark.parametrize(
