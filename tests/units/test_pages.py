@@ -83,13 +83,13 @@ def test_the_detail_page_shows_the_panels_of_other_apps(client_for, users, units
             lambda request, unit: {
                 "title": "پرونده‌های کلینیک",
                 "template": "units/partials/status_badge.html",
-                "context": {},
+                "context": {"status": "active", "label": "برچسب آزمایشی"},
             },
             lambda request, unit: None,
         ],
     )
     html = client_for(users["arak"]).get(f"/units/{units['arak'].pk}/").content.decode()
-    assert "پرونده‌های کلینیک" in html
+    assert "پرونده‌های کلینیک" in html and "برچسب آزمایشی" in html
 
 
 def test_it_creates_a_unit_from_the_form_with_a_jalali_date(client_for, users, geo):

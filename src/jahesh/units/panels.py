@@ -26,10 +26,16 @@ PANELS: list[Callable[[HttpRequest, Unit], dict | None]] = []
 
 
 def panels_for(request: HttpRequest, unit: Unit) -> list[dict]:
-    """The panels to show on ``unit``'s page, in registration order."""
+    """The panels to show on ``unit``'s page, in registration order, each
+    rendered: ``{"title", "html"}``."""
+    from django.template.loader import render_to_string
+
     found = []
     for panel in PANELS:
         result = panel(request, unit)
-        if result:
-            found.append(result)
+        if not result:
+            continue
+        context = {**(result.get("context") or {}), "unit": unit}
+        html = render_to_string(result["template"], context, request=request)
+        found.append({"title": result["title"], "html": html})
     return found
