@@ -140,3 +140,14 @@ def test_it_records_twenty_concurrent_repayments_exactly_once(disbursed_loan, us
     ledger = LedgerEntry.objects.filter(loan=loan, kind__startswith="repay")
     assert sum(ledger.values_list("amount", flat=True)) == total
     assert sum(i.paid for i in loan.installments.all()) == total
+
+
+def test_it_rolls_quality_up_to_counties(disbursed_loan, funded, other_fund, users):
+    disbursed_loan()
+    per_fund = selectors.portfolio_quality(
+        loans=Loan.objects.all(), as_of=datetime.date(2023, 10, 1)
+    )
+    rows = selectors.quality_by_county(per_fund=per_fund)
+    assert [(r["county"], r["quality"].outstanding, r["quality"].at_risk_30) for r in rows] == [
+        ("اراک", 100_000_000, 100_000_000)
+    ]

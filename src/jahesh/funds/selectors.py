@@ -586,3 +586,19 @@ def savings_by_member(*, fund: Fund) -> dict[int, int]:
     ):
         balances[member_id] += s if kind == Kind.DEPOSIT else -s
     return dict(balances)
+
+
+def quality_by_county(*, per_fund: dict[int | None, Quality]) -> list[dict[str, Any]]:
+    """``portfolio_quality``'s per-fund figures rolled up to counties (its ``None``
+    entry is the whole scope: the province row)."""
+    ids = [k for k in per_fund if k is not None]
+    county_of = dict(Fund.objects.filter(pk__in=ids).values_list("pk", "county__name"))
+    rows: dict[str, Quality] = defaultdict(Quality)
+    for fund_id in ids:
+        q, total = per_fund[fund_id], rows[county_of[fund_id]]
+        total.outstanding += q.outstanding
+        total.at_risk_30 += q.at_risk_30
+        total.active_loans += q.active_loans
+        total.loans_in_arrears += q.loans_in_arrears
+        total.buckets = tuple(a + b for a, b in zip(total.buckets, q.buckets, strict=True))
+    return [{"county": name, "quality": q} for name, q in sorted(rows.items())]

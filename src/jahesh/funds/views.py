@@ -78,13 +78,15 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     order = {f.pk: i for i, f in enumerate(page)}
     rows.sort(key=lambda r: order[r["fund"].pk])
     loans = scoped(request.user, Loan)
-    total = selectors.portfolio_quality(loans=loans, as_of=today)[None]
+    quality = selectors.portfolio_quality(loans=loans, as_of=today)
+    total = quality[None]
     return render(
         request,
         "funds/fund_list.html",
         {
             "page_obj": page,
             "rows": rows,
+            "counties": selectors.quality_by_county(per_fund=quality),
             "filter_form": filter_form,
             "total": total,
             "jobs": selectors.jobs_summary(loans=loans),
