@@ -21,9 +21,9 @@ AS_OF = datetime.date(2025, 10, 1)
 
 @pytest.fixture
 def small(monkeypatch, geo, users):
-    monkeypatch.setattr(scenario, "ACTIVE_FUNDS", 30)
-    monkeypatch.setattr(scenario, "CLOSED_FUNDS", 3)
-    monkeypatch.setattr(scenario, "JOBS_TARGET", 70)
+    monkeypatch.setattr(scenario, "ACTIVE_FUNDS", 16)
+    monkeypatch.setattr(scenario, "CLOSED_FUNDS", 2)
+    monkeypatch.setattr(scenario, "JOBS_TARGET", 36)
     ctx = ScenarioContext(name="markazi", as_of=AS_OF, log=lambda _m: None)
     scenario.build(ctx)
     return ctx
@@ -32,9 +32,9 @@ def small(monkeypatch, geo, users):
 def test_it_makes_the_kpis_exact(small):
     start, end = last_jalali_years(AS_OF, 5)
     area = Area(province_id=MARKAZI)
-    assert selectors.kpi_funds_active(area=area, start=start, end=end) == 30
-    assert selectors.kpi_jobs_created(area=area, start=start, end=end) == 70
-    assert Fund.objects.count() == 33
+    assert selectors.kpi_funds_active(area=area, start=start, end=end) == 16
+    assert selectors.kpi_jobs_created(area=area, start=start, end=end) == 36
+    assert Fund.objects.count() == 18
     # Every dated record of the window lies at least 7 days inside its ends.
     margin = datetime.timedelta(days=7)
     in_window = Loan.objects.filter(disbursed_on__gte=start, disbursed_on__lt=end)
