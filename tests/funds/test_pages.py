@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -215,3 +216,30 @@ def test_it_imports_members_and_loans_with_row_errors(client_for, users, fund):
     export = client.get(reverse("funds:member_export", args=[fund.pk]))
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert [c.value for c in sheet[2]][0] == valid_code(77)
+
+
+def test_it_draws_the_queue_on_the_lottery_page(
+    client_for, users, clerk, funded, add_member, other_manager
+):
+    from jahesh.funds import services
+
+    for _ in range(4):
+        services.loan_request(
+            fund=funded,
+            member=add_member(funded),
+            principal=20_000_000,
+            months=12,
+            purpose="قالی",
+            requested_on=datetime.date(2023, 6, 1),
+            user=users["fund"],
+            in_queue=True,
+        )
+    url = reverse("funds:lottery", args=[funded.pk])
+    assert client_for(other_manager).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302
+    response = client_for(clerk).post(url, {"slots": "2", "seed": "abc"})
+    assert response.status_code == 302
+    page = client_for(users["hq"]).get(url).content.decode()
+    assert "همان برندگان" in page and "abc" in page
+    assert Loan.objects.filter(draw__isnull=False).count() == 2
+    assert client_for(clerk).post(url, {"slots": "0"}).status_code == 422

@@ -104,3 +104,13 @@ class CalculatorForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("پرونده (XLSX یا CSV)"))
+
+
+class LotteryForm(forms.Form):
+    slots = forms.IntegerField(label=_("تعداد وام قابل پرداخت"), min_value=1, max_value=500)
+    seed = forms.CharField(
+        label=_("بذر قرعه (اختیاری)"),
+        max_length=64,
+        required=False,
+        help_text=_("خالی بماند تا سامانه بذری تصادفی بسازد؛ بذر و شرکت‌کنندگان ثبت می‌شوند."),
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/members.xlsx", views.member_export, name="member_export"),
     path("<int:pk>/loans/new/", views.loan_create, name="loan_create"),
     path("<int:pk>/import/<str:kind>/", views.fund_import, name="import"),
+    path("<int:pk>/lottery/", views.fund_lottery, name="lottery"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("loans/<int:pk>/", views.loan_detail, name="loan_detail"),
     path("loans/<int:pk>/repay/", views.repayment_create, name="repay"),

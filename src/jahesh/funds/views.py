@@ -496,3 +496,38 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     columns = importers.member_columns() if kind == "members" else importers.loan_columns()
     return xlsx_response(write_template(columns), f"fund-{kind}-template.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_lottery(request: HttpRequest, pk: int) -> HttpResponse:
+    """The loan queue: queued requests, a new draw, and past draws re-run from their
+    recorded seed and entrants."""
+    fund = _fund(request, pk)
+    form = forms.LotteryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lottery_draw(
+                fund=fund,
+                slots=form.cleaned_data["slots"],
+                seed=form.cleaned_data["seed"] or None,
+                user=request.user,
+            )
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("قرعه‌کشی انجام و ثبت شد."))
+            return redirect("funds:lottery", pk=fund.pk)
+    draws = [
+        {"draw": d, "replays": services.lottery_verify(draw=d)}
+        for d in fund.draws.select_related("drawn_by").order_by("-drawn_at")[:20]
+    ]
+    queued = fund.loans.filter(
+        status=Loan.Status.REQUESTED, in_queue=True, draw__isnull=True
+    ).select_related("member")
+    return render(
+        request,
+        "funds/lottery.html",
+        {"fund": fund, "form": form, "draws": draws, "queued": queued},
+        status=422 if form.errors else 200,
+    )
