@@ -1,0 +1,145 @@
+"""Reads behind the dashboard, the drill-downs and the exports. Every figure
+comes from the registry (``jahesh.reports.kpis.kpi_values``); records come
+from the registry's records selectors and then ``scoped()``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from jahesh.accounts.roles import Module, Role
+from jahesh.accounts.scoping import Area, can_use_module, policy_for, scoped
+from jahesh.geo.models import County, Province
+from jahesh.reports.kpis import CODES, KPIS, Kpi, kpi_values
+from jahesh.reports.periods import Period, jalali_years_in
+
+WIDGET_ROWS = 8
+
+
+def area_counties(area: Area) -> QuerySet[County]:
+    """The counties an area covers (one for a county, the province's for a province)."""
+    if area.county_id is not None:
+        return County.objects.filter(pk=area.county_id)
+    if area.province_id is not None:
+        return County.objects.filter(province_id=area.province_id).order_by("name")
+    return County.objects.none()
+
+
+def area_label(area: Area) -> str:
+    from django.utils.translation import gettext as _
+
+    if area.county_id is not None:
+        county = County.objects.select_related("province").get(pk=area.county_id)
+        return _("شهرستان %(county)s، استان %(province)s") % {
+            "county": county.name,
+            "province": county.province.name,
+        }
+    if area.province_id is not None:
+        return _("استان %(province)s") % {
+            "province": Province.objects.get(pk=area.province_id).name
+        }
+    return _("کل کشور")
+
+
+def figures(*, area: Area, period: Period, codes: tuple[str, ...] | None = None) -> dict[str, int]:
+    return kpi_values(area=area, start=period.start, end=period.end, codes=codes)
+
+
+def county_table(
+    *, area: Area, period: Period, codes: tuple[str, ...] = CODES
+) -> list[dict[str, Any]]:
+    """Each KPI per county of the area: [{county, values: {code: value}}]. A
+    country-wide area lists provinces instead."""
+    rows = []
+    if area.province_id is None and area.county_id is None:
+        for province in Province.objects.order_by("name"):
+            sub = Area(province_id=province.pk)
+            rows.append(
+                {
+                    "place": province,
+                    "area": sub,
+                    "values": figures(area=sub, period=period, codes=codes),
+                }
+            )
+        return rows
+    for county in area_counties(area):
+        sub = Area(province_id=county.province_id, county_id=county.pk)
+        rows.append(
+            {"place": county, "area": sub, "values": figures(area=sub, period=period, codes=codes)}
+        )
+    return rows
+
+
+def trend_by_year(
+    *, area: Area, period: Period, codes: tuple[str, ...]
+) -> tuple[list[int], dict[str, list[int]]]:
+    """Each KPI of ``codes`` for each Jalali year of the period (years clipped to it)."""
+    years = jalali_years_in(period)
+    series: dict[str, list[int]] = {code: [] for code in codes}
+    for _year, part in years:
+        values = figures(area=area, period=part, codes=codes)
+        for code in codes:
+            series[code].append(values[code])
+    return [year for year, _part in years], series
+
+
+def may_read_records(user: Any, kpi: Kpi) -> bool:
+    """Whether ``user`` may open the records behind ``kpi`` (a viewer reads figures only)."""
+    if not can_use_module(user, kpi.module):
+        return False
+    role = Role.ADMIN if user.is_superuser else user.role
+    model = _records_model(kpi)
+    return not (role == Role.VIEWER and policy_for(model).personal)
+
+
+def _records_model(kpi: Kpi):
+    import datetime
+
+    from jahesh.reports.kpis import _resolve
+
+    day = datetime.date(2000, 1, 1)
+    return _resolve(kpi.records)(area=Area(), start=day, end=day).model
+
+
+def drilldown_records(*, user: Any, kpi: Kpi, area: Area, period: Period) -> QuerySet:
+    """The records behind a figure, within the user's scope."""
+    qs = kpi.records_qs(area=area, start=period.start, end=period.end)
+    return scoped(user, qs)
+
+
+@dataclass
+class Widgets:
+    watchlist: list | None = None
+    watchlist_count: int = 0
+    overdue: list | None = None
+    overdue_count: int = 0
+    resolutions: list | None = None
+    resolutions_count: int = 0
+
+
+def dashboard_widgets(*, user: Any, area: Area) -> Widgets:
+    """The watch list, overdue cases and open resolutions in the user's scope (and
+    the chosen county), each hidden (None) for roles that may not use its module."""
+    widgets = Widgets()
+    if can_use_module(user, Module.UNITS):
+        from jahesh.units.selectors import watchlist
+
+        qs = watchlist(user=user, county_id=area.county_id).select_related("county")
+        widgets.watchlist = list(qs[:WIDGET_ROWS])
+        widgets.watchlist_count = qs.count()
+    if can_use_module(user, Module.CLINIC):
+        from jahesh.clinic.selectors import case_list, resolution_register
+
+        cases = case_list(user=user, overdue=True, county=area.county_id, now=timezone.now())
+        widgets.overdue = list(cases.order_by("due_at")[:WIDGET_ROWS])
+        widgets.overdue_count = cases.count()
+        resolutions = resolution_register(user=user, status="open")
+        widgets.resolutions = list(resolutions.order_by("due_on", "id")[:WIDGET_ROWS])
+        widgets.resolutions_count = resolutions.count()
+    return widgets
+
+
+__all__ = ["KPIS"]
