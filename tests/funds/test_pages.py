@@ -243,3 +243,26 @@ def test_it_draws_the_queue_on_the_lottery_page(
     assert "همان برندگان" in page and "abc" in page
     assert Loan.objects.filter(draw__isnull=False).count() == 2
     assert client_for(clerk).post(url, {"slots": "0"}).status_code == 422
+
+
+def test_it_reverses_a_payment_and_reschedules_from_the_loan_page(
+    client_for, users, clerk, loan, other_manager
+):
+    client = client_for(users["fund"])
+    client.post(
+        reverse("funds:repay", args=[loan.pk]),
+        {"amount": "434000", "paid_on": "1402/05/01", "key": "k"},
+    )
+    rep = Repayment.objects.get()
+    url = reverse("funds:repayment_reverse", args=[loan.pk, rep.pk])
+    assert client_for(other_manager).post(url, {"reason": "x"}).status_code == 404
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"reason": "چک برگشتی"}).status_code == 302
+    assert Repayment.objects.get().reversed_at is not None
+    response = client_for(clerk).post(
+        reverse("funds:loan_action", args=[loan.pk, "reschedule"]),
+        {"on": "1402/10/01", "reason": "خشکسالی", "months": "30"},
+    )
+    assert response.status_code == 302
+    loan.refresh_from_db()
+    assert (loan.status, loan.installments.count()) == (Loan.Status.RESCHEDULED, 30)

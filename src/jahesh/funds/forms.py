@@ -64,6 +64,9 @@ class LoanRequestForm(forms.Form):
 class DateForm(forms.Form):
     on = JalaliDateField(label=_("تاریخ"), max_date="today")
     reason = forms.CharField(label=_("توضیح / دلیل"), max_length=300, required=False)
+    months = forms.IntegerField(
+        label=_("اقساط تازه (برای تقسیط مجدد)"), min_value=1, max_value=60, required=False
+    )
 
 
 class RepaymentForm(forms.Form):

@@ -23,5 +23,10 @@ urlpatterns = [
     path("loans/<int:pk>/repay/", views.repayment_create, name="repay"),
     path("loans/<int:pk>/verify/", views.verification_create, name="verify"),
     path("loans/<int:pk>/documents/", views.document_create, name="document_create"),
+    path(
+        "loans/<int:pk>/repayments/<int:repayment_pk>/reverse/",
+        views.repayment_reverse,
+        name="repayment_reverse",
+    ),
     path("loans/<int:pk>/<str:action>/", views.loan_action, name="loan_action"),
 ]

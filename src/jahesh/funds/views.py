@@ -28,7 +28,7 @@ from jahesh.core.history import history_entries
 from jahesh.core.tabular import write_template, write_xlsx, xlsx_response
 from jahesh.core.tabular.uploads import stashed_upload, upload_path, upload_stash
 from jahesh.funds import forms, importers, schedule, selectors, services
-from jahesh.funds.models import Fund, LedgerEntry, Loan, Member
+from jahesh.funds.models import Fund, LedgerEntry, Loan, Member, Repayment
 
 PAGE_SIZE = 25
 
@@ -299,10 +299,10 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def loan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """approve | disburse | reject | write_off, each through its service."""
+    """approve | disburse | reject | write_off | reschedule, each through its service."""
     loan = _loan(request, pk)
     form = forms.DateForm(request.POST)
-    if action not in ("approve", "disburse", "reject", "write_off"):
+    if action not in ("approve", "disburse", "reject", "write_off", "reschedule"):
         raise Http404
     if form.is_valid():
         on, reason = form.cleaned_data["on"], form.cleaned_data["reason"]
@@ -311,6 +311,14 @@ def loan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 services.loan_approve(loan=loan, user=request.user, on=on)
             elif action == "disburse":
                 services.loan_disburse(loan=loan, user=request.user, on=on)
+            elif action == "reschedule":
+                services.loan_reschedule(
+                    loan=loan,
+                    months=form.cleaned_data["months"] or 0,
+                    on=on,
+                    user=request.user,
+                    reason=reason,
+                )
             elif action == "reject":
                 services.loan_reject(loan=loan, user=request.user, reason=reason)
             else:
@@ -531,3 +539,22 @@ def fund_lottery(request: HttpRequest, pk: int) -> HttpResponse:
         {"fund": fund, "form": form, "draws": draws, "queued": queued},
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def repayment_reverse(request: HttpRequest, pk: int, repayment_pk: int) -> HttpResponse:
+    """Correct a mistaken payment: reversing ledger entries, never an edit."""
+    loan = _loan(request, pk)
+    repayment = get_scoped_or_404(
+        request.user, Repayment.objects.filter(loan=loan), pk=repayment_pk
+    )
+    try:
+        services.repayment_reverse(
+            repayment=repayment, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("پرداخت ابطال شد؛ سند ابطال در دفتر ثبت شد."))
+    return redirect("funds:loan_detail", pk=loan.pk)
