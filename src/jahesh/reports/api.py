@@ -5,11 +5,12 @@ by assignment, get 404)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from jahesh.accounts.scoping import area_for
 from jahesh.api.schemas import ERRORS
+from jahesh.geo.models import Province
 from jahesh.reports.kpis import kpi_beside
 from jahesh.reports.periods import parse_period
 from jahesh.reports.selectors import figures
@@ -51,6 +52,8 @@ def kpis(request: HttpRequest, params: Query[KpiQuery]):
     ``to``: the last five Jalali years. ``beside`` holds figures shown beside a KPI,
     never added (planned but unverified jobs)."""
     period = parse_period(params.from_, params.to)
+    if params.province is not None and not Province.objects.filter(pk=params.province).exists():
+        raise Http404
     area = area_for(request.user, province_id=params.province, county_id=params.county)
     return {
         "period": period.as_dict(),
