@@ -276,3 +276,12 @@ def test_it_reverses_a_repayment_through_the_api(
         .status_code
         == 409
     )
+
+
+def test_it_documents_the_routes_in_openapi(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {
+        "/api/v1/loans/schedule",
+        "/api/v1/loans/{loan_id}/repayments",
+        "/api/v1/funds/{fund_id}/members",
+    } <= set(paths)
