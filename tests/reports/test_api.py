@@ -28,9 +28,7 @@ def test_it_narrows_to_a_county_within_the_scope(world, users, api_client_for):
     assert body["kpis"] == ARAK_1403
 
 
-def test_it_gives_a_county_officer_their_county_when_asking_for_more(
-    world, users, api_client_for
-):
+def test_it_gives_a_county_officer_their_county_when_asking_for_more(world, users, api_client_for):
     client = api_client_for(users["arak"])
     for params in ({}, {"province": MARKAZI}, {"province": TEHRAN}, {"county": SAVEH}):
         body = client.get(URL, {**Q1403, **params}).json()

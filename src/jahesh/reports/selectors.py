@@ -4,9 +4,11 @@ from the registry's records selectors and then ``scoped()``."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -44,12 +46,27 @@ def area_label(area: Area) -> str:
     return _("کل کشور")
 
 
-def figures(*, area: Area, period: Period, codes: tuple[str, ...] | None = None) -> dict[str, int]:
-    return kpi_values(area=area, start=period.start, end=period.end, codes=codes)
+DASHBOARD_CACHE_SECONDS = 60
+
+
+def figures(
+    *, area: Area, period: Period, codes: tuple[str, ...] | None = None, cache_for: int = 0
+) -> dict[str, int]:
+    """The registry's figures; with ``cache_for`` seconds, kept that long in Django's
+    cache (the dashboard's many small figures; the page says when they were computed)."""
+    if not cache_for:
+        return kpi_values(area=area, start=period.start, end=period.end, codes=codes)
+    digest = hashlib.blake2s(",".join(codes or CODES).encode(), digest_size=8).hexdigest()
+    key = f"kpis:{area.province_id}:{area.county_id}:{period.start}:{period.end}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = kpi_values(area=area, start=period.start, end=period.end, codes=codes)
+        cache.set(key, found, cache_for)
+    return found
 
 
 def county_table(
-    *, area: Area, period: Period, codes: tuple[str, ...] = CODES
+    *, area: Area, period: Period, codes: tuple[str, ...] = CODES, cache_for: int = 0
 ) -> list[dict[str, Any]]:
     """Each KPI per county of the area: [{county, values: {code: value}}]. A
     country-wide area lists provinces instead."""
@@ -61,26 +78,30 @@ def county_table(
                 {
                     "place": province,
                     "area": sub,
-                    "values": figures(area=sub, period=period, codes=codes),
+                    "values": figures(area=sub, period=period, codes=codes, cache_for=cache_for),
                 }
             )
         return rows
     for county in area_counties(area):
         sub = Area(province_id=county.province_id, county_id=county.pk)
         rows.append(
-            {"place": county, "area": sub, "values": figures(area=sub, period=period, codes=codes)}
+            {
+                "place": county,
+                "area": sub,
+                "values": figures(area=sub, period=period, codes=codes, cache_for=cache_for),
+            }
         )
     return rows
 
 
 def trend_by_year(
-    *, area: Area, period: Period, codes: tuple[str, ...]
+    *, area: Area, period: Period, codes: tuple[str, ...], cache_for: int = 0
 ) -> tuple[list[int], dict[str, list[int]]]:
     """Each KPI of ``codes`` for each Jalali year of the period (years clipped to it)."""
     years = jalali_years_in(period)
     series: dict[str, list[int]] = {code: [] for code in codes}
     for _year, part in years:
-        values = figures(area=area, period=part, codes=codes)
+        values = figures(area=area, period=part, codes=codes, cache_for=cache_for)
         for code in codes:
             series[code].append(values[code])
     return [year for year, _part in years], series

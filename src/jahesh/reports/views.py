@@ -1,0 +1,274 @@
+"""Dashboard, drill-downs, exports and the narrative report.
+
+Every figure comes from the KPI registry (``jahesh.reports.kpis``); the
+records behind a figure come from its records selector and then
+``scoped()``, so a viewer, who reads figures only, gets a clear page instead
+of records, and a county officer never sees another county's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import can_use_module
+from jahesh.core.jalali import format_jalali
+from jahesh.core.tabular import Column, csv_response, write_csv, write_xlsx, xlsx_response
+from jahesh.core.tabular.writing import sheet
+from jahesh.core.tabular.xlsx import write_workbook
+from jahesh.reports import display, narrative, selectors
+from jahesh.reports.forms import FiguresForm
+from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS, Kpi, kpi_beside, record_value
+
+PAGE_SIZE = 25
+EXPORT_LIMIT = 200_000
+
+
+def _module_required(request: HttpRequest) -> None:
+    if not can_use_module(request.user, Module.DASHBOARD):
+        raise Http404
+
+
+def _picked(request: HttpRequest) -> tuple[FiguresForm, Any, Any]:
+    _module_required(request)
+    form = FiguresForm(request.GET or None, user=request.user)
+    period, area = form.resolved()
+    return form, period, area
+
+
+def _query(request: HttpRequest, **drop: Any) -> str:
+    params = request.GET.copy()
+    for key in ("page", *drop):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _kpi(code: str) -> Kpi:
+    try:
+        return KPIS[code]
+    except KeyError:
+        raise Http404 from None
+
+
+# --- Dashboard --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, period, area = _picked(request)
+    cached = selectors.DASHBOARD_CACHE_SECONDS
+    values = selectors.figures(area=area, period=period, cache_for=cached)
+    beside = kpi_beside(area=area, start=period.start, end=period.end)
+    cards = [
+        {
+            "kpi": kpi,
+            "value": values[kpi.code],
+            "text": display.card_value(kpi, values[kpi.code]),
+            "exact": display.cell_value(kpi, values[kpi.code]),
+            "module_ok": selectors.may_read_records(request.user, kpi),
+        }
+        for kpi in KPI_LIST
+    ]
+    years, series = selectors.trend_by_year(
+        area=area, period=period, codes=HEADLINE_CODES, cache_for=cached
+    )
+    charts = [
+        {"code": code, "name": str(KPIS[code].name_fa), "unit": KPIS[code].unit,
+         "years": [str(y) for y in years], "values": series[code]}
+        for code in HEADLINE_CODES
+    ]  # fmt: skip
+    table = selectors.county_table(area=area, period=period, cache_for=cached)
+    table_rows = [
+        {
+            "place": row["place"],
+            "is_county": row["area"].county_id is not None,
+            "cells": [(kpi, display.cell_value(kpi, row["values"][kpi.code])) for kpi in KPI_LIST],
+        }
+        for row in table
+    ]
+    return render(request, "reports/dashboard.html", {
+        "form": form, "period": period, "area": area,
+        "area_label": selectors.area_label(area), "cards": cards,
+        "beside": beside, "charts": charts, "table_rows": table_rows, "kpis": KPI_LIST,
+        "widgets": selectors.dashboard_widgets(user=request.user, area=area),
+        "query": _query(request), "computed_at": timezone.now(),
+    })  # fmt: skip
+
+
+# --- Drill-down ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def drilldown(request: HttpRequest, code: str) -> HttpResponse:
+    kpi = _kpi(code)
+    form, period, area = _picked(request)
+    value = kpi.compute(area=area, start=period.start, end=period.end)
+    context = {
+        "kpi": kpi, "form": form, "period": period, "area": area,
+        "area_label": selectors.area_label(area), "value": value,
+        "value_text": display.card_value(kpi, value), "query": _query(request),
+    }  # fmt: skip
+    if not selectors.may_read_records(request.user, kpi):
+        return render(request, "reports/figures_only.html", context, status=403)
+    qs = selectors.drilldown_records(user=request.user, kpi=kpi, area=area, period=period)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for record in page.object_list:
+        cells = []
+        for column in kpi.columns:
+            link = None
+            if column.link:
+                from django.urls import reverse
+
+                link = reverse(column.link[0], args=[record_value(record, column.link[1])])
+            cells.append(
+                {"column": column, "value": record_value(record, column.attr), "link": link}
+            )
+        rows.append(cells)
+    context.update({"page_obj": page, "rows": rows})
+    return render(request, "reports/drilldown.html", context)
+
+
+def _drill_columns(kpi: Kpi) -> list[Column]:
+    return [Column(c.key, c.fa, c.en) for c in kpi.columns]
+
+
+@login_required
+@require_GET
+def drilldown_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    kpi = _kpi(code)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    _form, period, area = _picked(request)
+    if not selectors.may_read_records(request.user, kpi):
+        raise Http404
+    qs = selectors.drilldown_records(user=request.user, kpi=kpi, area=area, period=period)
+    rows = (
+        [record_value(record, c.attr) for c in kpi.columns]
+        for record in qs[:EXPORT_LIMIT].iterator(chunk_size=2000)
+    )
+    name = f"{kpi.code}-{format_jalali(period.start, persian_digits=False).replace('/', '')}"
+    if fmt == "csv":
+        return csv_response(write_csv(_drill_columns(kpi), rows), f"{name}.csv")
+    return xlsx_response(
+        write_xlsx(_drill_columns(kpi), rows, sheet_title=str(kpi.name_fa)), f"{name}.xlsx"
+    )
+
+
+# --- The dashboard's figures as files ---------------------------------------------------
+
+
+def figures_columns() -> list[Column]:
+    return [
+        Column("code", _("کد"), "Code"),
+        Column("name", _("شاخص"), "KPI"),
+        Column("value", _("مقدار"), "Value"),
+        Column("unit", _("واحد"), "Unit"),
+        Column("definition", _("تعریف"), "Definition"),
+    ]
+
+
+def figures_rows(values: dict[str, int], beside: dict[str, int]) -> list[list[Any]]:
+    rows = []
+    for kpi in KPI_LIST:
+        rows.append([kpi.code, str(kpi.name_fa), display.export_value(kpi, values[kpi.code]),
+                     display.unit_label(kpi), str(kpi.definition_fa)])  # fmt: skip
+    for name, value in beside.items():
+        rows.append([name, _("اشتغال پیش‌بینی‌شدهٔ تأییدنشده (کنار، نه افزوده)"), value,
+                     _("تعداد"), ""])  # fmt: skip
+    return rows
+
+
+def counties_columns() -> list[Column]:
+    return [Column("place", _("محل"), "Place")] + [
+        Column(k.code, f"{k.name_fa} ({display.unit_label(k)})", k.name_en) for k in KPI_LIST
+    ]
+
+
+def counties_rows(table: list[dict]) -> list[list[Any]]:
+    return [
+        [row["place"].name] + [display.export_value(k, row["values"][k.code]) for k in KPI_LIST]
+        for row in table
+    ]
+
+
+def figures_workbook(*, area: Any, period: Any, title: str) -> bytes:
+    values = selectors.figures(area=area, period=period)
+    beside = kpi_beside(area=area, start=period.start, end=period.end)
+    table = selectors.county_table(area=area, period=period)
+    return write_workbook([
+        sheet(figures_columns(), figures_rows(values, beside), title=title),
+        sheet(counties_columns(), counties_rows(table), title=_("به تفکیک محل")),
+    ])  # fmt: skip
+
+
+@login_required
+@require_GET
+def figures_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """The dashboard's figures (``figures``) or its county table (``counties``)."""
+    if kind not in ("figures", "counties", "all") or fmt not in ("xlsx", "csv"):
+        raise Http404
+    _form, period, area = _picked(request)
+    name = f"kpis-{format_jalali(period.start, persian_digits=False).replace('/', '')}"
+    if fmt == "xlsx" and kind == "all":
+        return xlsx_response(
+            figures_workbook(area=area, period=period, title=_("شاخص‌ها")), f"{name}.xlsx"
+        )
+    if kind == "counties":
+        columns, rows = (
+            counties_columns(),
+            counties_rows(selectors.county_table(area=area, period=period)),
+        )
+        name += "-places"
+    else:
+        values = selectors.figures(area=area, period=period)
+        beside = kpi_beside(area=area, start=period.start, end=period.end)
+        columns, rows = figures_columns(), figures_rows(values, beside)
+    if fmt == "csv":
+        return csv_response(write_csv(columns, rows), f"{name}.csv")
+    return xlsx_response(write_xlsx(columns, rows, sheet_title=_("شاخص‌ها")), f"{name}.xlsx")
+
+
+# --- Narrative report -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def narrative_page(request: HttpRequest) -> HttpResponse:
+    form, period, area = _picked(request)
+    report = narrative.build(area=area, period=period)
+    return render(request, "reports/narrative.html", {
+        "form": form, "report": report, "period": period, "area": area,
+        "query": _query(request), "charts_svg": narrative.charts_svg(report),
+    })  # fmt: skip
+
+
+@login_required
+@require_GET
+def narrative_file(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("pdf", "txt", "xlsx"):
+        raise Http404
+    _form, period, area = _picked(request)
+    report = narrative.build(area=area, period=period)
+    name = f"report-{format_jalali(period.start, persian_digits=False).replace('/', '')}"
+    if fmt == "txt":
+        response = HttpResponse(report.text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.txt"'
+        return response
+    if fmt == "xlsx":
+        return xlsx_response(
+            figures_workbook(area=area, period=period, title=_("شاخص‌ها")), f"{name}.xlsx"
+        )
+    response = HttpResponse(narrative.pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
