@@ -73,6 +73,7 @@ def main() -> None:
             name_key=normalize_key(f"واحد {i}"),
             sector="industry",
             county=counties[i % len(counties)],
+            province_id=counties[i % len(counties)].province_id,
             employees=10 + i % 90,
         )
         for i in range(UNITS)

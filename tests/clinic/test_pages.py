@@ -189,19 +189,19 @@ def test_it_prints_the_minutes_as_a_persian_pdf(world, client_for, users, tmp_pa
 
 
 def test_it_adds_the_cases_panel_to_the_unit_page(world, rf, users):
-    from jahesh.units.panels import panels_for
+    from jahesh.clinic.panels import unit_cases_panel
+    from jahesh.units.panels import PANELS, panels_for
 
+    assert unit_cases_panel in PANELS
     request = rf.get("/")
     request.user = users["arak"]
-    panels = panels_for(request, world["arak"].unit)
-    clinic = [p for p in panels if p["template"] == "clinic/partials/unit_cases_panel.html"]
-    assert [c.pk for c in clinic[0]["context"]["cases"]] == [world["arak"].pk]
+    panel = unit_cases_panel(request, world["arak"].unit)
+    assert [c.pk for c in panel["context"]["cases"]] == [world["arak"].pk]
+    html = "".join(p["html"] for p in panels_for(request, world["arak"].unit))
+    assert reverse("clinic:case_detail", args=[world["arak"].pk]) in html
+    assert "پروندهٔ مانع تازه" in html
     request.user = users["viewer"]
-    assert not [
-        p
-        for p in panels_for(request, world["arak"].unit)
-        if p["template"] == "clinic/partials/unit_cases_panel.html"
-    ]
+    assert unit_cases_panel(request, world["arak"].unit) is None
 
 
 def test_it_lets_an_expert_reach_the_units_of_their_cases(world, users):
@@ -213,3 +213,36 @@ def test_it_lets_an_expert_reach_the_units_of_their_cases(world, users):
         world["arak"].unit_id
     ]
     assert set(open_case_unit_ids()) == {world["arak"].unit_id, world["saveh"].unit_id}
+
+
+def test_it_records_the_follow_up_of_a_prevented_closure(
+    world, client_for, users, make_case, make_unit, high_risk
+):
+    case = make_case(S.IN_PROGRESS, unit=high_risk(make_unit()))
+    case = services.case_transition(
+        case=case,
+        to_status=S.RESOLVED,
+        user=users["admin"],
+        data=services.MoveInput(outcome="closure_prevented", outcome_note="نامهٔ بانک"),
+    )
+    detail = reverse("clinic:case_detail", args=[case.pk])
+    assert "صرفه‌جویی تأییدنشده" in client_for(users["arak"]).get(detail).content.decode()
+    url = reverse("clinic:case_followup", args=[case.pk])
+    assert client_for(None).post(url, {}).status_code == 302
+    assert (
+        client_for(users["saveh"]).post(url, {"confirmed": "1", "on": "1404/09/06"}).status_code
+        == 404
+    )
+    assert client_for(users["arak"]).get(url).status_code == 405
+    r = client_for(users["arak"]).post(url, {"confirmed": "1", "on": "۱۴۰۴/۰۹/۰۶", "note": "فعال"})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert (case.followup_confirmed, case.followup_on) == (True, dt.date(2025, 11, 27))
+    assert "تأیید شد" in client_for(users["arak"]).get(detail).content.decode()
+
+
+def test_it_scopes_the_suggestions_route(world, api_client_for, users):
+    url = f"/api/v1/cases/{world['saveh'].pk}/suggestions"
+    assert api_client_for(users["arak"]).get(url).status_code == 404
+    assert api_client_for(None).get(url).status_code == 401
+    assert api_client_for(users["saveh"]).get(url).status_code == 200

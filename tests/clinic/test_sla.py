@@ -40,7 +40,7 @@ def test_it_pauses_while_waiting_on_an_agency():
         dt.timedelta(10),
         d(31),
     )
-    assert not state.is_overdue
+    assert state.waiting == dt.timedelta(10) and not state.is_overdue
     later = sla_state(opened_at=T0, limit_days=21, events=events, now=d(31.5))
     assert later.is_overdue and later.remaining == -dt.timedelta(hours=12)
 
@@ -55,6 +55,7 @@ def test_it_stops_when_closed_and_continues_after_reopening():
     events = [(d(3), S.RESOLVED), (d(13), S.IN_PROGRESS)]
     state = sla_state(opened_at=T0, limit_days=21, events=events, now=d(20))
     assert (state.elapsed, state.due_at) == (dt.timedelta(10), d(31))
+    assert (state.paused, state.waiting) == (dt.timedelta(10), dt.timedelta(0))
 
 
 def test_it_keeps_moves_of_the_same_instant_in_their_order():
@@ -72,6 +73,7 @@ def test_it_splits_time_into_elapsed_and_paused(raw, now_days, limit):
     events = sorted(((d(x), s) for x, s in raw), key=lambda e: e[0])
     state = sla_state(opened_at=T0, limit_days=limit, events=events, now=d(now_days))
     assert state.elapsed + state.paused == d(now_days) - T0
+    assert dt.timedelta(0) <= state.waiting <= state.paused
     assert state.elapsed >= dt.timedelta(0) and state.paused >= dt.timedelta(0)
     if state.due_at is not None:
         assert state.due_at - d(now_days) == state.remaining

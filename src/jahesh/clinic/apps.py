@@ -24,7 +24,10 @@ class ClinicConfig(AppConfig):
         register(
             m.Case,
             ScopePolicy(
-                module=clinic, county="unit__county", assigned={"clinic_expert": "expert__user"}
+                module=clinic,
+                county="unit__county",
+                province="unit__province",
+                assigned={"clinic_expert": "expert__user"},
             ),
         )
         register(
@@ -32,13 +35,17 @@ class ClinicConfig(AppConfig):
             ScopePolicy(
                 module=clinic,
                 county="case__unit__county",
+                province="case__unit__province",
                 assigned={"clinic_expert": "case__expert__user"},
             ),
         )
         register(
             m.ExpertConflict,
             ScopePolicy(
-                module=clinic, county="unit__county", assigned={"clinic_expert": "expert__user"}
+                module=clinic,
+                county="unit__county",
+                province="unit__province",
+                assigned={"clinic_expert": "expert__user"},
             ),
         )
         # Experts and working groups serve a province: a county officer reaches

@@ -44,6 +44,7 @@ from jahesh.clinic.models import (
 )
 from jahesh.clinic.sla import sla_state
 from jahesh.clinic.taxonomy import TAXONOMY_VERSION, taxonomy_load
+from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import TEHRAN, add_jalali_months, last_jalali_years
 from jahesh.core.text import normalize_key
 from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus
@@ -107,16 +108,23 @@ EVIDENCE = [
     "حل اختلاف شرکا با میانجی‌گری کارشناس کلینیک و صورت‌جلسهٔ توافق؛ واحد فعال ماند.",
 ]
 
-RESOLUTION_TEXTS = [
-    "بانک عامل معوقات واحد را تا {m} ماه امهال کند و جرائم تأخیر را ببخشد.",
-    "سازمان تأمین اجتماعی بدهی واحد را در {m} قسط تقسیط و حساب‌های واحد را رفع توقیف کند.",
-    "شرکت توزیع برق تا پایان مهلت از قطع انشعاب واحد خودداری کند و بدهی را {m} قسطی دریافت کند.",
-    "سازمان امور مالیاتی پروندهٔ واحد را در هیئت حل اختلاف خارج از نوبت بررسی کند.",
-    "سازمان صمت درخواست تخصیص ارز مواد اولیهٔ واحد را با اولویت پیگیری کند.",
-    "شرکت شهرک‌های صنعتی برای توسعهٔ واحد زمین با اقساط {m} ماهه واگذار کند.",
-    "شرکت گاز سهمیهٔ زمستانی واحد را حفظ کند و بدهی را {m} قسطی دریافت کند.",
-    "بانک‌های عامل سرمایه در گردش واحدهای معرفی‌شده را در سقف تبصرهٔ ۱۸ پرداخت کنند.",
-]
+# Resolution texts by the agency that must carry them out.
+RESOLUTION_TEXTS = {
+    "banks": [
+        "بانک عامل معوقات واحد را تا {m} ماه امهال کند و جرائم تأخیر را ببخشد.",
+        "بانک‌های عامل سرمایه در گردش واحد را در سقف تبصرهٔ ۱۸ پرداخت کنند.",
+        "بانک عامل وثیقهٔ ملکی واحد را به جای سفته بپذیرد و پرونده را ظرف {m} هفته تعیین تکلیف کند.",
+    ],
+    "social_security": ["سازمان تأمین اجتماعی بدهی واحد را در {m} قسط تقسیط و حساب‌های واحد را رفع توقیف کند."],
+    "power": ["شرکت توزیع برق تا پایان مهلت از قطع انشعاب واحد خودداری کند و بدهی را {m} قسطی دریافت کند."],
+    "gas": ["شرکت گاز سهمیهٔ زمستانی واحد را حفظ کند و بدهی را {m} قسطی دریافت کند."],
+    "tax": ["سازمان امور مالیاتی پروندهٔ واحد را در هیئت حل اختلاف خارج از نوبت بررسی کند و بدهی را {m} قسطی کند."],
+    "customs": ["گمرک مواد اولیهٔ واحد را با تعهد ارزی و ضمانت‌نامه ظرف {m} روز ترخیص کند."],
+    "smt": ["سازمان صمت درخواست تخصیص ارز مواد اولیهٔ واحد را با اولویت پیگیری و ظرف {m} هفته پاسخ دهد."],
+    "estates": ["شرکت شهرک‌های صنعتی برای توسعهٔ واحد زمین با اقساط {m} ماهه واگذار کند."],
+    "judiciary": ["دادگستری پروندهٔ واحد را برای صلح و سازش به شورای حل اختلاف ارجاع دهد."],
+    "governorate": ["فرمانداری جلسهٔ هماهنگی دستگاه‌های مرتبط با واحد را ظرف {m} روز برگزار کند."],
+}  # fmt: skip
 
 
 def build(ctx) -> None:
@@ -536,9 +544,26 @@ class _Builder:
             parent = getattr(case, "parent_placeholder", None)
             if parent is not None:
                 Case.objects.filter(pk=case.pk).update(parent_id=parent.pk)
+        from jahesh.accounts.models import User
+
+        hq = User.objects.filter(username="hq").first()
+        worker_moves = {S.IN_PROGRESS, S.WAITING, S.ESCALATED, S.RESOLVED, S.NOT_RESOLVABLE}
+
+        def who(case: Case, to: str):
+            if to in worker_moves and case.expert is not None and case.expert.user_id:
+                return case.expert.user
+            return hq
+
         CaseEvent.objects.bulk_create(
             (
-                CaseEvent(case_id=case.pk, at=at, from_status=frm, to_status=to, reason=why)
+                CaseEvent(
+                    case_id=case.pk,
+                    at=at,
+                    by=who(case, to),
+                    from_status=frm,
+                    to_status=to,
+                    reason=why,
+                )
                 for case in self.cases
                 for at, frm, to, why in case.planned_events
             ),
@@ -561,7 +586,7 @@ class _Builder:
                 session = Session(
                     group=group, number=number, held_on=day, place="سالن جلسات استانداری مرکزی",
                     other_attendees="نمایندهٔ سازمان صمت\nنمایندهٔ بانک‌های عامل\nنمایندهٔ اتاق بازرگانی اراک",
-                    minutes=(f"جلسهٔ {number} {group.name} با حضور اعضا برگزار شد. پرونده‌های ارجاع‌شده "
+                    minutes=(f"جلسهٔ {to_persian_digits(number)} {group.name} با حضور اعضا برگزار شد. پرونده‌های ارجاع‌شده "
                              "بررسی و برای هر یک دستگاه مسئول و مهلت اجرا تعیین شد."),
                 )  # fmt: skip
                 sessions.append(session)
@@ -652,7 +677,8 @@ class _Builder:
                 status = ResolutionStatus.OBJECTED
             else:
                 status = ResolutionStatus.NOT_EXECUTED
-        text = rng.choice(RESOLUTION_TEXTS).format(m=rng.choice([3, 6, 12]))
+        texts = RESOLUTION_TEXTS.get(agency.code) or RESOLUTION_TEXTS["governorate"]
+        text = rng.choice(texts).format(m=to_persian_digits(rng.choice([3, 6, 12])))
         if case is not None:
             text = f"دربارهٔ «{case.unit.name}»: {text}"
         return Resolution(

@@ -22,7 +22,8 @@ _NOT_COUNTING = frozenset({CaseStatus.WAITING, *CLOSED_STATUSES})
 class SlaState:
     limit: datetime.timedelta
     elapsed: datetime.timedelta  # time the clock ran
-    paused: datetime.timedelta  # time waiting on an agency (and closed)
+    paused: datetime.timedelta  # time the clock stood: waiting on an agency, or closed
+    waiting: datetime.timedelta  # of which waiting on an agency
     due_at: datetime.datetime | None  # None while paused or closed
     is_running: bool
 
@@ -51,15 +52,24 @@ def sla_state(
     """
     limit = datetime.timedelta(days=limit_days)
     status, since = CaseStatus.NEW, opened_at
-    paused = datetime.timedelta(0)
+    paused = waiting = datetime.timedelta(0)
     for at, to_status in sorted((e for e in events if e[0] <= now), key=lambda e: e[0]):
         at = max(at, opened_at)
         if status in _NOT_COUNTING:
             paused += at - since
+            waiting += at - since if status == CaseStatus.WAITING else datetime.timedelta(0)
         status, since = to_status, at
     running = status not in _NOT_COUNTING
     if not running:
         paused += now - since
+        waiting += now - since if status == CaseStatus.WAITING else datetime.timedelta(0)
     elapsed = max(now - opened_at - paused, datetime.timedelta(0))
     due_at = opened_at + limit + paused if running else None
-    return SlaState(limit=limit, elapsed=elapsed, paused=paused, due_at=due_at, is_running=running)
+    return SlaState(
+        limit=limit,
+        elapsed=elapsed,
+        paused=paused,
+        waiting=waiting,
+        due_at=due_at,
+        is_running=running,
+    )
