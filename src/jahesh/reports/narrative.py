@@ -11,6 +11,7 @@ JavaScript).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -23,7 +24,7 @@ import jahesh
 from jahesh.accounts.scoping import Area
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import format_jalali, jalali_today
-from jahesh.core.money import group_digits, money_words
+from jahesh.core.money import group_digits, round_half_up
 from jahesh.geo.models import County, Province
 from jahesh.reports import display
 from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS, kpi_beside
@@ -171,27 +172,45 @@ def build(*, area: Area, period: Period, trend: bool = True) -> Report:
 # --- Charts as SVG ----------------------------------------------------------------------
 
 
-def _short(code: str, value: int) -> str:
-    kpi = KPIS[code]
-    if kpi.unit == "rial":
-        return money_words(value).replace(" تومان", "")
-    return group_digits(value)
+_RIAL_SCALES = ((10**13, "هزار میلیارد تومان"), (10**10, "میلیارد تومان"), (10**7, "میلیون تومان"))
+
+
+def _scale(code: str, values: list[int]) -> tuple[int, str]:
+    """(rials per shown unit, the unit's name) for a money series: one scale for the
+    whole chart, named in its title, so each bar is labelled with a bare number."""
+    if KPIS[code].unit != "rial":
+        return 1, ""
+    peak = max(values or [0])
+    for rials, name in _RIAL_SCALES:
+        if peak >= rials:
+            return rials, _(name)
+    return 10, _("تومان")
+
+
+def _label(value: int, scale: int) -> str:
+    if scale == 1:
+        return group_digits(value)
+    if value >= 100 * scale:
+        return group_digits(round_half_up(Fraction(value, scale)))
+    whole, rest = divmod(round_half_up(Fraction(value * 10, scale)), 10)
+    return group_digits(whole) + ("٫" + to_persian_digits(rest) if rest else "")
 
 
 def bar_chart_svg(*, title: str, years: list[int], values: list[int], code: str,
                   width: int = 300, height: int = 170) -> str:  # fmt: skip
     """A small bar chart by Jalali year, right to left (the first year on the right),
-    with Persian digits; plain SVG that WeasyPrint and browsers both draw."""
-    top, bottom, side = 34, 26, 10
+    with Persian digits; plain SVG that WeasyPrint and browsers both draw. Only
+    digits go inside the SVG (WeasyPrint's SVG text is not shaped right to left):
+    the title, with a money chart's unit, is the caption ``charts_svg`` gives."""
+    top, bottom, side = 18, 26, 10
+    scale, _unit = _scale(code, values)
     n = max(len(values), 1)
     slot = (width - 2 * side) / n
     peak = max(values) if values and max(values) > 0 else 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        'font-family="Vazirmatn" direction="rtl">',
-        f'<text x="{width - side}" y="16" font-size="12" font-weight="700" text-anchor="end" '
-        f'fill="#0a4543">{escape(title)}</text>',
+        'font-family="Vazirmatn">',
         f'<line x1="{side}" y1="{height - bottom}" x2="{width - side}" y2="{height - bottom}" '
         'stroke="#9aa" stroke-width="1"/>',
     ]
@@ -206,7 +225,7 @@ def bar_chart_svg(*, title: str, years: list[int], values: list[int], code: str,
         )
         parts.append(
             f'<text x="{cx:.1f}" y="{y - 4:.1f}" font-size="9" text-anchor="middle" fill="#222">'
-            f"{escape(_short(code, value))}</text>"
+            f"{_label(value, scale)}</text>"
         )
         parts.append(
             f'<text x="{cx:.1f}" y="{height - bottom + 15}" font-size="10" text-anchor="middle" '
@@ -216,11 +235,24 @@ def bar_chart_svg(*, title: str, years: list[int], values: list[int], code: str,
     return "".join(parts)
 
 
-def charts_svg(report: Report) -> list[str]:
+def chart_title(code: str, values: list[int]) -> str:
+    _scale_rials, unit = _scale(code, values)
+    name = str(KPIS[code].name_fa)
+    return f"{name} ({unit})" if unit else name
+
+
+def charts_svg(report: Report) -> list[tuple[str, str]]:
+    """(caption, SVG) for each headline figure's chart by Jalali year."""
     return [
-        bar_chart_svg(
-            title=str(KPIS[code].name_fa), years=report.years, values=report.series[code], code=code
-        )  # fmt: skip
+        (
+            chart_title(code, report.series[code]),
+            bar_chart_svg(
+                title=str(KPIS[code].name_fa),
+                years=report.years,
+                values=report.series[code],
+                code=code,
+            ),
+        )
         for code in report.series
     ]
 
