@@ -255,16 +255,6 @@ def test_the_county_table_counts_per_county_and_a_viewer_may_read_it(
     assert response.context["total"].projects_value_rial == 5_000
 
 
-def test_the_place_options_list_villages_of_a_county_in_scope(client_for, users, geo):
-    client = client_for(users["arak"])
-    response = client.get(reverse("projects:place_options"), {"county": geo["arak"].pk})
-    assert "روستای اراک" in response.content.decode()
-    assert (
-        client.get(reverse("projects:place_options"), {"county": geo["saveh"].pk}).status_code
-        == 404
-    )
-
-
 def test_a_progress_photo_is_served_only_in_scope(
     client_for, users, make_project, settings, tmp_path
 ):

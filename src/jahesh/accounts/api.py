@@ -5,9 +5,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from jahesh.accounts.services import api_token_issue
+from jahesh.accounts.services import LOCKED_OUT_MESSAGE, api_token_issue
 from jahesh.api.schemas import ERRORS
-from jahesh.accounts.services import LOCKED_OUT_MESSAGE
 from jahesh.core.errors import Forbidden, Unauthorized
 
 router = Router(tags=["auth"])

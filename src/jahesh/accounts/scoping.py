@@ -24,9 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from jahesh.accounts.roles import ROLE_MODULES, ROLE_SCOPE, Role, ScopeKind
@@ -161,8 +161,6 @@ def get_scoped_or_404(user: Any, source: QuerySet[M] | type[M], **lookup: Any) -
         raise Http404("یافت نشد") from None
 
 
-
-
 # --- Aggregates -----------------------------------------------------------
 # Figures (KPIs, dashboards, the public page) count records a user may not open
 # one by one (a viewer reads aggregates only). They are limited by *area*
@@ -192,6 +190,14 @@ class Area:
             return Q(**{f"{county_path}__province": self.province_id})
         return Q()
 
+    def counties_q(self) -> Q:
+        """Filter on ``geo.County`` itself: the counties inside this area."""
+        if self.county_id is not None:
+            return Q(pk=self.county_id)
+        if self.province_id is not None:
+            return Q(province_id=self.province_id)
+        return Q()
+
 
 COUNTRY = Area()
 
@@ -211,7 +217,9 @@ def area_for(user: Any, *, province_id: int | None = None, county_id: int | None
     role = Role.ADMIN if user.is_superuser else user.role
     kind = ROLE_SCOPE.get(role)
     if county_id is not None and province_id is None:
-        province_id = County.objects.filter(pk=county_id).values_list("province_id", flat=True).first()
+        province_id = (
+            County.objects.filter(pk=county_id).values_list("province_id", flat=True).first()
+        )
         if province_id is None:
             raise Http404("یافت نشد")
     if kind == ScopeKind.COUNTRY or (kind == ScopeKind.PROVINCE and user.nationwide):

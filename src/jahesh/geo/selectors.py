@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind
-from jahesh.accounts.scoping import scoped
+from jahesh.accounts.scoping import area_for, can_use_module, scoped
 from jahesh.core.errors import NotFound
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import City, County, Province, Village
@@ -82,30 +83,30 @@ def place_search(places: QuerySet, q: str | None) -> QuerySet:
     return places.filter(by_name)
 
 
-def counties_for_user(user: Any) -> QuerySet[County]:
+def counties_for_user(user: Any, *, module: str | None = None) -> QuerySet[County]:
     """The counties a user may choose in a form (where they may record things).
 
-    Every app's forms offer these and no others: an admin or a nationwide
-    provincial role gets every county, a provincial role the counties of their
-    province, a county officer their county. Roles scoped by assignment
-    (clinic experts, fund managers) are not limited by place — what they
-    record is reached through their fund or case, not its county — so they get
-    every county. Anonymous and inactive users get none.
+    Every app's forms offer these and no others. Users scoped by place get the
+    counties of their scope (``accounts.scoping.area_for``: all, their
+    province's, or their county). Roles scoped by assignment (clinic experts,
+    fund managers) are not limited by place — what they record is reached
+    through their fund or case, not its county — so they get every county.
+    With ``module``, a role that may not use that module gets none. Anonymous
+    and inactive users get none.
     """
     counties = County.objects.select_related("province").order_by("name")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return counties.none()
+    if module is not None and not can_use_module(user, module):
+        return counties.none()
     role = Role.ADMIN if user.is_superuser else user.role
-    kind = ROLE_SCOPE.get(role)
-    if kind in (ScopeKind.COUNTRY, ScopeKind.ASSIGNMENT):
+    if ROLE_SCOPE.get(role) == ScopeKind.ASSIGNMENT:
         return counties
-    if kind == ScopeKind.PROVINCE and user.nationwide:
-        return counties
-    if kind == ScopeKind.PROVINCE and user.province_id is not None:
-        return counties.filter(province_id=user.province_id)
-    if kind == ScopeKind.COUNTY and user.county_id is not None:
-        return counties.filter(pk=user.county_id)
-    return counties.none()
+    try:
+        area = area_for(user)
+    except Http404:
+        return counties.none()
+    return counties.filter(area.counties_q())
 
 
 def county_options(*, user: Any, province_id: int | None = None) -> QuerySet[County]:
@@ -127,8 +128,8 @@ def place_options(
             cities = place_search(scoped(user, City).filter(county_id=county_id), q)
         if kind in ("village", "all"):
             villages = place_search(scoped(user, Village).filter(county_id=county_id), q)
-    cities = list(cities.order_by("name").only("id", "name"))
-    page = list(villages.order_by("name").only("id", "name")[: limit + 1])
+    cities = list(cities.order_by("name").only("id", "name", "is_deprived"))
+    page = list(villages.order_by("name").only("id", "name", "is_deprived")[: limit + 1])
     more = 0
     if len(page) > limit:
         page = page[:limit]

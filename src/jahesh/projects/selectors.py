@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from jahesh.accounts.scoping import Area, scoped
 from jahesh.core.text import normalize_key
@@ -130,29 +129,13 @@ def distinct_beneficiaries(services: QuerySet[DirectService]) -> int:
     )
 
 
-def _county_q(area: Area) -> Q:
-    """``area`` as a filter on ``geo.County`` itself."""
-    if area.county_id is not None:
-        return Q(pk=area.county_id)
-    if area.province_id is not None:
-        return Q(province_id=area.province_id)
-    return Q()
-
-
 def counties_for(user) -> QuerySet:
     """The counties ``user`` records projects and services in (none for a role
     without the projects module)."""
     from jahesh.accounts.roles import Module
-    from jahesh.accounts.scoping import area_for, can_use_module
-    from jahesh.geo.models import County
+    from jahesh.geo.selectors import counties_for_user
 
-    if not can_use_module(user, Module.PROJECTS):
-        return County.objects.none()
-    try:
-        area = area_for(user)
-    except Http404:
-        return County.objects.none()
-    return County.objects.filter(_county_q(area)).order_by("name")
+    return counties_for_user(user, module=Module.PROJECTS)
 
 
 def county_allowed(*, user, county) -> bool:
@@ -181,7 +164,7 @@ def county_table(*, area: Area, start: datetime.date, end: datetime.date) -> lis
     end (planned, in progress or suspended), services and their value."""
     from jahesh.geo.models import County
 
-    counties = County.objects.filter(_county_q(area)).order_by("name")
+    counties = County.objects.filter(area.counties_q()).order_by("name")
     rows = {c.pk: CountyRow(c.pk, c.name) for c in counties}
     done = _completed(area, start, end)
     for r in done.values("county_id").annotate(n=Count("pk")):

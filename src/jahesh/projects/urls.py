@@ -25,5 +25,4 @@ urlpatterns = [
         name="service_import_template",
     ),
     path("counties/", views.county_table, name="county_table"),
-    path("places/", views.place_options, name="place_options"),
 ]

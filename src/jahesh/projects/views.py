@@ -372,22 +372,3 @@ def county_table(request: HttpRequest) -> HttpResponse:
             "end": end,
         },
     )
-
-
-@login_required
-@require_GET
-def place_options(request: HttpRequest) -> HttpResponse:
-    """<option>s of the villages and cities of a county (HTMX, on county change)."""
-    _module_required(request)
-    county_id = request.GET.get("county")
-    counties = selectors.counties_for(request.user)
-    try:
-        county = counties.get(pk=int(county_id)) if county_id else None
-    except (ValueError, counties.model.DoesNotExist):
-        raise Http404 from None
-    kind = request.GET.get("kind", "village")
-    from jahesh.geo.models import City, Village
-
-    model = City if kind == "city" else Village
-    places = model.objects.filter(county=county).order_by("name") if county else []
-    return render(request, "projects/partials/place_options.html", {"places": places})

@@ -6,9 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jahesh.accounts.scoping import area_for, scoped
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import scoped
 from jahesh.core.forms import JalaliDateField, MobileField, NationalCodeField, NormalizedCharField
 from jahesh.geo.models import County, Village
+from jahesh.geo.selectors import counties_for_user
 from jahesh.volunteers.models import (
     Camp,
     CredentialKind,
@@ -21,18 +23,8 @@ from jahesh.volunteers.models import (
 
 
 def county_queryset(user):
-    """The counties ``user`` may record in (their county, their province's, or all)."""
-    try:
-        from jahesh.geo.selectors import counties_for_user
-    except ImportError:  # the geo helper's selector is not there yet
-        area = area_for(user)
-        qs = County.objects.all()
-        if area.county_id:
-            return qs.filter(pk=area.county_id)
-        if area.province_id:
-            return qs.filter(province_id=area.province_id)
-        return qs
-    return counties_for_user(user)
+    """The counties ``user`` may record volunteers in."""
+    return counties_for_user(user, module=Module.VOLUNTEERS)
 
 
 class VolunteerFilterForm(forms.Form):
