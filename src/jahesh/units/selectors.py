@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
-from jahesh.accounts.scoping import Area, can_use_module, scoped
+from jahesh.accounts.scoping import Area, scoped
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County
@@ -65,9 +65,9 @@ def unit_writable_counties(user: Any) -> QuerySet[County]:
     counties of their scope (``geo.selectors.counties_for_user``). Roles scoped
     by assignment (clinic experts) see units through their cases and register none."""
     role = Role.ADMIN if getattr(user, "is_superuser", False) else getattr(user, "role", None)
-    if ROLE_SCOPE.get(role) == ScopeKind.ASSIGNMENT or not can_use_module(user, Module.UNITS):
+    if ROLE_SCOPE.get(role) == ScopeKind.ASSIGNMENT:
         return County.objects.none()
-    return counties_for_user(user)
+    return counties_for_user(user, module=Module.UNITS)
 
 
 # --- Lists -------------------------------------------------------------------
