@@ -320,11 +320,15 @@ def _png(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
 
 
-def test_a_visit_keeps_its_photos_and_refuses_non_images(client_for, users, units, settings, tmp_path):
+def test_a_visit_keeps_its_photos_and_refuses_non_images(
+    client_for, users, units, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(users["arak"])
     url = f"/units/{units['arak'].pk}/visits/new/"
-    bad = client.post(url, {"visited_on": "۱۴۰۴/۰۸/۰۱", "photos": [SimpleUploadedFile("x.png", b"not an image")]})
+    bad = client.post(
+        url, {"visited_on": "۱۴۰۴/۰۸/۰۱", "photos": [SimpleUploadedFile("x.png", b"not an image")]}
+    )
     assert bad.status_code == 422 and "photos" in bad.context["form"].errors
     ok = client.post(url, {"visited_on": "۱۴۰۴/۰۸/۰۱", "photos": [_png("a.png"), _png("b.png")]})
     assert ok.status_code == 302
