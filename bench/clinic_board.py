@@ -98,8 +98,10 @@ def main() -> None:
         for i in range(start, start + n):
             status = rng.choices(statuses, weights)[0]
             opened = t0 + timedelta(minutes=17 * i)
+            unit = units[rng.randrange(UNITS)]
             batch.append(Case(
-                unit=units[rng.randrange(UNITS)], category=categories[i % len(categories)],
+                unit=unit, county_id=unit.county_id, province_id=unit.province_id,
+                category=categories[i % len(categories)],
                 taxonomy_version="1", severity=i % 5, title=f"مانع {i}", source="visit",
                 status=status, opened_at=opened, opened_on=opened.date(),
                 expert=experts[i % len(experts)] if status not in ("new", "triaged") else None,

@@ -70,7 +70,7 @@ def test_it_shows_a_case_with_its_timeline_and_clock(api_client_for, users, arak
     assert body["category"] == "finance.bank_arrears" and body["county_id"] == 19
 
 
-def test_it_creates_a_case_in_scope_only(api_client_for, users, make_unit, geo):
+def test_it_creates_a_case_in_scope_only(api_client_for, users, make_unit, geo, category):
     unit = make_unit()
     payload = {
         "unit_id": unit.pk,

@@ -12,7 +12,7 @@ import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.scoping import get_scoped_or_404
 from jahesh.api.schemas import ERRORS
@@ -45,7 +45,7 @@ class CaseOut(Schema):
     id: int
     unit_id: int
     unit_name: str = Field(..., alias="unit.name")
-    county_id: int = Field(..., alias="unit.county_id")
+    county_id: int
     parent_id: int | None
     category: str = Field(..., alias="category.code")
     taxonomy_version: str
@@ -236,7 +236,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
         agency=_agency(payload.agency_id),
         parent=parent,
     )
-    return 201, _detail(request, _case_or_404(request, case.pk))
+    return Status(201, _detail(request, _case_or_404(request, case.pk)))
 
 
 @router.get("/{int:case_id}", response={200: CaseDetailOut, **ERRORS}, summary="پروندهٔ مانع")
@@ -385,7 +385,7 @@ def session_create(request: HttpRequest, payload: SessionIn):
         agenda=agenda,
         minutes=payload.minutes,
     )
-    return 201, _session_detail(request, session)
+    return Status(201, _session_detail(request, session))
 
 
 # --- Resolutions ----------------------------------------------------------------
@@ -455,7 +455,7 @@ def resolution_create(request: HttpRequest, payload: ResolutionIn):
         responsible_person=payload.responsible_person,
         case=_scoped_ref(request, Case, payload.case_id, "case_id"),
     )
-    return 201, _resolution_or_404(request, resolution.pk)
+    return Status(201, _resolution_or_404(request, resolution.pk))
 
 
 @resolutions_router.post(

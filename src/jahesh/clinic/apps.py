@@ -25,8 +25,8 @@ class ClinicConfig(AppConfig):
             m.Case,
             ScopePolicy(
                 module=clinic,
-                county="unit__county",
-                province="unit__province",
+                county="county",
+                province="province",
                 assigned={"clinic_expert": "expert__user"},
             ),
         )
@@ -34,8 +34,8 @@ class ClinicConfig(AppConfig):
             m.CaseEvent,
             ScopePolicy(
                 module=clinic,
-                county="case__unit__county",
-                province="case__unit__province",
+                county="case__county",
+                province="case__province",
                 assigned={"clinic_expert": "case__expert__user"},
             ),
         )

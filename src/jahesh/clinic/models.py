@@ -244,6 +244,15 @@ class Case(TimeStampedModel):
     unit = models.ForeignKey(
         "units.Unit", verbose_name="واحد", on_delete=models.PROTECT, related_name="obstacle_cases"
     )
+    # The unit's county and province when the case opened, kept on the row so
+    # scoped lists and the board filter on an index of this table instead of
+    # joining the units table (SQLite then scanned units and sorted all cases).
+    county = models.ForeignKey(
+        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey(
+        "geo.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name="پروندهٔ مادر",
@@ -358,6 +367,10 @@ class Case(TimeStampedModel):
         indexes = [
             # The board: the newest cards of each status column.
             models.Index(fields=["status", "-id"], name="clinic_case_status_id_idx"),
+            # Scoped lists, newest first: a range read per province or county.
+            models.Index(fields=["province", "-id"], name="clinic_case_province_id_idx"),
+            models.Index(fields=["county", "-id"], name="clinic_case_county_id_idx"),
+            models.Index(fields=["province", "status", "-id"], name="clinic_case_prov_status_idx"),
             # An expert's workload and list.
             models.Index(fields=["expert", "status"], name="clinic_case_expert_status_idx"),
             # Overdue lists: open cases whose deadline has passed.

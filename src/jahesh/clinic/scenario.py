@@ -439,7 +439,9 @@ class _Builder:
         )
         events, group = self._plan_events(opened, status, resolved_on)
         case = Case(
-            unit=unit, category=category, taxonomy_version=TAXONOMY_VERSION, severity=severity,
+            unit=unit,
+            county_id=unit.county_id,
+            province_id=unit.county.province_id, category=category, taxonomy_version=TAXONOMY_VERSION, severity=severity,
             title=title or category.name, source=rng.choice(["visit"] * 5 + ["letter", "portal", "referral"]),
             description=f"مانع «{category.name}» در بازدید یا گزارش واحد ثبت شد.", agency=agency,
             expert=None if status in (S.NEW, S.TRIAGED) else expert, status=status,

@@ -41,7 +41,7 @@ def open_case_unit_ids() -> QuerySet:
 
 # --- Case lists and the board ----------------------------------------------------
 
-CASE_RELATED = ("unit", "unit__county", "category", "expert", "agency")
+CASE_RELATED = ("unit", "county", "category", "expert", "agency")
 
 
 def case_list(
@@ -71,7 +71,7 @@ def case_list(
     if expert:
         qs = qs.filter(expert_id=expert)
     if county:
-        qs = qs.filter(unit__county_id=county)
+        qs = qs.filter(county_id=county)
     if severity is not None:
         qs = qs.filter(severity=severity)
     if unit:
@@ -159,7 +159,7 @@ def overdue_counts(*, user: Any, by: str, now: datetime.datetime | None = None) 
     field = {
         "expert": ("expert_id", "expert__name"),
         "agency": ("agency_id", "agency__name"),
-        "county": ("unit__county_id", "unit__county__name"),
+        "county": ("county_id", "county__name"),
     }[by]
     rows = (
         scoped(user, Case)
@@ -323,7 +323,7 @@ def agency_scoreboard(*, user: Any, start: datetime.date, end: datetime.date) ->
 
 
 def _cases(area: Area) -> QuerySet[Case]:
-    return Case.objects.filter(area.q("unit__county"))
+    return Case.objects.filter(area.q("county"))
 
 
 def kpi_cases_opened_records(

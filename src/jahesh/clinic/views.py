@@ -298,7 +298,7 @@ def _session_context(session: Session) -> dict:
         "session": session,
         "attendees": list(session.attendees.all()),
         "others": [line for line in session.other_attendees.splitlines() if line.strip()],
-        "agenda": list(session.agenda.select_related("unit", "unit__county", "category")),
+        "agenda": list(session.agenda.select_related("unit", "county", "category")),
         "resolutions": list(
             session.resolutions.select_related("agency", "case").order_by("number")
         ),
