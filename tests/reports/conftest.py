@@ -112,7 +112,14 @@ def _clinic(geo, units):
 
     def case(u, opened, resolved=None, jobs=None, status=None):
         at = timezone.make_aware(datetime.datetime.combine(opened, datetime.time(10)))
+        place = {}
+        fields = {f.name for f in Case._meta.get_fields()}
+        if "county" in fields:  # kept on the case row (scoping and figures by place)
+            place["county_id"] = u.county_id
+        if "province" in fields:
+            place["province_id"] = u.county.province_id
         return Case.objects.create(
+            **place,
             unit=u, category=category, taxonomy_version="1", severity=2, title=f"مانع {u.name}",
             source="visit", opened_at=at, opened_on=opened,
             due_at=at + datetime.timedelta(days=30),

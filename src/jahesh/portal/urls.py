@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from jahesh.portal import views
+
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.figures_page, name="figures"),
+]
