@@ -201,3 +201,21 @@ def test_it_exports_the_dashboard_figures_and_the_county_table(world, users, cli
     assert sorted(r[0] for r in place_rows[1:]) == ["اراک", "ساوه"]
     csv = client.get("/reports/export/counties.csv", Y1403).content.decode()
     assert csv.splitlines()[0].startswith("\ufeffمحل,واحدهای پایش‌شده (تعداد)")
+
+
+# --- Home --------------------------------------------------------------------------
+
+
+def test_it_puts_the_headline_figures_on_home_for_dashboard_roles(world, users, client_for):
+    import time_machine
+
+    with time_machine.travel("2025-03-21 10:00:00+03:30", tick=False):
+        response = client_for(users["viewer"]).get("/")
+    figures = response.context["figures"]
+    assert figures["area_label"] == "استان مرکزی"
+    assert {c["kpi"].code: c["text"] for c in figures["cards"]}["units_monitored"] == "۳"
+    assert 'id="jh-home-figures"' in response.content.decode()
+    for who in ("fund", "expert"):
+        other = client_for(users[who]).get("/")
+        assert other.context["figures"] is None
+        assert "jh-home-figures" not in other.content.decode()

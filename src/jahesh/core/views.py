@@ -26,4 +26,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """Home: the greeting and the user's modules; for roles that may use the
+    dashboard, its headline figures of the last five years first (the full
+    dashboard is one click away)."""
+    from jahesh.reports.selectors import home_figures
+
+    return render(request, "core/home.html", {"figures": home_figures(user=request.user)})

@@ -164,3 +164,34 @@ def dashboard_widgets(*, user: Any, area: Area) -> Widgets:
 
 
 __all__ = ["KPIS"]
+
+
+def home_figures(*, user: Any) -> dict[str, Any] | None:
+    """The home page's dashboard: the headline figures of the last five Jalali years
+    in the user's area (cached like the dashboard's), or None for roles without the
+    dashboard or without an area."""
+    from django.http import Http404
+
+    from jahesh.accounts.scoping import area_for
+    from jahesh.reports import display
+    from jahesh.reports.kpis import HEADLINE_CODES
+    from jahesh.reports.periods import last_five_years
+
+    if not can_use_module(user, Module.DASHBOARD):
+        return None
+    try:
+        area = area_for(user)
+    except Http404:
+        return None
+    period = last_five_years()
+    values = figures(
+        area=area, period=period, codes=HEADLINE_CODES, cache_for=DASHBOARD_CACHE_SECONDS
+    )
+    return {
+        "period": period,
+        "area_label": area_label(area),
+        "cards": [
+            {"kpi": KPIS[code], "text": display.card_value(KPIS[code], values[code])}
+            for code in HEADLINE_CODES
+        ],
+    }
