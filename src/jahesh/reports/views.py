@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "exact": display.cell_value(kpi, values[kpi.code]),
             "module_ok": selectors.may_read_records(request.user, kpi),
         }
-        for kpi in KPI_LIST
+        for kpi in sorted(KPI_LIST, key=lambda k: not k.headline)  # the article's figures first
     ]
     years, series = selectors.trend_by_year(
         area=area, period=period, codes=HEADLINE_CODES, cache_for=cached
