@@ -158,6 +158,9 @@ def test_it_opens_a_case_from_the_unit(world, client_for, users, category):
     unit = world["arak"].unit
     url = reverse("clinic:case_create") + f"?unit={unit.pk}"
     assert client_for(users["arak"]).get(url).status_code == 200
+    assert client_for(None).get(url).status_code == 302
+    assert client_for(users["viewer"]).get(url).status_code == 404
+    assert client_for(users["arak"]).delete(url).status_code == 405
     assert client_for(users["saveh"]).get(url).status_code == 404
     assert client_for(users["hq"]).get(reverse("clinic:case_create")).status_code == 404
     r = client_for(users["arak"]).post(

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from jahesh.core.digits import to_persian_digits
 from jahesh.core.models import TimeStampedModel
 from jahesh.units.models import RiskLevel, UnitStatus
 
@@ -448,7 +449,7 @@ class Session(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.group} — جلسهٔ {self.number}"
+        return f"{self.group} — جلسهٔ {to_persian_digits(self.number)}"
 
 
 class ResolutionStatus(models.TextChoices):
@@ -513,7 +514,7 @@ class Resolution(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"مصوبهٔ {self.number} — {self.session}"
+        return f"مصوبهٔ {to_persian_digits(self.number)} — {self.session}"
 
     @property
     def on_time(self) -> bool:
