@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -55,7 +56,7 @@ def test_it_words_counts_from_ten_thousand_in_thousands():
 def test_it_never_words_a_count_above_its_value(n):
     text = headline_count(n, exact=True)
     digits = to_ascii_digits(text).replace("٬", "").replace("٫", ".")
-    number = float("".join(ch for ch in digits if ch.isdigit() or ch == "."))
+    number = Decimal("".join(ch for ch in digits if ch.isdigit() or ch == "."))
     scale = 1_000_000 if "میلیون" in text else 1000 if "هزار" in text else 1
     assert number * scale <= n
     assert number * scale == round_down_sig(n, 2)

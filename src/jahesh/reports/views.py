@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -22,9 +23,14 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module
 from jahesh.core.jalali import format_jalali
 from jahesh.core.tabular import Column, csv_response, write_csv, write_xlsx, xlsx_response
-from jahesh.core.tabular.writing import sheet
-from jahesh.core.tabular.xlsx import write_workbook
 from jahesh.reports import display, narrative, selectors
+from jahesh.reports.exports import (
+    counties_columns,
+    counties_rows,
+    figures_columns,
+    figures_rows,
+    figures_workbook,
+)
 from jahesh.reports.forms import FiguresForm
 from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS, Kpi, kpi_beside, record_value
 
@@ -128,8 +134,6 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
         for column in kpi.columns:
             link = None
             if column.link:
-                from django.urls import reverse
-
                 link = reverse(column.link[0], args=[record_value(record, column.link[1])])
             cells.append(
                 {"column": column, "value": record_value(record, column.attr), "link": link}
@@ -166,50 +170,6 @@ def drilldown_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 
 
 # --- The dashboard's figures as files ---------------------------------------------------
-
-
-def figures_columns() -> list[Column]:
-    return [
-        Column("code", _("کد"), "Code"),
-        Column("name", _("شاخص"), "KPI"),
-        Column("value", _("مقدار"), "Value"),
-        Column("unit", _("واحد"), "Unit"),
-        Column("definition", _("تعریف"), "Definition"),
-    ]
-
-
-def figures_rows(values: dict[str, int], beside: dict[str, int]) -> list[list[Any]]:
-    rows = []
-    for kpi in KPI_LIST:
-        rows.append([kpi.code, str(kpi.name_fa), display.export_value(kpi, values[kpi.code]),
-                     display.unit_label(kpi), str(kpi.definition_fa)])  # fmt: skip
-    for name, value in beside.items():
-        rows.append([name, _("اشتغال پیش‌بینی‌شدهٔ تأییدنشده (کنار، نه افزوده)"), value,
-                     _("تعداد"), ""])  # fmt: skip
-    return rows
-
-
-def counties_columns() -> list[Column]:
-    return [Column("place", _("محل"), "Place")] + [
-        Column(k.code, f"{k.name_fa} ({display.unit_label(k)})", k.name_en) for k in KPI_LIST
-    ]
-
-
-def counties_rows(table: list[dict]) -> list[list[Any]]:
-    return [
-        [row["place"].name] + [display.export_value(k, row["values"][k.code]) for k in KPI_LIST]
-        for row in table
-    ]
-
-
-def figures_workbook(*, area: Any, period: Any, title: str) -> bytes:
-    values = selectors.figures(area=area, period=period)
-    beside = kpi_beside(area=area, start=period.start, end=period.end)
-    table = selectors.county_table(area=area, period=period)
-    return write_workbook([
-        sheet(figures_columns(), figures_rows(values, beside), title=title),
-        sheet(counties_columns(), counties_rows(table), title=_("به تفکیک محل")),
-    ])  # fmt: skip
 
 
 @login_required

@@ -80,7 +80,7 @@ class Command(BaseCommand):
         if fmt == "pdf":
             data = narrative.pdf(report)
         else:
-            from jahesh.reports.views import figures_workbook
+            from jahesh.reports.exports import figures_workbook
 
             data = figures_workbook(area=area, period=period, title="شاخص‌ها")
         path = Path(
