@@ -249,3 +249,58 @@ def test_it_scopes_the_suggestions_route(world, api_client_for, users):
     assert api_client_for(users["arak"]).get(url).status_code == 404
     assert api_client_for(None).get(url).status_code == 401
     assert api_client_for(users["saveh"]).get(url).status_code == 200
+
+
+def test_it_records_a_session_with_an_agenda_from_escalated_cases(
+    world, client_for, users, make_case, expert
+):
+    escalated = make_case(S.ESCALATED)  # escalated to ``group``
+    url = reverse("clinic:session_create", args=[world["group"].pk])
+    assert client_for(None).get(url).status_code == 302
+    assert client_for(users["hq_other"]).get(url).status_code == 404
+    assert client_for(users["viewer"]).get(url).status_code == 404
+    page = client_for(users["hq"]).get(url).content.decode()
+    assert escalated.unit.name in page
+    r = client_for(users["hq"]).post(
+        url,
+        {
+            "held_on": "۱۴۰۴/۰۹/۰۱",
+            "place": "استانداری",
+            "attendees": [expert.pk],
+            "agenda": [escalated.pk],
+            "minutes": "بررسی",
+        },
+    )
+    assert r.status_code == 302
+    session = world["group"].sessions.order_by("-number").first()
+    assert (session.number, list(session.agenda.all())) == (2, [escalated])
+    r = client_for(users["expert"]).post(url, {"held_on": "۱۴۰۴/۰۹/۰۱"})
+    assert r.status_code == 200 and "فقط مدیر قرارگاه" in r.content.decode()
+
+
+def test_it_adds_and_follows_up_resolutions_on_the_session_page(world, client_for, users, agency):
+    session = world["session"]
+    add = reverse("clinic:resolution_add", args=[session.pk])
+    follow = reverse("clinic:resolution_follow_up", args=[session.pk])
+    hq = client_for(users["hq"])
+    r = hq.post(add, {"r-text": "تمدید مهلت", "r-agency": agency.pk, "r-due_on": "1404/08/01"})
+    assert r.status_code == 422 and "مهلت اجرا پیش از تاریخ جلسه است." in r.content.decode()
+    r = hq.post(add, {"r-text": "تمدید مهلت", "r-agency": agency.pk, "r-due_on": "1404/10/01"})
+    assert r.status_code == 302 and session.resolutions.count() == 2
+    res = session.resolutions.get(number=2)
+    r = hq.post(
+        follow,
+        {
+            "f-resolution": res.pk,
+            "f-status_after": "done",
+            "f-on": "1404/09/06",
+            "f-note": "انجام شد",
+        },
+    )
+    assert r.status_code == 302
+    res.refresh_from_db()
+    assert (res.status, res.done_on) == ("done", dt.date(2025, 11, 27))
+    for url in (add, follow):
+        assert client_for(None).post(url, {}).status_code == 302
+        assert client_for(users["hq_other"]).post(url, {}).status_code == 404
+        assert hq.get(url).status_code == 405

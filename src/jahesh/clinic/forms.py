@@ -15,6 +15,7 @@ from jahesh.clinic.models import (
     ResolutionStatus,
     WorkingGroup,
 )
+from jahesh.core.digits import to_persian_digits
 from jahesh.core.forms import JalaliDateField
 from jahesh.geo.models import County
 
@@ -157,3 +158,63 @@ class ResolutionFilterForm(forms.Form):
 class PeriodForm(forms.Form):
     start = JalaliDateField(label=_("از تاریخ"), required=False)
     end = JalaliDateField(label=_("تا پیش از"), required=False)
+
+
+class SessionForm(forms.Form):
+    held_on = JalaliDateField(label=_("تاریخ جلسه"))
+    place = forms.CharField(label=_("محل جلسه"), required=False, max_length=160)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("حاضران (اعضای کارگروه)"),
+        required=False,
+        queryset=Expert.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_attendees = forms.CharField(
+        label=_("سایر حاضران (هر نفر در یک سطر)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    agenda = forms.ModelMultipleChoiceField(
+        label=_("دستور جلسه: پرونده‌های ارجاع‌شده به کارگروه"),
+        required=False,
+        queryset=Case.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    minutes = forms.CharField(
+        label=_("شرح مذاکرات"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, group=None, agenda=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = group.members.all()
+        self.fields["agenda"].queryset = agenda
+        self.fields["agenda"].label_from_instance = lambda case: (
+            f"#{to_persian_digits(case.pk)} {case.unit.name} — {case.category.name}"
+        )
+
+
+class ResolutionForm(forms.Form):
+    text = forms.CharField(label=_("متن مصوبه"), widget=forms.Textarea(attrs={"rows": 2}))
+    agency = forms.ModelChoiceField(
+        label=_("دستگاه مسئول"), queryset=Agency.objects.filter(is_active=True)
+    )
+    responsible_person = forms.CharField(label=_("مسئول پیگیری"), required=False, max_length=120)
+    due_on = JalaliDateField(label=_("مهلت اجرا"))
+    case = forms.ModelChoiceField(label=_("پرونده"), required=False, queryset=Case.objects.none())
+
+    def __init__(self, *args, cases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+
+
+class ResolutionFollowUpForm(forms.Form):
+    resolution = forms.ModelChoiceField(label=_("مصوبه"), queryset=None)
+    status_after = forms.ChoiceField(
+        label=_("وضعیت پس از پیگیری"), choices=ResolutionStatus.choices
+    )
+    on = JalaliDateField(label=_("تاریخ پیگیری"))
+    note = forms.CharField(label=_("شرح پیگیری"))
+
+    def __init__(self, *args, resolutions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].queryset = resolutions

@@ -334,12 +334,13 @@ class _Builder:
                 )
             else:
                 status = self.rng.choice(
-                    [S.IN_PROGRESS, S.WAITING, S.ESCALATED, S.ASSIGNED, S.TRIAGED]
+                    [S.IN_PROGRESS, S.WAITING, S.ESCALATED, S.ASSIGNED, S.TRIAGED, S.NEW]
                 )
-                # Open cases are recent: opened in the last months before the as-of date.
-                opened = max(opened, self.last - timedelta(days=self.rng.randint(5, 75)))
+                # Open cases are recent: opened in the last five weeks before the
+                # window's inner end, so some are overdue and most are not.
+                opened = max(opened, self.last - timedelta(days=self.rng.randint(0, 35)))
                 expert = demo_expert if mine < 6 and unit.county.name == "اراک" else None
-                if expert is not None and status == S.TRIAGED:
+                if expert is not None and status in (S.NEW, S.TRIAGED):
                     status = S.IN_PROGRESS
                 mine += expert is not None
                 self._case(unit, opened, status, risk=RiskLevel.HIGH, expert=expert)

@@ -282,6 +282,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "group": group,
             "page_obj": page,
             "members": list(group.members.all()),
+            "can_write": services.user_role(request.user) in services.MANAGERS,
             "agenda": list(selectors.agenda_candidates(user=request.user, group=group)[:50]),
         },
     )
@@ -307,15 +308,121 @@ def _session_context(session: Session) -> dict:
 
 
 @login_required
-@require_GET
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a session of the group; its agenda is built from the cases escalated to it."""
     _module_required(request)
-    session = _session_or_404(request, pk)
+    group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
+    agenda = selectors.agenda_candidates(user=request.user, group=group)
+    form = forms.SessionForm(
+        request.POST or None, group=group, agenda=agenda, initial={"held_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            session = services.session_create(
+                user=request.user,
+                group=group,
+                held_on=d["held_on"],
+                place=d["place"],
+                attendees=d["attendees"],
+                other_attendees=d["other_attendees"],
+                agenda=d["agenda"],
+                minutes=d["minutes"],
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("جلسه ثبت شد."))
+            return redirect("clinic:session_detail", pk=session.pk)
+    return render(request, "clinic/session_form.html", {"form": form, "group": group})
+
+
+def _session_page(
+    request: HttpRequest,
+    session: Session,
+    *,
+    resolution_form=None,
+    followup_form=None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "clinic/session_detail.html",
-        {**_session_context(session), "history": history_entries(session)},
+        {
+            **_session_context(session),
+            "history": history_entries(session),
+            "can_write": services.user_role(request.user) in services.MANAGERS,
+            "resolution_form": resolution_form
+            or forms.ResolutionForm(cases=session.agenda.all(), prefix="r"),
+            "followup_form": followup_form
+            or forms.ResolutionFollowUpForm(
+                resolutions=session.resolutions.all(),
+                prefix="f",
+                initial={"on": timezone.localdate()},
+            ),
+        },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _module_required(request)
+    return _session_page(request, _session_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _module_required(request)
+    session = _session_or_404(request, pk)
+    form = forms.ResolutionForm(request.POST, cases=session.agenda.all(), prefix="r")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.resolution_create(
+                user=request.user,
+                session=session,
+                text=d["text"],
+                agency=d["agency"],
+                due_on=d["due_on"],
+                responsible_person=d["responsible_person"],
+                case=d["case"],
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("مصوبه ثبت شد."))
+            return redirect("clinic:session_detail", pk=pk)
+    return _session_page(request, session, resolution_form=form, status=422)
+
+
+@login_required
+@require_POST
+def resolution_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    _module_required(request)
+    session = _session_or_404(request, pk)
+    form = forms.ResolutionFollowUpForm(
+        request.POST, resolutions=session.resolutions.all(), prefix="f"
+    )
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.resolution_follow_up(
+                resolution=d["resolution"],
+                user=request.user,
+                on=d["on"],
+                note=d["note"],
+                status_after=d["status_after"],
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("پیگیری مصوبه ثبت شد."))
+            return redirect("clinic:session_detail", pk=pk)
+    return _session_page(request, session, followup_form=form, status=422)
 
 
 @login_required
