@@ -219,3 +219,10 @@ def test_it_puts_the_headline_figures_on_home_for_dashboard_roles(world, users, 
         other = client_for(users[who]).get("/")
         assert other.context["figures"] is None
         assert "jh-home-figures" not in other.content.decode()
+
+
+def test_it_links_each_county_figure_to_its_drilldown(world, users, client_for):
+    html = client_for(users["hq"]).get("/reports/", Y1403).content.decode()
+    assert f"/reports/kpi/units_monitored/?period=year&amp;year=1403&amp;county={ARAK}" in html
+    drill = client_for(users["hq"]).get("/reports/kpi/units_monitored/", {**Y1403, "county": ARAK})
+    assert drill.context["value"] == 2
