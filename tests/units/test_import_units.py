@@ -118,7 +118,19 @@ def test_it_imports_a_messy_file_and_reports_each_refused_row(users, geo):
     ) == ("agriculture", "0111", "A", "stalled")
     mine = units["معدن سنگ"]
     assert (mine.status, mine.employees, mine.size) == ("partial", 1200, "large")
-    assert first.history.get().history_user == users["arak"]
+    record = first.history.get()
+    assert (record.history_user, record.history_type, record.history_change_reason) == (
+        users["arak"],
+        "+",
+        "ورود از پرونده units.xlsx",
+    )
+    assert (
+        record.name,
+        record.national_id,
+        record.founded_on,
+        record.county_id,
+        record.created_at,
+    ) == (first.name, first.national_id, first.founded_on, first.county_id, first.created_at)
 
 
 def test_importing_the_same_file_twice_creates_nothing_new(users):
