@@ -1,0 +1,319 @@
+"""Scenario-like data for the whole country (issue 7, item 7: speed at national scale).
+
+``generate_nation(scale=1.0)`` fills every province that has no production
+units yet (so the Markazi demo, loaded first, stays exactly as kpis.md fixes
+it) with what the Markazi scenario makes, sized so that at ``scale=1.0`` the
+country holds about:
+
+- 90,000 production units (2,900 a province) with monitoring visits, status
+  changes and risk assessments computed by ``jahesh.units.risk``;
+- clinic cases for the units that went through a crisis, working groups,
+  sessions and resolutions;
+- 22,000 loan funds (710 a province) with members, loans, installments from
+  ``jahesh.funds.schedule``, repayments, ledger entries and verification visits;
+- 800,000 volunteers (25,800 a province) with groups, camps and rosters;
+- 50,000 projects (1,610 a province) with funding rows, and direct services.
+
+It does not write rows of its own design: for each province it runs the apps'
+own scenario builders (``<app>/scenario.py``) with the province and the sizes
+swapped in. Those builders read their sizes and their province from module
+constants (``PROVINCE_ID``, ``CODE_PREFIX``, ``COMPLETED`` …), so the swap is a
+temporary patch of those constants (``_patched``), undone after each province;
+everything they write keeps the invariants their selectors rely on (they are
+the same code paths as ``jahesh demo``), bulk-inserted in large batches.
+
+Units get the code prefix ``NAT-<province>-``: that is the marker a second run
+finds (it refuses to run twice on one database).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from jahesh.core.errors import Conflict, InvalidInput
+from jahesh.demo.registry import ScenarioContext
+
+UNIT_PREFIX = "NAT-"  # units.code of generated units: NAT-<province id>-<n>
+
+# Per province at scale 1.0 (the country is 31 of these).
+PER_PROVINCE = {
+    "units": 2_900,
+    "funds_active": 700,
+    "funds_closed": 18,
+    "volunteers_active": 25_800,
+    "volunteers_left": 1_400,
+    "volunteer_groups": 320,
+    "camps": 650,
+    "projects_completed": 1_330,
+    "projects_completed_before": 50,
+    "services": 6_000,
+}
+# Shares taken from the Markazi scenario (1,100 units: 760 monitored, 80 visited
+# only before the window, 250 through a crisis; 110 of those saved by the clinic).
+MONITORED_SHARE = 760 / 1100
+BEFORE_ONLY_SHARE = 80 / 1100
+CRISIS_SHARE = 250 / 1100
+PREVENTED_SHARE = 110 / 250
+JOBS_PER_FUND = 2.5  # the Markazi scenario verifies 2,146 jobs for 700 funds
+PROJECTS_VALUE_PER_COMPLETED = 1_553_000_000_000 / 1_642  # rials, as in Markazi
+SERVICES_VALUE_PER_SERVICE = 4_742_000_000_000 / 6_000
+
+
+def _models() -> list:
+    from jahesh.clinic.models import Case, CaseEvent, Resolution, Session, WorkingGroup
+    from jahesh.funds.models import (
+        Fund,
+        Installment,
+        LedgerEntry,
+        Loan,
+        LoanEvent,
+        Member,
+        Repayment,
+        Verification,
+    )
+    from jahesh.projects.models import DirectService, Project, ProjectFunding, ServiceBeneficiary
+    from jahesh.units.models import RiskAssessment, StatusChange, Unit, Visit
+    from jahesh.volunteers.models import Camp, Group, Membership, RosterEntry, Volunteer
+
+    return [
+        Unit, Visit, RiskAssessment, StatusChange,
+        Case, CaseEvent, WorkingGroup, Session, Resolution,
+        Fund, Member, Loan, LoanEvent, Installment, Repayment, LedgerEntry, Verification,
+        Volunteer, Group, Membership, Camp, RosterEntry,
+        Project, ProjectFunding, DirectService, ServiceBeneficiary,
+    ]  # fmt: skip
+
+
+def table_counts() -> dict[str, int]:
+    """Rows per table of the generated kinds (``app.Model`` → count)."""
+    return {m._meta.label: m.objects.count() for m in _models()}
+
+
+@dataclass
+class NationReport:
+    """What a run made: provinces filled and skipped, rows added per table,
+    seconds per app part and in all."""
+
+    provinces: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    added: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    total_seconds: float = 0.0
+
+
+@contextlib.contextmanager
+def _patched(module, **values) -> Iterator[None]:
+    """Swap module constants for one call of a scenario builder; always restore."""
+    saved = {name: getattr(module, name) for name in values}
+    try:
+        for name, value in values.items():
+            setattr(module, name, value)
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(module, name, value)
+
+
+def _n(base: int, scale: float) -> int:
+    return max(0, round(base * scale))
+
+
+def generate_nation(
+    *,
+    scale: float = 1.0,
+    seed: int = 1,
+    as_of: datetime.date | None = None,
+    province_ids: list[int] | None = None,
+    log: Callable[[str], None] = print,
+) -> NationReport:
+    """Fill every province (or those of ``province_ids``) that has no units yet.
+
+    Raises Conflict when a previous run's units exist (the ``NAT-`` marker)."""
+    from jahesh.core.jalali import jalali_today
+    from jahesh.geo.models import County, Province
+    from jahesh.units.models import Unit
+
+    if not 0 < scale <= 10:
+        raise InvalidInput("مقیاس باید عددی بزرگ‌تر از صفر و حداکثر ۱۰ باشد.")
+    if Unit.objects.filter(code__startswith=UNIT_PREFIX).exists():
+        raise Conflict(
+            "دادهٔ کشوری پیش‌تر در این پایگاه داده ساخته شده است (واحدهای با کد NAT-)؛ "
+            "برای ساخت دوباره از یک پایگاه دادهٔ خالی استفاده کنید."
+        )
+    if Province.objects.count() < (len(province_ids) if province_ids else 31):
+        from jahesh.geo.services import geo_load
+
+        log("geography: loading provinces, counties, cities and villages …")
+        geo_load()
+    as_of = as_of or jalali_today()
+    report = NationReport()
+    before = table_counts()
+    started = time.monotonic()
+    provinces = Province.objects.order_by("id")
+    if province_ids:
+        provinces = provinces.filter(pk__in=province_ids)
+    with_units = set(Unit.objects.values_list("province_id", flat=True).distinct())
+    provinces = list(provinces)
+    for i, province in enumerate(provinces, start=1):
+        if province.pk in with_units:
+            report.skipped.append(province.name)
+            log(f"[{i}/{len(provinces)}] {province.name}: has data already (the demo); skipped")
+            continue
+        counties = list(County.objects.filter(province=province).order_by("id"))
+        if not counties:
+            report.skipped.append(province.name)
+            log(f"[{i}/{len(provinces)}] {province.name}: no counties; skipped")
+            continue
+        t0 = time.monotonic()
+        ctx = ScenarioContext(
+            name=f"nation-{province.pk}", as_of=as_of, seed=seed, log=lambda _line: None
+        )
+        for part, build in (
+            ("units", _units),
+            ("clinic", _clinic),
+            ("funds", _funds),
+            ("volunteers", _volunteers),
+            ("projects", _projects),
+        ):
+            t = time.monotonic()
+            with transaction.atomic():
+                build(ctx, province, counties, scale)
+            report.seconds[part] = report.seconds.get(part, 0.0) + time.monotonic() - t
+        report.provinces.append(province.name)
+        elapsed = time.monotonic() - started
+        log(
+            f"[{i}/{len(provinces)}] {province.name}: {time.monotonic() - t0:.1f} s "
+            f"(elapsed {elapsed:.0f} s; "
+            + ", ".join(f"{k} {v:.0f} s" for k, v in report.seconds.items())
+            + ")"
+        )
+    after = table_counts()
+    report.added = {label: after[label] - before[label] for label in after}
+    report.total_seconds = time.monotonic() - started
+    return report
+
+
+# --- One province, one app part ---------------------------------------------------
+
+
+def _units(ctx, province, counties, scale: float) -> None:
+    from jahesh.units import scenario
+
+    total = _n(PER_PROVINCE["units"], scale)
+    if total == 0:
+        return
+    monitored = round(total * MONITORED_SHARE)
+    with _patched(scenario, CODE_PREFIX=f"{UNIT_PREFIX}{province.pk:02d}-"):
+        scenario._create(
+            ctx,
+            counties,
+            total=total,
+            monitored=monitored,
+            before_only=round(total * BEFORE_ONLY_SHARE),
+            crisis=min(monitored, round(total * CRISIS_SHARE)),
+        )
+        scenario._publish(ctx)
+
+
+def _clinic(ctx, province, counties, scale: float) -> None:
+    from jahesh.clinic import scenario
+
+    crisis_on = dict(ctx.shared.get("units_high_risk_on") or {})
+    prevented = int(len(crisis_on) * PREVENTED_SHARE)
+    if prevented < 1:
+        return
+    scenario.taxonomy_load()
+    with _patched(scenario, PROVINCE_ID=province.pk, PREVENTED=prevented):
+        scenario._Builder(ctx, crisis_on).run()
+
+
+def _funds(ctx, province, counties, scale: float) -> None:
+    from jahesh.funds import scenario
+
+    active = _n(PER_PROVINCE["funds_active"], scale)
+    if active == 0:
+        return
+    with _patched(scenario, CODE_PREFIX=f"NAT{province.pk:02d}F"):
+        scenario.create(
+            ctx,
+            counties,
+            active=active,
+            closed=_n(PER_PROVINCE["funds_closed"], scale),
+            jobs_target=max(1, int(active * JOBS_PER_FUND)),
+        )
+
+
+def _volunteers(ctx, province, counties, scale: float) -> None:
+    from jahesh.core.digits import to_persian_digits
+    from jahesh.core.jalali import last_jalali_years
+    from jahesh.geo.models import Village
+    from jahesh.volunteers import scenario
+    from jahesh.volunteers.models import Camp, Group
+
+    active = _n(PER_PROVINCE["volunteers_active"], scale)
+    if active == 0:
+        return
+    rng = ctx.rng("volunteers")
+    start, end = last_jalali_years(ctx.as_of, 5)
+    scenario._flag_deprived_villages(rng, province)
+    villages = list(
+        Village.objects.filter(province=province, is_deprived=True).only("id", "county_id")
+    ) or list(Village.objects.filter(province=province).only("id", "county_id"))
+    skills = scenario._skills()
+    people = scenario._volunteers(
+        rng, counties, start, end, active=active, left=_n(PER_PROVINCE["volunteers_left"], scale)
+    )
+    scenario._skills_and_credentials(rng, people, skills, end)
+    group_rows = scenario._groups(
+        rng, counties, people, start, max(1, _n(PER_PROVINCE["volunteer_groups"], scale))
+    )
+    camps = _n(PER_PROVINCE["camps"], scale)
+    if villages and camps:
+        # Camp titles are numbered per province; the builder finds its camps by
+        # title, so each province's titles carry its name.
+        def numbered(n, _name=province.name):
+            return f"{to_persian_digits(n)} {_name}"
+
+        with _patched(scenario, to_persian_digits=numbered):
+            scenario._camps(rng, group_rows, villages, skills, start, end, camps)
+    ctx.shared["volunteer_group_ids"] = list(
+        Group.objects.filter(county__province=province).values_list("id", flat=True)
+    )
+    ctx.shared["camp_ids"] = list(
+        Camp.objects.filter(county__province=province).values_list("id", flat=True)
+    )
+
+
+def _projects(ctx, province, counties, scale: float) -> None:
+    from jahesh.core.jalali import last_jalali_years
+    from jahesh.projects import scenario
+
+    completed = _n(PER_PROVINCE["projects_completed"], scale)
+    services = _n(PER_PROVINCE["services"], scale)
+    start, end = last_jalali_years(ctx.as_of, 5)
+    first, last = start + scenario.MARGIN, end - scenario.MARGIN - datetime.timedelta(days=1)
+    places = scenario._places(province)
+    if not places:
+        return
+    rng = ctx.rng("projects")
+    open_counts = {status: _n(n, scale) for status, n in scenario.OPEN.items()}
+    with _patched(
+        scenario,
+        COMPLETED=completed,
+        COMPLETED_BEFORE_WINDOW=_n(PER_PROVINCE["projects_completed_before"], scale),
+        OPEN=open_counts,
+        PROJECTS_VALUE_RIAL=round(completed * PROJECTS_VALUE_PER_COMPLETED / 10_000_000)
+        * 10_000_000,
+        SERVICES=services,
+        SERVICES_VALUE_RIAL=round(services * SERVICES_VALUE_PER_SERVICE / 10_000_000) * 10_000_000,
+    ):
+        if completed:
+            scenario._projects(ctx, rng, places, first, last)
+        if services:
+            scenario._services(ctx, rng, province, places, first, last)

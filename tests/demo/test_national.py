@@ -1,0 +1,68 @@
+"""The national generator on the small test geography (two provinces, scale 0.01)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from jahesh.accounts.scoping import Area
+from jahesh.core.errors import Conflict
+from jahesh.core.jalali import last_jalali_years
+from jahesh.demo.national import PER_PROVINCE, generate_nation, table_counts
+from jahesh.reports.kpis import CODES, kpi_values
+from tests.conftest import MARKAZI, TEHRAN
+
+AS_OF = datetime.date(2026, 11, 27)
+SCALE = 0.01
+
+
+@pytest.fixture
+def nation(geo):
+    return generate_nation(
+        scale=SCALE, seed=7, as_of=AS_OF, province_ids=[MARKAZI, TEHRAN], log=lambda _l: None
+    )
+
+
+def test_it_reports_the_rows_it_created(nation):
+    assert nation.provinces == ["مرکزی", "تهران"] or sorted(nation.provinces) == sorted(
+        ["مرکزی", "تهران"]
+    )
+    counts = table_counts()
+    assert nation.added == counts  # the database was empty: every row is the generator's
+    units = round(PER_PROVINCE["units"] * SCALE)
+    assert counts["units.Unit"] == 2 * units
+    assert counts["funds.Fund"] == 2 * round(PER_PROVINCE["funds_active"] * SCALE)
+    assert counts["volunteers.Volunteer"] == 2 * (
+        round(PER_PROVINCE["volunteers_active"] * SCALE)
+        + round(PER_PROVINCE["volunteers_left"] * SCALE)
+    )
+    assert counts["funds.Installment"] > counts["funds.Loan"] > 0
+    assert counts["clinic.Case"] > 0
+    assert counts["projects.ProjectFunding"] > 0
+    assert counts["projects.DirectService"] == 2 * round(PER_PROVINCE["services"] * SCALE)
+
+
+def test_it_gives_every_kpi_figures_per_province_and_for_the_country(nation):
+    start, end = last_jalali_years(AS_OF, 5)
+    markazi = kpi_values(area=Area(province_id=MARKAZI), start=start, end=end)
+    tehran = kpi_values(area=Area(province_id=TEHRAN), start=start, end=end)
+    country = kpi_values(area=Area(), start=start, end=end)
+    assert set(country) == set(CODES)
+    for values in (markazi, tehran):
+        assert values["units_monitored"] == 20  # round(29 × 760/1100)
+        assert values["funds_active"] == 7
+        assert values["volunteers"] == 258
+        assert values["projects_completed"] == 13
+        assert values["closures_prevented"] == 3  # int(7 crisis units × 110/250)
+        for code in ("cases_opened", "loans_disbursed", "loans_disbursed_rial", "jobs_created",
+                     "volunteer_hours", "projects_value_rial", "services_value_rial"):  # fmt: skip
+            assert values[code] > 0, code
+    for code in CODES:
+        if code not in ("par30", "resolutions_executed_pct"):  # ratios do not add up
+            assert country[code] == markazi[code] + tehran[code], code
+
+
+def test_it_refuses_to_run_twice(nation):
+    with pytest.raises(Conflict):
+        generate_nation(scale=SCALE, as_of=AS_OF, province_ids=[MARKAZI], log=lambda _l: None)
