@@ -322,7 +322,9 @@ def _skills_and_credentials(rng, people, skills: dict[str, Skill], end: date) ->
         chosen = {rng.choices(names, shares)[0]}
         if rng.random() < 0.25:
             chosen.add(rng.choices(names, shares)[0])
-        v.demo_skills = [skills[n] for n in chosen]
+        # sorted: a set of strings iterates in a per-process hash order, which
+        # would make the demo differ from run to run
+        v.demo_skills = [skills[n] for n in sorted(chosen)]
         v.demo_expiry = {}
         for skill in v.demo_skills:
             links.append(
