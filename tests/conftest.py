@@ -46,11 +46,20 @@ def geo(db):
     for i, county in enumerate([arak, saveh, tehran_county], start=1):
         _place(City, id=i, name=f"شهر {county.name}", province=county.province, county=county)
         _place(
-            Village, id=i, name=f"روستای {county.name}", province=county.province, county=county,
+            Village,
+            id=i,
+            name=f"روستای {county.name}",
+            province=county.province,
+            county=county,
             is_deprived=(i == 1),
         )
-    return {"markazi": markazi, "tehran": tehran, "arak": arak, "saveh": saveh,
-            "tehran_county": tehran_county}
+    return {
+        "markazi": markazi,
+        "tehran": tehran,
+        "arak": arak,
+        "saveh": saveh,
+        "tehran_county": tehran_county,
+    }
 
 
 @pytest.fixture
@@ -75,7 +84,9 @@ def users(geo, make_user):
         "saveh": make_user("saveh", Role.COUNTY_OFFICER, county=geo["saveh"]),
         "expert": make_user("expert", Role.CLINIC_EXPERT),
         "fund": make_user("fund", Role.FUND_MANAGER),
-        "coordinator": make_user("coordinator", Role.VOLUNTEER_COORDINATOR, province=geo["markazi"]),
+        "coordinator": make_user(
+            "coordinator", Role.VOLUNTEER_COORDINATOR, province=geo["markazi"]
+        ),
         "projects": make_user("projects", Role.PROJECT_MANAGER, province=geo["markazi"]),
         "viewer": make_user("viewer", Role.VIEWER, province=geo["markazi"]),
     }

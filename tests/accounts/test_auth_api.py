@@ -49,9 +49,9 @@ def test_it_reports_missing_fields_by_name(users):
     resp = _post(Client(), "/api/v1/auth/token", {"username": "hq"})
     assert resp.status_code == 422
     body = resp.json()
-    assert body["errors"] == [{"field": "payload.password", "message": "این مقدار لازم است."}] or body[
-        "errors"
-    ] == [{"field": "password", "message": "این مقدار لازم است."}]
+    assert body["errors"] == [
+        {"field": "payload.password", "message": "این مقدار لازم است."}
+    ] or body["errors"] == [{"field": "password", "message": "این مقدار لازم است."}]
 
 
 def test_it_locks_out_after_repeated_failures(users, settings):

@@ -8,7 +8,15 @@ from jahesh.accounts.models import ApiToken, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "get_full_name", "role", "province", "county", "nationwide", "is_active")
+    list_display = (
+        "username",
+        "get_full_name",
+        "role",
+        "province",
+        "county",
+        "nationwide",
+        "is_active",
+    )
     list_filter = ("role", "province", "is_active", "is_staff")
     list_select_related = ("province", "county")
     search_fields = ("username", "first_name", "last_name", "mobile")

@@ -41,7 +41,11 @@ def _application_error(request: HttpRequest, exc: ApplicationError):
 def _validation_error(request: HttpRequest, exc: NinjaValidationError):
     errors = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form", "payload")]
+        loc = [
+            str(p)
+            for p in err.get("loc", ())
+            if p not in ("body", "query", "path", "form", "payload")
+        ]
         errors.append((".".join(loc) or "-", _translate_pydantic(err)))
     return api.create_response(
         request, _body(_("ورودی نامعتبر است؛ خطاهای زیر را اصلاح کنید."), errors), status=422

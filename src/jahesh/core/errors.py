@@ -32,9 +32,10 @@ class ApplicationError(Exception):
             self.errors.append({"field": field, "message": str(message)})
 
     def as_dict(self) -> dict[str, Any]:
-        return {"message": str(self.message), "errors": [
-            {"field": e["field"], "message": str(e["message"])} for e in self.errors
-        ]}
+        return {
+            "message": str(self.message),
+            "errors": [{"field": e["field"], "message": str(e["message"])} for e in self.errors],
+        }
 
 
 class NotFound(ApplicationError):

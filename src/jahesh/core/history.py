@@ -40,7 +40,9 @@ def _label(model: type[models.Model], name: str) -> str:
 
 def history_entries(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
     """Newest first: who changed what and when, with old and new values."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
     entries = []
     for i, record in enumerate(records[:limit]):
         previous = records[i + 1] if i + 1 < len(records) else None

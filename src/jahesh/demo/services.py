@@ -32,9 +32,10 @@ DEMO_USERS = [
 def demo_geography_ensure(*, log: Callable[[str], None]) -> None:
     from jahesh.geo.services import geo_load
 
-    if Province.objects.count() >= 31 and County.objects.filter(
-        province_id=MARKAZI_PROVINCE_ID
-    ).count() >= 12:
+    if (
+        Province.objects.count() >= 31
+        and County.objects.filter(province_id=MARKAZI_PROVINCE_ID).count() >= 12
+    ):
         log("2/4 geography: already loaded")
         return
     log("2/4 geography: loading provinces, counties, cities and villages …")

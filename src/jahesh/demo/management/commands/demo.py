@@ -26,7 +26,9 @@ class Command(BaseCommand):
     help = "پایگاه داده را آماده می‌کند، داده‌های نمایشی را بار می‌کند و سامانه را اجرا می‌کند."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-serve", action="store_true", help="فقط آماده‌سازی، بدون اجرای سرور")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="فقط آماده‌سازی، بدون اجرای سرور"
+        )
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--scenario", default="markazi")
@@ -44,10 +46,10 @@ class Command(BaseCommand):
             users = demo_prepare(scenario=scenario, as_of=as_of, log=self.stdout.write)
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
-        self.stdout.write(self.style.SUCCESS(f"آماده شد در {time.monotonic() - started:.1f} ثانیه."))
         self.stdout.write(
-            f"کاربران نمایشی (گذرواژهٔ همه: {settings.JAHESH_DEMO_PASSWORD}):"
+            self.style.SUCCESS(f"آماده شد در {time.monotonic() - started:.1f} ثانیه.")
         )
+        self.stdout.write(f"کاربران نمایشی (گذرواژهٔ همه: {settings.JAHESH_DEMO_PASSWORD}):")
         for username, label in users:
             self.stdout.write(f"  {username:<12} {label}")
         if not no_serve:
