@@ -126,12 +126,18 @@ def test_the_template_has_every_column(client_for, users):
     assert {"نوع خدمت", "تاریخ ارائه", "شهرستان", "تعداد"} <= set(headers)
 
 
-def test_the_import_page_shows_row_errors(client_for, users, clock):
+def test_the_import_page_previews_row_errors_then_confirms(client_for, users, clock):
+    client = client_for(users["arak"])
     upload = SimpleUploadedFile("services.xlsx", _xlsx())
-    response = client_for(users["arak"]).post(reverse("projects:service_import"), {"file": upload})
-    assert response.status_code == 200
-    html = response.content.decode()
+    preview = client.post(reverse("projects:service_import"), {"file": upload})
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "پیش‌نمایش" in html
     assert "شهرستان «ساوه» پیدا نشد یا در حوزهٔ دسترسی شما نیست." in html
+    assert DirectService.objects.count() == 0
+    done = client.post(reverse("projects:service_import"), {"token": preview.context["token"]})
+    assert done.status_code == 200
+    assert "شهرستان «ساوه» پیدا نشد یا در حوزهٔ دسترسی شما نیست." in done.content.decode()
     assert DirectService.objects.count() == 1
 
 

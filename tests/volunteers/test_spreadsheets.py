@@ -51,15 +51,12 @@ def test_it_previews_then_imports_registering_each_person_once(users, geo, vols,
         {**_row(52, geo["saveh"]), "national_code": "0081234561"},  # bad check digit
         {**_row(1, geo["arak"])},  # already registered (vols["arak"])
     ]
-    preview = client.post(
-        reverse("volunteers:import"), {"file": _csv(users["coordinator"], rows), "mode": "preview"}
-    )
+    preview = client.post(reverse("volunteers:import"), {"file": _csv(users["coordinator"], rows)})
     assert preview.status_code == 200
     assert (preview.context["report"].created, preview.context["report"].refused) == (2, 1)
     assert not Volunteer.objects.filter(national_code=national_code_for(50)).exists()
-    saved = client.post(
-        reverse("volunteers:import"), {"file": _csv(users["coordinator"], rows), "mode": "save"}
-    )
+    saved = client.post(reverse("volunteers:import"), {"token": preview.context["token"]})
+    assert saved.status_code == 200 and saved.context["done"]
     report = saved.context["report"]
     assert (report.created, report.unchanged, report.refused) == (2, 2, 1)
     assert report.errors[0].row == 5
@@ -72,9 +69,9 @@ def test_it_refuses_a_county_outside_the_officers_scope(users, geo, client_for):
     rows = [_row(60, geo["arak"])]
     data = write_csv(volunteer_columns(users["coordinator"]), [_row(61, geo["saveh"]), *rows])
     upload = SimpleUploadedFile("p.csv", data, content_type="text/csv")
-    response = client_for(users["arak"]).post(
-        reverse("volunteers:import"), {"file": upload, "mode": "save"}
-    )
+    client = client_for(users["arak"])
+    preview = client.post(reverse("volunteers:import"), {"file": upload})
+    response = client.post(reverse("volunteers:import"), {"token": preview.context["token"]})
     report = response.context["report"]
     assert (report.created, report.refused) == (1, 1)
     assert not Volunteer.objects.filter(national_code=national_code_for(61)).exists()

@@ -105,10 +105,6 @@ class CalculatorForm(forms.Form):
     multiple = forms.IntegerField(label=_("مضرب گرد کردن (ریال)"), min_value=1, initial=1000)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("پرونده (XLSX یا CSV)"))
-
-
 class LotteryForm(forms.Form):
     slots = forms.IntegerField(label=_("تعداد وام قابل پرداخت"), min_value=1, max_value=500)
     seed = forms.CharField(

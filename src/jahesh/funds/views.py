@@ -25,8 +25,7 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, scoped
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
-from jahesh.core.tabular import write_template, write_xlsx, xlsx_response
-from jahesh.core.tabular.uploads import stashed_upload, upload_path, upload_stash
+from jahesh.core.tabular import import_page, write_template, write_xlsx, xlsx_response
 from jahesh.funds import forms, importers, schedule, selectors, services
 from jahesh.funds.models import Fund, LedgerEntry, Loan, Member, Repayment
 
@@ -468,32 +467,14 @@ def fund_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ("members", "loans"):
         raise Http404
     importer = importers.import_members if kind == "members" else importers.import_loans
-    stash_kind = f"funds:{fund.pk}:{kind}"
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    columns = importers.member_columns() if kind == "members" else importers.loan_columns()
-    context: dict = {"form": form, "kind": kind, "fund": fund, "columns": columns}
-    if request.method == "POST" and "token" in request.POST:
-        try:
-            with stashed_upload(
-                request=request, token=request.POST["token"], kind=stash_kind
-            ) as stashed:
-                report = importer(stashed.path, stashed.filename, False, fund, request.user)
-        except ApplicationError as error:
-            messages.error(request, str(error.message))
-            return redirect(request.path)
-        context.update(report=report, done=True)
-        return render(request, "funds/import.html", context)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            token = upload_stash(request=request, upload=upload, kind=stash_kind)
-            stashed = upload_path(request=request, token=token, kind=stash_kind)
-            report = importer(stashed.path, stashed.filename, True, fund, request.user)
-        except ApplicationError as error:
-            form.add_error("file", str(error.message))
-        else:
-            context.update(report=report, token=token)
-    return render(request, "funds/import.html", context, status=422 if form.errors else 200)
+    return import_page(
+        request,
+        stash_kind=f"funds:{fund.pk}:{kind}",
+        run=lambda path, filename, dry_run: importer(path, filename, dry_run, fund, request.user),
+        columns=importers.member_columns() if kind == "members" else importers.loan_columns(),
+        template="funds/import.html",
+        context={"kind": kind, "fund": fund},
+    )
 
 
 @login_required

@@ -243,13 +243,6 @@ class ServiceForm(PlaceMixin):
         return out
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("پرونده (XLSX یا CSV)"))
-    dry_run = forms.BooleanField(
-        label=_("فقط پیش‌نمایش (چیزی ثبت نشود)"), required=False, initial=True
-    )
-
-
 class PeriodForm(forms.Form):
     start = JalaliDateField(label=_("از تاریخ"), required=False)
     end = JalaliDateField(label=_("تا پیش از"), required=False)

@@ -309,26 +309,18 @@ def service_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_import(request: HttpRequest) -> HttpResponse:
+    from jahesh.core.tabular import import_page
     from jahesh.projects import importing
 
     _module_required(request)
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = importing.import_services(
-                upload,
-                filename=upload.name,
-                user=request.user,
-                dry_run=form.cleaned_data.get("dry_run", False),
-            )
-        except ApplicationError as error:
-            form.add_error("file", str(error.message))
-    return render(
+    return import_page(
         request,
-        "projects/service_import.html",
-        {"form": form, "report": report, "columns": importing.COLUMNS},
+        stash_kind="projects:services",
+        run=lambda path, filename, dry_run: importing.import_services(
+            path, filename=filename, user=request.user, dry_run=dry_run
+        ),
+        columns=importing.COLUMNS,
+        template="projects/service_import.html",
     )
 
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import JalaliDateField, LegalIdField, MobileField, NormalizedCharField
-from jahesh.core.tabular import ACCEPT
 from jahesh.geo.forms import CityChoiceField, CountyChoiceField, VillageChoiceField, bind_places
 from jahesh.geo.models import County
 from jahesh.units.isic import SECTION_CHOICES
@@ -255,9 +254,3 @@ class VisitForm(forms.Form):
                      "social_security_debt_rial", "utility_debt_rial"):  # fmt: skip
             data[name] = data.get(name) or 0
         return data
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("پرونده اکسل یا CSV"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
-    )

@@ -18,8 +18,14 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
-from jahesh.core.tabular import csv_response, write_csv, write_template, write_xlsx, xlsx_response
-from jahesh.core.tabular.uploads import stashed_upload, upload_path, upload_stash
+from jahesh.core.tabular import (
+    csv_response,
+    import_page,
+    write_csv,
+    write_template,
+    write_xlsx,
+    xlsx_response,
+)
 from jahesh.units import forms, importers, selectors, services
 from jahesh.units.models import Unit
 from jahesh.units.panels import panels_for
@@ -244,31 +250,16 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_import(request: HttpRequest, kind: str = "units") -> HttpResponse:
     _module_required(request)
     importer = importers.import_units if kind == "units" else importers.import_visits
-    stash_kind = f"units:{kind}"
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form, "kind": kind, "columns": _columns(kind)}
-    if request.method == "POST" and "token" in request.POST:
-        try:
-            with stashed_upload(
-                request=request, token=request.POST["token"], kind=stash_kind
-            ) as stashed:
-                report = importer(stashed.path, stashed.filename, False, None, request.user)
-        except ApplicationError as error:
-            messages.error(request, str(error.message))
-            return redirect(request.path)
-        context.update(report=report, done=True)
-        return render(request, "units/import.html", context)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            token = upload_stash(request=request, upload=upload, kind=stash_kind)
-            stashed = upload_path(request=request, token=token, kind=stash_kind)
-            report = importer(stashed.path, stashed.filename, True, None, request.user)
-        except ApplicationError as error:
-            form.add_error("file", str(error.message))
-        else:
-            context.update(report=report, token=token)
-    return render(request, "units/import.html", context, status=422 if form.errors else 200)
+    return import_page(
+        request,
+        stash_kind=f"units:{kind}",
+        run=lambda path, filename, dry_run: importer(
+            path, filename, dry_run=dry_run, user=request.user
+        ),
+        columns=_columns(kind),
+        template="units/import.html",
+        context={"kind": kind},
+    )
 
 
 def _columns(kind: str):

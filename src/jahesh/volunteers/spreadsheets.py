@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jahesh.core.tabular import (
     Column,
+    ImportReport,
     Outcome,
     Row,
     choice,
@@ -22,6 +23,8 @@ from jahesh.core.tabular import (
     jalali_date,
     mobile,
     national_code,
+    read_table,
+    run_import,
     text,
 )
 from jahesh.volunteers.forms import county_queryset
@@ -103,6 +106,17 @@ def volunteer_rows(qs: Iterable[Volunteer]) -> Iterable[dict[str, Any]]:
             "registered_on": v.registered_on,
             "status": v.status,
         }
+
+
+def import_volunteers(file: Any, *, filename: str, dry_run: bool, actor: Any) -> ImportReport:
+    """Read ``file`` (InvalidInput, Persian, when unusable) and register its people
+    (:func:`volunteer_import_batch`); with ``dry_run`` nothing stays."""
+    reader = read_table(file, filename=filename, columns=volunteer_columns(actor))
+    return run_import(
+        reader,
+        handle_batch=lambda rows: volunteer_import_batch(actor=actor, rows=rows),
+        dry_run=dry_run,
+    )
 
 
 def volunteer_import_batch(*, actor: Any, rows: Sequence[Row]) -> list[Outcome]:

@@ -627,26 +627,16 @@ def volunteer_import_template(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @module_required
 def volunteer_import(request: HttpRequest) -> HttpResponse:
-    """Upload a file; «پیش‌نمایش» runs it without saving, then «ثبت» saves."""
-    from jahesh.core.tabular import read_table, run_import, upload_check
-    from jahesh.volunteers.spreadsheets import volunteer_columns, volunteer_import_batch
+    """Upload → preview (nothing saved) → confirm; each person once by national code."""
+    from jahesh.core.tabular import import_page
+    from jahesh.volunteers.spreadsheets import import_volunteers, volunteer_columns
 
-    report, error = None, ""
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise InvalidInput(_("پرونده‌ای انتخاب نشده است."))
-            upload_check(upload=upload)
-            reader = read_table(
-                upload, filename=upload.name, columns=volunteer_columns(request.user)
-            )
-            report = run_import(
-                reader,
-                handle_batch=lambda rows: volunteer_import_batch(actor=request.user, rows=rows),
-                dry_run=request.POST.get("mode") != "save",
-            )
-        except ApplicationError as exc:
-            error = str(exc.message)
-    ctx = {"report": report, "error": error, "errors": report.errors[:200] if report else []}
-    return render(request, "volunteers/volunteer_import.html", ctx, status=422 if error else 200)
+    return import_page(
+        request,
+        stash_kind="volunteers:volunteers",
+        run=lambda path, filename, dry_run: import_volunteers(
+            path, filename=filename, dry_run=dry_run, actor=request.user
+        ),
+        columns=volunteer_columns(request.user),
+        template="volunteers/volunteer_import.html",
+    )

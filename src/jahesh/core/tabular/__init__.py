@@ -15,8 +15,10 @@ Import (units, fund members and loans, direct services…)::
 
 Export: ``write_xlsx(columns, rows)`` / ``write_csv(columns, rows)`` and
 ``xlsx_response`` / ``csv_response``; the template: ``write_template(columns)``.
-Web preview → confirm: ``upload_stash`` / ``stashed_upload`` keep the file between
-the two requests.
+Web preview → confirm: ``import_page(request, stash_kind=…, run=…, columns=…,
+template=…)`` is THE import page (upload, preview, confirm, report; the app's
+template extends ``core/import_page.html``); ``upload_stash`` / ``stashed_upload``
+keep the file between the two requests.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from jahesh.core.tabular.columns import (
     text,
 )
 from jahesh.core.tabular.importing import ImportReport, Outcome, RefusedRow, refuse_with, run_import
+from jahesh.core.tabular.pages import ImportRun, ImportUploadForm, import_page
 from jahesh.core.tabular.progress import progress_printer
 from jahesh.core.tabular.reading import (
     ACCEPT,
@@ -73,6 +76,8 @@ __all__ = [
     "CellError",
     "Column",
     "ImportReport",
+    "ImportRun",
+    "ImportUploadForm",
     "Outcome",
     "RefusedRow",
     "Row",
@@ -83,6 +88,7 @@ __all__ = [
     "choice",
     "csv_response",
     "decimal",
+    "import_page",
     "integer",
     "jalali_cell",
     "jalali_date",
