@@ -21,11 +21,14 @@ and Markazi), which shows where precomputed aggregates are needed.
     uv run python bench/reports_national.py [--scale 1.0] [--n 10] [--keep]
     DATABASE_URL=postgres://root@127.0.0.1:5432/test uv run python bench/reports_national.py
 
-SQLite: ``$JAHESH_VAR`` under /tmp/jahesh-bench-national/<kind>-<scale>/ (kept
-between runs with --keep, so a second run only measures). PostgreSQL: databases
-``jahesh_bench_<kind>_<scale>`` created on the server of DATABASE_URL and dropped
-at the end unless --keep. Each database is built and measured in a child process
-(one Django setup per database).
+SQLite: ``$JAHESH_VAR`` = /tmp/jahesh-bench-national/provincial/ and
+…/national-<scale>/ (kept between runs with --keep, so a second run only
+measures). PostgreSQL: databases ``jahesh_bench_<kind>_<scale>`` created on the
+server of DATABASE_URL and dropped at the end unless --keep. The national
+database starts as a copy of the provincial one (SQLite backup API, PostgreSQL
+``CREATE DATABASE … TEMPLATE``). Each database is built and measured in a child
+process (one Django setup per database); measuring runs in ``--rounds``
+alternating rounds and keeps each URL's best round.
 """
 
 from __future__ import annotations
