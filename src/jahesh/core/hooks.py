@@ -1,0 +1,14 @@
+"""What higher apps plug into pages that belong to no module.
+
+``core`` may not import ``reports`` (DESIGN.md §2), yet the home page shows the
+dashboard's headline figures: the reports app sets :data:`home_figures` in its
+``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+# (user=...) -> the figures block of the home page, or None for roles without one.
+home_figures: Callable[..., dict[str, Any] | None] | None = None
