@@ -11,6 +11,7 @@ from jahesh.clinic import scenario, selectors, services
 from jahesh.clinic.models import Case, CaseEvent, CaseStatus, Expert, Resolution, Session
 from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
+from jahesh.reports.kpis import kpi_value
 from jahesh.units import scenario as units_scenario
 from tests.conftest import MARKAZI
 
@@ -33,7 +34,7 @@ def built(geo, users):
 def test_it_prevents_exactly_110_closures_in_the_window(built):
     start, end = last_jalali_years(AS_OF, 5)
     area = Area(province_id=MARKAZI)
-    assert selectors.kpi_closures_prevented(area=area, start=start, end=end) == 110
+    assert kpi_value("closures_prevented", area=area, start=start, end=end) == 110
     units = selectors.kpi_closures_prevented_records(area=area, start=start, end=end)
     assert units.count() == 110
     # Every prevented closure obeys the rule and sits 7 days inside the window.
@@ -49,12 +50,12 @@ def test_it_prevents_exactly_110_closures_in_the_window(built):
             <= end - timedelta(days=7)
         )
         assert case.jobs_preserved == case.unit.employees
-    jobs = selectors.kpi_jobs_preserved(area=area, start=start, end=end)
+    jobs = kpi_value("jobs_preserved", area=area, start=start, end=end)
     assert jobs == sum(c.unit.employees or 0 for c in cases)
-    assert selectors.kpi_cases_opened(area=area, start=start, end=end) > 110
-    assert selectors.kpi_resolutions_passed(area=area, start=start, end=end) > 100
-    assert 40 <= selectors.kpi_resolutions_executed_pct(area=area, start=start, end=end) <= 95
-    assert selectors.kpi_closures_prevented(area=Area(province_id=8), start=start, end=end) == 0
+    assert kpi_value("cases_opened", area=area, start=start, end=end) > 110
+    assert kpi_value("resolutions_passed", area=area, start=start, end=end) > 100
+    assert 40 <= kpi_value("resolutions_executed_pct", area=area, start=start, end=end) <= 95
+    assert kpi_value("closures_prevented", area=Area(province_id=8), start=start, end=end) == 0
     _consistent_timelines_sessions_and_the_demo_expert(built.users)
 
 

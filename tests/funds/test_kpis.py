@@ -7,6 +7,7 @@ import datetime
 from jahesh.accounts.scoping import Area
 from jahesh.funds import selectors, services
 from jahesh.funds.models import Fund
+from jahesh.reports.kpis import kpi_beside, kpi_value
 
 from ..conftest import ARAK, MARKAZI, SAVEH
 
@@ -27,18 +28,18 @@ def _visit(loan, day, jobs, user):
 
 def test_it_counts_funds_active_at_the_periods_end(fund, other_fund, geo):
     Fund.objects.filter(pk=other_fund.pk).update(closed_on=END - datetime.timedelta(days=1))
-    assert selectors.kpi_funds_active(area=MKZ, start=START, end=END) == 1
+    assert kpi_value("funds_active", area=MKZ, start=START, end=END) == 1
     Fund.objects.filter(pk=other_fund.pk).update(
         closed_on=END
     )  # closed on the first day after the period
-    assert selectors.kpi_funds_active(area=MKZ, start=START, end=END) == 2
+    assert kpi_value("funds_active", area=MKZ, start=START, end=END) == 2
     assert (
-        selectors.kpi_funds_active(
-            area=Area(province_id=MARKAZI, county_id=SAVEH), start=START, end=END
+        kpi_value(
+            "funds_active", area=Area(province_id=MARKAZI, county_id=SAVEH), start=START, end=END
         )
         == 1
     )
-    assert selectors.kpi_funds_active(area=MKZ, start=START, end=datetime.date(2022, 1, 1)) == 0
+    assert kpi_value("funds_active", area=MKZ, start=START, end=datetime.date(2022, 1, 1)) == 0
 
 
 def test_it_counts_jobs_from_the_latest_visit_once_per_loan(
@@ -51,25 +52,25 @@ def test_it_counts_jobs_from_the_latest_visit_once_per_loan(
     _visit(loan, datetime.date(2024, 1, 5), 3, users["fund"])  # the latest before END counts
     _visit(loan, datetime.date(2024, 5, 1), 9, users["fund"])  # after the period's end: ignored
     _visit(before, datetime.date(2023, 8, 1), 4, users["fund"])  # disbursed before the period
-    assert selectors.kpi_jobs_created(area=MKZ, start=START, end=END) == 3
+    assert kpi_value("jobs_created", area=MKZ, start=START, end=END) == 3
     assert (
-        selectors.kpi_jobs_planned_unverified(area=MKZ, start=START, end=END)
+        kpi_beside(area=MKZ, start=START, end=END)["jobs_planned_unverified"]
         == other.planned_jobs
         == 2
     )
     records = selectors.kpi_jobs_created_records(area=MKZ, start=START, end=END)
     assert {(r.pk, r.jobs_created) for r in records} == {(loan.pk, 3), (other.pk, 0)}
-    assert selectors.kpi_loans_disbursed(area=MKZ, start=START, end=END) == 2
-    assert selectors.kpi_loans_disbursed_rial(area=MKZ, start=START, end=END) == 200_000_000
+    assert kpi_value("loans_disbursed", area=MKZ, start=START, end=END) == 2
+    assert kpi_value("loans_disbursed_rial", area=MKZ, start=START, end=END) == 200_000_000
     assert (
-        selectors.kpi_jobs_created(
-            area=Area(province_id=MARKAZI, county_id=SAVEH), start=START, end=END
+        kpi_value(
+            "jobs_created", area=Area(province_id=MARKAZI, county_id=SAVEH), start=START, end=END
         )
         == 0
     )
     assert (
-        selectors.kpi_jobs_created(
-            area=Area(province_id=MARKAZI, county_id=ARAK), start=START, end=END
+        kpi_value(
+            "jobs_created", area=Area(province_id=MARKAZI, county_id=ARAK), start=START, end=END
         )
         == 3
     )
@@ -90,9 +91,12 @@ def test_it_computes_par30_in_basis_points(disbursed_loan, users, add_member, fu
         )
     # As of the period's end (19 Mar 2024) the first loan has paid nothing since July: > 30 days late.
     assert selectors.kpi_par30_records(area=MKZ, start=START, end=END).get() == late
-    quality = selectors.par30_at(area=MKZ, end=END)
     good_out = 300_000_000 - sum(i.paid_principal for i in good.installments.all())
-    assert quality.outstanding == 100_000_000 + good_out
-    assert selectors.kpi_par30(area=MKZ, start=START, end=END) == round(
+    parts = {"area": MKZ, "start": START, "end": END}
+    assert selectors.kpi_par30_outstanding(**parts) == {None: 100_000_000 + good_out}
+    assert selectors.kpi_par30_at_risk(**parts) == {None: 100_000_000}
+    by_county = selectors.kpi_par30_outstanding(**parts, by="county")
+    assert by_county == {late.fund.county_id: 100_000_000 + good_out}
+    assert kpi_value("par30", area=MKZ, start=START, end=END) == round(
         100_000_000 * 10_000 / (100_000_000 + good_out)
     )

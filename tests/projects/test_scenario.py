@@ -11,8 +11,9 @@ import pytest
 from jahesh.accounts.scoping import Area
 from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
-from jahesh.projects import scenario, selectors
+from jahesh.projects import scenario
 from jahesh.projects.models import DirectService, Project, ProjectFunding
+from jahesh.reports.kpis import kpi_value
 
 AS_OF = datetime.date(2025, 10, 26)
 
@@ -42,9 +43,9 @@ def test_the_demo_part_makes_exactly_its_figures_inside_the_window(geo, small):
     start, end = last_jalali_years(AS_OF, 5)
     markazi = Area(province_id=geo["markazi"].pk)
     period = {"area": markazi, "start": start, "end": end}
-    assert selectors.kpi_projects_completed(**period) == 164
-    assert selectors.kpi_projects_value_rial(**period) == 155_300_000_000
-    services_value = selectors.kpi_services_value_rial(**period)
+    assert kpi_value("projects_completed", **period) == 164
+    assert kpi_value("projects_value_rial", **period) == 155_300_000_000
+    services_value = kpi_value("services_value_rial", **period)
     assert abs(services_value - 474_200_000_000) < 474_200_000_000 * 0.001
     # Every dated record of the window lies at least 7 days inside its ends, so
     # narrowing the window by 7 days on each side changes nothing.
@@ -53,16 +54,16 @@ def test_the_demo_part_makes_exactly_its_figures_inside_the_window(geo, small):
         "start": start + datetime.timedelta(days=7),
         "end": end - datetime.timedelta(days=7),
     }
-    assert selectors.kpi_projects_completed(**inner) == 164
-    assert selectors.kpi_projects_value_rial(**inner) == 155_300_000_000
-    assert selectors.kpi_services_value_rial(**inner) == services_value
+    assert kpi_value("projects_completed", **inner) == 164
+    assert kpi_value("projects_value_rial", **inner) == 155_300_000_000
+    assert kpi_value("services_value_rial", **inner) == services_value
     # Funding of every project adds up to its value; the rows are positive.
     assert not ProjectFunding.objects.filter(amount_rial__lte=0).exists()
     # Mostly in deprived villages; some projects still open; nothing outside Markazi.
     assert Project.objects.filter(in_deprived_area=True).count() > 0.6 * Project.objects.count()
     assert Project.objects.exclude(status="completed").count() == 25
     assert not Project.objects.exclude(county__province=geo["markazi"]).exists()
-    assert selectors.kpi_services_beneficiaries(**period) > 50
+    assert kpi_value("services_beneficiaries", **period) > 50
     # Idempotent: a second run adds nothing.
     counts = (
         Project.objects.count(),

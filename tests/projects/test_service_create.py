@@ -12,6 +12,7 @@ from jahesh.core.errors import InvalidInput
 from jahesh.geo.models import Village
 from jahesh.projects import selectors, services
 from jahesh.projects.models import DirectService
+from jahesh.reports.kpis import kpi_value
 
 from .conftest import NOW
 
@@ -63,7 +64,7 @@ def test_it_counts_a_person_once_within_a_service_and_across_services(users, clo
     assert sorted(first.people.values_list("national_code", flat=True)) == [A, B]
     markazi = Area(province_id=28)
     period = (datetime.date(2025, 5, 1), datetime.date(2025, 6, 1))
-    assert selectors.kpi_services_beneficiaries(area=markazi, start=period[0], end=period[1]) == 3
+    assert kpi_value("services_beneficiaries", area=markazi, start=period[0], end=period[1]) == 3
     records = selectors.kpi_services_beneficiaries_records(
         area=markazi, start=period[0], end=period[1]
     )
@@ -96,12 +97,12 @@ def test_it_sums_service_values_in_the_period_and_area(users, clock):
     _service(users, quantity=7, unit_value_rial=1_000, village=Village.objects.get(pk=3))  # Tehran
     _service(users, quantity=5, unit_value_rial=1_000, delivered_on=datetime.date(2025, 4, 30))
     period = dict(start=datetime.date(2025, 5, 1), end=datetime.date(2025, 6, 1))
-    assert selectors.kpi_services_value_rial(area=Area(province_id=28), **period) == 13_000
+    assert kpi_value("services_value_rial", area=Area(province_id=28), **period) == 13_000
     assert (
-        selectors.kpi_services_value_rial(area=Area(province_id=28, county_id=19), **period)
+        kpi_value("services_value_rial", area=Area(province_id=28, county_id=19), **period)
         == 10_000
     )
-    assert selectors.kpi_services_value_rial(area=Area(), **period) == 20_000
+    assert kpi_value("services_value_rial", area=Area(), **period) == 20_000
     assert (
         selectors.kpi_services_value_rial_records(area=Area(province_id=28), **period).count() == 2
     )

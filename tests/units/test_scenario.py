@@ -7,12 +7,11 @@ from datetime import date, timedelta
 from jahesh.accounts.scoping import Area
 from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
+from jahesh.reports.kpis import kpi_value
 from jahesh.units import scenario
 from jahesh.units.models import RiskAssessment, StatusChange, Unit, Visit
 from jahesh.units.selectors import (
-    kpi_units_high_risk,
     kpi_units_high_risk_records,
-    kpi_units_monitored,
     kpi_units_monitored_records,
 )
 from tests.conftest import MARKAZI
@@ -30,7 +29,7 @@ def test_the_scenario_makes_760_monitored_units_and_enough_crises(geo):
     start, end = last_jalali_years(AS_OF, 5)
     area = Area(province_id=MARKAZI)
     assert Unit.objects.count() == 1100
-    assert kpi_units_monitored(area=area, start=start, end=end) == 760
+    assert kpi_value("units_monitored", area=area, start=start, end=end) == 760
     assert kpi_units_monitored_records(area=area, start=start, end=end).count() == 760
     # every dated record at least 7 days inside the window, or outside it
     in_window = Visit.objects.filter(visited_on__gte=start, visited_on__lt=end)
@@ -41,7 +40,7 @@ def test_the_scenario_makes_760_monitored_units_and_enough_crises(geo):
     high = ctx.shared["units_high_risk_ids"]
     assert len(high) >= 200
     assert set(ctx.shared["units_high_risk_on"]) == set(high)
-    high_now = kpi_units_high_risk(area=area, start=start, end=end)
+    high_now = kpi_value("units_high_risk", area=area, start=start, end=end)
     assert 0 < high_now < len(high)  # some recovered by their latest visit
     assert kpi_units_high_risk_records(area=area, start=start, end=end).count() == high_now
     # cached risk on the unit row is the latest assessment
@@ -81,11 +80,17 @@ def test_an_area_outside_markazi_counts_nothing(geo, monkeypatch):
     _small(monkeypatch)
     scenario.build(_ctx())
     start, end = last_jalali_years(AS_OF, 5)
-    assert kpi_units_monitored(area=Area(province_id=8), start=start, end=end) == 0
-    arak = kpi_units_monitored(
-        area=Area(province_id=MARKAZI, county_id=geo["arak"].pk), start=start, end=end
+    assert kpi_value("units_monitored", area=Area(province_id=8), start=start, end=end) == 0
+    arak = kpi_value(
+        "units_monitored",
+        area=Area(province_id=MARKAZI, county_id=geo["arak"].pk),
+        start=start,
+        end=end,
     )
-    saveh = kpi_units_monitored(
-        area=Area(province_id=MARKAZI, county_id=geo["saveh"].pk), start=start, end=end
+    saveh = kpi_value(
+        "units_monitored",
+        area=Area(province_id=MARKAZI, county_id=geo["saveh"].pk),
+        start=start,
+        end=end,
     )
     assert arak + saveh == 76

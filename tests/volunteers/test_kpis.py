@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from jahesh.accounts.scoping import Area
+from jahesh.reports.kpis import kpi_value
 from jahesh.volunteers.models import Camp, RosterEntry
-from jahesh.volunteers.selectors import kpi_volunteer_hours, kpi_volunteer_hours_records
+from jahesh.volunteers.selectors import kpi_volunteer_hours_records
 from jahesh.volunteers.services import RosterRow, roster_save
 
 NOW = datetime(2024, 6, 1, 9, 0).astimezone()
@@ -48,14 +49,19 @@ def test_it_counts_approved_hours_of_camps_started_in_the_period(users, geo, vol
     )
     markazi = Area(province_id=geo["markazi"].pk)
     assert (
-        kpi_volunteer_hours(area=markazi, start=date(2024, 1, 1), end=date(2026, 1, 1)) == 26
+        kpi_value("volunteer_hours", area=markazi, start=date(2024, 1, 1), end=date(2026, 1, 1))
+        == 26
     )  # 25.5 → 26
     assert (
-        kpi_volunteer_hours(area=markazi, start=date(2024, 1, 1), end=date(2025, 1, 1)) == 16
+        kpi_value("volunteer_hours", area=markazi, start=date(2024, 1, 1), end=date(2025, 1, 1))
+        == 16
     )  # 15.5 → 16
     assert (
-        kpi_volunteer_hours(
-            area=Area(county_id=geo["saveh"].pk), start=date(2024, 1, 1), end=date(2026, 1, 1)
+        kpi_value(
+            "volunteer_hours",
+            area=Area(county_id=geo["saveh"].pk),
+            start=date(2024, 1, 1),
+            end=date(2026, 1, 1),
         )
         == 10
     )
@@ -65,8 +71,11 @@ def test_it_counts_approved_hours_of_camps_started_in_the_period(users, geo, vol
     assert [(r.camp_id, r.hours) for r in records] == [(later.pk, 10)]
     assert RosterEntry.objects.filter(status="logged").count() == 1
     assert (
-        kpi_volunteer_hours(
-            area=Area(province_id=geo["tehran"].pk), start=date(2024, 1, 1), end=date(2026, 1, 1)
+        kpi_value(
+            "volunteer_hours",
+            area=Area(province_id=geo["tehran"].pk),
+            start=date(2024, 1, 1),
+            end=date(2026, 1, 1),
         )
         == 0
     )

@@ -6,9 +6,10 @@ import pytest
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.errors import Conflict, InvalidInput, NotFound
+from jahesh.reports.kpis import kpi_value
 from jahesh.volunteers.models import Membership, Volunteer, VolunteerStatusEvent
 from jahesh.volunteers.national_codes import national_code_for
-from jahesh.volunteers.selectors import kpi_volunteers, kpi_volunteers_records
+from jahesh.volunteers.selectors import kpi_volunteers_records
 from jahesh.volunteers.services import membership_add, volunteer_create
 
 from .conftest import make_volunteer
@@ -75,7 +76,7 @@ def test_it_counts_a_person_in_two_groups_once(users, geo, groups, vols):
     assert Membership.objects.filter(volunteer=vols["arak"]).count() == 2
     # Then Markazi still counts two people (Arak's and Saveh's), not three
     area = Area(province_id=geo["markazi"].pk)
-    assert kpi_volunteers(area=area, start=date(2020, 1, 1), end=date(2025, 1, 1)) == 2
+    assert kpi_value("volunteers", area=area, start=date(2020, 1, 1), end=date(2025, 1, 1)) == 2
     assert set(kpi_volunteers_records(area=area, start=date(2020, 1, 1), end=date(2025, 1, 1))) == {
         vols["arak"],
         vols["saveh"],
@@ -106,8 +107,11 @@ def test_it_counts_only_people_active_on_the_periods_last_day(geo):
     got = kpi_volunteers_records(area=area, start=date(2020, 1, 1), end=date(2025, 1, 1))
     assert sorted(v.national_code for v in got) == [national_code_for(10), national_code_for(13)]
     assert (
-        kpi_volunteers(
-            area=Area(county_id=geo["saveh"].pk), start=date(2020, 1, 1), end=date(2025, 1, 1)
+        kpi_value(
+            "volunteers",
+            area=Area(county_id=geo["saveh"].pk),
+            start=date(2020, 1, 1),
+            end=date(2025, 1, 1),
         )
         == 1
     )

@@ -190,6 +190,37 @@ class Area:
             return Q(**{f"{county_path}__province": self.province_id})
         return Q()
 
+    def totals(
+        self, qs: QuerySet, county_path: str, value: Any, *, by: str | None = None, scale: int = 1
+    ) -> dict[int | None, int]:
+        """The aggregate ``value`` over the records of ``qs`` inside this area: one
+        total (``{None: v}``), or one per county / per province (``by``), keyed by
+        the place's id (places without records are absent). Every KPI selector
+        answers through this, so a figure and its breakdown are one query each.
+        ``scale`` turns a decimal sum into whole units (10: tenths of an hour)."""
+        qs = qs.filter(self.q(county_path)).order_by()
+        if by is None:
+            return {None: round((qs.aggregate(v=value)["v"] or 0) * scale)}
+        key = {"county": county_path, "province": f"{county_path}__province"}[by]
+        rows = qs.values(key).annotate(v=value).values_list(key, "v")
+        return {k: round((v or 0) * scale) for k, v in rows}
+
+    def province_totals(
+        self, qs: QuerySet, province_path: str, value: Any, *, by: str | None = None
+    ) -> dict[int | None, int]:
+        """:meth:`totals` for records that belong to a province, not a county
+        (working groups): a county's figure is its province's; ``by`` may only be
+        ``"province"``."""
+        if by == "county":
+            raise ValueError("province records have no county breakdown")
+        if self.province_id is not None:
+            qs = qs.filter(**{province_path: self.province_id})
+        qs = qs.order_by()
+        if by is None:
+            return {None: int(qs.aggregate(v=value)["v"] or 0)}
+        rows = qs.values(province_path).annotate(v=value).values_list(province_path, "v")
+        return {k: int(v or 0) for k, v in rows}
+
     def counties_q(self) -> Q:
         """Filter on ``geo.County`` itself: the counties inside this area."""
         if self.county_id is not None:

@@ -326,34 +326,47 @@ def _cases(area: Area) -> QuerySet[Case]:
     return Case.objects.filter(area.q("county"))
 
 
+def _opened(start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    return Case.objects.filter(opened_on__gte=start, opened_on__lt=end)
+
+
+def _resolved(start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    return Case.objects.filter(
+        status=CaseStatus.RESOLVED, resolved_on__gte=start, resolved_on__lt=end
+    )
+
+
 def kpi_cases_opened_records(
     *, area: Area, start: datetime.date, end: datetime.date
 ) -> QuerySet[Case]:
-    """Obstacle cases opened in [start, end)."""
-    return _cases(area).filter(opened_on__gte=start, opened_on__lt=end)
+    """Obstacle cases opened in [start, end) (counted where the case opened)."""
+    return _opened(start, end).filter(area.q("county"))
 
 
-def kpi_cases_opened(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    return kpi_cases_opened_records(area=area, start=start, end=end).count()
+def kpi_cases_opened(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    return area.totals(_opened(start, end), "county", Count("id"), by=by)
 
 
 def kpi_cases_resolved_records(
     *, area: Area, start: datetime.date, end: datetime.date
 ) -> QuerySet[Case]:
     """Obstacle cases resolved in [start, end) (and still resolved)."""
-    return _cases(area).filter(
-        status=CaseStatus.RESOLVED, resolved_on__gte=start, resolved_on__lt=end
-    )
+    return _resolved(start, end).filter(area.q("county"))
 
 
-def kpi_cases_resolved(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    return kpi_cases_resolved_records(area=area, start=start, end=end).count()
+def kpi_cases_resolved(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    return area.totals(_resolved(start, end), "county", Count("id"), by=by)
 
 
-def _prevented(area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Case]:
-    return kpi_cases_resolved_records(area=area, start=start, end=end).filter(
-        outcome=Case.Outcome.CLOSURE_PREVENTED
-    )
+def _prevented(start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    """Cases resolved in the period as "closure prevented". Counted in the unit's
+    county (where the unit is now), so that each unit is in one place and the
+    figure of an area is the sum of its counties'."""
+    return _resolved(start, end).filter(outcome=Case.Outcome.CLOSURE_PREVENTED)
 
 
 def kpi_closures_prevented_records(*, area: Area, start: datetime.date, end: datetime.date):
@@ -362,38 +375,52 @@ def kpi_closures_prevented_records(*, area: Area, start: datetime.date, end: dat
     the case opened is enforced when the case resolves."""
     from jahesh.units.models import Unit
 
-    return Unit.objects.filter(pk__in=_prevented(area, start, end).values("unit_id")).order_by(
-        "-id"
+    ids = _prevented(start, end).filter(area.q("unit__county")).values("unit_id")
+    return Unit.objects.filter(pk__in=ids).order_by("-id")
+
+
+def kpi_closures_prevented(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    return area.totals(
+        _prevented(start, end), "unit__county", Count("unit_id", distinct=True), by=by
     )
 
 
-def kpi_closures_prevented(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    return _prevented(area, start, end).values("unit_id").distinct().count()
+def _latest_prevented(start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    """For each unit counted in closures_prevented, its latest such case (whose
+    ``jobs_preserved`` holds the unit's employees at resolution)."""
+    cases = _prevented(start, end)
+    latest = (
+        cases.filter(unit_id=OuterRef("unit_id")).order_by("-resolved_on", "-id").values("pk")[:1]
+    )
+    return cases.filter(pk=Subquery(latest))
 
 
 def kpi_jobs_preserved_records(
     *, area: Area, start: datetime.date, end: datetime.date
 ) -> QuerySet[Case]:
-    """For each unit counted in closures_prevented, its latest such case (whose
-    ``jobs_preserved`` holds the unit's employees at resolution)."""
-    cases = _prevented(area, start, end)
-    latest = (
-        cases.filter(unit_id=OuterRef("unit_id")).order_by("-resolved_on", "-id").values("pk")[:1]
+    return (
+        _latest_prevented(start, end)
+        .filter(area.q("unit__county"))
+        .select_related("unit")
+        .order_by("-resolved_on", "-id")
     )
-    return cases.filter(pk=Subquery(latest)).select_related("unit").order_by("-resolved_on", "-id")
 
 
-def kpi_jobs_preserved(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    total = kpi_jobs_preserved_records(area=area, start=start, end=end).aggregate(
-        n=Sum("jobs_preserved")
-    )["n"]
-    return int(total or 0)
+def kpi_jobs_preserved(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    return area.totals(_latest_prevented(start, end), "unit__county", Sum("jobs_preserved"), by=by)
+
+
+# Working groups are provincial: a county's resolution figures are its province's.
+RESOLUTION_PROVINCE = "session__group__province"
 
 
 def _resolutions(area: Area) -> QuerySet[Resolution]:
-    # Working groups are provincial: a county's figure is its province's.
     if area.province_id is not None:
-        return Resolution.objects.filter(session__group__province_id=area.province_id)
+        return Resolution.objects.filter(**{RESOLUTION_PROVINCE: area.province_id})
     return Resolution.objects.all()
 
 
@@ -406,8 +433,11 @@ def kpi_resolutions_passed_records(*, area: Area, start: datetime.date, end: dat
     )
 
 
-def kpi_resolutions_passed(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    return kpi_resolutions_passed_records(area=area, start=start, end=end).count()
+def kpi_resolutions_passed(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    passed = Resolution.objects.filter(passed_on__gte=start, passed_on__lt=end)
+    return area.province_totals(passed, RESOLUTION_PROVINCE, Count("id"), by=by)
 
 
 def kpi_resolutions_executed_pct_records(*, area: Area, start: datetime.date, end: datetime.date):
@@ -415,9 +445,27 @@ def kpi_resolutions_executed_pct_records(*, area: Area, start: datetime.date, en
     return _resolutions(area).filter(due_on__gte=start, due_on__lt=end).order_by("due_on", "id")
 
 
-def kpi_resolutions_executed_pct(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+def _due(start: datetime.date, end: datetime.date) -> QuerySet[Resolution]:
+    return Resolution.objects.filter(due_on__gte=start, due_on__lt=end)
+
+
+def kpi_resolutions_due(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    """The denominator of resolutions_executed_pct: resolutions due in the period."""
+    return area.province_totals(_due(start, end), RESOLUTION_PROVINCE, Count("id"), by=by)
+
+
+def kpi_resolutions_done(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    """The numerator: those of them carried out."""
+    done = _due(start, end).filter(status=ResolutionStatus.DONE)
+    return area.province_totals(done, RESOLUTION_PROVINCE, Count("id"), by=by)
+
+
+def resolutions_executed_pct(parts: dict[str, int]) -> int:
     """Share (whole per cent, half up) of the resolutions due in the period that
     were carried out; 0 when none fell due."""
-    due = kpi_resolutions_executed_pct_records(area=area, start=start, end=end)
-    counts = due.aggregate(n=Count("id"), done=Count("id", filter=Q(status=ResolutionStatus.DONE)))
-    return round_half_up(Fraction(100 * counts["done"], counts["n"])) if counts["n"] else 0
+    due = parts["resolutions_due"]
+    return round_half_up(Fraction(100 * parts["resolutions_done"], due)) if due else 0

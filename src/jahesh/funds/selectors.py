@@ -459,34 +459,44 @@ def network_table(*, funds: QuerySet[Fund], today: datetime.date) -> list[dict[s
 # Periods are half-open [start, end); "at the period's end" is the state on end − 1 day.
 
 
-def kpi_funds_active_records(
-    *, area: Area, start: datetime.date, end: datetime.date
-) -> QuerySet[Fund]:
+def _active_funds(end: datetime.date) -> QuerySet[Fund]:
     last = end - DAY
-    return (
-        Fund.objects.filter(area.q("county"))
-        .filter(founded_on__lte=last)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=last))
-        .order_by("county__name", "name")
+    return Fund.objects.filter(founded_on__lte=last).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=last)
     )
 
 
-def kpi_funds_active(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    return kpi_funds_active_records(area=area, start=start, end=end).count()
+def kpi_funds_active_records(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> QuerySet[Fund]:
+    return _active_funds(end).filter(area.q("county")).order_by("county__name", "name")
+
+
+def kpi_funds_active(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    return area.totals(_active_funds(end), "county", Count("id"), by=by)
+
+
+def _disbursed(start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
+    return Loan.objects.filter(disbursed_on__gte=start, disbursed_on__lt=end)
 
 
 def kpi_loans_disbursed_records(
     *, area: Area, start: datetime.date, end: datetime.date
 ) -> QuerySet[Loan]:
     return (
-        Loan.objects.filter(area.q("fund__county"), disbursed_on__gte=start, disbursed_on__lt=end)
+        _disbursed(start, end)
+        .filter(area.q("fund__county"))
         .select_related("fund", "member")
         .order_by("disbursed_on", "pk")
     )
 
 
-def kpi_loans_disbursed(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    return kpi_loans_disbursed_records(area=area, start=start, end=end).count()
+def kpi_loans_disbursed(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    return area.totals(_disbursed(start, end), "fund__county", Count("id"), by=by)
 
 
 def kpi_loans_disbursed_rial_records(
@@ -495,10 +505,10 @@ def kpi_loans_disbursed_rial_records(
     return kpi_loans_disbursed_records(area=area, start=start, end=end)
 
 
-def kpi_loans_disbursed_rial(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    return kpi_loans_disbursed_records(area=area, start=start, end=end).aggregate(
-        s=Coalesce(Sum("principal"), 0)
-    )["s"]
+def kpi_loans_disbursed_rial(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    return area.totals(_disbursed(start, end), "fund__county", Sum("principal"), by=by)
 
 
 def kpi_jobs_created_records(
@@ -509,20 +519,20 @@ def kpi_jobs_created_records(
     return loans_with_jobs(kpi_loans_disbursed_records(area=area, start=start, end=end), before=end)
 
 
-def kpi_jobs_created(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    return kpi_jobs_created_records(area=area, start=start, end=end).aggregate(
-        j=Coalesce(Sum("jobs_created"), 0)
-    )["j"]
+def kpi_jobs_created(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    loans = loans_with_jobs(_disbursed(start, end), before=end)
+    return area.totals(loans, "fund__county", Sum("jobs_created"), by=by)
 
 
-def kpi_jobs_planned_unverified(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+def kpi_jobs_planned_unverified(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
     """Shown beside ``jobs_created``, never added: planned jobs of the period's loans
     that no visit (before the period's end) has checked."""
-    return (
-        kpi_jobs_created_records(area=area, start=start, end=end)
-        .filter(verified=False)
-        .aggregate(j=Coalesce(Sum("planned_jobs"), 0))["j"]
-    )
+    loans = loans_with_jobs(_disbursed(start, end), before=end).filter(verified=False)
+    return area.totals(loans, "fund__county", Sum("planned_jobs"), by=by)
 
 
 def kpi_par30_records(*, area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Loan]:
@@ -560,19 +570,53 @@ def kpi_par30_records(*, area: Area, start: datetime.date, end: datetime.date) -
     )
 
 
-def par30_at(*, area: Area, end: datetime.date) -> Quality:
+def _quality_by_fund(area: Area, end: datetime.date) -> dict[int | None, Quality]:
     last = end - DAY
     loans = Loan.objects.filter(area.q("fund__county"), disbursed_on__lte=last)
-    return portfolio_quality(loans=loans, as_of=last)[None]
+    return portfolio_quality(loans=loans, as_of=last)
 
 
-def kpi_par30(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+def _quality_totals(
+    area: Area, end: datetime.date, by: str | None, attr: str
+) -> dict[int | None, int]:
+    per_fund = _quality_by_fund(area, end)
+    if by is None:
+        return {None: getattr(per_fund[None], attr)}
+    key = {"county": "county_id", "province": "county__province_id"}[by]
+    place_of = dict(
+        Fund.objects.filter(pk__in=[k for k in per_fund if k is not None]).values_list("pk", key)
+    )
+    totals: dict[int | None, int] = defaultdict(int)
+    for fund_id, quality in per_fund.items():
+        if fund_id is not None:
+            totals[place_of[fund_id]] += getattr(quality, attr)
+    return dict(totals)
+
+
+def kpi_par30_at_risk(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    """PAR30's numerator: principal outstanding at the period's end on loans then
+    more than 30 days in arrears (rials)."""
+    return _quality_totals(area, end, by, "at_risk_30")
+
+
+def kpi_par30_outstanding(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    """PAR30's denominator: all principal outstanding at the period's end (rials)."""
+    return _quality_totals(area, end, by, "outstanding")
+
+
+def par30_basis_points(parts: dict[str, int]) -> int:
     """PAR30 at the period's end in basis points (1/100 of a percent, half up):
     1234 means 12.34%. 0 when nothing is outstanding."""
     from jahesh.core.money import round_half_up
 
-    ratio = par30_at(area=area, end=end).par30
-    return round_half_up(ratio * 10_000) if ratio is not None else 0
+    outstanding = parts["par30_outstanding"]
+    if not outstanding:
+        return 0
+    return round_half_up(Fraction(parts["par30_at_risk"] * 10_000, outstanding))
 
 
 def savings_by_member(*, fund: Fund) -> dict[int, int]:

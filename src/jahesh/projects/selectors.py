@@ -166,16 +166,11 @@ def county_table(*, area: Area, start: datetime.date, end: datetime.date) -> lis
 
     counties = County.objects.filter(area.counties_q()).order_by("name")
     rows = {c.pk: CountyRow(c.pk, c.name) for c in counties}
-    done = _completed(area, start, end)
-    for r in done.values("county_id").annotate(n=Count("pk")):
-        rows[r["county_id"]].projects_completed = r["n"]
-    value_rows = (
-        ProjectFunding.objects.filter(project__in=done.values("pk"))
-        .values("project__county_id")
-        .annotate(v=Sum("amount_rial"))
-    )
-    for r in value_rows:
-        rows[r["project__county_id"]].projects_value_rial = r["v"]
+    period = {"area": area, "start": start, "end": end, "by": "county"}
+    for county_id, n in kpi_projects_completed(**period).items():
+        rows[county_id].projects_completed = n
+    for county_id, v in kpi_projects_value_rial(**period).items():
+        rows[county_id].projects_value_rial = v
     open_qs = Project.objects.filter(area.q("county")).filter(
         Q(status__in=[Project.Status.PLANNED, Project.Status.IN_PROGRESS, Project.Status.SUSPENDED])
     )
@@ -186,7 +181,8 @@ def county_table(*, area: Area, start: datetime.date, end: datetime.date) -> lis
         Coalesce(Sum(DirectService.BENEFICIARY_FIELDS[0]), 0),
     )
     services = (
-        _services(area, start, end)
+        _services(start, end)
+        .filter(area.q("county"))
         .values("county_id")
         .annotate(n=Count("pk"), v=Sum("value_rial"), p=people)
     )
@@ -214,36 +210,45 @@ def county_table_totals(rows: list[CountyRow]) -> CountyRow:
 # --- KPIs (kpis.md) ------------------------------------------------------------
 
 
-def _completed(area: Area, start: datetime.date, end: datetime.date) -> QuerySet[Project]:
-    return Project.objects.filter(area.q("county")).filter(
+def _completed(start: datetime.date, end: datetime.date) -> QuerySet[Project]:
+    return Project.objects.filter(
         status=Project.Status.COMPLETED, actual_end__gte=start, actual_end__lt=end
     )
 
 
-def _services(area: Area, start: datetime.date, end: datetime.date) -> QuerySet[DirectService]:
-    return DirectService.objects.filter(area.q("county")).filter(
-        delivered_on__gte=start, delivered_on__lt=end
-    )
+def _services(start: datetime.date, end: datetime.date) -> QuerySet[DirectService]:
+    return DirectService.objects.filter(delivered_on__gte=start, delivered_on__lt=end)
 
 
-def kpi_projects_completed(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+def kpi_projects_completed(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
     """Deprivation-removal projects completed in the period (actual end date in it)."""
-    return _completed(area, start, end).count()
+    return area.totals(_completed(start, end), "county", Count("id"), by=by)
 
 
 def kpi_projects_completed_records(
     *, area: Area, start: datetime.date, end: datetime.date
 ) -> QuerySet[Project]:
-    return _completed(area, start, end).select_related("county").order_by("-actual_end", "-id")
+    return (
+        _completed(start, end)
+        .filter(area.q("county"))
+        .select_related("county")
+        .order_by("-actual_end", "-id")
+    )
 
 
-def kpi_projects_value_rial(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+def kpi_projects_value_rial(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
     """Sum of the recorded value (all funding, cash and in-kind) of the projects
     completed in the period."""
-    done = _completed(area, start, end)
-    return ProjectFunding.objects.filter(project__in=done.values("pk")).aggregate(
-        v=Coalesce(Sum("amount_rial"), 0)
-    )["v"]
+    funding = ProjectFunding.objects.filter(
+        project__status=Project.Status.COMPLETED,
+        project__actual_end__gte=start,
+        project__actual_end__lt=end,
+    )
+    return area.totals(funding, "project__county", Sum("amount_rial"), by=by)
 
 
 def kpi_projects_value_rial_records(
@@ -254,27 +259,41 @@ def kpi_projects_value_rial_records(
     )
 
 
-def kpi_services_value_rial(*, area: Area, start: datetime.date, end: datetime.date) -> int:
+def kpi_services_value_rial(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
     """Value of direct services delivered in the period."""
-    return _services(area, start, end).aggregate(v=Coalesce(Sum("value_rial"), 0))["v"]
+    return area.totals(_services(start, end), "county", Sum("value_rial"), by=by)
 
 
 def kpi_services_value_rial_records(
     *, area: Area, start: datetime.date, end: datetime.date
 ) -> QuerySet[DirectService]:
-    return _services(area, start, end).select_related("county").order_by("-delivered_on", "-id")
+    return (
+        _services(start, end)
+        .filter(area.q("county"))
+        .select_related("county")
+        .order_by("-delivered_on", "-id")
+    )
 
 
-def kpi_services_beneficiaries(*, area: Area, start: datetime.date, end: datetime.date) -> int:
-    """Distinct people (by national code) served in the period, where known."""
-    return distinct_beneficiaries(_services(area, start, end))
+def kpi_services_beneficiaries(
+    *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+) -> dict[int | None, int]:
+    """Distinct people (by national code) served in the period, where known. A
+    person served in two counties is one person in their province: this figure is
+    not the sum of its counties' (the registry marks it so)."""
+    people = ServiceBeneficiary.objects.filter(
+        service__delivered_on__gte=start, service__delivered_on__lt=end
+    )
+    return area.totals(people, "service__county", Count("national_code", distinct=True), by=by)
 
 
 def kpi_services_beneficiaries_records(
     *, area: Area, start: datetime.date, end: datetime.date
 ) -> QuerySet[ServiceBeneficiary]:
     """One row per person: their first service in the period."""
-    services = _services(area, start, end)
+    services = _services(start, end).filter(area.q("county"))
     first = (
         ServiceBeneficiary.objects.filter(service__in=services.values("pk"))
         .values("national_code")

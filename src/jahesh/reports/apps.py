@@ -1,6 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_triggers(sender, using: str = "default", **kwargs) -> None:
+    from jahesh.reports.facts import install_triggers
+
+    install_triggers(using)
 
 
 class ReportsConfig(AppConfig):
@@ -15,3 +22,5 @@ class ReportsConfig(AppConfig):
         from jahesh.reports.selectors import home_figures
 
         hooks.home_figures = home_figures
+        # The analytics table's triggers follow the source tables (reports.facts).
+        post_migrate.connect(_install_triggers, sender=self, dispatch_uid="jahesh_facts")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 from typing import Any
@@ -57,6 +57,33 @@ class DrillColumn:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A component of figures, additive over places: a count, a sum in rials, a
+    numerator or a denominator. Its selector ``f(*, area, start, end, by=None)``
+    answers ``{None: total}``, or ``{place id: value}`` per county or province
+    (``by``), in one query.
+
+    ``place`` is the finest place its records belong to (working-group
+    resolutions belong to a province). ``additive`` is False where an area's
+    value is not the sum of its places' (distinct people served in several
+    counties): such a part is stored and read per area, never summed.
+    """
+
+    code: str
+    selector: str
+    place: str = "county"  # "county" | "province"
+    additive: bool = True
+
+    def values(
+        self, *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
+    ) -> dict[int | None, int]:
+        return _resolve(self.selector)(area=area, start=start, end=end, by=by)
+
+    def total(self, *, area: Area, start: datetime.date, end: datetime.date) -> int:
+        return self.values(area=area, start=start, end=end)[None]
+
+
+@dataclass(frozen=True)
 class Kpi:
     code: str
     module: str  # the module whose records are behind the figure
@@ -66,16 +93,20 @@ class Kpi:
     definition_en: str
     unit: str  # COUNT | RIAL | PERCENT
     exact: bool  # known exactly (wording rule of kpis.md)
-    selector: str
+    parts: tuple[Part, ...]
     records: str
     columns: tuple[DrillColumn, ...]
+    combine: str = ""  # dotted path of f(parts: {code: value}) -> value; "" = the one part
     related: tuple[str, ...] = ()  # select_related for the drill-down page
     divisor: int = 1  # the stored value / divisor = the shown value (par30 in basis points)
     headline: bool = False  # on the public page and the narrative report
-    beside: dict[str, str] = field(default_factory=dict)  # shown beside, never added
+    beside: tuple[Part, ...] = ()  # shown beside, never added
 
-    def compute(self, *, area: Area, start: datetime.date, end: datetime.date) -> int:
-        return int(_resolve(self.selector)(area=area, start=start, end=end))
+    def value(self, parts: dict[str, int]) -> int:
+        """The figure from its parts' values (summed over the area)."""
+        if not self.combine:
+            return parts[self.parts[0].code]
+        return int(_resolve(self.combine)(parts))
 
     def records_qs(self, *, area: Area, start: datetime.date, end: datetime.date) -> QuerySet:
         qs = _resolve(self.records)(area=area, start=start, end=end)
@@ -225,8 +256,19 @@ U, CL, F, V, P = (
 )
 
 
-def _kpi(code: str, path: str, **kw: Any) -> Kpi:
-    return Kpi(code=code, selector=f"{path}.kpi_{code}", records=f"{path}.kpi_{code}_records", **kw)
+def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), **kw: Any) -> Kpi:
+    """An entry whose parts are ``<path>.kpi_<part>`` (default: one part named
+    like the figure) and whose records are ``<path>.kpi_<code>_records``."""
+    place = kw.pop("place", "county")
+    additive = kw.pop("additive", True)
+    return Kpi(
+        code=code,
+        parts=tuple(
+            Part(p, f"{path}.kpi_{p}", place=place, additive=additive) for p in parts or (code,)
+        ),
+        records=f"{path}.kpi_{code}_records",
+        **kw,
+    )
 
 
 KPI_LIST: list[Kpi] = [
@@ -280,7 +322,7 @@ KPI_LIST: list[Kpi] = [
         columns=JOBS_PRESERVED_COLUMNS, related=("unit", "unit__county"),
     ),
     _kpi(
-        "resolutions_passed", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        "resolutions_passed", CL, module=Module.CLINIC, unit=COUNT, exact=True, place="province",
         name_fa=_("مصوبات کارگروه"), name_en="Resolutions passed",
         definition_fa=_("مصوبات کارگروه‌ها که در این دوره تصویب شدند."),
         definition_en="Working-group resolutions passed in the period.",
@@ -288,6 +330,8 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "resolutions_executed_pct", CL, module=Module.CLINIC, unit=PERCENT, exact=True,
+        place="province", parts=("resolutions_due", "resolutions_done"),
+        combine=f"{CL}.resolutions_executed_pct",
         name_fa=_("درصد اجرای مصوبات"), name_en="Resolutions carried out",
         definition_fa=_("سهم مصوباتی که مهلت اجرایشان در این دوره بود و اجرا شدند."),
         definition_en="Share of the resolutions due in the period that were carried out.",
@@ -327,10 +371,11 @@ KPI_LIST: list[Kpi] = [
             " it, never added."
         ),
         columns=JOBS_CREATED_COLUMNS,
-        beside={"jobs_planned_unverified": f"{F}.kpi_jobs_planned_unverified"},
+        beside=(Part("jobs_planned_unverified", f"{F}.kpi_jobs_planned_unverified"),),
     ),
     _kpi(
         "par30", F, module=Module.FUNDS, unit=PERCENT, exact=True, divisor=100,
+        parts=("par30_at_risk", "par30_outstanding"), combine=f"{F}.par30_basis_points",
         name_fa=_("پرتفوی در معرض خطر (۳۰ روز)"), name_en="Portfolio at risk (30 days)",
         definition_fa=_(
             "سهم ماندهٔ اصل وام‌هایی که در پایان دوره بیش از ۳۰ روز معوق بودند از کل ماندهٔ اصل وام‌ها."
@@ -347,6 +392,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "volunteer_hours", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True,
+        parts=("volunteer_hour_tenths",), combine=f"{V}.volunteer_hours",
         name_fa=_("ساعت‌های خدمت جهادی"), name_en="Volunteer hours",
         definition_fa=_("ساعت‌های خدمت ثبت‌شده (و تأییدشده) در این دوره."),
         definition_en="Hours logged in the period.",
@@ -375,6 +421,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "services_beneficiaries", P, module=Module.PROJECTS, unit=COUNT, exact=False,
+        additive=False,
         name_fa=_("بهره‌مندان خدمات مستقیم"), name_en="Beneficiaries of direct services",
         definition_fa=_("افراد متمایزی که در این دوره خدمت مستقیم گرفتند، هر جا شناخته شده‌اند."),
         definition_en="Distinct beneficiaries of the direct services delivered in the period, where known.",
@@ -394,9 +441,20 @@ def get_kpi(code: str) -> Kpi:
         raise KpiUnavailable(f"no KPI {code!r}") from None
 
 
-def kpi_value(code: str, *, area: Area, start: datetime.date, end: datetime.date) -> int:
-    """One figure for [start, end) in ``area``."""
-    return get_kpi(code).compute(area=area, start=start, end=end)
+PARTS: dict[str, Part] = {part.code: part for kpi in KPI_LIST for part in (*kpi.parts, *kpi.beside)}
+
+
+def part_values(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list[Part]
+) -> dict[str, int]:
+    """The parts' values for [start, end) in ``area``: from the analytics table
+    (``reports.facts``) when it holds the period, else computed from the records."""
+    from jahesh.reports import facts
+
+    found = facts.read(area=area, start=start, end=end, parts=parts)
+    if found is not None:
+        return found
+    return {part.code: part.total(area=area, start=start, end=end) for part in parts}
 
 
 def kpi_values(
@@ -408,16 +466,65 @@ def kpi_values(
 ) -> dict[str, int]:
     """THE entry point: every figure (or those of ``codes``) for [start, end) in ``area``,
     in registry order."""
-    return {code: kpi_value(code, area=area, start=start, end=end) for code in (codes or CODES)}
+    kpis = [get_kpi(code) for code in (codes or CODES)]
+    parts = list({part.code: part for kpi in kpis for part in kpi.parts}.values())
+    values = part_values(area=area, start=start, end=end, parts=parts)
+    return {kpi.code: kpi.value(values) for kpi in kpis}
+
+
+def kpi_value(code: str, *, area: Area, start: datetime.date, end: datetime.date) -> int:
+    """One figure for [start, end) in ``area``."""
+    return kpi_values(area=area, start=start, end=end, codes=[code])[code]
 
 
 def kpi_beside(*, area: Area, start: datetime.date, end: datetime.date) -> dict[str, int]:
     """Figures shown beside a KPI, never added to it (planned unverified jobs)."""
+    parts = [part for kpi in KPI_LIST for part in kpi.beside]
+    return part_values(area=area, start=start, end=end, parts=parts)
+
+
+def kpi_values_by_place(
+    *,
+    area: Area,
+    start: datetime.date,
+    end: datetime.date,
+    by: str,
+    codes: tuple[str, ...] | list[str] | None = None,
+) -> dict[int, dict[str, int]]:
+    """Every figure for each county (``by="county"``) or province of ``area``:
+    ``{place id: {code: value}}``, for the places that have any record. One query
+    per part (or one read of the analytics table), whatever the number of places."""
+    from jahesh.reports import facts
+
+    kpis = [get_kpi(code) for code in (codes or CODES)]
+    parts = list({part.code: part for kpi in kpis for part in kpi.parts}.values())
+    per_part = facts.read_by_place(area=area, start=start, end=end, parts=parts, by=by)
+    if per_part is None:
+        per_part = {
+            part.code: place_values(part, area=area, start=start, end=end, by=by) for part in parts
+        }
+    places = {place for values in per_part.values() for place in values}
     return {
-        name: int(_resolve(path)(area=area, start=start, end=end))
-        for kpi in KPI_LIST
-        for name, path in kpi.beside.items()
+        place: {
+            kpi.code: kpi.value({code: per_part[code].get(place, 0) for code in per_part})
+            for kpi in kpis
+        }
+        for place in places
     }
+
+
+def place_values(
+    part: Part, *, area: Area, start: datetime.date, end: datetime.date, by: str
+) -> dict[int, int]:
+    """A part per county or province of ``area``, computed from the records. A
+    province part (working groups) gives each county its province's value."""
+    if part.place == "province" and by == "county":
+        from jahesh.geo.models import County
+
+        per_province = part.values(area=area, start=start, end=end, by="province")
+        counties = County.objects.filter(area.counties_q()).values_list("pk", "province_id")
+        return {c: per_province[p] for c, p in counties if p in per_province}
+    return part.values(area=area, start=start, end=end, by=by)
 
 
 def record_value(record: Any, attr: str) -> Any:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from jahesh.accounts.roles import Module, Role
 from jahesh.accounts.scoping import Area, can_use_module, policy_for, scoped
 from jahesh.geo.models import County, Province
-from jahesh.reports.kpis import CODES, KPIS, Kpi, kpi_values
+from jahesh.reports.kpis import CODES, KPIS, Kpi, kpi_values, kpi_values_by_place
 from jahesh.reports.periods import Period, jalali_years_in
 
 WIDGET_ROWS = 8
@@ -68,29 +68,31 @@ def figures(
 def county_table(
     *, area: Area, period: Period, codes: tuple[str, ...] = CODES, cache_for: int = 0
 ) -> list[dict[str, Any]]:
-    """Each KPI per county of the area: [{county, values: {code: value}}]. A
-    country-wide area lists provinces instead."""
-    rows = []
+    """Each KPI per county of the area: [{place, area, values: {code: value}}]. A
+    country-wide area lists provinces instead. One grouped read for all places."""
     if area.province_id is None and area.county_id is None:
-        for province in Province.objects.order_by("name"):
-            sub = Area(province_id=province.pk)
-            rows.append(
-                {
-                    "place": province,
-                    "area": sub,
-                    "values": figures(area=sub, period=period, codes=codes, cache_for=cache_for),
-                }
-            )
-        return rows
-    for county in area_counties(area):
-        sub = Area(province_id=county.province_id, county_id=county.pk)
-        rows.append(
-            {
-                "place": county,
-                "area": sub,
-                "values": figures(area=sub, period=period, codes=codes, cache_for=cache_for),
-            }
+        places = list(Province.objects.order_by("name"))
+        by = "province"
+    else:
+        places = list(area_counties(area))
+        by = "county"
+    key = f"kpis-by-{by}:{area.province_id}:{area.county_id}:{period.start}:{period.end}"
+    found = cache.get(key) if cache_for else None
+    if found is None:
+        found = kpi_values_by_place(
+            area=area, start=period.start, end=period.end, by=by, codes=codes
         )
+        if cache_for:
+            cache.set(key, found, cache_for)
+    empty = {code: KPIS[code].value({p.code: 0 for p in KPIS[code].parts}) for code in codes}
+    rows = []
+    for place in places:
+        sub = (
+            Area(province_id=place.pk)
+            if by == "province"
+            else Area(province_id=place.province_id, county_id=place.pk)
+        )
+        rows.append({"place": place, "area": sub, "values": found.get(place.pk, empty)})
     return rows
 
 

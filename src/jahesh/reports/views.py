@@ -32,7 +32,15 @@ from jahesh.reports.exports import (
     figures_workbook,
 )
 from jahesh.reports.forms import FiguresForm
-from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS, Kpi, kpi_beside, record_value
+from jahesh.reports.kpis import (
+    HEADLINE_CODES,
+    KPI_LIST,
+    KPIS,
+    Kpi,
+    kpi_beside,
+    kpi_value,
+    record_value,
+)
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 200_000
@@ -118,7 +126,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     kpi = _kpi(code)
     form, period, area = _picked(request)
-    value = kpi.compute(area=area, start=period.start, end=period.end)
+    value = kpi_value(kpi.code, area=area, start=period.start, end=period.end)
     context = {
         "kpi": kpi, "form": form, "period": period, "area": area,
         "area_label": selectors.area_label(area), "value": value,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
 from jahesh.accounts.scoping import Area, scoped
@@ -193,38 +193,46 @@ def visit_list(*, unit: Unit) -> QuerySet[Visit]:
 # --- KPIs (kpis.md) ------------------------------------------------------------
 
 
-def _visits_in(area: Area, start: date, end: date) -> QuerySet[Visit]:
-    return Visit.objects.filter(area.q("unit__county"), visited_on__gte=start, visited_on__lt=end)
+def _visits_in(start: date, end: date) -> QuerySet[Visit]:
+    return Visit.objects.filter(visited_on__gte=start, visited_on__lt=end)
 
 
-def kpi_units_monitored(*, area: Area, start: date, end: date) -> int:
+def kpi_units_monitored(
+    *, area: Area, start: date, end: date, by: str | None = None
+) -> dict[int | None, int]:
     """Distinct units with at least one monitoring visit dated in [start, end)."""
-    return _visits_in(area, start, end).values("unit_id").distinct().count()
+    return area.totals(
+        _visits_in(start, end), "unit__county", Count("unit_id", distinct=True), by=by
+    )
 
 
 def kpi_units_monitored_records(*, area: Area, start: date, end: date) -> QuerySet[Unit]:
-    ids = _visits_in(area, start, end).values("unit_id")
+    ids = _visits_in(start, end).filter(area.q("unit__county")).values("unit_id")
     return Unit.objects.filter(pk__in=ids).select_related("county").order_by("-id")
 
 
-def _latest_high_visits(area: Area, start: date, end: date) -> QuerySet[Visit]:
+def _latest_high_visits(start: date, end: date) -> QuerySet[Visit]:
     latest = (
         Visit.objects.filter(unit_id=OuterRef("unit_id"), visited_on__gte=start, visited_on__lt=end)
         .order_by("-visited_on", "-id")
         .values("id")[:1]
     )
-    return _visits_in(area, start, end).filter(
+    return _visits_in(start, end).filter(
         id=Subquery(latest), risk_assessments__level=RiskLevel.HIGH
     )
 
 
-def kpi_units_high_risk(*, area: Area, start: date, end: date) -> int:
+def kpi_units_high_risk(
+    *, area: Area, start: date, end: date, by: str | None = None
+) -> dict[int | None, int]:
     """Distinct units whose latest visit in [start, end) put them at high risk."""
-    return _latest_high_visits(area, start, end).values("unit_id").distinct().count()
+    return area.totals(
+        _latest_high_visits(start, end), "unit__county", Count("unit_id", distinct=True), by=by
+    )
 
 
 def kpi_units_high_risk_records(*, area: Area, start: date, end: date) -> QuerySet[Unit]:
-    ids = _latest_high_visits(area, start, end).values("unit_id")
+    ids = _latest_high_visits(start, end).filter(area.q("unit__county")).values("unit_id")
     return Unit.objects.filter(pk__in=ids).select_related("county").order_by("-risk_score", "-id")
 
 

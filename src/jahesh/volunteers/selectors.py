@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -311,38 +312,46 @@ def _active_on(day: date) -> Q:
     return Q(registered_on__lte=day) & (Q(inactive_since__isnull=True) | Q(inactive_since__gt=day))
 
 
+def _active_at_end(end: date) -> QuerySet[Volunteer]:
+    return Volunteer.objects.filter(_active_on(end - timedelta(days=1)))
+
+
 def kpi_volunteers_records(*, area: Area, start: date, end: date) -> QuerySet[Volunteer]:
     """Volunteers active on the period's last day (``end`` − 1) in ``area``. One row
     per person: national code is unique, so a person in two groups is one row."""
-    last_day = end - timedelta(days=1)
-    return Volunteer.objects.filter(area.q("county")).filter(_active_on(last_day))
+    return _active_at_end(end).filter(area.q("county"))
 
 
-def kpi_volunteers(*, area: Area, start: date, end: date) -> int:
+def kpi_volunteers(
+    *, area: Area, start: date, end: date, by: str | None = None
+) -> dict[int | None, int]:
     """Distinct people (by national code) registered as active volunteers at the
-    period's end."""
-    return (
-        kpi_volunteers_records(area=area, start=start, end=end)
-        .values("national_code")
-        .distinct()
-        .count()
+    period's end. National code is unique (one row per person, in one county), so
+    the figure of an area is the sum of its counties'."""
+    return area.totals(_active_at_end(end), "county", Count("national_code", distinct=True), by=by)
+
+
+def _approved_hours(start: date, end: date) -> QuerySet[RosterEntry]:
+    return RosterEntry.objects.filter(
+        status=RosterEntry.Status.APPROVED, camp__start_date__gte=start, camp__start_date__lt=end
     )
 
 
 def kpi_volunteer_hours_records(*, area: Area, start: date, end: date) -> QuerySet[RosterEntry]:
     """Approved roster hours of camps in ``area`` that started in [start, end).
     Hours waiting for approval (or rejected) are not counted."""
-    return RosterEntry.objects.filter(
-        area.q("camp__county"),
-        status=RosterEntry.Status.APPROVED,
-        camp__start_date__gte=start,
-        camp__start_date__lt=end,
-    )
+    return _approved_hours(start, end).filter(area.q("camp__county"))
 
 
-def kpi_volunteer_hours(*, area: Area, start: date, end: date) -> int:
-    """Volunteer hours logged (and approved) in the period, rounded to whole hours."""
-    total = kpi_volunteer_hours_records(area=area, start=start, end=end).aggregate(h=Sum("hours"))[
-        "h"
-    ]
-    return round_half_up(total or 0)
+def kpi_volunteer_hour_tenths(
+    *, area: Area, start: date, end: date, by: str | None = None
+) -> dict[int | None, int]:
+    """Volunteer hours logged (and approved) in the period, in tenths of an hour
+    (hours are kept to one decimal, so the sum is exact in tenths and an area's
+    figure is the sum of its counties')."""
+    return area.totals(_approved_hours(start, end), "camp__county", Sum("hours"), by=by, scale=10)
+
+
+def volunteer_hours(parts: dict[str, int]) -> int:
+    """Volunteer hours of the period, rounded half up to whole hours."""
+    return round_half_up(Fraction(parts["volunteer_hour_tenths"], 10))

@@ -1,0 +1,80 @@
+"""The analytics table (DHIS2's idea): the KPI parts of the standard periods,
+precomputed per place, so that a figure for the whole country is a sum over a
+few hundred rows instead of a scan of millions of records.
+
+Kept by ``reports.facts``; database triggers on the source tables mark the
+places a write touched (``StalePlace``), and the next read recomputes them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class FactPeriod(models.Model):
+    """A period whose KPI parts are materialized in ``Fact``."""
+
+    start = models.DateField()
+    end = models.DateField()  # exclusive
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = "دورهٔ محاسبه‌شدهٔ شاخص‌ها"
+        verbose_name_plural = "دوره‌های محاسبه‌شدهٔ شاخص‌ها"
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="reports_factperiod_unique"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="reports_factperiod_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start} – {self.end}"
+
+
+class Fact(models.Model):
+    """One part's value for one place in one period.
+
+    ``level`` is the place's kind: "county" rows carry additive county parts,
+    "province" rows carry province parts (working groups) and the per-province
+    value of non-additive parts, and the "country" row the non-additive parts'
+    national value. Place ids are plain integers (no foreign keys): the table is
+    rebuilt, never edited by hand.
+    """
+
+    COUNTY, PROVINCE, COUNTRY = "county", "province", "country"
+
+    period = models.ForeignKey(FactPeriod, on_delete=models.CASCADE, related_name="facts")
+    part = models.CharField(max_length=40)
+    level = models.CharField(max_length=8)
+    province_id = models.IntegerField(null=True)
+    county_id = models.IntegerField(null=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "شاخص محاسبه‌شده"
+        verbose_name_plural = "شاخص‌های محاسبه‌شده"
+        indexes = [
+            models.Index(
+                fields=["period", "level", "province_id", "part", "county_id", "value"],
+                name="reports_fact_read_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.level} {self.province_id}/{self.county_id} = {self.value}"
+
+
+class StalePlace(models.Model):
+    """A county (or, with county 0, a whole province) whose facts a write has made
+    stale: one row per written row, appended by triggers on the source tables
+    (``reports.facts.SOURCES``), so bulk inserts, queryset updates, the admin and
+    plain SQL are all seen. A refresh removes exactly the rows it has read, so a
+    write that lands during a refresh stays marked."""
+
+    province_id = models.IntegerField(default=0)
+    county_id = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.province_id}/{self.county_id}"

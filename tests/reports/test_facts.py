@@ -1,0 +1,147 @@
+"""The analytics table (``reports.facts``): figures read from it equal the
+hand-built world's figures, writes of every kind mark their place stale through
+the triggers, and the next read recomputes it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from jahesh.accounts.scoping import Area
+from jahesh.reports import facts
+from jahesh.reports.kpis import kpi_beside, kpi_values, kpi_values_by_place
+from jahesh.reports.models import Fact, FactPeriod, StalePlace
+from jahesh.reports.periods import Period
+from tests.reports.conftest import (
+    ARAK_1403,
+    BESIDE_MARKAZI,
+    COUNTRY_1403,
+    MARKAZI_1403,
+    P1403,
+)
+
+# On 1404/01/01 the last five Jalali years are 1399–1403: 1403 is one of the
+# standard periods, whole.
+TODAY = datetime.date(2025, 3, 21)
+
+
+@pytest.fixture
+def table(world):
+    StalePlace.objects.all().delete()  # the world's own writes
+    report = facts.refresh(today=TODAY)
+    assert report.periods == 6 and report.rows > 0
+    return report
+
+
+def test_the_standard_periods_are_the_five_years_and_each_of_their_jalali_years():
+    periods = facts.standard_periods(TODAY)
+    assert periods[0] == Period(datetime.date(2020, 3, 20), TODAY)
+    assert P1403 in periods
+    assert len(periods) == 6
+
+
+def test_it_serves_the_hand_built_figures_from_the_table(table, geo, markazi_area, arak_area):
+    assert facts.served(area=markazi_area, start=P1403.start, end=P1403.end)
+    got = {
+        "markazi": kpi_values(area=markazi_area, start=P1403.start, end=P1403.end),
+        "arak": kpi_values(area=arak_area, start=P1403.start, end=P1403.end),
+        "country": kpi_values(area=Area(), start=P1403.start, end=P1403.end),
+    }
+    assert got == {"markazi": MARKAZI_1403, "arak": ARAK_1403, "country": COUNTRY_1403}
+    beside = kpi_beside(area=markazi_area, start=P1403.start, end=P1403.end)
+    assert beside == BESIDE_MARKAZI
+
+
+def test_the_table_is_read_not_recomputed(table, markazi_area, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # the period, the stale marks, the facts
+        kpi_values(area=markazi_area, start=P1403.start, end=P1403.end)
+
+
+def test_per_place_figures_match_each_place_alone(table, geo):
+    by_county = kpi_values_by_place(
+        area=Area(province_id=geo["markazi"].pk), start=P1403.start, end=P1403.end, by="county"
+    )
+    assert by_county[geo["arak"].pk] == ARAK_1403
+    by_province = kpi_values_by_place(area=Area(), start=P1403.start, end=P1403.end, by="province")
+    assert by_province[geo["markazi"].pk] == MARKAZI_1403
+
+
+def test_other_periods_are_computed_from_the_records(table, markazi_area):
+    other = Period(datetime.date(2024, 3, 20), datetime.date(2025, 3, 20))
+    assert not facts.served(area=markazi_area, start=other.start, end=other.end)
+    values = kpi_values(area=markazi_area, start=other.start, end=other.end)
+    assert values["units_monitored"] == MARKAZI_1403["units_monitored"]
+
+
+def test_a_write_marks_its_county_and_the_next_read_recomputes_it(table, world, geo, arak_area):
+    from jahesh.units.models import Visit
+
+    unit = world["units"]["u1"]
+    assert unit.county_id == geo["arak"].pk
+    visit = Visit.objects.filter(unit__county=geo["arak"]).first()
+    assert not StalePlace.objects.exists()
+    Visit.objects.filter(unit=unit).delete()  # a queryset delete: no signals, the trigger sees it
+    assert set(StalePlace.objects.values_list("province_id", "county_id")) == {
+        (0, geo["arak"].pk)
+    }
+    values = kpi_values(area=arak_area, start=P1403.start, end=P1403.end)
+    assert values["units_monitored"] == ARAK_1403["units_monitored"] - 1
+    assert not StalePlace.objects.exists()
+    assert visit is not None
+
+
+def test_a_raw_sql_update_is_seen_too(table, world, geo, markazi_area):
+    from jahesh.projects.models import DirectService
+
+    service = DirectService.objects.filter(county=geo["saveh"]).first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {DirectService._meta.db_table} SET delivered_on = %s WHERE id = %s",
+            [datetime.date(2019, 1, 1), service.pk],
+        )
+    values = kpi_values(area=markazi_area, start=P1403.start, end=P1403.end)
+    expected = MARKAZI_1403["services_value_rial"] - service.value_rial
+    assert service.value_rial > 0 and values["services_value_rial"] == expected
+
+
+def test_moving_a_unit_marks_both_counties(table, world, geo):
+    unit = world["units"]["u1"]
+    unit.county = geo["saveh"]
+    unit.save(update_fields=["county"])
+    marked = set(StalePlace.objects.values_list("county_id", flat=True))
+    assert {geo["arak"].pk, geo["saveh"].pk} <= marked
+    arak = kpi_values(
+        area=Area(province_id=geo["markazi"].pk, county_id=geo["arak"].pk),
+        start=P1403.start,
+        end=P1403.end,
+    )
+    assert arak["units_monitored"] == ARAK_1403["units_monitored"] - 1
+
+
+def test_a_resolution_marks_its_province(table, geo):
+    from jahesh.clinic.models import Resolution
+
+    resolution = Resolution.objects.filter(session__group__province=geo["markazi"]).first()
+    resolution.text = resolution.text + " "
+    resolution.save()
+    assert (geo["markazi"].pk, 0) in set(StalePlace.objects.values_list("province_id", "county_id"))
+
+
+def test_a_refresh_replaces_the_periods_of_another_day(table):
+    first = set(FactPeriod.objects.values_list("start", "end"))
+    facts.refresh(today=TODAY + datetime.timedelta(days=1))
+    second = set(FactPeriod.objects.values_list("start", "end"))
+    # A day later the five years touch six Jalali years (1399 to 1404).
+    assert len(second) == 7 and first - second  # yesterday's five years are gone
+    assert Fact.objects.values("period").distinct().count() == 7
+
+
+def test_paused_loads_drop_the_table_and_keep_no_marks(table, world):
+    from jahesh.units.models import Visit
+
+    with facts.paused():
+        Visit.objects.filter(unit=world["units"]["u2"]).delete()
+        assert not StalePlace.objects.exists()
+    assert not FactPeriod.objects.exists()  # figures come from the records until refresh
