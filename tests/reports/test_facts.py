@@ -83,9 +83,7 @@ def test_a_write_marks_its_county_and_the_next_read_recomputes_it(table, world, 
     visit = Visit.objects.filter(unit__county=geo["arak"]).first()
     assert not StalePlace.objects.exists()
     Visit.objects.filter(unit=unit).delete()  # a queryset delete: no signals, the trigger sees it
-    assert set(StalePlace.objects.values_list("province_id", "county_id")) == {
-        (0, geo["arak"].pk)
-    }
+    assert set(StalePlace.objects.values_list("province_id", "county_id")) == {(0, geo["arak"].pk)}
     values = kpi_values(area=arak_area, start=P1403.start, end=P1403.end)
     assert values["units_monitored"] == ARAK_1403["units_monitored"] - 1
     assert not StalePlace.objects.exists()
