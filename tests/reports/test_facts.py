@@ -143,3 +143,15 @@ def test_paused_loads_drop_the_table_and_keep_no_marks(table, world):
         Visit.objects.filter(unit=world["units"]["u2"]).delete()
         assert not StalePlace.objects.exists()
     assert not FactPeriod.objects.exists()  # figures come from the records until refresh
+
+
+def test_ensure_current_refreshes_only_when_today_is_missing(world):
+    assert facts.ensure_current(today=TODAY) is not None  # nothing stored yet
+    assert facts.ensure_current(today=TODAY) is None  # today's periods are there
+    assert facts.ensure_current(today=TODAY + datetime.timedelta(days=1)) is not None
+
+
+def test_the_server_runs_it_periodically():
+    from jahesh.core import hooks
+
+    assert facts.ensure_current in hooks.periodic

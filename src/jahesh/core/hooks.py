@@ -12,3 +12,9 @@ from typing import Any
 
 # (user=...) -> the figures block of the home page, or None for roles without one.
 home_figures: Callable[..., dict[str, Any] | None] | None = None
+
+# Jobs ``jahesh serve`` runs at start and then every ``PERIODIC_SECONDS`` in a
+# background thread of the server's master process (reports: keep the analytics
+# table of today's standard periods).
+PERIODIC_SECONDS = 600
+periodic: list[Callable[[], Any]] = []

@@ -7,9 +7,34 @@ no worker inherits a shared socket or SQLite handle.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
 
 from django.db import connections
+
+from jahesh.core import hooks
+
+logger = logging.getLogger(__name__)
+
+
+def _run_periodic() -> None:
+    """Run the apps' periodic jobs (``core.hooks.periodic``) forever, each failure
+    logged, never fatal."""
+    while True:
+        for job in list(hooks.periodic):
+            try:
+                job()
+            except Exception:  # a failed job must not stop the others or the server
+                logger.exception("periodic job %s failed", getattr(job, "__name__", job))
+            finally:
+                connections.close_all()
+        time.sleep(hooks.PERIODIC_SECONDS)
+
+
+def _start_periodic(server) -> None:
+    threading.Thread(target=_run_periodic, name="jahesh-periodic", daemon=True).start()
 
 
 def serve(*, host: str, port: int, workers: int, log: Callable[[str], None] = print) -> None:
@@ -28,6 +53,7 @@ def serve(*, host: str, port: int, workers: int, log: Callable[[str], None] = pr
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", "-")
             self.cfg.set("proc_name", "jahesh")
+            self.cfg.set("when_ready", _start_periodic)
 
         def load(self):
             return application

@@ -22,5 +22,9 @@ class ReportsConfig(AppConfig):
         from jahesh.reports.selectors import home_figures
 
         hooks.home_figures = home_figures
+        from jahesh.reports.facts import ensure_current
+
+        if ensure_current not in hooks.periodic:
+            hooks.periodic.append(ensure_current)
         # The analytics table's triggers follow the source tables (reports.facts).
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="jahesh_facts")

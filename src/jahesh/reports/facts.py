@@ -352,6 +352,16 @@ def _forget(pks: list[int]) -> None:
         StalePlace.objects.filter(pk__in=pks[i : i + 5000]).delete()
 
 
+def ensure_current(*, today: datetime.date | None = None) -> RefreshReport | None:
+    """Refresh the table when it does not hold today's standard periods (the day
+    has turned, or a bulk load dropped it); ``jahesh serve`` runs this every few
+    minutes (``core.hooks.periodic``)."""
+    five = standard_periods(today)[0]
+    if FactPeriod.objects.filter(start=five.start, end=five.end).exists():
+        return None
+    return refresh(today=today)
+
+
 def invalidate() -> None:
     """Drop the table's periods (every figure is computed from the records until
     the next :func:`refresh`)."""
