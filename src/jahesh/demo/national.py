@@ -136,35 +136,30 @@ def _patched(module, **values) -> Iterator[None]:
 # other returning fields) goes to Django's own ``bulk_create``.
 
 GENERATED_APPS = ("units", "clinic", "funds", "volunteers", "projects")
-_PLAIN_TYPES = {
-    # internal type → Python types that get_db_prep_save returns unchanged
-    "AutoField": (int,),
-    "BigAutoField": (int,),
-    "SmallAutoField": (int,),
-    "IntegerField": (int,),
-    "BigIntegerField": (int,),
-    "SmallIntegerField": (int,),
-    "PositiveIntegerField": (int,),
-    "PositiveBigIntegerField": (int,),
-    "PositiveSmallIntegerField": (int,),
-    "BooleanField": (bool,),
-    "CharField": (str,),
-    "TextField": (str,),
-    "SlugField": (str,),
-}
+_INTEGER_TYPES = {
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
+    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}  # fmt: skip
+_TEXT_TYPES = {"CharField", "TextField", "SlugField"}
+_NONE = type(None)
 
 
 class _UseDjango(Exception):
     """A value the fast path does not handle: insert with Django's bulk_create."""
 
 
-def _converter(field, connection):
-    """value → database value, exactly ``field.get_db_prep_save(value, connection)``."""
+def _column_converter(field, connection) -> Callable[[tuple], tuple | list]:
+    """A column of values → what ``field.get_db_prep_save(value, connection)`` gives
+    for each. Where that is the value itself (integers on SQLite, text, booleans)
+    or a plain function of it (dates), a check of the column's types in C stands
+    in for a call per value; any other type takes Django's call."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
     from django.db.models import DateField, DateTimeField
 
     last = [object(), None]  # the builders pass one ``now`` to many rows: convert it once
 
-    def slow(value):
+    def one(value):
         if value is last[0]:
             return last[1]
         if hasattr(value, "resolve_expression"):
@@ -174,38 +169,65 @@ def _converter(field, connection):
             last[:] = value, converted
         return converted
 
-    from django.db.backends.base.operations import BaseDatabaseOperations
+    def each(column):
+        return list(map(one, column))
 
     target = field.target_field if field.is_relation else field
-    plain = _PLAIN_TYPES.get(target.get_internal_type())
-    if plain == (int,) and (
-        type(connection.ops).adapt_integerfield_value
-        is not BaseDatabaseOperations.adapt_integerfield_value
-    ):
-        plain = None  # PostgreSQL wraps integers in typed adapters: take Django's path
-    if plain is not None and (not field.is_relation or target.primary_key):
-        (kind,) = plain
+    kind = target.get_internal_type()
+    if field.is_relation and not target.primary_key:
+        return each
+    ops = type(connection.ops)
+    if kind in _INTEGER_TYPES:
+        if ops.adapt_integerfield_value is not BaseDatabaseOperations.adapt_integerfield_value:
+            return each  # PostgreSQL wraps integers in typed adapters
+        allowed = {int, _NONE}
+    elif kind == "BooleanField":
+        allowed = {bool, _NONE}
+    elif kind in _TEXT_TYPES:
+        # to_python returns any str (a TextChoices member too) unchanged
 
-        def fast(value):
-            return value if value is None or type(value) is kind else slow(value)
+        def text(column):
+            types = set(map(type, column))
+            return column if all(t is _NONE or issubclass(t, str) for t in types) else each(column)
 
-        return fast
-    if isinstance(field, DateField) and not isinstance(field, DateTimeField):
+        return text
+    elif isinstance(field, DateField) and not isinstance(field, DateTimeField):
         adapt = connection.ops.adapt_datefield_value
+        plain = ops.adapt_datefield_value is BaseDatabaseOperations.adapt_datefield_value
 
-        def date_value(value):
-            return adapt(value) if value is None or type(value) is datetime.date else slow(value)
+        def dates(column):
+            if not set(map(type, column)) <= {datetime.date, _NONE}:
+                return each(column)
+            if plain:  # str(date), None for None
+                return [None if v is None else str(v) for v in column]
+            return list(map(adapt, column))
 
-        return date_value
-    return slow
+        return dates
+    else:
+        return each
+
+    def checked(column):
+        return column if set(map(type, column)) <= allowed else each(column)
+
+    return checked
 
 
-def _needs_pre_save(field) -> bool:
-    from django.db.models import DateField, Field
+def _column_values(field, objs) -> tuple | list | None:
+    """The ``pre_save`` values of a field whose ``pre_save`` is not just the
+    attribute (None for those). auto_now(_add) stamps one ``now`` per statement."""
+    from django.db.models import DateField, DateTimeField, Field
+    from django.utils import timezone
 
-    if isinstance(field, DateField):  # DateField and DateTimeField: only auto_now(_add)
-        return bool(field.auto_now or field.auto_now_add)
-    return type(field).pre_save is not Field.pre_save
+    if isinstance(field, DateField):
+        if not (field.auto_now or field.auto_now_add):
+            return None
+        now = timezone.now() if isinstance(field, DateTimeField) else datetime.date.today()
+        for obj in objs:
+            setattr(obj, field.attname, now)
+        return (now,) * len(objs)
+    if type(field).pre_save is Field.pre_save:
+        return None
+    return [field.pre_save(obj, True) for obj in objs]
 
 
 def _fast_bulk_create(model, original: Callable) -> Callable:
@@ -273,6 +295,11 @@ def _fast_bulk_create(model, original: Callable) -> Callable:
 
 
 def _insert(connection, model, fields, objs, *, returning) -> None:
+    from itertools import chain
+    from operator import attrgetter
+
+    if not fields:
+        raise _UseDjango
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -282,19 +309,26 @@ def _insert(connection, model, fields, objs, *, returning) -> None:
 
         limit = min(limit, connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
     per_statement = max(1, limit // len(fields))
-    getters = []
-    for f in fields:
-        convert = _converter(f, connection)
-        if _needs_pre_save(f):
-            getters.append(lambda obj, f=f, c=convert: c(f.pre_save(obj, True)))
-        else:
-            getters.append(lambda obj, a=f.attname, c=convert: c(getattr(obj, a)))
+    convert = [_column_converter(f, connection) for f in fields]
+    if len(fields) == 1:
+        values = attrgetter(fields[0].attname)
+
+        def row_of(obj):
+            return (values(obj),)
+    else:
+        row_of = attrgetter(*(f.attname for f in fields))
     head = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "
     tail = f" RETURNING {qn(returning.column)}" if returning is not None else ""
     with connection.cursor() as cursor:
         for i in range(0, len(objs), per_statement):
             chunk = objs[i : i + per_statement]
-            params = [get(obj) for obj in chunk for get in getters]
+            stamped = [_column_values(f, chunk) for f in fields]
+            table = list(zip(*map(row_of, chunk), strict=True))  # one tuple per column
+            table = [
+                c(column if s is None else s)
+                for c, column, s in zip(convert, table, stamped, strict=True)
+            ]
+            params = list(chain.from_iterable(zip(*table, strict=True)))
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
             if returning is not None:
                 ids = cursor.fetchall()
