@@ -81,7 +81,10 @@ def child_build(kind: str, scale: float, copied: bool) -> dict:
         demo_prepare(log=lambda line: print("    " + line, flush=True))
     out["demo_s"] = time.monotonic() - t
     if kind == "national":
-        report = generate_nation(scale=scale, log=lambda line: print("    " + line, flush=True))
+        from jahesh.reports import facts
+
+        with facts.paused():  # a bulk load: no stale marks per row; refreshed below
+            report = generate_nation(scale=scale, log=lambda line: print("    " + line, flush=True))
         out["nation_s"] = report.total_seconds
         out["nation_parts_s"] = report.seconds
         out["added"] = report.added

@@ -89,8 +89,10 @@ def served(*, area: Area, start: datetime.date, end: datetime.date) -> bool:
 # --- Reading ---------------------------------------------------------------------------
 
 
-def _parts_q(area: Area, parts: Iterable) -> Q:
-    """The rows that hold ``parts`` for ``area``."""
+def _groups(area: Area, parts: Iterable) -> list[tuple[str, list[str], dict]]:
+    """(level, part codes, place filter) of the rows that hold ``parts`` for
+    ``area``: county rows summed for county parts, province rows for province
+    parts, and the area's own row for non-additive parts."""
     county, province, per_area = [], [], []
     for part in parts:
         if not part.additive:
@@ -99,24 +101,18 @@ def _parts_q(area: Area, parts: Iterable) -> Q:
             province.append(part.code)
         else:
             county.append(part.code)
-    q = Q(pk__in=[])
-    if county:
-        q |= Q(level=Fact.COUNTY, part__in=county, **_place(area, Fact.COUNTY))
-    if province:
-        q |= Q(level=Fact.PROVINCE, part__in=province, **_place(area, Fact.PROVINCE))
-    if per_area:
-        q |= Q(level=str(area.kind), part__in=per_area, **_place(area, str(area.kind)))
-    return q
-
-
-def _place(area: Area, level: str) -> dict:
-    if level == Fact.PROVINCE and area.province_id is not None:
-        return {"province_id": area.province_id}
-    if level == Fact.COUNTY and area.county_id is not None:
-        return {"county_id": area.county_id}
-    if area.province_id is not None and level != Fact.COUNTRY:
-        return {"province_id": area.province_id}
-    return {}
+    place = {"province_id": area.province_id} if area.province_id is not None else {}
+    county_place = {"county_id": area.county_id} if area.county_id is not None else place
+    kind = str(area.kind)
+    return [
+        (level, codes, where)
+        for level, codes, where in (
+            (Fact.COUNTY, county, county_place),
+            (Fact.PROVINCE, province, place),
+            (kind, per_area, county_place if kind == Fact.COUNTY else place),
+        )
+        if codes
+    ]
 
 
 def read(
@@ -129,14 +125,17 @@ def read(
         return None
     if StalePlace.objects.exists():
         refresh_stale()
-    rows = (
-        Fact.objects.filter(period=period)
-        .filter(_parts_q(area, parts))
-        .values("part")
-        .annotate(v=Sum("value"))
-        .values_list("part", "v")
-    )
-    found = dict(rows)
+    if area.kind == Fact.COUNTRY:
+        _country_rows(period, parts)
+    found: dict[str, int] = {}
+    for level, codes, where in _groups(area, parts):  # one indexed range each
+        rows = (
+            Fact.objects.filter(period=period, level=level, part__in=codes, **where)
+            .values("part")
+            .annotate(v=Sum("value"))
+            .values_list("part", "v")
+        )
+        found.update(rows)
     return {part.code: int(found.get(part.code) or 0) for part in parts}
 
 
@@ -211,31 +210,35 @@ def _county_province() -> dict[int, int]:
     return dict(County.objects.values_list("pk", "province_id"))
 
 
+ALL_LEVELS = frozenset({Fact.COUNTY, Fact.PROVINCE, Fact.COUNTRY})
+
+
 def _rows_for(
-    period: FactPeriod, part, area: Area, province_of: dict[int, int], *, counties: bool = True
+    period: FactPeriod, part, area: Area, province_of: dict[int, int], levels=ALL_LEVELS
 ) -> list[Fact]:
-    """The rows of ``part`` for ``area`` (country or a province or a county)."""
+    """The rows of ``part`` for the places of ``area`` at ``levels``: county rows
+    for county parts, province rows for province parts (working groups), and for
+    non-additive parts a row per county, per province and for the country."""
     start, end = period.start, period.end
+
+    def row(level: str, value: int, province=None, county=None) -> Fact:
+        return Fact(period=period, part=part.code, level=level, province_id=province,
+                    county_id=county, value=value)  # fmt: skip
+
     rows: list[Fact] = []
     if part.place == PROVINCE and part.additive:
-        for province, value in part.values(area=area, start=start, end=end, by="province").items():
-            rows.append(Fact(period=period, part=part.code, level=Fact.PROVINCE,
-                             province_id=province, value=value))  # fmt: skip
+        if Fact.PROVINCE in levels:
+            values = part.values(area=area, start=start, end=end, by="province")
+            rows += [row(Fact.PROVINCE, v, province=p) for p, v in values.items()]
         return rows
-    if counties:
-        for county, value in part.values(area=area, start=start, end=end, by="county").items():
-            rows.append(Fact(period=period, part=part.code, level=Fact.COUNTY,
-                             province_id=province_of.get(county), county_id=county, value=value))  # fmt: skip
-    if not part.additive:  # stored per area: provinces and the country too
-        if area.county_id is None:
-            for province, value in part.values(
-                area=area, start=start, end=end, by="province"
-            ).items():
-                rows.append(Fact(period=period, part=part.code, level=Fact.PROVINCE,
-                                 province_id=province, value=value))  # fmt: skip
-        if area.province_id is None:
-            value = part.total(area=area, start=start, end=end)
-            rows.append(Fact(period=period, part=part.code, level=Fact.COUNTRY, value=value))
+    if Fact.COUNTY in levels:
+        values = part.values(area=area, start=start, end=end, by="county")
+        rows += [row(Fact.COUNTY, v, province_of.get(c), c) for c, v in values.items()]
+    if not part.additive and Fact.PROVINCE in levels:
+        values = part.values(area=area, start=start, end=end, by="province")
+        rows += [row(Fact.PROVINCE, v, province=p) for p, v in values.items()]
+    if not part.additive and Fact.COUNTRY in levels:
+        rows.append(row(Fact.COUNTRY, part.total(area=COUNTRY, start=start, end=end)))
     return rows
 
 
@@ -248,7 +251,7 @@ def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
     seen = list(StalePlace.objects.values_list("pk", flat=True))
     province_of = _county_province()
     periods = standard_periods(today)
-    computed: list[tuple[object, list[Fact], float]] = []
+    computed: list[tuple[FactPeriod, list[Fact], float]] = []
     for period in periods:
         t = time.monotonic()
         shell = FactPeriod(start=period.start, end=period.end, computed_at=timezone.now())
@@ -278,7 +281,9 @@ def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
 def refresh_stale() -> int:
     """Recompute the places that writes have marked, in every materialized
     period; returns how many places. Marks written meanwhile stay for the next
-    read (only the marks seen at the start are removed)."""
+    read (only the marks seen at the start are removed). The national row of a
+    non-additive part (distinct people) is dropped, not recomputed: the next
+    country-wide read computes it (:func:`_country_rows`)."""
     marks = list(StalePlace.objects.values_list("pk", "province_id", "county_id"))
     if not marks:
         return 0
@@ -300,51 +305,52 @@ def refresh_stale() -> int:
         else:
             areas.extend(Area(province_id=province_of.get(c), county_id=c) for c in members)
     parts = _all_parts()
+    county_parts = [p for p in parts if not (p.place == PROVINCE and p.additive)]
+    province_parts = [p for p in parts if p.place == PROVINCE and p.additive]
+    per_area = [p for p in parts if not p.additive]
+    touched = {province_of.get(c) for c in counties} - {None}
     with transaction.atomic():
         for period in periods:
             for area in areas:
-                for part in parts:
-                    if part.place == PROVINCE and part.additive:
-                        continue
-                    _replace(period, part, area, province_of)
-            for province in provinces | (
-                {province_of.get(c) for c in counties} if _has_province_parts(parts) else set()
-            ):
-                for part in parts:
-                    if part.place == PROVINCE and part.additive:
-                        _replace(period, part, Area(province_id=province), province_of)
-            if counties:  # non-additive parts: their province and country rows too
-                touched = {province_of.get(c) for c in counties}
-                for part in parts:
-                    if not part.additive:
-                        for province in touched:
-                            _replace(period, part, Area(province_id=province), province_of,
-                                     counties=False)  # fmt: skip
-                        _replace(period, part, COUNTRY, province_of, counties=False)
+                _replace(period, county_parts, area, Fact.COUNTY, province_of)
+            for province in touched:
+                _replace(period, per_area, Area(province_id=province), Fact.PROVINCE, province_of)
+            for province in provinces:
+                _replace(period, province_parts, Area(province_id=province), Fact.PROVINCE,
+                         province_of)  # fmt: skip
+        if counties and per_area:
+            Fact.objects.filter(level=Fact.COUNTRY, part__in=[p.code for p in per_area]).delete()
         _forget([pk for pk, _p, _c in marks])
     return len(areas) + len(provinces)
 
 
-def _has_province_parts(parts: list) -> bool:
-    return any(p.place == PROVINCE and p.additive for p in parts)
-
-
-def _replace(period: FactPeriod, part, area: Area, province_of, *, counties: bool = True) -> None:
-    """Replace the rows of ``part`` for ``area`` in ``period``."""
-    old = Fact.objects.filter(period=period, part=part.code)
-    if part.place == PROVINCE and part.additive:
-        old = old.filter(level=Fact.PROVINCE, province_id=area.province_id)
-    elif counties:
-        level_q = Q(level=Fact.COUNTY, **_place(area, Fact.COUNTY))
-        if not part.additive and area.county_id is None:
-            level_q |= Q(level=Fact.PROVINCE, province_id=area.province_id)
-        old = old.filter(level_q)
-    elif area.province_id is not None:
-        old = old.filter(level=Fact.PROVINCE, province_id=area.province_id)
-    else:
-        old = old.filter(level=Fact.COUNTRY)
+def _replace(period: FactPeriod, parts: list, area: Area, level: str, province_of) -> None:
+    """Replace the ``level`` rows of ``parts`` for ``area`` in ``period``."""
+    if not parts:
+        return
+    old = Fact.objects.filter(period=period, level=level, part__in=[p.code for p in parts])
+    if area.province_id is not None:
+        old = old.filter(province_id=area.province_id)
+    if level == Fact.COUNTY and area.county_id is not None:
+        old = old.filter(county_id=area.county_id)
     old.delete()
-    Fact.objects.bulk_create(_rows_for(period, part, area, province_of, counties=counties))
+    rows = [r for p in parts for r in _rows_for(period, p, area, province_of, levels={level})]
+    Fact.objects.bulk_create(rows)
+
+
+def _country_rows(period: FactPeriod, parts: list) -> None:
+    """Compute the national rows of non-additive parts that a write dropped."""
+    codes = [p.code for p in parts if not p.additive]
+    if not codes:
+        return
+    present = set(
+        Fact.objects.filter(period=period, level=Fact.COUNTRY, part__in=codes).values_list(
+            "part", flat=True
+        )
+    )
+    missing = [p for p in parts if not p.additive and p.code not in present]
+    rows = [r for p in missing for r in _rows_for(period, p, COUNTRY, {}, {Fact.COUNTRY})]
+    Fact.objects.bulk_create(rows)
 
 
 def _forget(pks: list[int]) -> None:

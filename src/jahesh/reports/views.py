@@ -101,14 +101,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for code in HEADLINE_CODES
     ]  # fmt: skip
     table = selectors.county_table(area=area, period=period, cache_for=cached)
-    table_rows = [
-        {
-            "place": row["place"],
-            "is_county": row["area"].county_id is not None,
-            "cells": [(kpi, display.cell_value(kpi, row["values"][kpi.code])) for kpi in KPI_LIST],
-        }
-        for row in table
-    ]
+    # One reverse() per figure, not per cell (a country table has 31 × 19 cells).
+    drill = {kpi.code: f"{reverse('reports:drilldown', args=[kpi.code])}?{_query(request)}"
+             for kpi in KPI_LIST}  # fmt: skip
+    table_rows = []
+    for row in table:
+        place = ("county" if row["area"].county_id is not None else "province", row["place"].pk)
+        cells = [
+            (kpi, display.cell_value(kpi, row["values"][kpi.code]),
+             f"{drill[kpi.code]}&{place[0]}={place[1]}")
+            for kpi in KPI_LIST
+        ]  # fmt: skip
+        table_rows.append({"place": row["place"], "cells": cells})
     return render(request, "reports/dashboard.html", {
         "form": form, "period": period, "area": area,
         "area_label": selectors.area_label(area), "cards": cards,
