@@ -297,7 +297,7 @@ def _create_members(rng, funds, as_of) -> dict[int, list[Member]]:
             )
             rows.append(
                 Member(
-                    fund=fund,
+                    fund_id=fund.pk,
                     national_code=code,
                     first_name=first_name,
                     last_name=last_name,
@@ -449,7 +449,7 @@ def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date) -> None:
             done = line.number in paid
             installments.append(
                 Installment(
-                    loan=loan,
+                    loan_id=loan.pk,
                     number=line.number,
                     due_on=line.due_on,
                     amount=line.amount,
@@ -460,7 +460,7 @@ def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date) -> None:
                     paid_on=paid.get(line.number),
                 )
             )
-        guarantors += [Guarantor(loan=loan, member=m) for m in plan.guarantors]
+        guarantors += [Guarantor(loan_id=loan.pk, member_id=m.pk) for m in plan.guarantors]
         if loan.disbursed_on:
             documents.append(
                 GuaranteeDocument(
@@ -496,7 +496,9 @@ def _events(plans: list[_LoanPlan]) -> list[LoanEvent]:
                 break
             at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
             events.append(
-                LoanEvent(loan=loan, from_status=old, to_status=new, at=at, note="سابقهٔ دفتر صندوق")
+                LoanEvent(
+                    loan_id=loan.pk, from_status=old, to_status=new, at=at, note="سابقهٔ دفتر صندوق"
+                )
             )
     return events
 
@@ -558,7 +560,7 @@ def _create_money(rng, funds, members, plans) -> None:
     for fund in funds:
         entries.append(
             LedgerEntry(
-                fund=fund,
+                fund_id=fund.pk,
                 kind=LedgerEntry.Kind.SPONSOR_IN,
                 entered_on=fund.founded_on,
                 amount=max(lent.get(fund.pk, 0), 100_000_000),
@@ -569,8 +571,8 @@ def _create_money(rng, funds, members, plans) -> None:
         for m in members.get(fund.pk, []):
             entries.append(
                 LedgerEntry(
-                    fund=fund,
-                    member=m,
+                    fund_id=fund.pk,
+                    member_id=m.pk,
                     kind=LedgerEntry.Kind.DEPOSIT,
                     entered_on=m.joined_on,
                     amount=rng.randrange(5, 61, 5) * 1_000_000,
@@ -584,8 +586,8 @@ def _create_money(rng, funds, members, plans) -> None:
         entries.append(
             LedgerEntry(
                 fund_id=loan.fund_id,
-                member=loan.member,
-                loan=loan,
+                member_id=loan.member_id,
+                loan_id=loan.pk,
                 amount=loan.principal,
                 kind=LedgerEntry.Kind.DISBURSEMENT,
                 entered_on=loan.disbursed_on,
@@ -595,7 +597,7 @@ def _create_money(rng, funds, members, plans) -> None:
         for day, number, fee, principal in plan.payments:
             repayments.append(
                 Repayment(
-                    loan=loan,
+                    loan_id=loan.pk,
                     key=f"demo:{loan.pk}:{number}",
                     amount=fee + principal,
                     paid_on=day,
@@ -607,8 +609,8 @@ def _create_money(rng, funds, members, plans) -> None:
             entries.append(
                 LedgerEntry(
                     fund_id=loan.fund_id,
-                    member=loan.member,
-                    loan=loan,
+                    member_id=loan.member_id,
+                    loan_id=loan.pk,
                     amount=out,
                     kind=LedgerEntry.Kind.WRITE_OFF,
                     entered_on=plan.written_off_on,
@@ -630,9 +632,9 @@ def _create_money(rng, funds, members, plans) -> None:
                     entries.append(
                         LedgerEntry(
                             fund_id=loan.fund_id,
-                            member=loan.member,
-                            loan=loan,
-                            repayment=rep,
+                            member_id=loan.member_id,
+                            loan_id=loan.pk,
+                            repayment_id=rep.pk,
                             kind=kind,
                             amount=value,
                             entered_on=day,

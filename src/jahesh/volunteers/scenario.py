@@ -292,9 +292,14 @@ def _volunteers(
             )
         )
     Volunteer.objects.bulk_create(rows, batch_size=BATCH)
-    people = list(
-        Volunteer.objects.filter(national_code__in=[r.national_code for r in rows]).order_by("id")
-    )
+    if all(r.pk is not None for r in rows):  # the backend returned the ids (SQLite, PostgreSQL)
+        people = sorted(rows, key=lambda v: v.pk)  # the rows the query below would read
+    else:
+        people = list(
+            Volunteer.objects.filter(national_code__in=[r.national_code for r in rows]).order_by(
+                "id"
+            )
+        )
     now = timezone.now()
     VolunteerStatusEvent.objects.bulk_create(
         [
@@ -329,8 +334,8 @@ def _skills_and_credentials(rng, people, skills: dict[str, Skill], end: date) ->
         for skill in v.demo_skills:
             links.append(
                 VolunteerSkill(
-                    volunteer=v,
-                    skill=skill,
+                    volunteer_id=v.pk,
+                    skill_id=skill.pk,
                     level=rng.choice(["basic", "skilled", "skilled", "expert"]),
                     document="مدرک تحصیلی" if skill.credential_kind_id else "گواهی فنی‌وحرفه‌ای",
                 )
@@ -343,7 +348,7 @@ def _skills_and_credentials(rng, people, skills: dict[str, Skill], end: date) ->
                 v.demo_expiry[skill.credential_kind_id] = expires
                 creds.append(
                     Credential(
-                        volunteer=v,
+                        volunteer_id=v.pk,
                         kind_id=skill.credential_kind_id,
                         number=str(rng.randint(10_000, 999_999)),
                         expires_on=expires,
@@ -402,7 +407,9 @@ def _groups(
         for g in chosen:
             members[g.pk].append(v)
             rows.append(
-                Membership(group=g, volunteer=v, joined_on=max(v.registered_on, g.founded_on))
+                Membership(
+                    group_id=g.pk, volunteer_id=v.pk, joined_on=max(v.registered_on, g.founded_on)
+                )
             )
     Membership.objects.bulk_create(rows, batch_size=BATCH)
     for g in groups:
@@ -470,9 +477,9 @@ def _rosters(rng, camps, plan, end: date) -> None:
             approved = not (recent and rng.random() < 0.3)
             entries.append(
                 RosterEntry(
-                    camp=camp,
-                    volunteer=v,
-                    skill=skill,
+                    camp_id=camp.pk,
+                    volunteer_id=v.pk,
+                    skill_id=skill.pk if skill else None,
                     hours=Decimal(rng.randint(4, 8) * days),
                     hourly_rate_rial=skill.hourly_rate_rial if skill else 0,
                     source=RosterEntry.Source.COORDINATOR
@@ -489,14 +496,14 @@ def _rosters(rng, camps, plan, end: date) -> None:
     Certificate.objects.bulk_create(
         [
             Certificate(
-                volunteer=e.volunteer,
-                camp=e.camp,
+                volunteer_id=e.volunteer_id,
+                camp_id=e.camp_id,
                 code=secrets.token_urlsafe(15),
                 hours=e.hours,
                 issued_at=now,
             )
             for e in entries
-            if e.camp.pk in last_camps and e.status == RosterEntry.Status.APPROVED
+            if e.camp_id in last_camps and e.status == RosterEntry.Status.APPROVED
         ],
         batch_size=BATCH,
     )
