@@ -33,8 +33,12 @@ def test_it_lists_each_county_of_the_province(world, users, client_for):
     response = client_for(users["hq"]).get("/reports/", Y1403)
     rows = {r["place"].pk: r for r in response.context["table_rows"]}
     assert set(rows) == {ARAK, SAVEH}
-    arak = dict((k.code, text) for k, text in rows[ARAK]["cells"])
+    assert rows[ARAK]["is_county"]
+    arak = {k.code: text for k, text, _href in rows[ARAK]["cells"]}
+    hrefs = {k.code: href for k, _text, href in rows[ARAK]["cells"]}
     assert arak["units_monitored"] == "۲"
+    assert hrefs["units_monitored"].startswith("/reports/kpi/units_monitored/?")
+    assert hrefs["units_monitored"].endswith(f"&county={ARAK}")
     assert arak["services_value_rial"] == "۳۰٬۰۰۰٬۰۰۰ تومان"
 
 

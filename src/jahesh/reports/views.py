@@ -112,7 +112,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
              f"{drill[kpi.code]}&{place[0]}={place[1]}")
             for kpi in KPI_LIST
         ]  # fmt: skip
-        table_rows.append({"place": row["place"], "cells": cells})
+        table_rows.append(
+            {"place": row["place"], "is_county": place[0] == "county", "cells": cells}
+        )
     return render(request, "reports/dashboard.html", {
         "form": form, "period": period, "area": area,
         "area_label": selectors.area_label(area), "cards": cards,
