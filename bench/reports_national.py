@@ -204,6 +204,76 @@ def child_measure(n: int, budget_s: float, profile: bool) -> dict:
     return out
 
 
+def child_measure_http(n: int, budget_s: float) -> dict:
+    """The same requests over HTTP to ``jahesh serve`` (gunicorn, one worker, a
+    kept-alive connection): what a browser on the same machine waits, /healthz
+    included. The server runs with JAHESH_DASHBOARD_CACHE_SECONDS=0, so every
+    dashboard reads its figures (from the analytics table)."""
+    import http.client
+    import socket
+    import subprocess as sp
+
+    from django.test import Client
+
+    from jahesh.accounts.models import User
+    from jahesh.core.jalali import jalali_today
+    from jahesh.reports.periods import last_five_years
+
+    period = last_five_years(jalali_today())
+    q = f"from={period.start}&to={period.end}"
+    cookies = {}
+    for name in ("hq", "admin"):
+        c = Client()
+        c.force_login(User.objects.get(username=name))
+        cookies[name] = c.cookies["sessionid"].value
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, JAHESH_DASHBOARD_CACHE_SECONDS="0")
+    jahesh = str(Path(sys.executable).with_name("jahesh"))
+    server = sp.Popen([jahesh, "serve", "--port", str(port), "--workers", "1"], env=env,
+                      stdout=sp.DEVNULL, stderr=sp.DEVNULL)  # fmt: skip
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for _ in range(200):
+            try:
+                conn.request("GET", "/healthz")
+                conn.getresponse().read()
+                break
+            except OSError:
+                conn.close()
+                time.sleep(0.1)
+
+        def get(url: str, who: str | None = None):
+            headers = {"Cookie": f"sessionid={cookies[who]}"} if who else {}
+
+            def run():
+                conn.request("GET", url, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"{url}: {response.status}")
+
+            return run
+
+        cases = [
+            ("HTTP /healthz", get("/healthz")),
+            ("HTTP KPI API hq Markazi", get(f"/api/v1/kpis?{q}&province={MARKAZI}", "hq")),
+            ("HTTP KPI API admin country", get(f"/api/v1/kpis?{q}", "admin")),
+            ("HTTP /reports/ hq", get("/reports/", "hq")),
+            ("HTTP /reports/ admin", get("/reports/", "admin")),
+        ]
+        rows = {}
+        for name, fn in cases:
+            rows[name] = _samples(fn, n, budget_s)
+            print(f"    {name:28} n={len(rows[name]):3} median "
+                  f"{statistics.median(rows[name]) * 1000:9.1f} ms", flush=True)  # fmt: skip
+        return {"rows": rows}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 # --- Parent: orchestrate ------------------------------------------------------------
 
 
@@ -245,7 +315,10 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=60.0, help="max seconds per URL (≥ 3 runs)")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the databases")
     parser.add_argument("--rounds", type=int, default=2, help="alternating measuring rounds")
-    parser.add_argument("--child", choices=["build", "prepare", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["build", "prepare", "measure", "measure-http"], help=argparse.SUPPRESS
+    )
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--kind", default="provincial", help=argparse.SUPPRESS)
     parser.add_argument("--var", default="", help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
@@ -258,6 +331,8 @@ def main() -> int:
             result = child_build(args.kind, args.scale, args.copied)
         elif args.child == "prepare":
             result = child_prepare()
+        elif args.child == "measure-http":
+            result = child_measure_http(args.n, args.budget)
         else:
             result = child_measure(args.n, args.budget, args.profile)
         print("RESULT " + json.dumps(result), flush=True)
@@ -327,6 +402,15 @@ def main() -> int:
                      str(args.budget), *extra],
                     env,
                 )  # fmt: skip
+                if not args.no_http:
+                    print(f"{kind}: measuring over HTTP (round {round_no}/{args.rounds}) …",
+                          flush=True)  # fmt: skip
+                    over_http = _run_child(
+                        ["--child", "measure-http", *common, "--n", str(args.n), "--budget",
+                         str(args.budget)],
+                        env,
+                    )  # fmt: skip
+                    found["rows"].update(over_http["rows"])
                 if kind not in results:
                     results[kind] = found
                     continue
@@ -366,8 +450,10 @@ def main() -> int:
         xs = sorted(xs)
         return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
 
-    healthz = statistics.median(nat["rows"]["/healthz"])
     for name in prov["rows"]:
+        healthz = statistics.median(
+            nat["rows"]["HTTP /healthz" if name.startswith("HTTP") else "/healthz"]
+        )
         pm, nm = statistics.median(prov["rows"][name]), statistics.median(nat["rows"][name])
         r1, r2 = nm / pm, nm / healthz
         ok1 = "ok" if r1 <= TARGET_VS_PROVINCIAL else "OVER"

@@ -5,6 +5,7 @@ SECRET_KEY    required when DEBUG is off
 DEBUG         "1"/"true" to enable (off by default)
 ALLOWED_HOSTS comma-separated (default: localhost,127.0.0.1,[::1])
 JAHESH_VAR    where the SQLite file, uploads and screenshots live (default: ./var)
+JAHESH_DASHBOARD_CACHE_SECONDS  how long a dashboard keeps its figures in the cache (default 60; 0: never)
 """
 
 from __future__ import annotations
@@ -170,6 +171,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Display unit of money (stored amounts are always integer rials). A
 # redenomination of the rial is legislated; change the unit here, not in code.
 JAHESH_MONEY_UNIT = os.environ.get("JAHESH_MONEY_UNIT", "toman")
+# The dashboard's figures come from the analytics table (reports.facts); the cache
+# spares even that read for a minute.
+JAHESH_DASHBOARD_CACHE_SECONDS = int(os.environ.get("JAHESH_DASHBOARD_CACHE_SECONDS", "60"))
 JAHESH_DEMO_PASSWORD = "jahesh-demo"
 
 LOGGING = {

@@ -14,7 +14,7 @@ from typing import Any
 home_figures: Callable[..., dict[str, Any] | None] | None = None
 
 # Jobs ``jahesh serve`` runs at start and then every ``PERIODIC_SECONDS`` in a
-# background thread of the server's master process (reports: keep the analytics
+# background thread of each server worker (reports: keep the analytics
 # table of today's standard periods).
 PERIODIC_SECONDS = 600
 periodic: list[Callable[[], Any]] = []

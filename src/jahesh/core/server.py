@@ -33,7 +33,9 @@ def _run_periodic() -> None:
         time.sleep(hooks.PERIODIC_SECONDS)
 
 
-def _start_periodic(server) -> None:
+def _start_periodic(worker) -> None:
+    # In each worker, after the fork: a thread started in the master before it
+    # forks could hold SQLite's or a socket's lock in the child for ever.
     threading.Thread(target=_run_periodic, name="jahesh-periodic", daemon=True).start()
 
 
@@ -53,7 +55,7 @@ def serve(*, host: str, port: int, workers: int, log: Callable[[str], None] = pr
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", "-")
             self.cfg.set("proc_name", "jahesh")
-            self.cfg.set("when_ready", _start_periodic)
+            self.cfg.set("post_worker_init", _start_periodic)
 
         def load(self):
             return application

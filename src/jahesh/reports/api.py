@@ -11,9 +11,8 @@ from ninja import Field, Query, Router, Schema
 from jahesh.accounts.scoping import area_for
 from jahesh.api.schemas import ERRORS
 from jahesh.geo.models import Province
-from jahesh.reports.kpis import kpi_beside
 from jahesh.reports.periods import parse_period
-from jahesh.reports.selectors import figures
+from jahesh.reports.selectors import figures_and_beside
 
 router = Router(tags=["reports"])
 
@@ -55,9 +54,10 @@ def kpis(request: HttpRequest, params: Query[KpiQuery]):
     if params.province is not None and not Province.objects.filter(pk=params.province).exists():
         raise Http404
     area = area_for(request.user, province_id=params.province, county_id=params.county)
+    values, beside = figures_and_beside(area=area, period=period)
     return {
         "period": period.as_dict(),
         "scope": {"kind": str(area.kind), "province": area.province_id, "county": area.county_id},
-        "kpis": figures(area=area, period=period),
-        "beside": kpi_beside(area=area, start=period.start, end=period.end),
+        "kpis": values,
+        "beside": beside,
     }

@@ -483,6 +483,20 @@ def kpi_beside(*, area: Area, start: datetime.date, end: datetime.date) -> dict[
     return part_values(area=area, start=start, end=end, parts=parts)
 
 
+def kpi_values_and_beside(
+    *, area: Area, start: datetime.date, end: datetime.date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Every figure, and the figures shown beside them, in one read (the KPI API
+    and the dashboard show both)."""
+    beside = [part for kpi in KPI_LIST for part in kpi.beside]
+    parts = list({part.code: part for kpi in KPI_LIST for part in kpi.parts}.values())
+    values = part_values(area=area, start=start, end=end, parts=parts + beside)
+    return (
+        {kpi.code: kpi.value(values) for kpi in KPI_LIST},
+        {part.code: values[part.code] for part in beside},
+    )
+
+
 def kpi_values_by_place(
     *,
     area: Area,

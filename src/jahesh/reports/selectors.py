@@ -15,7 +15,14 @@ from django.utils import timezone
 from jahesh.accounts.roles import Module, Role
 from jahesh.accounts.scoping import Area, can_use_module, policy_for, scoped
 from jahesh.geo.models import County, Province
-from jahesh.reports.kpis import CODES, KPIS, Kpi, kpi_values, kpi_values_by_place
+from jahesh.reports.kpis import (
+    CODES,
+    KPIS,
+    Kpi,
+    kpi_values,
+    kpi_values_and_beside,
+    kpi_values_by_place,
+)
 from jahesh.reports.periods import Period, jalali_years_in
 
 WIDGET_ROWS = 8
@@ -46,7 +53,10 @@ def area_label(area: Area) -> str:
     return _("کل کشور")
 
 
-DASHBOARD_CACHE_SECONDS = 60
+def dashboard_cache_seconds() -> int:
+    from django.conf import settings
+
+    return settings.JAHESH_DASHBOARD_CACHE_SECONDS
 
 
 def figures(
@@ -62,6 +72,20 @@ def figures(
     if found is None:
         found = kpi_values(area=area, start=period.start, end=period.end, codes=codes)
         cache.set(key, found, cache_for)
+    return found
+
+
+def figures_and_beside(
+    *, area: Area, period: Period, cache_for: int = 0
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Every figure and those shown beside them (``kpi_values_and_beside``),
+    kept ``cache_for`` seconds like :func:`figures`."""
+    key = f"kpis+beside:{area.province_id}:{area.county_id}:{period.start}:{period.end}"
+    found = cache.get(key) if cache_for else None
+    if found is None:
+        found = kpi_values_and_beside(area=area, start=period.start, end=period.end)
+        if cache_for:
+            cache.set(key, found, cache_for)
     return found
 
 
@@ -187,7 +211,7 @@ def home_figures(*, user: Any) -> dict[str, Any] | None:
         return None
     period = last_five_years()
     values = figures(
-        area=area, period=period, codes=HEADLINE_CODES, cache_for=DASHBOARD_CACHE_SECONDS
+        area=area, period=period, codes=HEADLINE_CODES, cache_for=dashboard_cache_seconds()
     )
     return {
         "period": period,

@@ -79,9 +79,8 @@ def _kpi(code: str) -> Kpi:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, period, area = _picked(request)
-    cached = selectors.DASHBOARD_CACHE_SECONDS
-    values = selectors.figures(area=area, period=period, cache_for=cached)
-    beside = kpi_beside(area=area, start=period.start, end=period.end)
+    cached = selectors.dashboard_cache_seconds()
+    values, beside = selectors.figures_and_beside(area=area, period=period, cache_for=cached)
     cards = [
         {
             "kpi": kpi,
