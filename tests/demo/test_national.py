@@ -91,6 +91,8 @@ def _dump() -> dict[str, list[tuple]]:
         m for label in GENERATED_APPS
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
     ]  # fmt: skip
+    from jahesh.funds.models import Loan
+
     base = {}
     for model in models:
         first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
@@ -98,14 +100,24 @@ def _dump() -> dict[str, list[tuple]]:
     dump = {}
     for model in models:
         fields = model._meta.concrete_fields
+        history_of = getattr(model, "instance_type", None)  # simple_history's own id column
         rows = []
         for row in model._default_manager.order_by("pk").values_list(*(f.attname for f in fields)):
             out = []
             for f, value in zip(fields, row, strict=True):
                 target = f.related_model if f.is_relation else model if f.primary_key else None
+                if history_of is not None and f.attname == history_of._meta.pk.attname:
+                    target = history_of
                 shift = base.get(target._meta.concrete_model, 0) if target else 0
+                if model._meta.label == "funds.Repayment" and f.name == "key":
+                    _demo, loan, number = value.split(":")  # the builder's "demo:<loan id>:<n>"
+                    value = f"demo:{int(loan) - base[Loan]}:{number}"
                 out.append(value - shift if shift and value is not None else value)
             rows.append(tuple(out))
+        if model._meta.auto_created:
+            # many-to-many rows: Django adds them in the order of a set of ids,
+            # which depends on the ids' values (PostgreSQL's differ between runs)
+            rows = sorted(row[1:] for row in rows)
         dump[model._meta.label] = rows
     return dump
 
