@@ -302,7 +302,10 @@ def _insert(connection, model, fields, objs, *, returning) -> None:
         raise _UseDjango
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # SQLite: sqlite3's own cursor with its "?" (Django's wrapper rewrites every
+    # "%s" of a 30,000-parameter statement), inside the same transaction.
+    raw = connection.vendor == "sqlite"
+    one = "(" + ", ".join(["?" if raw else "%s"] * len(fields)) + ")"
     limit = 30_000
     if connection.vendor == "sqlite":
         import sqlite3
@@ -319,7 +322,13 @@ def _insert(connection, model, fields, objs, *, returning) -> None:
         row_of = attrgetter(*(f.attname for f in fields))
     head = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "
     tail = f" RETURNING {qn(returning.column)}" if returning is not None else ""
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    with (
+        connection.wrap_database_errors,
+        (
+            contextlib.closing(connection.connection.cursor()) if raw else connection.cursor()
+        ) as cursor,
+    ):
         for i in range(0, len(objs), per_statement):
             chunk = objs[i : i + per_statement]
             stamped = [_column_values(f, chunk) for f in fields]
