@@ -5,13 +5,16 @@ the triggers, and the next read recomputes it."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from django.apps import apps
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from jahesh.accounts.scoping import Area
 from jahesh.reports import facts
-from jahesh.reports.kpis import kpi_beside, kpi_values, kpi_values_by_place
+from jahesh.reports.kpis import PARTS, kpi_beside, kpi_values, kpi_values_by_place
 from jahesh.reports.models import Fact, FactPeriod, StalePlace
 from jahesh.reports.periods import Period
 from tests.reports.conftest import (
@@ -156,3 +159,31 @@ def test_the_server_runs_it_periodically():
     from jahesh.core import hooks
 
     assert facts.ensure_current in hooks.periodic
+
+
+@pytest.mark.parametrize("code", sorted(PARTS))
+def test_each_part_declares_exactly_the_tables_its_selector_reads(code, geo):
+    # A write marks a part stale only through the tables it declares: a selector
+    # that reads an undeclared table would let the table serve a stale figure.
+    part = PARTS[code]
+    with CaptureQueriesContext(connection) as ctx:
+        for by in (None, "province", "county" if part.place == "county" else None):
+            part.values(area=Area(province_id=geo["markazi"].pk), start=P1403.start,
+                        end=P1403.end, by=by)  # fmt: skip
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    read = {t for t in re.findall(r'(?:FROM|JOIN) "(\w+)"', sql) if not t.startswith("geo_")}
+    declared = {apps.get_model(label)._meta.db_table for label in part.sources}
+    assert read == declared
+    assert part.sources <= set(facts.SOURCES)
+
+
+def test_a_write_recomputes_only_the_parts_that_read_its_table(table, world, geo):
+    from jahesh.units.models import Visit
+
+    Visit.objects.filter(unit=world["units"]["u1"]).update(notes="seen")
+    assert set(StalePlace.objects.values_list("source", flat=True)) == {"units.Visit"}
+    before = dict(Fact.objects.filter(county_id=geo["arak"].pk).values_list("pk", "part"))
+    facts.refresh_stale()
+    after = dict(Fact.objects.filter(county_id=geo["arak"].pk).values_list("pk", "part"))
+    replaced = {before[pk] for pk in set(before) - set(after)}
+    assert replaced == {"units_monitored", "units_high_risk"}

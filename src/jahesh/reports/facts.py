@@ -279,49 +279,65 @@ def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
 
 
 def refresh_stale() -> int:
-    """Recompute the places that writes have marked, in every materialized
-    period; returns how many places. Marks written meanwhile stay for the next
-    read (only the marks seen at the start are removed). The national row of a
-    non-additive part (distinct people) is dropped, not recomputed: the next
+    """Recompute, in every materialized period, the parts that read a table a
+    write has touched, for the places it touched (``StalePlace``: place and
+    source model); returns how many places. Marks written meanwhile stay for the
+    next read (only the marks seen at the start are removed). The national row
+    of a non-additive part (distinct people) is dropped, not recomputed: the next
     country-wide read computes it (:func:`_country_rows`)."""
-    marks = list(StalePlace.objects.values_list("pk", "province_id", "county_id"))
+    marks = list(StalePlace.objects.values_list("pk", "province_id", "county_id", "source"))
     if not marks:
         return 0
     periods = list(FactPeriod.objects.all())
     if not periods:
-        _forget([pk for pk, _p, _c in marks])
+        _forget([m[0] for m in marks])
         return 0
     province_of = _county_province()
-    counties = {c for _pk, _p, c in marks if c}
-    provinces = {p for _pk, p, c in marks if p and not c}
-    # A province with many stale counties is recomputed whole (one query per part).
-    per_province: dict[int, set[int]] = defaultdict(set)
-    for county in counties:
-        per_province[province_of.get(county, 0)].add(county)
-    areas: list[Area] = []
-    for province, members in per_province.items():
-        if len(members) > 3 and province:
-            areas.append(Area(province_id=province))
-        else:
-            areas.extend(Area(province_id=province_of.get(c), county_id=c) for c in members)
+    county_sources: dict[int, set[str]] = defaultdict(set)
+    province_sources: dict[int, set[str]] = defaultdict(set)
+    for _pk, province, county, source in marks:
+        if county:
+            county_sources[county].add(source)
+        elif province:
+            province_sources[province].add(source)
     parts = _all_parts()
+
+    def reading(candidates: list, sources: set[str]) -> list:
+        """The parts that read one of ``sources`` (a mark without a source: all)."""
+        return [p for p in candidates if p.sources & sources or "" in sources]
+
     county_parts = [p for p in parts if not (p.place == PROVINCE and p.additive)]
     province_parts = [p for p in parts if p.place == PROVINCE and p.additive]
     per_area = [p for p in parts if not p.additive]
-    touched = {province_of.get(c) for c in counties} - {None}
+    # A province with many stale counties is recomputed whole (one query per part).
+    per_province: dict[int, set[int]] = defaultdict(set)
+    for county in county_sources:
+        per_province[province_of.get(county, 0)].add(county)
+    work: list[tuple[Area, list]] = []  # (area, stale parts) at county level
+    touched: dict[int, set[str]] = defaultdict(set)  # province → sources (per-area parts)
+    for province, members in per_province.items():
+        sources = set().union(*(county_sources[c] for c in members))
+        touched[province] |= sources
+        if len(members) > 3 and province:
+            work.append((Area(province_id=province), reading(county_parts, sources)))
+        else:
+            work += [(Area(province_id=province_of.get(c), county_id=c),
+                      reading(county_parts, county_sources[c])) for c in members]  # fmt: skip
     with transaction.atomic():
         for period in periods:
-            for area in areas:
-                _replace(period, county_parts, area, Fact.COUNTY, province_of)
-            for province in touched:
-                _replace(period, per_area, Area(province_id=province), Fact.PROVINCE, province_of)
-            for province in provinces:
-                _replace(period, province_parts, Area(province_id=province), Fact.PROVINCE,
-                         province_of)  # fmt: skip
-        if counties and per_area:
-            Fact.objects.filter(level=Fact.COUNTRY, part__in=[p.code for p in per_area]).delete()
-        _forget([pk for pk, _p, _c in marks])
-    return len(areas) + len(provinces)
+            for area, stale in work:
+                _replace(period, stale, area, Fact.COUNTY, province_of)
+            for province, sources in touched.items():
+                _replace(period, reading(per_area, sources), Area(province_id=province),
+                         Fact.PROVINCE, province_of)  # fmt: skip
+            for province, sources in province_sources.items():
+                _replace(period, reading(province_parts, sources), Area(province_id=province),
+                         Fact.PROVINCE, province_of)  # fmt: skip
+        dropped = reading(per_area, set().union(*touched.values()) if touched else set())
+        if dropped:
+            Fact.objects.filter(level=Fact.COUNTRY, part__in=[p.code for p in dropped]).delete()
+        _forget([m[0] for m in marks])
+    return len(work) + len(province_sources)
 
 
 def _replace(period: FactPeriod, parts: list, area: Area, level: str, province_of) -> None:
@@ -387,12 +403,15 @@ def trigger_statements(vendor: str) -> list[str]:
         model = apps.get_model(label)
         table = model._meta.db_table
         name = f"jahesh_stale_{table}"
-        for_row = {row: [select_sql(model, path, row) for path in paths] for row in ("NEW", "OLD")}
+        for_row = {
+            row: [select_sql(model, path, row, source=label) for path in paths]
+            for row in ("NEW", "OLD")
+        }
         if vendor == "sqlite":
             for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]),
                                 ("DELETE", ["OLD"])):  # fmt: skip
                 body = " ".join(
-                    f"INSERT INTO reports_staleplace (province_id, county_id) {sql};"
+                    f"INSERT INTO reports_staleplace (province_id, county_id, source) {sql};"
                     for row in rows
                     for sql in for_row[row]
                 )
@@ -403,11 +422,11 @@ def trigger_statements(vendor: str) -> list[str]:
                 )
         else:
             new = " ".join(
-                f"INSERT INTO reports_staleplace (province_id, county_id) {sql};"
+                f"INSERT INTO reports_staleplace (province_id, county_id, source) {sql};"
                 for sql in for_row["NEW"]
             )
             old = " ".join(
-                f"INSERT INTO reports_staleplace (province_id, county_id) {sql};"
+                f"INSERT INTO reports_staleplace (province_id, county_id, source) {sql};"
                 for sql in for_row["OLD"]
             )
             statements.append(
@@ -424,8 +443,9 @@ def trigger_statements(vendor: str) -> list[str]:
     return statements
 
 
-def select_sql(model, path: str, row: str) -> str:
-    """SELECT (province_id, county_id) of the place ``path`` reaches from ``row``."""
+def select_sql(model, path: str, row: str, *, source: str) -> str:
+    """SELECT (province_id, county_id, source) of the place ``path`` reaches from
+    ``row`` (NEW or OLD in a trigger)."""
     names = path.split("__")
     current = model
     ref = row
@@ -436,6 +456,7 @@ def select_sql(model, path: str, row: str) -> str:
         if i == len(names) - 1:
             is_county = f.related_model._meta.model_name == "county"
             columns = f"0, {value}" if is_county else f"{value}, 0"
+            columns += f", '{source}'"
             where = f"{value} IS NOT NULL"
             break
         target = f.related_model

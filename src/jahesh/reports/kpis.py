@@ -67,12 +67,15 @@ class Part:
     resolutions belong to a province). ``additive`` is False where an area's
     value is not the sum of its places' (distinct people served in several
     counties): such a part is stored and read per area, never summed.
+    ``sources`` are the models its selector reads: a write to one of them makes
+    the part stale in the analytics table (``reports.facts``).
     """
 
     code: str
     selector: str
     place: str = "county"  # "county" | "province"
     additive: bool = True
+    sources: frozenset[str] = frozenset()  # the models its selector reads ("units.Visit")
 
     def values(
         self, *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
@@ -256,15 +259,18 @@ U, CL, F, V, P = (
 )
 
 
-def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), **kw: Any) -> Kpi:
+def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), sources: str = "", **kw: Any) -> Kpi:
     """An entry whose parts are ``<path>.kpi_<part>`` (default: one part named
-    like the figure) and whose records are ``<path>.kpi_<code>_records``."""
+    like the figure), read from the models of ``sources`` (space-separated), and
+    whose records are ``<path>.kpi_<code>_records``."""
     place = kw.pop("place", "county")
     additive = kw.pop("additive", True)
+    read = frozenset(sources.split())
     return Kpi(
         code=code,
         parts=tuple(
-            Part(p, f"{path}.kpi_{p}", place=place, additive=additive) for p in parts or (code,)
+            Part(p, f"{path}.kpi_{p}", place=place, additive=additive, sources=read)
+            for p in parts or (code,)
         ),
         records=f"{path}.kpi_{code}_records",
         **kw,
@@ -274,6 +280,7 @@ def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), **kw: Any) -> Kpi
 KPI_LIST: list[Kpi] = [
     _kpi(
         "units_monitored", U, module=Module.UNITS, unit=COUNT, exact=True, headline=True,
+        sources="units.Unit units.Visit",
         name_fa=_("واحدهای پایش‌شده"), name_en="Units monitored",
         definition_fa=_("واحدهای تولیدی متمایزی که دست‌کم یک بازدید پایش با تاریخی در این دوره دارند."),
         definition_en="Distinct production units with at least one monitoring visit dated in the period.",
@@ -281,6 +288,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "units_high_risk", U, module=Module.UNITS, unit=COUNT, exact=True,
+        sources="units.Unit units.Visit units.RiskAssessment",
         name_fa=_("واحدهای پرخطر"), name_en="Units at high risk",
         definition_fa=_("واحدهای متمایزی که آخرین بازدیدشان در این دوره آن‌ها را در سطح پرخطر قرار داد."),
         definition_en="Distinct units whose latest visit in the period put them at high risk.",
@@ -288,6 +296,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "cases_opened", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        sources="clinic.Case",
         name_fa=_("پرونده‌های گشوده"), name_en="Cases opened",
         definition_fa=_("پرونده‌های رفع موانع تولید که در این دوره گشوده شدند."),
         definition_en="Obstacle cases opened in the period.",
@@ -295,6 +304,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "cases_resolved", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        sources="clinic.Case",
         name_fa=_("پرونده‌های حل‌شده"), name_en="Cases resolved",
         definition_fa=_("پرونده‌های رفع موانع تولید که در این دوره حل شدند."),
         definition_en="Obstacle cases resolved in the period.",
@@ -302,6 +312,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "closures_prevented", CL, module=Module.UNITS, unit=COUNT, exact=True, headline=True,
+        sources="clinic.Case units.Unit",
         name_fa=_("جلوگیری از تعطیلی"), name_en="Closures prevented",
         definition_fa=_(
             "واحدهای متمایزی که پرونده‌ای از آن‌ها در این دوره با نتیجهٔ «جلوگیری از تعطیلی» حل شد؛"
@@ -316,6 +327,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "jobs_preserved", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        sources="clinic.Case units.Unit",
         name_fa=_("اشتغال حفظ‌شده"), name_en="Jobs preserved",
         definition_fa=_("کارکنان واحدهای شمرده‌شده در «جلوگیری از تعطیلی»، هنگام حل پرونده."),
         definition_en="Employees, at resolution, of the units counted in closures prevented.",
@@ -323,6 +335,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "resolutions_passed", CL, module=Module.CLINIC, unit=COUNT, exact=True, place="province",
+        sources="clinic.Resolution clinic.Session clinic.WorkingGroup",
         name_fa=_("مصوبات کارگروه"), name_en="Resolutions passed",
         definition_fa=_("مصوبات کارگروه‌ها که در این دوره تصویب شدند."),
         definition_en="Working-group resolutions passed in the period.",
@@ -330,6 +343,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "resolutions_executed_pct", CL, module=Module.CLINIC, unit=PERCENT, exact=True,
+        sources="clinic.Resolution clinic.Session clinic.WorkingGroup",
         place="province", parts=("resolutions_due", "resolutions_done"),
         combine=f"{CL}.resolutions_executed_pct",
         name_fa=_("درصد اجرای مصوبات"), name_en="Resolutions carried out",
@@ -339,6 +353,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "funds_active", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True,
+        sources="funds.Fund",
         name_fa=_("صندوق‌های قرض‌الحسنهٔ فعال"), name_en="Active loan funds",
         definition_fa=_("صندوق‌های قرض‌الحسنه‌ای که در پایان دوره فعال بودند."),
         definition_en="Loan funds active at the end of the period.",
@@ -346,6 +361,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "loans_disbursed", F, module=Module.FUNDS, unit=COUNT, exact=True,
+        sources="funds.Fund funds.Loan",
         name_fa=_("وام‌های پرداخت‌شده"), name_en="Loans disbursed",
         definition_fa=_("تعداد وام‌هایی که در این دوره پرداخت شدند."),
         definition_en="Loans disbursed in the period: count.",
@@ -353,6 +369,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "loans_disbursed_rial", F, module=Module.FUNDS, unit=RIAL, exact=True,
+        sources="funds.Fund funds.Loan",
         name_fa=_("مبلغ وام‌های پرداخت‌شده"), name_en="Loans disbursed (amount)",
         definition_fa=_("جمع اصل وام‌هایی که در این دوره پرداخت شدند."),
         definition_en="Loans disbursed in the period: principal.",
@@ -360,6 +377,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "jobs_created", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True,
+        sources="funds.Fund funds.Loan funds.Verification",
         name_fa=_("فرصت‌های شغلی ایجادشده"), name_en="Jobs created",
         definition_fa=_(
             "اشتغالی که آخرین بازدید راستی‌آزمایی (پیش از پایان دوره) هر وام پرداخت‌شده در این دوره"
@@ -371,10 +389,17 @@ KPI_LIST: list[Kpi] = [
             " it, never added."
         ),
         columns=JOBS_CREATED_COLUMNS,
-        beside=(Part("jobs_planned_unverified", f"{F}.kpi_jobs_planned_unverified"),),
+        beside=(
+            Part(
+                "jobs_planned_unverified",
+                f"{F}.kpi_jobs_planned_unverified",
+                sources=frozenset({"funds.Fund", "funds.Loan", "funds.Verification"}),
+            ),
+        ),
     ),
     _kpi(
         "par30", F, module=Module.FUNDS, unit=PERCENT, exact=True, divisor=100,
+        sources="funds.Fund funds.Loan funds.LedgerEntry funds.Installment",
         parts=("par30_at_risk", "par30_outstanding"), combine=f"{F}.par30_basis_points",
         name_fa=_("پرتفوی در معرض خطر (۳۰ روز)"), name_en="Portfolio at risk (30 days)",
         definition_fa=_(
@@ -385,6 +410,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "volunteers", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True, headline=True,
+        sources="volunteers.Volunteer",
         name_fa=_("نیروهای جهادی"), name_en="Volunteers",
         definition_fa=_("افراد متمایز (به کد ملی) که در پایان دوره نیروی جهادی فعال ثبت‌شده بودند."),
         definition_en="Distinct people (by national code) registered as active volunteers at the period's end.",
@@ -392,6 +418,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "volunteer_hours", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True,
+        sources="volunteers.Camp volunteers.RosterEntry",
         parts=("volunteer_hour_tenths",), combine=f"{V}.volunteer_hours",
         name_fa=_("ساعت‌های خدمت جهادی"), name_en="Volunteer hours",
         definition_fa=_("ساعت‌های خدمت ثبت‌شده (و تأییدشده) در این دوره."),
@@ -400,6 +427,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "projects_completed", P, module=Module.PROJECTS, unit=COUNT, exact=True, headline=True,
+        sources="projects.Project",
         name_fa=_("پروژه‌های محرومیت‌زدایی تکمیل‌شده"), name_en="Projects completed",
         definition_fa=_("پروژه‌های عمرانی محرومیت‌زدایی که در این دوره به پایان رسیدند."),
         definition_en="Deprivation-removal projects completed in the period.",
@@ -407,6 +435,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "projects_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True,
+        sources="projects.Project projects.ProjectFunding",
         name_fa=_("ارزش پروژه‌های تکمیل‌شده"), name_en="Value of completed projects",
         definition_fa=_("جمع ارزش ثبت‌شدهٔ (نقدی و غیرنقدی) پروژه‌هایی که در این دوره تکمیل شدند."),
         definition_en="The sum of the recorded value (cash and in-kind) of the projects completed in the period.",
@@ -414,6 +443,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "services_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True,
+        sources="projects.DirectService",
         name_fa=_("ارزش خدمات مستقیم"), name_en="Value of direct services",
         definition_fa=_("ارزش خدمات مستقیمی که در این دوره ارائه شد."),
         definition_en="Value of direct services delivered in the period.",
@@ -421,6 +451,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "services_beneficiaries", P, module=Module.PROJECTS, unit=COUNT, exact=False,
+        sources="projects.DirectService projects.ServiceBeneficiary",
         additive=False,
         name_fa=_("بهره‌مندان خدمات مستقیم"), name_en="Beneficiaries of direct services",
         definition_fa=_("افراد متمایزی که در این دوره خدمت مستقیم گرفتند، هر جا شناخته شده‌اند."),

@@ -75,6 +75,7 @@ class StalePlace(models.Model):
 
     province_id = models.IntegerField(default=0)
     county_id = models.IntegerField(default=0)
+    source = models.CharField(max_length=40, default="")  # "units.Visit": which parts to recompute
 
     def __str__(self) -> str:
-        return f"{self.province_id}/{self.county_id}"
+        return f"{self.province_id}/{self.county_id} {self.source}"
