@@ -384,6 +384,13 @@ def ensure_current(*, today: datetime.date | None = None) -> RefreshReport | Non
     return refresh(today=today)
 
 
+def invalidate_if_present(using: str = "default") -> None:
+    """:func:`invalidate` when the table exists (after migrations)."""
+    if FactPeriod._meta.db_table in _tables(connections[using]):
+        FactPeriod.objects.using(using).all().delete()
+        StalePlace.objects.using(using).all().delete()
+
+
 def invalidate() -> None:
     """Drop the table's periods (every figure is computed from the records until
     the next :func:`refresh`)."""
@@ -475,26 +482,40 @@ def select_sql(model, path: str, row: str, *, source: str) -> str:
     return f"{sql} WHERE {on} AND {where}"
 
 
+def _tables(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.table_names(cursor))
+
+
 def install_triggers(using: str = "default") -> None:
-    """(Re)create the stale-place triggers (idempotent; run after every migrate)."""
+    """(Re)create the stale-place triggers (idempotent; run after every migrate).
+    Nothing happens until the source tables and the marks table exist."""
+    from django.apps import apps
+
     connection = connections[using]
+    needed = {StalePlace._meta.db_table} | {apps.get_model(x)._meta.db_table for x in SOURCES}
+    if not needed <= _tables(connection):
+        return
     with connection.cursor() as cursor:
         for statement in trigger_statements(connection.vendor):
             cursor.execute(statement)
 
 
 def drop_triggers(using: str = "default") -> None:
+    """Drop the stale-place triggers (before migrations: SQLite rebuilds a table
+    to alter it, and a trigger naming a table being rebuilt stops the rename)."""
+    from django.apps import apps
+
     connection = connections[using]
+    present = _tables(connection)
     with connection.cursor() as cursor:
         for label in SOURCES:
-            from django.apps import apps
-
             table = apps.get_model(label)._meta.db_table
             name = f"jahesh_stale_{table}"
             if connection.vendor == "sqlite":
                 for event in ("insert", "update", "delete"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {name}_{event}")
-            else:
+            elif table in present:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
 
 
