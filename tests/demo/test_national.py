@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import itertools
 
 import pytest
@@ -14,9 +15,11 @@ from jahesh.accounts.scoping import Area
 from jahesh.core.errors import Conflict
 from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.national import (
+    FAST_ROW_MODELS,
     GENERATED_APPS,
     PER_PROVINCE,
     UNIT_PREFIX,
+    _FastRows,
     generate_nation,
     table_counts,
 )
@@ -151,3 +154,8 @@ def test_fast_inserts_write_the_same_rows_as_django(geo, monkeypatch):
         assert fast[label] == slow[label], label
     assert "bulk_create" not in vars(Installment.objects)
     assert "bulk_create" not in vars(Unit.objects)
+    for dotted, names in FAST_ROW_MODELS.items():  # the stand-ins made instances themselves
+        module = importlib.import_module(dotted)
+        for name in names:
+            assert isinstance(getattr(module, name), type)  # the model again
+            assert _FastRows(getattr(module, name))._usable, name
