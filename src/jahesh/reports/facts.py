@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -87,32 +87,15 @@ def served(*, area: Area, start: datetime.date, end: datetime.date) -> bool:
 
 
 # --- Reading ---------------------------------------------------------------------------
+#
+# Rows: every county part has a row per county, and every part a row per
+# province and one for the country (additive parts: sums of the level below,
+# kept by _rollup; non-additive parts: computed per area). A figure for any
+# area is therefore its own few rows, whatever the size of the country.
 
 
-def _groups(area: Area, parts: Iterable) -> list[tuple[str, list[str], dict]]:
-    """(level, part codes, place filter) of the rows that hold ``parts`` for
-    ``area``: county rows summed for county parts, province rows for province
-    parts, and the area's own row for non-additive parts."""
-    county, province, per_area = [], [], []
-    for part in parts:
-        if not part.additive:
-            per_area.append(part.code)
-        elif part.place == PROVINCE:
-            province.append(part.code)
-        else:
-            county.append(part.code)
-    place = {"province_id": area.province_id} if area.province_id is not None else {}
-    county_place = {"county_id": area.county_id} if area.county_id is not None else place
-    kind = str(area.kind)
-    return [
-        (level, codes, where)
-        for level, codes, where in (
-            (Fact.COUNTY, county, county_place),
-            (Fact.PROVINCE, province, place),
-            (kind, per_area, county_place if kind == Fact.COUNTY else place),
-        )
-        if codes
-    ]
+def _is_county_part(part) -> bool:
+    return not (part.place == PROVINCE and part.additive)
 
 
 def read(
@@ -127,15 +110,24 @@ def read(
         refresh_stale()
     if area.kind == Fact.COUNTRY:
         _country_rows(period, parts)
-    found: dict[str, int] = {}
-    for level, codes, where in _groups(area, parts):  # one indexed range each
-        rows = (
-            Fact.objects.filter(period=period, level=level, part__in=codes, **where)
-            .values("part")
-            .annotate(v=Sum("value"))
-            .values_list("part", "v")
-        )
-        found.update(rows)
+    rows = Fact.objects.filter(period=period)
+    if (
+        area.county_id is not None
+    ):  # county parts: the county's rows; province parts: its province's
+        county = [p.code for p in parts if _is_county_part(p)]
+        province = [p.code for p in parts if not _is_county_part(p)]
+        q = Q(pk__in=[])
+        if county:
+            q |= Q(level=Fact.COUNTY, province_id=area.province_id, county_id=area.county_id,
+                   part__in=county)  # fmt: skip
+        if province:
+            q |= Q(level=Fact.PROVINCE, province_id=area.province_id, part__in=province)
+        rows = rows.filter(q)
+    elif area.province_id is not None:
+        rows = rows.filter(level=Fact.PROVINCE, province_id=area.province_id)
+    else:
+        rows = rows.filter(level=Fact.COUNTRY)
+    found = dict(rows.filter(part__in=[p.code for p in parts]).values_list("part", "value"))
     return {part.code: int(found.get(part.code) or 0) for part in parts}
 
 
@@ -149,40 +141,36 @@ def read_by_place(
         return None
     if StalePlace.objects.exists():
         refresh_stale()
-    key = "county_id" if by == COUNTY else "province_id"
-    rows = Fact.objects.filter(period=period)
+    codes = [p.code for p in parts]
+    found: dict[str, dict[int, int]] = {code: {} for code in codes}
+    rows = Fact.objects.filter(period=period, part__in=codes)
     if area.province_id is not None:
         rows = rows.filter(province_id=area.province_id)
-    if area.county_id is not None and by == COUNTY:
-        rows = rows.filter(Q(county_id=area.county_id) | Q(level=Fact.PROVINCE))
-    found: dict[str, dict[int, int]] = {part.code: {} for part in parts}
-    # Rows keyed by the place asked for: additive county parts (summed per
-    # province when by province) and non-additive parts' own level.
-    summed = [p.code for p in parts if p.additive and p.place == COUNTY]
-    own = [p.code for p in parts if not p.additive]
-    q = Q(level=Fact.COUNTY, part__in=summed) | Q(level=by, part__in=own)
-    for code, place, value in (
-        rows.filter(q).values("part", key).annotate(v=Sum("value")).values_list("part", key, "v")
-    ):
-        found[code][place] = int(value or 0)
-    # Province parts (working groups): a county gets its province's value.
-    provincial = [p.code for p in parts if p.additive and p.place == PROVINCE]
+    if by == PROVINCE:
+        for code, place, value in rows.filter(level=Fact.PROVINCE).values_list(
+            "part", "province_id", "value"
+        ):
+            found[code][place] = int(value)
+        return found
+    county_rows = rows.filter(level=Fact.COUNTY)
+    if area.county_id is not None:
+        county_rows = county_rows.filter(county_id=area.county_id)
+    for code, place, value in county_rows.values_list("part", "county_id", "value"):
+        found[code][place] = int(value)
+    # Province parts (working groups): each county gets its province's value.
+    provincial = [p.code for p in parts if not _is_county_part(p)]
     if provincial:
+        from jahesh.geo.models import County
+
         per_province: dict[str, dict[int, int]] = defaultdict(dict)
         for code, province, value in rows.filter(
             level=Fact.PROVINCE, part__in=provincial
         ).values_list("part", "province_id", "value"):
             per_province[code][province] = int(value)
-        if by == COUNTY:
-            from jahesh.geo.models import County
-
-            counties = County.objects.filter(area.counties_q()).values_list("pk", "province_id")
-            for code in provincial:
-                found[code] = {c: per_province[code][p] for c, p in counties
-                               if p in per_province[code]}  # fmt: skip
-        else:
-            for code in provincial:
-                found[code] = per_province[code]
+        counties = County.objects.filter(area.counties_q()).values_list("pk", "province_id")
+        for code in provincial:
+            found[code] = {c: per_province[code][p] for c, p in counties
+                           if p in per_province[code]}  # fmt: skip
     return found
 
 
@@ -210,35 +198,52 @@ def _county_province() -> dict[int, int]:
     return dict(County.objects.values_list("pk", "province_id"))
 
 
-ALL_LEVELS = frozenset({Fact.COUNTY, Fact.PROVINCE, Fact.COUNTRY})
-
-
-def _rows_for(
-    period: FactPeriod, part, area: Area, province_of: dict[int, int], levels=ALL_LEVELS
+def _computed(
+    period: FactPeriod, part, area: Area, province_of: dict[int, int], level: str
 ) -> list[Fact]:
-    """The rows of ``part`` for the places of ``area`` at ``levels``: county rows
-    for county parts, province rows for province parts (working groups), and for
-    non-additive parts a row per county, per province and for the country."""
+    """The ``level`` rows of ``part`` for the places of ``area``, computed from
+    the records (county rows of county parts; province and country rows of parts
+    that are not sums of the level below)."""
     start, end = period.start, period.end
 
-    def row(level: str, value: int, province=None, county=None) -> Fact:
+    def row(value: int, province=None, county=None) -> Fact:
         return Fact(period=period, part=part.code, level=level, province_id=province,
                     county_id=county, value=value)  # fmt: skip
 
-    rows: list[Fact] = []
-    if part.place == PROVINCE and part.additive:
-        if Fact.PROVINCE in levels:
-            values = part.values(area=area, start=start, end=end, by="province")
-            rows += [row(Fact.PROVINCE, v, province=p) for p, v in values.items()]
-        return rows
-    if Fact.COUNTY in levels:
+    if level == Fact.COUNTY:
         values = part.values(area=area, start=start, end=end, by="county")
-        rows += [row(Fact.COUNTY, v, province_of.get(c), c) for c, v in values.items()]
-    if not part.additive and Fact.PROVINCE in levels:
+        return [row(v, province_of.get(c), c) for c, v in values.items()]
+    if level == Fact.PROVINCE:
         values = part.values(area=area, start=start, end=end, by="province")
-        rows += [row(Fact.PROVINCE, v, province=p) for p, v in values.items()]
-    if not part.additive and Fact.COUNTRY in levels:
-        rows.append(row(Fact.COUNTRY, part.total(area=COUNTRY, start=start, end=end)))
+        return [row(v, province=p) for p, v in values.items()]
+    return [row(part.total(area=COUNTRY, start=start, end=end))]
+
+
+def _sums(rows: list[Fact], period: FactPeriod, level: str) -> list[Fact]:
+    """Rows of the level above ``rows`` (county → province → country), summed."""
+    totals: dict[tuple[str, int | None], int] = defaultdict(int)
+    for r in rows:
+        totals[(r.part, r.province_id if level == Fact.PROVINCE else None)] += r.value
+    return [Fact(period=period, part=code, level=level, province_id=place, value=value)
+            for (code, place), value in totals.items()]  # fmt: skip
+
+
+def _all_rows(period: FactPeriod, province_of: dict[int, int], report: RefreshReport) -> list[Fact]:
+    """Every row of ``period``: computed where they must be, summed where they add up."""
+    rows: list[Fact] = []
+    for part in _all_parts():
+        t = time.monotonic()
+        if part.additive and part.place == COUNTY:
+            county = _computed(period, part, COUNTRY, province_of, Fact.COUNTY)
+            province = _sums(county, period, Fact.PROVINCE)
+            rows += county + province + _sums(province, period, Fact.COUNTRY)
+        elif part.additive:  # a province part: working groups
+            province = _computed(period, part, COUNTRY, province_of, Fact.PROVINCE)
+            rows += province + _sums(province, period, Fact.COUNTRY)
+        else:
+            for level in (Fact.COUNTY, Fact.PROVINCE, Fact.COUNTRY):
+                rows += _computed(period, part, COUNTRY, province_of, level)
+        report.per_part[part.code] = report.per_part.get(part.code, 0) + time.monotonic() - t
     return rows
 
 
@@ -255,11 +260,7 @@ def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
     for period in periods:
         t = time.monotonic()
         shell = FactPeriod(start=period.start, end=period.end, computed_at=timezone.now())
-        rows: list[Fact] = []
-        for part in _all_parts():
-            p = time.monotonic()
-            rows.extend(_rows_for(shell, part, COUNTRY, province_of))
-            report.per_part[part.code] = report.per_part.get(part.code, 0) + time.monotonic() - p
+        rows = _all_rows(shell, province_of, report)
         computed.append((shell, rows, time.monotonic() - t))
         if log:
             log(f"{period.start} – {period.end}: {len(rows)} rows, {time.monotonic() - t:.1f} s")
@@ -281,10 +282,11 @@ def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
 def refresh_stale() -> int:
     """Recompute, in every materialized period, the parts that read a table a
     write has touched, for the places it touched (``StalePlace``: place and
-    source model); returns how many places. Marks written meanwhile stay for the
-    next read (only the marks seen at the start are removed). The national row
-    of a non-additive part (distinct people) is dropped, not recomputed: the next
-    country-wide read computes it (:func:`_country_rows`)."""
+    source model), then the sums above them; returns how many places. Marks
+    written meanwhile stay for the next read (only the marks seen at the start
+    are removed). The national row of a non-additive part (distinct people) is
+    dropped, not recomputed: the next country-wide read computes it
+    (:func:`_country_rows`)."""
     marks = list(StalePlace.objects.values_list("pk", "province_id", "county_id", "source"))
     if not marks:
         return 0
@@ -306,15 +308,15 @@ def refresh_stale() -> int:
         """The parts that read one of ``sources`` (a mark without a source: all)."""
         return [p for p in candidates if p.sources & sources or "" in sources]
 
-    county_parts = [p for p in parts if not (p.place == PROVINCE and p.additive)]
-    province_parts = [p for p in parts if p.place == PROVINCE and p.additive]
+    county_parts = [p for p in parts if _is_county_part(p)]
+    province_parts = [p for p in parts if not _is_county_part(p)]
     per_area = [p for p in parts if not p.additive]
     # A province with many stale counties is recomputed whole (one query per part).
     per_province: dict[int, set[int]] = defaultdict(set)
     for county in county_sources:
         per_province[province_of.get(county, 0)].add(county)
     work: list[tuple[Area, list]] = []  # (area, stale parts) at county level
-    touched: dict[int, set[str]] = defaultdict(set)  # province → sources (per-area parts)
+    touched: dict[int, set[str]] = defaultdict(set)  # province → sources
     for province, members in per_province.items():
         sources = set().union(*(county_sources[c] for c in members))
         touched[province] |= sources
@@ -325,14 +327,24 @@ def refresh_stale() -> int:
                       reading(county_parts, county_sources[c])) for c in members]  # fmt: skip
     with transaction.atomic():
         for period in periods:
+            resum: dict[str, set[int]] = defaultdict(set)  # additive county part → provinces
+            national: set[str] = set()  # additive parts whose country row is a new sum
             for area, stale in work:
                 _replace(period, stale, area, Fact.COUNTY, province_of)
-            for province, sources in touched.items():
+                for part in stale:
+                    if part.additive:
+                        resum[part.code].add(area.province_id)
+            for province, sources in touched.items():  # distinct people: per province
                 _replace(period, reading(per_area, sources), Area(province_id=province),
                          Fact.PROVINCE, province_of)  # fmt: skip
-            for province, sources in province_sources.items():
-                _replace(period, reading(province_parts, sources), Area(province_id=province),
-                         Fact.PROVINCE, province_of)  # fmt: skip
+            for province, sources in province_sources.items():  # working groups
+                stale = reading(province_parts, sources)
+                _replace(period, stale, Area(province_id=province), Fact.PROVINCE, province_of)
+                national |= {p.code for p in stale}
+            for code, provinces in resum.items():
+                _sum_provinces(period, code, provinces)
+                national.add(code)
+            _sum_country(period, national)
         dropped = reading(per_area, set().union(*touched.values()) if touched else set())
         if dropped:
             Fact.objects.filter(level=Fact.COUNTRY, part__in=[p.code for p in dropped]).delete()
@@ -341,7 +353,7 @@ def refresh_stale() -> int:
 
 
 def _replace(period: FactPeriod, parts: list, area: Area, level: str, province_of) -> None:
-    """Replace the ``level`` rows of ``parts`` for ``area`` in ``period``."""
+    """Replace the computed ``level`` rows of ``parts`` for ``area`` in ``period``."""
     if not parts:
         return
     old = Fact.objects.filter(period=period, level=level, part__in=[p.code for p in parts])
@@ -350,8 +362,38 @@ def _replace(period: FactPeriod, parts: list, area: Area, level: str, province_o
     if level == Fact.COUNTY and area.county_id is not None:
         old = old.filter(county_id=area.county_id)
     old.delete()
-    rows = [r for p in parts for r in _rows_for(period, p, area, province_of, levels={level})]
+    rows = [r for p in parts for r in _computed(period, p, area, province_of, level)]
     Fact.objects.bulk_create(rows)
+
+
+def _sum_provinces(period: FactPeriod, code: str, provinces: set[int]) -> None:
+    """The province rows of an additive county part: sums of their county rows."""
+    counties = Fact.objects.filter(period=period, part=code, level=Fact.COUNTY,
+                                   province_id__in=provinces)  # fmt: skip
+    sums = counties.values("province_id").annotate(v=Sum("value")).values_list("province_id", "v")
+    Fact.objects.filter(period=period, part=code, level=Fact.PROVINCE,
+                        province_id__in=provinces).delete()  # fmt: skip
+    Fact.objects.bulk_create(
+        Fact(period=period, part=code, level=Fact.PROVINCE, province_id=p, value=int(v))
+        for p, v in sums
+    )
+
+
+def _sum_country(period: FactPeriod, codes: set[str]) -> None:
+    """The country rows of additive parts: sums of their province rows."""
+    if not codes:
+        return
+    sums = dict(
+        Fact.objects.filter(period=period, part__in=codes, level=Fact.PROVINCE)
+        .values("part")
+        .annotate(v=Sum("value"))
+        .values_list("part", "v")
+    )
+    Fact.objects.filter(period=period, part__in=codes, level=Fact.COUNTRY).delete()
+    Fact.objects.bulk_create(
+        Fact(period=period, part=code, level=Fact.COUNTRY, value=int(sums.get(code) or 0))
+        for code in codes
+    )
 
 
 def _country_rows(period: FactPeriod, parts: list) -> None:
@@ -365,7 +407,7 @@ def _country_rows(period: FactPeriod, parts: list) -> None:
         )
     )
     missing = [p for p in parts if not p.additive and p.code not in present]
-    rows = [r for p in missing for r in _rows_for(period, p, COUNTRY, {}, {Fact.COUNTRY})]
+    rows = [r for p in missing for r in _computed(period, p, COUNTRY, {}, Fact.COUNTRY)]
     Fact.objects.bulk_create(rows)
 
 
