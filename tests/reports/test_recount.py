@@ -730,11 +730,6 @@ def test_it_counts_a_volunteer_who_left_and_came_back_in_earlier_periods(geo, us
     assert one_figure("volunteers", Area(), year_1400) == (1, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="units_high_risk: a later re-assessment (status change) that reuses the period's"
-    " latest visit makes the selector count a unit that visit did not put at high risk",
-)
 def test_it_judges_a_unit_by_what_its_latest_visit_found(geo, users):
     from jahesh.units.services import unit_change_status, unit_create, visit_create
 

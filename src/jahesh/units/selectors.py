@@ -212,13 +212,21 @@ def kpi_units_monitored_records(*, area: Area, start: date, end: date) -> QueryS
 
 
 def _latest_high_visits(start: date, end: date) -> QuerySet[Visit]:
+    """Each unit's latest visit in [start, end), where that visit itself put the
+    unit at high risk: its own assessment is the first recorded for it (a later
+    status change re-assesses the unit from the same visit; editing a visit
+    replaces its assessments)."""
     latest = (
         Visit.objects.filter(unit_id=OuterRef("unit_id"), visited_on__gte=start, visited_on__lt=end)
         .order_by("-visited_on", "-id")
         .values("id")[:1]
     )
-    return _visits_in(start, end).filter(
-        id=Subquery(latest), risk_assessments__level=RiskLevel.HIGH
+    own = RiskAssessment.objects.filter(visit_id=OuterRef("pk")).order_by("id").values("level")[:1]
+    return (
+        _visits_in(start, end)
+        .filter(id=Subquery(latest))
+        .annotate(own_level=Subquery(own))
+        .filter(own_level=RiskLevel.HIGH)
     )
 
 
