@@ -710,11 +710,6 @@ def one_figure(code: str, area: Area, period: Period) -> tuple[int, int]:
     return got, want[code]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="volunteers: reactivation moves registered_on forward, so the selector forgets"
-    " that the person was active at the end of an earlier period",
-)
 def test_it_counts_a_volunteer_who_left_and_came_back_in_earlier_periods(geo, users):
     from jahesh.volunteers.services import volunteer_set_status
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from jahesh.core.errors import Conflict, InvalidInput, NotFound
 from jahesh.volunteers.models import Volunteer, VolunteerStatusEvent
 from jahesh.volunteers.services import volunteer_set_status
+
+ONE_DAY = timedelta(days=1)
 
 
 def test_it_deactivates_and_reactivates_with_events(users, vols):
@@ -24,13 +26,24 @@ def test_it_deactivates_and_reactivates_with_events(users, vols):
         to_status="active",
         effective_on=date(2024, 6, 1),
     )
-    assert (v.status, v.inactive_since, v.registered_on) == ("active", None, date(2024, 6, 1))
+    registered = vols["arak"].registered_on
+    # The first registration stays; the events are the history the KPI reads.
+    assert (v.status, v.inactive_since, v.registered_on) == ("active", None, registered)
     moves = list(
         VolunteerStatusEvent.objects.filter(volunteer=v)
         .order_by("id")
         .values_list("from_status", "to_status")
     )
     assert moves == [("active", "inactive"), ("inactive", "active")]
+    from jahesh.accounts.scoping import Area
+    from jahesh.reports.kpis import kpi_value
+
+    def active_at(day: date) -> int:
+        return kpi_value("volunteers", area=Area(county_id=v.county_id,
+                         province_id=v.county.province_id), start=day, end=day + ONE_DAY)  # fmt: skip
+
+    assert [active_at(date(2024, 2, 29)), active_at(date(2024, 4, 1)),
+            active_at(date(2024, 6, 1))] == [1, 0, 1]  # fmt: skip
 
 
 def test_it_refuses_a_move_to_the_same_status(users, vols):

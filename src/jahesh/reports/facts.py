@@ -56,6 +56,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "funds.LedgerEntry": ("fund__county",),
     "funds.Verification": ("loan__fund__county",),
     "volunteers.Volunteer": ("county",),
+    "volunteers.VolunteerStatusEvent": ("volunteer__county",),
     "volunteers.Camp": ("county",),
     "volunteers.RosterEntry": ("camp__county",),
     "projects.Project": ("county",),

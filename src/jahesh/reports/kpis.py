@@ -410,7 +410,7 @@ KPI_LIST: list[Kpi] = [
     ),
     _kpi(
         "volunteers", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True, headline=True,
-        sources="volunteers.Volunteer",
+        sources="volunteers.Volunteer volunteers.VolunteerStatusEvent",
         name_fa=_("نیروهای جهادی"), name_en="Volunteers",
         definition_fa=_("افراد متمایز (به کد ملی) که در پایان دوره نیروی جهادی فعال ثبت‌شده بودند."),
         definition_en="Distinct people (by national code) registered as active volunteers at the period's end.",

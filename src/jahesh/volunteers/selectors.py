@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from jahesh.accounts.scoping import Area, scoped
 from jahesh.core.digits import to_ascii_digits
@@ -27,6 +27,7 @@ from jahesh.volunteers.models import (
     RosterEntry,
     Skill,
     Volunteer,
+    VolunteerStatusEvent,
 )
 
 # --- Valuation --------------------------------------------------------------
@@ -313,7 +314,18 @@ def _active_on(day: date) -> Q:
 
 
 def _active_at_end(end: date) -> QuerySet[Volunteer]:
-    return Volunteer.objects.filter(_active_on(end - timedelta(days=1)))
+    """Volunteers active on the period's last day: their latest status event dated
+    by then made them active; without an event by then, registered by then and
+    not inactive since on or before it (records loaded without their history)."""
+    day = end - timedelta(days=1)
+    then = (
+        VolunteerStatusEvent.objects.filter(volunteer_id=OuterRef("pk"), effective_on__lte=day)
+        .order_by("-effective_on", "-id")
+        .values("to_status")[:1]
+    )
+    return Volunteer.objects.annotate(status_then=Subquery(then)).filter(
+        Q(status_then=Volunteer.Status.ACTIVE) | (Q(status_then__isnull=True) & _active_on(day))
+    )
 
 
 def kpi_volunteers_records(*, area: Area, start: date, end: date) -> QuerySet[Volunteer]:

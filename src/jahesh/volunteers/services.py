@@ -221,14 +221,10 @@ def volunteer_set_status(
         guard(volunteer, effective_on)
         from_status = volunteer.status
         volunteer.status = to_status
-        # Reactivation starts a new active spell: the KPI reads registered_on and
-        # inactive_since, so a returning volunteer is active from effective_on.
-        if to_status == Volunteer.Status.INACTIVE:
-            volunteer.inactive_since = effective_on
-        else:
-            volunteer.inactive_since = None
-            volunteer.registered_on = max(volunteer.registered_on, effective_on)
-        volunteer.save(update_fields=["status", "inactive_since", "registered_on", "updated_at"])
+        # The status events are the history (the volunteers KPI reads them);
+        # registered_on stays the first registration.
+        volunteer.inactive_since = effective_on if to_status == Volunteer.Status.INACTIVE else None
+        volunteer.save(update_fields=["status", "inactive_since", "updated_at"])
         VolunteerStatusEvent.objects.create(
             volunteer=volunteer,
             from_status=from_status,
