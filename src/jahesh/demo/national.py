@@ -145,10 +145,10 @@ def _patched(module, **values) -> Iterator[None]:
 # other returning fields) goes to Django's own ``bulk_create``.
 
 GENERATED_APPS = ("units", "clinic", "funds", "volunteers", "projects")
+_AUTO_TYPES = {"AutoField", "BigAutoField", "SmallAutoField"}
 _INTEGER_TYPES = {
-    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
-    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
-    "PositiveSmallIntegerField",
+    "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+    "PositiveBigIntegerField", "PositiveSmallIntegerField",
 }  # fmt: skip
 _TEXT_TYPES = {"CharField", "TextField", "SlugField"}
 _NONE = type(None)
@@ -186,9 +186,20 @@ def _column_converter(field, connection) -> Callable[[tuple], tuple | list]:
     if field.is_relation and not target.primary_key:
         return each
     ops = type(connection.ops)
-    if kind in _INTEGER_TYPES:
+    if kind in _AUTO_TYPES:  # ids, and the foreign keys that point at them
+        if ops.validate_autopk_value is not BaseDatabaseOperations.validate_autopk_value:
+            return each
+        allowed = {int, _NONE}
+    elif kind in _INTEGER_TYPES:
         if ops.adapt_integerfield_value is not BaseDatabaseOperations.adapt_integerfield_value:
-            return each  # PostgreSQL wraps integers in typed adapters
+            adapt = connection.ops.adapt_integerfield_value  # PostgreSQL: typed adapters
+
+            def integers(column):
+                if not set(map(type, column)) <= {int, _NONE}:
+                    return each(column)
+                return [None if v is None else adapt(v, kind) for v in column]
+
+            return integers
         allowed = {int, _NONE}
     elif kind == "BooleanField":
         allowed = {bool, _NONE}
