@@ -34,15 +34,23 @@ TODAY = datetime.date(2025, 3, 21)
 def table(world):
     StalePlace.objects.all().delete()  # the world's own writes
     report = facts.refresh(today=TODAY)
-    assert report.periods == 6 and report.rows > 0
+    assert report.periods == 26 and report.rows > 0
     return report
 
 
-def test_the_standard_periods_are_the_five_years_and_each_of_their_jalali_years():
+def test_the_standard_periods_are_what_the_pickers_open():
+    # 1404/01/01: the five years 1399–1403, each of those years (clipped to the
+    # five years, here whole) and their 20 quarters.
     periods = facts.standard_periods(TODAY)
     assert periods[0] == Period(datetime.date(2020, 3, 20), TODAY)
     assert P1403 in periods
-    assert len(periods) == 6
+    assert Period(datetime.date(2024, 12, 21), TODAY) in periods  # 1403's winter
+    assert len(periods) == len(set(periods)) == 1 + 5 + 20
+    # A day later the window touches 1404: its first quarter has begun, the others not.
+    later = facts.standard_periods(TODAY + datetime.timedelta(days=1))
+    assert Period(datetime.date(2025, 3, 21), datetime.date(2025, 6, 22)) in later
+    assert Period(datetime.date(2025, 6, 22), datetime.date(2025, 9, 23)) not in later
+    assert len(later) == 1 + 6 + 2 + 21  # clipped 1399 and 1404, whole 1399 and 1404
 
 
 def test_it_serves_the_hand_built_figures_from_the_table(table, geo, markazi_area, arak_area):
@@ -136,8 +144,8 @@ def test_a_refresh_replaces_the_periods_of_another_day(table):
     facts.refresh(today=TODAY + datetime.timedelta(days=1))
     second = set(FactPeriod.objects.values_list("start", "end"))
     # A day later the five years touch six Jalali years (1399 to 1404).
-    assert len(second) == 7 and first - second  # yesterday's five years are gone
-    assert Fact.objects.values("period").distinct().count() == 7
+    assert len(second) == 30 and first - second  # yesterday's five years are gone
+    assert Fact.objects.values("period").distinct().count() == 30
 
 
 def test_paused_loads_drop_the_table_and_keep_no_marks(table, world):

@@ -70,12 +70,24 @@ SOURCES: dict[str, tuple[str, ...]] = {
 
 
 def standard_periods(today: datetime.date | None = None) -> list:
-    """The periods kept in the table for ``today``: the last five Jalali years and
-    each Jalali year of it (clipped), as the dashboard opens them."""
-    from jahesh.reports.periods import jalali_years_in, last_five_years
+    """The periods kept in the table for ``today``, as the dashboard's pickers
+    open them: the last five Jalali years, each Jalali year of it clipped to it
+    (the trend charts), each of those years whole, and each of their quarters
+    that has begun."""
+    from jahesh.core.jalali import jalali_quarter_range, jalali_today, jalali_year_range
+    from jahesh.reports.periods import Period, jalali_years_in, last_five_years
 
+    today = today or jalali_today()
     five = last_five_years(today)
-    return [five, *(part for _year, part in jalali_years_in(five) if part != five)]
+    years = jalali_years_in(five)
+    found = [five, *(part for _year, part in years)]
+    for year, _part in years:
+        found.append(Period(*jalali_year_range(year)))
+        for quarter in range(1, 5):
+            start, end = jalali_quarter_range(year, quarter)
+            if start <= today:
+                found.append(Period(start, end))
+    return list(dict.fromkeys(found))  # in order, each once
 
 
 def _period(start: datetime.date, end: datetime.date) -> FactPeriod | None:
