@@ -48,7 +48,10 @@ EDGES = sorted(
 )
 NOW = timezone.make_aware(datetime.datetime.combine(LAST, datetime.time(18)))
 STEPS = 20
-SEEDS = (1, 2, 3)
+# Different sequences in each mode (more kinds of history for the same time); the
+# analytics table's mode costs more per step (each write recomputes its places in
+# every stored period).
+SEEDS = {"live": (1, 2, 3), "facts": (4, 5)}
 
 
 def at(day: datetime.date, second: int = 0) -> datetime.datetime:
@@ -735,12 +738,13 @@ def standard_periods() -> list[Period]:
     return [Period(p.start, p.end) for p in facts.standard_periods(AS_OF)]
 
 
-@pytest.mark.parametrize("mode", ["live", "facts"])
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(
+    ("mode", "seed"), [(mode, seed) for mode, seeds in SEEDS.items() for seed in seeds]
+)
 def test_it_recounts_every_figure_after_each_change(seed, mode, geo, users):
     # given a small world in two provinces and three counties
     world = build_world(geo, users, random.Random(seed))
-    periods = list(PERIODS)
+    periods, quarters = list(PERIODS), []
     if mode == "facts":
         # and, in facts mode, the standard periods materialized in the analytics table
         from jahesh.reports import facts
@@ -760,7 +764,8 @@ def test_it_recounts_every_figure_after_each_change(seed, mode, geo, users):
     for number in range(1, STEPS + 1):
         label = run_step(world)
         step = f"step {number} (seed {seed}, {mode}): {label}"
-        problems = mismatches(geo, periods, step, random.Random(f"{seed}-{number}"))
+        read = periods + ([quarters[number % len(quarters)]] if quarters else [])
+        problems = mismatches(geo, read, step, random.Random(f"{seed}-{number}"))
         assert problems == [], "\n".join(problems)
 
 
