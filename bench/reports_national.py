@@ -83,7 +83,7 @@ def child_build(kind: str, scale: float, copied: bool) -> dict:
     if kind == "national":
         from jahesh.reports import facts
 
-        with facts.paused():  # a bulk load: no stale marks per row; refreshed below
+        with facts.paused():  # as `jahesh generate_nation` does; refreshed by child_prepare
             report = generate_nation(scale=scale, log=lambda line: print("    " + line, flush=True))
         out["nation_s"] = report.total_seconds
         out["nation_parts_s"] = report.seconds

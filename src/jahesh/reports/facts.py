@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -266,7 +266,7 @@ def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
     stale and are recomputed by the next read."""
     report = RefreshReport()
     started = time.monotonic()
-    seen = list(StalePlace.objects.values_list("pk", flat=True))
+    seen = _seen_marks()
     province_of = _county_province()
     periods = standard_periods(today)
     computed: list[tuple[FactPeriod, list[Fact], float]] = []
@@ -300,17 +300,22 @@ def refresh_stale() -> int:
     are removed). The national row of a non-additive part (distinct people) is
     dropped, not recomputed: the next country-wide read computes it
     (:func:`_country_rows`)."""
-    marks = list(StalePlace.objects.values_list("pk", "province_id", "county_id", "source"))
-    if not marks:
+    seen = _seen_marks()
+    if not seen:
         return 0
+    marks = list(
+        StalePlace.objects.filter(pk__lte=seen[-1][1])
+        .values_list("province_id", "county_id", "source")
+        .distinct()
+    )
     periods = list(FactPeriod.objects.all())
     if not periods:
-        _forget([m[0] for m in marks])
+        _forget(seen)
         return 0
     province_of = _county_province()
     county_sources: dict[int, set[str]] = defaultdict(set)
     province_sources: dict[int, set[str]] = defaultdict(set)
-    for _pk, province, county, source in marks:
+    for province, county, source in marks:
         if county:
             county_sources[county].add(source)
         elif province:
@@ -361,7 +366,7 @@ def refresh_stale() -> int:
         dropped = reading(per_area, set().union(*touched.values()) if touched else set())
         if dropped:
             Fact.objects.filter(level=Fact.COUNTRY, part__in=[p.code for p in dropped]).delete()
-        _forget([m[0] for m in marks])
+        _forget(seen)
     return len(work) + len(province_sources)
 
 
@@ -424,9 +429,23 @@ def _country_rows(period: FactPeriod, parts: list) -> None:
     Fact.objects.bulk_create(rows)
 
 
-def _forget(pks: list[int]) -> None:
-    for i in range(0, len(pks), 5000):
-        StalePlace.objects.filter(pk__in=pks[i : i + 5000]).delete()
+def _seen_marks() -> list[tuple[int, int]]:
+    """The marks visible now, as runs of consecutive ids [(first, last), …] (a
+    bulk load leaves millions; a mark whose transaction commits later falls in a
+    gap between runs, so it is never removed unseen)."""
+    table = StalePlace._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MIN(id), MAX(id) FROM (SELECT id, id - ROW_NUMBER() OVER (ORDER BY id)"
+            f" AS run FROM {table}) AS numbered GROUP BY run ORDER BY 1"
+        )
+        return [(int(lo), int(hi)) for lo, hi in cursor.fetchall()]
+
+
+def _forget(runs: list[tuple[int, int]]) -> None:
+    """Remove the marks a refresh has read (and only those)."""
+    for lo, hi in runs:
+        StalePlace.objects.filter(pk__range=(lo, hi)).delete()
 
 
 def ensure_current(*, today: datetime.date | None = None) -> RefreshReport | None:
