@@ -28,14 +28,19 @@ registry's docstrings fill in what kpis.md leaves to the apps):
 - ``units_high_risk``: the unit's latest visit in the period, and the risk
   level that visit itself put the unit at (the first assessment recorded for
   the visit; later re-assessments that reuse the visit are not the visit's).
-- ``resolutions_executed_pct``: whole per cent, half up; 0 when none fell due.
+- ``resolutions_executed_pct``: of the resolutions due in the period, those
+  whose status is now "done" (whenever done); whole per cent, half up; 0 when
+  none fell due.
 - ``jobs_created``: per loan disbursed in the period, the job count of its
   latest verification dated before the period's end (0 when none);
   ``jobs_planned_unverified``: planned jobs of those loans with no such visit.
 - ``par30`` in basis points, half up: outstanding principal (from the ledger,
   entries dated by the period's last day, reversals included) of loans whose
   oldest installment unpaid on that day fell due more than 30 days before it,
-  over all outstanding principal; 0 when nothing is outstanding.
+  over all outstanding principal; 0 when nothing is outstanding. A balance at
+  or below zero on that day (a write-off dated before a later reversal) is
+  nothing outstanding. Restructured loans count like any other (kpis.md's
+  "a restructured loan counts whole" read as the selectors read it).
 - ``volunteers``: distinct national codes whose latest status event dated by
   the period's last day made them active (a volunteer with no events:
   registered by then and not inactive since on or before it).
