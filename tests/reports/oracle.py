@@ -39,7 +39,7 @@ registry's docstrings fill in what kpis.md leaves to the apps):
   oldest installment unpaid on that day fell due more than 30 days before it,
   over all outstanding principal; 0 when nothing is outstanding. A balance at
   or below zero on that day (a write-off dated before a later reversal) is
-  nothing outstanding. Restructured loans count like any other (kpis.md's
+  nothing outstanding. Restructured loans count like any other (loans.md's
   "a restructured loan counts whole" read as the selectors read it).
 - ``volunteers``: distinct national codes whose latest status event dated by
   the period's last day made them active (a volunteer with no events:
