@@ -819,12 +819,6 @@ def test_it_judges_a_unit_by_what_its_latest_visit_found(geo, users):
     assert one_figure("units_high_risk", Area(), year_1403) == (0, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="par30: a write-off dated before a later reversal leaves the loan's balance on the"
-    " dates between negative; the selector counts non-zero balances (its drill-down only"
-    " positive ones), so a portfolio with nothing outstanding reads 100%",
-)
 def test_it_reads_no_portfolio_at_risk_when_nothing_is_outstanding(geo, users):
     from jahesh.funds.models import Repayment
     from jahesh.funds.services import loan_write_off, repayment_record, repayment_reverse

@@ -243,7 +243,9 @@ def loan_days_in_arrears(*, loan: Loan, as_of: datetime.date) -> int:
 
 
 def _outstanding_by_loan(loans: QuerySet[Loan], as_of: datetime.date) -> dict[int, tuple[int, int]]:
-    """(fund id, outstanding principal) per loan on ``as_of`` (end of day), from the ledger."""
+    """(fund id, outstanding principal) per loan on ``as_of`` (end of day), from the
+    ledger; loans with nothing outstanding are left out (a balance below zero, as
+    between a write-off and a later-dated reversal, is nothing outstanding)."""
     rows = (
         LedgerEntry.objects.filter(
             loan__in=loans,
@@ -262,7 +264,7 @@ def _outstanding_by_loan(loans: QuerySet[Loan], as_of: datetime.date) -> dict[in
         )
         .order_by()
     )
-    return {r["loan_id"]: (r["fund_id"], r["out"]) for r in rows if r["out"]}
+    return {r["loan_id"]: (r["fund_id"], r["out"]) for r in rows if r["out"] > 0}
 
 
 def _oldest_unpaid_by_loan(loans: QuerySet[Loan], as_of: datetime.date) -> dict[int, datetime.date]:
