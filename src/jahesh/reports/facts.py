@@ -595,11 +595,15 @@ def drop_triggers(using: str = "default") -> None:
 
 @contextmanager
 def paused(using: str = "default") -> Iterator[None]:
-    """Bulk loads (the national generator): no triggers while loading, then every
-    period is dropped (figures come from the records until ``refresh``)."""
+    """Bulk loads (the demo scenario, the national generator): no triggers while
+    loading; afterwards the planner's statistics are renewed (``ANALYZE``: with
+    stale ones PostgreSQL chose a full scan per visit for units_high_risk) and
+    every period is dropped (figures come from the records until ``refresh``)."""
     drop_triggers(using)
     try:
         yield
     finally:
         install_triggers(using)
+        with connections[using].cursor() as cursor:
+            cursor.execute("ANALYZE")
         invalidate()

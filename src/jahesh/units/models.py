@@ -408,7 +408,9 @@ class RiskAssessment(models.Model):
             models.CheckConstraint(condition=Q(score__lte=100), name="units_risk_score_0_100"),
         ]
         indexes = [
-            models.Index(fields=["unit", "-assessed_on", "-id"], name="units_risk_unit_date_idx")
+            models.Index(fields=["unit", "-assessed_on", "-id"], name="units_risk_unit_date_idx"),
+            # A visit's own assessment (its first: units_high_risk) in one index probe.
+            models.Index(fields=["visit", "id"], name="units_risk_visit_first_idx"),
         ]
 
     def __str__(self) -> str:
