@@ -376,6 +376,8 @@ class Case(TimeStampedModel):
             models.Index(fields=["expert", "status"], name="clinic_case_expert_status_idx"),
             # Overdue lists: open cases whose deadline has passed.
             models.Index(fields=["due_at"], name="clinic_case_due_idx"),
+            # The dashboard's overdue cases: open ones by due time, and their count.
+            models.Index(fields=["status", "due_at"], name="clinic_case_status_due_idx"),
             # KPIs: cases opened / resolved in a period; closures prevented.
             models.Index(fields=["opened_on"], name="clinic_case_opened_idx"),
             models.Index(fields=["resolved_on", "outcome"], name="clinic_case_resolved_idx"),
@@ -511,6 +513,8 @@ class Resolution(TimeStampedModel):
             models.Index(fields=["passed_on"], name="clinic_resolution_passed_idx"),
             models.Index(fields=["due_on"], name="clinic_resolution_due_idx"),
             models.Index(fields=["agency", "due_on"], name="clinic_resolution_agency_idx"),
+            # The dashboard's open resolutions, earliest due first, and their count.
+            models.Index(fields=["status", "due_on", "id"], name="clinic_resolution_open_idx"),
         ]
 
     def __str__(self) -> str:

@@ -218,6 +218,8 @@ class Unit(TimeStampedModel):
             models.Index(fields=["county", "name_key"], name="units_unit_county_name_idx"),
             # The watch list: highest risk first.
             models.Index(fields=["-risk_score", "-id"], name="units_unit_risk_idx"),
+            # Its size on the dashboard: a count read from the index alone.
+            models.Index(fields=["risk_level", "status"], name="units_unit_level_status_idx"),
         ]
 
     def __str__(self) -> str:
