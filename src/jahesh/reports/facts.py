@@ -173,17 +173,14 @@ def read_by_place(
     # Province parts (working groups): each county gets its province's value.
     provincial = [p.code for p in parts if not _is_county_part(p)]
     if provincial:
-        from jahesh.geo.models import County
+        from jahesh.reports.kpis import spread_to_counties
 
-        per_province: dict[str, dict[int, int]] = defaultdict(dict)
+        per_province: dict[str, dict[int, int]] = {code: {} for code in provincial}
         for code, province, value in rows.filter(
             level=Fact.PROVINCE, part__in=provincial
         ).values_list("part", "province_id", "value"):
             per_province[code][province] = int(value)
-        counties = County.objects.filter(area.counties_q()).values_list("pk", "province_id")
-        for code in provincial:
-            found[code] = {c: per_province[code][p] for c, p in counties
-                           if p in per_province[code]}  # fmt: skip
+        found.update(spread_to_counties(per_province, area))
     return found
 
 

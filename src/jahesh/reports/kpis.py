@@ -561,15 +561,25 @@ def kpi_values_by_place(
 def place_values(
     part: Part, *, area: Area, start: datetime.date, end: datetime.date, by: str
 ) -> dict[int, int]:
-    """A part per county or province of ``area``, computed from the records. A
-    province part (working groups) gives each county its province's value."""
+    """A part per county or province of ``area``, computed from the records."""
     if part.place == "province" and by == "county":
-        from jahesh.geo.models import County
-
         per_province = part.values(area=area, start=start, end=end, by="province")
-        counties = County.objects.filter(area.counties_q()).values_list("pk", "province_id")
-        return {c: per_province[p] for c, p in counties if p in per_province}
+        return spread_to_counties({part.code: per_province}, area)[part.code]
     return part.values(area=area, start=start, end=end, by=by)
+
+
+def spread_to_counties(
+    per_province: dict[str, dict[int, int]], area: Area
+) -> dict[str, dict[int, int]]:
+    """Province parts (working groups are provincial) per county of ``area``: each
+    county gets its province's value. ``{code: {province: v}}`` → ``{code: {county: v}}``."""
+    from jahesh.geo.models import County
+
+    counties = list(County.objects.filter(area.counties_q()).values_list("pk", "province_id"))
+    return {
+        code: {c: values[p] for c, p in counties if p in values}
+        for code, values in per_province.items()
+    }
 
 
 def record_value(record: Any, attr: str) -> Any:

@@ -59,34 +59,46 @@ def dashboard_cache_seconds() -> int:
     return settings.JAHESH_DASHBOARD_CACHE_SECONDS
 
 
+def _cached(key: str, cache_for: int, compute: Any) -> Any:
+    """``compute()``, kept ``cache_for`` seconds in Django's cache under ``key``
+    (0: not cached). The dashboard's figures come from the analytics table; the
+    cache spares even that read for a minute, and the page says when they were
+    computed."""
+    if not cache_for:
+        return compute()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, cache_for)
+    return found
+
+
+def _key(kind: str, area: Area, period: Period, codes: tuple[str, ...] | None = None) -> str:
+    digest = hashlib.blake2s(",".join(codes or CODES).encode(), digest_size=8).hexdigest()
+    return f"{kind}:{area.province_id}:{area.county_id}:{period.start}:{period.end}:{digest}"
+
+
 def figures(
     *, area: Area, period: Period, codes: tuple[str, ...] | None = None, cache_for: int = 0
 ) -> dict[str, int]:
-    """The registry's figures; with ``cache_for`` seconds, kept that long in Django's
-    cache (the dashboard's many small figures; the page says when they were computed)."""
-    if not cache_for:
-        return kpi_values(area=area, start=period.start, end=period.end, codes=codes)
-    digest = hashlib.blake2s(",".join(codes or CODES).encode(), digest_size=8).hexdigest()
-    key = f"kpis:{area.province_id}:{area.county_id}:{period.start}:{period.end}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = kpi_values(area=area, start=period.start, end=period.end, codes=codes)
-        cache.set(key, found, cache_for)
-    return found
+    """The registry's figures, cached ``cache_for`` seconds (:func:`_cached`)."""
+    return _cached(
+        _key("kpis", area, period, codes),
+        cache_for,
+        lambda: kpi_values(area=area, start=period.start, end=period.end, codes=codes),
+    )
 
 
 def figures_and_beside(
     *, area: Area, period: Period, cache_for: int = 0
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Every figure and those shown beside them (``kpi_values_and_beside``),
-    kept ``cache_for`` seconds like :func:`figures`."""
-    key = f"kpis+beside:{area.province_id}:{area.county_id}:{period.start}:{period.end}"
-    found = cache.get(key) if cache_for else None
-    if found is None:
-        found = kpi_values_and_beside(area=area, start=period.start, end=period.end)
-        if cache_for:
-            cache.set(key, found, cache_for)
-    return found
+    cached like :func:`figures`."""
+    return _cached(
+        _key("kpis+beside", area, period),
+        cache_for,
+        lambda: kpi_values_and_beside(area=area, start=period.start, end=period.end),
+    )
 
 
 def county_table(
@@ -100,14 +112,13 @@ def county_table(
     else:
         places = list(area_counties(area))
         by = "county"
-    key = f"kpis-by-{by}:{area.province_id}:{area.county_id}:{period.start}:{period.end}"
-    found = cache.get(key) if cache_for else None
-    if found is None:
-        found = kpi_values_by_place(
+    found = _cached(
+        _key(f"kpis-by-{by}", area, period, codes),
+        cache_for,
+        lambda: kpi_values_by_place(
             area=area, start=period.start, end=period.end, by=by, codes=codes
-        )
-        if cache_for:
-            cache.set(key, found, cache_for)
+        ),
+    )
     empty = {code: KPIS[code].value({p.code: 0 for p in KPIS[code].parts}) for code in codes}
     rows = []
     for place in places:
