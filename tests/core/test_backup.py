@@ -9,12 +9,16 @@ import datetime
 import io
 import json
 import tarfile
+import threading
+import uuid
 from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from jahesh.accounts.models import User
 from jahesh.core import backup
@@ -60,17 +64,25 @@ def _triggers() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _wipe() -> None:
-    """What a lost server leaves: a database without a table (and no uploads)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        else:
-            cursor.execute("PRAGMA foreign_keys = OFF")
-            for table in connection.introspection.table_names(cursor):
-                cursor.execute(f'DROP TABLE "{table}"')
-            cursor.execute("PRAGMA foreign_keys = ON")
-        assert connection.introspection.table_names(cursor) == []
+@pytest.fixture
+def wipe():
+    """What a lost server leaves: a database without a table. Should the test fail
+    before its restore, the tables are migrated back for the tests that follow."""
+
+    def drop_every_table() -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            else:
+                cursor.execute("PRAGMA foreign_keys = OFF")
+                for table in connection.introspection.table_names(cursor):
+                    cursor.execute(f'DROP TABLE "{table}"')
+                cursor.execute("PRAGMA foreign_keys = ON")
+            assert connection.introspection.table_names(cursor) == []
+
+    yield drop_every_table
+    if "django_migrations" not in connection.introspection.table_names():
+        call_command("migrate", verbosity=0)
 
 
 def _rewrite(archive: Path, *, manifest=None, member: str | None = None, data=None) -> None:
@@ -90,7 +102,7 @@ def _rewrite(archive: Path, *, manifest=None, member: str | None = None, data=No
             tar.addfile(info, io.BytesIO(content))
 
 
-def test_it_round_trips_a_demo_like_database_with_every_row_and_upload(geo, users, var):
+def test_it_round_trips_a_demo_like_database_with_every_row_and_upload(geo, users, var, wipe):
     # Given: the national generator's world on two provinces, the users and uploads
     generate_nation(
         scale=0.01,
@@ -109,7 +121,7 @@ def test_it_round_trips_a_demo_like_database_with_every_row_and_upload(geo, user
 
     # When: backup, lose the database and the uploads, restore
     made = backup_create(path=var / "backups", log=lambda _line: None)
-    _wipe()
+    wipe()
     for name in UPLOADS:
         (var / "media" / name).unlink()
     report = backup_restore(path=made.path, log=lambda _line: None)
@@ -129,6 +141,46 @@ def test_it_round_trips_a_demo_like_database_with_every_row_and_upload(geo, user
     assert User.objects.create(username="after-restore", role="admin").id > max(
         User.objects.exclude(username="after-restore").values_list("id", flat=True)
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a second writer needs a server (the SQLite test database is in memory)",
+)
+def test_it_counts_what_the_dump_holds_while_a_server_writes(users, var, wipe):
+    # Given: another connection adding a session every few milliseconds
+    stop, written = threading.Event(), []
+
+    def server() -> None:
+        try:
+            while not stop.is_set():
+                key = uuid.uuid4().hex
+                Session.objects.create(
+                    session_key=key, session_data="x", expire_date=timezone.now()
+                )
+                written.append(key)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=server)
+    thread.start()
+    try:
+        while len(written) < 20:
+            stop.wait(0.01)
+        # When: a backup is taken meanwhile
+        made = backup_create(path=var / "backups", log=lambda _line: None)
+    finally:
+        stop.set()
+        thread.join()
+    in_manifest = backup_manifest(path=made.path)["tables"]["django_session"]
+    wipe()
+    report = backup_restore(path=made.path, log=lambda _line: None)
+
+    # Then: the manifest counted the dump's own snapshot, not the table a moment later
+    assert 20 <= in_manifest < len(written)
+    assert report.ok, [c for c in report.checks if not c.ok]
+    assert Session.objects.count() == in_manifest
 
 
 def test_it_writes_one_archive_with_a_manifest_of_the_database(users, var):

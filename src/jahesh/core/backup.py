@@ -51,7 +51,8 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
 DATABASE_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
-# Rows `migrate` writes by itself: a database holding only these is empty for restore.
+# Django's bookkeeping: a database whose rows are all here is empty for restore (a
+# migrated one is not: data migrations seed the clinic's lists, and --yes is asked).
 BOOKKEEPING_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
 TRIGGERS_SQL = {
     "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
