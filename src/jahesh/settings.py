@@ -6,6 +6,7 @@ DEBUG         "1"/"true" to enable (off by default)
 ALLOWED_HOSTS comma-separated (default: localhost,127.0.0.1,[::1])
 JAHESH_VAR    where the SQLite file, uploads and screenshots live (default: ./var)
 JAHESH_DASHBOARD_CACHE_SECONDS  how long a dashboard keeps its figures in the cache (default 60; 0: never)
+JAHESH_TOKEN_DAYS  how many days an API token lives (default 30)
 """
 
 from __future__ import annotations
@@ -138,6 +139,9 @@ AXES_COOLOFF_TIME = 0.25  # hours: a locked-out login waits 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jahesh.accounts.views.lockout_response"
+# An API token authenticates for this many days after it is issued; logout and a
+# password change revoke the user's tokens sooner (accounts.signals).
+JAHESH_TOKEN_DAYS = int(os.environ.get("JAHESH_TOKEN_DAYS", "30"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
