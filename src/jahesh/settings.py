@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jahesh.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -143,8 +144,29 @@ AXES_LOCKOUT_CALLABLE = "jahesh.accounts.views.lockout_response"
 # password change revoke the user's tokens sooner (accounts.signals).
 JAHESH_TOKEN_DAYS = int(os.environ.get("JAHESH_TOKEN_DAYS", "30"))
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+
+# --- HTTPS (behind the TLS proxy, README "Deployment") ------------------------
+# SECURE_COOKIES=1 says the site is served over HTTPS: cookies go only over
+# HTTPS, plain HTTP is redirected, and browsers are told (HSTS) to use HTTPS for
+# a year, subdomains included. The proxy says which scheme the client used in
+# X-Forwarded-Proto (nginx: proxy_set_header X-Forwarded-Proto $scheme); it must
+# set it (overwriting what a client sent), or this header could be forged.
+SECURE = _env_bool("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+if SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # Health probes from the proxy or a load balancer come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading puts the domain into every browser's list, which is slow to undo;
+    # it is the domain owner's decision (SECURE_HSTS_PRELOAD=1), so its check
+    # (security.W021: "preload is not set") is silenced while it is off.
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Language, time -------------------------------------------------------
 LANGUAGE_CODE = "fa"
