@@ -4,6 +4,8 @@ DATABASE_URL  postgres://user@host:5432/name, or unset for SQLite at var/jahesh.
 SECRET_KEY    required when DEBUG is off
 DEBUG         "1"/"true" to enable (off by default)
 ALLOWED_HOSTS comma-separated (default: localhost,127.0.0.1,[::1])
+SECURE_COOKIES  "1" behind HTTPS: secure cookies, redirect to HTTPS, HSTS
+SECURE_HSTS_SECONDS / SECURE_HSTS_PRELOAD  HSTS lifetime (default a year) / preload list (off)
 JAHESH_VAR    where the SQLite file, uploads and screenshots live (default: ./var)
 JAHESH_DASHBOARD_CACHE_SECONDS  how long a dashboard keeps its figures in the cache (default 60; 0: never)
 JAHESH_TOKEN_DAYS  how many days an API token lives (default 30)
