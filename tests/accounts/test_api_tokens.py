@@ -104,6 +104,16 @@ def test_it_lists_only_the_users_own_working_tokens_without_the_secret(users):
     assert mine not in resp.content.decode()
 
 
+def test_it_labels_a_token_as_asked(users):
+    resp = Client().post(
+        "/api/v1/auth/token",
+        data=json.dumps({"username": "hq", "password": "pass-1234-word", "label": "گزارش شبانه"}),
+        content_type="application/json",
+    )
+    listed = _bearer(resp.json()["token"]).get("/api/v1/auth/tokens").json()
+    assert [t["label"] for t in listed["items"]] == ["گزارش شبانه"]
+
+
 def test_it_revokes_one_of_the_users_other_tokens_by_id(users):
     mine, spare = _login(), _login()
     spare_id = ApiToken.objects.get(key_hash=ApiToken.hash(spare)).pk

@@ -22,6 +22,8 @@ def test_it_serves_the_docs_page_from_the_vendored_swagger_ui(db, client):
     # the page starts Swagger UI from a static file: no inline script to allow
     assert re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html) == []
     assert '"url": "/api/v1/openapi.json"' in html
+    # and Swagger UI is told not to fetch its validator badge from outside
+    assert '"validatorUrl": null' in html
 
 
 def test_it_sends_the_policy_with_the_docs_page(db, client):

@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Schema
+from ninja import Field, Path, Router, Schema
 
 from jahesh.accounts.selectors import api_token_list
 from jahesh.accounts.services import (
@@ -24,6 +24,8 @@ router = Router(tags=["auth"])
 class TokenIn(Schema):
     username: str
     password: str
+    # Optional: names the token in GET /auth/tokens (which script holds it).
+    label: str = Field("api", max_length=100)
 
 
 class TokenOut(Schema):
@@ -77,7 +79,7 @@ def token(request: HttpRequest, payload: TokenIn):
         raise Forbidden(LOCKED_OUT_MESSAGE)
     if user is None:
         raise Unauthorized(_("نام کاربری یا گذرواژه درست نیست."))
-    return {"token": api_token_issue(user=user, name="api")}
+    return {"token": api_token_issue(user=user, name=payload.label)}
 
 
 @router.get("/tokens", response={200: ListOut[TokenInfoOut], **ERRORS})

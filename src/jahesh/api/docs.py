@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 class VendoredSwagger(Swagger):
     template = "api/docs.html"
+    # Swagger UI would otherwise show a badge image from validator.swagger.io for
+    # any public (non-localhost) server: an outside request the policy refuses.
+    default_settings = {**Swagger.default_settings, "validatorUrl": None}
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
         settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
