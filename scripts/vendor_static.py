@@ -84,9 +84,20 @@ PACKAGES: dict[str, Package] = {
         ),
         licence_files=("OFL.txt",),
     ),
+    # The API's documentation page (/api/v1/docs, api/templates/api/docs.html).
+    "swagger-ui-dist": Package(
+        version="5.35.0",
+        licence="Apache-2.0",
+        files=(
+            ("swagger-ui-bundle.js", ""),
+            ("swagger-ui.css", ""),
+        ),
+        # NOTICE for Apache-2.0; the bundle's third-party licences beside it.
+        licence_files=("LICENSE", "NOTICE", "swagger-ui-bundle.js.LICENSE.txt"),
+    ),
 }
 
-# Minified files name a source map that is not shipped; browsers (and a manifest
+# Minified files (".min" in the name or not) name a source map that is not shipped; browsers (and a manifest
 # static storage, if ever used) would ask for it, so the comment is dropped.
 _SOURCE_MAP = re.compile(rb"\n?/[*/]# sourceMappingURL=[^\n]*?(\*/)?\s*$")
 
@@ -127,7 +138,7 @@ def vendor(name: str, package: Package, work: Path) -> list[str]:
                 sys.exit(f"{name}@{package.version}: no file matches {pattern!r}")
             for path in hits:
                 data = tar.extractfile(members[path]).read()
-                if path.endswith((".min.js", ".min.css")):
+                if path.endswith((".js", ".css")):
                     data = _SOURCE_MAP.sub(b"\n", data)
                 out = target / dest / Path(path).name
                 out.parent.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,11 @@ DATABASE_URL  postgres://user@host:5432/name, or unset for SQLite at var/jahesh.
 SECRET_KEY    required when DEBUG is off
 DEBUG         "1"/"true" to enable (off by default)
 ALLOWED_HOSTS comma-separated (default: localhost,127.0.0.1,[::1])
+SECURE_COOKIES  "1" behind HTTPS: secure cookies, redirect to HTTPS, HSTS
+SECURE_HSTS_SECONDS / SECURE_HSTS_PRELOAD  HSTS lifetime (default a year) / preload list (off)
 JAHESH_VAR    where the SQLite file, uploads and screenshots live (default: ./var)
 JAHESH_DASHBOARD_CACHE_SECONDS  how long a dashboard keeps its figures in the cache (default 60; 0: never)
+JAHESH_TOKEN_DAYS  how many days an API token lives (default 30)
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jahesh.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -138,9 +142,33 @@ AXES_COOLOFF_TIME = 0.25  # hours: a locked-out login waits 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jahesh.accounts.views.lockout_response"
+# An API token authenticates for this many days after it is issued; logout and a
+# password change revoke the user's tokens sooner (accounts.signals).
+JAHESH_TOKEN_DAYS = int(os.environ.get("JAHESH_TOKEN_DAYS", "30"))
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+
+# --- HTTPS (behind the TLS proxy, README "Deployment") ------------------------
+# SECURE_COOKIES=1 says the site is served over HTTPS: cookies go only over
+# HTTPS, plain HTTP is redirected, and browsers are told (HSTS) to use HTTPS for
+# a year, subdomains included. The proxy says which scheme the client used in
+# X-Forwarded-Proto (nginx: proxy_set_header X-Forwarded-Proto $scheme); it must
+# set it (overwriting what a client sent), or this header could be forged.
+SECURE = _env_bool("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+if SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # Health probes from the proxy or a load balancer come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading puts the domain into every browser's list, which is slow to undo;
+    # it is the domain owner's decision (SECURE_HSTS_PRELOAD=1), so its check
+    # (security.W021: "preload is not set") is silenced while it is off.
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Language, time -------------------------------------------------------
 LANGUAGE_CODE = "fa"

@@ -7,20 +7,11 @@ screenshots under var/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from tests.browser.conftest import CHROMIUM
+
 PASSWORD = "pass-1234-word"  # what conftest's make_user sets
 PHONE = {"width": 390, "height": 844}
 
@@ -30,24 +21,6 @@ pytestmark = [
         not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"
     ),
 ]
-
-
-@pytest.fixture
-def shots() -> Path:
-    path = settings.VAR_DIR / "screenshots"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture
-def browser():
-    # Imported here so the rest of the suite runs where Playwright is absent.
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _log_in(page, base_url: str, username: str) -> None:

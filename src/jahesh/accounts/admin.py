@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.models import ApiToken, User
 
@@ -33,11 +35,25 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "expires_at")
+    list_display = (
+        "prefix",
+        "user",
+        "name",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
     list_select_related = ("user",)
-    readonly_fields = ("prefix", "created_at", "last_used_at")
+    readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
     exclude = ("key_hash",)
     search_fields = ("user__username", "prefix", "name")
+    actions = ("revoke",)
+
+    @admin.action(description=_("ابطال توکن‌های انتخاب‌شده"))
+    def revoke(self, request, queryset):
+        now = timezone.now()
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=now)
 
     def has_add_permission(self, request):
         # A token is shown once when issued (API or `jahesh` shell); the admin

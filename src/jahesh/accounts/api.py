@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Path, Router, Schema
 
-from jahesh.accounts.services import LOCKED_OUT_MESSAGE, api_token_issue
-from jahesh.api.schemas import ERRORS
-from jahesh.core.errors import Forbidden, Unauthorized
+from jahesh.accounts.selectors import api_token_list
+from jahesh.accounts.services import (
+    LOCKED_OUT_MESSAGE,
+    api_token_issue,
+    api_token_revoke,
+    api_token_revoke_all,
+)
+from jahesh.api.schemas import ERRORS, ListOut
+from jahesh.core.errors import ApplicationError, Forbidden, Unauthorized
 
 router = Router(tags=["auth"])
 
@@ -15,10 +24,26 @@ router = Router(tags=["auth"])
 class TokenIn(Schema):
     username: str
     password: str
+    # Optional: names the token in GET /auth/tokens (which script holds it).
+    label: str = Field("api", max_length=100)
 
 
 class TokenOut(Schema):
     token: str
+
+
+class TokenInfoOut(Schema):
+    id: int
+    prefix: str
+    label: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    current: bool
+
+
+class RevokedOut(Schema):
+    revoked: int
 
 
 class MeOut(Schema):
@@ -54,4 +79,54 @@ def token(request: HttpRequest, payload: TokenIn):
         raise Forbidden(LOCKED_OUT_MESSAGE)
     if user is None:
         raise Unauthorized(_("نام کاربری یا گذرواژه درست نیست."))
-    return {"token": api_token_issue(user=user, name="api")}
+    return {"token": api_token_issue(user=user, name=payload.label)}
+
+
+@router.get("/tokens", response={200: ListOut[TokenInfoOut], **ERRORS})
+def tokens(request: HttpRequest):
+    """Your own tokens that still work (never the token itself: only its first
+    characters); `current` marks the one this request is sent with."""
+    current = getattr(request, "api_token", None)
+    items = [
+        {
+            "id": t.pk,
+            "prefix": t.prefix,
+            "label": t.name,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "last_used_at": t.last_used_at,
+            "current": current is not None and current.pk == t.pk,
+        }
+        for t in api_token_list(user=request.auth, now=timezone.now())
+    ]
+    return {"items": items, "count": len(items)}
+
+
+@router.post("/token/revoke", response={200: RevokedOut, **ERRORS})
+def token_revoke(request: HttpRequest):
+    """Revoke the token this request is sent with (a script's logout)."""
+    current = getattr(request, "api_token", None)
+    if current is None:
+        raise ApplicationError(
+            _("این درخواست با توکن فرستاده نشده است؛ توکنی برای ابطال نیست."),
+            field="Authorization",
+        )
+    api_token_revoke(user=request.auth, token_id=current.pk, now=timezone.now())
+    return {"revoked": 1}
+
+
+@router.post("/tokens/{token_id}/revoke", response={200: RevokedOut, **ERRORS})
+def tokens_revoke_one(
+    request: HttpRequest,
+    # Bounded to a database id, so a 30-digit id is a 422 and not an overflow.
+    token_id: int = Path(..., ge=1, le=2**63 - 1),
+):
+    """Revoke one of your own tokens by its id (another user's answers 404)."""
+    api_token_revoke(user=request.auth, token_id=token_id, now=timezone.now())
+    return {"revoked": 1}
+
+
+@router.post("/logout", response={200: RevokedOut, **ERRORS})
+def logout(request: HttpRequest):
+    """Revoke every token of yours, as signing out of the web pages does."""
+    return {"revoked": api_token_revoke_all(user=request.auth, now=timezone.now())}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -64,9 +65,16 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self, *, now: datetime) -> ApiTokenQuerySet:
+        """Tokens that still authenticate: neither revoked nor expired at ``now``."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token itself is
-    shown once, when it is issued."""
+    shown once, when it is issued. Every token expires (``JAHESH_TOKEN_DAYS``);
+    a revoked one keeps its row (when, and when last used) for the audit."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -74,7 +82,10 @@ class ApiToken(models.Model):
     name = models.CharField("نام", max_length=100, blank=True)
     created_at = models.DateTimeField("ایجاد", auto_now_add=True)
     last_used_at = models.DateTimeField("آخرین استفاده", null=True, blank=True)
-    expires_at = models.DateTimeField("انقضا", null=True, blank=True)
+    expires_at = models.DateTimeField("انقضا")
+    revoked_at = models.DateTimeField("ابطال", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = "توکن API"

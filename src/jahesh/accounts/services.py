@@ -2,22 +2,90 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.models import ApiToken, User
+from jahesh.core.errors import NotFound, Unauthorized
+
+logger = logging.getLogger(__name__)
 
 LOCKED_OUT_MESSAGE = _(
     "به دلیل تلاش‌های ناموفق پیاپی، ورود این حساب موقتاً قفل شده است؛ "
     "۱۵ دقیقهٔ دیگر دوباره تلاش کنید یا با مدیر سامانه تماس بگیرید."
 )
 
+# A token's last use is written at most this often: a script calling every second
+# would otherwise turn each of its reads into a write (and, on SQLite, a write lock).
+LAST_USED_EVERY = timedelta(minutes=5)
 
-def api_token_issue(*, user: User, name: str = "", expires_at: datetime | None = None) -> str:
-    """Create a token for ``user`` and return it; only its hash is kept."""
+
+def api_token_issue(
+    *, user: User, name: str = "", expires_at: datetime | None = None, now: datetime | None = None
+) -> str:
+    """Create a token for ``user`` and return it; only its hash is kept. It expires
+    ``JAHESH_TOKEN_DAYS`` days from now unless ``expires_at`` says otherwise."""
+    now = now or timezone.now()
     raw = ApiToken.generate()
     ApiToken.objects.create(
-        user=user, key_hash=ApiToken.hash(raw), prefix=raw[:8], name=name, expires_at=expires_at
+        user=user,
+        key_hash=ApiToken.hash(raw),
+        prefix=raw[:8],
+        name=name,
+        expires_at=expires_at or now + timedelta(days=settings.JAHESH_TOKEN_DAYS),
     )
     return raw
+
+
+def api_token_authenticate(*, raw: str, now: datetime) -> ApiToken | None:
+    """The token ``raw`` names, if it may authenticate at ``now``.
+
+    None for a token nobody issued (or whose user is deactivated), so the caller
+    answers the usual 401; ``Unauthorized`` with a message that says what to do for
+    one that expired or was revoked. Keeps its last use, at most every 5 minutes."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash(raw), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    if token.revoked_at is not None:
+        raise Unauthorized(_("این توکن باطل شده است؛ با نام کاربری و گذرواژه توکن تازه بگیرید."))
+    if token.expires_at <= now:
+        raise Unauthorized(_("این توکن منقضی شده است؛ با نام کاربری و گذرواژه توکن تازه بگیرید."))
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        _api_token_touch(token=token, now=now)
+    return token
+
+
+def _api_token_touch(*, token: ApiToken, now: datetime) -> None:
+    # Its own short transaction (a savepoint inside a caller's), filtered on the old
+    # value so concurrent requests write once; the last-used time is a courtesy, so
+    # a busy database skips it rather than failing the request that carried it.
+    try:
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk, last_used_at=token.last_used_at).update(
+                last_used_at=now
+            )
+    except DatabaseError:
+        logger.warning("could not record the last use of API token %s", token.pk, exc_info=True)
+        return
+    token.last_used_at = now
+
+
+def api_token_revoke(*, user: User, token_id: int, now: datetime) -> None:
+    """Revoke one of ``user``'s working tokens; another user's (or a dead one) is 404."""
+    revoked = ApiToken.objects.active(now=now).filter(pk=token_id, user=user).update(revoked_at=now)
+    if not revoked:
+        raise NotFound(_("یافت نشد."))
+
+
+def api_token_revoke_all(*, user: User, now: datetime) -> int:
+    """Revoke every working token of ``user`` (logout, password change); how many."""
+    return ApiToken.objects.active(now=now).filter(user=user).update(revoked_at=now)

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from jahesh.api.auth import AUTH
+from jahesh.api.docs import VendoredSwagger
 from jahesh.core.errors import ApplicationError
 
 api = NinjaAPI(
@@ -21,6 +22,7 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    docs=VendoredSwagger(),
     openapi_url="/openapi.json",
 )
 

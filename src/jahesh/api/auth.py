@@ -7,22 +7,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
-from jahesh.accounts.models import ApiToken
+from jahesh.accounts.services import api_token_authenticate
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        now = timezone.now()
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash(token), user__is_active=True)
-            .first()
-        )
-        if found is None or (found.expires_at and found.expires_at <= now):
+        # An expired or revoked token raises Unauthorized (401 with a message that
+        # says to get a new one) instead of falling back to the session.
+        found = api_token_authenticate(raw=token, now=timezone.now())
+        if found is None:
             return None
-        # Touch at most once a minute, so a busy client does not write on every call.
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        # The token routes (revoke "this one", list "which is this one") need it.
+        request.api_token = found
         request.user = found.user
         return found.user
 

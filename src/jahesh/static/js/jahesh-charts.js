@@ -21,6 +21,41 @@
 
   function isObject(v) { return v && typeof v === "object" && !Array.isArray(v); }
 
+  // ECharts writes its own tooltips as HTML full of style="" attributes, which the
+  // Content-Security-Policy refuses (core/csp.py). This formatter builds the same
+  // tooltip as DOM nodes: classes for the layout (css/jahesh.css .jh-tt-*) and the
+  // series colour through element.style, which the policy allows.
+  function autoName(name) { return !name || /^series\s*\d+$/.test(name) || name.indexOf("\u0000") >= 0; }
+
+  function tooltipDom(format) {
+    return function (params) {
+      var list = Array.isArray(params) ? params : [params];
+      var box = document.createElement("div");
+      var heading = Array.isArray(params) ? list[0] && list[0].axisValueLabel : list[0].seriesName;
+      if (heading && !autoName(heading)) {
+        var title = document.createElement("div");
+        title.className = "jh-tt-title";
+        title.textContent = heading;
+        box.appendChild(title);
+      }
+      list.forEach(function (p) {
+        var row = document.createElement("div");
+        row.className = "jh-tt-row";
+        var dot = document.createElement("span");
+        dot.className = "jh-tt-dot";
+        if (typeof p.color === "string") dot.style.backgroundColor = p.color;
+        var label = document.createElement("span");
+        label.textContent = Array.isArray(params) ? (autoName(p.seriesName) ? "" : p.seriesName) : p.name;
+        var value = document.createElement("strong");
+        value.className = "jh-tt-value";
+        value.textContent = format(Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value);
+        row.appendChild(dot); row.appendChild(label); row.appendChild(value);
+        box.appendChild(row);
+      });
+      return box;
+    };
+  }
+
   function withDefaults(option) {
     var font = "Vazirmatn, system-ui, sans-serif";
     option = Object.assign({}, option);
@@ -33,6 +68,9 @@
       },
       option.tooltip || {}
     );
+    if (option.tooltip.formatter === undefined) {
+      option.tooltip.formatter = tooltipDom(option.tooltip.valueFormatter || number);
+    }
     if (isObject(option.legend) && rtl && option.legend.left === undefined) {
       option.legend = Object.assign({ right: 0, align: "right" }, option.legend);
     }

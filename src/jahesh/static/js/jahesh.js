@@ -30,4 +30,42 @@
   }
   document.addEventListener("DOMContentLoaded", function () { initTooltips(document); });
   document.addEventListener("htmx:load", function (event) { initTooltips(event.detail.elt); });
+
+  // The Content-Security-Policy allows no inline handler (onchange=…) and no
+  // style= attribute, so pages declare these behaviours with data attributes:
+  //   <div class="progress-bar" data-jh-pct="40">   width 40% (through the DOM,
+  //                                                   which the policy allows)
+  //   <select data-jh-autosubmit data-jh-clear="county">  submit the form on
+  //                                                   change, emptying county first
+  //   <input type="checkbox" data-jh-check-all="ids">  (un)check every name="ids"
+  function initBehaviours(root) {
+    var all = function (sel) {
+      var found = Array.prototype.slice.call(root.querySelectorAll(sel));
+      if (root.matches && root.matches(sel)) found.push(root);
+      return found;
+    };
+    all("[data-jh-pct]").forEach(function (el) {
+      var pct = Math.max(0, Math.min(100, Number(el.dataset.jhPct) || 0));
+      el.style.width = pct + "%";
+    });
+    all("[data-jh-autosubmit]").forEach(function (el) {
+      el.addEventListener("change", function () {
+        var form = el.form, clear = el.dataset.jhClear;
+        if (!form) return;
+        if (clear && form.elements[clear]) form.elements[clear].value = "";
+        form.submit();
+      });
+    });
+    all("[data-jh-check-all]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        var scope = box.form || document;
+        scope.querySelectorAll('input[type="checkbox"][name="' + box.dataset.jhCheckAll + '"]')
+          .forEach(function (c) { c.checked = box.checked; });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { initBehaviours(document); });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt !== document.body) initBehaviours(event.detail.elt);
+  });
 })();
