@@ -7,3 +7,13 @@ class AccountsConfig(AppConfig):
     name = "jahesh.accounts"
     label = "accounts"
     verbose_name = "کاربران و دسترسی"
+
+    def ready(self) -> None:
+        from jahesh.accounts.roles import Module
+        from jahesh.accounts.scoping import ScopePolicy, register, scoped
+        from jahesh.core import hooks
+        from jahesh.core.models import ImportJob
+
+        # An import job is its owner's (admins see all), whatever it imports.
+        register(ImportJob, ScopePolicy(module=Module.DASHBOARD, owner="user", personal=False))
+        hooks.scoped = scoped
