@@ -293,7 +293,7 @@ def unit_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bo
         dry_run=dry_run,
     )  # fmt: skip
     if isinstance(outcome, ImportJob):
-        return 202, job_queued(outcome)
+        return Status(202, job_queued(outcome))
     return outcome.as_dict()
 
 
