@@ -102,6 +102,9 @@ def test_it_shows_a_job_to_its_owner_and_admins_only(users, api_client_for, sett
     assert api_client_for(users["arak"]).get("/api/v1/imports/999999").status_code == 404
 
 
+# The worker closes connections between tasks (close_old_connections), which
+# would end a test's wrapping transaction on PostgreSQL: commit for real here.
+@pytest.mark.django_db(transaction=True)
 def test_the_db_worker_runs_a_queued_job_in_one_batch(users, api_client_for, settings):
     settings.TASKS = DATABASE
     settings.JAHESH_IMPORT_SYNC_ROWS = 5
