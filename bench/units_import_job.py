@@ -99,8 +99,9 @@ def stop(procs: list[subprocess.Popen]) -> None:
 def clear_units() -> None:
     from jahesh.units.models import Unit
 
-    Unit.history.all().delete()
-    Unit.objects.all().delete()
+    # Straight SQL: the ORM's delete collects and signals 100,000 units one by one.
+    for qs in (Unit.history.all(), Unit.objects.all()):
+        qs._raw_delete(qs.db)
 
 
 def post_import(api: Http, name: str, data: bytes, expect: int) -> tuple[float, dict]:
@@ -122,7 +123,14 @@ def warm_up(api: Http) -> None:
 
 def baseline(api: Http, data: bytes) -> dict:
     warm_up(api)
-    seconds, report = post_import(api, "units.csv", data, 200)
+    started = time.perf_counter()
+    try:
+        seconds, report = post_import(api, "units.csv", data, 200)
+    except (http.client.HTTPException, OSError) as error:
+        # gunicorn kills a request after 120 s: the reason imports became jobs.
+        seconds = time.perf_counter() - started
+        print(f"in-request import cut off after {seconds:.1f} s ({error!r})", flush=True)
+        return {"answer": seconds, "total": seconds, "updates": 0}
     assert report["created"] == ROWS, report
     return {"answer": seconds, "total": seconds, "updates": 0}
 
@@ -194,12 +202,14 @@ def main() -> None:
     procs = start({"JAHESH_IMPORT_SYNC_ROWS": str(10**9)}, worker=False)
     try:
         base = baseline(Http(api_headers), data)
+        print(f"baseline in the request: {base['total']:.1f} s", flush=True)
     finally:
         stop(procs)
     clear_units()
     procs = start({}, worker=True)
     try:
         api = api_job(Http(api_headers), data)
+        print(f"API job: 202 in {api['answer']:.2f} s, done in {api['total']:.1f} s", flush=True)
         clear_units()
         # Django's CSRF check wants the cookie's secret behind the form's token.
         csrf = _get_new_csrf_string()

@@ -110,3 +110,5 @@ def test_a_job_page_answers_404_to_anyone_but_its_owner(users, client_for, setti
         assert client_for(users["saveh"]).get(url).status_code == 404
         assert client_for(users["admin"]).get(url).status_code == 200
         assert client_for(None).get(url).status_code == 302  # to the sign-in page
+    # A job is shown on its own flow's page only.
+    assert owner.get(f"/units/import/visits/?job={job.pk}").status_code == 404

@@ -35,7 +35,7 @@ from jahesh.core.errors import ApplicationError
 from jahesh.core.models import ImportJob
 from jahesh.core.tabular.importing import ImportReport, Progress
 from jahesh.core.tabular.limits import sync_rows
-from jahesh.core.tabular.reading import count_rows
+from jahesh.core.tabular.reading import SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, count_rows
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,6 @@ RECORD_IMPORTERS: dict[str, str] = {
     "members": "jahesh.funds.importers.import_members_job",
     "loans": "jahesh.funds.importers.import_loans_job",
 }
-
-_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".tsv", ".txt"})
 
 
 def importer_for(kind: str) -> Any:
@@ -108,7 +106,8 @@ def import_job_create(
     """Keep ``file`` (a path or an upload) and queue its import."""
     importer_for(kind)  # an unknown kind fails here, not in the worker
     suffix = Path(filename).suffix.lower()
-    path = jobs_dir() / f"{uuid.uuid4().hex}{suffix if suffix in _SUFFIXES else ''}"
+    known = suffix.lstrip(".") in SPREADSHEET_EXTENSIONS | TEXT_EXTENSIONS
+    path = jobs_dir() / f"{uuid.uuid4().hex}{suffix if known else ''}"
     if isinstance(file, str | Path):
         shutil.copyfile(file, path)
     else:

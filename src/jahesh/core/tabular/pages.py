@@ -46,7 +46,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +86,8 @@ def import_page(
     context = {**(context or {}), "columns": columns}
     if request.method == "GET" and request.GET.get("job", "").isdigit():
         job = import_job_get(user=request.user, job_id=int(request.GET["job"]))
+        if (job.kind, job.params) != (job_kind, job_params or {}):
+            raise Http404  # a job of another flow (or fund) is shown on its own page
         context.update(form=ImportUploadForm(), **job_context(job))
         return render(request, template, context)
     if request.method == "POST" and "token" in request.POST:
