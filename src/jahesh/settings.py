@@ -195,6 +195,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Background work ------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- Imports (core.tabular.limits) ----------------------------------------
+# Up to JAHESH_IMPORT_SYNC_ROWS rows an import answers in its request; a larger
+# file runs on the task worker (202 + a job to poll). The other three refuse a
+# file before it is parsed: its rows, what a workbook unpacks to, and how far one
+# of its members may expand (a decompression bomb expands ~1,000×, real sheets ~10×).
+JAHESH_IMPORT_SYNC_ROWS = int(os.environ.get("JAHESH_IMPORT_SYNC_ROWS", "5000"))
+JAHESH_IMPORT_MAX_ROWS = int(os.environ.get("JAHESH_IMPORT_MAX_ROWS", "500000"))
+JAHESH_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("JAHESH_IMPORT_MAX_UNPACKED_BYTES", str(256 * 1024 * 1024))
+)
+JAHESH_IMPORT_MAX_RATIO = int(os.environ.get("JAHESH_IMPORT_MAX_RATIO", "100"))
+
 # --- Jahesh ---------------------------------------------------------------
 # Display unit of money (stored amounts are always integer rials). A
 # redenomination of the rial is legislated; change the unit here, not in code.

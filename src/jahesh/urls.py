@@ -14,6 +14,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("imports/", include("jahesh.core.urls")),
     path("accounts/", include("jahesh.accounts.urls")),
     path("geo/", include("jahesh.geo.urls")),
     path("units/", include("jahesh.units.urls")),

@@ -10,3 +10,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from jahesh.accounts import signals  # noqa: F401  (connects the receivers)
+        from jahesh.accounts.roles import Module
+        from jahesh.accounts.scoping import ScopePolicy, register, scoped
+        from jahesh.core import hooks
+        from jahesh.core.models import ImportJob
+
+        # An import job is its owner's (admins see all), whatever it imports.
+        register(ImportJob, ScopePolicy(module=Module.DASHBOARD, owner="user", personal=False))
+        hooks.scoped = scoped

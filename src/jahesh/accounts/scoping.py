@@ -47,6 +47,8 @@ class ScopePolicy:
         to ({"clinic_expert": "expert__user"}, {"fund_manager": "fund__managers"}).
     personal: holds personal data, so viewers never see it.
     public: reference data every signed-in user may read (geography).
+    owner: lookup path to the user a record belongs to (an import job): its
+        owner sees it, admins see all, nobody else does, whatever the module.
     """
 
     module: str
@@ -55,6 +57,7 @@ class ScopePolicy:
     assigned: dict[str, str] = field(default_factory=dict)
     personal: bool = True
     public: bool = False
+    owner: str | None = None
 
     @property
     def province_path(self) -> str | None:
@@ -82,6 +85,7 @@ def extend(model: type[models.Model], *, assigned: dict[str, str]) -> None:
         assigned={**policy.assigned, **assigned},
         personal=policy.personal,
         public=policy.public,
+        owner=policy.owner,
     )
 
 
@@ -110,6 +114,9 @@ def scope_q(user: Any, model: type[models.Model]) -> Q:
         return _NOTHING
     if policy.public:
         return Q()
+    if policy.owner:
+        is_admin = user.is_superuser or user.role == Role.ADMIN
+        return Q() if is_admin else Q(**{policy.owner: user.pk})
     if not can_use_module(user, policy.module):
         return _NOTHING
     role = Role.ADMIN if user.is_superuser else user.role

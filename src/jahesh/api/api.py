@@ -132,6 +132,7 @@ ROUTERS = [
     ("/projects", "jahesh.projects.api"),
     ("/kpis", "jahesh.reports.api"),
     ("/public", "jahesh.portal.api"),
+    ("/imports", "jahesh.core.api"),
 ]
 
 

@@ -18,3 +18,7 @@ home_figures: Callable[..., dict[str, Any] | None] | None = None
 # table of today's standard periods).
 PERIODIC_SECONDS = 600
 periodic: list[Callable[[], Any]] = []
+
+# ``accounts.scoping.scoped``, set by the accounts app: core's own records
+# (import jobs) are scoped by the one mechanism, which core may not import.
+scoped: Callable[..., Any] | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -11,3 +12,63 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ImportJob(models.Model):
+    """A spreadsheet import too large to answer in its request, run by the task
+    worker (``jahesh.core.tabular.jobs``). Scoped to its owner (admins see all).
+
+    ``path`` is the uploaded file's name in ``MEDIA_ROOT/private/imports`` (never
+    served); ``params`` the record the import goes into (``{"fund": 12}``);
+    ``report`` the driver's ``ImportReport.as_dict()`` once it has run (for a
+    failed job, what the batches before the failure did)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "در صف"
+        RUNNING = "running", "در حال اجرا"
+        DONE = "done", "انجام شد"
+        FAILED = "failed", "ناموفق"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField("نوع", max_length=40)
+    params = models.JSONField("پارامترها", default=dict, blank=True)
+    filename = models.CharField("نام پرونده", max_length=255)
+    path = models.CharField("پروندهٔ نگه‌داشته", max_length=255)
+    dry_run = models.BooleanField("آزمایشی", default=False)
+    status = models.CharField("وضعیت", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField("ردیف‌های خوانده‌شده", default=0)
+    rows_total = models.PositiveIntegerField("همهٔ ردیف‌ها", default=0)
+    report = models.JSONField("گزارش", null=True, blank=True)
+    message = models.TextField("پیام", blank=True)
+    errors_path = models.CharField("پروندهٔ ردیف‌های ردشده", max_length=255, blank=True)
+    created_at = models.DateTimeField("ایجاد", auto_now_add=True)
+    started_at = models.DateTimeField("آغاز", null=True, blank=True)
+    finished_at = models.DateTimeField("پایان", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ورود پرونده در پس‌زمینه"
+        verbose_name_plural = "ورودهای پرونده در پس‌زمینه"
+        ordering = ["-created_at", "-id"]
+        # A user's own jobs, newest first (the scoped list).
+        indexes = [models.Index(fields=["user", "-created_at"], name="core_importjob_user_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "done", "failed"]),
+                name="core_importjob_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished and self.status == self.Status.DONE:
+            return 100
+        return min(100, 100 * self.rows_done // self.rows_total) if self.rows_total else 0

@@ -1,15 +1,20 @@
-"""Pages that belong to no module: the home page and the health check."""
+"""Pages that belong to no module: the home page, the health check, and the
+progress and refused rows of background imports."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from jahesh.core import hooks
+from jahesh.core.tabular.jobs import import_job_errors_path, import_job_get, job_context
+from jahesh.core.tabular.writing import XLSX_CONTENT_TYPE
 
 
 @require_GET
@@ -33,3 +38,28 @@ def home(request: HttpRequest) -> HttpResponse:
     dashboard is one click away)."""
     figures = hooks.home_figures(user=request.user) if hooks.home_figures else None
     return render(request, "core/home.html", {"figures": figures})
+
+
+@login_required
+@require_GET
+def import_job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress of a background import (polled by its import page every 1.5 s
+    until the job has finished; then the report)."""
+    job = import_job_get(user=request.user, job_id=job_id)
+    return render(request, "core/partials/import_job.html", job_context(job))
+
+
+@login_required
+@require_GET
+def import_job_errors(request: HttpRequest, job_id: int) -> FileResponse:
+    """The refused rows of a finished job as a workbook to fix and upload again."""
+    job = import_job_get(user=request.user, job_id=job_id)
+    path = import_job_errors_path(job)
+    if path is None or not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"{Path(job.filename).stem}-refused.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )

@@ -155,7 +155,9 @@ def loan_columns() -> list[Column]:
     ]
 
 
-def import_members(file: Any, filename: str, dry_run: bool, fund: Fund, user: Any) -> ImportReport:
+def import_members(
+    file: Any, filename: str, dry_run: bool, fund: Fund, user: Any, progress: Any = None
+) -> ImportReport:
     reader = read_table(file, filename=filename, columns=member_columns())
     now = timezone.now()
 
@@ -184,10 +186,12 @@ def import_members(file: Any, filename: str, dry_run: bool, fund: Fund, user: An
             )
         return Outcome.CREATED
 
-    return run_import(reader, handle_row=handle, dry_run=dry_run)
+    return run_import(reader, handle_row=handle, dry_run=dry_run, progress=progress)
 
 
-def import_loans(file: Any, filename: str, dry_run: bool, fund: Fund, user: Any) -> ImportReport:
+def import_loans(
+    file: Any, filename: str, dry_run: bool, fund: Fund, user: Any, progress: Any = None
+) -> ImportReport:
     reader = read_table(file, filename=filename, columns=loan_columns())
     now = timezone.now()
     today = timezone.localdate(now)
@@ -208,7 +212,7 @@ def import_loans(file: Any, filename: str, dry_run: bool, fund: Fund, user: Any)
         _import_loan(fund, member, v, user, now, today)
         return Outcome.CREATED
 
-    return run_import(reader, handle_row=handle, dry_run=dry_run)
+    return run_import(reader, handle_row=handle, dry_run=dry_run, progress=progress)
 
 
 def _import_loan(
@@ -297,3 +301,13 @@ def member_export_rows(members, savings: dict[int, int]) -> list[dict[str, Any]]
         }
         for m in members
     ]
+
+
+def import_members_job(file, filename, dry_run, progress, user, *, fund: int) -> ImportReport:
+    """``import_members`` as an import job calls it (``params={"fund": id}``)."""
+    return import_members(file, filename, dry_run, Fund.objects.get(pk=fund), user, progress)
+
+
+def import_loans_job(file, filename, dry_run, progress, user, *, fund: int) -> ImportReport:
+    """``import_loans`` as an import job calls it (``params={"fund": id}``)."""
+    return import_loans(file, filename, dry_run, Fund.objects.get(pk=fund), user, progress)

@@ -474,6 +474,8 @@ def fund_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         columns=importers.member_columns() if kind == "members" else importers.loan_columns(),
         template="funds/import.html",
         context={"kind": kind, "fund": fund},
+        job_kind=kind,
+        job_params={"fund": fund.pk},
     )
 
 

@@ -321,6 +321,7 @@ def service_import(request: HttpRequest) -> HttpResponse:
         ),
         columns=importing.COLUMNS,
         template="projects/service_import.html",
+        job_kind="services",
     )
 
 

@@ -16,10 +16,12 @@ from ninja.files import UploadedFile
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
 from jahesh.api.schemas import ERRORS
+from jahesh.core.api import ImportOut, ImportQueuedOut
 from jahesh.core.errors import Forbidden, InvalidInput
+from jahesh.core.models import ImportJob
+from jahesh.core.tabular.jobs import import_submit, job_queued
 from jahesh.geo.models import City, County, Village
 from jahesh.units import selectors, services
-from jahesh.units.importers import import_units
 from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitStatus
 
 router = Router(tags=["units"])
@@ -204,23 +206,6 @@ class VisitIn(Schema):
     notes: str = ""
 
 
-class ImportErrorOut(Schema):
-    row: int
-    column: str
-    message: str
-
-
-class ImportOut(Schema):
-    created: int
-    updated: int
-    unchanged: int
-    refused: int
-    skipped_blank: int
-    dry_run: bool
-    errors: list[ImportErrorOut]
-    warnings: list[str]
-
-
 # --- Helpers ---------------------------------------------------------------------
 
 
@@ -294,11 +279,22 @@ def watchlist(request: HttpRequest, filters: Query[WatchFilters]):
     return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
 
 
-@router.post("/import", response={200: ImportOut, **ERRORS}, summary="ورود واحدها از اکسل یا CSV")
+@router.post(
+    "/import",
+    response={200: ImportOut, 202: ImportQueuedOut, **ERRORS},
+    summary="ورود واحدها از اکسل یا CSV",
+    description="تا JAHESH_IMPORT_SYNC_ROWS ردیف (پیش‌فرض ۵٬۰۰۰) گزارش در همین پاسخ می‌آید؛ "
+    "پروندهٔ بزرگ‌تر در پس‌زمینه وارد می‌شود: پاسخ 202 با job و status_url.",
+)
 def unit_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False):
     _require_module(request)
-    report = import_units(file, file.name or "units.xlsx", dry_run=dry_run, user=request.user)
-    return report.as_dict()
+    outcome = import_submit(
+        user=request.user, kind="units", file=file, filename=file.name or "units.xlsx",
+        dry_run=dry_run,
+    )  # fmt: skip
+    if isinstance(outcome, ImportJob):
+        return Status(202, job_queued(outcome))
+    return outcome.as_dict()
 
 
 @router.get("/{int:unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="یک واحد تولیدی")

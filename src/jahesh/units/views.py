@@ -259,6 +259,7 @@ def unit_import(request: HttpRequest, kind: str = "units") -> HttpResponse:
         columns=_columns(kind),
         template="units/import.html",
         context={"kind": kind},
+        job_kind=kind,
     )
 
 

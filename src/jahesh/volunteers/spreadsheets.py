@@ -108,7 +108,9 @@ def volunteer_rows(qs: Iterable[Volunteer]) -> Iterable[dict[str, Any]]:
         }
 
 
-def import_volunteers(file: Any, *, filename: str, dry_run: bool, actor: Any) -> ImportReport:
+def import_volunteers(
+    file: Any, *, filename: str, dry_run: bool, actor: Any, progress: Any = None
+) -> ImportReport:
     """Read ``file`` (InvalidInput, Persian, when unusable) and register its people
     (:func:`volunteer_import_batch`); with ``dry_run`` nothing stays."""
     reader = read_table(file, filename=filename, columns=volunteer_columns(actor))
@@ -116,6 +118,14 @@ def import_volunteers(file: Any, *, filename: str, dry_run: bool, actor: Any) ->
         reader,
         handle_batch=lambda rows: volunteer_import_batch(actor=actor, rows=rows),
         dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def import_volunteers_command(file, filename, dry_run, progress, user) -> ImportReport:
+    """``import_volunteers`` as ``jahesh import volunteers`` and the import jobs call it."""
+    return import_volunteers(
+        file, filename=filename, dry_run=dry_run, actor=user, progress=progress
     )
 
 

@@ -639,4 +639,5 @@ def volunteer_import(request: HttpRequest) -> HttpResponse:
         ),
         columns=volunteer_columns(request.user),
         template="volunteers/volunteer_import.html",
+        job_kind="volunteers",
     )

@@ -18,8 +18,9 @@ so only the bad row is refused and the others still go in.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -40,6 +41,21 @@ from jahesh.core.tabular.reading import (
 )
 
 Progress = Callable[[int, int | None], None]
+
+# Set by ``preview_sample``: a dry run stops after this many data rows.
+_SAMPLE_ROWS: ContextVar[int | None] = ContextVar("import_sample_rows", default=None)
+
+
+@contextmanager
+def preview_sample(rows: int) -> Iterator[None]:
+    """Dry runs inside this block read only the first ``rows`` data rows: the
+    web preview of a file too large to dry-run whole in a request (it will run
+    as a job) shows what its first rows would do. Real imports read all."""
+    token = _SAMPLE_ROWS.set(rows)
+    try:
+        yield
+    finally:
+        _SAMPLE_ROWS.reset(token)
 
 
 class Outcome(StrEnum):
@@ -95,6 +111,13 @@ class ImportReport:
             "warnings": list(self.warnings),
             "dry_run": self.dry_run,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+        """The counts of an ``as_dict()`` kept as JSON (a background job's
+        report), enough for ``summary()``."""
+        fields = ("created", "updated", "unchanged", "refused", "skipped_blank", "dry_run")
+        return cls(**{name: data[name] for name in fields if name in data})
 
     def summary(self) -> str:
         """One Persian sentence, e.g. for the CLI and the preview page."""
@@ -159,7 +182,9 @@ def run_import(
        end: the report says exactly what would happen (a row that matches an
        earlier row of the same file is reported as an update), nothing stays.
     4. Any other exception is a bug, not a refusal: it propagates; its batch is
-       rolled back, earlier batches stay committed (all of it with ``dry_run``).
+       rolled back, earlier batches stay committed (all of it with ``dry_run``),
+       and the exception carries their report as ``import_report`` (what a
+       background job shows for a failed run).
 
     ``progress(done, total)`` is called after each batch and once at the end
     (``done == total``), ``done`` counting data rows read, blank ones included.
@@ -170,22 +195,48 @@ def run_import(
     report = ImportReport(dry_run=dry_run, filename=reader.filename, headers=list(reader.headers))
     process = _row_by_row(handle_row, using) if handle_row else _batched(handle_batch, using)
     outer = transaction.atomic(using=using) if dry_run else nullcontext()
-    with outer:
-        batch: list[Row] = []
-        for row in reader:
-            if row.errors:
-                _refuse(report, row)
-                continue
+    sample = _SAMPLE_ROWS.get() if dry_run else None
+    try:
+        with outer:
+            _run_rows(reader, process, report, using, batch_size, progress, sample)
+            if dry_run:
+                transaction.set_rollback(True, using=using)
+    except Exception as error:
+        error.import_report = _finish(report, reader, started)  # type: ignore[attr-defined]
+        raise
+    _finish(report, reader, started)
+    if progress:
+        progress(reader.rows_read, reader.rows_read)
+    return report
+
+
+def _run_rows(
+    reader: TableReader,
+    process: Callable[[list[Row]], list[Outcome]],
+    report: ImportReport,
+    using: str | None,
+    batch_size: int,
+    progress: Progress | None,
+    sample: int | None,
+) -> None:
+    batch: list[Row] = []
+    for row in reader:
+        if row.errors:
+            _refuse(report, row)
+        else:
             batch.append(row)
-            if len(batch) >= batch_size:
-                _run_batch(batch, process, report, using)
-                batch = []
-                if progress:
-                    progress(reader.rows_read, reader.total_rows)
-        if batch:
+        if len(batch) >= batch_size:
             _run_batch(batch, process, report, using)
-        if dry_run:
-            transaction.set_rollback(True, using=using)
+            batch = []
+            if progress:
+                progress(reader.rows_read, reader.total_rows)
+        if sample is not None and reader.rows_read >= sample:
+            break
+    if batch:
+        _run_batch(batch, process, report, using)
+
+
+def _finish(report: ImportReport, reader: TableReader, started: float) -> ImportReport:
     # Rows refused while parsing are recorded at once, rows refused by the
     # handler when their batch runs: put both back in the file's order.
     report.errors.sort(key=lambda e: e.row)
@@ -193,8 +244,6 @@ def run_import(
     report.skipped_blank = reader.blank_rows
     report.warnings = list(reader.warnings)
     report.seconds = time.perf_counter() - started
-    if progress:
-        progress(reader.rows_read, reader.rows_read)
     return report
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.tabular.columns import Column, _message, header_key
+from jahesh.core.tabular.limits import rows_check, unreadable, workbook_check
 
 SPREADSHEET_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
 TEXT_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
@@ -145,6 +146,7 @@ class TableReader:
         self.present = {key: self.headers[i] for key, i in self.column_index.items()}
         self.total_rows = None if total_height is None else max(total_height - header_number, 0)
         self._rows = rest
+        rows_check(self.total_rows, filename=filename)
         self._check_required(columns)
 
     # -- header mapping --------------------------------------------------------
@@ -334,6 +336,8 @@ def read_table(
     stream.seek(0)
     if not head:
         raise InvalidInput(_("پرونده «%(name)s» خالی است.") % {"name": filename})
+    if head.startswith(_ZIP_MAGIC):
+        workbook_check(stream, filename=filename)
     if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
         return _read_spreadsheet(
             stream, filename=filename, extension=extension, columns=columns, sheet=sheet
@@ -374,23 +378,7 @@ def _read_spreadsheet(
     columns: Sequence[Column],
     sheet: str | int | None,
 ) -> TableReader:
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(stream)
-        data_sheet = _pick_sheet(workbook, sheet)
-    except PasswordError:
-        raise InvalidInput(
-            _("پرونده «%(name)s» رمز دارد؛ رمز را بردارید و دوباره بفرستید.") % {"name": filename}
-        ) from None
-    except (CalamineError, ValueError, OSError):
-        raise InvalidInput(
-            _(
-                "پرونده «%(name)s» خوانده نشد؛ شاید خراب است. آن را در اکسل باز کنید، با قالب "
-                "«Excel Workbook (xlsx)» ذخیره کنید و دوباره بفرستید."
-            )
-            % {"name": filename}
-        ) from None
+    data_sheet = _open_sheet(stream, filename=filename, sheet=sheet)
     # python-calamine's iter_rows() starts at the sheet's first row (A1) even
     # when the data starts lower, so enumerate gives the row numbers Excel shows
     # (tests/core/test_tabular_read.py pins this).
@@ -404,6 +392,40 @@ def _read_spreadsheet(
         format=fmt,
         total_height=(end[0] + 1) if end else 0,
     )
+
+
+def _open_sheet(stream: BinaryIO, *, filename: str, sheet: str | int | None) -> Any:
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    try:
+        return _pick_sheet(CalamineWorkbook.from_filelike(stream), sheet)
+    except PasswordError:
+        raise InvalidInput(
+            _("پرونده «%(name)s» رمز دارد؛ رمز را بردارید و دوباره بفرستید.") % {"name": filename}
+        ) from None
+    except (CalamineError, ValueError, OSError):
+        raise unreadable(filename) from None
+
+
+def count_rows(file: Any, *, filename: str) -> int:
+    """How many rows ``file`` has below a one-row header (blank ones counted; for
+    CSV, lines), without parsing a cell: what decides whether an import answers
+    in the request or runs as a job. The size limits are checked first."""
+    stream = _as_stream(file)
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(_ZIP_MAGIC):
+        workbook_check(stream, filename=filename)
+    if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
+        end = _open_sheet(stream, filename=filename, sheet=None).end
+        height = (end[0] + 1) if end else 0
+    else:
+        data = stream.read()
+        height = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    stream.seek(0)
+    rows = max(height - 1, 0)
+    rows_check(rows, filename=filename)
+    return rows
 
 
 def _pick_sheet(workbook: Any, sheet: str | int | None) -> Any:

@@ -2,9 +2,9 @@
 (XLSX, XLS, ODS or CSV) with a progress bar, then print what was created,
 updated and refused (row, column, reason).
 
-Each app adds its kinds to ``IMPORTERS``: kind → dotted path of a function
+Each app adds its kinds to ``IMPORTERS`` (in ``jahesh.core.tabular.jobs``, which
+the background import jobs share): kind → dotted path of a function
 ``(file, filename, dry_run, progress, user) -> jahesh.core.tabular.ImportReport``.
-Add yours here, e.g. ``"members": "jahesh.funds.importers.import_members"``.
 """
 
 from __future__ import annotations
@@ -17,13 +17,7 @@ from django.utils.module_loading import import_string
 
 from jahesh.core.errors import ApplicationError
 from jahesh.core.tabular import progress_printer
-
-IMPORTERS: dict[str, str] = {
-    "units": "jahesh.units.importers.import_units",
-    "visits": "jahesh.units.importers.import_visits",
-    "services": "jahesh.projects.importing.import_services_command",
-    # Other apps: add "<kind>": "jahesh.<app>.importers.<function>" here.
-}
+from jahesh.core.tabular.jobs import IMPORTERS
 
 ERRORS_SHOWN = 50
 
