@@ -733,16 +733,27 @@ def drop_triggers(using: str = "default") -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
 
 
+_loading = 0  # paused() blocks open in this process
+
+
+def loading() -> bool:
+    """Whether a bulk load runs (:func:`paused`): its writes enqueue no refresh."""
+    return _loading > 0
+
+
 @contextmanager
 def paused(using: str = "default") -> Iterator[None]:
-    """Bulk loads (the demo scenario, the national generator): no triggers while
-    loading; afterwards the planner's statistics are renewed (``ANALYZE``: with
+    """Bulk loads (the demo scenario, the national generator): no triggers (and no
+    refresh tasks) while loading; afterwards the planner's statistics are renewed (``ANALYZE``: with
     stale ones PostgreSQL chose a full scan per visit for units_high_risk) and
     every period is dropped (figures come from the records until ``refresh``)."""
+    global _loading
     drop_triggers(using)
+    _loading += 1
     try:
         yield
     finally:
+        _loading -= 1
         install_triggers(using)
         with connections[using].cursor() as cursor:
             cursor.execute("ANALYZE")
