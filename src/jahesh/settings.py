@@ -6,6 +6,7 @@ DEBUG         "1"/"true" to enable (off by default)
 ALLOWED_HOSTS comma-separated (default: localhost,127.0.0.1,[::1])
 JAHESH_VAR    where the SQLite file, uploads and screenshots live (default: ./var)
 JAHESH_DASHBOARD_CACHE_SECONDS  how long a dashboard keeps its figures in the cache (default 60; 0: never)
+REDIS_URL     redis://host:6379/0: one cache shared by several app servers (default: each process its own)
 """
 
 from __future__ import annotations
@@ -166,6 +167,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Background work ------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Cache ----------------------------------------------------------------
+# Cached figures carry the data version in their keys (reports.facts.data_version),
+# so a per-process cache stays correct with several servers; Redis shares them.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "jahesh"}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}  # fmt: skip
 
 # --- Jahesh ---------------------------------------------------------------
 # Display unit of money (stored amounts are always integer rials). A
