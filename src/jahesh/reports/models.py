@@ -3,7 +3,8 @@ precomputed per place, so that a figure for the whole country is a sum over a
 few hundred rows instead of a scan of millions of records.
 
 Kept by ``reports.facts``; database triggers on the source tables mark the
-places a write touched (``StalePlace``), and the next read recomputes them.
+places a write touched (``StalePlace``); reads recompute them in memory and
+the writer (``facts.refresh_stale``) stores them.
 """
 
 from __future__ import annotations
