@@ -9,6 +9,7 @@ SECURE_HSTS_SECONDS / SECURE_HSTS_PRELOAD  HSTS lifetime (default a year) / prel
 JAHESH_VAR    where the SQLite file, uploads and screenshots live (default: ./var)
 JAHESH_DASHBOARD_CACHE_SECONDS  how long a dashboard keeps its figures in the cache (default 60; 0: never)
 JAHESH_TOKEN_DAYS  how many days an API token lives (default 30)
+REDIS_URL     redis://host:6379/0: one cache shared by several app servers (default: each process its own)
 """
 
 from __future__ import annotations
@@ -206,6 +207,17 @@ JAHESH_IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("JAHESH_IMPORT_MAX_UNPACKED_BYTES", str(256 * 1024 * 1024))
 )
 JAHESH_IMPORT_MAX_RATIO = int(os.environ.get("JAHESH_IMPORT_MAX_RATIO", "100"))
+# --- Cache ----------------------------------------------------------------
+# Cached figures carry the data version in their keys (reports.facts.data_version),
+# so a per-process cache stays correct with several servers; Redis shares them.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "jahesh"}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}  # fmt: skip
 
 # --- Jahesh ---------------------------------------------------------------
 # Display unit of money (stored amounts are always integer rials). A

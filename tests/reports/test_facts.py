@@ -87,19 +87,30 @@ def test_other_periods_are_computed_from_the_records(table, markazi_area):
     assert values["units_monitored"] == MARKAZI_1403["units_monitored"]
 
 
-def test_a_write_marks_its_county_and_the_next_read_recomputes_it(table, world, geo, arak_area):
+def test_a_write_marks_its_county_and_the_next_read_recomputes_it_in_memory(
+    table, world, geo, arak_area, markazi_area
+):
     from jahesh.units.models import Visit
 
     unit = world["units"]["u1"]
     assert unit.county_id == geo["arak"].pk
-    visit = Visit.objects.filter(unit__county=geo["arak"]).first()
     assert not StalePlace.objects.exists()
     Visit.objects.filter(unit=unit).delete()  # a queryset delete: no signals, the trigger sees it
     assert set(StalePlace.objects.values_list("province_id", "county_id")) == {(0, geo["arak"].pk)}
+    stored = dict(Fact.objects.values_list("pk", "value"))
+    marks = StalePlace.objects.count()
+    for area, expected in ((arak_area, ARAK_1403), (markazi_area, MARKAZI_1403),
+                           (Area(), COUNTRY_1403)):  # fmt: skip
+        values = kpi_values(area=area, start=P1403.start, end=P1403.end)
+        assert values["units_monitored"] == expected["units_monitored"] - 1
+    # The reads stored nothing: the marks and the rows are as the write left them.
+    assert StalePlace.objects.count() == marks
+    assert dict(Fact.objects.values_list("pk", "value")) == stored
+    # The writer stores what the reads computed, and the marks go.
+    assert facts.refresh_stale() == 1
+    assert not StalePlace.objects.exists()
     values = kpi_values(area=arak_area, start=P1403.start, end=P1403.end)
     assert values["units_monitored"] == ARAK_1403["units_monitored"] - 1
-    assert not StalePlace.objects.exists()
-    assert visit is not None
 
 
 def test_a_raw_sql_update_is_seen_too(table, world, geo, markazi_area):

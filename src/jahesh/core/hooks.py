@@ -1,8 +1,8 @@
-"""What higher apps plug into pages that belong to no module.
+"""What higher apps plug into pages and jobs that belong to no module.
 
 ``core`` may not import ``reports`` (DESIGN.md §2), yet the home page shows the
 dashboard's headline figures: the reports app sets :data:`home_figures` in its
-``AppConfig.ready()``.
+``AppConfig.ready()``; likewise it adds its periodic jobs to :data:`periodic`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ from typing import Any
 # (user=...) -> the figures block of the home page, or None for roles without one.
 home_figures: Callable[..., dict[str, Any] | None] | None = None
 
-# Jobs ``jahesh serve`` runs at start and then every ``PERIODIC_SECONDS`` in a
-# background thread of each server worker (reports: keep the analytics
-# table of today's standard periods).
-PERIODIC_SECONDS = 600
+# Jobs the task worker runs every ``PERIODIC_SECONDS`` (``core.tasks.periodic``:
+# one chain of tasks, so each runs in one place however many app servers there
+# are). Reports: store the rows writes made stale, keep today's standard periods.
+PERIODIC_SECONDS = 60
 periodic: list[Callable[[], Any]] = []
 
 # ``accounts.scoping.scoped``, set by the accounts app: core's own records
 # (import jobs) are scoped by the one mechanism, which core may not import.
 scoped: Callable[..., Any] | None = None
+
+# Tasks that run often and whose results nobody reads once they succeeded: the
+# periodic job forgets them a day later (``core.tasks.periodic``).
+routine_tasks: list[str] = []

@@ -12,7 +12,7 @@ from jahesh.accounts.scoping import area_for
 from jahesh.api.schemas import ERRORS
 from jahesh.geo.models import Province
 from jahesh.reports.periods import parse_period
-from jahesh.reports.selectors import figures_and_beside
+from jahesh.reports.selectors import dashboard_cache_seconds, figures_and_beside
 
 router = Router(tags=["reports"])
 
@@ -54,7 +54,9 @@ def kpis(request: HttpRequest, params: Query[KpiQuery]):
     if params.province is not None and not Province.objects.filter(pk=params.province).exists():
         raise Http404
     area = area_for(request.user, province_id=params.province, county_id=params.county)
-    values, beside = figures_and_beside(area=area, period=period)
+    values, beside = figures_and_beside(
+        area=area, period=period, cache_for=dashboard_cache_seconds()
+    )
     return {
         "period": period.as_dict(),
         "scope": {"kind": str(area.kind), "province": area.province_id, "county": area.county_id},

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_migrate
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
 
 
 def _drop_triggers(sender, using: str = "default", **kwargs) -> None:
@@ -21,6 +21,17 @@ def _install_triggers(sender, using: str = "default", plan=None, **kwargs) -> No
         invalidate_if_present(using)
 
 
+def _after_write(sender, **kwargs) -> None:
+    """A source table was written through the ORM: store the rows it made stale
+    soon after it commits (writes the ORM does not signal, such as queryset
+    updates, wait for the periodic job; reads are exact either way)."""
+    from jahesh.reports import facts
+    from jahesh.reports.tasks import refresh_after_commit
+
+    if not facts.loading():
+        refresh_after_commit()
+
+
 class ReportsConfig(AppConfig):
     name = "jahesh.reports"
     label = "reports"
@@ -33,10 +44,18 @@ class ReportsConfig(AppConfig):
         from jahesh.reports.selectors import home_figures
 
         hooks.home_figures = home_figures
-        from jahesh.reports.facts import ensure_current
+        from jahesh.reports import tasks
+        from jahesh.reports.facts import SOURCES, ensure_current, refresh_stale
 
-        if ensure_current not in hooks.periodic:
-            hooks.periodic.append(ensure_current)
+        for job in (refresh_stale, ensure_current):
+            if job not in hooks.periodic:
+                hooks.periodic.append(job)
+        if tasks.refresh_stale.module_path not in hooks.routine_tasks:
+            hooks.routine_tasks.append(tasks.refresh_stale.module_path)
+        for label in SOURCES:
+            model = apps.get_model(label)
+            post_save.connect(_after_write, sender=model, dispatch_uid=f"jahesh_facts_{label}")
+            post_delete.connect(_after_write, sender=model, dispatch_uid=f"jahesh_facts_d_{label}")
         # The analytics table's triggers follow the source tables (reports.facts).
         pre_migrate.connect(_drop_triggers, sender=self, dispatch_uid="jahesh_facts_drop")
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="jahesh_facts")

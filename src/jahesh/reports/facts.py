@@ -15,9 +15,14 @@ period; so does Jahesh, for the periods its dashboards open by default:
   working groups, the province — of every inserted, updated or deleted row to
   ``reports.StalePlace``, whatever wrote it (services, bulk inserts, queryset
   updates, the admin, SQL);
-- :func:`read` serves a figure from the table only for a materialized period,
-  after recomputing the stale places (:func:`refresh_stale`), so a figure read
-  from the table always equals the one computed from the records.
+- :func:`read` serves a figure from the table only for a materialized period;
+  the places it needs that are marked stale it recomputes from the records in
+  memory (:func:`current`) and serves without storing, so a figure read from
+  the table always equals the one computed from the records, and a read never
+  writes;
+- :func:`refresh_stale` (the writer) stores those places' rows and removes
+  their marks: a task each write enqueues on commit (``reports.tasks``) and the
+  periodic job run it, one writer at a time (:func:`writing`).
 
 Other periods are computed from the records (``reports.kpis.part_values``).
 """
@@ -32,11 +37,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, connections, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
-from jahesh.reports.models import Fact, FactPeriod, StalePlace
+from jahesh.reports.models import Fact, FactPeriod, FactVersion, StalePlace
 
 COUNTY, PROVINCE = "county", "province"
 
@@ -102,46 +107,200 @@ def served(*, area: Area, start: datetime.date, end: datetime.date) -> bool:
 # --- Reading ---------------------------------------------------------------------------
 #
 # Rows: every county part has a row per county, and every part a row per
-# province and one for the country (additive parts: sums of the level below,
-# kept by _rollup; non-additive parts: computed per area). A figure for any
-# area is therefore its own few rows, whatever the size of the country.
+# province and one for the country (additive parts: sums of the level below;
+# non-additive parts: computed per area). A figure for any area is therefore its
+# own few rows, whatever the size of the country.
+#
+# Reads never write (a GET takes no write lock, so readers never wait on or fail
+# with writers): a read that finds marks (``StalePlace``) on places it needs
+# recomputes those places' rows from the records in memory, re-sums the rows
+# above them, and serves the result without storing it. Storing is the writer's
+# job (:func:`refresh_stale`, run by a task a write enqueues and by the
+# periodic job).
+
+LEVELS = (COUNTY, PROVINCE, Fact.COUNTRY)
+Key = tuple[str, "int | None", str]  # (level, county / province id / None, part code)
 
 
 def _is_county_part(part) -> bool:
     return not (part.place == PROVINCE and part.additive)
 
 
+def _reads(part, sources: set[str]) -> bool:
+    """Whether ``part`` reads one of the tables ``sources`` (a mark without a source: all)."""
+    return bool(part.sources & sources) or "" in sources
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The places writes have marked stale, with the tables they wrote."""
+
+    counties: dict[int, set[str]]  # county → sources
+    provinces: dict[int, set[str]]  # province marks (county 0): working groups
+    province_of: dict[int, int]  # each marked county's province
+
+    def places(self, part) -> list[tuple[int | None, int | None]]:
+        """(province, county) of the marked places whose rows ``part`` must
+        recompute: counties for county parts, provinces (county None) for
+        province parts."""
+        if _is_county_part(part):
+            return [(self.province_of.get(c), c) for c, s in self.counties.items()
+                    if _reads(part, s)]  # fmt: skip
+        return [(p, None) for p, s in self.provinces.items() if _reads(part, s)]
+
+
+def _marks(upto: int | None = None) -> Marks:
+    """The marks (up to id ``upto``), one query (two when counties are marked)."""
+    marks = StalePlace.objects.all() if upto is None else StalePlace.objects.filter(pk__lte=upto)
+    counties: dict[int, set[str]] = defaultdict(set)
+    provinces: dict[int, set[str]] = defaultdict(set)
+    for province, county, source in marks.values_list(
+        "province_id", "county_id", "source"
+    ).distinct():
+        if county:
+            counties[county].add(source)
+        elif province:
+            provinces[province].add(source)
+    province_of = _county_province(set(counties)) if counties else {}
+    return Marks(dict(counties), dict(provinces), province_of)
+
+
+def _key_of(level: str, province: int | None, county: int | None, code: str) -> Key:
+    place = {COUNTY: county, PROVINCE: province}.get(level)
+    return (level, place, code)
+
+
+def _area_key(part, area: Area) -> Key:
+    """The row that holds ``part``'s value for ``area`` (a county reads its
+    province's row of a province part)."""
+    level = str(area.kind)
+    if level == COUNTY and not _is_county_part(part):
+        level = PROVINCE
+    return _key_of(level, area.province_id, area.county_id, part.code)
+
+
+def _inside(key: Key, province: int | None, county: int | None) -> bool:
+    """Whether the place (province, county) counts in row ``key``'s place."""
+    level, place, _code = key
+    if level == Fact.COUNTRY:
+        return True
+    if level == PROVINCE:
+        return province == place
+    return county == place
+
+
+def _affected(parts: list, marks: Marks, *, area: Area, level: str) -> set[Key]:
+    """The rows at ``level`` inside ``area`` that the marks make stale (province
+    parts: their province rows, whatever ``level`` below the country)."""
+    keys: set[Key] = set()
+    for part in parts:
+        at = PROVINCE if level == COUNTY and not _is_county_part(part) else level
+        for province, county in marks.places(part):
+            inside = area.province_id in (None, province) and (
+                county is None or area.county_id in (None, county)
+            )
+            if inside:
+                keys.add(_key_of(at, province, county, part.code))
+    return keys
+
+
+def current(
+    period: FactPeriod, parts: list, marks: Marks, keys: set[Key]
+) -> tuple[dict[Key, int], dict[Key, list[int]]]:
+    """The rows ``keys`` of ``period`` as the records stand now, and the stored
+    rows (ids) they replace; nothing is written. A marked place's row is
+    recomputed from the records; a row above marked places (their province, the
+    country) is its stored value plus what their recomputed rows add to their
+    stored ones; a non-additive row (distinct people) over a marked place is
+    recomputed for its area."""
+    by_code = {p.code: p for p in parts}
+    below: dict[Key, list[Key]] = {
+        key: [_key_of(COUNTY if county else PROVINCE, province, county, key[2])
+              for province, county in marks.places(by_code[key[2]])
+              if _inside(key, province, county)]
+        for key in keys
+    }  # fmt: skip
+    leaves = {leaf for key in keys if by_code[key[2]].additive for leaf in below[key]}
+    stored, ids = _stored(period, keys | leaves)
+    whole = {key for key in keys if not by_code[key[2]].additive
+             and (below[key] or (key[0] == Fact.COUNTRY and key not in stored))}  # fmt: skip
+    fresh = _recomputed(period, by_code, leaves | whole, marks.province_of)
+    values = {
+        key: fresh[key]
+        if key in whole
+        else stored.get(key, 0) + sum(fresh[leaf] - stored.get(leaf, 0) for leaf in below[key])
+        for key in keys
+    }
+    return values, {key: ids[key] for key in keys if key in ids}
+
+
+def _stored(period: FactPeriod, keys: set[Key]) -> tuple[dict[Key, int], dict[Key, list[int]]]:
+    """The stored values of the rows ``keys`` and their ids, in one query (one
+    snapshot: a province row and its counties' rows agree)."""
+    q = Q(pk__in=[])
+    for level, column in ((COUNTY, "county_id"), (PROVINCE, "province_id")):
+        places = {place for lv, place, _code in keys if lv == level}
+        if places:
+            q |= Q(level=level, **{f"{column}__in": places})
+    if any(level == Fact.COUNTRY for level, _place, _code in keys):
+        q |= Q(level=Fact.COUNTRY)
+    values: dict[Key, int] = {}
+    ids: dict[Key, list[int]] = defaultdict(list)
+    rows = Fact.objects.filter(q, period=period, part__in={code for _lv, _pl, code in keys})
+    for pk, level, province, county, code, value in rows.values_list(
+        "pk", "level", "province_id", "county_id", "part", "value"
+    ):
+        key = _key_of(level, province, county, code)
+        if key in keys:
+            values[key] = values.get(key, 0) + int(value)
+            ids[key].append(pk)
+    return values, ids
+
+
+def _recomputed(
+    period: FactPeriod, by_code: dict, keys: set[Key], province_of: dict[int, int]
+) -> dict[Key, int]:
+    """The rows ``keys`` computed from the records: a county row per county (a
+    province with many marked counties in one grouped query), a province or
+    country row for its area."""
+    found: dict[Key, int] = {}
+    per_province: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    for level, place, code in keys:
+        if level == COUNTY:
+            per_province[(code, province_of.get(place))].append(place)
+            continue
+        area = COUNTRY if level == Fact.COUNTRY else Area(province_id=place)
+        by = None if level == Fact.COUNTRY else PROVINCE
+        found[(level, place, code)] = _value(by_code[code], period, area, by, place)
+    for (code, province), counties in per_province.items():
+        if len(counties) > 3 and province:
+            values = by_code[code].values(area=Area(province_id=province), start=period.start,
+                                          end=period.end, by=COUNTY)  # fmt: skip
+            found.update({(COUNTY, c, code): int(values.get(c) or 0) for c in counties})
+            continue
+        for c in counties:
+            area = Area(province_id=province, county_id=c)
+            found[(COUNTY, c, code)] = _value(by_code[code], period, area, COUNTY, c)
+    return found
+
+
+def _value(part, period: FactPeriod, area: Area, by: str | None, place: int | None) -> int:
+    values = part.values(area=area, start=period.start, end=period.end, by=by)
+    return int(values.get(place) or 0)
+
+
 def read(
     *, area: Area, start: datetime.date, end: datetime.date, parts: list
 ) -> dict[str, int] | None:
-    """The parts' values for ``area`` from the table, or None when the period is
-    not materialized (the caller computes them from the records)."""
+    """The parts' values for ``area`` from the table (marked places recomputed in
+    memory, :func:`current`), or None when the period is not materialized (the
+    caller computes them from the records)."""
     period = _period(start, end)
     if period is None:
         return None
-    if StalePlace.objects.exists():
-        refresh_stale()
-    if area.kind == Fact.COUNTRY:
-        _country_rows(period, parts)
-    rows = Fact.objects.filter(period=period)
-    if (
-        area.county_id is not None
-    ):  # county parts: the county's rows; province parts: its province's
-        county = [p.code for p in parts if _is_county_part(p)]
-        province = [p.code for p in parts if not _is_county_part(p)]
-        q = Q(pk__in=[])
-        if county:
-            q |= Q(level=Fact.COUNTY, province_id=area.province_id, county_id=area.county_id,
-                   part__in=county)  # fmt: skip
-        if province:
-            q |= Q(level=Fact.PROVINCE, province_id=area.province_id, part__in=province)
-        rows = rows.filter(q)
-    elif area.province_id is not None:
-        rows = rows.filter(level=Fact.PROVINCE, province_id=area.province_id)
-    else:
-        rows = rows.filter(level=Fact.COUNTRY)
-    found = dict(rows.filter(part__in=[p.code for p in parts]).values_list("part", "value"))
-    return {part.code: int(found.get(part.code) or 0) for part in parts}
+    keys = {_area_key(part, area): part.code for part in parts}
+    values, _ids = current(period, parts, _marks(), set(keys))
+    return {code: values[key] for key, code in keys.items()}
 
 
 def read_by_place(
@@ -152,34 +311,45 @@ def read_by_place(
     period = _period(start, end)
     if period is None:
         return None
-    if StalePlace.objects.exists():
-        refresh_stale()
     codes = [p.code for p in parts]
-    found: dict[str, dict[int, int]] = {code: {} for code in codes}
+    level = PROVINCE if by == PROVINCE else COUNTY
     rows = Fact.objects.filter(period=period, part__in=codes)
     if area.province_id is not None:
         rows = rows.filter(province_id=area.province_id)
-    if by == PROVINCE:
-        for code, place, value in rows.filter(level=Fact.PROVINCE).values_list(
-            "part", "province_id", "value"
-        ):
-            found[code][place] = int(value)
-        return found
-    county_rows = rows.filter(level=Fact.COUNTY)
+    county_rows = rows.filter(level=COUNTY)
     if area.county_id is not None:
         county_rows = county_rows.filter(county_id=area.county_id)
-    for code, place, value in county_rows.values_list("part", "county_id", "value"):
-        found[code][place] = int(value)
-    # Province parts (working groups): each county gets its province's value.
-    provincial = [p.code for p in parts if not _is_county_part(p)]
-    if provincial:
+    wanted = rows.filter(level=PROVINCE) if level == PROVINCE else county_rows
+    if level == COUNTY:  # province parts (working groups): their province rows
+        provincial = [p.code for p in parts if not _is_county_part(p)]
+        wanted = wanted | rows.filter(level=PROVINCE, part__in=provincial)
+    found: dict[Key, int] = {}
+    for lv, province, county, code, value in wanted.values_list(
+        "level", "province_id", "county_id", "part", "value"
+    ):
+        found[_key_of(lv, province, county, code)] = int(value)
+    marks = _marks()
+    if marks.counties or marks.provinces:
+        keys = _affected(parts, marks, area=area, level=level)
+        found.update(current(period, parts, marks, keys)[0])
+    return _per_place(found, parts, area, level)
+
+
+def _per_place(
+    rows: dict[Key, int], parts: list, area: Area, level: str
+) -> dict[str, dict[int, int]]:
+    """``{code: {place: value}}`` from rows; a province part per county is its
+    province's value."""
+    found: dict[str, dict[int, int]] = {p.code: {} for p in parts}
+    per_province: dict[str, dict[int, int]] = {}
+    for (lv, place, code), value in rows.items():
+        if lv == level:
+            found[code][place] = value
+        elif lv == PROVINCE:
+            per_province.setdefault(code, {})[place] = value
+    if per_province:
         from jahesh.reports.kpis import spread_to_counties
 
-        per_province: dict[str, dict[int, int]] = {code: {} for code in provincial}
-        for code, province, value in rows.filter(
-            level=Fact.PROVINCE, part__in=provincial
-        ).values_list("part", "province_id", "value"):
-            per_province[code][province] = int(value)
         found.update(spread_to_counties(per_province, area))
     return found
 
@@ -202,10 +372,12 @@ def _all_parts() -> list:
     return list(PARTS.values())
 
 
-def _county_province() -> dict[int, int]:
+def _county_province(counties: set[int] | None = None) -> dict[int, int]:
+    """Each county's province (of ``counties``, or all)."""
     from jahesh.geo.models import County
 
-    return dict(County.objects.values_list("pk", "province_id"))
+    found = County.objects.all() if counties is None else County.objects.filter(pk__in=counties)
+    return dict(found.values_list("pk", "province_id"))
 
 
 def _computed(
@@ -260,7 +432,12 @@ def _all_rows(period: FactPeriod, province_of: dict[int, int], report: RefreshRe
 def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
     """Materialize the standard periods of ``today`` (replacing older ones): one
     grouped query per part and period. Writes made while it runs stay marked
-    stale and are recomputed by the next read."""
+    stale (reads recompute them in memory; :func:`refresh_stale` stores them)."""
+    with writing():
+        return _refresh(today=today, log=log)
+
+
+def _refresh(*, today: datetime.date | None, log=None) -> RefreshReport:
     report = RefreshReport()
     started = time.monotonic()
     seen = _seen_marks()
@@ -290,140 +467,41 @@ def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
 
 
 def refresh_stale() -> int:
-    """Recompute, in every materialized period, the parts that read a table a
-    write has touched, for the places it touched (``StalePlace``: place and
-    source model), then the sums above them; returns how many places. Marks
-    written meanwhile stay for the next read (only the marks seen at the start
-    are removed). The national row of a non-additive part (distinct people) is
-    dropped, not recomputed: the next country-wide read computes it
-    (:func:`_country_rows`)."""
-    seen = _seen_marks()
-    if not seen:
-        return 0
-    marks = list(
-        StalePlace.objects.filter(pk__lte=seen[-1][1])
-        .values_list("province_id", "county_id", "source")
-        .distinct()
-    )
-    periods = list(FactPeriod.objects.all())
-    if not periods:
-        _forget(seen)
-        return 0
-    province_of = _county_province()
-    county_sources: dict[int, set[str]] = defaultdict(set)
-    province_sources: dict[int, set[str]] = defaultdict(set)
-    for province, county, source in marks:
-        if county:
-            county_sources[county].add(source)
-        elif province:
-            province_sources[province].add(source)
-    parts = _all_parts()
-
-    def reading(candidates: list, sources: set[str]) -> list:
-        """The parts that read one of ``sources`` (a mark without a source: all)."""
-        return [p for p in candidates if p.sources & sources or "" in sources]
-
-    county_parts = [p for p in parts if _is_county_part(p)]
-    province_parts = [p for p in parts if not _is_county_part(p)]
-    per_area = [p for p in parts if not p.additive]
-    # A province with many stale counties is recomputed whole (one query per part).
-    per_province: dict[int, set[int]] = defaultdict(set)
-    for county in county_sources:
-        per_province[province_of.get(county, 0)].add(county)
-    work: list[tuple[Area, list]] = []  # (area, stale parts) at county level
-    touched: dict[int, set[str]] = defaultdict(set)  # province → sources
-    for province, members in per_province.items():
-        sources = set().union(*(county_sources[c] for c in members))
-        touched[province] |= sources
-        if len(members) > 3 and province:
-            work.append((Area(province_id=province), reading(county_parts, sources)))
-        else:
-            work += [(Area(province_id=province_of.get(c), county_id=c),
-                      reading(county_parts, county_sources[c])) for c in members]  # fmt: skip
-    with transaction.atomic():
-        for period in periods:
-            resum: dict[str, set[int]] = defaultdict(set)  # additive county part → provinces
-            national: set[str] = set()  # additive parts whose country row is a new sum
-            for area, stale in work:
-                _replace(period, stale, area, Fact.COUNTY, province_of)
-                for part in stale:
-                    if part.additive:
-                        resum[part.code].add(area.province_id)
-            for province, sources in touched.items():  # distinct people: per province
-                _replace(period, reading(per_area, sources), Area(province_id=province),
-                         Fact.PROVINCE, province_of)  # fmt: skip
-            for province, sources in province_sources.items():  # working groups
-                stale = reading(province_parts, sources)
-                _replace(period, stale, Area(province_id=province), Fact.PROVINCE, province_of)
-                national |= {p.code for p in stale}
-            for code, provinces in resum.items():
-                _sum_provinces(period, code, provinces)
-                national.add(code)
-            _sum_country(period, national)
-        dropped = reading(per_area, set().union(*touched.values()) if touched else set())
-        if dropped:
-            Fact.objects.filter(level=Fact.COUNTRY, part__in=[p.code for p in dropped]).delete()
-        _forget(seen)
-    return len(work) + len(province_sources)
+    """Store what reads compute in memory: in every materialized period, the rows
+    that the marks seen at the start make stale (:func:`current`: the marked
+    places recomputed, the rows above them re-summed, non-additive rows over
+    them recomputed), then remove those marks; marks written meanwhile stay for
+    the next run. Returns how many places were marked. The writer's half of
+    "reads never write": run by the task a write enqueues (``reports.tasks``)
+    and by the periodic job, never by a read."""
+    with writing():
+        seen = _seen_marks()
+        if not seen:
+            return 0
+        marks = _marks(upto=seen[-1][1])
+        parts = _all_parts()
+        keys = set().union(*(_affected(parts, marks, area=COUNTRY, level=lv) for lv in LEVELS))
+        # Computed before the transaction: writers wait only for the rows' swap.
+        computed = [(period, *current(period, parts, marks, keys))
+                    for period in FactPeriod.objects.all()]  # fmt: skip
+        with transaction.atomic():
+            for period, values, ids in computed:
+                replaced = [pk for pks in ids.values() for pk in pks]
+                for i in range(0, len(replaced), 500):
+                    Fact.objects.filter(pk__in=replaced[i : i + 500]).delete()
+                Fact.objects.bulk_create(_rows(period, values, marks.province_of), batch_size=2000)
+            _forget(seen)
+    return len(marks.counties) + len(marks.provinces)
 
 
-def _replace(period: FactPeriod, parts: list, area: Area, level: str, province_of) -> None:
-    """Replace the computed ``level`` rows of ``parts`` for ``area`` in ``period``."""
-    if not parts:
-        return
-    old = Fact.objects.filter(period=period, level=level, part__in=[p.code for p in parts])
-    if area.province_id is not None:
-        old = old.filter(province_id=area.province_id)
-    if level == Fact.COUNTY and area.county_id is not None:
-        old = old.filter(county_id=area.county_id)
-    old.delete()
-    rows = [r for p in parts for r in _computed(period, p, area, province_of, level)]
-    Fact.objects.bulk_create(rows)
+def _rows(period: FactPeriod, values: dict[Key, int], province_of: dict[int, int]) -> list[Fact]:
+    def row(level: str, place: int | None, code: str, value: int) -> Fact:
+        province = {COUNTY: province_of.get(place or 0), PROVINCE: place}.get(level)
+        county = place if level == COUNTY else None
+        return Fact(period=period, part=code, level=level, province_id=province,
+                    county_id=county, value=value)  # fmt: skip
 
-
-def _sum_provinces(period: FactPeriod, code: str, provinces: set[int]) -> None:
-    """The province rows of an additive county part: sums of their county rows."""
-    counties = Fact.objects.filter(period=period, part=code, level=Fact.COUNTY,
-                                   province_id__in=provinces)  # fmt: skip
-    sums = counties.values("province_id").annotate(v=Sum("value")).values_list("province_id", "v")
-    Fact.objects.filter(period=period, part=code, level=Fact.PROVINCE,
-                        province_id__in=provinces).delete()  # fmt: skip
-    Fact.objects.bulk_create(
-        Fact(period=period, part=code, level=Fact.PROVINCE, province_id=p, value=int(v))
-        for p, v in sums
-    )
-
-
-def _sum_country(period: FactPeriod, codes: set[str]) -> None:
-    """The country rows of additive parts: sums of their province rows."""
-    if not codes:
-        return
-    sums = dict(
-        Fact.objects.filter(period=period, part__in=codes, level=Fact.PROVINCE)
-        .values("part")
-        .annotate(v=Sum("value"))
-        .values_list("part", "v")
-    )
-    Fact.objects.filter(period=period, part__in=codes, level=Fact.COUNTRY).delete()
-    Fact.objects.bulk_create(
-        Fact(period=period, part=code, level=Fact.COUNTRY, value=int(sums.get(code) or 0))
-        for code in codes
-    )
-
-
-def _country_rows(period: FactPeriod, parts: list) -> None:
-    """Compute the national rows of non-additive parts that a write dropped."""
-    codes = [p.code for p in parts if not p.additive]
-    if not codes:
-        return
-    present = set(
-        Fact.objects.filter(period=period, level=Fact.COUNTRY, part__in=codes).values_list(
-            "part", flat=True
-        )
-    )
-    missing = [p for p in parts if not p.additive and p.code not in present]
-    rows = [r for p in missing for r in _computed(period, p, COUNTRY, {}, Fact.COUNTRY)]
-    Fact.objects.bulk_create(rows)
+    return [row(*key, value) for key, value in values.items()]
 
 
 def _seen_marks() -> list[tuple[int, int]]:
@@ -440,33 +518,98 @@ def _seen_marks() -> list[tuple[int, int]]:
 
 
 def _forget(runs: list[tuple[int, int]]) -> None:
-    """Remove the marks a refresh has read (and only those)."""
-    for lo, hi in runs:
-        StalePlace.objects.filter(pk__range=(lo, hi)).delete()
+    """Remove the marks a refresh has read (and only those), counting them in
+    :func:`data_version`."""
+    removed = sum(StalePlace.objects.filter(pk__range=run).delete()[0] for run in runs)
+    _count_forgotten(removed)
+
+
+def _count_forgotten(marks: int, using: str = "default") -> None:
+    if marks and not FactVersion.objects.using(using).filter(pk=1).update(
+        forgotten=F("forgotten") + marks
+    ):
+        FactVersion.objects.using(using).create(pk=1, forgotten=marks)
+
+
+def data_version() -> int:
+    """A number that every committed write to a source table raises, the same
+    for every server: the marks written so far (those present, and those a
+    writer has removed). The dashboards' cache keys carry it, so no server
+    serves a figure computed before a write it can see. One query."""
+    marks, version = StalePlace._meta.db_table, FactVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {marks})"
+            f" + COALESCE((SELECT forgotten FROM {version} WHERE id = 1), 0)"
+        )
+        return int(cursor.fetchone()[0])
 
 
 def ensure_current(*, today: datetime.date | None = None) -> RefreshReport | None:
     """Refresh the table when it does not hold today's standard periods (the day
-    has turned, or a bulk load dropped it); ``jahesh serve`` runs this every few
-    minutes (``core.hooks.periodic``)."""
+    has turned, or a bulk load dropped it); the periodic job runs this (skipped
+    while another writer holds the table)."""
     five = standard_periods(today)[0]
-    if FactPeriod.objects.filter(start=five.start, end=five.end).exists():
-        return None
-    return refresh(today=today)
+    with writing(wait=False) as held:
+        if not held or FactPeriod.objects.filter(start=five.start, end=five.end).exists():
+            return None
+        return _refresh(today=today)
+
+
+# A PostgreSQL advisory lock key ("jahesh" and 1): the table's writers.
+LOCK_KEY = 0x6A61686573680001
+
+
+@contextmanager
+def writing(*, wait: bool = True, using: str = "default") -> Iterator[bool]:
+    """One writer of the table at a time, whatever process or server it runs in
+    (the periodic job, the refresh task, ``jahesh refresh_kpis``): PostgreSQL's
+    advisory lock, or on SQLite (one machine) a lock file in JAHESH_VAR. Yields
+    whether the lock is held (always, unless ``wait=False`` finds it taken)."""
+    conn = connections[using]
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute(f"SELECT pg_{'' if wait else 'try_'}advisory_lock(%s)", [LOCK_KEY])
+            held = wait or bool(cursor.fetchone()[0])
+        try:
+            yield held
+        finally:
+            if held:
+                with conn.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+        return
+    import fcntl
+
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    with open(settings.VAR_DIR / "facts.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            held = True
+        except BlockingIOError:
+            held = False
+        try:
+            yield held
+        finally:
+            if held:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def invalidate_if_present(using: str = "default") -> None:
     """:func:`invalidate` when the table exists (after migrations)."""
     if FactPeriod._meta.db_table in _tables(connections[using]):
-        FactPeriod.objects.using(using).all().delete()
-        StalePlace.objects.using(using).all().delete()
+        invalidate(using)
 
 
-def invalidate() -> None:
+def invalidate(using: str = "default") -> None:
     """Drop the table's periods (every figure is computed from the records until
-    the next :func:`refresh`)."""
-    FactPeriod.objects.all().delete()
-    StalePlace.objects.all().delete()
+    the next :func:`refresh`); the data version moves on (a bulk load wrote
+    without marks)."""
+    with writing(using=using):
+        FactPeriod.objects.using(using).all().delete()
+        removed, _ = StalePlace.objects.using(using).all().delete()
+        _count_forgotten(removed + 1, using)
 
 
 # --- Triggers ----------------------------------------------------------------------------------
@@ -590,16 +733,27 @@ def drop_triggers(using: str = "default") -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
 
 
+_loading = 0  # paused() blocks open in this process
+
+
+def loading() -> bool:
+    """Whether a bulk load runs (:func:`paused`): its writes enqueue no refresh."""
+    return _loading > 0
+
+
 @contextmanager
 def paused(using: str = "default") -> Iterator[None]:
-    """Bulk loads (the demo scenario, the national generator): no triggers while
-    loading; afterwards the planner's statistics are renewed (``ANALYZE``: with
+    """Bulk loads (the demo scenario, the national generator): no triggers (and no
+    refresh tasks) while loading; afterwards the planner's statistics are renewed (``ANALYZE``: with
     stale ones PostgreSQL chose a full scan per visit for units_high_risk) and
     every period is dropped (figures come from the records until ``refresh``)."""
+    global _loading
     drop_triggers(using)
+    _loading += 1
     try:
         yield
     finally:
+        _loading -= 1
         install_triggers(using)
         with connections[using].cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -3,7 +3,8 @@ precomputed per place, so that a figure for the whole country is a sum over a
 few hundred rows instead of a scan of millions of records.
 
 Kept by ``reports.facts``; database triggers on the source tables mark the
-places a write touched (``StalePlace``), and the next read recomputes them.
+places a write touched (``StalePlace``); reads recompute them in memory and
+the writer (``facts.refresh_stale``) stores them.
 """
 
 from __future__ import annotations
@@ -79,3 +80,22 @@ class StalePlace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_id}/{self.county_id} {self.source}"
+
+
+class FactVersion(models.Model):
+    """How many stale marks the table's writers have removed (one row, id 1).
+
+    With the marks still present it counts every write the triggers have seen,
+    so it only grows, and a write raises it when it commits: the data version
+    the dashboards' cache keys carry (``reports.facts.data_version``). Kept by
+    the writers, not by the triggers, so writes never queue on one hot row.
+    """
+
+    forgotten = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "نسخهٔ داده‌های شاخص‌ها"
+        verbose_name_plural = "نسخه‌های داده‌های شاخص‌ها"
+
+    def __str__(self) -> str:
+        return str(self.forgotten)

@@ -63,9 +63,14 @@ def _cached(key: str, cache_for: int, compute: Any) -> Any:
     """``compute()``, kept ``cache_for`` seconds in Django's cache under ``key``
     (0: not cached). The dashboard's figures come from the analytics table; the
     cache spares even that read for a minute, and the page says when they were
-    computed."""
+    computed. The key carries the data version (``facts.data_version``), read
+    before computing: a write any server commits changes it, so no server, with
+    its own cache or a shared Redis, serves a figure from before that write."""
     if not cache_for:
         return compute()
+    from jahesh.reports.facts import data_version
+
+    key = f"{key}:v{data_version()}"
     found = cache.get(key)
     if found is None:
         found = compute()

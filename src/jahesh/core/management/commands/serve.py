@@ -1,4 +1,5 @@
-"""``jahesh serve [--port N]``: serve an existing database with gunicorn and whitenoise."""
+"""``jahesh serve [--port N] [--no-worker]``: serve an existing database with
+gunicorn and whitenoise, and run the task worker beside it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2))
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="بدون کارگزار کارهای پس‌زمینه (چند سرور: یک «jahesh db_worker» جداگانه)",
+        )
 
-    def handle(self, *args, port: int, host: str, workers: int, **options):
-        serve(host=host, port=port, workers=workers, log=self.stdout.write)
+    def handle(self, *args, port: int, host: str, workers: int, no_worker: bool, **options):
+        serve(host=host, port=port, workers=workers, worker=not no_worker, log=self.stdout.write)

@@ -4,7 +4,8 @@
 2. load Iran's geography (skipped when already loaded);
 3. create the demo users of DESIGN.md (only those missing);
 4. run every app's part of the scenario (each part skips what exists);
-5. serve with gunicorn on http://127.0.0.1:8000 (unless --no-serve).
+5. serve with gunicorn on http://127.0.0.1:8000, with the task worker beside it
+   (unless --no-serve).
 
 A second run changes nothing and takes seconds.
 """
@@ -53,4 +54,4 @@ class Command(BaseCommand):
         for username, label in users:
             self.stdout.write(f"  {username:<12} {label}")
         if not no_serve:
-            serve(host=host, port=port, workers=2, log=self.stdout.write)
+            serve(host=host, port=port, workers=2, worker=True, log=self.stdout.write)

@@ -1,0 +1,111 @@
+"""Reads never write (DESIGN §7): a signed-in GET of the dashboard, the KPI API,
+the narrative report, a drill-down or the home page opens no transaction and
+writes nothing, even with places marked stale, and still shows the figure a
+write made; the cached figures follow every write, whichever server made it."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jahesh.accounts.scoping import Area
+from jahesh.reports import facts
+from jahesh.reports.models import Fact, StalePlace
+from jahesh.reports.periods import last_five_years
+from tests.reports.oracle import Tables, recount
+
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|BEGIN|CREATE|DROP)\b", re.I)
+GETS = ("/", "/reports/", "/reports/report/", "/api/v1/kpis", "/reports/kpi/units_monitored/")
+
+
+@pytest.fixture
+def stale(world, geo):
+    """The table of today's standard periods, then a write it has not stored:
+    Arak's first unit loses its visits (a queryset delete, seen by the triggers)."""
+    from jahesh.units.models import Visit
+
+    facts.refresh()
+    Visit.objects.filter(unit=world["units"]["u1"]).delete()
+    assert StalePlace.objects.exists()
+    return world
+
+
+def _recounted(area: Area, code: str) -> int:
+    period = last_five_years()
+    return recount(Tables.load(), area=area, start=period.start, end=period.end, codes=[code])[code]
+
+
+@pytest.mark.parametrize("url", GETS)
+def test_it_serves_a_signed_in_get_without_a_write(url, stale, users, client_for):
+    # given places marked stale, when the hq manager opens the page, then no
+    # statement writes or opens a transaction (on SQLite, whose transactions all
+    # take the write lock, a BEGIN would queue the reader behind every writer)
+    client = client_for(users["hq"])
+    marks, rows = StalePlace.objects.count(), Fact.objects.count()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    written = [q["sql"] for q in ctx.captured_queries if WRITES.match(q["sql"])]
+    assert written == []
+    assert (StalePlace.objects.count(), Fact.objects.count()) == (marks, rows)
+
+
+def test_it_shows_the_stale_place_as_the_records_stand(stale, geo, users, client_for):
+    markazi = Area(province_id=geo["markazi"].pk)
+    response = client_for(users["hq"]).get("/api/v1/kpis")
+    # u1 lost its visits: Markazi counts the two other units it visited.
+    assert response.json()["kpis"]["units_monitored"] == _recounted(markazi, "units_monitored") == 2
+    assert StalePlace.objects.exists()  # computed in memory, not stored
+
+
+@pytest.fixture
+def cached(settings):
+    settings.JAHESH_DASHBOARD_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "test-reads"}}  # fmt: skip
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_it_shows_a_new_figure_through_the_cache_after_a_write(
+    cached, world, geo, users, client_for
+):
+    from jahesh.units.models import Visit
+
+    facts.refresh()
+    client = client_for(users["hq"])
+    first = client.get("/api/v1/kpis").json()["kpis"]["units_monitored"]
+    assert first == 3
+    assert client.get("/reports/").context["cards"][0]["value"] == 3  # cached now
+    # when another server dates a unit's visits before the five years (plain SQL:
+    # this process hears nothing of it, no signal, no cache invalidation of its own)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Visit._meta.db_table} SET visited_on = %s WHERE unit_id = %s",
+            [datetime.date(2015, 1, 1), world["units"]["u1"].pk],
+        )
+    # then the next reads, through the cache, show the new figure
+    assert client.get("/api/v1/kpis").json()["kpis"]["units_monitored"] == 2
+    cards = {c["kpi"].code: c["value"] for c in client.get("/reports/").context["cards"]}
+    assert cards["units_monitored"] == 2
+
+
+def test_the_data_version_grows_with_each_write_and_survives_the_writer(stale, world):
+    from jahesh.units.models import Visit
+
+    before = facts.data_version()
+    Visit.objects.filter(unit=world["units"]["u2"]).update(notes="seen")
+    after_write = facts.data_version()
+    assert after_write > before
+    facts.refresh_stale()  # the marks move into the count of forgotten ones
+    assert not StalePlace.objects.exists()
+    assert facts.data_version() == after_write
+    Visit.objects.filter(unit=world["units"]["u2"]).update(notes="seen again")
+    assert facts.data_version() > after_write
