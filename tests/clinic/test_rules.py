@@ -184,7 +184,7 @@ def test_it_ranks_experts_by_fit_then_load_and_drops_conflicts(
             user=users["admin"],
             data=services.MoveInput(expert=exact_busy),
         )
-    ranked = selectors.expert_suggestions(case=case, limit=10)
+    ranked = selectors.expert_suggestions(user=users["hq"], case=case, limit=10)
     names = [s.expert.name for s in ranked]
     assert names[:4] == [exact_free.name, exact_busy.name, parent_only.name, section_only.name]
     assert [s.fit for s in ranked[:4]] == [3, 3, 2, 1]

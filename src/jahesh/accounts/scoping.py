@@ -14,19 +14,27 @@ of who sees what live here and nowhere else:
   assignment path for that role (cases assigned to the expert and their
   units; the funds the user manages);
 * a role that may not use the model's module sees nothing, and a viewer never
-  sees a personal record (aggregates only).
+  sees a personal record (aggregates only);
+* a row that links a record to a person or another record (a membership, a
+  roster entry, a certificate) is seen only when the linked record is seen too
+  (the policy's ``through``).
 
 Out-of-scope records answer 404, never 403, so nothing leaks their existence.
+
+Lists inside a record (a group's members, a camp's roster and groups, a
+session's attendees and agenda) show only the rows the reader may open on their
+own, and say how many others were left out (:func:`scoped_nested`); a single
+linked record (a group's leader) is shown only when :func:`scope_exists` holds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from jahesh.accounts.roles import ROLE_MODULES, ROLE_SCOPE, Role, ScopeKind
@@ -49,6 +57,9 @@ class ScopePolicy:
     public: reference data every signed-in user may read (geography).
     owner: lookup path to the user a record belongs to (an import job): its
         owner sees it, admins see all, nobody else does, whatever the module.
+    through: lookup paths to the records a row shows (a membership's
+        ("volunteer",)): the row is in scope only when each of them is too, so
+        an Arak group lists no Saveh volunteer to Arak's officer.
     """
 
     module: str
@@ -58,6 +69,7 @@ class ScopePolicy:
     personal: bool = True
     public: bool = False
     owner: str | None = None
+    through: tuple[str, ...] = ()
 
     @property
     def province_path(self) -> str | None:
@@ -86,6 +98,7 @@ def extend(model: type[models.Model], *, assigned: dict[str, str]) -> None:
         personal=policy.personal,
         public=policy.public,
         owner=policy.owner,
+        through=policy.through,
     )
 
 
@@ -110,6 +123,24 @@ def can_use_module(user: Any, module: str) -> bool:
 def scope_q(user: Any, model: type[models.Model]) -> Q:
     """The filter that limits ``model`` to what ``user`` may see."""
     policy = policy_for(model)
+    q = _own_scope_q(user, policy)
+    for path in policy.through if q != _NOTHING else ():
+        target = _model_at(model, path)
+        target_q = scope_q(user, target)
+        if target_q == _NOTHING:
+            return _NOTHING
+        if target_q != Q():
+            q &= Q(**{f"{path}__in": target._default_manager.filter(target_q).values("pk")})
+    return q
+
+
+def _model_at(model: type[models.Model], path: str) -> type[models.Model]:
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def _own_scope_q(user: Any, policy: ScopePolicy) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return _NOTHING
     if policy.public:
@@ -166,6 +197,35 @@ def get_scoped_or_404(user: Any, source: QuerySet[M] | type[M], **lookup: Any) -
         return scoped(user, source).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("یافت نشد") from None
+
+
+# --- Nesting ------------------------------------------------------------------
+# A record the reader may open can list people and records they may not (an
+# Arak group's member from Saveh). Such rows are left out, and the list says
+# how many: a count, never a name or any other field of theirs.
+
+
+@dataclass(frozen=True)
+class Nested(Generic[M]):
+    """A list inside a record: the rows the reader may see, and how many were left out."""
+
+    rows: QuerySet[M]
+    hidden: int
+
+
+def scoped_nested(user: Any, source: QuerySet[M]) -> Nested[M]:
+    """The rows of ``source`` (all the rows of a list inside a record already
+    opened in scope: ``camp.groups.all()``, a group's memberships) that ``user``
+    may see, and the number of the others."""
+    rows = scoped(user, source)
+    return Nested(rows=rows, hidden=source.count() - rows.count())
+
+
+def scope_exists(user: Any, model: type[models.Model], path: str) -> Exists:
+    """An annotation: whether the ``model`` record at ``path`` (a group's
+    ``leader``) is one ``user`` may open, so a page shows it or only says it is
+    out of scope."""
+    return Exists(scoped(user, model).filter(pk=OuterRef(path)))
 
 
 # --- Aggregates -----------------------------------------------------------

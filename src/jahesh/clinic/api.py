@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
-from jahesh.accounts.scoping import get_scoped_or_404
+from jahesh.accounts.scoping import get_scoped_or_404, scope_exists
 from jahesh.api.schemas import ERRORS
 from jahesh.clinic import selectors, services
 from jahesh.clinic.models import (
@@ -284,7 +284,7 @@ def case_suggestions(request: HttpRequest, case_id: int):
             "capacity": s.expert.capacity,
             "reasons": s.reasons,
         }
-        for s in selectors.expert_suggestions(case=case)
+        for s in selectors.expert_suggestions(user=request.user, case=case)
     ]
     return {"items": items, "count": len(items)}
 
@@ -307,6 +307,11 @@ class ResolutionOut(Schema):
     status: str
     done_on: datetime.date | None
 
+    @staticmethod
+    def resolve_case_id(obj) -> int | None:
+        # A case outside the caller's scope is not pointed at (scoping.scope_exists).
+        return obj.case_id if getattr(obj, "case_visible", True) else None
+
 
 class SessionOut(Schema):
     id: int
@@ -321,7 +326,9 @@ class SessionDetailOut(SessionOut):
     minutes: str
     other_attendees: str
     attendee_ids: list[int]
+    hidden_attendees: int = Field(0, description="حاضران خارج از حوزهٔ شما (فقط تعداد)")
     agenda_case_ids: list[int]
+    hidden_agenda: int = Field(0, description="پرونده‌های خارج از حوزهٔ شما (فقط تعداد)")
     resolutions: list[ResolutionOut] = Field(..., alias="resolution_list")
 
 
@@ -347,9 +354,12 @@ class SessionIn(Schema):
 
 
 def _session_detail(request: HttpRequest, session: Session) -> Session:
-    session.attendee_ids = sorted(session.attendees.values_list("pk", flat=True))
-    session.agenda_case_ids = sorted(session.agenda.values_list("pk", flat=True))
-    session.resolution_list = list(session.resolutions.select_related("agency").order_by("number"))
+    parts = selectors.session_parts(user=request.user, session=session)
+    session.attendee_ids = sorted(parts["attendees"].rows.values_list("pk", flat=True))
+    session.hidden_attendees = parts["attendees"].hidden
+    session.agenda_case_ids = sorted(parts["agenda"].rows.values_list("pk", flat=True))
+    session.hidden_agenda = parts["agenda"].hidden
+    session.resolution_list = parts["resolutions"]
     return session
 
 
@@ -433,7 +443,13 @@ def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]):
 
 
 def _resolution_or_404(request: HttpRequest, pk: int) -> Resolution:
-    return get_scoped_or_404(request.user, Resolution.objects.select_related("agency"), pk=pk)
+    return get_scoped_or_404(
+        request.user,
+        Resolution.objects.select_related("agency").annotate(
+            case_visible=scope_exists(request.user, Case, "case")
+        ),
+        pk=pk,
+    )
 
 
 @resolutions_router.get(

@@ -100,6 +100,12 @@ class ClinicConfig(AppConfig):
             register(model, ScopePolicy(module=clinic, public=True, personal=False))
 
         extend(Unit, assigned={"clinic_expert": "obstacle_cases__expert__user"})
+        # ...and what is recorded about those units (the unit page lists it).
+        from jahesh.units.models import RiskAssessment, StatusChange, Visit, VisitPhoto
+
+        for model in (Visit, StatusChange, RiskAssessment):
+            extend(model, assigned={"clinic_expert": "unit__obstacle_cases__expert__user"})
+        extend(VisitPhoto, assigned={"clinic_expert": "visit__unit__obstacle_cases__expert__user"})
         if unit_cases_panel not in PANELS:
             PANELS.append(unit_cases_panel)
         hooks.open_case_unit_ids = open_case_unit_ids

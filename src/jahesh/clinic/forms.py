@@ -184,9 +184,10 @@ class SessionForm(forms.Form):
         label=_("شرح مذاکرات"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, group=None, agenda=None, **kwargs):
+    def __init__(self, *args, members=None, agenda=None, **kwargs):
+        # members: the group's experts the user may see (selectors.group_members).
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = group.members.all()
+        self.fields["attendees"].queryset = members
         self.fields["agenda"].queryset = agenda
         self.fields["agenda"].label_from_instance = lambda case: (
             f"#{to_persian_digits(case.pk)} {case.unit.name} — {case.category.name}"

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from jahesh.accounts.scoping import Area, scoped
+from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
 from jahesh.clinic.models import (
     OPEN_STATUSES,
     Case,
@@ -206,15 +206,16 @@ class Suggestion:
         return self.load / self.expert.capacity
 
 
-def expert_suggestions(*, case: Case, limit: int = 5) -> list[Suggestion]:
-    """Active experts of the case's province ranked by fit, then by load relative
-    to capacity, then by name; experts who declared a conflict of interest with
-    the unit are left out."""
+def expert_suggestions(*, user: Any, case: Case, limit: int = 5) -> list[Suggestion]:
+    """Active experts of the case's province that ``user`` may see, ranked by fit,
+    then by load relative to capacity, then by name; experts who declared a
+    conflict of interest with the unit are left out."""
     unit = case.unit
     province_id = unit.county.province_id
     conflicted = ExpertConflict.objects.filter(unit=unit).values("expert_id")
     experts = (
-        Expert.objects.filter(is_active=True, province_id=province_id)
+        scoped(user, Expert)
+        .filter(is_active=True, province_id=province_id)
         .exclude(pk__in=conflicted)
         .annotate(load=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES)))
         .prefetch_related("categories")
@@ -254,6 +255,39 @@ def session_list(*, user: Any, group: WorkingGroup | None = None) -> QuerySet[Se
     return qs.order_by("-held_on", "-id")
 
 
+def group_members(*, user: Any, group: WorkingGroup) -> Nested[Expert]:
+    """The members of a working group already fetched in scope that the user may
+    see (experts of another province are only counted)."""
+    return scoped_nested(user, group.members.order_by("name_key", "id"))
+
+
+def session_parts(*, user: Any, session: Session) -> dict:
+    """What a session's page and minutes list, each as far as the user's scope
+    allows: attendees and agenda (out-of-scope ones only counted), and every
+    resolution of the session, its case named only when the user may open it."""
+    return {
+        "attendees": scoped_nested(user, session.attendees.order_by("name_key", "id")),
+        "agenda": scoped_nested(
+            user, session.agenda.select_related("unit", "county", "category").order_by("id")
+        ),
+        "resolutions": list(
+            session.resolutions.select_related("agency", "case")
+            .annotate(case_visible=scope_exists(user, Case, "case"))
+            .order_by("number")
+        ),
+    }
+
+
+def case_nested(*, user: Any, case: Case) -> dict:
+    """A case's sub-cases and the resolutions about it, as far as the user's scope allows."""
+    return {
+        "children": scoped_nested(user, case.children.select_related("unit").order_by("-id")),
+        "resolutions": scoped_nested(
+            user, case.resolutions.select_related("agency", "session").order_by("-passed_on")
+        ),
+    }
+
+
 def agenda_candidates(*, user: Any, group: WorkingGroup) -> QuerySet[Case]:
     """Open cases escalated to ``group``: the agenda of its next session."""
     return (
@@ -273,7 +307,11 @@ def resolution_register(
     end: datetime.date | None = None,
     overdue_on: datetime.date | None = None,
 ) -> QuerySet[Resolution]:
-    qs = scoped(user, Resolution).select_related("session", "session__group", "agency", "case")
+    qs = (
+        scoped(user, Resolution)
+        .select_related("session", "session__group", "agency", "case")
+        .annotate(case_visible=scope_exists(user, Case, "case"))
+    )
     if status:
         qs = qs.filter(status=status)
     if agency:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, scoped
 from jahesh.clinic import forms, selectors, services
 from jahesh.clinic.minutes import font_urls
 from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
@@ -152,11 +152,10 @@ def _detail_context(request: HttpRequest, case: Case, transition_form=None) -> d
         "allowed": allowed,
         "transition_form": transition_form
         or forms.TransitionForm(user=request.user, allowed=allowed),
-        "suggestions": selectors.expert_suggestions(case=case)
+        "suggestions": selectors.expert_suggestions(user=request.user, case=case)
         if case.status == CaseStatus.TRIAGED and allowed
         else [],
-        "children": list(case.children.select_related("unit").order_by("-id")[:50]),
-        "resolutions": list(case.resolutions.select_related("agency", "session")),
+        **selectors.case_nested(user=request.user, case=case),
         "followup_form": forms.FollowUpForm(initial={"on": timezone.localdate(now)}),
         "history": history_entries(case),
     }
@@ -281,7 +280,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "group": group,
             "page_obj": page,
-            "members": list(group.members.all()),
+            "members": selectors.group_members(user=request.user, group=group),
             "can_write": services.user_role(request.user) in services.MANAGERS,
             "agenda": list(selectors.agenda_candidates(user=request.user, group=group)[:50]),
         },
@@ -294,15 +293,11 @@ def _session_or_404(request: HttpRequest, pk: int) -> Session:
     )
 
 
-def _session_context(session: Session) -> dict:
+def _session_context(request: HttpRequest, session: Session) -> dict:
     return {
         "session": session,
-        "attendees": list(session.attendees.all()),
+        **selectors.session_parts(user=request.user, session=session),
         "others": [line for line in session.other_attendees.splitlines() if line.strip()],
-        "agenda": list(session.agenda.select_related("unit", "county", "category")),
-        "resolutions": list(
-            session.resolutions.select_related("agency", "case").order_by("number")
-        ),
         **font_urls(),
     }
 
@@ -315,7 +310,10 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
     agenda = selectors.agenda_candidates(user=request.user, group=group)
     form = forms.SessionForm(
-        request.POST or None, group=group, agenda=agenda, initial={"held_on": timezone.localdate()}
+        request.POST or None,
+        members=selectors.group_members(user=request.user, group=group).rows,
+        agenda=agenda,
+        initial={"held_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -350,11 +348,11 @@ def _session_page(
         request,
         "clinic/session_detail.html",
         {
-            **_session_context(session),
+            **_session_context(request, session),
             "history": history_entries(session),
             "can_write": services.user_role(request.user) in services.MANAGERS,
             "resolution_form": resolution_form
-            or forms.ResolutionForm(cases=session.agenda.all(), prefix="r"),
+            or forms.ResolutionForm(cases=scoped(request.user, session.agenda.all()), prefix="r"),
             "followup_form": followup_form
             or forms.ResolutionFollowUpForm(
                 resolutions=session.resolutions.all(),
@@ -378,7 +376,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
     _module_required(request)
     session = _session_or_404(request, pk)
-    form = forms.ResolutionForm(request.POST, cases=session.agenda.all(), prefix="r")
+    form = forms.ResolutionForm(
+        request.POST, cases=scoped(request.user, session.agenda.all()), prefix="r"
+    )
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -433,7 +433,9 @@ def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     from jahesh.clinic.minutes import minutes_pdf
 
-    pdf = minutes_pdf(html=render_to_string("clinic/minutes_pdf.html", _session_context(session)))
+    pdf = minutes_pdf(
+        html=render_to_string("clinic/minutes_pdf.html", _session_context(request, session))
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="minutes-{session.pk}.pdf"'
     return response

@@ -407,7 +407,8 @@ def fund_detail(request: HttpRequest, fund_id: int):
     _require_module(request)
     fund = get_scoped_or_404(request.user, Fund.objects.select_related("county"), pk=fund_id)
     board = selectors.fund_dashboard(fund=fund, today=timezone.localdate())
-    data = FundOut.model_validate(fund).model_dump()
+    # By alias: the response schema reads the county as "county.name".
+    data = FundOut.model_validate(fund).model_dump(by_alias=True)
     data.update(
         members=board["members"]["total"],
         savings=board["balances"]["savings"],

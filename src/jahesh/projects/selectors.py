@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from jahesh.accounts.scoping import Area, scoped
+from jahesh.accounts.scoping import Area, scope_exists, scoped
 from jahesh.core.text import normalize_key
 from jahesh.projects.models import (
     DirectService,
@@ -21,6 +21,7 @@ from jahesh.projects.models import (
     ProjectFunding,
     ServiceBeneficiary,
 )
+from jahesh.volunteers.models import Camp, Group
 
 # --- Projects --------------------------------------------------------------
 
@@ -100,7 +101,15 @@ def service_list(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> QuerySet[DirectService]:
-    qs = scoped(user, DirectService).select_related("county", "village", "city", "camp", "group")
+    qs = (
+        scoped(user, DirectService)
+        .select_related("county", "village", "city", "camp", "group")
+        # The camp or group of another county is not named (scoping.scope_exists).
+        .annotate(
+            camp_visible=scope_exists(user, Camp, "camp"),
+            group_visible=scope_exists(user, Group, "group"),
+        )
+    )
     if county_id:
         qs = qs.filter(county_id=county_id)
     if kind:

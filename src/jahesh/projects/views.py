@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import area_for, can_use_module, get_scoped_or_404
+from jahesh.accounts.scoping import area_for, can_use_module, get_scoped_or_404, scope_exists
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
 from jahesh.projects import forms, selectors, services
 from jahesh.projects.models import DirectService, Project, ProjectFunding, ProjectPhoto
+from jahesh.volunteers.models import Group
 
 PAGE_SIZE = 25
 
@@ -97,7 +98,10 @@ def _detail_context(request: HttpRequest, project: Project, **bound) -> dict:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_scoped_or_404(
         request.user,
-        Project.objects.select_related("county", "village", "city", "implementer_group"),
+        Project.objects.select_related("county", "village", "city", "implementer_group").annotate(
+            # A volunteer group of another county is not named (scoping.scope_exists).
+            implementer_visible=scope_exists(request.user, Group, "implementer_group")
+        ),
         pk=pk,
     )
     return render(request, "projects/project_detail.html", _detail_context(request, project))

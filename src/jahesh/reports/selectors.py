@@ -1,6 +1,6 @@
 """Reads behind the dashboard, the drill-downs and the exports. Every figure
 comes from the registry (``jahesh.reports.kpis.kpi_values``); records come
-from the registry's records selectors and then ``scoped()``."""
+from the registry's records selectors and then ``scoped_nested()``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from jahesh.accounts.roles import Module, Role
-from jahesh.accounts.scoping import Area, can_use_module, policy_for, scoped
+from jahesh.accounts.scoping import (
+    Area,
+    Nested,
+    can_use_module,
+    policy_for,
+    scoped_nested,
+)
 from jahesh.geo.models import County, Province
 from jahesh.reports.kpis import (
     CODES,
@@ -167,10 +173,11 @@ def _records_model(kpi: Kpi):
     return _resolve(kpi.records)(area=Area(), start=day, end=day).model
 
 
-def drilldown_records(*, user: Any, kpi: Kpi, area: Area, period: Period) -> QuerySet:
-    """The records behind a figure, within the user's scope."""
+def drilldown_records(*, user: Any, kpi: Kpi, area: Area, period: Period) -> Nested:
+    """The records behind a figure that the user may open, and how many others the
+    figure counts (an Arak camp's hours of a Tehran volunteer): only their number."""
     qs = kpi.records_qs(area=area, start=period.start, end=period.end)
-    return scoped(user, qs)
+    return scoped_nested(user, qs)
 
 
 @dataclass

@@ -139,8 +139,8 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     }  # fmt: skip
     if not selectors.may_read_records(request.user, kpi):
         return render(request, "reports/figures_only.html", context, status=403)
-    qs = selectors.drilldown_records(user=request.user, kpi=kpi, area=area, period=period)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    records = selectors.drilldown_records(user=request.user, kpi=kpi, area=area, period=period)
+    page = Paginator(records.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for record in page.object_list:
         cells = []
@@ -152,7 +152,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
                 {"column": column, "value": record_value(record, column.attr), "link": link}
             )
         rows.append(cells)
-    context.update({"page_obj": page, "rows": rows})
+    context.update({"page_obj": page, "rows": rows, "hidden": records.hidden})
     return render(request, "reports/drilldown.html", context)
 
 
@@ -169,7 +169,7 @@ def drilldown_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     _form, period, area = _picked(request)
     if not selectors.may_read_records(request.user, kpi):
         raise Http404
-    qs = selectors.drilldown_records(user=request.user, kpi=kpi, area=area, period=period)
+    qs = selectors.drilldown_records(user=request.user, kpi=kpi, area=area, period=period).rows
     rows = (
         [record_value(record, c.attr) for c in kpi.columns]
         for record in qs[:EXPORT_LIMIT].iterator(chunk_size=2000)

@@ -136,6 +136,11 @@ class GroupOut(Schema):
     is_active: bool
     member_count: int = 0
 
+    @staticmethod
+    def resolve_leader_id(obj) -> int | None:
+        # A leader from outside the caller's scope is not pointed at (scoping.scope_exists).
+        return obj.leader_id if getattr(obj, "leader_visible", True) else None
+
 
 class GroupListOut(Schema):
     items: list[GroupOut]
@@ -176,6 +181,7 @@ class CampOut(Schema):
 class CampDetailOut(CampOut):
     description: str
     group_ids: list[int]
+    hidden_groups: int = Field(0, description="گروه‌های خارج از حوزهٔ شما (فقط تعداد)")
     required_credential_kinds: list[str]
     volunteers: int
     approved_hours: Decimal
@@ -217,6 +223,14 @@ class RosterOut(Schema):
 class RosterListOut(Schema):
     items: list[RosterOut]
     count: int
+
+
+class CampRosterOut(RosterListOut):
+    hidden: int = Field(description="ردیف‌های نیروهای خارج از حوزهٔ شما (فقط تعداد)")
+
+
+class MembersOut(VolunteerListOut):
+    hidden: int = Field(description="اعضای خارج از حوزهٔ شما (فقط تعداد)")
 
 
 class RosterRowIn(Schema):
@@ -435,15 +449,16 @@ def group_detail(request: HttpRequest, group_id: int):
 
 @router.get(
     "/groups/{int:group_id}/members",
-    response={200: VolunteerListOut, **ERRORS},
+    response={200: MembersOut, **ERRORS},
     summary="اعضای گروه",
 )
 def group_members(request: HttpRequest, group_id: int, page: Query[Page]):
     group = get_scoped_or_404(request.user, Group, pk=group_id)
-    qs = selectors.group_members(user=request.user, group=group)
+    members = selectors.group_members(user=request.user, group=group)
     return {
-        "items": [m.volunteer for m in qs[page.offset : page.offset + page.limit]],
-        "count": qs.count(),
+        "items": [m.volunteer for m in members.rows[page.offset : page.offset + page.limit]],
+        "count": members.rows.count(),
+        "hidden": members.hidden,
     }
 
 
@@ -474,12 +489,14 @@ def camp_list(request: HttpRequest, filters: Query[CampFilters]):
     return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
 
 
-def _camp_detail(camp: Camp) -> dict:
+def _camp_detail(user, camp: Camp) -> dict:
     totals = selectors.camp_totals(camp=camp)
+    groups = selectors.camp_groups(user=user, camp=camp)
     data = CampOut.from_orm(camp).dict()
     data.update(
         description=camp.description,
-        group_ids=list(camp.groups.values_list("id", flat=True)),
+        group_ids=list(groups.rows.values_list("id", flat=True)),
+        hidden_groups=groups.hidden,
         required_credential_kinds=list(
             camp.required_credential_kinds.values_list("code", flat=True)
         ),
@@ -500,12 +517,12 @@ def camp_create(request: HttpRequest, payload: CampIn):
         required_kind_ids=data.pop("required_credential_kind_ids"),
         **data,
     )
-    return Status(201, _camp_detail(camp))
+    return Status(201, _camp_detail(request.user, camp))
 
 
 @router.get("/camps/{int:camp_id}", response={200: CampDetailOut, **ERRORS}, summary="یک اردو")
 def camp_detail(request: HttpRequest, camp_id: int):
-    return _camp_detail(get_scoped_or_404(request.user, Camp, pk=camp_id))
+    return _camp_detail(request.user, get_scoped_or_404(request.user, Camp, pk=camp_id))
 
 
 def _roster_dict(e: RosterEntry) -> dict:
@@ -526,14 +543,14 @@ def _roster_dict(e: RosterEntry) -> dict:
 
 @router.get(
     "/camps/{int:camp_id}/roster",
-    response={200: RosterListOut, **ERRORS},
+    response={200: CampRosterOut, **ERRORS},
     summary="فهرست حضور اردو",
 )
 def camp_roster(request: HttpRequest, camp_id: int, page: Query[Page]):
     camp = get_scoped_or_404(request.user, Camp, pk=camp_id)
-    qs = selectors.camp_roster(user=request.user, camp=camp)
-    items = [_roster_dict(e) for e in qs[page.offset : page.offset + page.limit]]
-    return {"items": items, "count": qs.count()}
+    roster = selectors.camp_roster(user=request.user, camp=camp)
+    items = [_roster_dict(e) for e in roster.rows[page.offset : page.offset + page.limit]]
+    return {"items": items, "count": roster.rows.count(), "hidden": roster.hidden}
 
 
 @router.put(

@@ -19,13 +19,19 @@ class VolunteersConfig(AppConfig):
         register(m.Volunteer, ScopePolicy(county="county", **policy))
         register(m.Group, ScopePolicy(county="county", **policy))
         register(m.Camp, ScopePolicy(county="county", **policy))
-        register(m.RosterEntry, ScopePolicy(county="camp__county", **policy))
-        register(m.Certificate, ScopePolicy(county="camp__county", **policy))
-        register(m.Membership, ScopePolicy(county="group__county", **policy))
+        # A camp's roster, a group's members and a certificate show a volunteer, who
+        # may live in another county: the row is seen only by who may see both.
+        person = {"through": ("volunteer",), **policy}
+        register(m.RosterEntry, ScopePolicy(county="camp__county", **person))
+        register(m.Certificate, ScopePolicy(county="camp__county", **person))
+        register(m.Membership, ScopePolicy(county="group__county", **person))
         register(m.VolunteerSkill, ScopePolicy(county="volunteer__county", **policy))
         register(m.Credential, ScopePolicy(county="volunteer__county", **policy))
         register(m.VolunteerStatusEvent, ScopePolicy(county="volunteer__county", **policy))
-        register(m.RosterEvent, ScopePolicy(county="entry__camp__county", **policy))
+        register(
+            m.RosterEvent,
+            ScopePolicy(county="entry__camp__county", through=("entry__volunteer",), **policy),
+        )
         # Reference data: the skill list and its rates, credential kinds.
         register(m.Skill, ScopePolicy(public=True, personal=False, **policy))
         register(m.CredentialKind, ScopePolicy(public=True, personal=False, **policy))

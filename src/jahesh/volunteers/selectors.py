@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from jahesh.accounts.scoping import Area, scoped
+from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
@@ -148,7 +148,7 @@ def volunteer_groups(*, user: Any, volunteer: Volunteer) -> QuerySet[Membership]
 def group_list(
     *, user: Any, q: str = "", county_id: int | None = None, specialty: str = ""
 ) -> QuerySet[Group]:
-    qs = scoped(user, Group).select_related("county", "leader")
+    qs = group_queryset(user=user)
     for word in normalize_key(q or "").split():
         qs = qs.filter(name_key__contains=word)
     if county_id:
@@ -158,13 +158,29 @@ def group_list(
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("name", "id")
 
 
-def group_members(*, user: Any, group: Group) -> QuerySet[Membership]:
+def group_queryset(*, user: Any) -> QuerySet[Group]:
+    """Groups in scope, each knowing whether its leader is one the user may see
+    (``leader_visible``): a leader from another county is not named."""
     return (
-        scoped(user, Membership)
-        .filter(group=group)
-        .select_related("volunteer")
-        .order_by("volunteer__last_name", "volunteer__first_name", "id")
+        scoped(user, Group)
+        .select_related("county", "leader")
+        .annotate(leader_visible=scope_exists(user, Volunteer, "leader"))
     )
+
+
+def group_members(*, user: Any, group: Group) -> Nested[Membership]:
+    """The members of a group already fetched in scope that the user may see, and
+    how many others (volunteers of other counties) were left out."""
+    return scoped_nested(
+        user,
+        Membership.objects.filter(group=group)
+        .select_related("volunteer")
+        .order_by("volunteer__last_name", "volunteer__first_name", "id"),
+    )
+
+
+def camp_groups(*, user: Any, camp: Camp) -> Nested[Group]:
+    return scoped_nested(user, camp.groups.order_by("name", "id"))
 
 
 def camp_list(
@@ -190,11 +206,12 @@ def camp_list(
     return qs.order_by("-start_date", "-id")
 
 
-def camp_roster(*, user: Any, camp: Camp) -> QuerySet[RosterEntry]:
-    """The roster of a camp already fetched in scope, with what its rows show."""
-    return (
-        scoped(user, RosterEntry)
-        .filter(camp=camp)
+def camp_roster(*, user: Any, camp: Camp) -> Nested[RosterEntry]:
+    """The roster of a camp already fetched in scope, with what its rows show: the
+    volunteers the user may see, and how many others were left out."""
+    return scoped_nested(
+        user,
+        RosterEntry.objects.filter(camp=camp)
         .select_related("volunteer", "skill")
         .prefetch_related(
             Prefetch(
@@ -203,7 +220,7 @@ def camp_roster(*, user: Any, camp: Camp) -> QuerySet[RosterEntry]:
                 to_attr="camp_certificates",
             )
         )
-        .order_by("volunteer__last_name", "volunteer__first_name", "id")
+        .order_by("volunteer__last_name", "volunteer__first_name", "id"),
     )
 
 

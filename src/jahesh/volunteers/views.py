@@ -29,7 +29,6 @@ from jahesh.volunteers.forms import village_label
 from jahesh.volunteers.models import (
     Camp,
     Certificate,
-    Group,
     RosterEntry,
     Skill,
     Volunteer,
@@ -312,7 +311,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @module_required
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_scoped_or_404(request.user, Group.objects.select_related("county", "leader"), pk=pk)
+    group = get_scoped_or_404(request.user, selectors.group_queryset(user=request.user), pk=pk)
     form = forms.MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -325,7 +324,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = selectors.group_members(user=request.user, group=group)
     ctx = {
         "group": group,
-        "page_obj": _page(request, members),
+        "page_obj": _page(request, members.rows),
+        "hidden_members": members.hidden,
         "member_form": form,
         "camps": scoped(request.user, Camp)
         .filter(groups=group)
@@ -412,9 +412,10 @@ def camp_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "camp": camp,
         "totals": selectors.camp_totals(camp=camp),
-        "groups": camp.groups.all(),
+        "groups": selectors.camp_groups(user=request.user, camp=camp),
         "kinds": camp.required_credential_kinds.all(),
-        "page_obj": _page(request, roster, 100),
+        "page_obj": _page(request, roster.rows, 100),
+        "hidden_roster": roster.hidden,
         "history": history_entries(camp),
     }
     return render(request, "volunteers/camp_detail.html", ctx)
@@ -483,6 +484,7 @@ def camp_roster(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"c": result.created, "u": result.updated, "n": result.unchanged},
             )
             return redirect("volunteers:camp_detail", camp.pk)
+    roster = selectors.camp_roster(user=request.user, camp=camp)
     if posted_rows:
         rows = [
             {
@@ -503,7 +505,7 @@ def camp_roster(request: HttpRequest, pk: int) -> HttpResponse:
                 "status": e.get_status_display(),
                 "errors": [],
             }
-            for e in selectors.camp_roster(user=request.user, camp=camp)
+            for e in roster.rows
         ]
     rows += [{"nc": "", "skill_id": None, "hours": "", "errors": []} for _i in range(5)]
     ctx = {
@@ -513,6 +515,7 @@ def camp_roster(request: HttpRequest, pk: int) -> HttpResponse:
             Skill.objects.filter(is_active=True).order_by("name").values_list("id", "name")
         ),
         "defaults": defaults,
+        "hidden_roster": roster.hidden,
     }
     return render(request, "volunteers/camp_roster.html", ctx, status=status)
 
