@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jahesh.accounts.scoping import scoped
 from jahesh.clinic.models import Case, Resolution, Session, WorkingGroup
 from jahesh.core.digits import to_ascii_digits
+from jahesh.core.models import ImportJob
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
 from jahesh.projects.models import DirectService, Project, ProjectPhoto
 from jahesh.reports.kpis import KPI_LIST
@@ -40,6 +41,7 @@ SKIP = {
     "accounts/logout/": "ends the crawler's session (and answers GET with 405)",
     "i18n/setlang/": "POST-only; switches the language, reads no record",
     "api/v1/auth/token": "POST-only; issues a token, reads no record",
+    "api/v1/auth/tokens/<token_id>/revoke": "POST-only; revokes one of the reader's own tokens",
 }
 # The API's own description (no record in it; 1.5 s to build): fetched by the
 # admin's crawl only.
@@ -117,6 +119,8 @@ FILL: dict[str, object] = {
     "api/v1/volunteers/certificates/check/<code>": "certificate",
     "api/v1/projects/<int:project_id>": Project,
     "api/v1/projects/services/<int:service_id>": DirectService,
+    "imports/<int:job_id>": ImportJob,
+    "api/v1/imports/<int:job_id>": ImportJob,
 }
 PARAM = re.compile(r"<(?:\w+:)?\w+>")
 ROLES = [
