@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -13,6 +16,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from jahesh.api.auth import AUTH
 from jahesh.core.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="Jahesh API",
@@ -87,6 +92,19 @@ def _http_error(request: HttpRequest, exc: HttpError):
     return api.create_response(request, _body(exc.message), status=exc.status_code)
 
 
+@api.exception_handler(IntegrityError)
+def _integrity_error(request: HttpRequest, exc: IntegrityError):
+    """Last resort: a write that broke a database constraint. Routes resolve their
+    foreign ids and check their rules first (a 422 naming the field), so reaching
+    here is a bug to fix; the client gets a generic 409, never the database's text."""
+    logger.error("integrity error on %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(
+        request,
+        _body(_("این تغییر با داده‌های ثبت‌شده سازگار نیست؛ ورودی را بررسی و دوباره تلاش کنید.")),
+        status=409,
+    )
+
+
 _PYDANTIC_MESSAGES = {
     "missing": "این مقدار لازم است.",
     "int_parsing": "یک عدد صحیح وارد کنید.",
@@ -106,6 +124,8 @@ _PYDANTIC_MESSAGES = {
 
 
 def _translate_pydantic(err: dict) -> str:
+    if err.get("type", "").startswith("jahesh_"):  # our validators' own Persian message
+        return str(err.get("msg", ""))
     template = _PYDANTIC_MESSAGES.get(err.get("type", ""))
     if template is None:
         return _("مقدار نامعتبر است.")
