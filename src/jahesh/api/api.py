@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from jahesh.api.auth import AUTH
+from jahesh.api.parser import JaheshParser, NulInText
 from jahesh.core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=JaheshParser(),
 )
 
 
@@ -87,8 +89,21 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError):
     )
 
 
+@api.exception_handler(NulInText)
+def _nul_in_text(request: HttpRequest, exc: NulInText):
+    errors = [(exc.field, _("این متن نویسهٔ نامعتبر (NUL) دارد؛ آن را حذف کنید."))]
+    return api.create_response(
+        request, _body(_("ورودی نامعتبر است؛ خطاهای زیر را اصلاح کنید."), errors), status=422
+    )
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError):
+    # ninja raises HttpError(400) from what failed while reading the body.
+    if isinstance(exc.__cause__, NulInText):
+        return _nul_in_text(request, exc.__cause__)
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        return api.create_response(request, _body(_("بدنهٔ درخواست JSON معتبر نیست.")), status=400)
     return api.create_response(request, _body(exc.message), status=exc.status_code)
 
 
@@ -102,6 +117,18 @@ def _integrity_error(request: HttpRequest, exc: IntegrityError):
         request,
         _body(_("این تغییر با داده‌های ثبت‌شده سازگار نیست؛ ورودی را بررسی و دوباره تلاش کنید.")),
         status=409,
+    )
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError):
+    """Last resort, as above: a value the column cannot hold (too long, out of
+    range) that the route's schema should have bounded."""
+    logger.error("data error on %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(
+        request,
+        _body(_("مقداری بیش از اندازهٔ مجاز است؛ ورودی را کوتاه‌تر یا کوچک‌تر کنید.")),
+        status=422,
     )
 
 
