@@ -23,7 +23,11 @@ logger = logging.getLogger(__name__)
 api = NinjaAPI(
     title="Jahesh API",
     version="1",
-    description="API سامانهٔ جهش. تاریخ‌ها ISO (میلادی) و مبالغ به ریال (عدد صحیح).",
+    description=(
+        "API سامانهٔ جهش. تاریخ‌ها ISO (میلادی)؛ تاریخی که سالش کمتر از ۱۷۰۰ باشد شمسی"
+        " خوانده می‌شود. مبالغ به ریال (عدد صحیح). فهرست‌ها: limit از ۱ تا ۲۰۰ و offset"
+        " تا ۱۰۰۰۰۰۰۰۰۰. ورودی نادرست ۴۲۲ با نام فیلد می‌گیرد."
+    ),
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",
