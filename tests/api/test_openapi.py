@@ -5,6 +5,7 @@ one name overwrite each other's component)."""
 from __future__ import annotations
 
 import enum
+import functools
 import typing
 from collections import defaultdict
 
@@ -15,6 +16,7 @@ from jahesh.clinic.models import Case
 from jahesh.projects.models import DirectService, Project
 
 
+@functools.cache  # building the document takes seconds
 def _components() -> dict:
     return api.get_openapi_schema()["components"]["schemas"]
 
