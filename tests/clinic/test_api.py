@@ -88,14 +88,14 @@ def test_it_creates_a_case_in_scope_only(api_client_for, users, make_unit, geo, 
     r = api_client_for(users["saveh"]).post(
         "/api/v1/cases", payload, content_type="application/json"
     )
-    assert r.status_code == 404 and r.json()["errors"][0]["field"] == "unit_id"
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "unit_id"
     bad = {**payload, "category": "nope"}
     r = api_client_for(users["arak"]).post("/api/v1/cases", bad, content_type="application/json")
     assert r.status_code == 422 and "طبقه‌بندی" in r.json()["message"]
     r = api_client_for(users["expert"]).post(
         "/api/v1/cases", payload, content_type="application/json"
     )
-    assert r.status_code in (403, 404)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "unit_id"
     assert (
         api_client_for(None)
         .post("/api/v1/cases", payload, content_type="application/json")

@@ -180,3 +180,24 @@ def test_it_turns_model_date_fields_into_jalali_fields():
     char = models.CharField(max_length=10)
     char.set_attributes_from_name("code")
     assert isinstance(jalali_formfield_callback(char), forms.CharField)
+
+
+def test_it_reads_an_iso_laid_out_date_below_1700_as_jalali_as_the_api_does():
+    # The API's dates (api.schemas.ApiDate) and the forms' read 1404-01-01 alike.
+    form = VisitForm(data={"visited_on": "1400-01-01", "closed_on": "1404-01-01"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["closed_on"] == D(2025, 3, 21)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0500-01-01", "سال ۵۰۰ در تقویم شمسی نیست؛ تاریخ را شمسی وارد کنید، مثلاً ۱۴۰۳/۰۱/۱۵"),
+        ("2025-03-21", "سال ۲۰۲۵ در تقویم شمسی نیست؛ تاریخ را شمسی وارد کنید، مثلاً ۱۴۰۳/۰۱/۱۵"),
+    ],
+)
+def test_it_never_stores_a_year_outside_the_jalali_calendar(typed, message):
+    # A form is typed in Jalali only: a medieval year and a Gregorian one are
+    # both refused in Persian, never stored as written.
+    form = VisitForm(data={"visited_on": typed})
+    assert form.errors["visited_on"] == [message]

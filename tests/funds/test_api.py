@@ -61,6 +61,17 @@ def test_it_asks_anonymous_callers_to_sign_in(api_client_for, disbursed_loan):
     assert client.get("/api/v1/funds").status_code == 401
 
 
+def test_it_answers_the_fund_detail_with_its_figures(api_client_for, users, funded, member):
+    # The detail used to answer 500 for every fund (its county lost on the way).
+    response = api_client_for(users["fund"]).get(f"/api/v1/funds/{funded.pk}")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["id"], body["code"], body["county"]) == (funded.pk, "ARK-001", "اراک")
+    # 2 billion of sponsor capital plus the member's 100 million of savings, nothing lent.
+    assert (body["members"], body["savings"]) == (1, 100_000_000)
+    assert (body["cash"], body["outstanding"], body["jobs_created"]) == (2_100_000_000, 0, 0)
+
+
 def test_it_lists_only_the_managers_funds(api_client_for, users, fund, other_fund, other_manager):
     body = api_client_for(users["fund"]).get("/api/v1/funds").json()
     assert [f["code"] for f in body["items"]] == ["ARK-001"] and body["count"] == 1
@@ -80,7 +91,9 @@ def test_it_hides_another_funds_records_with_404(
     assert client.get(f"/api/v1/funds/members/{member.pk}").status_code == 404
     assert client.get(f"/api/v1/funds/{fund.pk}/members").status_code == 404
     assert client.get(f"/api/v1/loans/{loan.pk}/repayments").status_code == 404
-    assert client.get("/api/v1/loans", {"fund_id": fund.pk}).status_code == 404
+    # A filter naming a record out of scope is a field error, as a missing one is.
+    r = client.get("/api/v1/loans", {"fund_id": fund.pk})
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (422, "fund_id")
     assert client.get("/api/v1/loans").json() == {"items": [], "count": 0}
     response = client.post(
         f"/api/v1/loans/{loan.pk}/repayments",

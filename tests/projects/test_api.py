@@ -107,7 +107,7 @@ def test_it_creates_a_project_in_scope_and_refuses_one_out_of_scope(api_client_f
         {"title": "راه", "kind": "road", "village_id": 2},
         content_type="application/json",
     )
-    assert response.status_code == 404
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (422, "county_id")
     assert Project.objects.count() == 1
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.scoping import get_scoped_or_404, scope_exists
-from jahesh.api.schemas import ERRORS
+from jahesh.api.refs import resolve_ref, resolve_refs
+from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials, api_enum
 from jahesh.clinic import selectors, services
 from jahesh.clinic.models import (
     Agency,
@@ -28,17 +29,16 @@ from jahesh.clinic.models import (
     Session,
     WorkingGroup,
 )
-from jahesh.core.errors import InvalidInput, NotFound
+from jahesh.core.errors import InvalidInput
 from jahesh.units.models import Unit
 
 router = Router(tags=["clinic"])
 sessions_router = Router(tags=["clinic"])
 resolutions_router = Router(tags=["clinic"])
 
-MAX_LIMIT = 200
-
-
 # --- Schemas -------------------------------------------------------------------
+
+CaseSource = api_enum("CaseSource", Case.Source)
 
 
 class CaseOut(Schema):
@@ -99,42 +99,40 @@ class CaseListOut(Schema):
     count: int
 
 
-class CaseFilters(Schema):
+class CaseFilters(Page):
     status: str = Field("", description="یکی از وضعیت‌ها یا open")
     category: str = ""
-    agency_id: int | None = None
-    expert_id: int | None = None
-    county_id: int | None = None
-    unit_id: int | None = None
+    agency_id: Id | None = None
+    expert_id: Id | None = None
+    county_id: Id | None = None
+    unit_id: Id | None = None
     severity: int | None = Field(None, ge=0, le=4)
     overdue: bool = False
     q: str = ""
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
 class CaseIn(Schema):
-    unit_id: int
+    unit_id: Id
     category: str = Field(..., description="کد دستهٔ مانع، مثلاً finance.bank_arrears")
     severity: int = Field(..., ge=0, le=4)
-    title: str
-    source: Case.Source
+    title: str = Field(..., max_length=200)
+    source: CaseSource
     description: str = ""
-    agency_id: int | None = None
-    parent_id: int | None = None
+    agency_id: Id | None = None
+    parent_id: Id | None = None
 
 
-class TransitionIn(Schema):
+class CaseTransitionIn(Schema):
     to_status: CaseStatus
     reason: str = ""
-    expert_id: int | None = None
-    agency_id: int | None = None
+    expert_id: Id | None = None
+    agency_id: Id | None = None
     escalated_to: str = ""
-    working_group_id: int | None = None
+    working_group_id: Id | None = None
     outcome: str = ""
     outcome_note: str = ""
-    financing_rial: int | None = Field(None, ge=0)
-    jobs_preserved: int | None = Field(None, ge=0)
+    financing_rial: Rials | None = None
+    jobs_preserved: Quantity | None = None
 
 
 class SuggestionOut(Schema):
@@ -154,22 +152,9 @@ class SuggestionListOut(Schema):
 # --- Helpers -------------------------------------------------------------------
 
 
-def _agency(pk: int | None) -> Agency | None:
-    if pk is None:
-        return None
-    agency = Agency.objects.filter(pk=pk, is_active=True).first()
-    if agency is None:
-        raise NotFound(_("دستگاه یافت نشد."), field="agency_id")
-    return agency
-
-
-def _scoped_ref(request: HttpRequest, model, pk: int | None, field: str):
-    if pk is None:
-        return None
-    try:
-        return get_scoped_or_404(request.user, model, pk=pk)
-    except Exception:
-        raise NotFound(_("یافت نشد."), field=field) from None
+def _agency(request: HttpRequest, pk: int | None) -> Agency | None:
+    active = Agency.objects.filter(is_active=True)
+    return resolve_ref(request.user, active, pk, field="agency_id")
 
 
 def _detail(request: HttpRequest, case: Case) -> Case:
@@ -212,19 +197,18 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):
         overdue=filters.overdue,
         q=filters.q,
     )
-    items = list(qs[filters.offset : filters.offset + filters.limit])
-    return {"items": items, "count": qs.count()}
+    return filters.of(qs)
 
 
 @router.post("", response={201: CaseDetailOut, **ERRORS}, summary="گشایش پروندهٔ مانع")
 def case_create(request: HttpRequest, payload: CaseIn):
-    unit = _scoped_ref(request, Unit, payload.unit_id, "unit_id")
+    unit = resolve_ref(request.user, Unit, payload.unit_id, field="unit_id")
     category = ObstacleCategory.objects.filter(code=payload.category).first()
     if category is None:
         raise InvalidInput(
             _("دستهٔ مانع «%(c)s» در طبقه‌بندی نیست.") % {"c": payload.category}, field="category"
         )
-    parent = _scoped_ref(request, Case, payload.parent_id, "parent_id")
+    parent = resolve_ref(request.user, Case, payload.parent_id, field="parent_id")
     case = services.case_create(
         user=request.user,
         unit=unit,
@@ -233,7 +217,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
         title=payload.title,
         source=payload.source,
         description=payload.description,
-        agency=_agency(payload.agency_id),
+        agency=_agency(request, payload.agency_id),
         parent=parent,
     )
     return Status(201, _detail(request, _case_or_404(request, case.pk)))
@@ -249,15 +233,15 @@ def case_detail(request: HttpRequest, case_id: int):
     response={200: CaseDetailOut, **ERRORS},
     summary="تغییر وضعیت پرونده",
 )
-def case_transition(request: HttpRequest, case_id: int, payload: TransitionIn):
+def case_transition(request: HttpRequest, case_id: int, payload: CaseTransitionIn):
     case = _case_or_404(request, case_id)
     data = services.MoveInput(
         reason=payload.reason,
-        expert=_scoped_ref(request, Expert, payload.expert_id, "expert_id"),
-        agency=_agency(payload.agency_id),
+        expert=resolve_ref(request.user, Expert, payload.expert_id, field="expert_id"),
+        agency=_agency(request, payload.agency_id),
         escalated_to=payload.escalated_to,
-        working_group=_scoped_ref(
-            request, WorkingGroup, payload.working_group_id, "working_group_id"
+        working_group=resolve_ref(
+            request.user, WorkingGroup, payload.working_group_id, field="working_group_id"
         ),
         outcome=payload.outcome,
         outcome_note=payload.outcome_note,
@@ -337,19 +321,17 @@ class SessionListOut(Schema):
     count: int
 
 
-class SessionFilters(Schema):
-    group_id: int | None = None
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+class SessionFilters(Page):
+    group_id: Id | None = None
 
 
 class SessionIn(Schema):
-    group_id: int
-    held_on: datetime.date
+    group_id: Id
+    held_on: ApiDate
     place: str = ""
-    attendee_ids: list[int] = []
+    attendee_ids: list[Id] = Field([], max_length=200)
     other_attendees: str = ""
-    agenda_case_ids: list[int] = []
+    agenda_case_ids: list[Id] = Field([], max_length=200)
     minutes: str = ""
 
 
@@ -365,9 +347,8 @@ def _session_detail(request: HttpRequest, session: Session) -> Session:
 
 @sessions_router.get("", response={200: SessionListOut, **ERRORS}, summary="جلسات کارگروه‌ها")
 def session_list(request: HttpRequest, filters: Query[SessionFilters]):
-    group = _scoped_ref(request, WorkingGroup, filters.group_id, "group_id")
-    qs = selectors.session_list(user=request.user, group=group)
-    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+    group = resolve_ref(request.user, WorkingGroup, filters.group_id, field="group_id")
+    return filters.of(selectors.session_list(user=request.user, group=group))
 
 
 @sessions_router.get(
@@ -382,9 +363,10 @@ def session_detail(request: HttpRequest, session_id: int):
 
 @sessions_router.post("", response={201: SessionDetailOut, **ERRORS}, summary="ثبت جلسه")
 def session_create(request: HttpRequest, payload: SessionIn):
-    group = _scoped_ref(request, WorkingGroup, payload.group_id, "group_id")
-    attendees = [_scoped_ref(request, Expert, pk, "attendee_ids") for pk in payload.attendee_ids]
-    agenda = [_scoped_ref(request, Case, pk, "agenda_case_ids") for pk in payload.agenda_case_ids]
+    user = request.user
+    group = resolve_ref(user, WorkingGroup, payload.group_id, field="group_id")
+    attendees = resolve_refs(user, Expert, payload.attendee_ids, field="attendee_ids")
+    agenda = resolve_refs(user, Case, payload.agenda_case_ids, field="agenda_case_ids")
     session = services.session_create(
         user=request.user,
         group=group,
@@ -406,26 +388,24 @@ class ResolutionListOut(Schema):
     count: int
 
 
-class ResolutionFilters(Schema):
+class ResolutionFilters(Page):
     status: ResolutionStatus | None = None
-    agency_id: int | None = None
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    agency_id: Id | None = None
+    start: ApiDate | None = None
+    end: ApiDate | None = None
 
 
 class ResolutionIn(Schema):
-    session_id: int
+    session_id: Id
     text: str
-    agency_id: int
-    due_on: datetime.date
+    agency_id: Id
+    due_on: ApiDate
     responsible_person: str = ""
-    case_id: int | None = None
+    case_id: Id | None = None
 
 
 class FollowUpIn(Schema):
-    on: datetime.date
+    on: ApiDate
     note: str
     status_after: ResolutionStatus
 
@@ -439,7 +419,7 @@ def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]):
         start=filters.start,
         end=filters.end,
     )
-    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+    return filters.of(qs)
 
 
 def _resolution_or_404(request: HttpRequest, pk: int) -> Resolution:
@@ -461,15 +441,15 @@ def resolution_detail(request: HttpRequest, resolution_id: int):
 
 @resolutions_router.post("", response={201: ResolutionOut, **ERRORS}, summary="ثبت مصوبه")
 def resolution_create(request: HttpRequest, payload: ResolutionIn):
-    session = _scoped_ref(request, Session, payload.session_id, "session_id")
+    session = resolve_ref(request.user, Session, payload.session_id, field="session_id")
     resolution = services.resolution_create(
         user=request.user,
         session=session,
         text=payload.text,
-        agency=_agency(payload.agency_id),
+        agency=_agency(request, payload.agency_id),
         due_on=payload.due_on,
         responsible_person=payload.responsible_person,
-        case=_scoped_ref(request, Case, payload.case_id, "case_id"),
+        case=resolve_ref(request.user, Case, payload.case_id, field="case_id"),
     )
     return Status(201, _resolution_or_404(request, resolution.pk))
 

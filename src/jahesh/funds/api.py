@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,7 +18,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
-from jahesh.api.schemas import ERRORS
+from jahesh.api.refs import resolve_ref, resolve_refs
+from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Rials, api_enum
 from jahesh.core.errors import Forbidden
 from jahesh.funds import schedule, selectors, services
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
@@ -26,32 +27,28 @@ from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
 router = Router(tags=["funds"])
 loans_router = Router(tags=["loans"])
 
-MAX_LIMIT = 200
-
 
 def _require_module(request: HttpRequest) -> None:
     if not can_use_module(request.user, Module.FUNDS):
         raise Forbidden(_("کار با صندوق‌های قرض‌الحسنه با نقش شما ممکن نیست."))
 
 
-def _page(qs, limit: int, offset: int) -> dict[str, Any]:
-    return {"items": list(qs[offset : offset + limit]), "count": qs.count()}
-
-
 # --- Schemas -------------------------------------------------------------------
 
+MemberGender = api_enum("MemberGender", Member.Gender)
+LoanStatus = api_enum("LoanStatus", Loan.Status)
 
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+
+FeeRate = Annotated[Decimal, Field(ge=0, max_digits=4, decimal_places=2)]
+Months = Annotated[int, Field(ge=1, le=32767)]
 
 
 class ScheduleIn(Schema):
-    principal: int
-    fee_rate: Decimal
-    months: int
-    disbursed_on: datetime.date
-    multiple: int = schedule.DEFAULT_MULTIPLE
+    principal: Rials
+    fee_rate: FeeRate
+    months: Months
+    disbursed_on: ApiDate
+    multiple: int = Field(schedule.DEFAULT_MULTIPLE, ge=1, le=2**31 - 1)
 
 
 class InstallmentLine(Schema):
@@ -114,13 +111,13 @@ class MemberListOut(Schema):
     count: int
 
 
-class MemberIn(Schema):
+class FundMemberIn(Schema):
     national_code: str
     first_name: str = Field(..., max_length=100)
     last_name: str = Field(..., max_length=100)
-    gender: Member.Gender
-    joined_on: datetime.date
-    mobile: str = ""
+    gender: MemberGender
+    joined_on: ApiDate
+    mobile: str = Field("", max_length=20)
     board_role: Member.BoardRole = Member.BoardRole.NONE
 
 
@@ -198,40 +195,40 @@ class LoanDetailOut(LoanOut):
 
 
 class LoanFilters(Page):
-    fund_id: int | None = None
-    member_id: int | None = None
-    status: Loan.Status | None = None
-    disbursed_from: datetime.date | None = None
-    disbursed_to: datetime.date | None = None
+    fund_id: Id | None = None
+    member_id: Id | None = None
+    status: LoanStatus | None = None
+    disbursed_from: ApiDate | None = None
+    disbursed_to: ApiDate | None = None
 
 
 class LoanIn(Schema):
-    fund_id: int
-    member_id: int
-    principal: int
-    months: int
+    fund_id: Id
+    member_id: Id
+    principal: Rials
+    months: Months
     purpose: str = Field(..., max_length=200)
-    requested_on: datetime.date
-    fee_rate: Decimal | None = None
+    requested_on: ApiDate
+    fee_rate: FeeRate | None = None
     planned_jobs: int = Field(1, ge=0, le=500)
     planned_women_jobs: int = Field(0, ge=0, le=500)
     job_kind: Loan.JobKind = Loan.JobKind.SELF
-    guarantor_ids: list[int] = []
+    guarantor_ids: list[Id] = Field([], max_length=50)
     in_queue: bool = False
 
 
 class DateIn(Schema):
-    on: datetime.date
+    on: ApiDate
 
 
 class RepaymentIn(Schema):
-    amount: int
-    paid_on: datetime.date
+    amount: Rials
+    paid_on: ApiDate
     key: str = Field(..., min_length=1, max_length=64)
 
 
 class VerificationIn(Schema):
-    visited_on: datetime.date
+    visited_on: ApiDate
     verifier: str = Field(..., max_length=200)
     business_running: bool
     jobs_found: int = Field(..., ge=0, le=1000)
@@ -268,10 +265,8 @@ def loan_schedule(request: HttpRequest, terms: Query[ScheduleIn]):
 @loans_router.get("", response={200: LoanListOut, **ERRORS})
 def loan_list(request: HttpRequest, filters: Query[LoanFilters]):
     _require_module(request)
-    fund = get_scoped_or_404(request.user, Fund, pk=filters.fund_id) if filters.fund_id else None
-    member = (
-        get_scoped_or_404(request.user, Member, pk=filters.member_id) if filters.member_id else None
-    )
+    fund = resolve_ref(request.user, Fund, filters.fund_id, field="fund_id")
+    member = resolve_ref(request.user, Member, filters.member_id, field="member_id")
     qs = selectors.loan_list(
         user=request.user,
         fund=fund,
@@ -280,19 +275,17 @@ def loan_list(request: HttpRequest, filters: Query[LoanFilters]):
         disbursed_from=filters.disbursed_from,
         disbursed_to=filters.disbursed_to,
     )
-    return _page(qs, filters.limit, filters.offset)
+    return filters.of(qs)
 
 
 @loans_router.post("", response={201: LoanOut, **ERRORS})
 def loan_create(request: HttpRequest, payload: LoanIn):
     """Record a loan request (the maker's step)."""
     _require_module(request)
-    fund = get_scoped_or_404(request.user, Fund, pk=payload.fund_id)
-    member = get_scoped_or_404(request.user, Member.objects.filter(fund=fund), pk=payload.member_id)
-    guarantors = [
-        get_scoped_or_404(request.user, Member.objects.filter(fund=fund), pk=g)
-        for g in payload.guarantor_ids
-    ]
+    fund = resolve_ref(request.user, Fund, payload.fund_id, field="fund_id")
+    members = Member.objects.filter(fund=fund)
+    member = resolve_ref(request.user, members, payload.member_id, field="member_id")
+    guarantors = resolve_refs(request.user, members, payload.guarantor_ids, field="guarantor_ids")
     loan = services.loan_request(
         fund=fund,
         member=member,
@@ -392,14 +385,14 @@ def verification_create(request: HttpRequest, loan_id: int, payload: Verificatio
 
 class FundFilters(Page):
     q: str = ""
-    county_id: int | None = None
+    county_id: Id | None = None
 
 
 @router.get("", response={200: FundListOut, **ERRORS})
 def fund_list(request: HttpRequest, filters: Query[FundFilters]):
     _require_module(request)
     qs = selectors.fund_list(user=request.user, search=filters.q, county_id=filters.county_id)
-    return _page(qs, filters.limit, filters.offset)
+    return filters.of(qs)
 
 
 @router.get("/{int:fund_id}", response={200: FundDetailOut, **ERRORS})
@@ -407,7 +400,8 @@ def fund_detail(request: HttpRequest, fund_id: int):
     _require_module(request)
     fund = get_scoped_or_404(request.user, Fund.objects.select_related("county"), pk=fund_id)
     board = selectors.fund_dashboard(fund=fund, today=timezone.localdate())
-    # By alias: the response schema reads the county as "county.name".
+    # by_alias: the detail is validated again from this dict, where ``county`` is
+    # found under its alias ``county.name`` (the field name alone answered 500).
     data = FundOut.model_validate(fund).model_dump(by_alias=True)
     data.update(
         members=board["members"]["total"],
@@ -429,15 +423,11 @@ class MemberFilters(Page):
 def member_list(request: HttpRequest, fund_id: int, filters: Query[MemberFilters]):
     _require_module(request)
     fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
-    return _page(
-        selectors.member_list(user=request.user, fund=fund, search=filters.q),
-        filters.limit,
-        filters.offset,
-    )
+    return filters.of(selectors.member_list(user=request.user, fund=fund, search=filters.q))
 
 
 @router.post("/{int:fund_id}/members", response={201: MemberOut, **ERRORS})
-def member_create(request: HttpRequest, fund_id: int, payload: MemberIn):
+def member_create(request: HttpRequest, fund_id: int, payload: FundMemberIn):
     _require_module(request)
     fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
     return Status(201, services.member_create(fund=fund, user=request.user, **payload.dict()))

@@ -6,12 +6,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from jahesh.api.schemas import ERRORS
+from jahesh.api.schemas import ERRORS, Id, Page
 from jahesh.geo import selectors
 
 router = Router(tags=["geo"])
-
-MAX_LIMIT = 200
 
 
 class ProvinceOut(Schema):
@@ -56,19 +54,17 @@ class VillageListOut(Schema):
 
 
 class CountyFilter(Schema):
-    province: int | None = Field(None, description="شناسهٔ استان")
+    province: Id | None = Field(None, description="شناسهٔ استان")
 
 
 class CityFilter(Schema):
-    county: int | None = Field(None, description="شناسهٔ شهرستان")
+    county: Id | None = Field(None, description="شناسهٔ شهرستان")
 
 
-class VillageFilter(Schema):
-    county: int | None = Field(None, description="شناسهٔ شهرستان")
+class VillageFilter(Page):
+    county: Id | None = Field(None, description="شناسهٔ شهرستان")
     q: str | None = Field(None, description="بخشی از نام (با هر املایی) یا آغاز کد")
     deprived: bool | None = Field(None, description="فقط روستاهای محروم (true) یا غیرمحروم (false)")
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
 @router.get("/provinces", response={200: ProvinceListOut, **ERRORS})
@@ -98,5 +94,4 @@ def villages(request: HttpRequest, filters: Query[VillageFilter]):
     found = selectors.village_list(
         user=request.auth, county_id=filters.county, q=filters.q, deprived=filters.deprived
     )
-    page = list(found[filters.offset : filters.offset + filters.limit])
-    return {"items": page, "count": found.count()}
+    return filters.of(found)

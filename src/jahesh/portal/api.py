@@ -4,17 +4,21 @@ sign-in. Aggregates only, nothing personal."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
-from jahesh.api.schemas import ERRORS
+from jahesh.api.schemas import ERRORS, Id
 from jahesh.portal.selectors import DEFAULT_PROVINCE, province_or_404, public_figures
 
 router = Router(tags=["portal"])
 
 
-class ProvinceOut(Schema):
+class PublicProvinceOut(Schema):
     id: int
     name: str
+
+
+class FiguresQuery(Schema):
+    province: Id = DEFAULT_PROVINCE
 
 
 class FigureOut(Schema):
@@ -28,7 +32,7 @@ class FigureOut(Schema):
 
 
 class PublicFiguresOut(Schema):
-    province: ProvinceOut
+    province: PublicProvinceOut
     period: dict[str, str]
     figures: list[FigureOut]
 
@@ -37,10 +41,10 @@ class PublicFiguresOut(Schema):
     "/figures", auth=None, response={200: PublicFiguresOut, **ERRORS},
     summary="ارقام شاخص یک استان در پنج سال اخیر (عمومی)",
 )  # fmt: skip
-def figures(request: HttpRequest, province: int = DEFAULT_PROVINCE):
+def figures(request: HttpRequest, params: Query[FiguresQuery]):
     """Headline figures of ``province`` (default Markazi) for the last five Jalali
     years; money in integer rials. Cached for a few minutes."""
-    place = province_or_404(province)
+    place = province_or_404(params.province)
     data = public_figures(province=place)
     return {"province": {"id": place.pk, "name": place.name}, "period": data["period"],
             "figures": data["figures"]}  # fmt: skip

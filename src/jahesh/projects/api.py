@@ -9,14 +9,14 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
-from jahesh.api.schemas import ERRORS
-from jahesh.core.errors import Forbidden, InvalidInput, NotFound
+from jahesh.api.refs import missing_ref, resolve_ref
+from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials, api_enum
+from jahesh.core.errors import Forbidden, InvalidInput
 from jahesh.projects import selectors, services
 from jahesh.projects.models import (
     DirectService,
@@ -27,10 +27,16 @@ from jahesh.projects.models import (
 
 router = Router(tags=["projects"])
 
-MAX_LIMIT = 200
-
-
 # --- Schemas -------------------------------------------------------------------
+
+ProjectKind = api_enum("ProjectKind", Project.Kind)
+ProjectStatus = api_enum("ProjectStatus", Project.Status)
+ServiceKind = api_enum("ServiceKind", DirectService.Kind)
+
+# A service's value is quantity × unit value in a BigIntegerField: the two bounds
+# keep the product below 2**63 (10⁷ × 10¹¹ = 10¹⁸).
+MAX_QUANTITY = 10**7
+MAX_UNIT_VALUE = 10**11
 
 
 class ProjectOut(Schema):
@@ -70,31 +76,31 @@ class ProjectListOut(Schema):
 
 
 class ProjectIn(Schema):
-    title: str
-    kind: Project.Kind
-    county_id: int | None = None
-    village_id: int | None = None
-    city_id: int | None = None
-    implementer_group_id: int | None = None
-    contractor_name: str = ""
-    budget_original_rial: int = Field(0, ge=0)
-    budget_revised_rial: int | None = Field(None, ge=0)
-    planned_start: datetime.date | None = None
-    planned_end: datetime.date | None = None
-    households: int = Field(0, ge=0)
-    people: int = Field(0, ge=0)
+    title: str = Field(..., max_length=250)
+    kind: ProjectKind
+    county_id: Id | None = None
+    village_id: Id | None = None
+    city_id: Id | None = None
+    implementer_group_id: Id | None = None
+    contractor_name: str = Field("", max_length=200)
+    budget_original_rial: Rials = 0
+    budget_revised_rial: Rials | None = None
+    planned_start: ApiDate | None = None
+    planned_end: ApiDate | None = None
+    households: Quantity = 0
+    people: Quantity = 0
     description: str = ""
 
 
-class TransitionIn(Schema):
-    to_status: Project.Status
-    on: datetime.date | None = None
-    reason: str = ""
+class ProjectTransitionIn(Schema):
+    to_status: ProjectStatus
+    on: ApiDate | None = None
+    reason: str = Field("", max_length=500)
 
 
 class ProgressIn(Schema):
-    reported_on: datetime.date
-    progress_pct: int
+    reported_on: ApiDate
+    progress_pct: int = Field(..., ge=0, le=100)
     note: str = ""
 
 
@@ -112,12 +118,14 @@ class ProgressListOut(Schema):
 
 class FundingIn(Schema):
     role: ProjectFunding.Role
-    amount_rial: int | None = Field(None, description="برای نقش‌های نقدی و غیرنقدی")
-    labour_hours: Decimal | None = Field(None, description="برای کار داوطلبانه")
-    labour_skill_id: int | None = None
-    source_name: str = ""
-    received_on: datetime.date | None = None
-    note: str = ""
+    amount_rial: Rials | None = Field(None, description="برای نقش‌های نقدی و غیرنقدی")
+    labour_hours: Decimal | None = Field(
+        None, ge=0, max_digits=8, decimal_places=1, description="برای کار داوطلبانه"
+    )
+    labour_skill_id: Id | None = None
+    source_name: str = Field("", max_length=200)
+    received_on: ApiDate | None = None
+    note: str = Field("", max_length=300)
 
 
 class FundingOut(Schema):
@@ -164,48 +172,44 @@ class ServiceListOut(Schema):
 
 
 class PersonIn(Schema):
-    national_code: str
-    sex: str = ""
-    birth_year: int | None = None
+    national_code: str = Field(..., max_length=20)
+    sex: str = Field("", max_length=1)
+    birth_year: int | None = Field(None, ge=0, le=32767)
 
 
 class ServiceIn(Schema):
-    kind: DirectService.Kind
-    delivered_on: datetime.date
-    quantity: int = Field(..., gt=0)
-    unit_value_rial: int = Field(..., ge=0)
-    county_id: int | None = None
-    village_id: int | None = None
-    city_id: int | None = None
-    camp_id: int | None = None
-    group_id: int | None = None
-    male_children: int = Field(0, ge=0)
-    male_adults: int = Field(0, ge=0)
-    male_elderly: int = Field(0, ge=0)
-    female_children: int = Field(0, ge=0)
-    female_adults: int = Field(0, ge=0)
-    female_elderly: int = Field(0, ge=0)
-    people: list[PersonIn] = []
-    note: str = ""
+    kind: ServiceKind
+    delivered_on: ApiDate
+    quantity: int = Field(..., gt=0, le=MAX_QUANTITY)
+    unit_value_rial: int = Field(..., ge=0, le=MAX_UNIT_VALUE)
+    county_id: Id | None = None
+    village_id: Id | None = None
+    city_id: Id | None = None
+    camp_id: Id | None = None
+    group_id: Id | None = None
+    male_children: Quantity = 0
+    male_adults: Quantity = 0
+    male_elderly: Quantity = 0
+    female_children: Quantity = 0
+    female_adults: Quantity = 0
+    female_elderly: Quantity = 0
+    people: list[PersonIn] = Field([], max_length=5000)
+    note: str = Field("", max_length=300)
 
 
-class ProjectFilters(Schema):
-    county_id: int | None = None
-    kind: Project.Kind | None = None
-    status: Project.Status | None = None
+class ProjectFilters(Page):
+    county_id: Id | None = None
+    kind: ProjectKind | None = None
+    status: ProjectStatus | None = None
     deprived: bool | None = None
     q: str | None = None
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
-class ServiceFilters(Schema):
-    county_id: int | None = None
-    kind: DirectService.Kind | None = None
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+class ServiceFilters(Page):
+    county_id: Id | None = None
+    kind: ServiceKind | None = None
+    start: ApiDate | None = None
+    end: ApiDate | None = None
 
 
 # --- Helpers -----------------------------------------------------------------
@@ -221,16 +225,16 @@ def _place_from_ids(user, *, county_id, village_id, city_id) -> dict:
     """Load the place named by ids and check the user may record there."""
     from jahesh.geo.models import City, County, Village
 
-    county = get_object_or_404(County, pk=county_id) if county_id else None
-    village = get_object_or_404(Village, pk=village_id) if village_id else None
-    city = get_object_or_404(City, pk=city_id) if city_id else None
+    county = resolve_ref(user, County, county_id, field="county_id")
+    village = resolve_ref(user, Village, village_id, field="village_id")
+    city = resolve_ref(user, City, city_id, field="city_id")
     target = county or (village.county if village else city.county if city else None)
     if target is not None and not selectors.county_allowed(user=user, county=target):
-        raise NotFound(_("این شهرستان در حوزهٔ دسترسی شما نیست."), field="county_id")
+        raise InvalidInput(_("این شهرستان در حوزهٔ دسترسی شما نیست."), field="county_id")
     return {"county": county, "village": village, "city": city}
 
 
-def _volunteers_ref(request: HttpRequest, model, pk: int | None):
+def _volunteers_ref(request: HttpRequest, model, pk: int | None, *, field: str):
     """A volunteer group or camp named by a project or service. Project managers
     do not open the volunteers module, so the reference is checked by place: the
     group's or camp's county must be one the user records in (else 404)."""
@@ -238,7 +242,7 @@ def _volunteers_ref(request: HttpRequest, model, pk: int | None):
         return None
     obj = model.objects.select_related("county").filter(pk=pk).first()
     if obj is None or not selectors.county_allowed(user=request.user, county=obj.county):
-        raise NotFound(_("یافت نشد."), field=f"{model._meta.model_name}_id")
+        raise missing_ref(field)
     return obj
 
 
@@ -265,9 +269,10 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
         deprived=filters.deprived,
         q=filters.q,
     )
-    page = list(qs[filters.offset : filters.offset + filters.limit])
-    values = selectors.project_values(p.pk for p in page)
-    return {"items": [_project_dict(p, values.get(p.pk, 0)) for p in page], "count": qs.count()}
+    page = filters.of(qs)
+    values = selectors.project_values(p.pk for p in page["items"])
+    page["items"] = [_project_dict(p, values.get(p.pk, 0)) for p in page["items"]]
+    return page
 
 
 @router.post("/", response={201: ProjectDetailOut, **ERRORS}, summary="ثبت پروژه")
@@ -281,7 +286,9 @@ def project_create(request: HttpRequest, payload: ProjectIn):
     )
     from jahesh.volunteers.models import Group
 
-    group = _volunteers_ref(request, Group, payload.implementer_group_id)
+    group = _volunteers_ref(
+        request, Group, payload.implementer_group_id, field="implementer_group_id"
+    )
     data = payload.dict(exclude={"county_id", "village_id", "city_id", "implementer_group_id"})
     project = services.project_create(user=request.user, implementer_group=group, **place, **data)
     return Status(201, _detail(project))
@@ -309,7 +316,7 @@ def project_detail(request: HttpRequest, project_id: int):
     response={200: ProjectDetailOut, **ERRORS},
     summary="تغییر وضعیت پروژه",
 )
-def project_transition(request: HttpRequest, project_id: int, payload: TransitionIn):
+def project_transition(request: HttpRequest, project_id: int, payload: ProjectTransitionIn):
     project = services.project_transition(
         project=_project_or_404(request, project_id),
         to_status=payload.to_status,
@@ -377,7 +384,7 @@ def funding_add(request: HttpRequest, project_id: int, payload: FundingIn):
             raise InvalidInput(
                 _("برای کار داوطلبانه ساعت کار و مهارت را بفرستید."), field="labour_hours"
             )
-        skill = get_object_or_404(Skill, pk=payload.labour_skill_id)
+        skill = resolve_ref(request.user, Skill, payload.labour_skill_id, field="labour_skill_id")
         row = services.funding_add_volunteer_labour(
             project=project, hours=payload.labour_hours, skill=skill, **common
         )
@@ -403,10 +410,8 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
         end=filters.end,
     )
     totals = selectors.services_totals(services=qs)
-    page = list(
-        qs.annotate(people_count=Count("people"))[filters.offset : filters.offset + filters.limit]
-    )
-    return {"items": page, "count": totals["count"], "value_rial": totals["value_rial"]}
+    page = filters.of(qs.annotate(people_count=Count("people")), count=totals["count"])
+    return {**page, "value_rial": totals["value_rial"]}
 
 
 @router.post("/services", response={201: ServiceOut, **ERRORS}, summary="ثبت خدمت مستقیم")
@@ -420,8 +425,8 @@ def service_create(request: HttpRequest, payload: ServiceIn):
         village_id=payload.village_id,
         city_id=payload.city_id,
     )
-    camp = _volunteers_ref(request, Camp, payload.camp_id)
-    group = _volunteers_ref(request, Group, payload.group_id)
+    camp = _volunteers_ref(request, Camp, payload.camp_id, field="camp_id")
+    group = _volunteers_ref(request, Group, payload.group_id, field="group_id")
     counts = {f: getattr(payload, f) for f in DirectService.BENEFICIARY_FIELDS}
     service = services.service_create(
         user=request.user,

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from jahesh.accounts.scoping import area_for
-from jahesh.api.schemas import ERRORS
+from jahesh.api.schemas import ERRORS, Id
 from jahesh.geo.models import Province
 from jahesh.reports.periods import parse_period
 from jahesh.reports.selectors import dashboard_cache_seconds, figures_and_beside
@@ -20,8 +20,8 @@ router = Router(tags=["reports"])
 class KpiQuery(Schema):
     from_: str = Field("", alias="from", description="آغاز دوره، ISO (YYYY-MM-DD)، شامل")
     to: str = Field("", description="پایان دوره، ISO (YYYY-MM-DD)، بدون خود روز")
-    province: int | None = None
-    county: int | None = None
+    province: Id | None = None
+    county: Id | None = None
 
 
 class PeriodOut(Schema):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +15,10 @@ from ninja.files import UploadedFile
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
-from jahesh.api.schemas import ERRORS
+from jahesh.api.refs import resolve_ref
+from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials
 from jahesh.core.api import ImportOut, ImportQueuedOut
-from jahesh.core.errors import Forbidden, InvalidInput
+from jahesh.core.errors import Forbidden
 from jahesh.core.models import ImportJob
 from jahesh.core.tabular.jobs import import_submit, job_queued
 from jahesh.geo.models import City, County, Village
@@ -25,8 +26,6 @@ from jahesh.units import selectors, services
 from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitStatus
 
 router = Router(tags=["units"])
-
-MAX_LIMIT = 200
 
 
 def _require_module(request: HttpRequest) -> None:
@@ -36,15 +35,16 @@ def _require_module(request: HttpRequest) -> None:
 
 # --- Schemas -------------------------------------------------------------------
 
-
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+# Bounded as their columns are (DecimalField digits, PositiveSmallIntegerField).
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+Capacity = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+SmallCount = Annotated[int, Field(ge=0, le=32767)]
 
 
 class UnitFilters(Page):
     q: str = ""
-    county_id: int | None = None
+    county_id: Id | None = None
     sector: Sector | None = None
     status: UnitStatus | None = None
     isic_section: str = ""
@@ -54,7 +54,7 @@ class UnitFilters(Page):
 
 
 class WatchFilters(Page):
-    county_id: int | None = None
+    county_id: Id | None = None
     sector: Sector | None = None
     isic_section: str = ""
     size: Size | None = None
@@ -117,22 +117,22 @@ class UnitListOut(Schema):
 class UnitIn(Schema):
     name: str
     sector: Sector
-    county_id: int
+    county_id: Id
     code: str | None = None
     national_id: str | None = None
     licence_no: str = ""
     isic_code: str = ""
-    city_id: int | None = None
-    village_id: int | None = None
+    city_id: Id | None = None
+    village_id: Id | None = None
     industrial_estate: str = ""
     address: str = ""
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     owner_name: str = ""
     owner_mobile: str = ""
-    founded_on: datetime.date | None = None
-    employees: int | None = None
-    capacity: Decimal | None = None
+    founded_on: ApiDate | None = None
+    employees: Quantity | None = None
+    capacity: Capacity | None = None
     capacity_unit: str = ""
     status: UnitStatus = UnitStatus.ACTIVE
 
@@ -140,22 +140,22 @@ class UnitIn(Schema):
 class UnitPatch(Schema):
     name: str | None = None
     sector: Sector | None = None
-    county_id: int | None = None
+    county_id: Id | None = None
     code: str | None = None
     national_id: str | None = None
     licence_no: str | None = None
     isic_code: str | None = None
-    city_id: int | None = None
-    village_id: int | None = None
+    city_id: Id | None = None
+    village_id: Id | None = None
     industrial_estate: str | None = None
     address: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     owner_name: str | None = None
     owner_mobile: str | None = None
-    founded_on: datetime.date | None = None
-    employees: int | None = None
-    capacity: Decimal | None = None
+    founded_on: ApiDate | None = None
+    employees: Quantity | None = None
+    capacity: Capacity | None = None
     capacity_unit: str | None = None
     status: UnitStatus | None = None
     status_reason: str = ""
@@ -188,46 +188,34 @@ class VisitListOut(Schema):
 
 
 class VisitIn(Schema):
-    visited_on: datetime.date
-    visitor_name: str = ""
-    capacity_utilization: int | None = None
-    employees_now: int | None = None
-    unpaid_wage_months: int = 0
-    bank_arrears_rial: int = 0
-    tax_debt_rial: int = 0
-    social_security_debt_rial: int = 0
-    utility_debt_rial: int = 0
+    visited_on: ApiDate
+    visitor_name: str = Field("", max_length=200)
+    capacity_utilization: int | None = Field(None, ge=0, le=100)
+    employees_now: Quantity | None = None
+    unpaid_wage_months: SmallCount = 0
+    bank_arrears_rial: Rials = 0
+    tax_debt_rial: Rials = 0
+    social_security_debt_rial: Rials = 0
+    utility_debt_rial: Rials = 0
     utility_cutoff_notice: bool = False
-    raw_material_days: int | None = None
-    order_book_months: Decimal | None = None
+    raw_material_days: SmallCount | None = None
+    order_book_months: Decimal | None = Field(None, ge=0, max_digits=4, decimal_places=1)
     sales_trend: SalesTrend | None = None
     owner_issue: bool = False
-    court_cases: int = 0
+    court_cases: SmallCount = 0
     notes: str = ""
 
 
 # --- Helpers ---------------------------------------------------------------------
 
 
-def _places(payload: dict[str, Any]) -> dict[str, Any]:
+def _places(user, payload: dict[str, Any]) -> dict[str, Any]:
     """``county_id``/``city_id``/``village_id`` → model instances (a bad id → 422)."""
     out = dict(payload)
     for name, model in (("county", County), ("city", City), ("village", Village)):
         key = f"{name}_id"
-        if key not in out:
-            continue
-        pk = out.pop(key)
-        if pk is None:
-            out[name] = None
-            continue
-        found = model.objects.filter(pk=pk).first()
-        if found is None:
-            raise InvalidInput(
-                _("ورودی نامعتبر است؛ خطاهای زیر را اصلاح کنید."),
-                field=key,
-                errors=[{"field": key, "message": str(_("این مکان وجود ندارد."))}],
-            )
-        out[name] = found
+        if key in out:
+            out[name] = resolve_ref(user, model, out.pop(key), field=key)
     return out
 
 
@@ -253,14 +241,13 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
         status=filters.status or "", isic_section=filters.isic_section, size=filters.size or "",
         risk_level=filters.risk_level or "", order=filters.order,
     )  # fmt: skip
-    items = list(qs[filters.offset : filters.offset + filters.limit])
-    return {"items": items, "count": qs.count()}
+    return filters.of(qs)
 
 
 @router.post("", response={201: UnitDetailOut, **ERRORS}, summary="ثبت واحد تولیدی")
 def unit_create(request: HttpRequest, payload: UnitIn):
     _require_module(request)
-    unit = services.unit_create(user=request.user, **_places(payload.dict()))
+    unit = services.unit_create(user=request.user, **_places(request.user, payload.dict()))
     return Status(201, _detail(unit))
 
 
@@ -276,7 +263,7 @@ def watchlist(request: HttpRequest, filters: Query[WatchFilters]):
         isic_section=filters.isic_section, size=filters.size or "", level=filters.level or "",
         exclude_open_cases=filters.exclude_open_cases,
     )  # fmt: skip
-    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+    return filters.of(qs)
 
 
 @router.post(
@@ -309,7 +296,9 @@ def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch):
     unit = _unit(request, unit_id)
     data = payload.dict(exclude_unset=True)
     reason = data.pop("status_reason", "")
-    unit = services.unit_update(unit=unit, user=request.user, status_reason=reason, **_places(data))
+    unit = services.unit_update(
+        unit=unit, user=request.user, status_reason=reason, **_places(request.user, data)
+    )
     return _detail(unit)
 
 
@@ -324,7 +313,7 @@ def unit_delete(request: HttpRequest, unit_id: int):
 )
 def visit_list(request: HttpRequest, unit_id: int, page: Query[Page]):
     qs = selectors.visit_list(unit=_unit(request, unit_id))
-    return {"items": list(qs[page.offset : page.offset + page.limit]), "count": qs.count()}
+    return page.of(qs)
 
 
 @router.post("/{int:unit_id}/visits", response={201: VisitOut, **ERRORS}, summary="ثبت بازدید پایش")

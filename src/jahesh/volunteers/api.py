@@ -15,14 +15,14 @@ from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
-from jahesh.api.schemas import ERRORS
+from jahesh.api.refs import resolve_ref, resolve_refs
+from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, api_enum
 from jahesh.core.errors import Forbidden
+from jahesh.geo.models import City, County, Village
 from jahesh.volunteers import selectors, services
-from jahesh.volunteers.models import Camp, Group, RosterEntry, Volunteer
+from jahesh.volunteers.models import Camp, CredentialKind, Group, RosterEntry, Skill, Volunteer
 
 router = Router(tags=["volunteers"])
-
-MAX_LIMIT = 200
 
 
 def _require_module(request: HttpRequest) -> None:
@@ -32,18 +32,17 @@ def _require_module(request: HttpRequest) -> None:
 
 # --- Schemas -------------------------------------------------------------------
 
-
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+VolunteerStatus = api_enum("VolunteerStatus", Volunteer.Status)
+VolunteerGender = api_enum("VolunteerGender", Volunteer.Gender)
+RosterSource = api_enum("RosterSource", RosterEntry.Source)
 
 
 class VolunteerFilters(Page):
     q: str = ""
-    county_id: int | None = None
-    status: Volunteer.Status | None = None
-    skill_id: int | None = None
-    group_id: int | None = None
+    county_id: Id | None = None
+    status: VolunteerStatus | None = None
+    skill_id: Id | None = None
+    group_id: Id | None = None
 
 
 class VolunteerOut(Schema):
@@ -97,33 +96,33 @@ class VolunteerDetailOut(VolunteerOut):
 
 
 class VolunteerIn(Schema):
-    national_code: str
-    first_name: str
-    last_name: str
-    gender: Volunteer.Gender
-    county_id: int
-    registered_on: datetime.date
-    mobile: str = ""
-    birth_year: int | None = None
+    national_code: str = Field(..., max_length=20)
+    first_name: str = Field(..., max_length=80)
+    last_name: str = Field(..., max_length=80)
+    gender: VolunteerGender
+    county_id: Id
+    registered_on: ApiDate
+    mobile: str = Field("", max_length=20)
+    birth_year: int | None = Field(None, ge=0, le=32767, description="سال تولد شمسی")
 
 
 class StatusIn(Schema):
-    status: Volunteer.Status
-    effective_on: datetime.date
-    reason: str = ""
+    status: VolunteerStatus
+    effective_on: ApiDate
+    reason: str = Field("", max_length=300)
 
 
 class SkillIn(Schema):
-    skill_id: int
-    level: str = "skilled"
-    document: str = ""
+    skill_id: Id
+    level: str = Field("skilled", max_length=8)
+    document: str = Field("", max_length=200)
 
 
 class CredentialIn(Schema):
-    kind_id: int
-    expires_on: datetime.date
-    number: str = ""
-    issued_on: datetime.date | None = None
+    kind_id: Id
+    expires_on: ApiDate
+    number: str = Field("", max_length=60)
+    issued_on: ApiDate | None = None
 
 
 class GroupOut(Schema):
@@ -148,23 +147,23 @@ class GroupListOut(Schema):
 
 
 class GroupIn(Schema):
-    name: str
+    name: str = Field(..., max_length=150)
     specialty: Group.Specialty = Group.Specialty.GENERAL
-    county_id: int
-    leader_national_code: str = ""
-    founded_on: datetime.date | None = None
+    county_id: Id
+    leader_national_code: str = Field("", max_length=20)
+    founded_on: ApiDate | None = None
 
 
-class MemberIn(Schema):
-    national_code: str
-    joined_on: datetime.date
+class GroupMemberIn(Schema):
+    national_code: str = Field(..., max_length=20)
+    joined_on: ApiDate
 
 
 class CampFilters(Page):
     q: str = ""
-    county_id: int | None = None
+    county_id: Id | None = None
     purpose: Camp.Purpose | None = None
-    group_id: int | None = None
+    group_id: Id | None = None
 
 
 class CampOut(Schema):
@@ -195,14 +194,14 @@ class CampListOut(Schema):
 
 
 class CampIn(Schema):
-    title: str
+    title: str = Field(..., max_length=200)
     purpose: Camp.Purpose
-    start_date: datetime.date
-    end_date: datetime.date
-    village_id: int | None = None
-    city_id: int | None = None
-    group_ids: list[int] = []
-    required_credential_kind_ids: list[int] = []
+    start_date: ApiDate
+    end_date: ApiDate
+    village_id: Id | None = None
+    city_id: Id | None = None
+    group_ids: list[Id] = Field([], max_length=100)
+    required_credential_kind_ids: list[Id] = Field([], max_length=100)
     description: str = ""
 
 
@@ -220,6 +219,10 @@ class RosterOut(Schema):
     source: str
 
 
+class PendingFilters(Page):
+    camp_id: Id | None = None
+
+
 class RosterListOut(Schema):
     items: list[RosterOut]
     count: int
@@ -234,14 +237,14 @@ class MembersOut(VolunteerListOut):
 
 
 class RosterRowIn(Schema):
-    national_code: str
-    skill_id: int | None = None
+    national_code: str = Field(..., max_length=20)
+    skill_id: Id | None = None
     hours: Decimal = Field(Decimal(0), ge=0, le=2000)
 
 
 class RosterIn(Schema):
     rows: list[RosterRowIn] = Field(..., max_length=1000)
-    source: RosterEntry.Source = RosterEntry.Source.COORDINATOR
+    source: RosterSource = RosterSource.COORDINATOR
 
 
 class RosterSaveOut(Schema):
@@ -251,8 +254,8 @@ class RosterSaveOut(Schema):
 
 
 class IdsIn(Schema):
-    ids: list[int] = Field(..., max_length=1000)
-    note: str = ""
+    ids: list[Id] = Field(..., max_length=1000)
+    note: str = Field("", max_length=300)
 
 
 class MovedOut(Schema):
@@ -301,12 +304,13 @@ def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilters]):
         skill_id=filters.skill_id,
         group_id=filters.group_id,
     )
-    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+    return filters.of(qs)
 
 
 @router.post("/", response={201: VolunteerDetailOut, **ERRORS}, summary="ثبت نیروی جهادی")
 def volunteer_create(request: HttpRequest, payload: VolunteerIn):
     _require_module(request)
+    resolve_ref(request.user, County, payload.county_id, field="county_id")
     volunteer = services.volunteer_create(actor=request.user, **payload.dict())
     return Status(201, _volunteer_detail(request, volunteer))
 
@@ -373,6 +377,7 @@ def volunteer_status(request: HttpRequest, volunteer_id: int, payload: StatusIn)
 )
 def volunteer_skill(request: HttpRequest, volunteer_id: int, payload: SkillIn):
     v = _volunteer(request, volunteer_id)
+    resolve_ref(request.user, Skill, payload.skill_id, field="skill_id")
     services.volunteer_skill_set(actor=request.user, volunteer=v, **payload.dict())
     return _volunteer_detail(request, v)
 
@@ -384,6 +389,7 @@ def volunteer_skill(request: HttpRequest, volunteer_id: int, payload: SkillIn):
 )
 def volunteer_credential(request: HttpRequest, volunteer_id: int, payload: CredentialIn):
     v = _volunteer(request, volunteer_id)
+    resolve_ref(request.user, CredentialKind, payload.kind_id, field="kind_id")
     c = services.credential_add(actor=request.user, volunteer=v, **payload.dict())
     return Status(
         201, {"id": c.pk, "kind": c.kind.code, "number": c.number, "expires_on": c.expires_on}
@@ -409,7 +415,7 @@ def skill_list(request: HttpRequest):
 
 class GroupFilters(Page):
     q: str = ""
-    county_id: int | None = None
+    county_id: Id | None = None
     specialty: Group.Specialty | None = None
 
 
@@ -421,16 +427,19 @@ def group_list(request: HttpRequest, filters: Query[GroupFilters]):
         county_id=filters.county_id,
         specialty=filters.specialty or "",
     )
-    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+    return filters.of(qs)
 
 
 @router.post("/groups", response={201: GroupOut, **ERRORS}, summary="ثبت گروه جهادی")
 def group_create(request: HttpRequest, payload: GroupIn):
     _require_module(request)
+    resolve_ref(request.user, County, payload.county_id, field="county_id")
     leader = None
     if payload.leader_national_code:
         code = services._national_code(payload.leader_national_code)
-        leader = get_scoped_or_404(request.user, Volunteer, national_code=code)
+        leader = resolve_ref(
+            request.user, Volunteer, code, field="leader_national_code", lookup="national_code"
+        )
     group = services.group_create(
         actor=request.user,
         name=payload.name,
@@ -465,7 +474,7 @@ def group_members(request: HttpRequest, group_id: int, page: Query[Page]):
 @router.post(
     "/groups/{int:group_id}/members", response={201: MembershipOut, **ERRORS}, summary="افزودن عضو"
 )
-def group_member_add(request: HttpRequest, group_id: int, payload: MemberIn):
+def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn):
     group = get_scoped_or_404(request.user, Group, pk=group_id)
     m = services.membership_add(actor=request.user, group=group, **payload.dict())
     return Status(
@@ -486,7 +495,7 @@ def camp_list(request: HttpRequest, filters: Query[CampFilters]):
         purpose=filters.purpose or "",
         group_id=filters.group_id,
     )
-    return {"items": list(qs[filters.offset : filters.offset + filters.limit]), "count": qs.count()}
+    return filters.of(qs)
 
 
 def _camp_detail(user, camp: Camp) -> dict:
@@ -511,6 +520,12 @@ def _camp_detail(user, camp: Camp) -> dict:
 @router.post("/camps", response={201: CampDetailOut, **ERRORS}, summary="ثبت اردو")
 def camp_create(request: HttpRequest, payload: CampIn):
     _require_module(request)
+    user = request.user
+    resolve_ref(user, Village, payload.village_id, field="village_id")
+    resolve_ref(user, City, payload.city_id, field="city_id")
+    resolve_refs(user, Group, payload.group_ids, field="group_ids")
+    kinds = payload.required_credential_kind_ids
+    resolve_refs(user, CredentialKind, kinds, field="required_credential_kind_ids")
     data = payload.dict()
     camp = services.camp_create(
         actor=request.user,
@@ -573,8 +588,8 @@ def camp_roster_save(request: HttpRequest, camp_id: int, payload: RosterIn):
 @router.get(
     "/hours/pending", response={200: RosterListOut, **ERRORS}, summary="ساعت‌های در انتظار تأیید"
 )
-def hours_pending(request: HttpRequest, page: Query[Page], camp_id: int | None = None):
-    qs = selectors.pending_hours(user=request.user, camp_id=camp_id)
+def hours_pending(request: HttpRequest, page: Query[PendingFilters]):
+    qs = selectors.pending_hours(user=request.user, camp_id=page.camp_id)
     items = [_roster_dict(e) for e in qs[page.offset : page.offset + page.limit]]
     return {"items": items, "count": qs.count()}
 
@@ -582,12 +597,14 @@ def hours_pending(request: HttpRequest, page: Query[Page], camp_id: int | None =
 @router.post("/hours/approve", response={200: MovedOut, **ERRORS}, summary="تأیید ساعت‌ها")
 def hours_approve(request: HttpRequest, payload: IdsIn):
     _require_module(request)
+    resolve_refs(request.user, RosterEntry, payload.ids, field="ids")
     return {"moved": services.hours_approve(actor=request.user, entry_ids=payload.ids)}
 
 
 @router.post("/hours/reject", response={200: MovedOut, **ERRORS}, summary="رد ساعت‌ها")
 def hours_reject(request: HttpRequest, payload: IdsIn):
     _require_module(request)
+    resolve_refs(request.user, RosterEntry, payload.ids, field="ids")
     return {
         "moved": services.hours_reject(actor=request.user, entry_ids=payload.ids, note=payload.note)
     }
