@@ -21,7 +21,7 @@ import sys
 import time
 from datetime import date
 
-from _smoke import SMOKE, var_dir
+from _smoke import SMALL_DEMO, SMOKE, var_dir
 
 VAR = var_dir("/tmp/jahesh-bench-funds")
 os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
@@ -86,10 +86,6 @@ def timed(label, fn, baseline: float | None = None):
     return result, wall
 
 
-# (active funds, closed funds, jobs target): the article's, and the smoke run's.
-FULL, SMALL = (700, 18, 2_146), (16, 2, 36)
-
-
 def main() -> int:
     call_command("migrate", verbosity=0)
     geography()
@@ -102,9 +98,11 @@ def main() -> int:
     from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member, Verification
     from jahesh.reports.kpis import kpi_beside, kpi_values
 
-    active_funds, closed_funds, jobs_target = SMALL if SMOKE else FULL
-    scenario.ACTIVE_FUNDS, scenario.CLOSED_FUNDS = active_funds, closed_funds
-    scenario.JOBS_TARGET = jobs_target
+    if SMOKE:
+        for name, value in SMALL_DEMO["jahesh.funds.scenario"].items():
+            setattr(scenario, name, value)
+    active_funds, closed_funds = scenario.ACTIVE_FUNDS, scenario.CLOSED_FUNDS
+    jobs_target = scenario.JOBS_TARGET
     ctx = ScenarioContext(name="markazi", as_of=AS_OF, log=print)
     timed("scenario part (first run)", lambda: scenario.build(ctx))
     timed("scenario part (second run: idempotent)", lambda: scenario.build(ctx))

@@ -19,7 +19,7 @@ import sys
 import time
 from datetime import date, timedelta
 
-from _smoke import SMOKE, var_dir
+from _smoke import SMALL_DEMO, SMOKE, var_dir
 
 VAR = var_dir("/tmp/jahesh-bench-projects-scenario")
 os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
@@ -32,15 +32,6 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 AS_OF = date(2025, 10, 26)  # 4 Aban 1404
-# The smoke run: the part scaled down tenfold, as tests/projects/test_scenario.py does.
-SMALL = {
-    "COMPLETED": 164,
-    "COMPLETED_BEFORE_WINDOW": 6,
-    "PROJECTS_VALUE_RIAL": 155_300_000_000,
-    "SERVICES_VALUE_RIAL": 474_200_000_000,
-    "SERVICES": 400,
-    "OPEN": {"in_progress": 14, "planned": 7, "suspended": 2, "cancelled": 2},
-}
 
 
 def setup_geo() -> None:
@@ -75,8 +66,8 @@ def main() -> int:
     from jahesh.projects.models import DirectService, Project, ProjectFunding
     from jahesh.reports.kpis import kpi_values
 
-    if SMOKE:
-        for name, value in SMALL.items():
+    if SMOKE:  # a tenth of the size, as tests/projects/test_scenario.py
+        for name, value in SMALL_DEMO["jahesh.projects.scenario"].items():
             setattr(scenario, name, value)
 
     call_command("migrate", verbosity=0)

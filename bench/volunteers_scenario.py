@@ -20,7 +20,7 @@ import sys
 import time
 from datetime import date
 
-from _smoke import SMOKE, var_dir
+from _smoke import SMALL_VOLUNTEERS, SMOKE, var_dir
 
 VAR = var_dir("/tmp/jahesh-bench-volunteers-scenario")
 os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
@@ -41,7 +41,7 @@ BASELINE = (
     if SMOKE
     else dict(active=500, left=30, groups=8, camps=15)
 )
-PART = dict(active=400, left=20, groups=6, camps=10) if SMOKE else {}
+PART = SMALL_VOLUNTEERS if SMOKE else {}
 
 
 def geography():
