@@ -1,6 +1,7 @@
 """The case board and the case list at 1,500 cases and at 150,000 cases, side by side.
 
     uv run python bench/clinic_board.py [SMALL] [LARGE]
+    uv run python bench/clinic_board.py --smoke     # 60 beside 240 cases
 
 Issue 4 asks that the board answer in the same order of time with 150,000
 cases as with 1,500: each column is one range read on the (status, -id)
@@ -15,16 +16,14 @@ under /tmp/jahesh-bench-clinic.
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-VAR = Path("/tmp/jahesh-bench-clinic")
-shutil.rmtree(VAR, ignore_errors=True)
-VAR.mkdir(parents=True)
+from _smoke import SMOKE, args, var_dir
+
+VAR = Path(var_dir("/tmp/jahesh-bench-clinic"))
 os.environ["JAHESH_VAR"] = str(VAR)
 os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
 os.environ.pop("DATABASE_URL", None)
@@ -35,9 +34,11 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-SMALL = int(sys.argv[1]) if len(sys.argv) > 1 else 1_500
-LARGE = int(sys.argv[2]) if len(sys.argv) > 2 else 150_000
-UNITS = 8_000
+ARGS = args()
+SMALL = int(ARGS[0]) if ARGS else (60 if SMOKE else 1_500)
+LARGE = int(ARGS[1]) if len(ARGS) > 1 else (240 if SMOKE else 150_000)
+UNITS = 300 if SMOKE else 8_000
+RUNS = 1 if SMOKE else 7  # median of RUNS after a warm-up
 
 
 def main() -> None:
@@ -117,7 +118,7 @@ def main() -> None:
     def timed(fn) -> float:
         fn()  # warm-up
         runs = []
-        for _ in range(7):
+        for _ in range(RUNS):
             t = time.perf_counter()
             fn()
             runs.append((time.perf_counter() - t) * 1000)

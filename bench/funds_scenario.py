@@ -4,6 +4,10 @@ for Markazi over the last five Jalali years (reference/kpis.md fixes
 network table, a fund dashboard and the PAR30 roll-up take at that size.
 
     uv run python bench/funds_scenario.py
+    uv run python bench/funds_scenario.py --smoke   # 16 funds, 36 jobs, exactly
+
+Each page is timed beside ``/healthz`` in the same run (the floor of any
+request), and the figures beside the time of the KPI registry's read.
 
 A throwaway SQLite under /tmp/jahesh-bench-funds with a made-up Markazi (12
 counties, 1,200 villages, a city each), so it needs no geography load. Exits
@@ -13,17 +17,16 @@ non-zero when a figure is off.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
 from datetime import date
 
-VAR = "/tmp/jahesh-bench-funds"
+from _smoke import SMALL_DEMO, SMOKE, var_dir
+
+VAR = var_dir("/tmp/jahesh-bench-funds")
 os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
 os.environ["JAHESH_VAR"] = VAR
 os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-shutil.rmtree(VAR, ignore_errors=True)
-os.makedirs(VAR)
 
 import django  # noqa: E402
 
@@ -70,15 +73,17 @@ def geography():
         )
 
 
-def timed(label, fn, baseline=None):
+def timed(label, fn, baseline: float | None = None):
+    """Run ``fn`` once; print its wall and CPU seconds (and × ``baseline`` seconds);
+    return its result and its wall-clock seconds."""
     t0, c0 = time.perf_counter(), time.process_time()
     result = fn()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(
-        f"{label:<58} {wall:8.2f} s wall {cpu:8.2f} s cpu"
-        + (f"   (baseline: {baseline})" if baseline else "")
+        f"{label:<58} {wall:8.3f} s wall {cpu:8.3f} s cpu"
+        + (f"   ({wall / baseline:,.0f} × /healthz)" if baseline else "")
     )
-    return result
+    return result, wall
 
 
 def main() -> int:
@@ -89,9 +94,15 @@ def main() -> int:
     from jahesh.accounts.scoping import Area
     from jahesh.core.jalali import last_jalali_years
     from jahesh.demo.registry import ScenarioContext
-    from jahesh.funds import scenario, selectors
+    from jahesh.funds import scenario
     from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member, Verification
+    from jahesh.reports.kpis import kpi_beside, kpi_values
 
+    if SMOKE:
+        for name, value in SMALL_DEMO["jahesh.funds.scenario"].items():
+            setattr(scenario, name, value)
+    active_funds, closed_funds = scenario.ACTIVE_FUNDS, scenario.CLOSED_FUNDS
+    jobs_target = scenario.JOBS_TARGET
     ctx = ScenarioContext(name="markazi", as_of=AS_OF, log=print)
     timed("scenario part (first run)", lambda: scenario.build(ctx))
     timed("scenario part (second run: idempotent)", lambda: scenario.build(ctx))
@@ -101,38 +112,43 @@ def main() -> int:
     }
     print("rows:", counts)
     start, end = last_jalali_years(AS_OF, 5)
-    area = Area(province_id=28)
-    active = timed(
-        "kpi_funds_active", lambda: selectors.kpi_funds_active(area=area, start=start, end=end)
+    window = {"area": Area(province_id=28), "start": start, "end": end}
+    codes = ["funds_active", "jobs_created", "loans_disbursed", "par30"]
+    figures, _seconds = timed(
+        "kpi_values (funds' figures, from the records)", lambda: kpi_values(**window, codes=codes)
     )
-    jobs = timed(
-        "kpi_jobs_created", lambda: selectors.kpi_jobs_created(area=area, start=start, end=end)
-    )
-    planned = selectors.kpi_jobs_planned_unverified(area=area, start=start, end=end)
-    par = timed(
-        "kpi_par30 (province, ORM over ledger + installments)",
-        lambda: selectors.kpi_par30(area=area, start=start, end=end),
-    )
-    disbursed = selectors.kpi_loans_disbursed(area=area, start=start, end=end)
+    planned = kpi_beside(**window)["jobs_planned_unverified"]
+    active, jobs = figures["funds_active"], figures["jobs_created"]
+    if SMOKE:
+        ok = active == active_funds and jobs == jobs_target
+        wanted = f"smoke: {active_funds} and {jobs_target} exactly"
+    else:
+        ok = active == 700 and 2_100 < jobs < 2_200
+        wanted = "kpis.md: 700 and 2,100 < x < 2,200"
     print(
-        f"funds_active={active} (kpis.md: 700)  jobs_created={jobs} (kpis.md: 2,100 < x < 2,200)  "
-        f"planned_unverified={planned}  loans_disbursed={disbursed}  par30={par / 100:.2f}%"
+        f"funds_active={active}  jobs_created={jobs} ({wanted})  "
+        f"planned_unverified={planned}  loans_disbursed={figures['loans_disbursed']}  "
+        f"par30={figures['par30'] / 100:.2f}%"
     )
     hq = User.objects.create(username="hq", role=Role.HQ_MANAGER, province_id=28)
     client = Client()
     client.force_login(hq, backend="django.contrib.auth.backends.ModelBackend")
-    timed(
-        "network table page (hq, 700 funds, page 1; cold)",
-        lambda: client.get("/funds/").status_code,
-    )
-    timed(
-        "network table page (hq, 700 funds, page 1; warm)",
-        lambda: client.get("/funds/").status_code,
-    )
+
+    def page(url: str):
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return get
+
+    page("/healthz")()  # warm
+    _none, healthz = timed("baseline: /healthz", page("/healthz"))
+    n = f"{active_funds + closed_funds:,} funds"
+    timed(f"network table page (hq, {n}, page 1; cold)", page("/funds/"), healthz)
+    timed(f"network table page (hq, {n}, page 1; warm)", page("/funds/"), healthz)
     fund = Fund.objects.order_by("-pk").first()
-    timed("fund dashboard page", lambda: client.get(f"/funds/{fund.pk}/").status_code)
-    timed("due and overdue lists (hq)", lambda: client.get("/funds/due/").status_code)
-    ok = active == 700 and 2_100 < jobs < 2_200
+    timed("fund dashboard page", page(f"/funds/{fund.pk}/"), healthz)
+    timed("due and overdue lists (hq)", page("/funds/due/"), healthz)
     print("OK" if ok else "FIGURES OFF")
     return 0 if ok else 1
 

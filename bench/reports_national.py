@@ -20,6 +20,7 @@ and Markazi), which shows where precomputed aggregates are needed.
 
     uv run python bench/reports_national.py [--scale 1.0] [--n 10] [--keep]
     DATABASE_URL=postgres://root@127.0.0.1:5432/test uv run python bench/reports_national.py
+    uv run python bench/reports_national.py --smoke   # small demo, scale 0.01, in process only
 
 SQLite: ``$JAHESH_VAR`` = /tmp/jahesh-bench-national/provincial/ and
 …/national-<scale>/ (kept between runs with --keep, so a second run only
@@ -43,6 +44,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from _smoke import SMOKE, small_demo, var_dir
+
 ROOT = Path("/tmp/jahesh-bench-national")
 MARKAZI = 28
 TARGET_VS_PROVINCIAL = 1.5
@@ -62,6 +65,8 @@ def _setup(var: str, database_url: str | None) -> None:
     import django
 
     django.setup()
+    if SMOKE:
+        small_demo()
 
 
 def child_build(kind: str, scale: float, copied: bool) -> dict:
@@ -298,7 +303,7 @@ def _pg_admin(base: str, sql: str) -> None:
 
 
 def _run_child(args: list[str], env: dict) -> dict:
-    cmd = [sys.executable, __file__, *args]
+    cmd = [sys.executable, __file__, *args, *(["--smoke"] if SMOKE else [])]
     proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
     lines = proc.stdout.splitlines()
     for line in lines:
@@ -307,6 +312,15 @@ def _run_child(args: list[str], env: dict) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"child {args} failed ({proc.returncode})")
     return json.loads(next(line[7:] for line in lines if line.startswith("RESULT ")))
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    import sqlite3
+
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
 
 
 def _fmt(seconds: float) -> str:
@@ -328,6 +342,7 @@ def main() -> int:
     parser.add_argument("--var", default="", help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--copied", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="small demo, scale 0.01, once (CI)")
     args = parser.parse_args()
 
     if args.child:
@@ -344,6 +359,10 @@ def main() -> int:
         return 0
 
     base_url = os.environ.get("DATABASE_URL")
+    root = ROOT
+    if SMOKE:  # SQLite in process: no server, one request per URL
+        base_url, root = None, Path(var_dir("/tmp/jahesh-bench-national-smoke"))
+        args.scale, args.n, args.rounds, args.no_http, args.keep = 0.01, 1, 1, True, False
     tag = f"{args.scale:g}".replace(".", "_")
     results: dict[str, dict] = {}
     builds: dict[str, dict] = {}
@@ -353,14 +372,14 @@ def main() -> int:
     try:
         for kind in ("provincial", "national"):
             # SQLite: one provincial database (the demo) for every scale.
-            var = ROOT / ("provincial" if kind == "provincial" else f"{kind}-{tag}")
+            var = root / ("provincial" if kind == "provincial" else f"{kind}-{tag}")
             env = dict(os.environ)
             env.pop("DATABASE_URL", None)
             ready = var / "ready"
             if base_url:
                 name = f"jahesh_bench_{kind}_{tag}"
                 env["BENCH_DATABASE_URL"] = _pg_url(base_url, name)
-                ready = ROOT / f"pg-{name}.ready"
+                ready = root / f"pg-{name}.ready"
                 if not (args.keep and ready.exists()):
                     _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"')
                     template = (
@@ -375,13 +394,9 @@ def main() -> int:
             common = ["--var", str(var), "--kind", kind, "--scale", str(args.scale)]
             copied = kind == "national" and not ready.exists()
             if copied and not base_url:  # start from the provincial database (the demo)
-                import sqlite3
-
-                src = sqlite3.connect(ROOT / "provincial" / "jahesh.sqlite3")
-                dst = sqlite3.connect(var / "jahesh.sqlite3")
-                src.backup(dst)
-                src.close()
-                dst.close()
+                _sqlite_copy(root / "provincial" / "jahesh.sqlite3", var / "jahesh.sqlite3")
+            elif SMOKE and (root / "jahesh.sqlite3").exists():  # migrated by the smoke test
+                _sqlite_copy(root / "jahesh.sqlite3", var / "jahesh.sqlite3")
             if ready.exists():
                 print(f"{kind}: reusing {var if not base_url else name}")
             else:

@@ -4,6 +4,7 @@ scratch SQLite table against "read with calamine and bulk-insert without
 validation" (the units import's bench target is ≥ 1/3 of that speed).
 
     uv run python bench/tabular_read.py [--rows 100000] [--repeat 3]
+    uv run python bench/tabular_read.py --smoke     # 200 rows, once
 
 The file is generated once in /tmp (openpyxl, write-only) and reused.
 """
@@ -18,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _smoke import var_dir
 
 ROWS_DEFAULT = 100_000
 
@@ -225,9 +228,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=ROWS_DEFAULT)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="200 rows, once (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.repeat = 200, 1
 
-    scratch = Path(tempfile.gettempdir())
+    scratch = Path(
+        var_dir(tempfile.mkdtemp(prefix="jahesh-bench-tabular-"))
+        if args.smoke
+        else tempfile.gettempdir()
+    )
     setup_django(scratch / "jahesh-bench-tabular.sqlite3")
     path = scratch / f"jahesh-bench-tabular-{args.rows}.xlsx"
     if not path.exists():

@@ -1,6 +1,7 @@
 """Importing 100,000 production units from XLSX, beside a baseline in the same run.
 
     uv run python bench/units_import.py [ROWS]
+    uv run python bench/units_import.py --smoke     # 300 rows
 
 Baseline: read the same file with python-calamine and bulk-insert the rows
 without any validation (only the lookups needed to make a row insertable).
@@ -14,14 +15,12 @@ A throwaway SQLite database under /tmp/jahesh-bench-units.
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 import time
 from pathlib import Path
 
-VAR = Path("/tmp/jahesh-bench-units")
-shutil.rmtree(VAR, ignore_errors=True)
-VAR.mkdir(parents=True)
+from _smoke import SMOKE, args, var_dir
+
+VAR = Path(var_dir("/tmp/jahesh-bench-units"))
 os.environ["JAHESH_VAR"] = str(VAR)
 os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
 os.environ.pop("DATABASE_URL", None)
@@ -32,7 +31,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+ROWS = int(args()[0]) if args() else (300 if SMOKE else 100_000)
 COUNTIES = ["اراک", "ساوه", "آشتیان", "تفرش", "خمین", "خنداب", "دلیجان", "زرندیه", "شازند", "فراهان",
             "کمیجان", "محلات"]  # fmt: skip
 SECTORS = ["صنعت", "کشاورزی", "معدن", "خدمات", "صنایع دستی"]

@@ -1,6 +1,7 @@
 """The unit list page, the watch list and the API list at 1,000 and at 100,000 units.
 
     uv run python bench/units_list.py [BIG]
+    uv run python bench/units_list.py --smoke       # 100 beside 400 units
 
 Each request is timed (median of 7, after a warm-up) for the provincial
 manager (sees every unit) and Arak's county officer, first with 1,000 units,
@@ -13,15 +14,13 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
-VAR = Path("/tmp/jahesh-bench-units-list")
-shutil.rmtree(VAR, ignore_errors=True)
-VAR.mkdir(parents=True)
+from _smoke import SMOKE, args, var_dir
+
+VAR = Path(var_dir("/tmp/jahesh-bench-units-list"))
 os.environ["JAHESH_VAR"] = str(VAR)
 os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
 os.environ.pop("DATABASE_URL", None)
@@ -34,8 +33,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-BIG = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-SMALL = 1_000
+BIG = int(args()[0]) if args() else (400 if SMOKE else 100_000)
+SMALL = 100 if SMOKE else 1_000
+RUNS = 1 if SMOKE else 7  # median of RUNS after a warm-up
 COUNTIES = ["اراک", "ساوه", "آشتیان", "تفرش", "خمین", "خنداب", "دلیجان", "زرندیه", "شازند", "فراهان",
             "کمیجان", "محلات"]  # fmt: skip
 REQUESTS = [
@@ -109,7 +109,7 @@ def measure(users) -> dict[tuple[str, str], float]:
             response = client.get(url, params)
             assert response.status_code == 200, (url, response.status_code)
             times = []
-            for _ in range(7):
+            for _ in range(RUNS):
                 t = time.perf_counter()
                 client.get(url, params)
                 times.append(time.perf_counter() - t)

@@ -33,14 +33,34 @@ def _record_urls(fund, member, loan):
 
 
 def test_it_shows_every_page_to_the_funds_manager(client_for, users, fund, member, loan):
+    from jahesh.funds import selectors
+
     client = client_for(users["fund"])
-    for url in [
-        *_record_urls(fund, member, loan),
-        reverse("funds:list"),
-        reverse("funds:due"),
-        reverse("funds:calculator"),
-    ]:
-        assert client.get(url).status_code == 200, url
+    check = selectors.fund_reconciliation(fund=fund)[0].label
+    loan_url = reverse("funds:loan_detail", args=[loan.pk])
+    # Each page, and what it must show: the records it is about, or its form's fields.
+    expected = {
+        reverse("funds:detail", args=[fund.pk]): [fund.name, fund.code, member.full_name],
+        reverse("funds:reconciliation", args=[fund.pk]): [fund.name, check],
+        reverse("funds:member_create", args=[fund.pk]): ['name="national_code"', fund.name],
+        reverse("funds:loan_create", args=[fund.pk]): ['name="principal"', member.full_name],
+        reverse("funds:import", args=[fund.pk, "members"]): ['type="file"', fund.name],
+        reverse("funds:member_detail", args=[member.pk]): [member.full_name, f'href="{loan_url}"'],
+        loan_url: [member.full_name, loan.purpose],
+        reverse("funds:list"): [fund.name, fund.code],
+        # The loan's installments from Mordad 1402 on are long overdue today.
+        reverse("funds:due"): [member.full_name, fund.name],
+        reverse("funds:calculator"): ['name="principal"', 'name="months"'],
+    }
+    for url, texts in expected.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert [t for t in texts if t not in page] == [], url
+    export = client.get(reverse("funds:member_export", args=[fund.pk]))
+    assert export.status_code == 200
+    cells = {c for row in load_workbook(io.BytesIO(export.content)).active.values for c in row}
+    assert member.national_code in cells
 
 
 def test_it_answers_404_for_another_funds_records(client_for, other_manager, fund, member, loan):

@@ -1,5 +1,7 @@
-"""The demo part on the test geography, scaled down (the full size runs in
-bench/funds_scenario.py): the KPI figures come out exactly as asked."""
+"""The demo part on the test geography, scaled down (the full size is checked in
+CI by bench/reports_demo_figures.py, and runs in bench/funds_scenario.py, whose
+smoke run at this file's size runs with the tests): the KPI figures come out
+exactly as asked."""
 
 from __future__ import annotations
 

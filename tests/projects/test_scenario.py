@@ -1,6 +1,8 @@
-"""The demo part. The full-size run (the article's figures) is asserted by
-``bench/projects_scenario.py``; here a run scaled down tenfold checks the same
-arithmetic quickly: exact counts and values, the 7-day margins, idempotency."""
+"""The demo part. The full-size run (the article's figures) is asserted in CI by
+``bench/reports_demo_figures.py`` (.ci/run) and by ``bench/projects_scenario.py``
+(whose smoke run, at this file's size, runs with the tests); here a run scaled
+down tenfold checks the same arithmetic quickly: exact counts and values, the
+7-day margins, idempotency."""
 
 from __future__ import annotations
 

@@ -25,6 +25,18 @@ registry's docstrings fill in what kpis.md leaves to the apps):
   unit was stalled or at high risk when the case opened (recorded on the
   case). ``jobs_preserved`` sums, per unit counted, ``jobs_preserved`` of its
   latest such case (employees at resolution, recorded on the case).
+
+  Why these three are read from the case, and the only figures' inputs that
+  are: each is a snapshot of a moment (the unit's status and risk on the day
+  the case opened; its employees, or the number the officer typed, when it was
+  resolved). The history tables cannot give them back later: a status change
+  or a visit recorded afterwards but dated before the opening rewrites what
+  the history says of that day, while kpis.md's rule judges what was on record
+  when the case opened. So the recount checks each snapshot when it is taken
+  instead: ``test_recount`` derives the status and risk on the opening day
+  from the raw status changes and assessments (:func:`unit_status_on`,
+  :func:`unit_risk_on`) right after each case opens, and the employees right
+  after each resolution, and asserts the case recorded exactly those.
 - ``units_high_risk``: the unit's latest visit in the period, and the risk
   level that visit itself put the unit at (the first assessment recorded for
   the visit; later re-assessments that reuse the visit are not the visit's).
@@ -82,6 +94,7 @@ class Tables:
 
     county_province: dict[int, int]
     units: dict[int, dict]
+    status_changes: list[dict]
     visits: list[dict]
     assessments: list[dict]
     cases: list[dict]
@@ -113,14 +126,17 @@ class Tables:
             ProjectFunding,
             ServiceBeneficiary,
         )
-        from jahesh.units.models import RiskAssessment, Unit, Visit
+        from jahesh.units.models import RiskAssessment, StatusChange, Unit, Visit
         from jahesh.volunteers.models import Camp, RosterEntry, Volunteer, VolunteerStatusEvent
 
         return cls(
             county_province={r["id"]: r["province_id"] for r in _rows(County, "id", "province_id")},
-            units={r["id"]: r for r in _rows(Unit, "id", "county_id")},
+            units={r["id"]: r for r in _rows(Unit, "id", "county_id", "status", "employees")},
+            status_changes=_rows(
+                StatusChange, "id", "unit_id", "changed_on", "from_status", "to_status"
+            ),
             visits=_rows(Visit, "id", "unit_id", "visited_on"),
-            assessments=_rows(RiskAssessment, "id", "visit_id", "level"),
+            assessments=_rows(RiskAssessment, "id", "unit_id", "visit_id", "assessed_on", "level"),
             cases=_rows(
                 Case, "id", "unit_id", "county_id", "opened_on", "status", "resolved_on",
                 "outcome", "jobs_preserved", "unit_status_at_open", "unit_risk_at_open",
@@ -146,6 +162,31 @@ class Tables:
             services=_rows(DirectService, "id", "county_id", "delivered_on", "value_rial"),
             beneficiaries=_rows(ServiceBeneficiary, "service_id", "national_code"),
         )  # fmt: skip
+
+
+def unit_status_on(tables: Tables, unit_id: int, day: datetime.date) -> str:
+    """The unit's status on ``day`` from its status changes: the latest dated on or
+    before it; before the first change, that change's "from"; with none, its status."""
+    changes = sorted(
+        (c["changed_on"], c["id"], c) for c in tables.status_changes if c["unit_id"] == unit_id
+    )
+    by_then = [c for on, _id, c in changes if on <= day]
+    if by_then:
+        return by_then[-1]["to_status"]
+    if changes and changes[0][2]["from_status"]:
+        return changes[0][2]["from_status"]
+    return tables.units[unit_id]["status"] or "active"
+
+
+def unit_risk_on(tables: Tables, unit_id: int, day: datetime.date) -> str:
+    """The level of the unit's latest risk assessment dated on or before ``day``
+    ("" when none)."""
+    found = [
+        (a["assessed_on"], a["id"], a["level"])
+        for a in tables.assessments
+        if a["unit_id"] == unit_id and a["assessed_on"] <= day
+    ]
+    return max(found)[2] if found else ""
 
 
 class Recount:

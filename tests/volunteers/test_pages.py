@@ -25,9 +25,33 @@ def entry(users, vols, camp, skills):
     return RosterEntry.objects.get()
 
 
+@pytest.fixture
+def reported(users, vols, camp, skills):
+    """Hours a volunteer reported: they wait for approval."""
+    roster_save(
+        actor=users["coordinator"],
+        camp=camp,
+        rows=[RosterRow(vols["saveh"].national_code, skills["builder"].pk, 8)],
+        source="volunteer",
+        now=NOW,
+    )
+
+
 def _page_url(name, vols, groups, camp):
     pk = {"detail": vols["arak"].pk, "edit": vols["arak"].pk, "group_detail": groups["arak"].pk}
     return reverse(f"volunteers:{name}", args=[pk.get(name, camp.pk)])
+
+
+def _record_content(name, vols, groups, camp) -> list[str]:
+    """What each record page must show: the record, and what hangs on it."""
+    volunteer, group = vols["arak"], groups["arak"]
+    return {
+        "detail": [volunteer.first_name, volunteer.last_name, group.name],
+        "edit": [f'value="{volunteer.first_name}"', f'value="{volunteer.last_name}"'],
+        "group_detail": [group.name, volunteer.last_name],
+        "camp_detail": [camp.title, group.name],
+        "roster": [camp.title, 'name="nc"', 'name="hours"'],
+    }[name]
 
 
 @pytest.mark.parametrize("name", ["detail", "edit", "group_detail", "camp_detail", "roster"])
@@ -35,8 +59,11 @@ def test_it_shows_record_pages_in_scope_and_404_out_of_scope(
     name, users, vols, groups, camp, client_for
 ):
     url = _page_url(name, vols, groups, camp)
-    assert client_for(users["coordinator"]).get(url).status_code == 200
-    assert client_for(users["arak"]).get(url).status_code == 200
+    for insider in ("coordinator", "arak"):
+        response = client_for(users[insider]).get(url)
+        assert response.status_code == 200, insider
+        page = response.content.decode()
+        assert [t for t in _record_content(name, vols, groups, camp) if t not in page] == []
     for outsider in ("saveh", "hq_other", "viewer"):
         assert client_for(users[outsider]).get(url).status_code == 404, outsider
     response = client_for(None).get(url)
@@ -55,9 +82,23 @@ def test_it_shows_record_pages_in_scope_and_404_out_of_scope(
         "volunteers:camp_create",
     ],
 )
-def test_it_serves_list_and_form_pages(name, users, vols, groups, camp, client_for):
+def test_it_serves_list_and_form_pages(name, users, vols, groups, camp, reported, client_for):
     url = reverse(name)
-    assert client_for(users["coordinator"]).get(url).status_code == 200
+    response = client_for(users["coordinator"]).get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Lists show Markazi's records and not Tehran's; forms show their fields.
+    shown, hidden = {
+        "volunteers:list": ([vols["arak"].last_name, vols["saveh"].last_name], [vols["tehran"].last_name]),
+        "volunteers:group_list": ([groups["arak"].name, groups["saveh"].name], []),
+        "volunteers:camp_list": ([camp.title], []),
+        "volunteers:hours": ([camp.title, vols["saveh"].last_name], []),  # hours to approve
+        "volunteers:create": (['name="national_code"', 'name="first_name"'], []),
+        "volunteers:group_create": (['name="name"'], []),
+        "volunteers:camp_create": (['name="title"', 'name="start_date"'], []),
+    }[name]  # fmt: skip
+    assert [t for t in shown if t not in page] == []
+    assert [t for t in hidden if t in page] == []
     assert (
         client_for(users["viewer"]).get(url).status_code == 404
     )  # no personal records for viewers
