@@ -3,6 +3,10 @@ every import ran before background jobs), as an API job, and through the web
 page, in the same run against ``jahesh serve`` and one ``jahesh db_worker``.
 
     uv run python bench/units_import_job.py [ROWS] [--port 18450]
+    uv run python bench/units_import_job.py --smoke   # 60 rows, jobs from 20 rows up
+
+The smoke run (CI) serves on ``$JAHESH_BENCH_PORT`` or a free port of the
+machine, and makes files of more than 20 rows jobs, so both paths still run.
 
 Prints, per path: the time until the answer (the report, the 202, or the
 preview and the redirect to the job), the total time until the report, rows/s,
@@ -15,7 +19,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -23,10 +29,26 @@ import uuid
 from pathlib import Path
 
 import units_import as bench  # sets up Django on the throwaway database
+from _smoke import SMOKE
 
-PORT = int(sys.argv[sys.argv.index("--port") + 1]) if "--port" in sys.argv else 18450
+
+def _port() -> int:
+    if "--port" in sys.argv:
+        return int(sys.argv[sys.argv.index("--port") + 1])
+    if not SMOKE:
+        return 18450
+    if os.environ.get("JAHESH_BENCH_PORT"):
+        return int(os.environ["JAHESH_BENCH_PORT"])
+    with socket.socket() as sock:  # CI: any free port
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = _port()
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--") and a != str(PORT)]
-ROWS = int(ARGS[0]) if ARGS else 100_000
+ROWS = int(ARGS[0]) if ARGS else (60 if SMOKE else 100_000)
+# The smoke run's files are small: jobs from 20 rows up, so both paths run.
+JOBS_FROM = {"JAHESH_IMPORT_SYNC_ROWS": "20"} if SMOKE else {}
 JAHESH = str(Path(sys.executable).with_name("jahesh"))
 
 
@@ -70,8 +92,6 @@ class Http:
 
 
 def start(env: dict[str, str], *, worker: bool) -> list[subprocess.Popen]:
-    import os
-
     env = {**os.environ, **env}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     procs = [
@@ -206,7 +226,7 @@ def main() -> None:
     finally:
         stop(procs)
     clear_units()
-    procs = start({}, worker=True)
+    procs = start(JOBS_FROM, worker=True)
     try:
         api = api_job(Http(api_headers), data)
         print(f"API job: 202 in {api['answer']:.2f} s, done in {api['total']:.1f} s", flush=True)
