@@ -95,7 +95,12 @@ def start(env: dict[str, str], *, worker: bool) -> list[subprocess.Popen]:
     env = {**os.environ, **env}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     procs = [
-        subprocess.Popen([JAHESH, "serve", "--port", str(PORT), "--workers", "2"], env=env, **quiet)
+        # The bench starts the worker itself (quicker polling), or none for the baseline.
+        subprocess.Popen(
+            [JAHESH, "serve", "--port", str(PORT), "--workers", "2", "--no-worker"],
+            env=env,
+            **quiet,
+        )  # fmt: skip
     ]
     if worker:
         procs.append(subprocess.Popen([JAHESH, "db_worker", "--interval", "0.2", "--no-startup-delay"],
