@@ -29,11 +29,20 @@ so merged migrations apply); ``--fresh`` wipes it and loads the demo again.
 Writes of earlier runs stay in a reused database.
 
 Ports: ``--port`` (default 18200) is where the clients connect: the one server
-(``single``) or nginx (``nginx``, with the servers on the next two ports). A
-port already taken stops the run before anything starts. Every process the
-bench starts runs in its own process group and is stopped when it ends, however
-it ends; the servers' logs are kept in ``var/load/logs/`` and the exceptions
-they logged are summarised after the table.
+(``single``), or nginx (``nginx``; the two servers on ``--port`` + 1 and + 2,
+and Redis on + 3 when the settings read ``REDIS_URL``). With ``nginx``, when
+``jahesh serve --help`` lists ``--no-worker``, both servers run without a task
+worker and one ``jahesh db_worker`` runs beside them. A port already taken stops
+the run before anything starts. Every process the bench starts runs in its own
+process group and is stopped when the bench ends, however it ends; their logs
+are kept in ``var/load/logs/`` and the exceptions the servers logged are
+summarised after the table.
+
+Clients: each reader signs in through the login form (CSRF token, about a second
+of password hashing each, two at a time, before the clock starts); the readers
+share ``--tokens`` API tokens (default 5), the writer has its own. Each route is
+requested once per app server before the clock starts (not counted), so the
+figures are not those of a process's first request.
 
 Errors are answers other than the route's expected status (200; the write 201)
 and refused or reset connections; timeouts are requests with no answer within
@@ -494,6 +503,11 @@ def jahesh(*args: str) -> list[str]:
     )
 
 
+def uses_redis() -> bool:
+    """Whether this version's settings read ``REDIS_URL`` (the shared cache)."""
+    return "REDIS_URL" in (ROOT / "src" / "jahesh" / "settings.py").read_text()
+
+
 def serve_help(env: dict[str, str]) -> str:
     return subprocess.run(
         jahesh("serve", "--help"), cwd=ROOT, env=env, capture_output=True, text=True, check=True
@@ -576,6 +590,20 @@ def start_nginx(args, env, procs: Processes, tmp: Path) -> list[str]:
     separate_worker = "--no-worker" in serve_help(env)
     extra = ["--no-worker"] if separate_worker else []
     layout = []
+    if uses_redis():
+        # The cache the servers share (DESIGN: REDIS_URL for several app servers).
+        redis = shutil.which("redis-server")
+        if redis is None:
+            raise SetupError("the settings read REDIS_URL but redis-server is not installed")
+        port = args.port + 3
+        procs.start(
+            "redis",
+            [redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(tmp)],
+            env,
+        )  # fmt: skip
+        env = {**env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+        layout.append(f"redis-server on {port} (REDIS_URL)")
     for name, port in (("serve-a", a), ("serve-b", b)):
         procs.start(name, jahesh("serve", "--port", str(port), *extra), env)
         layout.append(f"jahesh serve --port {port} {' '.join(extra)}".strip())
@@ -646,7 +674,7 @@ def parse_args(argv: list[str] | None = None):
         "--port",
         type=int,
         default=18200,
-        help="where clients connect (nginx: +1, +2 for the servers)",
+        help="where clients connect (nginx: +1 and +2 for the servers, +3 for Redis)",
     )
     p.add_argument("--tokens", type=int, default=5, help="API tokens the readers share")
     p.add_argument("--timeout", type=float, default=30.0, help="client timeout in seconds")
@@ -734,7 +762,10 @@ def exceptions_in_logs(logs: Path) -> collections.Counter:
 
 def run(args) -> int:
     env = server_env(args)
-    for port in [args.port] + ([args.port + 1, args.port + 2] if args.layout == "nginx" else []):
+    ports = [args.port]
+    if args.layout == "nginx":
+        ports += [args.port + 1, args.port + 2] + ([args.port + 3] if uses_redis() else [])
+    for port in ports:
         if not port_free(port):
             raise SetupError(
                 f"port {port} on 127.0.0.1 is taken (see `ss -ltnp 'sport = :{port}'`); "
