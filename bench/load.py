@@ -443,10 +443,16 @@ class Processes:
         print(f"  started {name} (pid {proc.pid}): {' '.join(cmd)}", flush=True)
         return proc
 
+    def exited(self) -> list[str]:
+        return [
+            f"{name} exited with {proc.returncode}:\n{tail(log)}"
+            for name, proc, log in self.started
+            if proc.poll() is not None
+        ]
+
     def check_alive(self) -> None:
-        for name, proc, log in self.started:
-            if proc.poll() is not None:
-                raise SetupError(f"{name} exited with {proc.returncode}:\n{tail(log)}")
+        if exited := self.exited():
+            raise SetupError(exited[0])
 
     def stop_all(self) -> None:
         # SIGINT: gunicorn, nginx, Redis and the task worker all stop at once on it
@@ -841,7 +847,7 @@ def run(args) -> int:
         elapsed = time.monotonic() - began  # the window; requests sent in it still count
         for t in threads:
             t.join(args.timeout + 5)
-        procs.check_alive()
+        exited = procs.exited()  # a server that died during the run fails it below
         sign_out_all(clients)
         clients = []
     finally:
@@ -868,6 +874,9 @@ def run(args) -> int:
         for text, count in logged.most_common(8):
             print(f"  {count:>5} × {text}")
     results = check_targets(rows)
+    for text in exited:
+        print(f"\n{text}")
+        results.append((f"{text.splitlines()[0].rstrip(':')} during the run", False))
     print()
     for text, ok in results:
         print(f"  {'PASS' if ok else 'FAIL'}  {text}")
