@@ -51,7 +51,9 @@ are of the answered requests (errors included, timeouts not). The clients share
 this machine's cores with the servers, so the latencies include the bench's own
 CPU time. With 50 clients that never pause, a small machine is saturated and
 every route's latency is mostly its wait in the servers' queues (/healthz's
-too); the service time of each route shows in a run with ``--clients 1``.
+too); the service time of each route shows in a run with ``--clients 1``, and
+``--think S`` makes each reader pause S seconds on average between requests, as
+a person reading the page does.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ import http.client
 import json
 import math
 import os
+import random
 import re
 import shutil
 import signal
@@ -287,12 +290,22 @@ def _snippet(data: bytes) -> str:
         return (title.group(1).strip() if title else text.strip())[:120]
 
 
-def reader(client: Client, routes: list[Route], start: int, stop: threading.Event, stats: Stats):
+def reader(
+    client: Client,
+    routes: list[Route],
+    start: int,
+    stop: threading.Event,
+    stats: Stats,
+    think: float,
+):
+    pause = random.Random(start)
     i = start
     while not stop.is_set():
         route = routes[i % len(routes)]
         i += 1
         timed(stats, route.name, route.expect, lambda r=route: r.get(client))
+        if think:  # a person reading the page: exponential, ``think`` seconds on average
+            stop.wait(pause.expovariate(1 / think))
 
 
 def warm_up(client: Client, routes: list[Route], *, servers: int) -> None:
@@ -696,6 +709,12 @@ def parse_args(argv: list[str] | None = None):
         default=18200,
         help="where clients connect (nginx: +1 and +2 for the servers, +3 for Redis)",
     )
+    p.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean pause of a reader between requests, seconds (default 0: none)",
+    )
     p.add_argument("--tokens", type=int, default=5, help="API tokens the readers share")
     p.add_argument("--timeout", type=float, default=30.0, help="client timeout in seconds")
     p.add_argument(
@@ -829,7 +848,9 @@ def run(args) -> int:
         warm_up(readers[0], routes, servers=2 if args.layout == "nginx" else 1)
         stats, stop = Stats(), threading.Event()
         threads = [
-            threading.Thread(target=reader, args=(c, routes, i, stop, stats), daemon=True)
+            threading.Thread(
+                target=reader, args=(c, routes, i, stop, stats, args.think), daemon=True
+            )
             for i, c in enumerate(readers)
         ]
         targets = write_targets(write_client)
@@ -858,8 +879,10 @@ def run(args) -> int:
 
     rows = summarise(stats, [r.name for r in routes] + [WRITE_ROUTE], elapsed)
     print()
+    think = f", pausing {args.think:g} s" if args.think else ""
     print(
-        f"Jahesh load: {args.clients} clients + 1 writer, {elapsed:.0f} s, {args.db}, layout {args.layout}"
+        f"Jahesh load: {args.clients} clients{think} + 1 writer, {elapsed:.0f} s, "
+        f"{args.db}, layout {args.layout}"
     )
     for line in layout:
         print(f"  {line}")
