@@ -112,7 +112,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (CONN_MAX_AGE above) on SQLite too: opening one reads the
+    # whole schema and registers Django's functions again, ~11 ms a request, which
+    # was most of what /healthz cost (bench/load.py; docs/deployment.md).
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; the busy timeout makes a
         # second writer wait instead of failing with "database is locked".
