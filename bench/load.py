@@ -548,6 +548,21 @@ def serve_help(env: dict[str, str]) -> str:
 # --- Database -----------------------------------------------------------------------
 
 
+# The smoke run's database: the demo shrunk as every benchmark's smoke run shrinks it
+# (two provinces, small scenario parts), so CI loads it in seconds, not minutes.
+SMALL_DEMO = f"""
+import os, sys
+sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jahesh.settings")
+import django
+django.setup()
+from _smoke import small_demo
+small_demo()
+from django.core.management import call_command
+call_command("demo", no_serve=True)
+"""
+
+
 def prepare(args, env: dict[str, str]) -> None:
     """The demo database, loaded once and reused (``--fresh`` loads it again)."""
     var = Path(env["JAHESH_VAR"])
@@ -567,6 +582,9 @@ def prepare(args, env: dict[str, str]) -> None:
             flush=True,
         )
         cmd = jahesh("migrate", "--no-input", "-v", "0")
+    elif args.smoke:
+        print("database: loading the small demo (bench/_smoke.py) …", flush=True)
+        cmd = [sys.executable, "-c", SMALL_DEMO]
     else:
         print("database: loading the demo (jahesh demo --no-serve) …", flush=True)
         cmd = jahesh("demo", "--no-serve")
@@ -739,6 +757,8 @@ def server_env(args) -> dict[str, str]:
         env["DATABASE_URL"] = args.database_url
         name = urlsplit(args.database_url).path.lstrip("/")
         env["JAHESH_VAR"] = str(args.var / f"postgres-{name}")
+    elif args.smoke and os.environ.get("JAHESH_BENCH_VAR"):
+        env["JAHESH_VAR"] = os.environ["JAHESH_BENCH_VAR"]  # the smoke test's throwaway
     else:
         env["JAHESH_VAR"] = str(args.var / "sqlite")
     return env
@@ -902,7 +922,12 @@ def run(args) -> int:
         results.append((f"{text.splitlines()[0].rstrip(':')} during the run", False))
     print()
     for text, ok in results:
-        print(f"  {'PASS' if ok else 'FAIL'}  {text}")
+        note = (
+            ""
+            if ok or not (args.smoke and text.startswith("dashboard p95"))
+            else " (smoke: not judged)"
+        )
+        print(f"  {'PASS' if ok else 'FAIL'}  {text}{note}")
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -916,7 +941,11 @@ def run(args) -> int:
                 indent=2,
             )
         )
-    failed = not all(ok for _, ok in results)
+    # A smoke run (3 clients for 5 s, CI) checks that the bench and the servers work
+    # and answer without an error; a latency ratio of so few requests on a shared
+    # machine says nothing, so it is printed, not judged (as in bench/_smoke.py).
+    judged = [r for r in results if not (args.smoke and r[0].startswith("dashboard p95"))]
+    failed = not all(ok for _, ok in judged)
     return 1 if failed and not args.report_only else 0
 
 
