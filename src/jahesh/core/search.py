@@ -24,6 +24,8 @@ tables' names), so core needs no list of the apps' tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import connections, migrations
 from django.db.models import Model, Q
 from django.db.models.expressions import RawSQL
@@ -46,20 +48,38 @@ def trgm_index(table: str, column: str) -> str:
     return f"{table}_{column}_trgm"[:63]
 
 
-def search_q(model: type[Model], field: str, query: str, *, using: str = "default") -> Q:
-    """Rows of ``model`` whose key ``field`` contains ``normalize_key(query)``;
-    an empty key matches every row (``Q()``), as the lists' old filters did."""
+def search_q(
+    model: type[Model], field: str, query: str, *, also: Iterable[Q] = (), using: str = "default"
+) -> Q:
+    """Rows of ``model`` whose key ``field`` contains ``normalize_key(query)``, or
+    that match any of ``also`` (exact-code alternatives, say); an empty key
+    matches every row (``Q()``), as the lists' old ``contains ''`` filters did.
+
+    On SQLite each alternative joins the index's answer in one ``pk IN (… UNION
+    …)``, each on its own index: an ``OR`` beside the index lookup makes the
+    planner scan the table and test every row (as slow as the LIKE it replaces).
+    """
     key = normalize_key(query)
     if not key:
         return Q()
     if len(key) < MIN_INDEXED or connections[using].vendor != "sqlite":
-        # PostgreSQL: this LIKE is what the trigram index serves.
-        return Q(**{f"{field}__contains": key})
+        # PostgreSQL: this LIKE is what the trigram index serves (with the
+        # alternatives' own indexes, a BitmapOr).
+        cond = Q(**{f"{field}__contains": key})
+        for other in also:
+            cond |= other
+        return cond
+    connection = connections[using]
     column = model._meta.get_field(field).column
-    fts = connections[using].ops.quote_name(fts_table(model._meta.db_table, column))
-    phrase = '"' + key.replace('"', '""') + '"'  # one FTS5 phrase: a substring
-    rows = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [phrase])
-    return Q(pk__in=rows)
+    fts = connection.ops.quote_name(fts_table(model._meta.db_table, column))
+    sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s"
+    params: list = ['"' + key.replace('"', '""') + '"']  # one FTS5 phrase: a substring
+    for other in also:
+        rows = model._base_manager.using(using).filter(other).order_by().values("pk")
+        other_sql, other_params = rows.query.sql_with_params()
+        sql += f" UNION {other_sql}"
+        params += list(other_params)
+    return Q(pk__in=RawSQL(sql, params))
 
 
 def search_filter(qs, field: str, query: str):

@@ -84,7 +84,7 @@ def member_list(*, user: Any, fund: Fund | None = None, search: str = "") -> Que
         qs = qs.filter(fund=fund)
     if normalize_key(search):  # a blank key (only spaces or marks) matches every member
         text = to_ascii_digits(search).strip()
-        qs = qs.filter(Q(national_code=text) | search_q(Member, "name_key", search))
+        qs = qs.filter(search_q(Member, "name_key", search, also=[Q(national_code=text)]))
     return qs
 
 

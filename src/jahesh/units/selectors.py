@@ -90,12 +90,11 @@ def unit_search_q(q: str) -> Q:
     if not key:
         return Q()
     digits = to_ascii_digits(key).replace(" ", "").replace("-", "")
-    cond = search_q(Unit, "name_key", key)
     if digits.isdigit():
-        cond |= Q(national_id=digits) | Q(code=digits)
+        exact = [Q(national_id=digits), Q(code=digits)]
     else:
-        cond |= Q(code=key.upper()) | Q(code=key)
-    return cond
+        exact = [Q(code=key.upper()), Q(code=key)]
+    return search_q(Unit, "name_key", key, also=exact)
 
 
 def unit_list(
