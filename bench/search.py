@@ -104,6 +104,7 @@ def grow(to: int) -> None:
     through its triggers (SQLite) or the GIN index (PostgreSQL)."""
     from django.db import connection
 
+    from jahesh.core.search import indexes_settle
     from jahesh.core.text import normalize_key
     from jahesh.units.models import Unit
 
@@ -121,6 +122,7 @@ def grow(to: int) -> None:
             Unit.objects.bulk_create(batch)
             batch = []
     Unit.objects.bulk_create(batch)
+    indexes_settle()  # as a bulk load does (reports.facts.paused)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

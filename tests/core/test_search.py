@@ -143,3 +143,18 @@ def test_it_indexes_every_searchable_key(table, column):
             )
             (sql,) = cursor.fetchone()
             assert "gin_trgm_ops" in sql and column in sql
+            # a short pending list: searches soon after writes stay fast
+            assert f"gin_pending_list_limit='{search.PENDING_LIST_KB}'" in sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN's pending list")
+def test_it_files_a_bulk_loads_pending_entries(units):
+    # given entries waiting in the trigram index's pending list
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('units_unit_name_key_trgm')")
+        Unit.objects.filter(pk=units[0].pk).update(name_key="معدن سنگ")
+        # when a bulk load ends; then none is left to file
+        search.indexes_settle()
+        cursor.execute("SELECT gin_clean_pending_list('units_unit_name_key_trgm')")
+        assert cursor.fetchone()[0] == 0
+    assert _found("معدن سنگ") == [units[0].pk]
