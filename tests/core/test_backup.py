@@ -76,7 +76,8 @@ def wipe():
             else:
                 cursor.execute("PRAGMA foreign_keys = OFF")
                 for table in connection.introspection.table_names(cursor):
-                    cursor.execute(f'DROP TABLE "{table}"')
+                    # IF EXISTS: dropping a search index (FTS5) drops its own tables
+                    cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
                 cursor.execute("PRAGMA foreign_keys = ON")
             assert connection.introspection.table_names(cursor) == []
 

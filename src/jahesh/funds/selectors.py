@@ -76,14 +76,15 @@ def fund_list(*, user: Any, search: str = "", county_id: int | None = None) -> Q
 
 def member_list(*, user: Any, fund: Fund | None = None, search: str = "") -> QuerySet[Member]:
     from jahesh.core.digits import to_ascii_digits
+    from jahesh.core.search import search_q
     from jahesh.core.text import normalize_key
 
     qs = scoped(user, Member).select_related("fund")
     if fund is not None:
         qs = qs.filter(fund=fund)
-    if search:
+    if normalize_key(search):  # a blank key (only spaces or marks) matches every member
         text = to_ascii_digits(search).strip()
-        qs = qs.filter(Q(national_code=text) | Q(name_key__contains=normalize_key(search)))
+        qs = qs.filter(search_q(Member, "name_key", search, also=[Q(national_code=text)]))
     return qs
 
 

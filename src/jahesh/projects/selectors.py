@@ -14,7 +14,7 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from jahesh.accounts.scoping import Area, scope_exists, scoped
-from jahesh.core.text import normalize_key
+from jahesh.core.search import search_filter
 from jahesh.projects.models import (
     DirectService,
     Project,
@@ -45,7 +45,7 @@ def project_list(
     if deprived is not None:
         qs = qs.filter(in_deprived_area=deprived)
     if q:
-        qs = qs.filter(title_key__contains=normalize_key(q))
+        qs = search_filter(qs, "title_key", q)
     return qs.order_by("-id")
 
 

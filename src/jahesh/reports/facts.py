@@ -41,6 +41,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
+from jahesh.core import search
 from jahesh.reports.models import Fact, FactPeriod, FactVersion, StalePlace
 
 COUNTY, PROVINCE = "county", "province"
@@ -755,6 +756,7 @@ def paused(using: str = "default") -> Iterator[None]:
     finally:
         _loading -= 1
         install_triggers(using)
+        search.indexes_settle(using)  # the load's search-index entries, filed now
         with connections[using].cursor() as cursor:
             cursor.execute("ANALYZE")
         invalidate()

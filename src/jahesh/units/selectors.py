@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
 from jahesh.accounts.scoping import Area, scoped
 from jahesh.core.digits import to_ascii_digits
+from jahesh.core.search import search_q
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County
 from jahesh.geo.selectors import counties_for_user
@@ -89,12 +90,11 @@ def unit_search_q(q: str) -> Q:
     if not key:
         return Q()
     digits = to_ascii_digits(key).replace(" ", "").replace("-", "")
-    cond = Q(name_key__contains=key)
     if digits.isdigit():
-        cond |= Q(national_id=digits) | Q(code=digits)
+        exact = [Q(national_id=digits), Q(code=digits)]
     else:
-        cond |= Q(code=key.upper()) | Q(code=key)
-    return cond
+        exact = [Q(code=key.upper()), Q(code=key)]
+    return search_q(Unit, "name_key", key, also=exact)
 
 
 def unit_list(

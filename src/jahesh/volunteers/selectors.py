@@ -17,6 +17,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, S
 from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.money import round_half_up
+from jahesh.core.search import search_filter
 from jahesh.core.text import normalize_key
 from jahesh.volunteers.models import (
     Camp,
@@ -81,7 +82,7 @@ def volunteer_list(
         qs = qs.filter(national_code=words[0])
         words = []
     for word in words:
-        qs = qs.filter(search_key__contains=word)
+        qs = search_filter(qs, "search_key", word)
     if county_id:
         qs = qs.filter(county_id=county_id)
     if status:
