@@ -10,6 +10,9 @@ admin.site.site_header = "جهش — مدیریت سامانه"
 admin.site.site_title = "جهش"
 admin.site.index_title = "مدیریت"
 
+# A page of a module the role may not use says so (accounts.scoping.ModuleDenied).
+handler403 = "jahesh.accounts.views.permission_denied"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

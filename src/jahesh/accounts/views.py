@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 login_view = auth_views.LoginView.as_view(
@@ -20,3 +21,17 @@ def lockout_response(request, original_response=None, credentials=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"message": str(LOCKED_OUT_MESSAGE), "errors": []}, status=403)
     return render(request, "accounts/lockout.html", status=403)
+
+
+def permission_denied(request, exception=None):
+    """The 403 page (``handler403``): «دسترسی ندارید», and for a module the role may
+    not use, which module it is and which roles may open it."""
+    return render(
+        request,
+        "403.html",
+        {
+            "module_label": getattr(exception, "module_label", ""),
+            "role_labels": getattr(exception, "role_labels", []),
+        },
+        status=403,
+    )
