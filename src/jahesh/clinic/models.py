@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.digits import to_persian_digits
@@ -100,10 +101,10 @@ class Expert(TimeStampedModel):
     """A university professor, industry activist or official who works cases."""
 
     class Kind(models.TextChoices):
-        UNIVERSITY = "university", "استاد دانشگاه"
-        INDUSTRY = "industry", "فعال صنعتی"
-        GOVERNMENT = "government", "کارشناس دولتی"
-        OTHER = "other", "سایر"
+        UNIVERSITY = "university", _("استاد دانشگاه")
+        INDUSTRY = "industry", _("فعال صنعتی")
+        GOVERNMENT = "government", _("کارشناس دولتی")
+        OTHER = "other", _("سایر")
 
     name = models.CharField("نام و نام خانوادگی", max_length=120)
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
@@ -198,15 +199,15 @@ class WorkingGroup(TimeStampedModel):
 
 
 class CaseStatus(models.TextChoices):
-    NEW = "new", "جدید"
-    TRIAGED = "triaged", "بررسی اولیه‌شده"
-    ASSIGNED = "assigned", "ارجاع‌شده به کارشناس"
-    IN_PROGRESS = "in_progress", "در حال رسیدگی"
-    WAITING = "waiting", "در انتظار دستگاه"
-    ESCALATED = "escalated", "ارجاع به کارگروه یا استان"
-    RESOLVED = "resolved", "رفع‌شده"
-    NOT_RESOLVABLE = "not_resolvable", "غیرقابل رفع"
-    WITHDRAWN = "withdrawn", "منصرف‌شده"
+    NEW = "new", _("جدید")
+    TRIAGED = "triaged", _("بررسی اولیه‌شده")
+    ASSIGNED = "assigned", _("ارجاع‌شده به کارشناس")
+    IN_PROGRESS = "in_progress", _("در حال رسیدگی")
+    WAITING = "waiting", _("در انتظار دستگاه")
+    ESCALATED = "escalated", _("ارجاع به کارگروه یا استان")
+    RESOLVED = "resolved", _("رفع‌شده")
+    NOT_RESOLVABLE = "not_resolvable", _("غیرقابل رفع")
+    WITHDRAWN = "withdrawn", _("منصرف‌شده")
 
 
 OPEN_STATUSES = (
@@ -224,23 +225,23 @@ class Case(TimeStampedModel):
     """An obstacle case (پرونده مانع) of one production unit."""
 
     class Source(models.TextChoices):
-        VISIT = "visit", "بازدید پایش"
-        PORTAL = "portal", "درگاه مردمی"
-        LETTER = "letter", "نامه"
-        REFERRAL = "referral", "ارجاع"
+        VISIT = "visit", _("بازدید پایش")
+        PORTAL = "portal", _("درگاه مردمی")
+        LETTER = "letter", _("نامه")
+        REFERRAL = "referral", _("ارجاع")
 
     class Escalation(models.TextChoices):
         NONE = "", "—"
-        WORKING_GROUP = "working_group", "کارگروه ویژه"
-        PROVINCE = "province", "استان"
+        WORKING_GROUP = "working_group", _("کارگروه ویژه")
+        PROVINCE = "province", _("استان")
 
     class Outcome(models.TextChoices):
         NONE = "", "—"
-        CLOSURE_PREVENTED = "closure_prevented", "جلوگیری از تعطیلی"
-        REVIVED = "revived", "احیای واحد"
-        JOBS_PRESERVED = "jobs_preserved", "حفظ اشتغال"
-        FINANCING = "financing", "تسهیل تأمین مالی"
-        OTHER = "other", "سایر"
+        CLOSURE_PREVENTED = "closure_prevented", _("جلوگیری از تعطیلی")
+        REVIVED = "revived", _("احیای واحد")
+        JOBS_PRESERVED = "jobs_preserved", _("حفظ اشتغال")
+        FINANCING = "financing", _("تسهیل تأمین مالی")
+        OTHER = "other", _("سایر")
 
     unit = models.ForeignKey(
         "units.Unit", verbose_name="واحد", on_delete=models.PROTECT, related_name="obstacle_cases"
@@ -455,10 +456,10 @@ class Session(TimeStampedModel):
 
 
 class ResolutionStatus(models.TextChoices):
-    OPEN = "open", "در دست اجرا"
-    DONE = "done", "اجراشده"
-    OBJECTED = "objected", "مورد اعتراض"
-    NOT_EXECUTED = "not_executed", "اجرانشده"
+    OPEN = "open", _("در دست اجرا")
+    DONE = "done", _("اجراشده")
+    OBJECTED = "objected", _("مورد اعتراض")
+    NOT_EXECUTED = "not_executed", _("اجرانشده")
 
 
 class Resolution(TimeStampedModel):

@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-_ACTIONS = {"+": "ایجاد", "~": "ویرایش", "-": "حذف"}
+_ACTIONS = {"+": _("ایجاد"), "~": _("ویرایش"), "-": _("حذف")}
 
 
 @dataclass

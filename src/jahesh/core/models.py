@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -24,10 +25,10 @@ class ImportJob(models.Model):
     failed job, what the batches before the failure did)."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "در صف"
-        RUNNING = "running", "در حال اجرا"
-        DONE = "done", "انجام شد"
-        FAILED = "failed", "ناموفق"
+        QUEUED = "queued", _("در صف")
+        RUNNING = "running", _("در حال اجرا")
+        DONE = "done", _("انجام شد")
+        FAILED = "failed", _("ناموفق")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"

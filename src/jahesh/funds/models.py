@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
@@ -21,15 +22,15 @@ MAX_MONTHS = 60
 
 class Fund(TimeStampedModel):
     class Host(models.TextChoices):
-        MOSQUE = "mosque", "مسجد"
-        COMMUNITY = "community", "محله / روستا"
-        COOPERATIVE = "cooperative", "تعاونی"
-        OTHER = "other", "سایر"
+        MOSQUE = "mosque", _("مسجد")
+        COMMUNITY = "community", _("محله / روستا")
+        COOPERATIVE = "cooperative", _("تعاونی")
+        OTHER = "other", _("سایر")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "فعال"
-        SUSPENDED = "suspended", "معلق"
-        CLOSED = "closed", "منحل"
+        ACTIVE = "active", _("فعال")
+        SUSPENDED = "suspended", _("معلق")
+        CLOSED = "closed", _("منحل")
 
     name = models.CharField("نام", max_length=200)
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
@@ -102,15 +103,15 @@ class Member(TimeStampedModel):
     is the same person (``selectors.member_other_funds``)."""
 
     class Gender(models.TextChoices):
-        FEMALE = "f", "زن"
-        MALE = "m", "مرد"
+        FEMALE = "f", _("زن")
+        MALE = "m", _("مرد")
 
     class BoardRole(models.TextChoices):
         NONE = "", "—"
-        CHAIR = "chair", "رئیس هیئت‌مدیره"
-        TREASURER = "treasurer", "خزانه‌دار"
-        SECRETARY = "secretary", "منشی"
-        MEMBER = "member", "عضو هیئت‌مدیره"
+        CHAIR = "chair", _("رئیس هیئت‌مدیره")
+        TREASURER = "treasurer", _("خزانه‌دار")
+        SECRETARY = "secretary", _("منشی")
+        MEMBER = "member", _("عضو هیئت‌مدیره")
 
     fund = models.ForeignKey(
         Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="members"
@@ -177,18 +178,18 @@ class LotteryDraw(models.Model):
 
 class Loan(TimeStampedModel):
     class Status(models.TextChoices):
-        REQUESTED = "requested", "درخواست‌شده"
-        APPROVED = "approved", "تأییدشده"
-        REJECTED = "rejected", "ردشده"
-        DISBURSED = "disbursed", "پرداخت‌شده (در حال بازپرداخت)"
-        RESCHEDULED = "rescheduled", "تقسیط مجدد"
-        REPAID = "repaid", "تسویه‌شده"
-        WRITTEN_OFF = "written_off", "سوخت‌شده"
+        REQUESTED = "requested", _("درخواست‌شده")
+        APPROVED = "approved", _("تأییدشده")
+        REJECTED = "rejected", _("ردشده")
+        DISBURSED = "disbursed", _("پرداخت‌شده (در حال بازپرداخت)")
+        RESCHEDULED = "rescheduled", _("تقسیط مجدد")
+        REPAID = "repaid", _("تسویه‌شده")
+        WRITTEN_OFF = "written_off", _("سوخت‌شده")
 
     class JobKind(models.TextChoices):
-        SELF = "self", "خوداشتغالی"
-        HOME = "home", "مشاغل خانگی"
-        WORKSHOP = "workshop", "کارگاهی"
+        SELF = "self", _("خوداشتغالی")
+        HOME = "home", _("مشاغل خانگی")
+        WORKSHOP = "workshop", _("کارگاهی")
 
     fund = models.ForeignKey(
         Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="loans"
@@ -421,14 +422,14 @@ class LedgerEntry(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DEPOSIT = "deposit", "واریز پس‌انداز"
-        WITHDRAWAL = "withdrawal", "برداشت پس‌انداز"
-        SPONSOR_IN = "sponsor_in", "وجوه اداره‌شده (دریافت)"
-        SPONSOR_OUT = "sponsor_out", "وجوه اداره‌شده (بازگشت)"
-        DISBURSEMENT = "disbursement", "پرداخت وام"
-        REPAY_FEE = "repay_fee", "بازپرداخت — کارمزد"
-        REPAY_PRINCIPAL = "repay_principal", "بازپرداخت — اصل"
-        WRITE_OFF = "write_off", "سوخت وام"
+        DEPOSIT = "deposit", _("واریز پس‌انداز")
+        WITHDRAWAL = "withdrawal", _("برداشت پس‌انداز")
+        SPONSOR_IN = "sponsor_in", _("وجوه اداره‌شده (دریافت)")
+        SPONSOR_OUT = "sponsor_out", _("وجوه اداره‌شده (بازگشت)")
+        DISBURSEMENT = "disbursement", _("پرداخت وام")
+        REPAY_FEE = "repay_fee", _("بازپرداخت — کارمزد")
+        REPAY_PRINCIPAL = "repay_principal", _("بازپرداخت — اصل")
+        WRITE_OFF = "write_off", _("سوخت وام")
 
     fund = models.ForeignKey(
         Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="ledger"
@@ -517,8 +518,8 @@ class Guarantor(models.Model):
 
 class GuaranteeDocument(models.Model):
     class Kind(models.TextChoices):
-        CHEQUE = "cheque", "چک"
-        PROMISSORY = "promissory", "سفته"
+        CHEQUE = "cheque", _("چک")
+        PROMISSORY = "promissory", _("سفته")
 
     loan = models.ForeignKey(
         Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="documents"

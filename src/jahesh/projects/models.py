@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
@@ -19,22 +20,22 @@ from jahesh.core.models import TimeStampedModel
 
 class Project(TimeStampedModel):
     class Kind(models.TextChoices):
-        SCHOOL = "school", "مدرسه"
-        HEALTH_HOUSE = "health_house", "خانهٔ بهداشت"
-        WATER = "water", "آب‌رسانی"
-        HOUSING = "housing", "مسکن"
-        ROAD = "road", "راه"
-        MOSQUE = "mosque", "مسجد"
-        SPORTS = "sports", "زمین ورزشی"
-        ELECTRICITY = "electricity", "برق‌رسانی"
-        OTHER = "other", "سایر"
+        SCHOOL = "school", _("مدرسه")
+        HEALTH_HOUSE = "health_house", _("خانهٔ بهداشت")
+        WATER = "water", _("آب‌رسانی")
+        HOUSING = "housing", _("مسکن")
+        ROAD = "road", _("راه")
+        MOSQUE = "mosque", _("مسجد")
+        SPORTS = "sports", _("زمین ورزشی")
+        ELECTRICITY = "electricity", _("برق‌رسانی")
+        OTHER = "other", _("سایر")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "برنامه‌ریزی‌شده"
-        IN_PROGRESS = "in_progress", "در حال اجرا"
-        COMPLETED = "completed", "تکمیل‌شده"
-        SUSPENDED = "suspended", "متوقف"
-        CANCELLED = "cancelled", "لغوشده"
+        PLANNED = "planned", _("برنامه‌ریزی‌شده")
+        IN_PROGRESS = "in_progress", _("در حال اجرا")
+        COMPLETED = "completed", _("تکمیل‌شده")
+        SUSPENDED = "suspended", _("متوقف")
+        CANCELLED = "cancelled", _("لغوشده")
 
     title = models.CharField("عنوان", max_length=250)
     title_key = models.CharField(max_length=250, db_index=True, editable=False)
@@ -210,10 +211,10 @@ class ProjectFunding(TimeStampedModel):
     """One source of a project's money or in-kind value, in rials."""
 
     class Role(models.TextChoices):
-        GOVERNMENT = "government", "دولتی"
-        CHARITY = "charity", "خیّرین"
-        IN_KIND = "in_kind", "غیرنقدی (کالا و مصالح)"
-        VOLUNTEER_LABOUR = "volunteer_labour", "کار داوطلبانه (ارزش‌گذاری‌شده)"
+        GOVERNMENT = "government", _("دولتی")
+        CHARITY = "charity", _("خیّرین")
+        IN_KIND = "in_kind", _("غیرنقدی (کالا و مصالح)")
+        VOLUNTEER_LABOUR = "volunteer_labour", _("کار داوطلبانه (ارزش‌گذاری‌شده)")
 
     CASH_ROLES = (Role.GOVERNMENT, Role.CHARITY)
 
@@ -378,15 +379,15 @@ class DirectService(TimeStampedModel):
     """
 
     class Kind(models.TextChoices):
-        MEDICAL = "medical", "ویزیت پزشکی"
-        DENTAL = "dental", "دندان‌پزشکی"
-        VETERINARY = "veterinary", "دامپزشکی"
-        FOOD = "food", "بستهٔ غذایی"
-        HOUSEHOLD = "household", "لوازم خانگی"
-        LIVELIHOOD = "livelihood", "بستهٔ معیشتی و اشتغال"
-        EDUCATION = "education", "آموزش"
-        COUNSELLING = "counselling", "مشاوره"
-        OTHER = "other", "سایر"
+        MEDICAL = "medical", _("ویزیت پزشکی")
+        DENTAL = "dental", _("دندان‌پزشکی")
+        VETERINARY = "veterinary", _("دامپزشکی")
+        FOOD = "food", _("بستهٔ غذایی")
+        HOUSEHOLD = "household", _("لوازم خانگی")
+        LIVELIHOOD = "livelihood", _("بستهٔ معیشتی و اشتغال")
+        EDUCATION = "education", _("آموزش")
+        COUNSELLING = "counselling", _("مشاوره")
+        OTHER = "other", _("سایر")
 
     kind = models.CharField("نوع خدمت", max_length=20, choices=Kind.choices)
     county = models.ForeignKey(
@@ -509,8 +510,8 @@ class ServiceBeneficiary(models.Model):
     (selectors count distinct codes)."""
 
     class Sex(models.TextChoices):
-        MALE = "m", "مرد"
-        FEMALE = "f", "زن"
+        MALE = "m", _("مرد")
+        FEMALE = "f", _("زن")
 
     service = models.ForeignKey(DirectService, on_delete=models.CASCADE, related_name="people")
     national_code = models.CharField("کد ملی", max_length=10, db_index=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
@@ -17,40 +18,40 @@ from jahesh.units.isic import REVISION, SECTION_CHOICES
 
 
 class Sector(models.TextChoices):
-    INDUSTRY = "industry", "صنعت"
-    AGRICULTURE = "agriculture", "کشاورزی"
-    MINING = "mining", "معدن"
-    SERVICES = "services", "خدمات"
-    HANDICRAFT = "handicraft", "صنایع دستی"
+    INDUSTRY = "industry", _("صنعت")
+    AGRICULTURE = "agriculture", _("کشاورزی")
+    MINING = "mining", _("معدن")
+    SERVICES = "services", _("خدمات")
+    HANDICRAFT = "handicraft", _("صنایع دستی")
 
 
 class UnitStatus(models.TextChoices):
-    ACTIVE = "active", "فعال"
-    PARTIAL = "partial", "نیمه‌فعال"
-    STALLED = "stalled", "راکد"
-    CLOSED = "closed", "تعطیل"
+    ACTIVE = "active", _("فعال")
+    PARTIAL = "partial", _("نیمه‌فعال")
+    STALLED = "stalled", _("راکد")
+    CLOSED = "closed", _("تعطیل")
 
 
 class Size(models.TextChoices):
     """By employees, as the Ministry of Industry, Mine and Trade groups units."""
 
-    MICRO = "micro", "خرد (کمتر از ۱۰ نفر)"
-    SMALL = "small", "کوچک (۱۰ تا ۴۹ نفر)"
-    MEDIUM = "medium", "متوسط (۵۰ تا ۹۹ نفر)"
-    LARGE = "large", "بزرگ (۱۰۰ نفر و بیشتر)"
-    UNKNOWN = "", "نامشخص"
+    MICRO = "micro", _("خرد (کمتر از ۱۰ نفر)")
+    SMALL = "small", _("کوچک (۱۰ تا ۴۹ نفر)")
+    MEDIUM = "medium", _("متوسط (۵۰ تا ۹۹ نفر)")
+    LARGE = "large", _("بزرگ (۱۰۰ نفر و بیشتر)")
+    UNKNOWN = "", _("نامشخص")
 
 
 class RiskLevel(models.TextChoices):
-    LOW = "low", "کم"
-    WATCH = "watch", "زیر نظر"
-    HIGH = "high", "پرخطر"
+    LOW = "low", _("کم")
+    WATCH = "watch", _("زیر نظر")
+    HIGH = "high", _("پرخطر")
 
 
 class SalesTrend(models.TextChoices):
-    UP = "up", "رو به افزایش"
-    FLAT = "flat", "ثابت"
-    DOWN = "down", "رو به کاهش"
+    UP = "up", _("رو به افزایش")
+    FLAT = "flat", _("ثابت")
+    DOWN = "down", _("رو به کاهش")
 
 
 class Unit(TimeStampedModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
@@ -67,12 +68,12 @@ class Skill(TimeStampedModel):
 
 class Volunteer(TimeStampedModel):
     class Gender(models.TextChoices):
-        MALE = "male", "مرد"
-        FEMALE = "female", "زن"
+        MALE = "male", _("مرد")
+        FEMALE = "female", _("زن")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "فعال"
-        INACTIVE = "inactive", "غیرفعال"
+        ACTIVE = "active", _("فعال")
+        INACTIVE = "inactive", _("غیرفعال")
 
     national_code = models.CharField("کد ملی", max_length=10, unique=True)
     first_name = models.CharField("نام", max_length=80)
@@ -161,9 +162,9 @@ class VolunteerStatusEvent(models.Model):
 
 class VolunteerSkill(models.Model):
     class Level(models.TextChoices):
-        BASIC = "basic", "مقدماتی"
-        SKILLED = "skilled", "ماهر"
-        EXPERT = "expert", "متخصص"
+        BASIC = "basic", _("مقدماتی")
+        SKILLED = "skilled", _("ماهر")
+        EXPERT = "expert", _("متخصص")
 
     volunteer = models.ForeignKey(
         Volunteer, on_delete=models.CASCADE, related_name="skill_links", verbose_name="نیرو"
@@ -225,12 +226,12 @@ class Group(TimeStampedModel):
     """A volunteer group (گروه جهادی)."""
 
     class Specialty(models.TextChoices):
-        MEDICAL = "medical", "پزشکی و درمانی"
-        CONSTRUCTION = "construction", "عمرانی و سازندگی"
-        EDUCATION = "education", "آموزشی و فرهنگی"
-        VETERINARY = "veterinary", "دامپزشکی و کشاورزی"
-        LIVELIHOOD = "livelihood", "معیشتی و اشتغال"
-        GENERAL = "general", "چندمنظوره"
+        MEDICAL = "medical", _("پزشکی و درمانی")
+        CONSTRUCTION = "construction", _("عمرانی و سازندگی")
+        EDUCATION = "education", _("آموزشی و فرهنگی")
+        VETERINARY = "veterinary", _("دامپزشکی و کشاورزی")
+        LIVELIHOOD = "livelihood", _("معیشتی و اشتغال")
+        GENERAL = "general", _("چندمنظوره")
 
     name = models.CharField("نام گروه", max_length=150)
     name_key = models.CharField(max_length=150, editable=False, db_index=True)
@@ -301,13 +302,13 @@ class Camp(TimeStampedModel):
     """A service camp (اردوی جهادی) held by one or more groups in a place."""
 
     class Purpose(models.TextChoices):
-        MEDICAL = "medical", "پزشکی و درمانی"
-        DENTAL = "dental", "دندان‌پزشکی"
-        CONSTRUCTION = "construction", "عمرانی و سازندگی"
-        EDUCATION = "education", "آموزشی و فرهنگی"
-        VETERINARY = "veterinary", "دامپزشکی"
-        RELIEF = "relief", "امدادی و معیشتی"
-        GENERAL = "general", "چندمنظوره"
+        MEDICAL = "medical", _("پزشکی و درمانی")
+        DENTAL = "dental", _("دندان‌پزشکی")
+        CONSTRUCTION = "construction", _("عمرانی و سازندگی")
+        EDUCATION = "education", _("آموزشی و فرهنگی")
+        VETERINARY = "veterinary", _("دامپزشکی")
+        RELIEF = "relief", _("امدادی و معیشتی")
+        GENERAL = "general", _("چندمنظوره")
 
     title = models.CharField("عنوان", max_length=200)
     purpose = models.CharField("هدف", max_length=16, choices=Purpose.choices)
@@ -381,13 +382,13 @@ class RosterEntry(models.Model):
     """
 
     class Source(models.TextChoices):
-        COORDINATOR = "coordinator", "هماهنگ‌کننده"
-        VOLUNTEER = "volunteer", "خود نیرو"
+        COORDINATOR = "coordinator", _("هماهنگ‌کننده")
+        VOLUNTEER = "volunteer", _("خود نیرو")
 
     class Status(models.TextChoices):
-        LOGGED = "logged", "در انتظار تأیید"
-        APPROVED = "approved", "تأییدشده"
-        REJECTED = "rejected", "ردشده"
+        LOGGED = "logged", _("در انتظار تأیید")
+        APPROVED = "approved", _("تأییدشده")
+        REJECTED = "rejected", _("ردشده")
 
     camp = models.ForeignKey(
         Camp, on_delete=models.CASCADE, related_name="roster", verbose_name="اردو"
