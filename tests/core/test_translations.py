@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,15 @@ def test_it_translates_every_string_the_code_marks(tmp_path, settings, monkeypat
     # Then each of them has an English translation (a new one is empty or fuzzy)
     missing = _persian(untranslated(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     assert missing == [], _listing(missing)
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+def test_it_keeps_the_catalog_valid_for_msgfmt():
+    # A msgid defined twice (two branches appending the same string) or a
+    # placeholder missing from its translation fails here, not at build time.
+    result = subprocess.run(
+        ["msgfmt", "--check-format", "-o", "/dev/null", str(CATALOG)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

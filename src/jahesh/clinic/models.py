@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -452,7 +453,10 @@ class Session(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.group} — جلسهٔ {to_persian_digits(self.number)}"
+        return gettext("%(group)s — جلسهٔ %(number)s") % {
+            "group": self.group,
+            "number": to_persian_digits(self.number),
+        }
 
 
 class ResolutionStatus(models.TextChoices):
@@ -519,7 +523,10 @@ class Resolution(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"مصوبهٔ {to_persian_digits(self.number)} — {self.session}"
+        return gettext("مصوبهٔ %(number)s — %(session)s") % {
+            "number": to_persian_digits(self.number),
+            "session": self.session,
+        }
 
     @property
     def on_time(self) -> bool:

@@ -8,7 +8,7 @@ office PC running English Windows got the English site. Here the rule is:
   says;
 * numbers on an English page are in Latin digits: the filters and helpers write
   Persian digits (the product's first language), so an English HTML response has
-  its Persian/Arabic digits and separators (٫ ٬ ٪) turned Latin here, in one
+  its Persian/Arabic digits, separators and punctuation (٫ ٬ ٪ ، ؛ ؟) turned Latin here, in one
   place, rather than in each of them;
 * the API (``/api/``): the cookie too (the docs page calls it from the browser),
   else the ``Accept-Language`` header's first choice when it is a language the
@@ -26,7 +26,12 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 API_PREFIX = "/api/"
-_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬٪", "01234567890123456789.,%")
+_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬٪،؛؟", "01234567890123456789.,%,;?")
+
+
+def latin(text: str) -> str:
+    """``text`` with Persian/Arabic digits, separators and punctuation as Latin."""
+    return text.translate(_LATIN)
 
 
 def _supported(code: str) -> str | None:
@@ -78,6 +83,6 @@ def _latin_digits(response: HttpResponse) -> None:
     if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
         return
     charset = response.charset
-    response.content = response.content.decode(charset).translate(_LATIN).encode(charset)
+    response.content = latin(response.content.decode(charset)).encode(charset)
     if response.has_header("Content-Length"):
         response.headers["Content-Length"] = str(len(response.content))

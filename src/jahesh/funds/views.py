@@ -121,7 +121,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "loans": loans,
             "today": today,
             "buckets": zip(
-                ["۱ تا ۳۰ روز", "۳۱ تا ۶۰ روز", "۶۱ تا ۹۰ روز", "بیش از ۹۰ روز"],
+                [_("۱ تا ۳۰ روز"), _("۳۱ تا ۶۰ روز"), _("۶۱ تا ۹۰ روز"), _("بیش از ۹۰ روز")],
                 board["quality"].buckets,
                 strict=True,
             ),
