@@ -76,3 +76,16 @@ def test_it_varies_cached_answers_by_the_language_inputs(db):
     assert "Cookie" in page["Vary"] and "Accept-Language" not in page["Vary"]
     api = Client().get("/api/v1/openapi.json")
     assert "Accept-Language" in api["Vary"]
+
+
+def test_it_words_large_amounts_in_english():
+    from django.utils import translation
+
+    from jahesh.core.locale import latin
+    from jahesh.core.money import money_words
+
+    # The helper writes Persian digits; an English page turns them Latin (latin()).
+    with translation.override("en"):
+        assert latin(money_words(1_553_000_000_000)) == "155.3 billion tomans"
+    with translation.override("fa"):
+        assert money_words(1_553_000_000_000) == "۱۵۵٫۳ میلیارد تومان"
