@@ -43,6 +43,12 @@ class User(AbstractUser):
         help_text=_("نقش استانی با دسترسی به همهٔ استان‌ها (ستاد ملی)."),
     )
     mobile = models.CharField(_("تلفن همراه"), max_length=11, blank=True)
+    # The language the user last picked with the switch; signing in applies it
+    # (accounts.views), so it follows the person from one browser to another.
+    # Empty: never picked, Persian.
+    language = models.CharField(
+        _("زبان"), max_length=8, blank=True, choices=[("fa", "فارسی"), ("en", "English")]
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("کاربر")

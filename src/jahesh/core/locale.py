@@ -3,9 +3,9 @@
 Django's ``LocaleMiddleware`` follows the browser's ``Accept-Language``, so an
 office PC running English Windows got the English site. Here the rule is:
 
-* pages: the language the user picked with the switch (Django's ``set_language``
-  keeps it in the ``django_language`` cookie), else Persian, whatever the browser
-  says;
+* pages: the language the user picked with the switch (``accounts.views.set_language``
+  keeps it in the ``django_language`` cookie and on the user's profile; signing
+  in sets the cookie from the profile), else Persian, whatever the browser says;
 * numbers on an English page are in Latin digits: the filters and helpers write
   Persian digits (the product's first language), so an English HTML response has
   its Persian/Arabic digits, separators and punctuation (٫ ٬ ٪ ، ؛ ؟) turned Latin here, in one
