@@ -89,3 +89,11 @@ def test_it_words_large_amounts_in_english():
         assert latin(money_words(1_553_000_000_000)) == "155.3 billion tomans"
     with translation.override("fa"):
         assert money_words(1_553_000_000_000) == "۱۵۵٫۳ میلیارد تومان"
+
+
+def test_it_leaves_the_thread_in_its_own_language_after_an_english_request(db):
+    from django.utils import translation
+
+    before = translation.get_language()
+    _english_client().get("/accounts/login/")
+    assert translation.get_language() == before

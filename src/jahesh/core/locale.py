@@ -66,9 +66,15 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = request_language(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override, not activate: the thread's language is restored afterwards, so
+        # nothing run later on this thread (a command, a task, a test) inherits it.
+        with translation.override(language):
+            response = self.get_response(request)
+            return self._finish(request, response, language)
+
+    @staticmethod
+    def _finish(request: HttpRequest, response: HttpResponse, language: str) -> HttpResponse:
         # A cache must not hand one user's language to another.
         vary = ("Cookie", "Accept-Language") if request.path.startswith(API_PREFIX) else ("Cookie",)
         patch_vary_headers(response, vary)
