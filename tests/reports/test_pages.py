@@ -81,6 +81,15 @@ def test_it_answers_403_to_roles_without_the_dashboard(world, users, client_for,
     assert "داشبورد و گزارش‌ها" in response.content.decode()
 
 
+def test_it_links_home_cards_only_to_drilldowns_the_role_may_open(world, users, client_for):
+    # The coordinator has the dashboard and volunteers, not the clinic or units
+    html = client_for(users["coordinator"]).get("/").content.decode()
+    assert 'href="/reports/kpi/volunteers/"' in html
+    assert 'href="/reports/kpi/closures_prevented/"' not in html
+    assert 'data-code="closures_prevented"' in html  # the figure is still shown
+    assert "/reports/kpi/" not in client_for(users["viewer"]).get("/").content.decode()
+
+
 def test_it_links_only_the_drilldowns_the_role_may_open(world, users, client_for):
     # Given a viewer (figures only) and a headquarters manager (records too)
     viewer = client_for(users["viewer"]).get("/reports/", Y1403)
