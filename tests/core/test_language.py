@@ -97,3 +97,11 @@ def test_it_leaves_the_thread_in_its_own_language_after_an_english_request(db):
     before = translation.get_language()
     _english_client().get("/accounts/login/")
     assert translation.get_language() == before
+
+
+def test_it_keeps_the_public_figures_cache_per_language(db, geo):
+    # A Persian visitor fills the cache; an English one must not get its texts.
+    persian = Client().get(f"/public/?province={geo['markazi'].pk}").content.decode()
+    english = _english_client().get(f"/public/?province={geo['markazi'].pk}").content.decode()
+    assert "واحدهای پایش‌شده" in persian
+    assert "Units monitored" in english
