@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from jahesh.accounts import views as accounts_views
 from jahesh.api.api import api
 from jahesh.core import views as core_views
 
@@ -10,10 +11,13 @@ admin.site.site_header = "جهش — مدیریت سامانه"
 admin.site.site_title = "جهش"
 admin.site.index_title = "مدیریت"
 
+# A page of a module the role may not use says so (accounts.scoping.ModuleDenied).
+handler403 = "jahesh.accounts.views.permission_denied"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("imports/", include("jahesh.core.urls")),
     path("accounts/", include("jahesh.accounts.urls")),
     path("geo/", include("jahesh.geo.urls")),

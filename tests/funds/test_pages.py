@@ -100,7 +100,7 @@ def test_it_refuses_wrong_methods_and_bad_ids(client_for, users, loan):
         ).status_code
         == 404
     )
-    assert client_for(users["viewer"]).get(reverse("funds:list")).status_code == 404
+    assert client_for(users["viewer"]).get(reverse("funds:list")).status_code == 403
 
 
 def test_it_lists_funds_in_a_bounded_number_of_queries(

@@ -77,7 +77,8 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client, name):
     ],
 )
 def test_a_viewer_gets_no_record_pages(client_for, users, name):
-    assert client_for(users["viewer"]).get(reverse(name)).status_code == 404
+    # The module, not a record: 403 saying why (accounts.scoping.ModuleDenied).
+    assert client_for(users["viewer"]).get(reverse(name)).status_code == 403
 
 
 def test_the_detail_page_shows_funding_progress_results_and_history(

@@ -143,7 +143,7 @@ def test_the_import_page_previews_row_errors_then_confirms(client_for, users, cl
 
 def test_the_import_page_is_closed_to_anonymous_and_viewers(client, client_for, users):
     assert client.get(reverse("projects:service_import")).status_code == 302
-    assert client_for(users["viewer"]).get(reverse("projects:service_import")).status_code == 404
+    assert client_for(users["viewer"]).get(reverse("projects:service_import")).status_code == 403
 
 
 def test_the_import_command_records_services_and_prints_row_errors(users, clock, tmp_path):

@@ -10,8 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jahesh.accounts.scoping import Area
-from jahesh.core.digits import to_ascii_digits
+from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.money import round_down_sig
+from jahesh.core.text import normalize_key
+from jahesh.geo.models import County, Province
 from jahesh.reports import narrative
 from jahesh.reports.display import headline, headline_count
 from jahesh.reports.kpis import KPIS
@@ -180,3 +182,31 @@ def test_it_names_the_period_of_five_years_to_today():
 
         earlier = Period(*last_jalali_years(datetime.date(2025, 11, 27), 5))
         assert narrative.period_phrase(earlier) == "در پنج سال منتهی به ۱۴۰۴/۰۹/۰۵"
+
+
+def test_it_writes_the_pdf_under_var_reports_by_default(world, tmp_path, settings, monkeypatch):
+    # Given a JAHESH_VAR and a working directory elsewhere (the repository, say)
+    settings.VAR_DIR = tmp_path / "var"
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    # When the report is asked for without --output, the county given by its id
+    arak = County.objects.get(name_key=normalize_key("اراک"))
+    call_command("report", "--from", "1403/01/01", "--to", "1404/01/01", "--county", str(arak.pk),
+                 "--format", "xlsx", stdout=out)  # fmt: skip
+    # Then it lands under var/reports/, named after the place and the period
+    written = tmp_path / "var" / "reports" / f"report-county{arak.pk}-14030101-14031230.xlsx"
+    assert out.getvalue().strip() == str(written)
+    assert written.read_bytes()[:2] == b"PK"
+    assert [p.name for p in tmp_path.iterdir()] == ["var"]
+
+
+def test_it_takes_a_province_by_id_in_persian_digits_and_says_when_it_is_the_country(world):
+    markazi = Province.objects.get(name_key=normalize_key("مرکزی"))
+    out = io.StringIO()
+    call_command("report", "--from", "1403/01/01", "--to", "1404/01/01",
+                 "--province", to_persian_digits(str(markazi.pk)), stdout=out)  # fmt: skip
+    assert "قرارگاه جهش تولید استان مرکزی" in out.getvalue()
+    err = io.StringIO()
+    call_command("report", "--from", "1403/01/01", "--to", "1404/01/01", stdout=io.StringIO(),
+                 stderr=err)  # fmt: skip
+    assert "کل کشور" in err.getvalue()

@@ -75,8 +75,31 @@ def test_it_clamps_a_county_officer_to_their_county(world, users, client_for):
 
 
 @pytest.mark.parametrize("who", ["expert", "fund"])
-def test_it_answers_404_to_roles_without_the_dashboard(world, users, client_for, who):
-    assert client_for(users[who]).get("/reports/").status_code == 404
+def test_it_answers_403_to_roles_without_the_dashboard(world, users, client_for, who):
+    response = client_for(users[who]).get("/reports/")
+    assert response.status_code == 403
+    assert "داشبورد و گزارش‌ها" in response.content.decode()
+
+
+def test_it_links_home_cards_only_to_drilldowns_the_role_may_open(world, users, client_for):
+    # The coordinator has the dashboard and volunteers, not the clinic or units
+    html = client_for(users["coordinator"]).get("/").content.decode()
+    assert 'href="/reports/kpi/volunteers/"' in html
+    assert 'href="/reports/kpi/closures_prevented/"' not in html
+    assert 'data-code="closures_prevented"' in html  # the figure is still shown
+    assert "/reports/kpi/" not in client_for(users["viewer"]).get("/").content.decode()
+
+
+def test_it_links_only_the_drilldowns_the_role_may_open(world, users, client_for):
+    # Given a viewer (figures only) and a headquarters manager (records too)
+    viewer = client_for(users["viewer"]).get("/reports/", Y1403)
+    hq = client_for(users["hq"]).get("/reports/", Y1403)
+    # Then the viewer's cards and county table link no drill-down, the manager's do
+    assert "/reports/kpi/" not in viewer.content.decode()
+    assert all(
+        href is None for row in viewer.context["table_rows"] for _k, _t, href in row["cells"]
+    )
+    assert hq.content.decode().count('href="/reports/kpi/volunteers/?') >= 2  # card + a cell
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client_for, db):

@@ -48,8 +48,8 @@ def test_the_list_searches_with_the_normalised_key(client_for, users, units):
 def test_the_list_needs_a_login_and_the_module(client_for, users, units):
     response = client_for(None).get("/units/")
     assert response.status_code == 302 and "/accounts/login" in response["Location"]
-    assert client_for(users["viewer"]).get("/units/").status_code == 404
-    assert client_for(users["fund"]).get("/units/").status_code == 404
+    assert client_for(users["viewer"]).get("/units/").status_code == 403
+    assert client_for(users["fund"]).get("/units/").status_code == 403
     assert client_for(users["arak"]).post("/units/").status_code == 405
 
 
@@ -229,7 +229,7 @@ def test_the_export_holds_only_the_filtered_units_in_scope(client_for, users, un
     )
     assert "کارخانه قند ساوه" in csv and "شرکت فولاد اراک" not in csv
     assert client_for(users["arak"]).get("/units/export.pdf").status_code == 404
-    assert client_for(users["viewer"]).get("/units/export.xlsx").status_code == 404
+    assert client_for(users["viewer"]).get("/units/export.xlsx").status_code == 403
 
 
 def test_the_export_imports_back_unchanged(client_for, users, units):

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind
 
@@ -17,35 +18,41 @@ class User(AbstractUser):
     """A person who signs in. Their role says what they may do; their province or
     county says where (see ``jahesh.accounts.scoping``)."""
 
-    role = models.CharField("نقش", max_length=32, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(_("نقش"), max_length=32, choices=Role.choices, default=Role.VIEWER)
     province = models.ForeignKey(
         "geo.Province",
-        verbose_name="استان",
+        verbose_name=_("استان"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="برای نقش‌های استانی؛ خالی یعنی کل کشور (فقط با تیک «کل کشور»).",
+        help_text=_("برای نقش‌های استانی؛ خالی یعنی کل کشور (فقط با تیک «کل کشور»)."),
     )
     county = models.ForeignKey(
         "geo.County",
-        verbose_name="شهرستان",
+        verbose_name=_("شهرستان"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="برای کارشناس شهرستان.",
+        help_text=_("برای کارشناس شهرستان."),
     )
     nationwide = models.BooleanField(
-        "کل کشور",
+        _("کل کشور"),
         default=False,
-        help_text="نقش استانی با دسترسی به همهٔ استان‌ها (ستاد ملی).",
+        help_text=_("نقش استانی با دسترسی به همهٔ استان‌ها (ستاد ملی)."),
     )
-    mobile = models.CharField("تلفن همراه", max_length=11, blank=True)
+    mobile = models.CharField(_("تلفن همراه"), max_length=11, blank=True)
+    # The language the user last picked with the switch; signing in applies it
+    # (accounts.views), so it follows the person from one browser to another.
+    # Empty: never picked, Persian.
+    language = models.CharField(
+        _("زبان"), max_length=8, blank=True, choices=[("fa", "فارسی"), ("en", "English")]
+    )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = "کاربر"
-        verbose_name_plural = "کاربران"
+        verbose_name = _("کاربر")
+        verbose_name_plural = _("کاربران")
         constraints = [
             # A county officer without a county, or a provincial role without a
             # province (and not nationwide), would have an undefined scope.
@@ -78,18 +85,18 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField("آغاز توکن", max_length=8, editable=False)
-    name = models.CharField("نام", max_length=100, blank=True)
-    created_at = models.DateTimeField("ایجاد", auto_now_add=True)
-    last_used_at = models.DateTimeField("آخرین استفاده", null=True, blank=True)
-    expires_at = models.DateTimeField("انقضا")
-    revoked_at = models.DateTimeField("ابطال", null=True, blank=True)
+    prefix = models.CharField(_("آغاز توکن"), max_length=8, editable=False)
+    name = models.CharField(_("نام"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("ایجاد"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("آخرین استفاده"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("انقضا"))
+    revoked_at = models.DateTimeField(_("ابطال"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "توکن API"
-        verbose_name_plural = "توکن‌های API"
+        verbose_name = _("توکن API")
+        verbose_name_plural = _("توکن‌های API")
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

@@ -7,24 +7,25 @@ This is the one table of who may use what; the menu, the scoping mechanism
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "مدیر سامانه"
-    HQ_MANAGER = "hq_manager", "مدیر قرارگاه"
-    COUNTY_OFFICER = "county_officer", "کارشناس شهرستان"
-    CLINIC_EXPERT = "clinic_expert", "کارشناس کلینیک صنعت"
-    FUND_MANAGER = "fund_manager", "مدیر صندوق قرض‌الحسنه"
-    VOLUNTEER_COORDINATOR = "volunteer_coordinator", "هماهنگ‌کننده نیروهای جهادی"
-    PROJECT_MANAGER = "project_manager", "مدیر پروژه‌ها"
-    VIEWER = "viewer", "ناظر (فقط آمار)"
+    ADMIN = "admin", _("مدیر سامانه")
+    HQ_MANAGER = "hq_manager", _("مدیر قرارگاه")
+    COUNTY_OFFICER = "county_officer", _("کارشناس شهرستان")
+    CLINIC_EXPERT = "clinic_expert", _("کارشناس کلینیک صنعت")
+    FUND_MANAGER = "fund_manager", _("مدیر صندوق قرض‌الحسنه")
+    VOLUNTEER_COORDINATOR = "volunteer_coordinator", _("هماهنگ‌کننده نیروهای جهادی")
+    PROJECT_MANAGER = "project_manager", _("مدیر پروژه‌ها")
+    VIEWER = "viewer", _("ناظر (فقط آمار)")
 
 
 class ScopeKind(models.TextChoices):
-    COUNTRY = "country", "کل کشور"
-    PROVINCE = "province", "استان"
-    COUNTY = "county", "شهرستان"
-    ASSIGNMENT = "assignment", "موارد ارجاع‌شده"  # experts, fund managers
+    COUNTRY = "country", _("کل کشور")
+    PROVINCE = "province", _("استان")
+    COUNTY = "county", _("شهرستان")
+    ASSIGNMENT = "assignment", _("موارد ارجاع‌شده")  # experts, fund managers
 
 
 # Which kind of scope each role works in.
@@ -41,13 +42,13 @@ ROLE_SCOPE: dict[str, str] = {
 
 
 class Module(models.TextChoices):
-    DASHBOARD = "reports", "داشبورد و گزارش‌ها"
-    UNITS = "units", "واحدهای تولیدی"
-    CLINIC = "clinic", "کلینیک صنعت"
-    FUNDS = "funds", "صندوق‌های قرض‌الحسنه"
-    VOLUNTEERS = "volunteers", "نیروهای جهادی"
-    PROJECTS = "projects", "پروژه‌ها و خدمات مستقیم"
-    GEO = "geo", "جغرافیا"
+    DASHBOARD = "reports", _("داشبورد و گزارش‌ها")
+    UNITS = "units", _("واحدهای تولیدی")
+    CLINIC = "clinic", _("کلینیک صنعت")
+    FUNDS = "funds", _("صندوق‌های قرض‌الحسنه")
+    VOLUNTEERS = "volunteers", _("نیروهای جهادی")
+    PROJECTS = "projects", _("پروژه‌ها و خدمات مستقیم")
+    GEO = "geo", _("جغرافیا")
 
 
 _ALL = frozenset(Module.values)

@@ -32,12 +32,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from jahesh.accounts.roles import ROLE_MODULES, ROLE_SCOPE, Role, ScopeKind
+from jahesh.accounts.roles import ROLE_MODULES, ROLE_SCOPE, Module, Role, ScopeKind
 
 M = TypeVar("M", bound=models.Model)
 
@@ -118,6 +118,30 @@ def can_use_module(user: Any, module: str) -> bool:
     if user.is_superuser:
         return True
     return module in ROLE_MODULES.get(user.role, frozenset())
+
+
+class ModuleDenied(PermissionDenied):
+    """A page of a module the user's role may not use: 403, saying which module and
+    which roles may. (A whole module is not a record, so naming it leaks nothing;
+    records out of scope still answer 404.)"""
+
+    def __init__(self, module: str) -> None:
+        super().__init__(module)
+        self.module = module
+
+    @property
+    def module_label(self) -> str:
+        return str(Module(self.module).label)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in Role.values if self.module in ROLE_MODULES[r]]
+
+
+def require_module(user: Any, module: str) -> None:
+    """Let a page of ``module`` go on, or answer 403 (``ModuleDenied``)."""
+    if not can_use_module(user, module):
+        raise ModuleDenied(module)
 
 
 def scope_q(user: Any, model: type[models.Model]) -> Q:

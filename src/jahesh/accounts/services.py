@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.models import ApiToken, User
-from jahesh.core.errors import NotFound, Unauthorized
+from jahesh.core.errors import InvalidInput, NotFound, Unauthorized
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +89,11 @@ def api_token_revoke(*, user: User, token_id: int, now: datetime) -> None:
 def api_token_revoke_all(*, user: User, now: datetime) -> int:
     """Revoke every working token of ``user`` (logout, password change); how many."""
     return ApiToken.objects.active(now=now).filter(user=user).update(revoked_at=now)
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the language ``user`` picked (one of ``settings.LANGUAGES``)."""
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("زبان ناشناخته است."), field="language")
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language

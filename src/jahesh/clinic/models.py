@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.digits import to_persian_digits
@@ -23,22 +25,22 @@ class ClinicSettings(models.Model):
     """One row, edited by an admin: time limits by severity, the objection
     window of resolutions, the follow-up delay and the taxonomy version."""
 
-    sla_days_0 = models.PositiveSmallIntegerField("مهلت رسیدگی، شدت ۰ (روز)", default=21)
-    sla_days_1 = models.PositiveSmallIntegerField("مهلت رسیدگی، شدت ۱ (روز)", default=21)
-    sla_days_2 = models.PositiveSmallIntegerField("مهلت رسیدگی، شدت ۲ (روز)", default=21)
-    sla_days_3 = models.PositiveSmallIntegerField("مهلت رسیدگی، شدت ۳ (روز)", default=21)
-    sla_days_4 = models.PositiveSmallIntegerField("مهلت رسیدگی، شدت ۴ (روز)", default=21)
-    objection_days = models.PositiveSmallIntegerField("مهلت اعتراض به مصوبه (روز)", default=15)
+    sla_days_0 = models.PositiveSmallIntegerField(_("مهلت رسیدگی، شدت ۰ (روز)"), default=21)
+    sla_days_1 = models.PositiveSmallIntegerField(_("مهلت رسیدگی، شدت ۱ (روز)"), default=21)
+    sla_days_2 = models.PositiveSmallIntegerField(_("مهلت رسیدگی، شدت ۲ (روز)"), default=21)
+    sla_days_3 = models.PositiveSmallIntegerField(_("مهلت رسیدگی، شدت ۳ (روز)"), default=21)
+    sla_days_4 = models.PositiveSmallIntegerField(_("مهلت رسیدگی، شدت ۴ (روز)"), default=21)
+    objection_days = models.PositiveSmallIntegerField(_("مهلت اعتراض به مصوبه (روز)"), default=15)
     followup_months = models.PositiveSmallIntegerField(
-        "پیگیری پس از جلوگیری از تعطیلی (ماه)", default=6
+        _("پیگیری پس از جلوگیری از تعطیلی (ماه)"), default=6
     )
-    taxonomy_version = models.CharField("نسخهٔ طبقه‌بندی موانع", max_length=40, default="1")
-    updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
+    taxonomy_version = models.CharField(_("نسخهٔ طبقه‌بندی موانع"), max_length=40, default="1")
+    updated_at = models.DateTimeField(_("آخرین تغییر"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "تنظیمات کلینیک"
-        verbose_name_plural = "تنظیمات کلینیک"
+        verbose_name = _("تنظیمات کلینیک")
+        verbose_name_plural = _("تنظیمات کلینیک")
         constraints = [
             models.CheckConstraint(
                 condition=Q(sla_days_0__gt=0, sla_days_1__gt=0, sla_days_2__gt=0)
@@ -58,16 +60,16 @@ class ObstacleCategory(models.Model):
     """A category of production obstacles (reference/obstacles.md); parents are
     the World Bank Enterprise Survey's M1A obstacles."""
 
-    code = models.CharField("کد", max_length=60, unique=True)
-    name = models.CharField("عنوان", max_length=120)
-    wbes_parent = models.CharField("گروه بین‌المللی (WBES M1A)", max_length=80, blank=True)
-    is_active = models.BooleanField("فعال", default=True)
-    position = models.PositiveSmallIntegerField("ترتیب", default=0)
+    code = models.CharField(_("کد"), max_length=60, unique=True)
+    name = models.CharField(_("عنوان"), max_length=120)
+    wbes_parent = models.CharField(_("گروه بین‌المللی (WBES M1A)"), max_length=80, blank=True)
+    is_active = models.BooleanField(_("فعال"), default=True)
+    position = models.PositiveSmallIntegerField(_("ترتیب"), default=0)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "دستهٔ مانع"
-        verbose_name_plural = "دسته‌های مانع"
+        verbose_name = _("دستهٔ مانع")
+        verbose_name_plural = _("دسته‌های مانع")
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
@@ -81,15 +83,15 @@ class ObstacleCategory(models.Model):
 class Agency(models.Model):
     """An agency a case may depend on (دستگاه مسئول); editable."""
 
-    code = models.CharField("کد", max_length=40, unique=True)
-    name = models.CharField("نام دستگاه", max_length=120)
-    is_active = models.BooleanField("فعال", default=True)
-    position = models.PositiveSmallIntegerField("ترتیب", default=0)
+    code = models.CharField(_("کد"), max_length=40, unique=True)
+    name = models.CharField(_("نام دستگاه"), max_length=120)
+    is_active = models.BooleanField(_("فعال"), default=True)
+    position = models.PositiveSmallIntegerField(_("ترتیب"), default=0)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "دستگاه"
-        verbose_name_plural = "دستگاه‌ها"
+        verbose_name = _("دستگاه")
+        verbose_name_plural = _("دستگاه‌ها")
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
@@ -100,22 +102,22 @@ class Expert(TimeStampedModel):
     """A university professor, industry activist or official who works cases."""
 
     class Kind(models.TextChoices):
-        UNIVERSITY = "university", "استاد دانشگاه"
-        INDUSTRY = "industry", "فعال صنعتی"
-        GOVERNMENT = "government", "کارشناس دولتی"
-        OTHER = "other", "سایر"
+        UNIVERSITY = "university", _("استاد دانشگاه")
+        INDUSTRY = "industry", _("فعال صنعتی")
+        GOVERNMENT = "government", _("کارشناس دولتی")
+        OTHER = "other", _("سایر")
 
-    name = models.CharField("نام و نام خانوادگی", max_length=120)
+    name = models.CharField(_("نام و نام خانوادگی"), max_length=120)
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
-    kind = models.CharField("نوع", max_length=12, choices=Kind.choices)
-    affiliation = models.CharField("محل کار", max_length=160, blank=True)
-    mobile = models.CharField("تلفن همراه", max_length=11, blank=True)
+    kind = models.CharField(_("نوع"), max_length=12, choices=Kind.choices)
+    affiliation = models.CharField(_("محل کار"), max_length=160, blank=True)
+    mobile = models.CharField(_("تلفن همراه"), max_length=11, blank=True)
     province = models.ForeignKey(
-        "geo.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+"
+        "geo.Province", verbose_name=_("استان"), on_delete=models.PROTECT, related_name="+"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="کاربر سامانه",
+        verbose_name=_("کاربر سامانه"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -123,21 +125,21 @@ class Expert(TimeStampedModel):
         limit_choices_to={"role": "clinic_expert"},
     )
     categories = models.ManyToManyField(
-        ObstacleCategory, verbose_name="تخصص در دسته‌های مانع", blank=True, related_name="experts"
+        ObstacleCategory, verbose_name=_("تخصص در دسته‌های مانع"), blank=True, related_name="experts"
     )
     isic_sections = models.CharField(
-        "تخصص در قسمت‌های آیسیک",
+        _("تخصص در قسمت‌های آیسیک"),
         max_length=21,
         blank=True,
-        help_text="حروف قسمت‌های ISIC، مثلاً CF",
+        help_text=_("حروف قسمت‌های ISIC، مثلاً CF"),
     )
-    capacity = models.PositiveSmallIntegerField("ظرفیت پرونده‌های باز", default=8)
-    is_active = models.BooleanField("فعال", default=True)
+    capacity = models.PositiveSmallIntegerField(_("ظرفیت پرونده‌های باز"), default=8)
+    is_active = models.BooleanField(_("فعال"), default=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "کارشناس کلینیک"
-        verbose_name_plural = "کارشناسان کلینیک"
+        verbose_name = _("کارشناس کلینیک")
+        verbose_name_plural = _("کارشناسان کلینیک")
         ordering = ["name_key", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gt=0), name="clinic_expert_capacity_gt_0"),
@@ -155,17 +157,17 @@ class ExpertConflict(models.Model):
     """A declared conflict of interest: the expert may not work this unit's cases."""
 
     expert = models.ForeignKey(
-        Expert, verbose_name="کارشناس", on_delete=models.CASCADE, related_name="conflicts"
+        Expert, verbose_name=_("کارشناس"), on_delete=models.CASCADE, related_name="conflicts"
     )
     unit = models.ForeignKey(
-        "units.Unit", verbose_name="واحد", on_delete=models.CASCADE, related_name="+"
+        "units.Unit", verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="+"
     )
-    note = models.CharField("توضیح", max_length=200, blank=True)
-    declared_on = models.DateField("تاریخ اعلام")
+    note = models.CharField(_("توضیح"), max_length=200, blank=True)
+    declared_on = models.DateField(_("تاریخ اعلام"))
 
     class Meta:
-        verbose_name = "تعارض منافع"
-        verbose_name_plural = "تعارض‌های منافع"
+        verbose_name = _("تعارض منافع")
+        verbose_name_plural = _("تعارض‌های منافع")
         constraints = [
             models.UniqueConstraint(fields=["expert", "unit"], name="clinic_conflict_unique")
         ]
@@ -177,20 +179,20 @@ class ExpertConflict(models.Model):
 class WorkingGroup(TimeStampedModel):
     """A special working group (کارگروه ویژه) of a province."""
 
-    name = models.CharField("نام کارگروه", max_length=160)
+    name = models.CharField(_("نام کارگروه"), max_length=160)
     province = models.ForeignKey(
-        "geo.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+"
+        "geo.Province", verbose_name=_("استان"), on_delete=models.PROTECT, related_name="+"
     )
-    topic = models.TextField("موضوع", blank=True)
+    topic = models.TextField(_("موضوع"), blank=True)
     members = models.ManyToManyField(
-        Expert, verbose_name="اعضا", blank=True, related_name="working_groups"
+        Expert, verbose_name=_("اعضا"), blank=True, related_name="working_groups"
     )
-    is_active = models.BooleanField("فعال", default=True)
+    is_active = models.BooleanField(_("فعال"), default=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "کارگروه ویژه"
-        verbose_name_plural = "کارگروه‌های ویژه"
+        verbose_name = _("کارگروه ویژه")
+        verbose_name_plural = _("کارگروه‌های ویژه")
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
@@ -198,15 +200,15 @@ class WorkingGroup(TimeStampedModel):
 
 
 class CaseStatus(models.TextChoices):
-    NEW = "new", "جدید"
-    TRIAGED = "triaged", "بررسی اولیه‌شده"
-    ASSIGNED = "assigned", "ارجاع‌شده به کارشناس"
-    IN_PROGRESS = "in_progress", "در حال رسیدگی"
-    WAITING = "waiting", "در انتظار دستگاه"
-    ESCALATED = "escalated", "ارجاع به کارگروه یا استان"
-    RESOLVED = "resolved", "رفع‌شده"
-    NOT_RESOLVABLE = "not_resolvable", "غیرقابل رفع"
-    WITHDRAWN = "withdrawn", "منصرف‌شده"
+    NEW = "new", _("جدید")
+    TRIAGED = "triaged", _("بررسی اولیه‌شده")
+    ASSIGNED = "assigned", _("ارجاع‌شده به کارشناس")
+    IN_PROGRESS = "in_progress", _("در حال رسیدگی")
+    WAITING = "waiting", _("در انتظار دستگاه")
+    ESCALATED = "escalated", _("ارجاع به کارگروه یا استان")
+    RESOLVED = "resolved", _("رفع‌شده")
+    NOT_RESOLVABLE = "not_resolvable", _("غیرقابل رفع")
+    WITHDRAWN = "withdrawn", _("منصرف‌شده")
 
 
 OPEN_STATUSES = (
@@ -224,55 +226,61 @@ class Case(TimeStampedModel):
     """An obstacle case (پرونده مانع) of one production unit."""
 
     class Source(models.TextChoices):
-        VISIT = "visit", "بازدید پایش"
-        PORTAL = "portal", "درگاه مردمی"
-        LETTER = "letter", "نامه"
-        REFERRAL = "referral", "ارجاع"
+        VISIT = "visit", _("بازدید پایش")
+        PORTAL = "portal", _("درگاه مردمی")
+        LETTER = "letter", _("نامه")
+        REFERRAL = "referral", _("ارجاع")
 
     class Escalation(models.TextChoices):
         NONE = "", "—"
-        WORKING_GROUP = "working_group", "کارگروه ویژه"
-        PROVINCE = "province", "استان"
+        WORKING_GROUP = "working_group", _("کارگروه ویژه")
+        PROVINCE = "province", _("استان")
 
     class Outcome(models.TextChoices):
         NONE = "", "—"
-        CLOSURE_PREVENTED = "closure_prevented", "جلوگیری از تعطیلی"
-        REVIVED = "revived", "احیای واحد"
-        JOBS_PRESERVED = "jobs_preserved", "حفظ اشتغال"
-        FINANCING = "financing", "تسهیل تأمین مالی"
-        OTHER = "other", "سایر"
+        CLOSURE_PREVENTED = "closure_prevented", _("جلوگیری از تعطیلی")
+        REVIVED = "revived", _("احیای واحد")
+        JOBS_PRESERVED = "jobs_preserved", _("حفظ اشتغال")
+        FINANCING = "financing", _("تسهیل تأمین مالی")
+        OTHER = "other", _("سایر")
 
     unit = models.ForeignKey(
-        "units.Unit", verbose_name="واحد", on_delete=models.PROTECT, related_name="obstacle_cases"
+        "units.Unit",
+        verbose_name=_("واحد"),
+        on_delete=models.PROTECT,
+        related_name="obstacle_cases",
     )
     # The unit's county and province when the case opened, kept on the row so
     # scoped lists and the board filter on an index of this table instead of
     # joining the units table (SQLite then scanned units and sorted all cases).
     county = models.ForeignKey(
-        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
     )
     province = models.ForeignKey(
-        "geo.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+"
+        "geo.Province", verbose_name=_("استان"), on_delete=models.PROTECT, related_name="+"
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name="پروندهٔ مادر",
+        verbose_name=_("پروندهٔ مادر"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
     )
     category = models.ForeignKey(
-        ObstacleCategory, verbose_name="دستهٔ مانع", on_delete=models.PROTECT, related_name="cases"
+        ObstacleCategory,
+        verbose_name=_("دستهٔ مانع"),
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
-    taxonomy_version = models.CharField("نسخهٔ طبقه‌بندی", max_length=40)
-    severity = models.PositiveSmallIntegerField("شدت (۰ تا ۴)")
-    title = models.CharField("عنوان", max_length=200)
-    description = models.TextField("شرح مانع", blank=True)
-    source = models.CharField("منبع", max_length=10, choices=Source.choices)
+    taxonomy_version = models.CharField(_("نسخهٔ طبقه‌بندی"), max_length=40)
+    severity = models.PositiveSmallIntegerField(_("شدت (۰ تا ۴)"))
+    title = models.CharField(_("عنوان"), max_length=200)
+    description = models.TextField(_("شرح مانع"), blank=True)
+    source = models.CharField(_("منبع"), max_length=10, choices=Source.choices)
     agency = models.ForeignKey(
         Agency,
-        verbose_name="دستگاه مسئول",
+        verbose_name=_("دستگاه مسئول"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -280,57 +288,57 @@ class Case(TimeStampedModel):
     )
     expert = models.ForeignKey(
         Expert,
-        verbose_name="کارشناس مسئول",
+        verbose_name=_("کارشناس مسئول"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="cases",
     )
     status = models.CharField(
-        "وضعیت", max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW
+        _("وضعیت"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW
     )
-    opened_at = models.DateTimeField("زمان گشایش")
-    opened_on = models.DateField("تاریخ گشایش")
+    opened_at = models.DateTimeField(_("زمان گشایش"))
+    opened_on = models.DateField(_("تاریخ گشایش"))
     # The deadline, from the SLA arithmetic (jahesh.clinic.sla); None while the
     # clock is paused (waiting on an agency) or once the case is closed. Stored
     # so the overdue lists are an index range, not a replay of every timeline.
-    due_at = models.DateTimeField("مهلت رسیدگی", null=True, blank=True)
-    closed_at = models.DateTimeField("زمان بستن", null=True, blank=True)
-    resolved_on = models.DateField("تاریخ رفع", null=True, blank=True)
+    due_at = models.DateTimeField(_("مهلت رسیدگی"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("زمان بستن"), null=True, blank=True)
+    resolved_on = models.DateField(_("تاریخ رفع"), null=True, blank=True)
     # The unit as it was when the case opened, so the closure-prevented rule
     # does not depend on later edits of the unit.
     unit_status_at_open = models.CharField(
-        "وضعیت واحد هنگام گشایش", max_length=10, blank=True, choices=UnitStatus.choices
+        _("وضعیت واحد هنگام گشایش"), max_length=10, blank=True, choices=UnitStatus.choices
     )
     unit_risk_at_open = models.CharField(
-        "سطح ریسک واحد هنگام گشایش", max_length=8, blank=True, choices=RiskLevel.choices
+        _("سطح ریسک واحد هنگام گشایش"), max_length=8, blank=True, choices=RiskLevel.choices
     )
     escalated_to = models.CharField(
-        "ارجاع به", max_length=16, choices=Escalation.choices, blank=True, default=""
+        _("ارجاع به"), max_length=16, choices=Escalation.choices, blank=True, default=""
     )
     working_group = models.ForeignKey(
         WorkingGroup,
-        verbose_name="کارگروه",
+        verbose_name=_("کارگروه"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="cases",
     )
     outcome = models.CharField(
-        "نتیجه", max_length=20, choices=Outcome.choices, blank=True, default=""
+        _("نتیجه"), max_length=20, choices=Outcome.choices, blank=True, default=""
     )
-    outcome_note = models.TextField("مستندات نتیجه", blank=True)
+    outcome_note = models.TextField(_("مستندات نتیجه"), blank=True)
     jobs_preserved = models.PositiveIntegerField(
-        "اشتغال حفظ‌شده (کارکنان هنگام رفع)", null=True, blank=True
+        _("اشتغال حفظ‌شده (کارکنان هنگام رفع)"), null=True, blank=True
     )
-    financing_rial = models.BigIntegerField("تأمین مالی تسهیل‌شده (ریال)", null=True, blank=True)
-    followup_due_on = models.DateField("موعد پیگیری", null=True, blank=True)
-    followup_on = models.DateField("تاریخ پیگیری", null=True, blank=True)
-    followup_confirmed = models.BooleanField("ادامهٔ فعالیت تأیید شد", null=True, blank=True)
-    followup_note = models.TextField("یادداشت پیگیری", blank=True)
+    financing_rial = models.BigIntegerField(_("تأمین مالی تسهیل‌شده (ریال)"), null=True, blank=True)
+    followup_due_on = models.DateField(_("موعد پیگیری"), null=True, blank=True)
+    followup_on = models.DateField(_("تاریخ پیگیری"), null=True, blank=True)
+    followup_confirmed = models.BooleanField(_("ادامهٔ فعالیت تأیید شد"), null=True, blank=True)
+    followup_note = models.TextField(_("یادداشت پیگیری"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ثبت‌کننده",
+        verbose_name=_("ثبت‌کننده"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -339,8 +347,8 @@ class Case(TimeStampedModel):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "پروندهٔ مانع"
-        verbose_name_plural = "پرونده‌های مانع"
+        verbose_name = _("پروندهٔ مانع")
+        verbose_name_plural = _("پرونده‌های مانع")
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(condition=Q(severity__lte=4), name="clinic_case_severity_0_4"),
@@ -396,26 +404,26 @@ class CaseEvent(models.Model):
     """One move of a case (append-only): who, when, from, to, why."""
 
     case = models.ForeignKey(
-        Case, verbose_name="پرونده", on_delete=models.CASCADE, related_name="events"
+        Case, verbose_name=_("پرونده"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField("زمان")
+    at = models.DateTimeField(_("زمان"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="انجام‌دهنده",
+        verbose_name=_("انجام‌دهنده"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
     from_status = models.CharField(
-        "از وضعیت", max_length=16, choices=CaseStatus.choices, blank=True
+        _("از وضعیت"), max_length=16, choices=CaseStatus.choices, blank=True
     )
-    to_status = models.CharField("به وضعیت", max_length=16, choices=CaseStatus.choices)
-    reason = models.TextField("توضیح", blank=True)
+    to_status = models.CharField(_("به وضعیت"), max_length=16, choices=CaseStatus.choices)
+    reason = models.TextField(_("توضیح"), blank=True)
 
     class Meta:
-        verbose_name = "رویداد پرونده"
-        verbose_name_plural = "رویدادهای پرونده"
+        verbose_name = _("رویداد پرونده")
+        verbose_name_plural = _("رویدادهای پرونده")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at", "id"], name="clinic_event_case_at_idx")]
 
@@ -427,72 +435,77 @@ class Session(TimeStampedModel):
     """A session of a working group: who attended, the cases on its agenda, minutes."""
 
     group = models.ForeignKey(
-        WorkingGroup, verbose_name="کارگروه", on_delete=models.PROTECT, related_name="sessions"
+        WorkingGroup, verbose_name=_("کارگروه"), on_delete=models.PROTECT, related_name="sessions"
     )
-    number = models.PositiveIntegerField("شمارهٔ جلسه")
-    held_on = models.DateField("تاریخ جلسه")
-    place = models.CharField("محل جلسه", max_length=160, blank=True)
+    number = models.PositiveIntegerField(_("شمارهٔ جلسه"))
+    held_on = models.DateField(_("تاریخ جلسه"))
+    place = models.CharField(_("محل جلسه"), max_length=160, blank=True)
     attendees = models.ManyToManyField(
-        Expert, verbose_name="حاضران (کارشناسان)", blank=True, related_name="sessions"
+        Expert, verbose_name=_("حاضران (کارشناسان)"), blank=True, related_name="sessions"
     )
-    other_attendees = models.TextField("سایر حاضران", blank=True, help_text="هر نفر در یک سطر")
+    other_attendees = models.TextField(
+        _("سایر حاضران"), blank=True, help_text=_("هر نفر در یک سطر")
+    )
     agenda = models.ManyToManyField(
-        Case, verbose_name="پرونده‌های دستور جلسه", blank=True, related_name="sessions"
+        Case, verbose_name=_("پرونده‌های دستور جلسه"), blank=True, related_name="sessions"
     )
-    minutes = models.TextField("صورت‌جلسه", blank=True)
+    minutes = models.TextField(_("صورت‌جلسه"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "جلسهٔ کارگروه"
-        verbose_name_plural = "جلسات کارگروه"
+        verbose_name = _("جلسهٔ کارگروه")
+        verbose_name_plural = _("جلسات کارگروه")
         ordering = ["-held_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["group", "number"], name="clinic_session_number_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.group} — جلسهٔ {to_persian_digits(self.number)}"
+        return gettext("%(group)s — جلسهٔ %(number)s") % {
+            "group": self.group,
+            "number": to_persian_digits(self.number),
+        }
 
 
 class ResolutionStatus(models.TextChoices):
-    OPEN = "open", "در دست اجرا"
-    DONE = "done", "اجراشده"
-    OBJECTED = "objected", "مورد اعتراض"
-    NOT_EXECUTED = "not_executed", "اجرانشده"
+    OPEN = "open", _("در دست اجرا")
+    DONE = "done", _("اجراشده")
+    OBJECTED = "objected", _("مورد اعتراض")
+    NOT_EXECUTED = "not_executed", _("اجرانشده")
 
 
 class Resolution(TimeStampedModel):
     """A resolution (مصوبه) passed in a session, to be carried out by an agency."""
 
     session = models.ForeignKey(
-        Session, verbose_name="جلسه", on_delete=models.PROTECT, related_name="resolutions"
+        Session, verbose_name=_("جلسه"), on_delete=models.PROTECT, related_name="resolutions"
     )
-    number = models.PositiveSmallIntegerField("ردیف")
-    text = models.TextField("متن مصوبه")
+    number = models.PositiveSmallIntegerField(_("ردیف"))
+    text = models.TextField(_("متن مصوبه"))
     case = models.ForeignKey(
         Case,
-        verbose_name="پرونده",
+        verbose_name=_("پرونده"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="resolutions",
     )
     agency = models.ForeignKey(
-        Agency, verbose_name="دستگاه مسئول", on_delete=models.PROTECT, related_name="resolutions"
+        Agency, verbose_name=_("دستگاه مسئول"), on_delete=models.PROTECT, related_name="resolutions"
     )
-    responsible_person = models.CharField("مسئول پیگیری", max_length=120, blank=True)
-    passed_on = models.DateField("تاریخ تصویب")
-    due_on = models.DateField("مهلت اجرا")
-    objection_until = models.DateField("پایان مهلت اعتراض")
+    responsible_person = models.CharField(_("مسئول پیگیری"), max_length=120, blank=True)
+    passed_on = models.DateField(_("تاریخ تصویب"))
+    due_on = models.DateField(_("مهلت اجرا"))
+    objection_until = models.DateField(_("پایان مهلت اعتراض"))
     status = models.CharField(
-        "وضعیت", max_length=14, choices=ResolutionStatus.choices, default=ResolutionStatus.OPEN
+        _("وضعیت"), max_length=14, choices=ResolutionStatus.choices, default=ResolutionStatus.OPEN
     )
-    done_on = models.DateField("تاریخ اجرا", null=True, blank=True)
+    done_on = models.DateField(_("تاریخ اجرا"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "مصوبه"
-        verbose_name_plural = "مصوبات"
+        verbose_name = _("مصوبه")
+        verbose_name_plural = _("مصوبات")
         ordering = ["-passed_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["session", "number"], name="clinic_resolution_unique"),
@@ -518,7 +531,10 @@ class Resolution(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"مصوبهٔ {to_persian_digits(self.number)} — {self.session}"
+        return gettext("مصوبهٔ %(number)s — %(session)s") % {
+            "number": to_persian_digits(self.number),
+            "session": self.session,
+        }
 
     @property
     def on_time(self) -> bool:
@@ -529,26 +545,26 @@ class ResolutionFollowUp(models.Model):
     """A follow-up entry of a resolution (append-only)."""
 
     resolution = models.ForeignKey(
-        Resolution, verbose_name="مصوبه", on_delete=models.CASCADE, related_name="followups"
+        Resolution, verbose_name=_("مصوبه"), on_delete=models.CASCADE, related_name="followups"
     )
-    on = models.DateField("تاریخ")
-    note = models.TextField("شرح پیگیری")
+    on = models.DateField(_("تاریخ"))
+    note = models.TextField(_("شرح پیگیری"))
     status_after = models.CharField(
-        "وضعیت پس از پیگیری", max_length=14, choices=ResolutionStatus.choices
+        _("وضعیت پس از پیگیری"), max_length=14, choices=ResolutionStatus.choices
     )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ثبت‌کننده",
+        verbose_name=_("ثبت‌کننده"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    created_at = models.DateTimeField(_("زمان ثبت"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "پیگیری مصوبه"
-        verbose_name_plural = "پیگیری‌های مصوبه"
+        verbose_name = _("پیگیری مصوبه")
+        verbose_name_plural = _("پیگیری‌های مصوبه")
         ordering = ["on", "id"]
 
     def __str__(self) -> str:

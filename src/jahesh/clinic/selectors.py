@@ -32,6 +32,7 @@ from jahesh.clinic.models import (
 from jahesh.clinic.sla import SlaState, sla_state
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
+from jahesh.units.selectors import unit_list
 
 
 def open_case_unit_ids() -> QuerySet:
@@ -507,3 +508,24 @@ def resolutions_executed_pct(parts: dict[str, int]) -> int:
     were carried out; 0 when none fell due."""
     due = parts["resolutions_due"]
     return round_half_up(Fraction(100 * parts["resolutions_done"], due)) if due else 0
+
+
+# --- Opening a case from the clinic ----------------------------------------------
+
+UNIT_CHOICES = 10
+
+
+def case_can_open(*, user: Any) -> bool:
+    """Whether ``user``'s role opens cases (services.case_create's rule)."""
+    from jahesh.clinic.services import MANAGERS, user_role
+
+    return user_role(user) in MANAGERS
+
+
+def case_unit_choices(*, user: Any, q: str) -> list:
+    """Up to ``UNIT_CHOICES`` units in ``user``'s scope matching ``q`` (name, national ID
+    or code, as the units list searches), for the open-a-case picker; none until
+    something is typed."""
+    if not q.strip():
+        return []
+    return list(unit_list(user=user, q=q, order="name")[:UNIT_CHOICES])

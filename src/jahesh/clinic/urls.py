@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("board/", views.case_board, name="case_board"),
     path("new/", views.case_create, name="case_create"),
+    path("new/units/", views.case_unit_search, name="case_unit_search"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/transition/", views.case_transition, name="case_transition"),
     path("<int:pk>/followup/", views.case_followup, name="case_followup"),

@@ -10,7 +10,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, scoped
+from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
 from jahesh.clinic import forms, selectors, services
 from jahesh.clinic.minutes import font_urls
 from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
@@ -45,9 +45,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _module_required(request: HttpRequest) -> None:
-    # A role without the clinic (viewers, fund managers) has no records here: 404.
-    if not can_use_module(request.user, Module.CLINIC):
-        raise Http404
+    # A role without the module: 403 saying which module (a record out of scope: 404).
+    require_module(request.user, Module.CLINIC)
 
 
 def _apply_error(form, error: ApplicationError) -> None:
@@ -91,6 +90,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "now": now,
             "capped": capped,
             "cap": COUNT_CAP,
+            "can_open": _can_open(request),
         },
     )
 
@@ -106,7 +106,12 @@ def case_board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clinic/case_board.html",
-        {"columns": columns, "filter_form": filter_form, "now": now},
+        {
+            "columns": columns,
+            "filter_form": filter_form,
+            "now": now,
+            "can_open": _can_open(request),
+        },
     )
 
 
@@ -114,6 +119,9 @@ def case_board(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     _module_required(request)
+    if request.method == "GET" and not request.GET.get("unit"):
+        # Opened from the clinic rather than from a unit's page: pick the unit first.
+        return render(request, "clinic/case_pick_unit.html", {"can_open": _can_open(request)})
     unit = get_scoped_or_404(
         request.user,
         Unit.objects.select_related("county"),
@@ -139,6 +147,25 @@ def case_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("پروندهٔ مانع گشوده شد."))
             return redirect("clinic:case_detail", pk=case.pk)
     return render(request, "clinic/case_form.html", {"form": form, "unit": unit})
+
+
+def _can_open(request: HttpRequest) -> bool:
+    return selectors.case_can_open(user=request.user)
+
+
+@login_required
+@require_GET
+def case_unit_search(request: HttpRequest) -> HttpResponse:
+    """The units matching what was typed on the open-a-case page (an HTMX fragment)."""
+    _module_required(request)
+    q = request.GET.get("q", "").strip()
+    units = selectors.case_unit_choices(user=request.user, q=q)
+    context = {"units": units, "q": q, "limit": selectors.UNIT_CHOICES}
+    if not _is_htmx(request):  # the form submitted without JavaScript: the whole page
+        return render(
+            request, "clinic/case_pick_unit.html", {**context, "can_open": _can_open(request)}
+        )
+    return render(request, "clinic/partials/unit_picks.html", context)
 
 
 def _detail_context(request: HttpRequest, case: Case, transition_form=None) -> dict:

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.core import identifiers
@@ -34,6 +35,10 @@ from jahesh.core.text import clean_text
 DateBound = datetime.date | Callable[[], datetime.date] | str | None
 
 TODAY = "today"
+
+# The unit's name is read when the page renders, in its language (a field's
+# widget attributes are built once, at import).
+_unit_label_lazy = lazy(unit_label, str)
 
 
 def _merge_class(attrs: dict[str, Any], css_class: str) -> dict[str, Any]:
@@ -258,7 +263,7 @@ class MoneyField(forms.Field):
             )
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {**super().widget_attrs(widget), "data-unit": str(unit_label())}
+        return {**super().widget_attrs(widget), "data-unit": _unit_label_lazy()}
 
 
 def jalali_formfield_callback(field: models.Field, **kwargs: Any) -> forms.Field | None:

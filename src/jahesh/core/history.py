@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-_ACTIONS = {"+": "ایجاد", "~": "ویرایش", "-": "حذف"}
+_ACTIONS = {"+": _("ایجاد"), "~": _("ویرایش"), "-": _("حذف")}
 
 
 @dataclass
@@ -58,7 +59,7 @@ def history_entries(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=(user.get_full_name() or user.username) if user else "سامانه",
+                who=(user.get_full_name() or user.username) if user else _("سامانه"),
                 action=_ACTIONS.get(record.history_type, record.history_type),
                 reason=record.history_change_reason or "",
                 changes=changes,

@@ -18,25 +18,27 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.errors import InvalidInput
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
+# Month names in the page's language (English transliterates them: Farvardin, …).
 JALALI_MONTHS: tuple[str, ...] = (
-    "فروردین",
-    "اردیبهشت",
-    "خرداد",
-    "تیر",
-    "مرداد",
-    "شهریور",
-    "مهر",
-    "آبان",
-    "آذر",
-    "دی",
-    "بهمن",
-    "اسفند",
+    pgettext_lazy("Jalali month", "فروردین"),
+    pgettext_lazy("Jalali month", "اردیبهشت"),
+    pgettext_lazy("Jalali month", "خرداد"),
+    pgettext_lazy("Jalali month", "تیر"),
+    pgettext_lazy("Jalali month", "مرداد"),
+    pgettext_lazy("Jalali month", "شهریور"),
+    pgettext_lazy("Jalali month", "مهر"),
+    pgettext_lazy("Jalali month", "آبان"),
+    pgettext_lazy("Jalali month", "آذر"),
+    pgettext_lazy("Jalali month", "دی"),
+    pgettext_lazy("Jalali month", "بهمن"),
+    pgettext_lazy("Jalali month", "اسفند"),
 )
 
 # Years outside this range are almost certainly a Gregorian year or a typo.

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField("ایجاد", auto_now_add=True, editable=False)
-    updated_at = models.DateTimeField("آخرین تغییر", auto_now=True, editable=False)
+    created_at = models.DateTimeField(_("ایجاد"), auto_now_add=True, editable=False)
+    updated_at = models.DateTimeField(_("آخرین تغییر"), auto_now=True, editable=False)
 
     class Meta:
         abstract = True
@@ -24,32 +25,34 @@ class ImportJob(models.Model):
     failed job, what the batches before the failure did)."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "در صف"
-        RUNNING = "running", "در حال اجرا"
-        DONE = "done", "انجام شد"
-        FAILED = "failed", "ناموفق"
+        QUEUED = "queued", _("در صف")
+        RUNNING = "running", _("در حال اجرا")
+        DONE = "done", _("انجام شد")
+        FAILED = "failed", _("ناموفق")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
     )
-    kind = models.CharField("نوع", max_length=40)
-    params = models.JSONField("پارامترها", default=dict, blank=True)
-    filename = models.CharField("نام پرونده", max_length=255)
-    path = models.CharField("پروندهٔ نگه‌داشته", max_length=255)
-    dry_run = models.BooleanField("آزمایشی", default=False)
-    status = models.CharField("وضعیت", max_length=10, choices=Status.choices, default=Status.QUEUED)
-    rows_done = models.PositiveIntegerField("ردیف‌های خوانده‌شده", default=0)
-    rows_total = models.PositiveIntegerField("همهٔ ردیف‌ها", default=0)
-    report = models.JSONField("گزارش", null=True, blank=True)
-    message = models.TextField("پیام", blank=True)
-    errors_path = models.CharField("پروندهٔ ردیف‌های ردشده", max_length=255, blank=True)
-    created_at = models.DateTimeField("ایجاد", auto_now_add=True)
-    started_at = models.DateTimeField("آغاز", null=True, blank=True)
-    finished_at = models.DateTimeField("پایان", null=True, blank=True)
+    kind = models.CharField(_("نوع"), max_length=40)
+    params = models.JSONField(_("پارامترها"), default=dict, blank=True)
+    filename = models.CharField(_("نام پرونده"), max_length=255)
+    path = models.CharField(_("پروندهٔ نگه‌داشته"), max_length=255)
+    dry_run = models.BooleanField(_("آزمایشی"), default=False)
+    status = models.CharField(
+        _("وضعیت"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(_("ردیف‌های خوانده‌شده"), default=0)
+    rows_total = models.PositiveIntegerField(_("همهٔ ردیف‌ها"), default=0)
+    report = models.JSONField(_("گزارش"), null=True, blank=True)
+    message = models.TextField(_("پیام"), blank=True)
+    errors_path = models.CharField(_("پروندهٔ ردیف‌های ردشده"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("ایجاد"), auto_now_add=True)
+    started_at = models.DateTimeField(_("آغاز"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("پایان"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "ورود پرونده در پس‌زمینه"
-        verbose_name_plural = "ورودهای پرونده در پس‌زمینه"
+        verbose_name = _("ورود پرونده در پس‌زمینه")
+        verbose_name_plural = _("ورودهای پرونده در پس‌زمینه")
         ordering = ["-created_at", "-id"]
         # A user's own jobs, newest first (the scoped list).
         indexes = [models.Index(fields=["user", "-created_at"], name="core_importjob_user_idx")]

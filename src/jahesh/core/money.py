@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.core.digits import (
     PERSIAN_DECIMAL_SEPARATOR,
@@ -32,11 +33,12 @@ Number = int | Decimal | Fraction
 RIALS_PER_UNIT = {"toman": 10, "rial": 1}
 
 # Headline scales, largest first: 10¹² is said «هزار میلیارد» in Iranian usage.
+# Marked with gettext_noop so the catalog has them; _amount_words translates them.
 _SCALES: tuple[tuple[int, str], ...] = (
-    (10**12, "هزار میلیارد"),
-    (10**9, "میلیارد"),
-    (10**6, "میلیون"),
-    (10**3, "هزار"),
+    (10**12, gettext_noop("هزار میلیارد")),
+    (10**9, gettext_noop("میلیارد")),
+    (10**6, gettext_noop("میلیون")),
+    (10**3, gettext_noop("هزار")),
 )
 
 

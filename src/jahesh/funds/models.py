@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
@@ -21,25 +22,25 @@ MAX_MONTHS = 60
 
 class Fund(TimeStampedModel):
     class Host(models.TextChoices):
-        MOSQUE = "mosque", "مسجد"
-        COMMUNITY = "community", "محله / روستا"
-        COOPERATIVE = "cooperative", "تعاونی"
-        OTHER = "other", "سایر"
+        MOSQUE = "mosque", _("مسجد")
+        COMMUNITY = "community", _("محله / روستا")
+        COOPERATIVE = "cooperative", _("تعاونی")
+        OTHER = "other", _("سایر")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "فعال"
-        SUSPENDED = "suspended", "معلق"
-        CLOSED = "closed", "منحل"
+        ACTIVE = "active", _("فعال")
+        SUSPENDED = "suspended", _("معلق")
+        CLOSED = "closed", _("منحل")
 
-    name = models.CharField("نام", max_length=200)
+    name = models.CharField(_("نام"), max_length=200)
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
-    code = models.CharField("کد صندوق", max_length=32, unique=True)
+    code = models.CharField(_("کد صندوق"), max_length=32, unique=True)
     county = models.ForeignKey(
-        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="funds"
+        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="funds"
     )
     city = models.ForeignKey(
         "geo.City",
-        verbose_name="شهر",
+        verbose_name=_("شهر"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -47,36 +48,40 @@ class Fund(TimeStampedModel):
     )
     village = models.ForeignKey(
         "geo.Village",
-        verbose_name="روستا",
+        verbose_name=_("روستا"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    host = models.CharField("محل استقرار", max_length=16, choices=Host.choices, default=Host.MOSQUE)
-    host_name = models.CharField("نام مسجد / محل", max_length=200, blank=True)
-    founded_on = models.DateField("تاریخ تأسیس")
-    closed_on = models.DateField("تاریخ انحلال", null=True, blank=True)
-    status = models.CharField("وضعیت", max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    host = models.CharField(
+        _("محل استقرار"), max_length=16, choices=Host.choices, default=Host.MOSQUE
+    )
+    host_name = models.CharField(_("نام مسجد / محل"), max_length=200, blank=True)
+    founded_on = models.DateField(_("تاریخ تأسیس"))
+    closed_on = models.DateField(_("تاریخ انحلال"), null=True, blank=True)
+    status = models.CharField(
+        _("وضعیت"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
     managers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="مدیران", related_name="managed_funds", blank=True
+        settings.AUTH_USER_MODEL, verbose_name=_("مدیران"), related_name="managed_funds", blank=True
     )
     fee_rate = models.DecimalField(
-        "نرخ کارمزد سالانه (درصد)", max_digits=4, decimal_places=2, default=4
+        _("نرخ کارمزد سالانه (درصد)"), max_digits=4, decimal_places=2, default=4
     )
-    rounding_multiple = models.PositiveIntegerField("مضرب گرد کردن قسط (ریال)", default=1000)
+    rounding_multiple = models.PositiveIntegerField(_("مضرب گرد کردن قسط (ریال)"), default=1000)
     min_membership_months = models.PositiveSmallIntegerField(
-        "حداقل ماه‌های عضویت پیش از وام", default=3
+        _("حداقل ماه‌های عضویت پیش از وام"), default=3
     )
-    min_savings_rial = models.BigIntegerField("حداقل پس‌انداز پیش از وام (ریال)", default=0)
+    min_savings_rial = models.BigIntegerField(_("حداقل پس‌انداز پیش از وام (ریال)"), default=0)
     credit_multiple = models.DecimalField(
-        "سقف وام به برابر پس‌انداز", max_digits=5, decimal_places=2, default=5
+        _("سقف وام به برابر پس‌انداز"), max_digits=5, decimal_places=2, default=5
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "صندوق قرض‌الحسنه"
-        verbose_name_plural = "صندوق‌های قرض‌الحسنه"
+        verbose_name = _("صندوق قرض‌الحسنه")
+        verbose_name_plural = _("صندوق‌های قرض‌الحسنه")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -102,35 +107,35 @@ class Member(TimeStampedModel):
     is the same person (``selectors.member_other_funds``)."""
 
     class Gender(models.TextChoices):
-        FEMALE = "f", "زن"
-        MALE = "m", "مرد"
+        FEMALE = "f", _("زن")
+        MALE = "m", _("مرد")
 
     class BoardRole(models.TextChoices):
         NONE = "", "—"
-        CHAIR = "chair", "رئیس هیئت‌مدیره"
-        TREASURER = "treasurer", "خزانه‌دار"
-        SECRETARY = "secretary", "منشی"
-        MEMBER = "member", "عضو هیئت‌مدیره"
+        CHAIR = "chair", _("رئیس هیئت‌مدیره")
+        TREASURER = "treasurer", _("خزانه‌دار")
+        SECRETARY = "secretary", _("منشی")
+        MEMBER = "member", _("عضو هیئت‌مدیره")
 
     fund = models.ForeignKey(
-        Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="members"
+        Fund, verbose_name=_("صندوق"), on_delete=models.PROTECT, related_name="members"
     )
-    national_code = models.CharField("کد ملی", max_length=10)
-    first_name = models.CharField("نام", max_length=100)
-    last_name = models.CharField("نام خانوادگی", max_length=100)
+    national_code = models.CharField(_("کد ملی"), max_length=10)
+    first_name = models.CharField(_("نام"), max_length=100)
+    last_name = models.CharField(_("نام خانوادگی"), max_length=100)
     name_key = models.CharField(max_length=210, db_index=True, editable=False)
-    mobile = models.CharField("تلفن همراه", max_length=11, blank=True)
-    gender = models.CharField("جنسیت", max_length=1, choices=Gender.choices)
-    joined_on = models.DateField("تاریخ عضویت")
-    left_on = models.DateField("تاریخ خروج", null=True, blank=True)
+    mobile = models.CharField(_("تلفن همراه"), max_length=11, blank=True)
+    gender = models.CharField(_("جنسیت"), max_length=1, choices=Gender.choices)
+    joined_on = models.DateField(_("تاریخ عضویت"))
+    left_on = models.DateField(_("تاریخ خروج"), null=True, blank=True)
     board_role = models.CharField(
-        "سمت در هیئت‌مدیره", max_length=16, choices=BoardRole.choices, blank=True, default=""
+        _("سمت در هیئت‌مدیره"), max_length=16, choices=BoardRole.choices, blank=True, default=""
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "عضو"
-        verbose_name_plural = "اعضا"
+        verbose_name = _("عضو")
+        verbose_name_plural = _("اعضا")
         ordering = ["last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(
@@ -152,23 +157,23 @@ class LotteryDraw(models.Model):
     recorded, so anyone can re-run ``schedule.lottery_winners`` and get the same winners."""
 
     fund = models.ForeignKey(
-        Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="draws"
+        Fund, verbose_name=_("صندوق"), on_delete=models.PROTECT, related_name="draws"
     )
-    seed = models.CharField("بذر قرعه", max_length=64)
-    entrants = models.JSONField("شرکت‌کنندگان (شناسهٔ درخواست‌ها)")
-    winners = models.JSONField("برندگان (به ترتیب)")
-    slots = models.PositiveSmallIntegerField("تعداد وام قابل پرداخت")
-    drawn_at = models.DateTimeField("زمان قرعه‌کشی")
+    seed = models.CharField(_("بذر قرعه"), max_length=64)
+    entrants = models.JSONField(_("شرکت‌کنندگان (شناسهٔ درخواست‌ها)"))
+    winners = models.JSONField(_("برندگان (به ترتیب)"))
+    slots = models.PositiveSmallIntegerField(_("تعداد وام قابل پرداخت"))
+    drawn_at = models.DateTimeField(_("زمان قرعه‌کشی"))
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="قرعه‌کشی توسط",
+        verbose_name=_("قرعه‌کشی توسط"),
         on_delete=models.PROTECT,
         related_name="+",
     )
 
     class Meta:
-        verbose_name = "قرعه‌کشی"
-        verbose_name_plural = "قرعه‌کشی‌ها"
+        verbose_name = _("قرعه‌کشی")
+        verbose_name_plural = _("قرعه‌کشی‌ها")
         ordering = ["-drawn_at"]
 
     def __str__(self) -> str:
@@ -177,42 +182,42 @@ class LotteryDraw(models.Model):
 
 class Loan(TimeStampedModel):
     class Status(models.TextChoices):
-        REQUESTED = "requested", "درخواست‌شده"
-        APPROVED = "approved", "تأییدشده"
-        REJECTED = "rejected", "ردشده"
-        DISBURSED = "disbursed", "پرداخت‌شده (در حال بازپرداخت)"
-        RESCHEDULED = "rescheduled", "تقسیط مجدد"
-        REPAID = "repaid", "تسویه‌شده"
-        WRITTEN_OFF = "written_off", "سوخت‌شده"
+        REQUESTED = "requested", _("درخواست‌شده")
+        APPROVED = "approved", _("تأییدشده")
+        REJECTED = "rejected", _("ردشده")
+        DISBURSED = "disbursed", _("پرداخت‌شده (در حال بازپرداخت)")
+        RESCHEDULED = "rescheduled", _("تقسیط مجدد")
+        REPAID = "repaid", _("تسویه‌شده")
+        WRITTEN_OFF = "written_off", _("سوخت‌شده")
 
     class JobKind(models.TextChoices):
-        SELF = "self", "خوداشتغالی"
-        HOME = "home", "مشاغل خانگی"
-        WORKSHOP = "workshop", "کارگاهی"
+        SELF = "self", _("خوداشتغالی")
+        HOME = "home", _("مشاغل خانگی")
+        WORKSHOP = "workshop", _("کارگاهی")
 
     fund = models.ForeignKey(
-        Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="loans"
+        Fund, verbose_name=_("صندوق"), on_delete=models.PROTECT, related_name="loans"
     )
     member = models.ForeignKey(
-        Member, verbose_name="وام‌گیرنده", on_delete=models.PROTECT, related_name="loans"
+        Member, verbose_name=_("وام‌گیرنده"), on_delete=models.PROTECT, related_name="loans"
     )
-    number = models.PositiveIntegerField("شمارهٔ وام در صندوق")
-    purpose = models.CharField("موضوع / نوع کسب‌وکار", max_length=200)
-    principal = models.BigIntegerField("مبلغ وام (ریال)")
-    fee_rate = models.DecimalField("نرخ کارمزد (درصد)", max_digits=4, decimal_places=2)
-    months = models.PositiveSmallIntegerField("تعداد اقساط (ماه)")
-    rounding_multiple = models.PositiveIntegerField("مضرب گرد کردن (ریال)", default=1000)
-    fee = models.BigIntegerField("کل کارمزد (ریال)", default=0)
+    number = models.PositiveIntegerField(_("شمارهٔ وام در صندوق"))
+    purpose = models.CharField(_("موضوع / نوع کسب‌وکار"), max_length=200)
+    principal = models.BigIntegerField(_("مبلغ وام (ریال)"))
+    fee_rate = models.DecimalField(_("نرخ کارمزد (درصد)"), max_digits=4, decimal_places=2)
+    months = models.PositiveSmallIntegerField(_("تعداد اقساط (ماه)"))
+    rounding_multiple = models.PositiveIntegerField(_("مضرب گرد کردن (ریال)"), default=1000)
+    fee = models.BigIntegerField(_("کل کارمزد (ریال)"), default=0)
     status = models.CharField(
-        "وضعیت", max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True
+        _("وضعیت"), max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True
     )
-    requested_on = models.DateField("تاریخ درخواست")
-    approved_on = models.DateField("تاریخ تأیید", null=True, blank=True)
-    disbursed_on = models.DateField("تاریخ پرداخت", null=True, blank=True)
-    closed_on = models.DateField("تاریخ تسویه / سوخت", null=True, blank=True)
+    requested_on = models.DateField(_("تاریخ درخواست"))
+    approved_on = models.DateField(_("تاریخ تأیید"), null=True, blank=True)
+    disbursed_on = models.DateField(_("تاریخ پرداخت"), null=True, blank=True)
+    closed_on = models.DateField(_("تاریخ تسویه / سوخت"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ثبت درخواست توسط",
+        verbose_name=_("ثبت درخواست توسط"),
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
@@ -220,7 +225,7 @@ class Loan(TimeStampedModel):
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="تأیید توسط",
+        verbose_name=_("تأیید توسط"),
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
@@ -228,31 +233,31 @@ class Loan(TimeStampedModel):
     )
     disbursed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="پرداخت توسط",
+        verbose_name=_("پرداخت توسط"),
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
         blank=True,
     )
-    in_queue = models.BooleanField("در صف قرعه‌کشی", default=False)
+    in_queue = models.BooleanField(_("در صف قرعه‌کشی"), default=False)
     draw = models.ForeignKey(
         LotteryDraw,
-        verbose_name="برندهٔ قرعه‌کشی",
+        verbose_name=_("برندهٔ قرعه‌کشی"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="won_loans",
     )
-    planned_jobs = models.PositiveSmallIntegerField("اشتغال پیش‌بینی‌شده (نفر)", default=1)
-    planned_women_jobs = models.PositiveSmallIntegerField("اشتغال زنان پیش‌بینی‌شده", default=0)
+    planned_jobs = models.PositiveSmallIntegerField(_("اشتغال پیش‌بینی‌شده (نفر)"), default=1)
+    planned_women_jobs = models.PositiveSmallIntegerField(_("اشتغال زنان پیش‌بینی‌شده"), default=0)
     job_kind = models.CharField(
-        "نوع اشتغال", max_length=16, choices=JobKind.choices, default=JobKind.SELF
+        _("نوع اشتغال"), max_length=16, choices=JobKind.choices, default=JobKind.SELF
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "وام"
-        verbose_name_plural = "وام‌ها"
+        verbose_name = _("وام")
+        verbose_name_plural = _("وام‌ها")
         ordering = ["-requested_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["fund", "number"], name="funds_loan_number_per_fund"),
@@ -300,22 +305,22 @@ class LoanEvent(models.Model):
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(
-        "از وضعیت", max_length=16, choices=Loan.Status.choices, blank=True
+        _("از وضعیت"), max_length=16, choices=Loan.Status.choices, blank=True
     )
-    to_status = models.CharField("به وضعیت", max_length=16, choices=Loan.Status.choices)
-    at = models.DateTimeField("زمان")
+    to_status = models.CharField(_("به وضعیت"), max_length=16, choices=Loan.Status.choices)
+    at = models.DateTimeField(_("زمان"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="توسط",
+        verbose_name=_("توسط"),
         on_delete=models.PROTECT,
         null=True,
         related_name="+",
     )
-    note = models.CharField("توضیح", max_length=500, blank=True)
+    note = models.CharField(_("توضیح"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "رویداد وام"
-        verbose_name_plural = "رویدادهای وام"
+        verbose_name = _("رویداد وام")
+        verbose_name_plural = _("رویدادهای وام")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -329,18 +334,18 @@ class Installment(models.Model):
     them against the ledger."""
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="installments")
-    number = models.PositiveSmallIntegerField("شمارهٔ قسط")
-    due_on = models.DateField("سررسید")
-    amount = models.BigIntegerField("مبلغ قسط")
-    fee_part = models.BigIntegerField("سهم کارمزد")
-    principal_part = models.BigIntegerField("سهم اصل")
-    paid_fee = models.BigIntegerField("کارمزد پرداخت‌شده", default=0)
-    paid_principal = models.BigIntegerField("اصل پرداخت‌شده", default=0)
-    paid_on = models.DateField("تاریخ تسویهٔ قسط", null=True, blank=True)
+    number = models.PositiveSmallIntegerField(_("شمارهٔ قسط"))
+    due_on = models.DateField(_("سررسید"))
+    amount = models.BigIntegerField(_("مبلغ قسط"))
+    fee_part = models.BigIntegerField(_("سهم کارمزد"))
+    principal_part = models.BigIntegerField(_("سهم اصل"))
+    paid_fee = models.BigIntegerField(_("کارمزد پرداخت‌شده"), default=0)
+    paid_principal = models.BigIntegerField(_("اصل پرداخت‌شده"), default=0)
+    paid_on = models.DateField(_("تاریخ تسویهٔ قسط"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "قسط"
-        verbose_name_plural = "اقساط"
+        verbose_name = _("قسط")
+        verbose_name_plural = _("اقساط")
         ordering = ["loan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["loan", "number"], name="funds_installment_number"),
@@ -380,25 +385,25 @@ class Repayment(models.Model):
     request with the same key records nothing new (idempotency)."""
 
     loan = models.ForeignKey(
-        Loan, verbose_name="وام", on_delete=models.PROTECT, related_name="repayments"
+        Loan, verbose_name=_("وام"), on_delete=models.PROTECT, related_name="repayments"
     )
-    key = models.CharField("کلید یکتای درخواست", max_length=64)
-    amount = models.BigIntegerField("مبلغ (ریال)")
-    paid_on = models.DateField("تاریخ پرداخت")
-    recorded_at = models.DateTimeField("زمان ثبت")
+    key = models.CharField(_("کلید یکتای درخواست"), max_length=64)
+    amount = models.BigIntegerField(_("مبلغ (ریال)"))
+    paid_on = models.DateField(_("تاریخ پرداخت"))
+    recorded_at = models.DateTimeField(_("زمان ثبت"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ثبت توسط",
+        verbose_name=_("ثبت توسط"),
         on_delete=models.PROTECT,
         null=True,
         related_name="+",
     )
-    reversed_at = models.DateTimeField("زمان ابطال", null=True, blank=True)
-    note = models.CharField("توضیح", max_length=300, blank=True)
+    reversed_at = models.DateTimeField(_("زمان ابطال"), null=True, blank=True)
+    note = models.CharField(_("توضیح"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "بازپرداخت"
-        verbose_name_plural = "بازپرداخت‌ها"
+        verbose_name = _("بازپرداخت")
+        verbose_name_plural = _("بازپرداخت‌ها")
         ordering = ["paid_on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["key"], name="funds_repayment_key_unique"),
@@ -421,24 +426,24 @@ class LedgerEntry(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DEPOSIT = "deposit", "واریز پس‌انداز"
-        WITHDRAWAL = "withdrawal", "برداشت پس‌انداز"
-        SPONSOR_IN = "sponsor_in", "وجوه اداره‌شده (دریافت)"
-        SPONSOR_OUT = "sponsor_out", "وجوه اداره‌شده (بازگشت)"
-        DISBURSEMENT = "disbursement", "پرداخت وام"
-        REPAY_FEE = "repay_fee", "بازپرداخت — کارمزد"
-        REPAY_PRINCIPAL = "repay_principal", "بازپرداخت — اصل"
-        WRITE_OFF = "write_off", "سوخت وام"
+        DEPOSIT = "deposit", _("واریز پس‌انداز")
+        WITHDRAWAL = "withdrawal", _("برداشت پس‌انداز")
+        SPONSOR_IN = "sponsor_in", _("وجوه اداره‌شده (دریافت)")
+        SPONSOR_OUT = "sponsor_out", _("وجوه اداره‌شده (بازگشت)")
+        DISBURSEMENT = "disbursement", _("پرداخت وام")
+        REPAY_FEE = "repay_fee", _("بازپرداخت — کارمزد")
+        REPAY_PRINCIPAL = "repay_principal", _("بازپرداخت — اصل")
+        WRITE_OFF = "write_off", _("سوخت وام")
 
     fund = models.ForeignKey(
-        Fund, verbose_name="صندوق", on_delete=models.PROTECT, related_name="ledger"
+        Fund, verbose_name=_("صندوق"), on_delete=models.PROTECT, related_name="ledger"
     )
-    kind = models.CharField("نوع", max_length=16, choices=Kind.choices)
-    amount = models.BigIntegerField("مبلغ (ریال)")
-    entered_on = models.DateField("تاریخ")
+    kind = models.CharField(_("نوع"), max_length=16, choices=Kind.choices)
+    amount = models.BigIntegerField(_("مبلغ (ریال)"))
+    entered_on = models.DateField(_("تاریخ"))
     member = models.ForeignKey(
         Member,
-        verbose_name="عضو",
+        verbose_name=_("عضو"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -446,7 +451,7 @@ class LedgerEntry(models.Model):
     )
     loan = models.ForeignKey(
         Loan,
-        verbose_name="وام",
+        verbose_name=_("وام"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -455,28 +460,28 @@ class LedgerEntry(models.Model):
     repayment = models.ForeignKey(
         Repayment, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
-    sponsor = models.CharField("تأمین‌کننده", max_length=200, blank=True)
+    sponsor = models.CharField(_("تأمین‌کننده"), max_length=200, blank=True)
     reverses = models.OneToOneField(
         "self",
-        verbose_name="ابطالِ",
+        verbose_name=_("ابطالِ"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reversed_by",
     )
-    note = models.CharField("توضیح", max_length=300, blank=True)
-    created_at = models.DateTimeField("زمان ثبت")
+    note = models.CharField(_("توضیح"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("زمان ثبت"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ثبت توسط",
+        verbose_name=_("ثبت توسط"),
         on_delete=models.PROTECT,
         null=True,
         related_name="+",
     )
 
     class Meta:
-        verbose_name = "سند دفتر"
-        verbose_name_plural = "دفتر صندوق"
+        verbose_name = _("سند دفتر")
+        verbose_name_plural = _("دفتر صندوق")
         ordering = ["entered_on", "id"]
         constraints = [
             # An original movement is positive; its reversal is the same amount, negative.
@@ -497,16 +502,16 @@ class LedgerEntry(models.Model):
 
 class Guarantor(models.Model):
     loan = models.ForeignKey(
-        Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="guarantors"
+        Loan, verbose_name=_("وام"), on_delete=models.CASCADE, related_name="guarantors"
     )
     member = models.ForeignKey(
-        Member, verbose_name="ضامن", on_delete=models.PROTECT, related_name="guarantees"
+        Member, verbose_name=_("ضامن"), on_delete=models.PROTECT, related_name="guarantees"
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "ضامن"
-        verbose_name_plural = "ضامن‌ها"
+        verbose_name = _("ضامن")
+        verbose_name_plural = _("ضامن‌ها")
         constraints = [
             models.UniqueConstraint(fields=["loan", "member"], name="funds_guarantor_once"),
         ]
@@ -517,22 +522,22 @@ class Guarantor(models.Model):
 
 class GuaranteeDocument(models.Model):
     class Kind(models.TextChoices):
-        CHEQUE = "cheque", "چک"
-        PROMISSORY = "promissory", "سفته"
+        CHEQUE = "cheque", _("چک")
+        PROMISSORY = "promissory", _("سفته")
 
     loan = models.ForeignKey(
-        Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="documents"
+        Loan, verbose_name=_("وام"), on_delete=models.CASCADE, related_name="documents"
     )
-    kind = models.CharField("نوع", max_length=16, choices=Kind.choices)
-    number = models.CharField("شماره", max_length=40)
-    bank = models.CharField("بانک", max_length=100, blank=True)
-    amount = models.BigIntegerField("مبلغ (ریال)")
-    returned_on = models.DateField("تاریخ استرداد", null=True, blank=True)
+    kind = models.CharField(_("نوع"), max_length=16, choices=Kind.choices)
+    number = models.CharField(_("شماره"), max_length=40)
+    bank = models.CharField(_("بانک"), max_length=100, blank=True)
+    amount = models.BigIntegerField(_("مبلغ (ریال)"))
+    returned_on = models.DateField(_("تاریخ استرداد"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "سند تضمین"
-        verbose_name_plural = "اسناد تضمین"
+        verbose_name = _("سند تضمین")
+        verbose_name_plural = _("اسناد تضمین")
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="funds_document_amount_positive"
@@ -548,28 +553,28 @@ class Verification(TimeStampedModel):
     ``jobs_found`` of its latest visit, counted once per loan."""
 
     loan = models.ForeignKey(
-        Loan, verbose_name="وام", on_delete=models.CASCADE, related_name="verifications"
+        Loan, verbose_name=_("وام"), on_delete=models.CASCADE, related_name="verifications"
     )
-    visited_on = models.DateField("تاریخ بازدید")
-    verifier = models.CharField("بازدیدکننده", max_length=200)
+    visited_on = models.DateField(_("تاریخ بازدید"))
+    verifier = models.CharField(_("بازدیدکننده"), max_length=200)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ثبت توسط",
+        verbose_name=_("ثبت توسط"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    business_running = models.BooleanField("کسب‌وکار دایر است")
-    jobs_found = models.PositiveSmallIntegerField("اشتغال مشاهده‌شده (نفر)")
-    women_jobs = models.PositiveSmallIntegerField("اشتغال زنان", default=0)
-    photo = models.ImageField("عکس", upload_to="funds/verifications/%Y/%m/", blank=True)
-    note = models.CharField("توضیح", max_length=500, blank=True)
+    business_running = models.BooleanField(_("کسب‌وکار دایر است"))
+    jobs_found = models.PositiveSmallIntegerField(_("اشتغال مشاهده‌شده (نفر)"))
+    women_jobs = models.PositiveSmallIntegerField(_("اشتغال زنان"), default=0)
+    photo = models.ImageField(_("عکس"), upload_to="funds/verifications/%Y/%m/", blank=True)
+    note = models.CharField(_("توضیح"), max_length=500, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "بازدید راستی‌آزمایی"
-        verbose_name_plural = "بازدیدهای راستی‌آزمایی"
+        verbose_name = _("بازدید راستی‌آزمایی")
+        verbose_name_plural = _("بازدیدهای راستی‌آزمایی")
         ordering = ["loan", "visited_on", "id"]
         constraints = [
             models.CheckConstraint(

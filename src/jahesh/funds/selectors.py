@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from jahesh.accounts.scoping import Area, scoped
 from jahesh.core.jalali import add_jalali_months
@@ -221,15 +222,17 @@ def fund_reconciliation(*, fund: Fund) -> list[Check]:
     )["s"]
     return [
         Check(
-            "نقد + ماندهٔ وام‌ها = پس‌انداز + وجوه اداره‌شده + کارمزد − سوخت",
+            _("نقد + ماندهٔ وام‌ها = پس‌انداز + وجوه اداره‌شده + کارمزد − سوخت"),
             b["cash"] + b["outstanding"],
             b["savings"] + b["sponsor"] + b["fee_income"] - b["written_off"],
         ),
-        Check("وام‌های پرداخت‌شده = اسناد پرداخت وام", disbursed, ledger_disbursed),
-        Check("بازپرداخت‌های ثبت‌شده = اسناد بازپرداخت", repaid, ledger_repaid),
-        Check("کارمزد دریافتی در دفتر = کارمزد تخصیص‌یافته به اقساط", b["fee_income"], inst["fee"]),
+        Check(_("وام‌های پرداخت‌شده = اسناد پرداخت وام"), disbursed, ledger_disbursed),
+        Check(_("بازپرداخت‌های ثبت‌شده = اسناد بازپرداخت"), repaid, ledger_repaid),
         Check(
-            "ماندهٔ اصل وام‌ها در دفتر = اصل پرداخت‌نشدهٔ اقساط (بی سوخت)",
+            _("کارمزد دریافتی در دفتر = کارمزد تخصیص‌یافته به اقساط"), b["fee_income"], inst["fee"]
+        ),
+        Check(
+            _("ماندهٔ اصل وام‌ها در دفتر = اصل پرداخت‌نشدهٔ اقساط (بی سوخت)"),
             b["outstanding"],
             disbursed - inst["principal"] - written,
         ),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, scoped
+from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
 from jahesh.core.tabular import import_page, write_template, write_xlsx, xlsx_response
@@ -33,8 +33,8 @@ PAGE_SIZE = 25
 
 
 def _module_required(request: HttpRequest) -> None:
-    if not can_use_module(request.user, Module.FUNDS):
-        raise Http404
+    # A role without the module: 403 saying which module (a record out of scope: 404).
+    require_module(request.user, Module.FUNDS)
 
 
 def _fund(request: HttpRequest, pk: int) -> Fund:
@@ -121,7 +121,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "loans": loans,
             "today": today,
             "buckets": zip(
-                ["۱ تا ۳۰ روز", "۳۱ تا ۶۰ روز", "۶۱ تا ۹۰ روز", "بیش از ۹۰ روز"],
+                [_("۱ تا ۳۰ روز"), _("۳۱ تا ۶۰ روز"), _("۶۱ تا ۹۰ روز"), _("بیش از ۹۰ روز")],
                 board["quality"].buckets,
                 strict=True,
             ),

@@ -9,13 +9,14 @@ imports.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Place(models.Model):
     id = models.IntegerField(primary_key=True)
-    name = models.CharField("نام", max_length=200)
+    name = models.CharField(_("نام"), max_length=200)
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
-    code = models.CharField("کد", max_length=20, blank=True)
+    code = models.CharField(_("کد"), max_length=20, blank=True)
 
     class Meta:
         abstract = True
@@ -27,16 +28,16 @@ class Place(models.Model):
 
 class Province(Place):
     class Meta(Place.Meta):
-        verbose_name = "استان"
-        verbose_name_plural = "استان‌ها"
+        verbose_name = _("استان")
+        verbose_name_plural = _("استان‌ها")
 
 
 class County(Place):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="counties")
 
     class Meta(Place.Meta):
-        verbose_name = "شهرستان"
-        verbose_name_plural = "شهرستان‌ها"
+        verbose_name = _("شهرستان")
+        verbose_name_plural = _("شهرستان‌ها")
 
 
 class District(Place):
@@ -44,14 +45,14 @@ class District(Place):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="districts")
 
     class Meta(Place.Meta):
-        verbose_name = "بخش"
-        verbose_name_plural = "بخش‌ها"
+        verbose_name = _("بخش")
+        verbose_name_plural = _("بخش‌ها")
 
 
 class DeprivationMixin(models.Model):
-    is_deprived = models.BooleanField("محروم", default=False, db_index=True)
+    is_deprived = models.BooleanField(_("محروم"), default=False, db_index=True)
     deprivation_index = models.DecimalField(
-        "شاخص محرومیت", max_digits=6, decimal_places=2, null=True, blank=True
+        _("شاخص محرومیت"), max_digits=6, decimal_places=2, null=True, blank=True
     )
 
     class Meta:
@@ -66,8 +67,8 @@ class City(DeprivationMixin, Place):
     )
 
     class Meta(Place.Meta):
-        verbose_name = "شهر"
-        verbose_name_plural = "شهرها"
+        verbose_name = _("شهر")
+        verbose_name_plural = _("شهرها")
 
 
 class RuralDistrict(Place):
@@ -78,8 +79,8 @@ class RuralDistrict(Place):
     )
 
     class Meta(Place.Meta):
-        verbose_name = "دهستان"
-        verbose_name_plural = "دهستان‌ها"
+        verbose_name = _("دهستان")
+        verbose_name_plural = _("دهستان‌ها")
 
 
 class Village(DeprivationMixin, Place):
@@ -93,8 +94,8 @@ class Village(DeprivationMixin, Place):
     )
 
     class Meta(Place.Meta):
-        verbose_name = "روستا"
-        verbose_name_plural = "روستاها"
+        verbose_name = _("روستا")
+        verbose_name_plural = _("روستاها")
         indexes = [
             models.Index(fields=["code"], name="geo_village_code_idx"),
             # Serves every list of villages in name order (the admin's 98,000-row

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import Http404
+from django.utils.translation import get_language
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.jalali import jalali_today
@@ -31,7 +32,8 @@ def province_or_404(province_id: Any) -> Province:
 
 def public_figures(*, province: Province, today: datetime.date | None = None) -> dict[str, Any]:
     period = last_five_years(today or jalali_today())
-    key = f"public-figures:{province.pk}:{period.end.isoformat()}"
+    # The cached texts (names, definitions, wording) are in the request's language.
+    key = f"public-figures:{province.pk}:{period.end.isoformat()}:{get_language()}"
     found = cache.get(key)
     if found is None:
         values = figures(area=Area(province_id=province.pk), period=period, codes=HEADLINE_CODES)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
@@ -19,35 +20,35 @@ from jahesh.core.models import TimeStampedModel
 
 class Project(TimeStampedModel):
     class Kind(models.TextChoices):
-        SCHOOL = "school", "مدرسه"
-        HEALTH_HOUSE = "health_house", "خانهٔ بهداشت"
-        WATER = "water", "آب‌رسانی"
-        HOUSING = "housing", "مسکن"
-        ROAD = "road", "راه"
-        MOSQUE = "mosque", "مسجد"
-        SPORTS = "sports", "زمین ورزشی"
-        ELECTRICITY = "electricity", "برق‌رسانی"
-        OTHER = "other", "سایر"
+        SCHOOL = "school", _("مدرسه")
+        HEALTH_HOUSE = "health_house", _("خانهٔ بهداشت")
+        WATER = "water", _("آب‌رسانی")
+        HOUSING = "housing", _("مسکن")
+        ROAD = "road", _("راه")
+        MOSQUE = "mosque", _("مسجد")
+        SPORTS = "sports", _("زمین ورزشی")
+        ELECTRICITY = "electricity", _("برق‌رسانی")
+        OTHER = "other", _("سایر")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "برنامه‌ریزی‌شده"
-        IN_PROGRESS = "in_progress", "در حال اجرا"
-        COMPLETED = "completed", "تکمیل‌شده"
-        SUSPENDED = "suspended", "متوقف"
-        CANCELLED = "cancelled", "لغوشده"
+        PLANNED = "planned", _("برنامه‌ریزی‌شده")
+        IN_PROGRESS = "in_progress", _("در حال اجرا")
+        COMPLETED = "completed", _("تکمیل‌شده")
+        SUSPENDED = "suspended", _("متوقف")
+        CANCELLED = "cancelled", _("لغوشده")
 
-    title = models.CharField("عنوان", max_length=250)
+    title = models.CharField(_("عنوان"), max_length=250)
     title_key = models.CharField(max_length=250, db_index=True, editable=False)
-    kind = models.CharField("نوع", max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("نوع"), max_length=20, choices=Kind.choices)
     county = models.ForeignKey(
-        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
     )
     # The county's province, copied when the record is made (a county never
     # changes province): province-wide lists filter and page on this index
     # instead of joining geo_county (see bench/projects_list.py).
     province = models.ForeignKey(
         "geo.Province",
-        verbose_name="استان",
+        verbose_name=_("استان"),
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
@@ -55,7 +56,7 @@ class Project(TimeStampedModel):
     )
     village = models.ForeignKey(
         "geo.Village",
-        verbose_name="روستا",
+        verbose_name=_("روستا"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -63,7 +64,7 @@ class Project(TimeStampedModel):
     )
     city = models.ForeignKey(
         "geo.City",
-        verbose_name="شهر",
+        verbose_name=_("شهر"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -72,45 +73,45 @@ class Project(TimeStampedModel):
     # Copied from the village/city when the place is set, so the list can filter
     # and index on it; the geo flag may be revised later, the project keeps the
     # flag it was approved under.
-    in_deprived_area = models.BooleanField("در منطقهٔ محروم", default=False)
+    in_deprived_area = models.BooleanField(_("در منطقهٔ محروم"), default=False)
     implementer_group = models.ForeignKey(
         "volunteers.Group",
-        verbose_name="گروه جهادی مجری",
+        verbose_name=_("گروه جهادی مجری"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="projects",
     )
-    contractor_name = models.CharField("پیمانکار", max_length=200, blank=True)
-    budget_original_rial = models.BigIntegerField("بودجهٔ مصوب اولیه (ریال)", default=0)
-    budget_revised_rial = models.BigIntegerField("بودجهٔ اصلاحی (ریال)", null=True, blank=True)
-    planned_start = models.DateField("شروع برنامه‌ای", null=True, blank=True)
-    planned_end = models.DateField("پایان برنامه‌ای", null=True, blank=True)
-    actual_start = models.DateField("شروع واقعی", null=True, blank=True)
-    actual_end = models.DateField("پایان واقعی", null=True, blank=True)
+    contractor_name = models.CharField(_("پیمانکار"), max_length=200, blank=True)
+    budget_original_rial = models.BigIntegerField(_("بودجهٔ مصوب اولیه (ریال)"), default=0)
+    budget_revised_rial = models.BigIntegerField(_("بودجهٔ اصلاحی (ریال)"), null=True, blank=True)
+    planned_start = models.DateField(_("شروع برنامه‌ای"), null=True, blank=True)
+    planned_end = models.DateField(_("پایان برنامه‌ای"), null=True, blank=True)
+    actual_start = models.DateField(_("شروع واقعی"), null=True, blank=True)
+    actual_end = models.DateField(_("پایان واقعی"), null=True, blank=True)
     status = models.CharField(
-        "وضعیت", max_length=20, choices=Status.choices, default=Status.PLANNED
+        _("وضعیت"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     # The latest progress report's figure and date (progress reports are the record).
-    progress_pct = models.PositiveSmallIntegerField("پیشرفت فیزیکی (٪)", default=0)
-    progress_on = models.DateField("تاریخ آخرین گزارش پیشرفت", null=True, blank=True)
-    households = models.PositiveIntegerField("خانوار بهره‌مند", default=0)
-    people = models.PositiveIntegerField("نفر بهره‌مند", default=0)
-    description = models.TextField("شرح", blank=True)
+    progress_pct = models.PositiveSmallIntegerField(_("پیشرفت فیزیکی (٪)"), default=0)
+    progress_on = models.DateField(_("تاریخ آخرین گزارش پیشرفت"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("خانوار بهره‌مند"), default=0)
+    people = models.PositiveIntegerField(_("نفر بهره‌مند"), default=0)
+    description = models.TextField(_("شرح"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="ثبت‌کننده",
+        verbose_name=_("ثبت‌کننده"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "پروژهٔ محرومیت‌زدایی"
-        verbose_name_plural = "پروژه‌های محرومیت‌زدایی"
+        verbose_name = _("پروژهٔ محرومیت‌زدایی")
+        verbose_name_plural = _("پروژه‌های محرومیت‌زدایی")
         ordering = ["-id"]
         indexes = [
             # The list page filters by county/kind/status and pages by -id; the
@@ -183,23 +184,23 @@ class ProjectEvent(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(
-        "از وضعیت", max_length=20, choices=Project.Status.choices, blank=True
+        _("از وضعیت"), max_length=20, choices=Project.Status.choices, blank=True
     )
-    to_status = models.CharField("به وضعیت", max_length=20, choices=Project.Status.choices)
-    at = models.DateTimeField("زمان")
+    to_status = models.CharField(_("به وضعیت"), max_length=20, choices=Project.Status.choices)
+    at = models.DateTimeField(_("زمان"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="کاربر",
+        verbose_name=_("کاربر"),
     )
-    reason = models.CharField("توضیح", max_length=500, blank=True)
+    reason = models.CharField(_("توضیح"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "رویداد پروژه"
-        verbose_name_plural = "رویدادهای پروژه"
+        verbose_name = _("رویداد پروژه")
+        verbose_name_plural = _("رویدادهای پروژه")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -210,38 +211,38 @@ class ProjectFunding(TimeStampedModel):
     """One source of a project's money or in-kind value, in rials."""
 
     class Role(models.TextChoices):
-        GOVERNMENT = "government", "دولتی"
-        CHARITY = "charity", "خیّرین"
-        IN_KIND = "in_kind", "غیرنقدی (کالا و مصالح)"
-        VOLUNTEER_LABOUR = "volunteer_labour", "کار داوطلبانه (ارزش‌گذاری‌شده)"
+        GOVERNMENT = "government", _("دولتی")
+        CHARITY = "charity", _("خیّرین")
+        IN_KIND = "in_kind", _("غیرنقدی (کالا و مصالح)")
+        VOLUNTEER_LABOUR = "volunteer_labour", _("کار داوطلبانه (ارزش‌گذاری‌شده)")
 
     CASH_ROLES = (Role.GOVERNMENT, Role.CHARITY)
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
-    role = models.CharField("نقش منبع", max_length=20, choices=Role.choices)
-    source_name = models.CharField("تأمین‌کننده", max_length=200, blank=True)
-    amount_rial = models.BigIntegerField("مبلغ (ریال)")
+    role = models.CharField(_("نقش منبع"), max_length=20, choices=Role.choices)
+    source_name = models.CharField(_("تأمین‌کننده"), max_length=200, blank=True)
+    amount_rial = models.BigIntegerField(_("مبلغ (ریال)"))
     # Volunteer labour: the hours and the skill they were valued at; the amount
     # is fixed when valued (a later rate change does not rewrite past value).
     labour_hours = models.DecimalField(
-        "ساعت کار", max_digits=12, decimal_places=2, null=True, blank=True
+        _("ساعت کار"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     labour_skill = models.ForeignKey(
         "volunteers.Skill",
-        verbose_name="مهارت",
+        verbose_name=_("مهارت"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    received_on = models.DateField("تاریخ", null=True, blank=True)
-    note = models.CharField("توضیح", max_length=300, blank=True)
+    received_on = models.DateField(_("تاریخ"), null=True, blank=True)
+    note = models.CharField(_("توضیح"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "منبع تأمین پروژه"
-        verbose_name_plural = "منابع تأمین پروژه"
+        verbose_name = _("منبع تأمین پروژه")
+        verbose_name_plural = _("منابع تأمین پروژه")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -265,23 +266,23 @@ class ProgressReport(TimeStampedModel):
     """A dated physical-progress report; the project keeps the latest figure."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
-    reported_on = models.DateField("تاریخ گزارش")
-    progress_pct = models.PositiveSmallIntegerField("پیشرفت فیزیکی (٪)")
-    note = models.TextField("شرح", blank=True)
+    reported_on = models.DateField(_("تاریخ گزارش"))
+    progress_pct = models.PositiveSmallIntegerField(_("پیشرفت فیزیکی (٪)"))
+    note = models.TextField(_("شرح"), blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="گزارش‌دهنده",
+        verbose_name=_("گزارش‌دهنده"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "گزارش پیشرفت"
-        verbose_name_plural = "گزارش‌های پیشرفت"
+        verbose_name = _("گزارش پیشرفت")
+        verbose_name_plural = _("گزارش‌های پیشرفت")
         ordering = ["reported_on", "id"]
         constraints = [
             models.CheckConstraint(
@@ -299,13 +300,13 @@ class ProjectPhoto(TimeStampedModel):
     report = models.ForeignKey(
         ProgressReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
     )
-    image = models.ImageField("عکس", upload_to="projects/%Y/%m/")
-    caption = models.CharField("شرح عکس", max_length=200, blank=True)
-    taken_on = models.DateField("تاریخ عکس", null=True, blank=True)
+    image = models.ImageField(_("عکس"), upload_to="projects/%Y/%m/")
+    caption = models.CharField(_("شرح عکس"), max_length=200, blank=True)
+    taken_on = models.DateField(_("تاریخ عکس"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "عکس پروژه"
-        verbose_name_plural = "عکس‌های پروژه"
+        verbose_name = _("عکس پروژه")
+        verbose_name_plural = _("عکس‌های پروژه")
         ordering = ["taken_on", "id"]
 
     def __str__(self) -> str:
@@ -316,16 +317,18 @@ class ProjectResult(TimeStampedModel):
     """An output with its target and actual (IATI results): classrooms, litres a day…"""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results")
-    indicator = models.CharField("شاخص", max_length=200)
-    unit = models.CharField("واحد", max_length=50, blank=True)
-    target = models.DecimalField("هدف", max_digits=16, decimal_places=2)
-    actual = models.DecimalField("محقق‌شده", max_digits=16, decimal_places=2, null=True, blank=True)
+    indicator = models.CharField(_("شاخص"), max_length=200)
+    unit = models.CharField(_("واحد"), max_length=50, blank=True)
+    target = models.DecimalField(_("هدف"), max_digits=16, decimal_places=2)
+    actual = models.DecimalField(
+        _("محقق‌شده"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "نتیجهٔ پروژه"
-        verbose_name_plural = "نتایج پروژه"
+        verbose_name = _("نتیجهٔ پروژه")
+        verbose_name_plural = _("نتایج پروژه")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -348,23 +351,23 @@ class FacilityCheck(TimeStampedModel):
     """A visit after handover: is the school, health house, water system in use?"""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="facility_checks")
-    checked_on = models.DateField("تاریخ بازدید")
-    in_use = models.BooleanField("در حال بهره‌برداری")
-    note = models.TextField("شرح", blank=True)
+    checked_on = models.DateField(_("تاریخ بازدید"))
+    in_use = models.BooleanField(_("در حال بهره‌برداری"))
+    note = models.TextField(_("شرح"), blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="بازدیدکننده",
+        verbose_name=_("بازدیدکننده"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "بازدید بهره‌برداری"
-        verbose_name_plural = "بازدیدهای بهره‌برداری"
+        verbose_name = _("بازدید بهره‌برداری")
+        verbose_name_plural = _("بازدیدهای بهره‌برداری")
         ordering = ["checked_on", "id"]
 
     def __str__(self) -> str:
@@ -378,26 +381,26 @@ class DirectService(TimeStampedModel):
     """
 
     class Kind(models.TextChoices):
-        MEDICAL = "medical", "ویزیت پزشکی"
-        DENTAL = "dental", "دندان‌پزشکی"
-        VETERINARY = "veterinary", "دامپزشکی"
-        FOOD = "food", "بستهٔ غذایی"
-        HOUSEHOLD = "household", "لوازم خانگی"
-        LIVELIHOOD = "livelihood", "بستهٔ معیشتی و اشتغال"
-        EDUCATION = "education", "آموزش"
-        COUNSELLING = "counselling", "مشاوره"
-        OTHER = "other", "سایر"
+        MEDICAL = "medical", _("ویزیت پزشکی")
+        DENTAL = "dental", _("دندان‌پزشکی")
+        VETERINARY = "veterinary", _("دامپزشکی")
+        FOOD = "food", _("بستهٔ غذایی")
+        HOUSEHOLD = "household", _("لوازم خانگی")
+        LIVELIHOOD = "livelihood", _("بستهٔ معیشتی و اشتغال")
+        EDUCATION = "education", _("آموزش")
+        COUNSELLING = "counselling", _("مشاوره")
+        OTHER = "other", _("سایر")
 
-    kind = models.CharField("نوع خدمت", max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("نوع خدمت"), max_length=20, choices=Kind.choices)
     county = models.ForeignKey(
-        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
     )
     # The county's province, copied when the record is made (a county never
     # changes province): province-wide lists filter and page on this index
     # instead of joining geo_county (see bench/projects_list.py).
     province = models.ForeignKey(
         "geo.Province",
-        verbose_name="استان",
+        verbose_name=_("استان"),
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
@@ -405,7 +408,7 @@ class DirectService(TimeStampedModel):
     )
     village = models.ForeignKey(
         "geo.Village",
-        verbose_name="روستا",
+        verbose_name=_("روستا"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -413,16 +416,16 @@ class DirectService(TimeStampedModel):
     )
     city = models.ForeignKey(
         "geo.City",
-        verbose_name="شهر",
+        verbose_name=_("شهر"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    delivered_on = models.DateField("تاریخ ارائه")
+    delivered_on = models.DateField(_("تاریخ ارائه"))
     camp = models.ForeignKey(
         "volunteers.Camp",
-        verbose_name="اردو",
+        verbose_name=_("اردو"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -430,29 +433,29 @@ class DirectService(TimeStampedModel):
     )
     group = models.ForeignKey(
         "volunteers.Group",
-        verbose_name="گروه جهادی",
+        verbose_name=_("گروه جهادی"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="services",
     )
-    quantity = models.PositiveIntegerField("تعداد")
-    unit_value_rial = models.BigIntegerField("ارزش واحد (ریال)")
-    value_rial = models.BigIntegerField("ارزش کل (ریال)")
-    male_children = models.PositiveIntegerField("پسر (زیر ۱۸)", default=0)
-    male_adults = models.PositiveIntegerField("مرد (۱۸ تا ۵۹)", default=0)
-    male_elderly = models.PositiveIntegerField("مرد (۶۰ به بالا)", default=0)
-    female_children = models.PositiveIntegerField("دختر (زیر ۱۸)", default=0)
-    female_adults = models.PositiveIntegerField("زن (۱۸ تا ۵۹)", default=0)
-    female_elderly = models.PositiveIntegerField("زن (۶۰ به بالا)", default=0)
-    note = models.CharField("توضیح", max_length=300, blank=True)
+    quantity = models.PositiveIntegerField(_("تعداد"))
+    unit_value_rial = models.BigIntegerField(_("ارزش واحد (ریال)"))
+    value_rial = models.BigIntegerField(_("ارزش کل (ریال)"))
+    male_children = models.PositiveIntegerField(_("پسر (زیر ۱۸)"), default=0)
+    male_adults = models.PositiveIntegerField(_("مرد (۱۸ تا ۵۹)"), default=0)
+    male_elderly = models.PositiveIntegerField(_("مرد (۶۰ به بالا)"), default=0)
+    female_children = models.PositiveIntegerField(_("دختر (زیر ۱۸)"), default=0)
+    female_adults = models.PositiveIntegerField(_("زن (۱۸ تا ۵۹)"), default=0)
+    female_elderly = models.PositiveIntegerField(_("زن (۶۰ به بالا)"), default=0)
+    note = models.CharField(_("توضیح"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="ثبت‌کننده",
+        verbose_name=_("ثبت‌کننده"),
     )
 
     history = HistoricalRecords()
@@ -467,8 +470,8 @@ class DirectService(TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = "خدمت مستقیم"
-        verbose_name_plural = "خدمات مستقیم"
+        verbose_name = _("خدمت مستقیم")
+        verbose_name_plural = _("خدمات مستقیم")
         ordering = ["-delivered_on", "-id"]
         indexes = [
             models.Index(
@@ -509,17 +512,17 @@ class ServiceBeneficiary(models.Model):
     (selectors count distinct codes)."""
 
     class Sex(models.TextChoices):
-        MALE = "m", "مرد"
-        FEMALE = "f", "زن"
+        MALE = "m", _("مرد")
+        FEMALE = "f", _("زن")
 
     service = models.ForeignKey(DirectService, on_delete=models.CASCADE, related_name="people")
-    national_code = models.CharField("کد ملی", max_length=10, db_index=True)
-    sex = models.CharField("جنسیت", max_length=1, choices=Sex.choices, blank=True)
-    birth_year = models.PositiveSmallIntegerField("سال تولد (شمسی)", null=True, blank=True)
+    national_code = models.CharField(_("کد ملی"), max_length=10, db_index=True)
+    sex = models.CharField(_("جنسیت"), max_length=1, choices=Sex.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("سال تولد (شمسی)"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "بهره‌مند خدمت"
-        verbose_name_plural = "بهره‌مندان خدمت"
+        verbose_name = _("بهره‌مند خدمت")
+        verbose_name_plural = _("بهره‌مندان خدمت")
         constraints = [
             models.UniqueConstraint(
                 fields=["service", "national_code"], name="projects_beneficiary_once_per_service"

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import area_for, can_use_module, get_scoped_or_404, scope_exists
+from jahesh.accounts.scoping import (
+    area_for,
+    get_scoped_or_404,
+    require_module,
+    scope_exists,
+)
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
 from jahesh.projects import forms, selectors, services
@@ -26,10 +31,8 @@ PAGE_SIZE = 25
 
 
 def _module_required(request: HttpRequest) -> None:
-    # A role without the module (a viewer) has no records here: 404, as for any
-    # record out of scope.
-    if not can_use_module(request.user, Module.PROJECTS):
-        raise Http404
+    # A role without the module: 403 saying which module (a record out of scope: 404).
+    require_module(request.user, Module.PROJECTS)
 
 
 def _apply_error(form, error: ApplicationError) -> None:

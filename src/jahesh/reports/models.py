@@ -10,6 +10,7 @@ the writer (``facts.refresh_stale``) stores them.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class FactPeriod(models.Model):
@@ -21,8 +22,8 @@ class FactPeriod(models.Model):
     seconds = models.FloatField(default=0)
 
     class Meta:
-        verbose_name = "دورهٔ محاسبه‌شدهٔ شاخص‌ها"
-        verbose_name_plural = "دوره‌های محاسبه‌شدهٔ شاخص‌ها"
+        verbose_name = _("دورهٔ محاسبه‌شدهٔ شاخص‌ها")
+        verbose_name_plural = _("دوره‌های محاسبه‌شدهٔ شاخص‌ها")
         constraints = [
             models.UniqueConstraint(fields=["start", "end"], name="reports_factperiod_unique"),
             models.CheckConstraint(
@@ -54,8 +55,8 @@ class Fact(models.Model):
     value = models.BigIntegerField()
 
     class Meta:
-        verbose_name = "شاخص محاسبه‌شده"
-        verbose_name_plural = "شاخص‌های محاسبه‌شده"
+        verbose_name = _("شاخص محاسبه‌شده")
+        verbose_name_plural = _("شاخص‌های محاسبه‌شده")
         indexes = [
             models.Index(
                 fields=["period", "level", "province_id", "part", "county_id", "value"],
@@ -94,8 +95,8 @@ class FactVersion(models.Model):
     forgotten = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "نسخهٔ داده‌های شاخص‌ها"
-        verbose_name_plural = "نسخه‌های داده‌های شاخص‌ها"
+        verbose_name = _("نسخهٔ داده‌های شاخص‌ها")
+        verbose_name_plural = _("نسخه‌های داده‌های شاخص‌ها")
 
     def __str__(self) -> str:
         return str(self.forgotten)

@@ -240,7 +240,12 @@ def home_figures(*, user: Any) -> dict[str, Any] | None:
         "period": period,
         "area_label": area_label(area),
         "cards": [
-            {"kpi": KPIS[code], "text": display.card_value(KPIS[code], values[code])}
+            {
+                "kpi": KPIS[code],
+                "text": display.card_value(KPIS[code], values[code]),
+                # a card links its drill-down only for a role that may open it
+                "module_ok": may_read_records(user, KPIS[code]),
+            }
             for code in HEADLINE_CODES
         ],
     }

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module
+from jahesh.accounts.scoping import require_module
 from jahesh.core.jalali import format_jalali
 from jahesh.core.tabular import Column, csv_response, write_csv, write_xlsx, xlsx_response
 from jahesh.reports import display, narrative, selectors
@@ -47,8 +47,8 @@ EXPORT_LIMIT = 200_000
 
 
 def _module_required(request: HttpRequest) -> None:
-    if not can_use_module(request.user, Module.DASHBOARD):
-        raise Http404
+    # A role without the module: 403 saying which module (a record out of scope: 404).
+    require_module(request.user, Module.DASHBOARD)
 
 
 def _picked(request: HttpRequest) -> tuple[FiguresForm, Any, Any]:
@@ -100,15 +100,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for code in HEADLINE_CODES
     ]  # fmt: skip
     table = selectors.county_table(area=area, period=period, cache_for=cached)
-    # One reverse() per figure, not per cell (a country table has 31 × 19 cells).
+    # One reverse() per figure, not per cell (a country table has 31 × 19 cells); no
+    # link to a drill-down the role may not open (its records are not the role's).
+    may = {card["kpi"].code: card["module_ok"] for card in cards}
     drill = {kpi.code: f"{reverse('reports:drilldown', args=[kpi.code])}?{_query(request)}"
-             for kpi in KPI_LIST}  # fmt: skip
+             for kpi in KPI_LIST if may[kpi.code]}  # fmt: skip
     table_rows = []
     for row in table:
         place = ("county" if row["area"].county_id is not None else "province", row["place"].pk)
         cells = [
             (kpi, display.cell_value(kpi, row["values"][kpi.code]),
-             f"{drill[kpi.code]}&{place[0]}={place[1]}")
+             f"{drill[kpi.code]}&{place[0]}={place[1]}" if kpi.code in drill else None)
             for kpi in KPI_LIST
         ]  # fmt: skip
         table_rows.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
@@ -17,86 +18,91 @@ from jahesh.units.isic import REVISION, SECTION_CHOICES
 
 
 class Sector(models.TextChoices):
-    INDUSTRY = "industry", "صنعت"
-    AGRICULTURE = "agriculture", "کشاورزی"
-    MINING = "mining", "معدن"
-    SERVICES = "services", "خدمات"
-    HANDICRAFT = "handicraft", "صنایع دستی"
+    INDUSTRY = "industry", _("صنعت")
+    AGRICULTURE = "agriculture", _("کشاورزی")
+    MINING = "mining", _("معدن")
+    SERVICES = "services", _("خدمات")
+    HANDICRAFT = "handicraft", _("صنایع دستی")
 
 
 class UnitStatus(models.TextChoices):
-    ACTIVE = "active", "فعال"
-    PARTIAL = "partial", "نیمه‌فعال"
-    STALLED = "stalled", "راکد"
-    CLOSED = "closed", "تعطیل"
+    ACTIVE = "active", _("فعال")
+    PARTIAL = "partial", _("نیمه‌فعال")
+    STALLED = "stalled", _("راکد")
+    CLOSED = "closed", _("تعطیل")
 
 
 class Size(models.TextChoices):
     """By employees, as the Ministry of Industry, Mine and Trade groups units."""
 
-    MICRO = "micro", "خرد (کمتر از ۱۰ نفر)"
-    SMALL = "small", "کوچک (۱۰ تا ۴۹ نفر)"
-    MEDIUM = "medium", "متوسط (۵۰ تا ۹۹ نفر)"
-    LARGE = "large", "بزرگ (۱۰۰ نفر و بیشتر)"
-    UNKNOWN = "", "نامشخص"
+    MICRO = "micro", _("خرد (کمتر از ۱۰ نفر)")
+    SMALL = "small", _("کوچک (۱۰ تا ۴۹ نفر)")
+    MEDIUM = "medium", _("متوسط (۵۰ تا ۹۹ نفر)")
+    LARGE = "large", _("بزرگ (۱۰۰ نفر و بیشتر)")
+    UNKNOWN = "", _("نامشخص")
 
 
 class RiskLevel(models.TextChoices):
-    LOW = "low", "کم"
-    WATCH = "watch", "زیر نظر"
-    HIGH = "high", "پرخطر"
+    LOW = "low", _("کم")
+    WATCH = "watch", _("زیر نظر")
+    HIGH = "high", _("پرخطر")
 
 
 class SalesTrend(models.TextChoices):
-    UP = "up", "رو به افزایش"
-    FLAT = "flat", "ثابت"
-    DOWN = "down", "رو به کاهش"
+    UP = "up", _("رو به افزایش")
+    FLAT = "flat", _("ثابت")
+    DOWN = "down", _("رو به کاهش")
 
 
 class Unit(TimeStampedModel):
     """A production unit (واحد تولیدی) the headquarters monitors."""
 
     code = models.CharField(
-        "کد واحد",
+        _("کد واحد"),
         max_length=40,
         unique=True,
         null=True,
         blank=True,
-        help_text="کد اختیاری و یکتا (مثلاً کد پرونده در سامانهٔ قبلی).",
+        help_text=_("کد اختیاری و یکتا (مثلاً کد پرونده در سامانهٔ قبلی)."),
     )
-    name = models.CharField("نام واحد", max_length=200)
+    name = models.CharField(_("نام واحد"), max_length=200)
     name_key = models.CharField(max_length=200, editable=False)
     national_id = models.CharField(
-        "شناسه ملی", max_length=11, null=True, blank=True, help_text="۱۱ رقم؛ اختیاری."
+        _("شناسه ملی"), max_length=11, null=True, blank=True, help_text=_("۱۱ رقم؛ اختیاری.")
     )
-    licence_no = models.CharField("شمارهٔ پروانهٔ بهره‌برداری", max_length=60, blank=True)
+    licence_no = models.CharField(_("شمارهٔ پروانهٔ بهره‌برداری"), max_length=60, blank=True)
     isic_code = models.CharField(
-        "کد آیسیک", max_length=4, blank=True, help_text="ISIC Rev.4؛ ۲ تا ۴ رقم، صفر ابتدا مهم است."
+        _("کد آیسیک"),
+        max_length=4,
+        blank=True,
+        help_text=_("ISIC Rev.4؛ ۲ تا ۴ رقم، صفر ابتدا مهم است."),
     )
-    isic_revision = models.CharField("ویرایش آیسیک", max_length=4, default=REVISION, editable=False)
+    isic_revision = models.CharField(
+        _("ویرایش آیسیک"), max_length=4, default=REVISION, editable=False
+    )
     isic_division = models.CharField(
-        "بخش آیسیک (دو رقمی)", max_length=2, blank=True, editable=False
+        _("بخش آیسیک (دو رقمی)"), max_length=2, blank=True, editable=False
     )
     isic_section = models.CharField(
-        "قسمت آیسیک", max_length=1, blank=True, choices=SECTION_CHOICES, editable=False
+        _("قسمت آیسیک"), max_length=1, blank=True, choices=SECTION_CHOICES, editable=False
     )
-    sector = models.CharField("بخش اقتصادی", max_length=16, choices=Sector.choices)
+    sector = models.CharField(_("بخش اقتصادی"), max_length=16, choices=Sector.choices)
     county = models.ForeignKey(
-        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="units"
+        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="units"
     )
     # The county's province, kept on the row so a provincial user's lists filter
     # and sort on one index instead of joining geo_county (see Meta.indexes);
     # save() keeps it in step with the county, bulk writers set it themselves.
     province = models.ForeignKey(
         "geo.Province",
-        verbose_name="استان",
+        verbose_name=_("استان"),
         on_delete=models.PROTECT,
         related_name="units",
         editable=False,
     )
     city = models.ForeignKey(
         "geo.City",
-        verbose_name="شهر",
+        verbose_name=_("شهر"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -104,49 +110,51 @@ class Unit(TimeStampedModel):
     )
     village = models.ForeignKey(
         "geo.Village",
-        verbose_name="روستا",
+        verbose_name=_("روستا"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="units",
     )
-    industrial_estate = models.CharField("شهرک یا ناحیهٔ صنعتی", max_length=200, blank=True)
-    address = models.TextField("نشانی", blank=True)
+    industrial_estate = models.CharField(_("شهرک یا ناحیهٔ صنعتی"), max_length=200, blank=True)
+    address = models.TextField(_("نشانی"), blank=True)
     latitude = models.DecimalField(
-        "عرض جغرافیایی", max_digits=9, decimal_places=6, null=True, blank=True
+        _("عرض جغرافیایی"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     longitude = models.DecimalField(
-        "طول جغرافیایی", max_digits=9, decimal_places=6, null=True, blank=True
+        _("طول جغرافیایی"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    owner_name = models.CharField("نام مالک یا مدیر", max_length=200, blank=True)
-    owner_mobile = models.CharField("تلفن همراه مالک یا مدیر", max_length=11, blank=True)
-    founded_on = models.DateField("تاریخ تأسیس", null=True, blank=True)
-    employees = models.PositiveIntegerField("تعداد کارکنان", null=True, blank=True)
+    owner_name = models.CharField(_("نام مالک یا مدیر"), max_length=200, blank=True)
+    owner_mobile = models.CharField(_("تلفن همراه مالک یا مدیر"), max_length=11, blank=True)
+    founded_on = models.DateField(_("تاریخ تأسیس"), null=True, blank=True)
+    employees = models.PositiveIntegerField(_("تعداد کارکنان"), null=True, blank=True)
     size = models.CharField(
-        "اندازه", max_length=8, choices=Size.choices, blank=True, editable=False
+        _("اندازه"), max_length=8, choices=Size.choices, blank=True, editable=False
     )
     capacity = models.DecimalField(
-        "ظرفیت اسمی", max_digits=14, decimal_places=2, null=True, blank=True
+        _("ظرفیت اسمی"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     capacity_unit = models.CharField(
-        "واحد ظرفیت", max_length=40, blank=True, help_text="مثلاً تن در سال"
+        _("واحد ظرفیت"), max_length=40, blank=True, help_text=_("مثلاً تن در سال")
     )
     status = models.CharField(
-        "وضعیت", max_length=10, choices=UnitStatus.choices, default=UnitStatus.ACTIVE
+        _("وضعیت"), max_length=10, choices=UnitStatus.choices, default=UnitStatus.ACTIVE
     )
     # The latest visit and risk assessment, kept on the row so the list and the
     # watch list sort and filter on an index instead of a subquery per row.
-    last_visit_on = models.DateField("آخرین بازدید", null=True, blank=True, editable=False)
+    last_visit_on = models.DateField(_("آخرین بازدید"), null=True, blank=True, editable=False)
     risk_score = models.PositiveSmallIntegerField(
-        "امتیاز ریسک", null=True, blank=True, editable=False
+        _("امتیاز ریسک"), null=True, blank=True, editable=False
     )
     risk_level = models.CharField(
-        "سطح ریسک", max_length=8, choices=RiskLevel.choices, blank=True, editable=False
+        _("سطح ریسک"), max_length=8, choices=RiskLevel.choices, blank=True, editable=False
     )
-    risk_assessed_on = models.DateField("تاریخ ارزیابی ریسک", null=True, blank=True, editable=False)
+    risk_assessed_on = models.DateField(
+        _("تاریخ ارزیابی ریسک"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ثبت‌کننده",
+        verbose_name=_("ثبت‌کننده"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -163,8 +171,8 @@ class Unit(TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = "واحد تولیدی"
-        verbose_name_plural = "واحدهای تولیدی"
+        verbose_name = _("واحد تولیدی")
+        verbose_name_plural = _("واحدهای تولیدی")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
@@ -245,27 +253,27 @@ class StatusChange(models.Model):
     """One change of a unit's status: who, when, from, to, why (append-only)."""
 
     unit = models.ForeignKey(
-        Unit, verbose_name="واحد", on_delete=models.CASCADE, related_name="status_changes"
+        Unit, verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="status_changes"
     )
-    changed_on = models.DateField("تاریخ تغییر")
+    changed_on = models.DateField(_("تاریخ تغییر"))
     from_status = models.CharField(
-        "از وضعیت", max_length=10, choices=UnitStatus.choices, blank=True
+        _("از وضعیت"), max_length=10, choices=UnitStatus.choices, blank=True
     )
-    to_status = models.CharField("به وضعیت", max_length=10, choices=UnitStatus.choices)
-    reason = models.TextField("دلیل", blank=True)
+    to_status = models.CharField(_("به وضعیت"), max_length=10, choices=UnitStatus.choices)
+    reason = models.TextField(_("دلیل"), blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ثبت‌کننده",
+        verbose_name=_("ثبت‌کننده"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    created_at = models.DateTimeField(_("زمان ثبت"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "تغییر وضعیت واحد"
-        verbose_name_plural = "تغییرات وضعیت واحد"
+        verbose_name = _("تغییر وضعیت واحد")
+        verbose_name_plural = _("تغییرات وضعیت واحد")
         ordering = ["-changed_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -282,43 +290,43 @@ class Visit(TimeStampedModel):
     """A monitoring visit (بازدید پایش) and what the visitor found."""
 
     unit = models.ForeignKey(
-        Unit, verbose_name="واحد", on_delete=models.CASCADE, related_name="visits"
+        Unit, verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="visits"
     )
-    visited_on = models.DateField("تاریخ بازدید")
+    visited_on = models.DateField(_("تاریخ بازدید"))
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="بازدیدکننده (کاربر)",
+        verbose_name=_("بازدیدکننده (کاربر)"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    visitor_name = models.CharField("بازدیدکننده", max_length=200, blank=True)
+    visitor_name = models.CharField(_("بازدیدکننده"), max_length=200, blank=True)
     capacity_utilization = models.PositiveSmallIntegerField(
-        "ظرفیت به‌کارگرفته (٪)", null=True, blank=True
+        _("ظرفیت به‌کارگرفته (٪)"), null=True, blank=True
     )
-    employees_now = models.PositiveIntegerField("کارکنان فعلی", null=True, blank=True)
-    unpaid_wage_months = models.PositiveSmallIntegerField("ماه‌های حقوق معوق", default=0)
-    bank_arrears_rial = models.BigIntegerField("معوقات بانکی (ریال)", default=0)
-    tax_debt_rial = models.BigIntegerField("بدهی مالیاتی (ریال)", default=0)
-    social_security_debt_rial = models.BigIntegerField("بدهی تأمین اجتماعی (ریال)", default=0)
-    utility_debt_rial = models.BigIntegerField("بدهی آب، برق و گاز (ریال)", default=0)
-    utility_cutoff_notice = models.BooleanField("اخطار قطع انشعاب", default=False)
+    employees_now = models.PositiveIntegerField(_("کارکنان فعلی"), null=True, blank=True)
+    unpaid_wage_months = models.PositiveSmallIntegerField(_("ماه‌های حقوق معوق"), default=0)
+    bank_arrears_rial = models.BigIntegerField(_("معوقات بانکی (ریال)"), default=0)
+    tax_debt_rial = models.BigIntegerField(_("بدهی مالیاتی (ریال)"), default=0)
+    social_security_debt_rial = models.BigIntegerField(_("بدهی تأمین اجتماعی (ریال)"), default=0)
+    utility_debt_rial = models.BigIntegerField(_("بدهی آب، برق و گاز (ریال)"), default=0)
+    utility_cutoff_notice = models.BooleanField(_("اخطار قطع انشعاب"), default=False)
     raw_material_days = models.PositiveSmallIntegerField(
-        "موجودی مواد اولیه (روز)", null=True, blank=True
+        _("موجودی مواد اولیه (روز)"), null=True, blank=True
     )
     order_book_months = models.DecimalField(
-        "سفارش‌های در دست (ماه)", max_digits=4, decimal_places=1, null=True, blank=True
+        _("سفارش‌های در دست (ماه)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     sales_trend = models.CharField(
-        "روند فروش", max_length=4, choices=SalesTrend.choices, blank=True
+        _("روند فروش"), max_length=4, choices=SalesTrend.choices, blank=True
     )
-    owner_issue = models.BooleanField("بیماری یا اختلاف مالکان", default=False)
-    court_cases = models.PositiveSmallIntegerField("پرونده‌های قضایی", default=0)
-    notes = models.TextField("یادداشت", blank=True)
+    owner_issue = models.BooleanField(_("بیماری یا اختلاف مالکان"), default=False)
+    court_cases = models.PositiveSmallIntegerField(_("پرونده‌های قضایی"), default=0)
+    notes = models.TextField(_("یادداشت"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ثبت‌کننده",
+        verbose_name=_("ثبت‌کننده"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -327,8 +335,8 @@ class Visit(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "بازدید پایش"
-        verbose_name_plural = "بازدیدهای پایش"
+        verbose_name = _("بازدید پایش")
+        verbose_name_plural = _("بازدیدهای پایش")
         ordering = ["-visited_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -366,15 +374,15 @@ def _photo_path(instance: VisitPhoto, filename: str) -> str:
 
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(
-        Visit, verbose_name="بازدید", on_delete=models.CASCADE, related_name="photos"
+        Visit, verbose_name=_("بازدید"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField("عکس", upload_to=_photo_path)
-    caption = models.CharField("شرح", max_length=200, blank=True)
-    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    image = models.ImageField(_("عکس"), upload_to=_photo_path)
+    caption = models.CharField(_("شرح"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("زمان ثبت"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "عکس بازدید"
-        verbose_name_plural = "عکس‌های بازدید"
+        verbose_name = _("عکس بازدید")
+        verbose_name_plural = _("عکس‌های بازدید")
 
     def __str__(self) -> str:
         return self.caption or self.image.name
@@ -385,26 +393,28 @@ class RiskAssessment(models.Model):
     each status change. ``drivers`` lists what raised the score, in words."""
 
     unit = models.ForeignKey(
-        Unit, verbose_name="واحد", on_delete=models.CASCADE, related_name="risk_assessments"
+        Unit, verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="risk_assessments"
     )
     visit = models.ForeignKey(
         Visit,
-        verbose_name="بازدید",
+        verbose_name=_("بازدید"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="risk_assessments",
     )
-    assessed_on = models.DateField("تاریخ ارزیابی")
-    score = models.PositiveSmallIntegerField("امتیاز")
-    level = models.CharField("سطح", max_length=8, choices=RiskLevel.choices)
-    drivers = models.JSONField("عوامل", default=list, blank=True)
-    status = models.CharField("وضعیت واحد در آن تاریخ", max_length=10, choices=UnitStatus.choices)
-    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    assessed_on = models.DateField(_("تاریخ ارزیابی"))
+    score = models.PositiveSmallIntegerField(_("امتیاز"))
+    level = models.CharField(_("سطح"), max_length=8, choices=RiskLevel.choices)
+    drivers = models.JSONField(_("عوامل"), default=list, blank=True)
+    status = models.CharField(
+        _("وضعیت واحد در آن تاریخ"), max_length=10, choices=UnitStatus.choices
+    )
+    created_at = models.DateTimeField(_("زمان ثبت"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "ارزیابی ریسک"
-        verbose_name_plural = "ارزیابی‌های ریسک"
+        verbose_name = _("ارزیابی ریسک")
+        verbose_name_plural = _("ارزیابی‌های ریسک")
         ordering = ["-assessed_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(score__lte=100), name="units_risk_score_0_100"),
@@ -423,27 +433,27 @@ class RiskSettings(models.Model):
     """Weights (points out of 100) and thresholds of the risk index; one row,
     edited by an admin. ``docs/risk-index.md`` explains each indicator."""
 
-    w_capacity = models.PositiveSmallIntegerField("وزن ظرفیت به‌کارگرفته", default=20)
-    w_wages = models.PositiveSmallIntegerField("وزن حقوق معوق", default=15)
-    w_social_security = models.PositiveSmallIntegerField("وزن بدهی تأمین اجتماعی", default=8)
-    w_tax = models.PositiveSmallIntegerField("وزن بدهی مالیاتی", default=7)
-    w_bank = models.PositiveSmallIntegerField("وزن معوقات بانکی", default=8)
-    w_court = models.PositiveSmallIntegerField("وزن پرونده‌های قضایی", default=7)
-    w_utility = models.PositiveSmallIntegerField("وزن بدهی یا اخطار قطع انشعاب", default=5)
-    w_raw_material = models.PositiveSmallIntegerField("وزن کمبود مواد اولیه", default=4)
-    w_orders = models.PositiveSmallIntegerField("وزن کمبود سفارش", default=5)
-    w_sales = models.PositiveSmallIntegerField("وزن کاهش فروش", default=4)
-    w_owner = models.PositiveSmallIntegerField("وزن بیماری یا اختلاف مالکان", default=3)
-    w_workforce = models.PositiveSmallIntegerField("وزن کاهش کارکنان", default=4)
-    w_status = models.PositiveSmallIntegerField("وزن وضعیت (نیمه‌فعال/راکد)", default=10)
-    watch_threshold = models.PositiveSmallIntegerField("آستانهٔ زیر نظر", default=35)
-    high_threshold = models.PositiveSmallIntegerField("آستانهٔ پرخطر", default=60)
-    updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
+    w_capacity = models.PositiveSmallIntegerField(_("وزن ظرفیت به‌کارگرفته"), default=20)
+    w_wages = models.PositiveSmallIntegerField(_("وزن حقوق معوق"), default=15)
+    w_social_security = models.PositiveSmallIntegerField(_("وزن بدهی تأمین اجتماعی"), default=8)
+    w_tax = models.PositiveSmallIntegerField(_("وزن بدهی مالیاتی"), default=7)
+    w_bank = models.PositiveSmallIntegerField(_("وزن معوقات بانکی"), default=8)
+    w_court = models.PositiveSmallIntegerField(_("وزن پرونده‌های قضایی"), default=7)
+    w_utility = models.PositiveSmallIntegerField(_("وزن بدهی یا اخطار قطع انشعاب"), default=5)
+    w_raw_material = models.PositiveSmallIntegerField(_("وزن کمبود مواد اولیه"), default=4)
+    w_orders = models.PositiveSmallIntegerField(_("وزن کمبود سفارش"), default=5)
+    w_sales = models.PositiveSmallIntegerField(_("وزن کاهش فروش"), default=4)
+    w_owner = models.PositiveSmallIntegerField(_("وزن بیماری یا اختلاف مالکان"), default=3)
+    w_workforce = models.PositiveSmallIntegerField(_("وزن کاهش کارکنان"), default=4)
+    w_status = models.PositiveSmallIntegerField(_("وزن وضعیت (نیمه‌فعال/راکد)"), default=10)
+    watch_threshold = models.PositiveSmallIntegerField(_("آستانهٔ زیر نظر"), default=35)
+    high_threshold = models.PositiveSmallIntegerField(_("آستانهٔ پرخطر"), default=60)
+    updated_at = models.DateTimeField(_("آخرین تغییر"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "تنظیمات شاخص ریسک"
-        verbose_name_plural = "تنظیمات شاخص ریسک"
+        verbose_name = _("تنظیمات شاخص ریسک")
+        verbose_name_plural = _("تنظیمات شاخص ریسک")
         constraints = [
             models.CheckConstraint(
                 condition=Q(

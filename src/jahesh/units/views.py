@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.accounts.scoping import get_scoped_or_404, require_module
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
 from jahesh.core.tabular import (
@@ -51,9 +51,8 @@ class CappedPaginator(Paginator):
 
 
 def _module_required(request: HttpRequest) -> None:
-    # A role without the module has no units: 404, as for any record out of scope.
-    if not can_use_module(request.user, Module.UNITS):
-        raise Http404
+    # A role without the module: 403 saying which module (a record out of scope: 404).
+    require_module(request.user, Module.UNITS)
 
 
 def _unit(request: HttpRequest, pk: int) -> Unit:

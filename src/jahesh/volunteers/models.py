@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
@@ -18,13 +19,13 @@ from jahesh.core.models import TimeStampedModel
 class CredentialKind(models.Model):
     """A kind of licence or permit a volunteer may hold (پروانهٔ پزشکی, …)."""
 
-    code = models.SlugField("کد", max_length=40, unique=True)
-    name = models.CharField("نام", max_length=120)
+    code = models.SlugField(_("کد"), max_length=40, unique=True)
+    name = models.CharField(_("نام"), max_length=120)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "نوع مجوز"
-        verbose_name_plural = "انواع مجوز"
+        verbose_name = _("نوع مجوز")
+        verbose_name_plural = _("انواع مجوز")
 
     def __str__(self) -> str:
         return self.name
@@ -33,28 +34,30 @@ class CredentialKind(models.Model):
 class Skill(TimeStampedModel):
     """A skill (پزشک، دندان‌پزشک، بنا، …) and the rate its hours are valued at."""
 
-    name = models.CharField("نام مهارت", max_length=120)
+    name = models.CharField(_("نام مهارت"), max_length=120)
     name_key = models.CharField(max_length=120, unique=True, editable=False)
     hourly_rate_rial = models.BigIntegerField(
-        "ارزش هر ساعت (ریال)", default=0, help_text="ارزش ریالی یک ساعت کار داوطلبانه با این مهارت."
+        _("ارزش هر ساعت (ریال)"),
+        default=0,
+        help_text=_("ارزش ریالی یک ساعت کار داوطلبانه با این مهارت."),
     )
     credential_kind = models.ForeignKey(
         CredentialKind,
-        verbose_name="مجوز لازم",
+        verbose_name=_("مجوز لازم"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="skills",
-        help_text="مجوزی که به‌کارگیری این مهارت در اردو لازم دارد (مثلاً پروانهٔ پزشکی).",
+        help_text=_("مجوزی که به‌کارگیری این مهارت در اردو لازم دارد (مثلاً پروانهٔ پزشکی)."),
     )
-    is_active = models.BooleanField("فعال", default=True)
+    is_active = models.BooleanField(_("فعال"), default=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "مهارت"
-        verbose_name_plural = "مهارت‌ها"
+        verbose_name = _("مهارت")
+        verbose_name_plural = _("مهارت‌ها")
         constraints = [
             models.CheckConstraint(
                 condition=Q(hourly_rate_rial__gte=0), name="volunteers_skill_rate_not_negative"
@@ -67,39 +70,39 @@ class Skill(TimeStampedModel):
 
 class Volunteer(TimeStampedModel):
     class Gender(models.TextChoices):
-        MALE = "male", "مرد"
-        FEMALE = "female", "زن"
+        MALE = "male", _("مرد")
+        FEMALE = "female", _("زن")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "فعال"
-        INACTIVE = "inactive", "غیرفعال"
+        ACTIVE = "active", _("فعال")
+        INACTIVE = "inactive", _("غیرفعال")
 
-    national_code = models.CharField("کد ملی", max_length=10, unique=True)
-    first_name = models.CharField("نام", max_length=80)
-    last_name = models.CharField("نام خانوادگی", max_length=80)
+    national_code = models.CharField(_("کد ملی"), max_length=10, unique=True)
+    first_name = models.CharField(_("نام"), max_length=80)
+    last_name = models.CharField(_("نام خانوادگی"), max_length=80)
     # Normalised "first last national_code mobile": what the list's search box matches.
     search_key = models.CharField(max_length=220, editable=False, db_index=True)
-    mobile = models.CharField("تلفن همراه", max_length=11, blank=True)
-    gender = models.CharField("جنسیت", max_length=6, choices=Gender.choices)
-    birth_year = models.PositiveSmallIntegerField("سال تولد (شمسی)", null=True, blank=True)
+    mobile = models.CharField(_("تلفن همراه"), max_length=11, blank=True)
+    gender = models.CharField(_("جنسیت"), max_length=6, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(_("سال تولد (شمسی)"), null=True, blank=True)
     county = models.ForeignKey(
-        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
-        "وضعیت", max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True
+        _("وضعیت"), max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
-    registered_on = models.DateField("تاریخ ثبت‌نام")
-    inactive_since = models.DateField("غیرفعال از", null=True, blank=True)
+    registered_on = models.DateField(_("تاریخ ثبت‌نام"))
+    inactive_since = models.DateField(_("غیرفعال از"), null=True, blank=True)
     skills = models.ManyToManyField(
-        Skill, through="VolunteerSkill", related_name="volunteers", verbose_name="مهارت‌ها"
+        Skill, through="VolunteerSkill", related_name="volunteers", verbose_name=_("مهارت‌ها")
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
-        verbose_name = "نیروی جهادی"
-        verbose_name_plural = "نیروهای جهادی"
+        verbose_name = _("نیروی جهادی")
+        verbose_name_plural = _("نیروهای جهادی")
         indexes = [
             # kpi_volunteers: active at a date within an area.
             models.Index(fields=["county", "registered_on"], name="volunteers_vol_cty_reg_idx"),
@@ -141,19 +144,21 @@ class VolunteerStatusEvent(models.Model):
     """Append-only: each activation / deactivation (who, when, from, to, why)."""
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="status_events")
-    from_status = models.CharField("از", max_length=8, choices=Volunteer.Status.choices, blank=True)
-    to_status = models.CharField("به", max_length=8, choices=Volunteer.Status.choices)
-    effective_on = models.DateField("از تاریخ")
-    at = models.DateTimeField("زمان ثبت")
+    from_status = models.CharField(
+        _("از"), max_length=8, choices=Volunteer.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("به"), max_length=8, choices=Volunteer.Status.choices)
+    effective_on = models.DateField(_("از تاریخ"))
+    at = models.DateTimeField(_("زمان ثبت"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    reason = models.CharField("دلیل", max_length=300, blank=True)
+    reason = models.CharField(_("دلیل"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = "رویداد وضعیت نیرو"
-        verbose_name_plural = "رویدادهای وضعیت نیرو"
+        verbose_name = _("رویداد وضعیت نیرو")
+        verbose_name_plural = _("رویدادهای وضعیت نیرو")
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
@@ -161,30 +166,30 @@ class VolunteerStatusEvent(models.Model):
 
 class VolunteerSkill(models.Model):
     class Level(models.TextChoices):
-        BASIC = "basic", "مقدماتی"
-        SKILLED = "skilled", "ماهر"
-        EXPERT = "expert", "متخصص"
+        BASIC = "basic", _("مقدماتی")
+        SKILLED = "skilled", _("ماهر")
+        EXPERT = "expert", _("متخصص")
 
     volunteer = models.ForeignKey(
-        Volunteer, on_delete=models.CASCADE, related_name="skill_links", verbose_name="نیرو"
+        Volunteer, on_delete=models.CASCADE, related_name="skill_links", verbose_name=_("نیرو")
     )
     skill = models.ForeignKey(
-        Skill, on_delete=models.PROTECT, related_name="volunteer_links", verbose_name="مهارت"
+        Skill, on_delete=models.PROTECT, related_name="volunteer_links", verbose_name=_("مهارت")
     )
-    level = models.CharField("سطح", max_length=8, choices=Level.choices, default=Level.SKILLED)
+    level = models.CharField(_("سطح"), max_length=8, choices=Level.choices, default=Level.SKILLED)
     document = models.CharField(
-        "مدرک تأییدکننده",
+        _("مدرک تأییدکننده"),
         max_length=200,
         blank=True,
-        help_text="مثلاً مدرک تحصیلی یا گواهی فنی‌وحرفه‌ای.",
+        help_text=_("مثلاً مدرک تحصیلی یا گواهی فنی‌وحرفه‌ای."),
     )
-    document_file = models.FileField("فایل مدرک", upload_to="volunteers/skills/", blank=True)
+    document_file = models.FileField(_("فایل مدرک"), upload_to="volunteers/skills/", blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "مهارت نیرو"
-        verbose_name_plural = "مهارت‌های نیرو"
+        verbose_name = _("مهارت نیرو")
+        verbose_name_plural = _("مهارت‌های نیرو")
         constraints = [
             models.UniqueConstraint(fields=["volunteer", "skill"], name="volunteers_skill_once"),
         ]
@@ -195,21 +200,21 @@ class VolunteerSkill(models.Model):
 
 class Credential(models.Model):
     volunteer = models.ForeignKey(
-        Volunteer, on_delete=models.CASCADE, related_name="credentials", verbose_name="نیرو"
+        Volunteer, on_delete=models.CASCADE, related_name="credentials", verbose_name=_("نیرو")
     )
     kind = models.ForeignKey(
-        CredentialKind, on_delete=models.PROTECT, related_name="credentials", verbose_name="نوع"
+        CredentialKind, on_delete=models.PROTECT, related_name="credentials", verbose_name=_("نوع")
     )
-    number = models.CharField("شماره", max_length=60, blank=True)
-    issued_on = models.DateField("تاریخ صدور", null=True, blank=True)
-    expires_on = models.DateField("تاریخ انقضا")
+    number = models.CharField(_("شماره"), max_length=60, blank=True)
+    issued_on = models.DateField(_("تاریخ صدور"), null=True, blank=True)
+    expires_on = models.DateField(_("تاریخ انقضا"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind__name", "-expires_on"]
-        verbose_name = "مجوز"
-        verbose_name_plural = "مجوزها"
+        verbose_name = _("مجوز")
+        verbose_name_plural = _("مجوزها")
         constraints = [
             models.CheckConstraint(
                 condition=Q(issued_on__isnull=True) | Q(expires_on__gte=F("issued_on")),
@@ -225,41 +230,41 @@ class Group(TimeStampedModel):
     """A volunteer group (گروه جهادی)."""
 
     class Specialty(models.TextChoices):
-        MEDICAL = "medical", "پزشکی و درمانی"
-        CONSTRUCTION = "construction", "عمرانی و سازندگی"
-        EDUCATION = "education", "آموزشی و فرهنگی"
-        VETERINARY = "veterinary", "دامپزشکی و کشاورزی"
-        LIVELIHOOD = "livelihood", "معیشتی و اشتغال"
-        GENERAL = "general", "چندمنظوره"
+        MEDICAL = "medical", _("پزشکی و درمانی")
+        CONSTRUCTION = "construction", _("عمرانی و سازندگی")
+        EDUCATION = "education", _("آموزشی و فرهنگی")
+        VETERINARY = "veterinary", _("دامپزشکی و کشاورزی")
+        LIVELIHOOD = "livelihood", _("معیشتی و اشتغال")
+        GENERAL = "general", _("چندمنظوره")
 
-    name = models.CharField("نام گروه", max_length=150)
+    name = models.CharField(_("نام گروه"), max_length=150)
     name_key = models.CharField(max_length=150, editable=False, db_index=True)
     specialty = models.CharField(
-        "تخصص", max_length=16, choices=Specialty.choices, default=Specialty.GENERAL
+        _("تخصص"), max_length=16, choices=Specialty.choices, default=Specialty.GENERAL
     )
     county = models.ForeignKey(
-        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
     )
     leader = models.ForeignKey(
         Volunteer,
-        verbose_name="سرگروه",
+        verbose_name=_("سرگروه"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="led_groups",
     )
-    founded_on = models.DateField("تاریخ تشکیل", null=True, blank=True)
-    is_active = models.BooleanField("فعال", default=True)
+    founded_on = models.DateField(_("تاریخ تشکیل"), null=True, blank=True)
+    is_active = models.BooleanField(_("فعال"), default=True)
     members = models.ManyToManyField(
-        Volunteer, through="Membership", related_name="volunteer_groups", verbose_name="اعضا"
+        Volunteer, through="Membership", related_name="volunteer_groups", verbose_name=_("اعضا")
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
-        verbose_name = "گروه جهادی"
-        verbose_name_plural = "گروه‌های جهادی"
+        verbose_name = _("گروه جهادی")
+        verbose_name_plural = _("گروه‌های جهادی")
         constraints = [
             models.UniqueConstraint(
                 fields=["county", "name_key"], name="volunteers_group_name_unique_in_county"
@@ -272,19 +277,19 @@ class Group(TimeStampedModel):
 
 class Membership(models.Model):
     group = models.ForeignKey(
-        Group, on_delete=models.CASCADE, related_name="memberships", verbose_name="گروه"
+        Group, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("گروه")
     )
     volunteer = models.ForeignKey(
-        Volunteer, on_delete=models.CASCADE, related_name="memberships", verbose_name="نیرو"
+        Volunteer, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("نیرو")
     )
-    joined_on = models.DateField("تاریخ عضویت")
-    left_on = models.DateField("تاریخ خروج", null=True, blank=True)
+    joined_on = models.DateField(_("تاریخ عضویت"))
+    left_on = models.DateField(_("تاریخ خروج"), null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "عضویت"
-        verbose_name_plural = "عضویت‌ها"
+        verbose_name = _("عضویت")
+        verbose_name_plural = _("عضویت‌ها")
         constraints = [
             models.UniqueConstraint(fields=["group", "volunteer"], name="volunteers_member_once"),
             models.CheckConstraint(
@@ -301,24 +306,26 @@ class Camp(TimeStampedModel):
     """A service camp (اردوی جهادی) held by one or more groups in a place."""
 
     class Purpose(models.TextChoices):
-        MEDICAL = "medical", "پزشکی و درمانی"
-        DENTAL = "dental", "دندان‌پزشکی"
-        CONSTRUCTION = "construction", "عمرانی و سازندگی"
-        EDUCATION = "education", "آموزشی و فرهنگی"
-        VETERINARY = "veterinary", "دامپزشکی"
-        RELIEF = "relief", "امدادی و معیشتی"
-        GENERAL = "general", "چندمنظوره"
+        MEDICAL = "medical", _("پزشکی و درمانی")
+        DENTAL = "dental", _("دندان‌پزشکی")
+        CONSTRUCTION = "construction", _("عمرانی و سازندگی")
+        EDUCATION = "education", _("آموزشی و فرهنگی")
+        VETERINARY = "veterinary", _("دامپزشکی")
+        RELIEF = "relief", _("امدادی و معیشتی")
+        GENERAL = "general", _("چندمنظوره")
 
-    title = models.CharField("عنوان", max_length=200)
-    purpose = models.CharField("هدف", max_length=16, choices=Purpose.choices)
-    description = models.TextField("شرح", blank=True)
-    groups = models.ManyToManyField(Group, related_name="camps", verbose_name="گروه‌ها", blank=True)
+    title = models.CharField(_("عنوان"), max_length=200)
+    purpose = models.CharField(_("هدف"), max_length=16, choices=Purpose.choices)
+    description = models.TextField(_("شرح"), blank=True)
+    groups = models.ManyToManyField(
+        Group, related_name="camps", verbose_name=_("گروه‌ها"), blank=True
+    )
     county = models.ForeignKey(
-        "geo.County", verbose_name="شهرستان", on_delete=models.PROTECT, related_name="+"
+        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
     )
     village = models.ForeignKey(
         "geo.Village",
-        verbose_name="روستا",
+        verbose_name=_("روستا"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -326,20 +333,20 @@ class Camp(TimeStampedModel):
     )
     city = models.ForeignKey(
         "geo.City",
-        verbose_name="شهر",
+        verbose_name=_("شهر"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    start_date = models.DateField("تاریخ شروع")
-    end_date = models.DateField("تاریخ پایان")
+    start_date = models.DateField(_("تاریخ شروع"))
+    end_date = models.DateField(_("تاریخ پایان"))
     required_credential_kinds = models.ManyToManyField(
         CredentialKind,
         related_name="camps",
         blank=True,
-        verbose_name="مجوزهای لازم برای همه",
-        help_text="مجوزهایی که هر نیروی این اردو باید تا پایان اردو معتبر داشته باشد.",
+        verbose_name=_("مجوزهای لازم برای همه"),
+        help_text=_("مجوزهایی که هر نیروی این اردو باید تا پایان اردو معتبر داشته باشد."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -349,8 +356,8 @@ class Camp(TimeStampedModel):
 
     class Meta:
         ordering = ["-start_date", "-id"]
-        verbose_name = "اردوی جهادی"
-        verbose_name_plural = "اردوهای جهادی"
+        verbose_name = _("اردوی جهادی")
+        verbose_name_plural = _("اردوهای جهادی")
         indexes = [
             models.Index(fields=["county", "start_date"], name="volunteers_camp_cty_start_idx"),
         ]
@@ -381,19 +388,19 @@ class RosterEntry(models.Model):
     """
 
     class Source(models.TextChoices):
-        COORDINATOR = "coordinator", "هماهنگ‌کننده"
-        VOLUNTEER = "volunteer", "خود نیرو"
+        COORDINATOR = "coordinator", _("هماهنگ‌کننده")
+        VOLUNTEER = "volunteer", _("خود نیرو")
 
     class Status(models.TextChoices):
-        LOGGED = "logged", "در انتظار تأیید"
-        APPROVED = "approved", "تأییدشده"
-        REJECTED = "rejected", "ردشده"
+        LOGGED = "logged", _("در انتظار تأیید")
+        APPROVED = "approved", _("تأییدشده")
+        REJECTED = "rejected", _("ردشده")
 
     camp = models.ForeignKey(
-        Camp, on_delete=models.CASCADE, related_name="roster", verbose_name="اردو"
+        Camp, on_delete=models.CASCADE, related_name="roster", verbose_name=_("اردو")
     )
     volunteer = models.ForeignKey(
-        Volunteer, on_delete=models.PROTECT, related_name="roster_entries", verbose_name="نیرو"
+        Volunteer, on_delete=models.PROTECT, related_name="roster_entries", verbose_name=_("نیرو")
     )
     skill = models.ForeignKey(
         Skill,
@@ -401,15 +408,15 @@ class RosterEntry(models.Model):
         null=True,
         blank=True,
         related_name="roster_entries",
-        verbose_name="مهارت به‌کاررفته",
+        verbose_name=_("مهارت به‌کاررفته"),
     )
-    hours = models.DecimalField("ساعت", max_digits=6, decimal_places=1, default=0)
-    hourly_rate_rial = models.BigIntegerField("ارزش هر ساعت (ریال)", default=0)
+    hours = models.DecimalField(_("ساعت"), max_digits=6, decimal_places=1, default=0)
+    hourly_rate_rial = models.BigIntegerField(_("ارزش هر ساعت (ریال)"), default=0)
     status = models.CharField(
-        "وضعیت", max_length=8, choices=Status.choices, default=Status.LOGGED, db_index=True
+        _("وضعیت"), max_length=8, choices=Status.choices, default=Status.LOGGED, db_index=True
     )
     source = models.CharField(
-        "ثبت‌شده توسط", max_length=12, choices=Source.choices, default=Source.COORDINATOR
+        _("ثبت‌شده توسط"), max_length=12, choices=Source.choices, default=Source.COORDINATOR
     )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -417,25 +424,25 @@ class RosterEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="ثبت‌کننده",
+        verbose_name=_("ثبت‌کننده"),
     )
-    logged_at = models.DateTimeField("زمان ثبت", null=True, blank=True)
+    logged_at = models.DateTimeField(_("زمان ثبت"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="تأییدکننده",
+        verbose_name=_("تأییدکننده"),
     )
-    approved_at = models.DateTimeField("زمان تأیید", null=True, blank=True)
+    approved_at = models.DateTimeField(_("زمان تأیید"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["logged_by", "approved_by"])
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "حضور در اردو"
-        verbose_name_plural = "فهرست حضور اردو"
+        verbose_name = _("حضور در اردو")
+        verbose_name_plural = _("فهرست حضور اردو")
         indexes = [
             models.Index(fields=["status", "camp"], name="volunteers_roster_status_idx"),
         ]
@@ -472,8 +479,8 @@ class RosterEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name = "رویداد ساعت"
-        verbose_name_plural = "رویدادهای ساعت"
+        verbose_name = _("رویداد ساعت")
+        verbose_name_plural = _("رویدادهای ساعت")
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
@@ -487,23 +494,23 @@ class Certificate(models.Model):
     """
 
     volunteer = models.ForeignKey(
-        Volunteer, on_delete=models.PROTECT, related_name="certificates", verbose_name="نیرو"
+        Volunteer, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("نیرو")
     )
     camp = models.ForeignKey(
-        Camp, on_delete=models.PROTECT, related_name="certificates", verbose_name="اردو"
+        Camp, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("اردو")
     )
-    code = models.CharField("کد رهگیری", max_length=40, unique=True)
-    hours = models.DecimalField("ساعت", max_digits=6, decimal_places=1)
-    issued_at = models.DateTimeField("زمان صدور")
+    code = models.CharField(_("کد رهگیری"), max_length=40, unique=True)
+    hours = models.DecimalField(_("ساعت"), max_digits=6, decimal_places=1)
+    issued_at = models.DateTimeField(_("زمان صدور"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    revoked_at = models.DateTimeField("زمان ابطال", null=True, blank=True)
+    revoked_at = models.DateTimeField(_("زمان ابطال"), null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
-        verbose_name = "گواهی خدمت"
-        verbose_name_plural = "گواهی‌های خدمت"
+        verbose_name = _("گواهی خدمت")
+        verbose_name_plural = _("گواهی‌های خدمت")
         constraints = [
             models.UniqueConstraint(
                 fields=["volunteer", "camp"], name="volunteers_certificate_once"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, scoped
+from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
 from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.history import history_entries
 from jahesh.geo.models import Village
@@ -38,12 +38,11 @@ PAGE_SIZE = 50
 
 
 def module_required(view):
-    """Signed in, and a role that may open the volunteers module (else 404)."""
+    """Signed in, and a role that may open the volunteers module (else 403)."""
 
     @login_required
     def wrapped(request: HttpRequest, *args, **kwargs):
-        if not can_use_module(request.user, Module.VOLUNTEERS):
-            raise Http404("یافت نشد")
+        require_module(request.user, Module.VOLUNTEERS)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

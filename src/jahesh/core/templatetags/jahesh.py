@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language_bidi
 
 from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.errors import InvalidInput
@@ -118,3 +119,11 @@ def headline_money_filter(value: Any) -> str:
     """kpis.md wording for rials: → بیش از ۱۵۰ میلیارد تومان."""
     number = None if _empty(value) else _number(value)
     return "" if number is None else headline_money(number)
+
+
+@register.filter
+def heading(column: Any) -> str:
+    """A table column's header in the page's language: ``{{ c|heading }}`` (columns
+    of imports, exports and drill-downs carry ``fa`` and ``en``)."""
+    english = getattr(column, "en", "")
+    return column.fa if get_language_bidi() or not english else english

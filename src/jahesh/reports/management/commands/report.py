@@ -3,15 +3,19 @@
     jahesh report --from 1400/09/06 --to 1405/09/06 --province مرکزی --format text
     jahesh report --from 2021-11-27 --to 2026-11-27 --county اراک --format pdf --output arak.pdf
 
-Dates are Jalali or ISO (``parse_date_any``); the period is [from, to). Place
-names are matched with ``normalize_key`` (ی/ي, ک/ك, spaces and ZWNJ do not
-matter); without a place, the whole country.
+Dates are Jalali or ISO (``parse_date_any``); the period is [from, to). A place
+is an id or a name, matched with ``normalize_key`` (ی/ي, ک/ك, spaces, ZWNJ and
+Persian digits do not matter); without one, the whole country, and the command
+says so. A PDF or XLSX goes to ``--output``, else under ``$JAHESH_VAR/reports/``
+(never the working directory, which is often the repository), named after the
+place and the period.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from jahesh.accounts.scoping import Area
@@ -23,15 +27,21 @@ from jahesh.reports import narrative
 from jahesh.reports.periods import period_check
 
 
+def _by_id_or_name(name: str) -> dict:
+    # An id is all digits once Persian/Arabic digits are ASCII (normalize_key does that).
+    key = normalize_key(name)
+    return {"pk": int(key)} if key.isdigit() else {"name_key": key}
+
+
 def _province(name: str) -> Province:
-    found = list(Province.objects.filter(name_key=normalize_key(name)))
+    found = list(Province.objects.filter(**_by_id_or_name(name)))
     if not found:
         raise CommandError(f"استانی به نام «{name}» پیدا نشد.")
     return found[0]
 
 
 def _county(name: str, province: Province | None) -> County:
-    qs = County.objects.filter(name_key=normalize_key(name)).select_related("province")
+    qs = County.objects.filter(**_by_id_or_name(name)).select_related("province")
     if province is not None:
         qs = qs.filter(province=province)
     found = list(qs)
@@ -43,17 +53,41 @@ def _county(name: str, province: Province | None) -> County:
     return found[0]
 
 
+def _area(province: str, county: str) -> tuple[Area, str]:
+    """The area asked for, and a short name of it for the file name."""
+    chosen_province = _province(province) if province else None
+    if county:
+        c = _county(county, chosen_province)
+        return Area(province_id=c.province_id, county_id=c.pk), f"county{c.pk}"
+    if chosen_province is not None:
+        return Area(province_id=chosen_province.pk), f"province{chosen_province.pk}"
+    return Area(), "country"
+
+
+def _default_path(place: str, period, fmt: str) -> Path:
+    start, end = (
+        format_jalali(d, persian_digits=False).replace("/", "")
+        for d in (period.start, period.last_day)
+    )
+    folder = Path(settings.VAR_DIR) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"report-{place}-{start}-{end}.{fmt}"
+
+
 class Command(BaseCommand):
     help = "گزارش روایی عملکرد برای یک دوره و محدوده (متن، PDF یا اکسل)."
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="start", required=True, help="آغاز دوره (شمسی یا ISO)")
         parser.add_argument("--to", dest="end", required=True, help="پایان دوره، بدون خود روز")
-        parser.add_argument("--province", default="", help="نام استان")
-        parser.add_argument("--county", default="", help="نام شهرستان")
+        parser.add_argument("--province", default="", help="شناسه یا نام استان")
+        parser.add_argument("--county", default="", help="شناسه یا نام شهرستان")
         parser.add_argument("--format", dest="fmt", choices=["text", "pdf", "xlsx"], default="text")
         parser.add_argument(
-            "--output", default="", help="پرونده خروجی؛ برای متن پیش‌فرض خروجی استاندارد"
+            "--output",
+            default="",
+            help="پرونده خروجی؛ پیش‌فرض برای متن خروجی استاندارد و برای PDF و اکسل پوشهٔ"
+            " reports در JAHESH_VAR",
         )
 
     def handle(self, *args, start, end, province, county, fmt, output, **options):
@@ -61,14 +95,9 @@ class Command(BaseCommand):
             period = period_check(parse_date_any(start), parse_date_any(end))
         except InvalidInput as error:
             raise CommandError(str(error.message)) from None
-        chosen_province = _province(province) if province else None
-        if county:
-            c = _county(county, chosen_province)
-            area = Area(province_id=c.province_id, county_id=c.pk)
-        elif chosen_province is not None:
-            area = Area(province_id=chosen_province.pk)
-        else:
-            area = Area()
+        area, place = _area(province, county)
+        if not (province or county):
+            self.stderr.write("بدون --province یا --county: گزارش کل کشور.")
         report = narrative.build(area=area, period=period, trend=fmt == "pdf")
         if fmt == "text":
             if output:
@@ -83,9 +112,6 @@ class Command(BaseCommand):
             from jahesh.reports.exports import figures_workbook
 
             data = figures_workbook(area=area, period=period, title="شاخص‌ها")
-        path = Path(
-            output
-            or f"report-{format_jalali(period.start, persian_digits=False).replace('/', '')}.{fmt}"
-        )
+        path = Path(output) if output else _default_path(place, period, fmt)
         path.write_bytes(data)
         self.stdout.write(str(path))
