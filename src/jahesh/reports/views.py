@@ -79,6 +79,12 @@ def _kpi(code: str) -> Kpi:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, period, area = _picked(request)
+    with selectors.one_data_version():  # seven cached reads, one version query
+        context = _dashboard_context(request, period=period, area=area)
+    return render(request, "reports/dashboard.html", {"form": form, **context})
+
+
+def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[str, Any]:
     cached = selectors.dashboard_cache_seconds()
     values, beside = selectors.figures_and_beside(area=area, period=period, cache_for=cached)
     cards = [
@@ -100,8 +106,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for code in HEADLINE_CODES
     ]  # fmt: skip
     table = selectors.county_table(area=area, period=period, cache_for=cached)
+    query = _query(request)
     # One reverse() per figure, not per cell (a country table has 31 × 19 cells).
-    drill = {kpi.code: f"{reverse('reports:drilldown', args=[kpi.code])}?{_query(request)}"
+    drill = {kpi.code: f"{reverse('reports:drilldown', args=[kpi.code])}?{query}"
              for kpi in KPI_LIST}  # fmt: skip
     table_rows = []
     for row in table:
@@ -114,13 +121,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         table_rows.append(
             {"place": row["place"], "is_county": place[0] == "county", "cells": cells}
         )
-    return render(request, "reports/dashboard.html", {
-        "form": form, "period": period, "area": area,
-        "area_label": selectors.area_label(area), "cards": cards,
-        "beside": beside, "charts": charts, "table_rows": table_rows, "kpis": KPI_LIST,
-        "widgets": selectors.dashboard_widgets(user=request.user, area=area),
-        "query": _query(request), "computed_at": timezone.now(),
-    })  # fmt: skip
+    widgets = selectors.dashboard_widgets(user=request.user, area=area, cache_for=cached)
+    return {
+        "period": period, "area": area, "area_label": selectors.area_label(area),
+        "cards": cards, "beside": beside, "charts": charts, "table_rows": table_rows,
+        "kpis": KPI_LIST, "widgets": widgets, "query": query, "computed_at": timezone.now(),
+    }  # fmt: skip
 
 
 # --- Drill-down ---------------------------------------------------------------------
