@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -44,6 +45,9 @@ from jahesh.reports.kpis import (
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 200_000
+# One cell of the dashboard's table by place, joined in Python: a country table
+# is 31 × 19 cells, and as template nodes they were half of the page's nodes.
+CELL = '<td class="text-nowrap"><a class="text-body text-decoration-none" href="{}">{}</a></td>'
 
 
 def _module_required(request: HttpRequest) -> None:
@@ -87,9 +91,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[str, Any]:
     cached = selectors.dashboard_cache_seconds()
     values, beside = selectors.figures_and_beside(area=area, period=period, cache_for=cached)
+    query = _query(request)
+    # One reverse() per figure, not per card or cell (a country table has 31 × 19 cells).
+    drill = {kpi.code: f"{reverse('reports:drilldown', args=[kpi.code])}?{query}"
+             for kpi in KPI_LIST}  # fmt: skip
     cards = [
         {
             "kpi": kpi,
+            "href": drill[kpi.code],
             "value": values[kpi.code],
             "text": display.card_value(kpi, values[kpi.code]),
             "exact": display.cell_value(kpi, values[kpi.code]),
@@ -106,11 +115,17 @@ def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[
         for code in HEADLINE_CODES
     ]  # fmt: skip
     table = selectors.county_table(area=area, period=period, cache_for=cached)
-    query = _query(request)
-    # One reverse() per figure, not per cell (a country table has 31 × 19 cells).
-    drill = {kpi.code: f"{reverse('reports:drilldown', args=[kpi.code])}?{query}"
-             for kpi in KPI_LIST}  # fmt: skip
-    table_rows = []
+    widgets = selectors.dashboard_widgets(user=request.user, area=area, cache_for=cached)
+    return {
+        "period": period, "area": area, "area_label": selectors.area_label(area),
+        "cards": cards, "beside": beside, "charts": charts, "table_rows": _table_rows(table, drill),
+        "kpis": KPI_LIST, "widgets": widgets, "query": query, "computed_at": timezone.now(),
+    }  # fmt: skip
+
+
+def _table_rows(table: list[dict[str, Any]], drill: dict[str, str]) -> list[dict[str, Any]]:
+    """The table by place: each row's cells (figure, text, link) and their HTML."""
+    rows = []
     for row in table:
         place = ("county" if row["area"].county_id is not None else "province", row["place"].pk)
         cells = [
@@ -118,15 +133,11 @@ def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[
              f"{drill[kpi.code]}&{place[0]}={place[1]}")
             for kpi in KPI_LIST
         ]  # fmt: skip
-        table_rows.append(
-            {"place": row["place"], "is_county": place[0] == "county", "cells": cells}
-        )
-    widgets = selectors.dashboard_widgets(user=request.user, area=area, cache_for=cached)
-    return {
-        "period": period, "area": area, "area_label": selectors.area_label(area),
-        "cards": cards, "beside": beside, "charts": charts, "table_rows": table_rows,
-        "kpis": KPI_LIST, "widgets": widgets, "query": query, "computed_at": timezone.now(),
-    }  # fmt: skip
+        rows.append({
+            "place": row["place"], "is_county": place[0] == "county", "cells": cells,
+            "cells_html": format_html_join("", CELL, ((h, t) for _k, t, h in cells)),
+        })  # fmt: skip
+    return rows
 
 
 # --- Drill-down ---------------------------------------------------------------------
