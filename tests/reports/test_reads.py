@@ -170,3 +170,15 @@ def test_it_reads_the_data_version_once_per_dashboard(cached, world, users, clie
         assert client.get("/reports/").status_code == 200
     versions = [q for q in ctx.captured_queries if "reports_factversion" in q["sql"]]
     assert len(versions) == 1
+
+
+@pytest.mark.parametrize("who", ["hq", "admin"])
+def test_it_bounds_the_cached_dashboards_queries(
+    who, cached, world, users, client_for, django_assert_max_num_queries
+):
+    # given the figures cached by a first read, the next costs the session, the
+    # user, one version query, the places, the picker and the widgets' rows
+    client = client_for(users[who])
+    assert client.get("/reports/").status_code == 200
+    with django_assert_max_num_queries(11):
+        assert client.get("/reports/").status_code == 200
