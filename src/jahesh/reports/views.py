@@ -8,6 +8,7 @@ of records, and a county officer never sees another county's.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -48,6 +49,12 @@ EXPORT_LIMIT = 200_000
 # One cell of the dashboard's table by place, joined in Python: a country table
 # is 31 × 19 cells, and as template nodes they were half of the page's nodes.
 CELL = '<td class="text-nowrap"><a class="text-body text-decoration-none" href="{}">{}</a></td>'
+
+
+def _cells_html(cells: list[tuple[Kpi, str, str]]) -> SafeString:
+    """The row's cells, escaped as the template escaped them (``html.escape``,
+    which Django's ``escape`` is; format_html per cell cost twice as much)."""
+    return mark_safe("".join(CELL.format(escape(href), escape(text)) for _k, text, href in cells))
 
 
 def _module_required(request: HttpRequest) -> None:
@@ -135,7 +142,7 @@ def _table_rows(table: list[dict[str, Any]], drill: dict[str, str]) -> list[dict
         ]  # fmt: skip
         rows.append({
             "place": row["place"], "is_county": place[0] == "county", "cells": cells,
-            "cells_html": format_html_join("", CELL, ((h, t) for _k, t, h in cells)),
+            "cells_html": _cells_html(cells),
         })  # fmt: skip
     return rows
 
