@@ -82,8 +82,8 @@ def test_the_detail_page_shows_the_panels_of_other_apps(client_for, users, units
         [
             lambda request, unit: {
                 "title": "پرونده‌های کلینیک",
-                "template": "units/partials/status_badge.html",
-                "context": {"status": "active", "label": "برچسب آزمایشی"},
+                "template": "partials/empty.html",
+                "context": {"text": "برچسب آزمایشی", "icon": "building"},
             },
             lambda request, unit: None,
         ],
