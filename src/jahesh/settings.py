@@ -104,6 +104,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with <select> built in Python (same HTML; an option per
+# template include made filter bars the costliest part of list pages).
+FORM_RENDERER = "jahesh.core.form_renderer.Renderer"
 
 # --- Database -------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "jahesh.sqlite3"

@@ -67,3 +67,23 @@ def test_it_passes_non_numbers_through_instead_of_crashing():
     assert render("{{ v|money }}", v="abc") == ""
     assert render("{{ v|jdate }}", v="not a date") == "not a date"
     assert render("{{ v|num }}", v="12345") == "۱۲٬۳۴۵"
+
+
+@pytest.mark.parametrize("name", ["units:detail", "clinic:case_detail", "clinic:session_detail"])
+@pytest.mark.parametrize("pk", [0, 7, 1_234_567, 987654321987])
+def test_it_links_an_id_as_reverse_does(name, pk):
+    from django.urls import reverse
+
+    from jahesh.core.templatetags.jahesh import pk_url
+
+    assert pk_url(name, pk) == reverse(name, args=[pk])
+
+
+def test_it_reverses_a_url_argument_that_is_not_an_id():
+    from django.urls import NoReverseMatch
+
+    from jahesh.core.templatetags.jahesh import pk_url
+
+    assert pk_url("units:detail", "12") == "/units/12/"
+    with pytest.raises(NoReverseMatch):
+        pk_url("units:detail", "x")

@@ -253,3 +253,13 @@ def test_it_links_each_county_figure_to_its_drilldown(world, users, client_for):
     assert f"/reports/kpi/units_monitored/?period=year&amp;year=1403&amp;county={ARAK}" in html
     drill = client_for(users["hq"]).get("/reports/kpi/units_monitored/", {**Y1403, "county": ARAK})
     assert drill.context["value"] == 2
+
+
+@pytest.mark.parametrize("who", ["hq", "arak", "admin"])
+def test_it_bounds_the_dashboards_queries_uncached(
+    who, world, users, client_for, django_assert_max_num_queries
+):
+    # every figure computed from the records (no cache, no table): a query per
+    # KPI part and period (about 90), however many places or rows the page shows
+    with django_assert_max_num_queries(100):
+        assert client_for(users[who]).get("/reports/", Y1403).status_code == 200

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from jahesh.accounts.scoping import Area
 from jahesh.reports import facts
@@ -109,3 +110,75 @@ def test_the_data_version_grows_with_each_write_and_survives_the_writer(stale, w
     assert facts.data_version() == after_write
     Visit.objects.filter(unit=world["units"]["u2"]).update(notes="seen again")
     assert facts.data_version() > after_write
+
+
+def test_it_shows_a_custom_period_figure_through_the_cache_after_a_write(
+    cached, world, users, client_for
+):
+    # given a period no table holds (computed from the records), read once: cached
+    from jahesh.units.models import Visit
+
+    client = client_for(users["hq"])
+    url = "/api/v1/kpis?from=2024-04-01&to=2025-01-01"
+    assert client.get(url).json()["kpis"]["units_monitored"] == 3
+    # when another server dates a unit's visits out of the period (plain SQL)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Visit._meta.db_table} SET visited_on = %s WHERE unit_id = %s",
+            [datetime.date(2015, 1, 1), world["units"]["u1"].pk],
+        )
+    # then the next read through the cache shows it
+    assert client.get(url).json()["kpis"]["units_monitored"] == 2
+
+
+def _widget_counts(client) -> tuple[int, int, int]:
+    widgets = client.get("/reports/").context["widgets"]
+    return widgets.watchlist_count, widgets.overdue_count, widgets.resolutions_count
+
+
+def test_it_shows_new_widget_counts_through_the_cache_after_a_write(
+    cached, world, users, client_for
+):
+    from jahesh.clinic.models import Case, Resolution
+    from jahesh.units.models import Unit
+
+    # given Markazi's watch list (u1, u3), overdue cases (c4) and open resolutions
+    # (r2, r4), read once: cached
+    client = client_for(users["hq"])
+    assert _widget_counts(client) == (2, 1, 2)
+    # when another server puts u2 on watch, gives c4 a deadline to come and
+    # reopens resolution 1, by plain SQL
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Unit._meta.db_table} SET risk_level = 'watch' WHERE id = %s",
+            [world["units"]["u2"].pk],
+        )
+        cursor.execute(
+            f"UPDATE {Case._meta.db_table} SET due_at = %s WHERE id = %s",
+            [timezone.now() + datetime.timedelta(days=30), world["cases"]["c4"].pk],
+        )
+        cursor.execute(f"UPDATE {Resolution._meta.db_table} SET status = 'open' WHERE number = 1")
+    # then the next read shows every new count
+    assert _widget_counts(client) == (3, 0, 3)
+
+
+def test_it_reads_the_data_version_once_per_dashboard(cached, world, users, client_for):
+    # the dashboard's seven cached reads (figures, five years of trend, the
+    # county table) and the widget counts share one version query
+    client = client_for(users["hq"])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/reports/").status_code == 200
+    versions = [q for q in ctx.captured_queries if "reports_factversion" in q["sql"]]
+    assert len(versions) == 1
+
+
+@pytest.mark.parametrize("who", ["hq", "admin"])
+def test_it_bounds_the_cached_dashboards_queries(
+    who, cached, world, users, client_for, django_assert_max_num_queries
+):
+    # given the figures cached by a first read, the next costs the session, the
+    # user, one version query, the places, the picker and the widgets' rows
+    client = client_for(users[who])
+    assert client.get("/reports/").status_code == 200
+    with django_assert_max_num_queries(11):
+        assert client.get("/reports/").status_code == 200

@@ -82,8 +82,8 @@ def test_the_detail_page_shows_the_panels_of_other_apps(client_for, users, units
         [
             lambda request, unit: {
                 "title": "پرونده‌های کلینیک",
-                "template": "units/partials/status_badge.html",
-                "context": {"status": "active", "label": "برچسب آزمایشی"},
+                "template": "partials/empty.html",
+                "context": {"text": "برچسب آزمایشی", "icon": "building"},
             },
             lambda request, unit: None,
         ],
@@ -336,3 +336,15 @@ def test_a_visit_keeps_its_photos_and_refuses_non_images(
     assert visit.photos.count() == 2
     html = client.get(f"/units/{units['arak'].pk}/").content.decode()
     assert visit.photos.first().image.url in html
+
+
+def test_it_badges_each_rows_status_and_risk(client_for, users, make_unit):
+    from jahesh.units.models import Unit
+
+    high = make_unit(name="واحد پرخطر")
+    make_unit(name="واحد ارزیابی‌نشده")
+    Unit.objects.filter(pk=high.pk).update(risk_level="high", risk_score=82, status="stalled")
+    html = client_for(users["arak"]).get("/units/").content.decode()
+    assert '<span class="badge text-bg-warning">راکد</span>' in html
+    assert '<span class="badge text-bg-danger" title="امتیاز ریسک">پرخطر · ۸۲</span>' in html
+    assert '<span class="text-body-secondary small">ارزیابی نشده</span>' in html

@@ -5,14 +5,18 @@ from the registry's records selectors and then ``scoped_nested()``."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache as memoize
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jahesh.accounts.roles import Module, Role
+from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
 from jahesh.accounts.scoping import (
     Area,
     Nested,
@@ -65,18 +69,46 @@ def dashboard_cache_seconds() -> int:
     return settings.JAHESH_DASHBOARD_CACHE_SECONDS
 
 
+# The data version the reads of one page share (:func:`one_data_version`): a list
+# holding it once read, or None outside such a block (each read reads its own).
+_page_version: ContextVar[list[int] | None] = ContextVar("jahesh_page_version", default=None)
+
+
+@contextmanager
+def one_data_version() -> Iterator[None]:
+    """The cached reads inside share one data version, read once (by the first
+    that needs it): a page of several cached reads (the dashboard has seven)
+    costs one version query, and shows its figures as of one moment."""
+    token = _page_version.set([])
+    try:
+        yield
+    finally:
+        _page_version.reset(token)
+
+
+def _data_version() -> int:
+    from jahesh.reports.facts import data_version
+
+    shared = _page_version.get()
+    if shared is None:
+        return data_version()
+    if not shared:
+        shared.append(data_version())
+    return shared[0]
+
+
 def _cached(key: str, cache_for: int, compute: Any) -> Any:
     """``compute()``, kept ``cache_for`` seconds in Django's cache under ``key``
     (0: not cached). The dashboard's figures come from the analytics table; the
     cache spares even that read for a minute, and the page says when they were
     computed. The key carries the data version (``facts.data_version``), read
     before computing: a write any server commits changes it, so no server, with
-    its own cache or a shared Redis, serves a figure from before that write."""
+    its own cache or a shared Redis, serves a figure from before that write.
+    So a value cached here may read only the tables whose writes move the
+    version (``facts.SOURCES``), besides what its key names."""
     if not cache_for:
         return compute()
-    from jahesh.reports.facts import data_version
-
-    key = f"{key}:v{data_version()}"
+    key = f"{key}:v{_data_version()}"
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -160,17 +192,19 @@ def may_read_records(user: Any, kpi: Kpi) -> bool:
     if not can_use_module(user, kpi.module):
         return False
     role = Role.ADMIN if user.is_superuser else user.role
-    model = _records_model(kpi)
-    return not (role == Role.VIEWER and policy_for(model).personal)
+    return not (role == Role.VIEWER and policy_for(_records_model(kpi.code)).personal)
 
 
-def _records_model(kpi: Kpi):
+@memoize
+def _records_model(code: str):
+    """The model of a KPI's records, found once per process (building its records
+    queryset to read the model cost the dashboard a queryset per KPI per view)."""
     import datetime
 
     from jahesh.reports.kpis import _resolve
 
     day = datetime.date(2000, 1, 1)
-    return _resolve(kpi.records)(area=Area(), start=day, end=day).model
+    return _resolve(KPIS[code].records)(area=Area(), start=day, end=day).model
 
 
 def drilldown_records(*, user: Any, kpi: Kpi, area: Area, period: Period) -> Nested:
@@ -190,26 +224,65 @@ class Widgets:
     resolutions_count: int = 0
 
 
-def dashboard_widgets(*, user: Any, area: Area) -> Widgets:
+def dashboard_widgets(*, user: Any, area: Area, cache_for: int = 0) -> Widgets:
     """The watch list, overdue cases and open resolutions in the user's scope (and
-    the chosen county), each hidden (None) for roles that may not use its module."""
+    the chosen county), each hidden (None) for roles that may not use its module.
+    The first rows are read each time; the counts (a COUNT over every matching
+    row) are cached ``cache_for`` seconds (:func:`_cached`) for everyone of the same
+    scope. They read only source tables (units, cases, resolutions, sessions,
+    working groups) and geography, so the data version covers them; an overdue
+    count may lag the clock (a deadline passing without a write) by ``cache_for``."""
+    lists = _widget_lists(user=user, area=area)
+    scope = _scope_key(user)
+    counts = _cached(
+        f"widgets:{scope}:{area.province_id}:{area.county_id}",
+        cache_for if scope else 0,
+        lambda: {name: qs.count() for name, qs in lists.items()},
+    )
     widgets = Widgets()
+    for name, qs in lists.items():
+        setattr(widgets, name, list(qs[:WIDGET_ROWS]))
+        setattr(widgets, f"{name}_count", counts[name])
+    return widgets
+
+
+def _widget_lists(*, user: Any, area: Area) -> dict[str, QuerySet]:
+    """The widgets' querysets, in the order shown, reading only the columns the
+    dashboard shows (a case row would otherwise join five tables)."""
+    lists: dict[str, QuerySet] = {}
     if can_use_module(user, Module.UNITS):
         from jahesh.units.selectors import watchlist
 
-        qs = watchlist(user=user, county_id=area.county_id).select_related("county")
-        widgets.watchlist = list(qs[:WIDGET_ROWS])
-        widgets.watchlist_count = qs.count()
+        lists["watchlist"] = (
+            watchlist(user=user, county_id=area.county_id)
+            .select_related("county")
+            .only("id", "name", "risk_score", "county__name")
+        )
     if can_use_module(user, Module.CLINIC):
         from jahesh.clinic.selectors import case_list, resolution_register
 
         cases = case_list(user=user, overdue=True, county=area.county_id, now=timezone.now())
-        widgets.overdue = list(cases.order_by("due_at")[:WIDGET_ROWS])
-        widgets.overdue_count = cases.count()
-        resolutions = resolution_register(user=user, status="open")
-        widgets.resolutions = list(resolutions.order_by("due_on", "id")[:WIDGET_ROWS])
-        widgets.resolutions_count = resolutions.count()
-    return widgets
+        lists["overdue"] = (
+            cases.select_related(None).select_related("unit")
+            .only("id", "title", "due_at", "unit__name").order_by("due_at")
+        )  # fmt: skip
+        lists["resolutions"] = (
+            resolution_register(user=user, status="open")
+            .select_related(None).select_related("agency")
+            .only("id", "session", "text", "due_on", "agency__name").order_by("due_on", "id")
+        )  # fmt: skip
+    return lists
+
+
+def _scope_key(user: Any) -> str | None:
+    """What limits the records ``user`` may see, for a cache key shared by everyone
+    of that scope; None for roles scoped by assignment (an expert's records hang
+    on experts and group members, tables whose writes do not move the data
+    version): their counts are not cached."""
+    role = Role.ADMIN if user.is_superuser else user.role
+    if ROLE_SCOPE.get(role) in (None, ScopeKind.ASSIGNMENT):
+        return None
+    return f"{role}:{int(user.nationwide)}:{user.province_id}:{user.county_id}"
 
 
 __all__ = ["KPIS"]

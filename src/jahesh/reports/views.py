@@ -8,6 +8,7 @@ of records, and a county officer never sees another county's.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -44,6 +46,19 @@ from jahesh.reports.kpis import (
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 200_000
+# One cell of the dashboard's table by place, joined in Python: a country table
+# is 31 × 19 cells, and as template nodes they were half of the page's nodes.
+CELL = '<td class="text-nowrap"><a class="text-body text-decoration-none" href="{}">{}</a></td>'
+PLAIN_CELL = '<td class="text-nowrap">{}</td>'  # no link: the role may not open the records
+
+
+def _cells_html(cells: list[tuple[Kpi, str, str | None]]) -> SafeString:
+    """The row's cells, escaped as the template escaped them (``html.escape``,
+    which Django's ``escape`` is; format_html per cell cost twice as much)."""
+    return mark_safe("".join(
+        CELL.format(escape(href), escape(text)) if href else PLAIN_CELL.format(escape(text))
+        for _k, text, href in cells
+    ))  # fmt: skip
 
 
 def _module_required(request: HttpRequest) -> None:
@@ -79,15 +94,29 @@ def _kpi(code: str) -> Kpi:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, period, area = _picked(request)
+    with selectors.one_data_version():  # seven cached reads, one version query
+        context = _dashboard_context(request, period=period, area=area)
+    return render(request, "reports/dashboard.html", {"form": form, **context})
+
+
+def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[str, Any]:
     cached = selectors.dashboard_cache_seconds()
     values, beside = selectors.figures_and_beside(area=area, period=period, cache_for=cached)
+    query = _query(request)
+    # One reverse() per figure, not per card or cell (a country table has 31 × 19
+    # cells); no link to a drill-down the role may not open (its records are not the
+    # role's).
+    may = {kpi.code: selectors.may_read_records(request.user, kpi) for kpi in KPI_LIST}
+    drill = {kpi.code: f"{reverse('reports:drilldown', args=[kpi.code])}?{query}"
+             for kpi in KPI_LIST if may[kpi.code]}  # fmt: skip
     cards = [
         {
             "kpi": kpi,
+            "href": drill.get(kpi.code),
             "value": values[kpi.code],
             "text": display.card_value(kpi, values[kpi.code]),
             "exact": display.cell_value(kpi, values[kpi.code]),
-            "module_ok": selectors.may_read_records(request.user, kpi),
+            "module_ok": may[kpi.code],
         }
         for kpi in sorted(KPI_LIST, key=lambda k: not k.headline)  # the article's figures first
     ]
@@ -100,12 +129,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for code in HEADLINE_CODES
     ]  # fmt: skip
     table = selectors.county_table(area=area, period=period, cache_for=cached)
-    # One reverse() per figure, not per cell (a country table has 31 × 19 cells); no
-    # link to a drill-down the role may not open (its records are not the role's).
-    may = {card["kpi"].code: card["module_ok"] for card in cards}
-    drill = {kpi.code: f"{reverse('reports:drilldown', args=[kpi.code])}?{_query(request)}"
-             for kpi in KPI_LIST if may[kpi.code]}  # fmt: skip
-    table_rows = []
+    widgets = selectors.dashboard_widgets(user=request.user, area=area, cache_for=cached)
+    return {
+        "period": period, "area": area, "area_label": selectors.area_label(area),
+        "cards": cards, "beside": beside, "charts": charts, "table_rows": _table_rows(table, drill),
+        "kpis": KPI_LIST, "widgets": widgets, "query": query, "computed_at": timezone.now(),
+    }  # fmt: skip
+
+
+def _table_rows(table: list[dict[str, Any]], drill: dict[str, str]) -> list[dict[str, Any]]:
+    """The table by place: each row's cells (figure, text, link) and their HTML."""
+    rows = []
     for row in table:
         place = ("county" if row["area"].county_id is not None else "province", row["place"].pk)
         cells = [
@@ -113,16 +147,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
              f"{drill[kpi.code]}&{place[0]}={place[1]}" if kpi.code in drill else None)
             for kpi in KPI_LIST
         ]  # fmt: skip
-        table_rows.append(
-            {"place": row["place"], "is_county": place[0] == "county", "cells": cells}
-        )
-    return render(request, "reports/dashboard.html", {
-        "form": form, "period": period, "area": area,
-        "area_label": selectors.area_label(area), "cards": cards,
-        "beside": beside, "charts": charts, "table_rows": table_rows, "kpis": KPI_LIST,
-        "widgets": selectors.dashboard_widgets(user=request.user, area=area),
-        "query": _query(request), "computed_at": timezone.now(),
-    })  # fmt: skip
+        rows.append({
+            "place": row["place"], "is_county": place[0] == "county", "cells": cells,
+            "cells_html": _cells_html(cells),
+        })  # fmt: skip
+    return rows
 
 
 # --- Drill-down ---------------------------------------------------------------------
