@@ -24,33 +24,6 @@ ARAK, SAVEH, TEHRAN_COUNTY = 19, 236, 90001
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a test that committed (``transaction=True``) and once its tables are
-    flushed, renew PostgreSQL's planner statistics. Such a test may have run
-    ANALYZE on its data (bulk loads do, in ``facts.paused``); TRUNCATE keeps
-    those statistics, and a later test's rows then get plans made for other data:
-    the units scenario's high-risk count took over ten minutes instead of two
-    seconds. Other tests roll back, and their ANALYZE with them."""
-    yield
-    marker = item.get_closest_marker("django_db")
-    committed = "transactional_db" in getattr(item, "fixturenames", ()) or bool(
-        marker and marker.kwargs.get("transaction")
-    )
-    if committed and connection.vendor == "postgresql":
-        _analyze(connection.settings_dict)
-
-
-def _analyze(db: dict) -> None:
-    # Its own connection: pytest-django blocks Django's outside a test's fixtures.
-    import psycopg
-
-    params = {"dbname": db["NAME"], "user": db["USER"], "password": db["PASSWORD"]}
-    params.update(host=db["HOST"] or None, port=db["PORT"] or None)
-    with psycopg.connect(autocommit=True, **params) as conn:
-        conn.execute("ANALYZE")
-
-
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # PBKDF2's deliberate slowness protects real passwords; tests only need a hash.
