@@ -1,5 +1,6 @@
-"""The loan page in English names the repayment as a payment (not a disbursement),
-«ثبت» reads «Record», and its two amount inputs have distinct ids."""
+"""Labels, not codes or slips: the loan page in English names the repayment as a
+payment (not a disbursement), «ثبت» reads «Record», its two amount inputs have
+distinct ids, and the fund pages name PAR30 in words."""
 
 from __future__ import annotations
 
@@ -40,3 +41,11 @@ def test_it_gives_each_amount_input_on_the_loan_page_its_own_id(client_for, user
     data = {"amount": "434000", "paid_on": "1402/05/01", "key": "labels-key"}
     assert client.post(reverse("funds:repay", args=[loan.pk]), data).status_code == 302
     assert list(Repayment.objects.values_list("amount", flat=True)) == [4_340_000]
+
+
+def test_it_names_par30_in_words_on_the_fund_pages(client_for, users, loan):
+    client = client_for(users["fund"])
+    for url in (reverse("funds:list"), reverse("funds:detail", args=[loan.fund_id])):
+        page = client.get(url).content.decode()
+        assert "پرتفوی در معرض خطر (۳۰ روز)" in page
+        assert "PAR30" not in page
