@@ -310,3 +310,13 @@ def test_it_adds_and_follows_up_resolutions_on_the_session_page(world, client_fo
         assert client_for(None).post(url, {}).status_code == 302
         assert client_for(users["hq_other"]).post(url, {}).status_code == 404
         assert hq.get(url).status_code == 405
+
+
+def test_it_names_the_category_without_its_code_on_the_case_page(world, client_for, users):
+    case = world["arak"]
+    body = (
+        client_for(users["hq"]).get(reverse("clinic:case_detail", args=[case.pk])).content.decode()
+    )
+    assert case.category.name in body
+    assert f">{case.category.code}<" not in body and f"({case.category.code}" not in body
+    assert f'نسخهٔ طبقه‌بندی: <bdi dir="ltr">{case.taxonomy_version}</bdi>' in body

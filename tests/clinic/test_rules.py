@@ -189,5 +189,7 @@ def test_it_ranks_experts_by_fit_then_load_and_drops_conflicts(
     assert names[:4] == [exact_free.name, exact_busy.name, parent_only.name, section_only.name]
     assert [s.fit for s in ranked[:4]] == [3, 3, 2, 1]
     assert ranked[1].load == 3
+    # Reasons name the taxonomy group and the ISIC section for people, never the code.
+    assert ranked[2].reasons == ["گروه «دسترسی به منابع مالی»", "بخش آیسیک C"]
     assert conflicted.name not in names and "ج کارشناس غیرفعال" not in names
     assert Case.objects.filter(expert=exact_busy).count() == 3

@@ -87,3 +87,18 @@ def test_it_reverses_a_url_argument_that_is_not_an_id():
     assert pk_url("units:detail", "12") == "/units/12/"
     with pytest.raises(NoReverseMatch):
         pk_url("units:detail", "x")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("0.5"), "۰٫۵"),  # «۰٫۵ ماه حقوق معوق», not «۰.۵»
+        ("12.50", "۱۲٫۵۰"),  # floatformat's output
+        (-1.25, "-۱٫۲۵"),
+        (7, "۷"),
+        ("1.2.3", "۱.۲.۳"),  # a code keeps its dots
+        ("ab.12", "ab.۱۲"),
+    ],
+)
+def test_it_writes_a_decimal_with_the_persian_separator_in_fa(value, shown):
+    assert render("{{ v|fa }}", v=value) == shown

@@ -210,3 +210,31 @@ def test_it_takes_a_province_by_id_in_persian_digits_and_says_when_it_is_the_cou
     call_command("report", "--from", "1403/01/01", "--to", "1404/01/01", stdout=io.StringIO(),
                  stderr=err)  # fmt: skip
     assert "کل کشور" in err.getvalue()
+
+
+def _margin_texts(box):
+    if hasattr(box, "text"):
+        yield box.text
+    for child in getattr(box, "children", []):
+        yield from _margin_texts(child)
+
+
+def test_it_numbers_the_pdf_pages_in_persian_reading_right_to_left(world, monkeypatch):
+    # «3 / 1» was «1 / 3» turned round by the RTL line: now «صفحهٔ ۱ از ۳», Persian digits.
+    from weasyprint import HTML
+
+    footers = []
+    write_pdf = HTML.write_pdf
+
+    def spy(self, *args, **kwargs):
+        for page in self.render().pages:
+            margins = [b for b in page._page_box.children if hasattr(b, "at_keyword")]
+            footers.append(" ".join(t for b in margins for t in _margin_texts(b)))
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", spy)
+    narrative.pdf(narrative.build(area=Area(province_id=MARKAZI), period=P1403))
+    total = to_persian_digits(len(footers))
+    assert footers == [
+        f"صفحهٔ {to_persian_digits(i)} از {total}" for i in range(1, len(footers) + 1)
+    ]

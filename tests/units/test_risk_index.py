@@ -69,7 +69,7 @@ def test_a_healthy_unit_scores_zero_with_no_drivers():
         ({"raw_material_days": 30}, None, 0, None),
         ({"raw_material_days": 15}, "raw_material", 2, "مواد اولیه برای ۱۵ روز"),
         ({"raw_material_days": 0}, "raw_material", 4, None),
-        ({"order_book_months": Decimal("1.5")}, "orders", 3, "سفارش برای ۱.۵ ماه"),  # 2.5 half up
+        ({"order_book_months": Decimal("1.5")}, "orders", 3, "سفارش برای ۱٫۵ ماه"),  # 2.5 half up
         ({"order_book_months": Decimal("0")}, "orders", 5, None),
         ({"sales_trend": "flat"}, None, 0, None),
         ({"sales_trend": "down"}, "sales", 4, "فروش رو به کاهش"),

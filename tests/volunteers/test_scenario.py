@@ -7,7 +7,7 @@ from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
 from jahesh.reports.kpis import kpi_value
 from jahesh.volunteers import scenario
-from jahesh.volunteers.models import Camp, Membership, RosterEntry, Volunteer
+from jahesh.volunteers.models import Camp, Group, Membership, RosterEntry, Volunteer
 
 AS_OF = date(2025, 10, 26)
 
@@ -36,3 +36,15 @@ def test_it_makes_exactly_the_active_volunteers_counted_once_and_is_idempotent(g
     _run(ctx2)
     assert (Volunteer.objects.count(), RosterEntry.objects.count(), Camp.objects.count()) == rows
     assert ctx2.shared["camp_ids"] == ctx.shared["camp_ids"]
+
+
+def test_it_names_every_demo_group_and_camp_in_persian_digits(geo):
+    # Groups are drawn from a handful of words per county, so with many groups the
+    # names repeat and get a number: that number is Persian («… اراک ۲», not «2»).
+    ctx = ScenarioContext(name="markazi", as_of=AS_OF, log=lambda _m: None)
+    scenario.build_part(ctx, active=300, left=0, groups=40, camps=5)
+    names = list(Group.objects.values_list("name", flat=True))
+    names += list(Camp.objects.values_list("title", flat=True))
+    numbered = [n for n in Group.objects.values_list("name", flat=True) if n[-1] in "۰۱۲۳۴۵۶۷۸۹"]
+    assert numbered  # the repeat case happened
+    assert not [n for n in names if any(ch in "0123456789" for ch in n)]

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
 from jahesh.clinic.models import (
@@ -24,6 +25,7 @@ from jahesh.clinic.models import (
     CaseStatus,
     Expert,
     ExpertConflict,
+    ObstacleCategory,
     Resolution,
     ResolutionStatus,
     Session,
@@ -230,7 +232,11 @@ def expert_suggestions(*, user: Any, case: Case, limit: int = 5) -> list[Suggest
         .annotate(load=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES)))
         .prefetch_related("categories")
     )
-    code, root = case.category.code, case.category.code.split(".", 1)[0]
+    code, root = case.category.code, case.category.root_code
+    # Reasons are read by people: the group's name, never its code («گروه finance»).
+    root_name = (
+        ObstacleCategory.objects.filter(code=root).values_list("name", flat=True).first() or root
+    )
     found = []
     for expert in experts:
         codes = {c.code for c in expert.categories.all()}
@@ -238,10 +244,10 @@ def expert_suggestions(*, user: Any, case: Case, limit: int = 5) -> list[Suggest
         if code in codes:
             fit, reasons = 2, [case.category.name]
         elif root in codes or any(c.split(".", 1)[0] == root for c in codes):
-            fit, reasons = 1, [f"گروه {root}"]
+            fit, reasons = 1, [gettext("گروه «%(name)s»") % {"name": root_name}]
         if unit.isic_section and unit.isic_section in expert.isic_sections:
             fit += 1
-            reasons.append(f"آیسیک {unit.isic_section}")
+            reasons.append(gettext("بخش آیسیک %(section)s") % {"section": unit.isic_section})
         found.append(Suggestion(expert=expert, fit=fit, load=expert.load, reasons=reasons))
     found.sort(key=lambda s: (-s.fit, s.load_ratio, s.expert.name_key, s.expert.pk))
     return found[:limit]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jahesh.core.forms import JalaliDateField, MobileField, MoneyField, NationalCodeField
 from jahesh.funds.models import GuaranteeDocument, Loan, Member
@@ -70,10 +71,17 @@ class DateForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
-    amount = MoneyField(label=_("مبلغ پرداختی"), min_value=1)
-    paid_on = JalaliDateField(label=_("تاریخ پرداخت"), max_date="today")
+    # A context: the same Persian words label a loan's disbursement elsewhere.
+    amount = MoneyField(label=pgettext_lazy("repayment", "مبلغ پرداختی"), min_value=1)
+    paid_on = JalaliDateField(label=pgettext_lazy("repayment", "تاریخ پرداخت"), max_date="today")
     # Set when the form is shown: a double click or a resend records one payment.
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        # The loan page also holds the document form's «amount»: distinct ids keep
+        # labels and scripts pointing at the right input; field names stay as posted.
+        kwargs.setdefault("auto_id", "id_repay_%s")
+        super().__init__(*args, **kwargs)
 
 
 class VerificationForm(forms.Form):

@@ -73,7 +73,7 @@ def _picked(request: HttpRequest) -> tuple[FiguresForm, Any, Any]:
     return form, period, area
 
 
-def _query(request: HttpRequest, **drop: Any) -> str:
+def _query(request: HttpRequest, *drop: str) -> str:
     params = request.GET.copy()
     for key in ("page", *drop):
         params.pop(key, None)
@@ -130,9 +130,13 @@ def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[
     ]  # fmt: skip
     table = selectors.county_table(area=area, period=period, cache_for=cached)
     widgets = selectors.dashboard_widgets(user=request.user, area=area, cache_for=cached)
+    rows, show_all = _table_rows(table, drill), request.GET.get("all") == "1"
+    shown = rows if show_all else [row for row in rows if not row["all_zero"]]
     return {
         "period": period, "area": area, "area_label": selectors.area_label(area),
-        "cards": cards, "beside": beside, "charts": charts, "table_rows": _table_rows(table, drill),
+        "cards": cards, "beside": beside, "charts": charts, "table_rows": shown,
+        "hidden_rows": len(rows) - len(shown), "show_all": show_all,
+        "zero_rows": sum(row["all_zero"] for row in rows), "query_but_all": _query(request, "all"),
         "kpis": KPI_LIST, "widgets": widgets, "query": query, "computed_at": timezone.now(),
     }  # fmt: skip
 
@@ -150,6 +154,9 @@ def _table_rows(table: list[dict[str, Any]], drill: dict[str, str]) -> list[dict
         rows.append({
             "place": row["place"], "is_county": place[0] == "county", "cells": cells,
             "cells_html": _cells_html(cells),
+            # A place with nothing in the period: left out of the table unless asked for
+            # (a country table was thirty provinces of zeros).
+            "all_zero": not any(row["values"][kpi.code] for kpi in KPI_LIST),
         })  # fmt: skip
     return rows
 

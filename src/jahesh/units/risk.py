@@ -17,8 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from jahesh.core.digits import to_persian_digits
-from jahesh.core.money import money_words, round_half_up
+from jahesh.core.money import group_digits, money_words, round_half_up
 from jahesh.units.models import RiskLevel, RiskSettings, SalesTrend, UnitStatus
 
 if TYPE_CHECKING:
@@ -78,7 +77,8 @@ def _clamp(x: Fraction) -> Fraction:
 
 
 def _fa(n) -> str:
-    return to_persian_digits(n)
+    # Persian digits and, for «۱٫۵ ماه», the Persian decimal separator (not «۱.۵»).
+    return group_digits(n)
 
 
 def _indicators(visit: Visit | None, status: str, registered_employees: int | None):

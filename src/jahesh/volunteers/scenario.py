@@ -376,7 +376,7 @@ def _groups(
         for _ in range(share):
             name = f"گروه جهادی {rng.choice(GROUP_WORDS)} {c.name}"
             if name in used_names:
-                name = f"{name} {len(used_names) + 1}"
+                name = f"{name} {to_persian_digits(len(used_names) + 1)}"
             used_names.add(name)
             specs.append((c, name))
     groups = [

@@ -4,6 +4,7 @@ the rule, and none of them fails on ``None`` or ``""`` (they render ``""``)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,7 +12,7 @@ from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language, get_language_bidi
 
-from jahesh.core.digits import to_ascii_digits, to_persian_digits
+from jahesh.core.digits import PERSIAN_DECIMAL_SEPARATOR, to_ascii_digits, to_persian_digits
 from jahesh.core.errors import InvalidInput
 from jahesh.core.jalali import format_jalali, format_jalali_long
 from jahesh.core.money import (
@@ -24,6 +25,9 @@ from jahesh.core.money import (
 )
 
 register = template.Library()
+
+# A number as str() or floatformat writes it: «-12.5», «0.50» (not «1.2.3», not «1e5»).
+_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+")
 
 
 def _empty(value: Any) -> bool:
@@ -74,8 +78,14 @@ def jdate_long(value: Any) -> str:
 
 @register.filter
 def fa(value: Any) -> str:
-    """Persian digits: ``{{ unit.code|fa }}``."""
-    return "" if _empty(value) else to_persian_digits(value)
+    """Persian digits: ``{{ unit.code|fa }}``; a decimal number takes the Persian
+    separator (``{{ 0.5|fa }}`` → ۰٫۵, not «۰.۵»), while a code keeps its dots."""
+    if _empty(value):
+        return ""
+    text = to_persian_digits(value)
+    if _DECIMAL.fullmatch(to_ascii_digits(value).strip()):
+        text = text.replace(".", PERSIAN_DECIMAL_SEPARATOR)
+    return text
 
 
 @register.filter
