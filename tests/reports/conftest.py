@@ -310,3 +310,17 @@ def markazi_area(geo):
 @pytest.fixture
 def arak_area(geo):
     return Area(province_id=geo["markazi"].pk, county_id=geo["arak"].pk)
+
+
+@pytest.fixture
+def cached(settings):
+    """The dashboard's cache on (60 s), in a local-memory cache emptied around the
+    test: reads after a write must still show the new figure."""
+    settings.JAHESH_DASHBOARD_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "test-reports-cache"}}  # fmt: skip
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -51,18 +51,6 @@ def served_db(transactional_db, tmp_path):
         connection.connection = memory
 
 
-@pytest.fixture
-def cached(settings):
-    settings.JAHESH_DASHBOARD_CACHE_SECONDS = 60
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "test-concurrency"}}  # fmt: skip
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _threads(*targets) -> None:
     threads = [threading.Thread(target=t) for t in targets]
     for t in threads:

@@ -63,18 +63,6 @@ def test_it_shows_the_stale_place_as_the_records_stand(stale, geo, users, client
     assert StalePlace.objects.exists()  # computed in memory, not stored
 
 
-@pytest.fixture
-def cached(settings):
-    settings.JAHESH_DASHBOARD_CACHE_SECONDS = 60
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "test-reads"}}  # fmt: skip
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_it_shows_a_new_figure_through_the_cache_after_a_write(
     cached, world, geo, users, client_for
 ):
