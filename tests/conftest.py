@@ -14,6 +14,7 @@ from django.test import Client
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Role
 from jahesh.accounts.services import api_token_issue
+from jahesh.core import sms
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import City, County, Province, Village
 
@@ -28,6 +29,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an
 def _fast_passwords(settings):
     # PBKDF2's deliberate slowness protects real passwords; tests only need a hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox(settings):
+    # Text messages stay in memory (jahesh.core.sms.outbox), emptied for each test.
+    settings.JAHESH_SMS_BACKEND = "locmem"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
 
 
 def _place(model, **fields):

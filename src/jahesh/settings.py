@@ -9,6 +9,9 @@ SECURE_HSTS_SECONDS / SECURE_HSTS_PRELOAD  HSTS lifetime (default a year) / prel
 JAHESH_VAR    where the SQLite file, uploads and screenshots live (default: ./var)
 JAHESH_DASHBOARD_CACHE_SECONDS  how long a dashboard keeps its figures in the cache (default 60; 0: never)
 JAHESH_TOKEN_DAYS  how many days an API token lives (default 30)
+JAHESH_WEEKEND  the weekly days off, comma-separated (default thu,fri; Friday is always off)
+JAHESH_SMS_BACKEND  file (default: $JAHESH_VAR/sms-outbox.jsonl), console, locmem or kavenegar
+JAHESH_SMS_API_KEY / JAHESH_SMS_SENDER  the SMS gateway's key and sender line (kavenegar)
 REDIS_URL     redis://host:6379/0: one cache shared by several app servers (default: each process its own)
 """
 
@@ -152,6 +155,14 @@ AXES_LOCKOUT_CALLABLE = "jahesh.accounts.views.lockout_response"
 # An API token authenticates for this many days after it is issued; logout and a
 # password change revoke the user's tokens sooner (accounts.signals).
 JAHESH_TOKEN_DAYS = int(os.environ.get("JAHESH_TOKEN_DAYS", "30"))
+# Weekly days off for working-day clocks (jahesh.geo.workdays): most government
+# offices close Thursday and Friday; some Friday only or Friday and Saturday.
+JAHESH_WEEKEND = os.environ.get("JAHESH_WEEKEND", "thu,fri")
+# Text messages (jahesh.core.sms): the demo and a new install write them to a
+# file; a production install sets a gateway and its key.
+JAHESH_SMS_BACKEND = os.environ.get("JAHESH_SMS_BACKEND", "file")
+JAHESH_SMS_API_KEY = os.environ.get("JAHESH_SMS_API_KEY", "")
+JAHESH_SMS_SENDER = os.environ.get("JAHESH_SMS_SENDER", "")
 SESSION_COOKIE_HTTPONLY = True
 
 # --- HTTPS (behind the TLS proxy, README "Deployment") ------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Place(models.Model):
@@ -102,3 +103,41 @@ class Village(DeprivationMixin, Place):
             # changelist, the API): a page is read off the index, never a sort.
             models.Index(fields=["name", "id"], name="geo_village_name_id_idx"),
         ]
+
+
+class Closure(models.Model):
+    """A day offices are closed beyond the official calendar (air pollution,
+    energy shortage, mourning), for the whole country (``province`` empty) or
+    for one province and so its counties. Read by :mod:`jahesh.geo.workdays`;
+    written only through ``geo.services.closure_add`` / ``closure_remove``,
+    which keep the audit trail."""
+
+    on = models.DateField(_("روز تعطیل"))
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("استان"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        help_text=_("خالی برای سراسر کشور"),
+    )
+    reason = models.CharField(_("علت"), max_length=200)
+    created_at = models.DateTimeField(_("ایجاد"), auto_now_add=True)
+    history = HistoricalRecords()  # who added or removed a closure, and when
+
+    class Meta:
+        verbose_name = _("تعطیلی")
+        verbose_name_plural = _("تعطیلی‌ها")
+        ordering = ["on", "province_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["on", "province"], name="geo_closure_on_province_uniq"),
+            models.UniqueConstraint(
+                fields=["on"],
+                condition=models.Q(province__isnull=True),
+                name="geo_closure_on_country_uniq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.province or _('سراسر کشور')}"

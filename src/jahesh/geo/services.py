@@ -9,11 +9,13 @@ from typing import IO
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from jahesh.core.errors import ApplicationError
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.geo.deprivation import DeprivedImportReport, DeprivedRow, read_deprived_rows
 from jahesh.geo.loader import Progress, load_all
-from jahesh.geo.models import City, Village
+from jahesh.geo.models import City, Closure, Village
 
 # SQLite binds at most 999 parameters per statement in older builds.
 _CHUNK = 500
@@ -112,3 +114,20 @@ def _apply(model, matched: dict, *, mark: bool, dry_run: bool) -> int:
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
+
+
+def closure_add(*, on, province=None, reason: str) -> Closure:
+    """Close offices on ``on`` for a province (and its counties) or, with no
+    province, the whole country. Who may do it is the caller's check (admin
+    only); the history row records who did."""
+    reason = clean_text(reason)
+    if not reason:
+        raise ApplicationError(_("علت تعطیلی را بنویسید."), field="reason")
+    if Closure.objects.filter(on=on, province=province).exists():
+        raise ApplicationError(_("این روز برای همین محدوده پیش‌تر تعطیل شده است."), field="on")
+    return Closure.objects.create(on=on, province=province, reason=reason)
+
+
+def closure_remove(*, closure: Closure) -> None:
+    """Reopen a closed day (the history row keeps what was removed)."""
+    closure.delete()
