@@ -14,7 +14,15 @@ class AccountsConfig(AppConfig):
         from jahesh.accounts.scoping import ScopePolicy, register, scoped
         from jahesh.core import hooks
         from jahesh.core.models import ImportJob
+        from jahesh.geo.models import City, County, District, Province, RuralDistrict, Village
 
         # An import job is its owner's (admins see all), whatever it imports.
         register(ImportJob, ScopePolicy(module=Module.DASHBOARD, owner="user", personal=False))
         hooks.scoped = scoped
+        # Geography is public reference data: every signed-in user reads all of
+        # it (a Markazi officer still picks a village of Tehran for a volunteer's
+        # address). Registered here, not in geo, since geo sits below accounts.
+        # Limiting which counties a *form* offers is a different rule:
+        # see places.counties_for_user.
+        for model in (Province, County, District, City, RuralDistrict, Village):
+            register(model, ScopePolicy(module=Module.GEO, public=True, personal=False))

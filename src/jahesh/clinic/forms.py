@@ -55,7 +55,7 @@ class CaseFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("همه"))] + [
             (c.code, c.name) for c in ObstacleCategory.objects.all()
         ]
-        from jahesh.geo.selectors import counties_for_user
+        from jahesh.accounts.places import counties_for_user
 
         self.fields["county"].queryset = counties_for_user(user)
 

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import missing_ref, resolve_ref
 from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials, api_enum
-from jahesh.core.errors import Forbidden, InvalidInput
+from jahesh.core.errors import InvalidInput
 from jahesh.projects import selectors, services
 from jahesh.projects.models import (
     DirectService,
@@ -250,12 +250,6 @@ def _project_or_404(request: HttpRequest, project_id: int) -> Project:
     return get_scoped_or_404(request.user, Project, pk=project_id)
 
 
-def _require_module(request: HttpRequest) -> None:
-    """Writing needs the projects module (a viewer reads figures only)."""
-    if not can_use_module(request.user, Module.PROJECTS):
-        raise Forbidden(_("ثبت پروژه و خدمت با نقش شما ممکن نیست."))
-
-
 # --- Projects ------------------------------------------------------------------
 
 
@@ -277,7 +271,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
 
 @router.post("/", response={201: ProjectDetailOut, **ERRORS}, summary="ثبت پروژه")
 def project_create(request: HttpRequest, payload: ProjectIn):
-    _require_module(request)
+    api_require_module(request.user, Module.PROJECTS)
     place = _place_from_ids(
         request.user,
         county_id=payload.county_id,
@@ -416,7 +410,7 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
 
 @router.post("/services", response={201: ServiceOut, **ERRORS}, summary="ثبت خدمت مستقیم")
 def service_create(request: HttpRequest, payload: ServiceIn):
-    _require_module(request)
+    api_require_module(request.user, Module.PROJECTS)
     from jahesh.volunteers.models import Camp, Group
 
     place = _place_from_ids(

@@ -141,8 +141,8 @@ def distinct_beneficiaries(services: QuerySet[DirectService]) -> int:
 def counties_for(user) -> QuerySet:
     """The counties ``user`` records projects and services in (none for a role
     without the projects module)."""
+    from jahesh.accounts.places import counties_for_user
     from jahesh.accounts.roles import Module
-    from jahesh.geo.selectors import counties_for_user
 
     return counties_for_user(user, module=Module.PROJECTS)
 

@@ -30,11 +30,6 @@ from jahesh.volunteers.models import Group
 PAGE_SIZE = 25
 
 
-def _module_required(request: HttpRequest) -> None:
-    # A role without the module: 403 saying which module (a record out of scope: 404).
-    require_module(request.user, Module.PROJECTS)
-
-
 def _apply_error(form, error: ApplicationError) -> None:
     """A service's refusal shown on the form, on its field when the form has it."""
     placed = False
@@ -53,7 +48,7 @@ def _apply_error(form, error: ApplicationError) -> None:
 @login_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     filter_form = forms.ProjectFilterForm(request.GET or None, user=request.user)
     qs = selectors.project_list(user=request.user, **filter_form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -113,7 +108,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     form = forms.ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -267,7 +262,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     filter_form = forms.ServiceFilterForm(request.GET or None, user=request.user)
     qs = selectors.service_list(user=request.user, **filter_form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -287,7 +282,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_create(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     form = forms.ServiceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -319,7 +314,7 @@ def service_import(request: HttpRequest) -> HttpResponse:
     from jahesh.core.tabular import import_page
     from jahesh.projects import importing
 
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     return import_page(
         request,
         stash_kind="projects:services",
@@ -338,7 +333,7 @@ def service_import_template(request: HttpRequest) -> HttpResponse:
     from jahesh.core.tabular import write_template, xlsx_response
     from jahesh.projects import importing
 
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     return xlsx_response(write_template(importing.COLUMNS), "direct-services-template.xlsx")
 
 

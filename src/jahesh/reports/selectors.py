@@ -16,12 +16,14 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
+from jahesh.accounts.roles import Module, Role, ScopeKind
 from jahesh.accounts.scoping import (
     Area,
     Nested,
     can_use_module,
+    effective_role,
     policy_for,
+    scope_kind,
     scoped_nested,
 )
 from jahesh.geo.models import County, Province
@@ -191,7 +193,7 @@ def may_read_records(user: Any, kpi: Kpi) -> bool:
     """Whether ``user`` may open the records behind ``kpi`` (a viewer reads figures only)."""
     if not can_use_module(user, kpi.module):
         return False
-    role = Role.ADMIN if user.is_superuser else user.role
+    role = effective_role(user)
     return not (role == Role.VIEWER and policy_for(_records_model(kpi.code)).personal)
 
 
@@ -279,8 +281,8 @@ def _scope_key(user: Any) -> str | None:
     of that scope; None for roles scoped by assignment (an expert's records hang
     on experts and group members, tables whose writes do not move the data
     version): their counts are not cached."""
-    role = Role.ADMIN if user.is_superuser else user.role
-    if ROLE_SCOPE.get(role) in (None, ScopeKind.ASSIGNMENT):
+    role = effective_role(user)
+    if scope_kind(user) in (None, ScopeKind.ASSIGNMENT):
         return None
     return f"{role}:{int(user.nationwide)}:{user.province_id}:{user.county_id}"
 
