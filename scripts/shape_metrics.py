@@ -34,6 +34,21 @@ def code_lines(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines())
 
 
+def _has_reason(lines: list[str], lineno: int) -> bool:
+    """A comment on the import's line, or just above the block of imports it is in."""
+    if "#" in lines[lineno - 1]:
+        return True
+    i = lineno - 2
+    while i >= 0:
+        above = lines[i].strip()
+        if "#" in above:
+            return True
+        if above and not (above.startswith(("from ", "import ", ")")) or above.endswith(",")):
+            return False
+        i -= 1
+    return False
+
+
 def inner_imports(path: Path) -> list[tuple[int, bool]]:
     """(line, has a reason comment) of every import inside a function body."""
     text = path.read_text(encoding="utf-8")
@@ -44,10 +59,7 @@ def inner_imports(path: Path) -> list[tuple[int, bool]]:
         for child in ast.iter_child_nodes(node):
             inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
             if in_function and isinstance(child, ast.Import | ast.ImportFrom):
-                line = lines[child.lineno - 1]
-                before = lines[child.lineno - 2].strip() if child.lineno > 1 else ""
-                reasoned = "#" in line or before.startswith("#")
-                found.append((child.lineno, reasoned))
+                found.append((child.lineno, _has_reason(lines, child.lineno)))
             visit(child, inside)
 
     visit(ast.parse(text), False)

@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "کاربران و دسترسی"
 
     def ready(self) -> None:
+        # Models and the modules that import them load only once the app
+        # registry is ready, so ready() imports them here.
         from jahesh.accounts import signals  # noqa: F401  (connects the receivers)
         from jahesh.accounts.roles import Module
         from jahesh.accounts.scoping import ScopePolicy, register, scoped

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from weasyprint import HTML
+
 import jahesh
 
 FONT_DIR = (
@@ -20,6 +22,5 @@ def font_urls() -> dict[str, str]:
 
 
 def minutes_pdf(*, html: str) -> bytes:
-    from weasyprint import HTML
 
     return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
 from jahesh.clinic import forms, selectors, services
-from jahesh.clinic.minutes import font_urls
+from jahesh.clinic.minutes import font_urls, minutes_pdf
 from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
@@ -453,7 +453,6 @@ def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The session's minutes as a printable Persian PDF (WeasyPrint, Vazirmatn)."""
     require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
-    from jahesh.clinic.minutes import minutes_pdf
 
     pdf = minutes_pdf(
         html=render_to_string("clinic/minutes_pdf.html", _session_context(request, session))

@@ -17,6 +17,7 @@ from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import missing_ref, resolve_ref
 from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials, api_enum
 from jahesh.core.errors import InvalidInput
+from jahesh.geo.models import City, County, Village
 from jahesh.projects import selectors, services
 from jahesh.projects.models import (
     DirectService,
@@ -24,6 +25,7 @@ from jahesh.projects.models import (
     Project,
     ProjectFunding,
 )
+from jahesh.volunteers.models import Camp, Group, Skill
 
 router = Router(tags=["projects"])
 
@@ -223,7 +225,6 @@ def _project_dict(project: Project, value: int) -> dict:
 
 def _place_from_ids(user, *, county_id, village_id, city_id) -> dict:
     """Load the place named by ids and check the user may record there."""
-    from jahesh.geo.models import City, County, Village
 
     county = resolve_ref(user, County, county_id, field="county_id")
     village = resolve_ref(user, Village, village_id, field="village_id")
@@ -278,7 +279,6 @@ def project_create(request: HttpRequest, payload: ProjectIn):
         village_id=payload.village_id,
         city_id=payload.city_id,
     )
-    from jahesh.volunteers.models import Group
 
     group = _volunteers_ref(
         request, Group, payload.implementer_group_id, field="implementer_group_id"
@@ -372,8 +372,6 @@ def funding_add(request: HttpRequest, project_id: int, payload: FundingIn):
         "note": payload.note,
     }
     if payload.role == ProjectFunding.Role.VOLUNTEER_LABOUR:
-        from jahesh.volunteers.models import Skill
-
         if payload.labour_hours is None or payload.labour_skill_id is None:
             raise InvalidInput(
                 _("برای کار داوطلبانه ساعت کار و مهارت را بفرستید."), field="labour_hours"
@@ -411,7 +409,6 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
 @router.post("/services", response={201: ServiceOut, **ERRORS}, summary="ثبت خدمت مستقیم")
 def service_create(request: HttpRequest, payload: ServiceIn):
     api_require_module(request.user, Module.PROJECTS)
-    from jahesh.volunteers.models import Camp, Group
 
     place = _place_from_ids(
         request.user,

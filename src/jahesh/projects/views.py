@@ -23,7 +23,9 @@ from jahesh.accounts.scoping import (
 )
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
-from jahesh.projects import forms, selectors, services
+from jahesh.core.jalali import jalali_year_of, jalali_year_range
+from jahesh.core.tabular import import_page, write_template, xlsx_response
+from jahesh.projects import forms, importing, selectors, services
 from jahesh.projects.models import DirectService, Project, ProjectFunding, ProjectPhoto
 from jahesh.volunteers.models import Group
 
@@ -311,8 +313,6 @@ def service_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_import(request: HttpRequest) -> HttpResponse:
-    from jahesh.core.tabular import import_page
-    from jahesh.projects import importing
 
     require_module(request.user, Module.PROJECTS)
     return import_page(
@@ -330,8 +330,6 @@ def service_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def service_import_template(request: HttpRequest) -> HttpResponse:
-    from jahesh.core.tabular import write_template, xlsx_response
-    from jahesh.projects import importing
 
     require_module(request.user, Module.PROJECTS)
     return xlsx_response(write_template(importing.COLUMNS), "direct-services-template.xlsx")
@@ -343,7 +341,6 @@ def service_import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def county_table(request: HttpRequest) -> HttpResponse:
-    from jahesh.core.jalali import jalali_year_of, jalali_year_range
 
     area = area_for(request.user)  # viewers read figures too; 404 for roles without an area
     form = forms.PeriodForm(request.GET or None)

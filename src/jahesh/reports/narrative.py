@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from weasyprint import HTML
 
 import jahesh
 from jahesh.accounts.scoping import Area
@@ -258,8 +259,6 @@ def charts_svg(report: Report) -> list[tuple[str, str]]:
 
 
 def pdf(report: Report) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string("reports/narrative_pdf.html", {
         "report": report, "charts": charts_svg(report),
         "font_regular": (FONT_DIR / "Vazirmatn-Regular.ttf").as_uri(),

@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from jahesh.accounts.scoping import scoped
+from jahesh.core.digits import to_ascii_digits
 from jahesh.core.tabular import (
     Column,
     ImportReport,
@@ -68,8 +70,6 @@ class isic_code:
             if len(code) == 3:
                 code = "0" + code
         else:
-            from jahesh.core.digits import to_ascii_digits
-
             code = to_ascii_digits(value).strip().replace(" ", "")
         if isic.split_code(code) is None:
             raise ValueError(
@@ -314,7 +314,6 @@ def _history_insert(units: list[Unit], *, user_id: int | None, reason: str, when
     compiles every field through the ORM: half of a large import's time. The
     rows are the same (the tests read them back through ``unit.history``).
     """
-    from django.db import connections
 
     history = Unit.history.model
     connection = connections[Unit.objects.db]

@@ -15,12 +15,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import Conflict
 from jahesh.core.identifiers import normalize_legal_id, normalize_mobile
+from jahesh.core.jalali import parse_date_any
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.units import isic
 from jahesh.units.models import (
@@ -35,6 +37,7 @@ from jahesh.units.models import (
     VisitPhoto,
 )
 from jahesh.units.risk import RiskResult, compute_risk, current_settings
+from jahesh.units.selectors import unit_status_at, unit_writable_counties
 
 UNIT_FIELDS = (
     "code", "name", "national_id", "licence_no", "isic_code", "sector", "county", "city", "village",
@@ -241,8 +244,6 @@ def _not_future(value: Any, *, today: date, label: str) -> date | None:
     if value in (None, ""):
         return None
     if not isinstance(value, date):
-        from jahesh.core.jalali import parse_date_any
-
         value = parse_date_any(value)
     if value > today:
         raise ValidationError(_("%(label)s نمی‌تواند در آینده باشد.") % {"label": label})
@@ -252,7 +253,6 @@ def _not_future(value: Any, *, today: date, label: str) -> date | None:
 def _check_unit_relations(values: dict[str, Any], *, instance: Unit | None, user: Any) -> None:
     """The rules that need the database: the county within the user's scope,
     unique national ID and code, city/village in the county."""
-    from jahesh.units.selectors import unit_writable_counties
 
     errors: dict[str, list[str]] = {}
     county = values.get("county", instance.county if instance else None)
@@ -344,7 +344,6 @@ def unit_update(*, unit: Unit, user: Any, status_reason: str = "", now=None, **f
 
 
 def unit_delete(*, unit: Unit, user: Any) -> None:
-    from django.db.models import ProtectedError
 
     unit._history_user = user if getattr(user, "pk", None) else None
     try:
@@ -529,7 +528,6 @@ def _latest_visit(unit: Unit, on: date) -> Visit | None:
 
 
 def _assess(*, unit: Unit, visit: Visit | None, on: date) -> RiskAssessment:
-    from jahesh.units.selectors import unit_status_at
 
     status = unit_status_at(unit=unit, when=on)
     result: RiskResult = compute_risk(

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
 
 from jahesh.volunteers.models import Certificate, RosterEntry
 
@@ -41,7 +42,6 @@ def certificate_context(*, certificate: Certificate, verify_url: str) -> dict:
 
 
 def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
-    from weasyprint import HTML
 
     html = render_to_string(
         "volunteers/certificate_pdf.html",

@@ -21,6 +21,14 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, module_required, scoped
 from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.history import history_entries
+from jahesh.core.tabular import (
+    csv_response,
+    import_page,
+    write_csv,
+    write_template,
+    write_xlsx,
+    xlsx_response,
+)
 from jahesh.geo.models import Village
 from jahesh.volunteers import forms, selectors, services
 from jahesh.volunteers.certificates import certificate_pdf
@@ -32,6 +40,7 @@ from jahesh.volunteers.models import (
     Skill,
     Volunteer,
 )
+from jahesh.volunteers.spreadsheets import import_volunteers, volunteer_columns, volunteer_rows
 
 PAGE_SIZE = 50
 
@@ -584,8 +593,6 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
 @module_required(Module.VOLUNTEERS)
 def volunteer_export(request: HttpRequest) -> HttpResponse:
     """The list as filtered on the page, as XLSX (or CSV with ?format=csv)."""
-    from jahesh.core.tabular import csv_response, write_csv, write_xlsx, xlsx_response
-    from jahesh.volunteers.spreadsheets import volunteer_columns, volunteer_rows
 
     form = forms.VolunteerFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
@@ -606,8 +613,6 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 @module_required(Module.VOLUNTEERS)
 def volunteer_import_template(request: HttpRequest) -> HttpResponse:
-    from jahesh.core.tabular import write_template, xlsx_response
-    from jahesh.volunteers.spreadsheets import volunteer_columns
 
     return xlsx_response(write_template(volunteer_columns(request.user)), "قالب-نیروهای-جهادی.xlsx")
 
@@ -616,8 +621,6 @@ def volunteer_import_template(request: HttpRequest) -> HttpResponse:
 @module_required(Module.VOLUNTEERS)
 def volunteer_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview (nothing saved) → confirm; each person once by national code."""
-    from jahesh.core.tabular import import_page
-    from jahesh.volunteers.spreadsheets import import_volunteers, volunteer_columns
 
     return import_page(
         request,
