@@ -114,10 +114,10 @@ def place_options(
             cities = place_search(scoped(user, City).filter(county_id=county_id), q)
         if kind in ("village", "all"):
             villages = place_search(scoped(user, Village).filter(county_id=county_id), q)
-    cities = list(cities.order_by("name").only("id", "name", "is_deprived"))
+    city_rows = list(cities.order_by("name").only("id", "name", "is_deprived"))
     page = list(villages.order_by("name").only("id", "name", "is_deprived")[: limit + 1])
     more = 0
     if len(page) > limit:
         page = page[:limit]
         more = villages.count() - limit
-    return {"cities": cities, "villages": page, "more": more}
+    return {"cities": city_rows, "villages": page, "more": more}

@@ -128,7 +128,7 @@ def effective_role(user: Any) -> str | None:
 
 def scope_kind(user: Any) -> str | None:
     """The kind of scope ``user`` works in (``ScopeKind``), None when they have none."""
-    return ROLE_SCOPE.get(effective_role(user))  # type: ignore[arg-type]
+    return ROLE_SCOPE.get(effective_role(user) or "")
 
 
 def sees_whole_country(user: Any) -> bool:
@@ -189,7 +189,7 @@ def module_required(
 
 
 # What the API answers a role without the module (403): the module's words.
-_API_DENIED = {
+_API_DENIED: dict[str, object] = {
     Module.UNITS: gettext_lazy("کار با واحدهای تولیدی با نقش شما ممکن نیست."),
     Module.FUNDS: gettext_lazy("کار با صندوق‌های قرض‌الحسنه با نقش شما ممکن نیست."),
     Module.VOLUNTEERS: gettext_lazy("کار با نیروهای جهادی با نقش شما ممکن نیست."),
@@ -220,7 +220,10 @@ def scope_q(user: Any, model: type[models.Model]) -> Q:
 
 def _model_at(model: type[models.Model], path: str) -> type[models.Model]:
     for name in path.split("__"):
-        model = model._meta.get_field(name).related_model
+        related = model._meta.get_field(name).related_model
+        if related is None or isinstance(related, str):
+            raise LookupError(f"{model._meta.label}.{name} is not a relation")
+        model = related
     return model
 
 
@@ -237,7 +240,7 @@ def _own_scope_q(user: Any, policy: ScopePolicy) -> Q:
     role = effective_role(user)
     if role == Role.VIEWER and policy.personal:
         return _NOTHING
-    kind = ROLE_SCOPE.get(role)
+    kind = scope_kind(user)
     if kind == ScopeKind.COUNTRY:
         return Q()
     if kind == ScopeKind.PROVINCE:
@@ -252,7 +255,7 @@ def _own_scope_q(user: Any, policy: ScopePolicy) -> Q:
             return _NOTHING
         return Q(**{policy.county: user.county_id})
     if kind == ScopeKind.ASSIGNMENT:
-        path = policy.assigned.get(role)
+        path = policy.assigned.get(role or "")
         return Q(**{path: user.pk}) if path else _NOTHING
     return _NOTHING
 
