@@ -19,7 +19,6 @@ from xml.sax.saxutils import escape
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 import jahesh
 from jahesh.accounts.scoping import Area
@@ -259,6 +258,9 @@ def charts_svg(report: Report) -> list[tuple[str, str]]:
 
 
 def pdf(report: Report) -> bytes:
+    # WeasyPrint (Pango, fonts) loads only when a PDF is asked for; tests swap weasyprint.HTML.
+    from weasyprint import HTML
+
     html = render_to_string("reports/narrative_pdf.html", {
         "report": report, "charts": charts_svg(report),
         "font_regular": (FONT_DIR / "Vazirmatn-Regular.ttf").as_uri(),

@@ -12,7 +12,6 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
 from jahesh.volunteers.models import Certificate, RosterEntry
 
@@ -42,6 +41,8 @@ def certificate_context(*, certificate: Certificate, verify_url: str) -> dict:
 
 
 def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
+    # WeasyPrint (Pango, fonts) loads only when a PDF is asked for; tests swap weasyprint.HTML.
+    from weasyprint import HTML
 
     html = render_to_string(
         "volunteers/certificate_pdf.html",
