@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jahesh.accounts import views as accounts_views
-from jahesh.api.api import api
+from jahesh.api_v1 import api
 from jahesh.core import views as core_views
 
 admin.site.site_header = "جهش — مدیریت سامانه"

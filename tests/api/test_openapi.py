@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel
 
-from jahesh.api.api import api
+from jahesh.api_v1 import api
 from jahesh.clinic.models import Case
 from jahesh.projects.models import DirectService, Project
 

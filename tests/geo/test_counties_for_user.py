@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jahesh.geo.selectors import counties_for_user
+from jahesh.accounts.places import counties_for_user
 from tests.conftest import ARAK, SAVEH, TEHRAN_COUNTY
 
 

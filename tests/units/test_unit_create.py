@@ -188,3 +188,26 @@ def test_it_records_a_status_change_with_its_reason_on_update(make_unit, users):
     )
     assert unit.status == "stalled" and unit.employees == 5 and unit.size == Size.MICRO
     assert unit.risk_score == 10 and unit.risk_level == "low"  # status weight only: no visit yet
+
+
+def test_it_answers_an_english_request_in_english():
+    # given an English request, when a unit's fields break their rules,
+    # then every message (and the field's label in it) is the English one
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        services.clean_unit_fields(
+            {"employees": "many", "name": " ", "latitude": "1"}, today=date(2025, 1, 1)
+        )
+    errors = _errors(exc)
+    assert errors["employees"] == [
+        "Number of employees must be a whole number; «many» is not a number."
+    ]
+    assert errors["name"] == ["Enter the unit's name."]
+    assert errors["longitude"] == ["Enter latitude and longitude together, or leave both blank."]
+
+
+def test_it_keeps_the_persian_message_for_a_persian_request():
+    with pytest.raises(ValidationError) as exc:
+        services.clean_unit_fields({"employees": "-3"}, today=date(2025, 1, 1))
+    assert _errors(exc)["employees"] == ["تعداد کارکنان نمی‌تواند کمتر از 0 باشد."]

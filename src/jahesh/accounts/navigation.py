@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
@@ -28,7 +29,7 @@ MENU: list[MenuItem] = [
 ]
 
 
-def menu_for(user) -> list[dict[str, str]]:
+def menu_for(user: Any) -> list[dict[str, str]]:
     """Entries this user may open; a module whose pages are not built yet is left out."""
     items = []
     for item in MENU:

@@ -29,15 +29,21 @@ linked record (a group's leader) is shown only when :func:`scope_exists` holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any, Generic, TypeVar
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
 from jahesh.accounts.roles import ROLE_MODULES, ROLE_SCOPE, Module, Role, ScopeKind
+from jahesh.core.errors import Forbidden
+from jahesh.geo.models import County
 
 M = TypeVar("M", bound=models.Model)
 
@@ -112,6 +118,26 @@ def policy_for(model: type[models.Model]) -> ScopePolicy:
         ) from None
 
 
+def effective_role(user: Any) -> str | None:
+    """The role every rule reads: a superuser is an admin whatever their role
+    field says; None for a user without one (anonymous)."""
+    if getattr(user, "is_superuser", False):
+        return Role.ADMIN
+    return getattr(user, "role", None)
+
+
+def scope_kind(user: Any) -> str | None:
+    """The kind of scope ``user`` works in (``ScopeKind``), None when they have none."""
+    return ROLE_SCOPE.get(effective_role(user) or "")
+
+
+def sees_whole_country(user: Any) -> bool:
+    """Whether ``user``'s place is the whole country (an admin, a nationwide
+    provincial role), so a form lets them pick any province."""
+    kind = scope_kind(user)
+    return kind == ScopeKind.COUNTRY or (kind == ScopeKind.PROVINCE and bool(user.nationwide))
+
+
 def can_use_module(user: Any, module: str) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -144,6 +170,40 @@ def require_module(user: Any, module: str) -> None:
         raise ModuleDenied(module)
 
 
+def module_required(
+    module: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view decorator: signed in (else the login page), and a role that may
+    open ``module`` (else 403 naming it, :func:`require_module`)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require_module(request.user, module)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+# What the API answers a role without the module (403): the module's words.
+_API_DENIED: dict[str, object] = {
+    Module.UNITS: gettext_lazy("کار با واحدهای تولیدی با نقش شما ممکن نیست."),
+    Module.FUNDS: gettext_lazy("کار با صندوق‌های قرض‌الحسنه با نقش شما ممکن نیست."),
+    Module.VOLUNTEERS: gettext_lazy("کار با نیروهای جهادی با نقش شما ممکن نیست."),
+    Module.PROJECTS: gettext_lazy("ثبت پروژه و خدمت با نقش شما ممکن نیست."),
+}
+
+
+def api_require_module(user: Any, module: str) -> None:
+    """The API's :func:`require_module`: a role without ``module`` gets 403 with
+    the ``{message, errors}`` body (``core.errors.Forbidden``)."""
+    if not can_use_module(user, module):
+        raise Forbidden(_API_DENIED.get(module) or ModuleDenied(module).module_label)
+
+
 def scope_q(user: Any, model: type[models.Model]) -> Q:
     """The filter that limits ``model`` to what ``user`` may see."""
     policy = policy_for(model)
@@ -160,7 +220,10 @@ def scope_q(user: Any, model: type[models.Model]) -> Q:
 
 def _model_at(model: type[models.Model], path: str) -> type[models.Model]:
     for name in path.split("__"):
-        model = model._meta.get_field(name).related_model
+        related = model._meta.get_field(name).related_model
+        if related is None or isinstance(related, str):
+            raise LookupError(f"{model._meta.label}.{name} is not a relation")
+        model = related
     return model
 
 
@@ -174,10 +237,10 @@ def _own_scope_q(user: Any, policy: ScopePolicy) -> Q:
         return Q() if is_admin else Q(**{policy.owner: user.pk})
     if not can_use_module(user, policy.module):
         return _NOTHING
-    role = Role.ADMIN if user.is_superuser else user.role
+    role = effective_role(user)
     if role == Role.VIEWER and policy.personal:
         return _NOTHING
-    kind = ROLE_SCOPE.get(role)
+    kind = scope_kind(user)
     if kind == ScopeKind.COUNTRY:
         return Q()
     if kind == ScopeKind.PROVINCE:
@@ -192,7 +255,7 @@ def _own_scope_q(user: Any, policy: ScopePolicy) -> Q:
             return _NOTHING
         return Q(**{policy.county: user.county_id})
     if kind == ScopeKind.ASSIGNMENT:
-        path = policy.assigned.get(role)
+        path = policy.assigned.get(role or "")
         return Q(**{path: user.pk}) if path else _NOTHING
     return _NOTHING
 
@@ -332,12 +395,9 @@ def area_for(user: Any, *, province_id: int | None = None, county_id: int | None
     assignment (experts, fund managers) have no area: they get nothing here.
     Raises Http404 when the user may read no aggregates at all.
     """
-    from jahesh.geo.models import County
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404("یافت نشد")
-    role = Role.ADMIN if user.is_superuser else user.role
-    kind = ROLE_SCOPE.get(role)
+    kind = scope_kind(user)
     if county_id is not None and province_id is None:
         province_id = (
             County.objects.filter(pk=county_id).values_list("province_id", flat=True).first()

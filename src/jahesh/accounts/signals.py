@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 from django.utils import timezone
 
 from jahesh.accounts.models import User
@@ -14,13 +17,21 @@ from jahesh.accounts.services import api_token_revoke_all
 
 
 @receiver(user_logged_out)
-def revoke_tokens_on_logout(sender, request, user, **kwargs) -> None:
+def revoke_tokens_on_logout(
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
     if user is not None:
         api_token_revoke_all(user=user, now=timezone.now())
 
 
 @receiver(pre_save, sender=User)
-def note_password_change(sender, instance: User, raw=False, update_fields=None, **kwargs) -> None:
+def note_password_change(
+    sender: Any,
+    instance: User,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
+) -> None:
     if raw or instance._state.adding:
         return
     if update_fields is not None and "password" not in update_fields:
@@ -35,7 +46,7 @@ def note_password_change(sender, instance: User, raw=False, update_fields=None, 
 
 
 @receiver(post_save, sender=User)
-def revoke_tokens_on_password_change(sender, instance: User, **kwargs) -> None:
+def revoke_tokens_on_password_change(sender: Any, instance: User, **kwargs: Any) -> None:
     if getattr(instance, "_jahesh_password_changed", False):
         instance._jahesh_password_changed = False
         api_token_revoke_all(user=instance, now=timezone.now())

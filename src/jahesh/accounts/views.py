@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import i18n
 from django.views.decorators.http import require_POST
@@ -15,7 +19,7 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         language = form.get_user().language
         if language:
@@ -27,7 +31,7 @@ login_view = LoginView.as_view()
 
 
 @require_POST
-def set_language(request):
+def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch (the cookie), which also remembers the choice on
     the signed-in user's profile."""
     response = i18n.set_language(request)
@@ -40,20 +44,19 @@ def set_language(request):
 logout_view = require_POST(auth_views.LogoutView.as_view())
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """django-axes' answer to a locked-out login: the API's error shape for API
     calls, the Persian lockout page for the browser."""
-    from django.http import JsonResponse
-    from django.shortcuts import render
-
-    from jahesh.accounts.services import LOCKED_OUT_MESSAGE
-
     if request.path.startswith("/api/"):
-        return JsonResponse({"message": str(LOCKED_OUT_MESSAGE), "errors": []}, status=403)
+        return JsonResponse({"message": str(services.LOCKED_OUT_MESSAGE), "errors": []}, status=403)
     return render(request, "accounts/lockout.html", status=403)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The 403 page (``handler403``): «دسترسی ندارید», and for a module the role may
     not use, which module it is and which roles may open it."""
     return render(

@@ -9,6 +9,8 @@ class ClinicConfig(AppConfig):
     verbose_name = "کلینیک صنعت"
 
     def ready(self) -> None:
+        # Models and the modules that import them load only once the app
+        # registry is ready, so ready() imports them here.
         from jahesh.accounts.roles import Module
         from jahesh.accounts.scoping import ScopePolicy, extend, register
         from jahesh.clinic import models as m

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.scoping import scoped
 from jahesh.clinic.models import (
     Agency,
@@ -55,7 +56,6 @@ class CaseFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("همه"))] + [
             (c.code, c.name) for c in ObstacleCategory.objects.all()
         ]
-        from jahesh.geo.selectors import counties_for_user
 
         self.fields["county"].queryset = counties_for_user(user)
 

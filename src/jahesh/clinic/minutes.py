@@ -20,6 +20,7 @@ def font_urls() -> dict[str, str]:
 
 
 def minutes_pdf(*, html: str) -> bytes:
+    # WeasyPrint (Pango, fonts) loads only when a PDF is asked for; tests swap weasyprint.HTML.
     from weasyprint import HTML
 
     return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()

@@ -7,14 +7,14 @@ from django.utils.translation import gettext as _
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module, scoped
+from jahesh.clinic.models import Case
+from jahesh.clinic.services import MANAGERS, user_role
 
 
 def unit_cases_panel(request: HttpRequest, unit) -> dict | None:
-    from jahesh.clinic.models import Case
 
     if not can_use_module(request.user, Module.CLINIC):
         return None
-    from jahesh.clinic.services import MANAGERS, user_role
 
     role = user_role(request.user)
     cases = list(

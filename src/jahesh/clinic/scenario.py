@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from jahesh.accounts.models import User
 from jahesh.clinic.models import (
     Agency,
     Case,
@@ -142,7 +143,6 @@ def build(ctx) -> None:
 
 
 def _link_demo_expert() -> None:
-    from jahesh.accounts.models import User
 
     user = User.objects.filter(username="expert").first()
     first = Expert.objects.filter(province_id=PROVINCE_ID, name=EXPERTS[0][0]).first()
@@ -217,7 +217,6 @@ class _Builder:
     # --- Experts and groups -------------------------------------------------------
 
     def _experts(self) -> list[Expert]:
-        from jahesh.accounts.models import User
 
         user = User.objects.filter(username="expert").first()
         experts = [
@@ -547,7 +546,6 @@ class _Builder:
             parent = getattr(case, "parent_placeholder", None)
             if parent is not None:
                 Case.objects.filter(pk=case.pk).update(parent_id=parent.pk)
-        from jahesh.accounts.models import User
 
         hq = User.objects.filter(username="hq").first()
         worker_moves = {S.IN_PROGRESS, S.WAITING, S.ESCALATED, S.RESOLVED, S.NOT_RESOLVABLE}
@@ -577,7 +575,6 @@ class _Builder:
 
     def _sessions(self) -> tuple[int, int]:
         rng = self.rng
-        from jahesh.accounts.models import User
 
         hq = User.objects.filter(username="hq").first()
         sessions, plans = [], []

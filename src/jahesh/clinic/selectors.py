@@ -31,9 +31,11 @@ from jahesh.clinic.models import (
     Session,
     WorkingGroup,
 )
+from jahesh.clinic.services import MANAGERS, clinic_settings, user_role
 from jahesh.clinic.sla import SlaState, sla_state
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
+from jahesh.units.models import Unit
 from jahesh.units.selectors import unit_list
 
 
@@ -153,7 +155,6 @@ def case_timeline(*, case: Case) -> list[CaseEvent]:
 
 
 def case_sla(*, case: Case, now: datetime.datetime | None = None) -> SlaState:
-    from jahesh.clinic.services import clinic_settings
 
     now = now or timezone.now()
     events = [(e.at, e.to_status) for e in case.events.order_by("at", "id")]
@@ -427,7 +428,6 @@ def kpi_closures_prevented_records(*, area: Area, start: datetime.date, end: dat
     """The units (distinct) with a case resolved in [start, end) with the outcome
     "closure prevented"; the rule that the unit was stalled or at high risk when
     the case opened is enforced when the case resolves."""
-    from jahesh.units.models import Unit
 
     ids = _prevented(start, end).filter(area.q("unit__county")).values("unit_id")
     return Unit.objects.filter(pk__in=ids).order_by("-id")
@@ -532,7 +532,6 @@ UNIT_CHOICES = 10
 
 def case_can_open(*, user: Any) -> bool:
     """Whether ``user``'s role opens cases (services.case_create's rule)."""
-    from jahesh.clinic.services import MANAGERS, user_role
 
     return user_role(user) in MANAGERS
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.roles import Role
+from jahesh.accounts.scoping import effective_role
 from jahesh.clinic.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -58,7 +59,7 @@ def clinic_settings() -> ClinicSettings:
 def user_role(user) -> str:
     if user is None:
         return ""
-    return Role.ADMIN if user.is_superuser else user.role
+    return effective_role(user) or ""
 
 
 def _today(now: datetime.datetime) -> datetime.date:

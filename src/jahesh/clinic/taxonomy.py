@@ -8,6 +8,8 @@ Admins may edit the tables afterwards (and set a new version).
 
 from __future__ import annotations
 
+from django.apps import apps
+
 TAXONOMY_VERSION = "wbes-m1a-1403"
 
 # (code, WBES M1A parent, Persian name)
@@ -90,6 +92,5 @@ def taxonomy_load(apps=None) -> None:
 
 
 def _live_model(app_label: str, name: str):
-    from django.apps import apps
 
     return apps.get_model(app_label, name)

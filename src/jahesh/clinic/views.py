@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
 from jahesh.clinic import forms, selectors, services
-from jahesh.clinic.minutes import font_urls
+from jahesh.clinic.minutes import font_urls, minutes_pdf
 from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
@@ -42,11 +42,6 @@ class CappedPaginator(Paginator):
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _module_required(request: HttpRequest) -> None:
-    # A role without the module: 403 saying which module (a record out of scope: 404).
-    require_module(request.user, Module.CLINIC)
 
 
 def _apply_error(form, error: ApplicationError) -> None:
@@ -74,7 +69,7 @@ def _case_or_404(request: HttpRequest, pk: int) -> Case:
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     now = timezone.now()
     filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
     qs = selectors.case_list(user=request.user, now=now, **filter_form.filters())
@@ -98,7 +93,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_board(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     now = timezone.now()
     filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
     filters = {k: v for k, v in filter_form.filters().items() if k != "status"}
@@ -118,7 +113,7 @@ def case_board(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     if request.method == "GET" and not request.GET.get("unit"):
         # Opened from the clinic rather than from a unit's page: pick the unit first.
         return render(request, "clinic/case_pick_unit.html", {"can_open": _can_open(request)})
@@ -157,7 +152,7 @@ def _can_open(request: HttpRequest) -> bool:
 @require_GET
 def case_unit_search(request: HttpRequest) -> HttpResponse:
     """The units matching what was typed on the open-a-case page (an HTMX fragment)."""
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     q = request.GET.get("q", "").strip()
     units = selectors.case_unit_choices(user=request.user, q=q)
     context = {"units": units, "q": q, "limit": selectors.UNIT_CHOICES}
@@ -191,7 +186,7 @@ def _detail_context(request: HttpRequest, case: Case, transition_form=None) -> d
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     case = _case_or_404(request, pk)
     return render(request, "clinic/case_detail.html", _detail_context(request, case))
 
@@ -200,7 +195,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the case; an HTMX request gets the actions and timeline back in place."""
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     case = _case_or_404(request, pk)
     allowed = services.allowed_transitions(case, request.user)
     form = forms.TransitionForm(request.POST, user=request.user, allowed=allowed)
@@ -239,7 +234,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_followup(request: HttpRequest, pk: int) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     case = _case_or_404(request, pk)
     form = forms.FollowUpForm(request.POST)
     if form.is_valid():
@@ -266,7 +261,7 @@ def case_followup(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def expert_workload(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     now = timezone.now()
     return render(
         request,
@@ -285,7 +280,7 @@ def expert_workload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     return render(
         request,
         "clinic/group_list.html",
@@ -296,7 +291,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
     page = Paginator(selectors.session_list(user=request.user, group=group), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -333,7 +328,7 @@ def _session_context(request: HttpRequest, session: Session) -> dict:
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a session of the group; its agenda is built from the cases escalated to it."""
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
     agenda = selectors.agenda_candidates(user=request.user, group=group)
     form = forms.SessionForm(
@@ -394,14 +389,14 @@ def _session_page(
 @login_required
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     return _session_page(request, _session_or_404(request, pk))
 
 
 @login_required
 @require_POST
 def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
     form = forms.ResolutionForm(
         request.POST, cases=scoped(request.user, session.agenda.all()), prefix="r"
@@ -429,7 +424,7 @@ def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resolution_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
     form = forms.ResolutionFollowUpForm(
         request.POST, resolutions=session.resolutions.all(), prefix="f"
@@ -456,9 +451,8 @@ def resolution_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The session's minutes as a printable Persian PDF (WeasyPrint, Vazirmatn)."""
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
-    from jahesh.clinic.minutes import minutes_pdf
 
     pdf = minutes_pdf(
         html=render_to_string("clinic/minutes_pdf.html", _session_context(request, session))
@@ -474,7 +468,7 @@ def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def resolution_register(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     today = timezone.localdate()
     filter_form = forms.ResolutionFilterForm(request.GET or None)
     qs = selectors.resolution_register(user=request.user, **filter_form.filters())
@@ -489,7 +483,7 @@ def resolution_register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def agency_scoreboard(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.CLINIC)
     form = forms.PeriodForm(request.GET or None)
     default_start, default_end = jalali_year_range(jalali_year_of(timezone.localdate()))
     start, end = default_start, default_end

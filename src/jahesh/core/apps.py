@@ -5,12 +5,14 @@ from django.db.models.signals import post_migrate, pre_migrate
 
 
 def _drop_search_triggers(sender, using: str = "default", **kwargs) -> None:
+    # apps.py loads before the models, so the handler imports them when called.
     from jahesh.core.search import drop_triggers
 
     drop_triggers(using)
 
 
 def _install_search_triggers(sender, using: str = "default", plan=None, **kwargs) -> None:
+    # apps.py loads before the models, so the handler imports them when called.
     from jahesh.core.search import install_triggers
 
     install_triggers(using, rebuild=bool(plan))

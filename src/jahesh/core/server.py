@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 def _die_with_parent() -> None:
     # Linux: the worker gets SIGTERM when the server dies, even by SIGKILL, so a
     # killed server leaves no worker behind (prctl PR_SET_PDEATHSIG = 1).
+    # ctypes is loaded only in the forked worker, just before it runs.
     import ctypes
     import signal
 
@@ -56,6 +57,7 @@ def stop_worker(worker: subprocess.Popen, *, seconds: float = 15) -> None:
 
 
 def _schedule_periodic(log: Callable[[str], None]) -> None:
+    # The tasks module needs the apps loaded, which serve() has done by then.
     from jahesh.core.tasks import periodic_schedule
 
     try:
@@ -70,6 +72,7 @@ def _schedule_periodic(log: Callable[[str], None]) -> None:
 def serve(
     *, host: str, port: int, workers: int, worker: bool = True, log: Callable[[str], None] = print
 ) -> None:
+    # gunicorn and the WSGI application (which sets Django up) load only to serve.
     from gunicorn.app.base import BaseApplication
 
     from jahesh.wsgi import application

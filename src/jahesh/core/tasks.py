@@ -15,6 +15,7 @@ import logging
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from jahesh.core import hooks
 
@@ -42,7 +43,6 @@ def periodic_schedule(*, after: float = 0) -> bool:
     waiting; True when it enqueued one. The check and the enqueue are one
     transaction taken one at a time (SQLite: its write lock; PostgreSQL: an
     advisory lock), so two servers starting together start one chain."""
-    from django_tasks_db.models import DBTaskResult
 
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -59,7 +59,6 @@ def periodic_schedule(*, after: float = 0) -> bool:
 
 
 def _forget_routine_results(*, now: datetime.datetime) -> None:
-    from django_tasks_db.models import DBTaskResult
 
     DBTaskResult.objects.filter(
         task_path__in=[periodic.module_path, *hooks.routine_tasks],

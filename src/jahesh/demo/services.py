@@ -10,8 +10,11 @@ from django.db import transaction
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Role
 from jahesh.core.errors import InvalidInput
+from jahesh.core.jalali import jalali_today, parse_date_any
 from jahesh.demo.registry import ScenarioContext, run
 from jahesh.geo.models import County, Province
+from jahesh.geo.services import geo_load
+from jahesh.reports import facts
 
 MARKAZI_PROVINCE_ID = 28  # django-iranian-cities' id for مرکزی
 
@@ -30,7 +33,6 @@ DEMO_USERS = [
 
 
 def demo_geography_ensure(*, log: Callable[[str], None]) -> None:
-    from jahesh.geo.services import geo_load
 
     if (
         Province.objects.count() >= 31
@@ -69,7 +71,6 @@ def demo_users_ensure() -> list[tuple[str, str]]:
 def demo_prepare(
     *, scenario: str = "markazi", as_of: str | None = None, log: Callable[[str], None] = print
 ) -> list[tuple[str, str]]:
-    from jahesh.core.jalali import jalali_today, parse_date_any
 
     if scenario != "markazi":
         raise InvalidInput(f"سناریوی «{scenario}» وجود ندارد؛ سناریوی موجود: markazi")
@@ -78,7 +79,6 @@ def demo_prepare(
     users = demo_users_ensure()
     as_of_date = parse_date_any(as_of) if as_of else jalali_today()
     log(f"4/4 scenario {scenario} as of {as_of_date.isoformat()} …")
-    from jahesh.reports import facts
 
     with facts.paused():  # a bulk load: the analytics table is rebuilt once, below
         run(ScenarioContext(name=scenario, as_of=as_of_date, log=log))

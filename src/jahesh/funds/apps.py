@@ -9,6 +9,8 @@ class FundsConfig(AppConfig):
     verbose_name = "صندوق‌های قرض‌الحسنه"
 
     def ready(self) -> None:
+        # Models and the modules that import them load only once the app
+        # registry is ready, so ready() imports them here.
         from jahesh.accounts.roles import Module, Role
         from jahesh.accounts.scoping import ScopePolicy, register
         from jahesh.funds import models as m

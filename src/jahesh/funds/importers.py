@@ -14,6 +14,7 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jahesh.core.tabular import (
     Column,
@@ -203,11 +204,11 @@ def import_loans(
         member = Member.objects.filter(fund=fund, national_code=v["national_code"]).first()
         if member is None:
             row.refuse(
-                "این کد ملی عضو این صندوق نیست؛ نخست اعضا را وارد کنید.", key="national_code"
+                _("این کد ملی عضو این صندوق نیست؛ نخست اعضا را وارد کنید."), key="national_code"
             )
             return Outcome.REFUSED
         if member.board_role:
-            row.refuse("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد.", key="national_code")
+            row.refuse(_("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد."), key="national_code")
             return Outcome.REFUSED
         _import_loan(fund, member, v, user, now, today)
         return Outcome.CREATED

@@ -31,7 +31,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from jahesh.accounts.scoping import Area, scoped
+from jahesh.core.digits import to_ascii_digits
 from jahesh.core.jalali import add_jalali_months
+from jahesh.core.money import round_half_up
+from jahesh.core.search import search_q
+from jahesh.core.text import normalize_key
 from jahesh.funds import schedule
 from jahesh.funds.models import (
     ACTIVE_LOAN_STATUSES,
@@ -65,7 +69,6 @@ ACCOUNTS = ("cash", "savings", "sponsor", "outstanding", "fee_income", "written_
 
 
 def fund_list(*, user: Any, search: str = "", county_id: int | None = None) -> QuerySet[Fund]:
-    from jahesh.core.text import normalize_key
 
     qs = scoped(user, Fund).select_related("county")
     if search:
@@ -76,9 +79,6 @@ def fund_list(*, user: Any, search: str = "", county_id: int | None = None) -> Q
 
 
 def member_list(*, user: Any, fund: Fund | None = None, search: str = "") -> QuerySet[Member]:
-    from jahesh.core.digits import to_ascii_digits
-    from jahesh.core.search import search_q
-    from jahesh.core.text import normalize_key
 
     qs = scoped(user, Member).select_related("fund")
     if fund is not None:
@@ -617,7 +617,6 @@ def kpi_par30_outstanding(
 def par30_basis_points(parts: dict[str, int]) -> int:
     """PAR30 at the period's end in basis points (1/100 of a percent, half up):
     1234 means 12.34%. 0 when nothing is outstanding."""
-    from jahesh.core.money import round_half_up
 
     outstanding = parts["par30_outstanding"]
     if not outstanding:

@@ -32,18 +32,13 @@ from jahesh.funds.models import Fund, LedgerEntry, Loan, Member, Repayment
 PAGE_SIZE = 25
 
 
-def _module_required(request: HttpRequest) -> None:
-    # A role without the module: 403 saying which module (a record out of scope: 404).
-    require_module(request.user, Module.FUNDS)
-
-
 def _fund(request: HttpRequest, pk: int) -> Fund:
-    _module_required(request)
+    require_module(request.user, Module.FUNDS)
     return get_scoped_or_404(request.user, Fund.objects.select_related("county"), pk=pk)
 
 
 def _loan(request: HttpRequest, pk: int) -> Loan:
-    _module_required(request)
+    require_module(request.user, Module.FUNDS)
     return get_scoped_or_404(
         request.user, Loan.objects.select_related("fund", "member", "fund__county"), pk=pk
     )
@@ -65,7 +60,7 @@ def _form_errors(form, error: ApplicationError) -> None:
 @require_GET
 def fund_list(request: HttpRequest) -> HttpResponse:
     """All funds the user may see, compared: outreach, savings, PAR30, jobs, cost per job."""
-    _module_required(request)
+    require_module(request.user, Module.FUNDS)
     today = timezone.localdate()
     filter_form = forms.FundFilterForm(request.GET or None)
     search = filter_form.cleaned_data["q"] if filter_form.is_valid() else ""
@@ -176,7 +171,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.FUNDS)
     member = get_scoped_or_404(request.user, Member.objects.select_related("fund"), pk=pk)
     form = forms.MoneyMoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -407,7 +402,7 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def due_list(request: HttpRequest) -> HttpResponse:
     """Installments due this week (today and the six days after) and overdue loans."""
-    _module_required(request)
+    require_module(request.user, Module.FUNDS)
     today = timezone.localdate()
     due = selectors.due_between(
         user=request.user, start=today, end=today + datetime.timedelta(days=7)
@@ -482,7 +477,7 @@ def fund_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.FUNDS)
     if kind not in ("members", "loans"):
         raise Http404
     columns = importers.member_columns() if kind == "members" else importers.loan_columns()

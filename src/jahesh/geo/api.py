@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from jahesh.accounts import places
 from jahesh.api.schemas import ERRORS, Id, Page
-from jahesh.geo import selectors
 
 router = Router(tags=["geo"])
 
@@ -70,28 +70,28 @@ class VillageFilter(Page):
 @router.get("/provinces", response={200: ProvinceListOut, **ERRORS})
 def provinces(request: HttpRequest):
     """Iran's 31 provinces."""
-    items = list(selectors.province_list(user=request.auth))
+    items = list(places.province_list(user=request.auth))
     return {"items": items, "count": len(items)}
 
 
 @router.get("/counties", response={200: CountyListOut, **ERRORS})
 def counties(request: HttpRequest, filters: Query[CountyFilter]):
     """Counties, of one province when ``province`` is given (404 if it does not exist)."""
-    items = list(selectors.county_list(user=request.auth, province_id=filters.province))
+    items = list(places.county_list(user=request.auth, province_id=filters.province))
     return {"items": items, "count": len(items)}
 
 
 @router.get("/cities", response={200: CityListOut, **ERRORS})
 def cities(request: HttpRequest, filters: Query[CityFilter]):
     """Cities, of one county when ``county`` is given (404 if it does not exist)."""
-    items = list(selectors.city_list(user=request.auth, county_id=filters.county))
+    items = list(places.city_list(user=request.auth, county_id=filters.county))
     return {"items": items, "count": len(items)}
 
 
 @router.get("/villages", response={200: VillageListOut, **ERRORS})
 def villages(request: HttpRequest, filters: Query[VillageFilter]):
     """Villages, a page at a time (``limit`` ≤ 200, ``offset``); ``count`` is the total."""
-    found = selectors.village_list(
+    found = places.village_list(
         user=request.auth, county_id=filters.county, q=filters.q, deprived=filters.deprived
     )
     return filters.of(found)

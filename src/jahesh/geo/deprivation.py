@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
 
 from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.errors import InvalidInput
@@ -123,8 +124,6 @@ def read_deprived_rows(
 def _read_table(file: IO[bytes], filename: str) -> list[list[Any]]:
     data = file.read()
     if filename.lower().endswith(SPREADSHEETS):
-        from python_calamine import CalamineWorkbook
-
         try:
             sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
             return sheet.to_python(skip_empty_area=False)

@@ -22,8 +22,8 @@ from django.forms import BaseForm
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jahesh.accounts.places import counties_for_user
 from jahesh.geo.models import City, County, Village
-from jahesh.geo.selectors import counties_for_user
 
 
 class CountyChoiceField(forms.ModelChoiceField):

@@ -1,72 +1,12 @@
-"""Reads of geography. Every list goes through the scoping mechanism
-(geography is public to signed-in users, nothing to anonymous ones)."""
+"""Reads of geography that need no user: searching places by name or code.
+What a user may read and pick (every list a page or route shows) is
+``jahesh.accounts.places``, above the scoping mechanism."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
 
-from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind
-from jahesh.accounts.scoping import area_for, can_use_module, scoped
-from jahesh.core.errors import NotFound
 from jahesh.core.text import normalize_key
-from jahesh.geo.models import City, County, Province, Village
-
-
-def province_list(*, user: Any) -> QuerySet[Province]:
-    return scoped(user, Province).order_by("name")
-
-
-def province_get(*, user: Any, province_id: int) -> Province:
-    province = scoped(user, Province).filter(pk=province_id).first()
-    if province is None:
-        raise NotFound(_("استانی با شناسهٔ {id} وجود ندارد.").format(id=province_id))
-    return province
-
-
-def county_get(*, user: Any, county_id: int) -> County:
-    county = scoped(user, County).filter(pk=county_id).first()
-    if county is None:
-        raise NotFound(_("شهرستانی با شناسهٔ {id} وجود ندارد.").format(id=county_id))
-    return county
-
-
-def county_list(*, user: Any, province_id: int | None = None) -> QuerySet[County]:
-    """Counties, of one province when given (a province that does not exist → NotFound)."""
-    counties = scoped(user, County).order_by("name")
-    if province_id is not None:
-        province_get(user=user, province_id=province_id)
-        counties = counties.filter(province_id=province_id)
-    return counties
-
-
-def city_list(*, user: Any, county_id: int | None = None) -> QuerySet[City]:
-    cities = scoped(user, City).order_by("name")
-    if county_id is not None:
-        county_get(user=user, county_id=county_id)
-        cities = cities.filter(county_id=county_id)
-    return cities
-
-
-def village_list(
-    *,
-    user: Any,
-    county_id: int | None = None,
-    q: str | None = None,
-    deprived: bool | None = None,
-) -> QuerySet[Village]:
-    """Villages, optionally of one county, matching ``q`` (a name in any
-    spelling, or the start of a code) and/or flagged deprived."""
-    villages = scoped(user, Village).order_by("name", "id")
-    if county_id is not None:
-        county_get(user=user, county_id=county_id)
-        villages = villages.filter(county_id=county_id)
-    if deprived is not None:
-        villages = villages.filter(is_deprived=deprived)
-    return place_search(villages, q)
 
 
 def place_search(places: QuerySet, q: str | None) -> QuerySet:
@@ -81,57 +21,3 @@ def place_search(places: QuerySet, q: str | None) -> QuerySet:
     if key.isdigit():
         return places.filter(by_name | Q(code__startswith=key))
     return places.filter(by_name)
-
-
-def counties_for_user(user: Any, *, module: str | None = None) -> QuerySet[County]:
-    """The counties a user may choose in a form (where they may record things).
-
-    Every app's forms offer these and no others. Users scoped by place get the
-    counties of their scope (``accounts.scoping.area_for``: all, their
-    province's, or their county). Roles scoped by assignment (clinic experts,
-    fund managers) are not limited by place — what they record is reached
-    through their fund or case, not its county — so they get every county.
-    With ``module``, a role that may not use that module gets none. Anonymous
-    and inactive users get none.
-    """
-    counties = County.objects.select_related("province").order_by("name")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return counties.none()
-    if module is not None and not can_use_module(user, module):
-        return counties.none()
-    role = Role.ADMIN if user.is_superuser else user.role
-    if ROLE_SCOPE.get(role) == ScopeKind.ASSIGNMENT:
-        return counties
-    try:
-        area = area_for(user)
-    except Http404:
-        return counties.none()
-    return counties.filter(area.counties_q())
-
-
-def county_options(*, user: Any, province_id: int | None = None) -> QuerySet[County]:
-    """What a county picker offers: the user's counties, of one province when given."""
-    counties = counties_for_user(user)
-    if province_id is not None:
-        counties = counties.filter(province_id=province_id)
-    return counties
-
-
-def place_options(
-    *, user: Any, county_id: int | None, kind: str = "all", q: str | None = None, limit: int = 500
-) -> dict[str, Any]:
-    """A county's cities and villages for a picker, matching ``q``, at most
-    ``limit`` villages; ``more`` is how many villages did not fit. No county → nothing."""
-    cities, villages = City.objects.none(), Village.objects.none()
-    if county_id is not None:
-        if kind in ("city", "all"):
-            cities = place_search(scoped(user, City).filter(county_id=county_id), q)
-        if kind in ("village", "all"):
-            villages = place_search(scoped(user, Village).filter(county_id=county_id), q)
-    cities = list(cities.order_by("name").only("id", "name", "is_deprived"))
-    page = list(villages.order_by("name").only("id", "name", "is_deprived")[: limit + 1])
-    more = 0
-    if len(page) > limit:
-        page = page[:limit]
-        more = villages.count() - limit
-    return {"cities": cities, "villages": page, "more": more}

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from jahesh.geo import selectors
+from jahesh.accounts import places as place_reads
 
 # A county has up to ~1,900 villages; beyond this many the list asks for a few letters.
 PLACE_OPTIONS_LIMIT = 500
@@ -25,7 +25,7 @@ def _id_param(request: HttpRequest, default: str) -> int | None:
 @require_GET
 def county_options(request: HttpRequest) -> HttpResponse:
     """``<option>``s of the counties the user may choose, of ``province`` when given."""
-    counties = selectors.county_options(
+    counties = place_reads.county_options(
         user=request.user, province_id=_id_param(request, "province")
     )
     return render(request, "geo/partials/county_options.html", {"counties": counties})
@@ -39,7 +39,7 @@ def place_options(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "all")
     if kind not in ("village", "city", "all"):
         kind = "all"
-    places = selectors.place_options(
+    places = place_reads.place_options(
         user=request.user,
         county_id=_id_param(request, "county"),
         kind=kind,

@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import missing_ref, resolve_ref
 from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials, api_enum
-from jahesh.core.errors import Forbidden, InvalidInput
+from jahesh.core.errors import InvalidInput
+from jahesh.geo.models import City, County, Village
 from jahesh.projects import selectors, services
 from jahesh.projects.models import (
     DirectService,
@@ -24,6 +25,7 @@ from jahesh.projects.models import (
     Project,
     ProjectFunding,
 )
+from jahesh.volunteers.models import Camp, Group, Skill
 
 router = Router(tags=["projects"])
 
@@ -223,7 +225,6 @@ def _project_dict(project: Project, value: int) -> dict:
 
 def _place_from_ids(user, *, county_id, village_id, city_id) -> dict:
     """Load the place named by ids and check the user may record there."""
-    from jahesh.geo.models import City, County, Village
 
     county = resolve_ref(user, County, county_id, field="county_id")
     village = resolve_ref(user, Village, village_id, field="village_id")
@@ -250,12 +251,6 @@ def _project_or_404(request: HttpRequest, project_id: int) -> Project:
     return get_scoped_or_404(request.user, Project, pk=project_id)
 
 
-def _require_module(request: HttpRequest) -> None:
-    """Writing needs the projects module (a viewer reads figures only)."""
-    if not can_use_module(request.user, Module.PROJECTS):
-        raise Forbidden(_("ثبت پروژه و خدمت با نقش شما ممکن نیست."))
-
-
 # --- Projects ------------------------------------------------------------------
 
 
@@ -277,14 +272,13 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
 
 @router.post("/", response={201: ProjectDetailOut, **ERRORS}, summary="ثبت پروژه")
 def project_create(request: HttpRequest, payload: ProjectIn):
-    _require_module(request)
+    api_require_module(request.user, Module.PROJECTS)
     place = _place_from_ids(
         request.user,
         county_id=payload.county_id,
         village_id=payload.village_id,
         city_id=payload.city_id,
     )
-    from jahesh.volunteers.models import Group
 
     group = _volunteers_ref(
         request, Group, payload.implementer_group_id, field="implementer_group_id"
@@ -378,8 +372,6 @@ def funding_add(request: HttpRequest, project_id: int, payload: FundingIn):
         "note": payload.note,
     }
     if payload.role == ProjectFunding.Role.VOLUNTEER_LABOUR:
-        from jahesh.volunteers.models import Skill
-
         if payload.labour_hours is None or payload.labour_skill_id is None:
             raise InvalidInput(
                 _("برای کار داوطلبانه ساعت کار و مهارت را بفرستید."), field="labour_hours"
@@ -416,8 +408,7 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
 
 @router.post("/services", response={201: ServiceOut, **ERRORS}, summary="ثبت خدمت مستقیم")
 def service_create(request: HttpRequest, payload: ServiceIn):
-    _require_module(request)
-    from jahesh.volunteers.models import Camp, Group
+    api_require_module(request.user, Module.PROJECTS)
 
     place = _place_from_ids(
         request.user,

@@ -9,6 +9,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = "پروژه‌ها و خدمات"
 
     def ready(self) -> None:
+        # Models and the modules that import them load only once the app
+        # registry is ready, so ready() imports them here.
         from jahesh.accounts.roles import Module
         from jahesh.accounts.scoping import ScopePolicy, register
         from jahesh.projects import models as m

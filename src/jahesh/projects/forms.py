@@ -10,6 +10,7 @@ from jahesh.core.forms import TODAY, JalaliDateField, MoneyField, NationalCodeFi
 from jahesh.geo.models import City, County, Village
 from jahesh.projects.models import DirectService, Project, ProjectFunding
 from jahesh.projects.selectors import counties_for
+from jahesh.volunteers.models import Group, Skill
 
 YES_NO = [("", _("همه")), ("1", _("بله")), ("0", _("خیر"))]
 
@@ -103,7 +104,6 @@ class ProjectForm(PlaceMixin):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from jahesh.volunteers.models import Group
 
         self.setup_place(user)
         self.fields["implementer_group"].queryset = Group.objects.filter(
@@ -147,7 +147,6 @@ class FundingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from jahesh.volunteers.models import Skill
 
         self.fields["labour_skill"].queryset = Skill.objects.filter(is_active=True)
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.errors import InvalidInput
+from jahesh.core.identifiers import normalize_national_code
 from jahesh.core.tabular import (
     Column,
     ImportReport,
@@ -30,6 +31,7 @@ from jahesh.core.tabular import (
     text,
 )
 from jahesh.core.text import normalize_key
+from jahesh.geo.models import City, Village
 from jahesh.projects import selectors, services
 from jahesh.projects.models import DirectService
 
@@ -116,7 +118,6 @@ class _Places:
         return county
 
     def place(self, row: Row, county, kind: str) -> Any:
-        from jahesh.geo.models import City, Village
 
         name = row.values.get(kind)
         if not name:
@@ -155,7 +156,6 @@ def import_services(
     """Read ``file`` and record one direct service per good row.
 
     Raises InvalidInput (Persian) when the file itself is unusable."""
-    from jahesh.core.identifiers import normalize_national_code
 
     places = _Places(user)
 

@@ -24,6 +24,7 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
+from jahesh.geo.models import County, Province, Village
 from jahesh.projects.models import (
     DirectService,
     FacilityCheck,
@@ -34,6 +35,8 @@ from jahesh.projects.models import (
     ProjectResult,
     ServiceBeneficiary,
 )
+from jahesh.volunteers.models import Camp
+from jahesh.volunteers.national_codes import national_code_for
 
 PROVINCE = "مرکزی"
 COMPLETED = 1_642
@@ -105,7 +108,6 @@ CHARITIES = ["خیّرین مدرسه‌ساز", "خیّرین سلامت", "ه�
 
 
 def build(ctx) -> None:
-    from jahesh.geo.models import Province
 
     province = Province.objects.filter(name_key=normalize_key(PROVINCE)).first()
     if province is None:
@@ -130,7 +132,6 @@ def build(ctx) -> None:
 
 def _places(province) -> list[tuple]:
     """(county, village or None, deprived) choices, deprived villages first in weight."""
-    from jahesh.geo.models import County, Village
 
     counties = list(County.objects.filter(province=province))
     villages = list(
@@ -158,7 +159,7 @@ def _day(rng, first: datetime.date, last: datetime.date) -> datetime.date:
 
 def _labour_skill():
     """A skill with an hourly rate from the volunteers part, if it made one."""
-    try:
+    try:  # the volunteers part may be left out of a partial demo
         from jahesh.volunteers.models import Skill
     except ImportError:  # pragma: no cover
         return None
@@ -423,7 +424,7 @@ def _group_ids(ctx) -> list[int]:
     ids = ctx.shared.get("volunteer_group_ids") or []
     if ids:
         return list(ids)
-    try:
+    try:  # the volunteers part may be left out of a partial demo
         from jahesh.volunteers.models import Group
     except ImportError:  # pragma: no cover
         return []
@@ -434,7 +435,6 @@ def _camps(ctx, province, first, last) -> list:
     ids = ctx.shared.get("camp_ids") or []
     if not ids:
         return []
-    from jahesh.volunteers.models import Camp
 
     return [
         c
@@ -447,7 +447,6 @@ def _services(ctx, rng, province, places, first, last) -> int:
     """Draw SERVICES services (a share of them at the volunteers' camps), scale
     unit values so the total is SERVICES_VALUE_RIAL, insert them and the
     people recorded by national code."""
-    from jahesh.volunteers.national_codes import national_code_for
 
     camps = _camps(ctx, province, first, last)
     groups = _group_ids(ctx)

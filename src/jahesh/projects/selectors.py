@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from jahesh.accounts.places import counties_for_user
+from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import Area, scope_exists, scoped
 from jahesh.core.search import search_filter
+from jahesh.geo.models import County
 from jahesh.projects.models import (
     DirectService,
     Project,
@@ -141,8 +144,6 @@ def distinct_beneficiaries(services: QuerySet[DirectService]) -> int:
 def counties_for(user) -> QuerySet:
     """The counties ``user`` records projects and services in (none for a role
     without the projects module)."""
-    from jahesh.accounts.roles import Module
-    from jahesh.geo.selectors import counties_for_user
 
     return counties_for_user(user, module=Module.PROJECTS)
 
@@ -171,7 +172,6 @@ def county_table(*, area: Area, start: datetime.date, end: datetime.date) -> lis
     """Projects and services per county for a period (a map-free table):
     completed projects and their recorded value, projects open at the period's
     end (planned, in progress or suspended), services and their value."""
-    from jahesh.geo.models import County
 
     counties = County.objects.filter(area.counties_q()).order_by("name")
     rows = {c.pk: CountyRow(c.pk, c.name) for c in counties}

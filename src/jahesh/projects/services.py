@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.errors import Conflict, InvalidInput
+from jahesh.core.identifiers import normalize_national_code
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.projects.models import (
     DirectService,
@@ -30,6 +31,7 @@ from jahesh.projects.models import (
     ProjectResult,
     ServiceBeneficiary,
 )
+from jahesh.volunteers.selectors import hours_value_rial
 
 S = Project.Status
 
@@ -337,7 +339,6 @@ def funding_add_volunteer_labour(
 ) -> ProjectFunding:
     """Volunteer labour valued at the skill's hourly rate (the volunteers app's
     rate), fixed at the time of valuing."""
-    from jahesh.volunteers.selectors import hours_value_rial
 
     hours = Decimal(str(hours))
     if hours <= 0:
@@ -422,7 +423,6 @@ class Person:
 
 def _people(people: Iterable[Person | str]) -> list[ServiceBeneficiary]:
     """Validated, de-duplicated beneficiaries: one row per national code."""
-    from jahesh.core.identifiers import normalize_national_code
 
     seen: dict[str, ServiceBeneficiary] = {}
     for i, person in enumerate(people):

@@ -23,16 +23,13 @@ from jahesh.accounts.scoping import (
 )
 from jahesh.core.errors import ApplicationError
 from jahesh.core.history import history_entries
-from jahesh.projects import forms, selectors, services
+from jahesh.core.jalali import jalali_year_of, jalali_year_range
+from jahesh.core.tabular import import_page, write_template, xlsx_response
+from jahesh.projects import forms, importing, selectors, services
 from jahesh.projects.models import DirectService, Project, ProjectFunding, ProjectPhoto
 from jahesh.volunteers.models import Group
 
 PAGE_SIZE = 25
-
-
-def _module_required(request: HttpRequest) -> None:
-    # A role without the module: 403 saying which module (a record out of scope: 404).
-    require_module(request.user, Module.PROJECTS)
 
 
 def _apply_error(form, error: ApplicationError) -> None:
@@ -53,7 +50,7 @@ def _apply_error(form, error: ApplicationError) -> None:
 @login_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     filter_form = forms.ProjectFilterForm(request.GET or None, user=request.user)
     qs = selectors.project_list(user=request.user, **filter_form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -113,7 +110,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     form = forms.ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -267,7 +264,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     filter_form = forms.ServiceFilterForm(request.GET or None, user=request.user)
     qs = selectors.service_list(user=request.user, **filter_form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -287,7 +284,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_create(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     form = forms.ServiceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -316,10 +313,8 @@ def service_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_import(request: HttpRequest) -> HttpResponse:
-    from jahesh.core.tabular import import_page
-    from jahesh.projects import importing
 
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     return import_page(
         request,
         stash_kind="projects:services",
@@ -335,10 +330,8 @@ def service_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def service_import_template(request: HttpRequest) -> HttpResponse:
-    from jahesh.core.tabular import write_template, xlsx_response
-    from jahesh.projects import importing
 
-    _module_required(request)
+    require_module(request.user, Module.PROJECTS)
     return xlsx_response(write_template(importing.COLUMNS), "direct-services-template.xlsx")
 
 
@@ -348,7 +341,6 @@ def service_import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def county_table(request: HttpRequest) -> HttpResponse:
-    from jahesh.core.jalali import jalali_year_of, jalali_year_range
 
     area = area_for(request.user)  # viewers read figures too; 404 for roles without an area
     form = forms.PeriodForm(request.GET or None)

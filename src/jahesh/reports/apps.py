@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save, pre_m
 
 
 def _drop_triggers(sender, using: str = "default", **kwargs) -> None:
+    # apps.py loads before the models, so the handler imports them when called.
     from jahesh.reports.facts import drop_triggers
 
     drop_triggers(using)
@@ -14,6 +15,7 @@ def _install_triggers(sender, using: str = "default", plan=None, **kwargs) -> No
     """After migrate: triggers back; if migrations ran, the analytics table is
     dropped (a data migration may have changed any figure) until the next
     refresh (``jahesh refresh_kpis``, or ``jahesh serve``'s periodic job)."""
+    # apps.py loads before the models, so the handler imports them when called.
     from jahesh.reports.facts import install_triggers, invalidate_if_present
 
     install_triggers(using)
@@ -25,6 +27,7 @@ def _after_write(sender, **kwargs) -> None:
     """A source table was written through the ORM: store the rows it made stale
     soon after it commits (writes the ORM does not signal, such as queryset
     updates, wait for the periodic job; reads are exact either way)."""
+    # apps.py loads before the models, so the handler imports them when called.
     from jahesh.reports import facts
     from jahesh.reports.tasks import refresh_after_commit
 
@@ -44,6 +47,7 @@ class ReportsConfig(AppConfig):
         from jahesh.reports.selectors import home_figures
 
         hooks.home_figures = home_figures
+        # The periodic jobs and the triggers' source tables (models: registry ready).
         from jahesh.reports import tasks
         from jahesh.reports.facts import SOURCES, ensure_current, refresh_stale
 

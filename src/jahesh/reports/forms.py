@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind
-from jahesh.accounts.scoping import Area, area_for
+from jahesh.accounts.roles import Role
+from jahesh.accounts.scoping import Area, area_for, sees_whole_country
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import InvalidInput
 from jahesh.core.forms import JalaliDateField
@@ -37,12 +37,6 @@ def _years() -> list[tuple[int, str]]:
     return [(y, to_persian_digits(y)) for y in range(this, FIRST_YEAR - 1, -1)]
 
 
-def _wide(user: Any) -> bool:
-    role = Role.ADMIN if user.is_superuser else user.role
-    kind = ROLE_SCOPE.get(role)
-    return kind == ScopeKind.COUNTRY or (kind == ScopeKind.PROVINCE and user.nationwide)
-
-
 class FiguresForm(forms.Form):
     """Period (five years, a Jalali year, a quarter or a range) and place (a
     province for country-wide users, a county within the user's area)."""
@@ -65,7 +59,7 @@ class FiguresForm(forms.Form):
         super().__init__(data)
         self.user = user
         self.fields["year"].choices = _years()
-        if not _wide(user):
+        if not sees_whole_country(user):
             del self.fields["province"]
         if user.role == Role.COUNTY_OFFICER and not user.is_superuser:
             del self.fields["county"]

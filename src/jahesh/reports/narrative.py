@@ -258,6 +258,7 @@ def charts_svg(report: Report) -> list[tuple[str, str]]:
 
 
 def pdf(report: Report) -> bytes:
+    # WeasyPrint (Pango, fonts) loads only when a PDF is asked for; tests swap weasyprint.HTML.
     from weasyprint import HTML
 
     html = render_to_string("reports/narrative_pdf.html", {

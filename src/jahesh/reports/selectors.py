@@ -4,6 +4,7 @@ from the registry's records selectors and then ``scoped_nested()``."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,28 +13,40 @@ from dataclasses import dataclass
 from functools import cache as memoize
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
+from jahesh.accounts.roles import Module, Role, ScopeKind
 from jahesh.accounts.scoping import (
     Area,
     Nested,
+    area_for,
     can_use_module,
+    effective_role,
     policy_for,
+    scope_kind,
     scoped_nested,
 )
+from jahesh.clinic.selectors import case_list, resolution_register
 from jahesh.geo.models import County, Province
+from jahesh.reports import display
+from jahesh.reports.facts import data_version
 from jahesh.reports.kpis import (
     CODES,
+    HEADLINE_CODES,
     KPIS,
     Kpi,
+    _resolve,
     kpi_values,
     kpi_values_and_beside,
     kpi_values_by_place,
 )
-from jahesh.reports.periods import Period, jalali_years_in
+from jahesh.reports.periods import Period, jalali_years_in, last_five_years
+from jahesh.units.selectors import watchlist
 
 WIDGET_ROWS = 8
 
@@ -48,7 +61,6 @@ def area_counties(area: Area) -> QuerySet[County]:
 
 
 def area_label(area: Area) -> str:
-    from django.utils.translation import gettext as _
 
     if area.county_id is not None:
         county = County.objects.select_related("province").get(pk=area.county_id)
@@ -64,7 +76,6 @@ def area_label(area: Area) -> str:
 
 
 def dashboard_cache_seconds() -> int:
-    from django.conf import settings
 
     return settings.JAHESH_DASHBOARD_CACHE_SECONDS
 
@@ -87,7 +98,6 @@ def one_data_version() -> Iterator[None]:
 
 
 def _data_version() -> int:
-    from jahesh.reports.facts import data_version
 
     shared = _page_version.get()
     if shared is None:
@@ -191,7 +201,7 @@ def may_read_records(user: Any, kpi: Kpi) -> bool:
     """Whether ``user`` may open the records behind ``kpi`` (a viewer reads figures only)."""
     if not can_use_module(user, kpi.module):
         return False
-    role = Role.ADMIN if user.is_superuser else user.role
+    role = effective_role(user)
     return not (role == Role.VIEWER and policy_for(_records_model(kpi.code)).personal)
 
 
@@ -199,9 +209,6 @@ def may_read_records(user: Any, kpi: Kpi) -> bool:
 def _records_model(code: str):
     """The model of a KPI's records, found once per process (building its records
     queryset to read the model cost the dashboard a queryset per KPI per view)."""
-    import datetime
-
-    from jahesh.reports.kpis import _resolve
 
     day = datetime.date(2000, 1, 1)
     return _resolve(KPIS[code].records)(area=Area(), start=day, end=day).model
@@ -251,16 +258,12 @@ def _widget_lists(*, user: Any, area: Area) -> dict[str, QuerySet]:
     dashboard shows (a case row would otherwise join five tables)."""
     lists: dict[str, QuerySet] = {}
     if can_use_module(user, Module.UNITS):
-        from jahesh.units.selectors import watchlist
-
         lists["watchlist"] = (
             watchlist(user=user, county_id=area.county_id)
             .select_related("county")
             .only("id", "name", "risk_score", "county__name")
         )
     if can_use_module(user, Module.CLINIC):
-        from jahesh.clinic.selectors import case_list, resolution_register
-
         cases = case_list(user=user, overdue=True, county=area.county_id, now=timezone.now())
         lists["overdue"] = (
             cases.select_related(None).select_related("unit")
@@ -279,8 +282,8 @@ def _scope_key(user: Any) -> str | None:
     of that scope; None for roles scoped by assignment (an expert's records hang
     on experts and group members, tables whose writes do not move the data
     version): their counts are not cached."""
-    role = Role.ADMIN if user.is_superuser else user.role
-    if ROLE_SCOPE.get(role) in (None, ScopeKind.ASSIGNMENT):
+    role = effective_role(user)
+    if scope_kind(user) in (None, ScopeKind.ASSIGNMENT):
         return None
     return f"{role}:{int(user.nationwide)}:{user.province_id}:{user.county_id}"
 
@@ -292,12 +295,6 @@ def home_figures(*, user: Any) -> dict[str, Any] | None:
     """The home page's dashboard: the headline figures of the last five Jalali years
     in the user's area (cached like the dashboard's), or None for roles without the
     dashboard or without an area."""
-    from django.http import Http404
-
-    from jahesh.accounts.scoping import area_for
-    from jahesh.reports import display
-    from jahesh.reports.kpis import HEADLINE_CODES
-    from jahesh.reports.periods import last_five_years
 
     if not can_use_module(user, Module.DASHBOARD):
         return None

@@ -3,15 +3,17 @@ write" (``reports.facts``)."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
+
+from jahesh.reports import facts
 
 
 @task()
 def refresh_stale() -> int:
     """Store the rows that writes made stale and forget their marks
     (``facts.refresh_stale``); returns how many places were marked."""
-    from jahesh.reports import facts
 
     return facts.refresh_stale()
 
@@ -19,7 +21,6 @@ def refresh_stale() -> int:
 def refresh_soon() -> None:
     """Enqueue :func:`refresh_stale` unless a run is waiting already: that run
     starts after this write committed, so it sees the write's marks."""
-    from django_tasks_db.models import DBTaskResult
 
     waiting = DBTaskResult.objects.filter(
         task_path=refresh_stale.module_path, status=TaskResultStatus.READY
@@ -31,7 +32,6 @@ def refresh_soon() -> None:
 def refresh_after_commit() -> None:
     """Once per transaction that writes a source table: :func:`refresh_soon`
     when it commits (failures logged, never the writer's: its data is in)."""
-    from django.db import connection
 
     if any(func is refresh_soon for _ids, func, _robust in connection.run_on_commit):
         return

@@ -61,13 +61,8 @@ def _cells_html(cells: list[tuple[Kpi, str, str | None]]) -> SafeString:
     ))  # fmt: skip
 
 
-def _module_required(request: HttpRequest) -> None:
-    # A role without the module: 403 saying which module (a record out of scope: 404).
-    require_module(request.user, Module.DASHBOARD)
-
-
 def _picked(request: HttpRequest) -> tuple[FiguresForm, Any, Any]:
-    _module_required(request)
+    require_module(request.user, Module.DASHBOARD)
     form = FiguresForm(request.GET or None, user=request.user)
     period, area = form.resolved()
     return form, period, area

@@ -9,16 +9,14 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import resolve_ref
 from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials
 from jahesh.core.api import ImportOut, ImportQueuedOut
-from jahesh.core.errors import Forbidden
 from jahesh.core.models import ImportJob
 from jahesh.core.tabular.jobs import import_submit, job_queued
 from jahesh.geo.models import City, County, Village
@@ -26,11 +24,6 @@ from jahesh.units import selectors, services
 from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitStatus
 
 router = Router(tags=["units"])
-
-
-def _require_module(request: HttpRequest) -> None:
-    if not can_use_module(request.user, Module.UNITS):
-        raise Forbidden(_("کار با واحدهای تولیدی با نقش شما ممکن نیست."))
 
 
 # --- Schemas -------------------------------------------------------------------
@@ -220,7 +213,7 @@ def _places(user, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unit(request: HttpRequest, unit_id: int) -> Unit:
-    _require_module(request)
+    api_require_module(request.user, Module.UNITS)
     return get_scoped_or_404(request.user, Unit.objects.select_related("county"), pk=unit_id)
 
 
@@ -235,7 +228,7 @@ def _detail(unit: Unit) -> Unit:
 
 @router.get("", response={200: UnitListOut, **ERRORS}, summary="فهرست واحدهای تولیدی")
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
-    _require_module(request)
+    api_require_module(request.user, Module.UNITS)
     qs = selectors.unit_list(
         user=request.user, q=filters.q, county_id=filters.county_id, sector=filters.sector or "",
         status=filters.status or "", isic_section=filters.isic_section, size=filters.size or "",
@@ -246,7 +239,7 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
 
 @router.post("", response={201: UnitDetailOut, **ERRORS}, summary="ثبت واحد تولیدی")
 def unit_create(request: HttpRequest, payload: UnitIn):
-    _require_module(request)
+    api_require_module(request.user, Module.UNITS)
     unit = services.unit_create(user=request.user, **_places(request.user, payload.dict()))
     return Status(201, _detail(unit))
 
@@ -257,7 +250,7 @@ def unit_create(request: HttpRequest, payload: UnitIn):
     summary="فهرست هشدار (واحدهای در خطر تعطیلی)",
 )
 def watchlist(request: HttpRequest, filters: Query[WatchFilters]):
-    _require_module(request)
+    api_require_module(request.user, Module.UNITS)
     qs = selectors.watchlist(
         user=request.user, county_id=filters.county_id, sector=filters.sector or "",
         isic_section=filters.isic_section, size=filters.size or "", level=filters.level or "",
@@ -274,7 +267,7 @@ def watchlist(request: HttpRequest, filters: Query[WatchFilters]):
     "پروندهٔ بزرگ‌تر در پس‌زمینه وارد می‌شود: پاسخ 202 با job و status_url.",
 )
 def unit_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False):
-    _require_module(request)
+    api_require_module(request.user, Module.UNITS)
     outcome = import_submit(
         user=request.user, kind="units", file=file, filename=file.name or "units.xlsx",
         dry_run=dry_run,

@@ -9,6 +9,8 @@ class UnitsConfig(AppConfig):
     verbose_name = "واحدهای تولیدی"
 
     def ready(self) -> None:
+        # Models and the modules that import them load only once the app
+        # registry is ready, so ready() imports them here.
         from jahesh.accounts.roles import Module
         from jahesh.accounts.scoping import ScopePolicy, register
         from jahesh.units import models as m

@@ -10,12 +10,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jahesh.accounts.scoping import scoped
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import JalaliDateField, LegalIdField, MobileField, NormalizedCharField
 from jahesh.geo.forms import CityChoiceField, CountyChoiceField, VillageChoiceField, bind_places
 from jahesh.geo.models import County
 from jahesh.units.isic import SECTION_CHOICES
-from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, UnitStatus
+from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitStatus
 from jahesh.units.selectors import unit_writable_counties
 
 _ANY = [("", _("همه"))]
@@ -65,8 +66,6 @@ class UnitFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from jahesh.accounts.scoping import scoped
-        from jahesh.units.models import Unit
 
         self.fields["county"].queryset = County.objects.filter(
             pk__in=scoped(user, Unit).order_by().values("county_id").distinct()

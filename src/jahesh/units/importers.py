@@ -15,10 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from jahesh.accounts.scoping import scoped
+from jahesh.core.digits import to_ascii_digits
 from jahesh.core.tabular import (
     Column,
     ImportReport,
@@ -58,7 +62,7 @@ class isic_code:
     kept as a group.
     """
 
-    hint = "کد ISIC ویرایش ۴، دو تا چهار رقم، مانند ۱۰۷۲ یا ۰۱۱۱"
+    hint = gettext_lazy("کد ISIC ویرایش ۴، دو تا چهار رقم، مانند ۱۰۷۲ یا ۰۱۱۱")
 
     def __call__(self, value: Any) -> str:
         if type(value) in (int, float):
@@ -66,12 +70,13 @@ class isic_code:
             if len(code) == 3:
                 code = "0" + code
         else:
-            from jahesh.core.digits import to_ascii_digits
-
             code = to_ascii_digits(value).strip().replace(" ", "")
         if isic.split_code(code) is None:
             raise ValueError(
-                f"کد آیسیک «{value}» معتبر نیست؛ ۲ تا ۴ رقم از ISIC ویرایش ۴ بنویسید (مانند ۱۰۷۲)."
+                _(
+                    "کد آیسیک «%(value)s» معتبر نیست؛ ۲ تا ۴ رقم از ISIC ویرایش ۴ بنویسید (مانند ۱۰۷۲)."
+                )
+                % {"value": value}
             )
         return code
 
@@ -80,7 +85,7 @@ class county_in_scope:
     """A county named in Persian (any spelling, with or without «شهرستان») among
     the counties the user may put units in; any other county is refused."""
 
-    hint = "نام شهرستان، مانند اراک"
+    hint = gettext_lazy("نام شهرستان، مانند اراک")
 
     def __init__(self, user: Any) -> None:
         self.allowed_ids = _writable_county_ids(user)
@@ -94,9 +99,14 @@ class county_in_scope:
         qs = County.objects.filter(name_key=key, pk__in=self.allowed_ids)
         ids = list(qs.values_list("pk", flat=True)[:2])
         if not ids:
-            raise ValueError(f"شهرستان «{value}» پیدا نشد یا در حوزهٔ کاری شما نیست.")
+            raise ValueError(
+                _("شهرستان «%(value)s» پیدا نشد یا در حوزهٔ کاری شما نیست.") % {"value": value}
+            )
         if len(ids) > 1:
-            raise ValueError(f"چند شهرستان با نام «{value}» هست؛ نام استان را در ستاد بپرسید.")
+            raise ValueError(
+                _("چند شهرستان با نام «%(value)s» هست؛ نام استان را در ستاد بپرسید.")
+                % {"value": value}
+            )
         self.cache[value] = ids[0]
         return ids[0]
 
@@ -175,7 +185,9 @@ class _UnitBatch:
             nid = values.get("national_id")
             if nid and nid in matches["foreign"]:
                 row.refuse(
-                    "این شناسه ملی برای واحدی بیرون از حوزهٔ کاری شما ثبت شده است؛ با ستاد استان هماهنگ کنید.",
+                    _(
+                        "این شناسه ملی برای واحدی بیرون از حوزهٔ کاری شما ثبت شده است؛ با ستاد استان هماهنگ کنید."
+                    ),
                     key="national_id",
                 )
                 outcomes.append(Outcome.REFUSED)
@@ -184,7 +196,7 @@ class _UnitBatch:
             unit = (matches["by_id"].get(nid) if nid else None) or matches["by_name"].get(key)
             if unit is not None and nid and unit.national_id and unit.national_id != nid:
                 row.refuse(
-                    "واحدی با همین نام در این شهرستان با شناسهٔ ملی دیگری ثبت شده است.",
+                    _("واحدی با همین نام در این شهرستان با شناسهٔ ملی دیگری ثبت شده است."),
                     key="national_id",
                 )
                 outcomes.append(Outcome.REFUSED)
@@ -227,11 +239,11 @@ class _UnitBatch:
         v = row.values
         county_id = v.get("county") or self.default_county
         if county_id is None:
-            row.refuse("شهرستان را بنویسید.", key="county")
+            row.refuse(_("شهرستان را بنویسید."), key="county")
             return None
         founded = v.get("founded_on")
         if founded is not None and founded > self.today:
-            row.refuse("تاریخ تأسیس نمی‌تواند در آینده باشد.", key="founded_on")
+            row.refuse(_("تاریخ تأسیس نمی‌تواند در آینده باشد."), key="founded_on")
             return None
         values: dict[str, Any] = {
             "name": v["name"],
@@ -302,7 +314,6 @@ def _history_insert(units: list[Unit], *, user_id: int | None, reason: str, when
     compiles every field through the ORM: half of a large import's time. The
     rows are the same (the tests read them back through ``unit.history``).
     """
-    from django.db import connections
 
     history = Unit.history.model
     connection = connections[Unit.objects.db]
@@ -406,11 +417,13 @@ def _find_unit(visible, values: dict, row: Row) -> Unit | None:
     if nid:
         unit = visible.filter(national_id=nid).first()
         if unit is None:
-            row.refuse("واحدی با این شناسهٔ ملی در حوزهٔ کاری شما ثبت نشده است.", key="national_id")
+            row.refuse(
+                _("واحدی با این شناسهٔ ملی در حوزهٔ کاری شما ثبت نشده است."), key="national_id"
+            )
         return unit
     name = values.get("unit_name")
     if not name:
-        row.refuse("شناسهٔ ملی یا نام واحد را بنویسید.", key="unit_name")
+        row.refuse(_("شناسهٔ ملی یا نام واحد را بنویسید."), key="unit_name")
         return None
     qs = visible.filter(name_key=normalize_key(name))
     if values.get("county"):
@@ -418,9 +431,9 @@ def _find_unit(visible, values: dict, row: Row) -> Unit | None:
     found = list(qs[:2])
     if len(found) != 1:
         row.refuse(
-            "واحدی با این نام در حوزهٔ کاری شما پیدا نشد."
+            _("واحدی با این نام در حوزهٔ کاری شما پیدا نشد.")
             if not found
-            else "چند واحد با این نام هست؛ شهرستان یا شناسهٔ ملی را هم بنویسید.",
+            else _("چند واحد با این نام هست؛ شهرستان یا شناسهٔ ملی را هم بنویسید."),
             key="unit_name",
         )
         return None

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
+from jahesh.geo.models import County
 from jahesh.units.isic import REVISION, SECTION_CHOICES
 
 
@@ -235,8 +236,6 @@ class Unit(TimeStampedModel):
 
     def save(self, *args, **kwargs) -> None:
         if self.county_id is not None:
-            from jahesh.geo.models import County
-
             self.province_id = County.objects.values_list("province_id", flat=True).get(
                 pk=self.county_id
             )

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 if TYPE_CHECKING:
     from jahesh.units.models import Unit
@@ -28,7 +29,6 @@ PANELS: list[Callable[[HttpRequest, Unit], dict | None]] = []
 def panels_for(request: HttpRequest, unit: Unit) -> list[dict]:
     """The panels to show on ``unit``'s page, in registration order, each
     rendered: ``{"title", "html"}``."""
-    from django.template.loader import render_to_string
 
     found = []
     for panel in PANELS:

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
 from jahesh.accounts.scoping import Area, scoped
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.search import search_q
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County
-from jahesh.geo.selectors import counties_for_user
 from jahesh.units import hooks
 from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus, Visit
 from jahesh.units.risk import Driver, RiskResult
@@ -63,7 +63,7 @@ def unit_status_at(*, unit: Unit, when: date) -> str:
 
 def unit_writable_counties(user: Any) -> QuerySet[County]:
     """The counties ``user`` may register units in or move units to: the
-    counties of their scope (``geo.selectors.counties_for_user``). Roles scoped
+    counties of their scope (``accounts.places.counties_for_user``). Roles scoped
     by assignment (clinic experts) see units through their cases and register none."""
     role = Role.ADMIN if getattr(user, "is_superuser", False) else getattr(user, "role", None)
     if ROLE_SCOPE.get(role) == ScopeKind.ASSIGNMENT:

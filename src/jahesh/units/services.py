@@ -15,11 +15,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import Conflict
 from jahesh.core.identifiers import normalize_legal_id, normalize_mobile
+from jahesh.core.jalali import parse_date_any
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.units import isic
 from jahesh.units.models import (
@@ -34,6 +37,7 @@ from jahesh.units.models import (
     VisitPhoto,
 )
 from jahesh.units.risk import RiskResult, compute_risk, current_settings
+from jahesh.units.selectors import unit_status_at, unit_writable_counties
 
 UNIT_FIELDS = (
     "code", "name", "national_id", "licence_no", "isic_code", "sector", "county", "city", "village",
@@ -70,13 +74,23 @@ def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None
     try:
         n = Decimal(to_ascii_digits(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label} باید یک عدد صحیح باشد؛ «{value}» عدد نیست.") from None
+        raise ValidationError(
+            _("%(label)s باید یک عدد صحیح باشد؛ «%(value)s» عدد نیست.")
+            % {"label": label, "value": value}
+        ) from None
     if n != n.to_integral_value():
-        raise ValidationError(f"{label} باید عدد صحیح باشد، نه «{value}».")
+        raise ValidationError(
+            _("%(label)s باید عدد صحیح باشد، نه «%(value)s».") % {"label": label, "value": value}
+        )
     if n < minimum:
-        raise ValidationError(f"{label} نمی‌تواند کمتر از {minimum} باشد.")
+        raise ValidationError(
+            _("%(label)s نمی‌تواند کمتر از %(minimum)s باشد.") % {"label": label, "minimum": minimum}
+        )
     if maximum is not None and n > maximum:
-        raise ValidationError(f"{label} نمی‌تواند بیشتر از {maximum} باشد.")
+        raise ValidationError(
+            _("%(label)s نمی‌تواند بیشتر از %(maximum)s باشد.")
+            % {"label": label, "maximum": maximum}
+        )
     return int(n)
 
 
@@ -88,13 +102,21 @@ def _decimal(
     try:
         d = Decimal(to_ascii_digits(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label} باید یک عدد باشد؛ «{value}» عدد نیست.") from None
+        raise ValidationError(
+            _("%(label)s باید یک عدد باشد؛ «%(value)s» عدد نیست.")
+            % {"label": label, "value": value}
+        ) from None
     if not d.is_finite():
-        raise ValidationError(f"{label} باید یک عدد باشد.")
+        raise ValidationError(_("%(label)s باید یک عدد باشد.") % {"label": label})
     if minimum is not None and d < minimum:
-        raise ValidationError(f"{label} نمی‌تواند کمتر از {minimum} باشد.")
+        raise ValidationError(
+            _("%(label)s نمی‌تواند کمتر از %(minimum)s باشد.") % {"label": label, "minimum": minimum}
+        )
     if maximum is not None and d > maximum:
-        raise ValidationError(f"{label} نمی‌تواند بیشتر از {maximum} باشد.")
+        raise ValidationError(
+            _("%(label)s نمی‌تواند بیشتر از %(maximum)s باشد.")
+            % {"label": label, "maximum": maximum}
+        )
     return d
 
 
@@ -106,7 +128,10 @@ def clean_isic(value: Any) -> tuple[str, str, str]:
     parts = isic.split_code(code)
     if parts is None:
         raise ValidationError(
-            f"کد آیسیک «{value}» معتبر نیست؛ ۲ تا ۴ رقم از طبقه‌بندی ISIC ویرایش ۴ وارد کنید (مثلاً ۱۰۷۲)."
+            _(
+                "کد آیسیک «%(value)s» معتبر نیست؛ ۲ تا ۴ رقم از طبقه‌بندی ISIC ویرایش ۴ وارد کنید (مثلاً ۱۰۷۲)."
+            )
+            % {"value": value}
         )
     return code, parts[0], parts[1]
 
@@ -122,19 +147,22 @@ def _choice(value: Any, choices: type, *, label: str) -> str:
         ):
             return member.value
     options = "، ".join(str(m.label) for m in choices if m.value)
-    raise ValidationError(f"{label} «{value}» شناخته نشد؛ یکی از این‌ها را بنویسید: {options}.")
+    raise ValidationError(
+        _("%(label)s «%(value)s» شناخته نشد؛ یکی از این‌ها را بنویسید: %(options)s.")
+        % {"label": label, "value": value, "options": options}
+    )
 
 
 def clean_sector(value: Any) -> str:
     if not normalize_key(value):
-        raise ValidationError("بخش اقتصادی را وارد کنید.")
-    return _choice(value, Sector, label="بخش اقتصادی")
+        raise ValidationError(_("بخش اقتصادی را وارد کنید."))
+    return _choice(value, Sector, label=_("بخش اقتصادی"))
 
 
 def clean_status(value: Any) -> str:
     if not normalize_key(value):
         return UnitStatus.ACTIVE
-    return _choice(value, UnitStatus, label="وضعیت")
+    return _choice(value, UnitStatus, label=_("وضعیت"))
 
 
 def clean_unit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
@@ -161,17 +189,19 @@ def clean_unit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     run("sector", clean_sector)
     run("status", clean_status)
     run("owner_mobile", lambda v: normalize_mobile(v) if normalize_key(v) else "")
-    run("employees", lambda v: _int(v, label="تعداد کارکنان", maximum=1_000_000))
-    run("capacity", lambda v: _decimal(v, label="ظرفیت اسمی", minimum=Decimal(0)))
+    run("employees", lambda v: _int(v, label=_("تعداد کارکنان"), maximum=1_000_000))
+    run("capacity", lambda v: _decimal(v, label=_("ظرفیت اسمی"), minimum=Decimal(0)))
     run(
         "latitude",
-        lambda v: _decimal(v, label="عرض جغرافیایی", minimum=Decimal(-90), maximum=Decimal(90)),
+        lambda v: _decimal(v, label=_("عرض جغرافیایی"), minimum=Decimal(-90), maximum=Decimal(90)),
     )
     run(
         "longitude",
-        lambda v: _decimal(v, label="طول جغرافیایی", minimum=Decimal(-180), maximum=Decimal(180)),
+        lambda v: _decimal(
+            v, label=_("طول جغرافیایی"), minimum=Decimal(-180), maximum=Decimal(180)
+        ),
     )
-    run("founded_on", lambda v: _not_future(v, today=today, label="تاریخ تأسیس"))
+    run("founded_on", lambda v: _not_future(v, today=today, label=_("تاریخ تأسیس")))
     for name in ("industrial_estate", "address", "owner_name", "capacity_unit"):
         run(name, clean_text)
     for name in ("county", "city", "village"):
@@ -192,7 +222,7 @@ def clean_unit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
         "latitude" in out and (out["latitude"] is None) != (out["longitude"] is None)
     ):
         errors.setdefault("longitude", []).append(
-            "عرض و طول جغرافیایی را با هم وارد کنید یا هر دو را خالی بگذارید."
+            _("عرض و طول جغرافیایی را با هم وارد کنید یا هر دو را خالی بگذارید.")
         )
     if errors:
         raise ValidationError(errors)
@@ -202,9 +232,11 @@ def clean_unit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
 def _clean_name(value: Any) -> str:
     name = clean_text(value)
     if not name:
-        raise ValidationError("نام واحد را وارد کنید.")
+        raise ValidationError(_("نام واحد را وارد کنید."))
     if len(name) > 200:
-        raise ValidationError(f"نام واحد حداکثر ۲۰۰ نویسه است؛ {len(name)} نویسه وارد شده.")
+        raise ValidationError(
+            _("نام واحد حداکثر ۲۰۰ نویسه است؛ %(n)s نویسه وارد شده.") % {"n": len(name)}
+        )
     return name
 
 
@@ -212,43 +244,43 @@ def _not_future(value: Any, *, today: date, label: str) -> date | None:
     if value in (None, ""):
         return None
     if not isinstance(value, date):
-        from jahesh.core.jalali import parse_date_any
-
         value = parse_date_any(value)
     if value > today:
-        raise ValidationError(f"{label} نمی‌تواند در آینده باشد.")
+        raise ValidationError(_("%(label)s نمی‌تواند در آینده باشد.") % {"label": label})
     return value
 
 
 def _check_unit_relations(values: dict[str, Any], *, instance: Unit | None, user: Any) -> None:
     """The rules that need the database: the county within the user's scope,
     unique national ID and code, city/village in the county."""
-    from jahesh.units.selectors import unit_writable_counties
 
     errors: dict[str, list[str]] = {}
     county = values.get("county", instance.county if instance else None)
     if county is None:
-        errors["county"] = ["شهرستان را انتخاب کنید."]
+        errors["county"] = [_("شهرستان را انتخاب کنید.")]
     elif "county" in values and not unit_writable_counties(user).filter(pk=county.pk).exists():
-        errors["county"] = [f"شهرستان «{county}» در حوزهٔ کاری شما نیست."]
-    for name, label in (("city", "شهر"), ("village", "روستا")):
+        errors["county"] = [_("شهرستان «%(county)s» در حوزهٔ کاری شما نیست.") % {"county": county}]
+    for name, label in (("city", _("شهر")), ("village", _("روستا"))):
         place = values.get(name)
         if place is not None and county is not None and place.county_id != county.pk:
-            errors[name] = [f"{label} «{place}» در شهرستان «{county}» نیست."]
+            errors[name] = [
+                _("%(label)s «%(place)s» در شهرستان «%(county)s» نیست.")
+                % {"label": label, "place": place, "county": county}
+            ]
     national_id = values.get("national_id")
     if national_id:
         clash = Unit.objects.filter(national_id=national_id)
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
-            errors["national_id"] = ["واحد دیگری با این شناسه ملی ثبت شده است."]
+            errors["national_id"] = [_("واحد دیگری با این شناسه ملی ثبت شده است.")]
     code = values.get("code")
     if code:
         clash = Unit.objects.filter(code=code)
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
-            errors["code"] = ["واحد دیگری با این کد ثبت شده است."]
+            errors["code"] = [_("واحد دیگری با این کد ثبت شده است.")]
     if errors:
         raise ValidationError(errors)
 
@@ -312,14 +344,13 @@ def unit_update(*, unit: Unit, user: Any, status_reason: str = "", now=None, **f
 
 
 def unit_delete(*, unit: Unit, user: Any) -> None:
-    from django.db.models import ProtectedError
 
     unit._history_user = user if getattr(user, "pk", None) else None
     try:
         unit.delete()
     except ProtectedError:
         raise Conflict(
-            "این واحد پروندهٔ کلینیک یا سوابق وابسته دارد و حذف نمی‌شود؛ وضعیت آن را تغییر دهید."
+            _("این واحد پروندهٔ کلینیک یا سوابق وابسته دارد و حذف نمی‌شود؛ وضعیت آن را تغییر دهید.")
         ) from None
 
 
@@ -336,7 +367,7 @@ def _reject_unknown(fields: dict, allowed: tuple[str, ...]) -> None:
 
 
 def _needs_reason(unit: Unit, to_status: str, reason: str) -> str | None:
-    return None if reason.strip() else "دلیل تغییر وضعیت را بنویسید."
+    return None if reason.strip() else _("دلیل تغییر وضعیت را بنویسید.")
 
 
 TRANSITIONS: dict[tuple[str, str], Any] = {
@@ -355,12 +386,15 @@ def unit_change_status(
     to_status = clean_status(to_status)
     reason = clean_text(reason)
     if changed_on > today:
-        raise ValidationError({"changed_on": ["تاریخ تغییر وضعیت نمی‌تواند در آینده باشد."]})
+        raise ValidationError({"changed_on": [_("تاریخ تغییر وضعیت نمی‌تواند در آینده باشد.")]})
     with transaction.atomic():
         locked = Unit.objects.select_for_update().get(pk=unit.pk)
         guard = TRANSITIONS.get((locked.status, to_status))
         if guard is None:
-            raise Conflict(f"واحد هم‌اکنون «{UnitStatus(locked.status).label}» است.", field="status")
+            raise Conflict(
+                _("واحد هم‌اکنون «%(status)s» است.") % {"status": UnitStatus(locked.status).label},
+                field="status",
+            )
         problem = guard(locked, to_status, reason)
         if problem:
             raise ValidationError({"status_reason": [problem]})
@@ -403,31 +437,31 @@ def clean_visit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
 
     def required_date(v):
         if v in (None, ""):
-            raise ValidationError("تاریخ بازدید را وارد کنید.")
-        return _not_future(v, today=today, label="تاریخ بازدید")
+            raise ValidationError(_("تاریخ بازدید را وارد کنید."))
+        return _not_future(v, today=today, label=_("تاریخ بازدید"))
 
     def amount(label):
         return lambda v: _int(v, label=label) or 0
 
     run("visited_on", required_date)
-    run("capacity_utilization", lambda v: _int(v, label="ظرفیت به‌کارگرفته (٪)", maximum=100))
-    run("employees_now", lambda v: _int(v, label="کارکنان فعلی", maximum=1_000_000))
-    run("unpaid_wage_months", lambda v: _int(v, label="ماه‌های حقوق معوق", maximum=120) or 0)
-    run("bank_arrears_rial", amount("معوقات بانکی"))
-    run("tax_debt_rial", amount("بدهی مالیاتی"))
-    run("social_security_debt_rial", amount("بدهی تأمین اجتماعی"))
-    run("utility_debt_rial", amount("بدهی آب، برق و گاز"))
-    run("raw_material_days", lambda v: _int(v, label="موجودی مواد اولیه (روز)", maximum=3650))
+    run("capacity_utilization", lambda v: _int(v, label=_("ظرفیت به‌کارگرفته (٪)"), maximum=100))
+    run("employees_now", lambda v: _int(v, label=_("کارکنان فعلی"), maximum=1_000_000))
+    run("unpaid_wage_months", lambda v: _int(v, label=_("ماه‌های حقوق معوق"), maximum=120) or 0)
+    run("bank_arrears_rial", amount(_("معوقات بانکی")))
+    run("tax_debt_rial", amount(_("بدهی مالیاتی")))
+    run("social_security_debt_rial", amount(_("بدهی تأمین اجتماعی")))
+    run("utility_debt_rial", amount(_("بدهی آب، برق و گاز")))
+    run("raw_material_days", lambda v: _int(v, label=_("موجودی مواد اولیه (روز)"), maximum=3650))
     run(
         "order_book_months",
         lambda v: _decimal(
-            v, label="سفارش‌های در دست (ماه)", minimum=Decimal(0), maximum=Decimal("999.9")
+            v, label=_("سفارش‌های در دست (ماه)"), minimum=Decimal(0), maximum=Decimal("999.9")
         ),
     )
-    run("court_cases", lambda v: _int(v, label="پرونده‌های قضایی", maximum=1000) or 0)
+    run("court_cases", lambda v: _int(v, label=_("پرونده‌های قضایی"), maximum=1000) or 0)
     run(
         "sales_trend",
-        lambda v: _choice(v, SalesTrend, label="روند فروش") if normalize_key(v) else "",
+        lambda v: _choice(v, SalesTrend, label=_("روند فروش")) if normalize_key(v) else "",
     )
     for name in ("utility_cutoff_notice", "owner_issue"):
         if name in data:
@@ -494,7 +528,6 @@ def _latest_visit(unit: Unit, on: date) -> Visit | None:
 
 
 def _assess(*, unit: Unit, visit: Visit | None, on: date) -> RiskAssessment:
-    from jahesh.units.selectors import unit_status_at
 
     status = unit_status_at(unit=unit, when=on)
     result: RiskResult = compute_risk(

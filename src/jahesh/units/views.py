@@ -50,13 +50,8 @@ class CappedPaginator(Paginator):
         return self.count > COUNT_CAP
 
 
-def _module_required(request: HttpRequest) -> None:
-    # A role without the module: 403 saying which module (a record out of scope: 404).
-    require_module(request.user, Module.UNITS)
-
-
 def _unit(request: HttpRequest, pk: int) -> Unit:
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     return get_scoped_or_404(
         request.user, Unit.objects.select_related("county", "city", "village"), pk=pk
     )
@@ -68,7 +63,7 @@ def _unit(request: HttpRequest, pk: int) -> Unit:
 @login_required
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
     qs = selectors.unit_list(user=request.user, **filter_form.filters())
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -82,7 +77,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     if fmt not in ("xlsx", "csv"):
         raise Http404
     filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
@@ -98,7 +93,7 @@ def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def watchlist(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     can_exclude = selectors.can_exclude_open_cases()
     filter_form = forms.WatchFilterForm(
         request.GET or None, user=request.user, can_exclude=can_exclude
@@ -174,7 +169,7 @@ def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest) -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     form = forms.UnitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +242,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_import(request: HttpRequest, kind: str = "units") -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     importer = importers.import_units if kind == "units" else importers.import_visits
     return import_page(
         request,
@@ -269,6 +264,6 @@ def _columns(kind: str):
 @login_required
 @require_GET
 def import_template(request: HttpRequest, kind: str = "units") -> HttpResponse:
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     name = "units-template.xlsx" if kind == "units" else "visits-template.xlsx"
     return xlsx_response(write_template(_columns(kind)), name)

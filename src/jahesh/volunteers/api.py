@@ -10,24 +10,17 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404
+from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import resolve_ref, resolve_refs
 from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, api_enum
-from jahesh.core.errors import Forbidden
 from jahesh.geo.models import City, County, Village
 from jahesh.volunteers import selectors, services
 from jahesh.volunteers.models import Camp, CredentialKind, Group, RosterEntry, Skill, Volunteer
 
 router = Router(tags=["volunteers"])
-
-
-def _require_module(request: HttpRequest) -> None:
-    if not can_use_module(request.user, Module.VOLUNTEERS):
-        raise Forbidden(_("کار با نیروهای جهادی با نقش شما ممکن نیست."))
 
 
 # --- Schemas -------------------------------------------------------------------
@@ -309,7 +302,7 @@ def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilters]):
 
 @router.post("/", response={201: VolunteerDetailOut, **ERRORS}, summary="ثبت نیروی جهادی")
 def volunteer_create(request: HttpRequest, payload: VolunteerIn):
-    _require_module(request)
+    api_require_module(request.user, Module.VOLUNTEERS)
     resolve_ref(request.user, County, payload.county_id, field="county_id")
     volunteer = services.volunteer_create(actor=request.user, **payload.dict())
     return Status(201, _volunteer_detail(request, volunteer))
@@ -398,7 +391,7 @@ def volunteer_credential(request: HttpRequest, volunteer_id: int, payload: Crede
 
 @router.get("/skills", response={200: list[SkillOut], **ERRORS}, summary="مهارت‌ها و ارزش هر ساعت")
 def skill_list(request: HttpRequest):
-    _require_module(request)
+    api_require_module(request.user, Module.VOLUNTEERS)
     return [
         {
             "id": s.pk,
@@ -432,7 +425,7 @@ def group_list(request: HttpRequest, filters: Query[GroupFilters]):
 
 @router.post("/groups", response={201: GroupOut, **ERRORS}, summary="ثبت گروه جهادی")
 def group_create(request: HttpRequest, payload: GroupIn):
-    _require_module(request)
+    api_require_module(request.user, Module.VOLUNTEERS)
     resolve_ref(request.user, County, payload.county_id, field="county_id")
     leader = None
     if payload.leader_national_code:
@@ -519,7 +512,7 @@ def _camp_detail(user, camp: Camp) -> dict:
 
 @router.post("/camps", response={201: CampDetailOut, **ERRORS}, summary="ثبت اردو")
 def camp_create(request: HttpRequest, payload: CampIn):
-    _require_module(request)
+    api_require_module(request.user, Module.VOLUNTEERS)
     user = request.user
     resolve_ref(user, Village, payload.village_id, field="village_id")
     resolve_ref(user, City, payload.city_id, field="city_id")
@@ -596,14 +589,14 @@ def hours_pending(request: HttpRequest, page: Query[PendingFilters]):
 
 @router.post("/hours/approve", response={200: MovedOut, **ERRORS}, summary="تأیید ساعت‌ها")
 def hours_approve(request: HttpRequest, payload: IdsIn):
-    _require_module(request)
+    api_require_module(request.user, Module.VOLUNTEERS)
     resolve_refs(request.user, RosterEntry, payload.ids, field="ids")
     return {"moved": services.hours_approve(actor=request.user, entry_ids=payload.ids)}
 
 
 @router.post("/hours/reject", response={200: MovedOut, **ERRORS}, summary="رد ساعت‌ها")
 def hours_reject(request: HttpRequest, payload: IdsIn):
-    _require_module(request)
+    api_require_module(request.user, Module.VOLUNTEERS)
     resolve_refs(request.user, RosterEntry, payload.ids, field="ids")
     return {
         "moved": services.hours_reject(actor=request.user, entry_ids=payload.ids, note=payload.note)

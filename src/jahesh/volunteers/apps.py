@@ -9,6 +9,8 @@ class VolunteersConfig(AppConfig):
     verbose_name = "نیروهای جهادی"
 
     def ready(self) -> None:
+        # Models and the modules that import them load only once the app
+        # registry is ready, so ready() imports them here.
         from jahesh.accounts.roles import Module
         from jahesh.accounts.scoping import ScopePolicy, register
         from jahesh.volunteers import models as m

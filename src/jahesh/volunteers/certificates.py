@@ -41,6 +41,7 @@ def certificate_context(*, certificate: Certificate, verify_url: str) -> dict:
 
 
 def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
+    # WeasyPrint (Pango, fonts) loads only when a PDF is asked for; tests swap weasyprint.HTML.
     from weasyprint import HTML
 
     html = render_to_string(

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import scoped
 from jahesh.core.forms import JalaliDateField, MobileField, NationalCodeField, NormalizedCharField
 from jahesh.geo.models import County, Village
-from jahesh.geo.selectors import counties_for_user
 from jahesh.volunteers.models import (
     Camp,
     CredentialKind,

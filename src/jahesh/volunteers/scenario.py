@@ -26,6 +26,8 @@ from django.utils import timezone
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.text import normalize_key
+from jahesh.geo.models import County, Province, Village
+from jahesh.geo.services import place_set_deprived
 from jahesh.volunteers.models import (
     Camp,
     Certificate,
@@ -189,7 +191,6 @@ def build_part(
     groups: int = GROUPS,
     camps: int = CAMPS,
 ) -> None:
-    from jahesh.geo.models import County, Province, Village
 
     province = Province.objects.filter(name_key=normalize_key(PROVINCE)).first()
     counties = list(County.objects.filter(province=province)) if province else []
@@ -224,8 +225,6 @@ def _flag_deprived_villages(rng, province) -> None:
     province's villages is flagged (no list was imported), flag one in three,
     chosen reproducibly, so the demo's camps and projects sit in villages the
     pages show as deprived. A real deployment imports the official list."""
-    from jahesh.geo.models import Village
-    from jahesh.geo.services import place_set_deprived
 
     villages = Village.objects.filter(province=province)
     if villages.filter(is_deprived=True).exists():

@@ -26,6 +26,7 @@ from jahesh.core.errors import Conflict, InvalidInput, NotFound
 from jahesh.core.identifiers import normalize_mobile, normalize_national_code
 from jahesh.core.jalali import format_jalali
 from jahesh.core.text import clean_text, normalize_key
+from jahesh.geo.models import City, Village
 from jahesh.volunteers.models import (
     Camp,
     Certificate,
@@ -360,7 +361,6 @@ def camp_create(
     description: str = "",
 ) -> Camp:
     """A camp in a village (or city); its county is the place's county."""
-    from jahesh.geo.models import City, Village
 
     title = clean_text(title)
     if not title:

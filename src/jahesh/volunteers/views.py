@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
+from jahesh.accounts.scoping import get_scoped_or_404, module_required, scoped
 from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.history import history_entries
+from jahesh.core.tabular import (
+    csv_response,
+    import_page,
+    write_csv,
+    write_template,
+    write_xlsx,
+    xlsx_response,
+)
 from jahesh.geo.models import Village
 from jahesh.volunteers import forms, selectors, services
 from jahesh.volunteers.certificates import certificate_pdf
@@ -33,21 +40,9 @@ from jahesh.volunteers.models import (
     Skill,
     Volunteer,
 )
+from jahesh.volunteers.spreadsheets import import_volunteers, volunteer_columns, volunteer_rows
 
 PAGE_SIZE = 50
-
-
-def module_required(view):
-    """Signed in, and a role that may open the volunteers module (else 403)."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        require_module(request.user, Module.VOLUNTEERS)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
@@ -70,7 +65,7 @@ def _form_errors(form, exc: ApplicationError) -> None:
 
 
 @require_GET
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     form = forms.VolunteerFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
@@ -92,7 +87,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_create(request: HttpRequest) -> HttpResponse:
     form = forms.VolunteerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +118,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     v = get_scoped_or_404(request.user, Volunteer.objects.select_related("county"), pk=pk)
     ctx = {
@@ -145,7 +140,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     v = get_scoped_or_404(request.user, Volunteer, pk=pk)
     initial = {
@@ -203,7 +198,7 @@ def _detail_action(request: HttpRequest, pk: int, form_class, act) -> HttpRespon
 
 
 @require_POST
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_action(
         request,
@@ -220,7 +215,7 @@ def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_action(
         request,
@@ -237,7 +232,7 @@ def volunteer_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_credential_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_action(
         request,
@@ -258,7 +253,7 @@ def volunteer_credential_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@module_required
+@module_required(Module.VOLUNTEERS)
 def group_list(request: HttpRequest) -> HttpResponse:
     form = forms.GroupFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
@@ -274,7 +269,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@module_required
+@module_required(Module.VOLUNTEERS)
 def group_create(request: HttpRequest) -> HttpResponse:
     form = forms.GroupForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -308,7 +303,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@module_required
+@module_required(Module.VOLUNTEERS)
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_scoped_or_404(request.user, selectors.group_queryset(user=request.user), pk=pk)
     form = forms.MemberForm(request.POST or None)
@@ -338,7 +333,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@module_required
+@module_required(Module.VOLUNTEERS)
 def camp_list(request: HttpRequest) -> HttpResponse:
     form = forms.CampFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
@@ -354,7 +349,7 @@ def camp_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@module_required
+@module_required(Module.VOLUNTEERS)
 def camp_create(request: HttpRequest) -> HttpResponse:
     form = forms.CampForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -382,7 +377,7 @@ def camp_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@module_required
+@module_required(Module.VOLUNTEERS)
 def village_options(request: HttpRequest) -> HttpResponse:
     """HTMX: the <option>s of the villages of a county in the user's scope."""
     counties = forms.county_queryset(request.user)
@@ -402,7 +397,7 @@ def village_options(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@module_required
+@module_required(Module.VOLUNTEERS)
 def camp_detail(request: HttpRequest, pk: int) -> HttpResponse:
     camp = get_scoped_or_404(
         request.user, Camp.objects.select_related("county", "village", "city"), pk=pk
@@ -450,7 +445,7 @@ def _roster_rows_from_post(request: HttpRequest, defaults: dict) -> list[service
 
 
 @require_http_methods(["GET", "POST"])
-@module_required
+@module_required(Module.VOLUNTEERS)
 def camp_roster(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole roster in one form: edit any row, paste many codes, save once."""
     camp = get_scoped_or_404(
@@ -523,7 +518,7 @@ def camp_roster(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@module_required
+@module_required(Module.VOLUNTEERS)
 def hours_pending(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
@@ -547,7 +542,7 @@ def hours_pending(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@module_required
+@module_required(Module.VOLUNTEERS)
 def certificate_issue(request: HttpRequest, entry_id: int) -> HttpResponse:
     try:
         cert = services.certificate_issue(actor=request.user, entry_id=entry_id)
@@ -561,7 +556,7 @@ def certificate_issue(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 @require_GET
-@module_required
+@module_required(Module.VOLUNTEERS)
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     cert = get_scoped_or_404(
         request.user,
@@ -595,11 +590,9 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
 
 
 @require_GET
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_export(request: HttpRequest) -> HttpResponse:
     """The list as filtered on the page, as XLSX (or CSV with ?format=csv)."""
-    from jahesh.core.tabular import csv_response, write_csv, write_xlsx, xlsx_response
-    from jahesh.volunteers.spreadsheets import volunteer_columns, volunteer_rows
 
     form = forms.VolunteerFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
@@ -618,20 +611,16 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_import_template(request: HttpRequest) -> HttpResponse:
-    from jahesh.core.tabular import write_template, xlsx_response
-    from jahesh.volunteers.spreadsheets import volunteer_columns
 
     return xlsx_response(write_template(volunteer_columns(request.user)), "قالب-نیروهای-جهادی.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
-@module_required
+@module_required(Module.VOLUNTEERS)
 def volunteer_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview (nothing saved) → confirm; each person once by national code."""
-    from jahesh.core.tabular import import_page
-    from jahesh.volunteers.spreadsheets import import_volunteers, volunteer_columns
 
     return import_page(
         request,

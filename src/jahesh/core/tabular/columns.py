@@ -31,6 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from jahesh.core import identifiers
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import ApplicationError
 from jahesh.core.jalali import format_jalali, parse_date_any
@@ -458,8 +459,6 @@ class _identifier:
 
     def __call__(self, value: Any) -> str:
         if self.fn is None:
-            from jahesh.core import identifiers
-
             self.fn = getattr(identifiers, self.normaliser)
         try:
             return self.fn(_numeric_text(value), **self.options)

@@ -39,6 +39,7 @@ from jahesh.core.tabular.reading import (
     Row,
     TableReader,
 )
+from jahesh.core.tabular.writing import sheet, write_workbook
 
 Progress = Callable[[int, int | None], None]
 
@@ -139,7 +140,6 @@ class ImportReport:
         """The refused rows as they were read, after two columns: the row number in
         the original file and the reasons. Reading this file back ignores those two
         columns, so a user fixes the cells and uploads it again."""
-        from jahesh.core.tabular.writing import sheet, write_workbook
 
         width = len(self.headers)
         headers = [SOURCE_ROW_HEADER, REASON_HEADER, *self.headers]

@@ -27,11 +27,13 @@ from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.tabular.columns import Column, _message, header_key
 from jahesh.core.tabular.limits import rows_check, unreadable, workbook_check
+from jahesh.core.text import normalize_key
 
 SPREADSHEET_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
 TEXT_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
@@ -395,7 +397,6 @@ def _read_spreadsheet(
 
 
 def _open_sheet(stream: BinaryIO, *, filename: str, sheet: str | int | None) -> Any:
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
         return _pick_sheet(CalamineWorkbook.from_filelike(stream), sheet)
@@ -436,7 +437,6 @@ def _pick_sheet(workbook: Any, sheet: str | int | None) -> Any:
             if str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet"):
                 return workbook.get_sheet_by_index(index)
         return workbook.get_sheet_by_index(0)
-    from jahesh.core.text import normalize_key
 
     wanted = normalize_key(sheet)
     for name in workbook.sheet_names:

@@ -12,6 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from jahesh.core.errors import ApplicationError
+from jahesh.core.jalali import parse_date_any
+from jahesh.demo.national import generate_nation
+from jahesh.reports import facts
 
 
 class Command(BaseCommand):
@@ -26,12 +29,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, seed, as_of, province, **options):
-        from jahesh.core.jalali import parse_date_any
-        from jahesh.demo.national import generate_nation
 
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        from jahesh.reports import facts
 
         try:
             # A bulk load: no stale-place mark per row (millions); the analytics

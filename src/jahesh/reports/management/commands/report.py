@@ -24,6 +24,7 @@ from jahesh.core.jalali import format_jalali, parse_date_any
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County, Province
 from jahesh.reports import narrative
+from jahesh.reports.exports import figures_workbook
 from jahesh.reports.periods import period_check
 
 
@@ -109,8 +110,6 @@ class Command(BaseCommand):
         if fmt == "pdf":
             data = narrative.pdf(report)
         else:
-            from jahesh.reports.exports import figures_workbook
-
             data = figures_workbook(area=area, period=period, title="شاخص‌ها")
         path = Path(output) if output else _default_path(place, period, fmt)
         path.write_bytes(data)

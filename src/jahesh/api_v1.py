@@ -1,5 +1,11 @@
-"""The API object: mounts each app's router and turns every error into
-``{"message": str, "errors": [{"field", "message"}]}`` in the request's language."""
+"""The API at /api/v1/: the one NinjaAPI object, which mounts each app's routers
+and turns every error into ``{"message": str, "errors": [{"field", "message"}]}``
+in the request's language.
+
+It sits on top of every app. What the apps' routers import (schemas, token
+auth, the body parser, foreign ids through scoping) is the base package
+``jahesh.api``, which imports no app above accounts, so no folder imports back
+into this module."""
 
 from __future__ import annotations
 
@@ -14,10 +20,20 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from jahesh.accounts import api as accounts_api
 from jahesh.api.auth import AUTH
 from jahesh.api.docs import VendoredSwagger
 from jahesh.api.parser import JaheshParser, NulInText
+from jahesh.clinic import api as clinic_api
+from jahesh.core import api as core_api
 from jahesh.core.errors import ApplicationError
+from jahesh.funds import api as funds_api
+from jahesh.geo import api as geo_api
+from jahesh.portal import api as portal_api
+from jahesh.projects import api as projects_api
+from jahesh.reports import api as reports_api
+from jahesh.units import api as units_api
+from jahesh.volunteers import api as volunteers_api
 
 logger = logging.getLogger(__name__)
 
@@ -168,31 +184,17 @@ def _translate_pydantic(err: dict) -> str:
         return _(template)
 
 
-# Each app owns its routers in <app>/api.py ("module" means its `router`,
-# "module:name" another router of that module); the prefix is its place in the API.
-ROUTERS = [
-    ("/auth", "jahesh.accounts.api"),
-    ("/geo", "jahesh.geo.api"),
-    ("/units", "jahesh.units.api"),
-    ("/cases", "jahesh.clinic.api"),
-    ("/sessions", "jahesh.clinic.api:sessions_router"),
-    ("/resolutions", "jahesh.clinic.api:resolutions_router"),
-    ("/funds", "jahesh.funds.api"),
-    ("/loans", "jahesh.funds.api:loans_router"),
-    ("/volunteers", "jahesh.volunteers.api"),
-    ("/projects", "jahesh.projects.api"),
-    ("/kpis", "jahesh.reports.api"),
-    ("/public", "jahesh.portal.api"),
-    ("/imports", "jahesh.core.api"),
-]
-
-
-def _mount() -> None:
-    from importlib import import_module
-
-    for prefix, target in ROUTERS:
-        module, _sep, name = target.partition(":")
-        api.add_router(prefix, getattr(import_module(module), name or "router"))
-
-
-_mount()
+# Each app owns its routers in <app>/api.py; the prefix is its place in the API.
+api.add_router("/auth", accounts_api.router)
+api.add_router("/geo", geo_api.router)
+api.add_router("/units", units_api.router)
+api.add_router("/cases", clinic_api.router)
+api.add_router("/sessions", clinic_api.sessions_router)
+api.add_router("/resolutions", clinic_api.resolutions_router)
+api.add_router("/funds", funds_api.router)
+api.add_router("/loans", funds_api.loans_router)
+api.add_router("/volunteers", volunteers_api.router)
+api.add_router("/projects", projects_api.router)
+api.add_router("/kpis", reports_api.router)
+api.add_router("/public", portal_api.router)
+api.add_router("/imports", core_api.router)
