@@ -17,4 +17,9 @@ class AccountsConfig(AppConfig):
 
         # An import job is its owner's (admins see all), whatever it imports.
         register(ImportJob, ScopePolicy(module=Module.DASHBOARD, owner="user", personal=False))
+        # Users, for the people pages: a headquarters manager reaches the users of
+        # their province (a county officer's province follows their county).
+        from jahesh.accounts.models import User
+
+        register(User, ScopePolicy(module=Module.PEOPLE, province="province"))
         hooks.scoped = scoped
