@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -76,6 +76,7 @@ class PersonData:
 def _clean(manager: Any, data: PersonData, *, user: User | None) -> PersonData:
     """Check and normalise ``data`` for ``manager``: every problem at once, each
     on its field."""
+    data = replace(data)  # the caller's copy stays as it was
     errors: list[dict[str, str]] = []
 
     def refuse(field: str, message: str) -> None:

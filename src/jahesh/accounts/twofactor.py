@@ -46,8 +46,11 @@ def _token(value: str) -> str:
 def verify(user: Any, token: str) -> bool:
     """Whether ``token`` is a current code of the user's device (a used code is
     not accepted twice: django-otp keeps the last one)."""
+    token = _token(token)
+    if not token:  # nothing typed: not a failed try (those slow the next ones down)
+        return False
     found = device(user)
-    return bool(found and found.verify_token(_token(token)))
+    return bool(found and found.verify_token(token))
 
 
 @transaction.atomic
