@@ -282,11 +282,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login_verify.html", {"form": form})
 
 
-@login_required
-@require_GET
-def two_factor(request: HttpRequest) -> HttpResponse:
-    if not twofactor.may_use(request.user):
-        raise PermissionDenied
+def _two_factor_page(request: HttpRequest, form: forms.TokenForm, status: int = 200):
     pending = twofactor.pending(request.user)
     return render(
         request,
@@ -295,9 +291,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             "on": twofactor.device(request.user) is not None,
             "pending": pending,
             "secret": twofactor.secret_text(pending) if pending else "",
-            "form": forms.TokenForm(),
+            "form": form,
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def two_factor(request: HttpRequest) -> HttpResponse:
+    if not twofactor.may_use(request.user):
+        raise PermissionDenied
+    return _two_factor_page(request, forms.TokenForm())
 
 
 @login_required
@@ -305,33 +310,26 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def two_factor_action(request: HttpRequest, action: str) -> HttpResponse:
     if not twofactor.may_use(request.user):
         raise PermissionDenied
+    if action not in ("start", "confirm", "disable"):
+        raise Http404
     form = forms.TokenForm(request.POST)
-    token = request.POST.get("token", "")
+    if action != "start" and not form.is_valid():
+        return _two_factor_page(request, form, status=400)  # nothing typed: no try spent
     try:
         if action == "start":
             twofactor.start(request.user)
         elif action == "confirm":
-            twofactor.confirm(request.user, token)
+            twofactor.confirm(request.user, form.cleaned_data["token"])
             messages.success(request, _("ورود دومرحله‌ای روشن شد."))
-        elif action == "disable":
-            twofactor.disable(request.user, token)
-            messages.success(request, _("ورود دومرحله‌ای خاموش شد."))
         else:
-            raise Http404
+            twofactor.disable(request.user, form.cleaned_data["token"])
+            messages.success(request, _("ورود دومرحله‌ای خاموش شد."))
     except ApplicationError as error:
+        if action == "start":
+            messages.error(request, str(error.message))
+            return redirect("accounts:two_factor")
         apply_error(form, error)
-        pending = twofactor.pending(request.user)
-        return render(
-            request,
-            "accounts/two_factor.html",
-            {
-                "on": twofactor.device(request.user) is not None,
-                "pending": pending,
-                "secret": twofactor.secret_text(pending) if pending else "",
-                "form": form,
-            },
-            status=400,
-        )
+        return _two_factor_page(request, form, status=400)
     return redirect("accounts:two_factor")
 
 
