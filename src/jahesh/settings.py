@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "simple_history",
     "django_tasks_db",
     "jahesh.core",
@@ -163,6 +165,20 @@ JAHESH_WEEKEND = os.environ.get("JAHESH_WEEKEND", "thu,fri")
 JAHESH_SMS_BACKEND = os.environ.get("JAHESH_SMS_BACKEND", "file")
 JAHESH_SMS_API_KEY = os.environ.get("JAHESH_SMS_API_KEY", "")
 JAHESH_SMS_SENDER = os.environ.get("JAHESH_SMS_SENDER", "")
+# E-mail (password codes, notifications): through EMAIL_HOST when it is set,
+# otherwise written as files under $JAHESH_VAR/mail (the demo, an office with
+# no mail server yet), never lost.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jahesh@localhost")
 SESSION_COOKIE_HTTPONLY = True
 
 # --- HTTPS (behind the TLS proxy, README "Deployment") ------------------------

@@ -72,7 +72,27 @@ def plant(geo, users) -> World:
     _volunteers(w, county)
     _projects(w, county)
     _imports(w, users)
+    _people(w, county)
     return w
+
+
+def _people(w: World, county) -> None:
+    # Users, as the people pages list them: a headquarters manager reaches the
+    # users of their province only.
+    from jahesh.accounts.models import User
+    from jahesh.accounts.roles import Role
+
+    for place in PLACES:
+        marker = _m("person", place)
+        user = User(
+            username=f"canary-{place.lower()}",
+            first_name=marker,
+            role=Role.COUNTY_OFFICER,
+            county=county[place],
+        )
+        user.set_unusable_password()
+        user.save()
+        w.add(user, marker)
 
 
 def _imports(w: World, users) -> None:

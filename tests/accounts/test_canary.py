@@ -25,6 +25,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from jahesh.accounts.models import User
 from jahesh.accounts.scoping import scoped
 from jahesh.clinic.models import Case, Resolution, Session, WorkingGroup
 from jahesh.core.digits import to_ascii_digits
@@ -42,6 +43,7 @@ SKIP = {
     "i18n/setlang/": "POST-only; switches the language, reads no record",
     "api/v1/auth/token": "POST-only; issues a token, reads no record",
     "api/v1/auth/tokens/<token_id>/revoke": "POST-only; revokes one of the reader's own tokens",
+    "accounts/two-factor/<str:action>/": "POST-only; the reader's own two-step sign-in",
 }
 # The API's own description (no record in it; 1.5 s to build): fetched by the
 # admin's crawl only.
@@ -120,6 +122,7 @@ FILL: dict[str, object] = {
     "api/v1/projects/<int:project_id>": Project,
     "api/v1/projects/services/<int:service_id>": DirectService,
     "imports/<int:job_id>": ImportJob,
+    "accounts/people/<int:pk>": User,
     "api/v1/imports/<int:job_id>": ImportJob,
 }
 PARAM = re.compile(r"<(?:\w+:)?\w+>")

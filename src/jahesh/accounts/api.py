@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 
+from jahesh.accounts import twofactor
 from jahesh.accounts.selectors import api_token_list
 from jahesh.accounts.services import (
     LOCKED_OUT_MESSAGE,
@@ -26,6 +27,8 @@ class TokenIn(Schema):
     password: str
     # Optional: names the token in GET /auth/tokens (which script holds it).
     label: str = Field("api", max_length=100)
+    # The authenticator's code, for an account with two-step sign-in on.
+    otp: str = Field("", max_length=12)
 
 
 class TokenOut(Schema):
@@ -79,6 +82,10 @@ def token(request: HttpRequest, payload: TokenIn):
         raise Forbidden(LOCKED_OUT_MESSAGE)
     if user is None:
         raise Unauthorized(_("نام کاربری یا گذرواژه درست نیست."))
+    if twofactor.device(user) is not None and not twofactor.verify(user, payload.otp):
+        raise Unauthorized(
+            _("این حساب ورود دومرحله‌ای دارد؛ کد شش‌رقمی برنامهٔ احراز هویت را در otp بفرستید.")
+        )
     return {"token": api_token_issue(user=user, name=payload.label)}
 
 

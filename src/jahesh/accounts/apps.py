@@ -20,6 +20,11 @@ class AccountsConfig(AppConfig):
 
         # An import job is its owner's (admins see all), whatever it imports.
         register(ImportJob, ScopePolicy(module=Module.DASHBOARD, owner="user", personal=False))
+        # Users, for the people pages: a headquarters manager reaches the users of
+        # their province (a county officer's province follows their county).
+        from jahesh.accounts.models import User
+
+        register(User, ScopePolicy(module=Module.PEOPLE, province="province"))
         hooks.scoped = scoped
         # Geography is public reference data: every signed-in user reads all of
         # it (a Markazi officer still picks a village of Tehran for a volunteer's

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from jahesh.accounts import twofactor
 from jahesh.accounts.navigation import menu_for
 
 
@@ -9,4 +10,4 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
-    return {"menu": menu_for(user)}
+    return {"menu": menu_for(user), "two_factor_allowed": twofactor.may_use(user)}

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -71,6 +72,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A county's user belongs to its province too: the people pages (and the
+        # provincial managers who run them) reach users through their province.
+        if self.county is not None:
+            self.province_id = self.county.province_id
+            if kwargs.get("update_fields") is not None and "county" in kwargs["update_fields"]:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "province"}
+        super().save(*args, **kwargs)
+
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self, *, now: datetime) -> ApiTokenQuerySet:
@@ -108,3 +118,57 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return secrets.token_urlsafe(32)
+
+
+class UserChange(models.Model):
+    """One change to a user made by a manager of people or by the user: who, to
+    whom, what, when. Written only by ``accounts.services``; never edited."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("ایجاد")
+        UPDATE = "update", _("ویرایش")
+        DEACTIVATE = "deactivate", _("غیرفعال‌سازی")
+        ACTIVATE = "activate", _("فعال‌سازی")
+        RESET_SENT = "reset_sent", _("ارسال رمز یک‌بار مصرف بازیابی")
+        PASSWORD = "password", _("تعیین گذرواژهٔ تازه")
+        TWO_FACTOR_ON = "2fa_on", _("روشن کردن ورود دومرحله‌ای")
+        TWO_FACTOR_OFF = "2fa_off", _("خاموش کردن ورود دومرحله‌ای")
+
+    actor = models.ForeignKey(
+        User, verbose_name=_("انجام‌دهنده"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("کاربر"), on_delete=models.CASCADE, related_name="changes"
+    )
+    action = models.CharField(_("کار"), max_length=12, choices=Action.choices)
+    # {"field": [old, new]} for an edit; labels are read from the model when shown.
+    changes = models.JSONField(_("تغییرها"), default=dict, blank=True)
+    at = models.DateTimeField(_("زمان"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("تغییر کاربر")
+        verbose_name_plural = _("تغییرهای کاربران")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="accounts_userchange_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_action_display()}"
+
+
+class PasswordResetCode(models.Model):
+    """A six-digit code that lets a user set a new password, sent by SMS and/or
+    e-mail. Only its hash is kept; it dies after ``RESET_CODE_MINUTES``, after
+    ``RESET_CODE_TRIES`` wrong tries, or once used (and a newer code replaces it)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_resetcode_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -26,6 +26,7 @@ MENU: list[MenuItem] = [
     MenuItem(Module.FUNDS, "صندوق‌های قرض‌الحسنه", "piggy-bank", "funds:list"),
     MenuItem(Module.VOLUNTEERS, "نیروهای جهادی", "people", "volunteers:list"),
     MenuItem(Module.PROJECTS, "پروژه‌ها و خدمات", "bricks", "projects:list"),
+    MenuItem(Module.PEOPLE, "کاربران", "person-gear", "accounts:people"),
 ]
 
 

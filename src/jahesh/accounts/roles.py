@@ -49,6 +49,7 @@ class Module(models.TextChoices):
     VOLUNTEERS = "volunteers", _("نیروهای جهادی")
     PROJECTS = "projects", _("پروژه‌ها و خدمات مستقیم")
     GEO = "geo", _("جغرافیا")
+    PEOPLE = "people", _("کاربران")  # managing the users of one's province
 
 
 _ALL = frozenset(Module.values)
@@ -56,7 +57,7 @@ _ALL = frozenset(Module.values)
 ROLE_MODULES: dict[str, frozenset[str]] = {
     Role.ADMIN: _ALL,
     Role.HQ_MANAGER: _ALL,
-    Role.COUNTY_OFFICER: _ALL,
+    Role.COUNTY_OFFICER: _ALL - {Module.PEOPLE},
     Role.CLINIC_EXPERT: frozenset({Module.UNITS, Module.CLINIC, Module.GEO}),
     Role.FUND_MANAGER: frozenset({Module.FUNDS, Module.GEO}),
     Role.VOLUNTEER_COORDINATOR: frozenset(
@@ -66,3 +67,13 @@ ROLE_MODULES: dict[str, frozenset[str]] = {
     # Viewers read aggregates only: the dashboard, never a personal record.
     Role.VIEWER: frozenset({Module.DASHBOARD, Module.GEO}),
 }
+
+
+def assignable_roles(manager_role: str) -> list[str]:
+    """The roles a manager of people may give: up to their own (an admin any;
+    a headquarters manager any but admin)."""
+    if manager_role == Role.ADMIN:
+        return list(Role.values)
+    if Module.PEOPLE in ROLE_MODULES.get(manager_role, frozenset()):
+        return [r for r in Role.values if r != Role.ADMIN]
+    return []

@@ -20,7 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.core import identifiers
-from jahesh.core.errors import InvalidInput
+from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.jalali import format_jalali, jalali_today, parse_jalali
 from jahesh.core.money import (
     format_rials,
@@ -278,3 +278,27 @@ def jalali_formfield_callback(field: models.Field, **kwargs: Any) -> forms.Field
             defaults["initial"] = field.get_default()
         return JalaliDateField(**{**defaults, **kwargs})
     return field.formfield(**kwargs)
+
+
+def apply_error(form: forms.BaseForm, error: ValidationError | ApplicationError) -> None:
+    """THE way a service's refusal reaches a form: each message on the field it
+    names (``"items.0.amount"`` lands on ``items``), a message naming no field of
+    the form on the form itself, and the error's headline when it lists none.
+
+    Every app's views call this; a ``ValidationError`` (from a model's
+    ``full_clean``) is placed the same way.
+    """
+    if isinstance(error, ValidationError):
+        items: list[tuple[str | None, Any]] = (
+            [(k, m) for k, msgs in error.message_dict.items() for m in msgs]
+            if hasattr(error, "error_dict")
+            else [(None, m) for m in error.messages]
+        )
+    else:
+        items = [(e.get("field"), e["message"]) for e in error.errors]
+        items = items or [(None, error.message)]
+    for name, message in items:
+        field = (name or "").split(".")[0]
+        target = field if field in form.fields else None
+        if str(message) not in form.errors.get(target or "__all__", []):
+            form.add_error(target, str(message))

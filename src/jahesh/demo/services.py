@@ -18,14 +18,16 @@ from jahesh.reports import facts
 
 MARKAZI_PROVINCE_ID = 28  # django-iranian-cities' id for مرکزی
 
-# DESIGN.md §3: one user per role. (username, role, scope: "province" | county name | None)
+# DESIGN.md §3: one user per role. (username, role, scope: "province" | "home" |
+# county name | None); "home" is the province of a role scoped by assignment.
 DEMO_USERS = [
     ("admin", Role.ADMIN, None),
     ("hq", Role.HQ_MANAGER, "province"),
     ("arak", Role.COUNTY_OFFICER, "اراک"),
     ("saveh", Role.COUNTY_OFFICER, "ساوه"),
-    ("expert", Role.CLINIC_EXPERT, None),
-    ("fund", Role.FUND_MANAGER, None),
+    # Scoped by assignment, but registered in Markazi, whose manager manages them.
+    ("expert", Role.CLINIC_EXPERT, "home"),
+    ("fund", Role.FUND_MANAGER, "home"),
     ("coordinator", Role.VOLUNTEER_COORDINATOR, "province"),
     ("projects", Role.PROJECT_MANAGER, "province"),
     ("viewer", Role.VIEWER, "province"),
@@ -56,14 +58,14 @@ def demo_users_ensure() -> list[tuple[str, str]]:
             user = User(username=username, role=role)
             if role == Role.ADMIN:
                 user.is_staff = user.is_superuser = True
-            if scope == "province":
+            if scope in ("province", "home"):
                 user.province = markazi
             elif scope:
                 user.county = County.objects.get(province=markazi, name=scope)
                 user.province = markazi
             user.set_password(settings.JAHESH_DEMO_PASSWORD)
             user.save()
-        where = user.county or user.province or ""
+        where = user.county or (user.province if scope == "province" else "") or ""
         shown.append((username, f"{user.get_role_display()} {where}".strip()))
     return shown
 

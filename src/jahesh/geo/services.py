@@ -3,6 +3,7 @@ deprivation flags Jahesh adds to villages and cities."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import IO
@@ -15,7 +16,7 @@ from jahesh.core.errors import ApplicationError
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.geo.deprivation import DeprivedImportReport, DeprivedRow, read_deprived_rows
 from jahesh.geo.loader import Progress, load_all
-from jahesh.geo.models import City, Closure, Village
+from jahesh.geo.models import City, Closure, Province, Village
 
 # SQLite binds at most 999 parameters per statement in older builds.
 _CHUNK = 500
@@ -116,7 +117,7 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + _CHUNK]
 
 
-def closure_add(*, on, province=None, reason: str) -> Closure:
+def closure_add(*, on: datetime.date, province: Province | None = None, reason: str) -> Closure:
     """Close offices on ``on`` for a province (and its counties) or, with no
     province, the whole country. Who may do it is the caller's check (admin
     only); the history row records who did."""
