@@ -32,6 +32,7 @@ from jahesh.clinic.models import (
     WorkingGroup,
 )
 from jahesh.clinic.sla import SlaState, sla_state
+from jahesh.core.daily import EVER, daily_totals
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
 from jahesh.units.selectors import unit_list
@@ -544,3 +545,35 @@ def case_unit_choices(*, user: Any, q: str) -> list:
     if not q.strip():
         return []
     return list(unit_list(user=user, q=q, order="name")[:UNIT_CHOICES])
+
+
+# --- Per-day KPI parts (the analytics table's day rows, core.daily) -------------
+
+
+def kpi_cases_opened_daily(*, area: Area) -> dict:
+    return daily_totals(
+        _opened(*EVER), area=area, place="county", day="opened_on", value=Count("id")
+    )
+
+
+def kpi_cases_resolved_daily(*, area: Area) -> dict:
+    return daily_totals(
+        _resolved(*EVER), area=area, place="county", day="resolved_on", value=Count("id")
+    )
+
+
+def kpi_resolutions_passed_daily(*, area: Area) -> dict:
+    passed = Resolution.objects.filter(passed_on__isnull=False)
+    return daily_totals(passed, area=area, place=RESOLUTION_PROVINCE, day="passed_on",
+                        value=Count("id"), province=True)  # fmt: skip
+
+
+def kpi_resolutions_due_daily(*, area: Area) -> dict:
+    return daily_totals(_due(*EVER), area=area, place=RESOLUTION_PROVINCE, day="due_on",
+                        value=Count("id"), province=True)  # fmt: skip
+
+
+def kpi_resolutions_done_daily(*, area: Area) -> dict:
+    done = _due(*EVER).filter(status=ResolutionStatus.DONE)
+    return daily_totals(done, area=area, place=RESOLUTION_PROVINCE, day="due_on",
+                        value=Count("id"), province=True)  # fmt: skip

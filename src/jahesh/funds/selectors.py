@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from jahesh.accounts.scoping import Area, scoped
+from jahesh.core.daily import EVER, daily_totals
 from jahesh.core.jalali import add_jalali_months
 from jahesh.funds import schedule
 from jahesh.funds.models import (
@@ -652,3 +653,16 @@ def quality_by_county(*, per_fund: dict[int | None, Quality]) -> list[dict[str, 
         total.loans_in_arrears += q.loans_in_arrears
         total.buckets = tuple(a + b for a, b in zip(total.buckets, q.buckets, strict=True))
     return [{"county": name, "quality": q} for name, q in sorted(rows.items())]
+
+
+# --- Per-day KPI parts (the analytics table's day rows, core.daily) -------------
+
+
+def kpi_loans_disbursed_daily(*, area: Area) -> dict:
+    return daily_totals(_disbursed(*EVER), area=area, place="fund__county", day="disbursed_on",
+                        value=Count("id"))  # fmt: skip
+
+
+def kpi_loans_disbursed_rial_daily(*, area: Area) -> dict:
+    return daily_totals(_disbursed(*EVER), area=area, place="fund__county", day="disbursed_on",
+                        value=Sum("principal"))  # fmt: skip

@@ -37,12 +37,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core import search
-from jahesh.reports.models import Fact, FactPeriod, FactVersion, StalePlace
+from jahesh.reports.models import DayFact, Fact, FactPeriod, FactVersion, StalePlace
 
 COUNTY, PROVINCE = "county", "province"
 
@@ -355,6 +355,171 @@ def _per_place(
     return found
 
 
+# --- Day rows: any period -------------------------------------------------------------
+#
+# Flow parts (``Part.daily``: cases opened, principal disbursed, hours logged)
+# are kept per place and day in ``DayFact``, so their value for any period, not
+# only a standard one, is an indexed sum over a range of days. Reads never
+# write here either: a place marked stale is read from its records for the
+# asked period instead of its stored days, and the writer (:func:`refresh_stale`)
+# rewrites its rows that changed. The table is complete once :func:`refresh`
+# has built it (with the periods); until then (and after a bulk load drops it)
+# these parts are computed from the records.
+
+DayKey = tuple[str, "int | None", "int | None"]  # (part code, province id, county id)
+
+
+def days_built() -> bool:
+    """Whether ``DayFact`` holds every day of every flow part: :func:`refresh`
+    builds it with the periods, and :func:`invalidate` (bulk loads, migrations)
+    drops both."""
+    return FactPeriod.objects.exists()
+
+
+def _day_parts(parts: list) -> list:
+    return [part for part in parts if part.daily]
+
+
+def _day_place(part, area: Area) -> tuple[int | None, int | None]:
+    """(province, county) whose rows hold ``part`` in ``area`` (a province part
+    read for a county: its province's rows)."""
+    if _is_county_part(part) or area.county_id is None or area.province_id is not None:
+        return area.province_id, area.county_id if _is_county_part(part) else None
+    return _county_province({area.county_id}).get(area.county_id), None
+
+
+def _day_sums(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list, marks: Marks
+) -> dict[DayKey, int]:
+    """Each flow part's value for [start, end) per place of ``area`` (county rows
+    of county parts, province rows of province parts): the stored days summed,
+    the marked places computed from their records. One grouped query over the
+    day index, plus one per marked place a part reads."""
+    q = Q(pk__in=[])
+    for part in parts:
+        province, county = _day_place(part, area)
+        where = Q(part=part.code)
+        if county is not None:
+            where &= Q(county_id=county)
+        elif province is not None:
+            where &= Q(province_id=province)
+        q |= where
+    rows = (
+        DayFact.objects.filter(q, day__gte=start, day__lt=end)
+        .values("part", "province_id", "county_id")
+        .annotate(v=Sum("value"))
+        .order_by()
+        .values_list("part", "province_id", "county_id", "v")
+    )
+    found: dict[DayKey, int] = {(code, p, c): int(v) for code, p, c, v in rows}
+    for part in parts:
+        for province, county in marks.places(part):
+            here = Area(province_id=province, county_id=county)
+            inside = area.province_id in (None, province) and (
+                county is None or area.county_id in (None, county)
+            )
+            if county is None and area.county_id is not None:  # a county reads its province
+                inside = _day_place(part, area)[0] == province
+            if not inside:
+                continue
+            key = (part.code, province, county if _is_county_part(part) else None)
+            found[key] = int(part.total(area=here, start=start, end=end))
+    return found
+
+
+def read_days(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list
+) -> dict[str, int] | None:
+    """The flow parts' values for any period [start, end) in ``area``, summed from
+    the day rows, or None when the table does not hold them."""
+    parts = _day_parts(parts)
+    if not parts or not days_built():
+        return None
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
+    found = {part.code: 0 for part in parts}
+    for (code, _province, _county), value in sums.items():
+        found[code] += value
+    return found
+
+
+def read_days_by_place(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list, by: str
+) -> dict[str, dict[int, int]] | None:
+    """The flow parts' values per county (``by="county"``) or province of
+    ``area`` for any period, or None when the table does not hold them."""
+    parts = _day_parts(parts)
+    if not parts or not days_built():
+        return None
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
+    found: dict[str, dict[int, int]] = {part.code: {} for part in parts}
+    per_province: dict[str, dict[int, int]] = {}
+    for (code, province, county), value in sums.items():
+        if county is not None and by == COUNTY:
+            found[code][county] = found[code].get(county, 0) + value
+        elif county is None and by == COUNTY:
+            per_province.setdefault(code, {})[province] = value
+        elif province is not None:
+            found[code][province] = found[code].get(province, 0) + value
+    if per_province:
+        from jahesh.reports.kpis import spread_to_counties
+
+        found.update(spread_to_counties(per_province, area))
+    return found
+
+
+def _day_rows(part, values: dict, province_of: dict[int, int]) -> list[DayFact]:
+    county_part = _is_county_part(part)
+    return [
+        DayFact(part=part.code, day=day, value=value,
+                province_id=province_of.get(place) if county_part else place,
+                county_id=place if county_part else None)
+        for (place, day), value in values.items()
+    ]  # fmt: skip
+
+
+def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
+    """Replace every day row with ``daily`` ({code: {(place, day): value}})
+    (inside the caller's transaction, with the periods)."""
+    from jahesh.reports.kpis import PARTS
+
+    DayFact.objects.all().delete()
+    rows = [
+        row for code, values in daily.items() for row in _day_rows(PARTS[code], values, province_of)
+    ]
+    DayFact.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _changed_days(parts: list, marks: Marks) -> tuple[list[int], list[DayFact]]:
+    """The day rows of the marked places as their records stand now: the ids of
+    the stored rows that differ (to delete) and the rows to insert. Nothing is
+    written."""
+    stale: list[int] = []
+    fresh: list[DayFact] = []
+    for part in _day_parts(parts):
+        for province, county in marks.places(part):
+            here = Area(province_id=province, county_id=county)
+            values = part.daily_values(area=here)
+            rows = DayFact.objects.filter(part=part.code)
+            rows = rows.filter(county_id=county) if county is not None else rows.filter(
+                province_id=province, county_id__isnull=True)  # fmt: skip
+            stored = {}
+            for pk, day, value in rows.values_list("pk", "day", "value"):
+                if day in stored:  # a duplicate: rewrite the day
+                    stale.append(pk)
+                    continue
+                stored[day] = (pk, value)
+            place = county if county is not None else province
+            now = {day: value for (where, day), value in values.items() if where == place}
+            for day, (pk, value) in stored.items():
+                if now.get(day) != value:
+                    stale.append(pk)
+            changed = {day: v for day, v in now.items() if stored.get(day, (0, None))[1] != v}
+            fresh += _day_rows(part, {(place, d): v for d, v in changed.items()},
+                               {county: province} if county is not None else {})  # fmt: skip
+    return stale, fresh
+
+
 # --- Computing -----------------------------------------------------------------------------
 
 
@@ -411,12 +576,45 @@ def _sums(rows: list[Fact], period: FactPeriod, level: str) -> list[Fact]:
             for (code, place), value in totals.items()]  # fmt: skip
 
 
-def _all_rows(period: FactPeriod, province_of: dict[int, int], report: RefreshReport) -> list[Fact]:
-    """Every row of ``period``: computed where they must be, summed where they add up."""
+def _summed_days(period: FactPeriod, part, values: dict, province_of: dict[int, int]) -> list[Fact]:
+    """A flow part's county (or, for a province part, province) rows of
+    ``period``, summed from its day values in memory."""
+    totals: dict[int, int] = defaultdict(int)
+    for (place, day), value in values.items():
+        if period.start <= day < period.end:
+            totals[place] += value
+    if part.place == COUNTY:
+        return [
+            Fact(
+                period=period,
+                part=part.code,
+                level=Fact.COUNTY,
+                value=v,
+                province_id=province_of.get(c),
+                county_id=c,
+            )
+            for c, v in totals.items()
+        ]
+    return [Fact(period=period, part=part.code, level=Fact.PROVINCE, value=v, province_id=p)
+            for p, v in totals.items()]  # fmt: skip
+
+
+def _all_rows(
+    period: FactPeriod, province_of: dict[int, int], report: RefreshReport, daily: dict[str, dict]
+) -> list[Fact]:
+    """Every row of ``period``: computed where they must be (flow parts: summed
+    from their days), summed where they add up."""
     rows: list[Fact] = []
     for part in _all_parts():
         t = time.monotonic()
-        if part.additive and part.place == COUNTY:
+        if part.code in daily:
+            below = _summed_days(period, part, daily[part.code], province_of)
+            if part.place == COUNTY:
+                province = _sums(below, period, Fact.PROVINCE)
+                rows += below + province + _sums(province, period, Fact.COUNTRY)
+            else:
+                rows += below + _sums(below, period, Fact.COUNTRY)
+        elif part.additive and part.place == COUNTY:
             county = _computed(period, part, COUNTRY, province_of, Fact.COUNTY)
             province = _sums(county, period, Fact.PROVINCE)
             rows += county + province + _sums(province, period, Fact.COUNTRY)
@@ -444,11 +642,16 @@ def _refresh(*, today: datetime.date | None, log=None) -> RefreshReport:
     seen = _seen_marks()
     province_of = _county_province()
     periods = standard_periods(today)
+    daily: dict[str, dict] = {}
+    for part in _day_parts(_all_parts()):
+        t = time.monotonic()
+        daily[part.code] = part.daily_values(area=COUNTRY)
+        report.per_part[part.code] = time.monotonic() - t
     computed: list[tuple[FactPeriod, list[Fact], float]] = []
     for period in periods:
         t = time.monotonic()
         shell = FactPeriod(start=period.start, end=period.end, computed_at=timezone.now())
-        rows = _all_rows(shell, province_of, report)
+        rows = _all_rows(shell, province_of, report, daily)
         computed.append((shell, rows, time.monotonic() - t))
         if log:
             log(f"{period.start} – {period.end}: {len(rows)} rows, {time.monotonic() - t:.1f} s")
@@ -461,6 +664,7 @@ def _refresh(*, today: datetime.date | None, log=None) -> RefreshReport:
                 row.period = shell
             Fact.objects.bulk_create(rows, batch_size=2000)
             report.rows += len(rows)
+        report.rows += _build_days(daily, province_of)
         _forget(seen)
     report.periods = len(periods)
     report.seconds = time.monotonic() - started
@@ -485,7 +689,11 @@ def refresh_stale() -> int:
         # Computed before the transaction: writers wait only for the rows' swap.
         computed = [(period, *current(period, parts, marks, keys))
                     for period in FactPeriod.objects.all()]  # fmt: skip
+        stale_days, fresh_days = _changed_days(parts, marks) if days_built() else ([], [])
         with transaction.atomic():
+            for i in range(0, len(stale_days), 500):
+                DayFact.objects.filter(pk__in=stale_days[i : i + 500]).delete()
+            DayFact.objects.bulk_create(fresh_days, batch_size=2000)
             for period, values, ids in computed:
                 replaced = [pk for pks in ids.values() for pk in pks]
                 for i in range(0, len(replaced), 500):
@@ -609,6 +817,7 @@ def invalidate(using: str = "default") -> None:
     without marks)."""
     with writing(using=using):
         FactPeriod.objects.using(using).all().delete()
+        DayFact.objects.using(using).all().delete()
         removed, _ = StalePlace.objects.using(using).all().delete()
         _count_forgotten(removed + 1, using)
 

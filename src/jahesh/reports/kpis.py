@@ -68,7 +68,10 @@ class Part:
     value is not the sum of its places' (distinct people served in several
     counties): such a part is stored and read per area, never summed.
     ``sources`` are the models its selector reads: a write to one of them makes
-    the part stale in the analytics table (``reports.facts``).
+    the part stale in the analytics table (``reports.facts``). ``daily`` is set
+    on flow parts, whose value for a period is the sum of its days' values: the
+    table keeps them per place and day (``reports.DayFact``), so any period is
+    an indexed sum.
     """
 
     code: str
@@ -76,6 +79,7 @@ class Part:
     place: str = "county"  # "county" | "province"
     additive: bool = True
     sources: frozenset[str] = frozenset()  # the models its selector reads ("units.Visit")
+    daily: str = ""  # f(*, area) -> {(place, day): value}: a flow part, kept per day
 
     def values(
         self, *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
@@ -84,6 +88,10 @@ class Part:
 
     def total(self, *, area: Area, start: datetime.date, end: datetime.date) -> int:
         return self.values(area=area, start=start, end=end)[None]
+
+    def daily_values(self, *, area: Area) -> dict[tuple[int, datetime.date], int]:
+        """A flow part's value per place and day (every day with records)."""
+        return _resolve(self.daily)(area=area)
 
 
 @dataclass(frozen=True)
@@ -262,14 +270,23 @@ U, CL, F, V, P = (
 def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), sources: str = "", **kw: Any) -> Kpi:
     """An entry whose parts are ``<path>.kpi_<part>`` (default: one part named
     like the figure), read from the models of ``sources`` (space-separated), and
-    whose records are ``<path>.kpi_<code>_records``."""
+    whose records are ``<path>.kpi_<code>_records``; with ``daily=True`` its
+    parts are flow parts with ``<path>.kpi_<part>_daily``."""
     place = kw.pop("place", "county")
     additive = kw.pop("additive", True)
+    daily = kw.pop("daily", False)
     read = frozenset(sources.split())
     return Kpi(
         code=code,
         parts=tuple(
-            Part(p, f"{path}.kpi_{p}", place=place, additive=additive, sources=read)
+            Part(
+                p,
+                f"{path}.kpi_{p}",
+                place=place,
+                additive=additive,
+                sources=read,
+                daily=f"{path}.kpi_{p}_daily" if daily else "",
+            )
             for p in parts or (code,)
         ),
         records=f"{path}.kpi_{code}_records",
@@ -295,7 +312,7 @@ KPI_LIST: list[Kpi] = [
         columns=UNIT_COLUMNS, related=("county",),
     ),
     _kpi(
-        "cases_opened", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        "cases_opened", CL, module=Module.CLINIC, unit=COUNT, exact=True, daily=True,
         sources="clinic.Case",
         name_fa=_("پرونده‌های گشوده"), name_en="Cases opened",
         definition_fa=_("پرونده‌های رفع موانع تولید که در این دوره گشوده شدند."),
@@ -303,7 +320,7 @@ KPI_LIST: list[Kpi] = [
         columns=CASE_COLUMNS, related=("unit", "unit__county"),
     ),
     _kpi(
-        "cases_resolved", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        "cases_resolved", CL, module=Module.CLINIC, unit=COUNT, exact=True, daily=True,
         sources="clinic.Case",
         name_fa=_("پرونده‌های حل‌شده"), name_en="Cases resolved",
         definition_fa=_("پرونده‌های رفع موانع تولید که در این دوره حل شدند."),
@@ -334,7 +351,7 @@ KPI_LIST: list[Kpi] = [
         columns=JOBS_PRESERVED_COLUMNS, related=("unit", "unit__county"),
     ),
     _kpi(
-        "resolutions_passed", CL, module=Module.CLINIC, unit=COUNT, exact=True, place="province",
+        "resolutions_passed", CL, module=Module.CLINIC, unit=COUNT, exact=True, place="province", daily=True,
         sources="clinic.Resolution clinic.Session clinic.WorkingGroup",
         name_fa=_("مصوبات کارگروه"), name_en="Resolutions passed",
         definition_fa=_("مصوبات کارگروه‌ها که در این دوره تصویب شدند."),
@@ -342,7 +359,7 @@ KPI_LIST: list[Kpi] = [
         columns=RESOLUTION_COLUMNS, related=("session", "session__group", "agency"),
     ),
     _kpi(
-        "resolutions_executed_pct", CL, module=Module.CLINIC, unit=PERCENT, exact=True,
+        "resolutions_executed_pct", CL, module=Module.CLINIC, unit=PERCENT, exact=True, daily=True,
         sources="clinic.Resolution clinic.Session clinic.WorkingGroup",
         place="province", parts=("resolutions_due", "resolutions_done"),
         combine=f"{CL}.resolutions_executed_pct",
@@ -360,7 +377,7 @@ KPI_LIST: list[Kpi] = [
         columns=FUND_COLUMNS, related=("county",),
     ),
     _kpi(
-        "loans_disbursed", F, module=Module.FUNDS, unit=COUNT, exact=True,
+        "loans_disbursed", F, module=Module.FUNDS, unit=COUNT, exact=True, daily=True,
         sources="funds.Fund funds.Loan",
         name_fa=_("وام‌های پرداخت‌شده"), name_en="Loans disbursed",
         definition_fa=_("تعداد وام‌هایی که در این دوره پرداخت شدند."),
@@ -368,7 +385,7 @@ KPI_LIST: list[Kpi] = [
         columns=LOAN_COLUMNS,
     ),
     _kpi(
-        "loans_disbursed_rial", F, module=Module.FUNDS, unit=RIAL, exact=True,
+        "loans_disbursed_rial", F, module=Module.FUNDS, unit=RIAL, exact=True, daily=True,
         sources="funds.Fund funds.Loan",
         name_fa=_("مبلغ وام‌های پرداخت‌شده"), name_en="Loans disbursed (amount)",
         definition_fa=_("جمع اصل وام‌هایی که در این دوره پرداخت شدند."),
@@ -417,7 +434,7 @@ KPI_LIST: list[Kpi] = [
         columns=VOLUNTEER_COLUMNS, related=("county",),
     ),
     _kpi(
-        "volunteer_hours", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True,
+        "volunteer_hours", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True, daily=True,
         sources="volunteers.Camp volunteers.RosterEntry",
         parts=("volunteer_hour_tenths",), combine=f"{V}.volunteer_hours",
         name_fa=_("ساعت‌های خدمت جهادی"), name_en="Volunteer hours",
@@ -426,7 +443,7 @@ KPI_LIST: list[Kpi] = [
         columns=HOURS_COLUMNS, related=("camp", "volunteer"),
     ),
     _kpi(
-        "projects_completed", P, module=Module.PROJECTS, unit=COUNT, exact=True, headline=True,
+        "projects_completed", P, module=Module.PROJECTS, unit=COUNT, exact=True, headline=True, daily=True,
         sources="projects.Project",
         name_fa=_("پروژه‌های محرومیت‌زدایی تکمیل‌شده"), name_en="Projects completed",
         definition_fa=_("پروژه‌های عمرانی محرومیت‌زدایی که در این دوره به پایان رسیدند."),
@@ -434,7 +451,7 @@ KPI_LIST: list[Kpi] = [
         columns=PROJECT_COLUMNS, related=("county",),
     ),
     _kpi(
-        "projects_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True,
+        "projects_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True, daily=True,
         sources="projects.Project projects.ProjectFunding",
         name_fa=_("ارزش پروژه‌های تکمیل‌شده"), name_en="Value of completed projects",
         definition_fa=_("جمع ارزش ثبت‌شدهٔ (نقدی و غیرنقدی) پروژه‌هایی که در این دوره تکمیل شدند."),
@@ -442,7 +459,7 @@ KPI_LIST: list[Kpi] = [
         columns=PROJECT_VALUE_COLUMNS, related=("county",),
     ),
     _kpi(
-        "services_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True,
+        "services_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True, daily=True,
         sources="projects.DirectService",
         name_fa=_("ارزش خدمات مستقیم"), name_en="Value of direct services",
         definition_fa=_("ارزش خدمات مستقیمی که در این دوره ارائه شد."),
@@ -479,13 +496,20 @@ def part_values(
     *, area: Area, start: datetime.date, end: datetime.date, parts: list[Part]
 ) -> dict[str, int]:
     """The parts' values for [start, end) in ``area``: from the analytics table
-    (``reports.facts``) when it holds the period, else computed from the records."""
+    (``reports.facts``) when it holds the period; for any other period the flow
+    parts from its day rows and the others computed from the records."""
     from jahesh.reports import facts
 
     found = facts.read(area=area, start=start, end=end, parts=parts)
     if found is not None:
         return found
-    return {part.code: part.total(area=area, start=start, end=end) for part in parts}
+    daily = facts.read_days(area=area, start=start, end=end, parts=parts) or {}
+    return {
+        part.code: daily[part.code]
+        if part.code in daily
+        else part.total(area=area, start=start, end=end)
+        for part in parts
+    }
 
 
 def kpi_values(
@@ -545,9 +569,11 @@ def kpi_values_by_place(
     parts = list({part.code: part for kpi in kpis for part in kpi.parts}.values())
     per_part = facts.read_by_place(area=area, start=start, end=end, parts=parts, by=by)
     if per_part is None:
-        per_part = {
-            part.code: place_values(part, area=area, start=start, end=end, by=by) for part in parts
-        }
+        per_part = facts.read_days_by_place(area=area, start=start, end=end, parts=parts, by=by)
+        per_part = per_part or {}
+        for part in parts:
+            if part.code not in per_part:
+                per_part[part.code] = place_values(part, area=area, start=start, end=end, by=by)
     places = {place for values in per_part.values() for place in values}
     return {
         place: {

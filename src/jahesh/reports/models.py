@@ -68,6 +68,35 @@ class Fact(models.Model):
         return f"{self.part} {self.level} {self.province_id}/{self.county_id} = {self.value}"
 
 
+class DayFact(models.Model):
+    """One flow part's value for one place on one day (``reports.facts``): the
+    parts whose value for a period is the sum of its days' (cases opened,
+    principal disbursed, hours logged), so a figure for any period is a sum
+    over an index range. ``county_id`` is None for province parts (working
+    groups). Rows exist only for days with records; a write recomputes the
+    rows of its own place (only those that changed are rewritten)."""
+
+    part = models.CharField(max_length=40)
+    day = models.DateField()
+    province_id = models.IntegerField(null=True)
+    county_id = models.IntegerField(null=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("شاخص روزانهٔ محاسبه‌شده")
+        verbose_name_plural = _("شاخص‌های روزانهٔ محاسبه‌شده")
+        indexes = [
+            models.Index(fields=["part", "day", "province_id", "county_id", "value"],
+                         name="reports_dayfact_day_idx"),
+            models.Index(fields=["county_id", "part", "day"], name="reports_dayfact_county_idx"),
+            models.Index(fields=["province_id", "part", "day"],
+                         name="reports_dayfact_province_idx"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.day} {self.province_id}/{self.county_id} = {self.value}"
+
+
 class StalePlace(models.Model):
     """A county (or, with county 0, a whole province) whose facts a write has made
     stale: one row per written row, appended by triggers on the source tables

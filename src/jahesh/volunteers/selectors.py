@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
+from jahesh.core.daily import EVER, daily_totals
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.money import round_half_up
 from jahesh.core.search import search_filter
@@ -385,3 +386,11 @@ def kpi_volunteer_hour_tenths(
 def volunteer_hours(parts: dict[str, int]) -> int:
     """Volunteer hours of the period, rounded half up to whole hours."""
     return round_half_up(Fraction(parts["volunteer_hour_tenths"], 10))
+
+
+# --- Per-day KPI parts (the analytics table's day rows, core.daily) -------------
+
+
+def kpi_volunteer_hour_tenths_daily(*, area: Area) -> dict:
+    return daily_totals(_approved_hours(*EVER), area=area, place="camp__county",
+                        day="camp__start_date", value=Sum("hours"), scale=10)  # fmt: skip
