@@ -87,7 +87,8 @@ def test_other_periods_are_computed_from_the_records(table, markazi_area):
     assert values["units_monitored"] == MARKAZI_1403["units_monitored"]
 
 
-# A custom period (not stored): its flow parts are sums of the day rows.
+# A custom period (not stored): its flow parts are sums of the day rows, its stock
+# parts (funds, volunteers, PAR) month balances plus days.
 CUSTOM = Period(datetime.date(2024, 4, 2), datetime.date(2025, 2, 11))
 FLOW = sorted(code for code, part in PARTS.items() if part.daily)
 
@@ -114,7 +115,7 @@ def test_a_custom_period_sums_the_flow_parts_day_rows(table, geo, markazi_area, 
         # Read from the analytics tables alone, whatever the source tables hold.
         read = set(re.findall(r'(?:FROM|JOIN) "(\w+)"', " ".join(q["sql"] for q in ctx)))
         assert read <= {"reports_factperiod", "reports_factversion", "reports_staleplace",
-                        "reports_dayfact", "geo_county"}, read  # fmt: skip
+                        "reports_dayfact", "reports_monthbalance", "geo_county"}, read  # fmt: skip
     by_county = kpi_values_by_place(area=markazi_area, start=CUSTOM.start, end=CUSTOM.end,
                                     by="county", codes=["cases_opened", "services_value_rial"])  # fmt: skip
     for county in (geo["arak"], geo["saveh"]):

@@ -10,6 +10,8 @@ rows per place and day, so a figure for a custom period is an indexed sum.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -45,3 +47,22 @@ def daily_totals(
         .values_list(place, day, "v")
     )
     return {(p, d): round((v or 0) * scale) for p, d, v in rows}
+
+
+def daily_steps(
+    series: Iterable[tuple[int, list[tuple[datetime.date, int]]]],
+) -> dict[tuple[int, datetime.date], int]:
+    """Per-day changes of "stock" parts (a state at a date: active funds, active
+    volunteers, principal outstanding): from each record's ``(place, [(day,
+    value from that day on), …])`` (0 before its first day), the sum of the
+    changes per place and day, so the stock on day d is the sum of the changes
+    of the days up to d — an indexed sum, like a flow part's. Days whose changes
+    cancel out are left out."""
+    found: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for place, steps in series:
+        before = 0
+        for day, value in steps:
+            if value != before:
+                found[(place, day)] += value - before
+                before = value
+    return {key: value for key, value in found.items() if value}

@@ -42,7 +42,14 @@ from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core import search
-from jahesh.reports.models import DayFact, Fact, FactPeriod, FactVersion, StalePlace
+from jahesh.reports.models import (
+    DayFact,
+    Fact,
+    FactPeriod,
+    FactVersion,
+    MonthBalance,
+    StalePlace,
+)
 
 COUNTY, PROVINCE = "county", "province"
 
@@ -391,27 +398,41 @@ def _day_place(part, area: Area) -> tuple[int | None, int | None]:
 def _day_sums(
     *, area: Area, start: datetime.date, end: datetime.date, parts: list, marks: Marks
 ) -> dict[DayKey, int]:
-    """Each flow part's value for [start, end) per place of ``area`` (county rows
-    of county parts, province rows of province parts): the stored days summed,
-    the marked places computed from their records. One grouped query over the
-    day index, plus one per marked place a part reads."""
-    q = Q(pk__in=[])
+    """Each day part's value for [start, end) per place of ``area`` (county rows
+    of county parts, province rows of province parts): a flow part's days
+    summed, a stock part's balance at the month of ``end`` plus its days from
+    then; the marked places computed from their records. Three indexed reads
+    (the horizon, the balances, the days; a county adds one for its province's
+    parts), plus one per marked place a part reads."""
+    found: dict[DayKey, int] = defaultdict(int)
+    stock = [part for part in parts if part.stock]
+    month = None
+    if stock:  # balances at the month of ``end`` (or the horizon), then its days
+        horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
+        month = min(_month_of(end), horizon or _month_of(end))
+        balances = MonthBalance.objects.filter(_place_q(stock, area), month=month).values_list(
+            "part", "province_id", "county_id", "value"
+        )
+        for code, p, c, v in balances:
+            found[(code, p, c)] += int(v)
+    # One range of the day index per group of parts read alike (no OR: SQLite
+    # reads an OR of ranges row by row from the table, not from the index).
+    groups: dict[tuple, list[str]] = defaultdict(list)
     for part in parts:
-        province, county = _day_place(part, area)
-        where = Q(part=part.code)
+        groups[(_day_place(part, area), month if part.stock else start)].append(part.code)
+    for ((province, county), begin), codes in groups.items():
+        rows = DayFact.objects.filter(part__in=codes, day__gte=begin, day__lt=end)
         if county is not None:
-            where &= Q(county_id=county)
+            rows = rows.filter(county_id=county)
         elif province is not None:
-            where &= Q(province_id=province)
-        q |= where
-    rows = (
-        DayFact.objects.filter(q, day__gte=start, day__lt=end)
-        .values("part", "province_id", "county_id")
-        .annotate(v=Sum("value"))
-        .order_by()
-        .values_list("part", "province_id", "county_id", "v")
-    )
-    found: dict[DayKey, int] = {(code, p, c): int(v) for code, p, c, v in rows}
+            rows = rows.filter(province_id=province)
+        for code, p, c, v in (
+            rows.values("part", "province_id", "county_id")
+            .annotate(v=Sum("value"))
+            .order_by()
+            .values_list("part", "province_id", "county_id", "v")
+        ):
+            found[(code, p, c)] += int(v)
     for part in parts:
         for province, county in marks.places(part):
             here = Area(province_id=province, county_id=county)
@@ -425,6 +446,59 @@ def _day_sums(
             key = (part.code, province, county if _is_county_part(part) else None)
             found[key] = int(part.total(area=here, start=start, end=end))
     return found
+
+
+def _month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _place_q(parts: list, area: Area) -> Q:
+    """The rows of ``parts`` inside ``area`` (a county reads its province's rows
+    of province parts)."""
+    q = Q(pk__in=[])
+    for part in parts:
+        province, county = _day_place(part, area)
+        where = Q(part=part.code)
+        if county is not None:
+            where &= Q(county_id=county)
+        elif province is not None:
+            where &= Q(province_id=province)
+        q |= where
+    return q
+
+
+def _balance_rows(
+    part, values: dict, province_of: dict[int, int], horizon: datetime.date
+) -> list[MonthBalance]:
+    """A stock part's month balances per place from its day changes ``values``
+    ({(place, day): change}): at each month start after the place's first
+    change, up to ``horizon``."""
+    per_place: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for (place, day), change in values.items():
+        per_place[place].append((day, change))
+    rows: list[MonthBalance] = []
+    for place, changes in per_place.items():
+        changes.sort()
+        month, i, total = _next_month(changes[0][0]), 0, 0
+        while month <= horizon:
+            while i < len(changes) and changes[i][0] < month:
+                total += changes[i][1]
+                i += 1
+            rows.append(MonthBalance(part=part.code, month=month, value=total,
+                                     province_id=province_of.get(place), county_id=place))  # fmt: skip
+            month = _next_month(month)
+    return rows
+
+
+def _horizon(daily: dict[str, dict], today: datetime.date) -> datetime.date:
+    """The last month start balances are kept for: past today (a read up to two
+    months ahead uses it) and past every change stored."""
+    last = max((day for values in daily.values() for _place, day in values), default=today)
+    return _next_month(max(last, today + datetime.timedelta(days=62)))
 
 
 def read_days(
@@ -453,7 +527,10 @@ def read_days_by_place(
     sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
     found: dict[str, dict[int, int]] = {part.code: {} for part in parts}
     per_province: dict[str, dict[int, int]] = {}
+    stock = {part.code for part in parts if part.stock}
     for (code, province, county), value in sums.items():
+        if code in stock and not value:  # as its selector: the places that hold some
+            continue
         if county is not None and by == COUNTY:
             found[code][county] = found[code].get(county, 0) + value
         elif county is None and by == COUNTY:
@@ -483,6 +560,13 @@ def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
     from jahesh.reports.kpis import PARTS
 
     DayFact.objects.all().delete()
+    MonthBalance.objects.all().delete()
+    stock = {code: values for code, values in daily.items() if PARTS[code].stock}
+    horizon = _horizon(stock, datetime.date.today())
+    balances = [MonthBalance(part="", month=horizon, value=0)]
+    for code, values in stock.items():
+        balances += _balance_rows(PARTS[code], values, province_of, horizon)
+    MonthBalance.objects.bulk_create(balances, batch_size=5000)
     rows = [
         row for code, values in daily.items() for row in _day_rows(PARTS[code], values, province_of)
     ]
@@ -490,16 +574,41 @@ def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
     return len(rows)
 
 
-def _changed_days(parts: list, marks: Marks) -> tuple[list[int], list[DayFact]]:
+@dataclass
+class DayChanges:
+    """What the writer rewrites in the day rows and month balances."""
+
+    stale: list[int] = field(default_factory=list)  # DayFact ids
+    fresh: list[DayFact] = field(default_factory=list)
+    balances: Q = field(default_factory=lambda: Q(pk__in=[]))  # MonthBalance rows replaced
+    new_balances: list[MonthBalance] = field(default_factory=list)
+
+    def write(self) -> None:
+        for i in range(0, len(self.stale), 500):
+            DayFact.objects.filter(pk__in=self.stale[i : i + 500]).delete()
+        DayFact.objects.bulk_create(self.fresh, batch_size=2000)
+        MonthBalance.objects.filter(self.balances).delete()
+        MonthBalance.objects.bulk_create(self.new_balances, batch_size=2000)
+
+
+def _changed_days(parts: list, marks: Marks) -> DayChanges:
     """The day rows of the marked places as their records stand now: the ids of
-    the stored rows that differ (to delete) and the rows to insert. Nothing is
+    the stored rows that differ (to delete), the rows to insert, and the marked
+    places' month balances of stock parts (replaced whole). Nothing is
     written."""
-    stale: list[int] = []
-    fresh: list[DayFact] = []
+    changes = DayChanges()
+    stale, fresh = changes.stale, changes.fresh
+    horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
     for part in _day_parts(parts):
         for province, county in marks.places(part):
             here = Area(province_id=province, county_id=county)
             values = part.daily_values(area=here)
+            if part.stock and horizon is not None:
+                place = county if county is not None else province
+                changes.balances |= Q(part=part.code, county_id=place)
+                changes.new_balances += _balance_rows(
+                    part, {k: v for k, v in values.items() if k[0] == place},
+                    {place: province}, horizon)  # fmt: skip
             rows = DayFact.objects.filter(part=part.code)
             rows = rows.filter(county_id=county) if county is not None else rows.filter(
                 province_id=province, county_id__isnull=True)  # fmt: skip
@@ -517,7 +626,7 @@ def _changed_days(parts: list, marks: Marks) -> tuple[list[int], list[DayFact]]:
             changed = {day: v for day, v in now.items() if stored.get(day, (0, None))[1] != v}
             fresh += _day_rows(part, {(place, d): v for d, v in changed.items()},
                                {county: province} if county is not None else {})  # fmt: skip
-    return stale, fresh
+    return changes
 
 
 # --- Computing -----------------------------------------------------------------------------
@@ -577,12 +686,16 @@ def _sums(rows: list[Fact], period: FactPeriod, level: str) -> list[Fact]:
 
 
 def _summed_days(period: FactPeriod, part, values: dict, province_of: dict[int, int]) -> list[Fact]:
-    """A flow part's county (or, for a province part, province) rows of
-    ``period``, summed from its day values in memory."""
+    """A day part's county (or, for a province part, province) rows of
+    ``period``, summed from its day values in memory (a stock part: every day
+    before the period's end)."""
     totals: dict[int, int] = defaultdict(int)
+    start = datetime.date.min if part.stock else period.start
     for (place, day), value in values.items():
-        if period.start <= day < period.end:
+        if start <= day < period.end:
             totals[place] += value
+    if part.stock:  # as its selector: the places that hold some
+        totals = defaultdict(int, {place: v for place, v in totals.items() if v})
     if part.place == COUNTY:
         return [
             Fact(
@@ -689,11 +802,9 @@ def refresh_stale() -> int:
         # Computed before the transaction: writers wait only for the rows' swap.
         computed = [(period, *current(period, parts, marks, keys))
                     for period in FactPeriod.objects.all()]  # fmt: skip
-        stale_days, fresh_days = _changed_days(parts, marks) if days_built() else ([], [])
+        days = _changed_days(parts, marks) if days_built() else DayChanges()
         with transaction.atomic():
-            for i in range(0, len(stale_days), 500):
-                DayFact.objects.filter(pk__in=stale_days[i : i + 500]).delete()
-            DayFact.objects.bulk_create(fresh_days, batch_size=2000)
+            days.write()
             for period, values, ids in computed:
                 replaced = [pk for pks in ids.values() for pk in pks]
                 for i in range(0, len(replaced), 500):
@@ -818,6 +929,7 @@ def invalidate(using: str = "default") -> None:
     with writing(using=using):
         FactPeriod.objects.using(using).all().delete()
         DayFact.objects.using(using).all().delete()
+        MonthBalance.objects.using(using).all().delete()
         removed, _ = StalePlace.objects.using(using).all().delete()
         _count_forgotten(removed + 1, using)
 

@@ -69,8 +69,10 @@ class Part:
     counties): such a part is stored and read per area, never summed.
     ``sources`` are the models its selector reads: a write to one of them makes
     the part stale in the analytics table (``reports.facts``). ``daily`` is set
-    on flow parts, whose value for a period is the sum of its days' values: the
-    table keeps them per place and day (``reports.DayFact``), so any period is
+    on flow parts, whose value for a period is the sum of its days' values, and
+    on ``stock`` parts (a state at the period's end: active funds, principal
+    outstanding), whose value is the sum of their changes up to the end: the
+    table keeps either per place and day (``reports.DayFact``), so any period is
     an indexed sum.
     """
 
@@ -79,7 +81,8 @@ class Part:
     place: str = "county"  # "county" | "province"
     additive: bool = True
     sources: frozenset[str] = frozenset()  # the models its selector reads ("units.Visit")
-    daily: str = ""  # f(*, area) -> {(place, day): value}: a flow part, kept per day
+    daily: str = ""  # f(*, area) -> {(place, day): value}: kept per day
+    stock: bool = False  # a state at the period's end: the sum of the days' changes up to it
 
     def values(
         self, *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
@@ -90,7 +93,8 @@ class Part:
         return self.values(area=area, start=start, end=end)[None]
 
     def daily_values(self, *, area: Area) -> dict[tuple[int, datetime.date], int]:
-        """A flow part's value per place and day (every day with records)."""
+        """A flow part's value per place and day (every day with records); a stock
+        part's changes per place and day."""
         return _resolve(self.daily)(area=area)
 
 
@@ -271,10 +275,12 @@ def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), sources: str = ""
     """An entry whose parts are ``<path>.kpi_<part>`` (default: one part named
     like the figure), read from the models of ``sources`` (space-separated), and
     whose records are ``<path>.kpi_<code>_records``; with ``daily=True`` its
-    parts are flow parts with ``<path>.kpi_<part>_daily``."""
+    parts are kept per day with ``<path>.kpi_<part>_daily`` (``stock=True``: states
+    at the period's end, kept as their changes)."""
     place = kw.pop("place", "county")
     additive = kw.pop("additive", True)
     daily = kw.pop("daily", False)
+    stock = kw.pop("stock", False)
     read = frozenset(sources.split())
     return Kpi(
         code=code,
@@ -286,6 +292,7 @@ def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), sources: str = ""
                 additive=additive,
                 sources=read,
                 daily=f"{path}.kpi_{p}_daily" if daily else "",
+                stock=stock,
             )
             for p in parts or (code,)
         ),
@@ -369,7 +376,7 @@ KPI_LIST: list[Kpi] = [
         columns=RESOLUTION_COLUMNS, related=("session", "session__group", "agency"),
     ),
     _kpi(
-        "funds_active", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True,
+        "funds_active", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True, daily=True, stock=True,
         sources="funds.Fund",
         name_fa=_("صندوق‌های قرض‌الحسنهٔ فعال"), name_en="Active loan funds",
         definition_fa=_("صندوق‌های قرض‌الحسنه‌ای که در پایان دوره فعال بودند."),
@@ -415,7 +422,7 @@ KPI_LIST: list[Kpi] = [
         ),
     ),
     _kpi(
-        "par30", F, module=Module.FUNDS, unit=PERCENT, exact=True, divisor=100,
+        "par30", F, module=Module.FUNDS, unit=PERCENT, exact=True, divisor=100, daily=True, stock=True,
         sources="funds.Fund funds.Loan funds.LedgerEntry funds.Installment",
         parts=("par30_at_risk", "par30_outstanding"), combine=f"{F}.par30_basis_points",
         name_fa=_("پرتفوی در معرض خطر (۳۰ روز)"), name_en="Portfolio at risk (30 days)",
@@ -426,7 +433,7 @@ KPI_LIST: list[Kpi] = [
         columns=PAR_COLUMNS,
     ),
     _kpi(
-        "volunteers", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True, headline=True,
+        "volunteers", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True, headline=True, daily=True, stock=True,
         sources="volunteers.Volunteer volunteers.VolunteerStatusEvent",
         name_fa=_("نیروهای جهادی"), name_en="Volunteers",
         definition_fa=_("افراد متمایز (به کد ملی) که در پایان دوره نیروی جهادی فعال ثبت‌شده بودند."),

@@ -88,13 +88,39 @@ class DayFact(models.Model):
         indexes = [
             models.Index(fields=["part", "day", "province_id", "county_id", "value"],
                          name="reports_dayfact_day_idx"),
-            models.Index(fields=["county_id", "part", "day"], name="reports_dayfact_county_idx"),
-            models.Index(fields=["province_id", "part", "day"],
+            models.Index(fields=["county_id", "part", "day", "value"],
+                         name="reports_dayfact_county_idx"),
+            models.Index(fields=["province_id", "part", "day", "county_id", "value"],
                          name="reports_dayfact_province_idx"),
         ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.part} {self.day} {self.province_id}/{self.county_id} = {self.value}"
+
+
+class MonthBalance(models.Model):
+    """A stock part's value for one place at the start of a month (the sum of
+    its day changes before ``month``), from the month after the place's first
+    change to the horizon (the row with part "" holds it): a stock at any date
+    is its month's balance plus the changes of at most a month of days."""
+
+    part = models.CharField(max_length=40)
+    month = models.DateField()  # the first day of a month
+    province_id = models.IntegerField(null=True)
+    county_id = models.IntegerField(null=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("ماندهٔ ماهانهٔ شاخص")
+        verbose_name_plural = _("مانده‌های ماهانهٔ شاخص‌ها")
+        indexes = [
+            models.Index(fields=["part", "month", "province_id", "county_id", "value"],
+                         name="reports_monthbal_month_idx"),
+            models.Index(fields=["county_id", "part", "month"], name="reports_monthbal_county_idx"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.month} {self.province_id}/{self.county_id} = {self.value}"
 
 
 class StalePlace(models.Model):
