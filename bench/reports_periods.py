@@ -8,8 +8,8 @@ geography, demo users, every app's scenario part), builds the analytics table
 - the KPI API for the last five Jalali years (a standard period, stored) and
   for custom periods (not stored) — each request computed: the cache is
   cleared before it — and the same custom request again, as served (cached);
-- a read after a write against a normal read: a direct service's value moves
-  by one rial (a write of one county), then the first KPI API read of the five
+- a read after a write against a normal read: a direct service's delivery day
+  moves by a day (a write of one county), then the first KPI API read of the five
   years and of a custom period (the data version moved: computed again), each
   beside the same read with no write before it; the writer
   (``facts.refresh_stale``) runs between rounds, as the task does;
@@ -143,13 +143,12 @@ def main() -> int:
             t = time.perf_counter()
             api(start, end)
             normal[name] = min(normal[name], time.perf_counter() - t)
-            DirectService.objects.filter(pk=service.pk).update(
-                value_rial=service.value_rial + n % 2
-            )
+            moved = service.delivered_on + datetime.timedelta(days=1 - n % 2)
+            DirectService.objects.filter(pk=service.pk).update(delivered_on=moved)
             t = time.perf_counter()
             api(start, end)
             after[name] = min(after[name], time.perf_counter() - t)
-    DirectService.objects.filter(pk=service.pk).update(value_rial=service.value_rial)
+    DirectService.objects.filter(pk=service.pk).update(delivered_on=service.delivered_on)
     facts.refresh_stale()
     rows.append(("API, five years, normal read (cached)", normal["five"], None, None))
     rows.append(("API, five years, first read after a write", after["five"], "normal", 3))

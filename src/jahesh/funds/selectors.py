@@ -703,14 +703,16 @@ def _par_steps(area: Area) -> tuple[list, list]:
     due = Installment.objects.filter(loan__in=loans.values("pk")).values_list(
         "loan_id", "due_on", "paid_on"
     )
+    month = datetime.timedelta(days=31)
     for loan_id, due_on, paid_on in due:
-        start = due_on + datetime.timedelta(days=31)
+        start = due_on + month
         if paid_on is None or paid_on > start:
             late[loan_id].append((start, 1))
             if paid_on is not None:
                 late[loan_id].append((paid_on, -1))
     outstanding, at_risk = [], []
-    for loan_id, county, disbursed_on in loans.values_list("pk", "fund__county_id", "disbursed_on"):
+    rows = loans.values_list("pk", "fund__county_id", "disbursed_on")
+    for loan_id, county, disbursed_on in rows:
         moves = sorted(ledger.get(loan_id, ()))
         turns = sorted(late.get(loan_id, ()))
         days = sorted({disbursed_on, *(d for d, _ in moves), *(d for d, _ in turns)})
@@ -737,3 +739,40 @@ def kpi_par30_outstanding_daily(*, area: Area) -> dict:
 
 def kpi_par30_at_risk_daily(*, area: Area) -> dict:
     return daily_steps(_par_steps(area)[1])
+
+
+def _jobs_rows(area: Area) -> tuple[dict, dict]:
+    """Jobs of the loans disbursed, by disbursement day, with each verification's
+    validity: a verification visited on ``lo`` is a loan's latest before ``end``
+    when lo < end <= hi, ``hi`` being the next one's day (``loans_with_jobs``);
+    a loan's planned jobs are unverified before ``end`` while end <= its first
+    visit's day."""
+    loans = _disbursed(*EVER).filter(area.q("fund__county"))
+    visits: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for loan_id, day, jobs in (
+        Verification.objects.filter(loan__in=loans.values("pk"))
+        .order_by("loan_id", "visited_on", "id")
+        .values_list("loan_id", "visited_on", "jobs_found")
+    ):
+        visits[loan_id].append((day, jobs or 0))
+    created: dict[tuple, int] = defaultdict(int)
+    planned: dict[tuple, int] = defaultdict(int)
+    rows = loans.values_list("pk", "fund__county_id", "disbursed_on", "planned_jobs")
+    for loan_id, county, disbursed_on, planned_jobs in rows:
+        own = visits.get(loan_id, [])
+        for i, (day, jobs) in enumerate(own):
+            hi = own[i + 1][0] if i + 1 < len(own) else EVER[1]
+            if jobs:
+                created[(county, disbursed_on, EVER[0], day, hi)] += jobs
+        if planned_jobs:
+            first = own[0][0] if own else EVER[1]
+            planned[(county, disbursed_on, EVER[0], EVER[0], first)] += planned_jobs
+    return dict(created), dict(planned)
+
+
+def kpi_jobs_created_daily(*, area: Area) -> dict:
+    return _jobs_rows(area)[0]
+
+
+def kpi_jobs_planned_unverified_daily(*, area: Area) -> dict:
+    return _jobs_rows(area)[1]

@@ -24,7 +24,9 @@ period; so does Jahesh, for the periods its dashboards open by default:
   their marks: a task each write enqueues on commit (``reports.tasks``) and the
   periodic job run it, one writer at a time (:func:`writing`).
 
-Other periods are computed from the records (``reports.kpis.part_values``).
+Any other period is read from the day rows (``DayFact``, ``MonthBalance``: see
+"Day rows" below): every part but distinct beneficiaries is kept per place and
+day, so a custom period is a few small indexed sums (``reports.kpis.part_values``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core import search
+from jahesh.core.daily import EVER
 from jahesh.reports.models import (
     DayFact,
     Fact,
@@ -399,40 +402,37 @@ def _day_sums(
     *, area: Area, start: datetime.date, end: datetime.date, parts: list, marks: Marks
 ) -> dict[DayKey, int]:
     """Each day part's value for [start, end) per place of ``area`` (county rows
-    of county parts, province rows of province parts): a flow part's days
-    summed, a stock part's balance at the month of ``end`` plus its days from
-    then; the marked places computed from their records. Three indexed reads
-    (the horizon, the balances, the days; a county adds one for its province's
-    parts), plus one per marked place a part reads."""
+    of county parts, province rows of province parts), the marked places
+    computed from their records. A part kept cumulatively (every part without a
+    window) reads its sum of the days before a date as the month balance plus
+    the days of that month: a stock part at ``end``, a flow part at ``end``
+    less at ``start``; a part with a window (:func:`_counts`) sums its rows of
+    [start, end). A few small indexed reads, plus one per marked place a part
+    reads."""
     found: dict[DayKey, int] = defaultdict(int)
-    stock = [part for part in parts if part.stock]
-    month = None
-    if stock:  # balances at the month of ``end`` (or the horizon), then its days
+    running = [part for part in parts if not part.window]
+    if running:
         horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
-        month = min(_month_of(end), horizon or _month_of(end))
-        balances = MonthBalance.objects.filter(_place_q(stock, area), month=month).values_list(
-            "part", "province_id", "county_id", "value"
-        )
-        for code, p, c, v in balances:
-            found[(code, p, c)] += int(v)
-    # One range of the day index per group of parts read alike (no OR: SQLite
-    # reads an OR of ranges row by row from the table, not from the index).
-    groups: dict[tuple, list[str]] = defaultdict(list)
-    for part in parts:
-        groups[(_day_place(part, area), month if part.stock else start)].append(part.code)
-    for ((province, county), begin), codes in groups.items():
-        rows = DayFact.objects.filter(part__in=codes, day__gte=begin, day__lt=end)
-        if county is not None:
-            rows = rows.filter(county_id=county)
-        elif province is not None:
-            rows = rows.filter(province_id=province)
-        for code, p, c, v in (
-            rows.values("part", "province_id", "county_id")
-            .annotate(v=Sum("value"))
-            .order_by()
-            .values_list("part", "province_id", "county_id", "v")
-        ):
-            found[(code, p, c)] += int(v)
+        flows = {part.code for part in running if not part.stock}
+        # (date, sign, parts): the sum of the days before ``date``, times ``sign``
+        points = [(end, 1, running)]
+        if flows:
+            points.append((start, -1, [part for part in running if not part.stock]))
+        for at, sign, chosen in points:
+            month = min(_month_of(at), horizon or _month_of(at))
+            codes = [part.code for part in chosen]
+            balances = MonthBalance.objects.filter(
+                _place_q(chosen, area), month=month, part__in=codes
+            ).values_list("part", "province_id", "county_id", "value")
+            for code, p, c, v in balances:
+                found[(code, p, c)] += sign * int(v)
+            for code, p, c, v in _summed_rows(chosen, area, day__gte=month, day__lt=at):
+                found[(code, p, c)] += sign * v
+    windowed = [part for part in parts if part.window]
+    if windowed:
+        for code, p, c, v in _summed_rows(windowed, area, day__gte=start, day__lt=end,
+                                          since__lt=start, lo__lt=end, hi__gte=end):  # fmt: skip
+            found[(code, p, c)] += v
     for part in parts:
         for province, county in marks.places(part):
             here = Area(province_id=province, county_id=county)
@@ -446,6 +446,29 @@ def _day_sums(
             key = (part.code, province, county if _is_county_part(part) else None)
             found[key] = int(part.total(area=here, start=start, end=end))
     return found
+
+
+def _summed_rows(parts: list, area: Area, **where) -> Iterator[tuple[str, int, int, int]]:
+    """(part, province, county, sum of value) of the day rows ``where`` of
+    ``parts`` inside ``area``: one range of the day index per group of parts
+    read alike (no OR: SQLite reads an OR of ranges row by row from the table,
+    not from the index)."""
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for part in parts:
+        groups[_day_place(part, area)].append(part.code)
+    for (province, county), codes in groups.items():
+        rows = DayFact.objects.filter(part__in=codes, **where)
+        if county is not None:
+            rows = rows.filter(county_id=county)
+        elif province is not None:
+            rows = rows.filter(province_id=province)
+        for code, p, c, v in (
+            rows.values("part", "province_id", "county_id")
+            .annotate(v=Sum("value"))
+            .order_by()
+            .values_list("part", "province_id", "county_id", "v")
+        ):
+            yield code, p, c, int(v)
 
 
 def _month_of(day: datetime.date) -> datetime.date:
@@ -474,9 +497,10 @@ def _place_q(parts: list, area: Area) -> Q:
 def _balance_rows(
     part, values: dict, province_of: dict[int, int], horizon: datetime.date
 ) -> list[MonthBalance]:
-    """A stock part's month balances per place from its day changes ``values``
-    ({(place, day): change}): at each month start after the place's first
-    change, up to ``horizon``."""
+    """A part's month balances per place (the sum of its days before each month)
+    from its day values ``values`` ({(place, day): value}): at each month start
+    after the place's first day, up to ``horizon``."""
+    county_part = _is_county_part(part)
     per_place: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
     for (place, day), change in values.items():
         per_place[place].append((day, change))
@@ -489,7 +513,8 @@ def _balance_rows(
                 total += changes[i][1]
                 i += 1
             rows.append(MonthBalance(part=part.code, month=month, value=total,
-                                     province_id=province_of.get(place), county_id=place))  # fmt: skip
+                                     province_id=province_of.get(place) if county_part else place,
+                                     county_id=place if county_part else None))  # fmt: skip
             month = _next_month(month)
     return rows
 
@@ -544,14 +569,29 @@ def read_days_by_place(
     return found
 
 
+def _window(key: tuple) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """(since, lo, hi) of a daily selector's key: (place, day) or (place, day,
+    since, lo, hi) (a row counts for [start, end) when since < start and
+    lo < end <= hi: distinct units, each unit's latest visit, each loan's
+    latest verification)."""
+    return key[2:] if len(key) == 5 else (EVER[0], EVER[0], EVER[1])
+
+
+def _counts(key: tuple, start: datetime.date, end: datetime.date) -> bool:
+    since, lo, hi = _window(key)
+    return start <= key[1] < end and since < start and lo < end <= hi
+
+
 def _day_rows(part, values: dict, province_of: dict[int, int]) -> list[DayFact]:
     county_part = _is_county_part(part)
-    return [
-        DayFact(part=part.code, day=day, value=value,
-                province_id=province_of.get(place) if county_part else place,
-                county_id=place if county_part else None)
-        for (place, day), value in values.items()
-    ]  # fmt: skip
+    rows = []
+    for key, value in values.items():
+        place, day = key[0], key[1]
+        since, lo, hi = _window(key)
+        rows.append(DayFact(part=part.code, day=day, since=since, lo=lo, hi=hi, value=value,
+                            province_id=province_of.get(place) if county_part else place,
+                            county_id=place if county_part else None))  # fmt: skip
+    return rows
 
 
 def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
@@ -561,10 +601,10 @@ def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
 
     DayFact.objects.all().delete()
     MonthBalance.objects.all().delete()
-    stock = {code: values for code, values in daily.items() if PARTS[code].stock}
-    horizon = _horizon(stock, datetime.date.today())
+    running = {code: values for code, values in daily.items() if not PARTS[code].window}
+    horizon = _horizon(running, datetime.date.today())
     balances = [MonthBalance(part="", month=horizon, value=0)]
-    for code, values in stock.items():
+    for code, values in running.items():
         balances += _balance_rows(PARTS[code], values, province_of, horizon)
     MonthBalance.objects.bulk_create(balances, batch_size=5000)
     rows = [
@@ -603,29 +643,34 @@ def _changed_days(parts: list, marks: Marks) -> DayChanges:
         for province, county in marks.places(part):
             here = Area(province_id=province, county_id=county)
             values = part.daily_values(area=here)
-            if part.stock and horizon is not None:
+            if not part.window and horizon is not None:
                 place = county if county is not None else province
-                changes.balances |= Q(part=part.code, county_id=place)
+                changes.balances |= (
+                    Q(part=part.code, county_id=county)
+                    if county is not None
+                    else Q(part=part.code, province_id=province, county_id__isnull=True)
+                )
                 changes.new_balances += _balance_rows(
                     part, {k: v for k, v in values.items() if k[0] == place},
                     {place: province}, horizon)  # fmt: skip
             rows = DayFact.objects.filter(part=part.code)
             rows = rows.filter(county_id=county) if county is not None else rows.filter(
                 province_id=province, county_id__isnull=True)  # fmt: skip
-            stored = {}
-            for pk, day, value in rows.values_list("pk", "day", "value"):
-                if day in stored:  # a duplicate: rewrite the day
+            stored: dict[tuple, tuple[int, int]] = {}
+            for pk, *key, value in rows.values_list("pk", "day", "since", "lo", "hi", "value"):
+                if tuple(key) in stored:  # a duplicate: rewrite the day
                     stale.append(pk)
                     continue
-                stored[day] = (pk, value)
+                stored[tuple(key)] = (pk, value)
             place = county if county is not None else province
-            now = {day: value for (where, day), value in values.items() if where == place}
-            for day, (pk, value) in stored.items():
-                if now.get(day) != value:
+            now = {(key[1], *_window(key)): v for key, v in values.items() if key[0] == place}
+            for key, (pk, value) in stored.items():
+                if now.get(key) != value:
                     stale.append(pk)
-            changed = {day: v for day, v in now.items() if stored.get(day, (0, None))[1] != v}
-            fresh += _day_rows(part, {(place, d): v for d, v in changed.items()},
-                               {county: province} if county is not None else {})  # fmt: skip
+            changed = {
+                (place, *key): v for key, v in now.items() if stored.get(key, (0, None))[1] != v
+            }
+            fresh += _day_rows(part, changed, {county: province} if county is not None else {})
     return changes
 
 
@@ -690,10 +735,9 @@ def _summed_days(period: FactPeriod, part, values: dict, province_of: dict[int, 
     ``period``, summed from its day values in memory (a stock part: every day
     before the period's end)."""
     totals: dict[int, int] = defaultdict(int)
-    start = datetime.date.min if part.stock else period.start
-    for (place, day), value in values.items():
-        if start <= day < period.end:
-            totals[place] += value
+    for key, value in values.items():
+        if (key[1] < period.end) if part.stock else _counts(key, period.start, period.end):
+            totals[key[0]] += value
     if part.stock:  # as its selector: the places that hold some
         totals = defaultdict(int, {place: v for place, v in totals.items() if v})
     if part.place == COUNTY:

@@ -73,7 +73,9 @@ class Part:
     on ``stock`` parts (a state at the period's end: active funds, principal
     outstanding), whose value is the sum of their changes up to the end: the
     table keeps either per place and day (``reports.DayFact``), so any period is
-    an indexed sum.
+    an indexed sum. ``window`` parts (distinct units, each unit's latest visit,
+    each loan's latest verification) have day rows that count only within a
+    window of the period's dates (``DayFact.since``/``lo``/``hi``).
     """
 
     code: str
@@ -83,6 +85,7 @@ class Part:
     sources: frozenset[str] = frozenset()  # the models its selector reads ("units.Visit")
     daily: str = ""  # f(*, area) -> {(place, day): value}: kept per day
     stock: bool = False  # a state at the period's end: the sum of the days' changes up to it
+    window: bool = False  # its day rows count within a window (reports.DayFact.since/lo/hi)
 
     def values(
         self, *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
@@ -281,6 +284,7 @@ def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), sources: str = ""
     additive = kw.pop("additive", True)
     daily = kw.pop("daily", False)
     stock = kw.pop("stock", False)
+    window = kw.pop("window", False)
     read = frozenset(sources.split())
     return Kpi(
         code=code,
@@ -293,6 +297,7 @@ def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), sources: str = ""
                 sources=read,
                 daily=f"{path}.kpi_{p}_daily" if daily else "",
                 stock=stock,
+                window=window,
             )
             for p in parts or (code,)
         ),
@@ -303,7 +308,7 @@ def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), sources: str = ""
 
 KPI_LIST: list[Kpi] = [
     _kpi(
-        "units_monitored", U, module=Module.UNITS, unit=COUNT, exact=True, headline=True,
+        "units_monitored", U, module=Module.UNITS, unit=COUNT, exact=True, headline=True, daily=True, window=True,
         sources="units.Unit units.Visit",
         name_fa=_("واحدهای پایش‌شده"), name_en="Units monitored",
         definition_fa=_("واحدهای تولیدی متمایزی که دست‌کم یک بازدید پایش با تاریخی در این دوره دارند."),
@@ -311,7 +316,7 @@ KPI_LIST: list[Kpi] = [
         columns=UNIT_COLUMNS, related=("county",),
     ),
     _kpi(
-        "units_high_risk", U, module=Module.UNITS, unit=COUNT, exact=True,
+        "units_high_risk", U, module=Module.UNITS, unit=COUNT, exact=True, daily=True, window=True,
         sources="units.Unit units.Visit units.RiskAssessment",
         name_fa=_("واحدهای پرخطر"), name_en="Units at high risk",
         definition_fa=_("واحدهای متمایزی که آخرین بازدیدشان در این دوره آن‌ها را در سطح پرخطر قرار داد."),
@@ -335,7 +340,7 @@ KPI_LIST: list[Kpi] = [
         columns=CASE_COLUMNS, related=("unit", "unit__county"),
     ),
     _kpi(
-        "closures_prevented", CL, module=Module.UNITS, unit=COUNT, exact=True, headline=True,
+        "closures_prevented", CL, module=Module.UNITS, unit=COUNT, exact=True, headline=True, daily=True, window=True,
         sources="clinic.Case units.Unit",
         name_fa=_("جلوگیری از تعطیلی"), name_en="Closures prevented",
         definition_fa=_(
@@ -350,7 +355,7 @@ KPI_LIST: list[Kpi] = [
         columns=UNIT_COLUMNS, related=("county",),
     ),
     _kpi(
-        "jobs_preserved", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        "jobs_preserved", CL, module=Module.CLINIC, unit=COUNT, exact=True, daily=True, window=True,
         sources="clinic.Case units.Unit",
         name_fa=_("اشتغال حفظ‌شده"), name_en="Jobs preserved",
         definition_fa=_("کارکنان واحدهای شمرده‌شده در «جلوگیری از تعطیلی»، هنگام حل پرونده."),
@@ -400,7 +405,7 @@ KPI_LIST: list[Kpi] = [
         columns=LOAN_COLUMNS,
     ),
     _kpi(
-        "jobs_created", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True,
+        "jobs_created", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True, daily=True, window=True,
         sources="funds.Fund funds.Loan funds.Verification",
         name_fa=_("فرصت‌های شغلی ایجادشده"), name_en="Jobs created",
         definition_fa=_(
@@ -418,6 +423,8 @@ KPI_LIST: list[Kpi] = [
                 "jobs_planned_unverified",
                 f"{F}.kpi_jobs_planned_unverified",
                 sources=frozenset({"funds.Fund", "funds.Loan", "funds.Verification"}),
+                daily=f"{F}.kpi_jobs_planned_unverified_daily",
+                window=True,
             ),
         ),
     ),

@@ -9,6 +9,8 @@ the writer (``facts.refresh_stale``) stores them.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +80,14 @@ class DayFact(models.Model):
 
     part = models.CharField(max_length=40)
     day = models.DateField()
+    # The row counts for [start, end) when since < start and lo < end <= hi: a
+    # unit's visit counts where the unit's previous visit day (since) is before
+    # the period (distinct units); a unit's latest visit in the period is the one
+    # whose next visit (hi) is on or after its end; a loan's latest verification
+    # before the end is the one visited (lo) before it whose next is not.
+    since = models.DateField(default=datetime.date(1, 1, 1))
+    lo = models.DateField(default=datetime.date(1, 1, 1))
+    hi = models.DateField(default=datetime.date(9999, 12, 31))
     province_id = models.IntegerField(null=True)
     county_id = models.IntegerField(null=True)
     value = models.BigIntegerField()
@@ -86,12 +96,12 @@ class DayFact(models.Model):
         verbose_name = _("شاخص روزانهٔ محاسبه‌شده")
         verbose_name_plural = _("شاخص‌های روزانهٔ محاسبه‌شده")
         indexes = [
-            models.Index(fields=["part", "day", "province_id", "county_id", "value"],
-                         name="reports_dayfact_day_idx"),
-            models.Index(fields=["county_id", "part", "day", "value"],
+            models.Index(fields=["part", "day", "province_id", "county_id", "since", "lo", "hi",
+                                 "value"], name="reports_dayfact_day_idx"),
+            models.Index(fields=["county_id", "part", "day", "since", "lo", "hi", "value"],
                          name="reports_dayfact_county_idx"),
-            models.Index(fields=["province_id", "part", "day", "county_id", "value"],
-                         name="reports_dayfact_province_idx"),
+            models.Index(fields=["province_id", "part", "day", "county_id", "since", "lo", "hi",
+                                 "value"], name="reports_dayfact_province_idx"),
         ]  # fmt: skip
 
     def __str__(self) -> str:
