@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from jahesh.accounts.scoping import Area
 from jahesh.reports import facts
 from jahesh.reports.kpis import PARTS, kpi_beside, kpi_values, kpi_values_by_place
-from jahesh.reports.models import Fact, FactPeriod, StalePlace
+from jahesh.reports.models import DayFact, Fact, FactPeriod, StalePlace
 from jahesh.reports.periods import Period
 from tests.reports.conftest import (
     ARAK_1403,
@@ -85,6 +85,71 @@ def test_other_periods_are_computed_from_the_records(table, markazi_area):
     assert not facts.served(area=markazi_area, start=other.start, end=other.end)
     values = kpi_values(area=markazi_area, start=other.start, end=other.end)
     assert values["units_monitored"] == MARKAZI_1403["units_monitored"]
+
+
+# A custom period (not stored): its flow parts are sums of the day rows, its stock
+# parts (funds, volunteers, PAR) month balances plus days.
+CUSTOM = Period(datetime.date(2024, 4, 2), datetime.date(2025, 2, 11))
+FLOW = sorted(code for code, part in PARTS.items() if part.daily)
+
+
+def _from_records(area: Area, period: Period) -> dict[str, int]:
+    return {code: PARTS[code].total(area=area, start=period.start, end=period.end) for code in FLOW}
+
+
+def _flow(area: Area, period: Period) -> dict[str, int]:
+    from jahesh.reports.kpis import part_values
+
+    return part_values(area=area, start=period.start, end=period.end,
+                       parts=[PARTS[code] for code in FLOW])  # fmt: skip
+
+
+def test_a_custom_period_sums_the_flow_parts_day_rows(table, geo, markazi_area, arak_area):
+    assert facts.days_built() and DayFact.objects.exists()
+    assert set(DayFact.objects.values_list("part", flat=True)) <= set(FLOW)
+    for area in (markazi_area, arak_area, Area()):
+        want = _from_records(area, CUSTOM)
+        assert any(want.values())
+        with CaptureQueriesContext(connection) as ctx:
+            assert _flow(area, CUSTOM) == want
+        # Read from the analytics tables alone, whatever the source tables hold.
+        read = set(re.findall(r'(?:FROM|JOIN) "(\w+)"', " ".join(q["sql"] for q in ctx)))
+        assert read <= {"reports_factperiod", "reports_factversion", "reports_staleplace",
+                        "reports_dayfact", "reports_monthbalance", "geo_county"}, read  # fmt: skip
+    by_county = kpi_values_by_place(area=markazi_area, start=CUSTOM.start, end=CUSTOM.end,
+                                    by="county", codes=["cases_opened", "services_value_rial"])  # fmt: skip
+    for county in (geo["arak"], geo["saveh"]):
+        here = Area(province_id=geo["markazi"].pk, county_id=county.pk)
+        alone = kpi_values(area=here, start=CUSTOM.start, end=CUSTOM.end,
+                           codes=["cases_opened", "services_value_rial"])  # fmt: skip
+        assert by_county.get(county.pk, dict.fromkeys(alone, 0)) == alone
+
+
+def test_a_write_rewrites_only_its_own_day_rows(table, world, geo, markazi_area):
+    from jahesh.projects.models import DirectService
+
+    service = DirectService.objects.filter(county=geo["saveh"], value_rial__gt=0).first()
+    moved = datetime.date(2024, 12, 1)
+    assert service.delivered_on != moved
+    rows = dict(DayFact.objects.values_list("pk", "value"))
+    service.delivered_on = moved
+    service.save()
+    want = _from_records(markazi_area, CUSTOM)
+    # Read before the writer ran: the marked county from its records, nothing stored.
+    assert _flow(markazi_area, CUSTOM) == want
+    assert dict(DayFact.objects.values_list("pk", "value")) == rows
+    facts.refresh_stale()
+    assert _flow(markazi_area, CUSTOM) == want
+    after = dict(DayFact.objects.values_list("pk", "value"))
+    changed = {pk for pk in rows if pk not in after} | {pk for pk in after if pk not in rows}
+    assert changed  # the service's old and new days
+    saveh = set(DayFact.objects.filter(county_id=geo["saveh"].pk).values_list("pk", flat=True))
+    kept = {pk for pk in rows if pk in after}
+    assert all(after[pk] == rows[pk] for pk in kept)  # no row rewritten in place
+    assert {pk for pk in after if pk not in rows} <= saveh
+    # Only rows of services_value_rial in Saveh changed (the table the write touched).
+    new = DayFact.objects.filter(pk__in=[pk for pk in after if pk not in rows])
+    assert set(new.values_list("part", "county_id")) == {("services_value_rial", geo["saveh"].pk)}
 
 
 def test_a_write_marks_its_county_and_the_next_read_recomputes_it_in_memory(
@@ -166,6 +231,7 @@ def test_paused_loads_drop_the_table_and_keep_no_marks(table, world):
         Visit.objects.filter(unit=world["units"]["u2"]).delete()
         assert not StalePlace.objects.exists()
     assert not FactPeriod.objects.exists()  # figures come from the records until refresh
+    assert not DayFact.objects.exists() and not facts.days_built()
 
 
 def test_ensure_current_refreshes_only_when_today_is_missing(world):

@@ -6,7 +6,8 @@ Tehran) is built through the apps' services; then seeded random sequences of
 changes run against it (visits, cases, resolutions, funds, loans, repayments,
 verifications, reschedules, volunteers leaving and coming back, hours, projects,
 services, deletions, units changing status or moving county). After every step, for the country, each province and each county and
-for the last five Jalali years up to ``AS_OF`` and an arbitrary range,
+for the last five Jalali years up to ``AS_OF``, an arbitrary range and a
+custom period in turn (``CUSTOM``: in facts mode read from the day rows),
 ``kpi_values`` (and the figure shown beside ``jobs_created``) must equal
 ``tests/reports/oracle.py``'s recount, figure by figure, and so must each county's
 and province's row of the breakdown (``kpi_values_by_place``). Facts mode runs the
@@ -42,6 +43,13 @@ AS_OF = D(2025, 9, 23)  # 1 Mehr 1404
 FIVE_YEARS = last_five_years(AS_OF)
 ARBITRARY = Period(D(2022, 2, 14), D(2024, 8, 9))
 PERIODS = (FIVE_YEARS, ARBITRARY)
+# Custom periods (none materialized: in facts mode read from the day rows), one per
+# step in turn: every record's day, a few weeks across Nowruz, a single day at an edge.
+CUSTOM = (
+    Period(FIVE_YEARS.start - datetime.timedelta(days=90), AS_OF + datetime.timedelta(days=90)),
+    Period(D(2023, 3, 6), D(2023, 4, 2)),
+    Period(ARBITRARY.end - datetime.timedelta(days=1), ARBITRARY.end),
+)
 # Dated records fall in [FIRST, LAST]: around both periods' ends, so the ends matter.
 FIRST = FIVE_YEARS.start - datetime.timedelta(days=60)
 LAST = AS_OF + datetime.timedelta(days=60)
@@ -805,7 +813,7 @@ def test_it_recounts_every_figure_after_each_change(seed, mode, geo, users):
         for period in standard_periods():
             for name, area in areas(geo):
                 assert facts.served(area=area, start=period.start, end=period.end), (name, period)
-    assert mismatches(geo, periods, "building the world", None, exercised) == []
+    assert mismatches(geo, [*periods, *CUSTOM], "building the world", None, exercised) == []
     # when random changes are made, then after each one every figure equals its recount
     for number in range(1, STEPS + 1):
         label = run_step(world)
@@ -817,6 +825,7 @@ def test_it_recounts_every_figure_after_each_change(seed, mode, geo, users):
             label += " (then refresh_stale)"
         step = f"step {number} (seed {seed}, {mode}): {label}"
         read = periods + ([quarters[number % len(quarters)]] if quarters else [])
+        read.append(CUSTOM[number % len(CUSTOM)])
         marks = StalePlace.objects.count()
         problems = mismatches(geo, read, step, random.Random(f"{seed}-{number}"), exercised)
         assert problems == [], "\n".join(problems)

@@ -9,6 +9,7 @@ Lists read through ``scoped()``; the KPIs are aggregates limited by ``Area``.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -33,6 +34,7 @@ from jahesh.clinic.models import (
 )
 from jahesh.clinic.services import MANAGERS, clinic_settings, user_role
 from jahesh.clinic.sla import SlaState, sla_state
+from jahesh.core.daily import EVER, daily_totals
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
 from jahesh.units.models import Unit
@@ -543,3 +545,71 @@ def case_unit_choices(*, user: Any, q: str) -> list:
     if not q.strip():
         return []
     return list(unit_list(user=user, q=q, order="name")[:UNIT_CHOICES])
+
+
+# --- Per-day KPI parts (the analytics table's day rows, core.daily) -------------
+
+
+def kpi_cases_opened_daily(*, area: Area) -> dict:
+    return daily_totals(
+        _opened(*EVER), area=area, place="county", day="opened_on", value=Count("id")
+    )
+
+
+def kpi_cases_resolved_daily(*, area: Area) -> dict:
+    return daily_totals(
+        _resolved(*EVER), area=area, place="county", day="resolved_on", value=Count("id")
+    )
+
+
+def kpi_resolutions_passed_daily(*, area: Area) -> dict:
+    passed = Resolution.objects.filter(passed_on__isnull=False)
+    return daily_totals(passed, area=area, place=RESOLUTION_PROVINCE, day="passed_on",
+                        value=Count("id"), province=True)  # fmt: skip
+
+
+def kpi_resolutions_due_daily(*, area: Area) -> dict:
+    return daily_totals(_due(*EVER), area=area, place=RESOLUTION_PROVINCE, day="due_on",
+                        value=Count("id"), province=True)  # fmt: skip
+
+
+def kpi_resolutions_done_daily(*, area: Area) -> dict:
+    done = _due(*EVER).filter(status=ResolutionStatus.DONE)
+    return daily_totals(done, area=area, place=RESOLUTION_PROVINCE, day="due_on",
+                        value=Count("id"), province=True)  # fmt: skip
+
+
+def _prevented_rows(area: Area) -> list[tuple]:
+    return list(
+        _prevented(*EVER)
+        .filter(area.q("unit__county"))
+        .order_by("unit_id", "resolved_on", "id")
+        .values_list("unit_id", "unit__county_id", "resolved_on", "jobs_preserved")
+    )
+
+
+def kpi_closures_prevented_daily(*, area: Area) -> dict:
+    """One row per unit and day a "closure prevented" case of it was resolved,
+    with the unit's previous such day (``since``): distinct units, as
+    ``kpi_units_monitored_daily``."""
+    found: dict[tuple, int] = defaultdict(int)
+    last: dict[int, datetime.date] = {}
+    for unit_id, county, day, _jobs in _prevented_rows(area):
+        if last.get(unit_id) == day:
+            continue
+        found[(county, day, last.get(unit_id, EVER[0]), EVER[0], EVER[1])] += 1
+        last[unit_id] = day
+    return dict(found)
+
+
+def kpi_jobs_preserved_daily(*, area: Area) -> dict:
+    """One row per "closure prevented" case with the day of the unit's next such
+    case (``hi``): each unit's latest case in [start, end) (``_latest_prevented``)
+    is the one there whose next is on or after ``end``."""
+    rows = _prevented_rows(area)
+    found: dict[tuple, int] = defaultdict(int)
+    for i, (unit_id, county, day, jobs) in enumerate(rows):
+        after = rows[i + 1] if i + 1 < len(rows) else None
+        hi = after[2] if after and after[0] == unit_id else EVER[1]
+        found[(county, day, EVER[0], EVER[0], hi)] += jobs or 0
+    return dict(found)

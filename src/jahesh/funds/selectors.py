@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from jahesh.accounts.scoping import Area, scoped
+from jahesh.core.daily import EVER, daily_steps, daily_totals
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.money import round_half_up
@@ -651,3 +652,126 @@ def quality_by_county(*, per_fund: dict[int | None, Quality]) -> list[dict[str, 
         total.loans_in_arrears += q.loans_in_arrears
         total.buckets = tuple(a + b for a, b in zip(total.buckets, q.buckets, strict=True))
     return [{"county": name, "quality": q} for name, q in sorted(rows.items())]
+
+
+# --- Per-day KPI parts (the analytics table's day rows, core.daily) -------------
+
+
+def kpi_loans_disbursed_daily(*, area: Area) -> dict:
+    return daily_totals(_disbursed(*EVER), area=area, place="fund__county", day="disbursed_on",
+                        value=Count("id"))  # fmt: skip
+
+
+def kpi_loans_disbursed_rial_daily(*, area: Area) -> dict:
+    return daily_totals(_disbursed(*EVER), area=area, place="fund__county", day="disbursed_on",
+                        value=Sum("principal"))  # fmt: skip
+
+
+# Stock parts: their value at a period's end is the sum of their changes up to it.
+
+
+def kpi_funds_active_daily(*, area: Area) -> dict:
+    """+1 on the day a fund is founded, −1 on the day it closes (a fund closed on
+    its founding day is never active): the active funds on a day are the sum up
+    to it (``_active_funds``)."""
+    funds = Fund.objects.filter(area.q("county")).values_list(
+        "county_id", "founded_on", "closed_on"
+    )
+    return daily_steps(
+        (county, [(founded, 1)] + ([(closed, 0)] if closed else []))
+        for county, founded, closed in funds
+        if closed is None or closed > founded
+    )
+
+
+def _par_steps(area: Area) -> tuple[list, list]:
+    """Each loan's principal outstanding (``_outstanding_by_loan``: counted from
+    its disbursement, when above zero) and the part of it more than 30 days in
+    arrears (``portfolio_quality``: an installment due on d and unpaid is late
+    from d + 31 until the day it is paid), as steps per loan: the days either
+    changes. Three queries, then one pass over each loan's entries."""
+    loans = Loan.objects.filter(area.q("fund__county"), disbursed_on__isnull=False)
+    ledger: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    entries = LedgerEntry.objects.filter(
+        loan__in=loans.values("pk"),
+        kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF],
+    ).values_list("loan_id", "entered_on", "kind", "amount")
+    for loan_id, day, kind, amount in entries:
+        ledger[loan_id].append((day, amount if kind == Kind.DISBURSEMENT else -amount))
+    late: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    due = Installment.objects.filter(loan__in=loans.values("pk")).values_list(
+        "loan_id", "due_on", "paid_on"
+    )
+    month = datetime.timedelta(days=31)
+    for loan_id, due_on, paid_on in due:
+        start = due_on + month
+        if paid_on is None or paid_on > start:
+            late[loan_id].append((start, 1))
+            if paid_on is not None:
+                late[loan_id].append((paid_on, -1))
+    outstanding, at_risk = [], []
+    rows = loans.values_list("pk", "fund__county_id", "disbursed_on")
+    for loan_id, county, disbursed_on in rows:
+        moves = sorted(ledger.get(loan_id, ()))
+        turns = sorted(late.get(loan_id, ()))
+        days = sorted({disbursed_on, *(d for d, _ in moves), *(d for d, _ in turns)})
+        i = j = balance = overdue = 0
+        out_steps, risk_steps = [], []
+        for day in days:
+            while i < len(moves) and moves[i][0] <= day:
+                balance += moves[i][1]
+                i += 1
+            while j < len(turns) and turns[j][0] <= day:
+                overdue += turns[j][1]
+                j += 1
+            counted = balance if day >= disbursed_on and balance > 0 else 0
+            out_steps.append((day, counted))
+            risk_steps.append((day, counted if overdue else 0))
+        outstanding.append((county, out_steps))
+        at_risk.append((county, risk_steps))
+    return outstanding, at_risk
+
+
+def kpi_par30_outstanding_daily(*, area: Area) -> dict:
+    return daily_steps(_par_steps(area)[0])
+
+
+def kpi_par30_at_risk_daily(*, area: Area) -> dict:
+    return daily_steps(_par_steps(area)[1])
+
+
+def _jobs_rows(area: Area) -> tuple[dict, dict]:
+    """Jobs of the loans disbursed, by disbursement day, with each verification's
+    validity: a verification visited on ``lo`` is a loan's latest before ``end``
+    when lo < end <= hi, ``hi`` being the next one's day (``loans_with_jobs``);
+    a loan's planned jobs are unverified before ``end`` while end <= its first
+    visit's day."""
+    loans = _disbursed(*EVER).filter(area.q("fund__county"))
+    visits: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for loan_id, day, jobs in (
+        Verification.objects.filter(loan__in=loans.values("pk"))
+        .order_by("loan_id", "visited_on", "id")
+        .values_list("loan_id", "visited_on", "jobs_found")
+    ):
+        visits[loan_id].append((day, jobs or 0))
+    created: dict[tuple, int] = defaultdict(int)
+    planned: dict[tuple, int] = defaultdict(int)
+    rows = loans.values_list("pk", "fund__county_id", "disbursed_on", "planned_jobs")
+    for loan_id, county, disbursed_on, planned_jobs in rows:
+        own = visits.get(loan_id, [])
+        for i, (day, jobs) in enumerate(own):
+            hi = own[i + 1][0] if i + 1 < len(own) else EVER[1]
+            if jobs:
+                created[(county, disbursed_on, EVER[0], day, hi)] += jobs
+        if planned_jobs:
+            first = own[0][0] if own else EVER[1]
+            planned[(county, disbursed_on, EVER[0], EVER[0], first)] += planned_jobs
+    return dict(created), dict(planned)
+
+
+def kpi_jobs_created_daily(*, area: Area) -> dict:
+    return _jobs_rows(area)[0]
+
+
+def kpi_jobs_planned_unverified_daily(*, area: Area) -> dict:
+    return _jobs_rows(area)[1]

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import Area, scope_exists, scoped
+from jahesh.core.daily import EVER, daily_totals
 from jahesh.core.search import search_filter
 from jahesh.geo.models import County
 from jahesh.projects.models import (
@@ -328,3 +329,24 @@ def services_by_kind(*, services: QuerySet[DirectService]) -> list[dict]:
         }
         for r in sorted(rows, key=lambda r: -r["v"])
     ]
+
+
+# --- Per-day KPI parts (the analytics table's day rows, core.daily) -------------
+
+
+def kpi_projects_completed_daily(*, area: Area) -> dict:
+    return daily_totals(_completed(*EVER), area=area, place="county", day="actual_end",
+                        value=Count("id"))  # fmt: skip
+
+
+def kpi_projects_value_rial_daily(*, area: Area) -> dict:
+    funding = ProjectFunding.objects.filter(
+        project__status=Project.Status.COMPLETED, project__actual_end__isnull=False
+    )
+    return daily_totals(funding, area=area, place="project__county", day="project__actual_end",
+                        value=Sum("amount_rial"))  # fmt: skip
+
+
+def kpi_services_value_rial_daily(*, area: Area) -> dict:
+    return daily_totals(_services(*EVER), area=area, place="county", day="delivered_on",
+                        value=Sum("value_rial"))  # fmt: skip

@@ -24,7 +24,9 @@ period; so does Jahesh, for the periods its dashboards open by default:
   their marks: a task each write enqueues on commit (``reports.tasks``) and the
   periodic job run it, one writer at a time (:func:`writing`).
 
-Other periods are computed from the records (``reports.kpis.part_values``).
+Any other period is read from the day rows (``DayFact``, ``MonthBalance``: see
+"Day rows" below): every part but distinct beneficiaries is kept per place and
+day, so a custom period is a few small indexed sums (``reports.kpis.part_values``).
 """
 
 from __future__ import annotations
@@ -37,12 +39,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core import search
-from jahesh.reports.models import Fact, FactPeriod, FactVersion, StalePlace
+from jahesh.core.daily import EVER
+from jahesh.reports.models import (
+    DayFact,
+    Fact,
+    FactPeriod,
+    FactVersion,
+    MonthBalance,
+    StalePlace,
+)
 
 COUNTY, PROVINCE = "county", "province"
 
@@ -355,6 +365,315 @@ def _per_place(
     return found
 
 
+# --- Day rows: any period -------------------------------------------------------------
+#
+# Flow parts (``Part.daily``: cases opened, principal disbursed, hours logged)
+# are kept per place and day in ``DayFact``, so their value for any period, not
+# only a standard one, is an indexed sum over a range of days. Reads never
+# write here either: a place marked stale is read from its records for the
+# asked period instead of its stored days, and the writer (:func:`refresh_stale`)
+# rewrites its rows that changed. The table is complete once :func:`refresh`
+# has built it (with the periods); until then (and after a bulk load drops it)
+# these parts are computed from the records.
+
+DayKey = tuple[str, "int | None", "int | None"]  # (part code, province id, county id)
+
+
+def days_built() -> bool:
+    """Whether ``DayFact`` holds every day of every flow part: :func:`refresh`
+    builds it with the periods, and :func:`invalidate` (bulk loads, migrations)
+    drops both."""
+    return FactPeriod.objects.exists()
+
+
+def _day_parts(parts: list) -> list:
+    return [part for part in parts if part.daily]
+
+
+def _day_place(part, area: Area) -> tuple[int | None, int | None]:
+    """(province, county) whose rows hold ``part`` in ``area`` (a province part
+    read for a county: its province's rows)."""
+    if _is_county_part(part) or area.county_id is None or area.province_id is not None:
+        return area.province_id, area.county_id if _is_county_part(part) else None
+    return _county_province({area.county_id}).get(area.county_id), None
+
+
+def _day_sums(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list, marks: Marks
+) -> dict[DayKey, int]:
+    """Each day part's value for [start, end) per place of ``area`` (county rows
+    of county parts, province rows of province parts), the marked places
+    computed from their records. A part kept cumulatively (every part without a
+    window) reads its sum of the days before a date as the month balance plus
+    the days of that month: a stock part at ``end``, a flow part at ``end``
+    less at ``start``; a part with a window (:func:`_counts`) sums its rows of
+    [start, end). A few small indexed reads, plus one per marked place a part
+    reads."""
+    found: dict[DayKey, int] = defaultdict(int)
+    running = [part for part in parts if not part.window]
+    if running:
+        horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
+        flows = {part.code for part in running if not part.stock}
+        # (date, sign, parts): the sum of the days before ``date``, times ``sign``
+        points = [(end, 1, running)]
+        if flows:
+            points.append((start, -1, [part for part in running if not part.stock]))
+        for at, sign, chosen in points:
+            month = min(_month_of(at), horizon or _month_of(at))
+            codes = [part.code for part in chosen]
+            balances = MonthBalance.objects.filter(
+                _place_q(chosen, area), month=month, part__in=codes
+            ).values_list("part", "province_id", "county_id", "value")
+            for code, p, c, v in balances:
+                found[(code, p, c)] += sign * int(v)
+            for code, p, c, v in _summed_rows(chosen, area, day__gte=month, day__lt=at):
+                found[(code, p, c)] += sign * v
+    windowed = [part for part in parts if part.window]
+    if windowed:
+        for code, p, c, v in _summed_rows(windowed, area, day__gte=start, day__lt=end,
+                                          since__lt=start, lo__lt=end, hi__gte=end):  # fmt: skip
+            found[(code, p, c)] += v
+    for part in parts:
+        for province, county in marks.places(part):
+            here = Area(province_id=province, county_id=county)
+            inside = area.province_id in (None, province) and (
+                county is None or area.county_id in (None, county)
+            )
+            if county is None and area.county_id is not None:  # a county reads its province
+                inside = _day_place(part, area)[0] == province
+            if not inside:
+                continue
+            key = (part.code, province, county if _is_county_part(part) else None)
+            found[key] = int(part.total(area=here, start=start, end=end))
+    return found
+
+
+def _summed_rows(parts: list, area: Area, **where) -> Iterator[tuple[str, int, int, int]]:
+    """(part, province, county, sum of value) of the day rows ``where`` of
+    ``parts`` inside ``area``: one range of the day index per group of parts
+    read alike (no OR: SQLite reads an OR of ranges row by row from the table,
+    not from the index)."""
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for part in parts:
+        groups[_day_place(part, area)].append(part.code)
+    for (province, county), codes in groups.items():
+        rows = DayFact.objects.filter(part__in=codes, **where)
+        if county is not None:
+            rows = rows.filter(county_id=county)
+        elif province is not None:
+            rows = rows.filter(province_id=province)
+        for code, p, c, v in (
+            rows.values("part", "province_id", "county_id")
+            .annotate(v=Sum("value"))
+            .order_by()
+            .values_list("part", "province_id", "county_id", "v")
+        ):
+            yield code, p, c, int(v)
+
+
+def _month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _place_q(parts: list, area: Area) -> Q:
+    """The rows of ``parts`` inside ``area`` (a county reads its province's rows
+    of province parts)."""
+    q = Q(pk__in=[])
+    for part in parts:
+        province, county = _day_place(part, area)
+        where = Q(part=part.code)
+        if county is not None:
+            where &= Q(county_id=county)
+        elif province is not None:
+            where &= Q(province_id=province)
+        q |= where
+    return q
+
+
+def _balance_rows(
+    part, values: dict, province_of: dict[int, int], horizon: datetime.date
+) -> list[MonthBalance]:
+    """A part's month balances per place (the sum of its days before each month)
+    from its day values ``values`` ({(place, day): value}): at each month start
+    after the place's first day, up to ``horizon``."""
+    county_part = _is_county_part(part)
+    per_place: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for (place, day), change in values.items():
+        per_place[place].append((day, change))
+    rows: list[MonthBalance] = []
+    for place, changes in per_place.items():
+        changes.sort()
+        month, i, total = _next_month(changes[0][0]), 0, 0
+        while month <= horizon:
+            while i < len(changes) and changes[i][0] < month:
+                total += changes[i][1]
+                i += 1
+            rows.append(MonthBalance(part=part.code, month=month, value=total,
+                                     province_id=province_of.get(place) if county_part else place,
+                                     county_id=place if county_part else None))  # fmt: skip
+            month = _next_month(month)
+    return rows
+
+
+def _horizon(daily: dict[str, dict], today: datetime.date) -> datetime.date:
+    """The last month start balances are kept for: past today (a read up to two
+    months ahead uses it) and past every change stored."""
+    last = max((day for values in daily.values() for _place, day in values), default=today)
+    return _next_month(max(last, today + datetime.timedelta(days=62)))
+
+
+def read_days(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list
+) -> dict[str, int] | None:
+    """The flow parts' values for any period [start, end) in ``area``, summed from
+    the day rows, or None when the table does not hold them."""
+    parts = _day_parts(parts)
+    if not parts or not days_built():
+        return None
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
+    found = {part.code: 0 for part in parts}
+    for (code, _province, _county), value in sums.items():
+        found[code] += value
+    return found
+
+
+def read_days_by_place(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list, by: str
+) -> dict[str, dict[int, int]] | None:
+    """The flow parts' values per county (``by="county"``) or province of
+    ``area`` for any period, or None when the table does not hold them."""
+    parts = _day_parts(parts)
+    if not parts or not days_built():
+        return None
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
+    found: dict[str, dict[int, int]] = {part.code: {} for part in parts}
+    per_province: dict[str, dict[int, int]] = {}
+    stock = {part.code for part in parts if part.stock}
+    for (code, province, county), value in sums.items():
+        if code in stock and not value:  # as its selector: the places that hold some
+            continue
+        if county is not None and by == COUNTY:
+            found[code][county] = found[code].get(county, 0) + value
+        elif county is None and by == COUNTY:
+            per_province.setdefault(code, {})[province] = value
+        elif province is not None:
+            found[code][province] = found[code].get(province, 0) + value
+    if per_province:
+        from jahesh.reports.kpis import spread_to_counties
+
+        found.update(spread_to_counties(per_province, area))
+    return found
+
+
+def _window(key: tuple) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """(since, lo, hi) of a daily selector's key: (place, day) or (place, day,
+    since, lo, hi) (a row counts for [start, end) when since < start and
+    lo < end <= hi: distinct units, each unit's latest visit, each loan's
+    latest verification)."""
+    return key[2:] if len(key) == 5 else (EVER[0], EVER[0], EVER[1])
+
+
+def _counts(key: tuple, start: datetime.date, end: datetime.date) -> bool:
+    since, lo, hi = _window(key)
+    return start <= key[1] < end and since < start and lo < end <= hi
+
+
+def _day_rows(part, values: dict, province_of: dict[int, int]) -> list[DayFact]:
+    county_part = _is_county_part(part)
+    rows = []
+    for key, value in values.items():
+        place, day = key[0], key[1]
+        since, lo, hi = _window(key)
+        rows.append(DayFact(part=part.code, day=day, since=since, lo=lo, hi=hi, value=value,
+                            province_id=province_of.get(place) if county_part else place,
+                            county_id=place if county_part else None))  # fmt: skip
+    return rows
+
+
+def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
+    """Replace every day row with ``daily`` ({code: {(place, day): value}})
+    (inside the caller's transaction, with the periods)."""
+    from jahesh.reports.kpis import PARTS
+
+    DayFact.objects.all().delete()
+    MonthBalance.objects.all().delete()
+    running = {code: values for code, values in daily.items() if not PARTS[code].window}
+    horizon = _horizon(running, datetime.date.today())
+    balances = [MonthBalance(part="", month=horizon, value=0)]
+    for code, values in running.items():
+        balances += _balance_rows(PARTS[code], values, province_of, horizon)
+    MonthBalance.objects.bulk_create(balances, batch_size=5000)
+    rows = [
+        row for code, values in daily.items() for row in _day_rows(PARTS[code], values, province_of)
+    ]
+    DayFact.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+@dataclass
+class DayChanges:
+    """What the writer rewrites in the day rows and month balances."""
+
+    stale: list[int] = field(default_factory=list)  # DayFact ids
+    fresh: list[DayFact] = field(default_factory=list)
+    balances: Q = field(default_factory=lambda: Q(pk__in=[]))  # MonthBalance rows replaced
+    new_balances: list[MonthBalance] = field(default_factory=list)
+
+    def write(self) -> None:
+        for i in range(0, len(self.stale), 500):
+            DayFact.objects.filter(pk__in=self.stale[i : i + 500]).delete()
+        DayFact.objects.bulk_create(self.fresh, batch_size=2000)
+        MonthBalance.objects.filter(self.balances).delete()
+        MonthBalance.objects.bulk_create(self.new_balances, batch_size=2000)
+
+
+def _changed_days(parts: list, marks: Marks) -> DayChanges:
+    """The day rows of the marked places as their records stand now: the ids of
+    the stored rows that differ (to delete), the rows to insert, and the marked
+    places' month balances of stock parts (replaced whole). Nothing is
+    written."""
+    changes = DayChanges()
+    stale, fresh = changes.stale, changes.fresh
+    horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
+    for part in _day_parts(parts):
+        for province, county in marks.places(part):
+            here = Area(province_id=province, county_id=county)
+            values = part.daily_values(area=here)
+            if not part.window and horizon is not None:
+                place = county if county is not None else province
+                changes.balances |= (
+                    Q(part=part.code, county_id=county)
+                    if county is not None
+                    else Q(part=part.code, province_id=province, county_id__isnull=True)
+                )
+                changes.new_balances += _balance_rows(
+                    part, {k: v for k, v in values.items() if k[0] == place},
+                    {place: province}, horizon)  # fmt: skip
+            rows = DayFact.objects.filter(part=part.code)
+            rows = rows.filter(county_id=county) if county is not None else rows.filter(
+                province_id=province, county_id__isnull=True)  # fmt: skip
+            stored: dict[tuple, tuple[int, int]] = {}
+            for pk, *key, value in rows.values_list("pk", "day", "since", "lo", "hi", "value"):
+                if tuple(key) in stored:  # a duplicate: rewrite the day
+                    stale.append(pk)
+                    continue
+                stored[tuple(key)] = (pk, value)
+            place = county if county is not None else province
+            now = {(key[1], *_window(key)): v for key, v in values.items() if key[0] == place}
+            for key, (pk, value) in stored.items():
+                if now.get(key) != value:
+                    stale.append(pk)
+            changed = {
+                (place, *key): v for key, v in now.items() if stored.get(key, (0, None))[1] != v
+            }
+            fresh += _day_rows(part, changed, {county: province} if county is not None else {})
+    return changes
+
+
 # --- Computing -----------------------------------------------------------------------------
 
 
@@ -411,12 +730,48 @@ def _sums(rows: list[Fact], period: FactPeriod, level: str) -> list[Fact]:
             for (code, place), value in totals.items()]  # fmt: skip
 
 
-def _all_rows(period: FactPeriod, province_of: dict[int, int], report: RefreshReport) -> list[Fact]:
-    """Every row of ``period``: computed where they must be, summed where they add up."""
+def _summed_days(period: FactPeriod, part, values: dict, province_of: dict[int, int]) -> list[Fact]:
+    """A day part's county (or, for a province part, province) rows of
+    ``period``, summed from its day values in memory (a stock part: every day
+    before the period's end)."""
+    totals: dict[int, int] = defaultdict(int)
+    for key, value in values.items():
+        if (key[1] < period.end) if part.stock else _counts(key, period.start, period.end):
+            totals[key[0]] += value
+    if part.stock:  # as its selector: the places that hold some
+        totals = defaultdict(int, {place: v for place, v in totals.items() if v})
+    if part.place == COUNTY:
+        return [
+            Fact(
+                period=period,
+                part=part.code,
+                level=Fact.COUNTY,
+                value=v,
+                province_id=province_of.get(c),
+                county_id=c,
+            )
+            for c, v in totals.items()
+        ]
+    return [Fact(period=period, part=part.code, level=Fact.PROVINCE, value=v, province_id=p)
+            for p, v in totals.items()]  # fmt: skip
+
+
+def _all_rows(
+    period: FactPeriod, province_of: dict[int, int], report: RefreshReport, daily: dict[str, dict]
+) -> list[Fact]:
+    """Every row of ``period``: computed where they must be (flow parts: summed
+    from their days), summed where they add up."""
     rows: list[Fact] = []
     for part in _all_parts():
         t = time.monotonic()
-        if part.additive and part.place == COUNTY:
+        if part.code in daily:
+            below = _summed_days(period, part, daily[part.code], province_of)
+            if part.place == COUNTY:
+                province = _sums(below, period, Fact.PROVINCE)
+                rows += below + province + _sums(province, period, Fact.COUNTRY)
+            else:
+                rows += below + _sums(below, period, Fact.COUNTRY)
+        elif part.additive and part.place == COUNTY:
             county = _computed(period, part, COUNTRY, province_of, Fact.COUNTY)
             province = _sums(county, period, Fact.PROVINCE)
             rows += county + province + _sums(province, period, Fact.COUNTRY)
@@ -444,11 +799,16 @@ def _refresh(*, today: datetime.date | None, log=None) -> RefreshReport:
     seen = _seen_marks()
     province_of = _county_province()
     periods = standard_periods(today)
+    daily: dict[str, dict] = {}
+    for part in _day_parts(_all_parts()):
+        t = time.monotonic()
+        daily[part.code] = part.daily_values(area=COUNTRY)
+        report.per_part[part.code] = time.monotonic() - t
     computed: list[tuple[FactPeriod, list[Fact], float]] = []
     for period in periods:
         t = time.monotonic()
         shell = FactPeriod(start=period.start, end=period.end, computed_at=timezone.now())
-        rows = _all_rows(shell, province_of, report)
+        rows = _all_rows(shell, province_of, report, daily)
         computed.append((shell, rows, time.monotonic() - t))
         if log:
             log(f"{period.start} – {period.end}: {len(rows)} rows, {time.monotonic() - t:.1f} s")
@@ -461,6 +821,7 @@ def _refresh(*, today: datetime.date | None, log=None) -> RefreshReport:
                 row.period = shell
             Fact.objects.bulk_create(rows, batch_size=2000)
             report.rows += len(rows)
+        report.rows += _build_days(daily, province_of)
         _forget(seen)
     report.periods = len(periods)
     report.seconds = time.monotonic() - started
@@ -485,7 +846,9 @@ def refresh_stale() -> int:
         # Computed before the transaction: writers wait only for the rows' swap.
         computed = [(period, *current(period, parts, marks, keys))
                     for period in FactPeriod.objects.all()]  # fmt: skip
+        days = _changed_days(parts, marks) if days_built() else DayChanges()
         with transaction.atomic():
+            days.write()
             for period, values, ids in computed:
                 replaced = [pk for pks in ids.values() for pk in pks]
                 for i in range(0, len(replaced), 500):
@@ -609,6 +972,8 @@ def invalidate(using: str = "default") -> None:
     without marks)."""
     with writing(using=using):
         FactPeriod.objects.using(using).all().delete()
+        DayFact.objects.using(using).all().delete()
+        MonthBalance.objects.using(using).all().delete()
         removed, _ = StalePlace.objects.using(using).all().delete()
         _count_forgotten(removed + 1, using)
 

@@ -68,7 +68,14 @@ class Part:
     value is not the sum of its places' (distinct people served in several
     counties): such a part is stored and read per area, never summed.
     ``sources`` are the models its selector reads: a write to one of them makes
-    the part stale in the analytics table (``reports.facts``).
+    the part stale in the analytics table (``reports.facts``). ``daily`` is set
+    on flow parts, whose value for a period is the sum of its days' values, and
+    on ``stock`` parts (a state at the period's end: active funds, principal
+    outstanding), whose value is the sum of their changes up to the end: the
+    table keeps either per place and day (``reports.DayFact``), so any period is
+    an indexed sum. ``window`` parts (distinct units, each unit's latest visit,
+    each loan's latest verification) have day rows that count only within a
+    window of the period's dates (``DayFact.since``/``lo``/``hi``).
     """
 
     code: str
@@ -76,6 +83,9 @@ class Part:
     place: str = "county"  # "county" | "province"
     additive: bool = True
     sources: frozenset[str] = frozenset()  # the models its selector reads ("units.Visit")
+    daily: str = ""  # f(*, area) -> {(place, day): value}: kept per day
+    stock: bool = False  # a state at the period's end: the sum of the days' changes up to it
+    window: bool = False  # its day rows count within a window (reports.DayFact.since/lo/hi)
 
     def values(
         self, *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
@@ -84,6 +94,11 @@ class Part:
 
     def total(self, *, area: Area, start: datetime.date, end: datetime.date) -> int:
         return self.values(area=area, start=start, end=end)[None]
+
+    def daily_values(self, *, area: Area) -> dict[tuple[int, datetime.date], int]:
+        """A flow part's value per place and day (every day with records); a stock
+        part's changes per place and day."""
+        return _resolve(self.daily)(area=area)
 
 
 @dataclass(frozen=True)
@@ -262,14 +277,28 @@ U, CL, F, V, P = (
 def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), sources: str = "", **kw: Any) -> Kpi:
     """An entry whose parts are ``<path>.kpi_<part>`` (default: one part named
     like the figure), read from the models of ``sources`` (space-separated), and
-    whose records are ``<path>.kpi_<code>_records``."""
+    whose records are ``<path>.kpi_<code>_records``; with ``daily=True`` its
+    parts are kept per day with ``<path>.kpi_<part>_daily`` (``stock=True``: states
+    at the period's end, kept as their changes)."""
     place = kw.pop("place", "county")
     additive = kw.pop("additive", True)
+    daily = kw.pop("daily", False)
+    stock = kw.pop("stock", False)
+    window = kw.pop("window", False)
     read = frozenset(sources.split())
     return Kpi(
         code=code,
         parts=tuple(
-            Part(p, f"{path}.kpi_{p}", place=place, additive=additive, sources=read)
+            Part(
+                p,
+                f"{path}.kpi_{p}",
+                place=place,
+                additive=additive,
+                sources=read,
+                daily=f"{path}.kpi_{p}_daily" if daily else "",
+                stock=stock,
+                window=window,
+            )
             for p in parts or (code,)
         ),
         records=f"{path}.kpi_{code}_records",
@@ -279,7 +308,7 @@ def _kpi(code: str, path: str, *, parts: tuple[str, ...] = (), sources: str = ""
 
 KPI_LIST: list[Kpi] = [
     _kpi(
-        "units_monitored", U, module=Module.UNITS, unit=COUNT, exact=True, headline=True,
+        "units_monitored", U, module=Module.UNITS, unit=COUNT, exact=True, headline=True, daily=True, window=True,
         sources="units.Unit units.Visit",
         name_fa=_("واحدهای پایش‌شده"), name_en="Units monitored",
         definition_fa=_("واحدهای تولیدی متمایزی که دست‌کم یک بازدید پایش با تاریخی در این دوره دارند."),
@@ -287,7 +316,7 @@ KPI_LIST: list[Kpi] = [
         columns=UNIT_COLUMNS, related=("county",),
     ),
     _kpi(
-        "units_high_risk", U, module=Module.UNITS, unit=COUNT, exact=True,
+        "units_high_risk", U, module=Module.UNITS, unit=COUNT, exact=True, daily=True, window=True,
         sources="units.Unit units.Visit units.RiskAssessment",
         name_fa=_("واحدهای پرخطر"), name_en="Units at high risk",
         definition_fa=_("واحدهای متمایزی که آخرین بازدیدشان در این دوره آن‌ها را در سطح پرخطر قرار داد."),
@@ -295,7 +324,7 @@ KPI_LIST: list[Kpi] = [
         columns=UNIT_COLUMNS, related=("county",),
     ),
     _kpi(
-        "cases_opened", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        "cases_opened", CL, module=Module.CLINIC, unit=COUNT, exact=True, daily=True,
         sources="clinic.Case",
         name_fa=_("پرونده‌های گشوده"), name_en="Cases opened",
         definition_fa=_("پرونده‌های رفع موانع تولید که در این دوره گشوده شدند."),
@@ -303,7 +332,7 @@ KPI_LIST: list[Kpi] = [
         columns=CASE_COLUMNS, related=("unit", "unit__county"),
     ),
     _kpi(
-        "cases_resolved", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        "cases_resolved", CL, module=Module.CLINIC, unit=COUNT, exact=True, daily=True,
         sources="clinic.Case",
         name_fa=_("پرونده‌های حل‌شده"), name_en="Cases resolved",
         definition_fa=_("پرونده‌های رفع موانع تولید که در این دوره حل شدند."),
@@ -311,7 +340,7 @@ KPI_LIST: list[Kpi] = [
         columns=CASE_COLUMNS, related=("unit", "unit__county"),
     ),
     _kpi(
-        "closures_prevented", CL, module=Module.UNITS, unit=COUNT, exact=True, headline=True,
+        "closures_prevented", CL, module=Module.UNITS, unit=COUNT, exact=True, headline=True, daily=True, window=True,
         sources="clinic.Case units.Unit",
         name_fa=_("جلوگیری از تعطیلی"), name_en="Closures prevented",
         definition_fa=_(
@@ -326,7 +355,7 @@ KPI_LIST: list[Kpi] = [
         columns=UNIT_COLUMNS, related=("county",),
     ),
     _kpi(
-        "jobs_preserved", CL, module=Module.CLINIC, unit=COUNT, exact=True,
+        "jobs_preserved", CL, module=Module.CLINIC, unit=COUNT, exact=True, daily=True, window=True,
         sources="clinic.Case units.Unit",
         name_fa=_("اشتغال حفظ‌شده"), name_en="Jobs preserved",
         definition_fa=_("کارکنان واحدهای شمرده‌شده در «جلوگیری از تعطیلی»، هنگام حل پرونده."),
@@ -334,7 +363,7 @@ KPI_LIST: list[Kpi] = [
         columns=JOBS_PRESERVED_COLUMNS, related=("unit", "unit__county"),
     ),
     _kpi(
-        "resolutions_passed", CL, module=Module.CLINIC, unit=COUNT, exact=True, place="province",
+        "resolutions_passed", CL, module=Module.CLINIC, unit=COUNT, exact=True, place="province", daily=True,
         sources="clinic.Resolution clinic.Session clinic.WorkingGroup",
         name_fa=_("مصوبات کارگروه"), name_en="Resolutions passed",
         definition_fa=_("مصوبات کارگروه‌ها که در این دوره تصویب شدند."),
@@ -342,7 +371,7 @@ KPI_LIST: list[Kpi] = [
         columns=RESOLUTION_COLUMNS, related=("session", "session__group", "agency"),
     ),
     _kpi(
-        "resolutions_executed_pct", CL, module=Module.CLINIC, unit=PERCENT, exact=True,
+        "resolutions_executed_pct", CL, module=Module.CLINIC, unit=PERCENT, exact=True, daily=True,
         sources="clinic.Resolution clinic.Session clinic.WorkingGroup",
         place="province", parts=("resolutions_due", "resolutions_done"),
         combine=f"{CL}.resolutions_executed_pct",
@@ -352,7 +381,7 @@ KPI_LIST: list[Kpi] = [
         columns=RESOLUTION_COLUMNS, related=("session", "session__group", "agency"),
     ),
     _kpi(
-        "funds_active", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True,
+        "funds_active", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True, daily=True, stock=True,
         sources="funds.Fund",
         name_fa=_("صندوق‌های قرض‌الحسنهٔ فعال"), name_en="Active loan funds",
         definition_fa=_("صندوق‌های قرض‌الحسنه‌ای که در پایان دوره فعال بودند."),
@@ -360,7 +389,7 @@ KPI_LIST: list[Kpi] = [
         columns=FUND_COLUMNS, related=("county",),
     ),
     _kpi(
-        "loans_disbursed", F, module=Module.FUNDS, unit=COUNT, exact=True,
+        "loans_disbursed", F, module=Module.FUNDS, unit=COUNT, exact=True, daily=True,
         sources="funds.Fund funds.Loan",
         name_fa=_("وام‌های پرداخت‌شده"), name_en="Loans disbursed",
         definition_fa=_("تعداد وام‌هایی که در این دوره پرداخت شدند."),
@@ -368,7 +397,7 @@ KPI_LIST: list[Kpi] = [
         columns=LOAN_COLUMNS,
     ),
     _kpi(
-        "loans_disbursed_rial", F, module=Module.FUNDS, unit=RIAL, exact=True,
+        "loans_disbursed_rial", F, module=Module.FUNDS, unit=RIAL, exact=True, daily=True,
         sources="funds.Fund funds.Loan",
         name_fa=_("مبلغ وام‌های پرداخت‌شده"), name_en="Loans disbursed (amount)",
         definition_fa=_("جمع اصل وام‌هایی که در این دوره پرداخت شدند."),
@@ -376,7 +405,7 @@ KPI_LIST: list[Kpi] = [
         columns=LOAN_COLUMNS,
     ),
     _kpi(
-        "jobs_created", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True,
+        "jobs_created", F, module=Module.FUNDS, unit=COUNT, exact=True, headline=True, daily=True, window=True,
         sources="funds.Fund funds.Loan funds.Verification",
         name_fa=_("فرصت‌های شغلی ایجادشده"), name_en="Jobs created",
         definition_fa=_(
@@ -394,11 +423,13 @@ KPI_LIST: list[Kpi] = [
                 "jobs_planned_unverified",
                 f"{F}.kpi_jobs_planned_unverified",
                 sources=frozenset({"funds.Fund", "funds.Loan", "funds.Verification"}),
+                daily=f"{F}.kpi_jobs_planned_unverified_daily",
+                window=True,
             ),
         ),
     ),
     _kpi(
-        "par30", F, module=Module.FUNDS, unit=PERCENT, exact=True, divisor=100,
+        "par30", F, module=Module.FUNDS, unit=PERCENT, exact=True, divisor=100, daily=True, stock=True,
         sources="funds.Fund funds.Loan funds.LedgerEntry funds.Installment",
         parts=("par30_at_risk", "par30_outstanding"), combine=f"{F}.par30_basis_points",
         name_fa=_("پرتفوی در معرض خطر (۳۰ روز)"), name_en="Portfolio at risk (30 days)",
@@ -409,7 +440,7 @@ KPI_LIST: list[Kpi] = [
         columns=PAR_COLUMNS,
     ),
     _kpi(
-        "volunteers", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True, headline=True,
+        "volunteers", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True, headline=True, daily=True, stock=True,
         sources="volunteers.Volunteer volunteers.VolunteerStatusEvent",
         name_fa=_("نیروهای جهادی"), name_en="Volunteers",
         definition_fa=_("افراد متمایز (به کد ملی) که در پایان دوره نیروی جهادی فعال ثبت‌شده بودند."),
@@ -417,7 +448,7 @@ KPI_LIST: list[Kpi] = [
         columns=VOLUNTEER_COLUMNS, related=("county",),
     ),
     _kpi(
-        "volunteer_hours", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True,
+        "volunteer_hours", V, module=Module.VOLUNTEERS, unit=COUNT, exact=True, daily=True,
         sources="volunteers.Camp volunteers.RosterEntry",
         parts=("volunteer_hour_tenths",), combine=f"{V}.volunteer_hours",
         name_fa=_("ساعت‌های خدمت جهادی"), name_en="Volunteer hours",
@@ -426,7 +457,7 @@ KPI_LIST: list[Kpi] = [
         columns=HOURS_COLUMNS, related=("camp", "volunteer"),
     ),
     _kpi(
-        "projects_completed", P, module=Module.PROJECTS, unit=COUNT, exact=True, headline=True,
+        "projects_completed", P, module=Module.PROJECTS, unit=COUNT, exact=True, headline=True, daily=True,
         sources="projects.Project",
         name_fa=_("پروژه‌های محرومیت‌زدایی تکمیل‌شده"), name_en="Projects completed",
         definition_fa=_("پروژه‌های عمرانی محرومیت‌زدایی که در این دوره به پایان رسیدند."),
@@ -434,7 +465,7 @@ KPI_LIST: list[Kpi] = [
         columns=PROJECT_COLUMNS, related=("county",),
     ),
     _kpi(
-        "projects_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True,
+        "projects_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True, daily=True,
         sources="projects.Project projects.ProjectFunding",
         name_fa=_("ارزش پروژه‌های تکمیل‌شده"), name_en="Value of completed projects",
         definition_fa=_("جمع ارزش ثبت‌شدهٔ (نقدی و غیرنقدی) پروژه‌هایی که در این دوره تکمیل شدند."),
@@ -442,7 +473,7 @@ KPI_LIST: list[Kpi] = [
         columns=PROJECT_VALUE_COLUMNS, related=("county",),
     ),
     _kpi(
-        "services_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True,
+        "services_value_rial", P, module=Module.PROJECTS, unit=RIAL, exact=True, headline=True, daily=True,
         sources="projects.DirectService",
         name_fa=_("ارزش خدمات مستقیم"), name_en="Value of direct services",
         definition_fa=_("ارزش خدمات مستقیمی که در این دوره ارائه شد."),
@@ -479,13 +510,20 @@ def part_values(
     *, area: Area, start: datetime.date, end: datetime.date, parts: list[Part]
 ) -> dict[str, int]:
     """The parts' values for [start, end) in ``area``: from the analytics table
-    (``reports.facts``) when it holds the period, else computed from the records."""
+    (``reports.facts``) when it holds the period; for any other period the flow
+    parts from its day rows and the others computed from the records."""
     from jahesh.reports import facts
 
     found = facts.read(area=area, start=start, end=end, parts=parts)
     if found is not None:
         return found
-    return {part.code: part.total(area=area, start=start, end=end) for part in parts}
+    daily = facts.read_days(area=area, start=start, end=end, parts=parts) or {}
+    return {
+        part.code: daily[part.code]
+        if part.code in daily
+        else part.total(area=area, start=start, end=end)
+        for part in parts
+    }
 
 
 def kpi_values(
@@ -545,9 +583,11 @@ def kpi_values_by_place(
     parts = list({part.code: part for kpi in kpis for part in kpi.parts}.values())
     per_part = facts.read_by_place(area=area, start=start, end=end, parts=parts, by=by)
     if per_part is None:
-        per_part = {
-            part.code: place_values(part, area=area, start=start, end=end, by=by) for part in parts
-        }
+        per_part = facts.read_days_by_place(area=area, start=start, end=end, parts=parts, by=by)
+        per_part = per_part or {}
+        for part in parts:
+            if part.code not in per_part:
+                per_part[part.code] = place_values(part, area=area, start=start, end=end, by=by)
     places = {place for values in per_part.values() for place in values}
     return {
         place: {

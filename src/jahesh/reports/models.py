@@ -9,6 +9,8 @@ the writer (``facts.refresh_stale``) stores them.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +68,69 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.part} {self.level} {self.province_id}/{self.county_id} = {self.value}"
+
+
+class DayFact(models.Model):
+    """One flow part's value for one place on one day (``reports.facts``): the
+    parts whose value for a period is the sum of its days' (cases opened,
+    principal disbursed, hours logged), so a figure for any period is a sum
+    over an index range. ``county_id`` is None for province parts (working
+    groups). Rows exist only for days with records; a write recomputes the
+    rows of its own place (only those that changed are rewritten)."""
+
+    part = models.CharField(max_length=40)
+    day = models.DateField()
+    # The row counts for [start, end) when since < start and lo < end <= hi: a
+    # unit's visit counts where the unit's previous visit day (since) is before
+    # the period (distinct units); a unit's latest visit in the period is the one
+    # whose next visit (hi) is on or after its end; a loan's latest verification
+    # before the end is the one visited (lo) before it whose next is not.
+    since = models.DateField(default=datetime.date(1, 1, 1))
+    lo = models.DateField(default=datetime.date(1, 1, 1))
+    hi = models.DateField(default=datetime.date(9999, 12, 31))
+    province_id = models.IntegerField(null=True)
+    county_id = models.IntegerField(null=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("شاخص روزانهٔ محاسبه‌شده")
+        verbose_name_plural = _("شاخص‌های روزانهٔ محاسبه‌شده")
+        indexes = [
+            models.Index(fields=["part", "day", "province_id", "county_id", "since", "lo", "hi",
+                                 "value"], name="reports_dayfact_day_idx"),
+            models.Index(fields=["county_id", "part", "day", "since", "lo", "hi", "value"],
+                         name="reports_dayfact_county_idx"),
+            models.Index(fields=["province_id", "part", "day", "county_id", "since", "lo", "hi",
+                                 "value"], name="reports_dayfact_province_idx"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.day} {self.province_id}/{self.county_id} = {self.value}"
+
+
+class MonthBalance(models.Model):
+    """A stock part's value for one place at the start of a month (the sum of
+    its day changes before ``month``), from the month after the place's first
+    change to the horizon (the row with part "" holds it): a stock at any date
+    is its month's balance plus the changes of at most a month of days."""
+
+    part = models.CharField(max_length=40)
+    month = models.DateField()  # the first day of a month
+    province_id = models.IntegerField(null=True)
+    county_id = models.IntegerField(null=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("ماندهٔ ماهانهٔ شاخص")
+        verbose_name_plural = _("مانده‌های ماهانهٔ شاخص‌ها")
+        indexes = [
+            models.Index(fields=["part", "month", "province_id", "county_id", "value"],
+                         name="reports_monthbal_month_idx"),
+            models.Index(fields=["county_id", "part", "month"], name="reports_monthbal_county_idx"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.month} {self.province_id}/{self.county_id} = {self.value}"
 
 
 class StalePlace(models.Model):

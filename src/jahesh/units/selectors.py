@@ -3,6 +3,7 @@ date, and the KPIs of the area (kpis.md: units_monitored, units_high_risk)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
 from jahesh.accounts.scoping import Area, scoped
+from jahesh.core.daily import EVER
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.search import search_q
 from jahesh.core.text import normalize_key
@@ -21,7 +23,8 @@ from jahesh.units.risk import Driver, RiskResult
 
 __all__ = [
     "RiskLevel", "RiskResult", "kpi_units_high_risk", "kpi_units_high_risk_records",
-    "kpi_units_monitored", "kpi_units_monitored_records", "unit_list", "unit_risk_at",
+    "kpi_units_monitored", "kpi_units_monitored_records", "kpi_units_high_risk_daily",
+    "kpi_units_monitored_daily", "unit_list", "unit_risk_at",
     "unit_status_at", "watchlist",
 ]  # fmt: skip
 
@@ -256,3 +259,45 @@ def latest_drivers(*, unit_ids: list[int], top: int = 3) -> dict[int, list[dict]
         if unit_id not in found:
             found[unit_id] = list(drivers or [])[:top]
     return found
+
+
+# --- Per-day KPI parts (the analytics table's day rows, core.daily) -------------
+
+
+def kpi_units_monitored_daily(*, area: Area) -> dict:
+    """One row per unit and visit day, with the unit's previous visit day
+    (``since``): the distinct units visited in [start, end) are the rows of those
+    days whose unit had no visit since before ``start``."""
+    visits = (
+        Visit.objects.filter(area.q("unit__county"))
+        .order_by("unit_id", "visited_on")
+        .values_list("unit_id", "unit__county_id", "visited_on")
+        .distinct()
+    )
+    found: dict[tuple, int] = defaultdict(int)
+    last: dict[int, date] = {}
+    for unit_id, county, day in visits:
+        found[(county, day, last.get(unit_id, EVER[0]), EVER[0], EVER[1])] += 1
+        last[unit_id] = day
+    return dict(found)
+
+
+def kpi_units_high_risk_daily(*, area: Area) -> dict:
+    """One row per visit that put its unit at high risk (``_latest_high_visits``),
+    with the day of the unit's next visit (``hi``): the unit's latest visit in
+    [start, end) is the one there whose next visit is on or after ``end``."""
+    own = RiskAssessment.objects.filter(visit_id=OuterRef("pk")).order_by("id").values("level")[:1]
+    visits = list(
+        Visit.objects.filter(area.q("unit__county"))
+        .annotate(own_level=Subquery(own))
+        .order_by("unit_id", "visited_on", "id")
+        .values_list("unit_id", "unit__county_id", "visited_on", "own_level")
+    )
+    found: dict[tuple, int] = defaultdict(int)
+    for i, (unit_id, county, day, level) in enumerate(visits):
+        if level != RiskLevel.HIGH:
+            continue
+        after = visits[i + 1] if i + 1 < len(visits) else None
+        hi = after[2] if after and after[0] == unit_id else EVER[1]
+        found[(county, day, EVER[0], EVER[0], hi)] += 1
+    return dict(found)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
+from jahesh.core.daily import EVER, daily_steps, daily_totals
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.money import round_half_up
 from jahesh.core.search import search_filter
@@ -385,3 +386,48 @@ def kpi_volunteer_hour_tenths(
 def volunteer_hours(parts: dict[str, int]) -> int:
     """Volunteer hours of the period, rounded half up to whole hours."""
     return round_half_up(Fraction(parts["volunteer_hour_tenths"], 10))
+
+
+# --- Per-day KPI parts (the analytics table's day rows, core.daily) -------------
+
+
+def kpi_volunteer_hour_tenths_daily(*, area: Area) -> dict:
+    return daily_totals(_approved_hours(*EVER), area=area, place="camp__county",
+                        day="camp__start_date", value=Sum("hours"), scale=10)  # fmt: skip
+
+
+def kpi_volunteers_daily(*, area: Area) -> dict:
+    """+1 on each day a volunteer becomes active, −1 on each day they stop
+    (``_active_at_end``: the latest status event by a day decides; before any,
+    the registration and inactive-since dates): the active people on a day are
+    the sum up to it (national code is unique: one row per person)."""
+    events: dict[int, list[tuple[date, str]]] = {}
+    rows = (
+        VolunteerStatusEvent.objects.filter(area.q("volunteer__county"))
+        .order_by("volunteer_id", "effective_on", "id")
+        .values_list("volunteer_id", "effective_on", "to_status")
+    )
+    for volunteer_id, day, status in rows:
+        events.setdefault(volunteer_id, []).append((day, status))
+    people = Volunteer.objects.filter(area.q("county")).values_list(
+        "pk", "county_id", "registered_on", "inactive_since"
+    )
+
+    def steps(pk: int, registered: date, inactive: date | None) -> list[tuple[date, int]]:
+        own = events.get(pk, [])
+        days = sorted({registered, *([inactive] if inactive else []), *(d for d, _ in own)})
+        found, i, status = [], 0, None
+        for day in days:
+            while i < len(own) and own[i][0] <= day:
+                status = own[i][1]
+                i += 1
+            if status is None:
+                active = registered <= day and (inactive is None or inactive > day)
+            else:
+                active = status == Volunteer.Status.ACTIVE
+            found.append((day, int(active)))
+        return found
+
+    return daily_steps(
+        (county, steps(pk, registered, inactive)) for pk, county, registered, inactive in people
+    )

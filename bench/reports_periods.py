@@ -1,0 +1,174 @@
+"""KPI reads for a custom period and right after a write, beside a standard
+period's read, in one run (issue 12's ratios).
+
+Prepares the demo database (as ``bench/reports_demo_figures.py``: migrate,
+geography, demo users, every app's scenario part), builds the analytics table
+(``jahesh refresh_kpis``), then times, in-process, for hq of Markazi:
+
+- the KPI API for the last five Jalali years (a standard period, stored) and
+  for custom periods (not stored) — each request computed: the cache is
+  cleared before it — and the same custom request again, as served (cached);
+- a read after a write against a normal read: a direct service's delivery day
+  moves by a day (a write of one county), then the first KPI API read of the five
+  years and of a custom period (the data version moved: computed again), each
+  beside the same read with no write before it; the writer
+  (``facts.refresh_stale``) runs between rounds, as the task does;
+- ``refresh_kpis`` itself.
+
+Every figure is printed beside its baseline from the same run, with the ratio
+and issue 12's target. Each custom figure is checked equal to the figures
+computed from the records (exit 1 otherwise).
+
+    uv run python bench/reports_periods.py [--rounds 7]
+    uv run python bench/reports_periods.py --smoke   # a small demo (bench/_smoke.py)
+
+The database is ``$JAHESH_VAR/jahesh.sqlite3`` (default /tmp/jahesh-bench-periods);
+a second run reuses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import time
+
+from _smoke import SMOKE, small_demo, var_dir
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jahesh.settings")
+if SMOKE:
+    os.environ["JAHESH_VAR"] = var_dir("/tmp/jahesh-bench-periods-smoke")
+os.environ.setdefault("JAHESH_VAR", "/tmp/jahesh-bench-periods")
+
+import django
+
+django.setup()
+if SMOKE:
+    small_demo()
+
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+MARKAZI = 28
+
+
+def best(fn, rounds: int) -> float:
+    found = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        found = min(found, time.perf_counter() - t)
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="a small demo (CI)")
+    args = parser.parse_args()
+    rounds = 2 if SMOKE else args.rounds
+
+    from jahesh.accounts.models import User
+    from jahesh.accounts.scoping import Area
+    from jahesh.core.jalali import jalali_today
+    from jahesh.demo.services import demo_prepare
+    from jahesh.projects.models import DirectService
+    from jahesh.reports import facts
+    from jahesh.reports.kpis import KPI_LIST, PARTS, kpi_values_and_beside
+    from jahesh.reports.periods import last_five_years
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"database: {settings.DATABASES['default']['NAME']}")
+    call_command("migrate", interactive=False, verbosity=0)
+    demo_prepare(log=lambda line: print("  " + line))
+    t = time.perf_counter()
+    facts.refresh()
+    refresh_s = time.perf_counter() - t
+
+    area = Area(province_id=MARKAZI)
+    five = last_five_years(jalali_today())
+    day = datetime.timedelta(days=1)
+    customs = [
+        (five.start + 37 * day, five.end - 101 * day),  # most of the five years
+        (five.end - 400 * day, five.end - 45 * day),  # about a year
+        (five.end - 75 * day, five.end - 61 * day),  # two weeks
+    ]
+
+    # Same figures: each custom period's against the records (the selectors).
+    failures = 0
+    for start, end in customs:
+        got = kpi_values_and_beside(area=area, start=start, end=end)
+        parts = {code: part.total(area=area, start=start, end=end) for code, part in PARTS.items()}
+        want = {kpi.code: kpi.value(parts) for kpi in KPI_LIST}
+        if got[0] != want:
+            failures += 1
+            print(f"OFF: [{start}, {end}) {got[0]} != {want}")
+
+    client = Client()
+    client.force_login(User.objects.get(username="hq"))
+
+    def api(start, end) -> None:
+        response = client.get(f"/api/v1/kpis?from={start}&to={end}", HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, response.status_code
+
+    def computed(start, end):
+        def run() -> None:
+            cache.clear()
+            api(start, end)
+
+        return run
+
+    api(five.start, five.end)  # warm
+    standard = best(computed(five.start, five.end), rounds)
+    rows = [("API, five years (standard), computed", standard, None, None)]
+    for start, end in customs:
+        seconds = best(computed(start, end), rounds)
+        rows.append((f"API, custom [{start}, {end}), computed", seconds, "standard", 3))
+    start, end = customs[0]
+    api(start, end)
+    served = best(lambda: api(start, end), rounds)
+    rows.append((f"API, custom [{start}, {end}), served (cached)", served, None, None))
+
+    # Read after a write: the first read once the data version moved.
+    service = DirectService.objects.filter(county__province_id=MARKAZI).order_by("pk").first()
+    after: dict[str, float] = {"five": float("inf"), "custom": float("inf")}
+    normal: dict[str, float] = {"five": float("inf"), "custom": float("inf")}
+    for n in range(rounds):
+        for name, (start, end) in (("five", (five.start, five.end)), ("custom", customs[1])):
+            facts.refresh_stale()
+            api(start, end)  # cached now
+            t = time.perf_counter()
+            api(start, end)
+            normal[name] = min(normal[name], time.perf_counter() - t)
+            moved = service.delivered_on + datetime.timedelta(days=1 - n % 2)
+            DirectService.objects.filter(pk=service.pk).update(delivered_on=moved)
+            t = time.perf_counter()
+            api(start, end)
+            after[name] = min(after[name], time.perf_counter() - t)
+    DirectService.objects.filter(pk=service.pk).update(delivered_on=service.delivered_on)
+    facts.refresh_stale()
+    rows.append(("API, five years, normal read (cached)", normal["five"], None, None))
+    rows.append(("API, five years, first read after a write", after["five"], "normal", 3))
+    rows.append(("API, custom ~1 year, normal read (cached)", normal["custom"], None, None))
+    rows.append(("API, custom ~1 year, first read after a write", after["custom"], "normal", 3))
+
+    print(f"\nbest of {rounds}, hq of Markazi, {settings.DATABASES['default']['ENGINE']}:")
+    print(f"  refresh_kpis: {refresh_s:.1f} s")
+    baselines = {"standard": standard, "normal": 0.0}
+    for name, seconds, baseline, target in rows:
+        line = f"  {name:62} {seconds * 1000:8.1f} ms"
+        if "normal read" in name:
+            baselines["normal"] = seconds
+        if baseline:
+            ratio = seconds / baselines[baseline]
+            line += f"  {ratio:5.1f}x the {baseline} read (issue 12: <= {target}x)"
+        print(line)
+    print("\nFAILED: a custom figure is off" if failures else "\ncustom figures equal the records'")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

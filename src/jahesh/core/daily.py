@@ -1,0 +1,68 @@
+"""Per-day totals of records (the analytics table's day rows, ``reports.facts``).
+
+A KPI part whose value for any period is a sum over the days of that period
+(cases opened, principal disbursed, hours logged: "flow" parts) has a daily
+selector ``kpi_<part>_daily(*, area)`` answering ``{(place id, day): value}``
+through :func:`daily_totals`, in one grouped query; the table keeps those
+rows per place and day, so a figure for a custom period is an indexed sum.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+# The whole calendar: the flow selectors' period filters with no bound.
+EVER = (datetime.date(1, 1, 1), datetime.date(9999, 12, 31))
+
+
+def daily_totals(
+    qs: QuerySet,
+    *,
+    area: Any,
+    place: str,
+    day: str,
+    value: Any,
+    scale: int = 1,
+    province: bool = False,
+) -> dict[tuple[int, datetime.date], int]:
+    """The aggregate ``value`` of the records of ``qs`` inside ``area`` per place
+    (``place``: the lookup path to the county, or to the province with
+    ``province=True``) and day (``day``: the lookup path of the record's date);
+    rows without a place or a day are left out. ``scale`` as in ``Area.totals``."""
+    if province:
+        if area.province_id is not None:
+            qs = qs.filter(**{place: area.province_id})
+    else:
+        qs = qs.filter(area.q(place))
+    rows = (
+        qs.filter(**{f"{place}__isnull": False, f"{day}__isnull": False})
+        .order_by()
+        .values(place, day)
+        .annotate(v=value)
+        .values_list(place, day, "v")
+    )
+    return {(p, d): round((v or 0) * scale) for p, d, v in rows}
+
+
+def daily_steps(
+    series: Iterable[tuple[int, list[tuple[datetime.date, int]]]],
+) -> dict[tuple[int, datetime.date], int]:
+    """Per-day changes of "stock" parts (a state at a date: active funds, active
+    volunteers, principal outstanding): from each record's ``(place, [(day,
+    value from that day on), …])`` (0 before its first day), the sum of the
+    changes per place and day, so the stock on day d is the sum of the changes
+    of the days up to d — an indexed sum, like a flow part's. Days whose changes
+    cancel out are left out."""
+    found: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for place, steps in series:
+        before = 0
+        for day, value in steps:
+            if value != before:
+                found[(place, day)] += value - before
+                before = value
+    return {key: value for key, value in found.items() if value}
