@@ -26,9 +26,12 @@ Speed (under 10 minutes for the country on SQLite on a quiet 2-core machine):
 while it runs, the builders' ``bulk_create`` calls insert through one
 multi-row statement per ~30,000 parameters (``fast_bulk_inserts``), their
 row-heavy models are instantiated without Django's per-field ``__init__`` walk
-(``_FastRows``), and SQLite skips fsync (``_sqlite_bulk_mode``). Each writes
+(``_FastRows``), and SQLite skips fsync (``_sqlite_bulk_mode``). On
+PostgreSQL the same rows go through COPY (psycopg's ``cursor.copy``; the ids
+taken from each table's sequence first, in INSERT's order). Each writes
 exactly the rows Django's path writes; ``fast_inserts=False`` runs Django's
-path, and tests/demo/test_national.py compares the two table by table.
+path, ``USE_COPY = False`` the INSERT path on PostgreSQL, and
+tests/demo/test_national.py compares them table by table.
 
 Units get the code prefix ``NAT-<province>-``: that is the marker a second run
 finds (it refuses to run twice on one database).
