@@ -1,55 +1,96 @@
-"""Dashboard and KPI API at provincial and at national scale, beside /healthz (issue 7).
+"""Issue 12's table at national scale, each figure beside its baseline from the same run.
 
-Builds two throwaway databases:
+    uv run python bench/reports_national.py [--db sqlite|postgres] [--scale 1.0]
+    uv run python bench/reports_national.py --db postgres --database-url postgres://root@127.0.0.1:5432/postgres
+    uv run python bench/reports_national.py --smoke     # small demo, scale 0.01, SQLite (CI)
 
-- provincial: the Markazi demo (``jahesh.demo.services.demo_prepare``);
-- national: the Markazi demo plus ``generate_nation --scale S`` for the other
-  30 provinces (default S = 1.0: ~90,000 units, ~22,000 funds, ~800,000
-  volunteers, ~50,000 projects, millions of installments);
+Two databases: *provincial* (the Markazi demo, ``jahesh.demo.services.demo_prepare``)
+and *national* (the same demo plus ``generate_nation --scale S`` for the other
+30 provinces; S = 1.0: ~90,000 units, ~22,000 funds, ~800,000 volunteers,
+millions of installments). Both are built once and reused by the next run
+(``--fresh`` builds them again): SQLite under /tmp/jahesh-bench-national/
+(``provincial/``, ``national-<scale>/``), PostgreSQL as databases
+``<--pg-prefix>_provincial`` and ``<--pg-prefix>_national_<scale>`` on the
+server of ``--database-url`` (``--drop`` drops them at the end). The national
+database starts as a copy of the provincial one. Every run migrates both (a
+checkout with new migrations measures its own schema) and times
+``jahesh refresh_kpis`` on each.
 
-then, for each, times IN PROCESS with Django's test Client (no HTTP server,
-no network: the figures are the view's own time) N requests after one warm-up:
-``/healthz``; ``GET /api/v1/kpis`` for the last five Jalali years as ``hq``
-(Markazi) and as ``admin`` (the whole country); the dashboard ``/reports/`` as
-``hq`` and as ``admin`` with the cache cleared before every request (what the
-first visitor of a minute waits; the page caches its figures 60 s) and once
-more served from the cache. Prints median and p95 per database, the ratios
-national/provincial and national//healthz beside the issue's targets (≤ 1.5×
-and ≤ 3×), and the time of every KPI selector at national scale (whole country
-and Markazi), which shows where precomputed aggregates are needed.
+Then it measures, and prints one row per target of issue 12:
 
-    uv run python bench/reports_national.py [--scale 1.0] [--n 10] [--keep]
-    DATABASE_URL=postgres://root@127.0.0.1:5432/test uv run python bench/reports_national.py
-    uv run python bench/reports_national.py --smoke   # small demo, scale 0.01, in process only
+- in process (Django's test Client: the view's own time, no network), median
+  of ``--n`` requests after a warm-up, best of ``--rounds`` alternating rounds:
+  the KPI API for a *custom* period (the one bench/load.py asks for: from 400
+  to 33 days ago, not a Jalali year or quarter) for the whole country
+  (``admin``) on the national database beside Markazi (``hq``) on the
+  provincial one; Markazi's custom period beside its standard one (the last
+  five Jalali years) on the provincial database; the first KPI read after a
+  write (a monitoring visit POSTed through the API) beside a normal read; the
+  unit search page (``/units/?q=``, ``admin``) on the national database beside
+  the provincial one (~90,000 units vs ~1,000); PAR30 from the KPI registry
+  (``reports.kpis.kpi_values``) beside one plain SQL statement over the
+  installment table giving the same figure (``bench/_par30.py``; checked equal);
+- over HTTP (``jahesh serve``, one worker, one kept-alive connection): the
+  national KPI API custom period beside ``/healthz``;
+- throughput (bench/load.py's clients and servers): ``--clients`` (20) signed-in
+  clients hammering one URL at a time for ``--load-seconds`` each against
+  ``jahesh serve`` on the national database: ``/reports/``, ``/units/`` and the
+  KPI API custom period, each beside ``/healthz`` under the same load.
 
-SQLite: ``$JAHESH_VAR`` = /tmp/jahesh-bench-national/provincial/ and
-…/national-<scale>/ (kept between runs with --keep, so a second run only
-measures). PostgreSQL: databases ``jahesh_bench_<kind>_<scale>`` created on the
-server of DATABASE_URL and dropped at the end unless --keep. The national
-database starts as a copy of the provincial one (SQLite backup API, PostgreSQL
-``CREATE DATABASE … TEMPLATE``). Each database is built and measured in a child
-process (one Django setup per database); measuring runs in ``--rounds``
-alternating rounds and keeps each URL's best round.
+Every row reads ``figure | baseline | ratio | target | PASS/FAIL``. In
+``--smoke`` mode the targets are printed, not judged (a few requests on a
+shared machine say nothing), but the figures' checks (PAR30 equal to the
+plain SQL) still fail the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import io
 import json
 import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from types import SimpleNamespace
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from _smoke import SMOKE, small_demo, var_dir
 
 ROOT = Path("/tmp/jahesh-bench-national")
 MARKAZI = 28
-TARGET_VS_PROVINCIAL = 1.5
-TARGET_VS_HEALTHZ = 3.0
+
+# Issue 12's targets: (row, operator, bound).
+TARGETS = {
+    "kpi_custom_country_vs_provincial": ("<=", 1.5),
+    "kpi_custom_country_vs_healthz": ("<=", 3.0),
+    "kpi_custom_vs_standard": ("<=", 3.0),
+    "read_after_write": ("<=", 3.0),
+    "par30_vs_sql": ("<=", 1.5),
+    "load_reports": (">=", 0.3),
+    "load_units": (">=", 0.4),
+    "load_kpi_custom": (">=", 0.5),
+    "search_big_vs_small": ("<=", 2.0),
+    "refresh_kpis": ("<=", 15.0),
+}
+
+
+def custom_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The custom period bench/load.py asks the KPI API for (not a Jalali year or
+    quarter): read from its route, so that both benches ask the same."""
+    import load
+
+    for route in load.read_routes(today):
+        if "custom" in route.name:
+            query = dict(p.split("=", 1) for p in urlsplit(route.path).query.split("&"))
+            return (datetime.date.fromisoformat(query["from"]),
+                    datetime.date.fromisoformat(query["to"]))  # fmt: skip
+    return today - datetime.timedelta(days=400), today - datetime.timedelta(days=33)
 
 
 # --- Child: one database ------------------------------------------------------------
@@ -69,6 +110,16 @@ def _setup(var: str, database_url: str | None) -> None:
         small_demo()
 
 
+def _paused():
+    """The analytics table's bulk-load mode (as ``jahesh generate_nation`` uses it),
+    when this version has one."""
+    import contextlib
+
+    from jahesh.reports import facts
+
+    return getattr(facts, "paused", contextlib.nullcontext)()
+
+
 def child_build(kind: str, scale: float, copied: bool) -> dict:
     from django.conf import settings
     from django.core.management import call_command
@@ -86,9 +137,7 @@ def child_build(kind: str, scale: float, copied: bool) -> dict:
         demo_prepare(log=lambda line: print("    " + line, flush=True))
     out["demo_s"] = time.monotonic() - t
     if kind == "national":
-        from jahesh.reports import facts
-
-        with facts.paused():  # as `jahesh generate_nation` does; refreshed by child_prepare
+        with _paused():  # refreshed by child_prepare
             report = generate_nation(scale=scale, log=lambda line: print("    " + line, flush=True))
         out["nation_s"] = report.total_seconds
         out["nation_parts_s"] = report.seconds
@@ -97,21 +146,20 @@ def child_build(kind: str, scale: float, copied: bool) -> dict:
 
 
 def child_prepare() -> dict:
-    """Migrate (a database built by an older checkout) and compute the analytics
-    table of today's standard periods, timed: what ``jahesh refresh_kpis`` costs."""
+    """Migrate (a database built by an older checkout), ANALYZE, and time
+    ``jahesh refresh_kpis`` (what it costs on this database)."""
     from django.core.management import call_command
     from django.db import connection
 
-    from jahesh.reports import facts
-
     call_command("migrate", interactive=False, verbosity=0)
-    # The loaders end with ANALYZE (facts.paused); a database built by an older
-    # checkout gets its planner statistics here, as a fresh build would.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    report = facts.refresh(log=lambda line: print("    " + line, flush=True))
-    slowest = sorted(report.per_part.items(), key=lambda kv: -kv[1])[:5]
-    return {"refresh_s": report.seconds, "rows": report.rows, "slowest": slowest}
+    out = io.StringIO()
+    t = time.monotonic()
+    call_command("refresh_kpis", stdout=out)
+    seconds = time.monotonic() - t
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    return {"refresh_s": seconds, "said": lines[-1] if lines else ""}
 
 
 def _samples(fn, n: int, budget_s: float) -> list[float]:
@@ -127,125 +175,160 @@ def _samples(fn, n: int, budget_s: float) -> list[float]:
     return times
 
 
-def child_measure(n: int, budget_s: float, profile: bool) -> dict:
-    from django.core.cache import cache
+def _search_word() -> str:
+    """A word of a Markazi demo unit's name (the same unit in both databases)."""
+    from jahesh.units.models import Unit
+
+    name = (
+        Unit.objects.filter(county__province=MARKAZI)
+        .exclude(code__startswith="NAT-")
+        .order_by("pk")
+        .values_list("name", flat=True)
+        .first()
+    )
+    words = sorted((name or "").split(), key=len)
+    return words[-1] if words else ""
+
+
+def child_measure(n: int, budget_s: float) -> dict:
+    from _par30 import agree, basis_points, plain_sql_par30, registry_par30
     from django.db import connection
     from django.test import Client
 
     from jahesh.accounts.models import User
     from jahesh.accounts.scoping import Area
     from jahesh.core.jalali import jalali_today
-    from jahesh.reports.kpis import KPI_LIST
+    from jahesh.funds.models import Installment
     from jahesh.reports.periods import last_five_years
-    from jahesh.units.models import Unit, Visit
+    from jahesh.units.models import Unit
 
-    period = last_five_years(jalali_today())
-    q = f"from={period.start}&to={period.end}"
-    # A period the analytics table does not hold (a Gregorian year): computed from
-    # the records, as any range a user types.
-    other = "from=2024-01-01&to=2025-01-01"
-    visit_id = Visit.objects.filter(unit__county__province=MARKAZI).values_list("pk", flat=True)[0]
+    today = jalali_today()
+    period = last_five_years(today)
+    standard = urlencode({"from": period.start, "to": period.end})
+    start, end = custom_period(today)
+    custom = urlencode({"from": start, "to": end})
     clients = {}
     for name in ("hq", "admin"):
         c = Client()
         c.force_login(User.objects.get(username=name))
         clients[name] = c
     anon = Client()
+    markazi_units = list(
+        Unit.objects.filter(county__province=MARKAZI)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:50]
+    )
+    word = _search_word()
 
-    def get(client, url, *, clear=False):
+    def get(client, url):
         def run():
-            if clear:
-                cache.clear()
             r = client.get(url, HTTP_HOST="127.0.0.1")
             if r.status_code != 200:
                 raise RuntimeError(f"{url}: {r.status_code}")
 
         return run
 
+    writes = iter(range(10**9))
+
     def after_write(run):
         def wrapped():
-            # One write in Markazi (a visit's note): the trigger marks its county,
-            # and the next read recomputes that county in every stored period.
-            Visit.objects.filter(pk=visit_id).update(notes=f"bench {time.perf_counter()}")
+            # One write in Markazi, as an officer makes it: a monitoring visit through
+            # the API (untimed); then the timed read.
+            i = next(writes)
+            unit = markazi_units[i % len(markazi_units)]
+            r = clients["hq"].post(
+                f"/api/v1/units/{unit}/visits",
+                json.dumps({"visited_on": today.isoformat(), "visitor_name": "bench",
+                            "notes": f"bench/reports_national.py {i}"}),
+                content_type="application/json",
+                HTTP_HOST="127.0.0.1",
+                HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
+            )  # fmt: skip
+            if r.status_code not in (200, 201):
+                raise RuntimeError(f"write: {r.status_code} {r.content[:200]!r}")
+            t = time.perf_counter()
             run()
+            return time.perf_counter() - t
 
         return wrapped
 
+    kpi_hq = f"/api/v1/kpis?{standard}&province={MARKAZI}"
     cases = [
         ("/healthz", get(anon, "/healthz")),
-        ("KPI API hq Markazi", get(clients["hq"], f"/api/v1/kpis?{q}&province={MARKAZI}")),
-        ("KPI API admin country", get(clients["admin"], f"/api/v1/kpis?{q}")),
-        (
-            "KPI API hq after a write",
-            after_write(get(clients["hq"], f"/api/v1/kpis?{q}&province={MARKAZI}")),
-        ),
-        ("KPI API hq other period", get(clients["hq"], f"/api/v1/kpis?{other}&province={MARKAZI}")),
-        ("KPI API admin other period", get(clients["admin"], f"/api/v1/kpis?{other}")),
-        ("/reports/ hq (cold)", get(clients["hq"], "/reports/", clear=True)),
-        ("/reports/ admin (cold)", get(clients["admin"], "/reports/", clear=True)),
-        ("/reports/ hq (cached)", get(clients["hq"], "/reports/")),
-        ("/reports/ admin (cached)", get(clients["admin"], "/reports/")),
-    ]
+        ("KPI API hq Markazi standard", get(clients["hq"], kpi_hq)),
+        ("KPI API hq Markazi custom", get(clients["hq"], f"/api/v1/kpis?{custom}&province={MARKAZI}")),
+        ("KPI API admin country standard", get(clients["admin"], f"/api/v1/kpis?{standard}")),
+        ("KPI API admin country custom", get(clients["admin"], f"/api/v1/kpis?{custom}")),
+        ("/units/?q= admin", get(clients["admin"], "/units/?" + urlencode({"q": word}))),
+        ("/units/ admin", get(clients["admin"], "/units/")),
+        ("/reports/ hq", get(clients["hq"], "/reports/")),
+    ]  # fmt: skip
     out: dict = {
         "vendor": connection.vendor,
         "units": Unit.objects.count(),
-        "period": [str(period.start), str(period.end)],
+        "installments": Installment.objects.count(),
+        "standard": [str(period.start), str(period.end)],
+        "custom": [str(start), str(end)],
+        "search": word,
         "rows": {},
     }
-    for name, fn in cases:
-        times = _samples(fn, n, budget_s)
-        out["rows"][name] = times
-        print(f"    {name:28} n={len(times):3} median {statistics.median(times) * 1000:9.1f} ms",
+
+    def show(name, times):
+        print(f"    {name:34} n={len(times):3} median {statistics.median(times) * 1000:9.1f} ms",
               flush=True)  # fmt: skip
-    if profile:
-        # Each KPI computed from the records (what a period outside the table,
-        # and the table's refresh, cost).
-        prof = {}
-        for label, area in (("country", Area()), ("Markazi", Area(province_id=MARKAZI))):
-            for kpi in KPI_LIST:
-                runs = []
-                for _ in range(3):
-                    t = time.perf_counter()
-                    for part in kpi.parts:
-                        part.total(area=area, start=period.start, end=period.end)
-                    runs.append(time.perf_counter() - t)
-                prof.setdefault(kpi.code, {})[label] = statistics.median(runs)
-        out["profile"] = prof
+
+    for name, fn in cases:
+        out["rows"][name] = _samples(fn, n, budget_s)
+        show(name, out["rows"][name])
+    # The first read after a write: the write is not timed, the read is.
+    wrapped = after_write(get(clients["hq"], kpi_hq))
+    wrapped()  # warm-up
+    out["rows"]["KPI API hq first read after a write"] = [wrapped() for _ in range(max(3, n))]
+    show("KPI API hq first read after a write", out["rows"]["KPI API hq first read after a write"])
+    # PAR30: the registry (whole country, the custom period's end) beside plain SQL.
+    area = Area()
+    registry = _samples(lambda: registry_par30(area, start, end), min(n, 3), budget_s)
+    sql = _samples(lambda: plain_sql_par30(end), min(n, 3), budget_s)
+    out["rows"]["PAR30 registry (kpi_values)"], out["rows"]["PAR30 plain SQL"] = registry, sql
+    show("PAR30 registry (kpi_values)", registry)
+    show("PAR30 plain SQL", sql)
+    figure, by_sql = registry_par30(area, start, end), plain_sql_par30(end)
+    out["par30"] = {
+        "registry": figure,
+        "sql": list(by_sql),
+        "sql_bp": basis_points(*by_sql),
+        "equal": agree(figure, by_sql),
+    }
     return out
 
 
 def child_measure_http(n: int, budget_s: float) -> dict:
-    """The same requests over HTTP to ``jahesh serve`` (gunicorn, one worker, a
-    kept-alive connection): what a browser on the same machine waits, /healthz
-    included. The server runs with JAHESH_DASHBOARD_CACHE_SECONDS=0, so every
-    dashboard reads its figures (from the analytics table)."""
+    """The national KPI API (custom period, whole country) and /healthz over HTTP
+    to ``jahesh serve`` (gunicorn, one worker, a kept-alive connection)."""
     import http.client
     import socket
-    import subprocess as sp
 
     from django.test import Client
 
     from jahesh.accounts.models import User
     from jahesh.core.jalali import jalali_today
-    from jahesh.reports.periods import last_five_years
 
-    period = last_five_years(jalali_today())
-    q = f"from={period.start}&to={period.end}"
-    cookies = {}
-    for name in ("hq", "admin"):
-        c = Client()
-        c.force_login(User.objects.get(username=name))
-        cookies[name] = c.cookies["sessionid"].value
+    start, end = custom_period(jalali_today())
+    c = Client()
+    c.force_login(User.objects.get(username="admin"))
+    cookie = c.cookies["sessionid"].value
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = dict(os.environ, JAHESH_DASHBOARD_CACHE_SECONDS="0")
     jahesh = str(Path(sys.executable).with_name("jahesh"))
-    server = sp.Popen([jahesh, "serve", "--port", str(port), "--workers", "1"], env=env,
-                      stdout=sp.DEVNULL, stderr=sp.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [jahesh, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        for _ in range(200):
+        for _ in range(600):
             try:
                 conn.request("GET", "/healthz")
                 conn.getresponse().read()
@@ -254,9 +337,7 @@ def child_measure_http(n: int, budget_s: float) -> dict:
                 conn.close()
                 time.sleep(0.1)
 
-        def get(url: str, who: str | None = None):
-            headers = {"Cookie": f"sessionid={cookies[who]}"} if who else {}
-
+        def get(url: str, headers: dict):
             def run():
                 conn.request("GET", url, headers=headers)
                 response = conn.getresponse()
@@ -266,22 +347,93 @@ def child_measure_http(n: int, budget_s: float) -> dict:
 
             return run
 
-        cases = [
-            ("HTTP /healthz", get("/healthz")),
-            ("HTTP KPI API hq Markazi", get(f"/api/v1/kpis?{q}&province={MARKAZI}", "hq")),
-            ("HTTP KPI API admin country", get(f"/api/v1/kpis?{q}", "admin")),
-            ("HTTP /reports/ hq", get("/reports/", "hq")),
-            ("HTTP /reports/ admin", get("/reports/", "admin")),
-        ]
+        url = "/api/v1/kpis?" + urlencode({"from": start, "to": end})
         rows = {}
-        for name, fn in cases:
+        for name, fn in (
+            ("HTTP /healthz", get("/healthz", {})),
+            ("HTTP KPI API admin country custom", get(url, {"Cookie": f"sessionid={cookie}"})),
+        ):
             rows[name] = _samples(fn, n, budget_s)
-            print(f"    {name:28} n={len(rows[name]):3} median "
+            print(f"    {name:34} n={len(rows[name]):3} median "
                   f"{statistics.median(rows[name]) * 1000:9.1f} ms", flush=True)  # fmt: skip
         return {"rows": rows}
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+# --- Throughput: bench/load.py's clients and servers --------------------------------
+
+
+def measure_load(env: dict, args) -> dict:
+    """``--clients`` signed-in clients on one URL at a time (``--load-seconds``
+    each) against ``jahesh serve`` on the national database: requests/s per URL."""
+    import datetime as dt
+    import shutil
+
+    import load
+
+    logs = Path(env["JAHESH_VAR"]) / "load-logs"
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir(parents=True)
+    if not load.port_free(args.port):
+        raise SystemExit(f"port {args.port} is taken: choose another with --port")
+    procs = load.Processes(logs)
+    opts = SimpleNamespace(port=args.port, clients=args.clients, timeout=60.0)
+    clients: list = []
+    try:
+        load.start_single(opts, env, procs)
+        # One sign-in through the form and one API token, shared by every client
+        # (a login costs about a second of password hashing; the sessions are alike).
+        first = load.Client("127.0.0.1", args.port, opts.timeout)
+        first.sign_in()
+        first.token = first.fetch_token()
+        clients = [first]
+        for _ in range(args.clients - 1):
+            c = load.Client("127.0.0.1", args.port, opts.timeout)
+            c.cookies, c.token = dict(first.cookies), first.token
+            clients.append(c)
+        by_name = {r.name: r for r in load.read_routes(dt.date.today())}
+        routes = [
+            by_name["healthz /healthz"],
+            by_name["dashboard /reports/"],
+            by_name["units /units/"],
+            by_name["kpis custom period"],
+        ]
+        rows = {}
+        for route in routes:
+            load.warm_up(first, [route], servers=1)
+            stats, stop = load.Stats(), threading.Event()
+            threads = [
+                threading.Thread(
+                    target=load.reader, args=(c, [route], i, stop, stats, 0.0), daemon=True
+                )
+                for i, c in enumerate(clients)
+            ]
+            began = time.monotonic()
+            for t in threads:
+                t.start()
+            stop.wait(args.load_seconds)
+            stop.set()
+            elapsed = time.monotonic() - began
+            for t in threads:
+                t.join(opts.timeout + 5)
+            (row,) = load.summarise(stats, [route.name], elapsed)
+            rows[route.name] = row
+            print(f"    {route.name:22} {row['rps']:7.1f} req/s  p50 {row['p50_ms']:7.0f} ms  "
+                  f"errors {row['errors']}", flush=True)  # fmt: skip
+        try:
+            first.sign_out()
+        except OSError:
+            pass
+        return rows
+    finally:
+        for c in clients:
+            c.close()
+        procs.stop_all()
 
 
 # --- Parent: orchestrate ------------------------------------------------------------
@@ -296,8 +448,7 @@ def _pg_admin(base: str, sql: str) -> None:
     import psycopg
 
     parts = urlsplit(base)
-    dsn = urlunsplit((parts.scheme.replace("postgres", "postgresql", 1) if parts.scheme ==
-                      "postgres" else parts.scheme, parts.netloc, "/postgres", "", ""))  # fmt: skip
+    dsn = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(sql)
 
@@ -323,24 +474,88 @@ def _sqlite_copy(source: Path, target: Path) -> None:
     dst.close()
 
 
-def _fmt(seconds: float) -> str:
-    return f"{seconds * 1000:9.1f}"
+def _med(times: list[float]) -> float:
+    return statistics.median(times)
+
+
+def table_rows(
+    prov: dict, nat: dict, http: dict, load_rows: dict, prepared: dict, clients: int
+) -> list:
+    """(key, measure, figure, baseline, unit) for every row of issue 12's table;
+    the ratio is figure / baseline (throughput: requests/s, higher is better)."""
+    p, n = prov["rows"], nat["rows"]
+    rows = [
+        ("kpi_custom_country_vs_provincial",
+         "KPI API custom period: country (national) vs Markazi (provincial), in process",
+         _med(n["KPI API admin country custom"]), _med(p["KPI API hq Markazi custom"]), "ms"),
+        ("kpi_custom_country_vs_healthz",
+         "KPI API custom period, country (national), over HTTP vs /healthz",
+         _med(http["HTTP KPI API admin country custom"]), _med(http["HTTP /healthz"]), "ms"),
+        ("kpi_custom_vs_standard",
+         "KPI API Markazi (provincial): custom period vs standard",
+         _med(p["KPI API hq Markazi custom"]), _med(p["KPI API hq Markazi standard"]), "ms"),
+        ("read_after_write",
+         "KPI API Markazi (national): first read after a write vs a normal read",
+         _med(n["KPI API hq first read after a write"]), _med(n["KPI API hq Markazi standard"]),
+         "ms"),
+        ("par30_vs_sql",
+         f"PAR30 (country, national, {nat['installments']:,} installments): "
+         "registry vs plain SQL",
+         _med(n["PAR30 registry (kpi_values)"]), _med(n["PAR30 plain SQL"]), "ms"),
+    ]  # fmt: skip
+    if load_rows:
+        health = load_rows["healthz /healthz"]["rps"]
+        for key, route, label in (
+            ("load_reports", "dashboard /reports/", "/reports/"),
+            ("load_units", "units /units/", "/units/"),
+            ("load_kpi_custom", "kpis custom period", "KPI API custom period"),
+        ):
+            rows.append((key, f"{label} signed in, {clients} clients: throughput vs /healthz",
+                         load_rows[route]["rps"], health, "req/s"))  # fmt: skip
+    rows += [
+        ("search_big_vs_small",
+         f"unit search /units/?q= at {nat['units']:,} units vs {prov['units']:,} (admin)",
+         _med(n["/units/?q= admin"]), _med(p["/units/?q= admin"]), "ms"),
+        ("refresh_kpis", "refresh_kpis on the national database (s) vs provincial",
+         prepared["national"]["refresh_s"], prepared["provincial"]["refresh_s"], "s"),
+    ]  # fmt: skip
+    return rows
+
+
+def verdict(key: str, figure: float, baseline: float) -> tuple[float, str, bool]:
+    op, bound = TARGETS[key]
+    # refresh_kpis: the target is the figure itself (seconds), shown beside provincial
+    value = figure if key == "refresh_kpis" else (figure / baseline if baseline else float("inf"))
+    ok = value <= bound if op == "<=" else value >= bound
+    unit = " s" if key == "refresh_kpis" else "x"
+    return value, f"{op} {bound:g}{unit}", ok
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or "postgres://root@127.0.0.1:5432/postgres",
+        help="PostgreSQL server for --db postgres (its databases are created beside)",
+    )
+    parser.add_argument("--pg-prefix", default="jahesh_bench", help="PostgreSQL database names")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--n", type=int, default=10, help="requests per URL after one warm-up")
     parser.add_argument("--budget", type=float, default=60.0, help="max seconds per URL (≥ 3 runs)")
-    parser.add_argument("--keep", action="store_true", help="keep (and reuse) the databases")
     parser.add_argument("--rounds", type=int, default=2, help="alternating measuring rounds")
+    parser.add_argument("--fresh", action="store_true", help="build the databases again")
+    parser.add_argument("--drop", action="store_true", help="PostgreSQL: drop them at the end")
+    parser.add_argument("--clients", type=int, default=20, help="throughput: concurrent clients")
+    parser.add_argument("--load-seconds", type=float, default=20.0, help="throughput: per URL")
+    parser.add_argument("--port", type=int, default=18210, help="throughput: the server's port")
+    parser.add_argument("--no-load", action="store_true", help="skip the throughput rows")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--child", choices=["build", "prepare", "measure", "measure-http"], help=argparse.SUPPRESS
     )
-    parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--kind", default="provincial", help=argparse.SUPPRESS)
     parser.add_argument("--var", default="", help=argparse.SUPPRESS)
-    parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--copied", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--smoke", action="store_true", help="small demo, scale 0.01, once (CI)")
     args = parser.parse_args()
@@ -354,143 +569,150 @@ def main() -> int:
         elif args.child == "measure-http":
             result = child_measure_http(args.n, args.budget)
         else:
-            result = child_measure(args.n, args.budget, args.profile)
+            result = child_measure(args.n, args.budget)
         print("RESULT " + json.dumps(result), flush=True)
         return 0
 
-    base_url = os.environ.get("DATABASE_URL")
+    base_url = args.database_url if args.db == "postgres" else None
     root = ROOT
-    if SMOKE:  # SQLite in process: no server, one request per URL
+    if SMOKE:  # SQLite, small, once; a short throughput run checks the code path
         base_url, root = None, Path(var_dir("/tmp/jahesh-bench-national-smoke"))
-        args.scale, args.n, args.rounds, args.no_http, args.keep = 0.01, 1, 1, True, False
+        args.scale, args.n, args.rounds, args.fresh = 0.01, 1, 1, True
+        args.clients, args.load_seconds = 2, 0.5
     tag = f"{args.scale:g}".replace(".", "_")
-    results: dict[str, dict] = {}
     builds: dict[str, dict] = {}
-    created: list[str] = []
     plans: dict[str, tuple[list[str], dict]] = {}
     prepared: dict[str, dict] = {}
+    results: dict[str, dict] = {}
+    created: list[str] = []
+    started = time.monotonic()
     try:
         for kind in ("provincial", "national"):
-            # SQLite: one provincial database (the demo) for every scale.
             var = root / ("provincial" if kind == "provincial" else f"{kind}-{tag}")
             env = dict(os.environ)
             env.pop("DATABASE_URL", None)
             ready = var / "ready"
+            name = ""
             if base_url:
-                name = f"jahesh_bench_{kind}_{tag}"
-                env["BENCH_DATABASE_URL"] = _pg_url(base_url, name)
-                ready = root / f"pg-{name}.ready"
-                if not (args.keep and ready.exists()):
-                    _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"')
+                name = f"{args.pg_prefix}_{kind}" + (f"_{tag}" if kind == "national" else "")
+                env["BENCH_DATABASE_URL"] = env["DATABASE_URL"] = _pg_url(base_url, name)
+                var = root / f"pg-{name}"
+                ready = var / "ready"
+                if args.fresh or not ready.exists():
+                    _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                     template = (
-                        f' TEMPLATE "jahesh_bench_provincial_{tag}"' if kind == "national" else ""
+                        f' TEMPLATE "{args.pg_prefix}_provincial"' if kind == "national" else ""
                     )
                     _pg_admin(base_url, f'CREATE DATABASE "{name}"{template}')
                     ready.unlink(missing_ok=True)
                 created.append(name)
-            elif not (args.keep and ready.exists()):
+            elif args.fresh or not ready.exists():
                 subprocess.run(["rm", "-rf", str(var)], check=True)
             var.mkdir(parents=True, exist_ok=True)
+            env["JAHESH_VAR"] = str(var)
             common = ["--var", str(var), "--kind", kind, "--scale", str(args.scale)]
             copied = kind == "national" and not ready.exists()
-            if copied and not base_url:  # start from the provincial database (the demo)
-                _sqlite_copy(root / "provincial" / "jahesh.sqlite3", var / "jahesh.sqlite3")
-            elif SMOKE and (root / "jahesh.sqlite3").exists():  # migrated by the smoke test
-                _sqlite_copy(root / "jahesh.sqlite3", var / "jahesh.sqlite3")
+            if not ready.exists() and not base_url:
+                if copied:  # start from the provincial database (the demo)
+                    _sqlite_copy(root / "provincial" / "jahesh.sqlite3", var / "jahesh.sqlite3")
+                elif SMOKE and (root / "jahesh.sqlite3").exists():  # migrated by the smoke test
+                    _sqlite_copy(root / "jahesh.sqlite3", var / "jahesh.sqlite3")
             if ready.exists():
-                print(f"{kind}: reusing {var if not base_url else name}")
+                print(f"{kind}: reusing {name or var}", flush=True)
             else:
                 print(f"{kind}: building (scale {args.scale:g}) …", flush=True)
                 t = time.monotonic()
-                flag = ["--copied"] if copied else []
-                builds[kind] = _run_child(["--child", "build", *common, *flag], env)
+                builds[kind] = _run_child(
+                    ["--child", "build", *common, *(["--copied"] if copied else [])], env
+                )
                 builds[kind]["total_s"] = time.monotonic() - t
                 ready.write_text("ok")
             plans[kind] = (common, env)
-            print(f"{kind}: migrating and computing the analytics table …", flush=True)
+            print(f"{kind}: migrating, timing refresh_kpis …", flush=True)
             prepared[kind] = _run_child(["--child", "prepare", *common], env)
-        # Measure in alternating rounds (provincial, national, provincial, …) so that
-        # the other load of a shared machine weighs on both; keep each URL's round
-        # with the lowest median.
+        # Alternating rounds (provincial, national, provincial, …): the other load of
+        # a shared machine weighs on both; each URL keeps its best round.
         for round_no in range(1, args.rounds + 1):
             for kind, (common, env) in plans.items():
                 print(f"{kind}: measuring (round {round_no}/{args.rounds}) …", flush=True)
-                last = round_no == args.rounds
-                extra = ["--profile"] if kind == "national" and last else []
                 found = _run_child(
                     ["--child", "measure", *common, "--n", str(args.n), "--budget",
-                     str(args.budget), *extra],
-                    env,
+                     str(args.budget)], env,
                 )  # fmt: skip
-                if not args.no_http:
-                    print(f"{kind}: measuring over HTTP (round {round_no}/{args.rounds}) …",
-                          flush=True)  # fmt: skip
-                    over_http = _run_child(
-                        ["--child", "measure-http", *common, "--n", str(args.n), "--budget",
-                         str(args.budget)],
-                        env,
+                if kind == "national":
+                    print(f"{kind}: over HTTP (round {round_no}/{args.rounds}) …", flush=True)
+                    found["rows"].update(
+                        _run_child(["--child", "measure-http", *common, "--n", str(args.n),
+                                    "--budget", str(args.budget)], env)["rows"]
                     )  # fmt: skip
-                    found["rows"].update(over_http["rows"])
                 if kind not in results:
                     results[kind] = found
                     continue
                 for url, times in found["rows"].items():
-                    if statistics.median(times) < statistics.median(results[kind]["rows"][url]):
+                    if _med(times) < _med(results[kind]["rows"][url]):
                         results[kind]["rows"][url] = times
-                if "profile" in found:
-                    results[kind]["profile"] = found["profile"]
+        load_rows = {}
+        if not args.no_load:
+            print(f"national: {args.clients} clients, {args.load_seconds:g} s per URL …",
+                  flush=True)  # fmt: skip
+            load_rows = measure_load(plans["national"][1], args)
     finally:
-        if base_url and not args.keep:
+        if base_url and args.drop:
             for name in created:
-                _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"')
+                _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     prov, nat = results["provincial"], results["national"]
     print()
     for kind, b in builds.items():
         print(f"build {kind}: {b['total_s']:.0f} s (migrate {b['migrate_s']:.0f} s, "
               f"Markazi demo {b['demo_s']:.0f} s (0: copied from the provincial database)"
-              + (f", generate_nation {b['nation_s']:.0f} s {json.dumps({k: round(v) for k, v in b['nation_parts_s'].items()})}"
+              + (f", generate_nation {b['nation_s']:.0f} s "
+                 f"{json.dumps({k: round(v) for k, v in b['nation_parts_s'].items()})}"
                  if "nation_s" in b else "") + ")")  # fmt: skip
         if "added" in b:
             print("  rows added: " + ", ".join(f"{k} {v:,}" for k, v in b["added"].items()))
     for kind, p in prepared.items():
-        print(f"refresh_kpis {kind}: {p['refresh_s']:.1f} s, {p['rows']:,} rows; slowest parts: "
-              + ", ".join(f"{code} {sec:.1f} s" for code, sec in p["slowest"]))  # fmt: skip
+        print(f"refresh_kpis {kind}: {p['refresh_s']:.1f} s ({p['said']})")
+    par = nat["par30"]
+    print(f"PAR30 (country, at {nat['custom'][1]}): registry {par['registry']} · plain SQL "
+          f"at risk {par['sql'][0]:,} / outstanding {par['sql'][1]:,} = {par['sql_bp']} bp · "
+          f"equal: {par['equal']}")  # fmt: skip
     print(
-        f"\n{prov['vendor']}, scale {args.scale:g}: provincial {prov['units']:,} units, "
-        f"national {nat['units']:,} units; period {nat['period'][0]} – {nat['period'][1]}; "
-        "in-process Django test Client, ms"
+        f"\nissue 12 — {prov['vendor']}, scale {args.scale:g}: provincial {prov['units']:,} units, "
+        f"national {nat['units']:,} units; standard period {nat['standard'][0]} – "
+        f"{nat['standard'][1]}, custom {nat['custom'][0]} – {nat['custom'][1]}; "
+        f"search {nat['search']!r}; medians"
+        + ("; smoke: targets printed, not judged" if SMOKE else "")
     )
-    head = (f"{'request':26} {'prov med':>9} {'prov p95':>9} {'nat med':>9} {'nat p95':>9} "
-            f"{'nat/prov':>8} (≤{TARGET_VS_PROVINCIAL}) {'nat/healthz':>11} (≤{TARGET_VS_HEALTHZ:g})")  # fmt: skip
+    rows = table_rows(prov, nat, nat["rows"], load_rows, prepared, args.clients)
+    head = f"{'measure':78} {'figure':>13} {'baseline':>13} {'ratio':>8} {'target':>9}  verdict"
     print(head)
     print("-" * len(head))
-
-    def p95(xs: list[float]) -> float:
-        xs = sorted(xs)
-        return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
-
-    for name in prov["rows"]:
-        healthz = statistics.median(
-            nat["rows"]["HTTP /healthz" if name.startswith("HTTP") else "/healthz"]
-        )
-        pm, nm = statistics.median(prov["rows"][name]), statistics.median(nat["rows"][name])
-        r1, r2 = nm / pm, nm / healthz
-        ok1 = "ok" if r1 <= TARGET_VS_PROVINCIAL else "OVER"
-        ok2 = "ok" if r2 <= TARGET_VS_HEALTHZ else "OVER"
-        print(f"{name:26} {_fmt(pm)} {_fmt(p95(prov['rows'][name]))} {_fmt(nm)} "
-              f"{_fmt(p95(nat['rows'][name]))} {r1:8.2f} {ok1:>6} {r2:11.1f} {ok2:>5}")  # fmt: skip
-    if "profile" in nat:
-        prof = nat["profile"]
-        print(
-            "\nEvery KPI computed from the records at national scale (median of 3, ms), slowest first:"
-        )
-        print(f"{'kpi':28} {'country':>10} {'Markazi':>10}")
-        for code, t in sorted(prof.items(), key=lambda kv: -kv[1]["country"]):
-            print(f"{code:28} {_fmt(t['country'])}  {_fmt(t['Markazi'])}")
-        print(f"{'(sum)':28} {_fmt(sum(t['country'] for t in prof.values()))}  "
-              f"{_fmt(sum(t['Markazi'] for t in prof.values()))}")  # fmt: skip
-    return 0
+    failed = []
+    table = []
+    for key, label, figure, baseline, unit in rows:
+        value, target, ok = verdict(key, figure, baseline)
+        scale = 1000 if unit == "ms" else 1
+        shown = f"{value:.1f} s" if key == "refresh_kpis" else f"{value:.2f}x"
+        judged = "(smoke)" if SMOKE else ("PASS" if ok else "FAIL")
+        if not ok:
+            failed.append(key)
+        print(f"{label:78} {figure * scale:>7.1f} {unit:<5} {baseline * scale:>7.1f} {unit:<5}"
+              f" {shown:>8} {target:>9}  {judged}")  # fmt: skip
+        table.append({"key": key, "measure": label, "figure": figure, "baseline": baseline,
+                      "unit": unit, "ratio": value, "target": target, "ok": ok})  # fmt: skip
+    print(f"\n{len(rows) - len(failed)} of {len(rows)} rows within target; whole run "
+          f"{time.monotonic() - started:.0f} s")  # fmt: skip
+    if not par["equal"]:
+        print("FAIL: the registry's PAR30 differs from the plain SQL's")
+    if load_rows and any(r["errors"] or r["timeouts"] for r in load_rows.values()):
+        print("FAIL: errors or timeouts under load:",
+              {k: (r["errors"], r["timeouts"]) for k, r in load_rows.items()})  # fmt: skip
+        return 1
+    if args.json:
+        args.json.write_text(json.dumps({"rows": table, "builds": builds, "prepared": prepared,
+                                         "par30": par}, indent=2, ensure_ascii=False))  # fmt: skip
+    return 0 if par["equal"] else 1
 
 
 if __name__ == "__main__":

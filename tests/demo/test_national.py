@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jahesh.accounts.scoping import Area
@@ -159,3 +159,46 @@ def test_fast_inserts_write_the_same_rows_as_django(geo, monkeypatch):
         for name in names:
             assert isinstance(getattr(module, name), type)  # the model again
             assert _FastRows(getattr(module, name))._usable, name
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="COPY is the PostgreSQL path of the fast inserts"
+)
+def test_copy_writes_the_same_rows_and_figures_as_insert(geo, monkeypatch):
+    """On PostgreSQL the fast path sends the bulk tables through COPY: the same
+    rows (ids included) and the same KPI figures as its INSERT … VALUES path."""
+    from jahesh.demo import national
+
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    copied = []
+    real_copy = national._copy
+
+    def counting_copy(connection_, model, fields, objs, *, returning):
+        copied.append(len(objs))
+        return real_copy(connection_, model, fields, objs, returning=returning)
+
+    monkeypatch.setattr(national, "_copy", counting_copy)
+    start, end = last_jalali_years(AS_OF, 5)
+    runs, figures, counts = {}, {}, {}
+    for use_copy in (False, True):
+        monkeypatch.setattr(national, "USE_COPY", use_copy)
+        codes = itertools.count()
+        monkeypatch.setattr("secrets.token_urlsafe", lambda _n=None, c=codes: f"code-{next(c)}")
+        with transaction.atomic():
+            generate_nation(
+                scale=SCALE, seed=5, as_of=AS_OF, province_ids=[MARKAZI, TEHRAN],
+                log=lambda _l: None,
+            )  # fmt: skip
+            runs[use_copy] = _dump()
+            counts[use_copy] = table_counts()
+            figures[use_copy] = kpi_values(area=Area(), start=start, end=end)
+            transaction.set_rollback(True)
+        if not use_copy:
+            assert copied == []
+    assert sum(copied) > counts[True]["funds.Installment"] > 0  # COPY wrote the bulk tables
+    assert counts[True] == counts[False]
+    assert figures[True] == figures[False]
+    assert figures[True]["loans_disbursed"] > 0
+    for label in runs[False]:
+        assert runs[True][label] == runs[False][label], label

@@ -26,9 +26,12 @@ Speed (under 10 minutes for the country on SQLite on a quiet 2-core machine):
 while it runs, the builders' ``bulk_create`` calls insert through one
 multi-row statement per ~30,000 parameters (``fast_bulk_inserts``), their
 row-heavy models are instantiated without Django's per-field ``__init__`` walk
-(``_FastRows``), and SQLite skips fsync (``_sqlite_bulk_mode``). Each writes
+(``_FastRows``), and SQLite skips fsync (``_sqlite_bulk_mode``). On
+PostgreSQL the same rows go through COPY (psycopg's ``cursor.copy``; the ids
+taken from each table's sequence first, in INSERT's order). Each writes
 exactly the rows Django's path writes; ``fast_inserts=False`` runs Django's
-path, and tests/demo/test_national.py compares the two table by table.
+path, ``USE_COPY = False`` the INSERT path on PostgreSQL, and
+tests/demo/test_national.py compares them table by table.
 
 Units get the code prefix ``NAT-<province>-``: that is the marker a second run
 finds (it refuses to run twice on one database).
@@ -320,6 +323,9 @@ def _insert(connection, model, fields, objs, *, returning) -> None:
 
     if not fields:
         raise _UseDjango
+    if connection.vendor == "postgresql" and USE_COPY:
+        _copy(connection, model, fields, objs, returning=returning)
+        return
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     # SQLite: sqlite3's own cursor with its "?" (Django's wrapper rewrites every
@@ -365,6 +371,72 @@ def _insert(connection, model, fields, objs, *, returning) -> None:
                     raise RuntimeError(f"{model._meta.label}: {len(ids)} ids for {len(chunk)} rows")
                 for obj, (pk_value,) in zip(chunk, ids, strict=True):
                     setattr(obj, returning.attname, pk_value)
+
+
+# PostgreSQL: COPY (psycopg's ``cursor.copy``) instead of INSERT … VALUES. The
+# rows that INSERT … RETURNING would number get their ids first, the same ids in
+# the same order (``nextval`` of the table's sequence, once per row, then sorted:
+# what the multi-row INSERT takes from the same sequence); the values are those
+# of the INSERT path (the same converters), so the tables hold the same rows.
+# ``USE_COPY = False`` runs the INSERT path (the tests compare the two).
+
+USE_COPY = True
+COPY_ROWS = 20_000  # rows converted and sent per COPY statement
+
+
+def _sequence_of(connection, model, column: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, column])
+        (sequence,) = cursor.fetchone()
+    if sequence is None:
+        raise _UseDjango
+    return sequence
+
+
+def _copy(connection, model, fields, objs, *, returning) -> None:
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        sequence = None
+        if returning is not None:
+            sequence = _sequence_of(connection, model, returning.column)
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(objs)])
+            ids = sorted(row[0] for row in cursor.fetchall())
+            for obj, pk_value in zip(objs, ids, strict=True):
+                setattr(obj, returning.attname, pk_value)
+            fields = [returning, *fields]
+        try:
+            _copy_rows(cursor, model, fields, objs, connection)
+        except _UseDjango:
+            if sequence is not None:  # give the ids back: Django's INSERT takes them
+                cursor.execute("SELECT setval(%s, %s, false)", [sequence, ids[0]])
+            raise
+
+
+def _copy_rows(cursor, model, fields, objs, connection) -> None:
+    from operator import attrgetter
+
+    qn = connection.ops.quote_name
+    convert = [_column_converter(f, connection) for f in fields]
+    row_of = attrgetter(*(f.attname for f in fields))
+    if len(fields) == 1:
+        one = row_of
+
+        def row_of(obj):
+            return (one(obj),)
+
+    columns = ", ".join(qn(f.column) for f in fields)
+    statement = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+    for i in range(0, len(objs), COPY_ROWS):
+        chunk = objs[i : i + COPY_ROWS]
+        stamped = [_column_values(f, chunk) for f in fields]
+        table = list(zip(*map(row_of, chunk), strict=True))  # one tuple per column
+        table = [
+            c(column if s is None else s)
+            for c, column, s in zip(convert, table, stamped, strict=True)
+        ]
+        with cursor.cursor.copy(statement) as copy:
+            for row in zip(*table, strict=True):
+                copy.write_row(row)
 
 
 # The builders make a few million model instances; Django's Model.__init__ walks
