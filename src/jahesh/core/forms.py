@@ -20,7 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.core import identifiers
-from jahesh.core.errors import InvalidInput
+from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.jalali import format_jalali, jalali_today, parse_jalali
 from jahesh.core.money import (
     format_rials,
@@ -61,6 +61,9 @@ class JalaliDateInput(forms.TextInput):
             "dir": "ltr",
             "placeholder": "۱۴۰۳/۰۱/۱۵",
             "autocomplete": "off",
+            # The Jalali calendar pops up on focus (vendor/jalalidatepicker, wired in
+            # jahesh.js); typing a date still works.
+            "data-jdp": "",
         }
         super().__init__(_merge_class({**defaults, **(attrs or {})}, "jalali-date"))
 
@@ -253,13 +256,13 @@ class MoneyField(forms.Field):
             raise ValidationError(
                 self.error_messages["min_value"],
                 code="min_value",
-                params={"limit": format_rials(self.min_value)},
+                params={"limit": format_rials(self.min_value, exact=True)},
             )
         if self.max_value is not None and value > self.max_value:
             raise ValidationError(
                 self.error_messages["max_value"],
                 code="max_value",
-                params={"limit": format_rials(self.max_value)},
+                params={"limit": format_rials(self.max_value, exact=True)},
             )
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
@@ -278,3 +281,38 @@ def jalali_formfield_callback(field: models.Field, **kwargs: Any) -> forms.Field
             defaults["initial"] = field.get_default()
         return JalaliDateField(**{**defaults, **kwargs})
     return field.formfield(**kwargs)
+
+
+def apply_error(form: forms.BaseForm, error: ValidationError | ApplicationError) -> None:
+    """THE way a service's refusal reaches a form: each message on the field it
+    names (``"items.0.amount"`` lands on ``items``), a message naming no field of
+    the form on the form itself, and the error's headline when it lists none.
+
+    Every app's views call this; a ``ValidationError`` (from a model's
+    ``full_clean``) is placed the same way.
+    """
+    if isinstance(error, ValidationError):
+        items: list[tuple[str | None, Any]] = (
+            [(k, m) for k, msgs in error.message_dict.items() for m in msgs]
+            if hasattr(error, "error_dict")
+            else [(None, m) for m in error.messages]
+        )
+    else:
+        items = [(e.get("field"), e["message"]) for e in error.errors]
+        items = items or [(None, error.message)]
+    for name, message in items:
+        field = (name or "").split(".")[0]
+        target = field if field in form.fields else None
+        if str(message) not in form.errors.get(target or "__all__", []):
+            form.add_error(target, str(message))
+
+
+def check_date_order(form: forms.BaseForm, earlier: str, later: str, message: Any) -> None:
+    """In a form's ``clean``: ``later`` before ``earlier`` is an error on ``later``.
+
+    The services check the same order again; checking it in the form too puts
+    it beside every other field error, in the same round.
+    """
+    start, end = form.cleaned_data.get(earlier), form.cleaned_data.get(later)
+    if start and end and end < start:
+        form.add_error(later, message)

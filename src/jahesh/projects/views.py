@@ -22,6 +22,7 @@ from jahesh.accounts.scoping import (
     scope_exists,
 )
 from jahesh.core.errors import ApplicationError
+from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.projects import forms, selectors, services
 from jahesh.projects.models import DirectService, Project, ProjectFunding, ProjectPhoto
@@ -33,18 +34,6 @@ PAGE_SIZE = 25
 def _module_required(request: HttpRequest) -> None:
     # A role without the module: 403 saying which module (a record out of scope: 404).
     require_module(request.user, Module.PROJECTS)
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    """A service's refusal shown on the form, on its field when the form has it."""
-    placed = False
-    for item in error.errors:
-        name = item.get("field", "").split(".")[0]
-        if name in form.fields:
-            form.add_error(name, str(item["message"]))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 # --- Projects -------------------------------------------------------------------
@@ -135,7 +124,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 description=data.get("description") or "",
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("پروژه ثبت شد."))
             return redirect("projects:detail", pk=project.pk)
@@ -150,7 +139,7 @@ def _project_post(request: HttpRequest, pk: int, form_name: str, form, action) -
         try:
             action(project, form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("ثبت شد."))
             return redirect("projects:detail", pk=project.pk)
@@ -306,7 +295,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
                 note=data.get("note") or "",
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("خدمت ثبت شد."))
             return redirect("projects:service_list")
