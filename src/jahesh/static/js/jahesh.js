@@ -81,7 +81,7 @@
  *  - <input data-jdp> (core.forms.JalaliDateInput): the Jalali calendar of
  *    vendor/jalalidatepicker pops up on focus; a typed date is kept. The box
  *    shows Persian digits; the picker reads and writes Latin ones, so the
- *    digits are turned while it is open. */
+ *    digits are turned while the box has the focus. */
 (function () {
   "use strict";
 
@@ -176,12 +176,21 @@
 
   // The date picker: one watcher for the whole document (swapped-in forms too).
   function isDateBox(el) { return el && el.matches && el.matches("input[data-jdp]"); }
+  // Digit for digit, so the caret and a selection stay where they were.
+  function retype(box, turn) {
+    var value = turn(box.value);
+    if (value === box.value) return;
+    var start = box.selectionStart, end = box.selectionEnd;
+    box.value = value;
+    try { box.setSelectionRange(start, end); } catch (e) { /* not a text box */ }
+  }
   document.addEventListener("focusin", function (event) {
-    // Before the picker reads the box (it is registered later): Latin digits.
-    if (isDateBox(event.target)) event.target.value = toLatin(event.target.value);
+    // Before the picker reads the box (it is registered later): Latin digits,
+    // which it needs to open on the box's date.
+    if (isDateBox(event.target)) retype(event.target, toLatin);
   }, true);
   document.addEventListener("focusout", function (event) {
-    if (isDateBox(event.target)) event.target.value = toPersian(event.target.value);
+    if (isDateBox(event.target)) retype(event.target, toPersian);
   }, true);
   document.addEventListener("jdp:change", function (event) {
     if (isDateBox(event.target) && document.activeElement !== event.target) {
