@@ -37,6 +37,8 @@ class Package:
     # (path or glob inside the tarball, destination folder inside vendor/<name>/)
     files: tuple[tuple[str, str], ...]
     licence_files: tuple[str, ...] = ("LICENSE",)
+    # The folder under vendor/ when the npm name is scoped ("@owner/name").
+    folder: str = ""
 
 
 # The one place versions are pinned.
@@ -95,6 +97,19 @@ PACKAGES: dict[str, Package] = {
         # NOTICE for Apache-2.0; the bundle's third-party licences beside it.
         licence_files=("LICENSE", "NOTICE", "swagger-ui-bundle.js.LICENSE.txt"),
     ),
+    # The Jalali calendar on every date field (core.forms.JalaliDateInput, wired in
+    # js/jahesh.js). No framework, no jQuery; it styles through its CSS file and
+    # element.style (allowed by the CSP), never a <style> tag. The minified build
+    # only: the unminified one is a webpack dev build full of eval().
+    "@majidh1/jalalidatepicker": Package(
+        version="0.9.12",
+        licence="MIT",
+        files=(
+            ("dist/jalalidatepicker.min.js", ""),
+            ("dist/jalalidatepicker.min.css", ""),
+        ),
+        folder="jalalidatepicker",
+    ),
 }
 
 # Minified files (".min" in the name or not) name a source map that is not shipped; browsers (and a manifest
@@ -124,7 +139,7 @@ def _matches(member: str, pattern: str) -> bool:
 
 def vendor(name: str, package: Package, work: Path) -> list[str]:
     tarball, integrity = npm_pack(name, package.version, work)
-    target = VENDOR / name
+    target = VENDOR / (package.folder or name)
     if target.exists():
         shutil.rmtree(target)
     copied: list[str] = []
@@ -168,8 +183,9 @@ def write_versions() -> None:
     for name, package, _integrity, files in _manifest:
         lines += ["", f"## {name} {package.version}", ""]
         for rel in sorted(files):
-            digest = hashlib.sha256((VENDOR / name / rel).read_bytes()).hexdigest()[:16]
-            lines.append(f"- `{name}/{rel}` (sha256 {digest}…)")
+            folder = package.folder or name
+            digest = hashlib.sha256((VENDOR / folder / rel).read_bytes()).hexdigest()[:16]
+            lines.append(f"- `{folder}/{rel}` (sha256 {digest}…)")
     (VENDOR / "VERSIONS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -4,6 +4,7 @@ plus wrong methods and bad ids."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 
@@ -145,9 +146,18 @@ def test_it_moves_a_case_with_htmx_and_shows_refusals(world, client_for, users, 
     world["arak"].refresh_from_db()
     assert world["arak"].status == S.IN_PROGRESS
     r = client.post(url, {"to_status": "waiting", "agency": agency.pk}, HTTP_HX_REQUEST="true")
-    assert "ساعت متوقف" in r.content.decode()
     world["arak"].refresh_from_db()
     assert world["arak"].status == S.WAITING
+    # Done: htmx is sent to the whole case page (its <main>), where the header badge
+    # shows the new status, and a message says what happened.
+    detail = reverse("clinic:case_detail", args=[world["arak"].pk])
+    location = json.loads(r["HX-Location"])
+    assert location == {"path": detail, "target": "#main", "select": "#main", "swap": "outerHTML"}
+    page = client.get(detail, HTTP_HX_REQUEST="true").content.decode()
+    waiting = str(S.WAITING.label)
+    assert f"وضعیت پرونده به «{waiting}» تغییر کرد." in page
+    heading = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert waiting in heading and "ساعت متوقف" in page
     assert client.get(url).status_code == 405
     assert client_for(users["saveh"]).post(url, {"to_status": "in_progress"}).status_code == 404
     assert client_for(None).post(url, {"to_status": "in_progress"}).status_code == 302

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.identifiers import normalize_national_code
+from jahesh.core.money import format_rials
 from jahesh.funds import services
 from jahesh.funds.models import Installment, LedgerEntry, Loan, LoanEvent
 
@@ -151,3 +153,17 @@ def test_it_reschedules_what_is_still_owed(disbursed_loan, users, clerk):
     assert [i.number for i in inst] == list(range(1, 13))  # 2 kept (1 paid, 1 part-paid) + 10 new
     assert sum(i.paid for i in inst) == 5_000_000
     assert Loan.objects.get(pk=loan.pk).status == Loan.Status.RESCHEDULED
+
+
+def test_it_puts_the_credit_ceiling_on_the_amount_in_the_display_unit(funded, add_member, users):
+    # A multiple of 10 is stored as Decimal("10.00"); normalised it printed as «۱E+۱».
+    funded.credit_multiple = Decimal("10.00")
+    funded.save(update_fields=["credit_multiple"])
+    member = add_member(funded, savings=4_500_000)
+    with pytest.raises(InvalidInput) as exc:
+        _request(funded, member, users["fund"], principal=100_000_000)
+    [error] = [e for e in exc.value.errors if "سقف اعتبار" in e["message"]]
+    assert error["field"] == "principal"
+    assert format_rials(45_000_000) in error["message"]  # ۴٬۵۰۰٬۰۰۰ تومان
+    assert "۱۰ برابر" in error["message"]
+    assert "E+" not in error["message"] and "ریال" not in error["message"]

@@ -57,7 +57,8 @@ def test_it_refuses_an_overpayment_and_settles_at_the_exact_total(disbursed_loan
         services.repayment_record(
             loan=loan, amount=104_166_668, paid_on=PAID, key="x", user=users["fund"]
         )
-    assert "۱۰۴٬۱۶۶٬۶۶۷" in str(exc.value.message)
+    # The most that may be paid, in the display unit and not rounded up past it.
+    assert "۱۰٬۴۱۶٬۶۶۶٫۷ تومان" in str(exc.value.message)
     services.repayment_record(
         loan=loan, amount=104_166_667, paid_on=PAID, key="y", user=users["fund"]
     )

@@ -17,7 +17,7 @@ from jahesh.clinic.models import (
     WorkingGroup,
 )
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.forms import JalaliDateField
+from jahesh.core.forms import JalaliDateField, MoneyField
 from jahesh.geo.models import County
 
 SEVERITY_CHOICES = [
@@ -112,9 +112,7 @@ class TransitionForm(forms.Form):
     outcome_note = forms.CharField(
         label=_("مستندات نتیجه"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    financing_rial = forms.IntegerField(
-        label=_("تأمین مالی تسهیل‌شده (ریال)"), required=False, min_value=0
-    )
+    financing_rial = MoneyField(label=_("تأمین مالی تسهیل‌شده"), required=False, min_value=0)
 
     def __init__(self, *args, user=None, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -301,9 +301,7 @@ def _guard_resolve(move: _Move) -> dict[str, Any]:
         changes["followup_due_on"] = add_jalali_months(move.today, months)
     if outcome == O.FINANCING:
         if not data.financing_rial or data.financing_rial <= 0:
-            raise InvalidInput(
-                _("مبلغ تأمین مالی تسهیل‌شده را به ریال وارد کنید."), field="financing_rial"
-            )
+            raise InvalidInput(_("مبلغ تأمین مالی تسهیل‌شده را وارد کنید."), field="financing_rial")
         changes["financing_rial"] = data.financing_rial
     return changes
 

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +24,9 @@ from jahesh.clinic import forms, selectors, services
 from jahesh.clinic.minutes import font_urls, minutes_pdf
 from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
 from jahesh.core.errors import ApplicationError
+from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
+from jahesh.core.htmx import action_done, is_htmx
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
 from jahesh.units.models import Unit
 
@@ -38,21 +41,6 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by().values("pk")[:COUNT_CAP].count()
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    placed = False
-    for item in error.errors:
-        name = item.get("field", "").split(".")[0]
-        if name in form.fields:
-            form.add_error(name, str(item["message"]))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 def _case_or_404(request: HttpRequest, pk: int) -> Case:
@@ -74,7 +62,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
     qs = selectors.case_list(user=request.user, now=now, **filter_form.filters())
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "clinic/partials/case_rows.html" if _is_htmx(request) else "clinic/case_list.html"
+    template = "clinic/partials/case_rows.html" if is_htmx(request) else "clinic/case_list.html"
     capped = page.paginator.count >= COUNT_CAP
     return render(
         request,
@@ -137,7 +125,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 agency=d["agency"],
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("پروندهٔ مانع گشوده شد."))
             return redirect("clinic:case_detail", pk=case.pk)
@@ -156,7 +144,7 @@ def case_unit_search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     units = selectors.case_unit_choices(user=request.user, q=q)
     context = {"units": units, "q": q, "limit": selectors.UNIT_CHOICES}
-    if not _is_htmx(request):  # the form submitted without JavaScript: the whole page
+    if not is_htmx(request):  # the form submitted without JavaScript: the whole page
         return render(
             request, "clinic/case_pick_unit.html", {**context, "can_open": _can_open(request)}
         )
@@ -218,16 +206,17 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
             )
             ok = True
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
     if ok:
+        # The whole page again (header badge, actions, timeline, history), with a message.
         case = _case_or_404(request, pk)
-        form = None
+        message = _("وضعیت پرونده به «%(status)s» تغییر کرد.") % {
+            "status": case.get_status_display()
+        }
+        return action_done(request, reverse("clinic:case_detail", args=[pk]), message)
     context = _detail_context(request, case, transition_form=form)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "clinic/partials/case_work.html", context)
-    if ok:
-        messages.success(request, _("وضعیت پرونده تغییر کرد."))
-        return redirect("clinic:case_detail", pk=pk)
     return render(request, "clinic/case_detail.html", context, status=422)
 
 
@@ -351,7 +340,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
                 minutes=d["minutes"],
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("جلسه ثبت شد."))
             return redirect("clinic:session_detail", pk=session.pk)
@@ -414,7 +403,7 @@ def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
                 case=d["case"],
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("مصوبه ثبت شد."))
             return redirect("clinic:session_detail", pk=pk)
@@ -440,7 +429,7 @@ def resolution_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 status_after=d["status_after"],
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("پیگیری مصوبه ثبت شد."))
             return redirect("clinic:session_detail", pk=pk)

@@ -25,9 +25,24 @@ OPTION = "django/forms/widgets/select_option.html"
 class Renderer(DjangoTemplates):
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         widget = context.get("widget")
+        if template_name == SELECT and widget is not None:
+            _dash_to_em_dash(widget)
         if template_name == SELECT and widget is not None and _plain(widget):
             return select_html(widget)
         return super().render(template_name, context, request)
+
+
+# Django's empty choice of a select is «---------»; the pages write an empty
+# value as «—» (one style of empty everywhere).
+DJANGO_BLANK = "---------"
+EMPTY_LABEL = "—"
+
+
+def _dash_to_em_dash(widget: dict[str, Any]) -> None:
+    for _group, options, _index in widget["optgroups"]:
+        for option in options:
+            if option["label"] == DJANGO_BLANK:
+                option["label"] = EMPTY_LABEL
 
 
 def _plain(widget: dict[str, Any]) -> bool:

@@ -61,6 +61,9 @@ class JalaliDateInput(forms.TextInput):
             "dir": "ltr",
             "placeholder": "۱۴۰۳/۰۱/۱۵",
             "autocomplete": "off",
+            # The Jalali calendar pops up on focus (vendor/jalalidatepicker, wired in
+            # jahesh.js); typing a date still works.
+            "data-jdp": "",
         }
         super().__init__(_merge_class({**defaults, **(attrs or {})}, "jalali-date"))
 
@@ -253,13 +256,13 @@ class MoneyField(forms.Field):
             raise ValidationError(
                 self.error_messages["min_value"],
                 code="min_value",
-                params={"limit": format_rials(self.min_value)},
+                params={"limit": format_rials(self.min_value, exact=True)},
             )
         if self.max_value is not None and value > self.max_value:
             raise ValidationError(
                 self.error_messages["max_value"],
                 code="max_value",
-                params={"limit": format_rials(self.max_value)},
+                params={"limit": format_rials(self.max_value, exact=True)},
             )
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
@@ -302,3 +305,14 @@ def apply_error(form: forms.BaseForm, error: ValidationError | ApplicationError)
         target = field if field in form.fields else None
         if str(message) not in form.errors.get(target or "__all__", []):
             form.add_error(target, str(message))
+
+
+def check_date_order(form: forms.BaseForm, earlier: str, later: str, message: Any) -> None:
+    """In a form's ``clean``: ``later`` before ``earlier`` is an error on ``later``.
+
+    The services check the same order again; checking it in the form too puts
+    it beside every other field error, in the same round.
+    """
+    start, end = form.cleaned_data.get(earlier), form.cleaned_data.get(later)
+    if start and end and end < start:
+        form.add_error(later, message)

@@ -123,14 +123,19 @@ def group_digits(n: Any, *, persian: bool = True) -> str:
     return sign + to_persian_digits(grouped)
 
 
-def format_rials(rials: Number | None, *, unit: str | None = None, persian: bool = True) -> str:
+def format_rials(
+    rials: Number | None, *, unit: str | None = None, persian: bool = True, exact: bool = False
+) -> str:
     """``1500000000`` rials → ``۱۵۰٬۰۰۰٬۰۰۰ تومان`` (whole tomans, rounded half up).
 
-    ``None`` → ``""``.
+    ``exact=True`` keeps the rials a whole toman cannot say (``104166667`` →
+    ``۱۰٬۴۱۶٬۶۶۶٫۷ تومان``): for limits a person must not exceed, where rounding
+    up would name an amount the rule refuses. ``None`` → ``""``.
     """
     if rials is None or rials == "":
         return ""
-    amount = round_half_up(rials_to_unit(rials, unit=unit))
+    exact_amount = rials_to_unit(rials, unit=unit)
+    amount = exact_amount if exact else round_half_up(exact_amount)
     return f"{group_digits(amount, persian=persian)} {unit_label(unit)}"
 
 

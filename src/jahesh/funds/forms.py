@@ -110,7 +110,7 @@ class CalculatorForm(forms.Form):
     )
     months = forms.IntegerField(label=_("تعداد اقساط (ماه)"), min_value=1, max_value=60, initial=24)
     disbursed_on = JalaliDateField(label=_("تاریخ پرداخت وام"))
-    multiple = forms.IntegerField(label=_("مضرب گرد کردن (ریال)"), min_value=1, initial=1000)
+    multiple = MoneyField(label=_("مضرب گرد کردن"), min_value=1, initial=1000)
 
 
 class LotteryForm(forms.Form):

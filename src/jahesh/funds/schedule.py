@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import InvalidInput
 from jahesh.core.jalali import add_jalali_months
-from jahesh.core.money import round_half_up
+from jahesh.core.money import format_rials, round_half_up
 
 FEE_RATE_CAP = Decimal(4)
 MAX_MONTHS = 60
@@ -86,11 +86,11 @@ def check_terms(
     if principal < months * multiple:
         # Below this an installment would round to zero and its fee part exceed it.
         raise InvalidInput(
-            _("مبلغ وام برای %(n)s قسط با مضرب %(m)s ریال کم است؛ دست‌کم %(min)s ریال وارد کنید.")
+            _("مبلغ وام برای %(n)s قسط با مضرب %(m)s کم است؛ دست‌کم %(min)s وارد کنید.")
             % {
                 "n": to_persian_digits(months),
-                "m": to_persian_digits(multiple),
-                "min": to_persian_digits(months * multiple),
+                "m": format_rials(multiple, exact=True),
+                "min": format_rials(months * multiple, exact=True),
             },
             field="principal",
         )
@@ -177,8 +177,8 @@ def allocate(
         total += amount
         if total > owed:
             raise InvalidInput(
-                _("پرداخت بیش از بدهی وام است؛ حداکثر %(max)s ریال قابل پرداخت است.")
-                % {"max": to_persian_digits(owed - (total - amount))},
+                _("پرداخت بیش از بدهی وام است؛ حداکثر %(max)s قابل پرداخت است.")
+                % {"max": format_rials(owed - (total - amount), exact=True)},
                 field="amount",
             )
         while amount > 0 and index < len(parts):

@@ -25,6 +25,7 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.identifiers import normalize_mobile, normalize_national_code
 from jahesh.core.jalali import add_jalali_months
+from jahesh.core.money import format_rials, group_digits
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.funds import lottery, schedule
 from jahesh.funds.models import (
@@ -44,14 +45,6 @@ from jahesh.funds.models import (
 
 Kind = LedgerEntry.Kind
 S = Loan.Status
-
-
-def _fa(n: Any) -> str:
-    return (
-        to_persian_digits(f"{n:,}".replace(",", "٬"))
-        if isinstance(n, int)
-        else to_persian_digits(n)
-    )
 
 
 # --- Ledger ------------------------------------------------------------------
@@ -109,7 +102,7 @@ def member_savings(*, member: Member) -> int:
 
 def _positive(amount: Any, field: str = "amount") -> int:
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise InvalidInput(_("مبلغ باید عددی صحیح و بیشتر از صفر (ریال) باشد."), field=field)
+        raise InvalidInput(_("مبلغ باید بیشتر از صفر باشد."), field=field)
     return amount
 
 
@@ -212,7 +205,8 @@ def savings_withdraw(
     balance = member_savings(member=member)
     if amount > balance:
         raise InvalidInput(
-            _("برداشت بیش از پس‌انداز عضو است؛ موجودی %(b)s ریال است.") % {"b": _fa(balance)},
+            _("برداشت بیش از پس‌انداز عضو است؛ موجودی %(b)s است.")
+            % {"b": format_rials(balance, exact=True)},
             field="amount",
         )
     if amount > fund_cash(fund=fund):
@@ -351,28 +345,41 @@ def _lock_loan(loan: Loan) -> Loan:
     return Loan.objects.select_for_update().select_related("fund", "member").get(pk=loan.pk)
 
 
-def loan_eligibility(*, fund: Fund, member: Member, principal: int, on: datetime.date) -> list[str]:
-    """The fund's rules the request breaks (empty when eligible)."""
+def loan_eligibility(
+    *, fund: Fund, member: Member, principal: int, on: datetime.date
+) -> list[tuple[str, str]]:
+    """The fund's rules the request breaks, as (field, message) (empty when eligible)."""
     problems = []
     if member.board_role:
-        problems.append(_("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد."))
+        problems.append(("member", _("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد.")))
     if member.left_on and member.left_on <= on:
-        problems.append(_("این عضو از صندوق خارج شده است."))
+        problems.append(("member", _("این عضو از صندوق خارج شده است.")))
     if add_jalali_months(member.joined_on, fund.min_membership_months) > on:
-        problems.append(
-            _("عضویت کمتر از %(n)s ماه است.") % {"n": to_persian_digits(fund.min_membership_months)}
-        )
+        n = to_persian_digits(fund.min_membership_months)
+        problems.append(("member", _("عضویت کمتر از %(n)s ماه است.") % {"n": n}))
     savings = member_savings(member=member)
     if savings < fund.min_savings_rial:
         problems.append(
-            _("پس‌انداز عضو کمتر از حداقل صندوق (%(m)s ریال) است.")
-            % {"m": _fa(fund.min_savings_rial)}
+            (
+                "member",
+                _("پس‌انداز عضو کمتر از حداقل صندوق (%(m)s) است.")
+                % {"m": format_rials(fund.min_savings_rial, exact=True)},
+            )
         )
     ceiling = int(Decimal(savings) * fund.credit_multiple)
     if principal > ceiling:
+        # The amount is what is too large: the message goes on the amount, in the
+        # display unit, the multiple in plain digits (Decimal("10.00").normalize()
+        # would print as 1E+1).
         problems.append(
-            _("مبلغ وام بیش از سقف اعتبار عضو (%(c)s ریال، %(k)s برابر پس‌انداز) است.")
-            % {"c": _fa(ceiling), "k": to_persian_digits(fund.credit_multiple.normalize())}
+            (
+                "principal",
+                _("مبلغ وام بیش از سقف اعتبار عضو (%(c)s، %(k)s برابر پس‌انداز) است.")
+                % {
+                    "c": format_rials(ceiling, exact=True),
+                    "k": group_digits(fund.credit_multiple.normalize()),
+                },
+            )
         )
     return problems
 
@@ -411,9 +418,8 @@ def loan_request(
     problems = loan_eligibility(fund=fund, member=member, principal=principal, on=requested_on)
     if problems:
         raise InvalidInput(
-            problems[0],
-            field="member",
-            errors=[{"field": "member", "message": p} for p in problems],
+            problems[0][1],
+            errors=[{"field": field, "message": message} for field, message in problems],
         )
     if not 0 <= planned_women_jobs <= planned_jobs:
         raise InvalidInput(
@@ -531,7 +537,8 @@ def loan_disburse(
     cash = fund_cash(fund=fund)
     if loan.principal > cash and loan.status == S.APPROVED:
         raise InvalidInput(
-            _("موجودی نقد صندوق (%(c)s ریال) برای پرداخت این وام کافی نیست.") % {"c": _fa(cash)}
+            _("موجودی نقد صندوق (%(c)s) برای پرداخت این وام کافی نیست.")
+            % {"c": format_rials(cash, exact=True)}
         )
     plan = schedule.build_schedule(
         principal=loan.principal,
@@ -643,8 +650,8 @@ def _repayment_record_locked(loan, amount, paid_on, key, user, now, note) -> tup
     owed = sum(f + p for f, p in parts) - before
     if amount > owed:
         raise InvalidInput(
-            _("پرداخت بیش از مانده بدهی وام است؛ حداکثر %(m)s ریال قابل پرداخت است.")
-            % {"m": _fa(owed)},
+            _("پرداخت بیش از مانده بدهی وام است؛ حداکثر %(m)s قابل پرداخت است.")
+            % {"m": format_rials(owed, exact=True)},
             field="amount",
         )
     repayment = Repayment.objects.create(

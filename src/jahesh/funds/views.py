@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
 from jahesh.core.errors import ApplicationError
+from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.tabular import import_page, write_template, write_xlsx, xlsx_response
 from jahesh.funds import forms, importers, schedule, selectors, services
@@ -42,15 +43,6 @@ def _loan(request: HttpRequest, pk: int) -> Loan:
     return get_scoped_or_404(
         request.user, Loan.objects.select_related("fund", "member", "fund__county"), pk=pk
     )
-
-
-def _form_errors(form, error: ApplicationError) -> None:
-    fields = {e["field"] for e in error.errors if e.get("field") in form.fields}
-    if not fields:
-        form.add_error(None, str(error.message))
-    for e in error.errors:
-        if e.get("field") in form.fields:
-            form.add_error(e["field"], str(e["message"]))
 
 
 # --- Network table (the menu's entry) ---------------------------------------------
@@ -156,7 +148,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             member = services.member_create(fund=fund, user=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            _form_errors(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("عضو ثبت شد."))
             return redirect("funds:member_detail", pk=member.pk)
@@ -180,7 +172,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             move(member=member, amount=data["amount"], on=data["on"], user=request.user)
         except ApplicationError as error:
-            _form_errors(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("ثبت شد."))
             return redirect("funds:member_detail", pk=member.pk)
@@ -243,7 +235,7 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
                 in_queue=data["in_queue"],
             )
         except ApplicationError as error:
-            _form_errors(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("درخواست وام ثبت شد؛ تأیید آن با کاربر دیگری است."))
             return redirect("funds:loan_detail", pk=loan.pk)
@@ -318,7 +310,7 @@ def loan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             else:
                 services.loan_write_off(loan=loan, user=request.user, on=on, reason=reason)
         except ApplicationError as error:
-            _form_errors(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("انجام شد."))
             return redirect("funds:loan_detail", pk=loan.pk)
@@ -343,7 +335,7 @@ def repayment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except ApplicationError as error:
-            _form_errors(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request, _("پرداخت ثبت شد.") if created else _("این پرداخت پیش‌تر ثبت شده بود.")
@@ -363,7 +355,7 @@ def verification_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.verification_record(loan=loan, user=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            _form_errors(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("بازدید ثبت شد."))
             return redirect("funds:loan_detail", pk=loan.pk)
@@ -384,7 +376,7 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.guarantee_document_add(loan=loan, **form.cleaned_data)
         except ApplicationError as error:
-            _form_errors(form, error)
+            apply_error(form, error)
         else:
             return redirect("funds:loan_detail", pk=loan.pk)
     return render(
@@ -442,7 +434,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 multiple=data["multiple"],
             )
         except ApplicationError as error:
-            _form_errors(form, error)
+            apply_error(form, error)
     return render(
         request,
         "funds/calculator.html",
@@ -500,7 +492,7 @@ def fund_lottery(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except ApplicationError as error:
-            _form_errors(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("قرعه‌کشی انجام و ثبت شد."))
             return redirect("funds:lottery", pk=fund.pk)

@@ -6,7 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jahesh.core.forms import TODAY, JalaliDateField, MoneyField, NationalCodeField
+from jahesh.core.forms import (
+    TODAY,
+    JalaliDateField,
+    MoneyField,
+    NationalCodeField,
+    check_date_order,
+)
 from jahesh.geo.models import City, County, Village
 from jahesh.projects.models import DirectService, Project, ProjectFunding
 from jahesh.projects.selectors import counties_for
@@ -114,6 +120,9 @@ class ProjectForm(PlaceMixin):
         data = super().clean()
         if data.get("implementer_group") and data.get("contractor_name"):
             self.add_error("contractor_name", _("مجری یا گروه جهادی است یا پیمانکار؛ نه هر دو."))
+        check_date_order(
+            self, "planned_start", "planned_end", _("پایان برنامه‌ای پیش از شروع برنامه‌ای است.")
+        )
         return data
 
 

@@ -22,6 +22,7 @@ from jahesh.accounts.scoping import (
     scope_exists,
 )
 from jahesh.core.errors import ApplicationError
+from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
 from jahesh.core.tabular import import_page, write_template, xlsx_response
@@ -30,18 +31,6 @@ from jahesh.projects.models import DirectService, Project, ProjectFunding, Proje
 from jahesh.volunteers.models import Group
 
 PAGE_SIZE = 25
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    """A service's refusal shown on the form, on its field when the form has it."""
-    placed = False
-    for item in error.errors:
-        name = item.get("field", "").split(".")[0]
-        if name in form.fields:
-            form.add_error(name, str(item["message"]))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 # --- Projects -------------------------------------------------------------------
@@ -132,7 +121,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 description=data.get("description") or "",
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("پروژه ثبت شد."))
             return redirect("projects:detail", pk=project.pk)
@@ -147,7 +136,7 @@ def _project_post(request: HttpRequest, pk: int, form_name: str, form, action) -
         try:
             action(project, form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("ثبت شد."))
             return redirect("projects:detail", pk=project.pk)
@@ -303,7 +292,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
                 note=data.get("note") or "",
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("خدمت ثبت شد."))
             return redirect("projects:service_list")

@@ -1,6 +1,6 @@
 """Forms of the units pages. They parse what a person typed (Jalali dates, any
 digits); the rules themselves live in ``services`` and come back as form
-errors through ``apply_error``."""
+errors through ``jahesh.core.forms.apply_error``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.scoping import scoped
-from jahesh.core.errors import ApplicationError
-from jahesh.core.forms import JalaliDateField, LegalIdField, MobileField, NormalizedCharField
+from jahesh.core.forms import (
+    JalaliDateField,
+    LegalIdField,
+    MobileField,
+    MoneyField,
+    NormalizedCharField,
+)
 from jahesh.geo.forms import CityChoiceField, CountyChoiceField, VillageChoiceField, bind_places
 from jahesh.geo.models import County
 from jahesh.units.isic import SECTION_CHOICES
@@ -20,20 +25,6 @@ from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitS
 from jahesh.units.selectors import unit_writable_counties
 
 _ANY = [("", _("همه"))]
-
-
-def apply_error(form: forms.BaseForm, error: ValidationError | ApplicationError) -> None:
-    """A service's refusal shown on the form, on its field when the form has it."""
-    if isinstance(error, ValidationError):
-        items = (
-            [(k, m) for k, msgs in error.message_dict.items() for m in msgs]
-            if hasattr(error, "error_dict")
-            else [(None, m) for m in error.messages]
-        )
-    else:
-        items = [(e.get("field"), e["message"]) for e in error.errors] or [(None, error.message)]
-    for name, message in items:
-        form.add_error(name if name in form.fields else None, str(message))
 
 
 class UnitFilterForm(forms.Form):
@@ -212,16 +203,13 @@ class VisitForm(forms.Form):
     unpaid_wage_months = forms.IntegerField(
         label=_("ماه‌های حقوق معوق"), required=False, min_value=0, max_value=120, initial=0
     )
-    bank_arrears_rial = forms.IntegerField(
-        label=_("معوقات بانکی (ریال)"), required=False, min_value=0
+    # Typed in the display unit like every amount (MoneyField gives rials).
+    bank_arrears_rial = MoneyField(label=_("معوقات بانکی"), required=False, min_value=0)
+    tax_debt_rial = MoneyField(label=_("بدهی مالیاتی"), required=False, min_value=0)
+    social_security_debt_rial = MoneyField(
+        label=_("بدهی تأمین اجتماعی"), required=False, min_value=0
     )
-    tax_debt_rial = forms.IntegerField(label=_("بدهی مالیاتی (ریال)"), required=False, min_value=0)
-    social_security_debt_rial = forms.IntegerField(
-        label=_("بدهی تأمین اجتماعی (ریال)"), required=False, min_value=0
-    )
-    utility_debt_rial = forms.IntegerField(
-        label=_("بدهی آب، برق و گاز (ریال)"), required=False, min_value=0
-    )
+    utility_debt_rial = MoneyField(label=_("بدهی آب، برق و گاز"), required=False, min_value=0)
     utility_cutoff_notice = forms.BooleanField(label=_("اخطار قطع انشعاب دارد"), required=False)
     raw_material_days = forms.IntegerField(
         label=_("موجودی مواد اولیه (روز)"), required=False, min_value=0

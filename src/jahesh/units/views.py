@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, require_module
 from jahesh.core.errors import ApplicationError
+from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.tabular import (
     csv_response,
@@ -154,7 +155,7 @@ def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("وضعیت واحد ثبت شد."))
             return redirect("units:detail", pk=unit.pk)
         except (ValidationError, ApplicationError) as error:
-            forms.apply_error(form, error)
+            apply_error(form, error)
     return render(
         request,
         "units/unit_detail.html",
@@ -177,7 +178,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("واحد «%(name)s» ثبت شد.") % {"name": unit.name})
             return redirect("units:detail", pk=unit.pk)
         except (ValidationError, ApplicationError) as error:
-            forms.apply_error(form, error)
+            apply_error(form, error)
     return render(
         request, "units/unit_form.html", {"form": form}, status=422 if form.errors else 200
     )
@@ -200,7 +201,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("تغییرات ذخیره شد."))
             return redirect("units:detail", pk=unit.pk)
         except (ValidationError, ApplicationError) as error:
-            forms.apply_error(form, error)
+            apply_error(form, error)
     return render(
         request,
         "units/unit_form.html",
@@ -225,7 +226,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("بازدید ثبت شد و ریسک واحد دوباره سنجیده شد."))
             return redirect("units:detail", pk=unit.pk)
         except (ValidationError, ApplicationError) as error:
-            forms.apply_error(form, error)
+            apply_error(form, error)
     return render(
         request,
         "units/visit_form.html",

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import scoped
-from jahesh.core.forms import JalaliDateField, MobileField, NationalCodeField, NormalizedCharField
+from jahesh.core.forms import (
+    JalaliDateField,
+    MobileField,
+    NationalCodeField,
+    NormalizedCharField,
+    check_date_order,
+)
 from jahesh.geo.models import County, Village
 from jahesh.volunteers.models import (
     Camp,
@@ -87,6 +93,13 @@ class CredentialForm(forms.Form):
     number = forms.CharField(label=_("شماره"), required=False, max_length=60)
     issued_on = JalaliDateField(label=_("تاریخ صدور"), required=False)
     expires_on = JalaliDateField(label=_("تاریخ انقضا"))
+
+    def clean(self):
+        data = super().clean()
+        check_date_order(
+            self, "issued_on", "expires_on", _("تاریخ انقضا باید پس از تاریخ صدور باشد.")
+        )
+        return data
 
 
 class GroupFilterForm(forms.Form):
@@ -178,6 +191,12 @@ class CampForm(forms.Form):
         village, county = data.get("village"), data.get("county")
         if village and county and village.county_id != county.pk:
             self.add_error("village", _("این روستا در شهرستان انتخاب‌شده نیست."))
+        check_date_order(
+            self,
+            "start_date",
+            "end_date",
+            _("تاریخ پایان اردو نمی‌تواند پیش از تاریخ شروع باشد."),
+        )
         return data
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, module_required, scoped
 from jahesh.core.errors import ApplicationError, InvalidInput
+from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.tabular import (
     csv_response,
@@ -47,18 +48,6 @@ PAGE_SIZE = 50
 
 def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
     return Paginator(qs, size).get_page(request.GET.get("page"))
-
-
-def _form_errors(form, exc: ApplicationError) -> None:
-    """Put a service's error on the form field it names (or on the form)."""
-    placed = False
-    for err in exc.errors:
-        name = err.get("field")
-        if name in form.fields:
-            form.add_error(name, err["message"])
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 # --- Volunteers ------------------------------------------------------------------
@@ -105,7 +94,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
                 birth_year=d["birth_year"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("نیرو ثبت شد."))
             return redirect("volunteers:detail", v.pk)
@@ -168,7 +157,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 birth_year=d["birth_year"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("تغییرات ذخیره شد."))
             return redirect("volunteers:detail", v.pk)
@@ -293,7 +282,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
                 founded_on=d["founded_on"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("گروه ثبت شد."))
             return redirect("volunteers:group_detail", g.pk)
@@ -311,7 +300,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_add(actor=request.user, group=group, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("عضو افزوده شد."))
             return redirect("volunteers:group_detail", group.pk)
@@ -367,7 +356,7 @@ def camp_create(request: HttpRequest) -> HttpResponse:
                 description=d["description"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("اردو ثبت شد؛ اکنون فهرست حضور را وارد کنید."))
             return redirect("volunteers:roster", camp.pk)

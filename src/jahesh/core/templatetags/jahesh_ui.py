@@ -150,3 +150,9 @@ _MODULE_DESCRIPTIONS = {
 def module_description(module: str) -> str:
     """One line under a module's card on the home page."""
     return str(_MODULE_DESCRIPTIONS.get(module, ""))
+
+
+@register.filter
+def money_unit(field) -> str:
+    """The display unit («تومان») beside a money field (``MoneyField``), else ""."""
+    return str(field.field.widget.attrs.get("data-unit", "")) if field is not None else ""
