@@ -174,6 +174,8 @@ ROUTERS = [
     ("/auth", "jahesh.accounts.api"),
     ("/geo", "jahesh.geo.api"),
     ("/units", "jahesh.units.api"),
+    ("/visits", "jahesh.units.api:visits_router"),
+    ("/map", "jahesh.units.api:map_router"),
     ("/cases", "jahesh.clinic.api"),
     ("/sessions", "jahesh.clinic.api:sessions_router"),
     ("/resolutions", "jahesh.clinic.api:resolutions_router"),
