@@ -365,3 +365,19 @@ def test_the_unit_page_shows_a_visits_distance_and_flag(api_client_for, client_f
 
     assert "jh-visit-distance" in html
     assert '<span class="badge text-bg-warning">دور از واحد</span>' in html
+
+
+def test_the_map_is_sent_gzipped_to_a_client_that_accepts_it(api_client_for, users, make_unit):
+    for i in range(30):
+        make_unit(latitude=Decimal("34.1") + Decimal(i) / 100, longitude=Decimal("49.7"))
+    client = api_client_for(users["arak"])
+
+    plain = client.get("/api/v1/map/units")
+    zipped = client.get("/api/v1/map/units", headers={"Accept-Encoding": "gzip, br"})
+
+    assert "Content-Encoding" not in plain
+    assert zipped["Content-Encoding"] == "gzip"
+    import gzip
+
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(json.loads(plain.content)["features"]) == 30

@@ -65,8 +65,12 @@
         m.on("click", function () { popup(m); });
         return m;
       });
+      // The markers' own bounds: with chunkedLoading the group fills in later.
+      if (markers.length) {
+        map.fitBounds(L.latLngBounds(markers.map(function (m) { return m.getLatLng(); })),
+          { maxZoom: 13, padding: [20, 20], animate: false });
+      }
       clusters.addLayers(markers);
-      if (markers.length) map.fitBounds(clusters.getBounds(), { maxZoom: 13, padding: [20, 20] });
       count.textContent = count.dataset.template.replace("{n}", markers.length.toLocaleString(document.documentElement.lang === "fa" ? "fa-IR" : "en-US"));
       box.dataset.markers = String(markers.length);
       box.dataset.ms = String(Math.round(performance.now() - started));
