@@ -3,6 +3,7 @@ unit list endpoint (GET /api/v1/units), in the same run (issue 17).
 
     uv run python bench/map_units.py [--scale 1.0] [--n 5]
     uv run python bench/map_units.py --smoke          # scale 0.01
+    uv run python bench/map_units.py --reuse          # measure the last run's database again
 
 Builds a throwaway SQLite database under /tmp/jahesh-bench-map: the geography
 and ``generate_nation --scale S``'s units (S = 1.0: ~90,000; the other parts of
@@ -35,10 +36,13 @@ parser.add_argument("--n", type=int, default=1 if SMOKE else 5)
 parser.add_argument(
     "--all-parts", action="store_true", help="build the whole nation, not only units"
 )
+parser.add_argument(
+    "--reuse", action="store_true", help="measure the database of the last run again"
+)
 parser.add_argument("--smoke", action="store_true")
 opts = parser.parse_args()
 
-VAR = Path(var_dir("/tmp/jahesh-bench-map"))
+VAR = Path("/tmp/jahesh-bench-map") if opts.reuse else Path(var_dir("/tmp/jahesh-bench-map"))
 os.environ["JAHESH_VAR"] = str(VAR)
 os.environ["DJANGO_SETTINGS_MODULE"] = "jahesh.settings"
 os.environ.pop("DATABASE_URL", None)
@@ -124,7 +128,8 @@ def measure() -> list[tuple]:
 def main() -> None:
     from jahesh.units.models import Unit
 
-    build()
+    if not opts.reuse:
+        build()
     total = Unit.objects.count()
     print(f"units: {total:,} (scale {opts.scale}; SQLite; median of {opts.n})")
     print(f"{'reader':18} {'request':24} {'items':>7} {'bytes':>11} {'sent gzip':>10} {'ms':>8}")

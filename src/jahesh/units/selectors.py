@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
 from jahesh.accounts.scoping import Area, scoped
@@ -369,17 +370,19 @@ def map_units_geojson(*, units: QuerySet[Unit]) -> str:
     n: not assessed), positions to 5 decimals (about a metre). Written as text
     from a values_list (no model instances, no schema per feature): 90,000
     markers are one query and a few MB."""
+    # Floats from the database: Decimal conversion was two thirds of the time.
     rows = (
         units.filter(latitude__isnull=False, longitude__isnull=False)
         .order_by()
-        .values_list("id", "longitude", "latitude", "risk_level")
+        .annotate(x=Cast("longitude", FloatField()), y=Cast("latitude", FloatField()))
+        .values_list("id", "x", "y", "risk_level")
     )
     feature = (
         '{{"type":"Feature","id":{},"geometry":{{"type":"Point","coordinates":[{:.5f},{:.5f}]}},'
         '"properties":{{"r":"{}"}}}}'
     )
     parts = [
-        feature.format(pk, float(lon), float(lat), RISK_CODE.get(level, "n"))
+        feature.format(pk, lon, lat, RISK_CODE.get(level, "n"))
         for pk, lon, lat, level in rows.iterator(chunk_size=5000)
     ]
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
