@@ -110,6 +110,26 @@ PACKAGES: dict[str, Package] = {
         ),
         folder="jalalidatepicker",
     ),
+    # The map of units (units/templates/units/map.html).
+    "leaflet": Package(
+        version="1.9.4",
+        licence="BSD-2-Clause",
+        files=(
+            ("dist/leaflet.js", "dist"),
+            ("dist/leaflet.css", "dist"),
+            ("dist/images/*.png", "dist/images"),
+        ),
+    ),
+    "leaflet.markercluster": Package(
+        version="1.5.3",
+        licence="MIT",
+        files=(
+            ("dist/leaflet.markercluster.js", "dist"),
+            ("dist/MarkerCluster.css", "dist"),
+            ("dist/MarkerCluster.Default.css", "dist"),
+        ),
+        licence_files=("MIT-LICENCE.txt",),
+    ),
 }
 
 # Minified files (".min" in the name or not) name a source map that is not shipped; browsers (and a manifest

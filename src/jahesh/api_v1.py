@@ -188,6 +188,8 @@ def _translate_pydantic(err: dict) -> str:
 api.add_router("/auth", accounts_api.router)
 api.add_router("/geo", geo_api.router)
 api.add_router("/units", units_api.router)
+api.add_router("/visits", units_api.visits_router)
+api.add_router("/map", units_api.map_router)
 api.add_router("/cases", clinic_api.router)
 api.add_router("/sessions", clinic_api.sessions_router)
 api.add_router("/resolutions", clinic_api.resolutions_router)

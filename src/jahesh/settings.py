@@ -13,6 +13,9 @@ JAHESH_WEEKEND  the weekly days off, comma-separated (default thu,fri; Friday is
 JAHESH_SMS_BACKEND  file (default: $JAHESH_VAR/sms-outbox.jsonl), console, locmem or kavenegar
 JAHESH_SMS_API_KEY / JAHESH_SMS_SENDER  the SMS gateway's key and sender line (kavenegar)
 REDIS_URL     redis://host:6379/0: one cache shared by several app servers (default: each process its own)
+JAHESH_VISIT_FAR_M  a visit recorded farther than this from its unit is flagged (default 500)
+JAHESH_VISIT_EVERY_HIGH_DAYS / _WATCH_DAYS / _LOW_DAYS  visit plan by risk level (default 30 / 91 / 365)
+JAHESH_MAP_TILE_URL  map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: none, plain background)
 """
 
 from __future__ import annotations
@@ -267,3 +270,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Field work (units' field app, visit plan, map) ---------------------------
+# A visit whose phone position is farther than this from the unit's stored
+# coordinates is flagged for the supervisor.
+JAHESH_VISIT_FAR_M = int(os.environ.get("JAHESH_VISIT_FAR_M", "500"))
+# How often a unit is due for a visit by its risk level (units.selectors.visits_due).
+JAHESH_VISIT_EVERY_HIGH_DAYS = int(os.environ.get("JAHESH_VISIT_EVERY_HIGH_DAYS", "30"))
+JAHESH_VISIT_EVERY_WATCH_DAYS = int(os.environ.get("JAHESH_VISIT_EVERY_WATCH_DAYS", "91"))
+JAHESH_VISIT_EVERY_LOW_DAYS = int(os.environ.get("JAHESH_VISIT_EVERY_LOW_DAYS", "365"))
+# The map's tile server ({z}/{x}/{y} template); empty: markers on a plain background.
+# Its origin joins the Content-Security-Policy's img-src (core/csp.py).
+JAHESH_MAP_TILE_URL = os.environ.get("JAHESH_MAP_TILE_URL", "")

@@ -131,7 +131,7 @@ def _units_and_clinic(w: World, county, users) -> None:
         WorkingGroup,
     )
     from jahesh.clinic.taxonomy import taxonomy_load
-    from jahesh.units.models import Unit, Visit
+    from jahesh.units.models import Unit, Visit, VisitPhoto
 
     taxonomy_load()
     category = ObstacleCategory.objects.order_by("pk").first()
@@ -153,10 +153,15 @@ def _units_and_clinic(w: World, county, users) -> None:
             ),
             _m("unit", p),
         )  # fmt: skip
-        w.add(
+        visit = w.add(
             Visit.objects.create(unit=unit, visited_on=D(2025, 5, 1), notes=_m("visit", p)),
             _m("visit", p),
         )
+        # A visit's photo (served by units/photos/<pk>/) and a place on the map.
+        vphoto = VisitPhoto(visit=visit, caption=_m("vphoto", p))
+        vphoto.image.save(f"canary-visit-{p}.png", ContentFile(PNG), save=True)
+        w.add(vphoto, _m("vphoto", p))
+        Unit.objects.filter(pk=unit.pk).update(latitude=34 + len(p) / 10, longitude=49.5)
         experts[p] = w.add(
             Expert.objects.create(
                 name=_m("expert", p), name_key=normalize_key(_m("expert", p)), kind="university",

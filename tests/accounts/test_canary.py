@@ -33,7 +33,7 @@ from jahesh.core.models import ImportJob
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
 from jahesh.projects.models import DirectService, Project, ProjectPhoto
 from jahesh.reports.kpis import KPI_LIST
-from jahesh.units.models import Unit
+from jahesh.units.models import Unit, Visit, VisitPhoto
 from jahesh.volunteers.models import Camp, Certificate, Group, RosterEntry, Volunteer
 from tests.accounts.canary_world import plant
 
@@ -82,6 +82,7 @@ KPI_CODES = [k.code for k in KPI_LIST]
 FILL: dict[str, object] = {
     "units/export.<str:fmt>": ["xlsx", "csv"],
     "units/<int:pk>": Unit,
+    "units/photos/<int:pk>": VisitPhoto,
     "clinic/<int:pk>": Case,
     "clinic/groups/<int:pk>": WorkingGroup,
     "clinic/sessions/<int:pk>": Session,
@@ -106,6 +107,7 @@ FILL: dict[str, object] = {
     "reports/kpi/<str:code>/export.<str:fmt>": ["xlsx", "csv"],
     "reports/report.<str:fmt>": ["pdf", "txt", "xlsx"],
     "api/v1/units/<int:unit_id>": Unit,
+    "api/v1/visits/<int:visit_id>": Visit,
     "api/v1/cases/<int:case_id>": Case,
     "api/v1/sessions/<int:session_id>": Session,
     "api/v1/resolutions/<int:resolution_id>": Resolution,

@@ -312,11 +312,11 @@ def test_the_visits_import_page_works(client_for, users, units):
     assert Visit.objects.filter(unit=units["arak"]).count() == 2
 
 
-def _png(name: str) -> SimpleUploadedFile:
+def _png(name: str, colour: str = "red") -> SimpleUploadedFile:
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(out, "PNG")
+    Image.new("RGB", (4, 4), colour).save(out, "PNG")
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
 
 
@@ -330,12 +330,16 @@ def test_a_visit_keeps_its_photos_and_refuses_non_images(
         url, {"visited_on": "۱۴۰۴/۰۸/۰۱", "photos": [SimpleUploadedFile("x.png", b"not an image")]}
     )
     assert bad.status_code == 422 and "photos" in bad.context["form"].errors
-    ok = client.post(url, {"visited_on": "۱۴۰۴/۰۸/۰۱", "photos": [_png("a.png"), _png("b.png")]})
+    photos = [_png("a.png"), _png("b.png", "blue"), _png("c.png")]  # c is a again
+    ok = client.post(url, {"visited_on": "۱۴۰۴/۰۸/۰۱", "photos": photos})
     assert ok.status_code == 302
     visit = units["arak"].visits.order_by("-id").first()
+    # Stored re-encoded as JPEG with their hash; the same picture twice is one photo.
     assert visit.photos.count() == 2
+    assert all(p.image.name.endswith(".jpg") and len(p.sha256) == 64 for p in visit.photos.all())
     html = client.get(f"/units/{units['arak'].pk}/").content.decode()
-    assert visit.photos.first().image.url in html
+    # Shown through the scoped view (media files are not public).
+    assert f"/units/photos/{visit.photos.first().pk}/" in html
 
 
 def test_it_badges_each_rows_status_and_risk(client_for, users, make_unit):

@@ -33,8 +33,23 @@ POLICY: dict[str, str] = {
 }
 
 
+def _tile_origin() -> str:
+    """The map's tile server (JAHESH_MAP_TILE_URL), the one outside origin the
+    policy allows, and only for images."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    url = urlsplit(getattr(settings, "JAHESH_MAP_TILE_URL", "") or "")
+    if url.scheme not in ("http", "https") or not url.netloc:
+        return ""
+    return f"{url.scheme}://{url.netloc.replace('{s}', '*')}"
+
+
 def csp_header(*, nonce: str | None = None) -> str:
     parts = dict(POLICY)
+    if tiles := _tile_origin():
+        parts["img-src"] += f" {tiles}"
     if nonce:
         parts["script-src"] += f" 'nonce-{nonce}'"
     return "; ".join(f"{name} {value}" for name, value in parts.items())

@@ -5,10 +5,15 @@ caller's scope answers 404. Dates ISO, amounts integer rials."""
 from __future__ import annotations
 
 import datetime
+import gzip
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -17,13 +22,16 @@ from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import resolve_ref
 from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials
 from jahesh.core.api import ImportOut, ImportQueuedOut
+from jahesh.core.errors import InvalidInput
 from jahesh.core.models import ImportJob
 from jahesh.core.tabular.jobs import import_submit, job_queued
 from jahesh.geo.models import City, County, Village
 from jahesh.units import selectors, services
-from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitStatus
+from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitStatus, Visit
 
 router = Router(tags=["units"])
+visits_router = Router(tags=["units"])
+map_router = Router(tags=["units"])
 
 
 # --- Schemas -------------------------------------------------------------------
@@ -173,6 +181,33 @@ class VisitOut(Schema):
     owner_issue: bool
     court_cases: int
     notes: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    accuracy_m: int | None
+    distance_m: int | None = Field(
+        None, description="فاصله تا مختصات واحد (متر)؛ وقتی واحد مختصات دارد."
+    )
+    far_from_unit: bool
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str
+    sha256: str
+    width: int | None
+    height: int | None
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return reverse("units:photo", args=[obj.pk])
+
+
+class VisitDetailOut(VisitOut):
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def resolve_photos(obj: Visit) -> list:
+        return list(obj.photos.all())
 
 
 class VisitListOut(Schema):
@@ -197,6 +232,39 @@ class VisitIn(Schema):
     owner_issue: bool = False
     court_cases: SmallCount = 0
     notes: str = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    accuracy_m: int | None = Field(None, ge=0, le=1_000_000)
+    set_unit_coordinates: bool = Field(
+        False, description="واحدِ بی‌مختصات، مختصات این بازدید را بگیرد (با تأیید کارشناس)."
+    )
+    unit_seen_at: datetime.datetime | None = Field(
+        None,
+        description="updated_at واحد آن‌طور که گوشی دیده است؛ اگر واحد پس از آن تغییر کرده"
+        " باشد پاسخ 409 است.",
+    )
+
+
+class FieldUnitOut(Schema):
+    id: int
+    name: str
+    address: str
+    county: str
+    last_visit_on: datetime.date | None
+    due_on: datetime.date | None
+    overdue: bool
+    risk_level: str
+    risk_label: str
+    risk_reasons: list[str]
+    latitude: Decimal | None
+    longitude: Decimal | None
+    updated_at: datetime.datetime
+
+
+class FieldUnitsOut(Schema):
+    items: list[FieldUnitOut]
+    count: int
+    far_m: int
 
 
 # --- Helpers ---------------------------------------------------------------------
@@ -277,6 +345,19 @@ def unit_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bo
     return outcome.as_dict()
 
 
+@router.get(
+    "/field",
+    response={200: FieldUnitsOut, **ERRORS},
+    summary="بازدیدهای من: واحدهای سررسید این هفته (برنامهٔ میدانی)",
+)
+def field_units(request: HttpRequest):
+    from django.conf import settings
+
+    _require_module(request)
+    items = selectors.field_units(user=request.user, today=timezone.localdate())
+    return {"items": items, "count": len(items), "far_m": settings.JAHESH_VISIT_FAR_M}
+
+
 @router.get("/{int:unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="یک واحد تولیدی")
 def unit_detail(request: HttpRequest, unit_id: int):
     return _detail(_unit(request, unit_id))
@@ -309,9 +390,108 @@ def visit_list(request: HttpRequest, unit_id: int, page: Query[Page]):
     return page.of(qs)
 
 
-@router.post("/{int:unit_id}/visits", response={201: VisitOut, **ERRORS}, summary="ثبت بازدید پایش")
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+@router.post(
+    "/{int:unit_id}/visits",
+    response={200: VisitOut, 201: VisitOut, **ERRORS},
+    summary="ثبت بازدید پایش",
+    description="سرآیند Idempotency-Key (۸ تا ۶۴ نویسهٔ A-Z a-z 0-9 _ -) را گوشی می‌سازد:"
+    " ارسال دوبارهٔ همان کلید همان بازدید را با وضعیت 200 برمی‌گرداند، نه بازدید دوم.",
+)
 def visit_create(request: HttpRequest, unit_id: int, payload: VisitIn):
     unit = _unit(request, unit_id)
     data = payload.dict()
     data["sales_trend"] = data["sales_trend"] or ""
-    return Status(201, services.visit_create(unit=unit, user=request.user, **data))
+    lat, lon, acc = data.pop("latitude"), data.pop("longitude"), data.pop("accuracy_m")
+    take = data.pop("set_unit_coordinates")
+    seen = data.pop("unit_seen_at")
+    if (lat is None) != (lon is None):
+        raise InvalidInput(
+            _("عرض و طول جغرافیایی را با هم بفرستید."),
+            field="latitude" if lat is None else "longitude",
+        )
+    position = services.Position(lat, lon, acc) if lat is not None else None
+    key = request.headers.get("Idempotency-Key", "")
+    if not key:
+        visit = services.visit_create(
+            unit=unit, user=request.user, position=position, take_coordinates=take, **data
+        )
+        return Status(201, visit)
+    if not IDEMPOTENCY_KEY.match(key):
+        raise InvalidInput(
+            _("سرآیند Idempotency-Key باید ۸ تا ۶۴ نویسه از A-Z، a-z، 0-9، _ و - باشد."),
+            field="Idempotency-Key",
+        )
+    visit, created = services.visit_create_once(
+        unit=unit, user=request.user, client_key=key, unit_seen_at=seen, position=position,
+        take_coordinates=take, **data,
+    )  # fmt: skip
+    return Status(201 if created else 200, visit)
+
+
+# --- /api/v1/visits ----------------------------------------------------------------
+
+
+@visits_router.get(
+    "/{int:visit_id}", response={200: VisitDetailOut, **ERRORS}, summary="یک بازدید و عکس‌هایش"
+)
+def visit_detail(request: HttpRequest, visit_id: int):
+    _require_module(request)
+    return selectors.visit_detail(user=request.user, visit_id=visit_id)
+
+
+@visits_router.post(
+    "/{int:visit_id}/photos",
+    response={200: PhotoOut, 201: PhotoOut, **ERRORS},
+    summary="افزودن عکس به بازدید",
+    description="فیلد file (JPEG، PNG یا WebP، تا ۱۵ مگابایت). عکس بدون فراداده و با ضلع بلند"
+    " حداکثر ۱۶۰۰ پیکسل دوباره ذخیره می‌شود؛ همان عکس دوباره فرستاده شود 200 و همان عکس.",
+)
+def visit_photo_add(request: HttpRequest, visit_id: int, file: File[UploadedFile]):
+    _require_module(request)
+    visit = selectors.visit_detail(user=request.user, visit_id=visit_id)
+    photo, created = services.visit_photo_add(visit=visit, upload=file)
+    return Status(201 if created else 200, photo)
+
+
+# --- /api/v1/map ---------------------------------------------------------------------
+
+
+class MapFilters(Schema):
+    q: str = ""
+    county_id: Id | None = None
+    sector: Sector | None = None
+    status: UnitStatus | None = None
+    isic_section: str = ""
+    size: Size | None = None
+    risk_level: RiskLevel | None = None
+
+
+@map_router.get(
+    "/units",
+    response={200: dict, **ERRORS},
+    summary="واحدها روی نقشه (GeoJSON)",
+    description="FeatureCollection فشرده: id هر عضو شناسهٔ واحد، properties.r سطح ریسک"
+    " (h پرخطر، w زیر نظر، l کم، n ارزیابی‌نشده). فیلترها مانند فهرست واحدها؛"
+    " فقط واحدهای دارای مختصات.",
+)
+def map_units(request: HttpRequest, filters: Query[MapFilters]):
+    _require_module(request)
+    qs = selectors.unit_list(
+        user=request.user, q=filters.q, county_id=filters.county_id, sector=filters.sector or "",
+        status=filters.status or "", isic_section=filters.isic_section, size=filters.size or "",
+        risk_level=filters.risk_level or "",
+    )  # fmt: skip
+    body = selectors.map_units_geojson(units=qs).encode()
+    response = HttpResponse(content_type="application/geo+json")
+    response["Vary"] = "Accept-Encoding, Cookie, Authorization"
+    # The country is ~10 MB of repetitive text and ~1 MB gzipped; nothing secret
+    # or reflected is in it (no BREACH), so it is compressed here whatever the
+    # proxy in front does.
+    if len(body) > 1024 and "gzip" in request.headers.get("Accept-Encoding", ""):
+        body = gzip.compress(body, compresslevel=5, mtime=0)
+        response["Content-Encoding"] = "gzip"
+    response.content = body
+    return response

@@ -323,6 +323,21 @@ class Visit(TimeStampedModel):
     owner_issue = models.BooleanField(_("بیماری یا اختلاف مالکان"), default=False)
     court_cases = models.PositiveSmallIntegerField(_("پرونده‌های قضایی"), default=0)
     notes = models.TextField(_("یادداشت"), blank=True)
+    # Where the phone was when the visit was recorded (the field app), and how
+    # far that is from the unit's stored coordinates: evidence that the officer
+    # was there. ``far_from_unit`` flags it for the supervisor (JAHESH_VISIT_FAR_M).
+    latitude = models.DecimalField(
+        _("عرض جغرافیایی بازدید"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("طول جغرافیایی بازدید"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    accuracy_m = models.PositiveIntegerField(_("دقت موقعیت (متر)"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(_("فاصله تا واحد (متر)"), null=True, blank=True)
+    far_from_unit = models.BooleanField(_("دور از واحد"), default=False)
+    # The id the phone made for this visit (the Idempotency-Key header): a resend
+    # of the same key answers the same visit instead of recording a second one.
+    client_key = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ثبت‌کننده"),
@@ -356,6 +371,16 @@ class Visit(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(unpaid_wage_months__lte=120), name="units_visit_wage_months_max"
             ),
+            models.UniqueConstraint(
+                fields=["created_by", "client_key"],
+                condition=~Q(client_key=""),
+                name="units_visit_client_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="units_visit_position_range",
+            ),
         ]
         indexes = [
             # KPIs: visits dated in a period; the unit's latest visit.
@@ -377,11 +402,17 @@ class VisitPhoto(models.Model):
     )
     image = models.ImageField(_("عکس"), upload_to=_photo_path)
     caption = models.CharField(_("شرح"), max_length=200, blank=True)
+    # sha256 of the stored (re-encoded, metadata-free) file: its integrity, and
+    # how a resent photo is recognised (re-encoding the same upload gives the same bytes).
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("زمان ثبت"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("عکس بازدید")
         verbose_name_plural = _("عکس‌های بازدید")
+        indexes = [models.Index(fields=["visit", "sha256"], name="units_visitphoto_hash_idx")]
 
     def __str__(self) -> str:
         return self.caption or self.image.name

@@ -4,10 +4,12 @@ date, and the KPIs of the area (kpis.md: units_monitored, units_high_risk)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
@@ -25,7 +27,7 @@ __all__ = [
     "RiskLevel", "RiskResult", "kpi_units_high_risk", "kpi_units_high_risk_records",
     "kpi_units_monitored", "kpi_units_monitored_records", "kpi_units_high_risk_daily",
     "kpi_units_monitored_daily", "unit_list", "unit_risk_at",
-    "unit_status_at", "watchlist",
+    "unit_status_at", "visits_due", "watchlist",
 ]  # fmt: skip
 
 
@@ -301,3 +303,139 @@ def kpi_units_high_risk_daily(*, area: Area) -> dict:
         hi = after[2] if after and after[0] == unit_id else EVER[1]
         found[(county, day, EVER[0], EVER[0], hi)] += 1
     return dict(found)
+
+
+# --- The visit plan (issue 17) -------------------------------------------------
+
+
+def visit_every_days() -> dict[str, int]:
+    """Days between visits by risk level (settings); a unit never assessed is
+    visited as often as a low-risk one."""
+    low = settings.JAHESH_VISIT_EVERY_LOW_DAYS
+    return {
+        RiskLevel.HIGH: settings.JAHESH_VISIT_EVERY_HIGH_DAYS,
+        RiskLevel.WATCH: settings.JAHESH_VISIT_EVERY_WATCH_DAYS,
+        RiskLevel.LOW: low,
+        "": low,
+    }
+
+
+def visit_due_on(*, unit: Unit) -> date | None:
+    """When ``unit``'s next visit is due (None: never visited, due now)."""
+    if unit.last_visit_on is None:
+        return None
+    every = visit_every_days()
+    return unit.last_visit_on + timedelta(days=every.get(unit.risk_level, every[""]))
+
+
+def visits_due(*, user: Any, on: date) -> QuerySet[Unit]:
+    """The units in ``user``'s scope due for a monitoring visit on or before
+    ``on``: high risk monthly, watch quarterly, low (or not yet assessed) yearly
+    (``visit_every_days``), and every unit never visited; closed units are not
+    visited. The one rule of the visit plan: the field app's week, the
+    headquarters' overdue counts (``on`` = yesterday) and any inbox read it here.
+    One condition per level on ``last_visit_on``, so it is a filter, not a
+    computed column."""
+    every = visit_every_days()
+    due = Q(last_visit_on__isnull=True)
+    for level, days in every.items():
+        due |= Q(risk_level=level, last_visit_on__lte=on - timedelta(days=days))
+    return (
+        scoped(user, Unit)
+        .exclude(status=UnitStatus.CLOSED)
+        .filter(due)
+        .select_related("county")
+        .order_by("last_visit_on", "-risk_score", "id")
+    )
+
+
+def visits_overdue_by_county(*, user: Any, today: date) -> list[dict[str, Any]]:
+    """Per county of ``user``'s scope: units overdue (due before ``today``) and
+    due within the week starting today, most overdue first."""
+    overdue = dict(
+        visits_due(user=user, on=today - timedelta(days=1))
+        .order_by()
+        .values("county_id")
+        .annotate(n=Count("id"))
+        .values_list("county_id", "n")
+    )
+    week = dict(
+        visits_due(user=user, on=today + timedelta(days=6))
+        .order_by()
+        .values("county_id")
+        .annotate(n=Count("id"))
+        .values_list("county_id", "n")
+    )
+    names = dict(County.objects.filter(pk__in=set(overdue) | set(week)).values_list("pk", "name"))
+    rows = [
+        {"county_id": pk, "county": names.get(pk, ""), "overdue": overdue.get(pk, 0),
+         "week": week.get(pk, 0)}
+        for pk in set(overdue) | set(week)
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (-r["overdue"], -r["week"], r["county"]))
+    return rows
+
+
+FIELD_UNITS_MAX = 2000
+
+
+def field_units(*, user: Any, today: date) -> list[dict[str, Any]]:
+    """What the field app keeps on the phone: the units due within the week
+    starting ``today`` (at most FIELD_UNITS_MAX, the longest overdue first)
+    with what the officer needs at the door (address, last visit, risk and its
+    reasons, coordinates) and ``updated_at``, which a queued visit sends back so
+    a unit edited meanwhile is a conflict rather than a silent overwrite."""
+    units = list(visits_due(user=user, on=today + timedelta(days=6))[:FIELD_UNITS_MAX])
+    drivers = latest_drivers(unit_ids=[u.pk for u in units])
+    out = []
+    for unit in units:
+        due = visit_due_on(unit=unit)
+        out.append(
+            {
+                "id": unit.pk, "name": unit.name, "address": unit.address,
+                "county": unit.county.name, "last_visit_on": unit.last_visit_on,
+                "due_on": due, "overdue": due is None or due < today,
+                "risk_level": unit.risk_level, "risk_label": unit.get_risk_level_display(),
+                "risk_reasons": [d.get("text", "") for d in drivers.get(unit.pk, [])],
+                "latitude": unit.latitude, "longitude": unit.longitude,
+                "updated_at": unit.updated_at,
+            }
+        )  # fmt: skip
+    return out
+
+
+# --- The map ---------------------------------------------------------------------
+
+RISK_CODE = {RiskLevel.HIGH: "h", RiskLevel.WATCH: "w", RiskLevel.LOW: "l", "": "n"}
+
+
+def map_units_geojson(*, units: QuerySet[Unit]) -> str:
+    """``units`` with coordinates as a compact GeoJSON FeatureCollection: the
+    feature id is the unit's id, the one property ``r`` its risk level (h, w, l;
+    n: not assessed), positions to 5 decimals (about a metre). Written as text
+    from a values_list (no model instances, no schema per feature): 90,000
+    markers are one query and a few MB."""
+    # Floats from the database: Decimal conversion was two thirds of the time.
+    rows = (
+        units.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by()
+        .annotate(x=Cast("longitude", FloatField()), y=Cast("latitude", FloatField()))
+        .values_list("id", "x", "y", "risk_level")
+    )
+    feature = (
+        '{{"type":"Feature","id":{},"geometry":{{"type":"Point","coordinates":[{:.5f},{:.5f}]}},'
+        '"properties":{{"r":"{}"}}}}'
+    )
+    parts = [
+        feature.format(pk, lon, lat, RISK_CODE.get(level, "n"))
+        for pk, lon, lat, level in rows.iterator(chunk_size=5000)
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+
+
+def visit_detail(*, user: Any, visit_id: int) -> Visit:
+    from jahesh.accounts.scoping import get_scoped_or_404
+
+    return get_scoped_or_404(
+        user, Visit.objects.select_related("unit").prefetch_related("photos"), pk=visit_id
+    )

@@ -9,12 +9,17 @@ no database, so the importer applies them row by row at speed.
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +30,7 @@ from jahesh.core.identifiers import normalize_legal_id, normalize_mobile
 from jahesh.core.jalali import parse_date_any
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.units import isic
+from jahesh.units.distance import haversine_m
 from jahesh.units.models import (
     RiskAssessment,
     SalesTrend,
@@ -475,8 +481,48 @@ def clean_visit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where the phone was: degrees (WGS84) and the accuracy it reported, in metres."""
+
+    latitude: Decimal
+    longitude: Decimal
+    accuracy_m: int | None = None
+
+
+def _place_visit(
+    visit: Visit, unit: Unit, position: Position | None, take_coordinates: bool, actor
+) -> None:
+    """Keep the phone's position on the visit and its distance to the unit's
+    coordinates, flagging it past JAHESH_VISIT_FAR_M; a unit without coordinates
+    takes the visit's when the officer confirmed it (``take_coordinates``)."""
+    if position is None:
+        return
+    visit.latitude = Decimal(position.latitude).quantize(Decimal("0.000001"))
+    visit.longitude = Decimal(position.longitude).quantize(Decimal("0.000001"))
+    visit.accuracy_m = position.accuracy_m
+    if unit.latitude is not None and unit.longitude is not None:
+        distance = haversine_m(unit.latitude, unit.longitude, visit.latitude, visit.longitude)
+        visit.distance_m = round(distance)
+        visit.far_from_unit = distance > settings.JAHESH_VISIT_FAR_M
+    elif take_coordinates:
+        unit.latitude, unit.longitude = visit.latitude, visit.longitude
+        unit._history_user = actor
+        # Not updated_at: the unit's own fields did not change under the officer.
+        unit.save(update_fields=["latitude", "longitude"])
+        visit.distance_m = 0
+
+
 def visit_create(
-    *, unit: Unit, user: Any, photos: list | None = None, now=None, **fields: Any
+    *,
+    unit: Unit,
+    user: Any,
+    photos: list | None = None,
+    now=None,
+    position: Position | None = None,
+    take_coordinates: bool = False,
+    client_key: str = "",
+    **fields: Any,
 ) -> Visit:
     """Record a monitoring visit and re-assess the unit's risk as of its date."""
     now = now or timezone.now()
@@ -488,17 +534,108 @@ def visit_create(
         values["visitor"] = actor
         values["visitor_name"] = str(actor)
     with transaction.atomic():
-        visit = Visit(unit=unit, created_by=actor, **values)
+        visit = Visit(unit=unit, created_by=actor, client_key=client_key, **values)
+        _place_visit(visit, unit, position, take_coordinates, actor)
         visit._history_user = actor
         visit.save()
         for photo in photos or []:
-            VisitPhoto.objects.create(visit=visit, image=photo)
+            visit_photo_add(visit=visit, upload=photo)
         if unit.last_visit_on is None or visit.visited_on >= unit.last_visit_on:
             Unit.objects.filter(pk=unit.pk).update(last_visit_on=visit.visited_on)
             unit.last_visit_on = visit.visited_on
         _assess(unit=unit, visit=visit, on=visit.visited_on)
         _refresh_cached_risk(unit)
     return visit
+
+
+def visit_create_once(
+    *,
+    unit: Unit,
+    user: Any,
+    client_key: str,
+    unit_seen_at: datetime | None = None,
+    **kwargs: Any,
+) -> tuple[Visit, bool]:
+    """The field app's visit: ``(visit, created)``. The phone makes ``client_key``
+    (the Idempotency-Key) when the officer saves the form offline, so a resend
+    answers the visit the first send recorded. ``unit_seen_at`` is the unit's
+    ``updated_at`` as the phone last read it: a unit edited since is a conflict
+    the officer resolves (resend without it), never a visit silently recorded
+    against data they did not see."""
+    existing = _visit_by_key(user, client_key)
+    if existing is not None:
+        if existing.unit_id != unit.pk:
+            raise Conflict(_("این شناسهٔ ارسال پیش‌تر برای بازدید واحد دیگری به کار رفته است."))
+        return existing, False
+    # The API writes times to the millisecond (DjangoJSONEncoder), so compare at that.
+    changed = unit.updated_at.replace(microsecond=unit.updated_at.microsecond // 1000 * 1000)
+    if unit_seen_at is not None and changed > unit_seen_at:
+        raise Conflict(
+            _(
+                "اطلاعات این واحد پس از آخرین به‌روزرسانی گوشی تغییر کرده است؛"
+                " واحد را دوباره ببینید و بازدید را دوباره بفرستید."
+            ),
+            {"unit_updated_at": unit.updated_at.isoformat()},
+        )
+    try:
+        with transaction.atomic():
+            return visit_create(unit=unit, user=user, client_key=client_key, **kwargs), True
+    except IntegrityError:
+        # The same key sent twice at once: the other request recorded it.
+        existing = _visit_by_key(user, client_key)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _visit_by_key(user: Any, client_key: str) -> Visit | None:
+    return Visit.objects.filter(created_by=user, client_key=client_key).first()
+
+
+PHOTO_LONG_SIDE = 1600
+PHOTO_MAX_BYTES = 15 * 1024 * 1024
+PHOTO_MAX_PIXELS = 50_000_000
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def _photo_bytes(upload: Any) -> tuple[bytes, int, int]:
+    """The upload re-encoded as a JPEG whose long side is at most PHOTO_LONG_SIDE,
+    turned upright and without its metadata (EXIF holds the phone's serial and
+    more); the type is read from the bytes, never from the name or header."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if hasattr(upload, "seek"):
+        upload.seek(0)  # a form's image check may have read it
+    data = upload.read(PHOTO_MAX_BYTES + 1)
+    if len(data) > PHOTO_MAX_BYTES:
+        raise ValidationError({"file": _("عکس بزرگ‌تر از ۱۵ مگابایت است.")})
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format not in PHOTO_FORMATS:
+            raise ValidationError({"file": _("فقط عکس JPEG، PNG یا WebP پذیرفته می‌شود.")})
+        if image.width * image.height > PHOTO_MAX_PIXELS:
+            raise ValidationError({"file": _("ابعاد عکس بیش از اندازه است.")})
+        image = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError({"file": _("این پرونده عکس نیست یا خراب است.")}) from None
+    image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue(), image.width, image.height
+
+
+def visit_photo_add(*, visit: Visit, upload: Any) -> tuple[VisitPhoto, bool]:
+    """Store a photo of the visit: ``(photo, created)``. A photo sent again (the
+    field app's resend) is recognised by the hash of its re-encoded bytes."""
+    data, width, height = _photo_bytes(upload)
+    digest = hashlib.sha256(data).hexdigest()
+    found = VisitPhoto.objects.filter(visit=visit, sha256=digest).first()
+    if found is not None:
+        return found, False
+    photo = VisitPhoto(visit=visit, sha256=digest, width=width, height=height)
+    photo.image.save(f"{digest[:32]}.jpg", ContentFile(data), save=False)
+    photo.save()
+    return photo, True
 
 
 def visit_update(*, visit: Visit, user: Any, now=None, **fields: Any) -> Visit:

@@ -24,4 +24,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.unit_edit, name="edit"),
     path("<int:pk>/status/", views.unit_status, name="status"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("field/", views.field_app, name="field"),
+    path("field/manifest.webmanifest", views.field_manifest, name="field_manifest"),
+    path("field/sw.js", views.field_service_worker, name="field_sw"),
+    path("plan/", views.visit_plan, name="plan"),
+    path("map/", views.unit_map, name="map"),
 ]

@@ -4,12 +4,17 @@ user's scope is a 404."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +33,7 @@ from jahesh.core.tabular import (
     xlsx_response,
 )
 from jahesh.units import forms, importers, selectors, services
-from jahesh.units.models import Unit
+from jahesh.units.models import Unit, VisitPhoto
 from jahesh.units.panels import panels_for
 
 PAGE_SIZE = 25
@@ -268,3 +273,129 @@ def import_template(request: HttpRequest, kind: str = "units") -> HttpResponse:
     require_module(request.user, Module.UNITS)
     name = "units-template.xlsx" if kind == "units" else "visits-template.xlsx"
     return xlsx_response(write_template(_columns(kind)), name)
+
+
+# --- Photos, the field app, the visit plan, the map (issue 17) -------------------
+
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A visit's photo, served only to users who may see its unit (media files
+    are not public)."""
+    _module_required(request)
+    item = get_scoped_or_404(request.user, VisitPhoto, pk=pk)
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _field_texts() -> dict[str, str]:
+    """What field.js writes on the page, translated here (the app has no server
+    round trip offline)."""
+    return {
+        "waiting": _("در انتظار ارسال"),
+        "sending": _("در حال ارسال…"),
+        "sent": _("ارسال شد"),
+        "conflict": _("ناسازگاری"),
+        "left_scope": _(
+            "این واحد دیگر در حوزهٔ شما نیست یا حذف شده است؛ بازدید روی گوشی نگه داشته شد."
+        ),
+        "offline": _("بدون اینترنت: بازدیدها روی گوشی می‌مانند و با برگشتن اینترنت فرستاده می‌شوند."),
+        "online": _("متصل"),
+        "offline_badge": _("بدون اینترنت"),
+        "record": _("ثبت بازدید"),
+        "send_anyway": _("باز هم بفرست"),
+        "discard": _("کنار بگذار"),
+        "no_units": _("این هفته واحدی برای بازدید ندارید."),
+        "last_visit": _("آخرین بازدید"),
+        "never": _("هرگز"),
+        "overdue": _("عقب افتاده"),
+        "due": _("سررسید"),
+        "km": _("کیلومتر"),
+        "m": _("متر"),
+        "position_wait": _("در حال گرفتن موقعیت…"),
+        "position_none": _("موقعیت در دسترس نیست؛ بازدید بدون موقعیت ثبت می‌شود."),
+        "accuracy": _("دقت"),
+        "distance": _("فاصله تا واحد"),
+        "far": _("دور از واحد؛ برای سرپرست علامت می‌خورد."),
+        "saved": _("بازدید روی گوشی ذخیره شد."),
+        "photos": _("عکس"),
+        "updated": _("فهرست به‌روز شد"),
+    }
+
+
+@login_required
+@require_GET
+def field_app(request: HttpRequest) -> HttpResponse:
+    """The field app's one page (a PWA: manifest and service worker beside it);
+    field.js fills it from the API and, offline, from what it kept on the phone."""
+    _module_required(request)
+    return render(
+        request,
+        "units/field/app.html",
+        {"texts": _field_texts(), "far_m": settings.JAHESH_VISIT_FAR_M},
+    )
+
+
+@require_GET
+def field_manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest (public: the browser fetches it without cookies)."""
+    body = render_to_string("units/field/manifest.webmanifest", request=request)
+    return HttpResponse(body, content_type="application/manifest+json")
+
+
+@require_GET
+def field_service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the app's own path so its scope is the
+    app; a template, so it names the static files with their URLs."""
+    body = render_to_string("units/field/sw.js", request=request)
+    response = HttpResponse(body, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_required
+@require_GET
+def visit_plan(request: HttpRequest) -> HttpResponse:
+    """The headquarters' view of the visit plan: overdue and due-this-week counts
+    per county (units.selectors.visits_due)."""
+    _module_required(request)
+    today = timezone.localdate()
+    rows = selectors.visits_overdue_by_county(user=request.user, today=today)
+    return render(
+        request,
+        "units/visit_plan.html",
+        {
+            "rows": rows,
+            "total_overdue": sum(r["overdue"] for r in rows),
+            "total_week": sum(r["week"] for r in rows),
+            "every": selectors.visit_every_days(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def unit_map(request: HttpRequest) -> HttpResponse:
+    """Units on a map, coloured by risk, clustered (units/js/map.js reads
+    /api/v1/map/units with the page's filters)."""
+    _module_required(request)
+    filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
+    for name in ("q", "status", "isic_section", "size", "order"):
+        del filter_form.fields[name]  # the map filters by county, sector and risk
+    wanted = {k: v for k, v in filter_form.filters().items() if v and k != "order"}
+    query = urlencode({k: wanted[k] for k in ("county_id", "sector", "risk_level") if k in wanted})
+    return render(
+        request,
+        "units/map.html",
+        {
+            "filter_form": filter_form,
+            "tile_url": settings.JAHESH_MAP_TILE_URL,
+            "api_url": "/api/v1/map/units" + (f"?{query}" if query else ""),
+        },
+    )
