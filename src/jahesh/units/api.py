@@ -353,7 +353,7 @@ def unit_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bo
 def field_units(request: HttpRequest):
     from django.conf import settings
 
-    _require_module(request)
+    api_require_module(request.user, Module.UNITS)
     items = selectors.field_units(user=request.user, today=timezone.localdate())
     return {"items": items, "count": len(items), "far_m": settings.JAHESH_VISIT_FAR_M}
 
@@ -438,7 +438,7 @@ def visit_create(request: HttpRequest, unit_id: int, payload: VisitIn):
     "/{int:visit_id}", response={200: VisitDetailOut, **ERRORS}, summary="یک بازدید و عکس‌هایش"
 )
 def visit_detail(request: HttpRequest, visit_id: int):
-    _require_module(request)
+    api_require_module(request.user, Module.UNITS)
     return selectors.visit_detail(user=request.user, visit_id=visit_id)
 
 
@@ -450,7 +450,7 @@ def visit_detail(request: HttpRequest, visit_id: int):
     " حداکثر ۱۶۰۰ پیکسل دوباره ذخیره می‌شود؛ همان عکس دوباره فرستاده شود 200 و همان عکس.",
 )
 def visit_photo_add(request: HttpRequest, visit_id: int, file: File[UploadedFile]):
-    _require_module(request)
+    api_require_module(request.user, Module.UNITS)
     visit = selectors.visit_detail(user=request.user, visit_id=visit_id)
     photo, created = services.visit_photo_add(visit=visit, upload=file)
     return Status(201 if created else 200, photo)
@@ -478,7 +478,7 @@ class MapFilters(Schema):
     " فقط واحدهای دارای مختصات.",
 )
 def map_units(request: HttpRequest, filters: Query[MapFilters]):
-    _require_module(request)
+    api_require_module(request.user, Module.UNITS)
     qs = selectors.unit_list(
         user=request.user, q=filters.q, county_id=filters.county_id, sector=filters.sector or "",
         status=filters.status or "", isic_section=filters.isic_section, size=filters.size or "",

@@ -283,7 +283,7 @@ def import_template(request: HttpRequest, kind: str = "units") -> HttpResponse:
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A visit's photo, served only to users who may see its unit (media files
     are not public)."""
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     item = get_scoped_or_404(request.user, VisitPhoto, pk=pk)
     try:
         handle = item.image.open("rb")
@@ -334,7 +334,7 @@ def _field_texts() -> dict[str, str]:
 def field_app(request: HttpRequest) -> HttpResponse:
     """The field app's one page (a PWA: manifest and service worker beside it);
     field.js fills it from the API and, offline, from what it kept on the phone."""
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     return render(
         request,
         "units/field/app.html",
@@ -364,7 +364,7 @@ def field_service_worker(request: HttpRequest) -> HttpResponse:
 def visit_plan(request: HttpRequest) -> HttpResponse:
     """The headquarters' view of the visit plan: overdue and due-this-week counts
     per county (units.selectors.visits_due)."""
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     today = timezone.localdate()
     rows = selectors.visits_overdue_by_county(user=request.user, today=today)
     return render(
@@ -384,7 +384,7 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
 def unit_map(request: HttpRequest) -> HttpResponse:
     """Units on a map, coloured by risk, clustered (units/js/map.js reads
     /api/v1/map/units with the page's filters)."""
-    _module_required(request)
+    require_module(request.user, Module.UNITS)
     filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
     for name in ("q", "status", "isic_section", "size", "order"):
         del filter_form.fields[name]  # the map filters by county, sector and risk
