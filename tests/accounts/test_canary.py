@@ -121,6 +121,9 @@ FILL: dict[str, object] = {
     "api/v1/projects/services/<int:service_id>": DirectService,
     "imports/<int:job_id>": ImportJob,
     "api/v1/imports/<int:job_id>": ImportJob,
+    # Closures are public reference data (no marker); removal is POST/DELETE only.
+    "geo/closures/<int:pk>": ["1"],
+    "api/v1/calendar/closures/<int:closure_id>": ["1"],
 }
 PARAM = re.compile(r"<(?:\w+:)?\w+>")
 ROLES = [

@@ -184,6 +184,8 @@ ROUTERS = [
     ("/kpis", "jahesh.reports.api"),
     ("/public", "jahesh.portal.api"),
     ("/imports", "jahesh.core.api"),
+    ("/inbox", "jahesh.inbox.api"),
+    ("/calendar", "jahesh.geo.api:calendar_router"),
 ]
 
 

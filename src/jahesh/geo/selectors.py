@@ -13,7 +13,7 @@ from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind
 from jahesh.accounts.scoping import area_for, can_use_module, scoped
 from jahesh.core.errors import NotFound
 from jahesh.core.text import normalize_key
-from jahesh.geo.models import City, County, Province, Village
+from jahesh.geo.models import City, Closure, County, Province, Village
 
 
 def province_list(*, user: Any) -> QuerySet[Province]:
@@ -135,3 +135,22 @@ def place_options(
         page = page[:limit]
         more = villages.count() - limit
     return {"cities": cities, "villages": page, "more": more}
+
+
+# --- Working-day calendar ----------------------------------------------------------
+
+
+def is_calendar_admin(user: Any) -> bool:
+    """Who may add and remove closures: the system's administrators."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.role == Role.ADMIN
+
+
+def closure_list(*, user: Any, year: int | None = None) -> QuerySet[Closure]:
+    """Closures (country and provinces), newest day first. Reference data: the
+    days they close hold every signed-in user's deadlines."""
+    qs = scoped(user, Closure).select_related("province")
+    if year is not None:
+        qs = qs.filter(on__year=year)
+    return qs.order_by("-on", "province__name")
