@@ -31,7 +31,7 @@ from jahesh.clinic.models import (
     Session,
     WorkingGroup,
 )
-from jahesh.clinic.sla import SlaState, sla_state
+from jahesh.clinic.sla import SlaState, calendar_for, sla_state
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
 from jahesh.units.selectors import unit_list
@@ -162,6 +162,7 @@ def case_sla(*, case: Case, now: datetime.datetime | None = None) -> SlaState:
         limit_days=clinic_settings().sla_days(case.severity),
         events=events,
         now=now,
+        calendar=calendar_for(case.province_id),
     )
 
 

@@ -25,17 +25,24 @@ def _loan_url(loan_id: int) -> str:
     return reverse("funds:loan_detail", args=[loan_id])
 
 
+def _loan_text(loan: Loan) -> str:
+    return _("وام %(n)s — %(member)s") % {
+        "n": to_persian_digits(loan.number),
+        "member": loan.member,
+    }
+
+
 def loans_awaiting_approval(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
     rows = selectors.loans_awaiting_approval(user=user)[:limit]
     return [
         Item(
             kind="loan_approval",
             title=(
-                _("تأیید وام %(loan)s، %(fund)s")
+                _("تأیید %(loan)s، %(fund)s")
                 if loan.status == Loan.Status.REQUESTED
-                else _("پرداخت وام تأییدشدهٔ %(loan)s، %(fund)s")
+                else _("پرداخت %(loan)s (تأییدشده)، %(fund)s")
             )
-            % {"loan": loan, "fund": loan.fund.name},
+            % {"loan": _loan_text(loan), "fund": loan.fund.name},
             url=_loan_url(loan.pk),
             due_on=loan.approved_on or loan.requested_on,
         )
@@ -48,8 +55,12 @@ def installments_due(*, user: Any, today: datetime.date, limit: int) -> list[Ite
     return [
         Item(
             kind="installment_due",
-            title=_("قسط %(n)s وام %(loan)s (%(amount)s)")
-            % {"n": to_persian_digits(i.number), "loan": i.loan, "amount": format_rials(i.amount)},
+            title=_("قسط %(n)s %(loan)s (%(amount)s)")
+            % {
+                "n": to_persian_digits(i.number),
+                "loan": _loan_text(i.loan),
+                "amount": format_rials(i.amount),
+            },
             url=_loan_url(i.loan_id),
             due_on=i.due_on,
         )
@@ -62,7 +73,8 @@ def loans_overdue(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
     return [
         Item(
             kind="installment_overdue",
-            title=_("قسط معوق وام %(loan)s، %(fund)s") % {"loan": loan, "fund": loan.fund.name},
+            title=_("قسط معوق %(loan)s، %(fund)s")
+            % {"loan": _loan_text(loan), "fund": loan.fund.name},
             url=_loan_url(loan.pk),
             due_on=loan.oldest_due,
         )
