@@ -28,10 +28,10 @@ def test_cases_near_or_past_their_limit(make_case, users, geo, make_unit):
     Case.objects.filter(pk=far.pk).update(due_at=at(30))
     Case.objects.filter(pk=saveh.pk).update(due_at=at(-1))
     url = lambda c: reverse("clinic:case_detail", args=[c.pk])  # noqa: E731
-    # The expert's own cases (the Saveh case is not assigned to them), oldest deadline first.
-    assert [u for u, _d in _items(users["expert"], "case_due")] == [url(late), url(near)]
-    assert _items(users["expert"], "case_due")[0][1] == at(-2).date()
-    assert [u for u, _d in _items(users["arak"], "case_due")] == [url(late), url(near)]
+    # The expert's own cases (the Saveh case is not assigned to them), newest deadline first.
+    assert [u for u, _d in _items(users["expert"], "case_due")] == [url(near), url(late)]
+    assert _items(users["expert"], "case_due")[1][1] == at(-2).date()
+    assert [u for u, _d in _items(users["arak"], "case_due")] == [url(near), url(late)]
     assert [u for u, _d in _items(users["saveh"], "case_due")] == [url(saveh)]
     assert url(saveh) in [u for u, _d in _items(users["hq"], "case_due")]
     assert _items(users["hq_other"], "case_due") == []
@@ -55,7 +55,7 @@ def test_resolutions_due_for_my_groups(group, users, expert, agency):
         passed(today + dt.timedelta(days=40)),
     )
     url = reverse("clinic:session_detail", args=[session.pk])
-    expected = [(url, overdue.due_on), (url, soon.due_on)]
+    expected = [(url, soon.due_on), (url, overdue.due_on)]
     assert _items(users["expert"], "resolution_due") == expected  # a member of the group
     assert _items(users["hq"], "resolution_due") == expected
     assert _items(users["hq_other"], "resolution_due") == []

@@ -86,3 +86,34 @@ def test_home_and_inbox_pages_list_the_request(requested, clerk, users, client_f
     assert 'id="jh-home-inbox"' not in maker_home
     assert url not in client_for(users["saveh"]).get(reverse("inbox:inbox")).content.decode()
     assert client_for(None).get(reverse("inbox:inbox")).status_code == 302
+
+
+def test_the_inbox_reads_one_bounded_query_per_kind(
+    requested, users, django_assert_max_num_queries
+):
+    from jahesh.inbox.selectors import PROVIDERS
+
+    # Each of the kinds one query (the clinic's also reads the year's closures
+    # once for its working-day horizon); nothing per item.
+    with django_assert_max_num_queries(len(PROVIDERS) + 2):
+        items = inbox_items(user=users["admin"])
+    assert [i.kind for i in items] == ["loan_approval"]
+
+
+def test_a_finished_import_is_its_owners_item(users, clerk):
+    from django.utils import timezone
+
+    from jahesh.core.models import ImportJob
+
+    now = timezone.now()
+    job = ImportJob.objects.create(
+        user=clerk, kind="members", filename="اعضا.xlsx", path="x", status=ImportJob.Status.DONE,
+        finished_at=now,
+    )  # fmt: skip
+    ImportJob.objects.create(
+        user=clerk, kind="members", filename="old.xlsx", path="y", status=ImportJob.Status.DONE,
+        finished_at=now - datetime.timedelta(days=8),
+    )  # fmt: skip
+    items = [(i.kind, i.url) for i in inbox_items(user=clerk)]
+    assert items == [("import_finished", reverse("core:import_job", args=[job.pk]))]
+    assert inbox_items(user=users["fund"]) == []

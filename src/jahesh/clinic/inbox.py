@@ -34,7 +34,7 @@ def cases_near_limit(*, user: Any, today: datetime.date, limit: int) -> list[Ite
         scoped(user, Case)
         .filter(status__in=OPEN_STATUSES, due_at__lt=end)
         .select_related("unit")
-        .order_by("due_at", "pk")[:limit]
+        .order_by("-due_at", "-pk")[:limit]
     )
     return [
         Item(
@@ -53,7 +53,7 @@ def resolutions_due(*, user: Any, today: datetime.date, limit: int) -> list[Item
         scoped(user, Resolution)
         .filter(status=ResolutionStatus.OPEN, due_on__lt=today + WEEK)
         .select_related("session__group", "agency")
-        .order_by("due_on", "pk")[:limit]
+        .order_by("-due_on", "-pk")[:limit]
     )
     return [
         Item(

@@ -33,7 +33,7 @@ def _loan_text(loan: Loan) -> str:
 
 
 def loans_awaiting_approval(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = selectors.loans_awaiting_approval(user=user)[:limit]
+    rows = selectors.loans_awaiting_approval(user=user).order_by("-requested_on", "-pk")[:limit]
     return [
         Item(
             kind="loan_approval",
@@ -51,7 +51,9 @@ def loans_awaiting_approval(*, user: Any, today: datetime.date, limit: int) -> l
 
 
 def installments_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = selectors.due_between(user=user, start=today, end=today + WEEK)[:limit]
+    rows = selectors.due_between(user=user, start=today, end=today + WEEK).order_by(
+        "-due_on", "-loan_id"
+    )[:limit]
     return [
         Item(
             kind="installment_due",
@@ -69,7 +71,7 @@ def installments_due(*, user: Any, today: datetime.date, limit: int) -> list[Ite
 
 
 def loans_overdue(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = selectors.overdue_loans(user=user, today=today)[:limit]
+    rows = selectors.overdue_loans(user=user, today=today).order_by("-oldest_due", "-pk")[:limit]
     return [
         Item(
             kind="installment_overdue",

@@ -1,4 +1,4 @@
-"""``GET /api/v1/inbox``: what awaits the signed-in user, nearest deadline first."""
+"""``GET /api/v1/inbox``: what awaits the signed-in user, newest deadline first."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class InboxOut(Schema):
 )
 def inbox(request: HttpRequest, filters: Query[InboxFilters]):
     """Items of every kind the user's role reaches (at most 200 of each kind,
-    so ``count`` is at most 200 per kind), nearest deadline first; ``due_on``
+    so ``count`` is at most 200 per kind), newest deadline first; ``due_on``
     is an ISO Gregorian date like every date the API answers."""
     kinds = {filters.kind.value} if filters.kind else None
     return filters.of(selectors.inbox_items(user=request.user, kinds=kinds))

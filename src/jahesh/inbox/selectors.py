@@ -1,10 +1,10 @@
-"""The inbox: what awaits a user, from every app, nearest deadline first.
+"""The inbox: what awaits a user, from every app, newest deadline first.
 
 Each app declares its kinds in its own ``inbox.py`` (``PROVIDERS``: a
 ``core.inbox.Provider`` per kind); this list wires them explicitly. A provider
 runs only for roles that may use its module, reads one query through the
-scoping mechanism and answers at most ``PER_KIND`` items, so the inbox costs one
-bounded query per kind. Units due for a monitoring visit will join from
+scoping mechanism and answers at most ``PER_KIND`` items (its newest), so the
+inbox costs one bounded query per kind. Units due for a monitoring visit will join from
 ``units.selectors.visits_due`` (not here yet).
 """
 
@@ -46,9 +46,11 @@ def providers_for(user: Any, kinds: set[str] | None = None) -> list[Provider]:
     ]
 
 
-def _sort_key(item: Item) -> tuple[bool, datetime.date]:
-    # Nearest (or longest past) deadline first; items without a date last.
-    return (item.due_on is None, item.due_on or datetime.date.max)
+def _sort_key(item: Item) -> tuple[bool, int]:
+    # Newest deadline first (issue 15: the latest day on top, so this week's
+    # installments and today's requests come before last year's arrears);
+    # items without a date last.
+    return (item.due_on is None, -(item.due_on or datetime.date.min).toordinal())
 
 
 def inbox_items(

@@ -1,4 +1,4 @@
-"""The inbox page: every item awaiting the user, by kind, nearest deadline first."""
+"""The inbox page: every item awaiting the user, by kind, newest deadline first."""
 
 from __future__ import annotations
 

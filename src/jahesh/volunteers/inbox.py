@@ -23,7 +23,7 @@ def hours_awaiting_approval(*, user: Any, today: datetime.date, limit: int) -> l
         .order_by()
         .values("camp_id", "camp__title", "camp__end_date")
         .annotate(n=Count("id"))
-        .order_by("camp__end_date", "camp_id")[:limit]
+        .order_by("-camp__end_date", "-camp_id")[:limit]
     )
     url = reverse("volunteers:hours")
     return [
