@@ -82,6 +82,7 @@ def test_home_and_inbox_pages_list_the_request(requested, clerk, users, client_f
         page = client_for(clerk).get(reverse("inbox:inbox")).content.decode()
         maker_home = client_for(users["fund"]).get("/").content.decode()
     assert 'id="jh-home-inbox"' in home and url in home
+    assert "/inbox/?kind=loan_approval" in home and 'data-kind="loan_approval"' in home
     assert url in page and "وام در انتظار تأیید" in page
     assert 'id="jh-home-inbox"' not in maker_home
     assert url not in client_for(users["saveh"]).get(reverse("inbox:inbox")).content.decode()

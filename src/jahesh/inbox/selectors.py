@@ -32,7 +32,6 @@ KINDS = {p.kind: p for p in PROVIDERS}
 
 # The most items one kind contributes (the API's count is then "at least").
 PER_KIND = 200
-HOME_ITEMS = 8
 
 
 def providers_for(user: Any, kinds: set[str] | None = None) -> list[Provider]:
@@ -73,12 +72,21 @@ def kind_labels() -> dict[str, str]:
 
 
 def home_inbox(*, user: Any) -> dict[str, Any]:
-    """The home page's block: the first items and how many there are."""
+    """The home page's block: per kind, how many items await and the newest one
+    (a county's hq has hundreds of installments; one line each would bury a
+    loan awaiting their approval), kinds in the order of their newest item."""
     items = inbox_items(user=user)
     labels = kind_labels()
-    return {
-        "items": [(item, labels[item.kind]) for item in items[:HOME_ITEMS]],
-        "count": len(items),
-        "more": len(items) > HOME_ITEMS,
-        "today": timezone.localdate(),
-    }
+    kinds: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if item.kind not in kinds:
+            kinds[item.kind] = {
+                "kind": item.kind,
+                "label": labels[item.kind],
+                "first": item,
+                "count": 0,
+            }
+        kinds[item.kind]["count"] += 1
+    for k in kinds.values():
+        k["capped"] = k["count"] >= PER_KIND  # more may wait than one kind reads
+    return {"kinds": list(kinds.values()), "count": len(items), "today": timezone.localdate()}
