@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jahesh.projects",
     "jahesh.reports",
     "jahesh.portal",
+    "jahesh.inbox",
     "jahesh.api",
     "jahesh.demo",
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("projects/", include("jahesh.projects.urls")),
     path("reports/", include("jahesh.reports.urls")),
     path("public/", include("jahesh.portal.urls")),
+    path("inbox/", include("jahesh.inbox.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -126,6 +126,9 @@ FILL: dict[str, object] = {
     "imports/<int:job_id>": ImportJob,
     "accounts/people/<int:pk>": User,
     "api/v1/imports/<int:job_id>": ImportJob,
+    # Closures are public reference data (no marker); removal is POST/DELETE only.
+    "geo/closures/<int:pk>": ["1"],
+    "api/v1/calendar/closures/<int:closure_id>": ["1"],
 }
 PARAM = re.compile(r"<(?:\w+:)?\w+>")
 ROLES = [

@@ -169,7 +169,8 @@ def test_it_records_sessions_and_resolutions(
     )
     assert r.status_code == 201, r.content
     res = r.json()
-    assert (res["objection_until"], res["status"]) == ("2025-12-05", "open")
+    # 15 working days after Thu 2025-11-20 (weekend thu,fri; 24 Nov a holiday)
+    assert (res["objection_until"], res["status"]) == ("2025-12-13", "open")
     r = hq.post(
         f"/api/v1/resolutions/{res['id']}/followups",
         {"on": "2025-11-27", "note": "انجام شد", "status_after": "done"},

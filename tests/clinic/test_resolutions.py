@@ -35,12 +35,14 @@ def test_it_numbers_sessions_and_resolutions_and_sets_the_objection_window(
     a = _pass(session, users, agency, dt.date(2025, 10, 1))
     b = _pass(session, users, agency, dt.date(2025, 10, 1))
     assert (a.number, b.number) == (1, 2)
-    assert a.objection_until == dt.date(2025, 9, 16)
+    # 15 working days after Mon 1 Sep 2025 (weekend thu,fri; 10 Sep a holiday).
+    assert a.objection_until == dt.date(2025, 9, 23)
     settings = services.clinic_settings()
     settings.objection_days = 30
     settings.save()
+    # 30 working days: the 20 left in September after the 1st, then 10 in October.
     assert _pass(session, users, agency, dt.date(2025, 10, 1)).objection_until == dt.date(
-        2025, 10, 1
+        2025, 10, 14
     )
     with pytest.raises(Forbidden):
         services.session_create(user=users["expert"], group=group, held_on=dt.date(2025, 9, 1))
@@ -52,7 +54,7 @@ def test_it_moves_resolutions_only_along_their_table(session, users, agency):
         services.resolution_follow_up(
             resolution=res,
             user=users["hq"],
-            on=dt.date(2025, 9, 20),
+            on=dt.date(2025, 9, 24),
             note="اعتراض بانک",
             status_after=R.OBJECTED,
         )
@@ -120,3 +122,33 @@ def test_it_scores_agencies_by_share_on_time_and_counts_the_kpis(session, users,
     assert (
         kpi_value("resolutions_executed_pct", area=area, start=end, end=dt.date(2025, 12, 1)) == 0
     )
+
+
+def test_a_deadline_in_working_days_counts_the_groups_province(session, users, agency, geo):
+    from jahesh.geo.services import closure_add
+
+    # Session of Mon 1 Sep 2025 (a holiday): 5 working days are Tue 2, Wed 3,
+    # Sat 6, Sun 7, Mon 8; a Markazi closure on the 7th moves it to Tue 9.
+    res = services.resolution_create(
+        user=users["hq"], session=session, text="مصوبه", agency=agency, due_days=5
+    )
+    assert res.due_on == dt.date(2025, 9, 8)
+    closure_add(on=dt.date(2025, 9, 7), province=geo["markazi"], reason="کمبود برق")
+    later = services.resolution_create(
+        user=users["hq"], session=session, text="مصوبه", agency=agency, due_days=5
+    )
+    assert later.due_on == dt.date(2025, 9, 9)
+    closure_add(on=dt.date(2025, 9, 9), province=geo["tehran"], reason="آلودگی هوا")
+    assert services.resolution_create(
+        user=users["hq"], session=session, text="مصوبه", agency=agency, due_days=5
+    ).due_on == dt.date(2025, 9, 9)
+    for kw, field in (
+        ({}, "due_on"),
+        ({"due_days": 5, "due_on": dt.date(2025, 10, 1)}, "due_days"),
+        ({"due_days": 0}, "due_days"),
+    ):
+        with pytest.raises(InvalidInput) as bad:
+            services.resolution_create(
+                user=users["hq"], session=session, text="مصوبه", agency=agency, **kw
+            )
+        assert bad.value.field == field

@@ -15,6 +15,13 @@ S = CaseStatus
 T0 = dt.datetime(2025, 1, 1, 8, 0, tzinfo=dt.UTC)
 
 
+TEHRAN = dt.timezone(dt.timedelta(hours=3.5))
+
+
+def _tehran(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=TEHRAN)
+
+
 def d(days: float) -> dt.datetime:
     return T0 + dt.timedelta(days=days)
 
@@ -83,14 +90,81 @@ def test_it_stores_the_deadline_by_severity_and_shifts_it_after_waiting(make_cas
     settings = services.clinic_settings()
     settings.sla_days_4 = 7
     settings.save()
+    # Opened Thursday 1404/09/06 10:00, a day off (weekend thu,fri): the clock
+    # starts on Saturday and its 7th working day is Sunday 16 Azar (7 Dec).
     case = make_case(S.IN_PROGRESS, severity=4)
-    assert case.due_at == case.opened_at + dt.timedelta(days=7)
+    assert case.due_at == _tehran(2025, 12, 8, 0)
     waiting = services.case_transition(
         case=case, to_status=S.WAITING, user=users["admin"], now=at(2)
     )
     assert waiting.due_at is None
+    # Waiting from Saturday 10:00 (after 10 working hours) to Tuesday 10:00.
     back = services.case_transition(
         case=waiting, to_status=S.IN_PROGRESS, user=users["admin"], now=at(5)
     )
-    assert back.due_at == case.opened_at + dt.timedelta(days=10)
+    # 7 days less 10 hours remain from Tuesday 10:00: Tue 14h, Wed 24h, then
+    # Sat..Wed 5 × 24h → the limit is reached at the close of Wednesday 10 Dec.
+    assert back.due_at == _tehran(2025, 12, 11, 0)
     assert Case.objects.get(pk=case.pk).due_at == back.due_at
+
+
+def test_it_counts_only_working_days_of_the_province(geo):
+    from jahesh.clinic.sla import calendar_for
+    from jahesh.geo.services import closure_add
+
+    # reference/calendar.md: 3 working days after Monday 1405/04/01 (2026-06-22)
+    # is 1405/04/07; a Markazi closure on 1405/04/06 moves a Markazi case only.
+    opened = _tehran(2026, 6, 22, 9)
+    markazi, tehran = calendar_for(geo["markazi"].pk), calendar_for(geo["tehran"].pk)
+    state = sla_state(opened_at=opened, limit_days=3, events=[], now=opened, calendar=markazi)
+    assert state.due_at == _tehran(2026, 6, 28, 9)
+    closure_add(on=dt.date(2026, 6, 27), province=geo["markazi"], reason="آلودگی هوا")
+    markazi = calendar_for(geo["markazi"].pk)
+    moved = sla_state(opened_at=opened, limit_days=3, events=[], now=opened, calendar=markazi)
+    assert moved.due_at == _tehran(2026, 6, 29, 9)
+    same = sla_state(opened_at=opened, limit_days=3, events=[], now=opened, calendar=tehran)
+    assert same.due_at == _tehran(2026, 6, 28, 9)
+    # On Saturday 27th at noon, Markazi's closed day has not run the clock.
+    noon = _tehran(2026, 6, 27, 12)
+    ran = sla_state(opened_at=opened, limit_days=3, events=[], now=noon, calendar=markazi)
+    # Mon 15h and Tue 24h ran; Wed is Tasua, Thu and Fri the weekend, Sat closed.
+    assert ran.elapsed == dt.timedelta(hours=15 + 24)
+    assert ran.paused == dt.timedelta(0) and not ran.is_overdue
+
+
+def test_an_overdue_case_deadline_lies_in_the_past(geo):
+    from jahesh.clinic.sla import calendar_for
+
+    markazi = calendar_for(geo["markazi"].pk)
+    opened = _tehran(2026, 6, 22, 9)
+    events = [(_tehran(2026, 6, 23, 9), S.WAITING), (_tehran(2026, 7, 1, 9), S.IN_PROGRESS)]
+    late = _tehran(2026, 7, 5, 9)
+    state = sla_state(opened_at=opened, limit_days=3, events=events, now=late, calendar=markazi)
+    # 24h before waiting; from Wed 1 Jul 09:00 two days remain: Wed 15h, Sat, Sun 9h.
+    assert state.due_at == _tehran(2026, 7, 5, 9)
+    assert not state.is_overdue
+    later = sla_state(
+        opened_at=opened, limit_days=3, events=events, now=_tehran(2026, 7, 6, 9), calendar=markazi
+    )
+    assert later.is_overdue and later.remaining == -dt.timedelta(days=1)
+    assert later.due_at == _tehran(2026, 7, 5, 9)
+
+
+@given(
+    st.lists(st.tuples(st.floats(0, 60), st.sampled_from(S.values)), max_size=8), st.floats(0, 90)
+)
+def test_its_deadline_and_remaining_time_agree_on_working_days(raw, now_days):
+    from jahesh.clinic.sla import working_time
+    from jahesh.geo.workdays import WorkCalendar
+
+    calendar = WorkCalendar(weekend_days=[3, 4], closures=[dt.date(2025, 1, 15)])
+    events = sorted(((d(x), s) for x, s in raw), key=lambda e: e[0])
+    state = sla_state(
+        opened_at=T0, limit_days=10, events=events, now=d(now_days), calendar=calendar
+    )
+    assert dt.timedelta(0) <= state.elapsed <= d(now_days) - T0
+    now = d(now_days)
+    if state.due_at is not None and state.remaining >= dt.timedelta(0):
+        assert working_time(now, state.due_at, calendar) == state.remaining
+    elif state.due_at is not None:
+        assert working_time(state.due_at, now, calendar) == -state.remaining

@@ -16,7 +16,15 @@ class AccountsConfig(AppConfig):
         from jahesh.accounts.scoping import ScopePolicy, register, scoped
         from jahesh.core import hooks
         from jahesh.core.models import ImportJob
-        from jahesh.geo.models import City, County, District, Province, RuralDistrict, Village
+        from jahesh.geo.models import (
+            City,
+            Closure,
+            County,
+            District,
+            Province,
+            RuralDistrict,
+            Village,
+        )
 
         # An import job is its owner's (admins see all), whatever it imports.
         register(ImportJob, ScopePolicy(module=Module.DASHBOARD, owner="user", personal=False))
@@ -31,5 +39,6 @@ class AccountsConfig(AppConfig):
         # address). Registered here, not in geo, since geo sits below accounts.
         # Limiting which counties a *form* offers is a different rule:
         # see places.counties_for_user.
-        for model in (Province, County, District, City, RuralDistrict, Village):
+        # Closures too: the days they close hold everyone's deadlines.
+        for model in (Province, County, District, City, RuralDistrict, Village, Closure):
             register(model, ScopePolicy(module=Module.GEO, public=True, personal=False))

@@ -10,10 +10,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from jahesh.accounts.roles import ScopeKind
-from jahesh.accounts.scoping import area_for, can_use_module, scope_kind, scoped
+from jahesh.accounts.roles import Role, ScopeKind
+from jahesh.accounts.scoping import area_for, can_use_module, effective_role, scope_kind, scoped
 from jahesh.core.errors import NotFound
-from jahesh.geo.models import City, County, Province, Village
+from jahesh.geo.models import City, Closure, County, Province, Village
 from jahesh.geo.selectors import place_search
 
 
@@ -121,3 +121,19 @@ def place_options(
         page = page[:limit]
         more = villages.count() - limit
     return {"cities": city_rows, "villages": page, "more": more}
+
+
+def is_calendar_admin(user: Any) -> bool:
+    """Who may add and remove closures: the system's administrators."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return effective_role(user) == Role.ADMIN
+
+
+def closure_list(*, user: Any, year: int | None = None) -> QuerySet[Closure]:
+    """Closures (country and provinces), newest day first. Reference data: the
+    days they close hold every signed-in user's deadlines."""
+    qs = scoped(user, Closure).select_related("province")
+    if year is not None:
+        qs = qs.filter(on__year=year)
+    return qs.order_by("-on", "province__name")

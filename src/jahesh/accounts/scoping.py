@@ -286,6 +286,50 @@ def get_scoped_or_404(user: Any, source: QuerySet[M] | type[M], **lookup: Any) -
         raise Http404("یافت نشد") from None
 
 
+def users_in_scope(record: models.Model) -> QuerySet[Any]:
+    """The active users who may open ``record``: the inverse of :func:`scoped`,
+    read from the same policy, so "who may act on this" (a loan's checkers, the
+    people to remind) never disagrees with who sees it. Rows of a policy with
+    ``through`` paths are answered by their own place only (the linked records are
+    not consulted); no such model is asked today."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    model = type(record)._meta.concrete_model or type(record)
+    policy = policy_for(model)
+    users = User._default_manager.filter(is_active=True)
+    if policy.public:
+        return users
+    admins = Q(is_superuser=True) | Q(role=Role.ADMIN)
+    if policy.owner:
+        return users.filter(admins | Q(pk=getattr(record, f"{policy.owner}_id", None)))
+    place = {"county": policy.county, "province": policy.province_path}
+    values = (
+        model._default_manager.filter(pk=record.pk)
+        .values(**{k: models.F(v) for k, v in place.items() if v})
+        .first()
+        or {}
+    )
+    q = Q(is_superuser=True)
+    for role in Role.values:
+        if policy.module not in ROLE_MODULES.get(role, frozenset()):
+            continue
+        if role == Role.VIEWER and policy.personal:
+            continue
+        kind, here = ROLE_SCOPE.get(role), Q(role=role)
+        if kind == ScopeKind.COUNTRY:
+            q |= here
+        elif kind == ScopeKind.PROVINCE:
+            q |= here & (Q(nationwide=True) | Q(province_id=values.get("province", -1)))
+        elif kind == ScopeKind.COUNTY and values.get("county") is not None:
+            q |= here & Q(county_id=values["county"])
+        elif kind == ScopeKind.ASSIGNMENT and role in policy.assigned:
+            path = policy.assigned[role]
+            ids = model._default_manager.filter(pk=record.pk).values(path)
+            q |= here & Q(pk__in=ids)
+    return users.filter(q)
+
+
 # --- Nesting ------------------------------------------------------------------
 # A record the reader may open can list people and records they may not (an
 # Arak group's member from Saveh). Such rows are left out, and the list says

@@ -399,7 +399,10 @@ class ResolutionIn(Schema):
     session_id: Id
     text: str
     agency_id: Id
-    due_on: ApiDate
+    due_on: ApiDate | None = Field(None, description="مهلت اجرا؛ یا due_days")
+    due_days: int | None = Field(
+        None, ge=1, le=500, description="مهلت اجرا به روز کاری استان پس از تاریخ جلسه"
+    )
     responsible_person: str = ""
     case_id: Id | None = None
 
@@ -448,6 +451,7 @@ def resolution_create(request: HttpRequest, payload: ResolutionIn):
         text=payload.text,
         agency=_agency(request, payload.agency_id),
         due_on=payload.due_on,
+        due_days=payload.due_days,
         responsible_person=payload.responsible_person,
         case=resolve_ref(request.user, Case, payload.case_id, field="case_id"),
     )

@@ -198,7 +198,14 @@ class ResolutionForm(forms.Form):
         label=_("دستگاه مسئول"), queryset=Agency.objects.filter(is_active=True)
     )
     responsible_person = forms.CharField(label=_("مسئول پیگیری"), required=False, max_length=120)
-    due_on = JalaliDateField(label=_("مهلت اجرا"))
+    due_on = JalaliDateField(label=_("مهلت اجرا"), required=False)
+    due_days = forms.IntegerField(
+        label=_("یا مهلت به روز کاری"),
+        required=False,
+        min_value=1,
+        max_value=500,
+        help_text=_("روزهای کاری استان پس از تاریخ جلسه"),
+    )
     case = forms.ModelChoiceField(label=_("پرونده"), required=False, queryset=Case.objects.none())
 
     def __init__(self, *args, cases=None, **kwargs):

@@ -43,7 +43,7 @@ from jahesh.clinic.models import (
     Session,
     WorkingGroup,
 )
-from jahesh.clinic.sla import sla_state
+from jahesh.clinic.sla import calendar_for, sla_state
 from jahesh.clinic.taxonomy import TAXONOMY_VERSION, taxonomy_load
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import TEHRAN, add_jalali_months, last_jalali_years
@@ -182,6 +182,7 @@ def _at(day: date, hour: int = 9) -> datetime.datetime:
 
 class _Builder:
     def __init__(self, ctx, crisis_on: dict[int, date]) -> None:
+        self.calendar = calendar_for(PROVINCE_ID)  # every demo case is Markazi's
         self.ctx = ctx
         self.rng: random.Random = ctx.rng("clinic")
         self.crisis_on = crisis_on
@@ -477,6 +478,7 @@ class _Builder:
             limit_days=21,
             events=[(at, to) for at, _f, to, _r in events],
             now=_at(self.ctx.as_of, 12),
+            calendar=self.calendar,
         )
         case.due_at = (
             state.due_at if status not in (S.RESOLVED, S.NOT_RESOLVABLE, S.WITHDRAWN) else None

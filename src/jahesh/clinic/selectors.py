@@ -33,7 +33,7 @@ from jahesh.clinic.models import (
     WorkingGroup,
 )
 from jahesh.clinic.services import MANAGERS, clinic_settings, user_role
-from jahesh.clinic.sla import SlaState, sla_state
+from jahesh.clinic.sla import SlaState, calendar_for, sla_state
 from jahesh.core.daily import EVER, daily_totals
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
@@ -165,6 +165,7 @@ def case_sla(*, case: Case, now: datetime.datetime | None = None) -> SlaState:
         limit_days=clinic_settings().sla_days(case.severity),
         events=events,
         now=now,
+        calendar=calendar_for(case.province_id),
     )
 
 

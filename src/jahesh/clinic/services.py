@@ -38,7 +38,8 @@ from jahesh.clinic.models import (
     Session,
     WorkingGroup,
 )
-from jahesh.clinic.sla import sla_state
+from jahesh.clinic.sla import add_working_time, calendar_for, sla_state
+from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.text import clean_text
@@ -123,7 +124,11 @@ def case_create(
             agency=agency,
             opened_at=now,
             opened_on=today,
-            due_at=now + datetime.timedelta(days=settings.sla_days(severity)),
+            due_at=add_working_time(
+                now,
+                datetime.timedelta(days=settings.sla_days(severity)),
+                calendar_for(unit.county.province_id),
+            ),
             unit_status_at_open=unit_status_at(unit=unit, when=today),
             unit_risk_at_open=risk.level if risk else "",
             created_by=user,
@@ -425,6 +430,7 @@ def case_transition(
             limit_days=clinic_settings().sla_days(locked.severity),
             events=events,
             now=now,
+            calendar=calendar_for(locked.province_id),
         )
         changes["due_at"] = state.due_at
         changes["updated_at"] = now
@@ -517,23 +523,46 @@ def session_create(
     return session
 
 
+# The longest deadline a resolution may be given in working days (about two years).
+MAX_DUE_DAYS = 500
+
+
 def resolution_create(
     *,
     user,
     session: Session,
     text: str,
     agency: Agency,
-    due_on: datetime.date,
+    due_on: datetime.date | None = None,
+    due_days: int | None = None,
     responsible_person: str = "",
     case: Case | None = None,
 ) -> Resolution:
-    """Pass a resolution in ``session``; objections are accepted for the
-    configured window (15 days by default) from the session's date."""
+    """Pass a resolution in ``session``. Its deadline is a day (``due_on``) or a
+    number of working days after the session (``due_days``) of the group's
+    province; objections are accepted for the configured window (15 working
+    days by default) after the session's date (reference/calendar.md)."""
     if user_role(user) not in MANAGERS:
         raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان مصوبه ثبت می‌کند."))
     text = text.strip()
     if not text:
         raise InvalidInput(_("متن مصوبه را بنویسید."), field="text")
+    calendar = calendar_for(session.group.province_id)
+    if due_on is None and due_days is None:
+        raise InvalidInput(
+            _("مهلت اجرا را با تاریخ یا با شمار روزهای کاری بنویسید."), field="due_on"
+        )
+    if due_days is not None:
+        if due_on is not None:
+            raise InvalidInput(
+                _("مهلت اجرا را یا با تاریخ بنویسید یا با روز کاری، نه هر دو."), field="due_days"
+            )
+        if not 1 <= due_days <= MAX_DUE_DAYS:
+            raise InvalidInput(
+                _("مهلت اجرا از ۱ تا %(n)s روز کاری است.") % {"n": to_persian_digits(MAX_DUE_DAYS)},
+                field="due_days",
+            )
+        due_on = calendar.add(session.held_on, due_days)
     if due_on < session.held_on:
         raise InvalidInput(_("مهلت اجرا پیش از تاریخ جلسه است."), field="due_on")
     window = clinic_settings().objection_days
@@ -549,7 +578,7 @@ def resolution_create(
             responsible_person=clean_text(responsible_person),
             passed_on=session.held_on,
             due_on=due_on,
-            objection_until=session.held_on + datetime.timedelta(days=window),
+            objection_until=calendar.add(session.held_on, window),
         )
 
 

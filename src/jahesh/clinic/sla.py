@@ -3,7 +3,16 @@
 The clock runs from the case's opening; it is paused while the case waits on
 an agency (as in Odoo Helpdesk's SLA policies, the time a third party holds a
 case is not the clinic's) and stopped while the case is closed (a reopened case
-continues from where it stood). Pure functions: the caller passes ``now``.
+continues from where it stood). It counts **working days** of the case's
+province (reference/calendar.md, ``geo.workdays``): only the hours of working
+days run the clock, so a limit of N days ends N working days after the case
+was opened, at the same hour (a case opened on a day off ends at the close of
+its N-th working day). A closure added by an admin moves the clocks still
+running the next time they are computed (a move of the case, or its page).
+
+Pure functions but for the calendar's closures: the caller passes ``now`` and
+the calendar (``calendar_for(province_id)``; ``None`` counts every day, for
+arithmetic without a calendar).
 """
 
 from __future__ import annotations
@@ -12,17 +21,88 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from jahesh.clinic.models import CLOSED_STATUSES, CaseStatus
+from jahesh.geo.workdays import WorkCalendar
 
 # Statuses in which the clock does not run.
 _NOT_COUNTING = frozenset({CaseStatus.WAITING, *CLOSED_STATUSES})
+_ZERO = datetime.timedelta(0)
+# More days than any limit (the settings hold at most a few hundred) can take.
+_MAX_DAYS = 3660
+
+
+def calendar_for(province_id: int | None) -> WorkCalendar:
+    """The working-day calendar of a case of ``province_id``."""
+    return WorkCalendar(province_id)
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def working_time(
+    start: datetime.datetime, end: datetime.datetime, calendar: WorkCalendar | None
+) -> datetime.timedelta:
+    """The part of [start, end) that falls on working days (local dates)."""
+    if end <= start:
+        return _ZERO
+    if calendar is None:
+        return end - start
+    total, day, last = _ZERO, timezone.localdate(start), timezone.localdate(end)
+    while day <= last:
+        if calendar.is_working_day(day):
+            lo = max(start, _midnight(day))
+            hi = min(end, _midnight(day + datetime.timedelta(days=1)))
+            total += max(hi - lo, _ZERO)
+        day += datetime.timedelta(days=1)
+    return total
+
+
+def add_working_time(
+    start: datetime.datetime, amount: datetime.timedelta, calendar: WorkCalendar | None
+) -> datetime.datetime:
+    """The instant at which ``amount`` of working time has run after ``start``
+    (before it, for a negative ``amount``: an overdue case's deadline)."""
+    if calendar is None or amount == _ZERO:
+        return start + amount
+    if amount < _ZERO:
+        return _back_working_time(start, -amount, calendar)
+    at, left = start, amount
+    for _ in range(_MAX_DAYS):
+        day = timezone.localdate(at)
+        next_midnight = _midnight(day + datetime.timedelta(days=1))
+        if calendar.is_working_day(day):
+            chunk = next_midnight - at
+            if left <= chunk:
+                return at + left
+            left -= chunk
+        at = next_midnight
+    raise ValueError("time limit beyond ten years")
+
+
+def _back_working_time(
+    end: datetime.datetime, amount: datetime.timedelta, calendar: WorkCalendar
+) -> datetime.datetime:
+    at, left = end, amount
+    for _ in range(_MAX_DAYS):
+        day = timezone.localdate(at - datetime.timedelta(microseconds=1))
+        day_start = _midnight(day)
+        if calendar.is_working_day(day):
+            chunk = at - day_start
+            if left <= chunk:
+                return at - left
+            left -= chunk
+        at = day_start
+    raise ValueError("time limit beyond ten years")
 
 
 @dataclass(frozen=True)
 class SlaState:
-    limit: datetime.timedelta
-    elapsed: datetime.timedelta  # time the clock ran
-    paused: datetime.timedelta  # time the clock stood: waiting on an agency, or closed
+    limit: datetime.timedelta  # working time allowed
+    elapsed: datetime.timedelta  # working time the clock ran
+    paused: datetime.timedelta  # calendar time the clock stood: waiting on an agency, or closed
     waiting: datetime.timedelta  # of which waiting on an agency
     due_at: datetime.datetime | None  # None while paused or closed
     is_running: bool
@@ -42,29 +122,34 @@ def sla_state(
     limit_days: int,
     events: Iterable[tuple[datetime.datetime, str]],
     now: datetime.datetime,
+    calendar: WorkCalendar | None = None,
 ) -> SlaState:
     """The case's clock at ``now``.
 
     ``events`` are ``(at, to_status)`` of the case's moves after opening, in the
     order they were made (a stable sort by time keeps moves of the same instant
     in that order); events after ``now`` are ignored. The status before the first move
-    is ``new``.
+    is ``new``. ``calendar``: the working days of the case's province.
     """
     limit = datetime.timedelta(days=limit_days)
     status, since = CaseStatus.NEW, opened_at
-    paused = waiting = datetime.timedelta(0)
+    elapsed = paused = waiting = _ZERO
     for at, to_status in sorted((e for e in events if e[0] <= now), key=lambda e: e[0]):
         at = max(at, opened_at)
         if status in _NOT_COUNTING:
             paused += at - since
-            waiting += at - since if status == CaseStatus.WAITING else datetime.timedelta(0)
+            waiting += at - since if status == CaseStatus.WAITING else _ZERO
+        else:
+            elapsed += working_time(since, at, calendar)
         status, since = to_status, at
     running = status not in _NOT_COUNTING
-    if not running:
+    if running:
+        due_at = add_working_time(since, limit - elapsed, calendar)
+        elapsed += working_time(since, now, calendar)
+    else:
+        due_at = None
         paused += now - since
-        waiting += now - since if status == CaseStatus.WAITING else datetime.timedelta(0)
-    elapsed = max(now - opened_at - paused, datetime.timedelta(0))
-    due_at = opened_at + limit + paused if running else None
+        waiting += now - since if status == CaseStatus.WAITING else _ZERO
     return SlaState(
         limit=limit,
         elapsed=elapsed,

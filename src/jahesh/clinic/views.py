@@ -399,6 +399,7 @@ def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
                 text=d["text"],
                 agency=d["agency"],
                 due_on=d["due_on"],
+                due_days=d["due_days"],
                 responsible_person=d["responsible_person"],
                 case=d["case"],
             )

@@ -13,6 +13,10 @@ from typing import Any
 # (user=...) -> the figures block of the home page, or None for roles without one.
 home_figures: Callable[..., dict[str, Any] | None] | None = None
 
+# (user=...) -> the inbox block of the home page (what awaits the user), set by
+# the inbox app, which reads every app.
+home_inbox: Callable[..., dict[str, Any]] | None = None
+
 # Jobs the task worker runs every ``PERIODIC_SECONDS`` (``core.tasks.periodic``:
 # one chain of tasks, so each runs in one place however many app servers there
 # are). Reports: store the rows writes made stale, keep today's standard periods.

@@ -33,11 +33,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Home: the greeting and the user's modules; for roles that may use the
+    """Home: the greeting, what awaits the user (the inbox), and the user's modules; for roles that may use the
     dashboard, its headline figures of the last five years first (the full
     dashboard is one click away)."""
     figures = hooks.home_figures(user=request.user) if hooks.home_figures else None
-    return render(request, "core/home.html", {"figures": figures})
+    inbox = hooks.home_inbox(user=request.user) if hooks.home_inbox else None
+    return render(request, "core/home.html", {"figures": figures, "inbox": inbox})
 
 
 @login_required

@@ -29,8 +29,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jahesh.accounts.scoping import Area, scoped
+from jahesh.accounts.scoping import Area, scoped, users_in_scope
+from jahesh.core.approvals import MakerChecker
 from jahesh.core.daily import EVER, daily_steps, daily_totals
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.jalali import add_jalali_months
@@ -160,6 +162,44 @@ def loans_without_verification(*, user: Any, today: datetime.date) -> QuerySet[L
         .filter(disbursed_on__lte=cutoff, verifications__isnull=True)
         .select_related("member", "fund")
         .order_by("disbursed_on")
+    )
+
+
+# --- Maker-checker -------------------------------------------------------------
+
+# The one rule of who may approve and pay out a loan: anyone who may open it but
+# the user who recorded the request. ``services._maker_checker`` refuses with it,
+# the queue and the loan page read it.
+LOAN_CHECK = MakerChecker(
+    maker="requested_by",
+    steps=frozenset({Loan.Status.REQUESTED, Loan.Status.APPROVED}),
+    reason=gettext_lazy("تأیید و پرداخت وام باید به دست کاربری جز ثبت‌کنندهٔ درخواست انجام شود."),
+)
+
+
+def loan_check_refusal(*, loan: Loan, user: Any) -> str | None:
+    """Why ``user`` may not approve or pay out ``loan`` (None: they may)."""
+    return LOAN_CHECK.refusal(loan, user)
+
+
+def loan_approvers(*, loan: Loan) -> QuerySet[Any]:
+    """The users who may approve (or pay out) ``loan``: those who may open it,
+    but its maker; the fund's managers first. (Notifications call this.)"""
+    from jahesh.accounts.roles import Role
+
+    managers_first = Case(When(role=Role.FUND_MANAGER, then=0), default=1)
+    return LOAN_CHECK.checkers(loan, users_in_scope(loan)).order_by(
+        managers_first, "role", "last_name", "first_name", "username"
+    )
+
+
+def loans_awaiting_approval(*, user: Any) -> QuerySet[Loan]:
+    """Loans in ``user``'s scope awaiting a checker (approval, then payment) that
+    ``user`` may check, the oldest request first."""
+    return (
+        LOAN_CHECK.awaiting(scoped(user, Loan), user)
+        .select_related("fund", "member")
+        .order_by("requested_on", "pk")
     )
 
 

@@ -27,7 +27,7 @@ from jahesh.core.identifiers import normalize_mobile, normalize_national_code
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.money import format_rials, group_digits
 from jahesh.core.text import clean_text, normalize_key
-from jahesh.funds import lottery, schedule
+from jahesh.funds import lottery, schedule, selectors
 from jahesh.funds.models import (
     ACTIVE_LOAN_STATUSES,
     Fund,
@@ -289,8 +289,9 @@ def ledger_entry_reverse(
 
 
 def _maker_checker(loan: Loan, user: Any) -> None:
-    if loan.requested_by_id is not None and loan.requested_by_id == getattr(user, "pk", None):
-        raise Forbidden(_("تأیید و پرداخت وام باید به دست کاربری جز ثبت‌کنندهٔ درخواست انجام شود."))
+    refusal = selectors.loan_check_refusal(loan=loan, user=user)
+    if refusal:
+        raise Forbidden(refusal)
 
 
 def _always(loan: Loan, user: Any) -> None:

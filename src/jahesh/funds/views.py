@@ -272,6 +272,20 @@ def _loan_context(request: HttpRequest, loan: Loan, **forms_: object) -> dict:
         "date_form": forms_.get("date_form") or forms.DateForm(initial={"on": today}),
         "document_form": forms_.get("document_form") or forms.DocumentForm(),
         "history": history_entries(loan, limit=10),
+        "check": _loan_check(request, loan),
+    }
+
+
+def _loan_check(request: HttpRequest, loan: Loan) -> dict | None:
+    """At a checker's step: why this user may not take it (the button is then
+    disabled with that reason) and who may (a few names and the number of others)."""
+    if not selectors.LOAN_CHECK.at_step(loan):
+        return None
+    approvers = list(selectors.loan_approvers(loan=loan)[:6])
+    return {
+        "refusal": selectors.loan_check_refusal(loan=loan, user=request.user),
+        "approvers": [u.get_full_name() or u.username for u in approvers[:5]],
+        "more": len(approvers) > 5,
     }
 
 

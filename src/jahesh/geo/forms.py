@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.places import counties_for_user
-from jahesh.geo.models import City, County, Village
+from jahesh.core.forms import JalaliDateField
+from jahesh.geo.models import City, County, Province, Village
 
 
 class CountyChoiceField(forms.ModelChoiceField):
@@ -139,3 +140,16 @@ def _county_id(form: BaseForm, county_field: str) -> int | None:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+class ClosureForm(forms.Form):
+    """A closure day for the country (no province) or one province (the admins' page)."""
+
+    on = JalaliDateField(label=_("روز تعطیل"))
+    province = forms.ModelChoiceField(
+        label=_("استان"),
+        required=False,
+        queryset=Province.objects.order_by("name"),
+        empty_label=_("سراسر کشور"),
+    )
+    reason = forms.CharField(label=_("علت"), max_length=200)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from jahesh.core.errors import ApplicationError
+from jahesh.core.errors import InvalidInput
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.geo.deprivation import DeprivedImportReport, DeprivedRow, read_deprived_rows
 from jahesh.geo.loader import Progress, load_all
@@ -123,9 +123,9 @@ def closure_add(*, on: datetime.date, province: Province | None = None, reason: 
     only); the history row records who did."""
     reason = clean_text(reason)
     if not reason:
-        raise ApplicationError(_("علت تعطیلی را بنویسید."), field="reason")
+        raise InvalidInput(_("علت تعطیلی را بنویسید."), field="reason")
     if Closure.objects.filter(on=on, province=province).exists():
-        raise ApplicationError(_("این روز برای همین محدوده پیش‌تر تعطیل شده است."), field="on")
+        raise InvalidInput(_("این روز برای همین محدوده پیش‌تر تعطیل شده است."), field="on")
     return Closure.objects.create(on=on, province=province, reason=reason)
 
 

@@ -9,4 +9,6 @@ app_name = "geo"
 urlpatterns = [
     path("options/counties", views.county_options, name="county_options"),
     path("options/places", views.place_options, name="place_options"),
+    path("closures/", views.closure_list, name="closures"),
+    path("closures/<int:pk>/remove/", views.closure_remove, name="closure_remove"),
 ]

@@ -1,14 +1,24 @@
 """HTMX fragments for forms: the <option> lists of a dependent select
-(province → counties, county → villages/cities)."""
+(province → counties, county → villages/cities); and the closures page of the
+working-day calendar (admins)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts import places as place_reads
+from jahesh.accounts.scoping import get_scoped_or_404
+from jahesh.core.errors import ApplicationError
+from jahesh.geo import services
+from jahesh.geo.forms import ClosureForm
+from jahesh.geo.models import Closure
 
 # A county has up to ~1,900 villages; beyond this many the list asks for a few letters.
 PLACE_OPTIONS_LIMIT = 500
@@ -47,3 +57,50 @@ def place_options(request: HttpRequest) -> HttpResponse:
         limit=PLACE_OPTIONS_LIMIT,
     )
     return render(request, "geo/partials/place_options.html", {"kind": kind, **places})
+
+
+# --- Closures (the working-day calendar) -----------------------------------------
+
+
+def _closure_admin(request: HttpRequest) -> None:
+    if not place_reads.is_calendar_admin(request.user):
+        raise PermissionDenied(_("تعطیلی‌ها را فقط مدیر سامانه ثبت یا حذف می‌کند."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closure_list(request: HttpRequest) -> HttpResponse:
+    """Closures of the country and the provinces: list, add (admin only)."""
+    _closure_admin(request)
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.closure_add(
+                on=form.cleaned_data["on"],
+                province=form.cleaned_data["province"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("روز تعطیل ثبت شد."))
+            return redirect("geo:closures")
+    page = Paginator(place_reads.closure_list(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "geo/closures.html",
+        {"form": form, "page_obj": page},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def closure_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _closure_admin(request)
+    closure = get_scoped_or_404(request.user, Closure, pk=pk)
+    services.closure_remove(closure=closure)
+    messages.success(request, _("تعطیلی حذف شد."))
+    return redirect("geo:closures")

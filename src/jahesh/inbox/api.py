@@ -1,0 +1,46 @@
+"""``GET /api/v1/inbox``: what awaits the signed-in user, newest deadline first."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from jahesh.api.schemas import ERRORS, Page
+from jahesh.inbox import selectors
+
+router = Router(tags=["inbox"])
+
+InboxKind = enum.StrEnum("InboxKind", {k: k for k in selectors.KINDS})
+
+
+class InboxFilters(Page):
+    kind: InboxKind | None = Field(None, description="تنها این نوع")
+
+
+class InboxItemOut(Schema):
+    kind: str
+    title: str
+    url: str
+    due_on: datetime.date | None
+
+
+class InboxOut(Schema):
+    items: list[InboxItemOut]
+    count: int
+
+
+@router.get(
+    "",
+    response={200: InboxOut, **ERRORS},
+    url_name="inbox",
+    summary="کارهای در انتظار من",
+)
+def inbox(request: HttpRequest, filters: Query[InboxFilters]):
+    """Items of every kind the user's role reaches (at most 200 of each kind,
+    so ``count`` is at most 200 per kind), newest deadline first; ``due_on``
+    is an ISO Gregorian date like every date the API answers."""
+    kinds = {filters.kind.value} if filters.kind else None
+    return filters.of(selectors.inbox_items(user=request.user, kinds=kinds))

@@ -1,0 +1,92 @@
+"""The inbox: what awaits a user, from every app, newest deadline first.
+
+Each app declares its kinds in its own ``inbox.py`` (``PROVIDERS``: a
+``core.inbox.Provider`` per kind); this list wires them explicitly. A provider
+runs only for roles that may use its module, reads one query through the
+scoping mechanism and answers at most ``PER_KIND`` items (its newest), so the
+inbox costs one bounded query per kind. Units due for a monitoring visit will join from
+``units.selectors.visits_due`` (not here yet).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from jahesh.accounts.scoping import can_use_module
+from jahesh.clinic import inbox as clinic_inbox
+from jahesh.core import inbox as core_inbox
+from jahesh.core.inbox import Item, Provider
+from jahesh.funds import inbox as funds_inbox
+from jahesh.volunteers import inbox as volunteers_inbox
+
+PROVIDERS: tuple[Provider, ...] = (
+    *funds_inbox.PROVIDERS,
+    *clinic_inbox.PROVIDERS,
+    *volunteers_inbox.PROVIDERS,
+    Provider("import_finished", core_inbox.IMPORTS_LABEL, None, core_inbox.imports_finished),
+)
+KINDS = {p.kind: p for p in PROVIDERS}
+
+# The most items one kind contributes (the API's count is then "at least").
+PER_KIND = 200
+
+
+def providers_for(user: Any, kinds: set[str] | None = None) -> list[Provider]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        p
+        for p in PROVIDERS
+        if (kinds is None or p.kind in kinds)
+        and (p.module is None or can_use_module(user, p.module))
+    ]
+
+
+def _sort_key(item: Item) -> tuple[bool, int]:
+    # Newest deadline first (issue 15: the latest day on top, so this week's
+    # installments and today's requests come before last year's arrears);
+    # items without a date last.
+    return (item.due_on is None, -(item.due_on or datetime.date.min).toordinal())
+
+
+def inbox_items(
+    *,
+    user: Any,
+    today: datetime.date | None = None,
+    kinds: set[str] | None = None,
+    per_kind: int = PER_KIND,
+) -> list[Item]:
+    """Every item awaiting ``user`` (at most ``per_kind`` of each kind), sorted."""
+    today = today or timezone.localdate()
+    items: list[Item] = []
+    for provider in providers_for(user, kinds):
+        items += provider.items(user=user, today=today, limit=per_kind)
+    return sorted(items, key=_sort_key)
+
+
+def kind_labels() -> dict[str, str]:
+    return {p.kind: str(p.label) for p in PROVIDERS}
+
+
+def home_inbox(*, user: Any) -> dict[str, Any]:
+    """The home page's block: per kind, how many items await and the newest one
+    (a county's hq has hundreds of installments; one line each would bury a
+    loan awaiting their approval), kinds in the order of their newest item."""
+    items = inbox_items(user=user)
+    labels = kind_labels()
+    kinds: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if item.kind not in kinds:
+            kinds[item.kind] = {
+                "kind": item.kind,
+                "label": labels[item.kind],
+                "first": item,
+                "count": 0,
+            }
+        kinds[item.kind]["count"] += 1
+    for k in kinds.values():
+        k["capped"] = k["count"] >= PER_KIND  # more may wait than one kind reads
+    return {"kinds": list(kinds.values()), "count": len(items), "today": timezone.localdate()}
