@@ -20,12 +20,14 @@ from jahesh.clinic import inbox as clinic_inbox
 from jahesh.core import inbox as core_inbox
 from jahesh.core.inbox import Item, Provider
 from jahesh.funds import inbox as funds_inbox
+from jahesh.units import inbox as units_inbox
 from jahesh.volunteers import inbox as volunteers_inbox
 
 PROVIDERS: tuple[Provider, ...] = (
     *funds_inbox.PROVIDERS,
     *clinic_inbox.PROVIDERS,
     *volunteers_inbox.PROVIDERS,
+    *units_inbox.PROVIDERS,
     Provider("import_finished", core_inbox.IMPORTS_LABEL, None, core_inbox.imports_finished),
 )
 KINDS = {p.kind: p for p in PROVIDERS}

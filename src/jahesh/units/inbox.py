@@ -1,0 +1,35 @@
+"""What awaits a user among the production units (the inbox's provider): units
+of their scope due for a monitoring visit this week, by the visit plan's one
+rule (``selectors.visits_due``), most overdue first."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jahesh.accounts.roles import Module
+from jahesh.core.inbox import Item, Provider
+from jahesh.units import selectors
+
+WEEK = datetime.timedelta(days=7)
+
+
+def visits_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
+    units = selectors.visits_due(user=user, on=today + WEEK)[:limit]
+    return [
+        Item(
+            kind="visit_due",
+            title=_("بازدید پایش %(unit)s، %(county)s")
+            % {"unit": unit.name, "county": unit.county},
+            url=reverse("units:detail", args=[unit.pk]),
+            due_on=selectors.visit_due_on(unit=unit) or today,
+        )
+        for unit in units
+    ]
+
+
+PROVIDERS = (Provider("visit_due", gettext_lazy("بازدید پایش سررسیده"), Module.UNITS, visits_due),)
