@@ -30,6 +30,7 @@ from jahesh.clinic.models import Case, Resolution, Session, WorkingGroup
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.models import ImportJob
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
+from jahesh.notifications.models import BulkMessage
 from jahesh.projects.models import DirectService, Project, ProjectPhoto
 from jahesh.reports.kpis import KPI_LIST
 from jahesh.units.models import Unit
@@ -42,6 +43,10 @@ SKIP = {
     "i18n/setlang/": "POST-only; switches the language, reads no record",
     "api/v1/auth/token": "POST-only; issues a token, reads no record",
     "api/v1/auth/tokens/<token_id>/revoke": "POST-only; revokes one of the reader's own tokens",
+    "notifications/<int:pk>/read/": "POST-only; marks one of the reader's own notifications read",
+    "notifications/read-all/": "POST-only; marks the reader's own notifications read",
+    "api/v1/notifications/<int:notification_id>/read": "POST-only; marks one of the reader's own",
+    "api/v1/notifications/read-all": "POST-only; marks the reader's own notifications read",
 }
 # The API's own description (no record in it; 1.5 s to build): fetched by the
 # admin's crawl only.
@@ -121,6 +126,7 @@ FILL: dict[str, object] = {
     "api/v1/projects/services/<int:service_id>": DirectService,
     "imports/<int:job_id>": ImportJob,
     "api/v1/imports/<int:job_id>": ImportJob,
+    "notifications/bulk/<int:pk>": BulkMessage,
 }
 PARAM = re.compile(r"<(?:\w+:)?\w+>")
 ROLES = [

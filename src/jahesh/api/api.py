@@ -184,6 +184,7 @@ ROUTERS = [
     ("/kpis", "jahesh.reports.api"),
     ("/public", "jahesh.portal.api"),
     ("/imports", "jahesh.core.api"),
+    ("/notifications", "jahesh.notifications.api"),
 ]
 
 
