@@ -38,6 +38,12 @@ from tests.funds.conftest import (  # noqa: F401  (fixtures)
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # The monthly report's PDF is kept under MEDIA_ROOT.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def tehran(y: int, m: int, d: int, hour: int = 8, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(y, m, d, hour, minute, tzinfo=TEHRAN)
 

@@ -157,3 +157,19 @@ def test_the_periodic_job_runs_the_reminders_and_sends(reachable, settings):
     with time_machine.travel(tehran(2026, 4, 5, 10, 1), tick=False):
         periodic_job()
     assert len(sms.outbox) == 1
+
+
+def test_a_burst_of_events_leaves_one_send_task_waiting(
+    reachable, users, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from jahesh.notifications.tasks import send_deliveries
+
+    now = tehran(2026, 4, 5, 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            notify(event_key=f"e{n}", recipients=[reachable], message=MESSAGE, now=now)
+    waiting = DBTaskResult.objects.filter(task_path=send_deliveries.module_path, status="READY")
+    assert waiting.count() == 1
+    assert Delivery.objects.filter(status="pending").count() == 10

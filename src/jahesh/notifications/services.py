@@ -202,8 +202,17 @@ def _send_soon() -> None:
 
 
 def _enqueue(task) -> None:
+    """Enqueue ``task`` unless a run of it is waiting already (one run sends all
+    that is due, so a burst of events leaves one task, not one each)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
     try:
-        task.enqueue()
+        waiting = DBTaskResult.objects.filter(
+            task_path=task.module_path, status=TaskResultStatus.READY
+        )
+        if not waiting.exists():
+            task.enqueue()
     except Exception:  # the periodic job sends it anyway
         logger.exception("could not enqueue %s", task.module_path)
 
