@@ -34,6 +34,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "unread_only": unread,
             "unread_count": selectors.unread_count(user=request.user),
+            "may_bulk": bool(bulk.sender_kinds(request.user)),
         },
     )
 
