@@ -30,6 +30,7 @@ from jahesh.core.errors import ApplicationError
 from jahesh.funds import api as funds_api
 from jahesh.geo import api as geo_api
 from jahesh.inbox import api as inbox_api
+from jahesh.notifications import api as notifications_api
 from jahesh.portal import api as portal_api
 from jahesh.projects import api as projects_api
 from jahesh.reports import api as reports_api
@@ -203,3 +204,4 @@ api.add_router("/public", portal_api.router)
 api.add_router("/imports", core_api.router)
 api.add_router("/inbox", inbox_api.router)
 api.add_router("/calendar", geo_api.calendar_router)
+api.add_router("/notifications", notifications_api.router)

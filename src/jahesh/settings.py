@@ -12,6 +12,9 @@ JAHESH_TOKEN_DAYS  how many days an API token lives (default 30)
 JAHESH_WEEKEND  the weekly days off, comma-separated (default thu,fri; Friday is always off)
 JAHESH_SMS_BACKEND  file (default: $JAHESH_VAR/sms-outbox.jsonl), console, locmem or kavenegar
 JAHESH_SMS_API_KEY / JAHESH_SMS_SENDER  the SMS gateway's key and sender line (kavenegar)
+EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS  SMTP for notifications' e-mail
+              (without EMAIL_HOST: one file per message under $JAHESH_VAR/mail)
+DEFAULT_FROM_EMAIL  the notifications' sender address; JAHESH_SITE_URL  the site's address in e-mailed links
 REDIS_URL     redis://host:6379/0: one cache shared by several app servers (default: each process its own)
 JAHESH_VISIT_FAR_M  a visit recorded farther than this from its unit is flagged (default 500)
 JAHESH_VISIT_EVERY_HIGH_DAYS / _WATCH_DAYS / _LOW_DAYS  visit plan by risk level (default 30 / 91 / 365)
@@ -70,6 +73,7 @@ INSTALLED_APPS = [
     "jahesh.volunteers",
     "jahesh.projects",
     "jahesh.reports",
+    "jahesh.notifications",
     "jahesh.portal",
     "jahesh.inbox",
     "jahesh.api",
@@ -183,6 +187,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jahesh@localhost")
+JAHESH_SITE_URL = os.environ.get("JAHESH_SITE_URL", "http://127.0.0.1:8000")
 SESSION_COOKIE_HTTPONLY = True
 
 # --- HTTPS (behind the TLS proxy, README "Deployment") ------------------------

@@ -27,6 +27,7 @@ urlpatterns = [
     path("volunteers/", include("jahesh.volunteers.urls")),
     path("projects/", include("jahesh.projects.urls")),
     path("reports/", include("jahesh.reports.urls")),
+    path("notifications/", include("jahesh.notifications.urls")),
     path("public/", include("jahesh.portal.urls")),
     path("inbox/", include("jahesh.inbox.urls")),
     path("api/v1/", api.urls),

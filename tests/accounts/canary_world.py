@@ -73,6 +73,7 @@ def plant(geo, users) -> World:
     _projects(w, county)
     _imports(w, users)
     _people(w, county)
+    _notifications(w, county, users)
     return w
 
 
@@ -93,6 +94,28 @@ def _people(w: World, county) -> None:
         user.set_unusable_password()
         user.save()
         w.add(user, marker)
+
+
+def _notifications(w: World, county, users) -> None:
+    # A notification is its recipient's alone, a bulk message's record its sender's
+    # (admins see all of both).
+    from jahesh.notifications.models import BulkMessage, Notification
+
+    now = timezone.now()
+    for place, owner in (("A", "arak"), ("S", "saveh"), ("T", "hq_other")):
+        marker = _m("notice", place)
+        note = Notification.objects.create(
+            recipient=users[owner], kind="case_moved", title=marker, body=marker,
+            url="/clinic/", event_key=f"canary:{place}", created_at=now,
+        )  # fmt: skip
+        w.add(note, marker)
+    for place, sender in (("A", "fund"), ("S", "saveh"), ("T", "hq_other")):
+        marker = _m("bulk", place)
+        bulk = BulkMessage.objects.create(
+            sender=users[sender], audience="fund", audience_id=1, audience_label=marker,
+            county=county[place], text=marker, recipients=1, segments=1, created_at=now,
+        )  # fmt: skip
+        w.add(bulk, marker)
 
 
 def _imports(w: World, users) -> None:

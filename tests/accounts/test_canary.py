@@ -31,6 +31,7 @@ from jahesh.clinic.models import Case, Resolution, Session, WorkingGroup
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.models import ImportJob
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
+from jahesh.notifications.models import BulkMessage
 from jahesh.projects.models import DirectService, Project, ProjectPhoto
 from jahesh.reports.kpis import KPI_LIST
 from jahesh.units.models import Unit, Visit, VisitPhoto
@@ -44,6 +45,10 @@ SKIP = {
     "api/v1/auth/token": "POST-only; issues a token, reads no record",
     "api/v1/auth/tokens/<token_id>/revoke": "POST-only; revokes one of the reader's own tokens",
     "accounts/two-factor/<str:action>/": "POST-only; the reader's own two-step sign-in",
+    "notifications/<int:pk>/read/": "POST-only; marks one of the reader's own notifications read",
+    "notifications/read-all/": "POST-only; marks the reader's own notifications read",
+    "api/v1/notifications/<int:notification_id>/read": "POST-only; marks one of the reader's own",
+    "api/v1/notifications/read-all": "POST-only; marks the reader's own notifications read",
 }
 # The API's own description (no record in it; 1.5 s to build): fetched by the
 # admin's crawl only.
@@ -129,6 +134,7 @@ FILL: dict[str, object] = {
     # Closures are public reference data (no marker); removal is POST/DELETE only.
     "geo/closures/<int:pk>": ["1"],
     "api/v1/calendar/closures/<int:closure_id>": ["1"],
+    "notifications/bulk/<int:pk>": BulkMessage,
 }
 PARAM = re.compile(r"<(?:\w+:)?\w+>")
 ROLES = [

@@ -39,6 +39,7 @@ from jahesh.clinic.models import (
     WorkingGroup,
 )
 from jahesh.clinic.sla import add_working_time, calendar_for, sla_state
+from jahesh.core import events
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import add_jalali_months
@@ -424,11 +425,11 @@ def case_transition(
         changes["status"] = to_status
         if to_status in CLOSED_STATUSES:
             changes["closed_at"] = now
-        events = [(e.at, e.to_status) for e in locked.events.all()] + [(now, to_status)]
+        timeline = [(e.at, e.to_status) for e in locked.events.all()] + [(now, to_status)]
         state = sla_state(
             opened_at=locked.opened_at,
             limit_days=clinic_settings().sla_days(locked.severity),
-            events=events,
+            events=timeline,
             now=now,
             calendar=calendar_for(locked.province_id),
         )
@@ -437,13 +438,21 @@ def case_transition(
         updated = Case.objects.filter(pk=locked.pk, status=from_status).update(**changes)
         if updated != 1:
             raise Conflict(_("وضعیت این پرونده هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید."))
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=locked,
             at=now,
             by=user,
             from_status=from_status,
             to_status=to_status,
             reason=reason,
+        )
+        events.emit(
+            "case.moved",
+            key=f"case-event:{event.pk}",
+            actor=user,
+            case_id=locked.pk,
+            from_status=from_status,
+            to_status=to_status,
         )
     locked.refresh_from_db()
     return locked
@@ -569,7 +578,7 @@ def resolution_create(
     with transaction.atomic():
         Session.objects.select_for_update().get(pk=session.pk)
         last = session.resolutions.order_by("-number").values_list("number", flat=True).first() or 0
-        return Resolution.objects.create(
+        resolution = Resolution.objects.create(
             session=session,
             number=last + 1,
             text=text,
@@ -580,6 +589,13 @@ def resolution_create(
             due_on=due_on,
             objection_until=calendar.add(session.held_on, window),
         )
+        events.emit(
+            "resolution.created",
+            key=f"resolution:{resolution.pk}",
+            actor=user,
+            resolution_id=resolution.pk,
+        )
+        return resolution
 
 
 R = ResolutionStatus

@@ -173,6 +173,19 @@ def _link_demo_manager() -> None:
     )
     if user is not None and first is not None:
         first.managers.add(user)
+    # ...and of the first fund with a request waiting for approval, so the demo
+    # manager has loans to approve (and is told of them: notifications).
+    waiting = (
+        Fund.objects.filter(
+            code__startswith=CODE_PREFIX,
+            closed_on__isnull=True,
+            loans__status=Loan.Status.REQUESTED,
+        )
+        .order_by("code")
+        .first()
+    )
+    if user is not None and waiting is not None:
+        waiting.managers.add(user)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jahesh.core import events
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.identifiers import normalize_mobile, normalize_national_code
@@ -332,7 +333,7 @@ def _move(
     loan.status = to
     for name, value in fields.items():
         setattr(loan, name, value)
-    LoanEvent.objects.create(
+    event = LoanEvent.objects.create(
         loan=loan,
         from_status=old,
         to_status=to,
@@ -340,6 +341,7 @@ def _move(
         by=user if getattr(user, "pk", None) else None,
         note=note[:500],
     )
+    events.emit(f"loan.{to}", key=f"loan-event:{event.pk}", actor=user, loan_id=loan.pk)
 
 
 def _lock_loan(loan: Loan) -> Loan:
@@ -451,9 +453,10 @@ def loan_request(
     )
     for guarantor in guarantors:
         guarantor_add(loan=loan, member=guarantor)
-    LoanEvent.objects.create(
+    event = LoanEvent.objects.create(
         loan=loan, from_status="", to_status=S.REQUESTED, at=now, by=loan.requested_by, note=""
     )
+    events.emit("loan.requested", key=f"loan-event:{event.pk}", actor=user, loan_id=loan.pk)
     return loan
 
 

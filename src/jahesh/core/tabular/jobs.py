@@ -30,7 +30,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from jahesh.core import hooks
+from jahesh.core import events, hooks
 from jahesh.core.errors import ApplicationError
 from jahesh.core.models import ImportJob
 from jahesh.core.tabular.importing import ImportReport, Progress
@@ -182,6 +182,7 @@ def _done(job: ImportJob, report: ImportReport) -> ImportJob:
     job.save(
         update_fields=["report", "status", "rows_done", "rows_total", "errors_path", "finished_at"]
     )
+    events.emit("import.finished", key=f"import:{job.pk}", job_id=job.pk)
     return job
 
 
@@ -192,6 +193,7 @@ def _fail(job: ImportJob, report: ImportReport | None, message: str) -> ImportJo
     job.status = ImportJob.Status.FAILED
     job.finished_at = timezone.now()
     job.save(update_fields=["report", "message", "status", "finished_at"])
+    events.emit("import.finished", key=f"import:{job.pk}", job_id=job.pk)
     return job
 
 

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "jahesh.notifications"
+    label = "notifications"
+    verbose_name = "اعلان‌ها"
+
+    def ready(self) -> None:
+        from jahesh.accounts.roles import Module
+        from jahesh.accounts.scoping import ScopePolicy, register
+        from jahesh.core import events, hooks
+        from jahesh.notifications import models as m
+        from jahesh.notifications.events import on_event
+        from jahesh.notifications.tasks import periodic_job
+
+        # A notification is its recipient's own; a bulk message's audit record its
+        # sender's (admins read all of both).
+        own = {"module": Module.DASHBOARD, "personal": False}
+        register(m.Notification, ScopePolicy(owner="recipient", **own))
+        register(m.BulkMessage, ScopePolicy(owner="sender", **own))
+        if on_event not in events.subscribers:
+            events.subscribers.append(on_event)
+        if periodic_job not in hooks.periodic:
+            hooks.periodic.append(periodic_job)
+        from jahesh.notifications.tasks import send_deliveries
+
+        if send_deliveries.module_path not in hooks.routine_tasks:
+            hooks.routine_tasks.append(send_deliveries.module_path)

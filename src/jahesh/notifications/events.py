@@ -1,0 +1,197 @@
+"""From domain events (``core.events``) to notifications: who is told what.
+
+The domain services emit an event when a move commits (a loan requested,
+approved or paid out; a case moved; a resolution passed; an import finished);
+:func:`on_event` reads the record, picks the people it concerns
+(``notifications.recipients``) and calls :func:`services.notify`. The actor is
+not told about their own act. Time-based events (a deadline near or passed, an
+installment due) are not emitted by anyone: the reminder job finds them
+(``notifications.reminders``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jahesh.core.digits import to_persian_digits
+from jahesh.core.events import Event
+from jahesh.core.money import format_rials
+from jahesh.notifications import recipients as who
+from jahesh.notifications.models import Kind
+from jahesh.notifications.services import Message, notify, sms_to_person
+
+
+def on_event(event: Event) -> None:
+    handler = HANDLERS.get(event.kind)
+    if handler is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):  # stored texts are Persian
+        handler(event)
+
+
+def _others(users, actor_id: int | None):
+    return [u for u in users if u.pk != actor_id]
+
+
+# --- Loans ------------------------------------------------------------------------
+
+
+def _loan(event: Event):
+    from jahesh.funds.models import Loan
+
+    return Loan.objects.select_related("fund", "member").filter(pk=event.data["loan_id"]).first()
+
+
+def _loan_requested(event: Event) -> None:
+    loan = _loan(event)
+    if loan is None:
+        return
+    message = Message(
+        kind=Kind.LOAN_AWAITING,
+        title=_("وام %(n)s صندوق «%(fund)s» در انتظار تأیید است")
+        % {"n": to_persian_digits(loan.number), "fund": loan.fund.name},
+        body=_("%(member)s، %(amount)s، %(purpose)s")
+        % {"member": loan.member, "amount": format_rials(loan.principal), "purpose": loan.purpose},
+        url=reverse("funds:loan_detail", args=[loan.pk]),
+    )
+    recipients = _others(who.loan_approvers(loan), event.actor_id)
+    notify(event_key=event.key, recipients=recipients, message=message, now=timezone.now())
+
+
+def _loan_moved(kind: str, title, sms) -> Callable[[Event], None]:
+    def handle(event: Event) -> None:
+        loan = _loan(event)
+        if loan is None:
+            return
+        values = {
+            "n": to_persian_digits(loan.number),
+            "fund": loan.fund.name,
+            "member": str(loan.member),
+            "amount": format_rials(loan.principal),
+        }
+        now = timezone.now()
+        message = Message(
+            kind=kind,
+            title=str(title) % values,
+            url=reverse("funds:loan_detail", args=[loan.pk]),
+        )
+        recipients = _others(who.fund_managers(loan.fund), event.actor_id)
+        notify(event_key=event.key, recipients=recipients, message=message, now=now)
+        sms_to_person(
+            event_key=event.key,
+            who=f"m{loan.member_id}",
+            mobile=loan.member.mobile,
+            kind=kind,
+            text=str(sms) % values,
+            now=now,
+        )
+
+    return handle
+
+
+# --- Cases ------------------------------------------------------------------------
+
+
+def _case_moved(event: Event) -> None:
+    from jahesh.clinic.models import Case, CaseStatus
+
+    case = Case.objects.select_related("expert__user").filter(pk=event.data["case_id"]).first()
+    if case is None:
+        return
+    to_status = event.data["to_status"]
+    values = {"id": to_persian_digits(case.pk), "title": case.title}
+    expert = [case.expert.user] if case.expert and case.expert.user else []
+    if to_status == CaseStatus.ASSIGNED:
+        kind, title = Kind.CASE_ASSIGNED, _("پروندهٔ %(id)s «%(title)s» به شما ارجاع شد")
+        recipients = expert
+    elif to_status == CaseStatus.ESCALATED:
+        kind, title = Kind.CASE_ESCALATED, _("پروندهٔ %(id)s «%(title)s» به کارگروه یا استان رفت")
+        recipients = [*who.hq_managers(case.province_id), *who.county_officers(case.county_id)]
+    else:
+        kind = Kind.CASE_MOVED
+        title = _("پروندهٔ %(id)s «%(title)s» به «%(status)s» رفت")
+        values["status"] = str(CaseStatus(to_status).label)
+        recipients = [*expert, *who.county_officers(case.county_id)]
+    message = Message(
+        kind=kind, title=title % values, url=reverse("clinic:case_detail", args=[case.pk])
+    )
+    notify(
+        event_key=event.key,
+        recipients=_others(recipients, event.actor_id),
+        message=message,
+        now=timezone.now(),
+    )
+
+
+def _resolution_created(event: Event) -> None:
+    from jahesh.clinic.models import Resolution
+    from jahesh.core.jalali import format_jalali
+
+    resolution = (
+        Resolution.objects.select_related("session__group", "agency", "case")
+        .filter(pk=event.data["resolution_id"])
+        .first()
+    )
+    if resolution is None:
+        return
+    group = resolution.session.group
+    recipients = [*who.hq_managers(group.province_id)]
+    if resolution.case_id:
+        recipients += who.county_officers(resolution.case.county_id)
+    message = Message(
+        kind=Kind.RESOLUTION_ASSIGNED,
+        title=_("مصوبهٔ تازه برای «%(agency)s»، مهلت %(due)s")
+        % {"agency": resolution.agency.name, "due": format_jalali(resolution.due_on)},
+        body=resolution.text[:500],
+        url=reverse("clinic:session_detail", args=[resolution.session_id]),
+    )
+    notify(
+        event_key=event.key,
+        recipients=_others(recipients, event.actor_id),
+        message=message,
+        now=timezone.now(),
+    )
+
+
+# --- Imports ----------------------------------------------------------------------
+
+
+def _import_finished(event: Event) -> None:
+    from jahesh.core.models import ImportJob
+
+    job = ImportJob.objects.select_related("user").filter(pk=event.data["job_id"]).first()
+    if job is None:
+        return
+    done = job.status == ImportJob.Status.DONE
+    title = _("ورود «%(file)s» انجام شد") if done else _("ورود «%(file)s» ناموفق ماند")
+    message = Message(
+        kind=Kind.IMPORT_FINISHED,
+        title=title % {"file": job.filename},
+        body=job.message,
+        url=reverse("core:import_job", args=[job.pk]),
+    )
+    notify(event_key=event.key, recipients=[job.user], message=message, now=timezone.now())
+
+
+HANDLERS: dict[str, Callable[[Event], None]] = {
+    "loan.requested": _loan_requested,
+    "loan.approved": _loan_moved(
+        Kind.LOAN_APPROVED,
+        gettext_lazy("وام %(n)s صندوق «%(fund)s» (%(member)s) تأیید شد"),
+        gettext_lazy("وام شما به مبلغ %(amount)s در صندوق «%(fund)s» تأیید شد."),
+    ),
+    "loan.disbursed": _loan_moved(
+        Kind.LOAN_DISBURSED,
+        gettext_lazy("وام %(n)s صندوق «%(fund)s» (%(member)s) پرداخت شد"),
+        gettext_lazy("وام شما به مبلغ %(amount)s از صندوق «%(fund)s» پرداخت شد."),
+    ),
+    "case.moved": _case_moved,
+    "resolution.created": _resolution_created,
+    "import.finished": _import_finished,
+}

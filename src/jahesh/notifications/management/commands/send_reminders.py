@@ -1,0 +1,46 @@
+"""``jahesh send_reminders``: the reminder job once, for cron (the same service
+``jahesh serve``'s periodic job runs), then send what is due.
+
+    jahesh send_reminders              # now
+    jahesh send_reminders --at 1405/01/16T08:00   # as if it were then (Tehran time)
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from jahesh.core.errors import ApplicationError
+from jahesh.core.jalali import parse_date_any
+from jahesh.notifications.reminders import reminders_send
+from jahesh.notifications.services import deliveries_send
+
+
+def _parse_at(text: str) -> datetime.datetime:
+    day, _sep, clock = text.partition("T")
+    try:
+        hour, minute = (int(p) for p in (clock or "08:00").split(":"))
+        moment = datetime.datetime.combine(parse_date_any(day), datetime.time(hour, minute))
+    except (ApplicationError, ValueError) as error:
+        raise CommandError(f"--at: {getattr(error, 'message', error)}") from None
+    return timezone.make_aware(moment)
+
+
+class Command(BaseCommand):
+    help = "یادآوری‌ها (اقساط، مهلت پرونده‌ها و مصوبات، گزارش ماهانه) را یک بار می‌فرستد."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--at", default=None, help="زمان فرضی (تاریخ جلالی یا ISO، و THH:MM)")
+
+    def handle(self, *args, at: str | None, **options) -> None:
+        now = _parse_at(at) if at else timezone.now()
+        found = reminders_send(now=now)
+        report = deliveries_send(now=now)
+        for rule, count in sorted(found.items()):
+            self.stdout.write(f"{rule}: {count}")
+        self.stdout.write(
+            f"sent: {report.sent}, retried: {report.retried}, failed: {report.failed},"
+            f" waiting for morning: {report.postponed}"
+        )
