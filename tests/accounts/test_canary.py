@@ -78,8 +78,20 @@ def _groups_by_place(world, user) -> set[str]:
     }
 
 
+def _loan_approvers(world, user) -> set[str]:
+    # A loan's page names who may approve it (issue 14: "who may approve shown on
+    # the record"): colleagues whose scope covers the loan, users the reader does
+    # not manage. Only those, of the loans the reader opens.
+    from jahesh.funds.selectors import loan_approvers
+
+    names = set()
+    for loan in scoped(user, Loan).filter(pk__in=world.ids[Loan]):
+        names |= {u.first_name for u in loan_approvers(loan=loan)}
+    return {m for m, r in world.records.items() if isinstance(r, User) and m in names}
+
+
 # Markers a route may show beyond what the reader opens on their own, by design.
-BY_DESIGN = {"projects/new/": _groups_by_place}
+BY_DESIGN = {"projects/new/": _groups_by_place, "funds/loans/<int:pk>/": _loan_approvers}
 
 KPI_CODES = [k.code for k in KPI_LIST]
 # How each path parameter is filled, keyed by the route up to that parameter: a
