@@ -22,6 +22,8 @@ urlpatterns = [
     path("accounts/", include("jahesh.accounts.urls")),
     path("geo/", include("jahesh.geo.urls")),
     path("units/", include("jahesh.units.urls")),
+    # The clinic's triage of public reports (portal sits above the clinic).
+    path("clinic/intake/", include("jahesh.portal.triage_urls")),
     path("clinic/", include("jahesh.clinic.urls")),
     path("funds/", include("jahesh.funds.urls")),
     path("volunteers/", include("jahesh.volunteers.urls")),

@@ -30,6 +30,7 @@ from jahesh.clinic.models import Case, Resolution, Session, WorkingGroup
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.models import ImportJob
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
+from jahesh.portal.models import PublicReport, ReportAttachment
 from jahesh.projects.models import DirectService, Project, ProjectPhoto
 from jahesh.reports.kpis import KPI_LIST
 from jahesh.units.models import Unit
@@ -120,6 +121,12 @@ FILL: dict[str, object] = {
     "api/v1/projects/<int:project_id>": Project,
     "api/v1/projects/services/<int:service_id>": DirectService,
     "imports/<int:job_id>": ImportJob,
+    # A producer's report by its tracking code (the mobile number is asked too:
+    # without it the answer is 422, with a wrong one 404).
+    "api/v1/public/reports/<code>": ["1000000009"],
+    "clinic/intake/<int:pk>": PublicReport,
+    "clinic/intake/<int:pk>/<str:action>": ["accept"],
+    "clinic/intake/attachments/<int:pk>": ReportAttachment,
     "api/v1/imports/<int:job_id>": ImportJob,
 }
 PARAM = re.compile(r"<(?:\w+:)?\w+>")
