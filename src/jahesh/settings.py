@@ -12,6 +12,7 @@ JAHESH_TOKEN_DAYS  how many days an API token lives (default 30)
 JAHESH_WEEKEND  the weekly days off, comma-separated (default thu,fri; Friday is always off)
 JAHESH_SMS_BACKEND  file (default: $JAHESH_VAR/sms-outbox.jsonl), console, locmem or kavenegar
 JAHESH_SMS_API_KEY / JAHESH_SMS_SENDER  the SMS gateway's key and sender line (kavenegar)
+JAHESH_CAPTCHA_TEST  "1": the public report's captcha also accepts the answer PASSED (tests, demo; never in production)
 REDIS_URL     redis://host:6379/0: one cache shared by several app servers (default: each process its own)
 """
 

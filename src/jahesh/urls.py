@@ -29,6 +29,8 @@ urlpatterns = [
     path("volunteers/", include("jahesh.volunteers.urls")),
     path("projects/", include("jahesh.projects.urls")),
     path("reports/", include("jahesh.reports.urls")),
+    # Figures approved by county and province, then published (portal).
+    path("figures/releases/", include("jahesh.portal.release_urls")),
     path("public/", include("jahesh.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

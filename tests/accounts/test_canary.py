@@ -124,6 +124,10 @@ FILL: dict[str, object] = {
     # A producer's report by its tracking code (the mobile number is asked too:
     # without it the answer is 422, with a wrong one 404).
     "api/v1/public/reports/<code>": ["1000000009"],
+    "public/open-data/figures.<str:fmt>": ["csv", "json"],
+    "figures/releases/<int:year>": ["1403"],
+    "figures/releases/<int:year>/<int:quarter>": ["0"],
+    "figures/releases/<int:year>/<int:quarter>/<str:action>": ["publish"],
     "clinic/intake/<int:pk>": PublicReport,
     "clinic/intake/<int:pk>/<str:action>": ["accept"],
     "clinic/intake/attachments/<int:pk>": ReportAttachment,

@@ -174,3 +174,34 @@ def test_a_low_rating_opens_an_appeal_for_the_manager(report, users, client, cli
     )
     track = client.get(f"/api/v1/public/reports/{report.tracking_code}", {"mobile": MOBILE}).json()
     assert track["events"][-1]["text"].endswith("پیگیری دوباره شد")
+
+
+def test_satisfaction_and_appeal_rates_per_county(report, users, client, client_for):
+    report = _closed_case_report(report, users)
+    _rate(client, report, 2)
+    page = client_for(users["hq"]).get("/clinic/intake/?tab=satisfaction")
+    rows = page.context["rows"]
+    assert rows == [{"county": "اراک", "rated": 1, "mean": 2.0, "satisfied_pct": 0,
+                     "appeal_pct": 100}]  # fmt: skip
+    assert client_for(users["saveh"]).get("/clinic/intake/?tab=satisfaction").context["rows"] == []
+
+
+def test_the_producer_rates_on_the_tracking_page(report, users, client):
+    report = _closed_case_report(report, users)
+    page = client.post("/public/track/", {"code": report.tracking_code, "mobile": MOBILE})
+    assert 'id="jh-rate-form"' in page.content.decode()
+    client.post("/api/v1/public/otp", {"mobile": MOBILE, "purpose": "rating"},
+                content_type="application/json")  # fmt: skip
+    data = {"code": report.tracking_code, "mobile": MOBILE, "rate": "1", "rating": "2",
+            "comment": "دیر رسیدگی شد", "otp": "000000"}  # fmt: skip
+    if last_code() == "000000":
+        data["otp"] = "111111"
+    wrong = client.post("/public/track/", data).content.decode()
+    assert 'id="id_otp_errors"' in wrong
+    report.refresh_from_db()
+    assert report.rating is None
+    data["otp"] = last_code()
+    done = client.post("/public/track/", data).content.decode()
+    report.refresh_from_db()
+    assert report.rating == 2 and report.appeal_opened_at is not None
+    assert "امتیاز شما ثبت شد" in done and 'id="jh-rate-form"' not in done

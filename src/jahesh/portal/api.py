@@ -13,7 +13,7 @@ from jahesh.api.schemas import ERRORS, ErrorOut, Id
 from jahesh.core.ratelimit import client_ip
 from jahesh.portal import services, tracking
 from jahesh.portal.captcha import captcha_new
-from jahesh.portal.selectors import DEFAULT_PROVINCE, province_or_404, public_figures
+from jahesh.portal.selectors import DEFAULT_PROVINCE, province_or_404, published_figures
 
 router = Router(tags=["portal"])
 
@@ -40,19 +40,27 @@ class FigureOut(Schema):
 class PublicFiguresOut(Schema):
     province: PublicProvinceOut
     period: dict[str, str]
+    published_at: str | None
+    sha256: str | None
+    definitions_version: str | None
     figures: list[FigureOut]
 
 
 @router.get(
     "/figures", auth=None, response={200: PublicFiguresOut, **ERRORS},
-    summary="ارقام شاخص یک استان در پنج سال اخیر (عمومی)",
+    summary="آخرین ارقام منتشرشدهٔ یک استان (عمومی)",
 )  # fmt: skip
 def figures(request: HttpRequest, params: Query[FiguresQuery]):
-    """Headline figures of ``province`` (default Markazi) for the last five Jalali
-    years; money in integer rials. Cached for a few minutes."""
+    """The latest published snapshot of ``province`` (default Markazi): its
+    period (Jalali year, quarter 0 for the whole year), when it was published,
+    its SHA-256; money in integer rials. No figures before a publication."""
     place = province_or_404(params.province)
-    data = public_figures(province=place)
+    data = published_figures(province=place)
+    release = data["release"]
     return {"province": {"id": place.pk, "name": place.name}, "period": data["period"],
+            "published_at": release.published_at.isoformat() if release else None,
+            "sha256": release.sha256 if release else None,
+            "definitions_version": release.definitions_version if release else None,
             "figures": data["figures"]}  # fmt: skip
 
 

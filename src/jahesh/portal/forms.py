@@ -62,3 +62,23 @@ class TrackForm(forms.Form):
         label=_("تلفن همراه"), max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "placeholder": "09xxxxxxxxx"}),
     )  # fmt: skip
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("امتیاز شما به رسیدگی"), coerce=int, widget=forms.RadioSelect,
+        choices=[(i, str(i)) for i in range(1, 6)],
+    )  # fmt: skip
+    comment = forms.CharField(label=_("نظر شما (اختیاری)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    otp = forms.CharField(
+        label=_("کد پیامک‌شده"), max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "dir": "ltr"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from jahesh.core.digits import to_persian_digits
+
+        self.fields["rating"].choices = [(i, to_persian_digits(i)) for i in range(1, 6)]

@@ -178,3 +178,99 @@ class OtpCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mobile} {self.purpose}"
+
+
+class FigureRelease(models.Model):
+    """A province's headline figures for one Jalali quarter or year on their way
+    to the public: each county's figures submitted, the province approved by
+    the headquarters manager, then published as a frozen snapshot (values, the
+    KPI definitions and their version, who and when, a SHA-256 of it all).
+
+    Order: open → approved → published (→ unpublished, with a reason; it may be
+    approved and published again). simple-history keeps every snapshot and
+    every unpublishing.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("در انتظار ارقام شهرستان‌ها")
+        APPROVED = "approved", _("تأییدشده، منتشرنشده")
+        PUBLISHED = "published", _("منتشرشده")
+        UNPUBLISHED = "unpublished", _("انتشار لغو شده")
+
+    province = models.ForeignKey(
+        "geo.Province", verbose_name=_("استان"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("سال"))
+    quarter = models.PositiveSmallIntegerField(_("فصل"), default=0)  # 0: the whole year
+    status = models.CharField(_("وضعیت"), max_length=12, choices=Status.choices,
+                              default=Status.OPEN)  # fmt: skip
+    approved_at = models.DateTimeField(_("زمان تأیید"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("تأییدکننده"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    published_at = models.DateTimeField(_("زمان انتشار"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("منتشرکننده"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    values = models.JSONField(_("ارقام منتشرشده"), default=dict, blank=True)
+    definitions = models.JSONField(_("تعریف شاخص‌ها"), default=dict, blank=True)
+    definitions_version = models.CharField(_("نسخهٔ تعریف‌ها"), max_length=64, blank=True)
+    approvals = models.JSONField(_("تأییدها"), default=list, blank=True)
+    sha256 = models.CharField(_("چکیدهٔ ارقام"), max_length=64, blank=True)
+    unpublished_at = models.DateTimeField(_("زمان لغو انتشار"), null=True, blank=True)
+    unpublished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("لغوکنندهٔ انتشار"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    unpublish_reason = models.TextField(_("دلیل لغو انتشار"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("انتشار ارقام")
+        verbose_name_plural = _("انتشار ارقام")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year", "quarter"],
+                                    name="portal_release_one_per_period"),
+            models.CheckConstraint(condition=Q(quarter__gte=0, quarter__lte=4),
+                                   name="portal_release_quarter_0_4"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | ~Q(sha256=""),
+                name="portal_release_published_has_hash",
+            ),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["province", "status", "-published_at"],
+                         name="portal_release_latest_idx"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.year}/{self.quarter}"
+
+
+class CountyFigures(models.Model):
+    """One county's figures for a release, as its officer submitted them."""
+
+    release = models.ForeignKey(FigureRelease, verbose_name=_("انتشار"),
+                                on_delete=models.CASCADE, related_name="counties")  # fmt: skip
+    county = models.ForeignKey(
+        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
+    )
+    values = models.JSONField(_("ارقام"), default=dict)
+    submitted_at = models.DateTimeField(_("زمان ارسال"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("فرستنده"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ارقام شهرستان")
+        verbose_name_plural = _("ارقام شهرستان‌ها")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "county"], name="portal_county_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release} {self.county_id}"

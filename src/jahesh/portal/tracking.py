@@ -120,3 +120,28 @@ def open_appeals(user):
         .select_related("county", "case")
         .order_by("appeal_due_at", "pk")
     )
+
+
+def satisfaction_by_county(user) -> list[dict]:
+    """Per county the reader sees: reports rated, their mean rating, the share
+    satisfied (4 or 5) and the share appealed (1 or 2), in percent."""
+    from django.db.models import Avg, Count, Q
+
+    rows = (
+        scoped(user, PublicReport)
+        .filter(rating__isnull=False)
+        .values("county__name")
+        .annotate(
+            rated=Count("pk"),
+            mean=Avg("rating"),
+            satisfied=Count("pk", filter=Q(rating__gte=4)),
+            appealed=Count("pk", filter=Q(appeal_opened_at__isnull=False)),
+        )  # fmt: skip
+        .order_by("county__name")
+    )
+    return [
+        {"county": r["county__name"], "rated": r["rated"], "mean": round(r["mean"], 1),
+         "satisfied_pct": round(100 * r["satisfied"] / r["rated"]),
+         "appeal_pct": round(100 * r["appealed"] / r["rated"])}
+        for r in rows
+    ]  # fmt: skip

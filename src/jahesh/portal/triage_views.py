@@ -91,7 +91,9 @@ def _duplicates(user, report: PublicReport):
 def queue(request: HttpRequest) -> HttpResponse:
     require_module(request.user, Module.CLINIC)
     tab = request.GET.get("tab", "received")
-    if tab == "appeals":
+    if tab == "satisfaction":
+        rows = tracking.satisfaction_by_county(request.user)
+    elif tab == "appeals":
         rows = tracking.open_appeals(request.user)
     else:
         tab = tab if tab in TABS else "received"
