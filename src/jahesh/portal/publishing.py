@@ -232,12 +232,20 @@ def release_changes(release: FigureRelease) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def ordered_values(release: FigureRelease) -> list[tuple[str, int]]:
+    """The snapshot's values in the registry's order (PostgreSQL's jsonb keeps
+    no key order), then any code the registry no longer has."""
+    known = [c for c in HEADLINE_CODES if c in release.values]
+    rest = sorted(set(release.values) - set(known))
+    return [(c, release.values[c]) for c in known + rest]
+
+
 def snapshot_figures(release: FigureRelease) -> list[dict[str, Any]]:
     """The snapshot's figures as the public page and API show them."""
     from jahesh.reports import display
 
     out = []
-    for code, value in release.values.items():
+    for code, value in ordered_values(release):
         kpi = KPIS.get(code)
         d = release.definitions.get(code, {})
         out.append({

@@ -55,7 +55,7 @@ def open_data_rows() -> list[dict[str, Any]]:
     rows = []
     for r in publishing.published_all():
         period = publishing.release_period(r.year, r.quarter)
-        for code, value in r.values.items():
+        for code, value in publishing.ordered_values(r):
             d = r.definitions.get(code, {})
             rows.append({
                 "province_id": r.province_id, "province": r.province.name, "year": r.year,
