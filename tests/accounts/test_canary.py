@@ -32,6 +32,7 @@ from jahesh.core.digits import to_ascii_digits
 from jahesh.core.models import ImportJob
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
 from jahesh.notifications.models import BulkMessage
+from jahesh.portal.models import PublicReport, ReportAttachment
 from jahesh.projects.models import DirectService, Project, ProjectPhoto
 from jahesh.reports.kpis import KPI_LIST
 from jahesh.units.models import Unit, Visit, VisitPhoto
@@ -142,6 +143,16 @@ FILL: dict[str, object] = {
     "api/v1/projects/services/<int:service_id>": DirectService,
     "imports/<int:job_id>": ImportJob,
     "accounts/people/<int:pk>": User,
+    # A producer's report by its tracking code (the mobile number is asked too:
+    # without it the answer is 422, with a wrong one 404).
+    "api/v1/public/reports/<code>": ["1000000009"],
+    "public/open-data/figures.<str:fmt>": ["csv", "json"],
+    "figures/releases/<int:year>": ["1403"],
+    "figures/releases/<int:year>/<int:quarter>": ["0"],
+    "figures/releases/<int:year>/<int:quarter>/<str:action>": ["publish"],
+    "clinic/intake/<int:pk>": PublicReport,
+    "clinic/intake/<int:pk>/<str:action>": ["accept"],
+    "clinic/intake/attachments/<int:pk>": ReportAttachment,
     "api/v1/imports/<int:job_id>": ImportJob,
     # Closures are public reference data (no marker); removal is POST/DELETE only.
     "geo/closures/<int:pk>": ["1"],
