@@ -524,14 +524,17 @@ def table_rows(
         ):
             rows.append((key, f"{label} signed in, {clients} clients: throughput vs /healthz",
                          load_rows[route]["rps"], health, "req/s"))  # fmt: skip
-    rows += [
+    rows.append(
         ("search_big_vs_small",
          f"unit search /units/?q= at {nat['units']:,} units ({nat['search_hits']} hits) vs "
          f"{prov['units']:,} ({prov['search_hits']} hits), admin",
          _med(n["/units/?q= admin"]), _med(p["/units/?q= admin"]), "ms"),
-        ("refresh_kpis", "refresh_kpis on the national database (s) vs provincial",
-         prepared["national"]["refresh_s"], prepared["provincial"]["refresh_s"], "s"),
-    ]  # fmt: skip
+    )  # fmt: skip
+    if prepared:
+        rows.append(
+            ("refresh_kpis", "refresh_kpis on the national database (s) vs provincial",
+             prepared["national"]["refresh_s"], prepared["provincial"]["refresh_s"], "s"),
+        )  # fmt: skip
     return rows
 
 
@@ -563,6 +566,11 @@ def main() -> int:
     parser.add_argument("--load-seconds", type=float, default=20.0, help="throughput: per URL")
     parser.add_argument("--port", type=int, default=18210, help="throughput: the server's port")
     parser.add_argument("--no-load", action="store_true", help="skip the throughput rows")
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="reused databases: skip migrate and refresh_kpis (and its row)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--child", choices=["build", "prepare", "measure", "measure-http"], help=argparse.SUPPRESS
@@ -641,6 +649,8 @@ def main() -> int:
                 builds[kind]["total_s"] = time.monotonic() - t
                 ready.write_text("ok")
             plans[kind] = (common, env)
+            if args.no_refresh:
+                continue
             print(f"{kind}: migrating, timing refresh_kpis …", flush=True)
             prepared[kind] = _run_child(["--child", "prepare", *common], env)
         # Alternating rounds (provincial, national, provincial, …): the other load of
