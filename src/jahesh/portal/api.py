@@ -149,7 +149,7 @@ class TrackQuery(Schema):
     mobile: str = Field(max_length=20)
 
 
-class EventOut(Schema):
+class TrackingEventOut(Schema):
     at: str
     text: str
 
@@ -157,7 +157,7 @@ class EventOut(Schema):
 class TrackOut(Schema):
     status: str
     status_text: str
-    events: list[EventOut]
+    events: list[TrackingEventOut]
     rating_open: bool
 
 
