@@ -15,6 +15,7 @@ JAHESH_SMS_API_KEY / JAHESH_SMS_SENDER  the SMS gateway's key and sender line (k
 EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS  SMTP for notifications' e-mail
               (without EMAIL_HOST: one file per message under $JAHESH_VAR/mail)
 DEFAULT_FROM_EMAIL  the notifications' sender address; JAHESH_SITE_URL  the site's address in e-mailed links
+JAHESH_CAPTCHA_TEST  "1": the public report's captcha also accepts the answer PASSED (tests, demo; never in production)
 REDIS_URL     redis://host:6379/0: one cache shared by several app servers (default: each process its own)
 JAHESH_VISIT_FAR_M  a visit recorded farther than this from its unit is flagged (default 500)
 JAHESH_VISIT_EVERY_HIGH_DAYS / _WATCH_DAYS / _LOW_DAYS  visit plan by risk level (default 30 / 91 / 365)

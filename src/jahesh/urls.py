@@ -22,12 +22,16 @@ urlpatterns = [
     path("accounts/", include("jahesh.accounts.urls")),
     path("geo/", include("jahesh.geo.urls")),
     path("units/", include("jahesh.units.urls")),
+    # The clinic's triage of public reports (portal sits above the clinic).
+    path("clinic/intake/", include("jahesh.portal.triage_urls")),
     path("clinic/", include("jahesh.clinic.urls")),
     path("funds/", include("jahesh.funds.urls")),
     path("volunteers/", include("jahesh.volunteers.urls")),
     path("projects/", include("jahesh.projects.urls")),
     path("reports/", include("jahesh.reports.urls")),
     path("notifications/", include("jahesh.notifications.urls")),
+    # Figures approved by county and province, then published (portal).
+    path("figures/releases/", include("jahesh.portal.release_urls")),
     path("public/", include("jahesh.portal.urls")),
     path("inbox/", include("jahesh.inbox.urls")),
     path("api/v1/", api.urls),

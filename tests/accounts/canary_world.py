@@ -74,6 +74,7 @@ def plant(geo, users) -> World:
     _imports(w, users)
     _people(w, county)
     _notifications(w, county, users)
+    _public_reports(w, county)
     return w
 
 
@@ -116,6 +117,35 @@ def _notifications(w: World, county, users) -> None:
             county=county[place], text=marker, recipients=1, segments=1, created_at=now,
         )  # fmt: skip
         w.add(bulk, marker)
+
+
+def _public_reports(w: World, county) -> None:
+    # A producer's report (its unit's name, mobile and national code) and its
+    # attachment are the clinic staff's of its county and province only.
+    from django.core.files.base import ContentFile
+
+    from jahesh.clinic.models import ObstacleCategory
+    from jahesh.portal.models import PublicReport, ReportAttachment
+
+    category = ObstacleCategory.objects.filter(code="electricity").first()
+    for n, (p, c) in enumerate(county.items()):
+        mobile = f"0935888000{n}"
+        report = w.add(
+            PublicReport.objects.create(
+                tracking_code=f"90000000{n}0", unit_name=_m("preport", p),
+                unit_name_key=normalize_key(_m("preport", p)), county=c, province=c.province,
+                national_code=f"00000000{n}0", category=category, description=_m("pdesc", p),
+                mobile=mobile, received_at=timezone.now(),
+            ),
+            _m("preport", p), _m("pdesc", p), mobile,
+        )  # fmt: skip
+        w.add(
+            ReportAttachment.objects.create(
+                report=report, file=ContentFile(PNG, name="p.png"), name=_m("pfile", p),
+                content_type="image/png", size=len(PNG), sha256="0" * 64,
+            ),
+            _m("pfile", p),
+        )  # fmt: skip
 
 
 def _imports(w: World, users) -> None:

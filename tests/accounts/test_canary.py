@@ -32,6 +32,7 @@ from jahesh.core.digits import to_ascii_digits
 from jahesh.core.models import ImportJob
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
 from jahesh.notifications.models import BulkMessage
+from jahesh.portal.models import PublicReport, ReportAttachment
 from jahesh.projects.models import DirectService, Project, ProjectPhoto
 from jahesh.reports.kpis import KPI_LIST
 from jahesh.units.models import Unit, Visit, VisitPhoto
@@ -78,8 +79,20 @@ def _groups_by_place(world, user) -> set[str]:
     }
 
 
+def _loan_approvers(world, user) -> set[str]:
+    # A loan's page names who may approve it (issue 14: "who may approve shown on
+    # the record"): colleagues whose scope covers the loan, users the reader does
+    # not manage. Only those, of the loans the reader opens.
+    from jahesh.funds.selectors import loan_approvers
+
+    names = set()
+    for loan in scoped(user, Loan).filter(pk__in=world.ids[Loan]):
+        names |= {u.first_name for u in loan_approvers(loan=loan)}
+    return {m for m, r in world.records.items() if isinstance(r, User) and m in names}
+
+
 # Markers a route may show beyond what the reader opens on their own, by design.
-BY_DESIGN = {"projects/new/": _groups_by_place}
+BY_DESIGN = {"projects/new/": _groups_by_place, "funds/loans/<int:pk>/": _loan_approvers}
 
 KPI_CODES = [k.code for k in KPI_LIST]
 # How each path parameter is filled, keyed by the route up to that parameter: a
@@ -130,6 +143,16 @@ FILL: dict[str, object] = {
     "api/v1/projects/services/<int:service_id>": DirectService,
     "imports/<int:job_id>": ImportJob,
     "accounts/people/<int:pk>": User,
+    # A producer's report by its tracking code (the mobile number is asked too:
+    # without it the answer is 422, with a wrong one 404).
+    "api/v1/public/reports/<code>": ["1000000009"],
+    "public/open-data/figures.<str:fmt>": ["csv", "json"],
+    "figures/releases/<int:year>": ["1403"],
+    "figures/releases/<int:year>/<int:quarter>": ["0"],
+    "figures/releases/<int:year>/<int:quarter>/<str:action>": ["publish"],
+    "clinic/intake/<int:pk>": PublicReport,
+    "clinic/intake/<int:pk>/<str:action>": ["accept"],
+    "clinic/intake/attachments/<int:pk>": ReportAttachment,
     "api/v1/imports/<int:job_id>": ImportJob,
     # Closures are public reference data (no marker); removal is POST/DELETE only.
     "geo/closures/<int:pk>": ["1"],

@@ -52,7 +52,7 @@ def test_it_previews_the_first_rows_runs_a_job_and_gives_back_the_refused_rows(
     assert "۲۳ ردیف ساخته شد" in done
     assert "انجام شد" in done
     assert f'href="/imports/{job.pk}/errors.xlsx"' in done
-    assert "hx-trigger" not in done  # finished: no more polling
+    assert 'hx-trigger="every 1500ms"' not in done  # finished: no more polling
     assert Unit.objects.count() == 23
 
     # The refused rows come back with their row number and reason, right to left.

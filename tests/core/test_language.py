@@ -101,6 +101,24 @@ def test_it_leaves_the_thread_in_its_own_language_after_an_english_request(db):
 
 def test_it_keeps_the_public_figures_cache_per_language(db, geo):
     # A Persian visitor fills the cache; an English one must not get its texts.
+    # (The public page shows published figures: one snapshot of Markazi.)
+    from django.utils import timezone
+
+    from jahesh.portal import publishing
+    from jahesh.portal.models import FigureRelease
+
+    defs, version = publishing.kpi_definitions()
+    FigureRelease.objects.create(
+        province=geo["markazi"],
+        year=1403,
+        status="published",
+        published_at=timezone.now(),
+        approved_at=timezone.now(),
+        values=dict.fromkeys(defs, 0),
+        definitions=defs,
+        definitions_version=version,
+        sha256="0" * 64,
+    )
     persian = Client().get(f"/public/?province={geo['markazi'].pk}").content.decode()
     english = _english_client().get(f"/public/?province={geo['markazi'].pk}").content.decode()
     assert "واحدهای پایش‌شده" in persian

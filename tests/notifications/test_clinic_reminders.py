@@ -30,43 +30,53 @@ def _case_opened_at(make_case, moment):
 
 
 def test_sla_warning_and_breach_across_nowruz(make_case, users, run_at):
+    # Opened on Thursday 1404/12/14 (2026-03-05, a day off): the 21 working days
+    # run from Saturday, past Nowruz (03-20..03-24) and the holidays of
+    # Farvardin, to Tuesday 2026-04-14 00:00. 80 % of them is gone on Tuesday
+    # 04-07 at 19:12, counted back on the same working-day clock. 04-14 itself is a
+    # holiday (Imam Ja'far al-Sadiq's martyrdom), so the breach is told on 04-15.
     case = _case_opened_at(make_case, tehran(2026, 3, 5, 10))
-    assert case.due_at == tehran(2026, 3, 26, 10)
+    assert case.due_at == tehran(2026, 4, 14, 0)
     n = f"{case.pk}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
 
-    run_at(tehran(2026, 3, 22, 10))  # 80 % gone at 03-22 05:12, but Nowruz
+    run_at(tehran(2026, 3, 22, 10))  # in Nowruz: the clock stands
+    run_at(tehran(2026, 4, 7, 19))  # 12 minutes before the 80 % point
     assert _titles(users["expert"]) == []
-    run_at(tehran(2026, 3, 25))  # the first working day
+    run_at(tehran(2026, 4, 7, 20))
     warning = f"۸۰٪ مهلت پروندهٔ {n} «{case.title}» گذشته است"
     assert _titles(users["expert"]) == [warning]
     assert _titles(users["arak"]) == [warning]
     assert _titles(users["saveh"]) == []
     assert _titles(users["hq"]) == []
-    run_at(tehran(2026, 3, 26, 11))  # past the deadline, but a Thursday
+    run_at(tehran(2026, 4, 13, 23))  # not yet past the deadline
     assert len(_titles(users["expert"])) == 1
-    run_at(tehran(2026, 3, 28))
+    run_at(tehran(2026, 4, 14, 8))  # past it, on a holiday
+    assert len(_titles(users["expert"])) == 1
+    run_at(tehran(2026, 4, 15, 8))
     breach = f"مهلت پروندهٔ {n} «{case.title}» گذشت"
     assert _titles(users["expert"]) == [warning, breach]
     assert _titles(users["hq"]) == [breach]  # the province's managers hear of a breach
     assert _titles(users["hq_other"]) == []
-    run_at(tehran(2026, 3, 29))
+    run_at(tehran(2026, 4, 16))
     assert len(_titles(users["expert"])) == 2  # once each
 
 
 def test_sla_warning_and_breach_wait_for_the_end_of_a_closure(make_case, geo, users, run_at):
-    # Opened 2026-04-13 10:00: deadline Monday 05-04 10:00; 80 % gone on
-    # Thursday 04-30, so the warning is due on Saturday 05-02, closed in Markazi.
+    # Opened Monday 2026-04-13 10:00 in Markazi, with Markazi closed on 05-02 and
+    # 05-04: 21 working days end on Sunday 05-17 at 10:00 (two days later than
+    # elsewhere), and 80 % of them is gone on Monday 05-11 at 05:12.
     closure_add(on=D(2026, 5, 2), province=geo["markazi"], reason="آلودگی هوا")
     closure_add(on=D(2026, 5, 4), province=geo["markazi"], reason="آلودگی هوا")
-    _case_opened_at(make_case, tehran(2026, 4, 13, 10))
+    case = _case_opened_at(make_case, tehran(2026, 4, 13, 10))
+    assert case.due_at == tehran(2026, 5, 17, 10)
 
-    run_at(tehran(2026, 5, 2))
+    run_at(tehran(2026, 5, 11, 5))
     assert _titles(users["expert"]) == []
-    run_at(tehran(2026, 5, 3))
+    run_at(tehran(2026, 5, 11, 6))
     assert len(_titles(users["expert"])) == 1
-    run_at(tehran(2026, 5, 4, 11))
+    run_at(tehran(2026, 5, 17, 9))
     assert len(_titles(users["expert"])) == 1
-    run_at(tehran(2026, 5, 5))
+    run_at(tehran(2026, 5, 17, 11))
     assert len(_titles(users["expert"])) == 2
     assert "گذشت" in _titles(users["hq"])[0]
 

@@ -66,7 +66,7 @@ def test_it_serves_the_hand_built_figures_from_the_table(table, geo, markazi_are
 
 
 def test_the_table_is_read_not_recomputed(table, markazi_area, django_assert_max_num_queries):
-    # The period, the stale marks, one read per kind of row (county, province, area).
+    # The periods, the stale marks, one read per kind of row (county, province, area).
     with django_assert_max_num_queries(5):
         kpi_values(area=markazi_area, start=P1403.start, end=P1403.end)
 

@@ -66,3 +66,9 @@ class Forbidden(ApplicationError):
     """The caller is known but may not do this (a role rule, a lockout)."""
 
     status_code = 403
+
+
+class TooManyRequests(ApplicationError):
+    """The caller passed a rate limit (per IP, per mobile number); try later."""
+
+    status_code = 429

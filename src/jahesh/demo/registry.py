@@ -20,6 +20,7 @@ PARTS = [
     "jahesh.funds.scenario",
     "jahesh.volunteers.scenario",
     "jahesh.projects.scenario",
+    "jahesh.portal.scenario",
 ]
 
 

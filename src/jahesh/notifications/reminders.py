@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jahesh.clinic.sla import add_working_time
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import (
     add_jalali_months,
@@ -182,14 +183,21 @@ def _installments(
 # --- Cases ------------------------------------------------------------------------
 
 
-def case_rule(case: Case, limit: datetime.timedelta, now: datetime.datetime) -> str | None:
+def case_rule(
+    case: Case,
+    limit: datetime.timedelta,
+    now: datetime.datetime,
+    calendar: WorkCalendar | None = None,
+) -> str | None:
     """ "breach" once the case's deadline passed, "warning" once 80 % of its time
-    limit has gone, else None (a case whose clock stands has no deadline)."""
+    limit has gone, else None (a case whose clock stands has no deadline). The
+    time limit is working time of the case's province (``clinic.sla``), so the
+    80 % point is counted back from the deadline on the same clock."""
     if case.due_at is None:
         return None
     if now >= case.due_at:
         return "breach" if now - case.due_at <= datetime.timedelta(days=LOOKBACK_DAYS) else None
-    if now >= case.due_at - limit * (1 - SLA_WARNING):
+    if now >= add_working_time(case.due_at, -limit * (1 - SLA_WARNING), calendar):
         return "warning"
     return None
 
@@ -210,7 +218,7 @@ def _cases(
     hq: dict[int, list] = {}
     for case in open_cases.order_by("due_at", "id").iterator(chunk_size=2000):
         limit = datetime.timedelta(days=limits.sla_days(case.severity))
-        rule = case_rule(case, limit, now)
+        rule = case_rule(case, limit, now, calendars[case.province_id])
         if rule is None or not calendars[case.province_id].is_working_day(today):
             continue
         found[f"case_{rule}"] += 1

@@ -1,26 +1,17 @@
-"""The public figures: a province's headline aggregates for the last five Jalali
-years, from the KPI registry, cached for a few minutes. Nothing personal: only
-figures of ``HEADLINE_CODES``, never a record."""
+"""The public figures: a province's latest published snapshot (``publishing``)
+and the open data of every published snapshot. Nothing personal: only figures
+of ``HEADLINE_CODES``, never a record."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404
-from django.utils.translation import get_language
 
-from jahesh.accounts.scoping import Area
-from jahesh.core.jalali import jalali_today
+from jahesh.core.jalali import format_jalali
 from jahesh.geo.models import Province
-from jahesh.reports import display
-from jahesh.reports.kpis import HEADLINE_CODES, KPIS
-from jahesh.reports.periods import last_five_years
-from jahesh.reports.selectors import figures
 
 DEFAULT_PROVINCE = 28  # Markazi
-CACHE_SECONDS = 300
 
 
 def province_or_404(province_id: Any) -> Province:
@@ -30,28 +21,48 @@ def province_or_404(province_id: Any) -> Province:
         raise Http404 from None
 
 
-def public_figures(*, province: Province, today: datetime.date | None = None) -> dict[str, Any]:
-    period = last_five_years(today or jalali_today())
-    # The cached texts (names, definitions, wording) are in the request's language.
-    key = f"public-figures:{province.pk}:{period.end.isoformat()}:{get_language()}"
-    found = cache.get(key)
-    if found is None:
-        values = figures(area=Area(province_id=province.pk), period=period, codes=HEADLINE_CODES)
-        found = {
-            "period": period.as_dict(),
-            "period_label": period.label,
-            "figures": [
-                {
-                    "code": code,
-                    "name": str(KPIS[code].name_fa),
-                    "definition": str(KPIS[code].definition_fa),
-                    "unit": KPIS[code].unit,
-                    "value": values[code],
-                    "text": display.card_value(KPIS[code], values[code]),
-                    "headline": display.headline(KPIS[code], values[code]),
-                }
-                for code in HEADLINE_CODES
-            ],
-        }
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+# --- Published figures (portal.publishing) -------------------------------------
+
+OPEN_DATA_COLUMNS = [
+    "province_id", "province", "year", "quarter", "period_from", "period_to", "code", "name",
+    "unit", "value", "published_at", "definitions_version", "sha256",
+]  # fmt: skip
+
+
+def published_figures(*, province: Province) -> dict[str, Any]:
+    """The province's latest published snapshot as the page and the API show it;
+    ``release`` None (and no figures) before the first publication."""
+    from jahesh.portal import publishing
+
+    release = publishing.latest_published(province.pk)
+    if release is None:
+        return {"release": None, "figures": [], "period": {}, "period_label": ""}
+    period = publishing.release_period(release.year, release.quarter)
+    return {
+        "release": release,
+        "figures": publishing.snapshot_figures(release),
+        "period": {**period.as_dict(), "year": str(release.year), "quarter": str(release.quarter),
+                   "last_jalali": format_jalali(period.last_day, persian_digits=False)},
+        "period_label": publishing.period_label(release.year, release.quarter),
+        "county_approvals": sum(1 for a in release.approvals if a.get("step") == "county"),
+    }  # fmt: skip
+
+
+def open_data_rows() -> list[dict[str, Any]]:
+    """Every published snapshot, one row per figure: no person, no record."""
+    from jahesh.portal import publishing
+
+    rows = []
+    for r in publishing.published_all():
+        period = publishing.release_period(r.year, r.quarter)
+        for code, value in publishing.ordered_values(r):
+            d = r.definitions.get(code, {})
+            rows.append({
+                "province_id": r.province_id, "province": r.province.name, "year": r.year,
+                "quarter": r.quarter, "period_from": period.start.isoformat(),
+                "period_to": period.last_day.isoformat(), "code": code,
+                "name": d.get("name", code), "unit": d.get("unit", ""), "value": value,
+                "published_at": r.published_at.isoformat(),
+                "definitions_version": r.definitions_version, "sha256": r.sha256,
+            })  # fmt: skip
+    return rows

@@ -8,4 +8,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.figures_page, name="figures"),
+    path("report/", views.report_page, name="report"),
+    path("track/", views.track_page, name="track"),
+    path("open-data/figures.<str:fmt>", views.open_data, name="open_data"),
 ]

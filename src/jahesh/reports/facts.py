@@ -106,8 +106,11 @@ def standard_periods(today: datetime.date | None = None) -> list:
     return list(dict.fromkeys(found))  # in order, each once
 
 
-def _period(start: datetime.date, end: datetime.date) -> FactPeriod | None:
-    return FactPeriod.objects.filter(start=start, end=end).first()
+def _period(start: datetime.date, end: datetime.date) -> FactPeriod | bool:
+    """The stored period [start, end), else whether the table is built (the day
+    rows hold any period): one query (the table keeps a few dozen periods)."""
+    periods = list(FactPeriod.objects.all())
+    return next((p for p in periods if (p.start, p.end) == (start, end)), bool(periods))
 
 
 def served(*, area: Area, start: datetime.date, end: datetime.date) -> bool:
@@ -304,11 +307,14 @@ def read(
     *, area: Area, start: datetime.date, end: datetime.date, parts: list
 ) -> dict[str, int] | None:
     """The parts' values for ``area`` from the table (marked places recomputed in
-    memory, :func:`current`), or None when the period is not materialized (the
-    caller computes them from the records)."""
+    memory, :func:`current`); for a period not stored, those of the parts kept
+    per day (:func:`read_days`); None when the table is not built (the caller
+    computes the parts missing from the records)."""
     period = _period(start, end)
-    if period is None:
+    if period is False:
         return None
+    if period is True:
+        return _read_days(area=area, start=start, end=end, parts=parts)
     keys = {_area_key(part, area): part.code for part in parts}
     values, _ids = current(period, parts, _marks(), set(keys))
     return {code: values[key] for key, code in keys.items()}
@@ -317,11 +323,14 @@ def read(
 def read_by_place(
     *, area: Area, start: datetime.date, end: datetime.date, parts: list, by: str
 ) -> dict[str, dict[int, int]] | None:
-    """The parts' values per county (``by="county"``) or province of ``area``, or
-    None when the period is not materialized."""
+    """The parts' values per county (``by="county"``) or province of ``area`` (for
+    a period not stored, those of the parts kept per day), or None when the
+    table is not built."""
     period = _period(start, end)
-    if period is None:
+    if period is False:
         return None
+    if period is True:
+        return _read_days_by_place(area=area, start=start, end=end, parts=parts, by=by)
     codes = [p.code for p in parts]
     level = PROVINCE if by == PROVINCE else COUNTY
     rows = Fact.objects.filter(period=period, part__in=codes)
@@ -526,14 +535,14 @@ def _horizon(daily: dict[str, dict], today: datetime.date) -> datetime.date:
     return _next_month(max(last, today + datetime.timedelta(days=62)))
 
 
-def read_days(
+def _read_days(
     *, area: Area, start: datetime.date, end: datetime.date, parts: list
-) -> dict[str, int] | None:
-    """The flow parts' values for any period [start, end) in ``area``, summed from
-    the day rows, or None when the table does not hold them."""
+) -> dict[str, int]:
+    """The day parts' values for any period [start, end) in ``area``, from the
+    day rows (the table is built)."""
     parts = _day_parts(parts)
-    if not parts or not days_built():
-        return None
+    if not parts:
+        return {}
     sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
     found = {part.code: 0 for part in parts}
     for (code, _province, _county), value in sums.items():
@@ -541,14 +550,14 @@ def read_days(
     return found
 
 
-def read_days_by_place(
+def _read_days_by_place(
     *, area: Area, start: datetime.date, end: datetime.date, parts: list, by: str
-) -> dict[str, dict[int, int]] | None:
-    """The flow parts' values per county (``by="county"``) or province of
-    ``area`` for any period, or None when the table does not hold them."""
+) -> dict[str, dict[int, int]]:
+    """The day parts' values per county (``by="county"``) or province of
+    ``area`` for any period (the table is built)."""
     parts = _day_parts(parts)
-    if not parts or not days_built():
-        return None
+    if not parts:
+        return {}
     sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
     found: dict[str, dict[int, int]] = {part.code: {} for part in parts}
     per_province: dict[str, dict[int, int]] = {}

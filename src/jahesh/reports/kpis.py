@@ -514,13 +514,10 @@ def part_values(
     parts from its day rows and the others computed from the records."""
     from jahesh.reports import facts
 
-    found = facts.read(area=area, start=start, end=end, parts=parts)
-    if found is not None:
-        return found
-    daily = facts.read_days(area=area, start=start, end=end, parts=parts) or {}
+    found = facts.read(area=area, start=start, end=end, parts=parts) or {}
     return {
-        part.code: daily[part.code]
-        if part.code in daily
+        part.code: found[part.code]
+        if part.code in found
         else part.total(area=area, start=start, end=end)
         for part in parts
     }
@@ -581,13 +578,10 @@ def kpi_values_by_place(
 
     kpis = [get_kpi(code) for code in (codes or CODES)]
     parts = list({part.code: part for kpi in kpis for part in kpi.parts}.values())
-    per_part = facts.read_by_place(area=area, start=start, end=end, parts=parts, by=by)
-    if per_part is None:
-        per_part = facts.read_days_by_place(area=area, start=start, end=end, parts=parts, by=by)
-        per_part = per_part or {}
-        for part in parts:
-            if part.code not in per_part:
-                per_part[part.code] = place_values(part, area=area, start=start, end=end, by=by)
+    per_part = facts.read_by_place(area=area, start=start, end=end, parts=parts, by=by) or {}
+    for part in parts:
+        if part.code not in per_part:
+            per_part[part.code] = place_values(part, area=area, start=start, end=end, by=by)
     places = {place for values in per_part.values() for place in values}
     return {
         place: {

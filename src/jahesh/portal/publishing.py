@@ -1,0 +1,257 @@
+"""Figures approved, then published: writes and reads of ``FigureRelease``.
+
+For each province and Jalali quarter (1–4) or year (quarter 0):
+
+1. each county's officer submits the county's headline figures
+   (``county_figures_submit``; the headquarters manager may submit for a county);
+2. the headquarters manager approves the province once every county has
+   submitted (``release_approve``);
+3. and publishes (``release_publish``): the province's figures are frozen with
+   the KPI definitions and their version, the approvals, who and when, and a
+   SHA-256 of the canonical JSON of all of it. Later writes to the records
+   change nothing in the snapshot; the release page shows the difference.
+4. Unpublishing needs a reason (``release_unpublish``); simple-history audits it.
+
+The values come from the reports' public entry point (``reports.selectors.figures``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from jahesh.accounts.roles import Role
+from jahesh.accounts.scoping import Area
+from jahesh.clinic.services import user_role
+from jahesh.core.errors import Conflict, Forbidden, InvalidInput
+from jahesh.core.jalali import jalali_quarter_range, jalali_year_range
+from jahesh.core.text import clean_text
+from jahesh.geo.models import County, Province
+from jahesh.portal.models import CountyFigures, FigureRelease
+from jahesh.reports.kpis import HEADLINE_CODES, KPIS
+from jahesh.reports.periods import Period
+from jahesh.reports.selectors import figures
+
+R = FigureRelease.Status
+
+
+def release_period(year: int, quarter: int) -> Period:
+    start, end = jalali_year_range(year) if quarter == 0 else jalali_quarter_range(year, quarter)
+    return Period(start, end)
+
+
+def period_label(year: int, quarter: int) -> str:
+    from jahesh.core.digits import to_persian_digits
+
+    if quarter == 0:
+        return _("سال {year}").format(year=to_persian_digits(year))
+    return _("فصل {quarter} سال {year}").format(
+        quarter=to_persian_digits(quarter), year=to_persian_digits(year)
+    )
+
+
+def _values(area: Area, year: int, quarter: int) -> dict[str, int]:
+    values = figures(area=area, period=release_period(year, quarter), codes=HEADLINE_CODES)
+    return {code: int(values[code]) for code in HEADLINE_CODES}
+
+
+def kpi_definitions() -> tuple[dict[str, dict[str, str]], str]:
+    """The headline KPIs' definitions as published (Persian) and their version,
+    a SHA-256 of them: a changed definition is a new version."""
+    with translation.override("fa"):
+        defs = {
+            code: {"name": str(KPIS[code].name_fa), "definition": str(KPIS[code].definition_fa),
+                   "unit": KPIS[code].unit}
+            for code in HEADLINE_CODES
+        }  # fmt: skip
+    blob = json.dumps(defs, ensure_ascii=False, sort_keys=True).encode()
+    return defs, hashlib.sha256(blob).hexdigest()
+
+
+def snapshot_hash(release: FigureRelease) -> str:
+    """SHA-256 of the canonical JSON of what was published."""
+    body = {
+        "province": release.province_id, "year": release.year, "quarter": release.quarter,
+        "values": release.values, "definitions_version": release.definitions_version,
+        "approvals": release.approvals,
+        "published_at": release.published_at.isoformat() if release.published_at else None,
+    }  # fmt: skip
+    blob = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _check_period(year: int, quarter: int) -> None:
+    if not 1300 <= int(year) <= 1500:
+        raise InvalidInput(_("سال را درست وارد کنید."), field="year")
+    if not 0 <= int(quarter) <= 4:
+        raise InvalidInput(_("فصل عددی از ۱ تا ۴ است (۰: کل سال)."), field="quarter")
+
+
+def release_for(*, province: Province, year: int, quarter: int) -> FigureRelease:
+    _check_period(year, quarter)
+    release, _created = FigureRelease.objects.get_or_create(
+        province=province, year=year, quarter=quarter
+    )
+    return release
+
+
+def _is_hq_of(user, province_id: int) -> bool:
+    role = user_role(user)
+    return role == Role.ADMIN or (role == Role.HQ_MANAGER and user.province_id == province_id)
+
+
+def county_figures_submit(
+    *, user, county: County, year: int, quarter: int, now=None
+) -> CountyFigures:
+    """Submit ``county``'s figures for the period (again, while not approved)."""
+    now = now or timezone.now()
+    role = user_role(user)
+    own = role == Role.COUNTY_OFFICER and user.county_id == county.pk
+    if not (own or _is_hq_of(user, county.province_id)):
+        raise Forbidden(_("ارقام هر شهرستان را کارشناس همان شهرستان می‌فرستد."))
+    with transaction.atomic():
+        release = release_for(province=county.province, year=year, quarter=quarter)
+        release = FigureRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status not in (R.OPEN, R.UNPUBLISHED):
+            raise Conflict(_("ارقام استان برای این دوره تأیید شده است؛ ارسال دوباره ممکن نیست."))
+        values = _values(Area(county_id=county.pk), year, quarter)
+        row, _created = CountyFigures.objects.update_or_create(
+            release=release, county=county,
+            defaults={"values": values, "submitted_at": now, "submitted_by": user},
+        )  # fmt: skip
+    return row
+
+
+def missing_counties(release: FigureRelease):
+    done = release.counties.values_list("county_id", flat=True)
+    return County.objects.filter(province_id=release.province_id).exclude(pk__in=done)
+
+
+def release_approve(*, user, release: FigureRelease, now=None) -> FigureRelease:
+    """The headquarters manager approves the province: every county first."""
+    now = now or timezone.now()
+    if not _is_hq_of(user, release.province_id):
+        raise Forbidden(_("ارقام استان را مدیر قرارگاه همان استان تأیید می‌کند."))
+    with transaction.atomic():
+        release = FigureRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status not in (R.OPEN, R.UNPUBLISHED):
+            raise Conflict(_("این دوره پیش‌تر تأیید شده است."))
+        missing = list(missing_counties(release).order_by("name").values_list("name", flat=True))
+        if missing:
+            raise InvalidInput(
+                _("پیش از تأیید، همهٔ شهرستان‌ها باید ارقام خود را بفرستند؛ مانده: {names}").format(
+                    names="، ".join(missing)
+                )
+            )
+        release.status, release.approved_at, release.approved_by = R.APPROVED, now, user
+        release._history_user = user
+        release.save()
+    return release
+
+
+def release_publish(*, user, release: FigureRelease, now=None) -> FigureRelease:
+    """Freeze and publish the approved figures."""
+    now = now or timezone.now()
+    if not _is_hq_of(user, release.province_id):
+        raise Forbidden(_("ارقام استان را مدیر قرارگاه همان استان منتشر می‌کند."))
+    with transaction.atomic():
+        release = FigureRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status != R.APPROVED:
+            raise Conflict(_("فقط ارقام تأییدشده منتشر می‌شود."))
+        definitions, version = kpi_definitions()
+        release.values = _values(Area(province_id=release.province_id), release.year,
+                                 release.quarter)  # fmt: skip
+        release.definitions, release.definitions_version = definitions, version
+        release.approvals = [
+            {"step": "county", "county": c.county.name, "at": c.submitted_at.isoformat()}
+            for c in release.counties.select_related("county").order_by("county__name")
+        ] + [{"step": "province", "at": release.approved_at.isoformat()}]
+        release.status, release.published_at, release.published_by = R.PUBLISHED, now, user
+        release.unpublished_at, release.unpublished_by, release.unpublish_reason = None, None, ""
+        release.sha256 = snapshot_hash(release)
+        release._history_user = user
+        release.save()
+    return release
+
+
+def release_unpublish(*, user, release: FigureRelease, reason: str, now=None) -> FigureRelease:
+    now = now or timezone.now()
+    if not _is_hq_of(user, release.province_id):
+        raise Forbidden(_("لغو انتشار با مدیر قرارگاه همان استان است."))
+    reason = clean_text(reason)
+    if len(reason) < 10:
+        raise InvalidInput(_("دلیل لغو انتشار را بنویسید (دست‌کم ۱۰ نویسه)."), field="reason")
+    with transaction.atomic():
+        release = FigureRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status != R.PUBLISHED:
+            raise Conflict(_("این دوره منتشر نشده است."))
+        release.status = R.UNPUBLISHED
+        release.unpublished_at, release.unpublished_by = now, user
+        release.unpublish_reason = reason
+        release._history_user = user
+        release.save()
+    return release
+
+
+# --- Reads ---------------------------------------------------------------------
+
+
+def latest_published(province_id: int) -> FigureRelease | None:
+    return (
+        FigureRelease.objects.filter(province_id=province_id, status=R.PUBLISHED)
+        .order_by("-year", "-quarter", "-published_at")
+        .first()
+    )
+
+
+def published_all():
+    return (
+        FigureRelease.objects.filter(status=R.PUBLISHED)
+        .select_related("province")
+        .order_by("province__name", "-year", "-quarter")
+    )
+
+
+def release_changes(release: FigureRelease) -> list[dict[str, Any]]:
+    """Each published figure beside today's value of the same definition and
+    period, and the difference (0: unchanged)."""
+    if release.status != R.PUBLISHED:
+        return []
+    now = _values(Area(province_id=release.province_id), release.year, release.quarter)
+    return [
+        {"code": code, "name": _(release.definitions.get(code, {}).get("name", code)),
+         "unit": KPIS[code].unit,
+         "published": release.values.get(code), "current": now[code],
+         "difference": now[code] - int(release.values.get(code) or 0)}
+        for code in HEADLINE_CODES
+    ]  # fmt: skip
+
+
+def ordered_values(release: FigureRelease) -> list[tuple[str, int]]:
+    """The snapshot's values in the registry's order (PostgreSQL's jsonb keeps
+    no key order), then any code the registry no longer has."""
+    known = [c for c in HEADLINE_CODES if c in release.values]
+    rest = sorted(set(release.values) - set(known))
+    return [(c, release.values[c]) for c in known + rest]
+
+
+def snapshot_figures(release: FigureRelease) -> list[dict[str, Any]]:
+    """The snapshot's figures as the public page and API show them."""
+    from jahesh.reports import display
+
+    out = []
+    for code, value in ordered_values(release):
+        kpi = KPIS.get(code)
+        d = release.definitions.get(code, {})
+        out.append({
+            "code": code, "name": _(d.get("name", code)), "definition": _(d.get("definition", "")),
+            "unit": d.get("unit", ""), "value": value,
+            "text": display.card_value(kpi, value) if kpi else str(value),
+            "headline": display.headline(kpi, value) if kpi else str(value),
+        })  # fmt: skip
+    return out

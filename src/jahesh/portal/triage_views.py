@@ -1,0 +1,220 @@
+"""The clinic's triage of public reports (``/clinic/intake/``): the queue of a
+county's or province's reports, a report with its attachments, and the three
+decisions (accept as a case, merge into another report, reject with a reason);
+the headquarters manager's open appeals. Pages of the clinic module, kept in
+the portal app because the clinic may not import it (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
+from jahesh.core.digits import to_persian_digits
+from jahesh.core.errors import ApplicationError
+from jahesh.portal import services, tracking
+from jahesh.portal.models import PublicReport, ReportAttachment
+from jahesh.units.models import Sector, Unit
+
+TABS = {
+    "received": PublicReport.Status.RECEIVED,
+    "accepted": PublicReport.Status.ACCEPTED,
+    "merged": PublicReport.Status.MERGED,
+    "rejected": PublicReport.Status.REJECTED,
+}
+
+
+class AcceptForm(forms.Form):
+    unit = forms.ChoiceField(label=gettext_lazy("واحد"), required=False)
+    sector = forms.ChoiceField(
+        label=gettext_lazy("بخش اقتصادی (برای واحد تازه)"), required=False,
+        choices=[("", "—"), *Sector.choices],
+    )  # fmt: skip
+    severity = forms.TypedChoiceField(
+        label=gettext_lazy("شدت (۰ تا ۴)"), coerce=int, initial=2,
+        choices=[(i, to_persian_digits(i)) for i in range(5)],
+    )  # fmt: skip
+    title = forms.CharField(label=gettext_lazy("عنوان پرونده"), max_length=200, required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("دلیل رد (تولیدکننده آن را می‌بیند)"),
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
+    )  # fmt: skip
+
+
+class MergeForm(forms.Form):
+    into = forms.ChoiceField(label=gettext_lazy("گزارش اصلی"))
+
+
+class AppealForm(forms.Form):
+    answer = forms.CharField(
+        label=gettext_lazy("پاسخ به اعتراض"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )  # fmt: skip
+
+
+def _matching_units(user, report: PublicReport):
+    """Units of the report's county the reader sees whose legal ID or name key matches."""
+    match = Q(name_key=report.unit_name_key)
+    if report.legal_id:
+        match |= Q(national_id=report.legal_id)
+    return scoped(user, Unit).filter(match, county_id=report.county_id).order_by("name")[:10]
+
+
+def _duplicates(user, report: PublicReport):
+    same = Q(unit_name_key=report.unit_name_key)
+    if report.legal_id:
+        same |= Q(legal_id=report.legal_id)
+    if report.national_code:
+        same |= Q(national_code=report.national_code)
+    return (
+        scoped(user, PublicReport)
+        .filter(same, county_id=report.county_id,
+                status__in=[PublicReport.Status.RECEIVED, PublicReport.Status.ACCEPTED])
+        .exclude(pk=report.pk)
+        .order_by("received_at")[:10]
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    require_module(request.user, Module.CLINIC)
+    tab = request.GET.get("tab", "received")
+    if tab == "satisfaction":
+        rows = tracking.satisfaction_by_county(request.user)
+    elif tab == "appeals":
+        rows = tracking.open_appeals(request.user)
+    else:
+        tab = tab if tab in TABS else "received"
+        rows = tracking.triage_queue(request.user, status=TABS[tab])
+    counts = {
+        "received": tracking.triage_queue(request.user).count(),
+        "appeals": tracking.open_appeals(request.user).count(),
+    }
+    return render(request, "portal/triage_queue.html",
+                  {"rows": rows[:200], "tab": tab, "counts": counts})  # fmt: skip
+
+
+def _detail_context(request: HttpRequest, report: PublicReport, **forms_given) -> dict:
+    units = list(_matching_units(request.user, report))
+    duplicates = list(_duplicates(request.user, report))
+    accept = forms_given.get("accept") or AcceptForm(initial={"title": report.category.name})
+    accept.fields["unit"].choices = [("", _("واحد تازه از روی گزارش"))] + [
+        (u.pk, f"{u.name} ({to_persian_digits(u.national_id or '—')})") for u in units
+    ]
+    if units and not accept.is_bound:
+        accept.initial["unit"] = units[0].pk
+    merge = forms_given.get("merge") or MergeForm()
+    merge.fields["into"].choices = [
+        (d.pk, f"{to_persian_digits(d.tracking_code)} — {d.unit_name}") for d in duplicates
+    ]
+    return {
+        "report": report,
+        "attachments": scoped(request.user, ReportAttachment).filter(report=report),
+        "milestones": tracking.report_milestones(report),
+        "units": units,
+        "duplicates": duplicates,
+        "accept_form": accept,
+        "merge_form": merge,
+        "reject_form": forms_given.get("reject") or RejectForm(),
+        "appeal_form": forms_given.get("appeal") or AppealForm(),
+        "may_answer_appeal": request.user.is_superuser
+        or request.user.role in ("hq_manager", "admin"),
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_module(request.user, Module.CLINIC)
+    report = get_scoped_or_404(
+        request.user, PublicReport.objects.select_related("county", "category", "case"), pk=pk
+    )
+    return render(request, "portal/triage_detail.html", _detail_context(request, report))
+
+
+def _apply(form, error: ApplicationError) -> None:
+    placed = False
+    for item in error.errors:
+        if item.get("field") in form.fields:
+            form.add_error(item["field"], str(item["message"]))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.message))
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One of accept, merge, reject, appeal (the answer to an appeal)."""
+    require_module(request.user, Module.CLINIC)
+    report = get_scoped_or_404(request.user, PublicReport.objects.select_related("category"), pk=pk)
+    ctx_forms: dict = {}
+    try:
+        if action == "accept":
+            form = ctx_forms["accept"] = AcceptForm(request.POST)
+            _detail_context(request, report, accept=form)  # fills the unit choices
+            if form.is_valid():
+                unit_id = form.cleaned_data["unit"]
+                unit = get_scoped_or_404(request.user, Unit, pk=unit_id) if unit_id else None
+                report = services.report_accept(
+                    user=request.user, report=report, unit=unit,
+                    sector=form.cleaned_data["sector"], severity=form.cleaned_data["severity"],
+                    title=form.cleaned_data["title"],
+                )  # fmt: skip
+                messages.success(request, _("گزارش پذیرفته شد و پرونده تشکیل شد."))
+                return redirect("clinic:case_detail", pk=report.case_id)
+        elif action == "merge":
+            form = ctx_forms["merge"] = MergeForm(request.POST)
+            _detail_context(request, report, merge=form)
+            if form.is_valid():
+                into = get_scoped_or_404(request.user, PublicReport, pk=form.cleaned_data["into"])
+                services.report_merge(user=request.user, report=report, into=into)
+                messages.success(request, _("گزارش با گزارش اصلی ادغام شد."))
+                return redirect("intake:detail", pk=report.pk)
+        elif action == "reject":
+            form = ctx_forms["reject"] = RejectForm(request.POST)
+            if form.is_valid():
+                services.report_reject(user=request.user, report=report,
+                                       reason=form.cleaned_data["reason"])  # fmt: skip
+                messages.success(request, _("گزارش رد شد؛ تولیدکننده دلیل را می‌بیند."))
+                return redirect("intake:queue")
+        elif action == "appeal":
+            form = ctx_forms["appeal"] = AppealForm(request.POST)
+            if form.is_valid():
+                services.appeal_answer(user=request.user, report=report,
+                                       answer=form.cleaned_data["answer"])  # fmt: skip
+                messages.success(request, _("پاسخ اعتراض ثبت شد."))
+                return redirect("intake:detail", pk=report.pk)
+        else:
+            return HttpResponse(status=404)
+    except ApplicationError as error:
+        _apply(form, error)
+    report.refresh_from_db()
+    return render(request, "portal/triage_detail.html",
+                  _detail_context(request, report, **ctx_forms), status=422)  # fmt: skip
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """An attachment, to those who may see its report (else 404)."""
+    require_module(request.user, Module.CLINIC)
+    item = get_scoped_or_404(request.user, ReportAttachment, pk=pk)
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type,
+                            as_attachment=item.content_type == "application/pdf",
+                            filename=item.name)  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
