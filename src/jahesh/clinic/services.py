@@ -58,7 +58,7 @@ def clinic_settings() -> ClinicSettings:
     return ClinicSettings.objects.first() or ClinicSettings.objects.create()
 
 
-def user_role(user) -> str:
+def user_role(user: Any) -> str:
     if user is None:
         return ""
     return effective_role(user) or ""
@@ -73,7 +73,7 @@ def _today(now: datetime.datetime) -> datetime.date:
 
 def case_create(
     *,
-    user,
+    user: Any,
     unit: Unit,
     category: ObstacleCategory,
     severity: int,
@@ -356,7 +356,7 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 }
 
 
-def allowed_transitions(case: Case, user) -> list[str]:
+def allowed_transitions(case: Case, user: Any) -> list[str]:
     """The statuses ``user`` may move ``case`` to (guards not run: the form asks for them)."""
     role = user_role(user)
     if role == Role.CLINIC_EXPERT and (case.expert is None or case.expert.user_id != user.pk):
@@ -374,7 +374,7 @@ def case_transition(
     *,
     case: Case,
     to_status: str,
-    user,
+    user: Any,
     data: MoveInput | None = None,
     now: datetime.datetime | None = None,
 ) -> Case:
@@ -461,7 +461,7 @@ def case_transition(
 def case_followup_record(
     *,
     case: Case,
-    user,
+    user: Any,
     confirmed: bool,
     on: datetime.date,
     note: str = "",
@@ -477,7 +477,7 @@ def case_followup_record(
         )
     if on > _today(now):
         raise InvalidInput(_("تاریخ پیگیری نمی‌تواند بعد از امروز باشد."), field="on")
-    if on < case.resolved_on:
+    if case.resolved_on is not None and on < case.resolved_on:  # set when resolved
         raise InvalidInput(_("تاریخ پیگیری پیش از تاریخ رفع مانع است."), field="on")
     case.followup_on = on
     case.followup_confirmed = confirmed
@@ -504,7 +504,7 @@ def expert_conflict_declare(
 
 def session_create(
     *,
-    user,
+    user: Any,
     group: WorkingGroup,
     held_on: datetime.date,
     place: str = "",
@@ -538,7 +538,7 @@ MAX_DUE_DAYS = 500
 
 def resolution_create(
     *,
-    user,
+    user: Any,
     session: Session,
     text: str,
     agency: Agency,
@@ -572,6 +572,7 @@ def resolution_create(
                 field="due_days",
             )
         due_on = calendar.add(session.held_on, due_days)
+    assert due_on is not None  # given, or counted from due_days just above
     if due_on < session.held_on:
         raise InvalidInput(_("مهلت اجرا پیش از تاریخ جلسه است."), field="due_on")
     window = clinic_settings().objection_days
@@ -615,7 +616,7 @@ RESOLUTION_MOVES: dict[tuple[str, str], str] = {
 def resolution_follow_up(
     *,
     resolution: Resolution,
-    user,
+    user: Any,
     on: datetime.date,
     note: str,
     status_after: str,

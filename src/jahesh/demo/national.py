@@ -43,14 +43,19 @@ import contextlib
 import datetime
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, router, transaction
 
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.demo.registry import ScenarioContext
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 UNIT_PREFIX = "NAT-"  # units.code of generated units: NAT-<province id>-<n>
 
@@ -121,7 +126,7 @@ class NationReport:
 
 
 @contextlib.contextmanager
-def _patched(module, **values) -> Iterator[None]:
+def _patched(module: ModuleType, **values: Any) -> Iterator[None]:
     """Swap module constants for one call of a scenario builder; always restore."""
     saved = {name: getattr(module, name) for name in values}
     try:
@@ -384,7 +389,7 @@ USE_COPY = True
 COPY_ROWS = 20_000  # rows converted and sent per COPY statement
 
 
-def _sequence_of(connection, model, column: str) -> str:
+def _sequence_of(connection: Any, model: type[Model], column: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, column])
         (sequence,) = cursor.fetchone()
@@ -461,7 +466,7 @@ class _FastRows:
     """Calls make an instance of ``model`` as ``model(**kwargs)`` would; every
     other attribute is the model's."""
 
-    def __init__(self, model):
+    def __init__(self, model: type[Model]) -> None:
         from django.db.models import NOT_PROVIDED
         from django.db.models.query_utils import DeferredAttribute
         from django.db.models.signals import post_init, pre_init
@@ -474,8 +479,12 @@ class _FastRows:
             for f in fields
         ) and not (pre_init.has_listeners(model) or post_init.has_listeners(model))
         self._usable = plain and all(f.db_default is NOT_PROVIDED for f in fields)
-        self._constant = {}  # attname → the default get_default() returns every time
-        self._computed = []  # (attname, get_default) for callable defaults
+        self._constant: dict[
+            str, Any
+        ] = {}  # attname → the default get_default() returns every time
+        self._computed: list[
+            tuple[str, Callable[[], Any]]
+        ] = []  # (attname, get_default) for callable defaults
         for f in fields:
             if f.has_default() and callable(f.default):
                 self._computed.append((f.attname, f.get_default))
@@ -484,16 +493,16 @@ class _FastRows:
         self._attnames = frozenset(f.attname for f in fields)
         self._by_name = {f.name: f.attname for f in fields if f.is_relation}
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from django.db.models.base import ModelState
 
         model = self._model
         if args or not self._usable:
             return model(*args, **kwargs)
-        related = {}
+        related: dict[str, Any] = {}
         for key in kwargs:
             if key in self._attnames:
                 continue
@@ -516,7 +525,7 @@ class _FastRows:
         return obj
 
 
-def _plain_descriptors(deferred) -> tuple:
+def _plain_descriptors(deferred: type) -> tuple[type, ...]:
     """The field descriptors whose __set__ (if any) only stores the value in the
     instance's __dict__ (on a new instance, with nothing cached yet)."""
     from django.db.models.fields.files import FileDescriptor
@@ -540,7 +549,7 @@ def _fast_rows() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def fast_bulk_inserts(app_labels=GENERATED_APPS) -> Iterator[None]:
+def fast_bulk_inserts(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator[None]:
     """While inside, ``bulk_create`` of these apps' models (their history and
     many-to-many tables too) takes the fast path above; restored on the way out."""
     from django.apps import apps
@@ -628,12 +637,12 @@ def generate_nation(
     if province_ids:
         provinces = provinces.filter(pk__in=province_ids)
     with_units = set(Unit.objects.values_list("province_id", flat=True).distinct())
-    provinces = list(provinces)
+    province_list = list(provinces)
     fast = (fast_bulk_inserts, _fast_rows) if fast_inserts else ()
     with _sqlite_bulk_mode(), contextlib.ExitStack() as stack:
         for speedup in fast:
             stack.enter_context(speedup())
-        _fill(provinces, with_units, as_of, seed, scale, report, started, log)
+        _fill(province_list, with_units, as_of, seed, scale, report, started, log)
     after = table_counts()
     report.added = {label: after[label] - before[label] for label in after}
     report.total_seconds = time.monotonic() - started

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -50,6 +51,17 @@ from jahesh.funds.models import (
     Repayment,
     Verification,
 )
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _OldestDue(TypedDict):
+        oldest_due: datetime.date
+
+    # A loan of ``overdue_loans``, with the due date of its oldest unpaid installment.
+    OverdueLoan = WithAnnotations[Loan, _OldestDue]
 
 Kind = LedgerEntry.Kind
 DAY = datetime.timedelta(days=1)
@@ -140,7 +152,7 @@ def due_between(*, user: Any, start: datetime.date, end: datetime.date) -> Query
     )
 
 
-def overdue_loans(*, user: Any, today: datetime.date) -> QuerySet[Loan]:
+def overdue_loans(*, user: Any, today: datetime.date) -> QuerySet[OverdueLoan]:
     """Active loans with an installment due before today and not paid, with the
     oldest unpaid due date (``oldest_due``) and the amount overdue."""
     unpaid = Installment.objects.filter(loan=OuterRef("pk"), due_on__lt=today, paid_on__isnull=True)
@@ -327,7 +339,7 @@ def _oldest_unpaid_by_loan(loans: QuerySet[Loan], as_of: datetime.date) -> dict[
 class Quality:
     outstanding: int = 0
     at_risk_30: int = 0
-    buckets: tuple[int, int, int, int] = (0, 0, 0, 0)  # outstanding principal by aging bucket
+    buckets: tuple[int, ...] = (0, 0, 0, 0)  # outstanding principal by aging bucket (4)
     loans_in_arrears: int = 0
     active_loans: int = 0
 
@@ -379,7 +391,7 @@ def on_time_rate(
 # --- Jobs --------------------------------------------------------------------
 
 
-def _latest_verification(as_of_end: datetime.date | None = None):
+def _latest_verification(as_of_end: datetime.date | None = None) -> QuerySet[Verification]:
     qs = Verification.objects.filter(loan=OuterRef("pk"))
     if as_of_end is not None:
         qs = qs.filter(visited_on__lt=as_of_end)
@@ -446,17 +458,17 @@ def fund_dashboard(*, fund: Fund, today: datetime.date) -> dict[str, Any]:
 def network_table(*, funds: QuerySet[Fund], today: datetime.date) -> list[dict[str, Any]]:
     """One row per fund: outreach (members, women, borrowers), savings, disbursed,
     PAR30, jobs and cost per job — a fixed handful of grouped queries."""
-    funds = list(funds.select_related("county"))
-    ids = [f.pk for f in funds]
+    fund_list = list(funds.select_related("county"))
+    ids = [f.pk for f in fund_list]
     loans = Loan.objects.filter(fund_id__in=ids)
-    members = {
+    members: dict[int, Mapping[str, Any]] = {
         r["fund_id"]: r
         for r in Member.objects.filter(fund_id__in=ids)
         .values("fund_id")
         .annotate(n=Count("pk"), women=Count("pk", filter=Q(gender=Member.Gender.FEMALE)))
         .order_by()
     }
-    savings = defaultdict(int)
+    savings: defaultdict[int, int] = defaultdict(int)
     for fid, kind, s in (
         LedgerEntry.objects.filter(fund_id__in=ids, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
         .values_list("fund_id", "kind")
@@ -464,7 +476,7 @@ def network_table(*, funds: QuerySet[Fund], today: datetime.date) -> list[dict[s
         .order_by()
     ):
         savings[fid] += s if kind == Kind.DEPOSIT else -s
-    disbursed = {
+    disbursed: dict[int, Mapping[str, Any]] = {
         r["fund_id"]: r
         for r in loans.filter(disbursed_on__isnull=False)
         .values("fund_id")
@@ -480,7 +492,7 @@ def network_table(*, funds: QuerySet[Fund], today: datetime.date) -> list[dict[s
     }
     quality = portfolio_quality(loans=loans, as_of=today)
     rows = []
-    for f in funds:
+    for f in fund_list:
         d = disbursed.get(f.pk, {})
         q = quality.get(f.pk, Quality())
         j = jobs.get(f.pk) or 0

@@ -6,6 +6,7 @@ list reads through ``scoped()``."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -79,31 +80,31 @@ class VillageFilter(Page):
 
 
 @router.get("/provinces", response={200: ProvinceListOut, **ERRORS})
-def provinces(request: HttpRequest):
+def provinces(request: HttpRequest) -> dict[str, Any]:
     """Iran's 31 provinces."""
-    items = list(places.province_list(user=request.auth))
+    items = list(places.province_list(user=request.user))
     return {"items": items, "count": len(items)}
 
 
 @router.get("/counties", response={200: CountyListOut, **ERRORS})
-def counties(request: HttpRequest, filters: Query[CountyFilter]):
+def counties(request: HttpRequest, filters: Query[CountyFilter]) -> dict[str, Any]:
     """Counties, of one province when ``province`` is given (404 if it does not exist)."""
-    items = list(places.county_list(user=request.auth, province_id=filters.province))
+    items = list(places.county_list(user=request.user, province_id=filters.province))
     return {"items": items, "count": len(items)}
 
 
 @router.get("/cities", response={200: CityListOut, **ERRORS})
-def cities(request: HttpRequest, filters: Query[CityFilter]):
+def cities(request: HttpRequest, filters: Query[CityFilter]) -> dict[str, Any]:
     """Cities, of one county when ``county`` is given (404 if it does not exist)."""
-    items = list(places.city_list(user=request.auth, county_id=filters.county))
+    items = list(places.city_list(user=request.user, county_id=filters.county))
     return {"items": items, "count": len(items)}
 
 
 @router.get("/villages", response={200: VillageListOut, **ERRORS})
-def villages(request: HttpRequest, filters: Query[VillageFilter]):
+def villages(request: HttpRequest, filters: Query[VillageFilter]) -> dict[str, Any]:
     """Villages, a page at a time (``limit`` ≤ 200, ``offset``); ``count`` is the total."""
     found = places.village_list(
-        user=request.auth, county_id=filters.county, q=filters.q, deprived=filters.deprived
+        user=request.user, county_id=filters.county, q=filters.q, deprived=filters.deprived
     )
     return filters.of(found)
 
@@ -148,12 +149,12 @@ class ClosureFilter(Page):
     year: int | None = Field(None, ge=1900, le=2200, description="سال میلادی")
 
 
-def _province(user, province_id: int | None) -> Province | None:
+def _province(user: Any, province_id: int | None) -> Province | None:
     return resolve_ref(user, Province, province_id, field="province_id")
 
 
 @calendar_router.get("/due", response={200: DueOut, **ERRORS}, url_name="calendar_due")
-def calendar_due(request: HttpRequest, filters: Query[DueFilter]):
+def calendar_due(request: HttpRequest, filters: Query[DueFilter]) -> dict[str, datetime.date]:
     """The ``days``-th working day after ``start`` for a record of ``province``
     (the weekend setting, the official holidays, the country's closures and the
     province's). ``start`` is ISO, or Jalali when its year is below 1700;
@@ -167,17 +168,17 @@ def calendar_due(request: HttpRequest, filters: Query[DueFilter]):
 
 
 @calendar_router.get("/closures", response={200: ClosureListOut, **ERRORS}, url_name="closures")
-def closure_list(request: HttpRequest, filters: Query[ClosureFilter]):
+def closure_list(request: HttpRequest, filters: Query[ClosureFilter]) -> dict[str, Any]:
     return filters.of(places.closure_list(user=request.user, year=filters.year))
 
 
-def _require_admin(user) -> None:
+def _require_admin(user: Any) -> None:
     if not places.is_calendar_admin(user):
         raise Forbidden(_("تعطیلی‌ها را فقط مدیر سامانه ثبت یا حذف می‌کند."))
 
 
 @calendar_router.post("/closures", response={201: ClosureOut, **ERRORS})
-def closure_add(request: HttpRequest, payload: ClosureIn):
+def closure_add(request: HttpRequest, payload: ClosureIn) -> Status:
     """Close offices on ``on`` for a province or (``province_id`` null) the country.
     Admin only."""
     _require_admin(request.user)
@@ -188,7 +189,7 @@ def closure_add(request: HttpRequest, payload: ClosureIn):
 
 
 @calendar_router.delete("/closures/{int:closure_id}", response={204: None, **ERRORS})
-def closure_remove(request: HttpRequest, closure_id: int):
+def closure_remove(request: HttpRequest, closure_id: int) -> Status:
     _require_admin(request.user)
     closure = get_scoped_or_404(request.user, Closure, pk=closure_id)
     services.closure_remove(closure=closure)

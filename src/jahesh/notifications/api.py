@@ -4,12 +4,14 @@ first, and marking them read. Anyone else's notification answers 404."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from jahesh.api.schemas import ERRORS, Page
 from jahesh.notifications import selectors, services
+from jahesh.notifications.models import Notification
 
 router = Router(tags=["notifications"])
 
@@ -44,7 +46,7 @@ class ReadAllOut(Schema):
     url_name="notification_list",
     summary="اعلان‌های من",
 )
-def notification_list(request: HttpRequest, filters: Query[NotificationFilters]):
+def notification_list(request: HttpRequest, filters: Query[NotificationFilters]) -> dict[str, Any]:
     qs = selectors.notification_list(user=request.user, unread=filters.unread)
     return {**filters.of(qs), "unread": selectors.unread_count(user=request.user)}
 
@@ -55,7 +57,7 @@ def notification_list(request: HttpRequest, filters: Query[NotificationFilters])
     url_name="notification_read",
     summary="خوانده شد",
 )
-def notification_read(request: HttpRequest, notification_id: int):
+def notification_read(request: HttpRequest, notification_id: int) -> Notification:
     notification = selectors.notification_get(user=request.user, pk=notification_id)
     return services.notification_mark_read(user=request.user, notification=notification)
 
@@ -66,5 +68,5 @@ def notification_read(request: HttpRequest, notification_id: int):
     url_name="notification_read_all",
     summary="همه خوانده شد",
 )
-def notification_read_all(request: HttpRequest):
+def notification_read_all(request: HttpRequest) -> dict[str, int]:
     return {"marked": services.notifications_mark_all_read(user=request.user)}

@@ -18,9 +18,8 @@ class NotificationsConfig(AppConfig):
 
         # A notification is its recipient's own; a bulk message's audit record its
         # sender's (admins read all of both).
-        own = {"module": Module.DASHBOARD, "personal": False}
-        register(m.Notification, ScopePolicy(owner="recipient", **own))
-        register(m.BulkMessage, ScopePolicy(owner="sender", **own))
+        for model, owner in ((m.Notification, "recipient"), (m.BulkMessage, "sender")):
+            register(model, ScopePolicy(module=Module.DASHBOARD, owner=owner, personal=False))
         if on_event not in events.subscribers:
             events.subscribers.append(on_event)
         if periodic_job not in hooks.periodic:

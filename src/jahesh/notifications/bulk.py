@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ from jahesh.notifications.services import sms_to_person
 
 MAX_TEXT = 670  # ten Persian segments
 # Who may write to an audience: the roles that manage it in their scope.
-SENDERS = {
+SENDERS: dict[str, tuple[Module, set[Role]]] = {
     BulkMessage.Audience.FUND: (
         Module.FUNDS,
         {Role.ADMIN, Role.HQ_MANAGER, Role.COUNTY_OFFICER, Role.FUND_MANAGER},
@@ -47,23 +48,23 @@ class Audience:
     people: list[tuple[str, str]]  # (who, mobile): "m12"/"v7" and the number
 
 
-def may_send(user, kind: str) -> bool:
+def may_send(user: Any, kind: str) -> bool:
     module, roles = SENDERS[kind]
     role = Role.ADMIN if user.is_superuser else user.role
     return role in roles and (user.is_superuser or module in _modules(user))
 
 
-def _modules(user) -> frozenset[str]:
+def _modules(user: Any) -> frozenset[str]:
     from jahesh.accounts.roles import ROLE_MODULES
 
     return ROLE_MODULES.get(user.role, frozenset())
 
 
-def sender_kinds(user) -> list[str]:
+def sender_kinds(user: Any) -> list[str]:
     return [k for k in SENDERS if may_send(user, k)]
 
 
-def bulk_audience(*, user, kind: str, target_id: int) -> Audience:
+def bulk_audience(*, user: Any, kind: str, target_id: int) -> Audience:
     """The people ``user`` may message in the fund or camp ``target_id`` (404 when
     the fund or camp is outside their scope; 403 when their role sends none)."""
     if kind not in SENDERS:
@@ -104,7 +105,7 @@ def bulk_text_check(text: str) -> str:
 
 
 def bulk_send(
-    *, user, kind: str, target_id: int, text: str, now: datetime.datetime | None = None
+    *, user: Any, kind: str, target_id: int, text: str, now: datetime.datetime | None = None
 ) -> BulkMessage:
     """Send ``text`` to everyone in the audience the sender may reach; keep the record."""
     now = now or timezone.now()

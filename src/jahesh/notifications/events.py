@@ -11,7 +11,8 @@ installment due) are not emitted by anyone: the reminder job finds them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
@@ -26,6 +27,12 @@ from jahesh.notifications import recipients as who
 from jahesh.notifications.models import Kind
 from jahesh.notifications.services import Message, notify, sms_to_person
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from jahesh.accounts.models import User
+    from jahesh.funds.models import Loan
+
 
 def on_event(event: Event) -> None:
     handler = HANDLERS.get(event.kind)
@@ -35,14 +42,14 @@ def on_event(event: Event) -> None:
         handler(event)
 
 
-def _others(users, actor_id: int | None):
+def _others(users: Iterable[User], actor_id: int | None) -> list[User]:
     return [u for u in users if u.pk != actor_id]
 
 
 # --- Loans ------------------------------------------------------------------------
 
 
-def _loan(event: Event):
+def _loan(event: Event) -> Loan | None:
     from jahesh.funds.models import Loan
 
     return Loan.objects.select_related("fund", "member").filter(pk=event.data["loan_id"]).first()
@@ -64,7 +71,7 @@ def _loan_requested(event: Event) -> None:
     notify(event_key=event.key, recipients=recipients, message=message, now=timezone.now())
 
 
-def _loan_moved(kind: str, title, sms) -> Callable[[Event], None]:
+def _loan_moved(kind: str, title: StrPromise, sms: StrPromise) -> Callable[[Event], None]:
     def handle(event: Event) -> None:
         loan = _loan(event)
         if loan is None:
@@ -142,7 +149,7 @@ def _resolution_created(event: Event) -> None:
         return
     group = resolution.session.group
     recipients = [*who.hq_managers(group.province_id)]
-    if resolution.case_id:
+    if resolution.case is not None:  # select_related: no query
         recipients += who.county_officers(resolution.case.county_id)
     message = Message(
         kind=Kind.RESOLUTION_ASSIGNED,

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Role
 from jahesh.funds import selectors as funds_selectors
-from jahesh.funds.models import Loan
+from jahesh.funds.models import Fund, Loan
 
 
 def _active() -> QuerySet[User]:
@@ -36,7 +36,7 @@ def hq_managers(province_id: int | None) -> QuerySet[User]:
     return _active().filter(where, role=Role.HQ_MANAGER)
 
 
-def fund_managers(fund) -> QuerySet[User]:
+def fund_managers(fund: Fund) -> QuerySet[User]:
     return _active().filter(role=Role.FUND_MANAGER, pk__in=fund.managers.values("pk"))
 
 

@@ -31,7 +31,7 @@ import datetime
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
@@ -52,6 +52,9 @@ from jahesh.geo.workdays import WorkCalendar
 from jahesh.notifications import recipients as who
 from jahesh.notifications.models import Kind
 from jahesh.notifications.services import Message, notify, sms_to_person
+
+if TYPE_CHECKING:
+    from jahesh.clinic.models import Case
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +119,9 @@ def installment_rule(
     return None
 
 
-def _installments(now, today, calendars: Calendars, found: Counter) -> None:
+def _installments(
+    now: datetime.datetime, today: datetime.date, calendars: Calendars, found: Counter[str]
+) -> None:
     from jahesh.funds.models import ACTIVE_LOAN_STATUSES, Installment
 
     window = Installment.objects.filter(
@@ -179,7 +184,7 @@ def _installments(now, today, calendars: Calendars, found: Counter) -> None:
 
 
 def case_rule(
-    case: Any,
+    case: Case,
     limit: datetime.timedelta,
     now: datetime.datetime,
     calendar: WorkCalendar | None = None,
@@ -197,7 +202,9 @@ def case_rule(
     return None
 
 
-def _cases(now, today, calendars: Calendars, found: Counter) -> None:
+def _cases(
+    now: datetime.datetime, today: datetime.date, calendars: Calendars, found: Counter[str]
+) -> None:
     from jahesh.clinic.models import OPEN_STATUSES, Case
     from jahesh.clinic.services import clinic_settings
 
@@ -261,7 +268,9 @@ def resolution_rule(
     return None
 
 
-def _resolutions(now, today, calendars: Calendars, found: Counter) -> None:
+def _resolutions(
+    now: datetime.datetime, today: datetime.date, calendars: Calendars, found: Counter[str]
+) -> None:
     from jahesh.clinic.models import Resolution, ResolutionStatus
 
     open_ones = Resolution.objects.filter(
@@ -276,7 +285,7 @@ def _resolutions(now, today, calendars: Calendars, found: Counter) -> None:
             continue
         found[f"resolution_{rule}"] += 1
         recipients = list(who.hq_managers(province_id))
-        if resolution.case_id:
+        if resolution.case is not None:  # select_related: no query
             recipients += who.county_officers(resolution.case.county_id)
         values = {"agency": resolution.agency.name, "due": format_jalali(resolution.due_on)}
         if rule == "due":
@@ -306,7 +315,9 @@ def monthly_report_due(calendar: WorkCalendar, today: datetime.date) -> tuple[in
     return None
 
 
-def _monthly_reports(now, today, calendars: Calendars, found: Counter) -> None:
+def _monthly_reports(
+    now: datetime.datetime, today: datetime.date, calendars: Calendars, found: Counter[str]
+) -> None:
     from jahesh.accounts.models import User
     from jahesh.accounts.roles import Role
 
@@ -323,7 +334,7 @@ def _monthly_reports(now, today, calendars: Calendars, found: Counter) -> None:
         _monthly_report(province_id, *due, now=now)
 
 
-def _monthly_report(province_id: int, year: int, month: int, *, now) -> None:
+def _monthly_report(province_id: int, year: int, month: int, *, now: datetime.datetime) -> None:
     from jahesh.accounts.scoping import Area
     from jahesh.notifications.models import Notification
     from jahesh.reports import narrative

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Callable
 
 from django.db.models import Min
 
@@ -36,7 +37,9 @@ def morning(as_of: datetime.date, province_id: int | None) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=TEHRAN)
 
 
-def build(*, as_of: datetime.date, province_id: int | None, log=print) -> dict[str, int]:
+def build(
+    *, as_of: datetime.date, province_id: int | None, log: Callable[[str], object] = print
+) -> dict[str, int]:
     from jahesh.funds.models import Loan
 
     waiting = (

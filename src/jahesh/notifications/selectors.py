@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from jahesh.accounts.scoping import get_scoped_or_404, scoped
 from jahesh.notifications.models import BulkMessage, Delivery, Notification
 
 
-def notification_list(*, user, unread: bool = False) -> QuerySet[Notification]:
+def notification_list(*, user: Any, unread: bool = False) -> QuerySet[Notification]:
     """The user's notifications, newest first (an admin's too: only their own)."""
     qs = scoped(user, Notification.objects.filter(recipient=user))
     if unread:
@@ -16,21 +18,21 @@ def notification_list(*, user, unread: bool = False) -> QuerySet[Notification]:
     return qs.order_by("-created_at", "-id")
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return notification_list(user=user, unread=True).count()
 
 
-def notification_get(*, user, pk: int) -> Notification:
+def notification_get(*, user: Any, pk: int) -> Notification:
     return get_scoped_or_404(user, Notification.objects.filter(recipient=user), pk=pk)
 
 
-def bulk_list(*, user) -> QuerySet[BulkMessage]:
+def bulk_list(*, user: Any) -> QuerySet[BulkMessage]:
     return scoped(user, BulkMessage).select_related("sender").order_by("-created_at", "-id")
 
 
-def bulk_get(*, user, pk: int) -> BulkMessage:
+def bulk_get(*, user: Any, pk: int) -> BulkMessage:
     return get_scoped_or_404(user, BulkMessage.objects.select_related("sender"), pk=pk)
 
 

@@ -17,6 +17,7 @@ import logging
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -25,7 +26,17 @@ from django.utils import timezone
 
 from jahesh.core import sms
 from jahesh.core.identifiers import normalize_mobile
-from jahesh.notifications.models import Channel, Delivery, Kind, Notification, Preference
+from jahesh.notifications.models import (
+    BulkMessage,
+    Channel,
+    Delivery,
+    Kind,
+    Notification,
+    Preference,
+)
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +62,7 @@ def sms_time(at: datetime.datetime) -> datetime.datetime:
     return quiet_until(at) or at
 
 
-def preferences(user) -> dict[tuple[str, str], bool]:
+def preferences(user: Any) -> dict[tuple[str, str], bool]:
     """The user's choices: (kind or "", channel) → on/off."""
     return {
         (p.kind, p.channel): p.enabled
@@ -66,7 +77,7 @@ def channel_on(prefs: dict[tuple[str, str], bool], kind: str, channel: str) -> b
     return prefs.get(("", channel), True)
 
 
-def preferences_save(*, user, choices: dict[tuple[str, str], bool]) -> None:
+def preferences_save(*, user: Any, choices: dict[tuple[str, str], bool]) -> None:
     """Store the user's choices ((kind or "", channel) → on/off) for the app, e-mail
     and SMS channels."""
     with transaction.atomic():
@@ -133,7 +144,7 @@ def notify(
 
 def sms_to_person(
     *, event_key: str, who: str, mobile: str, kind: str, text: str, now: datetime.datetime,
-    bulk=None,
+    bulk: BulkMessage | None = None,
 ) -> Delivery | None:  # fmt: skip
     """One text message to someone who is not a user (``who``: "m12" for member 12),
     once per event; None when the mobile is missing or not a mobile number."""
@@ -151,7 +162,9 @@ def sms_to_person(
     return delivery
 
 
-def _notification(user, event_key: str, message: Message, now) -> tuple[Notification, bool]:
+def _notification(
+    user: Any, event_key: str, message: Message, now: datetime.datetime
+) -> tuple[Notification, bool]:
     try:
         with transaction.atomic():
             return Notification.objects.get_or_create(
@@ -169,7 +182,9 @@ def _notification(user, event_key: str, message: Message, now) -> tuple[Notifica
         return Notification.objects.get(event_key=event_key, recipient=user), False
 
 
-def _delivery(*, key: str, channel: str, to: str, kind: str, text: str, now, **extra) -> Delivery:
+def _delivery(
+    *, key: str, channel: str, to: str, kind: str, text: str, now: datetime.datetime, **extra: Any
+) -> Delivery:
     when = sms_time(now) if channel == Channel.SMS else now
     try:
         with transaction.atomic():
@@ -201,7 +216,7 @@ def _send_soon() -> None:
     transaction.on_commit(lambda: _enqueue(send_deliveries))
 
 
-def _enqueue(task) -> None:
+def _enqueue(task: Task[..., Any]) -> None:
     """Enqueue ``task`` unless a run of it is waiting already (one run sends all
     that is due, so a burst of events leaves one task, not one each)."""
     from django_tasks import TaskResultStatus
@@ -261,7 +276,7 @@ def _send_one(delivery: Delivery, now: datetime.datetime, report: SendReport) ->
     except Exception as error:  # a gateway's or mail server's refusal: retried
         logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, attempts, error)
         if attempts >= MAX_ATTEMPTS:
-            fields = {"status": Delivery.Status.FAILED}
+            fields: dict[str, Any] = {"status": Delivery.Status.FAILED}
             report.failed += 1
         else:
             retry_at = now + datetime.timedelta(seconds=BACKOFF_SECONDS * 2 ** (attempts - 1))
@@ -290,7 +305,9 @@ def _transport(delivery: Delivery) -> str:
 # --- Reading and marking ------------------------------------------------------------
 
 
-def notification_mark_read(*, user, notification: Notification, now=None) -> Notification:
+def notification_mark_read(
+    *, user: Any, notification: Notification, now: datetime.datetime | None = None
+) -> Notification:
     """Mark one of the user's own notifications read (a second call keeps the first time)."""
     now = now or timezone.now()
     Notification.objects.filter(pk=notification.pk, recipient=user, read_at__isnull=True).update(
@@ -300,7 +317,7 @@ def notification_mark_read(*, user, notification: Notification, now=None) -> Not
     return notification
 
 
-def notifications_mark_all_read(*, user, now=None) -> int:
+def notifications_mark_all_read(*, user: Any, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now)
 

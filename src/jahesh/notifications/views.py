@@ -3,6 +3,8 @@ preferences, and bulk text messages (write, preview, confirm, audit)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jahesh.accounts.models import User
 from jahesh.core import sms
 from jahesh.core.errors import ApplicationError
 from jahesh.notifications import bulk, selectors, services
@@ -75,7 +78,8 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    prefs = services.preferences(request.user)
+    user = cast(User, request.user)  # @login_required
+    prefs = services.preferences(user)
     form = PreferencesForm(request.POST or None, prefs=prefs)
     if request.method == "POST" and form.is_valid():
         services.preferences_save(user=request.user, choices=form.choices())
@@ -86,8 +90,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "notifications/preferences.html",
         {
             "form": form,
-            "has_email": bool(request.user.email),
-            "has_mobile": bool(request.user.mobile),
+            "has_email": bool(user.email),
+            "has_mobile": bool(user.mobile),
         },
     )
 

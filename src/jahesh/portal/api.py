@@ -4,7 +4,7 @@ report: captcha, SMS code, filing, tracking by code and mobile, rating."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -13,6 +13,7 @@ from jahesh.api.schemas import ERRORS, ErrorOut, Id
 from jahesh.core.ratelimit import client_ip
 from jahesh.portal import services, tracking
 from jahesh.portal.captcha import captcha_new
+from jahesh.portal.models import PublicReport
 from jahesh.portal.selectors import DEFAULT_PROVINCE, province_or_404, published_figures
 
 router = Router(tags=["portal"])
@@ -50,7 +51,7 @@ class PublicFiguresOut(Schema):
     "/figures", auth=None, response={200: PublicFiguresOut, **ERRORS},
     summary="آخرین ارقام منتشرشدهٔ یک استان (عمومی)",
 )  # fmt: skip
-def figures(request: HttpRequest, params: Query[FiguresQuery]):
+def figures(request: HttpRequest, params: Query[FiguresQuery]) -> dict[str, Any]:
     """The latest published snapshot of ``province`` (default Markazi): its
     period (Jalali year, quarter 0 for the whole year), when it was published,
     its SHA-256; money in integer rials. No figures before a publication."""
@@ -80,7 +81,7 @@ class CaptchaOut(Schema):
 
 @router.get("/captcha", auth=None, response=CaptchaOut,
             summary="یک آزمون امنیتی تازه (اثبات کار، بی‌نیاز از سرویس بیرونی)")  # fmt: skip
-def captcha(request: HttpRequest):
+def captcha(request: HttpRequest) -> dict[str, object]:
     """ALTCHA-style proof of work: find ``n`` ≤ ``maxnumber`` with
     sha256(salt + n) = challenge; send ``key`` and ``n`` as the answer."""
     return captcha_new()
@@ -97,7 +98,7 @@ class CategoriesOut(Schema):
 
 @router.get("/categories", auth=None, response=CategoriesOut,
             summary="انواع مانع (سطح اول طبقه‌بندی)")  # fmt: skip
-def categories(request: HttpRequest):
+def categories(request: HttpRequest) -> dict[str, Any]:
     return {"items": [{"code": c.code, "name": c.name} for c in services.public_categories()]}
 
 
@@ -112,7 +113,7 @@ class OtpOut(Schema):
 
 @router.post("/otp", auth=None, response={202: OtpOut, **PUBLIC_ERRORS},
              summary="فرستادن کد تأیید به تلفن همراه")  # fmt: skip
-def otp(request: HttpRequest, payload: OtpIn):
+def otp(request: HttpRequest, payload: OtpIn) -> Status:
     services.otp_send(mobile=payload.mobile, purpose=payload.purpose, ip=client_ip(request))
     return Status(202, {"expires_in": services.OTP_SECONDS})
 
@@ -136,7 +137,7 @@ class ReportOut(Schema):
 
 @router.post("/reports", auth=None, response={201: ReportOut, **PUBLIC_ERRORS},
              summary="ثبت گزارش مانع تولید (بدون حساب کاربری)")  # fmt: skip
-def report_file(request: HttpRequest, payload: ReportIn):
+def report_file(request: HttpRequest, payload: ReportIn) -> Status:
     """The tracking code is ten digits, the last a Luhn check digit; it is also
     sent by SMS. Attachments go through the page (/public/report/)."""
     report = services.report_submit(
@@ -161,7 +162,7 @@ class TrackOut(Schema):
     rating_open: bool
 
 
-def _track(report) -> dict:
+def _track(report: PublicReport) -> dict[str, Any]:
     milestones = tracking.report_milestones(report)
     status = tracking.producer_status(milestones)
     return {
@@ -174,7 +175,7 @@ def _track(report) -> dict:
 
 @router.get("/reports/{code}", auth=None, response={200: TrackOut, **PUBLIC_ERRORS},
             summary="پیگیری گزارش با کد رهگیری و شماره همراه")  # fmt: skip
-def report_track(request: HttpRequest, code: str, params: Query[TrackQuery]):
+def report_track(request: HttpRequest, code: str, params: Query[TrackQuery]) -> dict[str, Any]:
     """404 unless the code and the mobile number match, the same for either."""
     report = services.report_for_producer(code=code[:20], mobile=params.mobile,
                                           ip=client_ip(request))  # fmt: skip
@@ -190,7 +191,7 @@ class RatingIn(Schema):
 
 @router.post("/reports/{code}/rating", auth=None, response={200: TrackOut, **PUBLIC_ERRORS},
              summary="امتیاز رضایت پس از بسته شدن پرونده")  # fmt: skip
-def report_rating(request: HttpRequest, code: str, payload: RatingIn):
+def report_rating(request: HttpRequest, code: str, payload: RatingIn) -> dict[str, Any]:
     """1–5 with a comment, confirmed by an SMS code (purpose ``rating``); 1 or 2
     opens an appeal to the headquarters manager."""
     ip = client_ip(request)

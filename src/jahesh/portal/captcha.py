@@ -70,7 +70,7 @@ def captcha_check(key: str, answer: str) -> bool:
 
 def solve(challenge: dict[str, object]) -> str:
     """The answer, found as the widget finds it (tests and scripts)."""
-    for n in range(int(challenge["maxnumber"]) + 1):
+    for n in range(int(str(challenge["maxnumber"])) + 1):
         if _digest(str(challenge["salt"]), n) == challenge["challenge"]:
             return str(n)
     raise ValueError("no solution")

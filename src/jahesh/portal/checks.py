@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import CheckMessage, Tags, Warning, register
 
 from jahesh.portal.captcha import test_mode
 
 
 @register(Tags.security, deploy=True)
-def captcha_test_mode(app_configs, **kwargs):
+def captcha_test_mode(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
     if test_mode() and not settings.DEBUG:
         return [
             Warning(

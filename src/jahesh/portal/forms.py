@@ -4,18 +4,25 @@ fields, their labels and where the service's errors land."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jahesh.clinic.models import ObstacleCategory
 from jahesh.geo.models import County
 
 
-def _county_choices():
+def _county_choices() -> list[tuple[Any, Any]]:
     rows = County.objects.select_related("province").order_by("province__name", "name")
     return [("", _("انتخاب کنید"))] + [(c.pk, f"{c.province.name} — {c.name}") for c in rows]
 
 
 class ReportForm(forms.Form):
+    # Set by the page when the service rejects a file (the input is not a form field).
+    attachments_error: str = ""
+
     mobile = forms.CharField(
         label=_("تلفن همراه"), max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr",
@@ -45,10 +52,12 @@ class ReportForm(forms.Form):
     captcha_key = forms.CharField(widget=forms.HiddenInput, required=False)
     captcha_answer = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(
+        self, *args: Any, categories: Iterable[ObstacleCategory] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county_id"].choices = _county_choices()
-        self.fields["category"].choices = [("", _("انتخاب کنید"))] + [
+        cast(forms.ChoiceField, self.fields["county_id"]).choices = _county_choices()
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("انتخاب کنید"))] + [
             (c.code, c.name) for c in categories
         ]
 
@@ -77,8 +86,10 @@ class RateForm(forms.Form):
                                       "dir": "ltr"}),
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from jahesh.core.digits import to_persian_digits
 
-        self.fields["rating"].choices = [(i, to_persian_digits(i)) for i in range(1, 6)]
+        cast(forms.ChoiceField, self.fields["rating"]).choices = [
+            (i, to_persian_digits(i)) for i in range(1, 6)
+        ]

@@ -11,6 +11,7 @@ notes or names.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -226,6 +227,9 @@ class FigureRelease(models.Model):
     )  # fmt: skip
     unpublish_reason = models.TextField(_("دلیل لغو انتشار"), blank=True)
     history = HistoricalRecords()
+    # Set before save() for simple-history to record who made the change (an
+    # annotation only: the attribute exists once a write sets it).
+    _history_user: Any
 
     class Meta:
         verbose_name = _("انتشار ارقام")

@@ -17,11 +17,13 @@ The values come from the reports' public entry point (``reports.selectors.figure
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -100,13 +102,13 @@ def release_for(*, province: Province, year: int, quarter: int) -> FigureRelease
     return release
 
 
-def _is_hq_of(user, province_id: int) -> bool:
+def _is_hq_of(user: Any, province_id: int) -> bool:
     role = user_role(user)
     return role == Role.ADMIN or (role == Role.HQ_MANAGER and user.province_id == province_id)
 
 
 def county_figures_submit(
-    *, user, county: County, year: int, quarter: int, now=None
+    *, user: Any, county: County, year: int, quarter: int, now: datetime.datetime | None = None
 ) -> CountyFigures:
     """Submit ``county``'s figures for the period (again, while not approved)."""
     now = now or timezone.now()
@@ -127,12 +129,14 @@ def county_figures_submit(
     return row
 
 
-def missing_counties(release: FigureRelease):
+def missing_counties(release: FigureRelease) -> QuerySet[County]:
     done = release.counties.values_list("county_id", flat=True)
     return County.objects.filter(province_id=release.province_id).exclude(pk__in=done)
 
 
-def release_approve(*, user, release: FigureRelease, now=None) -> FigureRelease:
+def release_approve(
+    *, user: Any, release: FigureRelease, now: datetime.datetime | None = None
+) -> FigureRelease:
     """The headquarters manager approves the province: every county first."""
     now = now or timezone.now()
     if not _is_hq_of(user, release.province_id):
@@ -154,7 +158,9 @@ def release_approve(*, user, release: FigureRelease, now=None) -> FigureRelease:
     return release
 
 
-def release_publish(*, user, release: FigureRelease, now=None) -> FigureRelease:
+def release_publish(
+    *, user: Any, release: FigureRelease, now: datetime.datetime | None = None
+) -> FigureRelease:
     """Freeze and publish the approved figures."""
     now = now or timezone.now()
     if not _is_hq_of(user, release.province_id):
@@ -170,7 +176,10 @@ def release_publish(*, user, release: FigureRelease, now=None) -> FigureRelease:
         release.approvals = [
             {"step": "county", "county": c.county.name, "at": c.submitted_at.isoformat()}
             for c in release.counties.select_related("county").order_by("county__name")
-        ] + [{"step": "province", "at": release.approved_at.isoformat()}]
+        ] + [
+            # An approved release has its approval time.
+            {"step": "province", "at": cast(datetime.datetime, release.approved_at).isoformat()}
+        ]
         release.status, release.published_at, release.published_by = R.PUBLISHED, now, user
         release.unpublished_at, release.unpublished_by, release.unpublish_reason = None, None, ""
         release.sha256 = snapshot_hash(release)
@@ -179,7 +188,9 @@ def release_publish(*, user, release: FigureRelease, now=None) -> FigureRelease:
     return release
 
 
-def release_unpublish(*, user, release: FigureRelease, reason: str, now=None) -> FigureRelease:
+def release_unpublish(
+    *, user: Any, release: FigureRelease, reason: str, now: datetime.datetime | None = None
+) -> FigureRelease:
     now = now or timezone.now()
     if not _is_hq_of(user, release.province_id):
         raise Forbidden(_("لغو انتشار با مدیر قرارگاه همان استان است."))
@@ -209,7 +220,7 @@ def latest_published(province_id: int) -> FigureRelease | None:
     )
 
 
-def published_all():
+def published_all() -> QuerySet[FigureRelease]:
     return (
         FigureRelease.objects.filter(status=R.PUBLISHED)
         .select_related("province")

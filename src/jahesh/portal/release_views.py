@@ -4,6 +4,8 @@ figures that changed since they were published. Aggregates only."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module, Role
 from jahesh.accounts.scoping import require_module
 from jahesh.clinic.services import user_role
@@ -30,16 +33,16 @@ class UnpublishForm(forms.Form):
 
 def _province(request: HttpRequest) -> Province:
     """The reader's province (an admin picks one; default Markazi)."""
-    user = request.user
+    user = cast(User, request.user)  # @login_required on every caller
     role = user_role(user)
     if role == Role.ADMIN or getattr(user, "nationwide", False):
         try:
             return Province.objects.get(pk=int(request.GET.get("province") or 28))
         except (Province.DoesNotExist, ValueError):
             raise Http404 from None
-    if user.province_id:
+    if user.province is not None:
         return user.province
-    if user.county_id:
+    if user.county is not None:
         return user.county.province
     raise Http404
 
@@ -66,7 +69,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/release_list.html", {"province": province, "rows": rows})
 
 
-def _detail(request: HttpRequest, year: int, quarter: int, **extra) -> dict:
+def _detail(request: HttpRequest, year: int, quarter: int, **extra: Any) -> dict[str, Any]:
     province = _province(request)
     try:
         publishing._check_period(year, quarter)
@@ -75,7 +78,7 @@ def _detail(request: HttpRequest, year: int, quarter: int, **extra) -> dict:
     release = FigureRelease.objects.filter(province=province, year=year, quarter=quarter).first()
     submitted = {c.county_id: c for c in release.counties.all()} if release else {}
     counties = County.objects.filter(province=province).order_by("name")
-    user = request.user
+    user = cast(User, request.user)  # @login_required on every caller
     role = user_role(user)
     return {
         "province": province, "year": year, "quarter": quarter,
@@ -102,8 +105,8 @@ def release_detail(request: HttpRequest, year: int, quarter: int) -> HttpRespons
 def release_action(request: HttpRequest, year: int, quarter: int, action: str) -> HttpResponse:
     require_module(request.user, Module.DASHBOARD)
     province = _province(request)
-    user = request.user
-    form = None
+    user = cast(User, request.user)  # @login_required
+    form: UnpublishForm | None = None
     try:
         if action == "submit":
             county = user.county if user.county_id else County.objects.filter(

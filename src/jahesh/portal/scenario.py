@@ -9,6 +9,7 @@ Idempotent: a second run finds the first report and changes nothing.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -22,6 +23,9 @@ from jahesh.geo.models import County
 from jahesh.portal import services
 from jahesh.portal.models import PublicReport
 from jahesh.units.models import Unit
+
+if TYPE_CHECKING:
+    from jahesh.demo.registry import ScenarioContext
 
 S = CaseStatus
 ARAK, SAVEH = 19, 236
@@ -57,12 +61,12 @@ def _legal_id(n: int) -> str:
     raise ValueError(body)
 
 
-def build(ctx) -> None:
+def build(ctx: ScenarioContext) -> None:
     _reports(ctx)
     _published_year(ctx)
 
 
-def _published_year(ctx) -> None:
+def _published_year(ctx: ScenarioContext) -> None:
     """Markazi's figures of the last whole Jalali year: every county submitted,
     the province approved and published (by the demo's headquarters manager)."""
     from jahesh.core.jalali import jalali_year_of
@@ -75,13 +79,14 @@ def _published_year(ctx) -> None:
         return
     for county in County.objects.filter(province_id=28).order_by("name"):
         publishing.county_figures_submit(user=hq, county=county, year=year, quarter=0)
+    assert hq.province is not None  # the demo's headquarters manager has a province
     release = publishing.release_for(province=hq.province, year=year, quarter=0)
     publishing.release_approve(user=hq, release=release)
     publishing.release_publish(user=hq, release=release)
     ctx.log(f"portal: Markazi's {year} figures published")
 
 
-def _reports(ctx) -> None:
+def _reports(ctx: ScenarioContext) -> None:
     if PublicReport.objects.exists():
         ctx.log("portal: reports already present")
         return
@@ -123,6 +128,7 @@ def _reports(ctx) -> None:
             data = clinic.MoveInput(reason="پیگیری درگاه", expert=expert, agency=agency,
                                     outcome="other", outcome_note="-")  # fmt: skip
             case = report.case
+            assert case is not None  # an accepted report has its case
             for to in PATHS[fate]:
                 case = clinic.case_transition(case=case, to_status=to, user=hq, data=data)
             if rating:

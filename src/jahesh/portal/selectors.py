@@ -4,7 +4,8 @@ of ``HEADLINE_CODES``, never a record."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Any, cast
 
 from django.http import Http404
 
@@ -54,6 +55,7 @@ def open_data_rows() -> list[dict[str, Any]]:
 
     rows = []
     for r in publishing.published_all():
+        published_at = cast(datetime.datetime, r.published_at)  # a published release has it
         period = publishing.release_period(r.year, r.quarter)
         for code, value in publishing.ordered_values(r):
             d = r.definitions.get(code, {})
@@ -62,7 +64,7 @@ def open_data_rows() -> list[dict[str, Any]]:
                 "quarter": r.quarter, "period_from": period.start.isoformat(),
                 "period_to": period.last_day.isoformat(), "code": code,
                 "name": d.get("name", code), "unit": d.get("unit", ""), "value": value,
-                "published_at": r.published_at.isoformat(),
+                "published_at": published_at.isoformat(),
                 "definitions_version": r.definitions_version, "sha256": r.sha256,
             })  # fmt: skip
     return rows

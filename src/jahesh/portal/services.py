@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import io
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +36,7 @@ from jahesh.geo.models import County
 from jahesh.geo.workdays import WorkCalendar
 from jahesh.portal.captcha import captcha_check
 from jahesh.portal.models import OtpCode, PublicReport, ReportAttachment
+from jahesh.units.models import Unit
 
 OTP_SECONDS = 300
 OTP_ATTEMPTS = 5
@@ -74,7 +77,13 @@ def _code_hash(mobile: str, purpose: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), msg, hashlib.sha256).hexdigest()
 
 
-def otp_send(*, mobile: Any, ip: str, purpose: str = OtpCode.Purpose.REPORT, now=None) -> OtpCode:
+def otp_send(
+    *,
+    mobile: Any,
+    ip: str,
+    purpose: str = OtpCode.Purpose.REPORT,
+    now: datetime.datetime | None = None,
+) -> OtpCode:
     """Send a six-digit code to ``mobile`` by SMS, valid ``OTP_SECONDS``."""
     now = now or timezone.now()
     mobile = _mobile(mobile)
@@ -89,7 +98,13 @@ def otp_send(*, mobile: Any, ip: str, purpose: str = OtpCode.Purpose.REPORT, now
     return otp
 
 
-def otp_verify(*, mobile: str, code: Any, purpose: str = OtpCode.Purpose.REPORT, now=None) -> None:
+def otp_verify(
+    *,
+    mobile: str,
+    code: Any,
+    purpose: str = OtpCode.Purpose.REPORT,
+    now: datetime.datetime | None = None,
+) -> None:
     """Spend the latest live code of ``mobile`` if ``code`` matches it; each wrong
     try counts, and after ``OTP_ATTEMPTS`` the code is dead."""
     now = now or timezone.now()
@@ -172,14 +187,14 @@ def _reencode(data: bytes, kind: str) -> bytes:
             if img.width * img.height > MAX_IMAGE_PIXELS:
                 raise InvalidInput(_("تصویر بیش از حد بزرگ است."), field="attachments")
             img.load()
-            img = ImageOps.exif_transpose(img)
+            image: Image.Image = ImageOps.exif_transpose(img)
             out = io.BytesIO()
             if kind == "image/jpeg":
-                img.convert("RGB").save(out, format="JPEG", quality=85)
+                image.convert("RGB").save(out, format="JPEG", quality=85)
             else:
-                if img.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                    img = img.convert("RGBA")
-                img.save(out, format="PNG", optimize=True)
+                if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                    image = image.convert("RGBA")
+                image.save(out, format="PNG", optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise InvalidInput(_("تصویر خراب است یا خوانده نمی‌شود."), field="attachments") from None
@@ -206,7 +221,7 @@ def attachment_clean(*, name: str, data: bytes) -> CleanFile:
 # --- Reports -----------------------------------------------------------------
 
 
-def public_categories():
+def public_categories() -> QuerySet[ObstacleCategory]:
     """The taxonomy's top level, as a producer would name it."""
     return ObstacleCategory.objects.filter(is_active=True).exclude(code__contains=".")
 
@@ -271,7 +286,11 @@ def _validate(data: ReportInput) -> dict[str, Any]:
 
 
 def report_submit(
-    *, data: ReportInput, ip: str, files: list[tuple[str, bytes]] = (), now=None
+    *,
+    data: ReportInput,
+    ip: str,
+    files: Sequence[tuple[str, bytes]] = (),
+    now: datetime.datetime | None = None,
 ) -> PublicReport:
     """File a report: captcha, limits, fields, SMS code, attachments; then the
     tracking code, by SMS too.
@@ -342,7 +361,7 @@ def report_for_producer(*, code: Any, mobile: Any, ip: str) -> PublicReport:
 # --- Triage ------------------------------------------------------------------
 
 
-def _triager(user) -> None:
+def _triager(user: Any) -> None:
     if user_role(user) not in MANAGERS:
         raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان گزارش‌ها را بررسی می‌کند."))
 
@@ -355,8 +374,8 @@ def _waiting(report: PublicReport) -> PublicReport:
 
 
 def report_accept(
-    *, user, report: PublicReport, unit=None, sector: str = "", severity: int = 2,
-    title: str = "", now=None,
+    *, user: Any, report: PublicReport, unit: Unit | None = None, sector: str = "",
+    severity: int = 2, title: str = "", now: datetime.datetime | None = None,
 ) -> PublicReport:  # fmt: skip
     """Accept ``report`` as a case of ``unit`` (an existing unit it matched), or of
     a unit created from the report (``sector`` needed then). The case's source
@@ -388,7 +407,9 @@ def report_accept(
     return report
 
 
-def report_reject(*, user, report: PublicReport, reason: str, now=None) -> PublicReport:
+def report_reject(
+    *, user: Any, report: PublicReport, reason: str, now: datetime.datetime | None = None
+) -> PublicReport:
     """Reject with a reason the producer reads."""
     now = now or timezone.now()
     _triager(user)
@@ -403,7 +424,9 @@ def report_reject(*, user, report: PublicReport, reason: str, now=None) -> Publi
     return report
 
 
-def report_merge(*, user, report: PublicReport, into: PublicReport, now=None) -> PublicReport:
+def report_merge(
+    *, user: Any, report: PublicReport, into: PublicReport, now: datetime.datetime | None = None
+) -> PublicReport:
     """Merge a duplicate into ``into`` (a report of the same county); the
     producer then follows the other report's progress."""
     now = now or timezone.now()
@@ -424,7 +447,13 @@ def report_merge(*, user, report: PublicReport, into: PublicReport, now=None) ->
 
 
 def report_rate(
-    *, report: PublicReport, rating: int, comment: str, mobile: str, otp: str, now=None
+    *,
+    report: PublicReport,
+    rating: int,
+    comment: str,
+    mobile: str,
+    otp: str,
+    now: datetime.datetime | None = None,
 ) -> PublicReport:
     """The producer rates a closed case 1–5; 1 or 2 opens an appeal to the
     headquarters manager, due in ``APPEAL_WORKING_DAYS`` working days."""
@@ -455,7 +484,9 @@ def report_rate(
     return report
 
 
-def appeal_answer(*, user, report: PublicReport, answer: str, now=None) -> PublicReport:
+def appeal_answer(
+    *, user: Any, report: PublicReport, answer: str, now: datetime.datetime | None = None
+) -> PublicReport:
     """The headquarters manager answers an appeal (closes it)."""
     from jahesh.accounts.roles import Role
 

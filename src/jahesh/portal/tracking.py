@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from jahesh.accounts.scoping import scoped
@@ -63,23 +65,24 @@ def report_milestones(report: PublicReport) -> list[Milestone]:
     """The milestones of ``report`` in the producer's words, oldest first."""
     out = [Milestone(report.received_at, "received", _("گزارش شما دریافت شد"))]
     S = PublicReport.Status
+    # A triaged report (rejected, merged or accepted) has its triage time.
+    triaged_at = cast(datetime.datetime, report.triaged_at)
     if report.status == S.REJECTED:
-        out.append(Milestone(report.triaged_at, "rejected",
+        out.append(Milestone(triaged_at, "rejected",
                              _("گزارش بررسی شد و پذیرفته نشد: {reason}").format(
                                  reason=report.reject_reason)))  # fmt: skip
     elif report.status == S.MERGED:
         target = report.merged_into
-        while target.status == S.MERGED and target.merged_into_id:
+        while target is not None and target.status == S.MERGED and target.merged_into_id:
             target = target.merged_into
-        out.append(Milestone(report.triaged_at, "accepted",
+        out.append(Milestone(triaged_at, "accepted",
                              _("گزارش شما با گزارش دیگری از همین واحد یکی شد و همراه آن پیگیری می‌شود")))  # fmt: skip
-        if target.case_id:
+        if target is not None and target.case_id:
             out.extend(_case_milestones(target.case_id))
     elif report.status == S.ACCEPTED:
-        out.append(
-            Milestone(report.triaged_at, "accepted", _("گزارش شما پذیرفته و پرونده تشکیل شد"))
-        )
-        out.extend(_case_milestones(report.case_id))
+        out.append(Milestone(triaged_at, "accepted", _("گزارش شما پذیرفته و پرونده تشکیل شد")))
+        if report.case_id is not None:
+            out.extend(_case_milestones(report.case_id))
     if report.rated_at:
         out.append(Milestone(report.rated_at, "rated", _("امتیاز شما ثبت شد")))
     if report.appeal_closed_at:
@@ -99,12 +102,14 @@ def rating_open(report: PublicReport) -> bool:
 
     return (
         report.rating is None
-        and report.case_id is not None
+        and report.case is not None
         and (report.case.status in CLOSED_STATUSES)
     )
 
 
-def triage_queue(user, *, status: str = PublicReport.Status.RECEIVED):
+def triage_queue(
+    user: Any, *, status: str = PublicReport.Status.RECEIVED
+) -> QuerySet[PublicReport]:
     return (
         scoped(user, PublicReport)
         .filter(status=status)
@@ -113,7 +118,7 @@ def triage_queue(user, *, status: str = PublicReport.Status.RECEIVED):
     )
 
 
-def open_appeals(user):
+def open_appeals(user: Any) -> QuerySet[PublicReport]:
     return (
         scoped(user, PublicReport)
         .filter(appeal_opened_at__isnull=False, appeal_closed_at__isnull=True)
@@ -122,7 +127,7 @@ def open_appeals(user):
     )
 
 
-def satisfaction_by_county(user) -> list[dict]:
+def satisfaction_by_county(user: Any) -> list[dict[str, Any]]:
     """Per county the reader sees: reports rated, their mean rating, the share
     satisfied (4 or 5) and the share appealed (1 or 2), in percent."""
     from django.db.models import Avg, Count, Q

@@ -6,16 +6,19 @@ the portal app because the clinic may not import it (docs/architecture.md)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
 from jahesh.core.digits import to_persian_digits
@@ -63,7 +66,7 @@ class AppealForm(forms.Form):
     )  # fmt: skip
 
 
-def _matching_units(user, report: PublicReport):
+def _matching_units(user: Any, report: PublicReport) -> QuerySet[Unit]:
     """Units of the report's county the reader sees whose legal ID or name key matches."""
     match = Q(name_key=report.unit_name_key)
     if report.legal_id:
@@ -71,7 +74,7 @@ def _matching_units(user, report: PublicReport):
     return scoped(user, Unit).filter(match, county_id=report.county_id).order_by("name")[:10]
 
 
-def _duplicates(user, report: PublicReport):
+def _duplicates(user: Any, report: PublicReport) -> QuerySet[PublicReport]:
     same = Q(unit_name_key=report.unit_name_key)
     if report.legal_id:
         same |= Q(legal_id=report.legal_id)
@@ -91,6 +94,7 @@ def _duplicates(user, report: PublicReport):
 def queue(request: HttpRequest) -> HttpResponse:
     require_module(request.user, Module.CLINIC)
     tab = request.GET.get("tab", "received")
+    rows: list[dict[str, Any]] | QuerySet[PublicReport]
     if tab == "satisfaction":
         rows = tracking.satisfaction_by_county(request.user)
     elif tab == "appeals":
@@ -106,17 +110,20 @@ def queue(request: HttpRequest) -> HttpResponse:
                   {"rows": rows[:200], "tab": tab, "counts": counts})  # fmt: skip
 
 
-def _detail_context(request: HttpRequest, report: PublicReport, **forms_given) -> dict:
+def _detail_context(
+    request: HttpRequest, report: PublicReport, **forms_given: forms.Form
+) -> dict[str, Any]:
     units = list(_matching_units(request.user, report))
     duplicates = list(_duplicates(request.user, report))
+    user = cast(User, request.user)  # @login_required on every caller
     accept = forms_given.get("accept") or AcceptForm(initial={"title": report.category.name})
-    accept.fields["unit"].choices = [("", _("واحد تازه از روی گزارش"))] + [
+    cast(forms.ChoiceField, accept.fields["unit"]).choices = [("", _("واحد تازه از روی گزارش"))] + [
         (u.pk, f"{u.name} ({to_persian_digits(u.national_id or '—')})") for u in units
     ]
     if units and not accept.is_bound:
         accept.initial["unit"] = units[0].pk
     merge = forms_given.get("merge") or MergeForm()
-    merge.fields["into"].choices = [
+    cast(forms.ChoiceField, merge.fields["into"]).choices = [
         (d.pk, f"{to_persian_digits(d.tracking_code)} — {d.unit_name}") for d in duplicates
     ]
     return {
@@ -129,8 +136,7 @@ def _detail_context(request: HttpRequest, report: PublicReport, **forms_given) -
         "merge_form": merge,
         "reject_form": forms_given.get("reject") or RejectForm(),
         "appeal_form": forms_given.get("appeal") or AppealForm(),
-        "may_answer_appeal": request.user.is_superuser
-        or request.user.role in ("hq_manager", "admin"),
+        "may_answer_appeal": user.is_superuser or user.role in ("hq_manager", "admin"),
     }
 
 
@@ -144,7 +150,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/triage_detail.html", _detail_context(request, report))
 
 
-def _apply(form, error: ApplicationError) -> None:
+def _apply(form: forms.Form, error: ApplicationError) -> None:
     placed = False
     for item in error.errors:
         if item.get("field") in form.fields:
@@ -160,7 +166,8 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One of accept, merge, reject, appeal (the answer to an appeal)."""
     require_module(request.user, Module.CLINIC)
     report = get_scoped_or_404(request.user, PublicReport.objects.select_related("category"), pk=pk)
-    ctx_forms: dict = {}
+    ctx_forms: dict[str, forms.Form] = {}
+    form: forms.Form
     try:
         if action == "accept":
             form = ctx_forms["accept"] = AcceptForm(request.POST)

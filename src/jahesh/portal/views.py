@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
+from django import forms as django_forms
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.ratelimit import client_ip
 from jahesh.geo.models import Province
 from jahesh.portal import forms, services, tracking
+from jahesh.portal.models import PublicReport
 from jahesh.portal.selectors import (
     DEFAULT_PROVINCE,
     OPEN_DATA_COLUMNS,
@@ -55,7 +58,7 @@ def open_data(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- The producer's obstacle report -------------------------------------------
 
 
-def _apply_error(form, error: ApplicationError) -> None:
+def _apply_error(form: django_forms.Form, error: ApplicationError) -> None:
     placed = False
     for item in error.errors:
         name = item.get("field", "")
@@ -74,7 +77,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         files = request.FILES.getlist("attachments")
         try:
-            too_big = [f.name for f in files if f.size > services.MAX_ATTACHMENT_BYTES]
+            too_big = [f.name for f in files if (f.size or 0) > services.MAX_ATTACHMENT_BYTES]
             if too_big:
                 raise InvalidInput(
                     _("هر پیوست حداکثر ۵ مگابایت است؛ «{name}» بزرگ‌تر است.").format(
@@ -83,7 +86,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 )  # fmt: skip
             report = services.report_submit(
                 data=services.ReportInput(**{k: form.cleaned_data[k] for k in REPORT_FIELDS}),
-                files=[(f.name, f.read()) for f in files[: services.MAX_ATTACHMENTS + 1]],
+                files=[(f.name or "", f.read()) for f in files[: services.MAX_ATTACHMENTS + 1]],
                 ip=client_ip(request),
             )
         except ApplicationError as error:
@@ -99,7 +102,7 @@ REPORT_FIELDS = ("unit_name", "county_id", "legal_id", "national_code", "categor
                  "description", "mobile", "otp", "captcha_key", "captcha_answer")  # fmt: skip
 
 
-def _found(report) -> dict:
+def _found(report: PublicReport) -> dict[str, Any]:
     milestones = tracking.report_milestones(report)
     status = tracking.producer_status(milestones)
     return {"report": report, "milestones": milestones, "status": status,

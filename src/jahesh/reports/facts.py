@@ -34,12 +34,13 @@ from __future__ import annotations
 import datetime
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, connections, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Field, Q, Sum
 from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
@@ -53,6 +54,14 @@ from jahesh.reports.models import (
     MonthBalance,
     StalePlace,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import Model
+
+    from jahesh.reports.kpis import Part
 
 COUNTY, PROVINCE = "county", "province"
 
@@ -136,11 +145,11 @@ LEVELS = (COUNTY, PROVINCE, Fact.COUNTRY)
 Key = tuple[str, "int | None", str]  # (level, county / province id / None, part code)
 
 
-def _is_county_part(part) -> bool:
+def _is_county_part(part: Part) -> bool:
     return not (part.place == PROVINCE and part.additive)
 
 
-def _reads(part, sources: set[str]) -> bool:
+def _reads(part: Part, sources: set[str]) -> bool:
     """Whether ``part`` reads one of the tables ``sources`` (a mark without a source: all)."""
     return bool(part.sources & sources) or "" in sources
 
@@ -153,7 +162,7 @@ class Marks:
     provinces: dict[int, set[str]]  # province marks (county 0): working groups
     province_of: dict[int, int]  # each marked county's province
 
-    def places(self, part) -> list[tuple[int | None, int | None]]:
+    def places(self, part: Part) -> list[tuple[int | None, int | None]]:
         """(province, county) of the marked places whose rows ``part`` must
         recompute: counties for county parts, provinces (county None) for
         province parts."""
@@ -184,7 +193,7 @@ def _key_of(level: str, province: int | None, county: int | None, code: str) -> 
     return (level, place, code)
 
 
-def _area_key(part, area: Area) -> Key:
+def _area_key(part: Part, area: Area) -> Key:
     """The row that holds ``part``'s value for ``area`` (a county reads its
     province's row of a province part)."""
     level = str(area.kind)
@@ -281,6 +290,7 @@ def _recomputed(
     per_province: dict[tuple[str, int | None], list[int]] = defaultdict(list)
     for level, place, code in keys:
         if level == COUNTY:
+            assert place is not None  # a county row names its county (_key_of)
             per_province[(code, province_of.get(place))].append(place)
             continue
         area = COUNTRY if level == Fact.COUNTRY else Area(province_id=place)
@@ -298,7 +308,7 @@ def _recomputed(
     return found
 
 
-def _value(part, period: FactPeriod, area: Area, by: str | None, place: int | None) -> int:
+def _value(part: Part, period: FactPeriod, area: Area, by: str | None, place: int | None) -> int:
     values = part.values(area=area, start=period.start, end=period.end, by=by)
     return int(values.get(place) or 0)
 
@@ -363,6 +373,8 @@ def _per_place(
     found: dict[str, dict[int, int]] = {p.code: {} for p in parts}
     per_province: dict[str, dict[int, int]] = {}
     for (lv, place, code), value in rows.items():
+        if place is None:  # a country row: not a place's
+            continue
         if lv == level:
             found[code][place] = value
         elif lv == PROVINCE:
@@ -399,7 +411,7 @@ def _day_parts(parts: list) -> list:
     return [part for part in parts if part.daily]
 
 
-def _day_place(part, area: Area) -> tuple[int | None, int | None]:
+def _day_place(part: Part, area: Area) -> tuple[int | None, int | None]:
     """(province, county) whose rows hold ``part`` in ``area`` (a province part
     read for a county: its province's rows)."""
     if _is_county_part(part) or area.county_id is None or area.province_id is not None:
@@ -457,7 +469,9 @@ def _day_sums(
     return found
 
 
-def _summed_rows(parts: list, area: Area, **where) -> Iterator[tuple[str, int, int, int]]:
+def _summed_rows(
+    parts: list[Part], area: Area, **where: Any
+) -> Iterator[tuple[str, int | None, int | None, int]]:
     """(part, province, county, sum of value) of the day rows ``where`` of
     ``parts`` inside ``area``: one range of the day index per group of parts
     read alike (no OR: SQLite reads an OR of ranges row by row from the table,
@@ -504,7 +518,7 @@ def _place_q(parts: list, area: Area) -> Q:
 
 
 def _balance_rows(
-    part, values: dict, province_of: dict[int, int], horizon: datetime.date
+    part: Part, values: dict, province_of: Mapping[int, int | None], horizon: datetime.date
 ) -> list[MonthBalance]:
     """A part's month balances per place (the sum of its days before each month)
     from its day values ``values`` ({(place, day): value}): at each month start
@@ -567,7 +581,7 @@ def _read_days_by_place(
             continue
         if county is not None and by == COUNTY:
             found[code][county] = found[code].get(county, 0) + value
-        elif county is None and by == COUNTY:
+        elif county is None and by == COUNTY and province is not None:
             per_province.setdefault(code, {})[province] = value
         elif province is not None:
             found[code][province] = found[code].get(province, 0) + value
@@ -591,7 +605,7 @@ def _counts(key: tuple, start: datetime.date, end: datetime.date) -> bool:
     return start <= key[1] < end and since < start and lo < end <= hi
 
 
-def _day_rows(part, values: dict, province_of: dict[int, int]) -> list[DayFact]:
+def _day_rows(part: Part, values: dict, province_of: Mapping[int, int | None]) -> list[DayFact]:
     county_part = _is_county_part(part)
     rows = []
     for key, value in values.items():
@@ -652,8 +666,9 @@ def _changed_days(parts: list, marks: Marks) -> DayChanges:
         for province, county in marks.places(part):
             here = Area(province_id=province, county_id=county)
             values = part.daily_values(area=here)
+            place = county if county is not None else province
+            assert place is not None  # a marked place is a county or a province (Marks)
             if not part.window and horizon is not None:
-                place = county if county is not None else province
                 changes.balances |= (
                     Q(part=part.code, county_id=county)
                     if county is not None
@@ -666,13 +681,14 @@ def _changed_days(parts: list, marks: Marks) -> DayChanges:
             rows = rows.filter(county_id=county) if county is not None else rows.filter(
                 province_id=province, county_id__isnull=True)  # fmt: skip
             stored: dict[tuple, tuple[int, int]] = {}
-            for pk, *key, value in rows.values_list("pk", "day", "since", "lo", "hi", "value"):
-                if tuple(key) in stored:  # a duplicate: rewrite the day
+            for pk, *fields, value in rows.values_list("pk", "day", "since", "lo", "hi", "value"):
+                if tuple(fields) in stored:  # a duplicate: rewrite the day
                     stale.append(pk)
                     continue
-                stored[tuple(key)] = (pk, value)
-            place = county if county is not None else province
-            now = {(key[1], *_window(key)): v for key, v in values.items() if key[0] == place}
+                stored[tuple(fields)] = (pk, value)
+            now: dict[tuple, int] = {
+                (key[1], *_window(key)): v for key, v in values.items() if key[0] == place
+            }
             for key, (pk, value) in stored.items():
                 if now.get(key) != value:
                     stale.append(pk)
@@ -710,20 +726,20 @@ def _county_province(counties: set[int] | None = None) -> dict[int, int]:
 
 
 def _computed(
-    period: FactPeriod, part, area: Area, province_of: dict[int, int], level: str
+    period: FactPeriod, part: Part, area: Area, province_of: dict[int, int], level: str
 ) -> list[Fact]:
     """The ``level`` rows of ``part`` for the places of ``area``, computed from
     the records (county rows of county parts; province and country rows of parts
     that are not sums of the level below)."""
     start, end = period.start, period.end
 
-    def row(value: int, province=None, county=None) -> Fact:
+    def row(value: int, province: int | None = None, county: int | None = None) -> Fact:
         return Fact(period=period, part=part.code, level=level, province_id=province,
                     county_id=county, value=value)  # fmt: skip
 
     if level == Fact.COUNTY:
         values = part.values(area=area, start=start, end=end, by="county")
-        return [row(v, province_of.get(c), c) for c, v in values.items()]
+        return [row(v, province_of.get(c or 0), c) for c, v in values.items()]
     if level == Fact.PROVINCE:
         values = part.values(area=area, start=start, end=end, by="province")
         return [row(v, province=p) for p, v in values.items()]
@@ -739,7 +755,9 @@ def _sums(rows: list[Fact], period: FactPeriod, level: str) -> list[Fact]:
             for (code, place), value in totals.items()]  # fmt: skip
 
 
-def _summed_days(period: FactPeriod, part, values: dict, province_of: dict[int, int]) -> list[Fact]:
+def _summed_days(
+    period: FactPeriod, part: Part, values: dict, province_of: dict[int, int]
+) -> list[Fact]:
     """A day part's county (or, for a province part, province) rows of
     ``period``, summed from its day values in memory (a stock part: every day
     before the period's end)."""
@@ -794,7 +812,9 @@ def _all_rows(
     return rows
 
 
-def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
+def refresh(
+    *, today: datetime.date | None = None, log: Callable[[str], object] | None = None
+) -> RefreshReport:
     """Materialize the standard periods of ``today`` (replacing older ones): one
     grouped query per part and period. Writes made while it runs stay marked
     stale (reads recompute them in memory; :func:`refresh_stale` stores them)."""
@@ -802,7 +822,9 @@ def refresh(*, today: datetime.date | None = None, log=None) -> RefreshReport:
         return _refresh(today=today, log=log)
 
 
-def _refresh(*, today: datetime.date | None, log=None) -> RefreshReport:
+def _refresh(
+    *, today: datetime.date | None, log: Callable[[str], object] | None = None
+) -> RefreshReport:
     report = RefreshReport()
     started = time.monotonic()
     seen = _seen_marks()
@@ -1039,7 +1061,7 @@ def trigger_statements(vendor: str) -> list[str]:
     return statements
 
 
-def select_sql(model, path: str, row: str, *, source: str) -> str:
+def select_sql(model: type[Model], path: str, row: str, *, source: str) -> str:
     """SELECT (province_id, county_id, source) of the place ``path`` reaches from
     ``row`` (NEW or OLD in a trigger)."""
     names = path.split("__")
@@ -1048,14 +1070,16 @@ def select_sql(model, path: str, row: str, *, source: str) -> str:
     joins: list[str] = []
     for i, name in enumerate(names):
         f = current._meta.get_field(name)
+        target = f.related_model
+        if not isinstance(f, Field) or not isinstance(target, type):
+            raise ValueError(f"{source}: {path} is not a path of foreign keys")
         value = f"{ref}.{f.column}"
         if i == len(names) - 1:
-            is_county = f.related_model._meta.model_name == "county"
+            is_county = target._meta.model_name == "county"
             columns = f"0, {value}" if is_county else f"{value}, 0"
             columns += f", '{source}'"
             where = f"{value} IS NOT NULL"
             break
-        target = f.related_model
         alias = f"t{i}"
         joins.append(
             f"{target._meta.db_table} {alias} ON {alias}.{target._meta.pk.column} = {value}"
@@ -1071,7 +1095,7 @@ def select_sql(model, path: str, row: str, *, source: str) -> str:
     return f"{sql} WHERE {on} AND {where}"
 
 
-def _tables(connection) -> set[str]:
+def _tables(connection: BaseDatabaseWrapper) -> set[str]:
     with connection.cursor() as cursor:
         return set(connection.introspection.table_names(cursor))
 

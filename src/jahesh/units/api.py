@@ -27,7 +27,16 @@ from jahesh.core.models import ImportJob
 from jahesh.core.tabular.jobs import import_submit, job_queued
 from jahesh.geo.models import City, County, Village
 from jahesh.units import selectors, services
-from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitStatus, Visit
+from jahesh.units.models import (
+    RiskLevel,
+    SalesTrend,
+    Sector,
+    Size,
+    Unit,
+    UnitStatus,
+    Visit,
+    VisitPhoto,
+)
 
 router = Router(tags=["units"])
 visits_router = Router(tags=["units"])
@@ -198,7 +207,7 @@ class PhotoOut(Schema):
     height: int | None
 
     @staticmethod
-    def resolve_url(obj) -> str:
+    def resolve_url(obj: VisitPhoto) -> str:
         return reverse("units:photo", args=[obj.pk])
 
 
@@ -270,7 +279,7 @@ class FieldUnitsOut(Schema):
 # --- Helpers ---------------------------------------------------------------------
 
 
-def _places(user, payload: dict[str, Any]) -> dict[str, Any]:
+def _places(user: Any, payload: dict[str, Any]) -> dict[str, Any]:
     """``county_id``/``city_id``/``village_id`` → model instances (a bad id → 422)."""
     out = dict(payload)
     for name, model in (("county", County), ("city", City), ("village", Village)):
@@ -295,7 +304,7 @@ def _detail(unit: Unit) -> Unit:
 
 
 @router.get("", response={200: UnitListOut, **ERRORS}, summary="فهرست واحدهای تولیدی")
-def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
+def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, Any]:
     api_require_module(request.user, Module.UNITS)
     qs = selectors.unit_list(
         user=request.user, q=filters.q, county_id=filters.county_id, sector=filters.sector or "",
@@ -306,7 +315,7 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
 
 
 @router.post("", response={201: UnitDetailOut, **ERRORS}, summary="ثبت واحد تولیدی")
-def unit_create(request: HttpRequest, payload: UnitIn):
+def unit_create(request: HttpRequest, payload: UnitIn) -> Status:
     api_require_module(request.user, Module.UNITS)
     unit = services.unit_create(user=request.user, **_places(request.user, payload.dict()))
     return Status(201, _detail(unit))
@@ -317,7 +326,7 @@ def unit_create(request: HttpRequest, payload: UnitIn):
     response={200: UnitListOut, **ERRORS},
     summary="فهرست هشدار (واحدهای در خطر تعطیلی)",
 )
-def watchlist(request: HttpRequest, filters: Query[WatchFilters]):
+def watchlist(request: HttpRequest, filters: Query[WatchFilters]) -> dict[str, Any]:
     api_require_module(request.user, Module.UNITS)
     qs = selectors.watchlist(
         user=request.user, county_id=filters.county_id, sector=filters.sector or "",
@@ -334,7 +343,9 @@ def watchlist(request: HttpRequest, filters: Query[WatchFilters]):
     description="تا JAHESH_IMPORT_SYNC_ROWS ردیف (پیش‌فرض ۵٬۰۰۰) گزارش در همین پاسخ می‌آید؛ "
     "پروندهٔ بزرگ‌تر در پس‌زمینه وارد می‌شود: پاسخ 202 با job و status_url.",
 )
-def unit_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False):
+def unit_import(
+    request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
+) -> Status | dict[str, Any]:
     api_require_module(request.user, Module.UNITS)
     outcome = import_submit(
         user=request.user, kind="units", file=file, filename=file.name or "units.xlsx",
@@ -350,7 +361,7 @@ def unit_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bo
     response={200: FieldUnitsOut, **ERRORS},
     summary="بازدیدهای من: واحدهای سررسید این هفته (برنامهٔ میدانی)",
 )
-def field_units(request: HttpRequest):
+def field_units(request: HttpRequest) -> dict[str, Any]:
     from django.conf import settings
 
     api_require_module(request.user, Module.UNITS)
@@ -359,14 +370,14 @@ def field_units(request: HttpRequest):
 
 
 @router.get("/{int:unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="یک واحد تولیدی")
-def unit_detail(request: HttpRequest, unit_id: int):
+def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
     return _detail(_unit(request, unit_id))
 
 
 @router.patch(
     "/{int:unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="ویرایش واحد تولیدی"
 )
-def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch):
+def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
     unit = _unit(request, unit_id)
     data = payload.dict(exclude_unset=True)
     reason = data.pop("status_reason", "")
@@ -377,7 +388,7 @@ def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch):
 
 
 @router.delete("/{int:unit_id}", response={204: None, **ERRORS}, summary="حذف واحد تولیدی")
-def unit_delete(request: HttpRequest, unit_id: int):
+def unit_delete(request: HttpRequest, unit_id: int) -> Status:
     services.unit_delete(unit=_unit(request, unit_id), user=request.user)
     return Status(204, None)
 
@@ -385,7 +396,7 @@ def unit_delete(request: HttpRequest, unit_id: int):
 @router.get(
     "/{int:unit_id}/visits", response={200: VisitListOut, **ERRORS}, summary="بازدیدهای یک واحد"
 )
-def visit_list(request: HttpRequest, unit_id: int, page: Query[Page]):
+def visit_list(request: HttpRequest, unit_id: int, page: Query[Page]) -> dict[str, Any]:
     qs = selectors.visit_list(unit=_unit(request, unit_id))
     return page.of(qs)
 
@@ -400,7 +411,7 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
     description="سرآیند Idempotency-Key (۸ تا ۶۴ نویسهٔ A-Z a-z 0-9 _ -) را گوشی می‌سازد:"
     " ارسال دوبارهٔ همان کلید همان بازدید را با وضعیت 200 برمی‌گرداند، نه بازدید دوم.",
 )
-def visit_create(request: HttpRequest, unit_id: int, payload: VisitIn):
+def visit_create(request: HttpRequest, unit_id: int, payload: VisitIn) -> Status:
     unit = _unit(request, unit_id)
     data = payload.dict()
     data["sales_trend"] = data["sales_trend"] or ""
@@ -437,7 +448,7 @@ def visit_create(request: HttpRequest, unit_id: int, payload: VisitIn):
 @visits_router.get(
     "/{int:visit_id}", response={200: VisitDetailOut, **ERRORS}, summary="یک بازدید و عکس‌هایش"
 )
-def visit_detail(request: HttpRequest, visit_id: int):
+def visit_detail(request: HttpRequest, visit_id: int) -> Visit:
     api_require_module(request.user, Module.UNITS)
     return selectors.visit_detail(user=request.user, visit_id=visit_id)
 
@@ -449,7 +460,7 @@ def visit_detail(request: HttpRequest, visit_id: int):
     description="فیلد file (JPEG، PNG یا WebP، تا ۱۵ مگابایت). عکس بدون فراداده و با ضلع بلند"
     " حداکثر ۱۶۰۰ پیکسل دوباره ذخیره می‌شود؛ همان عکس دوباره فرستاده شود 200 و همان عکس.",
 )
-def visit_photo_add(request: HttpRequest, visit_id: int, file: File[UploadedFile]):
+def visit_photo_add(request: HttpRequest, visit_id: int, file: File[UploadedFile]) -> Status:
     api_require_module(request.user, Module.UNITS)
     visit = selectors.visit_detail(user=request.user, visit_id=visit_id)
     photo, created = services.visit_photo_add(visit=visit, upload=file)
@@ -477,7 +488,7 @@ class MapFilters(Schema):
     " (h پرخطر، w زیر نظر، l کم، n ارزیابی‌نشده). فیلترها مانند فهرست واحدها؛"
     " فقط واحدهای دارای مختصات.",
 )
-def map_units(request: HttpRequest, filters: Query[MapFilters]):
+def map_units(request: HttpRequest, filters: Query[MapFilters]) -> HttpResponse:
     api_require_module(request.user, Module.UNITS)
     qs = selectors.unit_list(
         user=request.user, q=filters.q, county_id=filters.county_id, sector=filters.sector or "",

@@ -71,7 +71,7 @@ def unit_writable_counties(user: Any) -> QuerySet[County]:
     counties of their scope (``accounts.places.counties_for_user``). Roles scoped
     by assignment (clinic experts) see units through their cases and register none."""
     role = Role.ADMIN if getattr(user, "is_superuser", False) else getattr(user, "role", None)
-    if ROLE_SCOPE.get(role) == ScopeKind.ASSIGNMENT:
+    if role is not None and ROLE_SCOPE.get(role) == ScopeKind.ASSIGNMENT:
         return County.objects.none()
     return counties_for_user(user, module=Module.UNITS)
 
@@ -367,7 +367,7 @@ def visits_overdue_by_county(*, user: Any, today: date) -> list[dict[str, Any]]:
         .values_list("county_id", "n")
     )
     names = dict(County.objects.filter(pk__in=set(overdue) | set(week)).values_list("pk", "name"))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"county_id": pk, "county": names.get(pk, ""), "overdue": overdue.get(pk, 0),
          "week": week.get(pk, 0)}
         for pk in set(overdue) | set(week)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import Choices, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,7 +103,7 @@ def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None
 
 def _decimal(
     value: Any, *, label: str, minimum: Decimal | None = None, maximum: Decimal | None = None
-):
+) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -142,7 +143,7 @@ def clean_isic(value: Any) -> tuple[str, str, str]:
     return code, parts[0], parts[1]
 
 
-def _choice(value: Any, choices: type, *, label: str) -> str:
+def _choice(value: Any, choices: type[Choices], *, label: str) -> str:
     """A choice given as its value, its Persian label or its English name."""
     key = normalize_key(value)
     for member in choices:
@@ -180,7 +181,7 @@ def clean_unit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     out: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
 
-    def run(name: str, fn) -> None:
+    def run(name: str, fn: Callable[[Any], Any]) -> None:
         if name not in data:
             return
         try:
@@ -314,7 +315,7 @@ def _validate_unit(
 # --- Units -------------------------------------------------------------------
 
 
-def unit_create(*, user: Any, now=None, **fields: Any) -> Unit:
+def unit_create(*, user: Any, now: datetime | None = None, **fields: Any) -> Unit:
     """Register a unit. Required: name, sector, county; the rest as ``UNIT_FIELDS``."""
     now = now or timezone.now()
     _reject_unknown(fields, UNIT_FIELDS)
@@ -327,7 +328,9 @@ def unit_create(*, user: Any, now=None, **fields: Any) -> Unit:
     return unit
 
 
-def unit_update(*, unit: Unit, user: Any, status_reason: str = "", now=None, **fields: Any) -> Unit:
+def unit_update(
+    *, unit: Unit, user: Any, status_reason: str = "", now: datetime | None = None, **fields: Any
+) -> Unit:
     """Change a unit's fields. A new ``status`` needs ``status_reason`` and goes
     through :func:`unit_change_status` (history row, new risk assessment)."""
     now = now or timezone.now()
@@ -382,7 +385,13 @@ TRANSITIONS: dict[tuple[str, str], Any] = {
 
 
 def unit_change_status(
-    *, unit: Unit, to_status: str, reason: str, user: Any, changed_on: date | None = None, now=None
+    *,
+    unit: Unit,
+    to_status: str,
+    reason: str,
+    user: Any,
+    changed_on: date | None = None,
+    now: datetime | None = None,
 ) -> Unit:
     """Move ``unit`` to ``to_status``: lock the row, check the transition, append
     a ``StatusChange`` and re-assess the risk as of ``changed_on`` (default: today)."""
@@ -433,7 +442,7 @@ def clean_visit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     out: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
 
-    def run(name: str, fn) -> None:
+    def run(name: str, fn: Callable[[Any], Any]) -> None:
         if name not in data:
             return
         try:
@@ -441,12 +450,12 @@ def clean_visit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
         except ValidationError as exc:
             errors.setdefault(name, []).extend(exc.messages)
 
-    def required_date(v):
+    def required_date(v: Any) -> date | None:
         if v in (None, ""):
             raise ValidationError(_("تاریخ بازدید را وارد کنید."))
         return _not_future(v, today=today, label=_("تاریخ بازدید"))
 
-    def amount(label):
+    def amount(label: str) -> Callable[[Any], int]:
         return lambda v: _int(v, label=label) or 0
 
     run("visited_on", required_date)
@@ -491,7 +500,7 @@ class Position:
 
 
 def _place_visit(
-    visit: Visit, unit: Unit, position: Position | None, take_coordinates: bool, actor
+    visit: Visit, unit: Unit, position: Position | None, take_coordinates: bool, actor: Any
 ) -> None:
     """Keep the phone's position on the visit and its distance to the unit's
     coordinates, flagging it past JAHESH_VISIT_FAR_M; a unit without coordinates
@@ -517,8 +526,8 @@ def visit_create(
     *,
     unit: Unit,
     user: Any,
-    photos: list | None = None,
-    now=None,
+    photos: list[Any] | None = None,
+    now: datetime | None = None,
     position: Position | None = None,
     take_coordinates: bool = False,
     client_key: str = "",
@@ -610,7 +619,7 @@ def _photo_bytes(upload: Any) -> tuple[bytes, int, int]:
     if len(data) > PHOTO_MAX_BYTES:
         raise ValidationError({"file": _("عکس بزرگ‌تر از ۱۵ مگابایت است.")})
     try:
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         if image.format not in PHOTO_FORMATS:
             raise ValidationError({"file": _("فقط عکس JPEG، PNG یا WebP پذیرفته می‌شود.")})
         if image.width * image.height > PHOTO_MAX_PIXELS:
@@ -638,7 +647,7 @@ def visit_photo_add(*, visit: Visit, upload: Any) -> tuple[VisitPhoto, bool]:
     return photo, True
 
 
-def visit_update(*, visit: Visit, user: Any, now=None, **fields: Any) -> Visit:
+def visit_update(*, visit: Visit, user: Any, now: datetime | None = None, **fields: Any) -> Visit:
     now = now or timezone.now()
     _reject_unknown(fields, VISIT_FIELDS)
     values = clean_visit_fields(fields, today=timezone.localdate(now))

@@ -4,6 +4,7 @@ user's scope is a 404."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,6 +27,7 @@ from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.tabular import (
+    Column,
     csv_response,
     import_page,
     write_csv,
@@ -45,6 +48,8 @@ class CappedPaginator(Paginator):
     """Counts at most ``COUNT_CAP + 1`` rows (a COUNT over a LIMITed subquery),
     so the list answers as fast at 100,000 units as at 1,000; beyond the cap
     the page says «بیش از ۱۰٬۰۰۰» and asks for a narrower filter."""
+
+    object_list: QuerySet[Any]  # always a queryset here: count() orders and slices it
 
     @cached_property
     def count(self) -> int:
@@ -119,7 +124,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
 # --- Detail -----------------------------------------------------------------------------
 
 
-def _detail_context(request: HttpRequest, unit: Unit, **bound) -> dict:
+def _detail_context(request: HttpRequest, unit: Unit, **bound: Any) -> dict[str, Any]:
     risk = (
         selectors.unit_risk_at(unit=unit, when=unit.risk_assessed_on)
         if unit.risk_assessed_on
@@ -263,7 +268,7 @@ def unit_import(request: HttpRequest, kind: str = "units") -> HttpResponse:
     )
 
 
-def _columns(kind: str):
+def _columns(kind: str) -> list[Column]:
     return importers.unit_columns(None) if kind == "units" else importers.visit_columns(None)
 
 
@@ -389,7 +394,8 @@ def unit_map(request: HttpRequest) -> HttpResponse:
     for name in ("q", "status", "isic_section", "size", "order"):
         del filter_form.fields[name]  # the map filters by county, sector and risk
     wanted = {k: v for k, v in filter_form.filters().items() if v and k != "order"}
-    query = urlencode({k: wanted[k] for k in ("county_id", "sector", "risk_level") if k in wanted})
+    keys: tuple[str, ...] = ("county_id", "sector", "risk_level")
+    query = urlencode({k: wanted[k] for k in keys if k in wanted})
     return render(
         request,
         "units/map.html",

@@ -3,7 +3,10 @@ by the core fields; the choices offered are limited to the user's scope."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.places import counties_for_user
@@ -28,7 +31,7 @@ from jahesh.volunteers.models import (
 )
 
 
-def county_queryset(user):
+def county_queryset(user: Any) -> QuerySet[County]:
     """The counties ``user`` may record volunteers in."""
     return counties_for_user(user, module=Module.VOLUNTEERS)
 
@@ -68,9 +71,10 @@ class VolunteerForm(forms.Form):
     county = forms.ModelChoiceField(label=_("شهرستان"), queryset=County.objects.none())
     registered_on = JalaliDateField(label=_("تاریخ ثبت‌نام"), max_date="today")
 
-    def __init__(self, *args, user, editing: bool = False, **kwargs):
+    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = county_queryset(user)
+        county = cast("forms.ModelChoiceField[County]", self.fields["county"])
+        county.queryset = county_queryset(user)
         if editing:
             del self.fields["national_code"]
             del self.fields["registered_on"]

@@ -9,10 +9,14 @@ the layout in ``base.html`` and its partials.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import jdatetime
 from django import template
+from django.core.paginator import Page
+from django.forms import BoundField
 from django.http import HttpRequest, QueryDict
+from django.template import Context
 from django.utils import timezone
 from django.utils.translation import get_language_bidi, gettext, gettext_lazy
 
@@ -35,7 +39,7 @@ def today_jalali() -> str:
 
 
 @register.simple_tag(takes_context=True)
-def nav_active(context, url: str) -> str:
+def nav_active(context: Context, url: str) -> str:
     """``"active"`` when the current page lies under ``url`` (the home page only on itself)."""
     request: HttpRequest | None = context.get("request")
     if request is None or not url:
@@ -46,7 +50,7 @@ def nav_active(context, url: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes) -> str:
+def query_with(context: Context, **changes: Any) -> str:
     """The current query string with ``changes`` applied (``None`` drops a key).
 
     ``<a href="?{% query_with page=3 %}">`` keeps the filters while paging.
@@ -62,19 +66,19 @@ def query_with(context, **changes) -> str:
 
 
 @register.filter
-def scope_label(user) -> str:
+def scope_label(user: Any) -> str:
     """Where a user works: county, province, or the whole country."""
     if getattr(user, "county_id", None):
-        return user.county.name
+        return str(user.county.name)
     if getattr(user, "province_id", None):
-        return user.province.name
+        return str(user.province.name)
     if getattr(user, "nationwide", False) or getattr(user, "role", "") == "admin":
         return gettext("کل کشور")
     return ""
 
 
 @register.filter
-def local_digits(value) -> str:
+def local_digits(value: Any) -> str:
     """Persian digits on a Persian page, as they are on an English one (page numbers, counts)."""
     return to_persian_digits(value) if get_language_bidi() else str(value)
 
@@ -83,7 +87,7 @@ _CHECK_INPUTS = {"checkbox", "radio"}
 
 
 @register.filter
-def bs_widget(field, extra_class: str = "") -> str:
+def bs_widget(field: BoundField, extra_class: str = "") -> str:
     """A bound field's widget with Bootstrap's classes (and ``is-invalid`` when it has errors).
 
     ``{{ form.name|bs_widget }}``; ``{{ form.code|bs_widget:"ltr" }}`` for identifiers.
@@ -103,9 +107,9 @@ def bs_widget(field, extra_class: str = "") -> str:
     else:
         base = "form-control"
     classes = [c for c in (widget.attrs.get("class", ""), base, extra_class) if c]
-    attrs = {"class": " ".join(classes)}
+    invalid = " is-invalid" if field.errors else ""
+    attrs: dict[str, str | bool] = {"class": " ".join(classes) + invalid}
     if field.errors:
-        attrs["class"] += " is-invalid"
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}_errors"
     elif field.help_text:
@@ -114,14 +118,14 @@ def bs_widget(field, extra_class: str = "") -> str:
 
 
 @register.filter
-def is_checkbox(field) -> bool:
+def is_checkbox(field: BoundField) -> bool:
     return getattr(field.field.widget, "input_type", None) == "checkbox" and not getattr(
         field.field.widget, "allow_multiple_selected", False
     )
 
 
 @register.filter
-def elided_range(page) -> list:
+def elided_range(page: Page[Any]) -> list[Any]:
     """Page numbers around the current one, with ``paginator.ELLIPSIS`` for gaps
     (short enough for a phone: 1 … 4 5 6 … 20)."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
@@ -153,6 +157,6 @@ def module_description(module: str) -> str:
 
 
 @register.filter
-def money_unit(field) -> str:
+def money_unit(field: BoundField | None) -> str:
     """The display unit («تومان») beside a money field (``MoneyField``), else ""."""
     return str(field.field.widget.attrs.get("data-unit", "")) if field is not None else ""

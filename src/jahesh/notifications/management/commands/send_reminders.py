@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from jahesh.core.errors import ApplicationError
@@ -31,10 +32,10 @@ def _parse_at(text: str) -> datetime.datetime:
 class Command(BaseCommand):
     help = "یادآوری‌ها (اقساط، مهلت پرونده‌ها و مصوبات، گزارش ماهانه) را یک بار می‌فرستد."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--at", default=None, help="زمان فرضی (تاریخ جلالی یا ISO، و THH:MM)")
 
-    def handle(self, *args, at: str | None, **options) -> None:
+    def handle(self, *args: Any, at: str | None, **options: Any) -> None:
         now = _parse_at(at) if at else timezone.now()
         found = reminders_send(now=now)
         report = deliveries_send(now=now)
