@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -28,7 +27,7 @@ from django.utils.translation import gettext as _
 from jahesh.accounts.models import PasswordResetCode, User, UserChange
 from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind, assignable_roles
 from jahesh.accounts.scoping import effective_role, scoped, sees_whole_country
-from jahesh.core import sms
+from jahesh.core import ratelimit, sms
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import ApplicationError, Forbidden, NotFound
 from jahesh.core.identifiers import normalize_mobile
@@ -40,6 +39,7 @@ RESET_CODE_TRIES = 5
 # enough for a typo, too few to flood someone's phone.
 RESET_CODES_PER_HOUR = 3
 RESET_REQUESTS_PER_IP_HOUR = 20
+HOUR = 3600
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 # The fields a manager edits; their old and new values go into the audit row.
@@ -276,25 +276,15 @@ def _find(login: str) -> User | None:
     return found[0] if len(found) == 1 else None
 
 
-def _limited(key: str, limit: int) -> bool:
-    """Count one more use of ``key`` this hour; whether it passed ``limit``."""
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        return False
-
-
 def password_reset_request(*, login: str, ip: str) -> None:
     """Send a code to the account ``login`` names (a username or a mobile), if
     there is one. Says nothing either way, so nobody learns who has an account."""
-    if _limited(f"reset-ip:{ip}", RESET_REQUESTS_PER_IP_HOUR):
+    if not ratelimit.hit("reset-ip", ip, limit=RESET_REQUESTS_PER_IP_HOUR, window=HOUR):
         raise ApplicationError(_("درخواست‌های این نشانی از حد گذشته است؛ یک ساعت دیگر بکوشید."))
     user = _find(login)
     if user is None or not (user.mobile or user.email):
         return
-    if _limited(f"reset-user:{user.pk}", RESET_CODES_PER_HOUR):
+    if not ratelimit.hit("reset-user", str(user.pk), limit=RESET_CODES_PER_HOUR, window=HOUR):
         return
     _send_code(user, _new_code(user))
 

@@ -22,6 +22,7 @@ from jahesh.accounts import forms, people, selectors, services, twofactor
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import require_module
+from jahesh.core import ratelimit
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 
@@ -214,7 +215,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             people.password_reset_request(
-                login=form.cleaned_data["login"], ip=request.META.get("REMOTE_ADDR", "")
+                login=form.cleaned_data["login"], ip=ratelimit.client_ip(request)
             )
         except ApplicationError as error:
             apply_error(form, error)
