@@ -179,7 +179,7 @@ def orm_sample(target_installments: int) -> bool:
 
     from jahesh.accounts.scoping import Area
     from jahesh.core.text import normalize_key
-    from jahesh.demo.national import fast_bulk_inserts
+    from jahesh.demo.bulkload import fast_bulk_inserts
     from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member
     from jahesh.geo.models import County, Province
 

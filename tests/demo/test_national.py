@@ -14,15 +14,9 @@ from django.utils import timezone
 from jahesh.accounts.scoping import Area
 from jahesh.core.errors import Conflict
 from jahesh.core.jalali import last_jalali_years
-from jahesh.demo.national import (
-    FAST_ROW_MODELS,
-    GENERATED_APPS,
-    PER_PROVINCE,
-    UNIT_PREFIX,
-    _FastRows,
-    generate_nation,
-    table_counts,
-)
+from jahesh.demo import bulkload
+from jahesh.demo.bulkload import FAST_ROW_MODELS, GENERATED_APPS, _FastRows
+from jahesh.demo.national import PER_PROVINCE, UNIT_PREFIX, generate_nation, table_counts
 from jahesh.reports.kpis import CODES, kpi_values
 from tests.conftest import MARKAZI, TEHRAN
 
@@ -167,22 +161,20 @@ def test_fast_inserts_write_the_same_rows_as_django(geo, monkeypatch):
 def test_copy_writes_the_same_rows_and_figures_as_insert(geo, monkeypatch):
     """On PostgreSQL the fast path sends the bulk tables through COPY: the same
     rows (ids included) and the same KPI figures as its INSERT … VALUES path."""
-    from jahesh.demo import national
-
     now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: now)
     copied = []
-    real_copy = national._copy
+    real_copy = bulkload._copy
 
     def counting_copy(connection_, model, fields, objs, *, returning):
         copied.append(len(objs))
         return real_copy(connection_, model, fields, objs, returning=returning)
 
-    monkeypatch.setattr(national, "_copy", counting_copy)
+    monkeypatch.setattr(bulkload, "_copy", counting_copy)
     start, end = last_jalali_years(AS_OF, 5)
     runs, figures, counts = {}, {}, {}
     for use_copy in (False, True):
-        monkeypatch.setattr(national, "USE_COPY", use_copy)
+        monkeypatch.setattr(bulkload, "USE_COPY", use_copy)
         codes = itertools.count()
         monkeypatch.setattr("secrets.token_urlsafe", lambda _n=None, c=codes: f"code-{next(c)}")
         with transaction.atomic():
