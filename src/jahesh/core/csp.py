@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
@@ -36,10 +38,6 @@ POLICY: dict[str, str] = {
 def _tile_origin() -> str:
     """The map's tile server (JAHESH_MAP_TILE_URL), the one outside origin the
     policy allows, and only for images."""
-    from urllib.parse import urlsplit
-
-    from django.conf import settings
-
     url = urlsplit(getattr(settings, "JAHESH_MAP_TILE_URL", "") or "")
     if url.scheme not in ("http", "https") or not url.netloc:
         return ""

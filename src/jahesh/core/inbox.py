@@ -14,7 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from jahesh.core import hooks
+from jahesh.core.models import ImportJob
 
 
 @dataclass(frozen=True)
@@ -46,13 +52,6 @@ IMPORTS_LABEL = gettext_lazy("درون‌ریزی پایان‌یافته")
 def imports_finished(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
     """The user's background imports that finished (done or failed) in the last
     week, newest first; scoped to their owner like every read of import jobs."""
-    from django.urls import reverse
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from jahesh.core import hooks
-    from jahesh.core.models import ImportJob
-
     if hooks.scoped is None:  # the accounts app sets it: nothing is readable without it
         return []
     since = timezone.now() - datetime.timedelta(days=IMPORTS_DAYS)

@@ -18,12 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jahesh.accounts.roles import Module, Role
+from jahesh.accounts.roles import ROLE_MODULES, Module, Role
 from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
 from jahesh.core import sms
 from jahesh.core.errors import Forbidden, InvalidInput
+from jahesh.funds.models import Fund, Member
 from jahesh.notifications.models import BulkMessage, Kind
 from jahesh.notifications.services import sms_to_person
+from jahesh.volunteers.models import Camp, RosterEntry
 
 MAX_TEXT = 670  # ten Persian segments
 # Who may write to an audience: the roles that manage it in their scope.
@@ -55,8 +57,6 @@ def may_send(user: Any, kind: str) -> bool:
 
 
 def _modules(user: Any) -> frozenset[str]:
-    from jahesh.accounts.roles import ROLE_MODULES
-
     return ROLE_MODULES.get(user.role, frozenset())
 
 
@@ -73,8 +73,6 @@ def bulk_audience(*, user: Any, kind: str, target_id: int) -> Audience:
     if not may_send(user, kind):
         raise Forbidden(_("نقش شما پیامک گروهی به این مخاطبان نمی‌فرستد."))
     if kind == BulkMessage.Audience.FUND:
-        from jahesh.funds.models import Fund, Member
-
         fund = get_scoped_or_404(user, Fund, pk=target_id)
         members = scoped(user, Member.objects.filter(fund=fund, left_on__isnull=True))
         people = [
@@ -82,8 +80,6 @@ def bulk_audience(*, user: Any, kind: str, target_id: int) -> Audience:
             for pk, mobile in members.exclude(mobile="").order_by("pk").values_list("pk", "mobile")
         ]
         return Audience(kind, fund.pk, fund.name, fund.county_id, people)
-    from jahesh.volunteers.models import Camp, RosterEntry
-
     camp = get_scoped_or_404(user, Camp, pk=target_id)
     entries = scoped(user, RosterEntry.objects.filter(camp=camp)).exclude(volunteer__mobile="")
     people = sorted(

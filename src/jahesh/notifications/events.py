@@ -20,9 +20,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jahesh.clinic.models import Case, CaseStatus, Resolution
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.events import Event
+from jahesh.core.jalali import format_jalali
+from jahesh.core.models import ImportJob
 from jahesh.core.money import format_rials
+from jahesh.funds.models import Loan
 from jahesh.notifications import recipients as who
 from jahesh.notifications.models import Kind
 from jahesh.notifications.services import Message, notify, sms_to_person
@@ -50,8 +54,6 @@ def _others(users: Iterable[User], actor_id: int | None) -> list[User]:
 
 
 def _loan(event: Event) -> Loan | None:
-    from jahesh.funds.models import Loan
-
     return Loan.objects.select_related("fund", "member").filter(pk=event.data["loan_id"]).first()
 
 
@@ -106,8 +108,6 @@ def _loan_moved(kind: str, title: StrPromise, sms: StrPromise) -> Callable[[Even
 
 
 def _case_moved(event: Event) -> None:
-    from jahesh.clinic.models import Case, CaseStatus
-
     case = Case.objects.select_related("expert__user").filter(pk=event.data["case_id"]).first()
     if case is None:
         return
@@ -137,9 +137,6 @@ def _case_moved(event: Event) -> None:
 
 
 def _resolution_created(event: Event) -> None:
-    from jahesh.clinic.models import Resolution
-    from jahesh.core.jalali import format_jalali
-
     resolution = (
         Resolution.objects.select_related("session__group", "agency", "case")
         .filter(pk=event.data["resolution_id"])
@@ -170,8 +167,6 @@ def _resolution_created(event: Event) -> None:
 
 
 def _import_finished(event: Event) -> None:
-    from jahesh.core.models import ImportJob
-
     job = ImportJob.objects.select_related("user").filter(pk=event.data["job_id"]).first()
     if job is None:
         return

@@ -7,9 +7,11 @@ from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.scoping import scoped
+from jahesh.funds.models import Fund
 from jahesh.notifications.bulk import MAX_TEXT, sender_kinds
 from jahesh.notifications.models import BulkMessage, Channel, Kind
 from jahesh.notifications.services import KINDS_FOR_PREFERENCES, channel_on
+from jahesh.volunteers.models import Camp
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -57,13 +59,9 @@ class BulkForm(forms.Form):
         choices: list[tuple[StrOrPromise, list[tuple[str, str]]]] = []
         kinds = sender_kinds(user)
         if BulkMessage.Audience.FUND in kinds:
-            from jahesh.funds.models import Fund
-
             funds = scoped(user, Fund).filter(closed_on__isnull=True).order_by("name")[:500]
             choices.append((_("اعضای صندوق"), [(f"fund:{f.pk}", f.name) for f in funds]))
         if BulkMessage.Audience.CAMP in kinds:
-            from jahesh.volunteers.models import Camp
-
             camps = scoped(user, Camp).order_by("-start_date", "-id")[:500]
             choices.append((_("نیروهای اردو"), [(f"camp:{c.pk}", c.title) for c in camps]))
         target = self.fields["target"]

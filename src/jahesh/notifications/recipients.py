@@ -8,7 +8,7 @@ the fund has no other manager does everyone who may approve hear of it.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Role
@@ -28,8 +28,6 @@ def county_officers(county_id: int | None) -> QuerySet[User]:
 
 def hq_managers(province_id: int | None) -> QuerySet[User]:
     """The headquarters managers of ``province_id`` (nationwide ones included)."""
-    from django.db.models import Q
-
     where = Q(nationwide=True)
     if province_id is not None:
         where |= Q(province_id=province_id)

@@ -38,6 +38,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jahesh.accounts.models import User
+from jahesh.accounts.roles import Role
+from jahesh.accounts.scoping import Area
+from jahesh.clinic.models import OPEN_STATUSES, Case, Resolution, ResolutionStatus
+from jahesh.clinic.services import clinic_settings
 from jahesh.clinic.sla import add_working_time
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import (
@@ -48,10 +53,13 @@ from jahesh.core.jalali import (
     jalali_month_of,
 )
 from jahesh.core.money import format_rials
+from jahesh.funds.models import ACTIVE_LOAN_STATUSES, Installment
 from jahesh.geo.workdays import WorkCalendar
 from jahesh.notifications import recipients as who
-from jahesh.notifications.models import Kind
+from jahesh.notifications.models import Kind, Notification
 from jahesh.notifications.services import Message, notify, sms_to_person
+from jahesh.reports import narrative
+from jahesh.reports.periods import Period
 
 if TYPE_CHECKING:
     from jahesh.clinic.models import Case
@@ -122,8 +130,6 @@ def installment_rule(
 def _installments(
     now: datetime.datetime, today: datetime.date, calendars: Calendars, found: Counter[str]
 ) -> None:
-    from jahesh.funds.models import ACTIVE_LOAN_STATUSES, Installment
-
     window = Installment.objects.filter(
         paid_on__isnull=True,
         loan__status__in=ACTIVE_LOAN_STATUSES,
@@ -205,9 +211,6 @@ def case_rule(
 def _cases(
     now: datetime.datetime, today: datetime.date, calendars: Calendars, found: Counter[str]
 ) -> None:
-    from jahesh.clinic.models import OPEN_STATUSES, Case
-    from jahesh.clinic.services import clinic_settings
-
     limits = clinic_settings()
     open_cases = Case.objects.filter(
         status__in=OPEN_STATUSES,
@@ -271,8 +274,6 @@ def resolution_rule(
 def _resolutions(
     now: datetime.datetime, today: datetime.date, calendars: Calendars, found: Counter[str]
 ) -> None:
-    from jahesh.clinic.models import Resolution, ResolutionStatus
-
     open_ones = Resolution.objects.filter(
         status=ResolutionStatus.OPEN,
         due_on__gte=today - datetime.timedelta(days=LOOKBACK_DAYS),
@@ -318,9 +319,6 @@ def monthly_report_due(calendar: WorkCalendar, today: datetime.date) -> tuple[in
 def _monthly_reports(
     now: datetime.datetime, today: datetime.date, calendars: Calendars, found: Counter[str]
 ) -> None:
-    from jahesh.accounts.models import User
-    from jahesh.accounts.roles import Role
-
     provinces = (
         User.objects.filter(role=Role.HQ_MANAGER, is_active=True, province__isnull=False)
         .values_list("province_id", flat=True)
@@ -335,11 +333,6 @@ def _monthly_reports(
 
 
 def _monthly_report(province_id: int, year: int, month: int, *, now: datetime.datetime) -> None:
-    from jahesh.accounts.scoping import Area
-    from jahesh.notifications.models import Notification
-    from jahesh.reports import narrative
-    from jahesh.reports.periods import Period
-
     key = f"monthly-report:{province_id}:{year}-{month:02d}"
     recipients = list(who.hq_managers(province_id).filter(province_id=province_id))
     if not recipients:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from django.db.models import Min
 
 from jahesh.core.events import Event
+from jahesh.funds.models import Loan
 from jahesh.geo.workdays import WorkCalendar
 from jahesh.notifications.events import on_event
 from jahesh.notifications.reminders import reminders_send
@@ -40,8 +41,6 @@ def morning(as_of: datetime.date, province_id: int | None) -> datetime.datetime:
 def build(
     *, as_of: datetime.date, province_id: int | None, log: Callable[[str], object] = print
 ) -> dict[str, int]:
-    from jahesh.funds.models import Loan
-
     waiting = (
         Loan.objects.filter(status=Loan.Status.REQUESTED, fund__managers__isnull=False)
         .distinct()

@@ -19,10 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from jahesh.core import sms
 from jahesh.core.identifiers import normalize_mobile
@@ -201,8 +204,6 @@ def _delivery(
 
 
 def _email_text(message: Message) -> str:
-    from django.conf import settings
-
     parts = [message.body or message.title]
     if message.url:
         parts.append(settings.JAHESH_SITE_URL.rstrip("/") + message.url)
@@ -211,7 +212,7 @@ def _email_text(message: Message) -> str:
 
 def _send_soon() -> None:
     """Ask the task worker to send what is due once the caller's transaction commits."""
-    from jahesh.notifications.tasks import send_deliveries
+    from jahesh.notifications.tasks import send_deliveries  # tasks imports this module
 
     transaction.on_commit(lambda: _enqueue(send_deliveries))
 
@@ -219,9 +220,6 @@ def _send_soon() -> None:
 def _enqueue(task: Task[..., Any]) -> None:
     """Enqueue ``task`` unless a run of it is waiting already (one run sends all
     that is due, so a burst of events leaves one task, not one each)."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     try:
         waiting = DBTaskResult.objects.filter(
             task_path=task.module_path, status=TaskResultStatus.READY
