@@ -286,7 +286,7 @@ def _trigger_names() -> set[str]:
 def test_migrations_run_without_the_triggers_and_get_them_back(db):
     # SQLite rebuilds a table to alter it; a trigger naming the table would stop
     # the rebuild, so pre_migrate drops them and post_migrate puts them back.
-    from jahesh.reports.apps import _drop_triggers, _install_triggers
+    from jahesh.reports.wiring import _drop_triggers, _install_triggers
 
     per_table = 3 if connection.vendor == "sqlite" else 1
     assert len(_trigger_names()) == len(facts.SOURCES) * per_table

@@ -9,44 +9,8 @@ class FundsConfig(AppConfig):
     verbose_name = "صندوق‌های قرض‌الحسنه"
 
     def ready(self) -> None:
-        # Models and the modules that import them load only once the app
-        # registry is ready, so ready() imports them here.
-        from jahesh.accounts.roles import Module, Role
-        from jahesh.accounts.scoping import ScopePolicy, register
-        from jahesh.funds import models as m
+        # What this app plugs into the house (scope policies, hooks, receivers)
+        # imports models, which load only once the app registry is ready.
+        from jahesh.funds import wiring
 
-        # A fund manager sees the funds they manage and everything in them.
-        register(
-            m.Fund,
-            ScopePolicy(
-                module=Module.FUNDS,
-                county="county",
-                assigned={Role.FUND_MANAGER: "managers"},
-                personal=False,
-            ),
-        )
-        for model in (m.Member, m.Loan, m.LedgerEntry, m.LotteryDraw):
-            register(
-                model,
-                ScopePolicy(
-                    module=Module.FUNDS,
-                    county="fund__county",
-                    assigned={Role.FUND_MANAGER: "fund__managers"},
-                ),
-            )
-        for model in (
-            m.Installment,
-            m.Repayment,
-            m.Guarantor,
-            m.GuaranteeDocument,
-            m.Verification,
-            m.LoanEvent,
-        ):
-            register(
-                model,
-                ScopePolicy(
-                    module=Module.FUNDS,
-                    county="loan__fund__county",
-                    assigned={Role.FUND_MANAGER: "loan__fund__managers"},
-                ),
-            )
+        wiring.connect()

@@ -9,7 +9,8 @@ class InboxConfig(AppConfig):
     verbose_name = "کارهای در انتظار"
 
     def ready(self) -> None:
-        from jahesh.core import hooks
-        from jahesh.inbox.selectors import home_inbox
+        # What this app plugs into the house (scope policies, hooks, receivers)
+        # imports models, which load only once the app registry is ready.
+        from jahesh.inbox import wiring
 
-        hooks.home_inbox = home_inbox
+        wiring.connect()

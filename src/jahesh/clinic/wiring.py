@@ -1,0 +1,106 @@
+"""What the clinic plugs into the house once the app registry is ready: the scope
+policies of its records (and what experts see of the units of their cases), the
+unit page's cases panel and the open-case hook the units app reads."""
+
+from __future__ import annotations
+
+from jahesh.accounts.roles import Module
+from jahesh.accounts.scoping import ScopePolicy, extend, register
+from jahesh.clinic import models as m
+from jahesh.clinic.panels import unit_cases_panel
+from jahesh.clinic.selectors import open_case_unit_ids
+from jahesh.units import hooks
+from jahesh.units.models import RiskAssessment, StatusChange, Unit, Visit, VisitPhoto
+from jahesh.units.panels import PANELS
+
+
+def connect() -> None:
+    clinic = Module.CLINIC
+    # A case lives in its unit's county; an expert sees the cases assigned to
+    # them (and, below, those cases' units). Viewers see no case records.
+    register(
+        m.Case,
+        ScopePolicy(
+            module=clinic,
+            county="county",
+            province="province",
+            assigned={"clinic_expert": "expert__user"},
+        ),
+    )
+    register(
+        m.CaseEvent,
+        ScopePolicy(
+            module=clinic,
+            county="case__county",
+            province="case__province",
+            assigned={"clinic_expert": "case__expert__user"},
+        ),
+    )
+    register(
+        m.ExpertConflict,
+        ScopePolicy(
+            module=clinic,
+            county="unit__county",
+            province="unit__province",
+            assigned={"clinic_expert": "expert__user"},
+        ),
+    )
+    # Experts and working groups serve a province: a county officer reaches
+    # them through the province's counties (one row per record: the filter
+    # fixes the county), a provincial role through the province.
+    register(
+        m.Expert,
+        ScopePolicy(
+            module=clinic,
+            county="province__counties",
+            province="province",
+            assigned={"clinic_expert": "user"},
+        ),
+    )
+    register(
+        m.WorkingGroup,
+        ScopePolicy(
+            module=clinic,
+            county="province__counties",
+            province="province",
+            assigned={"clinic_expert": "members__user"},
+        ),
+    )
+    register(
+        m.Session,
+        ScopePolicy(
+            module=clinic,
+            county="group__province__counties",
+            province="group__province",
+            assigned={"clinic_expert": "group__members__user"},
+        ),
+    )
+    register(
+        m.Resolution,
+        ScopePolicy(
+            module=clinic,
+            county="session__group__province__counties",
+            province="session__group__province",
+            assigned={"clinic_expert": "session__group__members__user"},
+        ),
+    )
+    register(
+        m.ResolutionFollowUp,
+        ScopePolicy(
+            module=clinic,
+            county="resolution__session__group__province__counties",
+            province="resolution__session__group__province",
+            assigned={"clinic_expert": "resolution__session__group__members__user"},
+        ),
+    )
+    for model in (m.ObstacleCategory, m.Agency, m.ClinicSettings):
+        register(model, ScopePolicy(module=clinic, public=True, personal=False))
+
+    extend(Unit, assigned={"clinic_expert": "obstacle_cases__expert__user"})
+    # ...and what is recorded about those units (the unit page lists it).
+    for model in (Visit, StatusChange, RiskAssessment):
+        extend(model, assigned={"clinic_expert": "unit__obstacle_cases__expert__user"})
+    extend(VisitPhoto, assigned={"clinic_expert": "visit__unit__obstacle_cases__expert__user"})
+    if unit_cases_panel not in PANELS:
+        PANELS.append(unit_cases_panel)
+    hooks.open_case_unit_ids = open_case_unit_ids
