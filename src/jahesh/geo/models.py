@@ -234,6 +234,7 @@ class Placed(InCounty):
         """Set each record's province from its county: from the county object
         when it is loaded, else from one query for all the others."""
         field = cls._meta.get_field("county")
+        assert isinstance(field, models.ForeignKey)  # InCounty.county
         unknown: list[Placed] = []
         for record in records:
             if record.county_id is None:
