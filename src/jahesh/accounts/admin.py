@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +26,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "first_name", "last_name", "mobile")
     autocomplete_fields = ("province", "county")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("نقش و محدوده", {"fields": ("role", "province", "county", "nationwide", "mobile")}),
     )
     add_fieldsets = (
@@ -51,11 +53,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     actions = ("revoke",)
 
     @admin.action(description=_("ابطال توکن‌های انتخاب‌شده"))
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         now = timezone.now()
         queryset.filter(revoked_at__isnull=True).update(revoked_at=now)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # A token is shown once when issued (API or `jahesh` shell); the admin
         # could only show its hash, so it does not create them.
         return False

@@ -51,9 +51,15 @@ class User(AbstractUser):
         _("زبان"), max_length=8, blank=True, choices=[("fa", "فارسی"), ("en", "English")]
     )
 
+    # set_password() keeps the raw password here until save() (Django's own
+    # attribute, which the stubs leave out); signals.py reads it and notes a change.
+    _password: str | None
+    _jahesh_password_changed: bool = False
+
     class Meta(AbstractUser.Meta):
-        verbose_name = _("کاربر")
-        verbose_name_plural = _("کاربران")
+        # The stubs type the base Meta's names as str; Django takes lazy text.
+        verbose_name = _("کاربر")  # type: ignore[assignment]
+        verbose_name_plural = _("کاربران")  # type: ignore[assignment]
         constraints = [
             # A county officer without a county, or a provincial role without a
             # province (and not nationwide), would have an undefined scope.

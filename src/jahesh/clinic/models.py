@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.models import TimeStampedModel
+from jahesh.geo.models import Placed
 from jahesh.units.models import RiskLevel, UnitStatus
 
 
@@ -222,8 +223,13 @@ OPEN_STATUSES = (
 CLOSED_STATUSES = (CaseStatus.RESOLVED, CaseStatus.NOT_RESOLVABLE, CaseStatus.WITHDRAWN)
 
 
-class Case(TimeStampedModel):
-    """An obstacle case (پرونده مانع) of one production unit."""
+class Case(Placed, TimeStampedModel):
+    """An obstacle case (پرونده مانع) of one production unit.
+
+    Its county (and so province, ``geo.Placed``) is the unit's when the case
+    opened, kept on the row so scoped lists and the board filter on an index of
+    this table instead of joining the units table (SQLite then scanned units
+    and sorted all cases)."""
 
     class Source(models.TextChoices):
         VISIT = "visit", _("بازدید پایش")
@@ -249,15 +255,6 @@ class Case(TimeStampedModel):
         verbose_name=_("واحد"),
         on_delete=models.PROTECT,
         related_name="obstacle_cases",
-    )
-    # The unit's county and province when the case opened, kept on the row so
-    # scoped lists and the board filter on an index of this table instead of
-    # joining the units table (SQLite then scanned units and sorted all cases).
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
-    )
-    province = models.ForeignKey(
-        "geo.Province", verbose_name=_("استان"), on_delete=models.PROTECT, related_name="+"
     )
     parent = models.ForeignKey(
         "self",

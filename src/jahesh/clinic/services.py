@@ -113,8 +113,7 @@ def case_create(
     with transaction.atomic():
         case = Case.objects.create(
             unit=unit,
-            county_id=unit.county_id,
-            province_id=unit.county.province_id,
+            county=unit.county,
             parent=parent,
             category=category,
             taxonomy_version=settings.taxonomy_version,

@@ -6,6 +6,7 @@ else's answers 404."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -64,5 +65,5 @@ class ImportJobOut(Schema):
     url_name="import_job",
     summary="وضعیت ورود در پس‌زمینه",
 )
-def import_job(request: HttpRequest, job_id: int):
+def import_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
     return job_status(import_job_get(user=request.user, job_id=job_id))

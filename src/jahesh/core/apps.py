@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_migrate
 
 
-def _drop_search_triggers(sender, using: str = "default", **kwargs) -> None:
+def _drop_search_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
     # apps.py loads before the models, so the handler imports them when called.
     from jahesh.core.search import drop_triggers
 
     drop_triggers(using)
 
 
-def _install_search_triggers(sender, using: str = "default", plan=None, **kwargs) -> None:
+def _install_search_triggers(
+    sender: Any, using: str = "default", plan: Any = None, **kwargs: Any
+) -> None:
     # apps.py loads before the models, so the handler imports them when called.
     from jahesh.core.search import install_triggers
 

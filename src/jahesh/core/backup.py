@@ -36,11 +36,13 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,7 +157,7 @@ def _archive_path(path: str | os.PathLike | None, vendor: str) -> Path:
 
 
 @contextmanager
-def _snapshot(connection, work: Path, log: Log) -> Iterator[tuple[Path, Any]]:
+def _snapshot(connection: BaseDatabaseWrapper, work: Path, log: Log) -> Iterator[tuple[Path, Any]]:
     """The database copied into ``work``, and a cursor that reads the same state."""
     if connection.vendor == "sqlite":
         with _sqlite_snapshot(connection, work, log) as pair:
@@ -171,7 +173,9 @@ def _snapshot(connection, work: Path, log: Log) -> Iterator[tuple[Path, Any]]:
 
 
 @contextmanager
-def _sqlite_snapshot(connection, work: Path, log: Log) -> Iterator[tuple[Path, Any]]:
+def _sqlite_snapshot(
+    connection: BaseDatabaseWrapper, work: Path, log: Log
+) -> Iterator[tuple[Path, Any]]:
     # One backup step copies every page under one read transaction: in WAL mode writers
     # go on meanwhile, and (unlike stepwise copying) a write cannot restart the copy.
     copy = work / DATABASE_MEMBER["sqlite"]
@@ -190,11 +194,15 @@ def _sqlite_snapshot(connection, work: Path, log: Log) -> Iterator[tuple[Path, A
 
 
 @contextmanager
-def _postgresql_snapshot(connection, work: Path, log: Log) -> Iterator[tuple[Path, Any]]:
+def _postgresql_snapshot(
+    connection: BaseDatabaseWrapper, work: Path, log: Log
+) -> Iterator[tuple[Path, Any]]:
     # pg_dump reads the snapshot this transaction exports, so the counts read here are
     # those of the dump even while servers write.
     dump = work / DATABASE_MEMBER["postgresql"]
-    with closing(connection.Database.connect(**connection.get_connection_params())) as raw:
+    # Each backend keeps its driver module as .Database; the base class's stub omits it.
+    driver = connection.Database  # type: ignore[attr-defined]
+    with closing(driver.connect(**connection.get_connection_params())) as raw:
         cursor = raw.cursor()
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
@@ -215,7 +223,7 @@ def _regexp(pattern: str | None, value: Any) -> bool | None:
     return bool(re.search(pattern, str(value)))
 
 
-def _database_state(connection, cursor) -> dict[str, Any]:
+def _database_state(connection: BaseDatabaseWrapper, cursor: CursorWrapper) -> dict[str, Any]:
     """Row count per table, triggers and the last applied migration per app, read
     through ``cursor`` (the snapshot's)."""
     quote = connection.ops.quote_name
@@ -291,11 +299,11 @@ def _media_files(root: Path) -> Iterator[tuple[Path, str]]:
 class _Hashing(io.RawIOBase):
     """Hashes what tarfile reads, so each file is read once."""
 
-    def __init__(self, raw) -> None:
+    def __init__(self, raw: IO[bytes]) -> None:
         self.raw, self.sha256 = raw, hashlib.sha256()
 
     def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
+        data: bytes = self.raw.read(size)
         self.sha256.update(data)
         return data
 
@@ -308,7 +316,12 @@ def _add_file(tar: tarfile.TarFile, file: Path, name: str) -> dict:
     return {"path": name, "size": info.size, "sha256": reader.sha256.hexdigest()}
 
 
-def _run_pg(connection, program: str, options: list[str], stdin=None) -> None:
+def _run_pg(
+    connection: BaseDatabaseWrapper,
+    program: str,
+    options: list[str],
+    stdin: IO[bytes] | None = None,
+) -> None:
     """Run pg_dump / pg_restore against the configured database (connection options
     and password as Django's own ``dbshell`` passes them)."""
     executable = shutil.which(program)
@@ -387,7 +400,10 @@ def backup_manifest(*, path: str | os.PathLike) -> dict[str, Any]:
 def _read_manifest(archive: Path) -> dict[str, Any]:
     try:
         with tarfile.open(archive, "r:*") as tar:
-            manifest = json.load(tar.extractfile(MANIFEST))
+            data = tar.extractfile(MANIFEST)
+            if data is None:  # a folder of that name: not a backup
+                raise KeyError(MANIFEST)
+            manifest: dict[str, Any] = json.load(data)
     except FileNotFoundError:
         raise BackupError(_("پرونده «%(path)s» پیدا نشد.") % {"path": archive}) from None
     except (tarfile.TarError, KeyError, ValueError, OSError, EOFError):
@@ -434,7 +450,7 @@ def _check_compatible(manifest: dict, vendor: str) -> None:
         )
 
 
-def _check_empty(connection) -> None:
+def _check_empty(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         quote = connection.ops.quote_name
         filled = []
@@ -467,7 +483,9 @@ def _extract(archive: Path, manifest: dict, work: Path, staging: Path) -> Path:
             if member.name not in expected or not member.isfile():
                 continue
             destination, entry = expected[member.name]
-            _copy_checked(tar.extractfile(member), destination, entry)
+            source = tar.extractfile(member)
+            assert source is not None  # a regular file (isfile() above) has data
+            _copy_checked(source, destination, entry)
             found.add(member.name)
     if missing := sorted(set(expected) - found):
         raise BackupError(
@@ -483,7 +501,7 @@ def _safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
-def _copy_checked(source, destination: Path, entry: dict) -> None:
+def _copy_checked(source: IO[bytes], destination: Path, entry: dict[str, Any]) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     with open(destination, "wb") as out:
@@ -497,7 +515,7 @@ def _copy_checked(source, destination: Path, entry: dict) -> None:
         )
 
 
-def _restore_database(connection, database: Path) -> None:
+def _restore_database(connection: BaseDatabaseWrapper, database: Path) -> None:
     connection.close()
     if connection.vendor == "sqlite":
         # The backup API writes the pages into the live file under its lock, so the
@@ -534,15 +552,15 @@ def _put_media_in_place(staging: Path, media_root: Path, entries: list[dict]) ->
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / relative, target)
         keep.add(relative.as_posix())
-    for file, relative in list(_media_files(media_root)):
-        if relative not in keep:
+    for file, name in list(_media_files(media_root)):
+        if name not in keep:
             file.unlink()
     for directory, dirs, files in os.walk(media_root, topdown=False):
         if Path(directory) != media_root and not dirs and not files:
             os.rmdir(directory)
 
 
-def _verify(connection, manifest: dict) -> RestoreReport:
+def _verify(connection: BaseDatabaseWrapper, manifest: dict[str, Any]) -> RestoreReport:
     with connection.cursor() as cursor:
         state = _database_state(connection, cursor)
     report = RestoreReport()

@@ -64,7 +64,8 @@ class ContentSecurityPolicyMiddleware:
             used.append(secrets.token_urlsafe(18))
             return used[0]
 
-        request.csp_nonce = SimpleLazyObject(make_nonce)
+        # Read by the templates as request.csp_nonce; HttpRequest declares no such attribute.
+        request.csp_nonce = SimpleLazyObject(make_nonce)  # type: ignore[attr-defined]
         response = self.get_response(request)
         # A view that sets its own policy (none does today) keeps it.
         if "Content-Security-Policy" not in response:

@@ -68,7 +68,7 @@ def attrs_html(attrs: dict[str, Any]) -> str:
 def select_html(widget: dict[str, Any]) -> SafeString:
     """Django's ``select.html`` with ``select_option.html`` for each option
     (whose file ends in a newline), stripped as the renderer strips it."""
-    parts = [format_html('<select name="{}"{}>', widget["name"], mark_safe(attrs_html(widget["attrs"])))]  # fmt: skip
+    parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], mark_safe(attrs_html(widget["attrs"])))]  # fmt: skip
     for group, options, _index in widget["optgroups"]:
         if group:
             parts.append(format_html('\n  <optgroup label="{}">', localize(group)))

@@ -70,13 +70,14 @@ class JalaliDateInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, datetime.date):
             return format_jalali(value)
-        return super().format_value(value)
+        shown: str | None = super().format_value(value)
+        return shown
 
 
 def _resolve(bound: DateBound) -> datetime.date | None:
     if bound is None:
         return None
-    if bound == TODAY:
+    if isinstance(bound, str):  # TODAY, the one text a bound may be
         return jalali_today()
     if callable(bound):
         return bound()
@@ -142,13 +143,13 @@ class JalaliDateField(forms.Field):
             return True
         if isinstance(initial, datetime.datetime):
             initial = initial.date()
-        return (initial or None) != data
+        return bool((initial or None) != data)
 
 
 class NormalizedCharField(forms.CharField):
     """A CharField stored through ``clean_text`` (Persian ی/ک, collapsed spaces, ZWNJ kept)."""
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         value = super().to_python(value)
         if value in self.empty_values:
             return self.empty_value
@@ -161,7 +162,7 @@ class IdentifierField(forms.CharField):
     normalizer: Callable[[Any], str]
     default_attrs: dict[str, str] = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"}
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         value = super().to_python(value)
         if value in self.empty_values:
             return self.empty_value
@@ -176,17 +177,17 @@ class IdentifierField(forms.CharField):
 
 
 class NationalCodeField(IdentifierField):
-    normalizer = identifiers.normalize_national_code
+    normalizer = staticmethod(identifiers.normalize_national_code)
     default_attrs = {**IdentifierField.default_attrs, "placeholder": "۰۰۸۱۲۳۴۵۶۲"}
 
 
 class LegalIdField(IdentifierField):
-    normalizer = identifiers.normalize_legal_id
+    normalizer = staticmethod(identifiers.normalize_legal_id)
     default_attrs = {**IdentifierField.default_attrs, "placeholder": "۱۰۳۸۰۲۸۴۷۹۰"}
 
 
 class MobileField(IdentifierField):
-    normalizer = identifiers.normalize_mobile
+    normalizer = staticmethod(identifiers.normalize_mobile)
     default_attrs = {
         "dir": "ltr",
         "inputmode": "tel",
@@ -196,12 +197,12 @@ class MobileField(IdentifierField):
 
 
 class PostalCodeField(IdentifierField):
-    normalizer = identifiers.normalize_postal_code
+    normalizer = staticmethod(identifiers.normalize_postal_code)
     default_attrs = {**IdentifierField.default_attrs, "autocomplete": "postal-code"}
 
 
 class ShebaField(IdentifierField):
-    normalizer = identifiers.normalize_sheba
+    normalizer = staticmethod(identifiers.normalize_sheba)
     default_attrs = {
         "dir": "ltr",
         "autocomplete": "off",
@@ -219,7 +220,8 @@ class MoneyInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool):
             return group_digits(round_half_up(rials_to_unit(value)))
-        return super().format_value(value)
+        shown: str | None = super().format_value(value)
+        return shown
 
 
 class MoneyField(forms.Field):

@@ -34,7 +34,7 @@ class HistoryEntry:
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
     except Exception:  # a field removed since the change was recorded
         return name
 
@@ -42,7 +42,10 @@ def _label(model: type[models.Model], name: str) -> str:
 def history_entries(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
     """Newest first: who changed what and when, with old and new values."""
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+        # HistoricalRecords adds `history` to the model class; models.Model declares none.
+        obj.history.select_related(  # type: ignore[attr-defined]
+            "history_user"
+        ).order_by("-history_date")[: limit + 1]
     )
     entries = []
     for i, record in enumerate(records[:limit]):
@@ -59,7 +62,7 @@ def history_entries(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=(user.get_full_name() or user.username) if user else _("سامانه"),
+                who=(user.get_full_name() or user.username) if user else str(_("سامانه")),
                 action=_ACTIONS.get(record.history_type, record.history_type),
                 reason=record.history_change_reason or "",
                 changes=changes,

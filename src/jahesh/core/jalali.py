@@ -19,6 +19,7 @@ import jdatetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.errors import InvalidInput
@@ -26,7 +27,7 @@ from jahesh.core.errors import InvalidInput
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 # Month names in the page's language (English transliterates them: Farvardin, …).
-JALALI_MONTHS: tuple[str, ...] = (
+JALALI_MONTHS: tuple[StrOrPromise, ...] = (
     pgettext_lazy("Jalali month", "فروردین"),
     pgettext_lazy("Jalali month", "اردیبهشت"),
     pgettext_lazy("Jalali month", "خرداد"),
@@ -51,7 +52,7 @@ _ISO_RE = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:[T ].*)?$")
 @functools.cache
 def is_jalali_leap(year: int) -> bool:
     """True when Esfand of ``year`` has 30 days (jdatetime's rule, not the 2820-year cycle)."""
-    return jdatetime.date(year, 1, 1).isleap()
+    return bool(jdatetime.date(year, 1, 1).isleap())
 
 
 # jdatetime's date constructor consults the process locale on every call (slow
@@ -62,7 +63,8 @@ def _to_gregorian(year: int, month: int, day: int) -> datetime.date:
 
 def _jalali_parts(value: datetime.date | jdatetime.date) -> tuple[int, int, int]:
     g = _as_gregorian_date(value)
-    return jdatetime.GregorianToJalali(g.year, g.month, g.day).getJalaliList()
+    year, month, day = jdatetime.GregorianToJalali(g.year, g.month, g.day).getJalaliList()
+    return int(year), int(month), int(day)
 
 
 def jalali_days_in_month(year: int, month: int) -> int:
@@ -115,7 +117,8 @@ def _as_gregorian_date(value: datetime.date | jdatetime.date) -> datetime.date:
     if isinstance(value, jdatetime.datetime):
         value = value.togregorian()
     elif isinstance(value, jdatetime.date):
-        return value.togregorian()
+        gregorian: datetime.date = value.togregorian()
+        return gregorian
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = value.astimezone(TEHRAN)

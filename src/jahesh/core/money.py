@@ -118,7 +118,7 @@ def group_digits(n: Any, *, persian: bool = True) -> str:
     if not persian:
         return sign + grouped
     grouped = grouped.translate(
-        str.maketrans({",": PERSIAN_THOUSANDS_SEPARATOR, ".": PERSIAN_DECIMAL_SEPARATOR})
+        str.maketrans(",.", PERSIAN_THOUSANDS_SEPARATOR + PERSIAN_DECIMAL_SEPARATOR)
     )
     return sign + to_persian_digits(grouped)
 

@@ -25,12 +25,18 @@ tables' names), so core needs no list of the apps' tables.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import connections, migrations
-from django.db.models import Model, Q
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+from django.db.models import Field, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from jahesh.core.text import normalize_key
+
+M = TypeVar("M", bound=Model)
 
 # Shorter queries have no trigram: the index cannot answer them.
 MIN_INDEXED = 3
@@ -75,7 +81,10 @@ def search_q(
             cond |= other
         return cond
     connection = connections[using]
-    column = model._meta.get_field(field).column
+    key_field = model._meta.get_field(field)
+    # The indexed key is a concrete text column, never a relation or a virtual field.
+    assert isinstance(key_field, Field) and key_field.column is not None
+    column = key_field.column
     fts = connection.ops.quote_name(fts_table(model._meta.db_table, column))
     sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s"
     params: list = ['"' + key.replace('"', '""') + '"']  # one FTS5 phrase: a substring
@@ -87,7 +96,7 @@ def search_q(
     return Q(pk__in=RawSQL(sql, params))
 
 
-def search_filter(qs, field: str, query: str):
+def search_filter(qs: QuerySet[M], field: str, query: str) -> QuerySet[M]:
     """``qs`` narrowed to rows whose key ``field`` contains the query's key."""
     return qs.filter(search_q(qs.model, field, query, using=qs.db))
 
@@ -99,16 +108,16 @@ def index_operation(table: str, column: str, pk: str = "id") -> migrations.RunPy
     """The migration operation that creates (and, backwards, drops) the index of
     ``table.column`` on either backend."""
 
-    def forwards(apps, schema_editor) -> None:
+    def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         index_create(schema_editor.connection, table, column, pk)
 
-    def backwards(apps, schema_editor) -> None:
+    def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         index_drop(schema_editor.connection, table, column)
 
     return migrations.RunPython(forwards, backwards, elidable=False)
 
 
-def index_create(connection, table: str, column: str, pk: str = "id") -> None:
+def index_create(connection: BaseDatabaseWrapper, table: str, column: str, pk: str = "id") -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -131,7 +140,7 @@ def index_create(connection, table: str, column: str, pk: str = "id") -> None:
     _sqlite_rebuild(connection, fts)
 
 
-def index_drop(connection, table: str, column: str) -> None:
+def index_drop(connection: BaseDatabaseWrapper, table: str, column: str) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -163,7 +172,9 @@ def _trigger_names(fts: str) -> tuple[str, str, str]:
     return f"{fts}_ai", f"{fts}_ad", f"{fts}_au"
 
 
-def _sqlite_triggers(connection, fts: str, table: str, column: str, pk: str) -> None:
+def _sqlite_triggers(
+    connection: BaseDatabaseWrapper, fts: str, table: str, column: str, pk: str
+) -> None:
     """The three triggers that keep an external-content FTS5 table in step: a
     deleted or changed row's old text is removed with the 'delete' command."""
     q = connection.ops.quote_name
@@ -184,13 +195,13 @@ def _sqlite_triggers(connection, fts: str, table: str, column: str, pk: str) -> 
         )
 
 
-def _sqlite_rebuild(connection, fts: str) -> None:
+def _sqlite_rebuild(connection: BaseDatabaseWrapper, fts: str) -> None:
     quote = connection.ops.quote_name(fts)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote} ({quote}) VALUES ('rebuild')")
 
 
-def _sqlite_indexes(connection) -> list[tuple[str, str, str]]:
+def _sqlite_indexes(connection: BaseDatabaseWrapper) -> list[tuple[str, str, str]]:
     """(fts table, table, column) of every search index in the database."""
     with connection.cursor() as cursor:
         cursor.execute(

@@ -18,6 +18,7 @@ import logging
 import subprocess
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connections
 
@@ -92,7 +93,7 @@ def serve(
             # No control socket: two servers on one machine would share its one path.
             self.cfg.set("control_socket_disable", True)
 
-        def load(self):
+        def load(self) -> Any:  # the WSGI callable
             return application
 
     task_worker = start_worker() if worker else None

@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
+from jahesh.geo.models import InCounty, Settled
 
 FEE_RATE_CAP = 4  # percent a year (Central Bank rule, reference/loans.md)
 MAX_MONTHS = 60
 
 
-class Fund(TimeStampedModel):
+class Fund(InCounty, Settled, TimeStampedModel):
     class Host(models.TextChoices):
         MOSQUE = "mosque", _("مسجد")
         COMMUNITY = "community", _("محله / روستا")
@@ -35,25 +36,6 @@ class Fund(TimeStampedModel):
     name = models.CharField(_("نام"), max_length=200)
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
     code = models.CharField(_("کد صندوق"), max_length=32, unique=True)
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="funds"
-    )
-    city = models.ForeignKey(
-        "geo.City",
-        verbose_name=_("شهر"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    village = models.ForeignKey(
-        "geo.Village",
-        verbose_name=_("روستا"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     host = models.CharField(
         _("محل استقرار"), max_length=16, choices=Host.choices, default=Host.MOSQUE
     )

@@ -8,6 +8,10 @@ imports.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -141,3 +145,109 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.province or _('سراسر کشور')}"
+
+
+# --- Where a record is: the one shape every app's records use --------------
+
+
+class InCounty(models.Model):
+    """A record of one county (a volunteer, a group, a fund): what every scope
+    policy filters on (``ScopePolicy(county="county")``). ``clean()`` checks
+    that the record's city or village (:class:`Settled`), if any, lies in it."""
+
+    county = models.ForeignKey(
+        County, verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {
+            name: _("این مکان در شهرستان انتخاب‌شده نیست.")
+            for name in ("city", "village")
+            if self.county_id is not None
+            and getattr(self, f"{name}_id", None) is not None
+            and getattr(self, name).county_id != self.county_id
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Settled(models.Model):
+    """The optional city or village of a county's record (a unit, a camp, a
+    project). Used beside :class:`InCounty` or :class:`Placed`."""
+
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("شهر"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    village = models.ForeignKey(
+        Village,
+        verbose_name=_("روستا"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Placed(InCounty):
+    """A county's record that also keeps the county's province on its row, so a
+    provincial user's lists filter and page on an index of the record's own
+    table instead of joining ``geo_county``.
+
+    The province is never chosen: it is the county's. ``save()`` derives it
+    (and adds it to ``update_fields`` when the county is saved); writers that
+    skip ``save()`` (``bulk_create``) call :meth:`place_all` first.
+    """
+
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("استان"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.county_id is not None:
+            type(self).place_all([self])
+            fields = kwargs.get("update_fields")
+            if fields is not None and "county" in fields:
+                kwargs["update_fields"] = {*fields, "province"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def place_all(cls, records: Iterable[Placed]) -> None:
+        """Set each record's province from its county: from the county object
+        when it is loaded, else from one query for all the others."""
+        field = cls._meta.get_field("county")
+        assert isinstance(field, models.ForeignKey)  # InCounty.county
+        unknown: list[Placed] = []
+        for record in records:
+            if record.county_id is None:
+                continue
+            if field.is_cached(record):
+                record.province_id = record.county.province_id
+            else:
+                unknown.append(record)
+        if unknown:
+            province_of = dict(
+                County.objects.filter(pk__in={r.county_id for r in unknown}).values_list(
+                    "pk", "province_id"
+                )
+            )
+            for record in unknown:
+                record.province_id = province_of[record.county_id]

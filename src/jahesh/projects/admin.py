@@ -56,10 +56,6 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
 
-    def save_model(self, request, obj, form, change) -> None:
-        obj.province_id = obj.county.province_id
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(DirectService)
 class DirectServiceAdmin(SimpleHistoryAdmin):
@@ -73,7 +69,6 @@ class DirectServiceAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         obj.value_rial = obj.quantity * obj.unit_value_rial
-        obj.province_id = obj.county.province_id
         super().save_model(request, obj, form, change)
 
 

@@ -16,9 +16,28 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
+from jahesh.geo.models import Placed, Settled
 
 
-class Project(TimeStampedModel):
+class ProjectPlace(Placed, Settled):
+    """Where a project or a direct service is (``geo.Placed``, ``geo.Settled``).
+    The province has no index of its own: province-wide lists page on the
+    models' (province, …) indexes (see bench/projects_list.py)."""
+
+    province = models.ForeignKey(
+        "geo.Province",
+        verbose_name=_("استان"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Project(ProjectPlace, TimeStampedModel):
     class Kind(models.TextChoices):
         SCHOOL = "school", _("مدرسه")
         HEALTH_HOUSE = "health_house", _("خانهٔ بهداشت")
@@ -40,36 +59,6 @@ class Project(TimeStampedModel):
     title = models.CharField(_("عنوان"), max_length=250)
     title_key = models.CharField(max_length=250, db_index=True, editable=False)
     kind = models.CharField(_("نوع"), max_length=20, choices=Kind.choices)
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
-    )
-    # The county's province, copied when the record is made (a county never
-    # changes province): province-wide lists filter and page on this index
-    # instead of joining geo_county (see bench/projects_list.py).
-    province = models.ForeignKey(
-        "geo.Province",
-        verbose_name=_("استان"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
-    village = models.ForeignKey(
-        "geo.Village",
-        verbose_name=_("روستا"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    city = models.ForeignKey(
-        "geo.City",
-        verbose_name=_("شهر"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     # Copied from the village/city when the place is set, so the list can filter
     # and index on it; the geo flag may be revised later, the project keeps the
     # flag it was approved under.
@@ -374,7 +363,7 @@ class FacilityCheck(TimeStampedModel):
         return f"{self.project_id} @ {self.checked_on}: {self.in_use}"
 
 
-class DirectService(TimeStampedModel):
+class DirectService(ProjectPlace, TimeStampedModel):
     """Services delivered directly to people (a camp's medical visits, food packages…).
 
     value = quantity × unit value, enforced by the database.
@@ -392,36 +381,6 @@ class DirectService(TimeStampedModel):
         OTHER = "other", _("سایر")
 
     kind = models.CharField(_("نوع خدمت"), max_length=20, choices=Kind.choices)
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
-    )
-    # The county's province, copied when the record is made (a county never
-    # changes province): province-wide lists filter and page on this index
-    # instead of joining geo_county (see bench/projects_list.py).
-    province = models.ForeignKey(
-        "geo.Province",
-        verbose_name=_("استان"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
-    village = models.ForeignKey(
-        "geo.Village",
-        verbose_name=_("روستا"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    city = models.ForeignKey(
-        "geo.City",
-        verbose_name=_("شهر"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     delivered_on = models.DateField(_("تاریخ ارائه"))
     camp = models.ForeignKey(
         "volunteers.Camp",

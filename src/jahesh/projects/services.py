@@ -110,7 +110,6 @@ def project_create(
             title_key=normalize_key(title),
             kind=kind,
             county=county,
-            province_id=county.province_id,
             village=village,
             city=city,
             in_deprived_area=deprived,
@@ -481,7 +480,6 @@ def service_create(
         service = DirectService.objects.create(
             kind=kind,
             county=county,
-            province_id=county.province_id,
             village=village,
             city=city,
             delivered_on=delivered_on,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
-from jahesh.geo.models import County
+from jahesh.geo.models import Placed, Settled
 from jahesh.units.isic import REVISION, SECTION_CHOICES
 
 
@@ -55,8 +55,9 @@ class SalesTrend(models.TextChoices):
     DOWN = "down", _("رو به کاهش")
 
 
-class Unit(TimeStampedModel):
-    """A production unit (واحد تولیدی) the headquarters monitors."""
+class Unit(Placed, Settled, TimeStampedModel):
+    """A production unit (واحد تولیدی) the headquarters monitors. Its place
+    (county, the county's province, city or village) is ``geo.Placed``'s."""
 
     code = models.CharField(
         _("کد واحد"),
@@ -88,35 +89,6 @@ class Unit(TimeStampedModel):
         _("قسمت آیسیک"), max_length=1, blank=True, choices=SECTION_CHOICES, editable=False
     )
     sector = models.CharField(_("بخش اقتصادی"), max_length=16, choices=Sector.choices)
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="units"
-    )
-    # The county's province, kept on the row so a provincial user's lists filter
-    # and sort on one index instead of joining geo_county (see Meta.indexes);
-    # save() keeps it in step with the county, bulk writers set it themselves.
-    province = models.ForeignKey(
-        "geo.Province",
-        verbose_name=_("استان"),
-        on_delete=models.PROTECT,
-        related_name="units",
-        editable=False,
-    )
-    city = models.ForeignKey(
-        "geo.City",
-        verbose_name=_("شهر"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
-    )
-    village = models.ForeignKey(
-        "geo.Village",
-        verbose_name=_("روستا"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
-    )
     industrial_estate = models.CharField(_("شهرک یا ناحیهٔ صنعتی"), max_length=200, blank=True)
     address = models.TextField(_("نشانی"), blank=True)
     latitude = models.DecimalField(
@@ -233,19 +205,6 @@ class Unit(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if self.county_id is not None:
-            self.province_id = County.objects.values_list("province_id", flat=True).get(
-                pk=self.county_id
-            )
-            if (
-                "update_fields" in kwargs
-                and kwargs["update_fields"] is not None
-                and "county" in kwargs["update_fields"]
-            ):
-                kwargs["update_fields"] = {*kwargs["update_fields"], "province"}
-        super().save(*args, **kwargs)
 
 
 class StatusChange(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel
+from jahesh.geo.models import InCounty, Settled
 
 
 class CredentialKind(models.Model):
@@ -68,7 +69,7 @@ class Skill(TimeStampedModel):
         return self.name
 
 
-class Volunteer(TimeStampedModel):
+class Volunteer(InCounty, TimeStampedModel):
     class Gender(models.TextChoices):
         MALE = "male", _("مرد")
         FEMALE = "female", _("زن")
@@ -85,9 +86,6 @@ class Volunteer(TimeStampedModel):
     mobile = models.CharField(_("تلفن همراه"), max_length=11, blank=True)
     gender = models.CharField(_("جنسیت"), max_length=6, choices=Gender.choices)
     birth_year = models.PositiveSmallIntegerField(_("سال تولد (شمسی)"), null=True, blank=True)
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
-    )
     status = models.CharField(
         _("وضعیت"), max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
@@ -226,7 +224,7 @@ class Credential(models.Model):
         return f"{self.kind} {self.number}".strip()
 
 
-class Group(TimeStampedModel):
+class Group(InCounty, TimeStampedModel):
     """A volunteer group (گروه جهادی)."""
 
     class Specialty(models.TextChoices):
@@ -241,9 +239,6 @@ class Group(TimeStampedModel):
     name_key = models.CharField(max_length=150, editable=False, db_index=True)
     specialty = models.CharField(
         _("تخصص"), max_length=16, choices=Specialty.choices, default=Specialty.GENERAL
-    )
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
     )
     leader = models.ForeignKey(
         Volunteer,
@@ -302,7 +297,7 @@ class Membership(models.Model):
         return f"{self.volunteer} — {self.group}"
 
 
-class Camp(TimeStampedModel):
+class Camp(InCounty, Settled, TimeStampedModel):
     """A service camp (اردوی جهادی) held by one or more groups in a place."""
 
     class Purpose(models.TextChoices):
@@ -319,25 +314,6 @@ class Camp(TimeStampedModel):
     description = models.TextField(_("شرح"), blank=True)
     groups = models.ManyToManyField(
         Group, related_name="camps", verbose_name=_("گروه‌ها"), blank=True
-    )
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
-    )
-    village = models.ForeignKey(
-        "geo.Village",
-        verbose_name=_("روستا"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    city = models.ForeignKey(
-        "geo.City",
-        verbose_name=_("شهر"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
     start_date = models.DateField(_("تاریخ شروع"))
     end_date = models.DateField(_("تاریخ پایان"))

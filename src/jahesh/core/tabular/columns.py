@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -169,16 +169,15 @@ class text:
         )
 
     def __call__(self, value: Any) -> str:
-        if type(value) is not str:
-            value = _numeric_text(value)
-        if "  " in value or _NEEDS_CLEANING.search(value) or value != value.strip():
-            value = clean_text(value)
-        if self.max_length and len(value) > self.max_length:
+        written: str = value if type(value) is str else _numeric_text(value)
+        if "  " in written or _NEEDS_CLEANING.search(written) or written != written.strip():
+            written = clean_text(written)
+        if self.max_length and len(written) > self.max_length:
             raise ValueError(
                 _("متن %(n)s نویسه است و بیش از %(max)s نویسه جا نمی‌شود؛ کوتاه‌ترش کنید.")
-                % {"n": group_digits(len(value)), "max": group_digits(self.max_length)}
+                % {"n": group_digits(len(written)), "max": group_digits(self.max_length)}
             )
-        return value
+        return written
 
 
 class integer:
@@ -197,7 +196,7 @@ class integer:
 def _to_int(value: Any) -> int:
     kind = type(value)
     if kind is int:
-        return value
+        return int(value)  # already one; int() only tells the checker
     if kind is float:
         if value.is_integer():
             return int(value)
@@ -332,10 +331,11 @@ class jalali_date:
 
     def __call__(self, value: Any) -> datetime.date:
         kind = type(value)
+        # Compared by type(), not isinstance (a datetime is a date): casts say what it was.
         if kind is datetime.date:
-            return value
+            return cast(datetime.date, value)
         if kind is datetime.datetime:
-            return value.date()
+            return cast(datetime.datetime, value).date()
         cached = self.cache.get(value)
         if cached is not None:
             return cached

@@ -39,7 +39,8 @@ from jahesh.core.tabular.reading import (
     Row,
     TableReader,
 )
-from jahesh.core.tabular.writing import sheet, write_workbook
+from jahesh.core.tabular.writing import sheet
+from jahesh.core.tabular.xlsx import write_workbook
 
 Progress = Callable[[int, int | None], None]
 
@@ -189,11 +190,14 @@ def run_import(
     ``progress(done, total)`` is called after each batch and once at the end
     (``done == total``), ``done`` counting data rows read, blank ones included.
     """
-    if (handle_row is None) == (handle_batch is None):
+    if handle_row is not None and handle_batch is None:
+        process = _row_by_row(handle_row, using)
+    elif handle_batch is not None and handle_row is None:
+        process = _batched(handle_batch, using)
+    else:
         raise TypeError("pass exactly one of handle_row or handle_batch")
     started = time.perf_counter()
     report = ImportReport(dry_run=dry_run, filename=reader.filename, headers=list(reader.headers))
-    process = _row_by_row(handle_row, using) if handle_row else _batched(handle_batch, using)
     outer = transaction.atomic(using=using) if dry_run else nullcontext()
     sample = _SAMPLE_ROWS.get() if dry_run else None
     try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,9 @@ RECORD_IMPORTERS: dict[str, str] = {
 }
 
 
-def importer_for(kind: str) -> Any:
-    return import_string({**IMPORTERS, **RECORD_IMPORTERS}[kind])
+def importer_for(kind: str) -> Callable[..., ImportReport]:
+    importer: Callable[..., ImportReport] = import_string({**IMPORTERS, **RECORD_IMPORTERS}[kind])
+    return importer
 
 
 def jobs_dir() -> Path:
@@ -205,7 +207,8 @@ def import_job_get(*, user: Any, job_id: int) -> ImportJob:
     if hooks.scoped is None:
         raise Http404
     try:
-        return hooks.scoped(user, ImportJob).get(pk=job_id)
+        job: ImportJob = hooks.scoped(user, ImportJob).get(pk=job_id)
+        return job
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -39,7 +39,11 @@ DEFAULT_MAX_RATIO = 100
 DEFAULT_SYNC_ROWS = 5_000
 
 _CHUNK = 1024 * 1024
-_LOCAL_HEADER = struct.Struct(zipfile.structFileHeader)
+# A zip member's local file header (APPNOTE 4.3.7), as zipfile reads it: the
+# constants are zipfile's own, which it does not export.
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_NAME_LENGTH, _EXTRA_LENGTH = 10, 11  # their places in the header
 
 
 def max_rows() -> int:
@@ -127,15 +131,15 @@ def _inflated_size(
     return size
 
 
-def _member_data(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> BinaryIO:
+def _member_data(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
     """The file positioned at ``info``'s packed data (after its local header)."""
     fp = archive.fp
     assert fp is not None
     fp.seek(info.header_offset)
     header = _LOCAL_HEADER.unpack(fp.read(_LOCAL_HEADER.size))
-    if header[0] != zipfile.stringFileHeader:
+    if header[0] != _LOCAL_SIGNATURE:
         raise zipfile.BadZipFile("bad local header")
-    fp.seek(header[zipfile._FH_FILENAME_LENGTH] + header[zipfile._FH_EXTRA_FIELD_LENGTH], 1)
+    fp.seek(header[_NAME_LENGTH] + header[_EXTRA_LENGTH], 1)
     return fp
 
 

@@ -369,7 +369,8 @@ def _as_stream(file: Any) -> BinaryIO:
         return io.BytesIO(Path(file).read_bytes())
     if hasattr(file, "seek"):
         file.seek(0)
-    return file
+    stream: BinaryIO = file
+    return stream
 
 
 def _read_spreadsheet(

@@ -5,6 +5,7 @@ the rule, and none of them fails on ``None`` or ``""`` (they render ``""``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,7 +50,7 @@ def _number(value: Any) -> int | Decimal | None:
     return int(number) if number == number.to_integral_value() else number
 
 
-def _date_filter(formatter, value: Any, **kwargs: Any) -> str:
+def _date_filter(formatter: Callable[..., str], value: Any, **kwargs: Any) -> str:
     if _empty(value):
         return ""
     try:

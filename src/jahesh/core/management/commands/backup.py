@@ -5,7 +5,9 @@ timestamped name; by default ``$JAHESH_VAR/backups/``."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jahesh.core.backup import backup_create
@@ -15,12 +17,12 @@ from jahesh.core.errors import ApplicationError
 class Command(BaseCommand):
     help = "پشتیبان کامل: پایگاه داده، پرونده‌های بارگذاری‌شده و فهرست شمار ردیف‌ها در یک بایگانی"
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "path", nargs="?", default=None, help="پرونده‌ی .tar/.tar.gz یا پوشه‌ی مقصد"
         )
 
-    def handle(self, *args, path: str | None, **options) -> None:
+    def handle(self, *args: Any, path: str | None, **options: Any) -> None:
         try:
             report = backup_create(path=path, log=self.stdout.write)
         except ApplicationError as exc:

@@ -10,9 +10,11 @@ the background import jobs share): kind → dotted path of a function
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import import_string
 
 from jahesh.core.errors import ApplicationError
@@ -25,7 +27,7 @@ ERRORS_SHOWN = 50
 class Command(BaseCommand):
     help = "ورود داده از اکسل یا CSV (units، visits، …)"
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS), help="نوع داده")
         parser.add_argument("file", help="مسیر پرونده XLSX یا CSV")
         parser.add_argument("--dry-run", action="store_true", help="فقط گزارش بده؛ چیزی ذخیره نکن")
@@ -40,13 +42,13 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args,
+        *args: Any,
         kind: str,
         file: str,
         dry_run: bool,
         user: str | None,
         errors_xlsx: str | None,
-        **options,
+        **options: Any,
     ) -> None:
         path = Path(file)
         if not path.is_file():
@@ -68,7 +70,7 @@ class Command(BaseCommand):
         prefix = "آزمایشی (چیزی ذخیره نشد): " if dry_run else ""
         self.stdout.write(prefix + report.summary())
 
-    def _user(self, username: str | None):
+    def _user(self, username: str | None) -> AbstractBaseUser:
         User = get_user_model()
         if username:
             try:

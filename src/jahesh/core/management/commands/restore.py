@@ -4,7 +4,9 @@ table (exit status 1 when one differs). Stop every server and worker first."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jahesh.core.backup import RestoreReport, backup_restore
@@ -14,13 +16,13 @@ from jahesh.core.errors import ApplicationError
 class Command(BaseCommand):
     help = "بازگرداندن پشتیبان jahesh backup (پیش از آن سرورها را متوقف کنید)"
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="پرونده‌ی بایگانی پشتیبان")
         parser.add_argument(
             "--yes", action="store_true", help="پایگاه داده‌ای را که داده دارد هم جایگزین کن"
         )
 
-    def handle(self, *args, path: str, yes: bool, **options) -> None:
+    def handle(self, *args: Any, path: str, yes: bool, **options: Any) -> None:
         try:
             report = backup_restore(path=path, replace=yes, log=self.stdout.write)
         except ApplicationError as exc:

@@ -4,8 +4,9 @@ gunicorn and whitenoise, and run the task worker beside it."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from jahesh.core.server import serve
 
@@ -13,7 +14,7 @@ from jahesh.core.server import serve
 class Command(BaseCommand):
     help = "سامانه را با یک سرور WSGI واقعی (gunicorn) روی پایگاه داده‌ی موجود اجرا می‌کند."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument(
@@ -25,5 +26,7 @@ class Command(BaseCommand):
             help="بدون کارگزار کارهای پس‌زمینه (چند سرور: یک «jahesh db_worker» جداگانه)",
         )
 
-    def handle(self, *args, port: int, host: str, workers: int, no_worker: bool, **options):
+    def handle(
+        self, *args: Any, port: int, host: str, workers: int, no_worker: bool, **options: Any
+    ) -> None:
         serve(host=host, port=port, workers=workers, worker=not no_worker, log=self.stdout.write)
