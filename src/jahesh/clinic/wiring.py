@@ -93,13 +93,13 @@ def connect() -> None:
             assigned={"clinic_expert": "resolution__session__group__members__user"},
         ),
     )
-    for model in (m.ObstacleCategory, m.Agency, m.ClinicSettings):
-        register(model, ScopePolicy(module=clinic, public=True, personal=False))
+    for reference in (m.ObstacleCategory, m.Agency, m.ClinicSettings):
+        register(reference, ScopePolicy(module=clinic, public=True, personal=False))
 
     extend(Unit, assigned={"clinic_expert": "obstacle_cases__expert__user"})
     # ...and what is recorded about those units (the unit page lists it).
-    for model in (Visit, StatusChange, RiskAssessment):
-        extend(model, assigned={"clinic_expert": "unit__obstacle_cases__expert__user"})
+    for record in (Visit, StatusChange, RiskAssessment):
+        extend(record, assigned={"clinic_expert": "unit__obstacle_cases__expert__user"})
     extend(VisitPhoto, assigned={"clinic_expert": "visit__unit__obstacle_cases__expert__user"})
     if unit_cases_panel not in PANELS:
         PANELS.append(unit_cases_panel)

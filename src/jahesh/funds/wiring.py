@@ -19,16 +19,16 @@ def connect() -> None:
             personal=False,
         ),
     )
-    for model in (m.Member, m.Loan, m.LedgerEntry, m.LotteryDraw):
+    for in_fund in (m.Member, m.Loan, m.LedgerEntry, m.LotteryDraw):
         register(
-            model,
+            in_fund,
             ScopePolicy(
                 module=Module.FUNDS,
                 county="fund__county",
                 assigned={Role.FUND_MANAGER: "fund__managers"},
             ),
         )
-    for model in (
+    for of_loan in (
         m.Installment,
         m.Repayment,
         m.Guarantor,
@@ -37,7 +37,7 @@ def connect() -> None:
         m.LoanEvent,
     ):
         register(
-            model,
+            of_loan,
             ScopePolicy(
                 module=Module.FUNDS,
                 county="loan__fund__county",

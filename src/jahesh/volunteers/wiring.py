@@ -11,23 +11,21 @@ from jahesh.volunteers import models as m
 def connect() -> None:
     # Volunteers, groups and camps sit in a county; what hangs off them is
     # scoped through them. Everything here is personal: viewers see figures only.
-    policy = {"module": Module.VOLUNTEERS}
-    register(m.Volunteer, ScopePolicy(county="county", **policy))
-    register(m.Group, ScopePolicy(county="county", **policy))
-    register(m.Camp, ScopePolicy(county="county", **policy))
+    vol = Module.VOLUNTEERS
+    for model in (m.Volunteer, m.Group, m.Camp):
+        register(model, ScopePolicy(module=vol, county="county"))
     # A camp's roster, a group's members and a certificate show a volunteer, who
     # may live in another county: the row is seen only by who may see both.
-    person = {"through": ("volunteer",), **policy}
-    register(m.RosterEntry, ScopePolicy(county="camp__county", **person))
-    register(m.Certificate, ScopePolicy(county="camp__county", **person))
-    register(m.Membership, ScopePolicy(county="group__county", **person))
-    register(m.VolunteerSkill, ScopePolicy(county="volunteer__county", **policy))
-    register(m.Credential, ScopePolicy(county="volunteer__county", **policy))
-    register(m.VolunteerStatusEvent, ScopePolicy(county="volunteer__county", **policy))
+    person = ("volunteer",)
+    register(m.RosterEntry, ScopePolicy(module=vol, county="camp__county", through=person))
+    register(m.Certificate, ScopePolicy(module=vol, county="camp__county", through=person))
+    register(m.Membership, ScopePolicy(module=vol, county="group__county", through=person))
+    for child in (m.VolunteerSkill, m.Credential, m.VolunteerStatusEvent):
+        register(child, ScopePolicy(module=vol, county="volunteer__county"))
     register(
         m.RosterEvent,
-        ScopePolicy(county="entry__camp__county", through=("entry__volunteer",), **policy),
+        ScopePolicy(module=vol, county="entry__camp__county", through=("entry__volunteer",)),
     )
     # Reference data: the skill list and its rates, credential kinds.
-    register(m.Skill, ScopePolicy(public=True, personal=False, **policy))
-    register(m.CredentialKind, ScopePolicy(public=True, personal=False, **policy))
+    for reference in (m.Skill, m.CredentialKind):
+        register(reference, ScopePolicy(module=vol, public=True, personal=False))
