@@ -21,6 +21,8 @@ fails (unless ``--report-only``), 2 when the run could not be set up.
     uv run python bench/load.py --db postgres                     # same on PostgreSQL
     uv run python bench/load.py --db postgres --layout nginx      # nginx → two servers + one task worker
     uv run python bench/load.py --smoke                           # 3 clients, 5 s, SQLite (CI)
+    uv run python bench/load.py --per-route [--db postgres]       # issue 12: each page alone, 20 clients, 20 s,
+                                                                  # its req/s beside /healthz's and the target
 
 Databases: SQLite in ``var/load/sqlite/`` of this checkout; PostgreSQL in the
 database of ``--database-url`` (default ``postgres://root@127.0.0.1:5432/jahesh_load``,

@@ -82,6 +82,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     assignment (their units hang on cases and experts)."""
     require_module(request.user, Module.UNITS)
     scope = report_selectors.scope_cache_key(request.user)
+    with report_selectors.one_data_version():  # two cached reads, one version query
+        return _unit_list_page(request, scope)
+
+
+def _unit_list_page(request: HttpRequest, scope: str | None) -> HttpResponse:
     query = request.GET.urlencode()
     body = report_selectors.cached_html(
         f"units:list:{scope}:{report_selectors.query_digest(query)}",
