@@ -21,6 +21,8 @@ fails (unless ``--report-only``), 2 when the run could not be set up.
     uv run python bench/load.py --db postgres                     # same on PostgreSQL
     uv run python bench/load.py --db postgres --layout nginx      # nginx → two servers + one task worker
     uv run python bench/load.py --smoke                           # 3 clients, 5 s, SQLite (CI)
+    uv run python bench/load.py --per-route [--db postgres]       # issue 12: each page alone, 20 clients, 20 s,
+                                                                  # its req/s beside /healthz's and the target
 
 Databases: SQLite in ``var/load/sqlite/`` of this checkout; PostgreSQL in the
 database of ``--database-url`` (default ``postgres://root@127.0.0.1:5432/jahesh_load``,
@@ -742,10 +744,16 @@ def parse_args(argv: list[str] | None = None):
     )
     p.add_argument("--var", type=Path, default=ROOT / "var" / "load", help="databases and logs")
     p.add_argument("--json", type=Path, help="also write the figures to this file")
+    p.add_argument(
+        "--per-route",
+        action="store_true",
+        help="no mix, no writer: /healthz, /reports/, /units/, the KPI API custom period, "
+        "one at a time, each beside /healthz (issue 12's throughput rows; default 20 clients, 20 s)",
+    )
     args = p.parse_args(argv)
     smoke = args.smoke
-    args.clients = args.clients or (3 if smoke else 50)
-    args.seconds = args.seconds or (5.0 if smoke else 60.0)
+    args.clients = args.clients or (3 if smoke else 20 if args.per_route else 50)
+    args.seconds = args.seconds or (5.0 if smoke else 20.0 if args.per_route else 60.0)
     args.db = args.db or "sqlite"
     return args
 
@@ -949,6 +957,101 @@ def run(args) -> int:
     return 1 if failed and not args.report_only else 0
 
 
+# --- One route at a time (issue 12's throughput rows) ------------------------------
+
+PER_ROUTE = ("healthz /healthz", "dashboard /reports/", "units /units/", "kpis custom period")
+# Issue 12: each route's requests/s under the same load, beside /healthz's.
+PER_ROUTE_TARGETS = {"dashboard /reports/": 0.3, "units /units/": 0.4, "kpis custom period": 0.5}
+
+
+def per_route(
+    env: dict[str, str],
+    *,
+    port: int,
+    clients: int,
+    seconds: float,
+    logs: Path,
+    names: tuple[str, ...] = PER_ROUTE,
+) -> dict[str, dict]:
+    """``clients`` signed-in clients on one route at a time (``seconds`` each),
+    against one ``jahesh serve`` on the database of ``env``: each route's row
+    (requests/s, percentiles, errors), /healthz's among them."""
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir(parents=True)
+    if not port_free(port):
+        raise SetupError(f"port {port} is taken: choose another with --port")
+    procs = Processes(logs)
+    timeout = 60.0
+    pool: list[Client] = []
+    try:
+        start_single(argparse.Namespace(port=port), env, procs)
+        # One sign-in through the form and one API token, shared by every client
+        # (a login costs about a second of password hashing; the sessions are alike).
+        first = Client("127.0.0.1", port, timeout)
+        first.sign_in()
+        first.token = first.fetch_token()
+        pool = [first]
+        for _ in range(clients - 1):
+            c = Client("127.0.0.1", port, timeout)
+            c.cookies, c.token = dict(first.cookies), first.token
+            pool.append(c)
+        by_name = {r.name: r for r in read_routes(datetime.date.today())}
+        rows = {}
+        for name in names:
+            route = by_name[name]
+            warm_up(first, [route], servers=1)
+            stats, stop = Stats(), threading.Event()
+            threads = [
+                threading.Thread(target=reader, args=(c, [route], i, stop, stats, 0.0), daemon=True)
+                for i, c in enumerate(pool)
+            ]
+            began = time.monotonic()
+            for t in threads:
+                t.start()
+            stop.wait(seconds)
+            stop.set()
+            elapsed = time.monotonic() - began
+            for t in threads:
+                t.join(timeout + 5)
+            (row,) = summarise(stats, [route.name], elapsed)
+            rows[route.name] = row
+            print(f"    {route.name:22} {row['rps']:7.1f} req/s  p50 {row['p50_ms']:7.0f} ms  "
+                  f"errors {row['errors']}", flush=True)  # fmt: skip
+        try:
+            first.sign_out()
+        except OSError:
+            pass
+        return rows
+    finally:
+        for c in pool:
+            c.close()
+        procs.stop_all()
+
+
+def run_per_route(args) -> int:
+    """``--per-route``: the demo database, each route alone under ``--clients``
+    clients, its requests/s beside /healthz's from the same run."""
+    env = server_env(args)
+    prepare(args, env)
+    print(f"{args.clients} clients, {args.seconds:g} s per route, {args.db} …", flush=True)
+    rows = per_route(env, port=args.port, clients=args.clients, seconds=args.seconds,
+                     logs=args.var / "logs")  # fmt: skip
+    health = rows["healthz /healthz"]["rps"]
+    print(f"\n{'route':24} {'req/s':>8} {'/healthz':>9} {'ratio':>7} {'target':>7}  verdict")
+    failed = False
+    for name, row in rows.items():
+        ratio = row["rps"] / health if health else 0.0
+        bound = PER_ROUTE_TARGETS.get(name)
+        ok = bound is None or ratio >= bound
+        failed |= not ok or bool(row["errors"] or row["timeouts"])
+        target = f">= {bound:g}x" if bound else ""
+        verdict = "" if bound is None else ("PASS" if ok else "FAIL")
+        print(f"{name:24} {row['rps']:8.1f} {health:9.1f} {ratio:6.2f}x {target:>7}  {verdict}")
+    if args.json:
+        args.json.write_text(json.dumps({"per_route": rows}, ensure_ascii=False, indent=2))
+    return 1 if failed and not args.report_only and not args.smoke else 0
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -959,7 +1062,7 @@ def main(argv: list[str] | None = None) -> int:
     # that stops the servers.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return run(args)
+        return run_per_route(args) if args.per_route else run(args)
     except SetupError as exc:
         print(f"bench/load.py: {exc}", file=sys.stderr)
         return 2

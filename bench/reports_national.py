@@ -55,11 +55,9 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from _smoke import SMOKE, small_demo, var_dir
@@ -382,70 +380,12 @@ def child_measure_http(n: int, budget_s: float) -> dict:
 
 def measure_load(env: dict, args) -> dict:
     """``--clients`` signed-in clients on one URL at a time (``--load-seconds``
-    each) against ``jahesh serve`` on the national database: requests/s per URL."""
-    import datetime as dt
-    import shutil
-
+    each) against ``jahesh serve`` on the national database: requests/s per URL
+    (``load.per_route``)."""
     import load
 
-    logs = Path(env["JAHESH_VAR"]) / "load-logs"
-    shutil.rmtree(logs, ignore_errors=True)
-    logs.mkdir(parents=True)
-    if not load.port_free(args.port):
-        raise SystemExit(f"port {args.port} is taken: choose another with --port")
-    procs = load.Processes(logs)
-    opts = SimpleNamespace(port=args.port, clients=args.clients, timeout=60.0)
-    clients: list = []
-    try:
-        load.start_single(opts, env, procs)
-        # One sign-in through the form and one API token, shared by every client
-        # (a login costs about a second of password hashing; the sessions are alike).
-        first = load.Client("127.0.0.1", args.port, opts.timeout)
-        first.sign_in()
-        first.token = first.fetch_token()
-        clients = [first]
-        for _ in range(args.clients - 1):
-            c = load.Client("127.0.0.1", args.port, opts.timeout)
-            c.cookies, c.token = dict(first.cookies), first.token
-            clients.append(c)
-        by_name = {r.name: r for r in load.read_routes(dt.date.today())}
-        routes = [
-            by_name["healthz /healthz"],
-            by_name["dashboard /reports/"],
-            by_name["units /units/"],
-            by_name["kpis custom period"],
-        ]
-        rows = {}
-        for route in routes:
-            load.warm_up(first, [route], servers=1)
-            stats, stop = load.Stats(), threading.Event()
-            threads = [
-                threading.Thread(
-                    target=load.reader, args=(c, [route], i, stop, stats, 0.0), daemon=True
-                )
-                for i, c in enumerate(clients)
-            ]
-            began = time.monotonic()
-            for t in threads:
-                t.start()
-            stop.wait(args.load_seconds)
-            stop.set()
-            elapsed = time.monotonic() - began
-            for t in threads:
-                t.join(opts.timeout + 5)
-            (row,) = load.summarise(stats, [route.name], elapsed)
-            rows[route.name] = row
-            print(f"    {route.name:22} {row['rps']:7.1f} req/s  p50 {row['p50_ms']:7.0f} ms  "
-                  f"errors {row['errors']}", flush=True)  # fmt: skip
-        try:
-            first.sign_out()
-        except OSError:
-            pass
-        return rows
-    finally:
-        for c in clients:
-            c.close()
-        procs.stop_all()
+    return load.per_route(env, port=args.port, clients=args.clients, seconds=args.load_seconds,
+                          logs=Path(env["JAHESH_VAR"]) / "load-logs")  # fmt: skip
 
 
 # --- Parent: orchestrate ------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jahesh.accounts.roles import Module, Role, ScopeKind
@@ -123,6 +125,30 @@ def _cached(key: str, cache_for: int, compute: Any) -> Any:
         found = compute()
         cache.set(key, found, cache_for)
     return found
+
+
+def cached_html(key: str, cache_for: int, render: Callable[[], str]) -> SafeString:
+    """A rendered fragment of a page, kept like a figure (:func:`_cached`: the
+    key carries the data version, so the next read after any committed write
+    renders it again) and per language (the page's words). ``key`` must name
+    everything else the fragment shows: the area and period of its figures, the
+    reader's scope (:func:`scope_cache_key`) for records, the query of its links.
+    A fragment holds no CSRF token and no nonce (both are per response). Besides
+    the source tables, a fragment reads geography (place names, the picker's
+    places), whose rare edits show after at most ``cache_for`` seconds."""
+    return mark_safe(_cached(f"html:{get_language()}:{key}", cache_for, lambda: str(render())))
+
+
+def cached_value(key: str, cache_for: int, compute: Callable[[], Any]) -> Any:
+    """``compute()`` kept like a figure (:func:`_cached`), for a page's small reads
+    keyed by what they depend on (a reader's scope). Not None: a value of None is
+    computed each time."""
+    return _cached(f"value:{key}", cache_for, compute)
+
+
+def query_digest(query: str) -> str:
+    """A short fixed-length digest of a query string, for a cache key."""
+    return hashlib.blake2s(query.encode(), digest_size=8).hexdigest()
 
 
 def _key(kind: str, area: Area, period: Period, codes: tuple[str, ...] | None = None) -> str:
@@ -239,7 +265,7 @@ def dashboard_widgets(*, user: Any, area: Area, cache_for: int = 0) -> Widgets:
     working groups) and geography, so the data version covers them; an overdue
     count may lag the clock (a deadline passing without a write) by ``cache_for``."""
     lists = _widget_lists(user=user, area=area)
-    scope = _scope_key(user)
+    scope = scope_cache_key(user)
     counts = _cached(
         f"widgets:{scope}:{area.province_id}:{area.county_id}",
         cache_for if scope else 0,
@@ -276,7 +302,7 @@ def _widget_lists(*, user: Any, area: Area) -> dict[str, QuerySet]:
     return lists
 
 
-def _scope_key(user: Any) -> str | None:
+def scope_cache_key(user: Any) -> str | None:
     """What limits the records ``user`` may see, for a cache key shared by everyone
     of that scope; None for roles scoped by assignment (an expert's records hang
     on experts and group members, tables whose writes do not move the data

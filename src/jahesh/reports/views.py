@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import require_module
-from jahesh.core.jalali import format_jalali
+from jahesh.core.jalali import format_jalali, jalali_today
 from jahesh.core.tabular import Column, csv_response, write_csv, write_xlsx, xlsx_response
 from jahesh.reports import display, narrative, selectors
 from jahesh.reports.exports import (
@@ -88,20 +89,59 @@ def _kpi(code: str) -> Kpi:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The figures (cards, trends, table by place) and the widgets are each
+    rendered once and kept in the cache (``selectors.cached_html``): the figures
+    per area, period, links (the query and the figures the role may open) and
+    language; the widgets per reader's scope and county. Both keys carry the data
+    version, so a write shows on the next read, and the area, so two counties
+    never share one."""
     form, period, area = _picked(request)
-    with selectors.one_data_version():  # seven cached reads, one version query
-        context = _dashboard_context(request, period=period, area=area)
-    return render(request, "reports/dashboard.html", {"form": form, **context})
-
-
-def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[str, Any]:
     cached = selectors.dashboard_cache_seconds()
-    values, beside = selectors.figures_and_beside(area=area, period=period, cache_for=cached)
     query = _query(request)
+    may = {kpi.code: selectors.may_read_records(request.user, kpi) for kpi in KPI_LIST}
+    opens = "".join("1" if may[kpi.code] else "0" for kpi in KPI_LIST)
+    scope = selectors.scope_cache_key(request.user)
+    with selectors.one_data_version():  # the cached reads share one version query
+        # The picker's choices are the reader's places (scope) and years (today).
+        picker_html = selectors.cached_html(
+            f"picker:{scope}:{jalali_today()}:{selectors.query_digest(request.GET.urlencode())}",
+            cached if scope else 0,
+            lambda: render_to_string("reports/partials/picker.html", {"form": form}, request),
+        )
+        figures_html = selectors.cached_html(
+            f"dashboard:{area.province_id}:{area.county_id}:{period.start}:{period.end}:"
+            f"{opens}:{selectors.query_digest(query)}",
+            cached,
+            lambda: render_to_string(
+                "reports/partials/dashboard_figures.html",
+                _figures_context(request, period=period, area=area, may=may, query=query),
+                request,
+            ),
+        )
+        widgets_html = selectors.cached_html(
+            f"dashboard-widgets:{scope}:{area.province_id}:{area.county_id}",
+            cached if scope else 0,
+            lambda: render_to_string(
+                "reports/partials/dashboard_widgets.html",
+                {"widgets": selectors.dashboard_widgets(user=request.user, area=area)},
+                request,
+            ),
+        )
+    return render(request, "reports/dashboard.html", {
+        "form": form, "period": period, "area": area, "query": query,
+        "picker_html": picker_html, "figures_html": figures_html, "widgets_html": widgets_html,
+    })  # fmt: skip
+
+
+def _figures_context(
+    request: HttpRequest, *, period: Any, area: Any, may: dict[str, bool], query: str
+) -> dict[str, Any]:
+    """What the dashboard's figures fragment shows (computed only when it is not cached)."""
+    cached = selectors.dashboard_cache_seconds()  # the KPI API shares these figures
+    values, beside = selectors.figures_and_beside(area=area, period=period, cache_for=cached)
     # One reverse() per figure, not per card or cell (a country table has 31 × 19
     # cells); no link to a drill-down the role may not open (its records are not the
     # role's).
-    may = {kpi.code: selectors.may_read_records(request.user, kpi) for kpi in KPI_LIST}
     drill = {kpi.code: f"{reverse('reports:drilldown', args=[kpi.code])}?{query}"
              for kpi in KPI_LIST if may[kpi.code]}  # fmt: skip
     cards = [
@@ -124,7 +164,6 @@ def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[
         for code in HEADLINE_CODES
     ]  # fmt: skip
     table = selectors.county_table(area=area, period=period, cache_for=cached)
-    widgets = selectors.dashboard_widgets(user=request.user, area=area, cache_for=cached)
     rows, show_all = _table_rows(table, drill), request.GET.get("all") == "1"
     shown = rows if show_all else [row for row in rows if not row["all_zero"]]
     return {
@@ -132,7 +171,7 @@ def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[
         "cards": cards, "beside": beside, "charts": charts, "table_rows": shown,
         "hidden_rows": len(rows) - len(shown), "show_all": show_all,
         "zero_rows": sum(row["all_zero"] for row in rows), "query_but_all": _query(request, "all"),
-        "kpis": KPI_LIST, "widgets": widgets, "query": query, "computed_at": timezone.now(),
+        "kpis": KPI_LIST, "query": query, "computed_at": timezone.now(),
     }  # fmt: skip
 
 

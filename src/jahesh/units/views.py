@@ -35,6 +35,7 @@ from jahesh.core.tabular import (
     write_xlsx,
     xlsx_response,
 )
+from jahesh.reports import selectors as report_selectors
 from jahesh.units import forms, importers, selectors, services
 from jahesh.units.models import Unit, VisitPhoto
 from jahesh.units.panels import panels_for
@@ -74,15 +75,39 @@ def _unit(request: HttpRequest, pk: int) -> Unit:
 @login_required
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
+    """The filter bar and the page of results are rendered once per reader's scope,
+    query and language and kept in the cache (``reports.selectors.cached_html``:
+    the key carries the data version, which every write to a unit moves; the list
+    shows only units and their counties). Not cached for roles scoped by
+    assignment (their units hang on cases and experts)."""
     require_module(request.user, Module.UNITS)
+    scope = report_selectors.scope_cache_key(request.user)
+    with report_selectors.one_data_version():  # two cached reads, one version query
+        return _unit_list_page(request, scope)
+
+
+def _unit_list_page(request: HttpRequest, scope: str | None) -> HttpResponse:
+    query = request.GET.urlencode()
+    body = report_selectors.cached_html(
+        f"units:list:{scope}:{report_selectors.query_digest(query)}",
+        report_selectors.dashboard_cache_seconds() if scope else 0,
+        lambda: render_to_string("units/partials/unit_list_body.html", _list_context(request), request),
+    )  # fmt: skip
+    return render(request, "units/unit_list.html", {
+        "body_html": body, "query": query,
+        # the reader's counties (geography): the same for everyone of the scope
+        "can_create": report_selectors.cached_value(
+            f"units:can-create:{scope}", report_selectors.dashboard_cache_seconds() if scope else 0,
+            lambda: selectors.unit_writable_counties(request.user).exists(),
+        ),
+    })  # fmt: skip
+
+
+def _list_context(request: HttpRequest) -> dict[str, Any]:
     filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
     qs = selectors.unit_list(user=request.user, **filter_form.filters())
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "units/unit_list.html", {
-        "filter_form": filter_form, "page_obj": page, "cap": COUNT_CAP,
-        "can_create": selectors.unit_writable_counties(request.user).exists(),
-        "query": request.GET.urlencode(),
-    })  # fmt: skip
+    return {"filter_form": filter_form, "page_obj": page, "cap": COUNT_CAP}
 
 
 @login_required

@@ -9,10 +9,12 @@ the layout in ``base.html`` and its partials.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import jdatetime
 from django import template
+from django.core.cache import cache
 from django.core.paginator import Page
 from django.forms import BoundField
 from django.http import HttpRequest, QueryDict
@@ -65,13 +67,26 @@ def query_with(context: Context, **changes: Any) -> str:
     return params.urlencode()
 
 
+PLACE_NAME_SECONDS = 300
+
+
+def _place_name(key: str, read: Callable[[], str]) -> str:
+    name = cache.get(f"place-name:{key}")
+    if name is None:
+        name = str(read())
+        cache.set(f"place-name:{key}", name, PLACE_NAME_SECONDS)
+    return str(name)
+
+
 @register.filter
 def scope_label(user: Any) -> str:
     """Where a user works: county, province, or the whole country."""
+    # Every signed-in page shows it: the place's name is kept in the cache for
+    # PLACE_NAME_SECONDS (a renamed county shows after that) instead of a query per page.
     if getattr(user, "county_id", None):
-        return str(user.county.name)
+        return _place_name(f"county:{user.county_id}", lambda: user.county.name)
     if getattr(user, "province_id", None):
-        return str(user.province.name)
+        return _place_name(f"province:{user.province_id}", lambda: user.province.name)
     if getattr(user, "nationwide", False) or getattr(user, "role", "") == "admin":
         return gettext("کل کشور")
     return ""
