@@ -8,7 +8,7 @@ the guard and appends a ``ProjectEvent``.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -440,7 +440,15 @@ def _people(people: Iterable[Person | str]) -> list[ServiceBeneficiary]:
     return list(seen.values())
 
 
-def service_create(
+@dataclass
+class BuiltService:
+    """A checked direct service and its beneficiaries, not saved yet."""
+
+    service: DirectService
+    beneficiaries: list[ServiceBeneficiary]
+
+
+def service_build(
     *,
     user,
     kind: str,
@@ -456,9 +464,9 @@ def service_create(
     people: Iterable[Person | str] = (),
     note: str = "",
     now: datetime.datetime | None = None,
-) -> DirectService:
-    """Record a direct service. Its value is quantity × unit value; people named
-    by national code are kept once each."""
+) -> BuiltService:
+    """Check one direct service and derive its place and value (quantity × unit
+    value); people named by national code are kept once each. Nothing is written."""
     now = now or timezone.now()
     if kind not in DirectService.Kind.values:
         raise InvalidInput(_("نوع خدمت نامعتبر است."), field="kind")
@@ -476,25 +484,40 @@ def service_create(
         raise InvalidInput(_("گروه سنی/جنسی نامعتبر: %s") % ", ".join(sorted(unknown)))
     if any(v < 0 for v in counts.values()):
         raise InvalidInput(_("شمار بهره‌مندان نمی‌تواند منفی باشد."), field="counts")
-    beneficiaries = _people(people)
-    with transaction.atomic():
-        service = DirectService.objects.create(
-            kind=kind,
-            county=county,
-            province_id=county.province_id,
-            village=village,
-            city=city,
-            delivered_on=delivered_on,
-            camp=camp,
-            group=group,
-            quantity=quantity,
-            unit_value_rial=unit_value_rial,
-            value_rial=quantity * unit_value_rial,
-            note=clean_text(note),
-            created_by=user,
-            **counts,
-        )
-        for row in beneficiaries:
-            row.service = service
-        ServiceBeneficiary.objects.bulk_create(beneficiaries)
-    return service
+    service = DirectService(
+        kind=kind,
+        county=county,
+        province_id=county.province_id,
+        village=village,
+        city=city,
+        delivered_on=delivered_on,
+        camp=camp,
+        group=group,
+        quantity=quantity,
+        unit_value_rial=unit_value_rial,
+        value_rial=quantity * unit_value_rial,
+        note=clean_text(note),
+        created_by=user,
+        **counts,
+    )
+    return BuiltService(service=service, beneficiaries=_people(people))
+
+
+@transaction.atomic
+def services_create(
+    built: Sequence[BuiltService], *, batch_size: int = 2000
+) -> list[DirectService]:
+    """The bulk form: write services built by :func:`service_build` in two inserts."""
+    rows = DirectService.objects.bulk_create([b.service for b in built], batch_size=batch_size)
+    beneficiaries = []
+    for b in built:
+        for row in b.beneficiaries:
+            row.service = b.service
+            beneficiaries.append(row)
+    ServiceBeneficiary.objects.bulk_create(beneficiaries, batch_size=batch_size * 5)
+    return rows
+
+
+def service_create(**fields: Any) -> DirectService:
+    """Record a direct service: :func:`service_build`'s arguments, written at once."""
+    return services_create([service_build(**fields)])[0]
