@@ -43,6 +43,49 @@ class PaperLoan:
     entries: list[LedgerEntry] = field(default_factory=list)
 
 
+def loan_terms_check(
+    *,
+    fund: Fund,
+    member: Member,
+    principal: int,
+    months: int,
+    fee_rate: Decimal | None,
+    planned_jobs: int,
+    planned_women_jobs: int,
+) -> Decimal:
+    """The rules of a loan's terms and borrower (reference/loans.md); the fee rate
+    that applies (the fund's unless given). The request workflow checks the same
+    (``services.loan_request``, which the services package may call this for)."""
+    if member.fund_id != fund.pk:
+        raise InvalidInput(_("وام‌گیرنده عضو این صندوق نیست."), field="member")
+    if member.board_role:
+        raise Forbidden(_("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد."), field="member")
+    rate = fund.fee_rate if fee_rate is None else Decimal(str(fee_rate))
+    schedule.check_terms(
+        principal=principal, fee_rate=rate, months=months, multiple=fund.rounding_multiple
+    )
+    if not 0 <= planned_women_jobs <= planned_jobs:
+        raise InvalidInput(
+            _("اشتغال زنان نمی‌تواند بیش از کل اشتغال باشد."), field="planned_women_jobs"
+        )
+    return rate
+
+
+def installments_for(loan: Loan, lines: Sequence[schedule.Line]) -> list[Installment]:
+    """A disbursed loan's installment rows from its schedule (not saved)."""
+    return [
+        Installment(
+            loan=loan,
+            number=line.number,
+            due_on=line.due_on,
+            amount=line.amount,
+            fee_part=line.fee_part,
+            principal_part=line.principal_part,
+        )
+        for line in lines
+    ]
+
+
 def paper_loan_build(
     *,
     fund: Fund,
@@ -64,18 +107,15 @@ def paper_loan_build(
     note: str = "",
 ) -> PaperLoan:
     """Check one paper loan and derive its rows (nothing is written)."""
-    if member.fund_id != fund.pk:
-        raise InvalidInput(_("وام‌گیرنده عضو این صندوق نیست."), field="member")
-    if member.board_role:
-        raise Forbidden(_("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد."), field="member")
-    rate = fund.fee_rate if fee_rate is None else Decimal(str(fee_rate))
-    schedule.check_terms(
-        principal=principal, fee_rate=rate, months=months, multiple=fund.rounding_multiple
+    rate = loan_terms_check(
+        fund=fund,
+        member=member,
+        principal=principal,
+        months=months,
+        fee_rate=fee_rate,
+        planned_jobs=planned_jobs,
+        planned_women_jobs=planned_women_jobs,
     )
-    if not 0 <= planned_women_jobs <= planned_jobs:
-        raise InvalidInput(
-            _("اشتغال زنان نمی‌تواند بیش از کل اشتغال باشد."), field="planned_women_jobs"
-        )
     if approved_on and approved_on < requested_on:
         raise InvalidInput(_("تاریخ تأیید پیش از تاریخ درخواست است."), field="approved_on")
     if disbursed_on and (approved_on is None or disbursed_on < approved_on):
@@ -110,17 +150,7 @@ def paper_loan_build(
         multiple=fund.rounding_multiple,
     )
     loan.fee = plan.fee
-    built.installments = [
-        Installment(
-            loan=loan,
-            number=line.number,
-            due_on=line.due_on,
-            amount=line.amount,
-            fee_part=line.fee_part,
-            principal_part=line.principal_part,
-        )
-        for line in plan.lines
-    ]
+    built.installments = installments_for(loan, plan.lines)
     built.entries = [
         LedgerEntry(
             fund=fund,
