@@ -208,10 +208,11 @@ def _projects(ctx, rng, places, first, last) -> int:
             }
         )
     _scale_values(specs)
+    group_of = _groups_by_id(groups)
     projects = []
     for i, spec in enumerate(specs, start=1):
-        projects.append(_project(rng, i, spec, groups, last))
-    Project.objects.bulk_create(projects, batch_size=BATCH)
+        projects.append(_project(rng, i, spec, groups, group_of, last))
+    services.projects_create(projects, batch_size=BATCH)
     events, reports, funding, results, checks = [], [], [], [], []
     for project, spec in zip(projects, specs, strict=True):
         events += _events(project, now)
@@ -246,7 +247,7 @@ def _scale_values(specs) -> None:
         )
 
 
-def _project(rng, i: int, spec, groups, last) -> Project:
+def _project(rng, i: int, spec, groups, group_of, last) -> Project:
     kind, status = spec["kind"], spec["status"]
     village = spec["village"]
     title = KINDS[kind][2].format(
@@ -274,28 +275,25 @@ def _project(rng, i: int, spec, groups, last) -> Project:
     group_id = rng.choice(groups) if groups and rng.random() < 0.45 else None
     value = spec["value"]
     households = rng.randint(8, 250)
-    return Project(
+    project = services.project_build(
+        user=None,
         title=title,
-        title_key=normalize_key(title),
         kind=kind,
         county=spec["county"],
-        province_id=spec["county"].province_id,
         village=village,
-        in_deprived_area=spec["deprived"],
-        implementer_group_id=group_id,
+        implementer_group=group_of[group_id] if group_id else None,
         contractor_name="" if group_id else rng.choice(CONTRACTORS),
         budget_original_rial=round(value * rng.uniform(0.85, 1.05) / 10_000_000) * 10_000_000,
         budget_revised_rial=value if rng.random() < 0.3 else None,
         planned_start=planned_start,
         planned_end=max(planned_end, planned_start),
-        actual_start=actual_start,
-        actual_end=actual_end,
-        status=status,
-        progress_pct=progress,
-        progress_on=progress_on,
         households=households,
         people=households * rng.randint(3, 5),
     )
+    # Its history so far (the trail itself is written by the caller, ``_events``).
+    project.actual_start, project.actual_end = actual_start, actual_end
+    project.status, project.progress_pct, project.progress_on = status, progress, progress_on
+    return project
 
 
 def _events(project: Project, now) -> list[ProjectEvent]:

@@ -66,7 +66,7 @@ def _place(*, county, village, city) -> tuple[Any, bool]:
 # --- Projects --------------------------------------------------------------
 
 
-def project_create(
+def project_build(
     *,
     user,
     title: str,
@@ -83,9 +83,8 @@ def project_create(
     households: int = 0,
     people: int = 0,
     description: str = "",
-    now: datetime.datetime | None = None,
 ) -> Project:
-    now = now or timezone.now()
+    """Check a new project and derive its key, place and deprivation (nothing is written)."""
     title = clean_text(title)
     if not title:
         raise InvalidInput(_("عنوان پروژه را بنویسید."), field="title")
@@ -104,31 +103,45 @@ def project_create(
         raise InvalidInput(_("پایان برنامه‌ای پیش از شروع برنامه‌ای است."), field="planned_end")
     if households < 0 or people < 0:
         raise InvalidInput(_("شمار بهره‌مندان نمی‌تواند منفی باشد."), field="people")
+    return Project(
+        title=title,
+        title_key=normalize_key(title),
+        kind=kind,
+        county=county,
+        province_id=county.province_id,
+        village=village,
+        city=city,
+        in_deprived_area=deprived,
+        implementer_group=implementer_group,
+        contractor_name=contractor_name,
+        budget_original_rial=budget_original_rial,
+        budget_revised_rial=budget_revised_rial,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        households=households,
+        people=people,
+        description=clean_text(description),
+        created_by=user,
+    )
+
+
+def project_create(*, now: datetime.datetime | None = None, **fields: Any) -> Project:
+    """Register a project (planned): :func:`project_build`'s arguments."""
+    now = now or timezone.now()
+    project = project_build(**fields)
     with transaction.atomic():
-        project = Project.objects.create(
-            title=title,
-            title_key=normalize_key(title),
-            kind=kind,
-            county=county,
-            province_id=county.province_id,
-            village=village,
-            city=city,
-            in_deprived_area=deprived,
-            implementer_group=implementer_group,
-            contractor_name=contractor_name,
-            budget_original_rial=budget_original_rial,
-            budget_revised_rial=budget_revised_rial,
-            planned_start=planned_start,
-            planned_end=planned_end,
-            households=households,
-            people=people,
-            description=clean_text(description),
-            created_by=user,
-        )
+        project.save()
         ProjectEvent.objects.create(
-            project=project, from_status="", to_status=S.PLANNED, at=now, by=user
+            project=project, from_status="", to_status=S.PLANNED, at=now, by=project.created_by
         )
     return project
+
+
+def projects_create(projects: Sequence[Project], *, batch_size: int = 2000) -> list[Project]:
+    """The bulk form: write projects built by :func:`project_build` in one insert.
+    Records entered with their history (the demo): the caller writes their
+    workflow trail, from the planned event on."""
+    return Project.objects.bulk_create(projects, batch_size=batch_size)
 
 
 def project_revise_budget(
