@@ -369,6 +369,7 @@ def _copy_rows(
 # out of the ordinary (positional arguments, unknown keywords, a field with a
 # descriptor of its own) goes to the model's own __init__.
 FAST_ROW_MODELS = {
+    "jahesh.funds.bulk": ("Installment", "LedgerEntry"),  # the service's bulk form of loans
     "jahesh.funds.scenario": (
         "Installment", "LedgerEntry", "Repayment", "Member", "LoanEvent", "Guarantor",
         "GuaranteeDocument",

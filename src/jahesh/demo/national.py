@@ -29,6 +29,13 @@ PostgreSQL, row-heavy models built without Django's per-field ``__init__``,
 SQLite without fsync); ``fast_inserts=False`` runs Django's own path, and
 tests/demo/test_national.py compares the two table by table.
 
+It stays a bulk writer on purpose (issue 13, item 4): a single-row service
+takes a row lock, a savepoint and an event per record, hours for millions of
+rows. The builders it runs call the services' bulk forms where those exist
+(``funds.bulk.paper_loans_create``: the same checks and derivations as one
+imported loan), and it is those forms' ``bulk_create`` that the fast path
+(and COPY) replaces, so the rows keep the services' rules.
+
 Units get the code prefix ``NAT-<province>-``: that is the marker a second run
 finds (it refuses to run twice on one database).
 """
@@ -44,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from jahesh.clinic import scenario as clinic_scenario
 from jahesh.clinic.models import Case, CaseEvent, Resolution, Session, WorkingGroup
@@ -259,7 +267,8 @@ def _funds(ctx, province, counties, scale: float) -> None:
         closed = _n(PER_PROVINCE["funds_closed"], scale)
         funds = funds_scenario._create_funds(rng, counties, active, closed, first, last, as_of)
         members = funds_scenario._create_members(rng, funds, as_of)
-        plans = funds_scenario._plan_loans(rng, funds, members, first, last, as_of)
+        now = timezone.now()
+        plans = funds_scenario._plan_loans(rng, funds, members, first, last, as_of, now)
         funds_scenario._write_loans(rng, plans, as_of)
         before_visits = rng.getstate()
         for _attempt in range(3):
@@ -274,7 +283,7 @@ def _funds(ctx, province, counties, scale: float) -> None:
                 target = int(found.group(1))
         else:
             raise RuntimeError(f"funds: no jobs target fits in {province.name}")
-        funds_scenario._create_money(rng, funds, members, plans)
+        funds_scenario._create_money(rng, funds, members, plans, now)
 
 
 def _volunteers(ctx, province, counties, scale: float) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jahesh.core.errors import ApplicationError
 from jahesh.core.tabular import (
     Column,
     ImportReport,
@@ -32,8 +33,8 @@ from jahesh.core.tabular import (
     run_import,
     text,
 )
-from jahesh.funds import schedule, services
-from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, LoanEvent, Member
+from jahesh.funds import bulk, services
+from jahesh.funds.models import Fund, Loan, LoanEvent, Member
 
 
 def member_columns() -> list[Column]:
@@ -207,9 +208,6 @@ def import_loans(
                 _("این کد ملی عضو این صندوق نیست؛ نخست اعضا را وارد کنید."), key="national_code"
             )
             return Outcome.REFUSED
-        if member.board_role:
-            row.refuse(_("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد."), key="national_code")
-            return Outcome.REFUSED
         _import_loan(fund, member, v, user, now, today)
         return Outcome.CREATED
 
@@ -219,30 +217,25 @@ def import_loans(
 def _import_loan(
     fund: Fund, member: Member, v: dict, user: Any, now: datetime.datetime, today: datetime.date
 ) -> Loan:
-    rate = v.get("fee_rate") if v.get("fee_rate") is not None else fund.fee_rate
-    plan = schedule.build_schedule(
-        principal=v["principal"],
-        fee_rate=rate,
-        months=v["months"],
-        disbursed_on=v["disbursed_on"],
-        multiple=fund.rounding_multiple,
-    )
-    loan = Loan.objects.create(
-        fund=fund,
-        member=member,
-        number=v["number"],
-        purpose=v.get("purpose") or "—",
-        principal=v["principal"],
-        fee_rate=rate,
-        months=v["months"],
-        rounding_multiple=fund.rounding_multiple,
-        fee=plan.fee,
-        status=Loan.Status.DISBURSED,
-        requested_on=v["disbursed_on"],
-        approved_on=v["disbursed_on"],
-        disbursed_on=v["disbursed_on"],
-        planned_jobs=v.get("planned_jobs") or 0,
-    )
+    try:
+        loan = bulk.paper_loan_create(
+            fund=fund,
+            member=member,
+            number=v["number"],
+            principal=v["principal"],
+            months=v["months"],
+            fee_rate=v.get("fee_rate"),
+            requested_on=v["disbursed_on"],
+            approved_on=v["disbursed_on"],
+            disbursed_on=v["disbursed_on"],
+            purpose=v.get("purpose") or "",
+            planned_jobs=v.get("planned_jobs") or 0,
+            user=user,
+            now=now,
+            note="ورود از اکسل",
+        )
+    except ApplicationError as error:
+        raise _in_columns(error) from error
     LoanEvent.objects.create(
         loan=loan,
         from_status="",
@@ -250,30 +243,6 @@ def _import_loan(
         at=now,
         by=user,
         note="ورود از اکسل (وام موجود)",
-    )
-    Installment.objects.bulk_create(
-        [
-            Installment(
-                loan=loan,
-                number=line.number,
-                due_on=line.due_on,
-                amount=line.amount,
-                fee_part=line.fee_part,
-                principal_part=line.principal_part,
-            )
-            for line in plan.lines
-        ]
-    )
-    LedgerEntry.objects.create(
-        fund=fund,
-        kind=LedgerEntry.Kind.DISBURSEMENT,
-        amount=loan.principal,
-        entered_on=loan.disbursed_on,
-        member=member,
-        loan=loan,
-        created_at=now,
-        created_by=user,
-        note="ورود از اکسل",
     )
     if v.get("repaid"):
         services.repayment_record(
@@ -286,6 +255,17 @@ def _import_loan(
             note="مانده‌گیری هنگام ورود از اکسل",
         )
     return loan
+
+
+def _in_columns(error: ApplicationError) -> ApplicationError:
+    """The service's error with its fields named as the file's columns (the
+    borrower is the national code column), so the report points at the cell."""
+    columns = {"member": "national_code", "approved_on": "disbursed_on"}
+    error.errors = [
+        {**e, "field": columns.get(e.get("field"), e.get("field"))} for e in error.errors
+    ]
+    error.field = columns.get(error.field or "", error.field)
+    return error
 
 
 def member_export_rows(members, savings: dict[int, int]) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.text import normalize_key
-from jahesh.funds import schedule
+from jahesh.funds import bulk
 from jahesh.funds.models import (
     Fund,
     GuaranteeDocument,
@@ -190,13 +190,20 @@ def _link_demo_manager() -> None:
 
 @dataclass
 class _LoanPlan:
-    loan: Loan
+    paper: bulk.PaperLoan  # checked and derived by the funds service
     guarantors: list[Member]
     payments: list[tuple[datetime.date, int, int, int]] = field(
         default_factory=list
     )  # (day, number, fee, principal)
     written_off_on: datetime.date | None = None
-    lines: tuple = ()
+
+    @property
+    def loan(self) -> Loan:
+        return self.paper.loan
+
+    @property
+    def lines(self) -> list[Installment]:
+        return self.paper.installments
 
 
 def _rand_date(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -213,10 +220,11 @@ def create(
     first, last = start + MARGIN, end - MARGIN  # every dated record of the window lies in here
     funds = _create_funds(rng, counties, active, closed, first, last, as_of)
     members = _create_members(rng, funds, as_of)
-    plans = _plan_loans(rng, funds, members, first, last, as_of)
+    now = timezone.now()
+    plans = _plan_loans(rng, funds, members, first, last, as_of, now)
     _write_loans(rng, plans, as_of)
     visits = _create_visits(rng, plans, first, last, start, jobs_target)
-    _create_money(rng, funds, members, plans)
+    _create_money(rng, funds, members, plans, now)
     return {
         "funds": len(funds),
         "members": sum(len(m) for m in members.values()),
@@ -334,7 +342,8 @@ def _create_members(rng, funds, as_of) -> dict[int, list[Member]]:
     return by_fund
 
 
-def _plan_loans(rng, funds, members, first, last, as_of) -> list[_LoanPlan]:
+def _plan_loans(rng, funds, members, first, last, as_of, now) -> list[_LoanPlan]:
+    """Each loan checked and derived by ``funds.bulk`` (the rules an import meets)."""
     plans = []
     for fund in funds:
         eligible = [m for m in members.get(fund.pk, []) if not m.board_role]
@@ -357,26 +366,26 @@ def _plan_loans(rng, funds, members, first, last, as_of) -> list[_LoanPlan]:
             number += 1
             purpose, kind = rng.choice(PURPOSES)
             planned = rng.choices([1, 2, 3, 4], weights=[55, 28, 12, 5])[0]
-            loan = Loan(
+            paper = bulk.paper_loan_build(
                 fund=fund,
                 member=member,
                 number=number,
                 purpose=purpose,
                 principal=rng.randrange(50, 501, 10) * 1_000_000,
-                fee_rate=fund.fee_rate,
                 months=rng.choice([12, 18, 24, 24, 30, 36]),
-                rounding_multiple=fund.rounding_multiple,
                 requested_on=disbursed - rng.randint(12, 45) * DAY,
                 approved_on=disbursed - rng.randint(1, 10) * DAY,
                 disbursed_on=disbursed,
                 job_kind=kind,
                 planned_jobs=planned,
                 planned_women_jobs=planned if member.gender == "f" else 0,
+                user=None,
+                now=now,
             )
             others = [m for m in eligible if m.pk != member.pk]
             plans.append(
                 _LoanPlan(
-                    loan=loan, guarantors=rng.sample(others, min(len(others), rng.choice([1, 2])))
+                    paper=paper, guarantors=rng.sample(others, min(len(others), rng.choice([1, 2])))
                 )
             )
         # A few fresh requests waiting for the board (no money moved yet).
@@ -387,19 +396,18 @@ def _plan_loans(rng, funds, members, first, last, as_of) -> list[_LoanPlan]:
             requested = as_of - rng.randint(3, 40) * DAY
             plans.append(
                 _LoanPlan(
-                    loan=Loan(
+                    paper=bulk.paper_loan_build(
                         fund=fund,
                         member=member,
                         number=number,
                         purpose=rng.choice(PURPOSES)[0],
                         principal=rng.randrange(50, 301, 10) * 1_000_000,
-                        fee_rate=fund.fee_rate,
                         months=24,
-                        rounding_multiple=fund.rounding_multiple,
                         requested_on=requested,
-                        status=status,
                         approved_on=requested + DAY if status == Loan.Status.APPROVED else None,
                         in_queue=rng.random() < 0.5,
+                        user=None,
+                        now=now,
                     ),
                     guarantors=[],
                 )
@@ -433,46 +441,26 @@ def _plan_repayments(rng, plan: _LoanPlan, as_of: datetime.date) -> None:
 
 
 def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date) -> None:
+    """Add each disbursed loan's repayment history to what the service derived
+    (paid installments, a settled loan's status), then write through its bulk form."""
     for plan in plans:
         loan = plan.loan
         if loan.disbursed_on is None:
             continue
-        sched = schedule.build_schedule(
-            principal=loan.principal,
-            fee_rate=loan.fee_rate,
-            months=loan.months,
-            disbursed_on=loan.disbursed_on,
-            multiple=loan.rounding_multiple,
-        )
-        loan.fee = sched.fee
-        plan.lines = sched.lines
         _plan_repayments(rng, plan, as_of)
         if plan.written_off_on:
             loan.status, loan.closed_on = Loan.Status.WRITTEN_OFF, plan.written_off_on
         elif len(plan.payments) == len(plan.lines):
             loan.status, loan.closed_on = Loan.Status.REPAID, plan.payments[-1][0]
-        else:
-            loan.status = Loan.Status.DISBURSED
-    Loan.objects.bulk_create([p.loan for p in plans], batch_size=2000)
-    installments, guarantors, documents = [], [], []
-    for plan in plans:
-        loan = plan.loan
         paid = {number: day for day, number, _f, _p in plan.payments}
         for line in plan.lines:
-            done = line.number in paid
-            installments.append(
-                Installment(
-                    loan_id=loan.pk,
-                    number=line.number,
-                    due_on=line.due_on,
-                    amount=line.amount,
-                    fee_part=line.fee_part,
-                    principal_part=line.principal_part,
-                    paid_fee=line.fee_part if done else 0,
-                    paid_principal=line.principal_part if done else 0,
-                    paid_on=paid.get(line.number),
-                )
-            )
+            if line.number in paid:
+                line.paid_fee, line.paid_principal = line.fee_part, line.principal_part
+                line.paid_on = paid[line.number]
+    bulk.paper_loans_create([p.paper for p in plans])
+    guarantors, documents = [], []
+    for plan in plans:
+        loan = plan.loan
         guarantors += [Guarantor(loan_id=loan.pk, member_id=m.pk) for m in plan.guarantors]
         if loan.disbursed_on:
             documents.append(
@@ -485,7 +473,6 @@ def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date) -> None:
                     returned_on=loan.closed_on if loan.status == Loan.Status.REPAID else None,
                 )
             )
-    Installment.objects.bulk_create(installments, batch_size=5000)
     LoanEvent.objects.bulk_create(_events(plans), batch_size=5000)
     Guarantor.objects.bulk_create(guarantors, batch_size=5000)
     GuaranteeDocument.objects.bulk_create(documents, batch_size=5000)
@@ -562,9 +549,9 @@ def _visit(rng, loan, day, running, jobs) -> Verification:
     )
 
 
-def _create_money(rng, funds, members, plans) -> None:
-    """Savings, sponsor capital, disbursements and repayments, as ledger rows."""
-    now = timezone.now()
+def _create_money(rng, funds, members, plans, now) -> None:
+    """Savings, sponsor capital and repayments, as ledger rows (the disbursements
+    were written with their loans)."""
     entries, repayments = [], []
     lent: dict[int, int] = {}
     for plan in plans:
@@ -596,17 +583,6 @@ def _create_money(rng, funds, members, plans) -> None:
         loan = plan.loan
         if not loan.disbursed_on:
             continue
-        entries.append(
-            LedgerEntry(
-                fund_id=loan.fund_id,
-                member_id=loan.member_id,
-                loan_id=loan.pk,
-                amount=loan.principal,
-                kind=LedgerEntry.Kind.DISBURSEMENT,
-                entered_on=loan.disbursed_on,
-                created_at=now,
-            )
-        )
         for day, number, fee, principal in plan.payments:
             repayments.append(
                 Repayment(

@@ -15,7 +15,9 @@ by anyone).
 from __future__ import annotations
 
 import datetime
+import random
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +27,7 @@ from jahesh.core.jalali import last_jalali_years
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County, Province, Village
+from jahesh.projects import services
 from jahesh.projects.models import (
     DirectService,
     FacilityCheck,
@@ -33,10 +36,12 @@ from jahesh.projects.models import (
     ProjectEvent,
     ProjectFunding,
     ProjectResult,
-    ServiceBeneficiary,
 )
-from jahesh.volunteers.models import Camp
+from jahesh.volunteers.models import Camp, Group
 from jahesh.volunteers.national_codes import national_code_for
+
+if TYPE_CHECKING:
+    from jahesh.demo.registry import ScenarioContext
 
 PROVINCE = "مرکزی"
 COMPLETED = 1_642
@@ -140,6 +145,8 @@ def _places(province) -> list[tuple]:
     if not villages:
         return [(c, None, False) for c in counties]
     by_id = {c.pk: c for c in counties}
+    for v in villages:
+        v.county = by_id[v.county_id]  # the services read a village's county
     deprived = [v for v in villages if v.is_deprived] or villages
     others = [v for v in villages if not v.is_deprived] or villages
     # Mostly deprived villages: four places in five.
@@ -201,10 +208,11 @@ def _projects(ctx, rng, places, first, last) -> int:
             }
         )
     _scale_values(specs)
+    group_of = _groups_by_id(groups)
     projects = []
     for i, spec in enumerate(specs, start=1):
-        projects.append(_project(rng, i, spec, groups, last))
-    Project.objects.bulk_create(projects, batch_size=BATCH)
+        projects.append(_project(rng, i, spec, groups, group_of, last))
+    services.projects_create(projects, batch_size=BATCH)
     events, reports, funding, results, checks = [], [], [], [], []
     for project, spec in zip(projects, specs, strict=True):
         events += _events(project, now)
@@ -239,7 +247,7 @@ def _scale_values(specs) -> None:
         )
 
 
-def _project(rng, i: int, spec, groups, last) -> Project:
+def _project(rng, i: int, spec, groups, group_of, last) -> Project:
     kind, status = spec["kind"], spec["status"]
     village = spec["village"]
     title = KINDS[kind][2].format(
@@ -267,28 +275,25 @@ def _project(rng, i: int, spec, groups, last) -> Project:
     group_id = rng.choice(groups) if groups and rng.random() < 0.45 else None
     value = spec["value"]
     households = rng.randint(8, 250)
-    return Project(
+    project = services.project_build(
+        user=None,
         title=title,
-        title_key=normalize_key(title),
         kind=kind,
         county=spec["county"],
-        province_id=spec["county"].province_id,
         village=village,
-        in_deprived_area=spec["deprived"],
-        implementer_group_id=group_id,
+        implementer_group=group_of[group_id] if group_id else None,
         contractor_name="" if group_id else rng.choice(CONTRACTORS),
         budget_original_rial=round(value * rng.uniform(0.85, 1.05) / 10_000_000) * 10_000_000,
         budget_revised_rial=value if rng.random() < 0.3 else None,
         planned_start=planned_start,
         planned_end=max(planned_end, planned_start),
-        actual_start=actual_start,
-        actual_end=actual_end,
-        status=status,
-        progress_pct=progress,
-        progress_on=progress_on,
         households=households,
         people=households * rng.randint(3, 5),
     )
+    # Its history so far (the trail itself is written by the caller, ``_events``).
+    project.actual_start, project.actual_end = actual_start, actual_end
+    project.status, project.progress_pct, project.progress_on = status, progress, progress_on
+    return project
 
 
 def _events(project: Project, now) -> list[ProjectEvent]:
@@ -438,73 +443,91 @@ def _camps(ctx, province, first, last) -> list:
 
     return [
         c
-        for c in Camp.objects.filter(pk__in=ids, county__province=province).order_by("pk")
+        for c in Camp.objects.filter(pk__in=ids, county__province=province)
+        .select_related("county", "village__county", "city__county")
+        .order_by("pk")
         if first <= c.start_date <= last and c.purpose in CAMP_KINDS
     ]
 
 
 def _services(ctx, rng, province, places, first, last) -> int:
     """Draw SERVICES services (a share of them at the volunteers' camps), scale
-    unit values so the total is SERVICES_VALUE_RIAL, insert them and the
-    people recorded by national code."""
+    unit values so the total is SERVICES_VALUE_RIAL, draw the people recorded by
+    national code, and write them through the service's bulk form (its checks,
+    its place and value)."""
 
     camps = _camps(ctx, province, first, last)
     groups = _group_ids(ctx)
-    rows = []
+    group_of = _groups_by_id(groups)
+    rows: list[dict[str, Any]] = []
     for i in range(SERVICES):
         camp = camps[i % len(camps)] if camps and rng.random() < 0.4 else None
         if camp is not None:
             kind = CAMP_KINDS[camp.purpose]
-            county_id, village_id = camp.county_id, camp.village_id
-            city_id = camp.city_id if village_id is None else None
+            county, village = camp.county, camp.village
+            city = camp.city if village is None else None
             day = min(max(camp.start_date, first), last)
-            group_id = None
+            group = None
         else:
             kind = _pick(rng, SERVICE_KINDS)
             county, village, _deprived = rng.choice(places)
-            county_id, village_id, city_id = county.pk, village.pk if village else None, None
+            city = None
             day = _day(rng, first, last)
-            group_id = rng.choice(groups) if groups and rng.random() < 0.3 else None
+            group = group_of[rng.choice(groups)] if groups and rng.random() < 0.3 else None
         _w, (lo, hi), (qlo, qhi) = SERVICE_KINDS[kind]
         rows.append(
-            DirectService(
-                kind=kind,
-                county_id=county_id,
-                province_id=province.pk,
-                village_id=village_id,
-                city_id=city_id,
-                delivered_on=day,
-                camp=camp,
-                group_id=group_id,
-                quantity=rng.randint(qlo, qhi),
-                unit_value_rial=rng.randint(lo, hi),
-            )
+            {
+                "kind": kind,
+                "county": county,
+                "village": village,
+                "city": city,
+                "delivered_on": day,
+                "camp": camp,
+                "group": group,
+                "quantity": rng.randint(qlo, qhi),
+                "unit_value_rial": rng.randint(lo, hi),
+            }
         )
-    total = sum(r.quantity * r.unit_value_rial for r in rows)
+    total = sum(r["quantity"] * r["unit_value_rial"] for r in rows)
     factor = Decimal(SERVICES_VALUE_RIAL) / Decimal(total)
     for r in rows:
-        r.unit_value_rial = round_half_up(Decimal(r.unit_value_rial) * factor / 1000) * 1000
-        r.value_rial = r.quantity * r.unit_value_rial
-        _counts(rng, r)
-    DirectService.objects.bulk_create(rows, batch_size=BATCH)
+        r["unit_value_rial"] = round_half_up(Decimal(r["unit_value_rial"]) * factor / 1000) * 1000
+        r["counts"] = _counts(rng, r["quantity"])
     # People named by national code: at medical and dental services, drawn from
     # a population of 20,000 so many come back and are counted once.
-    people = []
     for r in rows:
-        if r.kind in (DirectService.Kind.MEDICAL, DirectService.Kind.DENTAL) and rng.random() < 0.3:
-            codes = {
+        if (
+            r["kind"] in (DirectService.Kind.MEDICAL, DirectService.Kind.DENTAL)
+            and rng.random() < 0.3
+        ):
+            r["people"] = [
                 national_code_for(600_000 + rng.randint(1, 20_000))
-                for _ in range(min(r.quantity, 15))
-            }
-            people += [ServiceBeneficiary(service=r, national_code=c) for c in codes]
-    ServiceBeneficiary.objects.bulk_create(people, batch_size=BATCH * 5)
+                for _ in range(min(r["quantity"], 15))
+            ]
+    now = _clock(ctx)
+    services.services_create(
+        [services.service_build(user=None, now=now, **r) for r in rows], batch_size=BATCH
+    )
     return len(rows)
 
 
-def _counts(rng, service: DirectService) -> None:
+def _groups_by_id(ids: list[int]) -> dict[int, Group]:
+    return Group.objects.only("id").in_bulk(ids) if ids else {}
+
+
+def _clock(ctx: ScenarioContext) -> datetime.datetime:
+    """The demo's now: its as-of date (or today, if that is later), so that the
+    services' "not in the future" rules judge the scenario's dates as a user of
+    that day would be judged."""
+    as_of = timezone.make_aware(datetime.datetime.combine(ctx.as_of, datetime.time(12)))
+    return max(timezone.now(), as_of)
+
+
+def _counts(rng: random.Random, people: int) -> dict[str, int]:
     """Head-counts by sex and age group adding up to about the quantity."""
-    people = service.quantity
     shares = [rng.random() for _ in DirectService.BENEFICIARY_FIELDS]
     scale = sum(shares)
-    for name, share in zip(DirectService.BENEFICIARY_FIELDS, shares, strict=True):
-        setattr(service, name, int(people * share / scale))
+    return {
+        name: int(people * share / scale)
+        for name, share in zip(DirectService.BENEFICIARY_FIELDS, shares, strict=True)
+    }

@@ -8,7 +8,7 @@ the guard and appends a ``ProjectEvent``.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -66,7 +66,7 @@ def _place(*, county, village, city) -> tuple[Any, bool]:
 # --- Projects --------------------------------------------------------------
 
 
-def project_create(
+def project_build(
     *,
     user,
     title: str,
@@ -83,9 +83,8 @@ def project_create(
     households: int = 0,
     people: int = 0,
     description: str = "",
-    now: datetime.datetime | None = None,
 ) -> Project:
-    now = now or timezone.now()
+    """Check a new project and derive its key, place and deprivation (nothing is written)."""
     title = clean_text(title)
     if not title:
         raise InvalidInput(_("عنوان پروژه را بنویسید."), field="title")
@@ -104,30 +103,45 @@ def project_create(
         raise InvalidInput(_("پایان برنامه‌ای پیش از شروع برنامه‌ای است."), field="planned_end")
     if households < 0 or people < 0:
         raise InvalidInput(_("شمار بهره‌مندان نمی‌تواند منفی باشد."), field="people")
+    return Project(
+        title=title,
+        title_key=normalize_key(title),
+        kind=kind,
+        county=county,
+        village=village,
+        city=city,
+        in_deprived_area=deprived,
+        implementer_group=implementer_group,
+        contractor_name=contractor_name,
+        budget_original_rial=budget_original_rial,
+        budget_revised_rial=budget_revised_rial,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        households=households,
+        people=people,
+        description=clean_text(description),
+        created_by=user,
+    )
+
+
+def project_create(*, now: datetime.datetime | None = None, **fields: Any) -> Project:
+    """Register a project (planned): :func:`project_build`'s arguments."""
+    now = now or timezone.now()
+    project = project_build(**fields)
     with transaction.atomic():
-        project = Project.objects.create(
-            title=title,
-            title_key=normalize_key(title),
-            kind=kind,
-            county=county,
-            village=village,
-            city=city,
-            in_deprived_area=deprived,
-            implementer_group=implementer_group,
-            contractor_name=contractor_name,
-            budget_original_rial=budget_original_rial,
-            budget_revised_rial=budget_revised_rial,
-            planned_start=planned_start,
-            planned_end=planned_end,
-            households=households,
-            people=people,
-            description=clean_text(description),
-            created_by=user,
-        )
+        project.save()
         ProjectEvent.objects.create(
-            project=project, from_status="", to_status=S.PLANNED, at=now, by=user
+            project=project, from_status="", to_status=S.PLANNED, at=now, by=project.created_by
         )
     return project
+
+
+def projects_create(projects: Sequence[Project], *, batch_size: int = 2000) -> list[Project]:
+    """The bulk form: write projects built by :func:`project_build` in one insert.
+    Records entered with their history (the demo): the caller writes their
+    workflow trail, from the planned event on."""
+    Project.place_all(projects)
+    return Project.objects.bulk_create(projects, batch_size=batch_size)
 
 
 def project_revise_budget(
@@ -439,7 +453,15 @@ def _people(people: Iterable[Person | str]) -> list[ServiceBeneficiary]:
     return list(seen.values())
 
 
-def service_create(
+@dataclass
+class BuiltService:
+    """A checked direct service and its beneficiaries, not saved yet."""
+
+    service: DirectService
+    beneficiaries: list[ServiceBeneficiary]
+
+
+def service_build(
     *,
     user,
     kind: str,
@@ -455,9 +477,9 @@ def service_create(
     people: Iterable[Person | str] = (),
     note: str = "",
     now: datetime.datetime | None = None,
-) -> DirectService:
-    """Record a direct service. Its value is quantity × unit value; people named
-    by national code are kept once each."""
+) -> BuiltService:
+    """Check one direct service and derive its place and value (quantity × unit
+    value); people named by national code are kept once each. Nothing is written."""
     now = now or timezone.now()
     if kind not in DirectService.Kind.values:
         raise InvalidInput(_("نوع خدمت نامعتبر است."), field="kind")
@@ -475,24 +497,40 @@ def service_create(
         raise InvalidInput(_("گروه سنی/جنسی نامعتبر: %s") % ", ".join(sorted(unknown)))
     if any(v < 0 for v in counts.values()):
         raise InvalidInput(_("شمار بهره‌مندان نمی‌تواند منفی باشد."), field="counts")
-    beneficiaries = _people(people)
-    with transaction.atomic():
-        service = DirectService.objects.create(
-            kind=kind,
-            county=county,
-            village=village,
-            city=city,
-            delivered_on=delivered_on,
-            camp=camp,
-            group=group,
-            quantity=quantity,
-            unit_value_rial=unit_value_rial,
-            value_rial=quantity * unit_value_rial,
-            note=clean_text(note),
-            created_by=user,
-            **counts,
-        )
-        for row in beneficiaries:
-            row.service = service
-        ServiceBeneficiary.objects.bulk_create(beneficiaries)
-    return service
+    service = DirectService(
+        kind=kind,
+        county=county,
+        village=village,
+        city=city,
+        delivered_on=delivered_on,
+        camp=camp,
+        group=group,
+        quantity=quantity,
+        unit_value_rial=unit_value_rial,
+        value_rial=quantity * unit_value_rial,
+        note=clean_text(note),
+        created_by=user,
+        **counts,
+    )
+    return BuiltService(service=service, beneficiaries=_people(people))
+
+
+@transaction.atomic
+def services_create(
+    built: Sequence[BuiltService], *, batch_size: int = 2000
+) -> list[DirectService]:
+    """The bulk form: write services built by :func:`service_build` in two inserts."""
+    DirectService.place_all([b.service for b in built])
+    rows = DirectService.objects.bulk_create([b.service for b in built], batch_size=batch_size)
+    beneficiaries = []
+    for b in built:
+        for row in b.beneficiaries:
+            row.service = b.service
+            beneficiaries.append(row)
+    ServiceBeneficiary.objects.bulk_create(beneficiaries, batch_size=batch_size * 5)
+    return rows
+
+
+def service_create(**fields: Any) -> DirectService:
+    """Record a direct service: :func:`service_build`'s arguments, written at once."""
+    return services_create([service_build(**fields)])[0]
