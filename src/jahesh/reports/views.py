@@ -25,7 +25,7 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import require_module
 from jahesh.core.jalali import format_jalali
 from jahesh.core.tabular import Column, csv_response, write_csv, write_xlsx, xlsx_response
-from jahesh.reports import display, narrative, selectors
+from jahesh.reports import display, narrative, panels, selectors
 from jahesh.reports.exports import (
     counties_columns,
     counties_rows,
@@ -133,6 +133,9 @@ def _dashboard_context(request: HttpRequest, *, period: Any, area: Any) -> dict[
         "hidden_rows": len(rows) - len(shown), "show_all": show_all,
         "zero_rows": sum(row["all_zero"] for row in rows), "query_but_all": _query(request, "all"),
         "kpis": KPI_LIST, "widgets": widgets, "query": query, "computed_at": timezone.now(),
+        # What apps above reports add (portal: satisfaction by county, figures
+        # changed since their publication).
+        "extras": panels.dashboard_extras(request=request, area=area, period=period, values=values),
     }  # fmt: skip
 
 
@@ -169,6 +172,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
         "kpi": kpi, "form": form, "period": period, "area": area,
         "area_label": selectors.area_label(area), "value": value,
         "value_text": display.card_value(kpi, value), "query": _query(request),
+        "published": panels.published_changes(area=area, period=period, values={kpi.code: value}),
     }  # fmt: skip
     if not selectors.may_read_records(request.user, kpi):
         return render(request, "reports/figures_only.html", context, status=403)
