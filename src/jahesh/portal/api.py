@@ -175,7 +175,7 @@ def _report_payload(request: HttpRequest) -> PublicReportIn:
     try:
         return PublicReportIn.model_validate(data if isinstance(data, dict) else {})
     except PydanticValidationError as error:
-        raise NinjaValidationError(list(error.errors(include_url=False))) from None
+        raise NinjaValidationError([dict(e) for e in error.errors(include_url=False)]) from None
 
 
 @router.post("/reports", auth=None, response={201: ReportOut, **PUBLIC_ERRORS},
