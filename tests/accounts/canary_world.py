@@ -75,7 +75,31 @@ def plant(geo, users) -> World:
     _people(w, county)
     _notifications(w, county, users)
     _public_reports(w, county)
+    _figure_releases(w, county, users)
     return w
+
+
+def _figure_releases(w: World, county, users) -> None:
+    # A province's release (its unpublishing reason shown on its page) is read
+    # by its province and each of its counties; a county's submission by its
+    # county and province (portal/apps.py).
+    from jahesh.portal.models import CountyFigures, FigureRelease
+
+    releases = {}
+    for place in ("A", "T"):
+        province = county[place].province
+        releases[province.pk] = w.add(
+            FigureRelease.objects.create(
+                province=province, year=1403, quarter=0, status=FigureRelease.Status.UNPUBLISHED,
+                unpublish_reason=_m("release", place),
+            ),
+            _m("release", place),
+        )  # fmt: skip
+    officer = {"A": users["arak"], "S": users["saveh"], "T": users["hq_other"]}
+    for place, c in county.items():
+        w.add(CountyFigures.objects.create(release=releases[c.province_id], county=c,
+                                           values={}, submitted_at=timezone.now(),
+                                           submitted_by=officer[place]))  # fmt: skip
 
 
 def _people(w: World, county) -> None:

@@ -8,7 +8,11 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
 
+from jahesh.api.parser import JaheshParser
 from jahesh.api.schemas import ERRORS, ErrorOut, Id
 from jahesh.core.ratelimit import client_ip
 from jahesh.portal import services, tracking
@@ -17,6 +21,7 @@ from jahesh.portal.models import PublicReport
 from jahesh.portal.selectors import DEFAULT_PROVINCE, province_or_404, published_figures
 
 router = Router(tags=["portal"])
+api_parser = JaheshParser()  # the API's own JSON parsing (text with NUL refused)
 
 
 class PublicProvinceOut(Schema):
@@ -118,7 +123,7 @@ def otp(request: HttpRequest, payload: OtpIn) -> Status:
     return Status(202, {"expires_in": services.OTP_SECONDS})
 
 
-class ReportIn(Schema):
+class PublicReportIn(Schema):
     unit_name: str = Field(max_length=200)
     county_id: Id
     legal_id: str = Field("", max_length=20)
@@ -135,14 +140,59 @@ class ReportOut(Schema):
     tracking_code: str
 
 
+def _report_body_docs() -> dict[str, Any]:
+    """The operation's request body in the OpenAPI document: the JSON object, or
+    the same fields as a multipart form with up to five ``files``. (The body is
+    read by ``report_file`` itself, since ninja binds one content type per
+    operation; the schemas are inline, named by their titles.)"""
+    fields = PublicReportIn.model_json_schema()
+    form = {
+        **fields, "title": "PublicReportFilesIn",
+        "properties": {**fields["properties"], "files": {
+            "type": "array", "maxItems": services.MAX_ATTACHMENTS, "title": "Files",
+            "description": "PDF، JPEG یا PNG؛ هر کدام حداکثر ۵ مگابایت",
+            "items": {"type": "string", "format": "binary"},
+        }},
+    }  # fmt: skip
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": fields},
+        "multipart/form-data": {"schema": form, "encoding": {"files": {
+            "contentType": "application/pdf, image/jpeg, image/png"}}},
+    }}}  # fmt: skip
+
+
+def _report_payload(request: HttpRequest) -> PublicReportIn:
+    """The report's fields from a JSON body or a multipart form, validated as
+    ninja validates a body (a 422 naming each field)."""
+    data: Any
+    try:
+        if request.content_type == "multipart/form-data":
+            data = api_parser.parse_querydict(request.POST, [], request)
+        else:
+            data = api_parser.parse_body(request) if request.body else {}
+    except ValueError as error:  # api_v1's handler answers it (NUL: 422, else 400)
+        raise HttpError(400, "Cannot parse request body") from error
+    try:
+        return PublicReportIn.model_validate(data if isinstance(data, dict) else {})
+    except PydanticValidationError as error:
+        raise NinjaValidationError([dict(e) for e in error.errors(include_url=False)]) from None
+
+
 @router.post("/reports", auth=None, response={201: ReportOut, **PUBLIC_ERRORS},
-             summary="ثبت گزارش مانع تولید (بدون حساب کاربری)")  # fmt: skip
-def report_file(request: HttpRequest, payload: ReportIn) -> Status:
-    """The tracking code is ten digits, the last a Luhn check digit; it is also
-    sent by SMS. Attachments go through the page (/public/report/)."""
+             summary="ثبت گزارش مانع تولید (بدون حساب کاربری)",
+             openapi_extra=_report_body_docs())  # fmt: skip
+def report_file(request: HttpRequest) -> Status:
+    """The report as JSON, or as a multipart form with the same fields and up to
+    five ``files`` (PDF, JPEG or PNG, 5 MB each: checked by their bytes, images
+    re-encoded without their metadata, as on the page); a refused file answers
+    422 on ``files`` naming it and what to fix. The tracking code is ten
+    digits, the last a Luhn check digit; it is also sent by SMS."""
+    payload = _report_payload(request)
+    files = services.uploads_read(request.FILES.getlist("files"), field="files")
     report = services.report_submit(
-        data=services.ReportInput(**payload.dict()), ip=client_ip(request)
-    )
+        data=services.ReportInput(**payload.dict()), ip=client_ip(request), files=files,
+        files_field="files",
+    )  # fmt: skip
     return Status(201, {"tracking_code": report.tracking_code})
 
 

@@ -11,8 +11,13 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from jahesh.accounts.roles import Module
         from jahesh.accounts.scoping import ScopePolicy, register
-        from jahesh.portal import checks  # noqa: F401  (registers the deploy check)
+        from jahesh.portal import (
+            checks,  # noqa: F401  (registers the deploy check)
+            publishing,
+            tracking,
+        )
         from jahesh.portal import models as m
+        from jahesh.reports import panels
 
         # A report (and its attachments, the mobile number in it) is read by the
         # clinic's staff of its county or province; experts and viewers, none.
@@ -23,3 +28,19 @@ class PortalConfig(AppConfig):
             ScopePolicy(module=Module.CLINIC, county="report__county",
                         province="report__province"),
         )  # fmt: skip
+        # Figures on their way to the public are aggregates (nothing personal),
+        # read by the dashboard's roles: a province's release by its province's
+        # readers, and by each of its counties' (the county reaches its
+        # province's releases through the province's counties); a county's
+        # submission by its county and province. Releases are never asked
+        # ``users_in_scope`` (the to-many county path has no one county).
+        register(m.FigureRelease, ScopePolicy(module=Module.DASHBOARD, personal=False,
+                                              county="province__counties", province="province"))  # fmt: skip
+        register(m.CountyFigures, ScopePolicy(module=Module.DASHBOARD, personal=False,
+                                              county="county"))  # fmt: skip
+        # The dashboard (reports may not import the portal): satisfaction and
+        # appeals per county, and the figures changed since their publication.
+        if tracking.dashboard_section not in panels.SECTIONS:
+            panels.SECTIONS.append(tracking.dashboard_section)
+        if publishing.published_changes not in panels.PUBLISHED:
+            panels.PUBLISHED.append(publishing.published_changes)

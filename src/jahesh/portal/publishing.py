@@ -31,10 +31,11 @@ from jahesh.accounts.roles import Role
 from jahesh.accounts.scoping import Area
 from jahesh.clinic.services import user_role
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
-from jahesh.core.jalali import jalali_quarter_range, jalali_year_range
+from jahesh.core.jalali import jalali_quarter_of, jalali_quarter_range, jalali_year_range
 from jahesh.core.text import clean_text
 from jahesh.geo.models import County, Province
 from jahesh.portal.models import CountyFigures, FigureRelease
+from jahesh.reports import display
 from jahesh.reports.kpis import HEADLINE_CODES, KPIS
 from jahesh.reports.periods import Period
 from jahesh.reports.selectors import figures
@@ -228,19 +229,68 @@ def published_all() -> QuerySet[FigureRelease]:
     )
 
 
-def release_changes(release: FigureRelease) -> list[dict[str, Any]]:
-    """Each published figure beside today's value of the same definition and
-    period, and the difference (0: unchanged)."""
+def figure_change(code: str, published: Any, current: int) -> dict[str, Any]:
+    """The one decision of "changed since publication": a published figure beside
+    today's value of the same definition and period, and the difference (0:
+    unchanged). The release page and the internal dashboards both ask it."""
+    kpi = KPIS[code]
+    difference = int(current) - int(published or 0)
+    return {
+        "code": code, "name": kpi.name_fa, "unit": kpi.unit, "published": published,
+        "current": int(current), "difference": difference,
+        "magnitude_text": display.cell_value(kpi, abs(difference)),
+        "published_text": display.cell_value(kpi, int(published or 0)),
+    }  # fmt: skip
+
+
+def release_changes(
+    release: FigureRelease, *, current: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Each published figure beside today's value (``current`` when the caller
+    has it already, else computed for the release's province and period)."""
     if release.status != R.PUBLISHED:
         return []
-    now = _values(Area(province_id=release.province_id), release.year, release.quarter)
+    if current is None:
+        current = _values(Area(province_id=release.province_id), release.year, release.quarter)
     return [
-        {"code": code, "name": _(release.definitions.get(code, {}).get("name", code)),
-         "unit": KPIS[code].unit,
-         "published": release.values.get(code), "current": now[code],
-         "difference": now[code] - int(release.values.get(code) or 0)}
-        for code in HEADLINE_CODES
+        {**figure_change(code, release.values.get(code), current[code]),
+         "name": _(release.definitions.get(code, {}).get("name", code))}
+        for code in HEADLINE_CODES if code in current
     ]  # fmt: skip
+
+
+def release_shown(area: Area, period: Period) -> FigureRelease | None:
+    """The published release whose figures a dashboard of ``area`` and
+    ``period`` shows: the area is a whole province and the period exactly one
+    Jalali quarter or year of it; None otherwise."""
+    if area.province_id is None or area.county_id is not None:
+        return None
+    year, quarter = jalali_quarter_of(period.start)
+    for q in (quarter, 0):
+        if release_period(year, q) == period:
+            return (
+                FigureRelease.objects.filter(
+                    province_id=area.province_id, year=year, quarter=q, status=R.PUBLISHED
+                ).first()  # fmt: skip
+            )
+    return None
+
+
+def published_changes(
+    *, area: Area, period: Period, values: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The figures of a dashboard (``values``, as it shows them) that belong to a
+    published snapshot and differ from it now: ``release_changes`` on the
+    release the dashboard shows (``release_shown``), changed ones only."""
+    release = release_shown(area, period)
+    if release is None:
+        return []
+    current = {code: int(values[code]) for code in HEADLINE_CODES if code in values}
+    return [
+        {**change, "release": release}
+        for change in release_changes(release, current=current)
+        if change["difference"]
+    ]
 
 
 def ordered_values(release: FigureRelease) -> list[tuple[str, int]]:
@@ -253,8 +303,6 @@ def ordered_values(release: FigureRelease) -> list[tuple[str, int]]:
 
 def snapshot_figures(release: FigureRelease) -> list[dict[str, Any]]:
     """The snapshot's figures as the public page and API show them."""
-    from jahesh.reports import display
-
     out = []
     for code, value in ordered_values(release):
         kpi = KPIS.get(code)

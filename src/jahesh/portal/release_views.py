@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,13 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module, Role
-from jahesh.accounts.scoping import require_module
+from jahesh.accounts.scoping import Area, area_for, require_module, scoped, sees_whole_country
 from jahesh.clinic.services import user_role
 from jahesh.core.errors import ApplicationError
 from jahesh.core.jalali import jalali_quarter_of, jalali_today
 from jahesh.geo.models import County, Province
 from jahesh.portal import publishing
-from jahesh.portal.models import FigureRelease
+from jahesh.portal.models import CountyFigures, FigureRelease
+from jahesh.portal.selectors import DEFAULT_PROVINCE
 
 
 class UnpublishForm(forms.Form):
@@ -31,20 +33,33 @@ class UnpublishForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
 
-def _province(request: HttpRequest) -> Province:
-    """The reader's province (an admin picks one; default Markazi)."""
-    user = cast(User, request.user)  # @login_required on every caller
-    role = user_role(user)
-    if role == Role.ADMIN or getattr(user, "nationwide", False):
-        try:
-            return Province.objects.get(pk=int(request.GET.get("province") or 28))
-        except (Province.DoesNotExist, ValueError):
-            raise Http404 from None
-    if user.province is not None:
-        return user.province
-    if user.county is not None:
-        return user.county.province
-    raise Http404
+def _place(request: HttpRequest) -> tuple[Province, Area]:
+    """The province the page is about and the reader's area in it: the one asked
+    for (``?province=``) clamped by ``area_for`` to where the reader works (a
+    headquarters manager gets their own province whatever they ask, a county
+    officer their county in it); the whole country defaults to Markazi."""
+    asked = request.GET.get("province") or None
+    try:
+        area = area_for(request.user, province_id=int(asked) if asked else None)
+    except ValueError:
+        raise Http404 from None
+    province = Province.objects.filter(pk=area.province_id or DEFAULT_PROVINCE).first()
+    if province is None:
+        raise Http404
+    if area.province_id is None:
+        area = Area(province_id=province.pk)
+    return province, area
+
+
+def _releases(request: HttpRequest, province: Province) -> QuerySet[FigureRelease]:
+    """The province's releases, read through the scoping mechanism."""
+    return scoped(request.user, FigureRelease).filter(province=province)
+
+
+def _province_query(request: HttpRequest, province: Province) -> str:
+    """What links and forms carry so a reader of the whole country stays on the
+    province they picked."""
+    return f"?province={province.pk}" if sees_whole_country(request.user) else ""
 
 
 def _periods() -> list[tuple[int, int]]:
@@ -59,37 +74,47 @@ def _periods() -> list[tuple[int, int]]:
 @require_GET
 def release_list(request: HttpRequest) -> HttpResponse:
     require_module(request.user, Module.DASHBOARD)
-    province = _province(request)
-    existing = {(r.year, r.quarter): r for r in FigureRelease.objects.filter(province=province)}
+    province, _area = _place(request)
+    existing = {(r.year, r.quarter): r for r in _releases(request, province)}
     rows = [
         {"year": y, "quarter": q, "label": publishing.period_label(y, q),
          "release": existing.get((y, q))}
         for y, q in sorted(set(_periods()) | set(existing), key=lambda p: (-p[0], p[1] != 0, -p[1]))
     ]  # fmt: skip
-    return render(request, "portal/release_list.html", {"province": province, "rows": rows})
+    return render(request, "portal/release_list.html", {
+        "province": province, "rows": rows, "province_query": _province_query(request, province),
+    })  # fmt: skip
 
 
 def _detail(request: HttpRequest, year: int, quarter: int, **extra: Any) -> dict[str, Any]:
-    province = _province(request)
+    province, area = _place(request)
     try:
         publishing._check_period(year, quarter)
     except ApplicationError:
         raise Http404 from None
-    release = FigureRelease.objects.filter(province=province, year=year, quarter=quarter).first()
-    submitted = {c.county_id: c for c in release.counties.all()} if release else {}
-    counties = County.objects.filter(province=province).order_by("name")
+    release = _releases(request, province).filter(year=year, quarter=quarter).first()
+    submitted = (
+        {c.county_id: c for c in scoped(request.user, CountyFigures).filter(release=release)}
+        if release
+        else {}
+    )
+    # The counties of the reader's area: a county officer reads their own only.
+    counties = County.objects.filter(area.counties_q()).order_by("name")
     user = cast(User, request.user)  # @login_required on every caller
     role = user_role(user)
     return {
         "province": province, "year": year, "quarter": quarter,
         "label": publishing.period_label(year, quarter), "release": release,
         "counties": [{"county": c, "row": submitted.get(c.pk)} for c in counties],
-        "changes": publishing.release_changes(release) if release else [],
+        # Today's province-wide figures beside the published ones: for readers of
+        # the whole province (a county officer's figures are their county's).
+        "changes": publishing.release_changes(release) if release and area.county_id is None
+        else [],
         "may_submit": role == Role.COUNTY_OFFICER and user.county and
         user.county.province_id == province.pk,
         "is_hq": role == Role.ADMIN or (role == Role.HQ_MANAGER and user.province_id == province.pk),
         "unpublish_form": extra.get("unpublish_form") or UnpublishForm(),
-        "error": extra.get("error"),
+        "error": extra.get("error"), "province_query": _province_query(request, province),
     }  # fmt: skip
 
 
@@ -104,20 +129,21 @@ def release_detail(request: HttpRequest, year: int, quarter: int) -> HttpRespons
 @require_POST
 def release_action(request: HttpRequest, year: int, quarter: int, action: str) -> HttpResponse:
     require_module(request.user, Module.DASHBOARD)
-    province = _province(request)
+    province, area = _place(request)
     user = cast(User, request.user)  # @login_required
     form: UnpublishForm | None = None
     try:
         if action == "submit":
-            county = user.county if user.county_id else County.objects.filter(
-                province=province, pk=request.POST.get("county") or 0).first()  # fmt: skip
-            if county is None or county.province_id != province.pk:
+            # A county of the reader's area (a county officer's own).
+            county = County.objects.filter(
+                area.counties_q(), pk=request.POST.get("county") or user.county_id or 0
+            ).first()
+            if county is None:
                 raise Http404
             publishing.county_figures_submit(user=user, county=county, year=year, quarter=quarter)
             messages.success(request, _("ارقام شهرستان فرستاده شد."))
         else:
-            release = FigureRelease.objects.filter(province=province, year=year,
-                                                   quarter=quarter).first()  # fmt: skip
+            release = _releases(request, province).filter(year=year, quarter=quarter).first()
             if release is None:
                 raise Http404
             if action == "approve":
@@ -138,7 +164,4 @@ def release_action(request: HttpRequest, year: int, quarter: int, action: str) -
     except ApplicationError as error:
         ctx = _detail(request, year, quarter, unpublish_form=form, error=str(error.message))
         return render(request, "portal/release_detail.html", ctx, status=error.status_code)
-    url = request.path.rsplit("/", 2)[0] + "/"
-    if province.pk != getattr(user, "province_id", None) and user_role(user) == Role.ADMIN:
-        url += f"?province={province.pk}"
-    return redirect(url)
+    return redirect(request.path.rsplit("/", 2)[0] + "/" + _province_query(request, province))

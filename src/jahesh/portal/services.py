@@ -177,7 +177,7 @@ def _sniff(head: bytes) -> str | None:
     return next((kind for magic, kind in _KINDS.items() if head.startswith(magic)), None)
 
 
-def _reencode(data: bytes, kind: str) -> bytes:
+def _reencode(data: bytes, kind: str, *, name: str, field: str) -> bytes:
     """Decode and write the image again: EXIF (GPS, camera), comments and any
     bytes after the image are left behind; the orientation is applied first."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -185,7 +185,12 @@ def _reencode(data: bytes, kind: str) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.width * img.height > MAX_IMAGE_PIXELS:
-                raise InvalidInput(_("تصویر بیش از حد بزرگ است."), field="attachments")
+                raise InvalidInput(
+                    _("تصویر «{name}» بیش از حد بزرگ است؛ ابعاد آن را کوچک کنید.").format(
+                        name=name
+                    ),
+                    field=field,
+                )
             img.load()
             image: Image.Image = ImageOps.exif_transpose(img)
             out = io.BytesIO()
@@ -197,25 +202,45 @@ def _reencode(data: bytes, kind: str) -> bytes:
                 image.save(out, format="PNG", optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise InvalidInput(_("تصویر خراب است یا خوانده نمی‌شود."), field="attachments") from None
+        raise InvalidInput(
+            _(
+                "تصویر «{name}» خراب است یا خوانده نمی‌شود؛ آن را دوباره ذخیره کنید یا PDF بفرستید."
+            ).format(name=name),
+            field=field,
+        ) from None
 
 
-def attachment_clean(*, name: str, data: bytes) -> CleanFile:
-    """Check one upload by its bytes (PDF, JPEG, PNG; at most 5 MB) and clean it."""
+def attachment_clean(*, name: str, data: bytes, field: str = "attachments") -> CleanFile:
+    """Check one upload by its bytes (PDF, JPEG, PNG; at most 5 MB) and clean it;
+    a refusal names the file and what to fix, on ``field``."""
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise InvalidInput(
             _("هر پیوست حداکثر ۵ مگابایت است؛ «{name}» بزرگ‌تر است.").format(name=name),
-            field="attachments",
+            field=field,
         )
     kind = _sniff(data[:8])
     if kind is None:
         raise InvalidInput(
-            _("پیوست «{name}» باید PDF، JPEG یا PNG باشد.").format(name=name), field="attachments"
+            _("پیوست «{name}» باید PDF، JPEG یا PNG باشد.").format(name=name), field=field
         )
     if kind != "application/pdf":
-        data = _reencode(data, kind)
+        data = _reencode(data, kind, name=name, field=field)
     stem = clean_text(name.rsplit(".", 1)[0])[:80] or "file"
     return CleanFile(name=f"{stem}.{_EXT[kind]}", content_type=kind, data=data)
+
+
+def uploads_read(files: Sequence[Any], *, field: str = "attachments") -> list[tuple[str, bytes]]:
+    """Uploaded files (Django's ``UploadedFile``) as ``report_submit`` takes
+    them, for the page and the API alike: one past the size limit is refused by
+    its size before its bytes are read, and no more than one past the count
+    limit is read (``report_submit`` refuses the count)."""
+    for f in files:
+        if (f.size or 0) > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(
+                _("هر پیوست حداکثر ۵ مگابایت است؛ «{name}» بزرگ‌تر است.").format(name=f.name),
+                field=field,
+            )
+    return [(f.name or "", f.read()) for f in files[: MAX_ATTACHMENTS + 1]]
 
 
 # --- Reports -----------------------------------------------------------------
@@ -290,6 +315,7 @@ def report_submit(
     data: ReportInput,
     ip: str,
     files: Sequence[tuple[str, bytes]] = (),
+    files_field: str = "attachments",
     now: datetime.datetime | None = None,
 ) -> PublicReport:
     """File a report: captcha, limits, fields, SMS code, attachments; then the
@@ -309,8 +335,8 @@ def report_submit(
     mobile = _mobile(data.mobile)
     values = _validate(data)
     if len(files) > MAX_ATTACHMENTS:
-        raise InvalidInput(_("حداکثر ۵ پیوست."), field="attachments")
-    cleaned = [attachment_clean(name=name, data=body) for name, body in files]
+        raise InvalidInput(_("حداکثر ۵ پیوست."), field=files_field)
+    cleaned = [attachment_clean(name=name, data=body, field=files_field) for name, body in files]
     otp_verify(mobile=mobile, code=data.otp, now=now)
     rate_limit("report-mobile", mobile)
     county = values.pop("county")

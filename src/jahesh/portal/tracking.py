@@ -5,15 +5,18 @@ internal answer), and the triage queue staff see through scoping."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jahesh.accounts.scoping import scoped
+from jahesh.accounts.scoping import Area, scoped
 from jahesh.clinic.models import CaseEvent, CaseStatus
 from jahesh.portal.models import PublicReport
+from jahesh.reports.periods import Period
 
 # The producer's statuses, in the order they are reached.
 STATUSES = ("received", "accepted", "with_agency", "resolved", "closed", "rejected")
@@ -127,26 +130,70 @@ def open_appeals(user: Any) -> QuerySet[PublicReport]:
     )
 
 
-def satisfaction_by_county(user: Any) -> list[dict[str, Any]]:
-    """Per county the reader sees: reports rated, their mean rating, the share
-    satisfied (4 or 5) and the share appealed (1 or 2), in percent."""
-    from django.db.models import Avg, Count, Q
-
-    rows = (
-        scoped(user, PublicReport)
-        .filter(rating__isnull=False)
-        .values("county__name")
-        .annotate(
-            rated=Count("pk"),
-            mean=Avg("rating"),
-            satisfied=Count("pk", filter=Q(rating__gte=4)),
-            appealed=Count("pk", filter=Q(appeal_opened_at__isnull=False)),
-        )  # fmt: skip
-        .order_by("county__name")
+def satisfaction(
+    reports: QuerySet[PublicReport], *, now: datetime.datetime | None = None
+) -> dict[str, Any]:
+    """The one definition of satisfaction and appeals, per county of ``reports``
+    (already limited by the scoping mechanism) and for all of them: reports
+    rated, their mean rating, the share satisfied (4 or 5), appeals opened
+    (ratings of 1 or 2) and their share of the ratings, and the appeals still
+    open past their time limit (``now``). Counties without a rating are left out.
+    Answers ``{"rows": [...], "total": {...} | None}``."""
+    now = now or timezone.now()
+    rated = reports.filter(rating__isnull=False).order_by()
+    figures = {
+        "rated": Count("pk"), "rating_sum": Sum("rating"),
+        "satisfied": Count("pk", filter=Q(rating__gte=4)),
+        "appeals": Count("pk", filter=Q(appeal_opened_at__isnull=False)),
+        "overdue": Count("pk", filter=Q(appeal_opened_at__isnull=False,
+                                        appeal_closed_at__isnull=True, appeal_due_at__lt=now)),
+    }  # fmt: skip
+    # Rows of the county and the figures' names (the stubs know only the first two).
+    by_county = cast(
+        Iterable[dict[str, Any]],
+        rated.values("county__name", "county_id").annotate(**figures).order_by("county__name"),
     )
-    return [
-        {"county": r["county__name"], "rated": r["rated"], "mean": round(r["mean"], 1),
-         "satisfied_pct": round(100 * r["satisfied"] / r["rated"]),
-         "appeal_pct": round(100 * r["appealed"] / r["rated"])}
-        for r in rows
+    rows = [
+        _rates({"county": r["county__name"], "county_id": r["county_id"],
+                **{key: r[key] for key in figures}})
+        for r in by_county
     ]  # fmt: skip
+    if not rows:
+        return {"rows": [], "total": None}
+    total = {key: sum(r[key] for r in rows) for key in figures}
+    return {"rows": rows, "total": _rates({"county": _("همه"), "county_id": None, **total})}
+
+
+def _rates(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's mean rating (one decimal) and shares (whole percent) from its counts."""
+    rated = row["rated"]
+    return {
+        **row, "mean": round(row["rating_sum"] / rated, 1),
+        "satisfied_pct": round(100 * row["satisfied"] / rated),
+        "appeal_pct": round(100 * row["appeals"] / rated),
+    }  # fmt: skip
+
+
+def satisfaction_by_county(user: Any) -> dict[str, Any]:
+    """The triage tab's figures: every report the reader may open."""
+    return satisfaction(scoped(user, PublicReport))
+
+
+def satisfaction_in_area(area: Area, period: Period | None = None) -> dict[str, Any]:
+    """The dashboard's figures: the reports of ``area`` (clamped to the reader's
+    scope by ``area_for``) rated within ``period`` (half-open, by the rating's day)."""
+    reports = PublicReport.objects.filter(area.q("county"))
+    if period is not None:
+        start, end = (timezone.make_aware(datetime.datetime.combine(d, datetime.time()))
+                      for d in (period.start, period.end))  # fmt: skip
+        reports = reports.filter(rated_at__gte=start, rated_at__lt=end)
+    return satisfaction(reports)
+
+
+def dashboard_section(*, request: Any, area: Area, period: Period) -> dict[str, Any]:
+    """The dashboard's section (``reports.panels.SECTIONS``): satisfaction and
+    appeals per county of the dashboard's area and period."""
+    return {
+        "template": "portal/partials/dashboard_satisfaction.html",
+        "context": {"satisfaction": satisfaction_in_area(area, period)},
+    }

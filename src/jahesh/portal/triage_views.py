@@ -95,8 +95,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     require_module(request.user, Module.CLINIC)
     tab = request.GET.get("tab", "received")
     rows: list[dict[str, Any]] | QuerySet[PublicReport]
+    satisfaction = None
     if tab == "satisfaction":
-        rows = tracking.satisfaction_by_county(request.user)
+        satisfaction = tracking.satisfaction_by_county(request.user)
+        rows = satisfaction["rows"]
     elif tab == "appeals":
         rows = tracking.open_appeals(request.user)
     else:
@@ -106,8 +108,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "received": tracking.triage_queue(request.user).count(),
         "appeals": tracking.open_appeals(request.user).count(),
     }
-    return render(request, "portal/triage_queue.html",
-                  {"rows": rows[:200], "tab": tab, "counts": counts})  # fmt: skip
+    return render(request, "portal/triage_queue.html", {
+        "rows": rows[:200], "tab": tab, "counts": counts, "satisfaction": satisfaction,
+    })  # fmt: skip
 
 
 def _detail_context(

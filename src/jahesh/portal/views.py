@@ -10,10 +10,9 @@ from typing import Any
 from django import forms as django_forms
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jahesh.core.errors import ApplicationError, InvalidInput
+from jahesh.core.errors import ApplicationError
 from jahesh.core.ratelimit import client_ip
 from jahesh.geo.models import Province
 from jahesh.portal import forms, services, tracking
@@ -75,18 +74,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
     categories = list(services.public_categories())
     form = forms.ReportForm(request.POST or None, categories=categories)
     if request.method == "POST" and form.is_valid():
-        files = request.FILES.getlist("attachments")
         try:
-            too_big = [f.name for f in files if (f.size or 0) > services.MAX_ATTACHMENT_BYTES]
-            if too_big:
-                raise InvalidInput(
-                    _("هر پیوست حداکثر ۵ مگابایت است؛ «{name}» بزرگ‌تر است.").format(
-                        name=too_big[0]),
-                    field="attachments",
-                )  # fmt: skip
             report = services.report_submit(
                 data=services.ReportInput(**{k: form.cleaned_data[k] for k in REPORT_FIELDS}),
-                files=[(f.name or "", f.read()) for f in files[: services.MAX_ATTACHMENTS + 1]],
+                files=services.uploads_read(request.FILES.getlist("attachments")),
                 ip=client_ip(request),
             )
         except ApplicationError as error:

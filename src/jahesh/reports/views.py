@@ -26,7 +26,7 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import require_module
 from jahesh.core.jalali import format_jalali, jalali_today
 from jahesh.core.tabular import Column, csv_response, write_csv, write_xlsx, xlsx_response
-from jahesh.reports import display, narrative, selectors
+from jahesh.reports import display, narrative, panels, selectors
 from jahesh.reports.exports import (
     counties_columns,
     counties_rows,
@@ -127,9 +127,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 request,
             ),
         )
+    # What apps above reports add below the figures (portal: satisfaction by
+    # county), read from their records on every request: they do not move the
+    # data version the cached fragments are keyed by.
+    sections = panels.dashboard_sections(request=request, area=area, period=period)
     return render(request, "reports/dashboard.html", {
         "form": form, "period": period, "area": area, "query": query,
         "picker_html": picker_html, "figures_html": figures_html, "widgets_html": widgets_html,
+        "sections": sections,
     })  # fmt: skip
 
 
@@ -172,6 +177,10 @@ def _figures_context(
         "hidden_rows": len(rows) - len(shown), "show_all": show_all,
         "zero_rows": sum(row["all_zero"] for row in rows), "query_but_all": _query(request, "all"),
         "kpis": KPI_LIST, "query": query, "computed_at": timezone.now(),
+        # Figures that differ from their published snapshot (an app above reports
+        # tells, reports.panels); kept with the figures, so at most
+        # JAHESH_DASHBOARD_CACHE_SECONDS behind a publication.
+        "published": panels.published_changes(area=area, period=period, values=values),
     }  # fmt: skip
 
 
@@ -208,6 +217,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
         "kpi": kpi, "form": form, "period": period, "area": area,
         "area_label": selectors.area_label(area), "value": value,
         "value_text": display.card_value(kpi, value), "query": _query(request),
+        "published": panels.published_changes(area=area, period=period, values={kpi.code: value}),
     }  # fmt: skip
     if not selectors.may_read_records(request.user, kpi):
         return render(request, "reports/figures_only.html", context, status=403)
