@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
+from jahesh.core.mapdata import synthetic_position
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County, Province, Village
@@ -267,6 +268,8 @@ def _project(rng, i: int, spec, groups, last) -> Project:
     group_id = rng.choice(groups) if groups and rng.random() < 0.45 else None
     value = spec["value"]
     households = rng.randint(8, 250)
+    place = village.pk if village is not None else spec["county"].pk
+    latitude, longitude = synthetic_position(spec["county"].pk, place)
     return Project(
         title=title,
         title_key=normalize_key(title),
@@ -288,6 +291,8 @@ def _project(rng, i: int, spec, groups, last) -> Project:
         progress_on=progress_on,
         households=households,
         people=households * rng.randint(3, 5),
+        latitude=latitude,
+        longitude=longitude,
     )
 
 

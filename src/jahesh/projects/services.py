@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.identifiers import normalize_national_code
+from jahesh.core.mapdata import check_pair
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.projects.models import (
     DirectService,
@@ -83,6 +84,8 @@ def project_create(
     households: int = 0,
     people: int = 0,
     description: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
     now: datetime.datetime | None = None,
 ) -> Project:
     now = now or timezone.now()
@@ -104,6 +107,7 @@ def project_create(
         raise InvalidInput(_("پایان برنامه‌ای پیش از شروع برنامه‌ای است."), field="planned_end")
     if households < 0 or people < 0:
         raise InvalidInput(_("شمار بهره‌مندان نمی‌تواند منفی باشد."), field="people")
+    check_pair(latitude, longitude)
     with transaction.atomic():
         project = Project.objects.create(
             title=title,
@@ -123,6 +127,8 @@ def project_create(
             households=households,
             people=people,
             description=clean_text(description),
+            latitude=latitude,
+            longitude=longitude,
             created_by=user,
         )
         ProjectEvent.objects.create(

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel
+from jahesh.core.models import TimeStampedModel, latitude_field, longitude_field
 
 
 class CredentialKind(models.Model):
@@ -339,6 +339,9 @@ class Camp(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # Where it is held, on the map; optional, set or confirmed on the form.
+    latitude = latitude_field()
+    longitude = longitude_field()
     start_date = models.DateField(_("تاریخ شروع"))
     end_date = models.DateField(_("تاریخ پایان"))
     required_credential_kinds = models.ManyToManyField(
