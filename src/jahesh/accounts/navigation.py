@@ -39,7 +39,7 @@ def menu_for(user: Any, path: str = "") -> list[dict[str, Any]]:
     """Entries this user may open; a module whose pages are not built yet is left out.
     The entry whose URL is the longest start of ``path`` is the ``active`` one (the
     map's page lies under the units' list too)."""
-    items = []
+    items: list[dict[str, Any]] = []
     for item in MENU:
         if not can_use_module(user, item.module):
             continue

@@ -112,7 +112,10 @@ def _located(qs: QuerySet, view: View | None) -> QuerySet:
             latitude__lte=Decimal(f"{view.north:.6f}"),
         )
     # Floats from the database: Decimal conversion was two thirds of the time.
-    return qs.annotate(_x=Cast("longitude", FloatField()), _y=Cast("latitude", FloatField()))
+    located: QuerySet = qs.annotate(
+        _x=Cast("longitude", FloatField()), _y=Cast("latitude", FloatField())
+    )
+    return located
 
 
 def _collection(parts: Iterable[str], extra: str = "") -> str:
@@ -120,7 +123,12 @@ def _collection(parts: Iterable[str], extra: str = "") -> str:
 
 
 def feature_collection(
-    qs: QuerySet, *, key: str, code: Expression, letters: dict[Any, str], view: View | None = None
+    qs: QuerySet,
+    *,
+    key: str,
+    code: Expression | F,
+    letters: dict[Any, str],
+    view: View | None = None,
 ) -> str:
     """Every located row of ``qs`` (within ``view`` when given) as a Point whose id
     is the row's id and whose one property ``key`` is ``letters[code]``."""
@@ -132,7 +140,7 @@ def feature_collection(
 
 
 def clustered(
-    qs: QuerySet, *, key: str, code: Expression, letters: dict[Any, str], view: View
+    qs: QuerySet, *, key: str, code: Expression | F, letters: dict[Any, str], view: View
 ) -> str:
     """The located rows of ``qs`` within ``view``: point by point at or above
     ``CLUSTER_BELOW_ZOOM`` or when few, else one feature per grid cell with its

@@ -468,8 +468,6 @@ map_router = Router(tags=["projects"])
 
 class ProjectMapFilters(Schema):
     county_id: Id | None = None
-    kind: ProjectKind | None = None
-    status: ProjectStatus | None = None
 
 
 @map_router.get(
@@ -482,7 +480,5 @@ class ProjectMapFilters(Schema):
 )
 def map_projects(request: HttpRequest, filters: Query[ProjectMapFilters]) -> HttpResponse:
     api_require_module(request.user, Module.PROJECTS)
-    qs = selectors.project_list(
-        user=request.user, county_id=filters.county_id, kind=filters.kind, status=filters.status
-    )
+    qs = selectors.project_list(user=request.user, county_id=filters.county_id)
     return mapdata.geojson_response(request, selectors.map_projects_geojson(projects=qs))
