@@ -104,3 +104,15 @@ def test_a_bad_box_is_refused_on_its_field(api_client_for, users, bbox):
 
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "bbox"
+
+
+def test_the_map_page_offers_the_layers_its_reader_may_read(client_for, users, geo):
+    hq = client_for(users["hq"]).get("/units/map/", {"county_id": geo["arak"].pk})
+    expert = client_for(users["expert"]).get("/units/map/")
+
+    html = hq.content.decode()
+    assert f'data-projects="/api/v1/map/projects?county_id={geo["arak"].pk}"' in html
+    assert f'data-camps="/api/v1/map/camps?county_id={geo["arak"].pk}"' in html
+    assert expert.status_code == 200
+    assert "data-projects" not in expert.content.decode()
+    assert "data-camps" not in expert.content.decode()

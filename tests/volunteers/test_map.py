@@ -42,3 +42,18 @@ def test_the_map_answers_the_camps_in_scope_with_when_they_are_held(api_client_f
     assert [f["id"] for f in other["features"]] == [tehran.pk]
     assert api_client_for(users["fund"]).get("/api/v1/map/camps").status_code == 403
     assert api_client_for(None).get("/api/v1/map/camps").status_code == 401
+
+
+def test_the_camp_form_sets_its_place_on_the_map(client_for, users, geo):
+    answer = client_for(users["coordinator"]).post(
+        "/volunteers/camps/new/",
+        {
+            "title": "اردوی نقشه", "purpose": Camp.Purpose.MEDICAL, "county": geo["arak"].pk,
+            "village": 1, "start_date": "1404/02/01", "end_date": "1404/02/04",
+            "latitude": "34.100001", "longitude": "49.700002",
+        },
+    )  # fmt: skip
+
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    camp = Camp.objects.get()
+    assert (camp.latitude, camp.longitude) == (Decimal("34.100001"), Decimal("49.700002"))
