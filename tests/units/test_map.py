@@ -106,8 +106,9 @@ def test_a_bad_box_is_refused_on_its_field(api_client_for, users, bbox):
     assert answer.json()["errors"][0]["field"] == "bbox"
 
 
-def test_the_map_page_offers_the_layers_its_reader_may_read(client_for, users, geo):
-    hq = client_for(users["hq"]).get("/units/map/", {"county_id": geo["arak"].pk})
+def test_the_map_page_offers_the_layers_its_reader_may_read(client_for, users, geo, make_unit):
+    make_unit(county=geo["arak"])  # the county filter offers counties with units
+    hq = client_for(users["hq"]).get("/units/map/", {"county": geo["arak"].pk})
     expert = client_for(users["expert"]).get("/units/map/")
 
     html = hq.content.decode()
