@@ -363,6 +363,7 @@ def _volunteers(w: World, county) -> None:
                 title=_m("camp", p), purpose="medical", county=county[p],
                 village=Village.objects.filter(county=county[p]).first(),
                 start_date=D(2025, 4, 1), end_date=D(2025, 4, 5),
+                latitude=34 + len(p) / 10, longitude=49.6,  # on the camps' map
             ),
             _m("camp", p),
         )  # fmt: skip
@@ -401,7 +402,7 @@ def _projects(w: World, county) -> None:
             Project.objects.create(
                 title=_m("project", p), title_key=normalize_key(_m("project", p)),
                 kind="school", county=county[p], province=county[p].province,
-                implementer_group=groups[other],
+                implementer_group=groups[other], latitude=34 + len(p) / 10, longitude=49.7,
             ),
             _m("project", p),
         )  # fmt: skip

@@ -190,6 +190,8 @@ def test_it_draws_the_units_on_the_map(transactional_db, users, live_server, bro
     page.wait_for_selector("#jh-map[data-markers]")
     assert page.get_attribute("#jh-map", "data-markers") == "400"
     assert page.locator(".jh-cluster").count() > 0
+    # Units, projects and camps as layers one may turn off (hq may read all three).
+    assert page.locator(".leaflet-control-layers-overlays input").count() == 3
     page.screenshot(path=str(shots / "map.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/units/map/?risk_level=high")

@@ -10,4 +10,4 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
-    return {"menu": menu_for(user), "two_factor_allowed": twofactor.may_use(user)}
+    return {"menu": menu_for(user, request.path), "two_factor_allowed": twofactor.may_use(user)}

@@ -17,11 +17,16 @@ class MenuItem:
     label: str
     icon: str  # a Bootstrap Icons name
     url_name: str
+    # A page of a module that has its own entry (the map, the field app): in the
+    # menu, not a card of its own on the home page.
+    sub: bool = False
 
 
 MENU: list[MenuItem] = [
     MenuItem(Module.DASHBOARD, "داشبورد", "speedometer2", "reports:dashboard"),
     MenuItem(Module.UNITS, "واحدهای تولیدی", "building", "units:list"),
+    MenuItem(Module.UNITS, "نقشه", "geo-alt", "units:map", sub=True),
+    MenuItem(Module.UNITS, "بازدیدهای من", "phone", "units:field", sub=True),
     MenuItem(Module.CLINIC, "کلینیک صنعت", "clipboard2-pulse", "clinic:case_list"),
     MenuItem(Module.FUNDS, "صندوق‌های قرض‌الحسنه", "piggy-bank", "funds:list"),
     MenuItem(Module.VOLUNTEERS, "نیروهای جهادی", "people", "volunteers:list"),
@@ -30,9 +35,11 @@ MENU: list[MenuItem] = [
 ]
 
 
-def menu_for(user: Any) -> list[dict[str, str]]:
-    """Entries this user may open; a module whose pages are not built yet is left out."""
-    items = []
+def menu_for(user: Any, path: str = "") -> list[dict[str, Any]]:
+    """Entries this user may open; a module whose pages are not built yet is left out.
+    The entry whose URL is the longest start of ``path`` is the ``active`` one (the
+    map's page lies under the units' list too)."""
+    items: list[dict[str, Any]] = []
     for item in MENU:
         if not can_use_module(user, item.module):
             continue
@@ -40,5 +47,13 @@ def menu_for(user: Any) -> list[dict[str, str]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"module": item.module, "label": item.label, "icon": item.icon, "url": url})
+        items.append(
+            {"module": item.module, "label": item.label, "icon": item.icon, "url": url,
+             "sub": item.sub, "active": False}
+        )  # fmt: skip
+    under = [entry for entry in items if path.startswith(entry["url"]) and entry["url"] != "/"]
+    if path == "/":
+        under = [entry for entry in items if entry["url"] == "/"]
+    if under:
+        max(under, key=lambda entry: len(entry["url"]))["active"] = True
     return items

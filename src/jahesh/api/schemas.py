@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.db.models import QuerySet
@@ -71,6 +72,9 @@ MAX_RIALS = 10**18  # a billion billion rials: far above any budget, below 2**63
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Quantity = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Rials = Annotated[int, Field(ge=0, le=MAX_RIALS)]
+# Bounded as their columns are (DecimalField 9 digits, 6 decimals).
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
 
 # --- Pagination ------------------------------------------------------------------------
 # One page shape for every list. 200 rows is the most a page answers (the

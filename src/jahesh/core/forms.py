@@ -318,3 +318,23 @@ def check_date_order(form: forms.BaseForm, earlier: str, later: str, message: An
     start, end = form.cleaned_data.get(earlier), form.cleaned_data.get(later)
     if start and end and end < start:
         form.add_error(later, message)
+
+
+class LatitudeField(forms.DecimalField):
+    """An optional latitude in degrees (units, projects, camps on the map)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("عرض جغرافیایی"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"}))
+        super().__init__(max_digits=9, decimal_places=6, min_value=-90, max_value=90, **kwargs)
+
+
+class LongitudeField(forms.DecimalField):
+    """An optional longitude in degrees, the pair of ``LatitudeField``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("طول جغرافیایی"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"}))
+        super().__init__(max_digits=9, decimal_places=6, min_value=-180, max_value=180, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,23 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def latitude_field() -> models.DecimalField:
+    """An optional latitude (WGS 84 degrees, about 10 cm), as units, projects and
+    camps keep their place on the map."""
+    return models.DecimalField(
+        _("عرض جغرافیایی"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )  # fmt: skip
+
+
+def longitude_field() -> models.DecimalField:
+    """An optional longitude (WGS 84 degrees), the pair of ``latitude_field``."""
+    return models.DecimalField(
+        _("طول جغرافیایی"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )  # fmt: skip
 
 
 class ImportJob(models.Model):

@@ -8,14 +8,25 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import missing_ref, resolve_ref
-from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials, api_enum
+from jahesh.api.schemas import (
+    ERRORS,
+    ApiDate,
+    Id,
+    Latitude,
+    Longitude,
+    Page,
+    Quantity,
+    Rials,
+    api_enum,
+)
+from jahesh.core import mapdata
 from jahesh.core.errors import InvalidInput
 from jahesh.geo.models import City, County, Village
 from jahesh.projects import selectors, services
@@ -92,6 +103,8 @@ class ProjectIn(Schema):
     households: Quantity = 0
     people: Quantity = 0
     description: str = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class ProjectTransitionIn(Schema):
@@ -446,3 +459,26 @@ def _service_dict(service: DirectService) -> dict:
 )
 def service_detail(request: HttpRequest, service_id: int):
     return _service_dict(get_scoped_or_404(request.user, DirectService, pk=service_id))
+
+
+# --- /api/v1/map/projects ------------------------------------------------------------
+
+map_router = Router(tags=["projects"])
+
+
+class ProjectMapFilters(Schema):
+    county_id: Id | None = None
+
+
+@map_router.get(
+    "/projects",
+    response={200: dict, **ERRORS},
+    summary="پروژه‌ها روی نقشه (GeoJSON)",
+    description="FeatureCollection فشرده: id هر عضو شناسهٔ پروژه، properties.s وضعیت"
+    " (p برنامه‌ریزی‌شده، i در حال اجرا، c تکمیل‌شده، s متوقف، x لغوشده)؛"
+    " فقط پروژه‌های دارای مختصات، در قلمرو کاربر.",
+)
+def map_projects(request: HttpRequest, filters: Query[ProjectMapFilters]) -> HttpResponse:
+    api_require_module(request.user, Module.PROJECTS)
+    qs = selectors.project_list(user=request.user, county_id=filters.county_id)
+    return mapdata.geojson_response(request, selectors.map_projects_geojson(projects=qs))

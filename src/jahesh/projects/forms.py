@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from jahesh.core.forms import (
     TODAY,
     JalaliDateField,
+    LatitudeField,
+    LongitudeField,
     MoneyField,
     NationalCodeField,
     check_date_order,
@@ -105,6 +107,8 @@ class ProjectForm(PlaceMixin):
     description = forms.CharField(
         label=_("شرح"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    latitude = LatitudeField(help_text=_("جای پروژه روی نقشه؛ اختیاری (از GPS گوشی یا نقشه)."))
+    longitude = LongitudeField()
 
     field_order = ["title", "kind", "county", "village", "city"]
 

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel
+from jahesh.core.models import TimeStampedModel, latitude_field, longitude_field
 from jahesh.geo.models import Placed, Settled
 
 
@@ -63,6 +63,10 @@ class Project(ProjectPlace, TimeStampedModel):
     # and index on it; the geo flag may be revised later, the project keeps the
     # flag it was approved under.
     in_deprived_area = models.BooleanField(_("در منطقهٔ محروم"), default=False)
+    # Where it is on the map (geo has no coordinates to take from the village):
+    # set or confirmed on the form, optional.
+    latitude = latitude_field()
+    longitude = longitude_field()
     implementer_group = models.ForeignKey(
         "volunteers.Group",
         verbose_name=_("گروه جهادی مجری"),

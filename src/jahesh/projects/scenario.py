@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
+from jahesh.core.mapdata import synthetic_position
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County, Province, Village
@@ -275,6 +276,8 @@ def _project(rng, i: int, spec, groups, group_of, last) -> Project:
     group_id = rng.choice(groups) if groups and rng.random() < 0.45 else None
     value = spec["value"]
     households = rng.randint(8, 250)
+    place = village.pk if village is not None else spec["county"].pk
+    latitude, longitude = synthetic_position(spec["county"].pk, place)
     project = services.project_build(
         user=None,
         title=title,
@@ -289,6 +292,8 @@ def _project(rng, i: int, spec, groups, group_of, last) -> Project:
         planned_end=max(planned_end, planned_start),
         households=households,
         people=households * rng.randint(3, 5),
+        latitude=latitude,
+        longitude=longitude,
     )
     # Its history so far (the trail itself is written by the caller, ``_events``).
     project.actual_start, project.actual_end = actual_start, actual_end

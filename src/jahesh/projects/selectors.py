@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import Area, scope_exists, scoped
+from jahesh.core import mapdata
 from jahesh.core.daily import EVER, daily_totals
 from jahesh.core.search import search_filter
 from jahesh.geo.models import County
@@ -350,3 +351,22 @@ def kpi_projects_value_rial_daily(*, area: Area) -> dict:
 def kpi_services_value_rial_daily(*, area: Area) -> dict:
     return daily_totals(_services(*EVER), area=area, place="county", day="delivered_on",
                         value=Sum("value_rial"))  # fmt: skip
+
+
+# --- The map ---------------------------------------------------------------------
+
+# A project's marker: its status as one letter (p planned, i in progress, c
+# completed, s suspended, x cancelled).
+STATUS_LETTER = {
+    Project.Status.PLANNED: "p",
+    Project.Status.IN_PROGRESS: "i",
+    Project.Status.COMPLETED: "c",
+    Project.Status.SUSPENDED: "s",
+    Project.Status.CANCELLED: "x",
+}
+
+
+def map_projects_geojson(*, projects: QuerySet[Project]) -> str:
+    """``projects`` (already scoped) with coordinates as compact GeoJSON: the
+    feature id is the project's id, the one property ``s`` its status letter."""
+    return mapdata.feature_collection(projects, key="s", code=F("status"), letters=STATUS_LETTER)

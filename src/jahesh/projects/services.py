@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.identifiers import normalize_national_code
+from jahesh.core.mapdata import check_pair
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.projects.models import (
     DirectService,
@@ -83,6 +84,8 @@ def project_build(
     households: int = 0,
     people: int = 0,
     description: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Project:
     """Check a new project and derive its key, place and deprivation (nothing is written)."""
     title = clean_text(title)
@@ -103,6 +106,7 @@ def project_build(
         raise InvalidInput(_("پایان برنامه‌ای پیش از شروع برنامه‌ای است."), field="planned_end")
     if households < 0 or people < 0:
         raise InvalidInput(_("شمار بهره‌مندان نمی‌تواند منفی باشد."), field="people")
+    check_pair(latitude, longitude)
     return Project(
         title=title,
         title_key=normalize_key(title),
@@ -121,6 +125,8 @@ def project_build(
         people=people,
         description=clean_text(description),
         created_by=user,
+        latitude=latitude,
+        longitude=longitude,
     )
 
 

@@ -119,6 +119,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 households=data.get("households") or 0,
                 people=data.get("people") or 0,
                 description=data.get("description") or "",
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
             )
         except ApplicationError as error:
             apply_error(form, error)

@@ -5,7 +5,6 @@ caller's scope answers 404. Dates ISO, amounts integer rials."""
 from __future__ import annotations
 
 import datetime
-import gzip
 import re
 from decimal import Decimal
 from typing import Annotated, Any
@@ -20,7 +19,17 @@ from ninja.files import UploadedFile
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import resolve_ref
-from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials
+from jahesh.api.schemas import (
+    ERRORS,
+    ApiDate,
+    Id,
+    Latitude,
+    Longitude,
+    Page,
+    Quantity,
+    Rials,
+)
+from jahesh.core import mapdata
 from jahesh.core.api import ImportOut, ImportQueuedOut
 from jahesh.core.errors import InvalidInput
 from jahesh.core.models import ImportJob
@@ -46,8 +55,6 @@ map_router = Router(tags=["units"])
 # --- Schemas -------------------------------------------------------------------
 
 # Bounded as their columns are (DecimalField digits, PositiveSmallIntegerField).
-Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
-Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
 Capacity = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 SmallCount = Annotated[int, Field(ge=0, le=32767)]
 
@@ -478,6 +485,8 @@ class MapFilters(Schema):
     isic_section: str = ""
     size: Size | None = None
     risk_level: RiskLevel | None = None
+    zoom: int | None = Field(None, ge=0, le=22)
+    bbox: str = Field("", max_length=120)
 
 
 @map_router.get(
@@ -486,23 +495,16 @@ class MapFilters(Schema):
     summary="واحدها روی نقشه (GeoJSON)",
     description="FeatureCollection فشرده: id هر عضو شناسهٔ واحد، properties.r سطح ریسک"
     " (h پرخطر، w زیر نظر، l کم، n ارزیابی‌نشده). فیلترها مانند فهرست واحدها؛"
-    " فقط واحدهای دارای مختصات.",
+    " فقط واحدهای دارای مختصات. با zoom (و bbox=غرب,جنوب,شرق,شمال) فقط واحدهای درون"
+    " محدوده، و در بزرگ‌نمایی کم خوشه‌های شبکه‌ای بی‌id با properties.n (شمار) و r"
+    " (پرخطرترین)؛ پاسخ آنگاه clustered: true دارد.",
 )
 def map_units(request: HttpRequest, filters: Query[MapFilters]) -> HttpResponse:
     api_require_module(request.user, Module.UNITS)
+    view = mapdata.parse_view(filters.zoom, filters.bbox)
     qs = selectors.unit_list(
         user=request.user, q=filters.q, county_id=filters.county_id, sector=filters.sector or "",
         status=filters.status or "", isic_section=filters.isic_section, size=filters.size or "",
         risk_level=filters.risk_level or "",
     )  # fmt: skip
-    body = selectors.map_units_geojson(units=qs).encode()
-    response = HttpResponse(content_type="application/geo+json")
-    response["Vary"] = "Accept-Encoding, Cookie, Authorization"
-    # The country is ~10 MB of repetitive text and ~1 MB gzipped; nothing secret
-    # or reflected is in it (no BREACH), so it is compressed here whatever the
-    # proxy in front does.
-    if len(body) > 1024 and "gzip" in request.headers.get("Accept-Encoding", ""):
-        body = gzip.compress(body, compresslevel=5, mtime=0)
-        response["Content-Encoding"] = "gzip"
-    response.content = body
-    return response
+    return mapdata.geojson_response(request, selectors.map_units_geojson(units=qs, view=view))

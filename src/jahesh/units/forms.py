@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from jahesh.accounts.scoping import scoped
 from jahesh.core.forms import (
     JalaliDateField,
+    LatitudeField,
     LegalIdField,
+    LongitudeField,
     MobileField,
     MoneyField,
     NormalizedCharField,
@@ -116,12 +118,8 @@ class UnitForm(forms.Form):
     address = NormalizedCharField(
         label=_("نشانی"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    latitude = forms.DecimalField(
-        label=_("عرض جغرافیایی"), required=False, max_digits=9, decimal_places=6
-    )
-    longitude = forms.DecimalField(
-        label=_("طول جغرافیایی"), required=False, max_digits=9, decimal_places=6
-    )
+    latitude = LatitudeField()
+    longitude = LongitudeField()
     owner_name = NormalizedCharField(label=_("نام مالک یا مدیر"), required=False, max_length=200)
     owner_mobile = MobileField(label=_("تلفن همراه مالک یا مدیر"), required=False)
     founded_on = JalaliDateField(label=_("تاریخ تأسیس"), required=False, max_date="today")

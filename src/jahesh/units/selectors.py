@@ -8,12 +8,22 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, FloatField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
 from jahesh.accounts.scoping import Area, scoped
+from jahesh.core import mapdata
 from jahesh.core.daily import EVER
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.search import search_q
@@ -406,31 +416,27 @@ def field_units(*, user: Any, today: date) -> list[dict[str, Any]]:
 
 # --- The map ---------------------------------------------------------------------
 
-RISK_CODE = {RiskLevel.HIGH: "h", RiskLevel.WATCH: "w", RiskLevel.LOW: "l", "": "n"}
+# A marker's colour: the risk level as a rank (the larger the riskier, so a
+# cluster takes its riskiest unit's) and the letter the map reads.
+RISK_RANK = Case(
+    When(risk_level=RiskLevel.HIGH, then=Value(3)),
+    When(risk_level=RiskLevel.WATCH, then=Value(2)),
+    When(risk_level=RiskLevel.LOW, then=Value(1)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+RISK_LETTER = {3: "h", 2: "w", 1: "l", 0: "n"}
 
 
-def map_units_geojson(*, units: QuerySet[Unit]) -> str:
+def map_units_geojson(*, units: QuerySet[Unit], view: mapdata.View | None = None) -> str:
     """``units`` with coordinates as a compact GeoJSON FeatureCollection: the
     feature id is the unit's id, the one property ``r`` its risk level (h, w, l;
-    n: not assessed), positions to 5 decimals (about a metre). Written as text
-    from a values_list (no model instances, no schema per feature): 90,000
-    markers are one query and a few MB."""
-    # Floats from the database: Decimal conversion was two thirds of the time.
-    rows = (
-        units.filter(latitude__isnull=False, longitude__isnull=False)
-        .order_by()
-        .annotate(x=Cast("longitude", FloatField()), y=Cast("latitude", FloatField()))
-        .values_list("id", "x", "y", "risk_level")
-    )
-    feature = (
-        '{{"type":"Feature","id":{},"geometry":{{"type":"Point","coordinates":[{:.5f},{:.5f}]}},'
-        '"properties":{{"r":"{}"}}}}'
-    )
-    parts = [
-        feature.format(pk, lon, lat, RISK_CODE.get(level, "n"))
-        for pk, lon, lat, level in rows.iterator(chunk_size=5000)
-    ]
-    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+    n: not assessed), positions to 5 decimals (about a metre). With a ``view``
+    (zoom and box) only the units in the box, gathered in grid clusters (``n``:
+    how many; ``r``: the riskiest) when the zoom is low and they are many."""
+    if view is None:
+        return mapdata.feature_collection(units, key="r", code=RISK_RANK, letters=RISK_LETTER)
+    return mapdata.clustered(units, key="r", code=RISK_RANK, letters=RISK_LETTER, view=view)
 
 
 def visit_detail(*, user: Any, visit_id: int) -> Visit:

@@ -16,13 +16,14 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, require_module
+from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, require_module
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
@@ -421,6 +422,16 @@ def unit_map(request: HttpRequest) -> HttpResponse:
     wanted = {k: v for k, v in filter_form.filters().items() if v and k != "order"}
     keys: tuple[str, ...] = ("county_id", "sector", "risk_level")
     query = urlencode({k: wanted[k] for k in keys if k in wanted})
+    county = urlencode({"county_id": wanted["county_id"]}) if "county_id" in wanted else ""
+    # Projects and camps are layers of this map for those who may read them; their
+    # apps sit above units, so only their URLs are named here.
+    layers: dict[str, str] = {}
+    if can_use_module(request.user, Module.PROJECTS):
+        layers["projects_api"] = "/api/v1/map/projects" + (f"?{county}" if county else "")
+        layers["project_url"] = reverse("projects:detail", args=[0])
+    if can_use_module(request.user, Module.VOLUNTEERS):
+        layers["camps_api"] = "/api/v1/map/camps" + (f"?{county}" if county else "")
+        layers["camp_url"] = reverse("volunteers:camp_detail", args=[0])
     return render(
         request,
         "units/map.html",
@@ -428,5 +439,6 @@ def unit_map(request: HttpRequest) -> HttpResponse:
             "filter_form": filter_form,
             "tile_url": settings.JAHESH_MAP_TILE_URL,
             "api_url": "/api/v1/map/units" + (f"?{query}" if query else ""),
+            **layers,
         },
     )

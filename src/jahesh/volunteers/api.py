@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import resolve_ref, resolve_refs
-from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, api_enum
+from jahesh.api.schemas import ERRORS, ApiDate, Id, Latitude, Longitude, Page, api_enum
+from jahesh.core import mapdata
 from jahesh.geo.models import City, County, Village
 from jahesh.volunteers import selectors, services
 from jahesh.volunteers.models import Camp, CredentialKind, Group, RosterEntry, Skill, Volunteer
@@ -196,6 +198,8 @@ class CampIn(Schema):
     group_ids: list[Id] = Field([], max_length=100)
     required_credential_kind_ids: list[Id] = Field([], max_length=100)
     description: str = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class RosterOut(Schema):
@@ -621,3 +625,30 @@ def certificate_issue(request: HttpRequest, entry_id: int):
 )
 def certificate_check(request: HttpRequest, code: str):
     return selectors.certificate_check(code=code).__dict__
+
+
+# --- /api/v1/map/camps ---------------------------------------------------------------
+
+map_router = Router(tags=["volunteers"])
+
+
+class CampMapFilters(Schema):
+    county_id: Id | None = None
+    purpose: Camp.Purpose | None = None
+
+
+@map_router.get(
+    "/camps",
+    response={200: dict, **ERRORS},
+    summary="اردوها روی نقشه (GeoJSON)",
+    description="FeatureCollection فشرده: id هر عضو شناسهٔ اردو، properties.t زمان"
+    " برگزاری نسبت به امروز (u پیش رو، o در حال برگزاری، p گذشته)؛"
+    " فقط اردوهای دارای مختصات، در قلمرو کاربر.",
+)
+def map_camps(request: HttpRequest, filters: Query[CampMapFilters]) -> HttpResponse:
+    api_require_module(request.user, Module.VOLUNTEERS)
+    qs = selectors.camp_list(
+        user=request.user, county_id=filters.county_id, purpose=filters.purpose or ""
+    )
+    body = selectors.map_camps_geojson(camps=qs, today=timezone.localdate())
+    return mapdata.geojson_response(request, body)

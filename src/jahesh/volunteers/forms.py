@@ -14,6 +14,8 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import scoped
 from jahesh.core.forms import (
     JalaliDateField,
+    LatitudeField,
+    LongitudeField,
     MobileField,
     NationalCodeField,
     NormalizedCharField,
@@ -177,6 +179,8 @@ class CampForm(forms.Form):
     description = NormalizedCharField(
         label=_("شرح"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    latitude = LatitudeField(help_text=_("جای اردو روی نقشه؛ اختیاری (از GPS گوشی یا نقشه)."))
+    longitude = LongitudeField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

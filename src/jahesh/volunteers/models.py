@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel
+from jahesh.core.models import TimeStampedModel, latitude_field, longitude_field
 from jahesh.geo.models import InCounty, Settled
 
 
@@ -315,6 +315,9 @@ class Camp(InCounty, Settled, TimeStampedModel):
     groups = models.ManyToManyField(
         Group, related_name="camps", verbose_name=_("گروه‌ها"), blank=True
     )
+    # Where it is held, on the map; optional, set or confirmed on the form.
+    latitude = latitude_field()
+    longitude = longitude_field()
     start_date = models.DateField(_("تاریخ شروع"))
     end_date = models.DateField(_("تاریخ پایان"))
     required_credential_kinds = models.ManyToManyField(

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
+from jahesh.core.mapdata import synthetic_position
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County, Province, Village
 from jahesh.geo.services import place_set_deprived
@@ -434,6 +435,7 @@ def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: i
         first = _day(rng, lo, hi)
         last = first + timedelta(days=rng.randint(2, 9))
         purpose = rng.choice(SPECIALTY_PURPOSE[group.specialty])
+        position = synthetic_position(village.county_id, village.pk)
         camps.append(
             Camp(
                 title=f"اردوی جهادی {purpose.label} شمارهٔ {to_persian_digits(i + 1)}",
@@ -443,6 +445,8 @@ def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: i
                 start_date=first,
                 end_date=last,
                 description="اردوی خدمت‌رسانی در روستای محروم",
+                latitude=position[0],
+                longitude=position[1],
             )
         )
         plan.append((group, members))

@@ -12,9 +12,22 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
+from jahesh.core import mapdata
 from jahesh.core.daily import EVER, daily_steps, daily_totals
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.money import round_half_up
@@ -430,4 +443,22 @@ def kpi_volunteers_daily(*, area: Area) -> dict:
 
     return daily_steps(
         (county, steps(pk, registered, inactive)) for pk, county, registered, inactive in people
+    )
+
+
+# --- The map ---------------------------------------------------------------------
+
+
+def map_camps_geojson(*, camps: QuerySet[Camp], today: date) -> str:
+    """``camps`` (already scoped) with coordinates as compact GeoJSON: the feature
+    id is the camp's id, the one property ``t`` when it is held (u upcoming, o
+    on now, p past) on ``today``."""
+    when = Case(
+        When(start_date__gt=today, then=Value("u")),
+        When(end_date__lt=today, then=Value("p")),
+        default=Value("o"),
+        output_field=CharField(),
+    )
+    return mapdata.feature_collection(
+        camps, key="t", code=when, letters={"u": "u", "o": "o", "p": "p"}
     )

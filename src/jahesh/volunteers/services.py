@@ -25,6 +25,7 @@ from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import Conflict, InvalidInput, NotFound
 from jahesh.core.identifiers import normalize_mobile, normalize_national_code
 from jahesh.core.jalali import format_jalali
+from jahesh.core.mapdata import check_pair
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.geo.models import City, Village
 from jahesh.volunteers.models import (
@@ -359,6 +360,8 @@ def camp_create(
     group_ids: Iterable[int] = (),
     required_kind_ids: Iterable[int] = (),
     description: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Camp:
     """A camp in a village (or city); its county is the place's county."""
 
@@ -376,6 +379,7 @@ def camp_create(
         place = City.objects.filter(pk=city_id).first()
     if place is None:
         raise InvalidInput(_("محل اردو (روستا یا شهر) را انتخاب کنید."), field="village")
+    check_pair(latitude, longitude)
     groups = list(scoped(actor, Group).filter(pk__in=list(group_ids)))
     kinds = list(CredentialKind.objects.filter(pk__in=list(required_kind_ids)))
     with transaction.atomic():
@@ -388,6 +392,8 @@ def camp_create(
             city=place if not village_id else None,
             start_date=start_date,
             end_date=end_date,
+            latitude=latitude,
+            longitude=longitude,
             created_by=actor,
         )
         _ensure_in_scope(actor, camp)

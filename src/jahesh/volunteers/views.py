@@ -354,6 +354,8 @@ def camp_create(request: HttpRequest) -> HttpResponse:
                 group_ids=[g.pk for g in d["groups"]],
                 required_kind_ids=[k.pk for k in d["required_kinds"]],
                 description=d["description"],
+                latitude=d.get("latitude"),
+                longitude=d.get("longitude"),
             )
         except ApplicationError as exc:
             apply_error(form, exc)

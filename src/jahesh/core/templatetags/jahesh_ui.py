@@ -41,17 +41,6 @@ def today_jalali() -> str:
 
 
 @register.simple_tag(takes_context=True)
-def nav_active(context: Context, url: str) -> str:
-    """``"active"`` when the current page lies under ``url`` (the home page only on itself)."""
-    request: HttpRequest | None = context.get("request")
-    if request is None or not url:
-        return ""
-    if url == "/":
-        return "active" if request.path == "/" else ""
-    return "active" if request.path.startswith(url) else ""
-
-
-@register.simple_tag(takes_context=True)
 def query_with(context: Context, **changes: Any) -> str:
     """The current query string with ``changes`` applied (``None`` drops a key).
 
