@@ -42,7 +42,7 @@ def published_changes(
 def dashboard_sections(*, request: HttpRequest, area: Area, period: Period) -> list[str]:
     """The dashboard's contributed sections (``SECTIONS``), rendered, in
     registration order."""
-    sections = []
+    sections: list[str] = []
     for hook in SECTIONS:
         found = hook(request=request, area=area, period=period)
         if found:
