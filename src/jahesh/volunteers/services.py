@@ -8,7 +8,7 @@ with the same mechanism before the transaction commits.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,6 +26,7 @@ from jahesh.core.errors import Conflict, InvalidInput, NotFound
 from jahesh.core.identifiers import normalize_mobile, normalize_national_code
 from jahesh.core.jalali import format_jalali
 from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.geo.models import City, Village
 from jahesh.volunteers.models import (
     Camp,
@@ -122,14 +123,8 @@ def volunteer_create(
         with transaction.atomic():
             volunteer.save()
             _ensure_in_scope(actor, volunteer)
-            VolunteerStatusEvent.objects.create(
-                volunteer=volunteer,
-                from_status="",
-                to_status=Volunteer.Status.ACTIVE,
-                effective_on=registered_on,
-                at=now,
-                by=actor,
-                reason=_("ثبت‌نام"),
+            VOLUNTEER_FLOW.created(
+                volunteer, user=actor, now=now, data=registered_on, reason=str(_("ثبت‌نام"))
             )
     except IntegrityError:
         raise Conflict(
@@ -178,24 +173,60 @@ def volunteer_update(
     return volunteer
 
 
-def _guard_deactivate(volunteer: Volunteer, effective_on: date) -> None:
+def _guard_deactivate(move: Move[Volunteer]) -> dict[str, Any]:
+    volunteer, effective_on = move.record, move.data
     if effective_on < volunteer.registered_on:
         raise InvalidInput(
             _("تاریخ غیرفعال‌شدن نمی‌تواند پیش از ثبت‌نام (%(d)s) باشد.")
             % {"d": format_jalali(volunteer.registered_on)},
             field="effective_on",
         )
+    # The status events are the history (the volunteers KPI reads them);
+    # registered_on stays the first registration.
+    return {"inactive_since": effective_on}
 
 
-def _guard_activate(volunteer: Volunteer, effective_on: date) -> None:
-    return None
+def _guard_activate(move: Move[Volunteer]) -> dict[str, Any]:
+    return {"inactive_since": None}
 
 
 # The one table of status moves and their guards.
-STATUS_TRANSITIONS: dict[tuple[str, str], Callable[[Volunteer, date], None]] = {
-    (Volunteer.Status.ACTIVE, Volunteer.Status.INACTIVE): _guard_deactivate,
-    (Volunteer.Status.INACTIVE, Volunteer.Status.ACTIVE): _guard_activate,
+STATUS_TRANSITIONS: dict[tuple[str, str], Rule[Volunteer]] = {
+    (Volunteer.Status.ACTIVE, Volunteer.Status.INACTIVE): Rule(_guard_deactivate),
+    (Volunteer.Status.INACTIVE, Volunteer.Status.ACTIVE): Rule(_guard_activate),
 }
+
+
+def _status_event(move: Move[Volunteer]) -> VolunteerStatusEvent:
+    return VolunteerStatusEvent.objects.create(
+        volunteer=move.record,
+        from_status=move.from_status,
+        to_status=move.to_status,
+        effective_on=move.data,
+        at=move.now,
+        by=move.user,
+        reason=move.reason,
+    )
+
+
+VOLUNTEER_FLOW: Workflow[Volunteer] = Workflow(
+    model=Volunteer,
+    rules=STATUS_TRANSITIONS,
+    event=_status_event,
+    refuse=Refusals(
+        no_move=lambda frm, to: Conflict(
+            _("نیرو هم‌اکنون «%(s)s» است.") % {"s": Volunteer.Status(frm).label},
+            field="status",
+        ),
+        lost=lambda: Conflict(_("وضعیت نیرو هم‌زمان تغییر کرد؛ صفحه را تازه کنید.")),
+    ),
+    save=True,
+)
+
+
+def allowed_status_moves(volunteer: Volunteer, user: Any) -> list[str]:
+    """The statuses ``volunteer`` may move to (who may is the module's rule, at the edges)."""
+    return VOLUNTEER_FLOW.allowed_moves(volunteer, user)
 
 
 def volunteer_set_status(
@@ -207,35 +238,21 @@ def volunteer_set_status(
     reason: str = "",
     now: datetime | None = None,
 ) -> Volunteer:
-    """Activate or deactivate a volunteer (locks the row; appends an event)."""
-    now = now or timezone.now()
+    """Activate or deactivate a volunteer through ``VOLUNTEER_FLOW`` (the row locked
+    here, within the actor's scope; an event appended)."""
     with transaction.atomic():
         volunteer = scoped(actor, Volunteer).select_for_update().filter(pk=volunteer_id).first()
         if volunteer is None:
             raise NotFound(_("یافت نشد."))
-        guard = STATUS_TRANSITIONS.get((volunteer.status, to_status))
-        if guard is None:
-            raise Conflict(
-                _("نیرو هم‌اکنون «%(s)s» است.") % {"s": volunteer.get_status_display()},
-                field="status",
-            )
-        guard(volunteer, effective_on)
-        from_status = volunteer.status
-        volunteer.status = to_status
-        # The status events are the history (the volunteers KPI reads them);
-        # registered_on stays the first registration.
-        volunteer.inactive_since = effective_on if to_status == Volunteer.Status.INACTIVE else None
-        volunteer.save(update_fields=["status", "inactive_since", "updated_at"])
-        VolunteerStatusEvent.objects.create(
-            volunteer=volunteer,
-            from_status=from_status,
-            to_status=to_status,
-            effective_on=effective_on,
-            at=now,
-            by=actor,
+        return VOLUNTEER_FLOW.transition(
+            volunteer,
+            to_status,
+            user=actor,
+            data=effective_on,
             reason=clean_text(reason)[:300],
+            now=now,
+            locked=True,
         )
-    return volunteer
 
 
 def volunteer_skill_set(
@@ -651,21 +668,34 @@ def roster_remove(*, actor: Any, entry_id: int) -> None:
     entry.delete()
 
 
-def _guard_approve(entry: RosterEntry) -> None:
-    if entry.hours <= 0:
+def _guard_approve(move: Move[RosterEntry]) -> None:
+    if move.record.hours <= 0:
         raise InvalidInput(_("ساعت صفر را نمی‌توان تأیید کرد؛ ابتدا ساعت را ثبت کنید."))
 
 
-def _guard_reject(entry: RosterEntry) -> None:
-    return None
-
-
 # The one table of moves of logged hours and their guards. (Saving the roster
-# again re-logs a row: see roster_save.)
-HOURS_TRANSITIONS: dict[tuple[str, str], Callable[[RosterEntry], None]] = {
-    (RosterEntry.Status.LOGGED, RosterEntry.Status.APPROVED): _guard_approve,
-    (RosterEntry.Status.LOGGED, RosterEntry.Status.REJECTED): _guard_reject,
+# again re-logs a row: see roster_save.) Hours are decided many at once:
+# hours_decide checks each row against this table (HOURS_FLOW.check) and writes
+# them in bulk, with their history and events.
+HOURS_TRANSITIONS: dict[tuple[str, str], Rule[RosterEntry]] = {
+    (RosterEntry.Status.LOGGED, RosterEntry.Status.APPROVED): Rule(_guard_approve),
+    (RosterEntry.Status.LOGGED, RosterEntry.Status.REJECTED): Rule(),
 }
+
+
+def _no_bulk_event(move: Move[RosterEntry]) -> None:
+    raise NotImplementedError("hours are decided in bulk by hours_decide")
+
+
+HOURS_FLOW: Workflow[RosterEntry] = Workflow(
+    model=RosterEntry,
+    rules=HOURS_TRANSITIONS,
+    event=_no_bulk_event,
+    refuse=Refusals(
+        no_move=lambda frm, to: InvalidInput(_("این تغییر وضعیت مجاز نیست."), field="status"),
+        lost=lambda: Conflict(_("این تغییر وضعیت مجاز نیست.")),
+    ),
+)
 
 
 def hours_decide(
@@ -689,10 +719,8 @@ def hours_decide(
             .filter(pk__in=ids, status=RosterEntry.Status.LOGGED)
         )
         for entry in entries:
-            guard = HOURS_TRANSITIONS.get((entry.status, to_status))
-            if guard is None:
-                raise InvalidInput(_("این تغییر وضعیت مجاز نیست."), field="status")
-            guard(entry)
+            rule = HOURS_FLOW.check(entry, to_status, actor)
+            rule.guard(Move(entry, entry.status, to_status, actor, now))
             entry.status = to_status
             if to_status == RosterEntry.Status.APPROVED:
                 entry.approved_by, entry.approved_at = actor, now
