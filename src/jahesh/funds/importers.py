@@ -33,7 +33,7 @@ from jahesh.core.tabular import (
     text,
 )
 from jahesh.funds import schedule, services
-from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, LoanEvent, Member
+from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member
 
 
 def member_columns() -> list[Column]:
@@ -243,13 +243,10 @@ def _import_loan(
         disbursed_on=v["disbursed_on"],
         planned_jobs=v.get("planned_jobs") or 0,
     )
-    LoanEvent.objects.create(
-        loan=loan,
-        from_status="",
-        to_status=Loan.Status.DISBURSED,
-        at=now,
-        by=user,
-        note="ورود از اکسل (وام موجود)",
+    # The event of its first status goes through the loan's workflow; an import
+    # is not announced.
+    services.LOAN_FLOW.created(
+        loan, user=user, now=now, reason="ورود از اکسل (وام موجود)", announce=False
     )
     Installment.objects.bulk_create(
         [
