@@ -185,7 +185,7 @@ class Workflow(Generic[R]):
             changes[self.status_field] = to_status
             claimed = self.model._default_manager.filter(
                 pk=row.pk, **{self.status_field: old}
-            ).update(**(changes if not self.save else {self.status_field: to_status}))
+            ).update(**changes)
             if claimed != 1:
                 raise self.refuse.lost()
             for name, value in changes.items():
