@@ -106,7 +106,7 @@ def _repayment_record_locked(
         return _existing_repayment(loan, amount, key), False
     if loan.status not in ACTIVE_LOAN_STATUSES:
         raise Conflict(_("فقط برای وام در حال بازپرداخت می‌توان پرداخت ثبت کرد."))
-    if paid_on < loan.disbursed_on:
+    if loan.disbursed_on is None or paid_on < loan.disbursed_on:
         raise InvalidInput(_("تاریخ پرداخت پیش از تاریخ پرداخت وام است."), field="paid_on")
     if paid_on > timezone.localdate(now):
         raise InvalidInput(_("تاریخ پرداخت در آینده است."), field="paid_on")
