@@ -3,9 +3,10 @@ sessions, resolutions and follow-ups.
 
 The case workflow is one table, ``TRANSITIONS``: (from, to) → ``Rule`` (the
 roles that may make the move and a guard that checks what must be filled in
-and returns the fields the move sets). Only :func:`case_transition` moves a
-case; it locks the row, refuses a move made from a stale status (``Conflict``)
-and appends a ``CaseEvent``.
+and returns the fields the move sets), run by ``CASE_FLOW``, the case's
+``core.workflow.Workflow``. Only :func:`case_transition` moves a case; it
+locks the row, refuses a move made from a stale status (``Conflict``) and
+appends a ``CaseEvent``.
 """
 
 from __future__ import annotations

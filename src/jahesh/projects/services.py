@@ -1,8 +1,9 @@
 """Writes and rules of projects and direct services.
 
-The project workflow is one table, ``TRANSITIONS``: (from, to) → guard. Only
-:func:`project_transition` moves a project's status; it locks the row, checks
-the guard and appends a ``ProjectEvent``.
+The project workflow is one table, ``TRANSITIONS``: (from, to) → guard, run by
+``PROJECT_FLOW`` (``core.workflow``). Only :func:`project_transition` moves a
+project's status; it locks the row, checks the guard and appends a
+``ProjectEvent``.
 """
 
 from __future__ import annotations
