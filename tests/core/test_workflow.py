@@ -50,7 +50,7 @@ def make_flow(appended: list[tuple[str, str, str]]) -> Workflow[ImportJob]:
 
 @pytest.fixture
 def job(make_user) -> ImportJob:
-    owner = make_user("owner", "viewer")
+    owner = make_user("owner", "admin")
     return ImportJob.objects.create(user=owner, kind="units", filename="a.xlsx", path="x")
 
 
@@ -60,7 +60,7 @@ def _status(job: ImportJob) -> str:
 
 def test_allowed_moves_read_the_table_and_the_roles(job, make_user):
     flow = make_flow([])
-    runner, other = make_user("runner", "viewer"), make_user("other", "viewer")
+    runner, other = make_user("runner", "admin"), make_user("other", "admin")
     assert flow.allowed_moves(job, runner) == [J.RUNNING]
     assert flow.allowed_moves(job, other) == []
     job.status = J.RUNNING
@@ -70,7 +70,7 @@ def test_allowed_moves_read_the_table_and_the_roles(job, make_user):
 def test_a_move_sets_the_guards_fields_and_appends_one_event(job, make_user):
     appended: list[tuple[str, str, str]] = []
     moved = make_flow(appended).transition(
-        job, J.RUNNING, user=make_user("runner", "viewer"), data=40, reason="go"
+        job, J.RUNNING, user=make_user("runner", "admin"), data=40, reason="go"
     )
     assert (moved.status, moved.rows_total) == (J.RUNNING, 40)
     assert ImportJob.objects.values_list("status", "rows_total").get(pk=job.pk) == (J.RUNNING, 40)
@@ -88,7 +88,7 @@ def test_a_move_sets_the_guards_fields_and_appends_one_event(job, make_user):
 def test_a_refused_move_writes_nothing(job, make_user, who, to, data, error, message):
     appended: list[tuple[str, str, str]] = []
     with pytest.raises(error) as refused:
-        make_flow(appended).transition(job, to, user=make_user(who, "viewer"), data=data)
+        make_flow(appended).transition(job, to, user=make_user(who, "admin"), data=data)
     assert str(refused.value) == message
     assert (_status(job), appended) == (J.QUEUED, [])
 
@@ -97,7 +97,7 @@ def test_a_move_from_a_status_the_caller_no_longer_sees_is_stale(job, make_user)
     ImportJob.objects.filter(pk=job.pk).update(status=J.RUNNING)
     appended: list[tuple[str, str, str]] = []
     with pytest.raises(Conflict) as refused:
-        make_flow(appended).transition(job, J.RUNNING, user=make_user("runner", "viewer"), data=1)
+        make_flow(appended).transition(job, J.RUNNING, user=make_user("runner", "admin"), data=1)
     assert str(refused.value) == "stale:running"
     assert appended == []
 
