@@ -3,7 +3,8 @@
     uv run python scripts/shape_metrics.py [--duplicates] [--mypy]
 
 Counts imports written inside function bodies (with the ones that carry a
-reason comment on the same or previous line), the largest modules, and the
+reason comment on the same or previous line), the largest modules, the state
+machines (transition tables, and how many run through core.workflow), and the
 test-to-source line ratio; with --duplicates, the pairs the `duplicates`
 command reports over src/ without migrations; with --mypy, mypy's error count.
 Migrations are left out everywhere.
@@ -66,6 +67,32 @@ def inner_imports(path: Path) -> list[tuple[int, bool]]:
     return found
 
 
+def state_machines(paths: list[Path]) -> tuple[int, int]:
+    """Transition tables (a module-level name ending in TRANSITIONS) and the
+    machines declared as a ``core.workflow.Workflow`` that run them."""
+    tables = engines = 0
+    for path in paths:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id.endswith("TRANSITIONS"):
+                    tables += 1
+            value = getattr(node, "value", None)
+            if (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and value.func.id == "Workflow"
+            ):
+                engines += 1
+    return tables, engines
+
+
 def duplicate_pairs() -> str:
     """Run `duplicates` on a copy of src/ without migrations (it reads a folder)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,6 +143,8 @@ def main() -> None:
     print("largest modules (lines):")
     for p, n in sorted(src_lines.items(), key=lambda kv: -kv[1])[:8]:
         print(f"  {n:5d}  {p.relative_to(ROOT)}")
+    tables, engines = state_machines(src)
+    print(f"state machines: {tables} transition tables, {engines} run by core.workflow")
     src_total = sum(src_lines.values())
     print(
         f"source {src_total} lines, tests {test_lines} lines, ratio {test_lines / src_total:.2f}x"

@@ -3,16 +3,17 @@ sessions, resolutions and follow-ups.
 
 The case workflow is one table, ``TRANSITIONS``: (from, to) → ``Rule`` (the
 roles that may make the move and a guard that checks what must be filled in
-and returns the fields the move sets). Only :func:`case_transition` moves a
-case; it locks the row, refuses a move made from a stale status (``Conflict``)
-and appends a ``CaseEvent``.
+and returns the fields the move sets), run by ``CASE_FLOW``, the case's
+``core.workflow.Workflow``. Only :func:`case_transition` moves a case; it
+locks the row, refuses a move made from a stale status (``Conflict``) and
+appends a ``CaseEvent``.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -44,6 +45,7 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.text import clean_text
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow, no_guard
 from jahesh.units.models import RiskLevel, Unit, UnitStatus
 from jahesh.units.selectors import unit_risk_at, unit_status_at
 
@@ -133,7 +135,7 @@ def case_create(
             unit_risk_at_open=risk.level if risk else "",
             created_by=user,
         )
-        CaseEvent.objects.create(case=case, at=now, by=user, from_status="", to_status=S.NEW)
+        CASE_FLOW.created(case, user=user, now=now)
     return case
 
 
@@ -165,18 +167,13 @@ class MoveInput:
     jobs_preserved: int | None = None
 
 
-@dataclass(frozen=True)
-class _Move:
-    case: Case
-    to_status: str
-    data: MoveInput
-    today: datetime.date
+_Move = Move[Case]
 
 
-@dataclass(frozen=True)
-class Rule:
-    roles: frozenset[str]
-    guard: Callable[[_Move], dict[str, Any]] = field(default=lambda move: {})
+def _rule(
+    roles: frozenset[str], guard: Callable[[_Move], dict[str, Any]] | None = None
+) -> Rule[Case]:
+    return Rule(guard=guard or no_guard, roles=roles)
 
 
 def _needs_reason(move: _Move) -> dict[str, Any]:
@@ -187,12 +184,12 @@ def _needs_reason(move: _Move) -> dict[str, Any]:
 
 def _guard_assign(move: _Move) -> dict[str, Any]:
     """Assigning needs an active expert who has declared no conflict with the unit."""
-    expert = move.data.expert or move.case.expert
+    expert = move.data.expert or move.record.expert
     if expert is None:
         raise InvalidInput(_("برای ارجاع، کارشناس مسئول را انتخاب کنید."), field="expert")
     if not expert.is_active:
         raise InvalidInput(_("کارشناس «%(e)s» غیرفعال است.") % {"e": expert}, field="expert")
-    if ExpertConflict.objects.filter(expert=expert, unit_id=move.case.unit_id).exists():
+    if ExpertConflict.objects.filter(expert=expert, unit_id=move.record.unit_id).exists():
         raise InvalidInput(
             _("کارشناس «%(e)s» با این واحد تعارض منافع اعلام کرده است؛ کارشناس دیگری انتخاب کنید.")
             % {"e": expert},
@@ -209,7 +206,7 @@ def _guard_reassign(move: _Move) -> dict[str, Any]:
 
 
 def _guard_wait(move: _Move) -> dict[str, Any]:
-    agency = move.data.agency or move.case.agency
+    agency = move.data.agency or move.record.agency
     if agency is None:
         raise InvalidInput(_("دستگاهی را که پرونده در انتظار آن است انتخاب کنید."), field="agency")
     return {"agency": agency}
@@ -244,7 +241,7 @@ def _no_open_children(case: Case) -> None:
 
 def _guard_close(move: _Move) -> dict[str, Any]:
     _needs_reason(move)
-    _no_open_children(move.case)
+    _no_open_children(move.record)
     return {}
 
 
@@ -257,7 +254,7 @@ def closure_prevented_allowed(case: Case) -> bool:
 
 def _guard_resolve(move: _Move) -> dict[str, Any]:
     """Resolving needs an outcome; each outcome its evidence (see Case.Outcome)."""
-    case, data = move.case, move.data
+    case, data = move.record, move.data
     _no_open_children(case)
     outcome = data.outcome
     if outcome not in O.values or outcome == O.NONE:
@@ -313,7 +310,7 @@ def _guard_resolve(move: _Move) -> dict[str, Any]:
 
 def _guard_reopen(move: _Move) -> dict[str, Any]:
     _needs_reason(move)
-    if move.case.expert_id is None:
+    if move.record.expert_id is None:
         raise InvalidInput(
             _("پرونده کارشناس مسئول ندارد؛ پیش از بازگشایی کارشناس تعیین کنید."), field="expert"
         )
@@ -327,46 +324,123 @@ def _guard_reopen(move: _Move) -> dict[str, Any]:
 _M, _W = MANAGERS, WORKERS
 
 # The one table of allowed moves: (from, to) → who may, and what must be filled in.
-TRANSITIONS: dict[tuple[str, str], Rule] = {
-    (S.NEW, S.TRIAGED): Rule(_M),
-    (S.NEW, S.WITHDRAWN): Rule(_M, _guard_close),
-    (S.TRIAGED, S.ASSIGNED): Rule(_M, _guard_assign),
-    (S.TRIAGED, S.WITHDRAWN): Rule(_M, _guard_close),
-    (S.TRIAGED, S.NOT_RESOLVABLE): Rule(_M, _guard_close),
-    (S.ASSIGNED, S.IN_PROGRESS): Rule(_W),
-    (S.ASSIGNED, S.ASSIGNED): Rule(_M, _guard_reassign),
-    (S.ASSIGNED, S.WITHDRAWN): Rule(_M, _guard_close),
-    (S.IN_PROGRESS, S.WAITING): Rule(_W, _guard_wait),
-    (S.IN_PROGRESS, S.ASSIGNED): Rule(_M, _guard_reassign),
-    (S.IN_PROGRESS, S.ESCALATED): Rule(_W, _guard_escalate),
-    (S.IN_PROGRESS, S.RESOLVED): Rule(_W, _guard_resolve),
-    (S.IN_PROGRESS, S.NOT_RESOLVABLE): Rule(_W, _guard_close),
-    (S.IN_PROGRESS, S.WITHDRAWN): Rule(_M, _guard_close),
-    (S.WAITING, S.IN_PROGRESS): Rule(_W),
-    (S.WAITING, S.ESCALATED): Rule(_W, _guard_escalate),
-    (S.WAITING, S.WITHDRAWN): Rule(_M, _guard_close),
-    (S.ESCALATED, S.IN_PROGRESS): Rule(_M),
-    (S.ESCALATED, S.RESOLVED): Rule(_W, _guard_resolve),
-    (S.ESCALATED, S.NOT_RESOLVABLE): Rule(_W, _guard_close),
-    (S.ESCALATED, S.WITHDRAWN): Rule(_M, _guard_close),
-    (S.RESOLVED, S.IN_PROGRESS): Rule(_M, _guard_reopen),
-    (S.NOT_RESOLVABLE, S.IN_PROGRESS): Rule(_M, _guard_reopen),
-    (S.WITHDRAWN, S.IN_PROGRESS): Rule(_M, _guard_reopen),
+TRANSITIONS: dict[tuple[str, str], Rule[Case]] = {
+    (S.NEW, S.TRIAGED): _rule(_M),
+    (S.NEW, S.WITHDRAWN): _rule(_M, _guard_close),
+    (S.TRIAGED, S.ASSIGNED): _rule(_M, _guard_assign),
+    (S.TRIAGED, S.WITHDRAWN): _rule(_M, _guard_close),
+    (S.TRIAGED, S.NOT_RESOLVABLE): _rule(_M, _guard_close),
+    (S.ASSIGNED, S.IN_PROGRESS): _rule(_W),
+    (S.ASSIGNED, S.ASSIGNED): _rule(_M, _guard_reassign),
+    (S.ASSIGNED, S.WITHDRAWN): _rule(_M, _guard_close),
+    (S.IN_PROGRESS, S.WAITING): _rule(_W, _guard_wait),
+    (S.IN_PROGRESS, S.ASSIGNED): _rule(_M, _guard_reassign),
+    (S.IN_PROGRESS, S.ESCALATED): _rule(_W, _guard_escalate),
+    (S.IN_PROGRESS, S.RESOLVED): _rule(_W, _guard_resolve),
+    (S.IN_PROGRESS, S.NOT_RESOLVABLE): _rule(_W, _guard_close),
+    (S.IN_PROGRESS, S.WITHDRAWN): _rule(_M, _guard_close),
+    (S.WAITING, S.IN_PROGRESS): _rule(_W),
+    (S.WAITING, S.ESCALATED): _rule(_W, _guard_escalate),
+    (S.WAITING, S.WITHDRAWN): _rule(_M, _guard_close),
+    (S.ESCALATED, S.IN_PROGRESS): _rule(_M),
+    (S.ESCALATED, S.RESOLVED): _rule(_W, _guard_resolve),
+    (S.ESCALATED, S.NOT_RESOLVABLE): _rule(_W, _guard_close),
+    (S.ESCALATED, S.WITHDRAWN): _rule(_M, _guard_close),
+    (S.RESOLVED, S.IN_PROGRESS): _rule(_M, _guard_reopen),
+    (S.NOT_RESOLVABLE, S.IN_PROGRESS): _rule(_M, _guard_reopen),
+    (S.WITHDRAWN, S.IN_PROGRESS): _rule(_M, _guard_reopen),
 }
 
 
-def allowed_transitions(case: Case, user: Any) -> list[str]:
-    """The statuses ``user`` may move ``case`` to (guards not run: the form asks for them)."""
-    role = user_role(user)
-    if role == Role.CLINIC_EXPERT and (case.expert is None or case.expert.user_id != user.pk):
-        return []
-    return [
-        to for (frm, to), rule in TRANSITIONS.items() if frm == case.status and role in rule.roles
-    ]
+def _not_assigned(case: Case, user: Any) -> Forbidden | None:
+    """An expert moves only the cases assigned to them."""
+    if user_role(user) == Role.CLINIC_EXPERT and (
+        case.expert is None or case.expert.user_id != user.pk
+    ):
+        return Forbidden(_("این پرونده به شما ارجاع نشده است."))
+    return None
 
 
 def _status_label(value: str) -> str:
     return str(S(value).label) if value in S.values else value
+
+
+def _deadline(move: _Move) -> dict[str, Any]:
+    """What every move sets: the closing time, and the deadline recomputed from the
+    events (the clock pauses while waiting)."""
+    case, now = move.record, move.now
+    changes: dict[str, Any] = {}
+    if move.to_status in CLOSED_STATUSES:
+        changes["closed_at"] = now
+    timeline = [(e.at, e.to_status) for e in case.events.all()] + [(now, move.to_status)]
+    state = sla_state(
+        opened_at=case.opened_at,
+        limit_days=clinic_settings().sla_days(case.severity),
+        events=timeline,
+        now=now,
+        calendar=calendar_for(case.province_id),
+    )
+    changes["due_at"] = state.due_at
+    changes["updated_at"] = now
+    return changes
+
+
+def _case_event(move: _Move) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=move.record,
+        at=move.now,
+        by=move.user,
+        from_status=move.from_status,
+        to_status=move.to_status,
+        reason=move.reason,
+    )
+    if move.from_status:  # a case's opening is not a move
+        events.emit(
+            "case.moved",
+            key=f"case-event:{event.pk}",
+            actor=move.user,
+            case_id=move.record.pk,
+            from_status=move.from_status,
+            to_status=move.to_status,
+        )
+    return event
+
+
+CASE_FLOW: Workflow[Case] = Workflow(
+    model=Case,
+    rules=TRANSITIONS,
+    event=_case_event,
+    refuse=Refusals(
+        stale=lambda status: Conflict(
+            _("وضعیت این پرونده هم‌زمان به «%(s)s» تغییر کرده است؛ صفحه را دوباره باز کنید.")
+            % {"s": _status_label(status)}
+        ),
+        no_move=lambda frm, to: InvalidInput(
+            _("پروندهٔ «%(from)s» را نمی‌توان به «%(to)s» برد.")
+            % {"from": _status_label(frm), "to": _status_label(to)},
+            field="to_status",
+        ),
+        role=lambda to: Forbidden(
+            _("نقش شما اجازهٔ بردن پرونده به «%(to)s» را ندارد.") % {"to": _status_label(to)}
+        ),
+        lost=lambda: Conflict(
+            _("وضعیت این پرونده هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید.")
+        ),
+    ),
+    role_of=user_role,
+    may_act=_not_assigned,
+    also=_deadline,
+    lock=lambda case: (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("unit", "expert")
+        .get(pk=case.pk)
+    ),
+)
+
+
+def allowed_transitions(case: Case, user: Any) -> list[str]:
+    """The statuses ``user`` may move ``case`` to (guards not run: the form asks for them)."""
+    return CASE_FLOW.allowed_moves(case, user)
 
 
 def case_transition(
@@ -377,84 +451,17 @@ def case_transition(
     data: MoveInput | None = None,
     now: datetime.datetime | None = None,
 ) -> Case:
-    """Move ``case`` to ``to_status``.
-
-    1. Lock the row and re-read it; if its status is no longer the one the
-       caller saw, a concurrent move won: refuse with ``Conflict``.
-    2. Find the move in ``TRANSITIONS``; check the role and run the guard,
-       which returns the fields the move sets.
-    3. Recompute the deadline from the events (the clock pauses while waiting).
-    4. Save with a filter on the old status (the lock's twin on databases
-       without row locks) and append the event.
-    A refused move raises before anything is written.
-    """
-    now = now or timezone.now()
+    """Move ``case`` to ``to_status`` through ``CASE_FLOW`` (core.workflow): lock,
+    refuse a stale status (``Conflict``), check the role and the guard, set the
+    guard's fields, the closing time and the deadline recomputed from the events
+    (``_deadline``), save on the old status and append the event.
+    A refused move raises before anything is written."""
     data = data or MoveInput()
-    reason = clean_text(data.reason)
-    role = user_role(user)
-    with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("unit", "expert")
-            .get(pk=case.pk)
-        )
-        if locked.status != case.status:
-            raise Conflict(
-                _("وضعیت این پرونده هم‌زمان به «%(s)s» تغییر کرده است؛ صفحه را دوباره باز کنید.")
-                % {"s": _status_label(locked.status)}
-            )
-        rule = TRANSITIONS.get((locked.status, to_status))
-        if rule is None:
-            raise InvalidInput(
-                _("پروندهٔ «%(from)s» را نمی‌توان به «%(to)s» برد.")
-                % {"from": _status_label(locked.status), "to": _status_label(to_status)},
-                field="to_status",
-            )
-        if role not in rule.roles:
-            raise Forbidden(
-                _("نقش شما اجازهٔ بردن پرونده به «%(to)s» را ندارد.")
-                % {"to": _status_label(to_status)}
-            )
-        if role == Role.CLINIC_EXPERT and (
-            locked.expert is None or locked.expert.user_id != user.pk
-        ):
-            raise Forbidden(_("این پرونده به شما ارجاع نشده است."))
-        changes = rule.guard(_Move(locked, to_status, data, _today(now)))
-        from_status = locked.status
-        changes["status"] = to_status
-        if to_status in CLOSED_STATUSES:
-            changes["closed_at"] = now
-        timeline = [(e.at, e.to_status) for e in locked.events.all()] + [(now, to_status)]
-        state = sla_state(
-            opened_at=locked.opened_at,
-            limit_days=clinic_settings().sla_days(locked.severity),
-            events=timeline,
-            now=now,
-            calendar=calendar_for(locked.province_id),
-        )
-        changes["due_at"] = state.due_at
-        changes["updated_at"] = now
-        updated = Case.objects.filter(pk=locked.pk, status=from_status).update(**changes)
-        if updated != 1:
-            raise Conflict(_("وضعیت این پرونده هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید."))
-        event = CaseEvent.objects.create(
-            case=locked,
-            at=now,
-            by=user,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-        )
-        events.emit(
-            "case.moved",
-            key=f"case-event:{event.pk}",
-            actor=user,
-            case_id=locked.pk,
-            from_status=from_status,
-            to_status=to_status,
-        )
-    locked.refresh_from_db()
-    return locked
+    moved = CASE_FLOW.transition(
+        case, to_status, user=user, data=data, reason=clean_text(data.reason), now=now
+    )
+    moved.refresh_from_db()
+    return moved
 
 
 def case_followup_record(

@@ -34,7 +34,7 @@ from jahesh.core.tabular import (
     text,
 )
 from jahesh.funds import bulk, services
-from jahesh.funds.models import Fund, Loan, LoanEvent, Member
+from jahesh.funds.models import Fund, Loan, Member
 
 
 def member_columns() -> list[Column]:
@@ -236,13 +236,10 @@ def _import_loan(
         )
     except ApplicationError as error:
         raise _in_columns(error) from error
-    LoanEvent.objects.create(
-        loan=loan,
-        from_status="",
-        to_status=Loan.Status.DISBURSED,
-        at=now,
-        by=user,
-        note="ورود از اکسل (وام موجود)",
+    # The event of its first status goes through the loan's workflow; an import
+    # is not announced.
+    services.LOAN_FLOW.created(
+        loan, user=user, now=now, reason="ورود از اکسل (وام موجود)", announce=False
     )
     if v.get("repaid"):
         services.repayment_record(

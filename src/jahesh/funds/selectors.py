@@ -180,7 +180,8 @@ def loans_without_verification(*, user: Any, today: datetime.date) -> QuerySet[L
 # --- Maker-checker -------------------------------------------------------------
 
 # The one rule of who may approve and pay out a loan: anyone who may open it but
-# the user who recorded the request. ``services._maker_checker`` refuses with it,
+# the user who recorded the request. ``services.loan_flow._maker_checker`` (the guard of
+# approval and payment in the loan's workflow) refuses with it,
 # the queue and the loan page read it.
 LOAN_CHECK = MakerChecker(
     maker="requested_by",

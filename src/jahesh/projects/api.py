@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -298,24 +299,24 @@ def project_create(request: HttpRequest, payload: ProjectIn):
     )
     data = payload.dict(exclude={"county_id", "village_id", "city_id", "implementer_group_id"})
     project = services.project_create(user=request.user, implementer_group=group, **place, **data)
-    return Status(201, _detail(project))
+    return Status(201, _detail(project, request.user))
 
 
-def _detail(project: Project) -> dict:
+def _detail(project: Project, user: Any) -> dict:
     summary = selectors.project_funding_summary(project=project)
     data = _project_dict(project, summary.total_rial)
     data.update(
         description=project.description,
         funding_cash_rial=summary.cash_rial,
         funding_in_kind_rial=summary.in_kind_rial,
-        allowed_transitions=services.allowed_transitions(project.status),
+        allowed_transitions=services.allowed_transitions(project, user),
     )
     return data
 
 
 @router.get("/{int:project_id}", response={200: ProjectDetailOut, **ERRORS}, summary="یک پروژه")
 def project_detail(request: HttpRequest, project_id: int):
-    return _detail(_project_or_404(request, project_id))
+    return _detail(_project_or_404(request, project_id), request.user)
 
 
 @router.post(
@@ -331,7 +332,7 @@ def project_transition(request: HttpRequest, project_id: int, payload: ProjectTr
         on=payload.on,
         reason=payload.reason,
     )
-    return _detail(project)
+    return _detail(project, request.user)
 
 
 @router.get(

@@ -1,14 +1,15 @@
 """Writes and rules of projects and direct services.
 
-The project workflow is one table, ``TRANSITIONS``: (from, to) → guard. Only
-:func:`project_transition` moves a project's status; it locks the row, checks
-the guard and appends a ``ProjectEvent``.
+The project workflow is one table, ``TRANSITIONS``: (from, to) → guard, run by
+``PROJECT_FLOW`` (``core.workflow``). Only :func:`project_transition` moves a
+project's status; it locks the row, checks the guard and appends a
+``ProjectEvent``.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.identifiers import normalize_national_code
 from jahesh.core.mapdata import check_pair
 from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.projects.models import (
     DirectService,
     FacilityCheck,
@@ -136,9 +138,7 @@ def project_create(*, now: datetime.datetime | None = None, **fields: Any) -> Pr
     project = project_build(**fields)
     with transaction.atomic():
         project.save()
-        ProjectEvent.objects.create(
-            project=project, from_status="", to_status=S.PLANNED, at=now, by=project.created_by
-        )
+        PROJECT_FLOW.created(project, user=project.created_by, now=now)
     return project
 
 
@@ -161,25 +161,19 @@ def project_revise_budget(
     return project
 
 
-@dataclass(frozen=True)
-class _Move:
-    project: Project
-    to_status: str
-    on: datetime.date | None
-    reason: str
-    today: datetime.date
+_Move = Move[Project]  # data: the date the move names (start or end), or None
 
 
 def _guard_start(move: _Move) -> dict[str, Any]:
-    on = move.on or move.today
+    on = move.data or move.today
     _not_future(on, today=move.today, field="on")
     return {"actual_start": on}
 
 
 def _guard_complete(move: _Move) -> dict[str, Any]:
     """Completed needs an actual end date and 100 % physical progress."""
-    project = move.project
-    end = move.on or project.actual_end
+    project = move.record
+    end = move.data or project.actual_end
     if end is None:
         raise InvalidInput(_("برای تکمیل پروژه تاریخ پایان واقعی را وارد کنید."), field="on")
     _not_future(end, today=move.today, field="on")
@@ -200,24 +194,58 @@ def _guard_reason(move: _Move) -> dict[str, Any]:
     return {}
 
 
-def _guard_none(move: _Move) -> dict[str, Any]:
-    return {}
-
+_START, _COMPLETE, _REASON = Rule(_guard_start), Rule(_guard_complete), Rule(_guard_reason)
 
 # The one table of allowed moves. Completed and cancelled are final.
-TRANSITIONS: dict[tuple[str, str], Callable[[_Move], dict[str, Any]]] = {
-    (S.PLANNED, S.IN_PROGRESS): _guard_start,
-    (S.PLANNED, S.CANCELLED): _guard_reason,
-    (S.IN_PROGRESS, S.COMPLETED): _guard_complete,
-    (S.IN_PROGRESS, S.SUSPENDED): _guard_reason,
-    (S.IN_PROGRESS, S.CANCELLED): _guard_reason,
-    (S.SUSPENDED, S.IN_PROGRESS): _guard_none,
-    (S.SUSPENDED, S.CANCELLED): _guard_reason,
+TRANSITIONS: dict[tuple[str, str], Rule[Project]] = {
+    (S.PLANNED, S.IN_PROGRESS): _START,
+    (S.PLANNED, S.CANCELLED): _REASON,
+    (S.IN_PROGRESS, S.COMPLETED): _COMPLETE,
+    (S.IN_PROGRESS, S.SUSPENDED): _REASON,
+    (S.IN_PROGRESS, S.CANCELLED): _REASON,
+    (S.SUSPENDED, S.IN_PROGRESS): Rule(),
+    (S.SUSPENDED, S.CANCELLED): _REASON,
 }
 
 
-def allowed_transitions(status: str) -> list[str]:
-    return [to for (frm, to) in TRANSITIONS if frm == status]
+def _project_event(move: _Move) -> ProjectEvent:
+    return ProjectEvent.objects.create(
+        project=move.record,
+        from_status=move.from_status,
+        to_status=move.to_status,
+        at=move.now,
+        by=move.user,
+        reason=move.reason,
+    )
+
+
+def _label(status: str) -> str:
+    return str(S(status).label) if status in S.values else status
+
+
+_CONCURRENT = _("وضعیت پروژه هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید.")
+
+PROJECT_FLOW: Workflow[Project] = Workflow(
+    model=Project,
+    rules=TRANSITIONS,
+    event=_project_event,
+    refuse=Refusals(
+        stale=lambda status: Conflict(_CONCURRENT),
+        lost=lambda: Conflict(_CONCURRENT),
+        no_move=lambda frm, to: InvalidInput(
+            _("پروژهٔ «%(from)s» را نمی‌توان به «%(to)s» برد.")
+            % {"from": _label(frm), "to": _label(to)},
+            field="to_status",
+        ),
+    ),
+    save=True,
+    history_reason=True,
+)
+
+
+def allowed_transitions(project: Project, user: Any) -> list[str]:
+    """The statuses ``project`` may move to (who may is the module's rule, at the edges)."""
+    return PROJECT_FLOW.allowed_moves(project, user)
 
 
 def project_transition(
@@ -229,45 +257,12 @@ def project_transition(
     reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Project:
-    """Move ``project`` to ``to_status``.
-
-    1. Lock the row and re-read it (a concurrent move is refused, not lost).
-    2. Find the move in ``TRANSITIONS``; run its guard, which returns the
-       fields the move sets (actual start or end date).
-    3. Save and append the event.
-    """
-    now = now or timezone.now()
-    reason = clean_text(reason)
-    with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project.pk)
-        if locked.status != project.status:
-            raise Conflict(_("وضعیت پروژه هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید."))
-        guard = TRANSITIONS.get((locked.status, to_status))
-        if guard is None:
-            raise InvalidInput(
-                _("پروژهٔ «%(from)s» را نمی‌توان به «%(to)s» برد.")
-                % {
-                    "from": locked.get_status_display(),
-                    "to": S(to_status).label if to_status in S.values else to_status,
-                },
-                field="to_status",
-            )
-        changes = guard(_Move(locked, to_status, on, reason, _today(now)))
-        from_status = locked.status
-        for name, value in changes.items():
-            setattr(locked, name, value)
-        locked.status = to_status
-        locked._change_reason = reason or None
-        locked.save(update_fields=[*changes, "status", "updated_at"])
-        ProjectEvent.objects.create(
-            project=locked,
-            from_status=from_status,
-            to_status=to_status,
-            at=now,
-            by=user,
-            reason=reason,
-        )
-    return locked
+    """Move ``project`` to ``to_status`` through ``PROJECT_FLOW`` (core.workflow):
+    lock, refuse a stale status, run the move's guard (it answers the actual start
+    or end date), save on the old status and append the event."""
+    return PROJECT_FLOW.transition(
+        project, to_status, user=user, data=on, reason=clean_text(reason), now=now
+    )
 
 
 def progress_report_add(

@@ -70,7 +70,8 @@ def _detail_context(request: HttpRequest, project: Project, **bound) -> dict:
         "events": list(project.events.select_related("by")),
         "history": history_entries(project),
         "allowed": [
-            (s, Project.Status(s).label) for s in services.allowed_transitions(project.status)
+            (s, Project.Status(s).label)
+            for s in services.allowed_transitions(project, request.user)
         ],
         "transition_form": bound.get("transition_form") or forms.TransitionForm(),
         "progress_form": bound.get("progress_form") or forms.ProgressForm(),

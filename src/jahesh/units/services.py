@@ -30,6 +30,7 @@ from jahesh.core.errors import Conflict
 from jahesh.core.identifiers import normalize_legal_id, normalize_mobile
 from jahesh.core.jalali import parse_date_any
 from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.units import isic
 from jahesh.units.distance import haversine_m
 from jahesh.units.models import (
@@ -375,13 +376,42 @@ def _reject_unknown(fields: dict, allowed: tuple[str, ...]) -> None:
 # headquarters reads when it decides where to intervene.
 
 
-def _needs_reason(unit: Unit, to_status: str, reason: str) -> str | None:
-    return None if reason.strip() else _("دلیل تغییر وضعیت را بنویسید.")
+def _needs_reason(move: Move[Unit]) -> None:
+    if not move.reason.strip():
+        raise ValidationError({"status_reason": [_("دلیل تغییر وضعیت را بنویسید.")]})
 
 
-TRANSITIONS: dict[tuple[str, str], Any] = {
-    (a, b): _needs_reason for a in UnitStatus.values for b in UnitStatus.values if a != b
+_REASONED = Rule[Unit](guard=_needs_reason)
+TRANSITIONS: dict[tuple[str, str], Rule[Unit]] = {
+    (a, b): _REASONED for a in UnitStatus.values for b in UnitStatus.values if a != b
 }
+
+
+def _status_change(move: Move[Unit]) -> StatusChange:
+    user = move.user
+    return StatusChange.objects.create(
+        unit=move.record,
+        changed_on=move.data,
+        from_status=move.from_status,
+        to_status=move.to_status,
+        reason=move.reason,
+        changed_by=user if getattr(user, "pk", None) else None,
+    )
+
+
+UNIT_FLOW: Workflow[Unit] = Workflow(
+    model=Unit,
+    rules=TRANSITIONS,
+    event=_status_change,
+    refuse=Refusals(
+        no_move=lambda frm, to: Conflict(
+            _("واحد هم‌اکنون «%(status)s» است.") % {"status": UnitStatus(frm).label},
+            field="status",
+        ),
+        lost=lambda: Conflict(_("وضعیت واحد هم‌زمان تغییر کرد؛ صفحه را تازه کنید.")),
+    ),
+    save=True,  # the unit's history row, by the user who moved it
+)
 
 
 def unit_change_status(
@@ -393,8 +423,9 @@ def unit_change_status(
     changed_on: date | None = None,
     now: datetime | None = None,
 ) -> Unit:
-    """Move ``unit`` to ``to_status``: lock the row, check the transition, append
-    a ``StatusChange`` and re-assess the risk as of ``changed_on`` (default: today)."""
+    """Move ``unit`` to ``to_status`` through ``UNIT_FLOW`` (core.workflow: lock the
+    row, check the transition, append a ``StatusChange`` dated ``changed_on``,
+    default today) and re-assess the risk as of that day."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     changed_on = changed_on or today
@@ -403,27 +434,9 @@ def unit_change_status(
     if changed_on > today:
         raise ValidationError({"changed_on": [_("تاریخ تغییر وضعیت نمی‌تواند در آینده باشد.")]})
     with transaction.atomic():
-        locked = Unit.objects.select_for_update().get(pk=unit.pk)
-        guard = TRANSITIONS.get((locked.status, to_status))
-        if guard is None:
-            raise Conflict(
-                _("واحد هم‌اکنون «%(status)s» است.") % {"status": UnitStatus(locked.status).label},
-                field="status",
-            )
-        problem = guard(locked, to_status, reason)
-        if problem:
-            raise ValidationError({"status_reason": [problem]})
-        StatusChange.objects.create(
-            unit=locked,
-            changed_on=changed_on,
-            from_status=locked.status,
-            to_status=to_status,
-            reason=reason,
-            changed_by=user if getattr(user, "pk", None) else None,
+        locked = UNIT_FLOW.transition(
+            unit, to_status, user=user, data=changed_on, reason=reason, now=now
         )
-        locked.status = to_status
-        locked._history_user = user if getattr(user, "pk", None) else None
-        locked.save(update_fields=["status", "updated_at"])
         unit_reassess(unit=locked, on=changed_on)
     unit.status = locked.status
     unit.risk_score, unit.risk_level, unit.risk_assessed_on = (

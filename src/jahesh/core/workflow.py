@@ -1,0 +1,220 @@
+"""One workflow engine for every record that moves between statuses.
+
+An app declares its machine as a :class:`Workflow`: the table of allowed moves
+(``(from, to) → Rule``: the roles that may make it, or ``None`` when the app
+checks permission at its edges, and a guard that checks what the move needs and
+answers the fields it sets), the function that appends the event row, the
+refusals in the app's own words, and, when some roles decide, how to read a
+user's role (core may not import ``accounts``: the app passes
+``accounts.scoping.effective_role`` in). Then:
+
+- :meth:`Workflow.transition` is the one way a record's status changes:
+  1. lock the row (``select_for_update``) and re-read it; when its status is no
+     longer the one the caller saw, a concurrent move won: ``refuse.stale``
+     (machines whose callers already hold the lock pass ``locked=True``);
+  2. find the move in the table, check the role and the record's own rule
+     (``may_act``: an expert moves only the cases assigned to them), run the
+     guard;
+  3. ``UPDATE … WHERE status = old``: a move that lost a race (no row locks on
+     SQLite) is refused with ``refuse.lost``, never written twice; models whose
+     ``save()`` must run (history rows, ``auto_now``, signals) are then saved
+     with the changed fields (``save=True``);
+  4. append the event row (``event``, which also emits the domain event).
+  A refused move raises before anything is written.
+- :meth:`Workflow.allowed_moves` lists the statuses a user may move a record to,
+  from the same table (guards are not run: the form asks for what they need);
+  pages and the API read it.
+- :meth:`Workflow.check` is steps 2's refusals alone, for moves written in bulk.
+- :meth:`Workflow.created` appends the event of a record's first status.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from jahesh.core.errors import ApplicationError
+
+R = TypeVar("R", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Move(Generic[R]):
+    """One move as its guard and its event see it."""
+
+    record: R
+    from_status: str
+    to_status: str
+    user: Any
+    now: datetime.datetime
+    data: Any = None  # what the app's move carries (a form's fields)
+    reason: str = ""
+    announce: bool = True  # False: write the event row, emit no domain event
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localdate(self.now)
+
+
+def no_guard(move: Move[Any]) -> Mapping[str, Any]:
+    """A move that needs nothing and sets nothing but the status."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Rule(Generic[R]):
+    """An allowed move: who may make it (``None``: the app's edges decide) and its guard."""
+
+    guard: Callable[[Move[R]], Mapping[str, Any] | None] = no_guard
+    roles: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """A machine's refusals, each an error built in the app's words.
+
+    ``no_move(from, to)``: the table has no such move; ``lost()``: the
+    conditional update found the status changed; ``stale(current)``: the
+    status the caller saw is not the locked row's (``None``: the machine does
+    not compare); ``role(to)``: the user's role may not make the move.
+    """
+
+    no_move: Callable[[str, str], ApplicationError]
+    lost: Callable[[], ApplicationError]
+    stale: Callable[[str], ApplicationError] | None = None
+    role: Callable[[str], ApplicationError] | None = None
+
+
+def _any_role(user: Any) -> str:
+    return ""
+
+
+def _may(record: Any, user: Any) -> ApplicationError | None:
+    return None
+
+
+def _no_more(move: Move[Any]) -> Mapping[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Workflow(Generic[R]):
+    """A record's state machine: its table, its event, its refusals."""
+
+    model: type[R]
+    rules: Mapping[tuple[str, str], Rule[R]]
+    event: Callable[[Move[R]], object]
+    refuse: Refusals
+    role_of: Callable[[Any], str] = _any_role
+    # The record's own rule beyond the role (an error to raise, or None).
+    may_act: Callable[[R, Any], ApplicationError | None] = _may
+    # Fields every move sets beyond its guard's (a deadline, a closing time).
+    also: Callable[[Move[R]], Mapping[str, Any]] = _no_more
+    # How to lock and re-read the row (default: select_for_update by pk).
+    lock: Callable[[R], R] | None = None
+    # Run the model's save() after the conditional update (history, auto_now, signals).
+    save: bool = False
+    # With ``save``: the history row's change reason is the move's reason.
+    history_reason: bool = False
+    status_field: str = field(default="status")
+
+    def _status(self, record: R) -> str:
+        return str(getattr(record, self.status_field))
+
+    def allowed_moves(self, record: R, user: Any) -> list[str]:
+        """The statuses ``user`` may move ``record`` to, in the table's order."""
+        if self.may_act(record, user) is not None:
+            return []
+        role = self.role_of(user)
+        status = self._status(record)
+        return [
+            to
+            for (frm, to), rule in self.rules.items()
+            if frm == status and (rule.roles is None or role in rule.roles)
+        ]
+
+    def check(self, record: R, to_status: str, user: Any) -> Rule[R]:
+        """The move's rule, or the refusal: no such move, the role, the record's own rule."""
+        rule = self.rules.get((self._status(record), to_status))
+        if rule is None:
+            raise self.refuse.no_move(self._status(record), to_status)
+        if rule.roles is not None and self.role_of(user) not in rule.roles:
+            assert self.refuse.role is not None, "a machine with roles says how it refuses them"
+            raise self.refuse.role(to_status)
+        refusal = self.may_act(record, user)
+        if refusal is not None:
+            raise refusal
+        return rule
+
+    def _locked(self, record: R) -> R:
+        if self.lock is not None:
+            return self.lock(record)
+        return self.model._default_manager.select_for_update().get(pk=record.pk)
+
+    def transition(
+        self,
+        record: R,
+        to_status: str,
+        *,
+        user: Any,
+        data: Any = None,
+        reason: str = "",
+        now: datetime.datetime | None = None,
+        locked: bool = False,
+        fields: Mapping[str, Any] | None = None,
+    ) -> R:
+        """Move ``record`` to ``to_status`` (see the module's steps); answers the
+        moved row (``record`` itself when the caller held the lock), its fields
+        set. ``fields`` are set with the guard's (the caller's own values)."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            row = record if locked else self._locked(record)
+            old = self._status(row)
+            if not locked and self.refuse.stale is not None and old != self._status(record):
+                raise self.refuse.stale(old)
+            rule = self.check(row, to_status, user)
+            move = Move(row, old, to_status, user, now, data, reason)
+            changes = dict(rule.guard(move) or {})
+            changes.update(self.also(move))
+            changes.update(fields or {})
+            changes[self.status_field] = to_status
+            claimed = self.model._default_manager.filter(
+                pk=row.pk, **{self.status_field: old}
+            ).update(**changes)
+            if claimed != 1:
+                raise self.refuse.lost()
+            for name, value in changes.items():
+                setattr(row, name, value)
+            if self.save:
+                # The history row names who moved it and why, as a save by a view would.
+                row._history_user = user if getattr(user, "pk", None) else None  # type: ignore[attr-defined]
+                if self.history_reason:
+                    row._change_reason = reason or None  # type: ignore[attr-defined]
+                row.save(update_fields=[*changes, *_auto_now(self.model)])
+            self.event(move)
+        return row
+
+    def created(
+        self,
+        record: R,
+        *,
+        user: Any,
+        now: datetime.datetime | None = None,
+        data: Any = None,
+        reason: str = "",
+        announce: bool = True,
+    ) -> object:
+        """Append the event of ``record``'s first status (from "" to its status)."""
+        move = Move(
+            record, "", self._status(record), user, now or timezone.now(), data, reason, announce
+        )
+        return self.event(move)
+
+
+def _auto_now(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]

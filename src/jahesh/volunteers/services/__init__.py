@@ -1,0 +1,75 @@
+"""Writes and rules of the volunteers app, by sub-domain: ``people`` (volunteers,
+skills, credentials, status), ``groups`` (groups, memberships, camps),
+``roster`` (rosters and hours), ``certificates``. Callers import from
+``jahesh.volunteers.services``.
+
+Authorisation is scope: a service acts only on records the actor may see
+(``scoped``); a new record must land inside the actor's scope, which is checked
+with the same mechanism before the transaction commits.
+"""
+
+from __future__ import annotations
+
+from jahesh.volunteers.services.certificates import (
+    certificate_issue,
+    new_certificate_code,
+)
+from jahesh.volunteers.services.groups import (
+    camp_create,
+    group_create,
+    membership_add,
+    membership_end,
+)
+from jahesh.volunteers.services.people import (
+    MAX_HOURS,
+    STATUS_TRANSITIONS,
+    VOLUNTEER_FLOW,
+    _national_code,
+    allowed_status_moves,
+    credential_add,
+    volunteer_create,
+    volunteer_set_status,
+    volunteer_skill_set,
+    volunteer_update,
+)
+from jahesh.volunteers.services.roster import (
+    HOURS_FLOW,
+    HOURS_TRANSITIONS,
+    RosterRow,
+    RosterSaveResult,
+    credential_refusal,
+    hours_approve,
+    hours_decide,
+    hours_reject,
+    roster_remove,
+    roster_save,
+)
+
+__all__ = [
+    "HOURS_FLOW",
+    "HOURS_TRANSITIONS",
+    "MAX_HOURS",
+    "RosterRow",
+    "RosterSaveResult",
+    "STATUS_TRANSITIONS",
+    "VOLUNTEER_FLOW",
+    "_national_code",
+    "allowed_status_moves",
+    "camp_create",
+    "certificate_issue",
+    "credential_add",
+    "credential_refusal",
+    "group_create",
+    "hours_approve",
+    "hours_decide",
+    "hours_reject",
+    "membership_add",
+    "membership_end",
+    "new_certificate_code",
+    "roster_remove",
+    "roster_save",
+    "volunteer_create",
+    "volunteer_set_status",
+    "volunteer_skill_set",
+    "volunteer_update",
+]

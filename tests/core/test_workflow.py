@@ -1,0 +1,121 @@
+"""The one workflow engine (core.workflow), on a core model so it needs no app.
+
+A machine of import jobs: queued → running (the runners only, a guard that
+needs a total and sets it), running → done / failed. The event function
+records each move, so a test sees what was appended, and that a refused move
+appends nothing and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from jahesh.core.errors import Conflict, Forbidden, InvalidInput
+from jahesh.core.models import ImportJob
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow
+
+J = ImportJob.Status
+
+
+def _needs_total(move: Move[ImportJob]) -> Mapping[str, Any]:
+    if not move.data:
+        raise InvalidInput("total?", field="rows_total")
+    return {"rows_total": move.data}
+
+
+def make_flow(appended: list[tuple[str, str, str]]) -> Workflow[ImportJob]:
+    def event(move: Move[ImportJob]) -> None:
+        appended.append((move.from_status, move.to_status, move.reason))
+
+    return Workflow(
+        model=ImportJob,
+        rules={
+            (J.QUEUED, J.RUNNING): Rule(_needs_total, roles=frozenset({"runner"})),
+            (J.RUNNING, J.DONE): Rule(),
+            (J.RUNNING, J.FAILED): Rule(),
+        },
+        event=event,
+        refuse=Refusals(
+            no_move=lambda frm, to: InvalidInput(f"{frm}>{to}", field="to_status"),
+            lost=lambda: Conflict("lost"),
+            stale=lambda now: Conflict(f"stale:{now}"),
+            role=lambda to: Forbidden(f"role:{to}"),
+        ),
+        role_of=lambda user: user.username,
+    )
+
+
+@pytest.fixture
+def job(make_user) -> ImportJob:
+    owner = make_user("owner", "admin")
+    return ImportJob.objects.create(user=owner, kind="units", filename="a.xlsx", path="x")
+
+
+def _status(job: ImportJob) -> str:
+    return ImportJob.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def test_allowed_moves_read_the_table_and_the_roles(job, make_user):
+    flow = make_flow([])
+    runner, other = make_user("runner", "admin"), make_user("other", "admin")
+    assert flow.allowed_moves(job, runner) == [J.RUNNING]
+    assert flow.allowed_moves(job, other) == []
+    job.status = J.RUNNING
+    assert flow.allowed_moves(job, other) == [J.DONE, J.FAILED]
+
+
+def test_a_move_sets_the_guards_fields_and_appends_one_event(job, make_user):
+    appended: list[tuple[str, str, str]] = []
+    moved = make_flow(appended).transition(
+        job, J.RUNNING, user=make_user("runner", "admin"), data=40, reason="go"
+    )
+    assert (moved.status, moved.rows_total) == (J.RUNNING, 40)
+    assert ImportJob.objects.values_list("status", "rows_total").get(pk=job.pk) == (J.RUNNING, 40)
+    assert appended == [(J.QUEUED, J.RUNNING, "go")]
+
+
+@pytest.mark.parametrize(
+    ("who", "to", "data", "error", "message"),
+    [
+        ("other", J.RUNNING, 40, Forbidden, "role:running"),
+        ("runner", J.DONE, None, InvalidInput, "queued>done"),
+        ("runner", J.RUNNING, None, InvalidInput, "total?"),
+    ],
+)
+def test_a_refused_move_writes_nothing(job, make_user, who, to, data, error, message):
+    appended: list[tuple[str, str, str]] = []
+    with pytest.raises(error) as refused:
+        make_flow(appended).transition(job, to, user=make_user(who, "admin"), data=data)
+    assert str(refused.value) == message
+    assert (_status(job), appended) == (J.QUEUED, [])
+
+
+def test_a_move_from_a_status_the_caller_no_longer_sees_is_stale(job, make_user):
+    ImportJob.objects.filter(pk=job.pk).update(status=J.RUNNING)
+    appended: list[tuple[str, str, str]] = []
+    with pytest.raises(Conflict) as refused:
+        make_flow(appended).transition(job, J.RUNNING, user=make_user("runner", "admin"), data=1)
+    assert str(refused.value) == "stale:running"
+    assert appended == []
+
+
+def test_a_move_that_lost_the_race_is_refused_not_written_twice(job, make_user):
+    # The caller holds what it believes is the locked row, but another move
+    # committed first (no row locks on SQLite): the update on the old status
+    # finds nothing, and nothing is appended.
+    ImportJob.objects.filter(pk=job.pk).update(status=J.FAILED)
+    job.status = J.RUNNING
+    appended: list[tuple[str, str, str]] = []
+    with pytest.raises(Conflict) as refused:
+        make_flow(appended).transition(job, J.DONE, user=None, locked=True)
+    assert str(refused.value) == "lost"
+    assert (_status(job), appended) == (J.FAILED, [])
+
+
+def test_created_appends_the_first_status(job):
+    appended: list[tuple[str, str, str]] = []
+    make_flow(appended).created(job, user=None, reason="new")
+    assert appended == [("", J.QUEUED, "new")]
