@@ -55,11 +55,13 @@ def loan_terms_check(
 ) -> Decimal:
     """The rules of a loan's terms and borrower (reference/loans.md); the fee rate
     that applies (the fund's unless given). The request workflow checks the same
-    (``services.loan_request``, which the services package may call this for)."""
+    (``services.loan_request`` calls it too)."""
     if member.fund_id != fund.pk:
         raise InvalidInput(_("وام‌گیرنده عضو این صندوق نیست."), field="member")
     if member.board_role:
-        raise Forbidden(_("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد."), field="member")
+        raise Forbidden(
+            _("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد (قاعدهٔ بانک مرکزی)."), field="member"
+        )
     rate = fund.fee_rate if fee_rate is None else Decimal(str(fee_rate))
     schedule.check_terms(
         principal=principal, fee_rate=rate, months=months, multiple=fund.rounding_multiple

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.errors import Forbidden, InvalidInput
+from jahesh.core.errors import InvalidInput
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.money import format_rials, group_digits
 from jahesh.core.text import clean_text
-from jahesh.funds import schedule
+from jahesh.funds import bulk, schedule
 from jahesh.funds.models import (
     Fund,
     GuaranteeDocument,
@@ -102,25 +102,20 @@ def loan_request(
     """Record a request (the maker's step). Refuses board members and requests that
     break the fund's rules or the loan rules (reference/loans.md)."""
     now = now or timezone.now()
-    if member.fund_id != fund.pk:
-        raise InvalidInput(_("وام‌گیرنده عضو این صندوق نیست."), field="member")
-    rate = fund.fee_rate if fee_rate is None else Decimal(str(fee_rate))
-    schedule.check_terms(
-        principal=principal, fee_rate=rate, months=months, multiple=fund.rounding_multiple
+    rate = bulk.loan_terms_check(
+        fund=fund,
+        member=member,
+        principal=principal,
+        months=months,
+        fee_rate=fee_rate,
+        planned_jobs=planned_jobs,
+        planned_women_jobs=planned_women_jobs,
     )
-    if member.board_role:
-        raise Forbidden(
-            _("صندوق به اعضای هیئت‌مدیرهٔ خود وام نمی‌دهد (قاعدهٔ بانک مرکزی)."), field="member"
-        )
     problems = loan_eligibility(fund=fund, member=member, principal=principal, on=requested_on)
     if problems:
         raise InvalidInput(
             problems[0][1],
             errors=[{"field": field, "message": message} for field, message in problems],
-        )
-    if not 0 <= planned_women_jobs <= planned_jobs:
-        raise InvalidInput(
-            _("اشتغال زنان نمی‌تواند بیش از کل اشتغال باشد."), field="planned_women_jobs"
         )
     if not clean_text(purpose):
         raise InvalidInput(_("موضوع وام (نوع کسب‌وکار) را بنویسید."), field="purpose")
@@ -199,20 +194,6 @@ def loan_reject(
     return loan
 
 
-def _installments(loan: Loan, lines: Sequence[schedule.Line]) -> list[Installment]:
-    return [
-        Installment(
-            loan=loan,
-            number=line.number,
-            due_on=line.due_on,
-            amount=line.amount,
-            fee_part=line.fee_part,
-            principal_part=line.principal_part,
-        )
-        for line in lines
-    ]
-
-
 @transaction.atomic
 def loan_disburse(
     *, loan: Loan, user: Any, on: datetime.date, now: datetime.datetime | None = None
@@ -252,7 +233,7 @@ def loan_disburse(
         fee=plan.fee,
         in_queue=False,
     )
-    Installment.objects.bulk_create(_installments(loan, plan.lines))
+    Installment.objects.bulk_create(bulk.installments_for(loan, plan.lines))
     _post(
         fund=fund,
         kind=Kind.DISBURSEMENT,
