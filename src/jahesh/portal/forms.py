@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.clinic.models import ObstacleCategory
+from jahesh.core.digits import to_persian_digits
 from jahesh.geo.models import County
 
 
@@ -88,8 +89,6 @@ class RateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from jahesh.core.digits import to_persian_digits
-
         cast(forms.ChoiceField, self.fields["rating"]).choices = [
             (i, to_persian_digits(i)) for i in range(1, 6)
         ]

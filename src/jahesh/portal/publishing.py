@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from jahesh.accounts.roles import Role
 from jahesh.accounts.scoping import Area
 from jahesh.clinic.services import user_role
+from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import jalali_quarter_of, jalali_quarter_range, jalali_year_range
 from jahesh.core.text import clean_text
@@ -49,8 +50,6 @@ def release_period(year: int, quarter: int) -> Period:
 
 
 def period_label(year: int, quarter: int) -> str:
-    from jahesh.core.digits import to_persian_digits
-
     if quarter == 0:
         return _("سال {year}").format(year=to_persian_digits(year))
     return _("فصل {quarter} سال {year}").format(

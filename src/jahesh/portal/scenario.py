@@ -18,10 +18,11 @@ from jahesh.accounts.models import User
 from jahesh.clinic import services as clinic
 from jahesh.clinic.models import OPEN_STATUSES, Agency, CaseStatus, Expert, ObstacleCategory
 from jahesh.core.identifiers import normalize_legal_id
+from jahesh.core.jalali import jalali_year_of
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County
-from jahesh.portal import services
-from jahesh.portal.models import PublicReport
+from jahesh.portal import publishing, services
+from jahesh.portal.models import FigureRelease, PublicReport
 from jahesh.units.models import Unit
 
 if TYPE_CHECKING:
@@ -69,10 +70,6 @@ def build(ctx: ScenarioContext) -> None:
 def _published_year(ctx: ScenarioContext) -> None:
     """Markazi's figures of the last whole Jalali year: every county submitted,
     the province approved and published (by the demo's headquarters manager)."""
-    from jahesh.core.jalali import jalali_year_of
-    from jahesh.portal import publishing
-    from jahesh.portal.models import FigureRelease
-
     year = jalali_year_of(ctx.as_of) - 1
     hq = User.objects.filter(username="hq").first()
     if hq is None or FigureRelease.objects.filter(province_id=28, year=year, quarter=0).exists():

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from jahesh.core.jalali import format_jalali
 from jahesh.geo.models import Province
+from jahesh.portal import publishing
 
 DEFAULT_PROVINCE = 28  # Markazi
 
@@ -33,8 +34,6 @@ OPEN_DATA_COLUMNS = [
 def published_figures(*, province: Province) -> dict[str, Any]:
     """The province's latest published snapshot as the page and the API show it;
     ``release`` None (and no figures) before the first publication."""
-    from jahesh.portal import publishing
-
     release = publishing.latest_published(province.pk)
     if release is None:
         return {"release": None, "figures": [], "period": {}, "period_label": ""}
@@ -51,8 +50,6 @@ def published_figures(*, province: Province) -> dict[str, Any]:
 
 def open_data_rows() -> list[dict[str, Any]]:
     """Every published snapshot, one row per figure: no person, no record."""
-    from jahesh.portal import publishing
-
     rows = []
     for r in publishing.published_all():
         published_at = cast(datetime.datetime, r.published_at)  # a published release has it

@@ -24,7 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
+from jahesh.accounts.roles import Role
 from jahesh.clinic.models import CLOSED_STATUSES, ObstacleCategory
 from jahesh.clinic.services import MANAGERS, case_create, user_role
 from jahesh.core import identifiers, ratelimit
@@ -37,6 +39,7 @@ from jahesh.geo.workdays import WorkCalendar
 from jahesh.portal.captcha import captcha_check
 from jahesh.portal.models import OtpCode, PublicReport, ReportAttachment
 from jahesh.units.models import Unit
+from jahesh.units.services import unit_create
 
 OTP_SECONDS = 300
 OTP_ATTEMPTS = 5
@@ -180,8 +183,6 @@ def _sniff(head: bytes) -> str | None:
 def _reencode(data: bytes, kind: str, *, name: str, field: str) -> bytes:
     """Decode and write the image again: EXIF (GPS, camera), comments and any
     bytes after the image are left behind; the orientation is applied first."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.width * img.height > MAX_IMAGE_PIXELS:
@@ -406,8 +407,6 @@ def report_accept(
     """Accept ``report`` as a case of ``unit`` (an existing unit it matched), or of
     a unit created from the report (``sector`` needed then). The case's source
     is the portal and its clock starts at the report's receipt."""
-    from jahesh.units.services import unit_create
-
     now = now or timezone.now()
     _triager(user)
     with transaction.atomic():
@@ -514,8 +513,6 @@ def appeal_answer(
     *, user: Any, report: PublicReport, answer: str, now: datetime.datetime | None = None
 ) -> PublicReport:
     """The headquarters manager answers an appeal (closes it)."""
-    from jahesh.accounts.roles import Role
-
     now = now or timezone.now()
     if user_role(user) not in (Role.HQ_MANAGER, Role.ADMIN):
         raise Forbidden(_("به اعتراض مدیر قرارگاه رسیدگی می‌کند."))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jahesh.accounts.scoping import Area, scoped
-from jahesh.clinic.models import CaseEvent, CaseStatus
+from jahesh.clinic.models import CLOSED_STATUSES, CaseEvent, CaseStatus
 from jahesh.portal.models import PublicReport
 from jahesh.reports.periods import Period
 
@@ -101,8 +101,6 @@ def producer_status(milestones: list[Milestone]) -> str:
 
 
 def rating_open(report: PublicReport) -> bool:
-    from jahesh.clinic.models import CLOSED_STATUSES
-
     return (
         report.rating is None
         and report.case is not None
