@@ -33,10 +33,12 @@ from __future__ import annotations
 
 import datetime
 import time
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, connections, transaction
@@ -45,7 +47,7 @@ from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core import search
-from jahesh.core.daily import EVER
+from jahesh.core.daily import EVER, shared
 from jahesh.reports.models import (
     DayFact,
     Fact,
@@ -519,25 +521,26 @@ def _place_q(parts: list, area: Area) -> Q:
 
 def _balance_rows(
     part: Part, values: dict, province_of: Mapping[int, int | None], horizon: datetime.date
-) -> list[MonthBalance]:
+) -> list[tuple]:
     """A part's month balances per place (the sum of its days before each month)
     from its day values ``values`` ({(place, day): value}): at each month start
-    after the place's first day, up to ``horizon``."""
+    after the place's first day, up to ``horizon``, as rows of
+    :data:`BALANCE_COLUMNS`."""
     county_part = _is_county_part(part)
     per_place: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
     for (place, day), change in values.items():
         per_place[place].append((day, change))
-    rows: list[MonthBalance] = []
+    rows: list[tuple] = []
     for place, changes in per_place.items():
         changes.sort()
+        province = province_of.get(place) if county_part else place
+        county = place if county_part else None
         month, i, total = _next_month(changes[0][0]), 0, 0
         while month <= horizon:
             while i < len(changes) and changes[i][0] < month:
                 total += changes[i][1]
                 i += 1
-            rows.append(MonthBalance(part=part.code, month=month, value=total,
-                                     province_id=province_of.get(place) if county_part else place,
-                                     county_id=place if county_part else None))  # fmt: skip
+            rows.append((part.code, month, province, county, total))
             month = _next_month(month)
     return rows
 
@@ -605,16 +608,57 @@ def _counts(key: tuple, start: datetime.date, end: datetime.date) -> bool:
     return start <= key[1] < end and since < start and lo < end <= hi
 
 
-def _day_rows(part: Part, values: dict, province_of: Mapping[int, int | None]) -> list[DayFact]:
+def _day_rows(part: Part, values: dict, province_of: Mapping[int, int | None]) -> list[tuple]:
+    """A day part's rows of :data:`DAY_COLUMNS` from its daily selector's values."""
     county_part = _is_county_part(part)
     rows = []
     for key, value in values.items():
         place, day = key[0], key[1]
         since, lo, hi = _window(key)
-        rows.append(DayFact(part=part.code, day=day, since=since, lo=lo, hi=hi, value=value,
-                            province_id=province_of.get(place) if county_part else place,
-                            county_id=place if county_part else None))  # fmt: skip
+        rows.append((part.code, day, since, lo, hi,
+                     province_of.get(place) if county_part else place,
+                     place if county_part else None, value))  # fmt: skip
     return rows
+
+
+# The columns the writers insert, in order (:func:`_insert`).
+DAY_COLUMNS = ("part", "day", "since", "lo", "hi", "province_id", "county_id", "value")
+BALANCE_COLUMNS = ("part", "month", "province_id", "county_id", "value")
+FACT_COLUMNS = ("period_id", "part", "level", "province_id", "county_id", "value")
+BATCH = 20_000  # rows per executemany: the whole demo in a few statements
+
+
+def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> int:
+    """Insert ``rows`` (tuples of ``columns``) into ``model``'s table with plain
+    ``executemany`` in large batches (inside the caller's transaction): the day
+    rows are tens of thousands at a province, millions at national scale, and
+    ``bulk_create`` spends most of its time preparing each field of each model
+    instance. Dates are adapted once per distinct date."""
+    if not rows:
+        return 0
+    ops = connection.ops
+    dates: dict[datetime.date, Any] = {}
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, datetime.date):
+            found = dates.get(value)
+            if found is None:
+                found = dates[value] = ops.adapt_datefield_value(value)
+            return found
+        return value
+
+    kinds = [isinstance(v, datetime.date) for v in rows[0]]
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = (f"INSERT INTO {table} ({', '.join(columns)})"
+           f" VALUES ({', '.join(['%s'] * len(columns))})")  # fmt: skip
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), BATCH):
+            batch = rows[i : i + BATCH]
+            if any(kinds):
+                batch = [tuple(adapt(v) if k else v for v, k in zip(row, kinds, strict=True))
+                         for row in batch]  # fmt: skip
+            cursor.executemany(sql, batch)
+    return len(rows)
 
 
 def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
@@ -626,15 +670,14 @@ def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
     MonthBalance.objects.all().delete()
     running = {code: values for code, values in daily.items() if not PARTS[code].window}
     horizon = _horizon(running, datetime.date.today())
-    balances = [MonthBalance(part="", month=horizon, value=0)]
+    balances: list[tuple] = [("", horizon, None, None, 0)]
     for code, values in running.items():
         balances += _balance_rows(PARTS[code], values, province_of, horizon)
-    MonthBalance.objects.bulk_create(balances, batch_size=5000)
+    _insert(MonthBalance, BALANCE_COLUMNS, balances)
     rows = [
         row for code, values in daily.items() for row in _day_rows(PARTS[code], values, province_of)
     ]
-    DayFact.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    return _insert(DayFact, DAY_COLUMNS, rows)
 
 
 @dataclass
@@ -642,16 +685,16 @@ class DayChanges:
     """What the writer rewrites in the day rows and month balances."""
 
     stale: list[int] = field(default_factory=list)  # DayFact ids
-    fresh: list[DayFact] = field(default_factory=list)
+    fresh: list[tuple] = field(default_factory=list)  # rows of DAY_COLUMNS
     balances: Q = field(default_factory=lambda: Q(pk__in=[]))  # MonthBalance rows replaced
-    new_balances: list[MonthBalance] = field(default_factory=list)
+    new_balances: list[tuple] = field(default_factory=list)  # rows of BALANCE_COLUMNS
 
     def write(self) -> None:
         for i in range(0, len(self.stale), 500):
             DayFact.objects.filter(pk__in=self.stale[i : i + 500]).delete()
-        DayFact.objects.bulk_create(self.fresh, batch_size=2000)
+        _insert(DayFact, DAY_COLUMNS, self.fresh)
         MonthBalance.objects.filter(self.balances).delete()
-        MonthBalance.objects.bulk_create(self.new_balances, batch_size=2000)
+        _insert(MonthBalance, BALANCE_COLUMNS, self.new_balances)
 
 
 def _changed_days(parts: list, marks: Marks) -> DayChanges:
@@ -659,6 +702,11 @@ def _changed_days(parts: list, marks: Marks) -> DayChanges:
     the stored rows that differ (to delete), the rows to insert, and the marked
     places' month balances of stock parts (replaced whole). Nothing is
     written."""
+    with shared():  # parts from one pass over a place's records (PAR) share it
+        return _changed_days_of(parts, marks)
+
+
+def _changed_days_of(parts: list, marks: Marks) -> DayChanges:
     changes = DayChanges()
     stale, fresh = changes.stale, changes.fresh
     horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
@@ -755,18 +803,50 @@ def _sums(rows: list[Fact], period: FactPeriod, level: str) -> list[Fact]:
             for (code, place), value in totals.items()]  # fmt: skip
 
 
+class _Running:
+    """A day part's values per place as running sums over its sorted days, so
+    its value per place for a period is two bisections instead of a pass over
+    every row (each part is summed for a few dozen periods)."""
+
+    def __init__(self, values: dict) -> None:
+        grouped: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+        for (place, day), value in values.items():
+            grouped[place].append((day, value))
+        self.places: dict[int, tuple[list[datetime.date], list[int]]] = {}
+        for place, items in grouped.items():
+            items.sort()
+            self.places[place] = ([d for d, _v in items], list(accumulate(v for _d, v in items)))
+
+    def totals(self, start: datetime.date, end: datetime.date, stock: bool) -> dict[int, int]:
+        """Per place: the sum of its days before ``end`` (a stock part: where not
+        zero), or of [start, end) (a flow part: where it has a day)."""
+        found: dict[int, int] = {}
+        for place, (days, sums) in self.places.items():
+            hi = bisect_left(days, end)
+            upto = sums[hi - 1] if hi else 0
+            if stock:
+                if upto:
+                    found[place] = upto
+                continue
+            lo = bisect_left(days, start)
+            if hi > lo:
+                found[place] = upto - (sums[lo - 1] if lo else 0)
+        return found
+
+
 def _summed_days(
-    period: FactPeriod, part: Part, values: dict, province_of: dict[int, int]
+    period: FactPeriod, part: Part, values: dict | _Running, province_of: dict[int, int]
 ) -> list[Fact]:
     """A day part's county (or, for a province part, province) rows of
     ``period``, summed from its day values in memory (a stock part: every day
-    before the period's end)."""
-    totals: dict[int, int] = defaultdict(int)
-    for key, value in values.items():
-        if (key[1] < period.end) if part.stock else _counts(key, period.start, period.end):
-            totals[key[0]] += value
-    if part.stock:  # as its selector: the places that hold some
-        totals = defaultdict(int, {place: v for place, v in totals.items() if v})
+    before the period's end; a part without a window: from its running sums)."""
+    if isinstance(values, _Running):
+        totals = values.totals(period.start, period.end, part.stock)
+    else:
+        totals = defaultdict(int)
+        for key, value in values.items():
+            if _counts(key, period.start, period.end):
+                totals[key[0]] += value
     if part.place == COUNTY:
         return [
             Fact(
@@ -784,7 +864,10 @@ def _summed_days(
 
 
 def _all_rows(
-    period: FactPeriod, province_of: dict[int, int], report: RefreshReport, daily: dict[str, dict]
+    period: FactPeriod,
+    province_of: dict[int, int],
+    report: RefreshReport,
+    daily: Mapping[str, dict | _Running],
 ) -> list[Fact]:
     """Every row of ``period``: computed where they must be (flow parts: summed
     from their days), summed where they add up."""
@@ -825,21 +908,27 @@ def refresh(
 def _refresh(
     *, today: datetime.date | None, log: Callable[[str], object] | None = None
 ) -> RefreshReport:
+    from jahesh.reports.kpis import PARTS
+
     report = RefreshReport()
     started = time.monotonic()
     seen = _seen_marks()
     province_of = _county_province()
     periods = standard_periods(today)
     daily: dict[str, dict] = {}
-    for part in _day_parts(_all_parts()):
-        t = time.monotonic()
-        daily[part.code] = part.daily_values(area=COUNTRY)
-        report.per_part[part.code] = time.monotonic() - t
+    with shared():  # parts from one pass over the records (PAR) share it
+        for part in _day_parts(_all_parts()):
+            t = time.monotonic()
+            daily[part.code] = part.daily_values(area=COUNTRY)
+            report.per_part[part.code] = time.monotonic() - t
+    summed: dict[str, dict | _Running] = {
+        code: values if PARTS[code].window else _Running(values) for code, values in daily.items()
+    }
     computed: list[tuple[FactPeriod, list[Fact], float]] = []
     for period in periods:
         t = time.monotonic()
         shell = FactPeriod(start=period.start, end=period.end, computed_at=timezone.now())
-        rows = _all_rows(shell, province_of, report, daily)
+        rows = _all_rows(shell, province_of, report, summed)
         computed.append((shell, rows, time.monotonic() - t))
         if log:
             log(f"{period.start} – {period.end}: {len(rows)} rows, {time.monotonic() - t:.1f} s")
@@ -848,10 +937,7 @@ def _refresh(
         for shell, rows, seconds in computed:
             shell.seconds = seconds
             shell.save()
-            for row in rows:
-                row.period = shell
-            Fact.objects.bulk_create(rows, batch_size=2000)
-            report.rows += len(rows)
+            report.rows += _insert(Fact, FACT_COLUMNS, _fact_tuples(shell, rows))
         report.rows += _build_days(daily, province_of)
         _forget(seen)
     report.periods = len(periods)
@@ -884,7 +970,8 @@ def refresh_stale() -> int:
                 replaced = [pk for pks in ids.values() for pk in pks]
                 for i in range(0, len(replaced), 500):
                     Fact.objects.filter(pk__in=replaced[i : i + 500]).delete()
-                Fact.objects.bulk_create(_rows(period, values, marks.province_of), batch_size=2000)
+                _insert(Fact, FACT_COLUMNS,
+                        _fact_tuples(period, _rows(period, values, marks.province_of)))  # fmt: skip
             _forget(seen)
     return len(marks.counties) + len(marks.provinces)
 
@@ -897,6 +984,10 @@ def _rows(period: FactPeriod, values: dict[Key, int], province_of: dict[int, int
                     county_id=county, value=value)  # fmt: skip
 
     return [row(*key, value) for key, value in values.items()]
+
+
+def _fact_tuples(period: FactPeriod, rows: list[Fact]) -> list[tuple]:
+    return [(period.pk, r.part, r.level, r.province_id, r.county_id, r.value) for r in rows]
 
 
 def _seen_marks() -> list[tuple[int, int]]:
