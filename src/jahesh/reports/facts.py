@@ -42,12 +42,13 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, connections, transaction
-from django.db.models import F, Field, Q, Sum
+from django.db.models import Count, F, Field, Q, Sum
 from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core import search
 from jahesh.core.daily import EVER, shared
+from jahesh.geo.models import County
 from jahesh.reports.models import (
     DayFact,
     Fact,
@@ -767,8 +768,6 @@ def _all_parts() -> list:
 
 def _county_province(counties: set[int] | None = None) -> dict[int, int]:
     """Each county's province (of ``counties``, or all)."""
-    from jahesh.geo.models import County
-
     found = County.objects.all() if counties is None else County.objects.filter(pk__in=counties)
     return dict(found.values_list("pk", "province_id"))
 
@@ -1004,31 +1003,73 @@ def _seen_marks() -> list[tuple[int, int]]:
 
 
 def _forget(runs: list[tuple[int, int]]) -> None:
-    """Remove the marks a refresh has read (and only those), counting them in
-    :func:`data_version`."""
-    removed = sum(StalePlace.objects.filter(pk__range=run).delete()[0] for run in runs)
-    _count_forgotten(removed)
+    """Remove the marks a refresh has read (and only those), counting them per
+    place in :func:`data_version`."""
+    per_place: dict[tuple[int, int], int] = defaultdict(int)
+    for run in runs:
+        marks = StalePlace.objects.filter(pk__range=run)
+        for province, county, n in (
+            marks.order_by().values("province_id", "county_id").annotate(n=Count("id"))
+            .values_list("province_id", "county_id", "n")
+        ):  # fmt: skip
+            per_place[(province, county)] += n
+        marks.delete()
+    province_of = _county_province({c for _p, c in per_place if c}) if per_place else {}
+    counted: dict[tuple[int, int], int] = defaultdict(int)
+    for (province, county), n in per_place.items():
+        counted[(province_of.get(county, 0), county) if county else (province, 0)] += n
+    _count_forgotten(counted)
 
 
-def _count_forgotten(marks: int, using: str = "default") -> None:
-    if marks and not FactVersion.objects.using(using).filter(pk=1).update(
-        forgotten=F("forgotten") + marks
-    ):
-        FactVersion.objects.using(using).create(pk=1, forgotten=marks)
+def _count_forgotten(per_place: Mapping[tuple[int, int], int], using: str = "default") -> None:
+    """Add removed marks to their places' counts (writers only: one at a time)."""
+    rows = FactVersion.objects.using(using)
+    for (province, county), marks in per_place.items():
+        if marks and not rows.filter(province_id=province, county_id=county).update(
+            forgotten=F("forgotten") + marks
+        ):
+            rows.create(province_id=province, county_id=county, forgotten=marks)
 
 
-def data_version() -> int:
-    """A number that every committed write to a source table raises, the same
-    for every server: the marks written so far (those present, and those a
-    writer has removed). The dashboards' cache keys carry it, so no server
-    serves a figure computed before a write it can see. One query."""
+def data_version(area: Area = COUNTRY) -> int:
+    """A number that every committed write that can change ``area``'s figures
+    raises, the same for every server: the marks written so far in it (those
+    present, and those a writer has removed) — a county counts its own and its
+    province's (working groups), a province every one inside it, the country all
+    — plus the bulk loads' bumps. The dashboards' cache keys carry it, so no
+    server serves a figure computed before a write it can see, and a write
+    elsewhere leaves a figure cached. One query."""
     marks, version = StalePlace._meta.db_table, FactVersion._meta.db_table
+    counties = _county_table()
+    if area.county_id is not None:
+        province = (
+            "%s"
+            if area.province_id is not None
+            else f"(SELECT province_id FROM {counties} WHERE id = %s)"
+        )
+        place = area.province_id if area.province_id is not None else area.county_id
+        present = f"county_id = %s OR (county_id = 0 AND province_id = {province})"
+        removed = f"province_id = 0 OR (province_id = {province} AND county_id IN (0, %s))"
+        params: list[Any] = [area.county_id, place, place, area.county_id]
+    elif area.province_id is not None:
+        present = (f"(county_id = 0 AND province_id = %s)"
+                   f" OR county_id IN (SELECT id FROM {counties} WHERE province_id = %s)")  # fmt: skip
+        removed = "province_id IN (0, %s)"
+        params = [area.province_id, area.province_id, area.province_id]
+    else:
+        present = removed = "1 = 1"
+        params = []
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {marks})"
-            f" + COALESCE((SELECT forgotten FROM {version} WHERE id = 1), 0)"
+            f"SELECT (SELECT COUNT(*) FROM {marks} WHERE {present})"
+            f" + COALESCE((SELECT SUM(forgotten) FROM {version} WHERE {removed}), 0)",
+            params,
         )
         return int(cursor.fetchone()[0])
+
+
+def _county_table() -> str:
+    return County._meta.db_table
 
 
 def ensure_current(*, today: datetime.date | None = None) -> RefreshReport | None:
@@ -1097,7 +1138,7 @@ def invalidate(using: str = "default") -> None:
         DayFact.objects.using(using).all().delete()
         MonthBalance.objects.using(using).all().delete()
         removed, _ = StalePlace.objects.using(using).all().delete()
-        _count_forgotten(removed + 1, using)
+        _count_forgotten({(0, 0): removed + 1}, using)  # every place's version moves
 
 
 # --- Triggers ----------------------------------------------------------------------------------

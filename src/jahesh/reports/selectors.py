@@ -80,45 +80,46 @@ def dashboard_cache_seconds() -> int:
     return settings.JAHESH_DASHBOARD_CACHE_SECONDS
 
 
-# The data version the reads of one page share (:func:`one_data_version`): a list
-# holding it once read, or None outside such a block (each read reads its own).
-_page_version: ContextVar[list[int] | None] = ContextVar("jahesh_page_version", default=None)
+# The data versions the reads of one page share (:func:`one_data_version`): per
+# area, each read once, or None outside such a block (each read reads its own).
+_page_version: ContextVar[dict[Area, int] | None] = ContextVar("jahesh_page_version", default=None)
 
 
 @contextmanager
 def one_data_version() -> Iterator[None]:
-    """The cached reads inside share one data version, read once (by the first
-    that needs it): a page of several cached reads (the dashboard has seven)
-    costs one version query, and shows its figures as of one moment."""
-    token = _page_version.set([])
+    """The cached reads inside share one data version per area, read once (by the
+    first that needs it): a page of several cached reads (the dashboard has
+    seven) costs one version query, and shows its figures as of one moment."""
+    token = _page_version.set({})
     try:
         yield
     finally:
         _page_version.reset(token)
 
 
-def _data_version() -> int:
-
+def _data_version(area: Area) -> int:
     shared = _page_version.get()
     if shared is None:
-        return data_version()
-    if not shared:
-        shared.append(data_version())
-    return shared[0]
+        return data_version(area)
+    if area not in shared:
+        shared[area] = data_version(area)
+    return shared[area]
 
 
-def _cached(key: str, cache_for: int, compute: Any) -> Any:
+def _cached(key: str, cache_for: int, compute: Any, area: Area) -> Any:
     """``compute()``, kept ``cache_for`` seconds in Django's cache under ``key``
     (0: not cached). The dashboard's figures come from the analytics table; the
     cache spares even that read for a minute, and the page says when they were
-    computed. The key carries the data version (``facts.data_version``), read
-    before computing: a write any server commits changes it, so no server, with
-    its own cache or a shared Redis, serves a figure from before that write.
-    So a value cached here may read only the tables whose writes move the
-    version (``facts.SOURCES``), besides what its key names."""
+    computed. The key carries ``area``'s data version (``facts.data_version``),
+    read before computing: a write any server commits inside the area (or, for a
+    county, to its province's working groups) changes it, so no server, with its
+    own cache or a shared Redis, serves a figure from before that write, and a
+    write elsewhere leaves it cached. So a value cached here may read only the
+    records inside ``area`` of the tables whose writes move the version
+    (``facts.SOURCES``), besides what its key names."""
     if not cache_for:
         return compute()
-    key = f"{key}:v{_data_version()}"
+    key = f"{key}:v{_data_version(area)}"
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -139,6 +140,7 @@ def figures(
         _key("kpis", area, period, codes),
         cache_for,
         lambda: kpi_values(area=area, start=period.start, end=period.end, codes=codes),
+        area,
     )
 
 
@@ -151,6 +153,7 @@ def figures_and_beside(
         _key("kpis+beside", area, period),
         cache_for,
         lambda: kpi_values_and_beside(area=area, start=period.start, end=period.end),
+        area,
     )
 
 
@@ -171,6 +174,7 @@ def county_table(
         lambda: kpi_values_by_place(
             area=area, start=period.start, end=period.end, by=by, codes=codes
         ),
+        area,
     )
     empty = {code: KPIS[code].value({p.code: 0 for p in KPIS[code].parts}) for code in codes}
     rows = []
@@ -245,6 +249,7 @@ def dashboard_widgets(*, user: Any, area: Area, cache_for: int = 0) -> Widgets:
         f"widgets:{scope}:{area.province_id}:{area.county_id}",
         cache_for if scope else 0,
         lambda: {name: qs.count() for name, qs in lists.items()},
+        area,
     )
     widgets = Widgets()
     for name, qs in lists.items():
