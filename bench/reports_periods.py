@@ -79,7 +79,8 @@ def main() -> int:
     from jahesh.demo.services import demo_prepare
     from jahesh.projects.models import DirectService
     from jahesh.reports import facts
-    from jahesh.reports.kpis import KPI_LIST, PARTS, kpi_values_and_beside
+    from jahesh.reports.figures import kpi_values_and_beside
+    from jahesh.reports.kpis import KPI_LIST, PARTS
     from jahesh.reports.periods import last_five_years
 
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,8 @@ from jahesh.demo.national import (
     generate_nation,
     table_counts,
 )
-from jahesh.reports.kpis import CODES, kpi_values
+from jahesh.reports.figures import kpi_values
+from jahesh.reports.kpis import CODES
 from tests.conftest import MARKAZI, TEHRAN
 
 AS_OF = datetime.date(2026, 11, 27)

@@ -4,7 +4,8 @@ import pytest
 
 from jahesh.accounts.scoping import COUNTRY
 from jahesh.reports import kpis
-from jahesh.reports.kpis import CODES, KPIS, KpiUnavailable, kpi_beside, kpi_value, kpi_values
+from jahesh.reports.figures import kpi_beside, kpi_value, kpi_values
+from jahesh.reports.kpis import CODES, KPIS, KpiUnavailable
 from tests.reports.conftest import (
     ARAK_1403,
     BESIDE_MARKAZI,

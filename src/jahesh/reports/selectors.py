@@ -1,5 +1,5 @@
 """Reads behind the dashboard, the drill-downs and the exports. Every figure
-comes from the registry (``jahesh.reports.kpis.kpi_values``); records come
+comes from the registry (``jahesh.reports.figures.kpi_values``); records come
 from the registry's records selectors and then ``scoped_nested()``."""
 
 from __future__ import annotations
@@ -35,16 +35,8 @@ from jahesh.clinic.selectors import case_list, resolution_register
 from jahesh.geo.models import County, Province
 from jahesh.reports import display
 from jahesh.reports.facts import data_version
-from jahesh.reports.kpis import (
-    CODES,
-    HEADLINE_CODES,
-    KPIS,
-    Kpi,
-    _resolve,
-    kpi_values,
-    kpi_values_and_beside,
-    kpi_values_by_place,
-)
+from jahesh.reports.figures import kpi_values, kpi_values_and_beside, kpi_values_by_place
+from jahesh.reports.kpis import CODES, HEADLINE_CODES, KPIS, Kpi, _resolve
 from jahesh.reports.periods import Period, jalali_years_in, last_five_years
 from jahesh.units.selectors import watchlist
 

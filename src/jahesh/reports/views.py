@@ -33,16 +33,9 @@ from jahesh.reports.exports import (
     figures_rows,
     figures_workbook,
 )
+from jahesh.reports.figures import kpi_beside, kpi_value
 from jahesh.reports.forms import FiguresForm
-from jahesh.reports.kpis import (
-    HEADLINE_CODES,
-    KPI_LIST,
-    KPIS,
-    Kpi,
-    kpi_beside,
-    kpi_value,
-    record_value,
-)
+from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS, Kpi, record_value
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 200_000
