@@ -82,11 +82,13 @@ def main() -> int:
     from jahesh.reports.figures import kpi_values_and_beside
     from jahesh.reports.kpis import KPI_LIST, PARTS
     from jahesh.reports.periods import last_five_years
+    from jahesh.units.models import Unit
 
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     print(f"database: {settings.DATABASES['default']['NAME']}")
     call_command("migrate", interactive=False, verbosity=0)
-    demo_prepare(log=lambda line: print("  " + line))
+    if not Unit.objects.exists():  # a second run reuses the demo
+        demo_prepare(log=lambda line: print("  " + line))
     t = time.perf_counter()
     facts.refresh()
     refresh_s = time.perf_counter() - t
