@@ -1,6 +1,6 @@
 """PAR30 two ways, for bench/funds_par.py and bench/reports_national.py (not a benchmark).
 
-- ``registry_par30``: the figure the KPI registry gives (``reports.kpis.kpi_values``,
+- ``registry_par30``: the figure the KPI registry gives (``reports.figures.kpi_values``,
   the public entry point, whichever implementation is merged), in basis points,
   and its two parts when the registry exposes them;
 - ``plain_sql_par30``: the same figure in one plain SQL statement over the
@@ -60,14 +60,14 @@ def plain_sql_par30(end: datetime.date) -> tuple[int, int]:
 
 def registry_par30(area, start: datetime.date, end: datetime.date) -> dict[str, int]:
     """``{"par30": basis points}`` from the registry, with ``par30_at_risk`` and
-    ``par30_outstanding`` when its parts can be read (``kpis.part_values``)."""
-    from jahesh.reports import kpis
+    ``par30_outstanding`` when its parts can be read (``figures.part_values``)."""
+    from jahesh.reports import figures, kpis
 
-    out = {"par30": kpis.kpi_values(area=area, start=start, end=end, codes=["par30"])["par30"]}
+    out = {"par30": figures.kpi_values(area=area, start=start, end=end, codes=["par30"])["par30"]}
     parts = getattr(kpis, "PARTS", {})
     wanted = [parts[c] for c in ("par30_at_risk", "par30_outstanding") if c in parts]
-    if len(wanted) == 2 and hasattr(kpis, "part_values"):
-        out.update(kpis.part_values(area=area, start=start, end=end, parts=wanted))
+    if len(wanted) == 2 and hasattr(figures, "part_values"):
+        out.update(figures.part_values(area=area, start=start, end=end, parts=wanted))
     return out
 
 

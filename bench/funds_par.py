@@ -19,7 +19,7 @@ What is measured (all in one run, printed side by side):
    fund, outstanding, oldest unpaid due) inserted into a SQLite table, then
    ``SUM(CASE …)`` grouped by fund and in total. Both sum the same rows, so
    their agreement checks only the roll-up's arithmetic;
-4. *the KPI registry's PAR30* (``reports.kpis.kpi_values``, the public entry
+4. *the KPI registry's PAR30* (``reports.figures.kpi_values``, the public entry
    point, whichever implementation is merged: the figure and its two parts) on
    saved loans with 1,000,000 installments and their ledger, beside two
    independent computations of the same figure: one plain SQL statement over

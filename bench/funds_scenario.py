@@ -96,7 +96,7 @@ def main() -> int:
     from jahesh.demo.registry import ScenarioContext
     from jahesh.funds import scenario
     from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member, Verification
-    from jahesh.reports.kpis import kpi_beside, kpi_values
+    from jahesh.reports.figures import kpi_beside, kpi_values
 
     if SMOKE:
         for name, value in SMALL_DEMO["jahesh.funds.scenario"].items():

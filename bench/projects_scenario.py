@@ -64,7 +64,7 @@ def main() -> int:
     from jahesh.demo.registry import ScenarioContext
     from jahesh.projects import scenario
     from jahesh.projects.models import DirectService, Project, ProjectFunding
-    from jahesh.reports.kpis import kpi_values
+    from jahesh.reports.figures import kpi_values
 
     if SMOKE:  # a tenth of the size, as tests/projects/test_scenario.py
         for name, value in SMALL_DEMO["jahesh.projects.scenario"].items():

@@ -87,7 +87,8 @@ def main() -> int:
     from jahesh.core.jalali import jalali_today, parse_date_any
     from jahesh.demo.services import demo_prepare
     from jahesh.reports import narrative
-    from jahesh.reports.kpis import KPI_LIST, kpi_values
+    from jahesh.reports.figures import kpi_values
+    from jahesh.reports.kpis import KPI_LIST
     from jahesh.reports.periods import last_five_years
 
     started = time.monotonic()

@@ -30,7 +30,7 @@ Then it measures, and prints one row per target of issue 12:
   write (a monitoring visit POSTed through the API) beside a normal read; the
   unit search page (``/units/?q=``, ``admin``) on the national database beside
   the provincial one (~90,000 units vs ~1,000); PAR30 from the KPI registry
-  (``reports.kpis.kpi_values``) beside one plain SQL statement over the
+  (``reports.figures.kpi_values``) beside one plain SQL statement over the
   installment table giving the same figure (``bench/_par30.py``; checked equal);
 - over HTTP (``jahesh serve``, one worker, one kept-alive connection): the
   national KPI API custom period beside ``/healthz``;

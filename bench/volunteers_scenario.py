@@ -98,7 +98,7 @@ def main() -> int:
     from jahesh.accounts.scoping import Area
     from jahesh.core.jalali import last_jalali_years
     from jahesh.demo.registry import ScenarioContext
-    from jahesh.reports.kpis import kpi_values
+    from jahesh.reports.figures import kpi_values
     from jahesh.volunteers import scenario
     from jahesh.volunteers.models import Camp, Group, Membership, RosterEntry, Volunteer
 

@@ -5,7 +5,7 @@ import datetime as dt
 from jahesh.accounts.scoping import Area
 from jahesh.clinic import selectors, services
 from jahesh.clinic.models import Case, CaseStatus
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 from tests.conftest import ARAK, MARKAZI, SAVEH
 
 S = CaseStatus

@@ -8,7 +8,7 @@ from jahesh.accounts.scoping import Area
 from jahesh.clinic import selectors, services
 from jahesh.clinic.models import Agency, ResolutionStatus
 from jahesh.core.errors import Forbidden, InvalidInput
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 from tests.conftest import MARKAZI
 
 R = ResolutionStatus

@@ -11,7 +11,7 @@ from jahesh.clinic import scenario, selectors, services
 from jahesh.clinic.models import Case, CaseEvent, CaseStatus, Expert, Resolution, Session
 from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 from jahesh.units import scenario as units_scenario
 from tests.conftest import MARKAZI
 

@@ -17,7 +17,8 @@ from jahesh.core.jalali import last_jalali_years
 from jahesh.demo import bulkload
 from jahesh.demo.bulkload import FAST_ROW_MODELS, GENERATED_APPS, _FastRows
 from jahesh.demo.national import PER_PROVINCE, UNIT_PREFIX, generate_nation, table_counts
-from jahesh.reports.kpis import CODES, kpi_values
+from jahesh.reports.figures import kpi_values
+from jahesh.reports.kpis import CODES
 from tests.conftest import MARKAZI, TEHRAN
 
 AS_OF = datetime.date(2026, 11, 27)

@@ -7,7 +7,7 @@ import datetime
 from jahesh.accounts.scoping import Area
 from jahesh.funds import selectors, services
 from jahesh.funds.models import Fund
-from jahesh.reports.kpis import kpi_beside, kpi_value
+from jahesh.reports.figures import kpi_beside, kpi_value
 
 from ..conftest import ARAK, MARKAZI, SAVEH
 

@@ -15,7 +15,7 @@ from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
 from jahesh.funds import scenario, selectors
 from jahesh.funds.models import Fund, Loan, Member, Verification
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 
 from ..conftest import MARKAZI
 

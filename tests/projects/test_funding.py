@@ -9,7 +9,7 @@ from jahesh.accounts.scoping import Area
 from jahesh.core.errors import InvalidInput
 from jahesh.projects import selectors, services
 from jahesh.projects.models import Project, ProjectFunding
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 
 R = ProjectFunding.Role
 

@@ -15,7 +15,7 @@ from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
 from jahesh.projects import scenario
 from jahesh.projects.models import DirectService, Project, ProjectFunding
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 
 AS_OF = datetime.date(2025, 10, 26)
 

@@ -12,7 +12,7 @@ from jahesh.core.errors import InvalidInput
 from jahesh.geo.models import Village
 from jahesh.projects import selectors, services
 from jahesh.projects.models import DirectService
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 
 from .conftest import NOW
 

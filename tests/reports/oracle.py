@@ -4,7 +4,7 @@ Independent of the app selectors on purpose: :meth:`Tables.load` reads whole
 tables as plain rows (``Model.objects.values(...)``), and every figure is then
 counted in Python with loops, sets and dicts: no ORM filter on a date or an
 area, no aggregation, no app selector, no app rounding helper. When a figure of
-``jahesh.reports.kpis.kpi_values`` differs from the one counted here, one of
+``jahesh.reports.figures.kpi_values`` differs from the one counted here, one of
 the two has misread kpis.md; the test that compares them names the figure.
 
 The rules, as kpis.md and the registry's definitions state them (the

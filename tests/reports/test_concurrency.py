@@ -19,7 +19,8 @@ from django.db import connection, connections
 from jahesh.accounts.scoping import Area
 from jahesh.core.text import normalize_key
 from jahesh.reports import facts
-from jahesh.reports.kpis import CODES, kpi_values
+from jahesh.reports.figures import kpi_values
+from jahesh.reports.kpis import CODES
 from jahesh.reports.models import FactPeriod, StalePlace
 from jahesh.reports.periods import last_five_years
 from tests.reports.oracle import Tables, recount

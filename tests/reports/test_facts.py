@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from jahesh.accounts.scoping import Area
 from jahesh.reports import facts
-from jahesh.reports.kpis import PARTS, kpi_beside, kpi_values, kpi_values_by_place
+from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
+from jahesh.reports.kpis import PARTS
 from jahesh.reports.models import DayFact, Fact, FactPeriod, StalePlace
 from jahesh.reports.periods import Period
 from tests.reports.conftest import (
@@ -98,7 +99,7 @@ def _from_records(area: Area, period: Period) -> dict[str, int]:
 
 
 def _flow(area: Area, period: Period) -> dict[str, int]:
-    from jahesh.reports.kpis import part_values
+    from jahesh.reports.figures import part_values
 
     return part_values(area=area, start=period.start, end=period.end,
                        parts=[PARTS[code] for code in FLOW])  # fmt: skip

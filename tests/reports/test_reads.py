@@ -100,6 +100,37 @@ def test_the_data_version_grows_with_each_write_and_survives_the_writer(stale, w
     assert facts.data_version() > after_write
 
 
+def test_a_write_moves_the_data_version_of_its_places_only(stale, world, geo):
+    # given the marks of the fixture's write stored by the writer
+    from jahesh.units.models import Visit
+
+    facts.refresh_stale()
+    arak = Area(province_id=geo["markazi"].pk, county_id=geo["arak"].pk)
+    saveh = Area(province_id=geo["markazi"].pk, county_id=geo["saveh"].pk)
+    areas = {
+        "arak": arak,
+        "arak without its province": Area(county_id=geo["arak"].pk),
+        "saveh": saveh,
+        "markazi": Area(province_id=geo["markazi"].pk),
+        "tehran": Area(province_id=geo["tehran"].pk),
+        "country": Area(),
+    }
+    before = {name: facts.data_version(area) for name, area in areas.items()}
+    # when a visit of an Arak unit changes
+    Visit.objects.filter(unit=world["units"]["u2"]).update(notes="seen")
+    after = {name: facts.data_version(area) for name, area in areas.items()}
+    moved = {name for name in areas if after[name] > before[name]}
+    assert moved == {"arak", "arak without its province", "markazi", "country"}
+    assert all(after[name] == before[name] for name in areas if name not in moved)
+    # then the writer moves the marks into each place's count: nothing goes back
+    facts.refresh_stale()
+    assert not StalePlace.objects.exists()
+    assert {name: facts.data_version(area) for name, area in areas.items()} == after
+    # and a bulk load's invalidation moves every place
+    facts.invalidate()
+    assert all(facts.data_version(area) > after[name] for name, area in areas.items())
+
+
 def test_it_shows_a_custom_period_figure_through_the_cache_after_a_write(
     cached, world, users, client_for
 ):

@@ -33,7 +33,8 @@ from django.utils import timezone
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.errors import InvalidInput
-from jahesh.reports.kpis import CODES, kpi_beside, kpi_values, kpi_values_by_place
+from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
+from jahesh.reports.kpis import CODES
 from jahesh.reports.models import StalePlace
 from jahesh.reports.periods import Period, last_five_years
 from tests.reports.oracle import BESIDE, Tables, recount, unit_risk_on, unit_status_on

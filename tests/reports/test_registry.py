@@ -13,16 +13,8 @@ import pytest
 from jahesh.accounts.scoping import COUNTRY
 from jahesh.core import kpis as core_kpis
 from jahesh.reports import kpis
-from jahesh.reports.kpis import (
-    CODES,
-    KPIS,
-    PARTS,
-    Kpi,
-    KpiUnavailable,
-    kpi_beside,
-    kpi_value,
-    kpi_values,
-)
+from jahesh.reports.figures import kpi_beside, kpi_value, kpi_values
+from jahesh.reports.kpis import CODES, KPIS, PARTS, Kpi, KpiUnavailable
 from jahesh.reports.registry import APPS, KPI_LIST
 from tests.reports.conftest import (
     ARAK_1403,

@@ -8,7 +8,7 @@ from jahesh.accounts.scoping import Area
 from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
 from jahesh.reports import facts
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 from jahesh.units import scenario
 from jahesh.units.models import RiskAssessment, StatusChange, Unit, Visit
 from jahesh.units.selectors import (

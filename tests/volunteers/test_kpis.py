@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from jahesh.accounts.scoping import Area
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 from jahesh.volunteers.models import Camp, RosterEntry
 from jahesh.volunteers.selectors import kpi_volunteer_hours_records
 from jahesh.volunteers.services import RosterRow, roster_save

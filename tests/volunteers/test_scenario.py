@@ -5,7 +5,7 @@ from datetime import date
 from jahesh.accounts.scoping import Area
 from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 from jahesh.volunteers import scenario
 from jahesh.volunteers.models import Camp, Group, Membership, RosterEntry, Volunteer
 

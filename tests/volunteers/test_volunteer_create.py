@@ -6,7 +6,7 @@ import pytest
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.errors import Conflict, InvalidInput, NotFound
-from jahesh.reports.kpis import kpi_value
+from jahesh.reports.figures import kpi_value
 from jahesh.volunteers.models import Membership, Volunteer, VolunteerStatusEvent
 from jahesh.volunteers.national_codes import national_code_for
 from jahesh.volunteers.selectors import kpi_volunteers_records

@@ -36,7 +36,7 @@ def test_it_deactivates_and_reactivates_with_events(users, vols):
     )
     assert moves == [("active", "inactive"), ("inactive", "active")]
     from jahesh.accounts.scoping import Area
-    from jahesh.reports.kpis import kpi_value
+    from jahesh.reports.figures import kpi_value
 
     def active_at(day: date) -> int:
         return kpi_value("volunteers", area=Area(county_id=v.county_id,

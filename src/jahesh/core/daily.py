@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
+
+T = TypeVar("T")
 
 # The whole calendar: the flow selectors' period filters with no bound.
 EVER = (datetime.date(1, 1, 1), datetime.date(9999, 12, 31))
@@ -66,3 +69,31 @@ def daily_steps(
                 found[(place, day)] += value - before
                 before = value
     return {key: value for key, value in found.items() if value}
+
+
+_shared: list[dict[Hashable, Any]] = []  # the open shared() blocks' results
+
+
+@contextmanager
+def shared() -> Iterator[None]:
+    """A block in which :func:`once` computes each result once: the writer of
+    the day rows reads every part of a place in one go, and parts that come from
+    one pass over the records (principal outstanding and the part of it at risk
+    both walk every loan's ledger) share it instead of walking it twice. Outside
+    a block :func:`once` always computes (records change between reads)."""
+    _shared.append({})
+    try:
+        yield
+    finally:
+        _shared.pop()
+
+
+def once(fn: Callable[..., T], *args: Hashable) -> T:
+    """``fn(*args)``, computed once per :func:`shared` block (always outside one)."""
+    if not _shared:
+        return fn(*args)
+    memo = _shared[-1]
+    key = (fn, *args)
+    if key not in memo:
+        memo[key] = fn(*args)
+    return memo[key]  # type: ignore[no-any-return]

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from jahesh.accounts.scoping import Area, scoped, users_in_scope
 from jahesh.core.approvals import MakerChecker
-from jahesh.core.daily import EVER, daily_steps, daily_totals
+from jahesh.core.daily import EVER, daily_steps, daily_totals, once
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.money import round_half_up
@@ -742,7 +742,8 @@ def _par_steps(area: Area) -> tuple[list, list]:
     its disbursement, when above zero) and the part of it more than 30 days in
     arrears (``portfolio_quality``: an installment due on d and unpaid is late
     from d + 31 until the day it is paid), as steps per loan: the days either
-    changes. Three queries, then one pass over each loan's entries."""
+    changes. Three queries, then one pass over each loan's entries (shared by
+    the two PAR parts inside ``core.daily.shared``)."""
     loans = Loan.objects.filter(area.q("fund__county"), disbursed_on__isnull=False)
     ledger: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
     entries = LedgerEntry.objects.filter(
@@ -786,11 +787,11 @@ def _par_steps(area: Area) -> tuple[list, list]:
 
 
 def kpi_par30_outstanding_daily(*, area: Area) -> dict:
-    return daily_steps(_par_steps(area)[0])
+    return daily_steps(once(_par_steps, area)[0])
 
 
 def kpi_par30_at_risk_daily(*, area: Area) -> dict:
-    return daily_steps(_par_steps(area)[1])
+    return daily_steps(once(_par_steps, area)[1])
 
 
 def _jobs_rows(area: Area) -> tuple[dict, dict]:
@@ -823,8 +824,8 @@ def _jobs_rows(area: Area) -> tuple[dict, dict]:
 
 
 def kpi_jobs_created_daily(*, area: Area) -> dict:
-    return _jobs_rows(area)[0]
+    return once(_jobs_rows, area)[0]
 
 
 def kpi_jobs_planned_unverified_daily(*, area: Area) -> dict:
-    return _jobs_rows(area)[1]
+    return once(_jobs_rows, area)[1]

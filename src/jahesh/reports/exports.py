@@ -11,7 +11,8 @@ from jahesh.core.tabular import Column
 from jahesh.core.tabular.writing import sheet
 from jahesh.core.tabular.xlsx import write_workbook
 from jahesh.reports import display, selectors
-from jahesh.reports.kpis import KPI_LIST, kpi_beside
+from jahesh.reports.figures import kpi_beside
+from jahesh.reports.kpis import KPI_LIST
 
 
 def figures_columns() -> list[Column]:

@@ -98,8 +98,9 @@ class DayFact(models.Model):
         indexes = [
             models.Index(fields=["part", "day", "province_id", "county_id", "since", "lo", "hi",
                                  "value"], name="reports_dayfact_day_idx"),
-            models.Index(fields=["county_id", "part", "day", "since", "lo", "hi", "value"],
-                         name="reports_dayfact_county_idx"),
+            # A county's rows are few: the range is read from the table (narrow:
+            # every row a refresh writes pays for each index).
+            models.Index(fields=["county_id", "part", "day"], name="reports_dayfact_county_idx"),
             models.Index(fields=["province_id", "part", "day", "county_id", "since", "lo", "hi",
                                  "value"], name="reports_dayfact_province_idx"),
         ]  # fmt: skip
@@ -149,19 +150,30 @@ class StalePlace(models.Model):
 
 
 class FactVersion(models.Model):
-    """How many stale marks the table's writers have removed (one row, id 1).
+    """How many stale marks the table's writers have removed, per place: a county's
+    marks under (its province, the county), a province's (working groups) under
+    (the province, 0), and a bulk load's bump under (0, 0).
 
-    With the marks still present it counts every write the triggers have seen,
-    so it only grows, and a write raises it when it commits: the data version
-    the dashboards' cache keys carry (``reports.facts.data_version``). Kept by
-    the writers, not by the triggers, so writes never queue on one hot row.
+    With the marks still present it counts every write the triggers have seen in
+    a place, so a place's count only grows, and a write raises it (and its
+    province's and the country's) when it commits: the data version the
+    dashboards' cache keys carry (``reports.facts.data_version``), so a write
+    invalidates only the figures it can change. Kept by the writers, not by the
+    triggers, so writes never queue on hot rows.
     """
 
+    province_id = models.IntegerField(default=0)
+    county_id = models.IntegerField(default=0)
     forgotten = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("نسخهٔ داده‌های شاخص‌ها")
         verbose_name_plural = _("نسخه‌های داده‌های شاخص‌ها")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_id", "county_id"], name="reports_factversion_place"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return str(self.forgotten)
+        return f"{self.province_id}/{self.county_id}: {self.forgotten}"

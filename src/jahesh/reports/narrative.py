@@ -27,7 +27,8 @@ from jahesh.core.jalali import format_jalali, jalali_today
 from jahesh.core.money import group_digits, round_half_up
 from jahesh.geo.models import County, Province
 from jahesh.reports import display
-from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS, kpi_beside
+from jahesh.reports.figures import kpi_beside
+from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS
 from jahesh.reports.periods import Period, last_five_years
 from jahesh.reports.selectors import figures, trend_by_year
 

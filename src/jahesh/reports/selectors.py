@@ -1,5 +1,5 @@
 """Reads behind the dashboard, the drill-downs and the exports. Every figure
-comes from the registry (``jahesh.reports.kpis.kpi_values``); records come
+comes from the registry (``jahesh.reports.figures.kpi_values``); records come
 from the registry's records selectors and then ``scoped_nested()``."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from jahesh.accounts.roles import Module, Role, ScopeKind
 from jahesh.accounts.scoping import (
+    COUNTRY,
     Area,
     Nested,
     area_for,
@@ -37,15 +38,8 @@ from jahesh.clinic.selectors import case_list, resolution_register
 from jahesh.geo.models import County, Province
 from jahesh.reports import display
 from jahesh.reports.facts import data_version
-from jahesh.reports.kpis import (
-    CODES,
-    HEADLINE_CODES,
-    KPIS,
-    Kpi,
-    kpi_values,
-    kpi_values_and_beside,
-    kpi_values_by_place,
-)
+from jahesh.reports.figures import kpi_values, kpi_values_and_beside, kpi_values_by_place
+from jahesh.reports.kpis import CODES, HEADLINE_CODES, KPIS, Kpi
 from jahesh.reports.periods import Period, jalali_years_in, last_five_years
 from jahesh.units.selectors import watchlist
 
@@ -81,45 +75,46 @@ def dashboard_cache_seconds() -> int:
     return settings.JAHESH_DASHBOARD_CACHE_SECONDS
 
 
-# The data version the reads of one page share (:func:`one_data_version`): a list
-# holding it once read, or None outside such a block (each read reads its own).
-_page_version: ContextVar[list[int] | None] = ContextVar("jahesh_page_version", default=None)
+# The data versions the reads of one page share (:func:`one_data_version`): per
+# area, each read once, or None outside such a block (each read reads its own).
+_page_version: ContextVar[dict[Area, int] | None] = ContextVar("jahesh_page_version", default=None)
 
 
 @contextmanager
 def one_data_version() -> Iterator[None]:
-    """The cached reads inside share one data version, read once (by the first
-    that needs it): a page of several cached reads (the dashboard has seven)
-    costs one version query, and shows its figures as of one moment."""
-    token = _page_version.set([])
+    """The cached reads inside share one data version per area, read once (by the
+    first that needs it): a page of several cached reads (the dashboard has
+    seven) costs one version query, and shows its figures as of one moment."""
+    token = _page_version.set({})
     try:
         yield
     finally:
         _page_version.reset(token)
 
 
-def _data_version() -> int:
-
+def _data_version(area: Area) -> int:
     shared = _page_version.get()
     if shared is None:
-        return data_version()
-    if not shared:
-        shared.append(data_version())
-    return shared[0]
+        return data_version(area)
+    if area not in shared:
+        shared[area] = data_version(area)
+    return shared[area]
 
 
-def _cached(key: str, cache_for: int, compute: Any) -> Any:
+def _cached(key: str, cache_for: int, compute: Any, area: Area) -> Any:
     """``compute()``, kept ``cache_for`` seconds in Django's cache under ``key``
     (0: not cached). The dashboard's figures come from the analytics table; the
     cache spares even that read for a minute, and the page says when they were
-    computed. The key carries the data version (``facts.data_version``), read
-    before computing: a write any server commits changes it, so no server, with
-    its own cache or a shared Redis, serves a figure from before that write.
-    So a value cached here may read only the tables whose writes move the
-    version (``facts.SOURCES``), besides what its key names."""
+    computed. The key carries ``area``'s data version (``facts.data_version``),
+    read before computing: a write any server commits inside the area (or, for a
+    county, to its province's working groups) changes it, so no server, with its
+    own cache or a shared Redis, serves a figure from before that write, and a
+    write elsewhere leaves it cached. So a value cached here may read only the
+    records inside ``area`` of the tables whose writes move the version
+    (``facts.SOURCES``), besides what its key names."""
     if not cache_for:
         return compute()
-    key = f"{key}:v{_data_version()}"
+    key = f"{key}:v{_data_version(area)}"
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -127,7 +122,9 @@ def _cached(key: str, cache_for: int, compute: Any) -> Any:
     return found
 
 
-def cached_html(key: str, cache_for: int, render: Callable[[], str]) -> SafeString:
+def cached_html(
+    key: str, cache_for: int, render: Callable[[], str], area: Area = COUNTRY
+) -> SafeString:
     """A rendered fragment of a page, kept like a figure (:func:`_cached`: the
     key carries the data version, so the next read after any committed write
     renders it again) and per language (the page's words). ``key`` must name
@@ -135,15 +132,19 @@ def cached_html(key: str, cache_for: int, render: Callable[[], str]) -> SafeStri
     reader's scope (:func:`scope_cache_key`) for records, the query of its links.
     A fragment holds no CSRF token and no nonce (both are per response). Besides
     the source tables, a fragment reads geography (place names, the picker's
-    places), whose rare edits show after at most ``cache_for`` seconds."""
-    return mark_safe(_cached(f"html:{get_language()}:{key}", cache_for, lambda: str(render())))
+    places), whose rare edits show after at most ``cache_for`` seconds. ``area``
+    is the area whose records the fragment shows (the country, the default,
+    moves with every write)."""
+    return mark_safe(
+        _cached(f"html:{get_language()}:{key}", cache_for, lambda: str(render()), area)
+    )
 
 
-def cached_value(key: str, cache_for: int, compute: Callable[[], Any]) -> Any:
+def cached_value(key: str, cache_for: int, compute: Callable[[], Any], area: Area = COUNTRY) -> Any:
     """``compute()`` kept like a figure (:func:`_cached`), for a page's small reads
     keyed by what they depend on (a reader's scope). Not None: a value of None is
-    computed each time."""
-    return _cached(f"value:{key}", cache_for, compute)
+    computed each time. ``area`` as for :func:`cached_html`."""
+    return _cached(f"value:{key}", cache_for, compute, area)
 
 
 def query_digest(query: str) -> str:
@@ -164,6 +165,7 @@ def figures(
         _key("kpis", area, period, codes),
         cache_for,
         lambda: kpi_values(area=area, start=period.start, end=period.end, codes=codes),
+        area,
     )
 
 
@@ -176,6 +178,7 @@ def figures_and_beside(
         _key("kpis+beside", area, period),
         cache_for,
         lambda: kpi_values_and_beside(area=area, start=period.start, end=period.end),
+        area,
     )
 
 
@@ -196,6 +199,7 @@ def county_table(
         lambda: kpi_values_by_place(
             area=area, start=period.start, end=period.end, by=by, codes=codes
         ),
+        area,
     )
     empty = {code: KPIS[code].value({p.code: 0 for p in KPIS[code].parts}) for code in codes}
     rows = []
@@ -270,6 +274,7 @@ def dashboard_widgets(*, user: Any, area: Area, cache_for: int = 0) -> Widgets:
         f"widgets:{scope}:{area.province_id}:{area.county_id}",
         cache_for if scope else 0,
         lambda: {name: qs.count() for name, qs in lists.items()},
+        area,
     )
     widgets = Widgets()
     for name, qs in lists.items():

@@ -34,16 +34,9 @@ from jahesh.reports.exports import (
     figures_rows,
     figures_workbook,
 )
+from jahesh.reports.figures import kpi_beside, kpi_value
 from jahesh.reports.forms import FiguresForm
-from jahesh.reports.kpis import (
-    HEADLINE_CODES,
-    KPI_LIST,
-    KPIS,
-    Kpi,
-    kpi_beside,
-    kpi_value,
-    record_value,
-)
+from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS, Kpi, record_value
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 200_000
@@ -117,6 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 _figures_context(request, period=period, area=area, may=may, query=query),
                 request,
             ),
+            area,
         )
         widgets_html = selectors.cached_html(
             f"dashboard-widgets:{scope}:{area.province_id}:{area.county_id}",
@@ -126,6 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 {"widgets": selectors.dashboard_widgets(user=request.user, area=area)},
                 request,
             ),
+            area,
         )
     # What apps above reports add below the figures (portal: satisfaction by
     # county), read from their records on every request: they do not move the

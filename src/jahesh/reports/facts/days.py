@@ -1,0 +1,381 @@
+"""The day rows (``reports.DayFact``, ``reports.MonthBalance``): any period's
+flow, stock and window parts as a few indexed sums; building and rewriting them."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import Q, Sum
+
+from jahesh.accounts.scoping import Area
+from jahesh.core.daily import EVER, shared
+from jahesh.reports.kpis import PARTS, Part, spread_to_counties
+from jahesh.reports.models import (
+    DayFact,
+    FactPeriod,
+    MonthBalance,
+)
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+from jahesh.reports.facts.marks import COUNTY, Marks, _county_province, _is_county_part, _marks
+
+# --- Day rows: any period -------------------------------------------------------------
+#
+# Flow parts (``Part.daily``: cases opened, principal disbursed, hours logged)
+# are kept per place and day in ``DayFact``, so their value for any period, not
+# only a standard one, is an indexed sum over a range of days. Reads never
+# write here either: a place marked stale is read from its records for the
+# asked period instead of its stored days, and the writer (:func:`refresh_stale`)
+# rewrites its rows that changed. The table is complete once :func:`refresh`
+# has built it (with the periods); until then (and after a bulk load drops it)
+# these parts are computed from the records.
+
+DayKey = tuple[str, "int | None", "int | None"]  # (part code, province id, county id)
+
+
+def days_built() -> bool:
+    """Whether ``DayFact`` holds every day of every flow part: :func:`refresh`
+    builds it with the periods, and :func:`invalidate` (bulk loads, migrations)
+    drops both."""
+    return FactPeriod.objects.exists()
+
+
+def _day_parts(parts: list) -> list:
+    return [part for part in parts if part.daily]
+
+
+def _day_place(part: Part, area: Area) -> tuple[int | None, int | None]:
+    """(province, county) whose rows hold ``part`` in ``area`` (a province part
+    read for a county: its province's rows)."""
+    if _is_county_part(part) or area.county_id is None or area.province_id is not None:
+        return area.province_id, area.county_id if _is_county_part(part) else None
+    return _county_province({area.county_id}).get(area.county_id), None
+
+
+def _day_sums(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list, marks: Marks
+) -> dict[DayKey, int]:
+    """Each day part's value for [start, end) per place of ``area`` (county rows
+    of county parts, province rows of province parts), the marked places
+    computed from their records. A part kept cumulatively (every part without a
+    window) reads its sum of the days before a date as the month balance plus
+    the days of that month: a stock part at ``end``, a flow part at ``end``
+    less at ``start``; a part with a window (:func:`_counts`) sums its rows of
+    [start, end). A few small indexed reads, plus one per marked place a part
+    reads."""
+    found: dict[DayKey, int] = defaultdict(int)
+    running = [part for part in parts if not part.window]
+    if running:
+        horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
+        flows = {part.code for part in running if not part.stock}
+        # (date, sign, parts): the sum of the days before ``date``, times ``sign``
+        points = [(end, 1, running)]
+        if flows:
+            points.append((start, -1, [part for part in running if not part.stock]))
+        for at, sign, chosen in points:
+            month = min(_month_of(at), horizon or _month_of(at))
+            codes = [part.code for part in chosen]
+            balances = MonthBalance.objects.filter(
+                _place_q(chosen, area), month=month, part__in=codes
+            ).values_list("part", "province_id", "county_id", "value")
+            for code, p, c, v in balances:
+                found[(code, p, c)] += sign * int(v)
+            for code, p, c, v in _summed_rows(chosen, area, day__gte=month, day__lt=at):
+                found[(code, p, c)] += sign * v
+    windowed = [part for part in parts if part.window]
+    if windowed:
+        for code, p, c, v in _summed_rows(windowed, area, day__gte=start, day__lt=end,
+                                          since__lt=start, lo__lt=end, hi__gte=end):  # fmt: skip
+            found[(code, p, c)] += v
+    for part in parts:
+        for province, county in marks.places(part):
+            here = Area(province_id=province, county_id=county)
+            inside = area.province_id in (None, province) and (
+                county is None or area.county_id in (None, county)
+            )
+            if county is None and area.county_id is not None:  # a county reads its province
+                inside = _day_place(part, area)[0] == province
+            if not inside:
+                continue
+            key = (part.code, province, county if _is_county_part(part) else None)
+            found[key] = int(part.total(area=here, start=start, end=end))
+    return found
+
+
+def _summed_rows(
+    parts: list[Part], area: Area, **where: Any
+) -> Iterator[tuple[str, int | None, int | None, int]]:
+    """(part, province, county, sum of value) of the day rows ``where`` of
+    ``parts`` inside ``area``: one range of the day index per group of parts
+    read alike (no OR: SQLite reads an OR of ranges row by row from the table,
+    not from the index)."""
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for part in parts:
+        groups[_day_place(part, area)].append(part.code)
+    for (province, county), codes in groups.items():
+        rows = DayFact.objects.filter(part__in=codes, **where)
+        if county is not None:
+            rows = rows.filter(county_id=county)
+        elif province is not None:
+            rows = rows.filter(province_id=province)
+        for code, p, c, v in (
+            rows.values("part", "province_id", "county_id")
+            .annotate(v=Sum("value"))
+            .order_by()
+            .values_list("part", "province_id", "county_id", "v")
+        ):
+            yield code, p, c, int(v)
+
+
+def _month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _place_q(parts: list, area: Area) -> Q:
+    """The rows of ``parts`` inside ``area`` (a county reads its province's rows
+    of province parts)."""
+    q = Q(pk__in=[])
+    for part in parts:
+        province, county = _day_place(part, area)
+        where = Q(part=part.code)
+        if county is not None:
+            where &= Q(county_id=county)
+        elif province is not None:
+            where &= Q(province_id=province)
+        q |= where
+    return q
+
+
+def _balance_rows(
+    part: Part, values: dict, province_of: Mapping[int, int | None], horizon: datetime.date
+) -> list[tuple]:
+    """A part's month balances per place (the sum of its days before each month)
+    from its day values ``values`` ({(place, day): value}): at each month start
+    after the place's first day, up to ``horizon``, as rows of
+    :data:`BALANCE_COLUMNS`."""
+    county_part = _is_county_part(part)
+    per_place: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for (place, day), change in values.items():
+        per_place[place].append((day, change))
+    rows: list[tuple] = []
+    for place, changes in per_place.items():
+        changes.sort()
+        province = province_of.get(place) if county_part else place
+        county = place if county_part else None
+        month, i, total = _next_month(changes[0][0]), 0, 0
+        while month <= horizon:
+            while i < len(changes) and changes[i][0] < month:
+                total += changes[i][1]
+                i += 1
+            rows.append((part.code, month, province, county, total))
+            month = _next_month(month)
+    return rows
+
+
+def _horizon(daily: dict[str, dict], today: datetime.date) -> datetime.date:
+    """The last month start balances are kept for: past today (a read up to two
+    months ahead uses it) and past every change stored."""
+    last = max((day for values in daily.values() for _place, day in values), default=today)
+    return _next_month(max(last, today + datetime.timedelta(days=62)))
+
+
+def _read_days(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list
+) -> dict[str, int]:
+    """The day parts' values for any period [start, end) in ``area``, from the
+    day rows (the table is built)."""
+    parts = _day_parts(parts)
+    if not parts:
+        return {}
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
+    found = {part.code: 0 for part in parts}
+    for (code, _province, _county), value in sums.items():
+        found[code] += value
+    return found
+
+
+def _read_days_by_place(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list, by: str
+) -> dict[str, dict[int, int]]:
+    """The day parts' values per county (``by="county"``) or province of
+    ``area`` for any period (the table is built)."""
+    parts = _day_parts(parts)
+    if not parts:
+        return {}
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
+    found: dict[str, dict[int, int]] = {part.code: {} for part in parts}
+    per_province: dict[str, dict[int, int]] = {}
+    stock = {part.code for part in parts if part.stock}
+    for (code, province, county), value in sums.items():
+        if code in stock and not value:  # as its selector: the places that hold some
+            continue
+        if county is not None and by == COUNTY:
+            found[code][county] = found[code].get(county, 0) + value
+        elif county is None and by == COUNTY and province is not None:
+            per_province.setdefault(code, {})[province] = value
+        elif province is not None:
+            found[code][province] = found[code].get(province, 0) + value
+    if per_province:
+        found.update(spread_to_counties(per_province, area))
+    return found
+
+
+def _window(key: tuple) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """(since, lo, hi) of a daily selector's key: (place, day) or (place, day,
+    since, lo, hi) (a row counts for [start, end) when since < start and
+    lo < end <= hi: distinct units, each unit's latest visit, each loan's
+    latest verification)."""
+    return key[2:] if len(key) == 5 else (EVER[0], EVER[0], EVER[1])
+
+
+def _counts(key: tuple, start: datetime.date, end: datetime.date) -> bool:
+    since, lo, hi = _window(key)
+    return start <= key[1] < end and since < start and lo < end <= hi
+
+
+def _day_rows(part: Part, values: dict, province_of: Mapping[int, int | None]) -> list[tuple]:
+    """A day part's rows of :data:`DAY_COLUMNS` from its daily selector's values."""
+    county_part = _is_county_part(part)
+    rows = []
+    for key, value in values.items():
+        place, day = key[0], key[1]
+        since, lo, hi = _window(key)
+        rows.append((part.code, day, since, lo, hi,
+                     province_of.get(place) if county_part else place,
+                     place if county_part else None, value))  # fmt: skip
+    return rows
+
+
+# The columns the writers insert, in order (:func:`_insert`).
+DAY_COLUMNS = ("part", "day", "since", "lo", "hi", "province_id", "county_id", "value")
+BALANCE_COLUMNS = ("part", "month", "province_id", "county_id", "value")
+FACT_COLUMNS = ("period_id", "part", "level", "province_id", "county_id", "value")
+BATCH = 20_000  # rows per executemany: the whole demo in a few statements
+
+
+def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> int:
+    """Insert ``rows`` (tuples of ``columns``) into ``model``'s table with plain
+    ``executemany`` in large batches (inside the caller's transaction): the day
+    rows are tens of thousands at a province, millions at national scale, and
+    ``bulk_create`` spends most of its time preparing each field of each model
+    instance. Dates are adapted once per distinct date."""
+    if not rows:
+        return 0
+    ops = connection.ops
+    dates: dict[datetime.date, Any] = {}
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, datetime.date):
+            found = dates.get(value)
+            if found is None:
+                found = dates[value] = ops.adapt_datefield_value(value)
+            return found
+        return value
+
+    kinds = [isinstance(v, datetime.date) for v in rows[0]]
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = (f"INSERT INTO {table} ({', '.join(columns)})"
+           f" VALUES ({', '.join(['%s'] * len(columns))})")  # fmt: skip
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), BATCH):
+            batch = rows[i : i + BATCH]
+            if any(kinds):
+                batch = [tuple(adapt(v) if k else v for v, k in zip(row, kinds, strict=True))
+                         for row in batch]  # fmt: skip
+            cursor.executemany(sql, batch)
+    return len(rows)
+
+
+def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
+    """Replace every day row with ``daily`` ({code: {(place, day): value}})
+    (inside the caller's transaction, with the periods)."""
+    DayFact.objects.all().delete()
+    MonthBalance.objects.all().delete()
+    running = {code: values for code, values in daily.items() if not PARTS[code].window}
+    horizon = _horizon(running, datetime.date.today())
+    balances: list[tuple] = [("", horizon, None, None, 0)]
+    for code, values in running.items():
+        balances += _balance_rows(PARTS[code], values, province_of, horizon)
+    _insert(MonthBalance, BALANCE_COLUMNS, balances)
+    rows = [
+        row for code, values in daily.items() for row in _day_rows(PARTS[code], values, province_of)
+    ]
+    return _insert(DayFact, DAY_COLUMNS, rows)
+
+
+@dataclass
+class DayChanges:
+    """What the writer rewrites in the day rows and month balances."""
+
+    stale: list[int] = field(default_factory=list)  # DayFact ids
+    fresh: list[tuple] = field(default_factory=list)  # rows of DAY_COLUMNS
+    balances: Q = field(default_factory=lambda: Q(pk__in=[]))  # MonthBalance rows replaced
+    new_balances: list[tuple] = field(default_factory=list)  # rows of BALANCE_COLUMNS
+
+    def write(self) -> None:
+        for i in range(0, len(self.stale), 500):
+            DayFact.objects.filter(pk__in=self.stale[i : i + 500]).delete()
+        _insert(DayFact, DAY_COLUMNS, self.fresh)
+        MonthBalance.objects.filter(self.balances).delete()
+        _insert(MonthBalance, BALANCE_COLUMNS, self.new_balances)
+
+
+def _changed_days(parts: list, marks: Marks) -> DayChanges:
+    """The day rows of the marked places as their records stand now: the ids of
+    the stored rows that differ (to delete), the rows to insert, and the marked
+    places' month balances of stock parts (replaced whole). Nothing is
+    written."""
+    with shared():  # parts from one pass over a place's records (PAR) share it
+        return _changed_days_of(parts, marks)
+
+
+def _changed_days_of(parts: list, marks: Marks) -> DayChanges:
+    changes = DayChanges()
+    stale, fresh = changes.stale, changes.fresh
+    horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
+    for part in _day_parts(parts):
+        for province, county in marks.places(part):
+            here = Area(province_id=province, county_id=county)
+            values = part.daily_values(area=here)
+            place = county if county is not None else province
+            assert place is not None  # a marked place is a county or a province (Marks)
+            if not part.window and horizon is not None:
+                changes.balances |= (
+                    Q(part=part.code, county_id=county)
+                    if county is not None
+                    else Q(part=part.code, province_id=province, county_id__isnull=True)
+                )
+                changes.new_balances += _balance_rows(
+                    part, {k: v for k, v in values.items() if k[0] == place},
+                    {place: province}, horizon)  # fmt: skip
+            rows = DayFact.objects.filter(part=part.code)
+            rows = rows.filter(county_id=county) if county is not None else rows.filter(
+                province_id=province, county_id__isnull=True)  # fmt: skip
+            stored: dict[tuple, tuple[int, int]] = {}
+            for pk, *fields, value in rows.values_list("pk", "day", "since", "lo", "hi", "value"):
+                if tuple(fields) in stored:  # a duplicate: rewrite the day
+                    stale.append(pk)
+                    continue
+                stored[tuple(fields)] = (pk, value)
+            now: dict[tuple, int] = {
+                (key[1], *_window(key)): v for key, v in values.items() if key[0] == place
+            }
+            for key, (pk, value) in stored.items():
+                if now.get(key) != value:
+                    stale.append(pk)
+            changed = {
+                (place, *key): v for key, v in now.items() if stored.get(key, (0, None))[1] != v
+            }
+            fresh += _day_rows(part, changed, {county: province} if county is not None else {})
+    return changes

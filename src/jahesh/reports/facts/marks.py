@@ -1,0 +1,156 @@
+"""The places writes have marked stale (``reports.StalePlace``), the tables
+behind each part (:data:`SOURCES`) and the rows a mark makes stale."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from jahesh.accounts.scoping import Area
+from jahesh.geo.models import County
+from jahesh.reports.kpis import PARTS, Part
+from jahesh.reports.models import (
+    Fact,
+    StalePlace,
+)
+
+COUNTY, PROVINCE = "county", "province"
+
+# Every table a KPI reads, and the lookup path from its rows to the place whose
+# figures a change of the row touches (kpis.md; the selectors' filters).
+SOURCES: dict[str, tuple[str, ...]] = {
+    "units.Unit": ("county",),
+    "units.Visit": ("unit__county",),
+    "units.RiskAssessment": ("unit__county",),
+    "clinic.Case": ("county", "unit__county"),
+    "clinic.Resolution": ("session__group__province",),
+    "clinic.Session": ("group__province",),
+    "clinic.WorkingGroup": ("province",),
+    "funds.Fund": ("county",),
+    "funds.Loan": ("fund__county",),
+    "funds.Installment": ("loan__fund__county",),
+    "funds.LedgerEntry": ("fund__county",),
+    "funds.Verification": ("loan__fund__county",),
+    "volunteers.Volunteer": ("county",),
+    "volunteers.VolunteerStatusEvent": ("volunteer__county",),
+    "volunteers.Camp": ("county",),
+    "volunteers.RosterEntry": ("camp__county",),
+    "projects.Project": ("county",),
+    "projects.ProjectFunding": ("project__county",),
+    "projects.DirectService": ("county",),
+    "projects.ServiceBeneficiary": ("service__county",),
+}
+
+
+# --- Reading ---------------------------------------------------------------------------
+#
+# Rows: every county part has a row per county, and every part a row per
+# province and one for the country (additive parts: sums of the level below;
+# non-additive parts: computed per area). A figure for any area is therefore its
+# own few rows, whatever the size of the country.
+#
+# Reads never write (a GET takes no write lock, so readers never wait on or fail
+# with writers): a read that finds marks (``StalePlace``) on places it needs
+# recomputes those places' rows from the records in memory, re-sums the rows
+# above them, and serves the result without storing it. Storing is the writer's
+# job (:func:`refresh_stale`, run by a task a write enqueues and by the
+# periodic job).
+
+LEVELS = (COUNTY, PROVINCE, Fact.COUNTRY)
+Key = tuple[str, "int | None", str]  # (level, county / province id / None, part code)
+
+
+def _is_county_part(part: Part) -> bool:
+    return not (part.place == PROVINCE and part.additive)
+
+
+def _reads(part: Part, sources: set[str]) -> bool:
+    """Whether ``part`` reads one of the tables ``sources`` (a mark without a source: all)."""
+    return bool(part.sources & sources) or "" in sources
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The places writes have marked stale, with the tables they wrote."""
+
+    counties: dict[int, set[str]]  # county → sources
+    provinces: dict[int, set[str]]  # province marks (county 0): working groups
+    province_of: dict[int, int]  # each marked county's province
+
+    def places(self, part: Part) -> list[tuple[int | None, int | None]]:
+        """(province, county) of the marked places whose rows ``part`` must
+        recompute: counties for county parts, provinces (county None) for
+        province parts."""
+        if _is_county_part(part):
+            return [(self.province_of.get(c), c) for c, s in self.counties.items()
+                    if _reads(part, s)]  # fmt: skip
+        return [(p, None) for p, s in self.provinces.items() if _reads(part, s)]
+
+
+def _marks(upto: int | None = None) -> Marks:
+    """The marks (up to id ``upto``), one query (two when counties are marked)."""
+    marks = StalePlace.objects.all() if upto is None else StalePlace.objects.filter(pk__lte=upto)
+    counties: dict[int, set[str]] = defaultdict(set)
+    provinces: dict[int, set[str]] = defaultdict(set)
+    for province, county, source in marks.values_list(
+        "province_id", "county_id", "source"
+    ).distinct():
+        if county:
+            counties[county].add(source)
+        elif province:
+            provinces[province].add(source)
+    province_of = _county_province(set(counties)) if counties else {}
+    return Marks(dict(counties), dict(provinces), province_of)
+
+
+def _key_of(level: str, province: int | None, county: int | None, code: str) -> Key:
+    place = {COUNTY: county, PROVINCE: province}.get(level)
+    return (level, place, code)
+
+
+def _area_key(part: Part, area: Area) -> Key:
+    """The row that holds ``part``'s value for ``area`` (a county reads its
+    province's row of a province part)."""
+    level = str(area.kind)
+    if level == COUNTY and not _is_county_part(part):
+        level = PROVINCE
+    return _key_of(level, area.province_id, area.county_id, part.code)
+
+
+def _inside(key: Key, province: int | None, county: int | None) -> bool:
+    """Whether the place (province, county) counts in row ``key``'s place."""
+    level, place, _code = key
+    if level == Fact.COUNTRY:
+        return True
+    if level == PROVINCE:
+        return province == place
+    return county == place
+
+
+def _affected(parts: list, marks: Marks, *, area: Area, level: str) -> set[Key]:
+    """The rows at ``level`` inside ``area`` that the marks make stale (province
+    parts: their province rows, whatever ``level`` below the country)."""
+    keys: set[Key] = set()
+    for part in parts:
+        at = PROVINCE if level == COUNTY and not _is_county_part(part) else level
+        for province, county in marks.places(part):
+            inside = area.province_id in (None, province) and (
+                county is None or area.county_id in (None, county)
+            )
+            if inside:
+                keys.add(_key_of(at, province, county, part.code))
+    return keys
+
+
+def _all_parts() -> list:
+    return list(PARTS.values())
+
+
+def _county_province(counties: set[int] | None = None) -> dict[int, int]:
+    """Each county's province (of ``counties``, or all)."""
+    found = County.objects.all() if counties is None else County.objects.filter(pk__in=counties)
+    return dict(found.values_list("pk", "province_id"))
+
+
+def _county_table() -> str:
+    return County._meta.db_table

@@ -1,0 +1,287 @@
+"""Computing the table: every standard period and the day rows
+(:func:`refresh`), and storing what writes made stale (:func:`refresh_stale`)."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from jahesh.accounts.scoping import COUNTRY, Area
+from jahesh.core.daily import shared
+from jahesh.reports.kpis import PARTS, Part
+from jahesh.reports.models import (
+    Fact,
+    FactPeriod,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+from jahesh.reports.facts.days import (
+    FACT_COLUMNS,
+    DayChanges,
+    _build_days,
+    _changed_days,
+    _counts,
+    _day_parts,
+    _insert,
+    days_built,
+)
+from jahesh.reports.facts.marks import (
+    COUNTY,
+    LEVELS,
+    PROVINCE,
+    Key,
+    _affected,
+    _all_parts,
+    _county_province,
+    _marks,
+)
+from jahesh.reports.facts.stored import current, standard_periods
+from jahesh.reports.facts.versions import _forget, _seen_marks, writing
+
+# --- Computing -----------------------------------------------------------------------------
+
+
+@dataclass
+class RefreshReport:
+    periods: int = 0
+    rows: int = 0
+    places: int = 0
+    seconds: float = 0.0
+    per_part: dict[str, float] = field(default_factory=dict)
+
+
+def _computed(
+    period: FactPeriod, part: Part, area: Area, province_of: dict[int, int], level: str
+) -> list[Fact]:
+    """The ``level`` rows of ``part`` for the places of ``area``, computed from
+    the records (county rows of county parts; province and country rows of parts
+    that are not sums of the level below)."""
+    start, end = period.start, period.end
+
+    def row(value: int, province: int | None = None, county: int | None = None) -> Fact:
+        return Fact(period=period, part=part.code, level=level, province_id=province,
+                    county_id=county, value=value)  # fmt: skip
+
+    if level == Fact.COUNTY:
+        values = part.values(area=area, start=start, end=end, by="county")
+        return [row(v, province_of.get(c or 0), c) for c, v in values.items()]
+    if level == Fact.PROVINCE:
+        values = part.values(area=area, start=start, end=end, by="province")
+        return [row(v, province=p) for p, v in values.items()]
+    return [row(part.total(area=COUNTRY, start=start, end=end))]
+
+
+def _sums(rows: list[Fact], period: FactPeriod, level: str) -> list[Fact]:
+    """Rows of the level above ``rows`` (county → province → country), summed."""
+    totals: dict[tuple[str, int | None], int] = defaultdict(int)
+    for r in rows:
+        totals[(r.part, r.province_id if level == Fact.PROVINCE else None)] += r.value
+    return [Fact(period=period, part=code, level=level, province_id=place, value=value)
+            for (code, place), value in totals.items()]  # fmt: skip
+
+
+class _Running:
+    """A day part's values per place as running sums over its sorted days, so
+    its value per place for a period is two bisections instead of a pass over
+    every row (each part is summed for a few dozen periods)."""
+
+    def __init__(self, values: dict) -> None:
+        grouped: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+        for (place, day), value in values.items():
+            grouped[place].append((day, value))
+        self.places: dict[int, tuple[list[datetime.date], list[int]]] = {}
+        for place, items in grouped.items():
+            items.sort()
+            self.places[place] = ([d for d, _v in items], list(accumulate(v for _d, v in items)))
+
+    def totals(self, start: datetime.date, end: datetime.date, stock: bool) -> dict[int, int]:
+        """Per place: the sum of its days before ``end`` (a stock part: where not
+        zero), or of [start, end) (a flow part: where it has a day)."""
+        found: dict[int, int] = {}
+        for place, (days, sums) in self.places.items():
+            hi = bisect_left(days, end)
+            upto = sums[hi - 1] if hi else 0
+            if stock:
+                if upto:
+                    found[place] = upto
+                continue
+            lo = bisect_left(days, start)
+            if hi > lo:
+                found[place] = upto - (sums[lo - 1] if lo else 0)
+        return found
+
+
+def _summed_days(
+    period: FactPeriod, part: Part, values: dict | _Running, province_of: dict[int, int]
+) -> list[Fact]:
+    """A day part's county (or, for a province part, province) rows of
+    ``period``, summed from its day values in memory (a stock part: every day
+    before the period's end; a part without a window: from its running sums)."""
+    if isinstance(values, _Running):
+        totals = values.totals(period.start, period.end, part.stock)
+    else:
+        totals = defaultdict(int)
+        for key, value in values.items():
+            if _counts(key, period.start, period.end):
+                totals[key[0]] += value
+    if part.place == COUNTY:
+        return [
+            Fact(
+                period=period,
+                part=part.code,
+                level=Fact.COUNTY,
+                value=v,
+                province_id=province_of.get(c),
+                county_id=c,
+            )
+            for c, v in totals.items()
+        ]
+    return [Fact(period=period, part=part.code, level=Fact.PROVINCE, value=v, province_id=p)
+            for p, v in totals.items()]  # fmt: skip
+
+
+def _all_rows(
+    period: FactPeriod,
+    province_of: dict[int, int],
+    report: RefreshReport,
+    daily: Mapping[str, dict | _Running],
+) -> list[Fact]:
+    """Every row of ``period``: computed where they must be (flow parts: summed
+    from their days), summed where they add up."""
+    rows: list[Fact] = []
+    for part in _all_parts():
+        t = time.monotonic()
+        if part.code in daily:
+            below = _summed_days(period, part, daily[part.code], province_of)
+            if part.place == COUNTY:
+                province = _sums(below, period, Fact.PROVINCE)
+                rows += below + province + _sums(province, period, Fact.COUNTRY)
+            else:
+                rows += below + _sums(below, period, Fact.COUNTRY)
+        elif part.additive and part.place == COUNTY:
+            county = _computed(period, part, COUNTRY, province_of, Fact.COUNTY)
+            province = _sums(county, period, Fact.PROVINCE)
+            rows += county + province + _sums(province, period, Fact.COUNTRY)
+        elif part.additive:  # a province part: working groups
+            province = _computed(period, part, COUNTRY, province_of, Fact.PROVINCE)
+            rows += province + _sums(province, period, Fact.COUNTRY)
+        else:
+            for level in (Fact.COUNTY, Fact.PROVINCE, Fact.COUNTRY):
+                rows += _computed(period, part, COUNTRY, province_of, level)
+        report.per_part[part.code] = report.per_part.get(part.code, 0) + time.monotonic() - t
+    return rows
+
+
+def refresh(
+    *, today: datetime.date | None = None, log: Callable[[str], object] | None = None
+) -> RefreshReport:
+    """Materialize the standard periods of ``today`` (replacing older ones): one
+    grouped query per part and period. Writes made while it runs stay marked
+    stale (reads recompute them in memory; :func:`refresh_stale` stores them)."""
+    with writing():
+        return _refresh(today=today, log=log)
+
+
+def _refresh(
+    *, today: datetime.date | None, log: Callable[[str], object] | None = None
+) -> RefreshReport:
+    report = RefreshReport()
+    started = time.monotonic()
+    seen = _seen_marks()
+    province_of = _county_province()
+    periods = standard_periods(today)
+    daily: dict[str, dict] = {}
+    with shared():  # parts from one pass over the records (PAR) share it
+        for part in _day_parts(_all_parts()):
+            t = time.monotonic()
+            daily[part.code] = part.daily_values(area=COUNTRY)
+            report.per_part[part.code] = time.monotonic() - t
+    summed: dict[str, dict | _Running] = {
+        code: values if PARTS[code].window else _Running(values) for code, values in daily.items()
+    }
+    computed: list[tuple[FactPeriod, list[Fact], float]] = []
+    for period in periods:
+        t = time.monotonic()
+        shell = FactPeriod(start=period.start, end=period.end, computed_at=timezone.now())
+        rows = _all_rows(shell, province_of, report, summed)
+        computed.append((shell, rows, time.monotonic() - t))
+        if log:
+            log(f"{period.start} – {period.end}: {len(rows)} rows, {time.monotonic() - t:.1f} s")
+    with transaction.atomic():
+        FactPeriod.objects.all().delete()
+        for shell, rows, seconds in computed:
+            shell.seconds = seconds
+            shell.save()
+            report.rows += _insert(Fact, FACT_COLUMNS, _fact_tuples(shell, rows))
+        report.rows += _build_days(daily, province_of)
+        _forget(seen)
+    report.periods = len(periods)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def refresh_stale() -> int:
+    """Store what reads compute in memory: in every materialized period, the rows
+    that the marks seen at the start make stale (:func:`current`: the marked
+    places recomputed, the rows above them re-summed, non-additive rows over
+    them recomputed), then remove those marks; marks written meanwhile stay for
+    the next run. Returns how many places were marked. The writer's half of
+    "reads never write": run by the task a write enqueues (``reports.tasks``)
+    and by the periodic job, never by a read."""
+    with writing():
+        seen = _seen_marks()
+        if not seen:
+            return 0
+        marks = _marks(upto=seen[-1][1])
+        parts = _all_parts()
+        keys = set().union(*(_affected(parts, marks, area=COUNTRY, level=lv) for lv in LEVELS))
+        # Computed before the transaction: writers wait only for the rows' swap.
+        computed = [(period, *current(period, parts, marks, keys))
+                    for period in FactPeriod.objects.all()]  # fmt: skip
+        days = _changed_days(parts, marks) if days_built() else DayChanges()
+        with transaction.atomic():
+            days.write()
+            for period, values, ids in computed:
+                replaced = [pk for pks in ids.values() for pk in pks]
+                for i in range(0, len(replaced), 500):
+                    Fact.objects.filter(pk__in=replaced[i : i + 500]).delete()
+                _insert(Fact, FACT_COLUMNS,
+                        _fact_tuples(period, _rows(period, values, marks.province_of)))  # fmt: skip
+            _forget(seen)
+    return len(marks.counties) + len(marks.provinces)
+
+
+def _rows(period: FactPeriod, values: dict[Key, int], province_of: dict[int, int]) -> list[Fact]:
+    def row(level: str, place: int | None, code: str, value: int) -> Fact:
+        province = {COUNTY: province_of.get(place or 0), PROVINCE: place}.get(level)
+        county = place if level == COUNTY else None
+        return Fact(period=period, part=code, level=level, province_id=province,
+                    county_id=county, value=value)  # fmt: skip
+
+    return [row(*key, value) for key, value in values.items()]
+
+
+def _fact_tuples(period: FactPeriod, rows: list[Fact]) -> list[tuple]:
+    return [(period.pk, r.part, r.level, r.province_id, r.county_id, r.value) for r in rows]
+
+
+def ensure_current(*, today: datetime.date | None = None) -> RefreshReport | None:
+    """Refresh the table when it does not hold today's standard periods (the day
+    has turned, or a bulk load dropped it); the periodic job runs this (skipped
+    while another writer holds the table)."""
+    five = standard_periods(today)[0]
+    with writing(wait=False) as held:
+        if not held or FactPeriod.objects.filter(start=five.start, end=five.end).exists():
+            return None
+        return _refresh(today=today)

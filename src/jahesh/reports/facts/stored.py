@@ -1,0 +1,220 @@
+"""The standard periods' rows (``reports.Fact``): which periods are kept and
+reading them, marked places recomputed in memory (:func:`current`)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Q
+
+from jahesh.accounts.scoping import COUNTRY, Area
+from jahesh.core.jalali import jalali_quarter_range, jalali_today, jalali_year_range
+from jahesh.reports.facts.days import _read_days, _read_days_by_place
+from jahesh.reports.facts.marks import (
+    COUNTY,
+    PROVINCE,
+    Key,
+    Marks,
+    _affected,
+    _area_key,
+    _inside,
+    _is_county_part,
+    _key_of,
+    _marks,
+)
+from jahesh.reports.kpis import Part, spread_to_counties
+from jahesh.reports.models import (
+    Fact,
+    FactPeriod,
+)
+from jahesh.reports.periods import Period, jalali_years_in, last_five_years
+
+# --- Periods ---------------------------------------------------------------------
+
+
+def standard_periods(today: datetime.date | None = None) -> list:
+    """The periods kept in the table for ``today``, as the dashboard's pickers
+    open them: the last five Jalali years, each Jalali year of it clipped to it
+    (the trend charts), each of those years whole, and each of their quarters
+    that has begun."""
+    today = today or jalali_today()
+    five = last_five_years(today)
+    years = jalali_years_in(five)
+    found = [five, *(part for _year, part in years)]
+    for year, _part in years:
+        found.append(Period(*jalali_year_range(year)))
+        for quarter in range(1, 5):
+            start, end = jalali_quarter_range(year, quarter)
+            if start <= today:
+                found.append(Period(start, end))
+    return list(dict.fromkeys(found))  # in order, each once
+
+
+def _period(start: datetime.date, end: datetime.date) -> FactPeriod | bool:
+    """The stored period [start, end), else whether the table is built (the day
+    rows hold any period): one query (the table keeps a few dozen periods)."""
+    periods = list(FactPeriod.objects.all())
+    return next((p for p in periods if (p.start, p.end) == (start, end)), bool(periods))
+
+
+def served(*, area: Area, start: datetime.date, end: datetime.date) -> bool:
+    """Whether figures for [start, end) are read from the table (any area)."""
+    return FactPeriod.objects.filter(start=start, end=end).exists()
+
+
+def current(
+    period: FactPeriod, parts: list, marks: Marks, keys: set[Key]
+) -> tuple[dict[Key, int], dict[Key, list[int]]]:
+    """The rows ``keys`` of ``period`` as the records stand now, and the stored
+    rows (ids) they replace; nothing is written. A marked place's row is
+    recomputed from the records; a row above marked places (their province, the
+    country) is its stored value plus what their recomputed rows add to their
+    stored ones; a non-additive row (distinct people) over a marked place is
+    recomputed for its area."""
+    by_code = {p.code: p for p in parts}
+    below: dict[Key, list[Key]] = {
+        key: [_key_of(COUNTY if county else PROVINCE, province, county, key[2])
+              for province, county in marks.places(by_code[key[2]])
+              if _inside(key, province, county)]
+        for key in keys
+    }  # fmt: skip
+    leaves = {leaf for key in keys if by_code[key[2]].additive for leaf in below[key]}
+    stored, ids = _stored(period, keys | leaves)
+    whole = {key for key in keys if not by_code[key[2]].additive
+             and (below[key] or (key[0] == Fact.COUNTRY and key not in stored))}  # fmt: skip
+    fresh = _recomputed(period, by_code, leaves | whole, marks.province_of)
+    values = {
+        key: fresh[key]
+        if key in whole
+        else stored.get(key, 0) + sum(fresh[leaf] - stored.get(leaf, 0) for leaf in below[key])
+        for key in keys
+    }
+    return values, {key: ids[key] for key in keys if key in ids}
+
+
+def _stored(period: FactPeriod, keys: set[Key]) -> tuple[dict[Key, int], dict[Key, list[int]]]:
+    """The stored values of the rows ``keys`` and their ids, in one query (one
+    snapshot: a province row and its counties' rows agree)."""
+    q = Q(pk__in=[])
+    for level, column in ((COUNTY, "county_id"), (PROVINCE, "province_id")):
+        places = {place for lv, place, _code in keys if lv == level}
+        if places:
+            q |= Q(level=level, **{f"{column}__in": places})
+    if any(level == Fact.COUNTRY for level, _place, _code in keys):
+        q |= Q(level=Fact.COUNTRY)
+    values: dict[Key, int] = {}
+    ids: dict[Key, list[int]] = defaultdict(list)
+    rows = Fact.objects.filter(q, period=period, part__in={code for _lv, _pl, code in keys})
+    for pk, level, province, county, code, value in rows.values_list(
+        "pk", "level", "province_id", "county_id", "part", "value"
+    ):
+        key = _key_of(level, province, county, code)
+        if key in keys:
+            values[key] = values.get(key, 0) + int(value)
+            ids[key].append(pk)
+    return values, ids
+
+
+def _recomputed(
+    period: FactPeriod, by_code: dict, keys: set[Key], province_of: dict[int, int]
+) -> dict[Key, int]:
+    """The rows ``keys`` computed from the records: a county row per county (a
+    province with many marked counties in one grouped query), a province or
+    country row for its area."""
+    found: dict[Key, int] = {}
+    per_province: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    for level, place, code in keys:
+        if level == COUNTY:
+            assert place is not None  # a county row names its county (_key_of)
+            per_province[(code, province_of.get(place))].append(place)
+            continue
+        area = COUNTRY if level == Fact.COUNTRY else Area(province_id=place)
+        by = None if level == Fact.COUNTRY else PROVINCE
+        found[(level, place, code)] = _value(by_code[code], period, area, by, place)
+    for (code, province), counties in per_province.items():
+        if len(counties) > 3 and province:
+            values = by_code[code].values(area=Area(province_id=province), start=period.start,
+                                          end=period.end, by=COUNTY)  # fmt: skip
+            found.update({(COUNTY, c, code): int(values.get(c) or 0) for c in counties})
+            continue
+        for c in counties:
+            area = Area(province_id=province, county_id=c)
+            found[(COUNTY, c, code)] = _value(by_code[code], period, area, COUNTY, c)
+    return found
+
+
+def _value(part: Part, period: FactPeriod, area: Area, by: str | None, place: int | None) -> int:
+    values = part.values(area=area, start=period.start, end=period.end, by=by)
+    return int(values.get(place) or 0)
+
+
+def read(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list
+) -> dict[str, int] | None:
+    """The parts' values for ``area`` from the table (marked places recomputed in
+    memory, :func:`current`); for a period not stored, those of the parts kept
+    per day (:func:`read_days`); None when the table is not built (the caller
+    computes the parts missing from the records)."""
+    period = _period(start, end)
+    if period is False:
+        return None
+    if period is True:
+        return _read_days(area=area, start=start, end=end, parts=parts)
+    keys = {_area_key(part, area): part.code for part in parts}
+    values, _ids = current(period, parts, _marks(), set(keys))
+    return {code: values[key] for key, code in keys.items()}
+
+
+def read_by_place(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list, by: str
+) -> dict[str, dict[int, int]] | None:
+    """The parts' values per county (``by="county"``) or province of ``area`` (for
+    a period not stored, those of the parts kept per day), or None when the
+    table is not built."""
+    period = _period(start, end)
+    if period is False:
+        return None
+    if period is True:
+        return _read_days_by_place(area=area, start=start, end=end, parts=parts, by=by)
+    codes = [p.code for p in parts]
+    level = PROVINCE if by == PROVINCE else COUNTY
+    rows = Fact.objects.filter(period=period, part__in=codes)
+    if area.province_id is not None:
+        rows = rows.filter(province_id=area.province_id)
+    county_rows = rows.filter(level=COUNTY)
+    if area.county_id is not None:
+        county_rows = county_rows.filter(county_id=area.county_id)
+    wanted = rows.filter(level=PROVINCE) if level == PROVINCE else county_rows
+    if level == COUNTY:  # province parts (working groups): their province rows
+        provincial = [p.code for p in parts if not _is_county_part(p)]
+        wanted = wanted | rows.filter(level=PROVINCE, part__in=provincial)
+    found: dict[Key, int] = {}
+    for lv, province, county, code, value in wanted.values_list(
+        "level", "province_id", "county_id", "part", "value"
+    ):
+        found[_key_of(lv, province, county, code)] = int(value)
+    marks = _marks()
+    if marks.counties or marks.provinces:
+        keys = _affected(parts, marks, area=area, level=level)
+        found.update(current(period, parts, marks, keys)[0])
+    return _per_place(found, parts, area, level)
+
+
+def _per_place(
+    rows: dict[Key, int], parts: list, area: Area, level: str
+) -> dict[str, dict[int, int]]:
+    """``{code: {place: value}}`` from rows; a province part per county is its
+    province's value."""
+    found: dict[str, dict[int, int]] = {p.code: {} for p in parts}
+    per_province: dict[str, dict[int, int]] = {}
+    for (lv, place, code), value in rows.items():
+        if place is None:  # a country row: not a place's
+            continue
+        if lv == level:
+            found[code][place] = value
+        elif lv == PROVINCE:
+            per_province.setdefault(code, {})[place] = value
+    if per_province:
+        found.update(spread_to_counties(per_province, area))
+    return found
