@@ -95,11 +95,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     opens = "".join("1" if may[kpi.code] else "0" for kpi in KPI_LIST)
     scope = selectors.scope_cache_key(request.user)
     with selectors.one_data_version():  # the cached reads share one version query
-        # The picker's choices are the reader's places (scope) and years (today).
+        # The picker's choices are the reader's places (scope) and years (today):
+        # no source records, so it shares the figures' version (one query).
         picker_html = selectors.cached_html(
             f"picker:{scope}:{jalali_today()}:{selectors.query_digest(request.GET.urlencode())}",
             cached if scope else 0,
             lambda: render_to_string("reports/partials/picker.html", {"form": form}, request),
+            area,
         )
         figures_html = selectors.cached_html(
             f"dashboard:{area.province_id}:{area.county_id}:{period.start}:{period.end}:"
