@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jahesh.core.errors import ApplicationError
-from jahesh.funds import selectors, services
+from jahesh.funds import books, services
 from jahesh.funds.models import Installment, LedgerEntry, Loan, Repayment
 
 DAY0 = datetime.date(2023, 6, 22)
@@ -90,7 +90,7 @@ def _state(fund, member) -> tuple:
     """What an operation may change: the fund's balances, the member's savings, and
     every ledger row, loan, installment and repayment of the fund."""
     return (
-        selectors.ledger_balances(fund=fund),
+        books.ledger_balances(fund=fund),
         services.member_savings(member=member),
         list(LedgerEntry.objects.filter(fund=fund).order_by("pk").values_list()),
         list(Loan.objects.filter(fund=fund).order_by("pk").values_list("pk", "status")),
@@ -132,9 +132,9 @@ def test_it_balances_after_any_sequence_and_a_refusal_changes_nothing(funded, me
                 except ApplicationError:
                     refused[op[0]] += 1
                     assert _state(fund, member) == before, f"refused {op} changed the fund"
-            checks = selectors.fund_reconciliation(fund=fund)
+            checks = books.fund_reconciliation(fund=fund)
             assert [c.label for c in checks if not c.ok] == []
-            balances = selectors.ledger_balances(fund=fund)
+            balances = books.ledger_balances(fund=fund)
             assert balances["cash"] >= 0
             assert balances["savings"] == services.member_savings(member=member) >= 0
             assert balances["outstanding"] >= 0

@@ -33,10 +33,10 @@ def _record_urls(fund, member, loan):
 
 
 def test_it_shows_every_page_to_the_funds_manager(client_for, users, fund, member, loan):
-    from jahesh.funds import selectors
+    from jahesh.funds import books
 
     client = client_for(users["fund"])
-    check = selectors.fund_reconciliation(fund=fund)[0].label
+    check = books.fund_reconciliation(fund=fund)[0].label
     loan_url = reverse("funds:loan_detail", args=[loan.pk])
     # Each page, and what it must show: the records it is about, or its form's fields.
     expected = {

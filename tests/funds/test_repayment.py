@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from jahesh.core.errors import Conflict, InvalidInput
-from jahesh.funds import selectors, services
+from jahesh.funds import books, selectors, services
 from jahesh.funds.models import GuaranteeDocument, LedgerEntry, Loan, Repayment
 
 PAID = datetime.date(2023, 7, 23)  # 1 Mordad 1402, the first due date
@@ -65,7 +65,7 @@ def test_it_refuses_an_overpayment_and_settles_at_the_exact_total(disbursed_loan
     loan.refresh_from_db()
     assert (loan.status, loan.closed_on) == (Loan.Status.REPAID, PAID)
     assert GuaranteeDocument.objects.get(loan=loan).returned_on == PAID
-    assert selectors.ledger_balances(fund=funded)["outstanding"] == 0
+    assert books.ledger_balances(fund=funded)["outstanding"] == 0
 
 
 def test_it_reverses_a_payment_with_reversing_entries(disbursed_loan, funded, users, clerk):
@@ -77,8 +77,8 @@ def test_it_reverses_a_payment_with_reversing_entries(disbursed_loan, funded, us
     loan.refresh_from_db()
     assert loan.status == Loan.Status.DISBURSED
     assert LedgerEntry.objects.filter(loan=loan, reverses__isnull=False).count() == 2
-    assert selectors.ledger_balances(fund=funded)["outstanding"] == 100_000_000
-    assert all(check.ok for check in selectors.fund_reconciliation(fund=funded))
+    assert books.ledger_balances(fund=funded)["outstanding"] == 100_000_000
+    assert all(check.ok for check in books.fund_reconciliation(fund=funded))
     assert loan.installments.filter(paid_on__isnull=False).count() == 0
     with pytest.raises(Conflict):
         services.repayment_reverse(repayment=rep, user=clerk, reason="دوباره")
@@ -91,13 +91,13 @@ def test_it_counts_days_in_arrears_and_par30(disbursed_loan, funded, users):
     )
     # Second installment due 1 Shahrivar 1402 (2023-08-23) is unpaid.
     as_of = datetime.date(2023, 10, 1)
-    assert selectors.loan_days_in_arrears(loan=loan, as_of=as_of) == 39
-    quality = selectors.portfolio_quality(loans=Loan.objects.all(), as_of=as_of)[funded.pk]
+    assert books.loan_days_in_arrears(loan=loan, as_of=as_of) == 39
+    quality = books.portfolio_quality(loans=Loan.objects.all(), as_of=as_of)[funded.pk]
     outstanding = 100_000_000 - (4_340_000 - 173_611)
     assert (quality.outstanding, quality.at_risk_30) == (outstanding, outstanding)
     assert quality.buckets == (0, outstanding, 0, 0)
     assert (
-        selectors.portfolio_quality(loans=Loan.objects.all(), as_of=datetime.date(2023, 9, 1))[
+        books.portfolio_quality(loans=Loan.objects.all(), as_of=datetime.date(2023, 9, 1))[
             funded.pk
         ].at_risk_30
         == 0
@@ -145,9 +145,7 @@ def test_it_records_twenty_concurrent_repayments_exactly_once(disbursed_loan, us
 
 def test_it_rolls_quality_up_to_counties(disbursed_loan, funded, other_fund, users):
     disbursed_loan()
-    per_fund = selectors.portfolio_quality(
-        loans=Loan.objects.all(), as_of=datetime.date(2023, 10, 1)
-    )
+    per_fund = books.portfolio_quality(loans=Loan.objects.all(), as_of=datetime.date(2023, 10, 1))
     rows = selectors.quality_by_county(per_fund=per_fund)
     assert [(r["county"], r["quality"].outstanding, r["quality"].at_risk_30) for r in rows] == [
         ("اراک", 100_000_000, 100_000_000)

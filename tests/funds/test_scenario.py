@@ -13,7 +13,7 @@ from jahesh.accounts.scoping import Area
 from jahesh.core.identifiers import normalize_national_code
 from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
-from jahesh.funds import scenario, selectors
+from jahesh.funds import books, scenario, selectors
 from jahesh.funds.models import Fund, Loan, Member, Verification
 from jahesh.reports.figures import kpi_value
 
@@ -56,7 +56,7 @@ def test_it_creates_realistic_valid_records(small):
     assert {"repaid", "disbursed"} <= statuses
     assert not Loan.objects.filter(member__board_role__gt="").exists()  # the board-member ban
     for fund in Fund.objects.order_by("pk")[:5]:
-        assert [c.label for c in selectors.fund_reconciliation(fund=fund) if not c.ok] == []
+        assert [c.label for c in books.fund_reconciliation(fund=fund) if not c.ok] == []
     outstanding = selectors.kpi_par30_outstanding(
         area=Area(province_id=MARKAZI), start=AS_OF, end=AS_OF
     )

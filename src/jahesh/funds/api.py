@@ -19,7 +19,7 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import resolve_ref, resolve_refs
 from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Rials, api_enum
-from jahesh.funds import schedule, selectors, services
+from jahesh.funds import books, schedule, selectors, services
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
 
 router = Router(tags=["funds"])
@@ -301,7 +301,7 @@ def _loan_detail(loan: Loan) -> dict[str, Any]:
     today = timezone.localdate()
     data = LoanOut.model_validate(loan).model_dump()
     data.update(
-        days_in_arrears=selectors.loan_days_in_arrears(loan=loan, as_of=today),
+        days_in_arrears=books.loan_days_in_arrears(loan=loan, as_of=today),
         outstanding_principal=services.loan_outstanding_principal(loan=loan),
         installments=list(loan.installments.order_by("number")),
         repayments=list(loan.repayments.order_by("paid_on", "pk")),
@@ -438,7 +438,7 @@ def fund_reconciliation(request: HttpRequest, fund_id: int):
     fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
     return [
         {"label": c.label, "left": c.left, "right": c.right, "ok": c.ok}
-        for c in selectors.fund_reconciliation(fund=fund)
+        for c in books.fund_reconciliation(fund=fund)
     ]
 
 

@@ -27,7 +27,7 @@ from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.tabular import import_page, write_template, write_xlsx, xlsx_response
-from jahesh.funds import forms, importers, schedule, selectors, services
+from jahesh.funds import books, forms, importers, schedule, selectors, services
 from jahesh.funds.models import Fund, LedgerEntry, Loan, Member, Repayment
 
 PAGE_SIZE = 25
@@ -64,7 +64,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     order = {f.pk: i for i, f in enumerate(page)}
     rows.sort(key=lambda r: order[r["fund"].pk])
     loans = scoped(request.user, Loan)
-    quality = selectors.portfolio_quality(loans=loans, as_of=today)
+    quality = books.portfolio_quality(loans=loans, as_of=today)
     total = quality[None]
     return render(
         request,
@@ -132,8 +132,8 @@ def fund_reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
         "funds/reconciliation.html",
         {
             "fund": fund,
-            "checks": selectors.fund_reconciliation(fund=fund),
-            "balances": selectors.ledger_balances(fund=fund),
+            "checks": books.fund_reconciliation(fund=fund),
+            "balances": books.ledger_balances(fund=fund),
             "entries": entries,
         },
     )
@@ -259,7 +259,7 @@ def _loan_context(request: HttpRequest, loan: Loan, **forms_: object) -> dict:
         "documents": loan.documents.all(),
         "verifications": loan.verifications.order_by("-visited_on", "-id"),
         "events": loan.events.select_related("by"),
-        "days_in_arrears": selectors.loan_days_in_arrears(loan=loan, as_of=today),
+        "days_in_arrears": books.loan_days_in_arrears(loan=loan, as_of=today),
         "outstanding": services.loan_outstanding_principal(loan=loan),
         "paid_total": loan.repayments.filter(reversed_at__isnull=True).aggregate(s=Sum("amount"))[
             "s"
