@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, Generic, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
@@ -292,8 +293,6 @@ def users_in_scope(record: models.Model) -> QuerySet[Any]:
     people to remind) never disagrees with who sees it. Rows of a policy with
     ``through`` paths are answered by their own place only (the linked records are
     not consulted); no such model is asked today."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     model = type(record)._meta.concrete_model or type(record)
     policy = policy_for(model)

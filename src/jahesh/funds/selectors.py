@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
+from jahesh.accounts.roles import Role
 from jahesh.accounts.scoping import Area, scoped, users_in_scope
 from jahesh.core.approvals import MakerChecker
 from jahesh.core.daily import EVER, daily_steps, daily_totals, once
@@ -186,8 +187,6 @@ def loan_check_refusal(*, loan: Loan, user: Any) -> str | None:
 def loan_approvers(*, loan: Loan) -> QuerySet[Any]:
     """The users who may approve (or pay out) ``loan``: those who may open it,
     but its maker; the fund's managers first. (Notifications call this.)"""
-    from jahesh.accounts.roles import Role
-
     managers_first = Case(When(role=Role.FUND_MANAGER, then=0), default=1)
     return LOAN_CHECK.checkers(loan, users_in_scope(loan)).order_by(
         managers_first, "role", "last_name", "first_name", "username"

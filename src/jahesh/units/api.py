@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -369,8 +370,6 @@ def unit_import(
     summary="بازدیدهای من: واحدهای سررسید این هفته (برنامهٔ میدانی)",
 )
 def field_units(request: HttpRequest) -> dict[str, Any]:
-    from django.conf import settings
-
     api_require_module(request.user, Module.UNITS)
     items = selectors.field_units(user=request.user, today=timezone.localdate())
     return {"items": items, "count": len(items), "far_m": settings.JAHESH_VISIT_FAR_M}

@@ -22,7 +22,7 @@ from django.db.models import (
 
 from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import ROLE_SCOPE, Module, Role, ScopeKind
-from jahesh.accounts.scoping import Area, scoped
+from jahesh.accounts.scoping import Area, get_scoped_or_404, scoped
 from jahesh.core import mapdata
 from jahesh.core.daily import EVER
 from jahesh.core.digits import to_ascii_digits
@@ -440,8 +440,6 @@ def map_units_geojson(*, units: QuerySet[Unit], view: mapdata.View | None = None
 
 
 def visit_detail(*, user: Any, visit_id: int) -> Visit:
-    from jahesh.accounts.scoping import get_scoped_or_404
-
     return get_scoped_or_404(
         user, Visit.objects.select_related("unit").prefetch_related("photos"), pk=visit_id
     )

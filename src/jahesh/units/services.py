@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Choices, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import Conflict
@@ -624,8 +625,6 @@ def _photo_bytes(upload: Any) -> tuple[bytes, int, int]:
     """The upload re-encoded as a JPEG whose long side is at most PHOTO_LONG_SIDE,
     turned upright and without its metadata (EXIF holds the phone's serial and
     more); the type is read from the bytes, never from the name or header."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     if hasattr(upload, "seek"):
         upload.seek(0)  # a form's image check may have read it
     data = upload.read(PHOTO_MAX_BYTES + 1)
