@@ -28,8 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jahesh.accounts.roles import Role
-from jahesh.accounts.scoping import Area
-from jahesh.clinic.services import user_role
+from jahesh.accounts.scoping import Area, effective_role
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import jalali_quarter_of, jalali_quarter_range, jalali_year_range
@@ -103,7 +102,7 @@ def release_for(*, province: Province, year: int, quarter: int) -> FigureRelease
 
 
 def _is_hq_of(user: Any, province_id: int) -> bool:
-    role = user_role(user)
+    role = effective_role(user)
     return role == Role.ADMIN or (role == Role.HQ_MANAGER and user.province_id == province_id)
 
 
@@ -112,7 +111,7 @@ def county_figures_submit(
 ) -> CountyFigures:
     """Submit ``county``'s figures for the period (again, while not approved)."""
     now = now or timezone.now()
-    role = user_role(user)
+    role = effective_role(user)
     own = role == Role.COUNTY_OFFICER and user.county_id == county.pk
     if not (own or _is_hq_of(user, county.province_id)):
         raise Forbidden(_("ارقام هر شهرستان را کارشناس همان شهرستان می‌فرستد."))

@@ -18,8 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module, Role
-from jahesh.accounts.scoping import Area, area_for, require_module, scoped, sees_whole_country
-from jahesh.clinic.services import user_role
+from jahesh.accounts.scoping import (
+    Area,
+    area_for,
+    effective_role,
+    require_module,
+    scoped,
+    sees_whole_country,
+)
 from jahesh.core.errors import ApplicationError
 from jahesh.core.jalali import jalali_quarter_of, jalali_today
 from jahesh.geo.models import County, Province
@@ -101,7 +107,7 @@ def _detail(request: HttpRequest, year: int, quarter: int, **extra: Any) -> dict
     # The counties of the reader's area: a county officer reads their own only.
     counties = County.objects.filter(area.counties_q()).order_by("name")
     user = cast(User, request.user)  # @login_required on every caller
-    role = user_role(user)
+    role = effective_role(user)
     return {
         "province": province, "year": year, "quarter": quarter,
         "label": publishing.period_label(year, quarter), "release": release,
