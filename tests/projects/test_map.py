@@ -120,3 +120,26 @@ def test_out_of_scope_and_anonymous_users_cannot_place_a_project(client_for, use
     assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
     project.refresh_from_db()
     assert (project.latitude, project.longitude) == (Decimal("34.1"), Decimal("49.7"))
+
+
+def test_the_projects_layer_filters_by_kind_and_status(api_client_for, users, make_project):
+    at = {"latitude": Decimal("34.1"), "longitude": Decimal("49.7")}
+    school = make_project(village_id=1, kind=Project.Kind.SCHOOL, **at)
+    started = make_project(
+        village_id=2, kind=Project.Kind.SCHOOL, status=Project.Status.IN_PROGRESS, **at
+    )
+    other_kind = next(k for k in Project.Kind.values if k != Project.Kind.SCHOOL)
+    other = make_project(village_id=1, kind=other_kind, **at)
+    client = api_client_for(users["projects"])
+
+    def ids(**query) -> set[int]:
+        return {f["id"] for f in client.get("/api/v1/map/projects", query).json()["features"]}
+
+    assert ids() == {school.pk, started.pk, other.pk}
+    assert ids(kind=Project.Kind.SCHOOL) == {school.pk, started.pk}
+    assert ids(kind=other_kind) == {other.pk}
+    assert ids(status=Project.Status.IN_PROGRESS) == {started.pk}
+    assert ids(kind=other_kind, status=Project.Status.IN_PROGRESS) == set()
+    assert client.get("/api/v1/map/projects", {"kind": "nonsense"}).status_code == 422
+    arak = api_client_for(users["arak"]).get("/api/v1/map/projects", {"kind": Project.Kind.SCHOOL})
+    assert {f["id"] for f in arak.json()["features"]} == {school.pk}
