@@ -19,6 +19,7 @@ from jahesh.demo.bulkload import FAST_ROW_MODELS, GENERATED_APPS, _FastRows
 from jahesh.demo.national import PER_PROVINCE, UNIT_PREFIX, generate_nation, table_counts
 from jahesh.reports.figures import kpi_values
 from jahesh.reports.kpis import CODES
+from jahesh.units.models import Unit
 from tests.conftest import MARKAZI, TEHRAN
 
 AS_OF = datetime.date(2026, 11, 27)
@@ -40,6 +41,7 @@ def test_it_reports_its_rows_and_every_kpi_has_figures(nation):
     assert nation.added == counts  # the database was empty: every row is the generator's
     units = round(PER_PROVINCE["units"] * SCALE)
     assert counts["units.Unit"] == 2 * units
+    assert not Unit.objects.filter(latitude__isnull=True).exists()  # all on the map (issue 17)
     assert counts["funds.Fund"] == 2 * round(PER_PROVINCE["funds_active"] * SCALE)
     assert counts["volunteers.Volunteer"] == 2 * (
         round(PER_PROVINCE["volunteers_active"] * SCALE)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.jalali import last_jalali_years
+from jahesh.core.mapdata import synthetic_position
 from jahesh.demo.registry import ScenarioContext
 from jahesh.reports import facts
 from jahesh.reports.figures import kpi_value
@@ -79,6 +80,19 @@ def test_a_second_run_changes_nothing(geo, monkeypatch):
     scenario.build(ctx)
     assert (Unit.objects.count(), Visit.objects.count(), RiskAssessment.objects.count()) == counts
     assert len(ctx.shared["units_high_risk_ids"]) >= 20
+
+
+def test_every_demo_unit_has_its_made_up_place_on_the_map(geo, monkeypatch):
+    """Issue 17: the demo map shows units; each one's position comes from its
+    county and number (``synthetic_position``), no random draw."""
+    _small(monkeypatch)
+    scenario.build(_ctx())
+    rows = list(Unit.objects.values_list("code", "county_id", "latitude", "longitude"))
+    assert len(rows) == 110
+    for code, county_id, latitude, longitude in rows:
+        number = int(code.removeprefix(scenario.CODE_PREFIX))
+        assert (latitude, longitude) == synthetic_position(county_id, number), code
+    assert len({(lat, lon) for _c, _k, lat, lon in rows}) == len(rows)
 
 
 def test_an_area_outside_markazi_counts_nothing(geo, monkeypatch):

@@ -57,3 +57,36 @@ def test_the_camp_form_sets_its_place_on_the_map(client_for, users, geo):
     assert answer.status_code == 302, answer.content.decode()[:2000]
     camp = Camp.objects.get()
     assert (camp.latitude, camp.longitude) == (Decimal("34.100001"), Decimal("49.700002"))
+
+
+def test_the_camp_page_sets_and_clears_its_place(client_for, users, geo):
+    camp = _camp(geo["arak"], 1, date(2024, 5, 1))
+    url = f"/volunteers/camps/{camp.pk}/location/"
+    assert url in client_for(users["arak"]).get(f"/volunteers/camps/{camp.pk}/").content.decode()
+
+    answer = client_for(users["arak"]).post(url, {"latitude": "34.3", "longitude": "49.9"})
+
+    assert answer.status_code == 302 and answer["Location"] == f"/volunteers/camps/{camp.pk}/"
+    camp.refresh_from_db()
+    assert (camp.latitude, camp.longitude) == (Decimal("34.3"), Decimal("49.9"))
+    assert camp.history.latest().history_change_reason == "جای روی نقشه"
+    half = client_for(users["arak"]).post(url, {"latitude": "", "longitude": "49.9"})
+    assert half.status_code == 422
+    assert "هر دو را بنویسید یا هر دو را خالی بگذارید" in half.content.decode()
+    client_for(users["arak"]).post(url, {"latitude": "", "longitude": ""})
+    camp.refresh_from_db()
+    assert (camp.latitude, camp.longitude) == (None, None)
+
+
+def test_out_of_scope_and_anonymous_users_cannot_place_a_camp(client_for, users, geo):
+    at = {"latitude": Decimal("34.5"), "longitude": Decimal("49.5")}
+    camp = _camp(geo["arak"], 1, date(2024, 5, 1), **at)
+    url = f"/volunteers/camps/{camp.pk}/location/"
+    moved = {"latitude": "30", "longitude": "50"}
+
+    assert client_for(users["saveh"]).post(url, moved).status_code == 404
+    assert client_for(users["hq_other"]).post(url, moved).status_code == 404
+    anonymous = client_for(None).post(url, moved)
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    camp.refresh_from_db()
+    assert (camp.latitude, camp.longitude) == (at["latitude"], at["longitude"])

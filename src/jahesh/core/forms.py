@@ -338,3 +338,11 @@ class LongitudeField(forms.DecimalField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"}))
         super().__init__(max_digits=9, decimal_places=6, min_value=-180, max_value=180, **kwargs)
+
+
+class LocationForm(forms.Form):
+    """A record's place on the map, set or confirmed on its detail page (projects,
+    camps); both empty clears it."""
+
+    latitude = LatitudeField()
+    longitude = LongitudeField()

@@ -90,6 +90,16 @@ def check_pair(latitude: Decimal | None, longitude: Decimal | None) -> None:
         )
 
 
+def locate(record: Any, *, latitude: Decimal | None, longitude: Decimal | None) -> None:
+    """Set, move or clear a record's place on the map (a project's, a camp's: any
+    model with ``latitude``/``longitude``, ``updated_at`` and a history): both
+    coordinates or neither (:func:`check_pair`), written as one history entry."""
+    check_pair(latitude, longitude)
+    record.latitude, record.longitude = latitude, longitude
+    record._change_reason = str(_("جای روی نقشه"))
+    record.save(update_fields=["latitude", "longitude", "updated_at"])
+
+
 def synthetic_position(county_id: int, seed: int) -> tuple[Decimal, Decimal]:
     """FOR DEMO AND BENCHMARK DATA ONLY. Geo keeps no coordinates, so generated
     records (the demo's and ``generate_nation``'s projects and camps) get a made-up

@@ -468,7 +468,11 @@ map_router = Router(tags=["projects"])
 
 
 class ProjectMapFilters(Schema):
+    """The project list's filters a map layer uses (an unknown kind or status is 422)."""
+
     county_id: Id | None = None
+    kind: Project.Kind | None = None
+    status: Project.Status | None = None
 
 
 @map_router.get(
@@ -481,5 +485,7 @@ class ProjectMapFilters(Schema):
 )
 def map_projects(request: HttpRequest, filters: Query[ProjectMapFilters]) -> HttpResponse:
     api_require_module(request.user, Module.PROJECTS)
-    qs = selectors.project_list(user=request.user, county_id=filters.county_id)
+    qs = selectors.project_list(
+        user=request.user, county_id=filters.county_id, kind=filters.kind, status=filters.status
+    )
     return mapdata.geojson_response(request, selectors.map_projects_geojson(projects=qs))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/funding/", views.funding_add, name="funding_add"),
     path("<int:pk>/results/", views.result_add, name="result_add"),
     path("<int:pk>/checks/", views.facility_check_add, name="check_add"),
+    path("<int:pk>/location/", views.project_locate, name="locate"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("services/", views.service_list, name="service_list"),
     path("services/new/", views.service_create, name="service_create"),

@@ -22,9 +22,10 @@ from jahesh.accounts.scoping import (
     scope_exists,
 )
 from jahesh.core.errors import ApplicationError
-from jahesh.core.forms import apply_error
+from jahesh.core.forms import LocationForm, apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
+from jahesh.core.mapdata import locate
 from jahesh.core.tabular import import_page, write_template, xlsx_response
 from jahesh.projects import forms, importing, selectors, services
 from jahesh.projects.models import DirectService, Project, ProjectFunding, ProjectPhoto
@@ -78,7 +79,10 @@ def _detail_context(request: HttpRequest, project: Project, **bound) -> dict:
         "funding_form": bound.get("funding_form") or forms.FundingForm(),
         "result_form": bound.get("result_form") or forms.ResultForm(),
         "check_form": bound.get("check_form") or forms.FacilityCheckForm(),
+        "location_form": bound.get("location_form")
+        or LocationForm(initial={"latitude": project.latitude, "longitude": project.longitude}),
         "open_form": next(iter(bound), ""),
+        "location_open": "location_form" in bound,
     }
     return context
 
@@ -218,6 +222,17 @@ def result_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _project_post(request, pk, "result_form", forms.ResultForm(request.POST), action)
+
+
+@login_required
+@require_POST
+def project_locate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set, move or clear the project's place on the map (issue 17)."""
+
+    def action(project: Project, data: dict) -> None:
+        locate(project, latitude=data.get("latitude"), longitude=data.get("longitude"))
+
+    return _project_post(request, pk, "location_form", LocationForm(request.POST), action)
 
 
 @login_required

@@ -30,6 +30,7 @@ from simple_history.utils import bulk_create_with_history
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
+from jahesh.core.mapdata import synthetic_position
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import City, County
 from jahesh.units.isic import split_code
@@ -189,6 +190,8 @@ def _plan_unit(rng: random.Random, i: int, counties: list[County], cities: dict)
     division, section = split_code(isic)
     city = rng.choice(cities[county.pk]) if cities.get(county.pk) and rng.random() < 0.7 else None
     founded = date(rng.randint(1975, 2018), rng.randint(1, 12), rng.randint(1, 28))
+    # A made-up position from its county and number: no draw, so nothing else moves.
+    latitude, longitude = synthetic_position(county.pk, i)
     unit = Unit(
         code=f"{CODE_PREFIX}{i:04d}", name=name, name_key=normalize_key(name), sector=sector,
         isic_code=isic, isic_division=division, isic_section=section, county=county, city=city,
@@ -199,7 +202,7 @@ def _plan_unit(rng: random.Random, i: int, counties: list[County], cities: dict)
         owner_mobile=f"091{rng.randint(10_000_000, 99_999_999)}",
         founded_on=founded, employees=employees, size=size_for(employees),
         licence_no=f"{rng.randint(100, 999)}/{rng.randint(10_000, 99_999)}",
-        status=UnitStatus.ACTIVE,
+        status=UnitStatus.ACTIVE, latitude=latitude, longitude=longitude,
     )  # fmt: skip
     return _Plan(unit=unit)
 

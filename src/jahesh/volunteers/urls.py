@@ -25,6 +25,7 @@ urlpatterns = [
     path("camps/villages/", views.village_options, name="village_options"),
     path("camps/<int:pk>/", views.camp_detail, name="camp_detail"),
     path("camps/<int:pk>/roster/", views.camp_roster, name="roster"),
+    path("camps/<int:pk>/location/", views.camp_locate, name="camp_locate"),
     path("hours/", views.hours_pending, name="hours"),
     path("roster/<int:entry_id>/certificate/", views.certificate_issue, name="certificate_issue"),
     path("certificates/<int:pk>/pdf/", views.certificate_download, name="certificate_pdf"),

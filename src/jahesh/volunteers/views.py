@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, module_required, scoped
 from jahesh.core.errors import ApplicationError, InvalidInput
-from jahesh.core.forms import apply_error
+from jahesh.core.forms import LocationForm, apply_error
 from jahesh.core.history import history_entries
+from jahesh.core.mapdata import locate
 from jahesh.core.tabular import (
     csv_response,
     import_page,
@@ -393,6 +394,36 @@ def camp_detail(request: HttpRequest, pk: int) -> HttpResponse:
     camp = get_scoped_or_404(
         request.user, Camp.objects.select_related("county", "village", "city"), pk=pk
     )
+    return _camp_page(request, camp, None)
+
+
+@require_POST
+@module_required(Module.VOLUNTEERS)
+def camp_locate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set, move or clear the camp's place on the map (issue 17)."""
+    camp = get_scoped_or_404(request.user, Camp, pk=pk)
+    form = LocationForm(request.POST)
+    if form.is_valid():
+        try:
+            locate(
+                camp,
+                latitude=form.cleaned_data.get("latitude"),
+                longitude=form.cleaned_data.get("longitude"),
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("جای اردو روی نقشه ثبت شد."))
+            return redirect("volunteers:camp_detail", camp.pk)
+    camp = get_scoped_or_404(
+        request.user, Camp.objects.select_related("county", "village", "city"), pk=pk
+    )
+    return _camp_page(request, camp, form)
+
+
+def _camp_page(
+    request: HttpRequest, camp: Camp, location_form: LocationForm | None
+) -> HttpResponse:
     roster = selectors.camp_roster(user=request.user, camp=camp)
     ctx = {
         "camp": camp,
@@ -402,8 +433,12 @@ def camp_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page_obj": _page(request, roster.rows, 100),
         "hidden_roster": roster.hidden,
         "history": history_entries(camp),
+        "location_form": location_form
+        or LocationForm(initial={"latitude": camp.latitude, "longitude": camp.longitude}),
+        "location_open": location_form is not None,
     }
-    return render(request, "volunteers/camp_detail.html", ctx)
+    status = 200 if location_form is None else 422
+    return render(request, "volunteers/camp_detail.html", ctx, status=status)
 
 
 _CODE_SPLIT = re.compile(r"[\s,،;]+")
