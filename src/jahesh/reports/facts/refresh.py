@@ -135,6 +135,14 @@ def _summed_days(
         for key, value in values.items():
             if _counts(key, period.start, period.end):
                 totals[key[0]] += value
+    if not part.additive:  # a row per level, keyed (province, county) (distinct_days)
+        totals.setdefault((None, None), 0)  # the country's row, as _computed's
+        return [
+            Fact(period=period, part=part.code, value=v, province_id=p, county_id=c,
+                 level=Fact.COUNTY if c is not None else Fact.PROVINCE if p is not None
+                 else Fact.COUNTRY)
+            for (p, c), v in totals.items()
+        ]  # fmt: skip
     if part.place == COUNTY:
         return [
             Fact(
@@ -164,7 +172,9 @@ def _all_rows(
         t = time.monotonic()
         if part.code in daily:
             below = _summed_days(period, part, daily[part.code], province_of)
-            if part.place == COUNTY:
+            if not part.additive:
+                rows += below
+            elif part.place == COUNTY:
                 province = _sums(below, period, Fact.PROVINCE)
                 rows += below + province + _sums(province, period, Fact.COUNTRY)
             else:
