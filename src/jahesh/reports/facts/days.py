@@ -133,7 +133,7 @@ def _summed_rows(
             rows = rows.filter(county_id=county)
         elif province is not None:
             rows = rows.filter(province_id=province)
-        if not additive and county is None:  # the area's own rows (_level_q)
+        if not additive and county is None:  # the area's own level (distinct_days)
             rows = rows.filter(county_id__isnull=True)
             if province is None:
                 rows = rows.filter(province_id__isnull=True)
