@@ -10,6 +10,7 @@ import re
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from jahesh.accounts.scoping import Area
@@ -147,10 +148,17 @@ def test_a_write_rewrites_only_its_own_day_rows(table, world, geo, markazi_area)
     saveh = set(DayFact.objects.filter(county_id=geo["saveh"].pk).values_list("pk", flat=True))
     kept = {pk for pk in rows if pk in after}
     assert all(after[pk] == rows[pk] for pk in kept)  # no row rewritten in place
-    assert {pk for pk in after if pk not in rows} <= saveh
-    # Only rows of services_value_rial in Saveh changed (the table the write touched).
+    # Saveh's rows, and those of the levels above it of a part that does not add
+    # up (distinct beneficiaries: Markazi's and the country's rows).
+    above = DayFact.objects.filter(part="services_beneficiaries", county_id__isnull=True)
+    above = set(above.filter(Q(province_id=geo["markazi"].pk) | Q(province_id__isnull=True))
+                .values_list("pk", flat=True))  # fmt: skip
+    assert {pk for pk in after if pk not in rows} <= saveh | above
+    # Only rows of the direct services' parts changed (the tables the write touched).
     new = DayFact.objects.filter(pk__in=[pk for pk in after if pk not in rows])
-    assert set(new.values_list("part", "county_id")) == {("services_value_rial", geo["saveh"].pk)}
+    assert ("services_value_rial", geo["saveh"].pk) in set(new.values_list("part", "county_id"))
+    assert set(new.values_list("part", flat=True)) <= {"services_value_rial",
+                                                       "services_beneficiaries"}  # fmt: skip
 
 
 def test_a_write_marks_its_county_and_the_next_read_recomputes_it_in_memory(

@@ -71,6 +71,38 @@ def daily_steps(
     return {key: value for key, value in found.items() if value}
 
 
+def distinct_days(
+    rows: Iterable[tuple[Hashable, int | None, int | None, datetime.date]],
+    *,
+    levels: Iterable[str] = ("county", "province", "country"),
+) -> dict[tuple, int]:
+    """Day rows of a "distinct people over a period" part (not additive over
+    places: a person served in two counties is one person in their province).
+    From each record's ``(person, province, county, day)``, one row per person,
+    place of each of ``levels`` and day, keyed ``((province, county), day,
+    since, lo, hi)`` with ``since`` the person's previous day in that place: a
+    person counts in [start, end) on their first day inside it (since < start),
+    so any period's count is an indexed sum of a window part's rows. The place
+    is ``(province, county)`` for a county, ``(province, None)`` for a province,
+    ``(None, None)`` for the country."""
+    wanted = set(levels)
+    days: dict[tuple, set[datetime.date]] = defaultdict(set)
+    for person, province, county, day in rows:
+        if "county" in wanted:
+            days[(person, province, county)].add(day)
+        if "province" in wanted:
+            days[(person, province, None)].add(day)
+        if "country" in wanted:
+            days[(person, None, None)].add(day)
+    found: dict[tuple, int] = defaultdict(int)
+    for (_person, province, county), seen in days.items():
+        before = EVER[0]
+        for day in sorted(seen):
+            found[((province, county), day, before, *EVER)] += 1
+            before = day
+    return dict(found)
+
+
 _shared: list[dict[Hashable, Any]] = []  # the open shared() blocks' results
 
 

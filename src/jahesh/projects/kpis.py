@@ -64,10 +64,12 @@ KPIS: tuple[Kpi, ...] = (
         records=s.kpi_services_value_rial_records, columns=SERVICE_COLUMNS, related=("county",),
     ),
     Kpi(
-        # Distinct people over areas that do not add up: no day rows.
+        # Distinct people over areas that do not add up: day rows per county,
+        # province and the country, each with the person's previous service there.
         "services_beneficiaries", module=Module.PROJECTS, unit=COUNT, exact=False,
-        parts=parts({"services_beneficiaries": (s.kpi_services_beneficiaries, None)},
-                    sources=(DirectService, ServiceBeneficiary), additive=False),
+        parts=parts({"services_beneficiaries": (s.kpi_services_beneficiaries,
+                                                s.kpi_services_beneficiaries_daily)},
+                    sources=(DirectService, ServiceBeneficiary), additive=False, window=True),
         name_fa=_("بهره‌مندان خدمات مستقیم"), name_en="Beneficiaries of direct services",
         definition_fa=_("افراد متمایزی که در این دوره خدمت مستقیم گرفتند، هر جا شناخته شده‌اند."),
         definition_en="Distinct beneficiaries of the direct services delivered in the period, where known.",

@@ -75,7 +75,9 @@ class DayFact(models.Model):
     parts whose value for a period is the sum of its days' (cases opened,
     principal disbursed, hours logged), so a figure for any period is a sum
     over an index range. ``county_id`` is None for province parts (working
-    groups). Rows exist only for days with records; a write recomputes the
+    groups) and for the province rows of a part that does not add up over
+    places (distinct beneficiaries: ``province_id`` None too on its country
+    rows). Rows exist only for days with records; a write recomputes the
     rows of its own place (only those that changed are rewritten)."""
 
     part = models.CharField(max_length=40)

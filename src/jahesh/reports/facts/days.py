@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.db.models import Q, Sum
 
-from jahesh.accounts.scoping import Area
+from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.daily import EVER, shared
 from jahesh.reports.kpis import PARTS, Part, spread_to_counties
 from jahesh.reports.models import (
@@ -95,6 +95,14 @@ def _day_sums(
                                           since__lt=start, lo__lt=end, hi__gte=end):  # fmt: skip
             found[(code, p, c)] += v
     for part in parts:
+        if not part.additive:  # distinct people: the area's own rows, or its records
+            if any(area.province_id in (None, p) and area.county_id in (None, c)
+                   for p, c in marks.places(part)):  # fmt: skip
+                for key in [key for key in found if key[0] == part.code]:
+                    del found[key]
+                found[(part.code, area.province_id, area.county_id)] = int(
+                    part.total(area=area, start=start, end=end))  # fmt: skip
+            continue
         for province, county in marks.places(part):
             here = Area(province_id=province, county_id=county)
             inside = area.province_id in (None, province) and (
@@ -118,13 +126,17 @@ def _summed_rows(
     not from the index)."""
     groups: dict[tuple, list[str]] = defaultdict(list)
     for part in parts:
-        groups[_day_place(part, area)].append(part.code)
-    for (province, county), codes in groups.items():
+        groups[(*_day_place(part, area), part.additive)].append(part.code)
+    for (province, county, additive), codes in groups.items():
         rows = DayFact.objects.filter(part__in=codes, **where)
         if county is not None:
             rows = rows.filter(county_id=county)
         elif province is not None:
             rows = rows.filter(province_id=province)
+        if not additive and county is None:  # the area's own level (distinct_days)
+            rows = rows.filter(county_id__isnull=True)
+            if province is None:
+                rows = rows.filter(province_id__isnull=True)
         for code, p, c, v in (
             rows.values("part", "province_id", "county_id")
             .annotate(v=Sum("value"))
@@ -213,8 +225,13 @@ def _read_days_by_place(
     parts = _day_parts(parts)
     if not parts:
         return {}
-    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
+    marks = _marks()
+    whole = [part for part in parts if not part.additive]
+    parts = [part for part in parts if part.additive]
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=marks)
     found: dict[str, dict[int, int]] = {part.code: {} for part in parts}
+    for part in whole:
+        found[part.code] = _places_of(part, area=area, start=start, end=end, by=by, marks=marks)
     per_province: dict[str, dict[int, int]] = {}
     stock = {part.code for part in parts if part.stock}
     for (code, province, county), value in sums.items():
@@ -229,6 +246,36 @@ def _read_days_by_place(
     if per_province:
         found.update(spread_to_counties(per_province, area))
     return found
+
+
+def _places_of(
+    part: Part, *, area: Area, start: datetime.date, end: datetime.date, by: str, marks: Marks
+) -> dict[int, int]:
+    """A non-additive day part per county (``by="county"``) or province of
+    ``area``: the rows of that level, or from the records when a marked place
+    is inside ``area``."""
+    if any(area.province_id in (None, p) and area.county_id in (None, c)
+           for p, c in marks.places(part)):  # fmt: skip
+        return {
+            place: value
+            for place, value in part.values(area=area, start=start, end=end, by=by).items()
+            if place is not None
+        }
+    rows = DayFact.objects.filter(part=part.code, day__gte=start, day__lt=end,
+                                  since__lt=start, lo__lt=end, hi__gte=end)  # fmt: skip
+    if area.county_id is not None:
+        rows = rows.filter(county_id=area.county_id)
+    elif area.province_id is not None:
+        rows = rows.filter(province_id=area.province_id)
+    field = "county_id" if by == COUNTY else "province_id"
+    rows = rows.filter(county_id__isnull=by != COUNTY, province_id__isnull=False)
+    return {
+        place: int(v)
+        for place, v in rows.values(field)
+        .annotate(v=Sum("value"))
+        .order_by()
+        .values_list(field, "v")
+    }
 
 
 def _window(key: tuple) -> tuple[datetime.date, datetime.date, datetime.date]:
@@ -251,9 +298,12 @@ def _day_rows(part: Part, values: dict, province_of: Mapping[int, int | None]) -
     for key, value in values.items():
         place, day = key[0], key[1]
         since, lo, hi = _window(key)
-        rows.append((part.code, day, since, lo, hi,
-                     province_of.get(place) if county_part else place,
-                     place if county_part else None, value))  # fmt: skip
+        if not part.additive:  # (province, county) of the row's level (distinct_days)
+            province, county = place
+        else:
+            province = province_of.get(place) if county_part else place
+            county = place if county_part else None
+        rows.append((part.code, day, since, lo, hi, province, county, value))
     return rows
 
 
@@ -342,9 +392,16 @@ def _changed_days(parts: list, marks: Marks) -> DayChanges:
 
 def _changed_days_of(parts: list, marks: Marks) -> DayChanges:
     changes = DayChanges()
-    stale, fresh = changes.stale, changes.fresh
     horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
     for part in _day_parts(parts):
+        if not part.additive:  # distinct people: the levels above a marked county too
+            whole = {(p, c) for province, county in marks.places(part)
+                     for p, c in ((province, county), (province, None), (None, None))}  # fmt: skip
+            if whole:
+                values = part.daily_values(area=COUNTRY)
+                for province, county in whole:
+                    _changed_place(changes, part, values, province, county, (province, county))
+            continue
         for province, county in marks.places(part):
             here = Area(province_id=province, county_id=county)
             values = part.daily_values(area=here)
@@ -359,23 +416,38 @@ def _changed_days_of(parts: list, marks: Marks) -> DayChanges:
                 changes.new_balances += _balance_rows(
                     part, {k: v for k, v in values.items() if k[0] == place},
                     {place: province}, horizon)  # fmt: skip
-            rows = DayFact.objects.filter(part=part.code)
-            rows = rows.filter(county_id=county) if county is not None else rows.filter(
-                province_id=province, county_id__isnull=True)  # fmt: skip
-            stored: dict[tuple, tuple[int, int]] = {}
-            for pk, *fields, value in rows.values_list("pk", "day", "since", "lo", "hi", "value"):
-                if tuple(fields) in stored:  # a duplicate: rewrite the day
-                    stale.append(pk)
-                    continue
-                stored[tuple(fields)] = (pk, value)
-            now: dict[tuple, int] = {
-                (key[1], *_window(key)): v for key, v in values.items() if key[0] == place
-            }
-            for key, (pk, value) in stored.items():
-                if now.get(key) != value:
-                    stale.append(pk)
-            changed = {
-                (place, *key): v for key, v in now.items() if stored.get(key, (0, None))[1] != v
-            }
-            fresh += _day_rows(part, changed, {county: province} if county is not None else {})
+            _changed_place(changes, part, values, province, county, place)
     return changes
+
+
+def _changed_place(
+    changes: DayChanges,
+    part: Part,
+    values: dict,
+    province: int | None,
+    county: int | None,
+    place: Any,
+) -> None:
+    """Add to ``changes`` the day rows of ``part`` at (province, county) that
+    differ from its daily values ``values`` (those keyed ``place``)."""
+    rows = DayFact.objects.filter(part=part.code)
+    if county is not None:
+        rows = rows.filter(county_id=county)
+    else:
+        rows = rows.filter(county_id__isnull=True)
+        rows = rows.filter(province_id=province) if province is not None else rows.filter(
+            province_id__isnull=True)  # fmt: skip
+    stored: dict[tuple, tuple[int, int]] = {}
+    for pk, *fields, value in rows.values_list("pk", "day", "since", "lo", "hi", "value"):
+        if tuple(fields) in stored:  # a duplicate: rewrite the day
+            changes.stale.append(pk)
+            continue
+        stored[tuple(fields)] = (pk, value)
+    now: dict[tuple, int] = {
+        (key[1], *_window(key)): v for key, v in values.items() if key[0] == place
+    }
+    for key, (pk, value) in stored.items():
+        if now.get(key) != value:
+            changes.stale.append(pk)
+    changed = {(place, *key): v for key, v in now.items() if stored.get(key, (0, None))[1] != v}
+    changes.fresh += _day_rows(part, changed, {county: province} if county is not None else {})

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -128,6 +128,7 @@ def _summed_days(
     """A day part's county (or, for a province part, province) rows of
     ``period``, summed from its day values in memory (a stock part: every day
     before the period's end; a part without a window: from its running sums)."""
+    totals: dict[Any, int]
     if isinstance(values, _Running):
         totals = values.totals(period.start, period.end, part.stock)
     else:
@@ -135,6 +136,14 @@ def _summed_days(
         for key, value in values.items():
             if _counts(key, period.start, period.end):
                 totals[key[0]] += value
+    if not part.additive:  # a row per level, keyed (province, county) (distinct_days)
+        levels: dict[Any, int] = {(None, None): 0, **totals}
+        return [
+            Fact(period=period, part=part.code, value=v, province_id=p, county_id=c,
+                 level=Fact.COUNTY if c is not None else Fact.PROVINCE if p is not None
+                 else Fact.COUNTRY)
+            for (p, c), v in levels.items()
+        ]  # fmt: skip
     if part.place == COUNTY:
         return [
             Fact(
@@ -164,7 +173,9 @@ def _all_rows(
         t = time.monotonic()
         if part.code in daily:
             below = _summed_days(period, part, daily[part.code], province_of)
-            if part.place == COUNTY:
+            if not part.additive:
+                rows += below
+            elif part.place == COUNTY:
                 province = _sums(below, period, Fact.PROVINCE)
                 rows += below + province + _sums(province, period, Fact.COUNTRY)
             else:
