@@ -105,6 +105,15 @@ def _check(page, url: str, width: int) -> list[str]:
         problems.append(f"{url} @{width}: scrolls sideways by {overflow}px ({wide})")
     for violation in page.evaluate("window.__csp || []"):
         problems.append(f"{url} @{width}: CSP {violation}")
+    # A list that shows no numbers (the breadcrumb, unstyled lists) shows none:
+    # the Persian-digit numbering of <ol> must not reach them.
+    numbered = page.evaluate(
+        """() => [...document.querySelectorAll('ol.breadcrumb, ol.list-unstyled')]
+             .filter(e => getComputedStyle(e).listStyleType !== 'none')
+             .map(e => e.className)"""
+    )
+    if numbered:
+        problems.append(f"{url} @{width}: list numbers shown on {numbered}")
     text = page.inner_text("body")
     if SCIENTIFIC.search(text):
         problems.append(f"{url} @{width}: scientific notation {SCIENTIFIC.search(text).group()}")
