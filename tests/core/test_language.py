@@ -71,6 +71,21 @@ def test_it_answers_the_api_in_persian_unless_english_is_asked_for(db):
     assert _token_error(_english_client()) == "Wrong username or password."
 
 
+def test_it_answers_our_own_pages_api_calls_in_their_page_language(users, client_for):
+    # The field app, the map and the public form call the API from a Persian page:
+    # an English browser's Accept-Language must not put English on it.
+    officer = client_for(users["arak"])
+    field = officer.get("/api/v1/units/field", **EN_BROWSER)
+    assert field.status_code == 200 and field["Content-Language"] == "fa"
+    anonymous = Client()
+    anonymous.cookies["csrftoken"] = "x" * 32  # the public report page sets it
+    assert _token_error(anonymous, HTTP_ACCEPT_LANGUAGE="en") == "نام کاربری یا گذرواژه درست نیست."
+    # The user's own pick still wins, and a client with no page cookie may ask.
+    officer.cookies["django_language"] = "en"
+    assert officer.get("/api/v1/units/field", **EN_BROWSER)["Content-Language"] == "en"
+    assert _token_error(Client(), HTTP_ACCEPT_LANGUAGE="en") == "Wrong username or password."
+
+
 def test_it_varies_cached_answers_by_the_language_inputs(db):
     page = Client().get("/accounts/login/")
     assert "Cookie" in page["Vary"] and "Accept-Language" not in page["Vary"]

@@ -13,7 +13,10 @@ office PC running English Windows got the English site. Here the rule is:
 * the API (``/api/``): the cookie too (the docs page calls it from the browser),
   else the ``Accept-Language`` header's first choice when it is a language the
   product speaks (a client asks for English with ``Accept-Language: en``), else
-  Persian.
+  Persian. A request from the product's own pages (the field app, the map, the
+  public report form: they carry the session or CSRF cookie our pages set) is
+  answered like its page, whatever the browser says: its ``Accept-Language`` is
+  the office PC's, not a choice, and would put English labels on a Persian page.
 """
 
 from __future__ import annotations
@@ -46,11 +49,18 @@ def _first_accepted(header: str) -> str | None:
     return _supported(first) if first and first != "*" else None
 
 
+def _from_our_pages(request: HttpRequest) -> bool:
+    """A browser that has opened one of the product's pages (it holds the session
+    or the CSRF cookie they set); an API client with a token holds neither."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or settings.CSRF_COOKIE_NAME in cookies
+
+
 def request_language(request: HttpRequest) -> str:
     picked = _supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""))
     if picked:
         return picked
-    if request.path.startswith(API_PREFIX):
+    if request.path.startswith(API_PREFIX) and not _from_our_pages(request):
         asked = _first_accepted(request.headers.get("Accept-Language", ""))
         if asked:
             return asked
