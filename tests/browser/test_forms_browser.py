@@ -79,9 +79,17 @@ def test_money_and_date_boxes_help_as_one_types(
     assert date.input_value() == "۱۴۰۳/۰۱/۱۵"
     box.fill("۱۵۰۰۰۰۰")
     _leave(page)
+    # A number box shows Persian digits, and Latin ones typed turn Persian
+    months = page.locator("input[name=months]")
+    assert months.input_value() == "۲۴"
+    months.fill("")
+    months.type("36")
+    assert months.input_value() == "۳۶"
     page.click("main form button[type=submit]")
     page.wait_for_load_state("load")
-    assert page.locator("#plan tbody tr").count() >= 1
+    # which the server reads: a plan of thirty-six installments
+    assert page.locator("#plan tbody tr").count() == 36
+    assert months.input_value() == "۳۶"
     assert _violations(page, console) == []
 
 

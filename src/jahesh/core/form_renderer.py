@@ -1,4 +1,5 @@
-"""The form renderer (``FORM_RENDERER``): Django's, with ``<select>`` built in Python.
+"""The form renderer (``FORM_RENDERER``): Django's, with ``<select>`` built in Python
+and number boxes that take Persian digits on Persian pages.
 
 Django renders a select's every option through two template includes (the
 option, then its attributes), so a filter bar of eight selects was half the
@@ -7,6 +8,13 @@ nearly a thousand. This renderer builds the same HTML, byte for byte, in Python
 for selects whose templates are Django's own; any other template (and a widget
 that names its own) goes through Django's templates as before.
 ``tests/core/test_form_renderer.py`` compares the two on every kind of select.
+
+A browser's ``<input type="number">`` shows Latin digits and refuses the ones a
+Persian keyboard types, so on a Persian page a number box is a text box with a
+numeric keypad (``inputmode``), its value in Persian digits; Django's integer
+and decimal fields parse Persian and Arabic digits as they are (``int`` and
+``Decimal`` read any Unicode digit), and ``static/js/jahesh.js`` keeps typed
+digits Persian and turns the Persian decimal separator «٫» into ".".
 """
 
 from __future__ import annotations
@@ -17,9 +25,14 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from jahesh.core.digits import to_persian_digits
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+NUMBER = "django/forms/widgets/number.html"
+INPUT = "django/forms/widgets/input.html"
 
 
 class Renderer(DjangoTemplates):
@@ -29,7 +42,35 @@ class Renderer(DjangoTemplates):
             _dash_to_em_dash(widget)
         if template_name == SELECT and widget is not None and _plain(widget):
             return select_html(widget)
+        if template_name == NUMBER and widget is not None and _persian_page():
+            return super().render(INPUT, {**context, "widget": persian_number(widget)}, request)
         return super().render(template_name, context, request)
+
+
+def _persian_page() -> bool:
+    return (get_language() or "").startswith("fa")
+
+
+# The browser checks nothing on a text box, and every form is novalidate: the
+# field's own validation speaks (in the page's language) on the server.
+_NUMBER_ONLY = ("min", "max", "step")
+
+
+def persian_number(widget: dict[str, Any]) -> dict[str, Any]:
+    """A number widget's context as a text box for Persian digits: the numeric
+    keypad (the decimal one where the field takes fractions), left to right,
+    ``data-jh-number`` for the script, the value in Persian digits."""
+    attrs = {k: v for k, v in widget["attrs"].items() if k not in _NUMBER_ONLY}
+    whole = widget["attrs"].get("step") in (None, 1, "1")
+    attrs.update({"inputmode": "numeric" if whole else "decimal", "dir": "ltr"})
+    attrs["data-jh-number"] = True
+    value = widget["value"]
+    return {
+        **widget,
+        "type": "text",
+        "attrs": attrs,
+        "value": to_persian_digits(value) if value is not None else None,
+    }
 
 
 # Django's empty choice of a select is «---------»; the pages write an empty

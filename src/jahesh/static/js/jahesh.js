@@ -78,6 +78,10 @@
  *    the amount is written in words under the box as one types, into
  *    <div data-jh-money-words="<input id>"> (partials/form_field.html).
  *    Persian, Arabic or Latin digits and ٬ , or spaces as separators.
+ *  - <input data-jh-number> (a number box on a Persian page, made by
+ *    core.form_renderer): typed digits are shown Persian and «٫» becomes
+ *    "." (the server reads Persian digits as they are), digit for digit so
+ *    the caret stays where it was.
  *  - <input data-jdp> (core.forms.JalaliDateInput): the Jalali calendar of
  *    vendor/jalalidatepicker pops up on focus; a typed date is kept. The box
  *    shows Persian digits; the picker reads and writes Latin ones, so the
@@ -174,8 +178,6 @@
     if (event.detail.elt !== document.body) initForms(event.detail.elt);
   });
 
-  // The date picker: one watcher for the whole document (swapped-in forms too).
-  function isDateBox(el) { return el && el.matches && el.matches("input[data-jdp]"); }
   // Digit for digit, so the caret and a selection stay where they were.
   function retype(box, turn) {
     var value = turn(box.value);
@@ -184,6 +186,14 @@
     box.value = value;
     try { box.setSelectionRange(start, end); } catch (e) { /* not a text box */ }
   }
+  function persianNumber(text) { return toPersian(toLatin(text)).replace(/\u066b/g, "."); }
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (box && box.matches && box.matches("input[data-jh-number]")) retype(box, persianNumber);
+  });
+
+  // The date picker: one watcher for the whole document (swapped-in forms too).
+  function isDateBox(el) { return el && el.matches && el.matches("input[data-jdp]"); }
   document.addEventListener("focusin", function (event) {
     // Before the picker reads the box (it is registered later): Latin digits,
     // which it needs to open on the box's date.
