@@ -29,6 +29,8 @@ from jahesh.funds.services.ledger import (
 from jahesh.funds.services.loan_flow import (
     LOAN_FLOW,
     TRANSITIONS,
+    allowed_transitions,
+    checked_move,
 )
 from jahesh.funds.services.loans import (
     guarantee_document_add,
@@ -57,6 +59,8 @@ from jahesh.funds.services.repayments import (
 __all__ = [
     "LOAN_FLOW",
     "TRANSITIONS",
+    "allowed_transitions",
+    "checked_move",
     "fund_cash",
     "fund_create",
     "guarantee_document_add",
