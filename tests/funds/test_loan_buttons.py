@@ -6,7 +6,6 @@ added to or removed from the table changes what these tests expect."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -15,22 +14,6 @@ from django.urls import reverse
 from jahesh.funds import services
 from jahesh.funds.models import Loan
 from jahesh.funds.views import LOAN_ACTIONS
-
-ON = datetime.date(2023, 5, 22)
-
-
-@pytest.fixture
-def requested(funded, member, users):
-    """A request recorded by ``fund`` (the maker): ``clerk`` is its checker."""
-    return services.loan_request(
-        fund=funded,
-        member=member,
-        principal=50_000_000,
-        months=12,
-        purpose="زنبورداری",
-        requested_on=ON,
-        user=users["fund"],
-    )
 
 
 def _chosen_from(status: str) -> list[str]:

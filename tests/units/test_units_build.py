@@ -1,4 +1,4 @@
-"""The bulk form of unit registration (``services.units_build`` and
+"""The bulk form of unit registration (``bulk.units_build`` and
 ``units_create``, which the demo scenario uses): the rules of ``unit_create``,
 asked of the database once per batch, row by row answers."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from jahesh.units import services
+from jahesh.units import bulk, services
 from jahesh.units.models import Size, Unit
 
 
@@ -25,7 +25,7 @@ def test_each_row_gets_the_single_forms_rules_and_derived_fields(geo, users):
         _row(geo["arak"], code="K-2"),  # taken by an earlier row of the batch
         _row(geo["arak"], code="K-4", name=" "),
     ]
-    built = services.units_build(rows, user=users["arak"], now=now)
+    built = bulk.units_build(rows, user=users["arak"], now=now)
     first = built[0]
     assert isinstance(first, Unit) and first.pk is None
     assert (first.name, first.size, first.isic_section) == ("شرکت آجر اراک", Size.SMALL, "C")
@@ -47,12 +47,12 @@ def test_each_row_gets_the_single_forms_rules_and_derived_fields(geo, users):
 
 def test_units_create_writes_units_their_province_and_history(geo, users):
     now = timezone.now()
-    built = services.units_build(
+    built = bulk.units_build(
         [_row(geo["arak"], code="B-1"), _row(geo["saveh"], code="B-2", name="دیگری")],
         user=users["hq"],
         now=now,
     )
-    services.units_create(built, user=users["hq"], reason="ورود", now=now)
+    bulk.units_create(built, user=users["hq"], reason="ورود", now=now)
     units = list(Unit.objects.order_by("code"))
     assert [(u.code, u.province_id) for u in units] == [
         ("B-1", geo["markazi"].pk),

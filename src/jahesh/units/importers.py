@@ -42,15 +42,10 @@ from jahesh.core.tabular import (
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County
 from jahesh.units import isic
+from jahesh.units.bulk import units_create
 from jahesh.units.models import SalesTrend, Sector, Unit, UnitStatus
 from jahesh.units.selectors import unit_writable_counties
-from jahesh.units.services import (
-    size_for,
-    unit_change_status,
-    units_create,
-    visit_create,
-    visit_update,
-)
+from jahesh.units.services import size_for, unit_change_status, visit_create, visit_update
 
 Progress = Callable[[int, int | None], None]
 

@@ -15,7 +15,7 @@ Jalali years).
    visit to ``ctx.shared["units_high_risk_on"]``.
 
 The units go through the registration rules of a person's form in their bulk
-form (``services.units_build``: fields, county in scope, unique codes; then
+form (``bulk.units_build``: fields, county in scope, unique codes; then
 ``units_create``), written as the province's headquarters would write them
 (``ctx.actor``); the visits through the visit form's field rules
 (``clean_visit_fields``); the risk assessments are computed by the same
@@ -38,9 +38,10 @@ from jahesh.core.jalali import last_jalali_years
 from jahesh.core.mapdata import synthetic_position
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import City, County
+from jahesh.units.bulk import units_build, units_create
 from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus, Visit
 from jahesh.units.risk import compute_risk, current_settings
-from jahesh.units.services import clean_visit_fields, units_build, units_create
+from jahesh.units.services import clean_visit_fields
 
 PROVINCE_ID = 28  # Markazi
 CODE_PREFIX = "DEMO-MKZ-"
