@@ -67,6 +67,18 @@ def test_allowed_moves_read_the_table_and_the_roles(job, make_user):
     assert flow.allowed_moves(job, other) == [J.DONE, J.FAILED]
 
 
+def test_a_move_the_system_makes_is_not_offered_but_is_allowed(job, make_user):
+    """``Rule(chosen=False)``: absent from allowed_moves, still a legal transition."""
+    flow = make_flow([])
+    rules = {**flow.rules, (J.RUNNING, J.FAILED): Rule(chosen=False)}
+    system = Workflow(model=ImportJob, rules=rules, event=flow.event, refuse=flow.refuse)
+    job.status = J.RUNNING
+    job.save(update_fields=["status"])
+    other = make_user("other", "admin")
+    assert system.allowed_moves(job, other) == [J.DONE]
+    assert system.transition(job, J.FAILED, user=other).status == J.FAILED
+
+
 def test_a_move_sets_the_guards_fields_and_appends_one_event(job, make_user):
     appended: list[tuple[str, str, str]] = []
     moved = make_flow(appended).transition(

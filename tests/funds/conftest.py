@@ -115,6 +115,20 @@ def funded(fund, users):
 
 
 @pytest.fixture
+def requested(funded, member, users):
+    """A request recorded by ``fund`` (the maker) in the Arak fund, 22 May 2023."""
+    return services.loan_request(
+        fund=funded,
+        member=member,
+        principal=50_000_000,
+        months=12,
+        purpose="زنبورداری",
+        requested_on=datetime.date(2023, 5, 22),
+        user=users["fund"],
+    )
+
+
+@pytest.fixture
 def disbursed_loan(funded, member, users, clerk):
     """100,000,000 at 4% over 24 months, disbursed 1 Tir 1402 (the first worked example)."""
 

@@ -17,20 +17,6 @@ from jahesh.funds.models import Loan
 ON = datetime.date(2023, 5, 22)
 
 
-@pytest.fixture
-def requested(funded, member, users):
-    """A request recorded by ``fund`` (the maker) in the Arak fund."""
-    return services.loan_request(
-        fund=funded,
-        member=member,
-        principal=50_000_000,
-        months=12,
-        purpose="زنبورداری",
-        requested_on=ON,
-        user=users["fund"],
-    )
-
-
 def test_it_names_who_may_approve_and_leaves_out_the_maker(requested, users, clerk):
     approvers = list(selectors.loan_approvers(loan=requested))
     # Given the Arak fund managed by fund (the maker) and clerk: clerk first,

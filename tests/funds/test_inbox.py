@@ -5,28 +5,13 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 import time_machine
 from django.urls import reverse
 
-from jahesh.funds import services
 from jahesh.funds.models import Installment
 from jahesh.inbox.selectors import inbox_items
 
 ON = datetime.date(2023, 5, 22)
-
-
-@pytest.fixture
-def requested(funded, member, users):
-    return services.loan_request(
-        fund=funded,
-        member=member,
-        principal=50_000_000,
-        months=12,
-        purpose="زنبورداری",
-        requested_on=ON,
-        user=users["fund"],
-    )
 
 
 def _kinds(user, **kw):

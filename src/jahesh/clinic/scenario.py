@@ -30,6 +30,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from jahesh.accounts.models import User
+from jahesh.clinic import services
 from jahesh.clinic.models import (
     Agency,
     Case,
@@ -47,7 +48,7 @@ from jahesh.clinic.sla import calendar_for, sla_state
 from jahesh.clinic.taxonomy import TAXONOMY_VERSION, taxonomy_load
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import TEHRAN, add_jalali_months, last_jalali_years
-from jahesh.core.text import normalize_key
+from jahesh.geo.models import Province
 from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus
 
 PROVINCE_ID = 28  # Markazi
@@ -218,42 +219,40 @@ class _Builder:
     # --- Experts and groups -------------------------------------------------------
 
     def _experts(self) -> list[Expert]:
-
+        """The experts, registered through ``services.expert_create`` as the
+        province's headquarters registers them (``ctx.actor``)."""
         user = User.objects.filter(username="expert").first()
+        actor = self.ctx.actor(PROVINCE_ID)
+        province = Province.objects.get(pk=PROVINCE_ID)
+        capacities = [self.rng.choice([6, 8, 10, 12]) for _spec in EXPERTS]
         experts = [
-            Expert(
+            services.expert_create(
+                user=actor,
                 name=name,
-                name_key=normalize_key(name),
                 kind=kind,
                 affiliation=aff,
-                province_id=PROVINCE_ID,
+                province=province,
+                categories=[self.categories[code] for code in codes],
                 isic_sections=sections,
-                capacity=self.rng.choice([6, 8, 10, 12]),
-                user=user if i == 0 else None,
+                capacity=capacity,
+                expert_user=user if i == 0 else None,
             )
-            for i, (name, kind, aff, _codes, sections) in enumerate(EXPERTS)
+            for i, ((name, kind, aff, codes, sections), capacity) in enumerate(
+                zip(EXPERTS, capacities, strict=True)
+            )
         ]
-        experts = bulk_create_with_history(experts, Expert)
-        experts = list(
-            Expert.objects.filter(
-                province_id=PROVINCE_ID, name__in=[e[0] for e in EXPERTS]
-            ).order_by("id")
-        )
-        through = Expert.categories.through
-        through.objects.bulk_create(
-            through(expert_id=e.pk, obstaclecategory_id=self.categories[code].pk)
-            for e, spec in zip(experts, EXPERTS, strict=True)
-            for code in spec[3]
-        )
         self.expertise = {e.pk: set(spec[3]) for e, spec in zip(experts, EXPERTS, strict=True)}
         return experts
 
     def _groups(self) -> list[WorkingGroup]:
+        actor = self.ctx.actor(PROVINCE_ID)
+        province = Province.objects.get(pk=PROVINCE_ID)
         groups = []
         for name, topic, codes in GROUPS:
-            group = WorkingGroup.objects.create(name=name, topic=topic, province_id=PROVINCE_ID)
             members = [e for e in self.experts if self.expertise[e.pk] & set(codes)][:6]
-            group.members.set(members)
+            group = services.working_group_create(
+                user=actor, name=name, topic=topic, province=province, members=members
+            )
             group.codes = codes
             groups.append(group)
         return groups

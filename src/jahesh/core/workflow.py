@@ -22,8 +22,9 @@ user's role (core may not import ``accounts``: the app passes
   4. append the event row (``event``, which also emits the domain event).
   A refused move raises before anything is written.
 - :meth:`Workflow.allowed_moves` lists the statuses a user may move a record to,
-  from the same table (guards are not run: the form asks for what they need);
-  pages and the API read it.
+  from the same table (guards are not run: the form asks for what they need;
+  moves the system makes, ``Rule(chosen=False)``, are not listed); pages and
+  the API read it.
 - :meth:`Workflow.check` is steps 2's refusals alone, for moves written in bulk.
 - :meth:`Workflow.created` appends the event of a record's first status.
 """
@@ -68,10 +69,16 @@ def no_guard(move: Move[Any]) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class Rule(Generic[R]):
-    """An allowed move: who may make it (``None``: the app's edges decide) and its guard."""
+    """An allowed move: who may make it (``None``: the app's edges decide) and its guard.
+
+    ``chosen``: a person may choose the move (a page offers it as a button, the
+    API lists it); ``False`` for a move the system makes as the consequence of
+    something else (a loan settled by its last repayment, reopened by a reversal),
+    which :meth:`Workflow.allowed_moves` never offers."""
 
     guard: Callable[[Move[R]], Mapping[str, Any] | None] = no_guard
     roles: frozenset[str] | None = None
+    chosen: bool = True
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,7 @@ class Workflow(Generic[R]):
         return str(getattr(record, self.status_field))
 
     def allowed_moves(self, record: R, user: Any) -> list[str]:
-        """The statuses ``user`` may move ``record`` to, in the table's order."""
+        """The statuses ``user`` may choose to move ``record`` to, in the table's order."""
         if self.may_act(record, user) is not None:
             return []
         role = self.role_of(user)
@@ -135,7 +142,7 @@ class Workflow(Generic[R]):
         return [
             to
             for (frm, to), rule in self.rules.items()
-            if frm == status and (rule.roles is None or role in rule.roles)
+            if frm == status and rule.chosen and (rule.roles is None or role in rule.roles)
         ]
 
     def check(self, record: R, to_status: str, user: Any) -> Rule[R]:

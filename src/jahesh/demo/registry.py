@@ -8,11 +8,18 @@ second ``jahesh demo`` changes nothing.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from jahesh.accounts.models import User
+from jahesh.accounts.roles import Role
 
 PARTS = [
     "jahesh.units.scenario",
@@ -39,6 +46,22 @@ class ScenarioContext:
         """A generator of its own for each part, so one part's changes do not
         reshuffle another's data."""
         return random.Random(f"{self.seed}:{self.name}:{part}")
+
+    def clock(self) -> datetime.datetime:
+        """The scenario's now: its as-of date at noon (or now, if later), so the
+        services' "not in the future" rules judge the scenario's dates as a user
+        of that day would be judged."""
+        as_of = timezone.make_aware(datetime.datetime.combine(self.as_of, datetime.time(12)))
+        return max(timezone.now(), as_of)
+
+    def actor(self, province_id: int) -> Any:
+        """Who the scenario writes as in ``province_id``: its headquarters'
+        manager, so every scope rule of the services is checked as for that
+        person. Never saved (nobody signs in as it), so the rows carry no author,
+        as before the services checked them."""
+        return User(
+            username=f"scenario-{province_id}", role=Role.HQ_MANAGER, province_id=province_id
+        )
 
 
 def parts() -> list[tuple[str, Callable[[ScenarioContext], None]]]:

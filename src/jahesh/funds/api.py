@@ -185,6 +185,7 @@ class LoanDetailOut(LoanOut):
     guarantors: list[GuarantorOut]
     documents: list[DocumentOut]
     verifications: list[VerificationOut]
+    allowed_transitions: list[str]  # the statuses the caller may choose (the page's buttons)
 
 
 class LoanFilters(Page):
@@ -297,7 +298,7 @@ def loan_create(request: HttpRequest, payload: LoanIn):
     return Status(201, loan)
 
 
-def _loan_detail(loan: Loan) -> dict[str, Any]:
+def _loan_detail(loan: Loan, user: Any) -> dict[str, Any]:
     today = timezone.localdate()
     data = LoanOut.model_validate(loan).model_dump()
     data.update(
@@ -308,6 +309,7 @@ def _loan_detail(loan: Loan) -> dict[str, Any]:
         guarantors=list(loan.guarantors.select_related("member")),
         documents=list(loan.documents.all()),
         verifications=list(loan.verifications.order_by("visited_on", "pk")),
+        allowed_transitions=services.allowed_transitions(loan, user),
     )
     return data
 
@@ -315,7 +317,7 @@ def _loan_detail(loan: Loan) -> dict[str, Any]:
 @loans_router.get("/{int:loan_id}", response={200: LoanDetailOut, **ERRORS})
 def loan_detail(request: HttpRequest, loan_id: int):
     api_require_module(request.user, Module.FUNDS)
-    return _loan_detail(get_scoped_or_404(request.user, Loan, pk=loan_id))
+    return _loan_detail(get_scoped_or_404(request.user, Loan, pk=loan_id), request.user)
 
 
 @loans_router.post("/{int:loan_id}/approve", response={200: LoanOut, **ERRORS})

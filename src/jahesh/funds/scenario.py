@@ -23,8 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jahesh.core.jalali import last_jalali_years
-from jahesh.core.text import normalize_key
-from jahesh.funds import bulk
+from jahesh.funds import bulk, services
 from jahesh.funds.models import (
     Fund,
     GuaranteeDocument,
@@ -267,9 +266,8 @@ def _create_funds(rng, counties, active, closed, first, last, as_of) -> list[Fun
             _rand_date(rng, max(first, founded + 400 * DAY), last - 30 * DAY) if is_closed else None
         )
         funds.append(
-            Fund(
+            dict(
                 name=name,
-                name_key=normalize_key(name),
                 code=f"{CODE_PREFIX}{i + 1:04d}",
                 county=county,
                 city=city,
@@ -286,7 +284,7 @@ def _create_funds(rng, counties, active, closed, first, last, as_of) -> list[Fun
                 credit_multiple=Decimal(10),
             )
         )
-    return Fund.objects.bulk_create(funds, batch_size=1000)
+    return services.funds_create(services.funds_build(funds))
 
 
 def _create_members(rng, funds, as_of) -> dict[int, list[Member]]:
@@ -317,12 +315,11 @@ def _create_members(rng, funds, as_of) -> dict[int, list[Member]]:
                 else _rand_date(rng, fund.founded_on, max(fund.founded_on, horizon))
             )
             rows.append(
-                Member(
-                    fund_id=fund.pk,
+                dict(
+                    fund=fund,
                     national_code=code,
                     first_name=first_name,
                     last_name=last_name,
-                    name_key=normalize_key(f"{first_name} {last_name}"),
                     mobile=f"09{rng.randint(10, 39)}{rng.randint(0, 9_999_999):07d}",
                     gender=gender,
                     joined_on=joined,
@@ -335,7 +332,7 @@ def _create_members(rng, funds, as_of) -> dict[int, list[Member]]:
                     else "",
                 )
             )
-    created = Member.objects.bulk_create(rows, batch_size=2000)
+    created = services.members_create(rows)
     by_fund: dict[int, list[Member]] = {}
     for m in created:
         by_fund.setdefault(m.fund_id, []).append(m)

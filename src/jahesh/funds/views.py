@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
@@ -247,8 +248,41 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The loan page's button for each status a person may move a loan to (the
+# workflow table's chosen moves, ``services.allowed_transitions``): the action
+# in the URL, its label, its style. A chosen move without a button here fails
+# tests/funds/test_loan_buttons.py.
+LOAN_ACTIONS: dict[str, tuple[str, object, str]] = {
+    Loan.Status.APPROVED: ("approve", gettext_lazy("تأیید"), "btn-success"),
+    Loan.Status.DISBURSED: ("disburse", gettext_lazy("پرداخت وام"), "btn-success"),
+    Loan.Status.REJECTED: ("reject", gettext_lazy("رد درخواست"), "btn-outline-danger"),
+    Loan.Status.RESCHEDULED: ("reschedule", gettext_lazy("تقسیط مجدد"), "btn-outline-secondary"),
+    Loan.Status.WRITTEN_OFF: ("write_off", gettext_lazy("سوخت وام"), "btn-outline-danger"),
+}
+
+
+def _loan_buttons(request: HttpRequest, loan: Loan, check: dict | None) -> list[dict]:
+    """The buttons of the moves ``request.user`` may choose, in the table's order;
+    a checker's step is disabled with the reason when this user may not take it."""
+    refusal = check["refusal"] if check else None
+    buttons = []
+    for to in services.allowed_transitions(loan, request.user):
+        action, label, style = LOAN_ACTIONS[to]
+        buttons.append(
+            {
+                "action": action,
+                "label": label,
+                "style": style,
+                "refusal": refusal if services.checked_move(loan, to) else None,
+            }
+        )
+    return buttons
+
+
 def _loan_context(request: HttpRequest, loan: Loan, **forms_: object) -> dict:
     today = timezone.localdate()
+    check = _loan_check(request, loan)
+    buttons = _loan_buttons(request, loan, check)
     return {
         "loan": loan,
         "fund": loan.fund,
@@ -272,7 +306,9 @@ def _loan_context(request: HttpRequest, loan: Loan, **forms_: object) -> dict:
         "date_form": forms_.get("date_form") or forms.DateForm(initial={"on": today}),
         "document_form": forms_.get("document_form") or forms.DocumentForm(),
         "history": history_entries(loan, limit=10),
-        "check": _loan_check(request, loan),
+        "check": check,
+        "buttons": buttons,
+        "asks_months": any(b["action"] == "reschedule" for b in buttons),
     }
 
 
@@ -299,10 +335,11 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def loan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """approve | disburse | reject | write_off | reschedule, each through its service."""
+    """approve | disburse | reject | write_off | reschedule (``LOAN_ACTIONS``), each
+    through its service (which refuses a move the table does not allow)."""
     loan = _loan(request, pk)
     form = forms.DateForm(request.POST)
-    if action not in ("approve", "disburse", "reject", "write_off", "reschedule"):
+    if action not in {a for a, _label, _style in LOAN_ACTIONS.values()}:
         raise Http404
     if form.is_valid():
         on, reason = form.cleaned_data["on"], form.cleaned_data["reason"]

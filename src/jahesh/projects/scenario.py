@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,9 +40,6 @@ from jahesh.projects.models import (
 )
 from jahesh.volunteers.models import Camp, Group
 from jahesh.volunteers.national_codes import national_code_for
-
-if TYPE_CHECKING:
-    from jahesh.demo.registry import ScenarioContext
 
 PROVINCE = "مرکزی"
 COMPLETED = 1_642
@@ -509,7 +506,7 @@ def _services(ctx, rng, province, places, first, last) -> int:
                 national_code_for(600_000 + rng.randint(1, 20_000))
                 for _ in range(min(r["quantity"], 15))
             ]
-    now = _clock(ctx)
+    now = ctx.clock()
     services.services_create(
         [services.service_build(user=None, now=now, **r) for r in rows], batch_size=BATCH
     )
@@ -518,14 +515,6 @@ def _services(ctx, rng, province, places, first, last) -> int:
 
 def _groups_by_id(ids: list[int]) -> dict[int, Group]:
     return Group.objects.only("id").in_bulk(ids) if ids else {}
-
-
-def _clock(ctx: ScenarioContext) -> datetime.datetime:
-    """The demo's now: its as-of date (or today, if that is later), so that the
-    services' "not in the future" rules judge the scenario's dates as a user of
-    that day would be judged."""
-    as_of = timezone.make_aware(datetime.datetime.combine(ctx.as_of, datetime.time(12)))
-    return max(timezone.now(), as_of)
 
 
 def _counts(rng: random.Random, people: int) -> dict[str, int]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +42,7 @@ from jahesh.core.tabular import (
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County
 from jahesh.units import isic
+from jahesh.units.bulk import units_create
 from jahesh.units.models import SalesTrend, Sector, Unit, UnitStatus
 from jahesh.units.selectors import unit_writable_counties
 from jahesh.units.services import size_for, unit_change_status, visit_create, visit_update
@@ -220,8 +220,7 @@ class _UnitBatch:
         user = self.user if self.user.pk else None
         reason = f"ورود از پرونده {self.filename}"
         if new:
-            Unit.objects.bulk_create(new, batch_size=500)
-            _history_insert(new, user_id=user.pk if user else None, reason=reason, when=self.now)
+            units_create(new, user=user, reason=reason, now=self.now)
         if changed:
             bulk_update_with_history(
                 list(changed.values()),
@@ -304,38 +303,6 @@ class _UnitBatch:
             ):
                 by_name.setdefault((unit.county_id, unit.name_key), unit)
         return {"by_id": by_id, "foreign": foreign, "by_name": by_name}
-
-
-def _history_insert(units: list[Unit], *, user_id: int | None, reason: str, when) -> None:
-    """The "created" history row of each new unit, as django-simple-history
-    writes it, in one ``executemany``.
-
-    ``bulk_create_with_history`` builds a model instance per history row and
-    compiles every field through the ORM: half of a large import's time. The
-    rows are the same (the tests read them back through ``unit.history``).
-    """
-
-    history = Unit.history.model
-    connection = connections[Unit.objects.db]
-    fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-    fixed = {"history_date": when, "history_change_reason": reason, "history_type": "+",
-             "history_user_id": user_id}  # fmt: skip
-    plain = (str, int, type(None))
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    plan = [(f.attname, f, f.attname in fixed) for f in fields]
-    rows = []
-    for unit in units:
-        row = []
-        for attname, field, is_fixed in plan:
-            value = fixed[attname] if is_fixed else getattr(unit, attname)
-            row.append(value if type(value) in plain else field.get_db_prep_save(value, connection))
-        rows.append(row)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def import_units(

@@ -14,8 +14,12 @@ Jalali years).
    Their ids go to ``ctx.shared["units_high_risk_ids"]`` and the date of that
    visit to ``ctx.shared["units_high_risk_on"]``.
 
-Everything is written with bulk inserts (and their history rows), with risk
-assessments computed by the same ``compute_risk`` as the services.
+The units go through the registration rules of a person's form in their bulk
+form (``bulk.units_build``: fields, county in scope, unique codes; then
+``units_create``), written as the province's headquarters would write them
+(``ctx.actor``); the visits through the visit form's field rules
+(``clean_visit_fields``); the risk assessments are computed by the same
+``compute_risk`` as the services. Everything is written with bulk inserts.
 """
 
 from __future__ import annotations
@@ -25,18 +29,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.mapdata import synthetic_position
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import City, County
-from jahesh.units.isic import split_code
+from jahesh.units.bulk import units_build, units_create
 from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus, Visit
 from jahesh.units.risk import compute_risk, current_settings
-from jahesh.units.services import size_for
+from jahesh.units.services import clean_visit_fields
 
 PROVINCE_ID = 28  # Markazi
 CODE_PREFIX = "DEMO-MKZ-"
@@ -118,7 +123,8 @@ ESTATES = (
 
 @dataclass
 class _Plan:
-    unit: Unit
+    fields: dict  # the registration form's fields (``services.unit_build``)
+    unit: Unit = field(default_factory=Unit)  # the checked unit, once built
     visits: list[dict] = field(default_factory=list)
     status_changes: list[tuple[date, str, str, str]] = field(default_factory=list)
     crisis_on: date | None = None
@@ -161,12 +167,11 @@ def _create(
     # One name per county (imports match by normalised name within the county).
     seen: set[tuple[int, str]] = set()
     for plan in plans:
-        unit, base, n = plan.unit, plan.unit.name, 2
-        while (unit.county_id, unit.name_key) in seen:
-            unit.name = f"{base} {_ordinal(n)}"
-            unit.name_key = normalize_key(unit.name)
+        fields, base, n = plan.fields, plan.fields["name"], 2
+        while (fields["county"].pk, normalize_key(fields["name"])) in seen:
+            fields["name"] = f"{base} {_ordinal(n)}"
             n += 1
-        seen.add((unit.county_id, unit.name_key))
+        seen.add((fields["county"].pk, normalize_key(fields["name"])))
     order = list(range(total))
     rng.shuffle(order)
     monitored_ids = order[:monitored]
@@ -174,7 +179,7 @@ def _create(
         _plan_visits(rng, plans[index], first, last, crisis=n < crisis)
     for index in order[monitored : monitored + before_only]:
         _plan_visits_before(rng, plans[index], first)
-    _write(ctx, plans)
+    _write(ctx, plans, actor=ctx.actor(counties[0].province_id))
     ctx.log(
         f"  units: {total} units, {monitored} monitored in the window, {crisis} through a crisis"
     )
@@ -187,24 +192,22 @@ def _plan_unit(rng: random.Random, i: int, counties: list[County], cities: dict)
     place = county.name
     name = pattern.format(b=rng.choice(BRANDS), p=place).strip()
     employees = _employees(rng, sector)
-    division, section = split_code(isic)
     city = rng.choice(cities[county.pk]) if cities.get(county.pk) and rng.random() < 0.7 else None
     founded = date(rng.randint(1975, 2018), rng.randint(1, 12), rng.randint(1, 28))
     # A made-up position from its county and number: no draw, so nothing else moves.
     latitude, longitude = synthetic_position(county.pk, i)
-    unit = Unit(
-        code=f"{CODE_PREFIX}{i:04d}", name=name, name_key=normalize_key(name), sector=sector,
-        isic_code=isic, isic_division=division, isic_section=section, county=county, city=city,
-        province_id=county.province_id,
+    fields = dict(
+        code=f"{CODE_PREFIX}{i:04d}", name=name, sector=sector, isic_code=isic, county=county,
+        city=city,
         industrial_estate=rng.choice(ESTATES) if sector == "industry" and rng.random() < 0.6 else "",
         address=f"{city.name if city else place}، خیابان {rng.choice(BRANDS)}، پلاک {to_persian_digits(rng.randint(1, 300))}",
         owner_name=f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
         owner_mobile=f"091{rng.randint(10_000_000, 99_999_999)}",
-        founded_on=founded, employees=employees, size=size_for(employees),
+        founded_on=founded, employees=employees,
         licence_no=f"{rng.randint(100, 999)}/{rng.randint(10_000, 99_999)}",
         status=UnitStatus.ACTIVE, latitude=latitude, longitude=longitude,
     )  # fmt: skip
-    return _Plan(unit=unit)
+    return _Plan(fields=fields)
 
 
 _FIRST = (
@@ -292,7 +295,7 @@ def _day(rng: random.Random, lo: date, hi: date) -> date:
 
 
 def _plan_visits(rng: random.Random, plan: _Plan, first: date, last: date, *, crisis: bool) -> None:
-    employees = plan.unit.employees or 10
+    employees = plan.fields["employees"] or 10
     if not crisis:
         count = rng.choice([1, 1, 2, 2, 3, 4])
         days = sorted(_day(rng, first, last) for _ in range(count))
@@ -338,7 +341,7 @@ def _plan_visits(rng: random.Random, plan: _Plan, first: date, last: date, *, cr
 def _plan_visits_before(rng: random.Random, plan: _Plan, first: date) -> None:
     start = first - MARGIN
     d = _day(rng, start - timedelta(days=3 * 365), start - timedelta(days=10))
-    plan.visits.append({"visited_on": d, **_healthy(rng, plan.unit.employees or 10)})
+    plan.visits.append({"visited_on": d, **_healthy(rng, plan.fields["employees"] or 10)})
     if rng.random() < 0.3:
         plan.status_changes.append(
             (
@@ -350,18 +353,38 @@ def _plan_visits_before(rng: random.Random, plan: _Plan, first: date) -> None:
         )
 
 
-def _write(ctx, plans: list[_Plan]) -> None:
-    """Compute every risk assessment in memory, then bulk-insert units (with
-    their cached latest risk), status changes, visits and assessments."""
+def _checked(built: list, what: str) -> None:
+    """A scenario row the services refuse is a bug of the scenario: stop on it."""
+    for index, row in enumerate(built):
+        if isinstance(row, ValidationError):
+            raise ValueError(f"demo {what} #{index} refused: {row.message_dict}")
+
+
+def _write(ctx, plans: list[_Plan], *, actor) -> None:
+    """Check the units through the registration rules and the visits through the
+    visit form's, compute every risk assessment in memory, then bulk-insert units
+    (with their history and their cached latest risk), status changes, visits
+    and assessments."""
     settings = current_settings()
     reason = "داده‌های نمایشی"
+    now = ctx.clock()
+    today = timezone.localdate(now)
+    built = units_build([p.fields for p in plans], user=actor, now=now)
+    _checked(built, "unit")
     pending: list[tuple[_Plan, Visit, RiskAssessment]] = []
-    for plan in plans:
-        unit = plan.unit
+    for plan, unit in zip(plans, built, strict=True):
+        assert isinstance(unit, Unit)
+        plan.unit = unit
         if plan.status_changes:
             unit.status = plan.status_changes[-1][2]
         for found in sorted(plan.visits, key=lambda v: v["visited_on"]):
-            visit = Visit(visitor_name=_visitor(found["visited_on"]), **found)
+            try:
+                values = clean_visit_fields(
+                    {"visitor_name": _visitor(found["visited_on"]), **found}, today=today
+                )
+            except ValidationError as exc:
+                raise ValueError(f"demo visit refused: {exc.message_dict}") from exc
+            visit = Visit(**values)
             status = _status_on(plan, visit.visited_on)
             result = compute_risk(
                 visit=visit,
@@ -384,9 +407,7 @@ def _write(ctx, plans: list[_Plan]) -> None:
                 row.level,
                 row.assessed_on,
             )
-    bulk_create_with_history(
-        [p.unit for p in plans], Unit, batch_size=500, default_change_reason=reason
-    )
+    units_create([p.unit for p in plans], user=actor, reason=reason, now=now)
     if any(p.unit.pk is None for p in plans):  # a backend that returns no ids
         ids = dict(Unit.objects.filter(code__startswith=CODE_PREFIX).values_list("code", "pk"))
         for plan in plans:

@@ -259,15 +259,46 @@ def _not_future(value: Any, *, today: date, label: str) -> date | None:
     return value
 
 
-def _check_unit_relations(values: dict[str, Any], *, instance: Unit | None, user: Any) -> None:
+@dataclass(frozen=True)
+class UnitLookups:
+    """How the relation rules ask the database: one query per question (a
+    person's form) or sets read once for a whole batch (``bulk.units_build``)."""
+
+    writable: Callable[[Any], bool]  # the county is in the user's scope
+    nid_taken: Callable[[str, Unit | None], bool]  # another unit holds the national ID
+    code_taken: Callable[[str, Unit | None], bool]  # another unit holds the code
+
+
+def _taken(field: str) -> Callable[[str, Unit | None], bool]:
+    def ask(value: str, instance: Unit | None) -> bool:
+        clash = Unit.objects.filter(**{field: value})
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        return clash.exists()
+
+    return ask
+
+
+def _lookups_one(user: Any) -> UnitLookups:
+    return UnitLookups(
+        writable=lambda county: unit_writable_counties(user).filter(pk=county.pk).exists(),
+        nid_taken=_taken("national_id"),
+        code_taken=_taken("code"),
+    )
+
+
+def _check_unit_relations(
+    values: dict[str, Any], *, instance: Unit | None, user: Any, lookups: UnitLookups | None = None
+) -> None:
     """The rules that need the database: the county within the user's scope,
     unique national ID and code, city/village in the county."""
 
+    ask = lookups or _lookups_one(user)
     errors: dict[str, list[str]] = {}
     county = values.get("county", instance.county if instance else None)
     if county is None:
         errors["county"] = [_("شهرستان را انتخاب کنید.")]
-    elif "county" in values and not unit_writable_counties(user).filter(pk=county.pk).exists():
+    elif "county" in values and not ask.writable(county):
         errors["county"] = [_("شهرستان «%(county)s» در حوزهٔ کاری شما نیست.") % {"county": county}]
     for name, label in (("city", _("شهر")), ("village", _("روستا"))):
         place = values.get(name)
@@ -277,25 +308,22 @@ def _check_unit_relations(values: dict[str, Any], *, instance: Unit | None, user
                 % {"label": label, "place": place, "county": county}
             ]
     national_id = values.get("national_id")
-    if national_id:
-        clash = Unit.objects.filter(national_id=national_id)
-        if instance is not None:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            errors["national_id"] = [_("واحد دیگری با این شناسه ملی ثبت شده است.")]
+    if national_id and ask.nid_taken(national_id, instance):
+        errors["national_id"] = [_("واحد دیگری با این شناسه ملی ثبت شده است.")]
     code = values.get("code")
-    if code:
-        clash = Unit.objects.filter(code=code)
-        if instance is not None:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            errors["code"] = [_("واحد دیگری با این کد ثبت شده است.")]
+    if code and ask.code_taken(code, instance):
+        errors["code"] = [_("واحد دیگری با این کد ثبت شده است.")]
     if errors:
         raise ValidationError(errors)
 
 
 def _validate_unit(
-    fields: dict[str, Any], *, instance: Unit | None, user: Any, today: date
+    fields: dict[str, Any],
+    *,
+    instance: Unit | None,
+    user: Any,
+    today: date,
+    lookups: UnitLookups | None = None,
 ) -> dict[str, Any]:
     """Field rules and database rules together, so one answer lists every problem."""
     errors: dict[str, list[str]] = {}
@@ -305,7 +333,7 @@ def _validate_unit(
         errors.update(exc.message_dict)
         values = {k: v for k, v in fields.items() if k in ("county", "city", "village")}
     try:
-        _check_unit_relations(values, instance=instance, user=user)
+        _check_unit_relations(values, instance=instance, user=user, lookups=lookups)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)
@@ -317,14 +345,24 @@ def _validate_unit(
 # --- Units -------------------------------------------------------------------
 
 
-def unit_create(*, user: Any, now: datetime | None = None, **fields: Any) -> Unit:
-    """Register a unit. Required: name, sector, county; the rest as ``UNIT_FIELDS``."""
+def unit_build(
+    *, user: Any, now: datetime | None = None, lookups: UnitLookups | None = None, **fields: Any
+) -> Unit:
+    """A checked unit, not saved: :func:`unit_create`'s rules (``lookups`` from
+    ``bulk.units_build`` for a batch). Raises ``ValidationError`` keyed by field."""
     now = now or timezone.now()
     _reject_unknown(fields, UNIT_FIELDS)
     fields.setdefault("sector", "")
     fields.setdefault("name", "")
-    values = _validate_unit(fields, instance=None, user=user, today=timezone.localdate(now))
-    unit = Unit(**values, created_by=user if getattr(user, "pk", None) else None)
+    values = _validate_unit(
+        fields, instance=None, user=user, today=timezone.localdate(now), lookups=lookups
+    )
+    return Unit(**values, created_by=user if getattr(user, "pk", None) else None)
+
+
+def unit_create(*, user: Any, now: datetime | None = None, **fields: Any) -> Unit:
+    """Register a unit. Required: name, sector, county; the rest as ``UNIT_FIELDS``."""
+    unit = unit_build(user=user, now=now, **fields)
     unit._history_user = user if getattr(user, "pk", None) else None
     unit.save()
     return unit

@@ -29,6 +29,8 @@ from jahesh.funds.services.ledger import (
 from jahesh.funds.services.loan_flow import (
     LOAN_FLOW,
     TRANSITIONS,
+    allowed_transitions,
+    checked_move,
 )
 from jahesh.funds.services.loans import (
     guarantee_document_add,
@@ -43,8 +45,13 @@ from jahesh.funds.services.loans import (
     loan_write_off,
 )
 from jahesh.funds.services.members import (
+    fund_build,
     fund_create,
+    funds_build,
+    funds_create,
+    member_build,
     member_create,
+    members_create,
     savings_deposit,
     savings_withdraw,
     sponsor_capital_receive,
@@ -57,8 +64,13 @@ from jahesh.funds.services.repayments import (
 __all__ = [
     "LOAN_FLOW",
     "TRANSITIONS",
+    "allowed_transitions",
+    "checked_move",
     "fund_cash",
+    "fund_build",
     "fund_create",
+    "funds_build",
+    "funds_create",
     "guarantee_document_add",
     "guarantor_add",
     "ledger_entry_reverse",
@@ -72,7 +84,9 @@ __all__ = [
     "loan_write_off",
     "lottery_draw",
     "lottery_verify",
+    "member_build",
     "member_create",
+    "members_create",
     "member_savings",
     "repayment_record",
     "repayment_reverse",

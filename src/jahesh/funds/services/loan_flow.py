@@ -31,17 +31,19 @@ def _maker_checker(move: Move[Loan]) -> None:
 
 _CHECKED = Rule[Loan](guard=_maker_checker)
 _FREE = Rule[Loan]()
+_SYSTEM = Rule[Loan](chosen=False)  # follows a payment or its reversal: no button
 
 # (from, to) → guard. The only table of allowed moves. Who may use the funds
 # module is decided at the edges (module_required); the maker-checker rule here.
+# The loan page's buttons and the API's allowed moves are the chosen ones.
 TRANSITIONS: dict[tuple[str, str], Rule[Loan]] = {
     (S.REQUESTED, S.APPROVED): _CHECKED,
     (S.REQUESTED, S.REJECTED): _FREE,
     (S.APPROVED, S.REJECTED): _FREE,
     (S.APPROVED, S.DISBURSED): _CHECKED,
-    (S.DISBURSED, S.REPAID): _FREE,
-    (S.RESCHEDULED, S.REPAID): _FREE,
-    (S.REPAID, S.DISBURSED): _FREE,  # a reversed payment reopens a settled loan
+    (S.DISBURSED, S.REPAID): _SYSTEM,  # the last repayment settles it
+    (S.RESCHEDULED, S.REPAID): _SYSTEM,
+    (S.REPAID, S.DISBURSED): _SYSTEM,  # a reversed payment reopens a settled loan
     (S.DISBURSED, S.WRITTEN_OFF): _FREE,
     (S.RESCHEDULED, S.WRITTEN_OFF): _FREE,
     (S.DISBURSED, S.RESCHEDULED): _FREE,
@@ -82,6 +84,17 @@ LOAN_FLOW: Workflow[Loan] = Workflow(
         lost=lambda: Conflict(_("وضعیت وام هم‌زمان تغییر کرد؛ صفحه را تازه کنید.")),
     ),
 )
+
+
+def allowed_transitions(loan: Loan, user: Any) -> list[str]:
+    """The statuses ``user`` may choose to move ``loan`` to (the page's buttons,
+    the API's list; the maker-checker guard is not run: see ``checked_move``)."""
+    return LOAN_FLOW.allowed_moves(loan, user)
+
+
+def checked_move(loan: Loan, to: str) -> bool:
+    """Whether moving ``loan`` to ``to`` is a checker's step (maker-checker guard)."""
+    return TRANSITIONS.get((loan.status, to)) is _CHECKED
 
 
 def _move(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,10 +25,10 @@ from jahesh.funds.services.ledger import _lock_fund, _positive, _post, fund_cash
 Kind = LedgerEntry.Kind
 
 
-def fund_create(
+def _fund_new(
     *, name: str, code: str, county: Any, founded_on: datetime.date, user: Any = None, **fields: Any
 ) -> Fund:
-    fund = Fund(
+    return Fund(
         name=clean_text(name),
         name_key=normalize_key(name),
         code=code.strip(),
@@ -35,9 +36,51 @@ def fund_create(
         founded_on=founded_on,
         **fields,
     )
+
+
+def fund_build(
+    *, name: str, code: str, county: Any, founded_on: datetime.date, user: Any = None, **fields: Any
+) -> Fund:
+    """A checked fund, not saved (:func:`fund_create`'s rules: the model's)."""
+    fund = _fund_new(
+        name=name, code=code, county=county, founded_on=founded_on, user=user, **fields
+    )
     fund.full_clean()
+    return fund
+
+
+# What full_clean asks the database one row at a time; the bulk form asks the
+# code's uniqueness once for the batch, takes the places as the objects given,
+# and leaves the check constraints to the database's insert.
+_ASKED_PER_ROW = ["county", "city", "village"]
+
+
+def funds_build(rows: list[dict[str, Any]]) -> list[Fund]:
+    """The bulk form of :func:`fund_build` (each row its keyword arguments): the
+    same field rules and ``clean()``; a code taken (or twice in the batch) raises."""
+    funds = [_fund_new(**row) for row in rows]
+    for fund in funds:
+        fund.full_clean(exclude=_ASKED_PER_ROW, validate_unique=False, validate_constraints=False)
+    codes = [f.code for f in funds]
+    taken = set(Fund.objects.filter(code__in=codes).values_list("code", flat=True))
+    if taken or len(set(codes)) != len(codes):
+        raise ValidationError({"code": [funds[0].unique_error_message(Fund, ("code",))]})
+    return funds
+
+
+def fund_create(
+    *, name: str, code: str, county: Any, founded_on: datetime.date, user: Any = None, **fields: Any
+) -> Fund:
+    fund = fund_build(
+        name=name, code=code, county=county, founded_on=founded_on, user=user, **fields
+    )
     fund.save()
     return fund
+
+
+def funds_create(funds: list[Fund], *, batch_size: int = 1000) -> list[Fund]:
+    """Write funds built by :func:`funds_build` (or :func:`fund_build`) in one insert."""
+    return Fund.objects.bulk_create(funds, batch_size=batch_size)
 
 
 def member_create(
@@ -53,6 +96,38 @@ def member_create(
     user: Any = None,
 ) -> Member:
     """A person joins a fund; the national code is validated and may appear once per fund."""
+    member = member_build(
+        fund=fund,
+        national_code=national_code,
+        first_name=first_name,
+        last_name=last_name,
+        gender=gender,
+        joined_on=joined_on,
+        mobile=mobile,
+        board_role=board_role,
+    )
+    member.save()
+    return member
+
+
+def _member_taken(fund: Fund, code: str) -> bool:
+    return Member.objects.filter(fund=fund, national_code=code).exists()
+
+
+def member_build(
+    *,
+    fund: Fund,
+    national_code: str,
+    first_name: str,
+    last_name: str,
+    gender: str,
+    joined_on: datetime.date,
+    mobile: str = "",
+    board_role: str = "",
+    taken: Callable[[Fund, str], bool] = _member_taken,
+) -> Member:
+    """A checked member, not saved (:func:`member_create`'s rules). ``taken`` says
+    whether the code is already a member of the fund (the bulk form's set)."""
     try:
         code = normalize_national_code(national_code)
     except ValidationError as exc:
@@ -61,10 +136,10 @@ def member_create(
         mobile = normalize_mobile(mobile) if mobile else ""
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], field="mobile") from None
-    if Member.objects.filter(fund=fund, national_code=code).exists():
+    if taken(fund, code):
         raise Conflict(_("این کد ملی پیش‌تر در این صندوق عضو شده است."), field="national_code")
     first_name, last_name = clean_text(first_name), clean_text(last_name)
-    return Member.objects.create(
+    return Member(
         fund=fund,
         national_code=code,
         first_name=first_name,
@@ -75,6 +150,20 @@ def member_create(
         joined_on=joined_on,
         board_role=board_role or "",
     )
+
+
+def members_create(rows: list[dict[str, Any]], *, batch_size: int = 2000) -> list[Member]:
+    """The bulk form of :func:`member_create`: every row (its keyword arguments)
+    through :func:`member_build`, the fund's members read once for the batch
+    (and the batch's earlier rows), then one insert. A refused row raises."""
+    funds = {row["fund"].pk for row in rows}
+    members = set(Member.objects.filter(fund_id__in=funds).values_list("fund_id", "national_code"))
+    built = []
+    for row in rows:
+        member = member_build(**row, taken=lambda fund, code: (fund.pk, code) in members)
+        members.add((member.fund_id, member.national_code))
+        built.append(member)
+    return Member.objects.bulk_create(built, batch_size=batch_size)
 
 
 @transaction.atomic
