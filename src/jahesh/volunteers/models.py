@@ -13,7 +13,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel, latitude_field, longitude_field
+from jahesh.core.models import (
+    TimeStampedModel,
+    latitude_field,
+    longitude_field,
+    optional_link,
+    user_link,
+)
 from jahesh.geo.models import InCounty, Settled
 
 
@@ -240,14 +246,7 @@ class Group(InCounty, TimeStampedModel):
     specialty = models.CharField(
         _("تخصص"), max_length=16, choices=Specialty.choices, default=Specialty.GENERAL
     )
-    leader = models.ForeignKey(
-        Volunteer,
-        verbose_name=_("سرگروه"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="led_groups",
-    )
+    leader = optional_link(Volunteer, _("سرگروه"), "led_groups")
     founded_on = models.DateField(_("تاریخ تشکیل"), null=True, blank=True)
     is_active = models.BooleanField(_("فعال"), default=True)
     members = models.ManyToManyField(
@@ -381,14 +380,7 @@ class RosterEntry(models.Model):
     volunteer = models.ForeignKey(
         Volunteer, on_delete=models.PROTECT, related_name="roster_entries", verbose_name=_("نیرو")
     )
-    skill = models.ForeignKey(
-        Skill,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="roster_entries",
-        verbose_name=_("مهارت به‌کاررفته"),
-    )
+    skill = optional_link(Skill, _("مهارت به‌کاررفته"), "roster_entries")
     hours = models.DecimalField(_("ساعت"), max_digits=6, decimal_places=1, default=0)
     hourly_rate_rial = models.BigIntegerField(_("ارزش هر ساعت (ریال)"), default=0)
     status = models.CharField(
@@ -397,23 +389,9 @@ class RosterEntry(models.Model):
     source = models.CharField(
         _("ثبت‌شده توسط"), max_length=12, choices=Source.choices, default=Source.COORDINATOR
     )
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ثبت‌کننده"),
-    )
+    logged_by = user_link(_("ثبت‌کننده"))
     logged_at = models.DateTimeField(_("زمان ثبت"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("تأییدکننده"),
-    )
+    approved_by = user_link(_("تأییدکننده"))
     approved_at = models.DateTimeField(_("زمان تأیید"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["logged_by", "approved_by"])
