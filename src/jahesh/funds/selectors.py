@@ -36,7 +36,7 @@ from jahesh.core.daily import EVER, daily_steps, daily_totals, once
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.money import round_half_up
-from jahesh.core.search import search_q
+from jahesh.core.search import filter_given, search_q
 from jahesh.core.text import normalize_key
 from jahesh.funds.books import (
     Quality,
@@ -103,16 +103,14 @@ def loan_list(
     disbursed_to: datetime.date | None = None,
 ) -> QuerySet[Loan]:
     qs = scoped(user, Loan).select_related("fund", "member")
-    if fund is not None:
-        qs = qs.filter(fund=fund)
-    if member is not None:
-        qs = qs.filter(member=member)
-    if status:
-        qs = qs.filter(status=status)
-    if disbursed_from:
-        qs = qs.filter(disbursed_on__gte=disbursed_from)
-    if disbursed_to:
-        qs = qs.filter(disbursed_on__lt=disbursed_to)
+    qs = filter_given(
+        qs,
+        fund=fund,
+        member=member,
+        status=status,
+        disbursed_on__gte=disbursed_from,
+        disbursed_on__lt=disbursed_to,
+    )
     return qs.order_by("-requested_on", "-id")
 
 

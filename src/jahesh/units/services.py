@@ -174,22 +174,32 @@ def clean_status(value: Any) -> str:
     return _choice(value, UnitStatus, label=_("وضعیت"))
 
 
+class _Fields:
+    """The cleaned values of the fields present in ``data`` (``out``) and the
+    messages of those that failed (``errors``, by field), one field at a time."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.out: dict[str, Any] = {}
+        self.errors: dict[str, list[str]] = {}
+
+    def run(self, name: str, fn: Callable[[Any], Any]) -> None:
+        if name not in self.data:
+            return
+        try:
+            self.out[name] = fn(self.data[name])
+        except ValidationError as exc:
+            self.errors.setdefault(name, []).extend(exc.messages)
+
+
 def clean_unit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     """Normalise and check the unit fields present in ``data`` (no database reads).
 
     Returns the cleaned values plus the derived ones (``name_key``, ISIC
     division and section, ``size``). Raises ``ValidationError`` keyed by field.
     """
-    out: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-
-    def run(name: str, fn: Callable[[Any], Any]) -> None:
-        if name not in data:
-            return
-        try:
-            out[name] = fn(data[name])
-        except ValidationError as exc:
-            errors.setdefault(name, []).extend(exc.messages)
+    fields = _Fields(data)
+    out, errors, run = fields.out, fields.errors, fields.run
 
     run("name", _clean_name)
     run("national_id", lambda v: normalize_legal_id(v) if normalize_key(v) else None)
@@ -276,20 +286,17 @@ def _check_unit_relations(values: dict[str, Any], *, instance: Unit | None, user
                 _("%(label)s «%(place)s» در شهرستان «%(county)s» نیست.")
                 % {"label": label, "place": place, "county": county}
             ]
-    national_id = values.get("national_id")
-    if national_id:
-        clash = Unit.objects.filter(national_id=national_id)
-        if instance is not None:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            errors["national_id"] = [_("واحد دیگری با این شناسه ملی ثبت شده است.")]
-    code = values.get("code")
-    if code:
-        clash = Unit.objects.filter(code=code)
-        if instance is not None:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            errors["code"] = [_("واحد دیگری با این کد ثبت شده است.")]
+    unique = (
+        ("national_id", _("واحد دیگری با این شناسه ملی ثبت شده است.")),
+        ("code", _("واحد دیگری با این کد ثبت شده است.")),
+    )
+    for name, taken in unique:
+        if values.get(name):
+            clash = Unit.objects.filter(**{name: values[name]})
+            if instance is not None:
+                clash = clash.exclude(pk=instance.pk)
+            if clash.exists():
+                errors[name] = [taken]
     if errors:
         raise ValidationError(errors)
 
@@ -453,16 +460,8 @@ def unit_change_status(
 
 def clean_visit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     """Normalise and check visit fields (no database reads); ValidationError keyed by field."""
-    out: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-
-    def run(name: str, fn: Callable[[Any], Any]) -> None:
-        if name not in data:
-            return
-        try:
-            out[name] = fn(data[name])
-        except ValidationError as exc:
-            errors.setdefault(name, []).extend(exc.messages)
+    fields = _Fields(data)
+    out, errors, run = fields.out, fields.errors, fields.run
 
     def required_date(v: Any) -> date | None:
         if v in (None, ""):

@@ -31,7 +31,7 @@ from jahesh.core import mapdata
 from jahesh.core.daily import EVER, daily_steps, daily_totals
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.money import round_half_up
-from jahesh.core.search import search_filter
+from jahesh.core.search import filter_given, search_filter
 from jahesh.core.text import normalize_key
 from jahesh.volunteers.models import (
     Camp,
@@ -97,14 +97,13 @@ def volunteer_list(
         words = []
     for word in words:
         qs = search_filter(qs, "search_key", word)
-    if county_id:
-        qs = qs.filter(county_id=county_id)
-    if status:
-        qs = qs.filter(status=status)
-    if skill_id:
-        qs = qs.filter(skill_links__skill_id=skill_id)
-    if group_id:
-        qs = qs.filter(memberships__group_id=group_id)
+    qs = filter_given(
+        qs,
+        county_id=county_id,
+        status=status,
+        skill_links__skill_id=skill_id,
+        memberships__group_id=group_id,
+    )
     return qs.order_by("last_name", "first_name", "id")
 
 
@@ -166,10 +165,7 @@ def group_list(
     qs = group_queryset(user=user)
     for word in normalize_key(q or "").split():
         qs = qs.filter(name_key__contains=word)
-    if county_id:
-        qs = qs.filter(county_id=county_id)
-    if specialty:
-        qs = qs.filter(specialty=specialty)
+    qs = filter_given(qs, county_id=county_id, specialty=specialty)
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("name", "id")
 
 
@@ -210,12 +206,7 @@ def camp_list(
     qs = scoped(user, Camp).select_related("county", "village", "city")
     for word in (q or "").split():
         qs = qs.filter(title__icontains=word)
-    if county_id:
-        qs = qs.filter(county_id=county_id)
-    if purpose:
-        qs = qs.filter(purpose=purpose)
-    if group_id:
-        qs = qs.filter(groups__id=group_id)
+    qs = filter_given(qs, county_id=county_id, purpose=purpose, groups__id=group_id)
     if year_range:
         qs = qs.filter(start_date__gte=year_range[0], start_date__lt=year_range[1])
     return qs.order_by("-start_date", "-id")
