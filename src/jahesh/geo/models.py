@@ -187,6 +187,11 @@ class Settled(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def place(self) -> Village | City | None:
+        """The village or the city, whichever is set (at most one is)."""
+        return self.village or self.city
+
 
 class Placed(InCounty):
     """A county's record that also keeps the county's province on its row, so a

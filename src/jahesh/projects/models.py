@@ -146,10 +146,6 @@ class Project(ProjectPlace, TimeStampedModel):
         return self.title
 
     @property
-    def place(self):
-        return self.village or self.city
-
-    @property
     def budget_rial(self) -> int:
         """The budget in force: the revised one when there is one."""
         if self.budget_revised_rial is not None:
@@ -401,10 +397,6 @@ class DirectService(ProjectPlace, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.delivered_on})"
-
-    @property
-    def place(self):
-        return self.village or self.city
 
     @property
     def beneficiaries_total(self) -> int:

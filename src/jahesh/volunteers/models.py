@@ -352,10 +352,6 @@ class Camp(InCounty, Settled, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def place(self):
-        return self.village or self.city
-
 
 class RosterEntry(models.Model):
     """One volunteer at one camp: the skill they served with and their hours.
