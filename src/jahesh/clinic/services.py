@@ -386,14 +386,7 @@ def _deadline(move: _Move) -> dict[str, Any]:
 
 
 def _case_event(move: _Move) -> CaseEvent:
-    event = CaseEvent.objects.create(
-        case=move.record,
-        at=move.now,
-        by=move.user,
-        from_status=move.from_status,
-        to_status=move.to_status,
-        reason=move.reason,
-    )
+    event = CaseEvent.objects.create(**move.row(case=move.record, reason=move.reason))
     if move.from_status:  # a case's opening is not a move
         events.emit(
             "case.moved",

@@ -51,6 +51,12 @@ def user_link(
     )
 
 
+def recorded_user(user: Any) -> Any:
+    """The user to keep in a ``user_link`` (or a history row) as who did
+    something: ``None`` for a system action or an anonymous user."""
+    return user if getattr(user, "pk", None) else None
+
+
 def optional_link(
     to: Any, verbose_name: Any, related_name: str = "+", *, on_delete: Any = models.PROTECT
 ) -> models.ForeignKey:

@@ -209,14 +209,7 @@ TRANSITIONS: dict[tuple[str, str], Rule[Project]] = {
 
 
 def _project_event(move: _Move) -> ProjectEvent:
-    return ProjectEvent.objects.create(
-        project=move.record,
-        from_status=move.from_status,
-        to_status=move.to_status,
-        at=move.now,
-        by=move.user,
-        reason=move.reason,
-    )
+    return ProjectEvent.objects.create(**move.row(project=move.record, reason=move.reason))
 
 
 def _label(status: str) -> str:

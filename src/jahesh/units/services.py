@@ -30,6 +30,7 @@ from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import Conflict
 from jahesh.core.identifiers import normalize_legal_id, normalize_mobile
 from jahesh.core.jalali import parse_date_any
+from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.units import isic
@@ -331,8 +332,8 @@ def unit_create(*, user: Any, now: datetime | None = None, **fields: Any) -> Uni
     fields.setdefault("sector", "")
     fields.setdefault("name", "")
     values = _validate_unit(fields, instance=None, user=user, today=timezone.localdate(now))
-    unit = Unit(**values, created_by=user if getattr(user, "pk", None) else None)
-    unit._history_user = user if getattr(user, "pk", None) else None
+    unit = Unit(**values, created_by=recorded_user(user))
+    unit._history_user = recorded_user(user)
     unit.save()
     return unit
 
@@ -354,7 +355,7 @@ def unit_update(
             )
         for name, value in values.items():
             setattr(unit, name, value)
-        unit._history_user = user if getattr(user, "pk", None) else None
+        unit._history_user = recorded_user(user)
         unit.save()
         if employees_changed and unit.last_visit_on is not None:
             unit_reassess(unit=unit, on=timezone.localdate(now))
@@ -363,7 +364,7 @@ def unit_update(
 
 def unit_delete(*, unit: Unit, user: Any) -> None:
 
-    unit._history_user = user if getattr(user, "pk", None) else None
+    unit._history_user = recorded_user(user)
     try:
         unit.delete()
     except ProtectedError:
@@ -403,7 +404,7 @@ def _status_change(move: Move[Unit]) -> StatusChange:
         from_status=move.from_status,
         to_status=move.to_status,
         reason=move.reason,
-        changed_by=user if getattr(user, "pk", None) else None,
+        changed_by=recorded_user(user),
     )
 
 
@@ -551,7 +552,7 @@ def visit_create(
     _reject_unknown(fields, VISIT_FIELDS)
     fields.setdefault("visited_on", None)
     values = clean_visit_fields(fields, today=timezone.localdate(now))
-    actor = user if getattr(user, "pk", None) else None
+    actor = recorded_user(user)
     if not values.get("visitor_name") and values.get("visitor") is None and actor is not None:
         values["visitor"] = actor
         values["visitor_name"] = str(actor)
@@ -665,7 +666,7 @@ def visit_update(*, visit: Visit, user: Any, now: datetime | None = None, **fiel
     with transaction.atomic():
         for name, value in values.items():
             setattr(visit, name, value)
-        visit._history_user = user if getattr(user, "pk", None) else None
+        visit._history_user = recorded_user(user)
         visit.save()
         unit = visit.unit
         visit.risk_assessments.all().delete()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import InvalidInput
 from jahesh.core.jalali import add_jalali_months
+from jahesh.core.models import recorded_user
 from jahesh.core.money import format_rials, group_digits
 from jahesh.core.text import clean_text
 from jahesh.funds import bulk, schedule
@@ -134,7 +135,7 @@ def loan_request(
         rounding_multiple=fund.rounding_multiple,
         fee=schedule.total_fee(principal, rate, months),
         requested_on=requested_on,
-        requested_by=user if getattr(user, "pk", None) else None,
+        requested_by=recorded_user(user),
         planned_jobs=planned_jobs,
         planned_women_jobs=planned_women_jobs,
         job_kind=job_kind,

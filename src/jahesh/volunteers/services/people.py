@@ -182,13 +182,7 @@ STATUS_TRANSITIONS: dict[tuple[str, str], Rule[Volunteer]] = {
 
 def _status_event(move: Move[Volunteer]) -> VolunteerStatusEvent:
     return VolunteerStatusEvent.objects.create(
-        volunteer=move.record,
-        from_status=move.from_status,
-        to_status=move.to_status,
-        effective_on=move.data,
-        at=move.now,
-        by=move.user,
-        reason=move.reason,
+        **move.row(volunteer=move.record, effective_on=move.data, reason=move.reason)
     )
 
 
