@@ -114,31 +114,43 @@ def volunteer_search_key(
 
 
 @dataclass(frozen=True)
-class VolunteerSummary:
-    camps: int
+class RosterTotals:
+    """Totals of roster rows (one per volunteer at a camp): how many, the
+    approved and the pending hours, and the approved hours' value at their rates."""
+
+    rows: int
     approved_hours: Decimal
     pending_hours: Decimal
     value_rial: int
 
+    @property
+    def camps(self) -> int:
+        """A volunteer's rows: the camps they served at."""
+        return self.rows
 
-def volunteer_summary(*, volunteer: Volunteer) -> VolunteerSummary:
-    """Totals for a volunteer's page (of the volunteer already fetched in scope)."""
-    rows = RosterEntry.objects.filter(volunteer=volunteer).values_list(
-        "status", "hours", "hourly_rate_rial"
-    )
-    approved = pending = Decimal(0)
-    value = Decimal(0)
-    camps = 0
-    for status, hours, rate in rows:
-        camps += 1
+    @property
+    def volunteers(self) -> int:
+        """A camp's rows: the volunteers who served at it."""
+        return self.rows
+
+
+def roster_totals(entries: QuerySet[RosterEntry]) -> RosterTotals:
+    """The totals of ``entries`` (one query)."""
+    approved = pending = value = Decimal(0)
+    rows = 0
+    for status, hours, rate in entries.values_list("status", "hours", "hourly_rate_rial"):
+        rows += 1
         if status == RosterEntry.Status.APPROVED:
             approved += hours
             value += hours * rate
         elif status == RosterEntry.Status.LOGGED:
             pending += hours
-    return VolunteerSummary(
-        camps, plain_hours(approved), plain_hours(pending), round_half_up(value)
-    )
+    return RosterTotals(rows, plain_hours(approved), plain_hours(pending), round_half_up(value))
+
+
+def volunteer_summary(*, volunteer: Volunteer) -> RosterTotals:
+    """Totals for a volunteer's page (of the volunteer already fetched in scope)."""
+    return roster_totals(RosterEntry.objects.filter(volunteer=volunteer))
 
 
 def volunteer_roster(*, user: Any, volunteer: Volunteer) -> QuerySet[RosterEntry]:
@@ -230,32 +242,9 @@ def camp_roster(*, user: Any, camp: Camp) -> Nested[RosterEntry]:
     )
 
 
-@dataclass(frozen=True)
-class CampTotals:
-    volunteers: int
-    approved_hours: Decimal
-    pending_hours: Decimal
-    value_rial: int
-
-
-def camp_totals(*, camp: Camp) -> CampTotals:
-    agg = RosterEntry.objects.filter(camp=camp).aggregate(
-        n=Count("id"),
-        approved=Sum("hours", filter=Q(status=RosterEntry.Status.APPROVED)),
-        pending=Sum("hours", filter=Q(status=RosterEntry.Status.LOGGED)),
-    )
-    value = sum(
-        (
-            h * r
-            for h, r in RosterEntry.objects.filter(
-                camp=camp, status=RosterEntry.Status.APPROVED
-            ).values_list("hours", "hourly_rate_rial")
-        ),
-        Decimal(0),
-    )
-    return CampTotals(
-        agg["n"], plain_hours(agg["approved"]), plain_hours(agg["pending"]), round_half_up(value)
-    )
+def camp_totals(*, camp: Camp) -> RosterTotals:
+    """Totals for a camp's page: its volunteers (rows), hours and their value."""
+    return roster_totals(RosterEntry.objects.filter(camp=camp))
 
 
 def pending_hours(*, user: Any, camp_id: int | None = None) -> QuerySet[RosterEntry]:
