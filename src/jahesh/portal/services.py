@@ -412,6 +412,14 @@ def _decide(
     return report
 
 
+def _triage(
+    report: PublicReport, user: Any, now: datetime.datetime, status: str, **fields: Any
+) -> PublicReport:
+    """Lock ``report`` (still waiting) and write the decision (``_decide``)."""
+    with transaction.atomic():
+        return _decide(_waiting(report), user=user, now=now, status=status, **fields)
+
+
 def report_accept(
     *, user: Any, report: PublicReport, unit: Unit | None = None, sector: str = "",
     severity: int = 2, title: str = "", now: datetime.datetime | None = None,
@@ -450,14 +458,7 @@ def report_reject(
     reason = clean_text(reason)
     if len(reason) < 5:
         raise InvalidInput(_("دلیل رد را برای تولیدکننده بنویسید."), field="reason")
-    with transaction.atomic():
-        return _decide(
-            _waiting(report),
-            user=user,
-            now=now,
-            status=PublicReport.Status.REJECTED,
-            reject_reason=reason,
-        )
+    return _triage(report, user, now, PublicReport.Status.REJECTED, reject_reason=reason)
 
 
 def report_merge(
@@ -471,14 +472,7 @@ def report_merge(
         raise InvalidInput(_("گزارش اصلی باید گزارش دیگری از همین شهرستان باشد."), field="into")
     if into.status in (PublicReport.Status.MERGED, PublicReport.Status.REJECTED):
         raise InvalidInput(_("گزارش اصلی ادغام یا رد شده است."), field="into")
-    with transaction.atomic():
-        return _decide(
-            _waiting(report),
-            user=user,
-            now=now,
-            status=PublicReport.Status.MERGED,
-            merged_into=into,
-        )
+    return _triage(report, user, now, PublicReport.Status.MERGED, merged_into=into)
 
 
 # --- Rating and appeal -------------------------------------------------------

@@ -78,21 +78,24 @@ def size_for(employees: int | None) -> str:
     return Size.LARGE
 
 
-def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None) -> int | None:
+def _number(value: Any, *, label: str, whole: bool) -> Decimal | None:
+    """``value`` read as a number (any digits, thousands commas), ``None`` when blank."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        n = Decimal(to_ascii_digits(value).strip().replace(",", ""))
+        return Decimal(to_ascii_digits(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise ValidationError(
+        message = (
             _("%(label)s باید یک عدد صحیح باشد؛ «%(value)s» عدد نیست.")
-            % {"label": label, "value": value}
-        ) from None
-    if n != n.to_integral_value():
-        raise ValidationError(
-            _("%(label)s باید عدد صحیح باشد، نه «%(value)s».") % {"label": label, "value": value}
+            if whole
+            else _("%(label)s باید یک عدد باشد؛ «%(value)s» عدد نیست.")
         )
-    if n < minimum:
+        raise ValidationError(message % {"label": label, "value": value}) from None
+
+
+def _within(n: Decimal, *, label: str, minimum: Any, maximum: Any) -> None:
+    """Refuse ``n`` below ``minimum`` or above ``maximum`` (``None``: no bound)."""
+    if minimum is not None and n < minimum:
         raise ValidationError(
             _("%(label)s نمی‌تواند کمتر از %(minimum)s باشد.") % {"label": label, "minimum": minimum}
         )
@@ -101,32 +104,29 @@ def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None
             _("%(label)s نمی‌تواند بیشتر از %(maximum)s باشد.")
             % {"label": label, "maximum": maximum}
         )
+
+
+def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None) -> int | None:
+    n = _number(value, label=label, whole=True)
+    if n is None:
+        return None
+    if n != n.to_integral_value():
+        raise ValidationError(
+            _("%(label)s باید عدد صحیح باشد، نه «%(value)s».") % {"label": label, "value": value}
+        )
+    _within(n, label=label, minimum=minimum, maximum=maximum)
     return int(n)
 
 
 def _decimal(
     value: Any, *, label: str, minimum: Decimal | None = None, maximum: Decimal | None = None
 ) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    d = _number(value, label=label, whole=False)
+    if d is None:
         return None
-    try:
-        d = Decimal(to_ascii_digits(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(
-            _("%(label)s باید یک عدد باشد؛ «%(value)s» عدد نیست.")
-            % {"label": label, "value": value}
-        ) from None
     if not d.is_finite():
         raise ValidationError(_("%(label)s باید یک عدد باشد.") % {"label": label})
-    if minimum is not None and d < minimum:
-        raise ValidationError(
-            _("%(label)s نمی‌تواند کمتر از %(minimum)s باشد.") % {"label": label, "minimum": minimum}
-        )
-    if maximum is not None and d > maximum:
-        raise ValidationError(
-            _("%(label)s نمی‌تواند بیشتر از %(maximum)s باشد.")
-            % {"label": label, "maximum": maximum}
-        )
+    _within(d, label=label, minimum=minimum, maximum=maximum)
     return d
 
 

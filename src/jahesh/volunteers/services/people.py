@@ -201,9 +201,8 @@ VOLUNTEER_FLOW: Workflow[Volunteer] = Workflow(
 )
 
 
-def allowed_status_moves(volunteer: Volunteer, user: Any) -> list[str]:
-    """The statuses ``volunteer`` may move to (who may is the module's rule, at the edges)."""
-    return VOLUNTEER_FLOW.allowed_moves(volunteer, user)
+# The statuses a volunteer may move to (who may is the module's rule, at the edges).
+allowed_status_moves = VOLUNTEER_FLOW.allowed_moves
 
 
 def volunteer_set_status(
