@@ -38,15 +38,15 @@ def connect() -> None:
             "resolution__session__group__members__user",
         ),
     )
-    for records, county in ((in_county, "county"), (in_province, "province__counties")):
-        for record, at, expert in records:
+    for table, county in ((in_county, "county"), (in_province, "province__counties")):
+        for model, at, expert in table:
             policy = ScopePolicy(
                 module=clinic,
                 county=at + county,
                 province=at + "province",
                 assigned={"clinic_expert": expert},
             )
-            register(record, policy)
+            register(model, policy)
     for reference in (m.ObstacleCategory, m.Agency, m.ClinicSettings):
         register(reference, ScopePolicy(module=clinic, public=True, personal=False))
 
