@@ -324,6 +324,19 @@ def funding_add(
         raise InvalidInput(_("نقش منبع تأمین نامعتبر است."), field="role")
     if amount_rial <= 0:
         raise InvalidInput(_("مبلغ باید بیشتر از صفر باشد."), field="amount_rial")
+    return _funding(project, role, amount_rial, source_name, received_on, note)
+
+
+def _funding(
+    project: Project,
+    role: str,
+    amount_rial: int,
+    source_name: str,
+    received_on: datetime.date | None,
+    note: str,
+    **labour: Any,
+) -> ProjectFunding:
+    """Write a checked funding row, its texts cleaned."""
     return ProjectFunding.objects.create(
         project=project,
         role=role,
@@ -331,6 +344,7 @@ def funding_add(
         source_name=clean_text(source_name),
         received_on=received_on,
         note=clean_text(note),
+        **labour,
     )
 
 
@@ -355,16 +369,9 @@ def funding_add_volunteer_labour(
             _("برای مهارت «%(skill)s» ارزش ساعتی تعریف نشده است.") % {"skill": skill},
             field="skill",
         )
-    return ProjectFunding.objects.create(
-        project=project,
-        role=ProjectFunding.Role.VOLUNTEER_LABOUR,
-        amount_rial=amount,
-        labour_hours=hours,
-        labour_skill=skill,
-        source_name=clean_text(source_name),
-        received_on=received_on,
-        note=clean_text(note),
-    )
+    role = ProjectFunding.Role.VOLUNTEER_LABOUR
+    labour = {"labour_hours": hours, "labour_skill": skill}
+    return _funding(project, role, amount, source_name, received_on, note, **labour)
 
 
 def result_set(
