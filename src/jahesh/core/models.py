@@ -36,7 +36,7 @@ def longitude_field() -> models.DecimalField:
 
 
 def user_link(
-    verbose_name: Any, *, on_delete: Any = models.SET_NULL, blank: bool = True
+    verbose_name: Any = None, *, on_delete: Any = models.SET_NULL, blank: bool = True
 ) -> models.ForeignKey:
     """Who recorded, approved or reviewed a record: an optional user with no
     reverse accessor (``related_name="+"``). Kept when the user is deleted

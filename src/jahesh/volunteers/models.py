@@ -7,7 +7,6 @@ they belong to (DESIGN.md §4: people are counted once).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -154,9 +153,7 @@ class VolunteerStatusEvent(models.Model):
     to_status = models.CharField(_("به"), max_length=8, choices=Volunteer.Status.choices)
     effective_on = models.DateField(_("از تاریخ"))
     at = models.DateTimeField(_("زمان ثبت"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    by = user_link()
     reason = models.CharField(_("دلیل"), max_length=300, blank=True)
 
     class Meta:
@@ -326,9 +323,7 @@ class Camp(InCounty, Settled, TimeStampedModel):
         verbose_name=_("مجوزهای لازم برای همه"),
         help_text=_("مجوزهایی که هر نیروی این اردو باید تا پایان اردو معتبر داشته باشد."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_link()
 
     history = HistoricalRecords(excluded_fields=["created_by"])
 
@@ -425,9 +420,7 @@ class RosterEvent(models.Model):
     to_status = models.CharField(max_length=8, choices=RosterEntry.Status.choices)
     hours = models.DecimalField(max_digits=6, decimal_places=1)
     at = models.DateTimeField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    by = user_link()
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -455,9 +448,7 @@ class Certificate(models.Model):
     code = models.CharField(_("کد رهگیری"), max_length=40, unique=True)
     hours = models.DecimalField(_("ساعت"), max_digits=6, decimal_places=1)
     issued_at = models.DateTimeField(_("زمان صدور"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    issued_by = user_link()
     revoked_at = models.DateTimeField(_("زمان ابطال"), null=True, blank=True)
 
     class Meta:
