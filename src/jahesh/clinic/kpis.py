@@ -9,27 +9,32 @@ from django.utils.translation import gettext_lazy as _
 from jahesh.accounts.roles import Module
 from jahesh.clinic import selectors as s
 from jahesh.clinic.models import Case, Resolution, Session, WorkingGroup
-from jahesh.core.kpis import COUNT, PERCENT, DrillColumn, Kpi, parts
+from jahesh.core.kpis import COUNT, PERCENT, STATUS_COLUMN, DrillColumn, Kpi, parts
 from jahesh.units.kpis import UNIT_COLUMNS
 from jahesh.units.models import Unit
 
 _C = DrillColumn
 CASE_LINK = ("clinic:case_detail", "pk")
-CASE_COLUMNS = (
-    _C("id", "شمارهٔ پرونده", "Case", "pk", link=CASE_LINK),
-    _C("title", "عنوان", "Title", "title"),
+# The columns both lists of cases show.
+CASE_NUMBER = _C("id", "شمارهٔ پرونده", "Case", "pk", link=CASE_LINK)
+CASE_UNIT = (
     _C("unit", "واحد", "Unit", "unit.name"),
     _C("county", "شهرستان", "County", "unit.county.name"),
-    _C("status", "وضعیت", "Status", "get_status_display"),
+)
+RESOLVED_ON = _C("resolved_on", "تاریخ حل", "Resolved", "resolved_on", "date")
+CASE_COLUMNS = (
+    CASE_NUMBER,
+    _C("title", "عنوان", "Title", "title"),
+    *CASE_UNIT,
+    STATUS_COLUMN,
     _C("opened_on", "تاریخ گشایش", "Opened", "opened_on", "date"),
-    _C("resolved_on", "تاریخ حل", "Resolved", "resolved_on", "date"),
+    RESOLVED_ON,
     _C("outcome", "نتیجه", "Outcome", "get_outcome_display"),
 )
 JOBS_PRESERVED_COLUMNS = (
-    _C("id", "شمارهٔ پرونده", "Case", "pk", link=CASE_LINK),
-    _C("unit", "واحد", "Unit", "unit.name"),
-    _C("county", "شهرستان", "County", "unit.county.name"),
-    _C("resolved_on", "تاریخ حل", "Resolved", "resolved_on", "date"),
+    CASE_NUMBER,
+    *CASE_UNIT,
+    RESOLVED_ON,
     _C("jobs_preserved", "اشتغال حفظ‌شده", "Jobs preserved", "jobs_preserved", "count"),
 )
 RESOLUTION_COLUMNS = (
@@ -39,7 +44,7 @@ RESOLUTION_COLUMNS = (
     _C("agency", "دستگاه مسئول", "Agency", "agency.name"),
     _C("passed_on", "تاریخ تصویب", "Passed", "passed_on", "date"),
     _C("due_on", "مهلت اجرا", "Due", "due_on", "date"),
-    _C("status", "وضعیت", "Status", "get_status_display"),
+    STATUS_COLUMN,
     _C("done_on", "تاریخ اجرا", "Done", "done_on", "date"),
 )
 RESOLUTIONS = (Resolution, Session, WorkingGroup)  # what every resolution selector reads

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.models import TimeStampedModel
+from jahesh.core.models import TimeStampedModel, optional_link, user_link
 from jahesh.geo.models import Placed
 from jahesh.units.models import RiskLevel, UnitStatus
 
@@ -256,14 +256,7 @@ class Case(Placed, TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="obstacle_cases",
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("پروندهٔ مادر"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-    )
+    parent = optional_link("self", _("پروندهٔ مادر"), "children")
     category = models.ForeignKey(
         ObstacleCategory,
         verbose_name=_("دستهٔ مانع"),
@@ -275,22 +268,8 @@ class Case(Placed, TimeStampedModel):
     title = models.CharField(_("عنوان"), max_length=200)
     description = models.TextField(_("شرح مانع"), blank=True)
     source = models.CharField(_("منبع"), max_length=10, choices=Source.choices)
-    agency = models.ForeignKey(
-        Agency,
-        verbose_name=_("دستگاه مسئول"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="cases",
-    )
-    expert = models.ForeignKey(
-        Expert,
-        verbose_name=_("کارشناس مسئول"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="cases",
-    )
+    agency = optional_link(Agency, _("دستگاه مسئول"), "cases")
+    expert = optional_link(Expert, _("کارشناس مسئول"), "cases")
     status = models.CharField(
         _("وضعیت"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW
     )
@@ -313,14 +292,7 @@ class Case(Placed, TimeStampedModel):
     escalated_to = models.CharField(
         _("ارجاع به"), max_length=16, choices=Escalation.choices, blank=True, default=""
     )
-    working_group = models.ForeignKey(
-        WorkingGroup,
-        verbose_name=_("کارگروه"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="cases",
-    )
+    working_group = optional_link(WorkingGroup, _("کارگروه"), "cases")
     outcome = models.CharField(
         _("نتیجه"), max_length=20, choices=Outcome.choices, blank=True, default=""
     )
@@ -333,14 +305,7 @@ class Case(Placed, TimeStampedModel):
     followup_on = models.DateField(_("تاریخ پیگیری"), null=True, blank=True)
     followup_confirmed = models.BooleanField(_("ادامهٔ فعالیت تأیید شد"), null=True, blank=True)
     followup_note = models.TextField(_("یادداشت پیگیری"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ثبت‌کننده"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_link(_("ثبت‌کننده"))
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -404,14 +369,7 @@ class CaseEvent(models.Model):
         Case, verbose_name=_("پرونده"), on_delete=models.CASCADE, related_name="events"
     )
     at = models.DateTimeField(_("زمان"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("انجام‌دهنده"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    by = user_link(_("انجام‌دهنده"))
     from_status = models.CharField(
         _("از وضعیت"), max_length=16, choices=CaseStatus.choices, blank=True
     )
@@ -479,14 +437,7 @@ class Resolution(TimeStampedModel):
     )
     number = models.PositiveSmallIntegerField(_("ردیف"))
     text = models.TextField(_("متن مصوبه"))
-    case = models.ForeignKey(
-        Case,
-        verbose_name=_("پرونده"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="resolutions",
-    )
+    case = optional_link(Case, _("پرونده"), "resolutions", on_delete=models.SET_NULL)
     agency = models.ForeignKey(
         Agency, verbose_name=_("دستگاه مسئول"), on_delete=models.PROTECT, related_name="resolutions"
     )
@@ -549,14 +500,7 @@ class ResolutionFollowUp(models.Model):
     status_after = models.CharField(
         _("وضعیت پس از پیگیری"), max_length=14, choices=ResolutionStatus.choices
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ثبت‌کننده"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    by = user_link(_("ثبت‌کننده"))
     created_at = models.DateTimeField(_("زمان ثبت"), auto_now_add=True)
 
     class Meta:

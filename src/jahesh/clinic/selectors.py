@@ -36,6 +36,7 @@ from jahesh.clinic.services import MANAGERS, clinic_settings, user_role
 from jahesh.clinic.sla import SlaState, calendar_for, sla_state
 from jahesh.core.daily import EVER, daily_totals
 from jahesh.core.money import round_half_up
+from jahesh.core.search import filter_given
 from jahesh.core.text import normalize_key
 from jahesh.units.models import Unit
 from jahesh.units.selectors import unit_list
@@ -73,16 +74,14 @@ def case_list(
         qs = qs.filter(status=status)
     if category:
         qs = qs.filter(Q(category__code=category) | Q(category__code__startswith=f"{category}."))
-    if agency:
-        qs = qs.filter(agency_id=agency)
-    if expert:
-        qs = qs.filter(expert_id=expert)
-    if county:
-        qs = qs.filter(county_id=county)
-    if severity is not None:
-        qs = qs.filter(severity=severity)
-    if unit:
-        qs = qs.filter(unit_id=unit)
+    qs = filter_given(
+        qs,
+        agency_id=agency,
+        expert_id=expert,
+        county_id=county,
+        severity=severity,
+        unit_id=unit,
+    )
     if overdue:
         qs = qs.filter(overdue_q(now or timezone.now()))
     if q:
@@ -332,14 +331,7 @@ def resolution_register(
         .select_related("session", "session__group", "agency", "case")
         .annotate(case_visible=scope_exists(user, Case, "case"))
     )
-    if status:
-        qs = qs.filter(status=status)
-    if agency:
-        qs = qs.filter(agency_id=agency)
-    if start:
-        qs = qs.filter(passed_on__gte=start)
-    if end:
-        qs = qs.filter(passed_on__lt=end)
+    qs = filter_given(qs, status=status, agency_id=agency, passed_on__gte=start, passed_on__lt=end)
     if overdue_on:
         qs = qs.filter(status=ResolutionStatus.OPEN, due_on__lt=overdue_on)
     return qs.order_by("-passed_on", "-id")

@@ -46,6 +46,7 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.identifiers import normalize_mobile
 from jahesh.core.jalali import add_jalali_months
+from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.core.workflow import Move, Refusals, Rule, Workflow, no_guard
 from jahesh.units.models import RiskLevel, Unit, UnitStatus
@@ -388,14 +389,7 @@ def _deadline(move: _Move) -> dict[str, Any]:
 
 
 def _case_event(move: _Move) -> CaseEvent:
-    event = CaseEvent.objects.create(
-        case=move.record,
-        at=move.now,
-        by=move.user,
-        from_status=move.from_status,
-        to_status=move.to_status,
-        reason=move.reason,
-    )
+    event = CaseEvent.objects.create(**move.row(case=move.record, reason=move.reason))
     if move.from_status:  # a case's opening is not a move
         events.emit(
             "case.moved",
@@ -440,9 +434,8 @@ CASE_FLOW: Workflow[Case] = Workflow(
 )
 
 
-def allowed_transitions(case: Case, user: Any) -> list[str]:
-    """The statuses ``user`` may move ``case`` to (guards not run: the form asks for them)."""
-    return CASE_FLOW.allowed_moves(case, user)
+# The statuses a user may move a case to (guards not run: the form asks for them).
+allowed_transitions = CASE_FLOW.allowed_moves
 
 
 def case_transition(
@@ -564,7 +557,7 @@ def expert_create(
         capacity=capacity,
         user=expert_user,
     )
-    expert._history_user = user if getattr(user, "pk", None) else None  # type: ignore[attr-defined]
+    expert._history_user = recorded_user(user)  # type: ignore[attr-defined]
     with transaction.atomic():
         expert.save()
         expert.categories.set(list(categories))
@@ -588,7 +581,7 @@ def working_group_create(
             _("اعضای کارگروه باید کارشناسان فعال همین استان باشند."), field="members"
         )
     group = WorkingGroup(name=name, province=province, topic=clean_text(topic))
-    group._history_user = user if getattr(user, "pk", None) else None  # type: ignore[attr-defined]
+    group._history_user = recorded_user(user)  # type: ignore[attr-defined]
     with transaction.atomic():
         group.save()
         group.members.set(members)

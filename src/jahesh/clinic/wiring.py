@@ -16,83 +16,37 @@ from jahesh.units.panels import PANELS
 
 def connect() -> None:
     clinic = Module.CLINIC
+    # (record, the path to its place, the path to the users it is assigned to)
     # A case lives in its unit's county; an expert sees the cases assigned to
     # them (and, below, those cases' units). Viewers see no case records.
-    register(
-        m.Case,
-        ScopePolicy(
-            module=clinic,
-            county="county",
-            province="province",
-            assigned={"clinic_expert": "expert__user"},
-        ),
-    )
-    register(
-        m.CaseEvent,
-        ScopePolicy(
-            module=clinic,
-            county="case__county",
-            province="case__province",
-            assigned={"clinic_expert": "case__expert__user"},
-        ),
-    )
-    register(
-        m.ExpertConflict,
-        ScopePolicy(
-            module=clinic,
-            county="unit__county",
-            province="unit__province",
-            assigned={"clinic_expert": "expert__user"},
-        ),
+    in_county = (
+        (m.Case, "", "expert__user"),
+        (m.CaseEvent, "case__", "case__expert__user"),
+        (m.ExpertConflict, "unit__", "expert__user"),
     )
     # Experts and working groups serve a province: a county officer reaches
     # them through the province's counties (one row per record: the filter
     # fixes the county), a provincial role through the province.
-    register(
-        m.Expert,
-        ScopePolicy(
-            module=clinic,
-            county="province__counties",
-            province="province",
-            assigned={"clinic_expert": "user"},
+    in_province = (
+        (m.Expert, "", "user"),
+        (m.WorkingGroup, "", "members__user"),
+        (m.Session, "group__", "group__members__user"),
+        (m.Resolution, "session__group__", "session__group__members__user"),
+        (
+            m.ResolutionFollowUp,
+            "resolution__session__group__",
+            "resolution__session__group__members__user",
         ),
     )
-    register(
-        m.WorkingGroup,
-        ScopePolicy(
-            module=clinic,
-            county="province__counties",
-            province="province",
-            assigned={"clinic_expert": "members__user"},
-        ),
-    )
-    register(
-        m.Session,
-        ScopePolicy(
-            module=clinic,
-            county="group__province__counties",
-            province="group__province",
-            assigned={"clinic_expert": "group__members__user"},
-        ),
-    )
-    register(
-        m.Resolution,
-        ScopePolicy(
-            module=clinic,
-            county="session__group__province__counties",
-            province="session__group__province",
-            assigned={"clinic_expert": "session__group__members__user"},
-        ),
-    )
-    register(
-        m.ResolutionFollowUp,
-        ScopePolicy(
-            module=clinic,
-            county="resolution__session__group__province__counties",
-            province="resolution__session__group__province",
-            assigned={"clinic_expert": "resolution__session__group__members__user"},
-        ),
-    )
+    for table, county in ((in_county, "county"), (in_province, "province__counties")):
+        for model, at, expert in table:
+            policy = ScopePolicy(
+                module=clinic,
+                county=at + county,
+                province=at + "province",
+                assigned={"clinic_expert": expert},
+            )
+            register(model, policy)
     for reference in (m.ObstacleCategory, m.Agency, m.ClinicSettings):
         register(reference, ScopePolicy(module=clinic, public=True, personal=False))
 

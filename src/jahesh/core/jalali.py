@@ -169,16 +169,25 @@ def to_jalali(value: datetime.date | jdatetime.date) -> jdatetime.date:
     return jdatetime.date.fromgregorian(date=_as_gregorian_date(value))
 
 
+def _shown(value: Any) -> datetime.date | jdatetime.date | None:
+    """What a formatter shows: ``None`` for ``None``/``""``, a string parsed with
+    ``parse_date_any``, a date or datetime as it is."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return parse_date_any(value)
+    return value
+
+
 def format_jalali(value: Any, *, with_time: bool = False, persian_digits: bool = True) -> str:
     """``۱۴۰۳/۰۱/۱۵`` (or ``۱۴۰۳/۰۱/۱۵ ۱۰:۳۰`` with_time); ``None``/``""`` → ``""``.
 
     Aware datetimes are shown in Tehran time. Strings are parsed with
     ``parse_date_any`` first.
     """
-    if value is None or value == "":
+    value = _shown(value)
+    if value is None:
         return ""
-    if isinstance(value, str):
-        value = parse_date_any(value)
     year, month, day = _jalali_parts(value)
     text = f"{year:04}/{month:02}/{day:02}"
     if with_time and isinstance(value, datetime.datetime | jdatetime.datetime):
@@ -190,10 +199,9 @@ def format_jalali(value: Any, *, with_time: bool = False, persian_digits: bool =
 
 def format_jalali_long(value: Any, *, persian_digits: bool = True) -> str:
     """``۱۵ فروردین ۱۴۰۳``; ``None``/``""`` → ``""``."""
-    if value is None or value == "":
+    value = _shown(value)
+    if value is None:
         return ""
-    if isinstance(value, str):
-        value = parse_date_any(value)
     year, month, day = _jalali_parts(value)
     text = f"{day} {JALALI_MONTHS[month - 1]} {year}"
     return to_persian_digits(text) if persian_digits else text

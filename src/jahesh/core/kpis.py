@@ -78,6 +78,11 @@ class DrillColumn:
     link: tuple[str, str] | None = None
 
 
+# The columns most drill-downs show: the record's county and its status.
+COUNTY_COLUMN = DrillColumn("county", "شهرستان", "County", "county.name")
+STATUS_COLUMN = DrillColumn("status", "وضعیت", "Status", "get_status_display")
+
+
 @dataclass(frozen=True)
 class Part:
     """A component of figures, additive over places: a count, a sum in rials, a

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -31,6 +33,43 @@ def longitude_field() -> models.DecimalField:
         _("طول جغرافیایی"), max_digits=9, decimal_places=6, null=True, blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )  # fmt: skip
+
+
+def user_link(
+    verbose_name: Any = None, *, on_delete: Any = models.SET_NULL, blank: bool = True
+) -> models.ForeignKey:
+    """Who recorded, approved or reviewed a record: an optional user with no
+    reverse accessor (``related_name="+"``). Kept when the user is deleted
+    (``SET_NULL``) unless the record is evidence (``on_delete=models.PROTECT``)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        null=True,
+        blank=blank,
+        related_name="+",
+    )
+
+
+def recorded_user(user: Any) -> Any:
+    """The user to keep in a ``user_link`` (or a history row) as who did
+    something: ``None`` for a system action or an anonymous user."""
+    return user if getattr(user, "pk", None) else None
+
+
+def optional_link(
+    to: Any, verbose_name: Any, related_name: str = "+", *, on_delete: Any = models.PROTECT
+) -> models.ForeignKey:
+    """An optional link to another record (null and blank), protected from
+    deletion while it is referenced unless ``on_delete`` says otherwise."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
 
 
 class ImportJob(models.Model):

@@ -25,7 +25,7 @@ tables' names), so core needs no list of the apps' tables.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connections, migrations
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -94,6 +94,12 @@ def search_q(
         sql += f" UNION {other_sql}"
         params += list(other_params)
     return Q(pk__in=RawSQL(sql, params))
+
+
+def filter_given(qs: QuerySet[M], **lookups: Any) -> QuerySet[M]:
+    """``qs`` narrowed by the lookups a list was given: a value of ``None`` or
+    ``""`` (a filter left empty) does not filter."""
+    return qs.filter(**{k: v for k, v in lookups.items() if v not in (None, "")})
 
 
 def search_filter(qs: QuerySet[M], field: str, query: str) -> QuerySet[M]:

@@ -40,6 +40,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from jahesh.core.errors import ApplicationError
+from jahesh.core.models import recorded_user
 
 R = TypeVar("R", bound=models.Model)
 
@@ -60,6 +61,17 @@ class Move(Generic[R]):
     @property
     def today(self) -> datetime.date:
         return timezone.localdate(self.now)
+
+    def row(self, **fields: Any) -> dict[str, Any]:
+        """The fields of the move's event row: from, to, when and by whom (no
+        one for a system move), with the record's own ``fields``."""
+        return {
+            "from_status": self.from_status,
+            "to_status": self.to_status,
+            "at": self.now,
+            "by": recorded_user(self.user),
+            **fields,
+        }
 
 
 def no_guard(move: Move[Any]) -> Mapping[str, Any]:
@@ -199,7 +211,7 @@ class Workflow(Generic[R]):
                 setattr(row, name, value)
             if self.save:
                 # The history row names who moved it and why, as a save by a view would.
-                row._history_user = user if getattr(user, "pk", None) else None  # type: ignore[attr-defined]
+                row._history_user = recorded_user(user)  # type: ignore[attr-defined]
                 if self.history_reason:
                     row._change_reason = reason or None  # type: ignore[attr-defined]
                 row.save(update_fields=[*changes, *_auto_now(self.model)])

@@ -32,6 +32,33 @@ ACCOUNT_EFFECTS: dict[str, dict[str, int]] = {
 }
 ACCOUNTS = ("cash", "savings", "sponsor", "outstanding", "fee_income", "written_off")
 
+# The kinds that move a loan's outstanding principal: the disbursement adds,
+# the others take away.
+PRINCIPAL_KINDS = (Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF)
+# The outstanding principal of the ``PRINCIPAL_KINDS`` rows summed.
+PRINCIPAL_OUT = Sum(
+    Case(
+        When(kind=Kind.DISBURSEMENT, then=F("amount")),
+        default=-F("amount"),
+        output_field=IntegerField(),
+    )
+)
+
+
+def savings_by(key: str, **within: object) -> dict[int, int]:
+    """The savings balance (deposits − withdrawals, reversals included) per
+    ``key`` (``"fund_id"``, ``"member_id"``) of the ledger rows ``within`` selects."""
+    balances: dict[int, int] = defaultdict(int)
+    rows = (
+        LedgerEntry.objects.filter(**within, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
+        .values_list(key, "kind")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    for owner, kind, s in rows:
+        balances[owner] += s if kind == Kind.DEPOSIT else -s
+    return dict(balances)
+
 
 # --- Balances and reconciliation --------------------------------------------
 
@@ -125,18 +152,10 @@ def outstanding_by_loan(loans: QuerySet[Loan], as_of: datetime.date) -> dict[int
         LedgerEntry.objects.filter(
             loan__in=loans,
             entered_on__lte=as_of,
-            kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF],
+            kind__in=PRINCIPAL_KINDS,
         )
         .values("loan_id", "fund_id")
-        .annotate(
-            out=Sum(
-                Case(
-                    When(kind=Kind.DISBURSEMENT, then=F("amount")),
-                    default=-F("amount"),
-                    output_field=IntegerField(),
-                )
-            )
-        )
+        .annotate(out=PRINCIPAL_OUT)
         .order_by()
     )
     return {r["loan_id"]: (r["fund_id"], r["out"]) for r in rows if r["out"] > 0}

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jahesh.core.errors import Forbidden, InvalidInput
+from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text
 from jahesh.funds import schedule
 from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member
@@ -162,7 +163,7 @@ def paper_loan_build(
             member=member,
             loan=loan,
             created_at=now,
-            created_by=user if getattr(user, "pk", None) else None,
+            created_by=recorded_user(user),
             note=note,
         )
     ]

@@ -6,7 +6,16 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.roles import Module
-from jahesh.core.kpis import COUNT, PERCENT, RIAL, DrillColumn, Kpi, parts
+from jahesh.core.kpis import (
+    COUNT,
+    COUNTY_COLUMN,
+    PERCENT,
+    RIAL,
+    STATUS_COLUMN,
+    DrillColumn,
+    Kpi,
+    parts,
+)
 from jahesh.funds import selectors as s
 from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Verification
 
@@ -14,35 +23,37 @@ _C = DrillColumn
 FUND_COLUMNS = (
     _C("name", "نام صندوق", "Fund", "name", link=("funds:detail", "pk")),
     _C("code", "کد", "Code", "code"),
-    _C("county", "شهرستان", "County", "county.name"),
+    COUNTY_COLUMN,
     _C("founded_on", "تاریخ تأسیس", "Founded", "founded_on", "date"),
-    _C("status", "وضعیت", "Status", "get_status_display"),
+    STATUS_COLUMN,
 )
 LOAN_LINK = ("funds:loan_detail", "pk")
-LOAN_COLUMNS = (
+# What every list of loans opens with, and the columns several of them show.
+LOAN_HEAD = (
     _C("number", "شمارهٔ وام", "Loan", "number", link=LOAN_LINK),
     _C("fund", "صندوق", "Fund", "fund.name"),
     _C("member", "وام‌گیرنده", "Borrower", "member"),
-    _C("principal", "مبلغ وام (ریال)", "Principal (rials)", "principal", "rial"),
-    _C("disbursed_on", "تاریخ پرداخت", "Disbursed", "disbursed_on", "date"),
-    _C("status", "وضعیت", "Status", "get_status_display"),
+)
+PRINCIPAL = _C("principal", "مبلغ وام (ریال)", "Principal (rials)", "principal", "rial")
+DISBURSED_ON = _C("disbursed_on", "تاریخ پرداخت", "Disbursed", "disbursed_on", "date")
+LOAN_COLUMNS = (
+    *LOAN_HEAD,
+    PRINCIPAL,
+    DISBURSED_ON,
+    STATUS_COLUMN,
 )
 JOBS_CREATED_COLUMNS = (
-    _C("number", "شمارهٔ وام", "Loan", "number", link=LOAN_LINK),
-    _C("fund", "صندوق", "Fund", "fund.name"),
-    _C("member", "وام‌گیرنده", "Borrower", "member"),
-    _C("disbursed_on", "تاریخ پرداخت", "Disbursed", "disbursed_on", "date"),
+    *LOAN_HEAD,
+    DISBURSED_ON,
     _C("planned_jobs", "اشتغال پیش‌بینی‌شده", "Planned jobs", "planned_jobs", "count"),
     _C("jobs_created", "اشتغال تأییدشده", "Confirmed jobs", "jobs_created", "count"),
     _C("verified", "بازدید تأیید", "Verified", "verified"),
 )
 PAR_COLUMNS = (
-    _C("number", "شمارهٔ وام", "Loan", "number", link=LOAN_LINK),
-    _C("fund", "صندوق", "Fund", "fund.name"),
-    _C("member", "وام‌گیرنده", "Borrower", "member"),
-    _C("principal", "مبلغ وام (ریال)", "Principal (rials)", "principal", "rial"),
+    *LOAN_HEAD,
+    PRINCIPAL,
     _C("outstanding", "مانده (ریال)", "Outstanding (rials)", "outstanding", "rial"),
-    _C("disbursed_on", "تاریخ پرداخت", "Disbursed", "disbursed_on", "date"),
+    DISBURSED_ON,
 )
 DISBURSED = (Fund, Loan)  # what the disbursement selectors read
 JOBS = (Fund, Loan, Verification)  # jobs created, and planned jobs beside them

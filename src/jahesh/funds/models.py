@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel
+from jahesh.core.models import TimeStampedModel, optional_link, user_link
 from jahesh.geo.models import InCounty, Settled
 
 FEE_RATE_CAP = 4  # percent a year (Central Bank rule, reference/loans.md)
@@ -197,39 +197,11 @@ class Loan(TimeStampedModel):
     approved_on = models.DateField(_("تاریخ تأیید"), null=True, blank=True)
     disbursed_on = models.DateField(_("تاریخ پرداخت"), null=True, blank=True)
     closed_on = models.DateField(_("تاریخ تسویه / سوخت"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ثبت درخواست توسط"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("تأیید توسط"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    disbursed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("پرداخت توسط"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    requested_by = user_link(_("ثبت درخواست توسط"), on_delete=models.PROTECT)
+    approved_by = user_link(_("تأیید توسط"), on_delete=models.PROTECT)
+    disbursed_by = user_link(_("پرداخت توسط"), on_delete=models.PROTECT)
     in_queue = models.BooleanField(_("در صف قرعه‌کشی"), default=False)
-    draw = models.ForeignKey(
-        LotteryDraw,
-        verbose_name=_("برندهٔ قرعه‌کشی"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="won_loans",
-    )
+    draw = optional_link(LotteryDraw, _("برندهٔ قرعه‌کشی"), "won_loans")
     planned_jobs = models.PositiveSmallIntegerField(_("اشتغال پیش‌بینی‌شده (نفر)"), default=1)
     planned_women_jobs = models.PositiveSmallIntegerField(_("اشتغال زنان پیش‌بینی‌شده"), default=0)
     job_kind = models.CharField(
@@ -291,13 +263,7 @@ class LoanEvent(models.Model):
     )
     to_status = models.CharField(_("به وضعیت"), max_length=16, choices=Loan.Status.choices)
     at = models.DateTimeField(_("زمان"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("توسط"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
+    by = user_link(_("توسط"), on_delete=models.PROTECT, blank=False)
     note = models.CharField(_("توضیح"), max_length=500, blank=True)
 
     class Meta:
@@ -373,13 +339,7 @@ class Repayment(models.Model):
     amount = models.BigIntegerField(_("مبلغ (ریال)"))
     paid_on = models.DateField(_("تاریخ پرداخت"))
     recorded_at = models.DateTimeField(_("زمان ثبت"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ثبت توسط"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
+    recorded_by = user_link(_("ثبت توسط"), on_delete=models.PROTECT, blank=False)
     reversed_at = models.DateTimeField(_("زمان ابطال"), null=True, blank=True)
     note = models.CharField(_("توضیح"), max_length=300, blank=True)
 
@@ -423,22 +383,8 @@ class LedgerEntry(models.Model):
     kind = models.CharField(_("نوع"), max_length=16, choices=Kind.choices)
     amount = models.BigIntegerField(_("مبلغ (ریال)"))
     entered_on = models.DateField(_("تاریخ"))
-    member = models.ForeignKey(
-        Member,
-        verbose_name=_("عضو"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="ledger",
-    )
-    loan = models.ForeignKey(
-        Loan,
-        verbose_name=_("وام"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="ledger",
-    )
+    member = optional_link(Member, _("عضو"), "ledger")
+    loan = optional_link(Loan, _("وام"), "ledger")
     repayment = models.ForeignKey(
         Repayment, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
@@ -453,13 +399,7 @@ class LedgerEntry(models.Model):
     )
     note = models.CharField(_("توضیح"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("زمان ثبت"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ثبت توسط"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
+    created_by = user_link(_("ثبت توسط"), on_delete=models.PROTECT, blank=False)
 
     class Meta:
         verbose_name = _("سند دفتر")
@@ -539,14 +479,7 @@ class Verification(TimeStampedModel):
     )
     visited_on = models.DateField(_("تاریخ بازدید"))
     verifier = models.CharField(_("بازدیدکننده"), max_length=200)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ثبت توسط"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    verified_by = user_link(_("ثبت توسط"), on_delete=models.PROTECT)
     business_running = models.BooleanField(_("کسب‌وکار دایر است"))
     jobs_found = models.PositiveSmallIntegerField(_("اشتغال مشاهده‌شده (نفر)"))
     women_jobs = models.PositiveSmallIntegerField(_("اشتغال زنان"), default=0)

@@ -16,8 +16,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -36,13 +34,16 @@ from jahesh.core.daily import EVER, daily_steps, daily_totals, once
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.money import round_half_up
-from jahesh.core.search import search_q
+from jahesh.core.search import filter_given, search_q
 from jahesh.core.text import normalize_key
 from jahesh.funds.books import (
+    PRINCIPAL_KINDS,
+    PRINCIPAL_OUT,
     Quality,
     ledger_balances,
     on_time_rate,
     portfolio_quality,
+    savings_by,
 )
 from jahesh.funds.models import (
     ACTIVE_LOAN_STATUSES,
@@ -103,16 +104,14 @@ def loan_list(
     disbursed_to: datetime.date | None = None,
 ) -> QuerySet[Loan]:
     qs = scoped(user, Loan).select_related("fund", "member")
-    if fund is not None:
-        qs = qs.filter(fund=fund)
-    if member is not None:
-        qs = qs.filter(member=member)
-    if status:
-        qs = qs.filter(status=status)
-    if disbursed_from:
-        qs = qs.filter(disbursed_on__gte=disbursed_from)
-    if disbursed_to:
-        qs = qs.filter(disbursed_on__lt=disbursed_to)
+    qs = filter_given(
+        qs,
+        fund=fund,
+        member=member,
+        status=status,
+        disbursed_on__gte=disbursed_from,
+        disbursed_on__lt=disbursed_to,
+    )
     return qs.order_by("-requested_on", "-id")
 
 
@@ -283,14 +282,7 @@ def network_table(*, funds: QuerySet[Fund], today: datetime.date) -> list[dict[s
         .annotate(n=Count("pk"), women=Count("pk", filter=Q(gender=Member.Gender.FEMALE)))
         .order_by()
     }
-    savings: defaultdict[int, int] = defaultdict(int)
-    for fid, kind, s in (
-        LedgerEntry.objects.filter(fund_id__in=ids, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
-        .values_list("fund_id", "kind")
-        .annotate(s=Sum("amount"))
-        .order_by()
-    ):
-        savings[fid] += s if kind == Kind.DEPOSIT else -s
+    savings = savings_by("fund_id", fund_id__in=ids)
     disbursed: dict[int, Mapping[str, Any]] = {
         r["fund_id"]: r
         for r in loans.filter(disbursed_on__isnull=False)
@@ -317,7 +309,7 @@ def network_table(*, funds: QuerySet[Fund], today: datetime.date) -> list[dict[s
                 "members": members.get(f.pk, {}).get("n", 0),
                 "women": members.get(f.pk, {}).get("women", 0),
                 "borrowers": d.get("borrowers", 0),
-                "savings": savings[f.pk],
+                "savings": savings.get(f.pk, 0),
                 "loans": d.get("n", 0),
                 "disbursed": d.get("s") or 0,
                 "outstanding": q.outstanding,
@@ -421,18 +413,10 @@ def kpi_par30_records(*, area: Area, start: datetime.date, end: datetime.date) -
         LedgerEntry.objects.filter(
             loan=OuterRef("pk"),
             entered_on__lte=last,
-            kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF],
+            kind__in=PRINCIPAL_KINDS,
         )
         .values("loan")
-        .annotate(
-            out=Sum(
-                Case(
-                    When(kind=Kind.DISBURSEMENT, then=F("amount")),
-                    default=-F("amount"),
-                    output_field=IntegerField(),
-                )
-            )
-        )
+        .annotate(out=PRINCIPAL_OUT)
         .values("out")
     )
     return (
@@ -494,15 +478,7 @@ def par30_basis_points(parts: dict[str, int]) -> int:
 
 def savings_by_member(*, fund: Fund) -> dict[int, int]:
     """Each member's savings balance (deposits − withdrawals, reversals included)."""
-    balances: dict[int, int] = defaultdict(int)
-    for member_id, kind, s in (
-        LedgerEntry.objects.filter(fund=fund, kind__in=[Kind.DEPOSIT, Kind.WITHDRAWAL])
-        .values_list("member_id", "kind")
-        .annotate(s=Sum("amount"))
-        .order_by()
-    ):
-        balances[member_id] += s if kind == Kind.DEPOSIT else -s
-    return dict(balances)
+    return savings_by("member_id", fund=fund)
 
 
 def quality_by_county(*, per_fund: dict[int | None, Quality]) -> list[dict[str, Any]]:
@@ -562,7 +538,7 @@ def _par_steps(area: Area) -> tuple[list, list]:
     ledger: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
     entries = LedgerEntry.objects.filter(
         loan__in=loans.values("pk"),
-        kind__in=[Kind.DISBURSEMENT, Kind.REPAY_PRINCIPAL, Kind.WRITE_OFF],
+        kind__in=PRINCIPAL_KINDS,
     ).values_list("loan_id", "entered_on", "kind", "amount")
     for loan_id, day, kind, amount in entries:
         ledger[loan_id].append((day, amount if kind == Kind.DISBURSEMENT else -amount))

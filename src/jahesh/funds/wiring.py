@@ -19,28 +19,21 @@ def connect() -> None:
             personal=False,
         ),
     )
-    for in_fund in (m.Member, m.Loan, m.LedgerEntry, m.LotteryDraw):
-        register(
-            in_fund,
-            ScopePolicy(
-                module=Module.FUNDS,
-                county="fund__county",
-                assigned={Role.FUND_MANAGER: "fund__managers"},
-            ),
-        )
-    for of_loan in (
+    # ...and everything in a fund or in one of its loans.
+    in_fund = (m.Member, m.Loan, m.LedgerEntry, m.LotteryDraw)
+    of_loan = (
         m.Installment,
         m.Repayment,
         m.Guarantor,
         m.GuaranteeDocument,
         m.Verification,
         m.LoanEvent,
-    ):
-        register(
-            of_loan,
-            ScopePolicy(
+    )
+    for records, fund in ((in_fund, "fund__"), (of_loan, "loan__fund__")):
+        for record in records:
+            policy = ScopePolicy(
                 module=Module.FUNDS,
-                county="loan__fund__county",
-                assigned={Role.FUND_MANAGER: "loan__fund__managers"},
-            ),
-        )
+                county=fund + "county",
+                assigned={Role.FUND_MANAGER: fund + "managers"},
+            )
+            register(record, policy)

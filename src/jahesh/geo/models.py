@@ -16,6 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jahesh.core.models import optional_link
+
 
 class Place(models.Model):
     id = models.IntegerField(primary_key=True)
@@ -179,25 +181,16 @@ class Settled(models.Model):
     """The optional city or village of a county's record (a unit, a camp, a
     project). Used beside :class:`InCounty` or :class:`Placed`."""
 
-    city = models.ForeignKey(
-        City,
-        verbose_name=_("شهر"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    village = models.ForeignKey(
-        Village,
-        verbose_name=_("روستا"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    city = optional_link(City, _("شهر"))
+    village = optional_link(Village, _("روستا"))
 
     class Meta:
         abstract = True
+
+    @property
+    def place(self) -> Village | City | None:
+        """The village or the city, whichever is set (at most one is)."""
+        return self.village or self.city
 
 
 class Placed(InCounty):

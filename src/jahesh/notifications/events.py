@@ -11,6 +11,7 @@ installment due) are not emitted by anyone: the reminder job finds them
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -46,8 +47,12 @@ def on_event(event: Event) -> None:
         handler(event)
 
 
-def _others(users: Iterable[User], actor_id: int | None) -> list[User]:
-    return [u for u in users if u.pk != actor_id]
+def _tell_others(
+    event: Event, users: Iterable[User], message: Message, now: datetime.datetime | None = None
+) -> None:
+    """Notify ``users`` of ``event``, but not the user who caused it."""
+    others = [u for u in users if u.pk != event.actor_id]
+    notify(event_key=event.key, recipients=others, message=message, now=now or timezone.now())
 
 
 # --- Loans ------------------------------------------------------------------------
@@ -69,8 +74,7 @@ def _loan_requested(event: Event) -> None:
         % {"member": loan.member, "amount": format_rials(loan.principal), "purpose": loan.purpose},
         url=reverse("funds:loan_detail", args=[loan.pk]),
     )
-    recipients = _others(who.loan_approvers(loan), event.actor_id)
-    notify(event_key=event.key, recipients=recipients, message=message, now=timezone.now())
+    _tell_others(event, who.loan_approvers(loan), message)
 
 
 def _loan_moved(kind: str, title: StrPromise, sms: StrPromise) -> Callable[[Event], None]:
@@ -90,8 +94,7 @@ def _loan_moved(kind: str, title: StrPromise, sms: StrPromise) -> Callable[[Even
             title=str(title) % values,
             url=reverse("funds:loan_detail", args=[loan.pk]),
         )
-        recipients = _others(who.fund_managers(loan.fund), event.actor_id)
-        notify(event_key=event.key, recipients=recipients, message=message, now=now)
+        _tell_others(event, who.fund_managers(loan.fund), message, now)
         sms_to_person(
             event_key=event.key,
             who=f"m{loan.member_id}",
@@ -128,12 +131,7 @@ def _case_moved(event: Event) -> None:
     message = Message(
         kind=kind, title=title % values, url=reverse("clinic:case_detail", args=[case.pk])
     )
-    notify(
-        event_key=event.key,
-        recipients=_others(recipients, event.actor_id),
-        message=message,
-        now=timezone.now(),
-    )
+    _tell_others(event, recipients, message)
 
 
 def _resolution_created(event: Event) -> None:
@@ -155,12 +153,7 @@ def _resolution_created(event: Event) -> None:
         body=resolution.text[:500],
         url=reverse("clinic:session_detail", args=[resolution.session_id]),
     )
-    notify(
-        event_key=event.key,
-        recipients=_others(recipients, event.actor_id),
-        message=message,
-        now=timezone.now(),
-    )
+    _tell_others(event, recipients, message)
 
 
 # --- Imports ----------------------------------------------------------------------

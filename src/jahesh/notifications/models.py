@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jahesh.core.models import optional_link
+
 
 class Kind(models.TextChoices):
     CASE_ASSIGNED = "case_assigned", _("ارجاع پرونده")
@@ -85,22 +87,8 @@ class Delivery(models.Model):
         SENT = "sent", _("ارسال شد")
         FAILED = "failed", _("ناموفق")
 
-    notification = models.ForeignKey(
-        Notification,
-        verbose_name=_("اعلان"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="deliveries",
-    )
-    bulk = models.ForeignKey(
-        "BulkMessage",
-        verbose_name=_("پیامک گروهی"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="deliveries",
-    )
+    notification = optional_link(Notification, _("اعلان"), "deliveries", on_delete=models.CASCADE)
+    bulk = optional_link("BulkMessage", _("پیامک گروهی"), "deliveries", on_delete=models.CASCADE)
     kind = models.CharField(_("نوع"), max_length=24, choices=Kind.choices)
     channel = models.CharField(_("کانال"), max_length=8, choices=Channel.choices)
     to = models.CharField(_("گیرنده"), max_length=254)

@@ -109,6 +109,12 @@ def notify(
     created now (none for the people told before)."""
     created = []
     seen = set()
+    # What each outside channel sends: its address on the user, then the delivery's fields.
+    outside = (
+        (Channel.EMAIL, "email", {"subject": message.title, "text": _email_text(message),
+                                  "attachment": message.attachment}),
+        (Channel.SMS, "mobile", {"text": message.sms_text}),
+    )  # fmt: skip
     for user in recipients:
         if user.pk in seen or not user.is_active:
             continue
@@ -119,28 +125,18 @@ def notify(
             notification, new = _notification(user, event_key, message, now)
             if new:
                 created.append(notification)
-        if user.email and channel_on(prefs, message.kind, Channel.EMAIL):
-            _delivery(
-                key=f"{event_key}:email:u{user.pk}",
-                channel=Channel.EMAIL,
-                to=user.email,
-                kind=message.kind,
-                subject=message.title,
-                text=_email_text(message),
-                attachment=message.attachment,
-                notification=notification,
-                now=now,
-            )
-        if message.sms_text and user.mobile and channel_on(prefs, message.kind, Channel.SMS):
-            _delivery(
-                key=f"{event_key}:sms:u{user.pk}",
-                channel=Channel.SMS,
-                to=user.mobile,
-                kind=message.kind,
-                text=message.sms_text,
-                notification=notification,
-                now=now,
-            )
+        for channel, address, content in outside:
+            to = getattr(user, address)
+            if content["text"] and to and channel_on(prefs, message.kind, channel):
+                _delivery(
+                    key=f"{event_key}:{channel}:u{user.pk}",
+                    channel=channel,
+                    to=to,
+                    kind=message.kind,
+                    notification=notification,
+                    now=now,
+                    **content,
+                )
     _send_soon()
     return created
 

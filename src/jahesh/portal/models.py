@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jahesh.core.models import optional_link, user_link
+
 
 def private_storage() -> FileSystemStorage:
     # MEDIA_ROOT/private is never served as static or media: a file leaves only
@@ -60,32 +62,11 @@ class PublicReport(models.Model):
         _("وضعیت"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
     triaged_at = models.DateTimeField(_("زمان بررسی"), null=True, blank=True)
-    triaged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("بررسی‌کننده"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    triaged_by = user_link(_("بررسی‌کننده"), on_delete=models.PROTECT)
     # Shown to the producer as written: the reason, never a name.
     reject_reason = models.TextField(_("دلیل رد"), blank=True)
-    case = models.ForeignKey(
-        "clinic.Case",
-        verbose_name=_("پرونده"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name=_("ادغام در"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="duplicates",
-    )
+    case = optional_link("clinic.Case", _("پرونده"))
+    merged_into = optional_link("self", _("ادغام در"), "duplicates")
     rating = models.PositiveSmallIntegerField(_("امتیاز رضایت"), null=True, blank=True)
     rating_comment = models.TextField(_("نظر تولیدکننده"), blank=True)
     rated_at = models.DateTimeField(_("زمان امتیازدهی"), null=True, blank=True)
@@ -94,14 +75,7 @@ class PublicReport(models.Model):
     appeal_opened_at = models.DateTimeField(_("زمان گشایش اعتراض"), null=True, blank=True)
     appeal_due_at = models.DateTimeField(_("مهلت رسیدگی به اعتراض"), null=True, blank=True)
     appeal_closed_at = models.DateTimeField(_("زمان رسیدگی به اعتراض"), null=True, blank=True)
-    appeal_closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("رسیدگی‌کنندهٔ اعتراض"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    appeal_closed_by = user_link(_("رسیدگی‌کنندهٔ اعتراض"), on_delete=models.PROTECT)
     appeal_answer = models.TextField(_("پاسخ اعتراض"), blank=True)
     history = HistoricalRecords()
 
@@ -206,25 +180,16 @@ class FigureRelease(models.Model):
     status = models.CharField(_("وضعیت"), max_length=12, choices=Status.choices,
                               default=Status.OPEN)  # fmt: skip
     approved_at = models.DateTimeField(_("زمان تأیید"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("تأییدکننده"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
+    approved_by = user_link(_("تأییدکننده"), on_delete=models.PROTECT)  # fmt: skip
     published_at = models.DateTimeField(_("زمان انتشار"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("منتشرکننده"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
+    published_by = user_link(_("منتشرکننده"), on_delete=models.PROTECT)  # fmt: skip
     values = models.JSONField(_("ارقام منتشرشده"), default=dict, blank=True)
     definitions = models.JSONField(_("تعریف شاخص‌ها"), default=dict, blank=True)
     definitions_version = models.CharField(_("نسخهٔ تعریف‌ها"), max_length=64, blank=True)
     approvals = models.JSONField(_("تأییدها"), default=list, blank=True)
     sha256 = models.CharField(_("چکیدهٔ ارقام"), max_length=64, blank=True)
     unpublished_at = models.DateTimeField(_("زمان لغو انتشار"), null=True, blank=True)
-    unpublished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("لغوکنندهٔ انتشار"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
+    unpublished_by = user_link(_("لغوکنندهٔ انتشار"), on_delete=models.PROTECT)  # fmt: skip
     unpublish_reason = models.TextField(_("دلیل لغو انتشار"), blank=True)
     history = HistoricalRecords()
     # Set before save() for simple-history to record who made the change (an

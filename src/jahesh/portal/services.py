@@ -400,6 +400,26 @@ def _waiting(report: PublicReport) -> PublicReport:
     return locked
 
 
+def _decide(
+    report: PublicReport, *, user: Any, now: datetime.datetime, status: str, **fields: Any
+) -> PublicReport:
+    """Write a triage decision on the locked ``report``: its new status, who
+    decided and when, and what the decision sets (``fields``)."""
+    report.status, report.triaged_at, report.triaged_by = status, now, user
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save()
+    return report
+
+
+def _triage(
+    report: PublicReport, user: Any, now: datetime.datetime, status: str, **fields: Any
+) -> PublicReport:
+    """Lock ``report`` (still waiting) and write the decision (``_decide``)."""
+    with transaction.atomic():
+        return _decide(_waiting(report), user=user, now=now, status=status, **fields)
+
+
 def report_accept(
     *, user: Any, report: PublicReport, unit: Unit | None = None, sector: str = "",
     severity: int = 2, title: str = "", now: datetime.datetime | None = None,
@@ -426,10 +446,7 @@ def report_accept(
             title=clean_text(title) or report.category.name, source="portal",
             description=report.description, now=report.received_at,
         )  # fmt: skip
-        report.status, report.case = PublicReport.Status.ACCEPTED, case
-        report.triaged_at, report.triaged_by = now, user
-        report.save()
-    return report
+        return _decide(report, user=user, now=now, status=PublicReport.Status.ACCEPTED, case=case)
 
 
 def report_reject(
@@ -441,12 +458,7 @@ def report_reject(
     reason = clean_text(reason)
     if len(reason) < 5:
         raise InvalidInput(_("دلیل رد را برای تولیدکننده بنویسید."), field="reason")
-    with transaction.atomic():
-        report = _waiting(report)
-        report.status, report.reject_reason = PublicReport.Status.REJECTED, reason
-        report.triaged_at, report.triaged_by = now, user
-        report.save()
-    return report
+    return _triage(report, user, now, PublicReport.Status.REJECTED, reject_reason=reason)
 
 
 def report_merge(
@@ -460,12 +472,7 @@ def report_merge(
         raise InvalidInput(_("گزارش اصلی باید گزارش دیگری از همین شهرستان باشد."), field="into")
     if into.status in (PublicReport.Status.MERGED, PublicReport.Status.REJECTED):
         raise InvalidInput(_("گزارش اصلی ادغام یا رد شده است."), field="into")
-    with transaction.atomic():
-        report = _waiting(report)
-        report.status, report.merged_into = PublicReport.Status.MERGED, into
-        report.triaged_at, report.triaged_by = now, user
-        report.save()
-    return report
+    return _triage(report, user, now, PublicReport.Status.MERGED, merged_into=into)
 
 
 # --- Rating and appeal -------------------------------------------------------

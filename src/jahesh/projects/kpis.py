@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.roles import Module
-from jahesh.core.kpis import COUNT, RIAL, DrillColumn, Kpi, parts
+from jahesh.core.kpis import COUNT, COUNTY_COLUMN, RIAL, DrillColumn, Kpi, parts
 from jahesh.projects import selectors as s
 from jahesh.projects.models import DirectService, Project, ProjectFunding, ServiceBeneficiary
 
@@ -14,7 +14,7 @@ _C = DrillColumn
 PROJECT_COLUMNS = (
     _C("title", "عنوان پروژه", "Project", "title", link=("projects:detail", "pk")),
     _C("kind", "نوع", "Kind", "get_kind_display"),
-    _C("county", "شهرستان", "County", "county.name"),
+    COUNTY_COLUMN,
     _C("actual_end", "تاریخ پایان", "Completed", "actual_end", "date"),
 )
 PROJECT_VALUE_COLUMNS = (
@@ -23,7 +23,7 @@ PROJECT_VALUE_COLUMNS = (
 )
 SERVICE_COLUMNS = (
     _C("kind", "نوع خدمت", "Service", "get_kind_display"),
-    _C("county", "شهرستان", "County", "county.name"),
+    COUNTY_COLUMN,
     _C("delivered_on", "تاریخ ارائه", "Delivered", "delivered_on", "date"),
     _C("quantity", "تعداد", "Quantity", "quantity", "count"),
     _C("value_rial", "ارزش (ریال)", "Value (rials)", "value_rial", "rial"),

@@ -9,13 +9,18 @@ each move appends a ``ProjectEvent``.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel, latitude_field, longitude_field
+from jahesh.core.models import (
+    TimeStampedModel,
+    latitude_field,
+    longitude_field,
+    optional_link,
+    user_link,
+)
 from jahesh.geo.models import Placed, Settled
 
 
@@ -67,14 +72,7 @@ class Project(ProjectPlace, TimeStampedModel):
     # set or confirmed on the form, optional.
     latitude = latitude_field()
     longitude = longitude_field()
-    implementer_group = models.ForeignKey(
-        "volunteers.Group",
-        verbose_name=_("گروه جهادی مجری"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects",
-    )
+    implementer_group = optional_link("volunteers.Group", _("گروه جهادی مجری"), "projects")
     contractor_name = models.CharField(_("پیمانکار"), max_length=200, blank=True)
     budget_original_rial = models.BigIntegerField(_("بودجهٔ مصوب اولیه (ریال)"), default=0)
     budget_revised_rial = models.BigIntegerField(_("بودجهٔ اصلاحی (ریال)"), null=True, blank=True)
@@ -91,14 +89,7 @@ class Project(ProjectPlace, TimeStampedModel):
     households = models.PositiveIntegerField(_("خانوار بهره‌مند"), default=0)
     people = models.PositiveIntegerField(_("نفر بهره‌مند"), default=0)
     description = models.TextField(_("شرح"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ثبت‌کننده"),
-    )
+    created_by = user_link(_("ثبت‌کننده"))
 
     history = HistoricalRecords()
 
@@ -155,10 +146,6 @@ class Project(ProjectPlace, TimeStampedModel):
         return self.title
 
     @property
-    def place(self):
-        return self.village or self.city
-
-    @property
     def budget_rial(self) -> int:
         """The budget in force: the revised one when there is one."""
         if self.budget_revised_rial is not None:
@@ -181,14 +168,7 @@ class ProjectEvent(models.Model):
     )
     to_status = models.CharField(_("به وضعیت"), max_length=20, choices=Project.Status.choices)
     at = models.DateTimeField(_("زمان"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("کاربر"),
-    )
+    by = user_link(_("کاربر"))
     reason = models.CharField(_("توضیح"), max_length=500, blank=True)
 
     class Meta:
@@ -220,14 +200,7 @@ class ProjectFunding(TimeStampedModel):
     labour_hours = models.DecimalField(
         _("ساعت کار"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    labour_skill = models.ForeignKey(
-        "volunteers.Skill",
-        verbose_name=_("مهارت"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    labour_skill = optional_link("volunteers.Skill", _("مهارت"))
     received_on = models.DateField(_("تاریخ"), null=True, blank=True)
     note = models.CharField(_("توضیح"), max_length=300, blank=True)
 
@@ -262,14 +235,7 @@ class ProgressReport(TimeStampedModel):
     reported_on = models.DateField(_("تاریخ گزارش"))
     progress_pct = models.PositiveSmallIntegerField(_("پیشرفت فیزیکی (٪)"))
     note = models.TextField(_("شرح"), blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("گزارش‌دهنده"),
-    )
+    reported_by = user_link(_("گزارش‌دهنده"))
 
     history = HistoricalRecords()
 
@@ -347,14 +313,7 @@ class FacilityCheck(TimeStampedModel):
     checked_on = models.DateField(_("تاریخ بازدید"))
     in_use = models.BooleanField(_("در حال بهره‌برداری"))
     note = models.TextField(_("شرح"), blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("بازدیدکننده"),
-    )
+    checked_by = user_link(_("بازدیدکننده"))
 
     history = HistoricalRecords()
 
@@ -386,22 +345,8 @@ class DirectService(ProjectPlace, TimeStampedModel):
 
     kind = models.CharField(_("نوع خدمت"), max_length=20, choices=Kind.choices)
     delivered_on = models.DateField(_("تاریخ ارائه"))
-    camp = models.ForeignKey(
-        "volunteers.Camp",
-        verbose_name=_("اردو"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="services",
-    )
-    group = models.ForeignKey(
-        "volunteers.Group",
-        verbose_name=_("گروه جهادی"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="services",
-    )
+    camp = optional_link("volunteers.Camp", _("اردو"), "services")
+    group = optional_link("volunteers.Group", _("گروه جهادی"), "services")
     quantity = models.PositiveIntegerField(_("تعداد"))
     unit_value_rial = models.BigIntegerField(_("ارزش واحد (ریال)"))
     value_rial = models.BigIntegerField(_("ارزش کل (ریال)"))
@@ -412,14 +357,7 @@ class DirectService(ProjectPlace, TimeStampedModel):
     female_adults = models.PositiveIntegerField(_("زن (۱۸ تا ۵۹)"), default=0)
     female_elderly = models.PositiveIntegerField(_("زن (۶۰ به بالا)"), default=0)
     note = models.CharField(_("توضیح"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ثبت‌کننده"),
-    )
+    created_by = user_link(_("ثبت‌کننده"))
 
     history = HistoricalRecords()
 
@@ -459,10 +397,6 @@ class DirectService(ProjectPlace, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.delivered_on})"
-
-    @property
-    def place(self):
-        return self.village or self.city
 
     @property
     def beneficiaries_total(self) -> int:

@@ -18,7 +18,7 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import Area, scope_exists, scoped
 from jahesh.core import mapdata
 from jahesh.core.daily import EVER, daily_totals, distinct_days
-from jahesh.core.search import search_filter
+from jahesh.core.search import filter_given, search_filter
 from jahesh.geo.models import County
 from jahesh.projects.models import (
     DirectService,
@@ -41,14 +41,7 @@ def project_list(
     q: str | None = None,
 ) -> QuerySet[Project]:
     qs = scoped(user, Project).select_related("county", "village", "city")
-    if county_id:
-        qs = qs.filter(county_id=county_id)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if deprived is not None:
-        qs = qs.filter(in_deprived_area=deprived)
+    qs = filter_given(qs, county_id=county_id, kind=kind, status=status, in_deprived_area=deprived)
     if q:
         qs = search_filter(qs, "title_key", q)
     return qs.order_by("-id")
@@ -115,14 +108,9 @@ def service_list(
             group_visible=scope_exists(user, Group, "group"),
         )
     )
-    if county_id:
-        qs = qs.filter(county_id=county_id)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if start:
-        qs = qs.filter(delivered_on__gte=start)
-    if end:
-        qs = qs.filter(delivered_on__lt=end)
+    qs = filter_given(
+        qs, county_id=county_id, kind=kind, delivered_on__gte=start, delivered_on__lt=end
+    )
     return qs.order_by("-delivered_on", "-id")
 
 

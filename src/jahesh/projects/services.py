@@ -209,14 +209,7 @@ TRANSITIONS: dict[tuple[str, str], Rule[Project]] = {
 
 
 def _project_event(move: _Move) -> ProjectEvent:
-    return ProjectEvent.objects.create(
-        project=move.record,
-        from_status=move.from_status,
-        to_status=move.to_status,
-        at=move.now,
-        by=move.user,
-        reason=move.reason,
-    )
+    return ProjectEvent.objects.create(**move.row(project=move.record, reason=move.reason))
 
 
 def _label(status: str) -> str:
@@ -243,9 +236,8 @@ PROJECT_FLOW: Workflow[Project] = Workflow(
 )
 
 
-def allowed_transitions(project: Project, user: Any) -> list[str]:
-    """The statuses ``project`` may move to (who may is the module's rule, at the edges)."""
-    return PROJECT_FLOW.allowed_moves(project, user)
+# The statuses a project may move to (who may is the module's rule, at the edges).
+allowed_transitions = PROJECT_FLOW.allowed_moves
 
 
 def project_transition(
@@ -332,6 +324,19 @@ def funding_add(
         raise InvalidInput(_("نقش منبع تأمین نامعتبر است."), field="role")
     if amount_rial <= 0:
         raise InvalidInput(_("مبلغ باید بیشتر از صفر باشد."), field="amount_rial")
+    return _funding(project, role, amount_rial, source_name, received_on, note)
+
+
+def _funding(
+    project: Project,
+    role: str,
+    amount_rial: int,
+    source_name: str,
+    received_on: datetime.date | None,
+    note: str,
+    **labour: Any,
+) -> ProjectFunding:
+    """Write a checked funding row, its texts cleaned."""
     return ProjectFunding.objects.create(
         project=project,
         role=role,
@@ -339,6 +344,7 @@ def funding_add(
         source_name=clean_text(source_name),
         received_on=received_on,
         note=clean_text(note),
+        **labour,
     )
 
 
@@ -363,16 +369,9 @@ def funding_add_volunteer_labour(
             _("برای مهارت «%(skill)s» ارزش ساعتی تعریف نشده است.") % {"skill": skill},
             field="skill",
         )
-    return ProjectFunding.objects.create(
-        project=project,
-        role=ProjectFunding.Role.VOLUNTEER_LABOUR,
-        amount_rial=amount,
-        labour_hours=hours,
-        labour_skill=skill,
-        source_name=clean_text(source_name),
-        received_on=received_on,
-        note=clean_text(note),
-    )
+    role = ProjectFunding.Role.VOLUNTEER_LABOUR
+    labour = {"labour_hours": hours, "labour_skill": skill}
+    return _funding(project, role, amount, source_name, received_on, note, **labour)
 
 
 def result_set(

@@ -37,7 +37,27 @@ class FactPeriod(models.Model):
         return f"{self.start} – {self.end}"
 
 
-class Fact(models.Model):
+class PartValue(models.Model):
+    """A KPI part's value for one place (``province_id``, ``county_id``: plain
+    integers, no foreign keys: the tables are rebuilt, never edited by hand)
+    at one time (``when_field``: the field naming the period's level, the day
+    or the month)."""
+
+    when_field: str
+    part = models.CharField(max_length=40)
+    province_id = models.IntegerField(null=True)
+    county_id = models.IntegerField(null=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        when = getattr(self, self.when_field)
+        return f"{self.part} {when} {self.province_id}/{self.county_id} = {self.value}"
+
+
+class Fact(PartValue):
     """One part's value for one place in one period.
 
     ``level`` is the place's kind: "county" rows carry additive county parts,
@@ -48,13 +68,10 @@ class Fact(models.Model):
     """
 
     COUNTY, PROVINCE, COUNTRY = "county", "province", "country"
+    when_field = "level"
 
     period = models.ForeignKey(FactPeriod, on_delete=models.CASCADE, related_name="facts")
-    part = models.CharField(max_length=40)
     level = models.CharField(max_length=8)
-    province_id = models.IntegerField(null=True)
-    county_id = models.IntegerField(null=True)
-    value = models.BigIntegerField()
 
     class Meta:
         verbose_name = _("شاخص محاسبه‌شده")
@@ -66,11 +83,8 @@ class Fact(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.part} {self.level} {self.province_id}/{self.county_id} = {self.value}"
 
-
-class DayFact(models.Model):
+class DayFact(PartValue):
     """One flow part's value for one place on one day (``reports.facts``): the
     parts whose value for a period is the sum of its days' (cases opened,
     principal disbursed, hours logged), so a figure for any period is a sum
@@ -80,7 +94,7 @@ class DayFact(models.Model):
     rows). Rows exist only for days with records; a write recomputes the
     rows of its own place (only those that changed are rewritten)."""
 
-    part = models.CharField(max_length=40)
+    when_field = "day"
     day = models.DateField()
     # The row counts for [start, end) when since < start and lo < end <= hi: a
     # unit's visit counts where the unit's previous visit day (since) is before
@@ -90,9 +104,6 @@ class DayFact(models.Model):
     since = models.DateField(default=datetime.date(1, 1, 1))
     lo = models.DateField(default=datetime.date(1, 1, 1))
     hi = models.DateField(default=datetime.date(9999, 12, 31))
-    province_id = models.IntegerField(null=True)
-    county_id = models.IntegerField(null=True)
-    value = models.BigIntegerField()
 
     class Meta:
         verbose_name = _("شاخص روزانهٔ محاسبه‌شده")
@@ -107,21 +118,15 @@ class DayFact(models.Model):
                                  "value"], name="reports_dayfact_province_idx"),
         ]  # fmt: skip
 
-    def __str__(self) -> str:
-        return f"{self.part} {self.day} {self.province_id}/{self.county_id} = {self.value}"
 
-
-class MonthBalance(models.Model):
+class MonthBalance(PartValue):
     """A stock part's value for one place at the start of a month (the sum of
     its day changes before ``month``), from the month after the place's first
     change to the horizon (the row with part "" holds it): a stock at any date
     is its month's balance plus the changes of at most a month of days."""
 
-    part = models.CharField(max_length=40)
+    when_field = "month"
     month = models.DateField()  # the first day of a month
-    province_id = models.IntegerField(null=True)
-    county_id = models.IntegerField(null=True)
-    value = models.BigIntegerField()
 
     class Meta:
         verbose_name = _("ماندهٔ ماهانهٔ شاخص")
@@ -131,9 +136,6 @@ class MonthBalance(models.Model):
                          name="reports_monthbal_month_idx"),
             models.Index(fields=["county_id", "part", "month"], name="reports_monthbal_county_idx"),
         ]  # fmt: skip
-
-    def __str__(self) -> str:
-        return f"{self.part} {self.month} {self.province_id}/{self.county_id} = {self.value}"
 
 
 class StalePlace(models.Model):

@@ -7,17 +7,17 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.roles import Module
-from jahesh.core.kpis import COUNT, DrillColumn, Kpi, parts
+from jahesh.core.kpis import COUNT, COUNTY_COLUMN, STATUS_COLUMN, DrillColumn, Kpi, parts
 from jahesh.units import selectors as s
 from jahesh.units.models import RiskAssessment, Unit, Visit
 
 _C = DrillColumn
 UNIT_COLUMNS = (
     _C("name", "نام واحد", "Unit", "name", link=("units:detail", "pk")),
-    _C("county", "شهرستان", "County", "county.name"),
+    COUNTY_COLUMN,
     _C("sector", "بخش", "Sector", "get_sector_display"),
     _C("employees", "کارکنان", "Employees", "employees", "count"),
-    _C("status", "وضعیت", "Status", "get_status_display"),
+    STATUS_COLUMN,
     _C("risk", "سطح ریسک", "Risk level", "get_risk_level_display"),
     _C("last_visit_on", "آخرین بازدید", "Last visit", "last_visit_on", "date"),
 )

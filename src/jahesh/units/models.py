@@ -7,13 +7,12 @@ status change appends a history row) live in ``jahesh.units.services``.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel
+from jahesh.core.models import TimeStampedModel, optional_link, user_link
 from jahesh.geo.models import Placed, Settled
 from jahesh.units.isic import REVISION, SECTION_CHOICES
 
@@ -125,14 +124,7 @@ class Unit(Placed, Settled, TimeStampedModel):
     risk_assessed_on = models.DateField(
         _("تاریخ ارزیابی ریسک"), null=True, blank=True, editable=False
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ثبت‌کننده"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_link(_("ثبت‌کننده"))
     history = HistoricalRecords(
         excluded_fields=[
             "last_visit_on",
@@ -219,14 +211,7 @@ class StatusChange(models.Model):
     )
     to_status = models.CharField(_("به وضعیت"), max_length=10, choices=UnitStatus.choices)
     reason = models.TextField(_("دلیل"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ثبت‌کننده"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    changed_by = user_link(_("ثبت‌کننده"))
     created_at = models.DateTimeField(_("زمان ثبت"), auto_now_add=True)
 
     class Meta:
@@ -251,14 +236,7 @@ class Visit(TimeStampedModel):
         Unit, verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="visits"
     )
     visited_on = models.DateField(_("تاریخ بازدید"))
-    visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("بازدیدکننده (کاربر)"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    visitor = user_link(_("بازدیدکننده (کاربر)"))
     visitor_name = models.CharField(_("بازدیدکننده"), max_length=200, blank=True)
     capacity_utilization = models.PositiveSmallIntegerField(
         _("ظرفیت به‌کارگرفته (٪)"), null=True, blank=True
@@ -297,14 +275,7 @@ class Visit(TimeStampedModel):
     # The id the phone made for this visit (the Idempotency-Key header): a resend
     # of the same key answers the same visit instead of recording a second one.
     client_key = models.CharField(max_length=64, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ثبت‌کننده"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_link(_("ثبت‌کننده"))
     history = HistoricalRecords()
 
     class Meta:
@@ -384,14 +355,7 @@ class RiskAssessment(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="risk_assessments"
     )
-    visit = models.ForeignKey(
-        Visit,
-        verbose_name=_("بازدید"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="risk_assessments",
-    )
+    visit = optional_link(Visit, _("بازدید"), "risk_assessments", on_delete=models.CASCADE)
     assessed_on = models.DateField(_("تاریخ ارزیابی"))
     score = models.PositiveSmallIntegerField(_("امتیاز"))
     level = models.CharField(_("سطح"), max_length=8, choices=RiskLevel.choices)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jahesh.core.money import group_digits, money_words, round_half_up
 from jahesh.units.models import RiskLevel, RiskSettings, SalesTrend, UnitStatus
@@ -81,50 +81,44 @@ def _fa(n) -> str:
     return group_digits(n)
 
 
+def _shortfall(value: Any, healthy: int) -> Fraction:
+    """How far ``value`` falls below the ``healthy`` level, as a share of it."""
+    return (healthy - Fraction(Decimal(value))) / healthy
+
+
 def _indicators(visit: Visit | None, status: str, registered_employees: int | None):
-    """Yield (code, weight field, fraction 0–1, words) for each indicator that fires."""
+    """Yield (code, fraction 0–1, words) for each indicator that fires; its weight
+    is the settings' ``w_<code>``."""
     if status in (UnitStatus.STALLED, UnitStatus.CLOSED):
-        yield "status", "w_status", Fraction(1), f"وضعیت: {UnitStatus(status).label}"
+        yield "status", Fraction(1), f"وضعیت: {UnitStatus(status).label}"
     elif status == UnitStatus.PARTIAL:
-        yield "status", "w_status", Fraction(1, 2), f"وضعیت: {UnitStatus(status).label}"
+        yield "status", Fraction(1, 2), f"وضعیت: {UnitStatus(status).label}"
     if visit is None:
         return
     u = visit.capacity_utilization
     if u is not None and u < CAPACITY_HEALTHY_PCT:
-        yield (
-            "capacity",
-            "w_capacity",
-            Fraction(CAPACITY_HEALTHY_PCT - u, CAPACITY_HEALTHY_PCT),
-            f"ظرفیت {_fa(u)}٪",
-        )
+        yield "capacity", _shortfall(u, CAPACITY_HEALTHY_PCT), f"ظرفیت {_fa(u)}٪"
     if visit.unpaid_wage_months:
         m = visit.unpaid_wage_months
-        yield "wages", "w_wages", _clamp(Fraction(m, WAGE_MONTHS_FULL)), f"{_fa(m)} ماه حقوق معوق"
+        yield "wages", _clamp(Fraction(m, WAGE_MONTHS_FULL)), f"{_fa(m)} ماه حقوق معوق"
     if visit.social_security_debt_rial:
         yield (
             "social_security",
-            "w_social_security",
             Fraction(1),
             f"بدهی تأمین اجتماعی ({money_words(visit.social_security_debt_rial)})",
         )
     if visit.tax_debt_rial:
-        yield "tax", "w_tax", Fraction(1), f"بدهی مالیاتی ({money_words(visit.tax_debt_rial)})"
+        yield "tax", Fraction(1), f"بدهی مالیاتی ({money_words(visit.tax_debt_rial)})"
     if visit.bank_arrears_rial:
-        yield (
-            "bank",
-            "w_bank",
-            Fraction(1),
-            f"معوقات بانکی ({money_words(visit.bank_arrears_rial)})",
-        )
+        yield "bank", Fraction(1), f"معوقات بانکی ({money_words(visit.bank_arrears_rial)})"
     if visit.court_cases:
         c = visit.court_cases
-        yield "court", "w_court", _clamp(Fraction(c, COURT_CASES_FULL)), f"{_fa(c)} پروندهٔ قضایی"
+        yield "court", _clamp(Fraction(c, COURT_CASES_FULL)), f"{_fa(c)} پروندهٔ قضایی"
     if visit.utility_cutoff_notice:
-        yield "utility", "w_utility", Fraction(1), "اخطار قطع انشعاب"
+        yield "utility", Fraction(1), "اخطار قطع انشعاب"
     elif visit.utility_debt_rial:
         yield (
             "utility",
-            "w_utility",
             Fraction(1, 2),
             f"بدهی آب، برق یا گاز ({money_words(visit.utility_debt_rial)})",
         )
@@ -132,30 +126,22 @@ def _indicators(visit: Visit | None, status: str, registered_employees: int | No
     if d is not None and d < RAW_MATERIAL_HEALTHY_DAYS:
         yield (
             "raw_material",
-            "w_raw_material",
-            Fraction(RAW_MATERIAL_HEALTHY_DAYS - d, RAW_MATERIAL_HEALTHY_DAYS),
+            _shortfall(d, RAW_MATERIAL_HEALTHY_DAYS),
             f"مواد اولیه برای {_fa(d)} روز",
         )
     o = visit.order_book_months
     if o is not None and Decimal(o) < ORDER_BOOK_HEALTHY_MONTHS:
-        frac = (
-            Fraction(ORDER_BOOK_HEALTHY_MONTHS) - Fraction(Decimal(o))
-        ) / ORDER_BOOK_HEALTHY_MONTHS
-        yield "orders", "w_orders", frac, f"سفارش برای {_fa(Decimal(o).normalize())} ماه"
+        months = Decimal(o).normalize()
+        yield "orders", _shortfall(o, ORDER_BOOK_HEALTHY_MONTHS), f"سفارش برای {_fa(months)} ماه"
     if visit.sales_trend == SalesTrend.DOWN:
-        yield "sales", "w_sales", Fraction(1), "فروش رو به کاهش"
+        yield "sales", Fraction(1), "فروش رو به کاهش"
     if visit.owner_issue:
-        yield "owner", "w_owner", Fraction(1), "بیماری یا اختلاف مالکان"
+        yield "owner", Fraction(1), "بیماری یا اختلاف مالکان"
     now = visit.employees_now
     if registered_employees and now is not None and now < registered_employees:
         drop = Fraction(registered_employees - now, registered_employees)
         pct = round_half_up(drop * 100)
-        yield (
-            "workforce",
-            "w_workforce",
-            _clamp(drop / WORKFORCE_DROP_FULL),
-            f"کاهش {_fa(pct)}٪ کارکنان",
-        )
+        yield "workforce", _clamp(drop / WORKFORCE_DROP_FULL), f"کاهش {_fa(pct)}٪ کارکنان"
 
 
 def compute_risk(
@@ -173,8 +159,8 @@ def compute_risk(
     """
     total = Fraction(0)
     drivers = []
-    for code, weight_field, fraction, text in _indicators(visit, status, registered_employees):
-        points = fraction * getattr(settings, weight_field)
+    for code, fraction, text in _indicators(visit, status, registered_employees):
+        points = fraction * getattr(settings, f"w_{code}")
         if points <= 0:
             continue
         total += points

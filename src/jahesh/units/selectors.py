@@ -26,7 +26,7 @@ from jahesh.accounts.scoping import Area, get_scoped_or_404, scoped
 from jahesh.core import mapdata
 from jahesh.core.daily import EVER
 from jahesh.core.digits import to_ascii_digits
-from jahesh.core.search import search_q
+from jahesh.core.search import filter_given, search_q
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County
 from jahesh.units import hooks
@@ -127,15 +127,15 @@ def unit_list(
     """The units ``user`` may see, searched, filtered and ordered."""
     qs = scoped(user, Unit).select_related("county")
     qs = qs.filter(unit_search_q(q))
-    filters = {
-        "county_id": county_id,
-        "sector": sector,
-        "status": status,
-        "isic_section": isic_section,
-        "size": size,
-        "risk_level": risk_level,
-    }
-    qs = qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+    qs = filter_given(
+        qs,
+        county_id=county_id,
+        sector=sector,
+        status=status,
+        isic_section=isic_section,
+        size=size,
+        risk_level=risk_level,
+    )
     return qs.order_by(*ORDERINGS.get(order, ORDERINGS["-id"]))
 
 

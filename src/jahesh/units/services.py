@@ -30,6 +30,7 @@ from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import Conflict
 from jahesh.core.identifiers import normalize_legal_id, normalize_mobile
 from jahesh.core.jalali import parse_date_any
+from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.units import isic
@@ -77,21 +78,24 @@ def size_for(employees: int | None) -> str:
     return Size.LARGE
 
 
-def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None) -> int | None:
+def _number(value: Any, *, label: str, whole: bool) -> Decimal | None:
+    """``value`` read as a number (any digits, thousands commas), ``None`` when blank."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        n = Decimal(to_ascii_digits(value).strip().replace(",", ""))
+        return Decimal(to_ascii_digits(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise ValidationError(
+        message = (
             _("%(label)s باید یک عدد صحیح باشد؛ «%(value)s» عدد نیست.")
-            % {"label": label, "value": value}
-        ) from None
-    if n != n.to_integral_value():
-        raise ValidationError(
-            _("%(label)s باید عدد صحیح باشد، نه «%(value)s».") % {"label": label, "value": value}
+            if whole
+            else _("%(label)s باید یک عدد باشد؛ «%(value)s» عدد نیست.")
         )
-    if n < minimum:
+        raise ValidationError(message % {"label": label, "value": value}) from None
+
+
+def _within(n: Decimal, *, label: str, minimum: Any, maximum: Any) -> None:
+    """Refuse ``n`` below ``minimum`` or above ``maximum`` (``None``: no bound)."""
+    if minimum is not None and n < minimum:
         raise ValidationError(
             _("%(label)s نمی‌تواند کمتر از %(minimum)s باشد.") % {"label": label, "minimum": minimum}
         )
@@ -100,32 +104,29 @@ def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None
             _("%(label)s نمی‌تواند بیشتر از %(maximum)s باشد.")
             % {"label": label, "maximum": maximum}
         )
+
+
+def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None) -> int | None:
+    n = _number(value, label=label, whole=True)
+    if n is None:
+        return None
+    if n != n.to_integral_value():
+        raise ValidationError(
+            _("%(label)s باید عدد صحیح باشد، نه «%(value)s».") % {"label": label, "value": value}
+        )
+    _within(n, label=label, minimum=minimum, maximum=maximum)
     return int(n)
 
 
 def _decimal(
     value: Any, *, label: str, minimum: Decimal | None = None, maximum: Decimal | None = None
 ) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    d = _number(value, label=label, whole=False)
+    if d is None:
         return None
-    try:
-        d = Decimal(to_ascii_digits(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(
-            _("%(label)s باید یک عدد باشد؛ «%(value)s» عدد نیست.")
-            % {"label": label, "value": value}
-        ) from None
     if not d.is_finite():
         raise ValidationError(_("%(label)s باید یک عدد باشد.") % {"label": label})
-    if minimum is not None and d < minimum:
-        raise ValidationError(
-            _("%(label)s نمی‌تواند کمتر از %(minimum)s باشد.") % {"label": label, "minimum": minimum}
-        )
-    if maximum is not None and d > maximum:
-        raise ValidationError(
-            _("%(label)s نمی‌تواند بیشتر از %(maximum)s باشد.")
-            % {"label": label, "maximum": maximum}
-        )
+    _within(d, label=label, minimum=minimum, maximum=maximum)
     return d
 
 
@@ -174,22 +175,32 @@ def clean_status(value: Any) -> str:
     return _choice(value, UnitStatus, label=_("وضعیت"))
 
 
+class _Fields:
+    """The cleaned values of the fields present in ``data`` (``out``) and the
+    messages of those that failed (``errors``, by field), one field at a time."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.out: dict[str, Any] = {}
+        self.errors: dict[str, list[str]] = {}
+
+    def run(self, name: str, fn: Callable[[Any], Any]) -> None:
+        if name not in self.data:
+            return
+        try:
+            self.out[name] = fn(self.data[name])
+        except ValidationError as exc:
+            self.errors.setdefault(name, []).extend(exc.messages)
+
+
 def clean_unit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     """Normalise and check the unit fields present in ``data`` (no database reads).
 
     Returns the cleaned values plus the derived ones (``name_key``, ISIC
     division and section, ``size``). Raises ``ValidationError`` keyed by field.
     """
-    out: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-
-    def run(name: str, fn: Callable[[Any], Any]) -> None:
-        if name not in data:
-            return
-        try:
-            out[name] = fn(data[name])
-        except ValidationError as exc:
-            errors.setdefault(name, []).extend(exc.messages)
+    fields = _Fields(data)
+    out, errors, run = fields.out, fields.errors, fields.run
 
     run("name", _clean_name)
     run("national_id", lambda v: normalize_legal_id(v) if normalize_key(v) else None)
@@ -357,13 +368,13 @@ def unit_build(
     values = _validate_unit(
         fields, instance=None, user=user, today=timezone.localdate(now), lookups=lookups
     )
-    return Unit(**values, created_by=user if getattr(user, "pk", None) else None)
+    return Unit(**values, created_by=recorded_user(user))
 
 
 def unit_create(*, user: Any, now: datetime | None = None, **fields: Any) -> Unit:
     """Register a unit. Required: name, sector, county; the rest as ``UNIT_FIELDS``."""
     unit = unit_build(user=user, now=now, **fields)
-    unit._history_user = user if getattr(user, "pk", None) else None
+    unit._history_user = recorded_user(user)
     unit.save()
     return unit
 
@@ -385,7 +396,7 @@ def unit_update(
             )
         for name, value in values.items():
             setattr(unit, name, value)
-        unit._history_user = user if getattr(user, "pk", None) else None
+        unit._history_user = recorded_user(user)
         unit.save()
         if employees_changed and unit.last_visit_on is not None:
             unit_reassess(unit=unit, on=timezone.localdate(now))
@@ -394,7 +405,7 @@ def unit_update(
 
 def unit_delete(*, unit: Unit, user: Any) -> None:
 
-    unit._history_user = user if getattr(user, "pk", None) else None
+    unit._history_user = recorded_user(user)
     try:
         unit.delete()
     except ProtectedError:
@@ -434,7 +445,7 @@ def _status_change(move: Move[Unit]) -> StatusChange:
         from_status=move.from_status,
         to_status=move.to_status,
         reason=move.reason,
-        changed_by=user if getattr(user, "pk", None) else None,
+        changed_by=recorded_user(user),
     )
 
 
@@ -491,16 +502,8 @@ def unit_change_status(
 
 def clean_visit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     """Normalise and check visit fields (no database reads); ValidationError keyed by field."""
-    out: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-
-    def run(name: str, fn: Callable[[Any], Any]) -> None:
-        if name not in data:
-            return
-        try:
-            out[name] = fn(data[name])
-        except ValidationError as exc:
-            errors.setdefault(name, []).extend(exc.messages)
+    fields = _Fields(data)
+    out, errors, run = fields.out, fields.errors, fields.run
 
     def required_date(v: Any) -> date | None:
         if v in (None, ""):
@@ -590,7 +593,7 @@ def visit_create(
     _reject_unknown(fields, VISIT_FIELDS)
     fields.setdefault("visited_on", None)
     values = clean_visit_fields(fields, today=timezone.localdate(now))
-    actor = user if getattr(user, "pk", None) else None
+    actor = recorded_user(user)
     if not values.get("visitor_name") and values.get("visitor") is None and actor is not None:
         values["visitor"] = actor
         values["visitor_name"] = str(actor)
@@ -704,7 +707,7 @@ def visit_update(*, visit: Visit, user: Any, now: datetime | None = None, **fiel
     with transaction.atomic():
         for name, value in values.items():
             setattr(visit, name, value)
-        visit._history_user = user if getattr(user, "pk", None) else None
+        visit._history_user = recorded_user(user)
         visit.save()
         unit = visit.unit
         visit.risk_assessments.all().delete()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.roles import Module
-from jahesh.core.kpis import COUNT, DrillColumn, Kpi, parts
+from jahesh.core.kpis import COUNT, COUNTY_COLUMN, STATUS_COLUMN, DrillColumn, Kpi, parts
 from jahesh.volunteers import selectors as s
 from jahesh.volunteers.models import Camp, RosterEntry, Volunteer, VolunteerStatusEvent
 
@@ -15,16 +15,16 @@ VOLUNTEER_COLUMNS = (
     _C("first_name", "نام", "First name", "first_name", link=("volunteers:detail", "pk")),
     _C("last_name", "نام خانوادگی", "Last name", "last_name"),
     _C("national_code", "کد ملی", "National code", "national_code", "ltr"),
-    _C("county", "شهرستان", "County", "county.name"),
+    COUNTY_COLUMN,
     _C("registered_on", "تاریخ ثبت‌نام", "Registered", "registered_on", "date"),
-    _C("status", "وضعیت", "Status", "get_status_display"),
+    STATUS_COLUMN,
 )
 HOURS_COLUMNS = (
     _C("camp", "اردو", "Camp", "camp.title", link=("volunteers:camp_detail", "camp_id")),
     _C("camp_start", "آغاز اردو", "Camp start", "camp.start_date", "date"),
     _C("volunteer", "نیروی جهادی", "Volunteer", "volunteer"),
     _C("hours", "ساعت", "Hours", "hours", "count"),
-    _C("status", "وضعیت", "Status", "get_status_display"),
+    STATUS_COLUMN,
 )
 
 KPIS: tuple[Kpi, ...] = (

@@ -7,13 +7,18 @@ they belong to (DESIGN.md §4: people are counted once).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel, latitude_field, longitude_field
+from jahesh.core.models import (
+    TimeStampedModel,
+    latitude_field,
+    longitude_field,
+    optional_link,
+    user_link,
+)
 from jahesh.geo.models import InCounty, Settled
 
 
@@ -148,9 +153,7 @@ class VolunteerStatusEvent(models.Model):
     to_status = models.CharField(_("به"), max_length=8, choices=Volunteer.Status.choices)
     effective_on = models.DateField(_("از تاریخ"))
     at = models.DateTimeField(_("زمان ثبت"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    by = user_link()
     reason = models.CharField(_("دلیل"), max_length=300, blank=True)
 
     class Meta:
@@ -240,14 +243,7 @@ class Group(InCounty, TimeStampedModel):
     specialty = models.CharField(
         _("تخصص"), max_length=16, choices=Specialty.choices, default=Specialty.GENERAL
     )
-    leader = models.ForeignKey(
-        Volunteer,
-        verbose_name=_("سرگروه"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="led_groups",
-    )
+    leader = optional_link(Volunteer, _("سرگروه"), "led_groups")
     founded_on = models.DateField(_("تاریخ تشکیل"), null=True, blank=True)
     is_active = models.BooleanField(_("فعال"), default=True)
     members = models.ManyToManyField(
@@ -327,9 +323,7 @@ class Camp(InCounty, Settled, TimeStampedModel):
         verbose_name=_("مجوزهای لازم برای همه"),
         help_text=_("مجوزهایی که هر نیروی این اردو باید تا پایان اردو معتبر داشته باشد."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_link()
 
     history = HistoricalRecords(excluded_fields=["created_by"])
 
@@ -352,10 +346,6 @@ class Camp(InCounty, Settled, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def place(self):
-        return self.village or self.city
 
 
 class RosterEntry(models.Model):
@@ -381,14 +371,7 @@ class RosterEntry(models.Model):
     volunteer = models.ForeignKey(
         Volunteer, on_delete=models.PROTECT, related_name="roster_entries", verbose_name=_("نیرو")
     )
-    skill = models.ForeignKey(
-        Skill,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="roster_entries",
-        verbose_name=_("مهارت به‌کاررفته"),
-    )
+    skill = optional_link(Skill, _("مهارت به‌کاررفته"), "roster_entries")
     hours = models.DecimalField(_("ساعت"), max_digits=6, decimal_places=1, default=0)
     hourly_rate_rial = models.BigIntegerField(_("ارزش هر ساعت (ریال)"), default=0)
     status = models.CharField(
@@ -397,23 +380,9 @@ class RosterEntry(models.Model):
     source = models.CharField(
         _("ثبت‌شده توسط"), max_length=12, choices=Source.choices, default=Source.COORDINATOR
     )
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ثبت‌کننده"),
-    )
+    logged_by = user_link(_("ثبت‌کننده"))
     logged_at = models.DateTimeField(_("زمان ثبت"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("تأییدکننده"),
-    )
+    approved_by = user_link(_("تأییدکننده"))
     approved_at = models.DateTimeField(_("زمان تأیید"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["logged_by", "approved_by"])
@@ -451,9 +420,7 @@ class RosterEvent(models.Model):
     to_status = models.CharField(max_length=8, choices=RosterEntry.Status.choices)
     hours = models.DecimalField(max_digits=6, decimal_places=1)
     at = models.DateTimeField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    by = user_link()
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -481,9 +448,7 @@ class Certificate(models.Model):
     code = models.CharField(_("کد رهگیری"), max_length=40, unique=True)
     hours = models.DecimalField(_("ساعت"), max_digits=6, decimal_places=1)
     issued_at = models.DateTimeField(_("زمان صدور"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    issued_by = user_link()
     revoked_at = models.DateTimeField(_("زمان ابطال"), null=True, blank=True)
 
     class Meta:

@@ -31,7 +31,7 @@ from jahesh.core import mapdata
 from jahesh.core.daily import EVER, daily_steps, daily_totals
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.money import round_half_up
-from jahesh.core.search import search_filter
+from jahesh.core.search import filter_given, search_filter
 from jahesh.core.text import normalize_key
 from jahesh.volunteers.models import (
     Camp,
@@ -97,14 +97,13 @@ def volunteer_list(
         words = []
     for word in words:
         qs = search_filter(qs, "search_key", word)
-    if county_id:
-        qs = qs.filter(county_id=county_id)
-    if status:
-        qs = qs.filter(status=status)
-    if skill_id:
-        qs = qs.filter(skill_links__skill_id=skill_id)
-    if group_id:
-        qs = qs.filter(memberships__group_id=group_id)
+    qs = filter_given(
+        qs,
+        county_id=county_id,
+        status=status,
+        skill_links__skill_id=skill_id,
+        memberships__group_id=group_id,
+    )
     return qs.order_by("last_name", "first_name", "id")
 
 
@@ -115,31 +114,43 @@ def volunteer_search_key(
 
 
 @dataclass(frozen=True)
-class VolunteerSummary:
-    camps: int
+class RosterTotals:
+    """Totals of roster rows (one per volunteer at a camp): how many, the
+    approved and the pending hours, and the approved hours' value at their rates."""
+
+    rows: int
     approved_hours: Decimal
     pending_hours: Decimal
     value_rial: int
 
+    @property
+    def camps(self) -> int:
+        """A volunteer's rows: the camps they served at."""
+        return self.rows
 
-def volunteer_summary(*, volunteer: Volunteer) -> VolunteerSummary:
-    """Totals for a volunteer's page (of the volunteer already fetched in scope)."""
-    rows = RosterEntry.objects.filter(volunteer=volunteer).values_list(
-        "status", "hours", "hourly_rate_rial"
-    )
-    approved = pending = Decimal(0)
-    value = Decimal(0)
-    camps = 0
-    for status, hours, rate in rows:
-        camps += 1
+    @property
+    def volunteers(self) -> int:
+        """A camp's rows: the volunteers who served at it."""
+        return self.rows
+
+
+def roster_totals(entries: QuerySet[RosterEntry]) -> RosterTotals:
+    """The totals of ``entries`` (one query)."""
+    approved = pending = value = Decimal(0)
+    rows = 0
+    for status, hours, rate in entries.values_list("status", "hours", "hourly_rate_rial"):
+        rows += 1
         if status == RosterEntry.Status.APPROVED:
             approved += hours
             value += hours * rate
         elif status == RosterEntry.Status.LOGGED:
             pending += hours
-    return VolunteerSummary(
-        camps, plain_hours(approved), plain_hours(pending), round_half_up(value)
-    )
+    return RosterTotals(rows, plain_hours(approved), plain_hours(pending), round_half_up(value))
+
+
+def volunteer_summary(*, volunteer: Volunteer) -> RosterTotals:
+    """Totals for a volunteer's page (of the volunteer already fetched in scope)."""
+    return roster_totals(RosterEntry.objects.filter(volunteer=volunteer))
 
 
 def volunteer_roster(*, user: Any, volunteer: Volunteer) -> QuerySet[RosterEntry]:
@@ -166,10 +177,7 @@ def group_list(
     qs = group_queryset(user=user)
     for word in normalize_key(q or "").split():
         qs = qs.filter(name_key__contains=word)
-    if county_id:
-        qs = qs.filter(county_id=county_id)
-    if specialty:
-        qs = qs.filter(specialty=specialty)
+    qs = filter_given(qs, county_id=county_id, specialty=specialty)
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("name", "id")
 
 
@@ -210,12 +218,7 @@ def camp_list(
     qs = scoped(user, Camp).select_related("county", "village", "city")
     for word in (q or "").split():
         qs = qs.filter(title__icontains=word)
-    if county_id:
-        qs = qs.filter(county_id=county_id)
-    if purpose:
-        qs = qs.filter(purpose=purpose)
-    if group_id:
-        qs = qs.filter(groups__id=group_id)
+    qs = filter_given(qs, county_id=county_id, purpose=purpose, groups__id=group_id)
     if year_range:
         qs = qs.filter(start_date__gte=year_range[0], start_date__lt=year_range[1])
     return qs.order_by("-start_date", "-id")
@@ -239,32 +242,9 @@ def camp_roster(*, user: Any, camp: Camp) -> Nested[RosterEntry]:
     )
 
 
-@dataclass(frozen=True)
-class CampTotals:
-    volunteers: int
-    approved_hours: Decimal
-    pending_hours: Decimal
-    value_rial: int
-
-
-def camp_totals(*, camp: Camp) -> CampTotals:
-    agg = RosterEntry.objects.filter(camp=camp).aggregate(
-        n=Count("id"),
-        approved=Sum("hours", filter=Q(status=RosterEntry.Status.APPROVED)),
-        pending=Sum("hours", filter=Q(status=RosterEntry.Status.LOGGED)),
-    )
-    value = sum(
-        (
-            h * r
-            for h, r in RosterEntry.objects.filter(
-                camp=camp, status=RosterEntry.Status.APPROVED
-            ).values_list("hours", "hourly_rate_rial")
-        ),
-        Decimal(0),
-    )
-    return CampTotals(
-        agg["n"], plain_hours(agg["approved"]), plain_hours(agg["pending"]), round_half_up(value)
-    )
+def camp_totals(*, camp: Camp) -> RosterTotals:
+    """Totals for a camp's page: its volunteers (rows), hours and their value."""
+    return roster_totals(RosterEntry.objects.filter(camp=camp))
 
 
 def pending_hours(*, user: Any, camp_id: int | None = None) -> QuerySet[RosterEntry]:

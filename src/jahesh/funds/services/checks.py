@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jahesh.core.errors import InvalidInput
+from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text
 from jahesh.funds import lottery
 from jahesh.funds.models import (
@@ -59,7 +60,7 @@ def verification_record(
         women_jobs=women_jobs,
         photo=photo or "",
         note=clean_text(note)[:500],
-        verified_by=user if getattr(user, "pk", None) else None,
+        verified_by=recorded_user(user),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jahesh.core.errors import Conflict, InvalidInput
+from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text
 from jahesh.funds.models import (
     Fund,
@@ -52,7 +53,7 @@ def _post(
         note=note,
         reverses=reverses,
         created_at=now,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=recorded_user(user),
     )
 
 

@@ -54,14 +54,7 @@ TRANSITIONS: dict[tuple[str, str], Rule[Loan]] = {
 def _loan_event(move: Move[Loan]) -> LoanEvent:
     """The loan's event row; announced as ``loan.<status>`` (an import's is not)."""
     user = move.user
-    event = LoanEvent.objects.create(
-        loan=move.record,
-        from_status=move.from_status,
-        to_status=move.to_status,
-        at=move.now,
-        by=user if getattr(user, "pk", None) else None,
-        note=move.reason[:500],
-    )
+    event = LoanEvent.objects.create(**move.row(loan=move.record, note=move.reason[:500]))
     if move.announce:
         events.emit(
             f"loan.{move.to_status}",

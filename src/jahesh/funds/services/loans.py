@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import InvalidInput
 from jahesh.core.jalali import add_jalali_months
+from jahesh.core.models import recorded_user
 from jahesh.core.money import format_rials, group_digits
 from jahesh.core.text import clean_text
 from jahesh.funds import bulk, schedule
@@ -102,15 +103,23 @@ def loan_request(
     """Record a request (the maker's step). Refuses board members and requests that
     break the fund's rules or the loan rules (reference/loans.md)."""
     now = now or timezone.now()
-    rate = bulk.loan_terms_check(
+    # The terms are checked and the row built as for a paper loan (not saved).
+    loan = bulk.paper_loan_build(
         fund=fund,
         member=member,
+        number=0,
         principal=principal,
         months=months,
+        requested_on=requested_on,
+        user=user,
+        now=now,
         fee_rate=fee_rate,
+        purpose=purpose,
         planned_jobs=planned_jobs,
         planned_women_jobs=planned_women_jobs,
-    )
+        job_kind=job_kind,
+        in_queue=in_queue,
+    ).loan
     problems = loan_eligibility(fund=fund, member=member, principal=principal, on=requested_on)
     if problems:
         raise InvalidInput(
@@ -119,27 +128,12 @@ def loan_request(
         )
     if not clean_text(purpose):
         raise InvalidInput(_("موضوع وام (نوع کسب‌وکار) را بنویسید."), field="purpose")
-    number = (
+    loan.number = (
         Loan.objects.filter(fund=fund).order_by("-number").values_list("number", flat=True).first()
         or 0
     ) + 1
-    loan = Loan.objects.create(
-        fund=fund,
-        member=member,
-        number=number,
-        purpose=clean_text(purpose),
-        principal=principal,
-        fee_rate=rate,
-        months=months,
-        rounding_multiple=fund.rounding_multiple,
-        fee=schedule.total_fee(principal, rate, months),
-        requested_on=requested_on,
-        requested_by=user if getattr(user, "pk", None) else None,
-        planned_jobs=planned_jobs,
-        planned_women_jobs=planned_women_jobs,
-        job_kind=job_kind,
-        in_queue=in_queue,
-    )
+    loan.requested_by = recorded_user(user)
+    loan.save()
     for guarantor in guarantors:
         guarantor_add(loan=loan, member=guarantor)
     LOAN_FLOW.created(loan, user=user, now=now)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jahesh.core.errors import Conflict, InvalidInput
+from jahesh.core.models import recorded_user
 from jahesh.core.money import format_rials
 from jahesh.core.text import clean_text
 from jahesh.funds import schedule
@@ -126,7 +127,7 @@ def _repayment_record_locked(
         amount=amount,
         paid_on=paid_on,
         recorded_at=now,
-        recorded_by=user if getattr(user, "pk", None) else None,
+        recorded_by=recorded_user(user),
         note=clean_text(note)[:300],
     )
     fee, principal = schedule.split_payment(parts, before, amount)

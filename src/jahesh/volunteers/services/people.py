@@ -74,26 +74,8 @@ def volunteer_create(
     registration of the same code is refused, naming the existing record."""
     now = now or timezone.now()
     code = _national_code(national_code)
-    first, last = clean_text(first_name), clean_text(last_name)
-    if not first or not last:
-        raise InvalidInput(
-            _("نام و نام خانوادگی لازم است."), field="last_name" if first else "first_name"
-        )
-    mobile = _mobile(mobile)
-    volunteer = Volunteer(
-        national_code=code,
-        first_name=first,
-        last_name=last,
-        mobile=mobile,
-        gender=gender,
-        birth_year=birth_year,
-        county_id=county_id,
-        registered_on=registered_on,
-        search_key=volunteer_search_key(
-            first_name=first, last_name=last, national_code=code, mobile=mobile
-        ),
-    )
-    _validate_volunteer(volunteer)
+    volunteer = Volunteer(national_code=code, registered_on=registered_on)
+    _set_details(volunteer, first_name, last_name, gender, county_id, mobile, birth_year)
     if Volunteer.objects.filter(national_code=code).exists():
         raise Conflict(
             _(
@@ -116,7 +98,23 @@ def volunteer_create(
     return volunteer
 
 
-def _validate_volunteer(volunteer: Volunteer) -> None:
+def _set_details(
+    volunteer: Volunteer,
+    first_name: str,
+    last_name: str,
+    gender: str,
+    county_id: int,
+    mobile: str,
+    birth_year: int | None,
+) -> None:
+    """Check a person's details and set them (and the search key) on ``volunteer``."""
+    first, last = clean_text(first_name), clean_text(last_name)
+    if not first or not last:
+        raise InvalidInput(
+            _("نام و نام خانوادگی لازم است."), field="last_name" if first else "first_name"
+        )
+    volunteer.first_name, volunteer.last_name, volunteer.mobile = first, last, _mobile(mobile)
+    volunteer.gender, volunteer.birth_year, volunteer.county_id = gender, birth_year, county_id
     if volunteer.gender not in Volunteer.Gender.values:
         raise InvalidInput(_("جنسیت را «مرد» یا «زن» انتخاب کنید."), field="gender")
     year = volunteer.birth_year
@@ -124,6 +122,12 @@ def _validate_volunteer(volunteer: Volunteer) -> None:
         raise InvalidInput(
             _("سال تولد را شمسی و چهاررقمی وارد کنید (مثلاً ۱۳۷۰)."), field="birth_year"
         )
+    volunteer.search_key = volunteer_search_key(
+        first_name=first,
+        last_name=last,
+        national_code=volunteer.national_code,
+        mobile=volunteer.mobile,
+    )
 
 
 def volunteer_update(
@@ -138,18 +142,7 @@ def volunteer_update(
     birth_year: int | None = None,
 ) -> Volunteer:
     """Correct a volunteer's details (the national code is the key: not edited here)."""
-    volunteer.first_name, volunteer.last_name = clean_text(first_name), clean_text(last_name)
-    if not volunteer.first_name or not volunteer.last_name:
-        raise InvalidInput(_("نام و نام خانوادگی لازم است."), field="first_name")
-    volunteer.mobile = _mobile(mobile)
-    volunteer.gender, volunteer.birth_year, volunteer.county_id = gender, birth_year, county_id
-    _validate_volunteer(volunteer)
-    volunteer.search_key = volunteer_search_key(
-        first_name=volunteer.first_name,
-        last_name=volunteer.last_name,
-        national_code=volunteer.national_code,
-        mobile=volunteer.mobile,
-    )
+    _set_details(volunteer, first_name, last_name, gender, county_id, mobile, birth_year)
     with transaction.atomic():
         volunteer.save()
         _ensure_in_scope(actor, volunteer)
@@ -182,13 +175,7 @@ STATUS_TRANSITIONS: dict[tuple[str, str], Rule[Volunteer]] = {
 
 def _status_event(move: Move[Volunteer]) -> VolunteerStatusEvent:
     return VolunteerStatusEvent.objects.create(
-        volunteer=move.record,
-        from_status=move.from_status,
-        to_status=move.to_status,
-        effective_on=move.data,
-        at=move.now,
-        by=move.user,
-        reason=move.reason,
+        **move.row(volunteer=move.record, effective_on=move.data, reason=move.reason)
     )
 
 
@@ -207,9 +194,8 @@ VOLUNTEER_FLOW: Workflow[Volunteer] = Workflow(
 )
 
 
-def allowed_status_moves(volunteer: Volunteer, user: Any) -> list[str]:
-    """The statuses ``volunteer`` may move to (who may is the module's rule, at the edges)."""
-    return VOLUNTEER_FLOW.allowed_moves(volunteer, user)
+# The statuses a volunteer may move to (who may is the module's rule, at the edges).
+allowed_status_moves = VOLUNTEER_FLOW.allowed_moves
 
 
 def volunteer_set_status(
