@@ -19,6 +19,7 @@ from collections import OrderedDict
 from typing import Any
 
 from django.template import Context
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -38,9 +39,10 @@ _bars: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 
 def _key(context: Context, user: Any) -> tuple[Any, ...]:
     menu = tuple((entry["url"], entry["active"]) for entry in context.get("menu") or ())
-    return (get_language(), timezone.localdate(), user.pk, user.username, user.get_full_name(),
-            user.role, user.is_superuser, user.is_staff, scope_label(user),
-            bool(context.get("two_factor_allowed")), menu)  # fmt: skip
+    # the URLconf and prefix too: the bar's links ({% url %}) are reversed in it
+    return (get_language(), timezone.localdate(), get_urlconf(), get_script_prefix(),
+            user.pk, user.username, user.get_full_name(), user.role, user.is_superuser,
+            user.is_staff, scope_label(user), bool(context.get("two_factor_allowed")), menu)  # fmt: skip
 
 
 def navbar(context: Context) -> SafeString:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -55,11 +55,17 @@ class _Statement:
 _statements: dict[tuple[Any, ...], _Statement] = {}
 
 
+def _col(field: Any) -> str:
+    """A concrete field's column (the stubs allow None, for fields without one)."""
+    assert field.column is not None, field
+    return str(field.column)
+
+
 def _columns(model: type[models.Model], alias: str, connection: BaseDatabaseWrapper) -> _Columns:
     qn = connection.ops.quote_name
     select, names, converters = [], [], []
     for i, field in enumerate(model._meta.concrete_fields):
-        select.append(f"{qn(alias)}.{qn(field.column)}")
+        select.append(f"{qn(alias)}.{qn(_col(field))}")
         names.append(field.attname)
         col = field.get_col(alias)
         found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
@@ -75,7 +81,7 @@ def _condition(
     field = model._meta.pk if name == "pk" else model._meta.get_field(name)
     assert isinstance(field, models.Field) and op in _OPERATORS, lookup
     qn = connection.ops.quote_name
-    return f"{qn(alias)}.{qn(field.column)} {_OPERATORS[op]} %s", field
+    return f"{qn(alias)}.{qn(_col(field))} {_OPERATORS[op]} %s", field
 
 
 def _statement(
@@ -103,7 +109,7 @@ def _statement(
         other = _columns(target, "r", connection)
         source += (
             f" INNER JOIN {qn(target._meta.db_table)} {qn('r')}"
-            f" ON {qn('r')}.{qn(fk.target_field.column)} = {qn(table)}.{qn(fk.column)}"
+            f" ON {qn('r')}.{qn(_col(fk.target_field))} = {qn(table)}.{qn(_col(fk))}"
         )
         conditions += [_condition(target, "r", lookup, connection) for lookup in related_where]
     columns = ", ".join(main.select + (other.select if other else []))
@@ -113,7 +119,9 @@ def _statement(
     return found
 
 
-def _instance(columns: _Columns, row: list[Any], connection: BaseDatabaseWrapper, db: str) -> Any:
+def _instance(
+    columns: _Columns, row: list[Any], connection: BaseDatabaseWrapper, db: str
+) -> models.Model:
     for i, converters, col in columns.converters:
         value = row[i]
         for convert in converters:
@@ -151,4 +159,4 @@ def fetch_one(
     if statement.related is not None and related is not None:
         other = _instance(statement.related, row[width:], connection, using)
         model._meta.get_field(related).set_cached_value(instance, other)  # type: ignore[union-attr]
-    return instance
+    return cast(M, instance)
