@@ -43,19 +43,21 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-# (label, url, cache off?, signed in?)
+# (label, url, cache off?, signed in: "" anonymous, "session" or "token" (an API bearer token))
 PAGES = [
-    ("/healthz", "/healthz", False, False),
-    ("home", "/", False, True),
-    ("/reports/", "/reports/", False, True),
-    ("/reports/ (cache off)", "/reports/", True, True),
-    ("/reports/ custom period", "/reports/?from=1400/01/01&to=1403/05/01", False, True),
-    ("/reports/ custom period (cache off)", "/reports/?from=1400/01/01&to=1403/05/01", True, True),
-    ("/units/", "/units/", False, True),
-    ("/clinic/board/", "/clinic/board/", False, True),
-    ("KPI API custom period", "/api/v1/kpis?from=2023-01-05&to=2025-02-07", False, True),
-    ("KPI API custom period (cache off)", "/api/v1/kpis?from=2023-01-05&to=2025-02-07", True, True),
+    ("/healthz", "/healthz", False, ""),
+    ("home", "/", False, "session"),
+    ("/reports/", "/reports/", False, "session"),
+    ("/reports/ (cache off)", "/reports/", True, "session"),
+    ("/reports/ custom period", "/reports/?from=1400/01/01&to=1403/05/01", False, "session"),
+    ("/reports/ custom period (cache off)", "/reports/?from=1400/01/01&to=1403/05/01", True, "session"),
+    ("/units/", "/units/", False, "session"),
+    ("/clinic/board/", "/clinic/board/", False, "session"),
+    ("KPI API custom period", "/api/v1/kpis?from=2023-01-05&to=2025-02-07", False, "session"),
+    ("KPI API custom period (cache off)", "/api/v1/kpis?from=2023-01-05&to=2025-02-07", True, "session"),
+    ("KPI API custom period, token", "/api/v1/kpis?from=2023-01-05&to=2025-02-07", False, "token"),
 ]  # fmt: skip
 
 
@@ -93,7 +95,8 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="a small demo (CI)")
     args = parser.parse_args()
 
-    from jahesh.accounts.models import User
+    from jahesh.accounts.models import ApiToken, User
+    from jahesh.accounts.services import api_token_issue, api_token_revoke
     from jahesh.demo.services import demo_prepare
 
     started = time.monotonic()
@@ -104,9 +107,22 @@ def main() -> int:
     demo_prepare(log=lambda line: print("  " + line))
     print(f"prepared in {time.monotonic() - started:.1f} s\n")
 
+    user = User.objects.get(username=args.user)
     anonymous, signed_in = Client(), Client()
-    signed_in.force_login(User.objects.get(username=args.user))
-    clients = [signed_in if page[3] else anonymous for page in PAGES]
+    signed_in.force_login(user)
+    # a token of the run's own (revoked at the end, so a reused database keeps none)
+    raw = api_token_issue(user=user, name="bench")
+    token = Client(headers={"Authorization": f"Bearer {raw}"})
+    try:
+        return _run(args, anonymous, signed_in, token)
+    finally:
+        found = ApiToken.objects.get(key_hash=ApiToken.hash(raw))
+        api_token_revoke(user=user, token_id=found.pk, now=timezone.now())
+
+
+def _run(args, anonymous: Client, signed_in: Client, token: Client) -> int:
+    by_kind = {"": anonymous, "session": signed_in, "token": token}
+    clients = [by_kind[page[3]] for page in PAGES]
     times: list[list[float]] = [[] for _ in PAGES]
     for round_ in range(3 + args.rounds):
         for i, (_label, url, cache_off, _signed) in enumerate(PAGES):

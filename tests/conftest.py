@@ -109,7 +109,7 @@ def client_for():
     def make(user: User | None) -> Client:
         client = Client()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="jahesh.accounts.backends.ModelBackend")
         return client
 
     return make

@@ -255,7 +255,7 @@ def test_it_shows_no_out_of_scope_record_anywhere(role, world, users):
     allowed = world.allowed(user) if user else set()
     client = Client(raise_request_exception=False)  # a 500 is recorded, not raised
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="jahesh.accounts.backends.ModelBackend")
     urls = _urls(world, role, user)
     leaks, errors = [], []
     started = time.monotonic()

@@ -23,7 +23,7 @@ pytestmark = [
 
 def _page_as(browser, live_server, user, width):
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="jahesh.accounts.backends.ModelBackend")
     context = browser.new_context(locale="fa-IR", viewport={"width": width, "height": 900})
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies(

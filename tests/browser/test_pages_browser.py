@@ -128,7 +128,7 @@ def test_every_page_of_the_menu_fits_and_reads_well(
 ):
     user = users[role]
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="jahesh.accounts.backends.ModelBackend")
     base = live_server.url
     context = browser.new_context(locale="fa-IR", viewport={"width": WIDTHS[0], "height": 900})
     context.add_cookies(

@@ -83,7 +83,7 @@ def test_it_shows_no_persian_on_english_pages(role, world, users):
     user = users[role] if role else None
     client = Client(raise_request_exception=False)
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="jahesh.accounts.backends.ModelBackend")
     client.cookies["django_language"] = "en"
     stored = _stored_texts()
     found: dict[str, list[str]] = {}

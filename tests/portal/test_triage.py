@@ -73,7 +73,7 @@ def _post_accept(users, report, **data):
     from django.test import Client
 
     c = Client()
-    c.force_login(users["arak"], backend="django.contrib.auth.backends.ModelBackend")
+    c.force_login(users["arak"], backend="jahesh.accounts.backends.ModelBackend")
     return c.post(f"/clinic/intake/{report.pk}/accept/", {"severity": 2, "title": "", **data})
 
 

@@ -111,3 +111,46 @@ def test_a_fragment_is_kept_per_language(cached, world, users, client_for, setti
     assert FIGURES not in _rendered(client.get("/reports/"))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
     assert FIGURES not in _rendered(client.get("/reports/"))
+
+
+def _rename(unit, name: str) -> None:
+    """Another server renames a unit (plain SQL: no signal reaches this process)."""
+    from jahesh.units.models import Unit
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Unit._meta.db_table} SET name = %s WHERE id = %s", [name, unit.pk])
+
+
+def test_the_units_list_is_kept_through_a_write_outside_the_readers_area(
+    cached, world, users, client_for
+):
+    # given Markazi's manager read the units list (kept, keyed on Markazi's version)
+    client = client_for(users["hq"])
+    assert UNITS_BODY in _rendered(client.get("/units/"))
+    # when a unit in Tehran is renamed, then Markazi's list is still the kept one
+    _rename(world["units"]["u4"], "نام تازهٔ تهران")
+    kept = client.get("/units/")
+    assert UNITS_BODY not in _rendered(kept)
+    assert world["units"]["u1"].name in kept.content.decode()
+    assert "نام تازهٔ تهران" not in kept.content.decode()
+    # when a unit in Markazi is renamed, then the next read renders it again
+    _rename(world["units"]["u3"], "نام تازهٔ ساوه")
+    after = client.get("/units/")
+    assert UNITS_BODY in _rendered(after) and "نام تازهٔ ساوه" in after.content.decode()
+
+
+def test_a_county_officers_kept_list_follows_only_their_county(cached, world, users, client_for):
+    # given Arak's officer read the units list (kept, keyed on Arak's version)
+    client = client_for(users["arak"])
+    first = client.get("/units/")
+    assert {u.pk for u in first.context["page_obj"].object_list} == {
+        world["units"]["u1"].pk, world["units"]["u2"].pk,
+    }  # fmt: skip
+    # when a unit of Saveh (same province) is renamed, then Arak's list is kept
+    _rename(world["units"]["u3"], "نام تازهٔ ساوه")
+    assert UNITS_BODY not in _rendered(client.get("/units/"))
+    # when one of Arak's is renamed, then it shows on the next read
+    _rename(world["units"]["u2"], "نام تازهٔ اراک")
+    after = client.get("/units/")
+    assert UNITS_BODY in _rendered(after) and "نام تازهٔ اراک" in after.content.decode()
+    assert "نام تازهٔ ساوه" not in after.content.decode()

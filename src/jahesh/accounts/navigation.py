@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module
+from jahesh.accounts.scoping import can_use_module, module_access_key
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,30 @@ def menu_for(user: Any, path: str = "") -> list[dict[str, Any]]:
     """Entries this user may open; a module whose pages are not built yet is left out.
     The entry whose URL is the longest start of ``path`` is the ``active`` one (the
     map's page lies under the units' list too)."""
+    items = [dict(entry) for entry in _entries(user)]
+    under = [entry for entry in items if path.startswith(entry["url"]) and entry["url"] != "/"]
+    if path == "/":
+        under = [entry for entry in items if entry["url"] == "/"]
+    if under:
+        max(under, key=lambda entry: len(entry["url"]))["active"] = True
+    return items
+
+
+# The entries of each kind of user, worked out once per process (and URLconf):
+# which modules a user may use depends only on ``module_access_key``.
+_menus: dict[tuple[Any, ...], tuple[dict[str, Any], ...]] = {}
+
+
+def _entries(user: Any) -> tuple[dict[str, Any], ...]:
+    key = (*module_access_key(user), get_urlconf())
+    found = _menus.get(key)
+    if found is None:
+        found = tuple(_build(user))
+        _menus[key] = found
+    return found
+
+
+def _build(user: Any) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for item in MENU:
         if not can_use_module(user, item.module):
@@ -51,9 +75,4 @@ def menu_for(user: Any, path: str = "") -> list[dict[str, Any]]:
             {"module": item.module, "label": item.label, "icon": item.icon, "url": url,
              "sub": item.sub, "active": False}
         )  # fmt: skip
-    under = [entry for entry in items if path.startswith(entry["url"]) and entry["url"] != "/"]
-    if path == "/":
-        under = [entry for entry in items if entry["url"] == "/"]
-    if under:
-        max(under, key=lambda entry: len(entry["url"]))["active"] = True
     return items

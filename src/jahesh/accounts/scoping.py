@@ -147,6 +147,13 @@ def can_use_module(user: Any, module: str) -> bool:
     return module in ROLE_MODULES.get(user.role, frozenset())
 
 
+def module_access_key(user: Any) -> tuple[Any, ...]:
+    """Everything :func:`can_use_module` reads of ``user``: two users with the same
+    key may use the same modules (a cache of what depends only on that, the menu)."""
+    return (bool(getattr(user, "is_authenticated", False)), bool(getattr(user, "is_active", False)),
+            bool(getattr(user, "is_superuser", False)), getattr(user, "role", None))  # fmt: skip
+
+
 class ModuleDenied(PermissionDenied):
     """A page of a module the user's role may not use: 403, saying which module and
     which roles may. (A whole module is not a record, so naming it leaks nothing;

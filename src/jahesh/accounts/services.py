@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.models import ApiToken, User
 from jahesh.core.errors import InvalidInput, NotFound, Unauthorized
+from jahesh.core.prepared import fetch_one
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +49,13 @@ def api_token_authenticate(*, raw: str, now: datetime) -> ApiToken | None:
     None for a token nobody issued (or whose user is deactivated), so the caller
     answers the usual 401; ``Unauthorized`` with a message that says what to do for
     one that expired or was revoked. Keeps its last use, at most every 5 minutes."""
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash(raw), user__is_active=True)
-        .first()
+    # Every API call makes this read: a statement built once (core.prepared), the
+    # row read again each time, so a revocation or deactivation counts at once.
+    token = fetch_one(
+        ApiToken,
+        {"key_hash": ApiToken.hash(raw)},
+        related="user",
+        related_where={"is_active": True},
     )
     if token is None:
         return None

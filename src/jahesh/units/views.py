@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, require_module
+from jahesh.accounts.scoping import (
+    COUNTRY,
+    Area,
+    area_for,
+    can_use_module,
+    get_scoped_or_404,
+    require_module,
+)
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
@@ -78,28 +85,33 @@ def _unit(request: HttpRequest, pk: int) -> Unit:
 def unit_list(request: HttpRequest) -> HttpResponse:
     """The filter bar and the page of results are rendered once per reader's scope,
     query and language and kept in the cache (``reports.selectors.cached_html``:
-    the key carries the data version, which every write to a unit moves; the list
-    shows only units and their counties). Not cached for roles scoped by
-    assignment (their units hang on cases and experts)."""
+    the key carries the data version of the reader's area, which every write to a
+    unit inside it moves, and a write elsewhere leaves; the list shows only units
+    of that area and their counties). Not cached for roles scoped by assignment
+    (their units hang on cases and experts)."""
     require_module(request.user, Module.UNITS)
     scope = report_selectors.scope_cache_key(request.user)
+    # The reader's area is their scope (area_for with nothing asked), the records
+    # the list may show; roles without one have no scope key and are not cached.
+    area = area_for(request.user) if scope else COUNTRY
     with report_selectors.one_data_version():  # two cached reads, one version query
-        return _unit_list_page(request, scope)
+        return _unit_list_page(request, scope, area)
 
 
-def _unit_list_page(request: HttpRequest, scope: str | None) -> HttpResponse:
+def _unit_list_page(request: HttpRequest, scope: str | None, area: Area) -> HttpResponse:
     query = request.GET.urlencode()
     body = report_selectors.cached_html(
         f"units:list:{scope}:{report_selectors.query_digest(query)}",
         report_selectors.dashboard_cache_seconds() if scope else 0,
         lambda: render_to_string("units/partials/unit_list_body.html", _list_context(request), request),
+        area,
     )  # fmt: skip
     return render(request, "units/unit_list.html", {
         "body_html": body, "query": query,
         # the reader's counties (geography): the same for everyone of the scope
         "can_create": report_selectors.cached_value(
             f"units:can-create:{scope}", report_selectors.dashboard_cache_seconds() if scope else 0,
-            lambda: selectors.unit_writable_counties(request.user).exists(),
+            lambda: selectors.unit_writable_counties(request.user).exists(), area,
         ),
     })  # fmt: skip
 
