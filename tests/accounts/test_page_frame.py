@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
@@ -96,6 +98,20 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(users, client_for)
     User.objects.filter(pk=users["arak"].pk).update(is_active=False)  # no signal
     response = client.get("/units/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_session_from_before_the_upgrade_stays_signed_in_and_is_not_rewritten(users):
+    # Given a session signed in before accounts.backends existed: it names Django's backend
+    client = Client()
+    client.force_login(users["arak"], backend="django.contrib.auth.backends.ModelBackend")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    before = Session.objects.get(session_key=key)
+    # Then its user is still signed in, and reading the page leaves the session row as it was
+    response = client.get("/units/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == users["arak"]
+    after = Session.objects.get(session_key=key)
+    assert (after.session_data, after.expire_date) == (before.session_data, before.expire_date)
 
 
 def test_an_anonymous_client_gets_the_sign_in_page_and_the_bare_bar(db, client):
