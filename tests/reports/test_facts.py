@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jahesh.accounts.scoping import Area
 from jahesh.reports import facts
+from jahesh.reports.facts.marks import DERIVED, derived_source
 from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
 from jahesh.reports.kpis import PARTS
 from jahesh.reports.models import DayFact, Fact, FactPeriod, StalePlace
@@ -269,6 +270,17 @@ def test_each_part_declares_exactly_the_tables_its_selector_reads(code, geo):
     declared = {apps.get_model(label)._meta.db_table for label in part.sources}
     assert read == declared
     assert part.sources <= set(facts.SOURCES)
+    # Nor a column an update of which marks nothing a part reads (facts.DERIVED),
+    # in its selector or its daily selector.
+    with CaptureQueriesContext(connection) as ctx:
+        part.daily_values(area=Area(province_id=geo["markazi"].pk))
+    sql += " ".join(q["sql"] for q in ctx.captured_queries)
+    for label, columns in DERIVED.items():
+        model = apps.get_model(label)
+        for name in columns:
+            column = model._meta.get_field(name).column
+            assert f'"{model._meta.db_table}"."{column}"' not in sql
+            assert f'"{column}"' not in sql  # nor through an alias
 
 
 def test_a_write_recomputes_only_the_parts_that_read_its_table(table, world, geo):
@@ -281,6 +293,31 @@ def test_a_write_recomputes_only_the_parts_that_read_its_table(table, world, geo
     after = dict(Fact.objects.filter(county_id=geo["arak"].pk).values_list("pk", "part"))
     replaced = {before[pk] for pk in set(before) - set(after)}
     assert replaced == {"units_monitored", "units_high_risk"}
+
+
+def test_an_update_of_derived_columns_only_moves_the_version(table, world, geo, arak_area):
+    # A visit's POST updates its unit's last visit and cached risk after writing
+    # the visit and its assessment: that update changes no figure, so its mark
+    # (a source no part reads) recomputes nothing, while the data version still
+    # moves for the cached reads of those columns (the watch list).
+    from jahesh.units.models import Unit
+
+    unit = world["units"]["u1"]
+    before = facts.data_version(arak_area)
+    Unit.objects.filter(pk=unit.pk).update(risk_level="high", risk_score=99,
+                                           last_visit_on=TODAY)  # fmt: skip
+    assert set(StalePlace.objects.values_list("source", flat=True)) == {
+        derived_source("units.Unit")
+    }
+    assert facts.data_version(arak_area) > before
+    marks = facts.Marks(counties={geo["arak"].pk: {derived_source("units.Unit")}},
+                        provinces={}, province_of={geo["arak"].pk: geo["markazi"].pk})  # fmt: skip
+    assert not any(marks.places(part) for part in PARTS.values())
+    assert kpi_values(area=arak_area, start=P1403.start, end=P1403.end) == ARAK_1403
+    StalePlace.objects.all().delete()
+    # Any other column (its name, its county) marks the unit's table itself.
+    Unit.objects.filter(pk=unit.pk).update(name="renamed", risk_level="low")
+    assert set(StalePlace.objects.values_list("source", flat=True)) == {"units.Unit"}
 
 
 def _trigger_names() -> set[str]:

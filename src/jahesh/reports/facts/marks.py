@@ -41,6 +41,24 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "projects.ServiceBeneficiary": ("service__county",),
 }
 
+# Columns no figure reads, kept on a source table from other source tables whose
+# writes mark the place themselves: a unit's last visit and cached risk (from its
+# visits and risk assessments; a visit's POST updates them after writing those).
+# An update that changes none but these marks its place with the table's derived
+# source (:func:`derived_source`), which no part reads: the data version still
+# moves (cached reads of these columns, such as the watch list, follow it), and
+# no read recomputes a figure for it. tests/reports/test_facts.py checks that no
+# part's selectors name them.
+DERIVED: dict[str, tuple[str, ...]] = {
+    "units.Unit": ("last_visit_on", "risk_score", "risk_level", "risk_assessed_on"),
+}
+
+
+def derived_source(label: str) -> str:
+    """The source of a mark for an update of ``label`` that changed only its
+    :data:`DERIVED` columns (no part reads it)."""
+    return f"{label}:derived"
+
 
 # --- Reading ---------------------------------------------------------------------------
 #

@@ -18,7 +18,7 @@ from jahesh.reports.models import (
 if TYPE_CHECKING:
     from django.db.models import Model
 
-from jahesh.reports.facts.marks import SOURCES
+from jahesh.reports.facts.marks import DERIVED, SOURCES, derived_source
 from jahesh.reports.facts.versions import _tables, invalidate
 
 # --- Triggers ----------------------------------------------------------------------------------
@@ -31,36 +31,22 @@ def trigger_statements(vendor: str) -> list[str]:
         model = apps.get_model(label)
         table = model._meta.db_table
         name = f"jahesh_stale_{table}"
-        for_row = {
-            row: [select_sql(model, path, row, source=label) for path in paths]
-            for row in ("NEW", "OLD")
-        }
+        source = f"'{label}'"
+        changed = _changed_source(model, label, vendor)
+        new, old = (_marks_sql(model, label, paths, row, source) for row in ("NEW", "OLD"))
+        updated = " ".join(_marks_sql(model, label, paths, row, changed) for row in ("OLD", "NEW"))
         if vendor == "sqlite":
-            for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]),
-                                ("DELETE", ["OLD"])):  # fmt: skip
-                body = " ".join(
-                    f"INSERT INTO reports_staleplace (province_id, county_id, source) {sql};"
-                    for row in rows
-                    for sql in for_row[row]
-                )
+            for event, body in (("INSERT", new), ("UPDATE", updated), ("DELETE", old)):
                 statements.append(f"DROP TRIGGER IF EXISTS {name}_{event.lower()}")
                 statements.append(
                     f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} "
                     f"FOR EACH ROW BEGIN {body} END"
                 )
         else:
-            new = " ".join(
-                f"INSERT INTO reports_staleplace (province_id, county_id, source) {sql};"
-                for sql in for_row["NEW"]
-            )
-            old = " ".join(
-                f"INSERT INTO reports_staleplace (province_id, county_id, source) {sql};"
-                for sql in for_row["OLD"]
-            )
             statements.append(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
-                f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {old} END IF; "
-                f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {new} END IF; "
+                f"IF TG_OP = 'UPDATE' THEN {updated} ELSIF TG_OP = 'DELETE' THEN {old} "
+                f"ELSE {new} END IF; "
                 f"RETURN NULL; END $$ LANGUAGE plpgsql"
             )
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
@@ -71,9 +57,36 @@ def trigger_statements(vendor: str) -> list[str]:
     return statements
 
 
-def select_sql(model: type[Model], path: str, row: str, *, source: str) -> str:
+def _marks_sql(
+    model: type[Model], label: str, paths: tuple[str, ...], row: str, source: str
+) -> str:
+    """The statements marking the places of ``row`` (NEW or OLD), with ``source``
+    (an SQL expression)."""
+    return " ".join(
+        f"INSERT INTO reports_staleplace (province_id, county_id, source) "
+        f"{select_sql(model, path, row, source=label, source_sql=source)};"
+        for path in paths
+    )
+
+
+def _changed_source(model: type[Model], label: str, vendor: str) -> str:
+    """The source an update's marks carry: ``label``, or its derived source when
+    the update changed only columns no figure reads (:data:`DERIVED`)."""
+    derived = DERIVED.get(label)
+    if not derived:
+        return f"'{label}'"
+    differs = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
+    read = [f.column for f in model._meta.concrete_fields if f.name not in derived]
+    changed = " OR ".join(f'OLD."{column}" {differs} NEW."{column}"' for column in read)
+    return f"CASE WHEN {changed} THEN '{label}' ELSE '{derived_source(label)}' END"
+
+
+def select_sql(
+    model: type[Model], path: str, row: str, *, source: str, source_sql: str | None = None
+) -> str:
     """SELECT (province_id, county_id, source) of the place ``path`` reaches from
-    ``row`` (NEW or OLD in a trigger)."""
+    ``row`` (NEW or OLD in a trigger); the source is ``source`` unless
+    ``source_sql`` gives an expression for it."""
     names = path.split("__")
     current = model
     ref = row
@@ -87,7 +100,7 @@ def select_sql(model: type[Model], path: str, row: str, *, source: str) -> str:
         if i == len(names) - 1:
             is_county = target._meta.model_name == "county"
             columns = f"0, {value}" if is_county else f"{value}, 0"
-            columns += f", '{source}'"
+            columns += ", " + (source_sql or f"'{source}'")
             where = f"{value} IS NOT NULL"
             break
         alias = f"t{i}"
