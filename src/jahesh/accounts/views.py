@@ -10,7 +10,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +24,7 @@ from jahesh.accounts.scoping import require_module
 from jahesh.core import ratelimit
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
+from jahesh.core.pages import attempt, page_of, submit
 
 
 class LoginView(auth_views.LoginView):
@@ -115,7 +115,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         role=data.get("role", ""),
         active=data.get("active", ""),
     )
-    page = Paginator(qs, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PEOPLE_PAGE_SIZE)
     return render(request, "accounts/people_list.html", {"page": page, "filter_form": filters})
 
 
@@ -124,19 +124,16 @@ def people_list(request: HttpRequest) -> HttpResponse:
 def person_new(request: HttpRequest) -> HttpResponse:
     require_module(request.user, Module.PEOPLE)
     form = forms.PersonForm(request.POST or None, manager=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = people.person_create(manager=request.user, data=form.data_for_service())
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("کاربر «%(name)s» ساخته شد و رمز یک‌بار مصرف تعیین گذرواژه برایش فرستاده شد.")
-                % {"name": user},
-            )
-            return redirect("accounts:person", pk=user.pk)
-    return render(request, "accounts/person_form.html", {"form": form, "person": None})
+    return submit(
+        request,
+        form,
+        lambda _data: people.person_create(manager=request.user, data=form.data_for_service()),
+        message=lambda user: (
+            _("کاربر «%(name)s» ساخته شد و رمز یک‌بار مصرف تعیین گذرواژه برایش فرستاده شد.")
+            % {"name": user}
+        ),
+        done=lambda user: redirect("accounts:person", pk=user.pk),
+    ) or render(request, "accounts/person_form.html", {"form": form, "person": None})
 
 
 @login_required
@@ -147,15 +144,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PersonForm(
         request.POST or None, manager=request.user, initial=forms.PersonForm.initial_for(person)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            people.person_update(manager=request.user, user=person, data=form.data_for_service())
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("تغییرهای کاربر ثبت شد."))
-            return redirect("accounts:person", pk=person.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda _data: people.person_update(
+            manager=request.user, user=person, data=form.data_for_service()
+        ),
+        message=_("تغییرهای کاربر ثبت شد."),
+        done=lambda _result: redirect("accounts:person", pk=person.pk),
+    ) or render(
         request,
         "accounts/person_form.html",
         {
@@ -173,14 +170,11 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
     require_module(request.user, Module.PEOPLE)
     person = get_object_or_404(people.manageable(request.user), pk=pk)
     active = request.POST.get("active") == "1"
-    try:
-        people.person_set_active(manager=request.user, user=person, active=active)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(
-            request, _("حساب فعال شد.") if active else _("حساب غیرفعال شد و توکن‌هایش باطل شد.")
-        )
+    attempt(
+        request,
+        lambda: people.person_set_active(manager=request.user, user=person, active=active),
+        _("حساب فعال شد.") if active else _("حساب غیرفعال شد و توکن‌هایش باطل شد."),
+    )
     return redirect("accounts:person", pk=person.pk)
 
 
@@ -237,16 +231,15 @@ def password_reset_confirm(request: HttpRequest) -> HttpResponse:
     form = forms.ResetConfirmForm(
         request.POST or None, initial={"login": request.GET.get("login", "")}
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            people.password_reset_confirm(login=d["login"], code=d["code"], password=d["password1"])
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("گذرواژهٔ تازه ثبت شد؛ با آن وارد شوید."))
-            return redirect("accounts:login")
-    return render(request, "accounts/password_reset_confirm.html", {"form": form})
+    return submit(
+        request,
+        form,
+        lambda d: people.password_reset_confirm(
+            login=d["login"], code=d["code"], password=d["password1"]
+        ),
+        message=_("گذرواژهٔ تازه ثبت شد؛ با آن وارد شوید."),
+        done=lambda _result: redirect("accounts:login"),
+    ) or render(request, "accounts/password_reset_confirm.html", {"form": form})
 
 
 # --- Two-step sign-in ------------------------------------------------------------------

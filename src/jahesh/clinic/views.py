@@ -28,6 +28,7 @@ from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.htmx import action_done, is_htmx
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
+from jahesh.core.pages import attempt, page_of, submit
 from jahesh.units.models import Unit
 
 PAGE_SIZE = 25
@@ -111,25 +112,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
         pk=request.GET.get("unit") or request.POST.get("unit") or 0,
     )
     form = forms.CaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            case = services.case_create(
-                user=request.user,
-                unit=unit,
-                category=d["category"],
-                severity=d["severity"],
-                title=d["title"],
-                description=d["description"],
-                source=d["source"],
-                agency=d["agency"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("پروندهٔ مانع گشوده شد."))
-            return redirect("clinic:case_detail", pk=case.pk)
-    return render(request, "clinic/case_form.html", {"form": form, "unit": unit})
+    return submit(
+        request,
+        form,
+        lambda d: services.case_create(user=request.user, unit=unit, **d),
+        message=_("پروندهٔ مانع گشوده شد."),
+        done=lambda case: redirect("clinic:case_detail", pk=case.pk),
+    ) or render(request, "clinic/case_form.html", {"form": form, "unit": unit})
 
 
 def _can_open(request: HttpRequest) -> bool:
@@ -190,16 +179,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     ok = False
     if form.is_valid():
         d = form.cleaned_data
-        data = services.MoveInput(
-            reason=d["reason"],
-            expert=d["expert"],
-            agency=d["agency"],
-            escalated_to=d["escalated_to"],
-            working_group=d["working_group"],
-            outcome=d["outcome"],
-            outcome_note=d["outcome_note"],
-            financing_rial=d["financing_rial"],
-        )
+        data = services.MoveInput(**{k: v for k, v in d.items() if k != "to_status"})
         try:
             services.case_transition(
                 case=case, to_status=d["to_status"], user=request.user, data=data
@@ -227,18 +207,14 @@ def case_followup(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     form = forms.FollowUpForm(request.POST)
     if form.is_valid():
-        try:
-            services.case_followup_record(
-                case=case,
-                user=request.user,
-                confirmed=form.cleaned_data["confirmed"],
-                on=form.cleaned_data["on"],
-                note=form.cleaned_data["note"],
-            )
-        except ApplicationError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("نتیجهٔ پیگیری ثبت شد."))
+        d = form.cleaned_data
+        attempt(
+            request,
+            lambda: services.case_followup_record(
+                case=case, user=request.user, confirmed=d["confirmed"], on=d["on"], note=d["note"]
+            ),
+            _("نتیجهٔ پیگیری ثبت شد."),
+        )
     else:
         messages.error(request, _("تاریخ پیگیری را درست وارد کنید."))
     return redirect("clinic:case_detail", pk=pk)
@@ -282,9 +258,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_module(request.user, Module.CLINIC)
     group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
-    page = Paginator(selectors.session_list(user=request.user, group=group), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.session_list(user=request.user, group=group), PAGE_SIZE)
     return render(
         request,
         "clinic/group_detail.html",
@@ -326,25 +300,13 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
         agenda=agenda,
         initial={"held_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            session = services.session_create(
-                user=request.user,
-                group=group,
-                held_on=d["held_on"],
-                place=d["place"],
-                attendees=d["attendees"],
-                other_attendees=d["other_attendees"],
-                agenda=d["agenda"],
-                minutes=d["minutes"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("جلسه ثبت شد."))
-            return redirect("clinic:session_detail", pk=session.pk)
-    return render(request, "clinic/session_form.html", {"form": form, "group": group})
+    return submit(
+        request,
+        form,
+        lambda d: services.session_create(user=request.user, group=group, **d),
+        message=_("جلسه ثبت شد."),
+        done=lambda session: redirect("clinic:session_detail", pk=session.pk),
+    ) or render(request, "clinic/session_form.html", {"form": form, "group": group})
 
 
 def _session_page(
@@ -390,25 +352,13 @@ def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ResolutionForm(
         request.POST, cases=scoped(request.user, session.agenda.all()), prefix="r"
     )
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.resolution_create(
-                user=request.user,
-                session=session,
-                text=d["text"],
-                agency=d["agency"],
-                due_on=d["due_on"],
-                due_days=d["due_days"],
-                responsible_person=d["responsible_person"],
-                case=d["case"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("مصوبه ثبت شد."))
-            return redirect("clinic:session_detail", pk=pk)
-    return _session_page(request, session, resolution_form=form, status=422)
+    return submit(
+        request,
+        form,
+        lambda d: services.resolution_create(user=request.user, session=session, **d),
+        message=_("مصوبه ثبت شد."),
+        done=lambda _result: redirect("clinic:session_detail", pk=pk),
+    ) or _session_page(request, session, resolution_form=form, status=422)
 
 
 @login_required
@@ -419,22 +369,13 @@ def resolution_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ResolutionFollowUpForm(
         request.POST, resolutions=session.resolutions.all(), prefix="f"
     )
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.resolution_follow_up(
-                resolution=d["resolution"],
-                user=request.user,
-                on=d["on"],
-                note=d["note"],
-                status_after=d["status_after"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("پیگیری مصوبه ثبت شد."))
-            return redirect("clinic:session_detail", pk=pk)
-    return _session_page(request, session, followup_form=form, status=422)
+    return submit(
+        request,
+        form,
+        lambda d: services.resolution_follow_up(user=request.user, **d),
+        message=_("پیگیری مصوبه ثبت شد."),
+        done=lambda _result: redirect("clinic:session_detail", pk=pk),
+    ) or _session_page(request, session, followup_form=form, status=422)
 
 
 @login_required

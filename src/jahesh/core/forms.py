@@ -309,6 +309,24 @@ def apply_error(form: forms.BaseForm, error: ValidationError | ApplicationError)
             form.add_error(target, str(message))
 
 
+class FilterForm(forms.Form):
+    """A list page's filters (GET). ``filters()`` is the selector's keyword
+    arguments: each field's cleaned value under its name, a chosen record as
+    its id (or None) under ``<name>_id``; nothing when the filters do not validate (the
+    selector's defaults: the whole list)."""
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        found: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if isinstance(self.fields[name], forms.ModelChoiceField):
+                found[f"{name}_id"] = value.pk if value is not None else None
+            else:
+                found[name] = value
+        return found
+
+
 def check_date_order(form: forms.BaseForm, earlier: str, later: str, message: Any) -> None:
     """In a form's ``clean``: ``later`` before ``earlier`` is an error on ``later``.
 

@@ -4,13 +4,12 @@ user's scope is a 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,9 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, require_module
-from jahesh.core.errors import ApplicationError
-from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
+from jahesh.core.pages import form_page, submit
 from jahesh.core.tabular import (
     Column,
     csv_response,
@@ -182,17 +180,20 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     form = forms.StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.unit_change_status(
-                unit=unit, to_status=form.cleaned_data["to_status"], reason=form.cleaned_data["reason"],
-                changed_on=form.cleaned_data["changed_on"], user=request.user,
-            )  # fmt: skip
-            messages.success(request, _("وضعیت واحد ثبت شد."))
-            return redirect("units:detail", pk=unit.pk)
-        except (ValidationError, ApplicationError) as error:
-            apply_error(form, error)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda d: services.unit_change_status(
+            unit=unit,
+            to_status=d["to_status"],
+            reason=d["reason"],
+            changed_on=d["changed_on"],
+            user=request.user,
+        ),
+        message=_("وضعیت واحد ثبت شد."),
+        done=lambda _result: redirect("units:detail", pk=unit.pk),
+        model_errors=True,
+    ) or render(
         request,
         "units/unit_detail.html",
         _detail_context(request, unit, status_form=form),
@@ -208,16 +209,14 @@ def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_create(request: HttpRequest) -> HttpResponse:
     require_module(request.user, Module.UNITS)
     form = forms.UnitForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(user=request.user, **form.service_fields())
-            messages.success(request, _("واحد «%(name)s» ثبت شد.") % {"name": unit.name})
-            return redirect("units:detail", pk=unit.pk)
-        except (ValidationError, ApplicationError) as error:
-            apply_error(form, error)
-    return render(
-        request, "units/unit_form.html", {"form": form}, status=422 if form.errors else 200
-    )
+    return submit(
+        request,
+        form,
+        lambda _data: services.unit_create(user=request.user, **form.service_fields()),
+        message=lambda unit: _("واحد «%(name)s» ثبت شد.") % {"name": unit.name},
+        done=lambda unit: redirect("units:detail", pk=unit.pk),
+        model_errors=True,
+    ) or form_page(request, "units/unit_form.html", {"form": form})
 
 
 @login_required
@@ -226,24 +225,38 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     initial = {name: getattr(unit, name) for name in services.UNIT_FIELDS}
     form = forms.UnitForm(request.POST or None, initial=initial, user=request.user, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(
-                unit=unit,
-                user=request.user,
-                status_reason=form.cleaned_data.get("status_reason", ""),
-                **form.service_fields(),
-            )
-            messages.success(request, _("تغییرات ذخیره شد."))
-            return redirect("units:detail", pk=unit.pk)
-        except (ValidationError, ApplicationError) as error:
-            apply_error(form, error)
-    return render(
+    return _unit_form(
         request,
+        unit,
+        form,
         "units/unit_form.html",
-        {"form": form, "unit": unit},
-        status=422 if form.errors else 200,
+        lambda data: services.unit_update(
+            unit=unit,
+            user=request.user,
+            status_reason=data.get("status_reason", ""),
+            **form.service_fields(),
+        ),
+        _("تغییرات ذخیره شد."),
     )
+
+
+def _unit_form(
+    request: HttpRequest,
+    unit: Unit,
+    form: Any,
+    template: str,
+    action: Callable[[dict[str, Any]], Any],
+    message: Any,
+) -> HttpResponse:
+    """A form about one unit: done, its page again with ``message``."""
+    return submit(
+        request,
+        form,
+        action,
+        message=message,
+        done=lambda _result: redirect("units:detail", pk=unit.pk),
+        model_errors=True,
+    ) or form_page(request, template, {"form": form, "unit": unit})
 
 
 @login_required
@@ -251,23 +264,18 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     form = forms.VisitForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_create(
-                unit=unit,
-                user=request.user,
-                photos=request.FILES.getlist("photos"),
-                **form.service_fields(),
-            )
-            messages.success(request, _("بازدید ثبت شد و ریسک واحد دوباره سنجیده شد."))
-            return redirect("units:detail", pk=unit.pk)
-        except (ValidationError, ApplicationError) as error:
-            apply_error(form, error)
-    return render(
+    return _unit_form(
         request,
+        unit,
+        form,
         "units/visit_form.html",
-        {"form": form, "unit": unit},
-        status=422 if form.errors else 200,
+        lambda _data: services.visit_create(
+            unit=unit,
+            user=request.user,
+            photos=request.FILES.getlist("photos"),
+            **form.service_fields(),
+        ),
+        _("بازدید ثبت شد و ریسک واحد دوباره سنجیده شد."),
     )
 
 
