@@ -19,6 +19,7 @@ from jahesh.api.refs import missing_ref, resolve_ref
 from jahesh.api.schemas import (
     ERRORS,
     ApiDate,
+    Filters,
     Id,
     Latitude,
     Longitude,
@@ -270,14 +271,7 @@ def _project_or_404(request: HttpRequest, project_id: int) -> Project:
 
 @router.get("/", response={200: ProjectListOut, **ERRORS}, summary="فهرست پروژه‌ها")
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
-    qs = selectors.project_list(
-        user=request.user,
-        county_id=filters.county_id,
-        kind=filters.kind,
-        status=filters.status,
-        deprived=filters.deprived,
-        q=filters.q,
-    )
+    qs = selectors.project_list(user=request.user, **filters.selection())
     page = filters.of(qs)
     values = selectors.project_values(p.pk for p in page["items"])
     page["items"] = [_project_dict(p, values.get(p.pk, 0)) for p in page["items"]]
@@ -408,13 +402,7 @@ def funding_add(request: HttpRequest, project_id: int, payload: FundingIn):
 
 @router.get("/services", response={200: ServiceListOut, **ERRORS}, summary="فهرست خدمات مستقیم")
 def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
-    qs = selectors.service_list(
-        user=request.user,
-        county_id=filters.county_id,
-        kind=filters.kind,
-        start=filters.start,
-        end=filters.end,
-    )
+    qs = selectors.service_list(user=request.user, **filters.selection())
     totals = selectors.services_totals(services=qs)
     page = filters.of(qs.annotate(people_count=Count("people")), count=totals["count"])
     return {**page, "value_rial": totals["value_rial"]}
@@ -467,7 +455,7 @@ def service_detail(request: HttpRequest, service_id: int):
 map_router = Router(tags=["projects"])
 
 
-class ProjectMapFilters(Schema):
+class ProjectMapFilters(Filters):
     """The project list's filters a map layer uses (an unknown kind or status is 422)."""
 
     county_id: Id | None = None
@@ -485,7 +473,5 @@ class ProjectMapFilters(Schema):
 )
 def map_projects(request: HttpRequest, filters: Query[ProjectMapFilters]) -> HttpResponse:
     api_require_module(request.user, Module.PROJECTS)
-    qs = selectors.project_list(
-        user=request.user, county_id=filters.county_id, kind=filters.kind, status=filters.status
-    )
+    qs = selectors.project_list(user=request.user, **filters.selection())
     return mapdata.geojson_response(request, selectors.map_projects_geojson(projects=qs))
