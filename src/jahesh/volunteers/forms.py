@@ -21,6 +21,7 @@ from jahesh.core.forms import (
     NationalCodeField,
     NormalizedCharField,
     check_date_order,
+    filter_choice,
 )
 from jahesh.geo.models import County, Village
 from jahesh.volunteers.models import (
@@ -58,9 +59,7 @@ class VolunteerFilterForm(_CountyFilterForm):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("نام، کد ملی یا تلفن")}),
     )
-    status = forms.ChoiceField(
-        label=_("وضعیت"), choices=[("", _("همه"))] + Volunteer.Status.choices, required=False
-    )
+    status = filter_choice(_("وضعیت"), Volunteer.Status.choices)
     skill = forms.ModelChoiceField(label=_("مهارت"), queryset=Skill.objects.all(), required=False)
 
 
@@ -117,9 +116,7 @@ class CredentialForm(forms.Form):
 
 class GroupFilterForm(_CountyFilterForm):
     q = forms.CharField(label=_("نام گروه"), required=False)
-    specialty = forms.ChoiceField(
-        label=_("تخصص"), choices=[("", _("همه"))] + Group.Specialty.choices, required=False
-    )
+    specialty = filter_choice(_("تخصص"), Group.Specialty.choices)
 
 
 class GroupForm(forms.Form):
@@ -141,9 +138,7 @@ class MemberForm(forms.Form):
 
 class CampFilterForm(_CountyFilterForm):
     q = forms.CharField(label=_("عنوان"), required=False)
-    purpose = forms.ChoiceField(
-        label=_("هدف"), choices=[("", _("همه"))] + Camp.Purpose.choices, required=False
-    )
+    purpose = filter_choice(_("هدف"), Camp.Purpose.choices)
 
 
 class CampForm(forms.Form):
