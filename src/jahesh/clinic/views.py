@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
+from jahesh.accounts.scoping import get_scoped_or_404, module_record_or_404, require_module, scoped
 from jahesh.clinic import forms, selectors, services
 from jahesh.clinic.minutes import font_urls, minutes_pdf
 from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
@@ -256,8 +256,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
-    group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
+    group = module_record_or_404(request.user, Module.CLINIC, WorkingGroup, pk=pk)
     page = page_of(request, selectors.session_list(user=request.user, group=group), PAGE_SIZE)
     return render(
         request,
@@ -291,8 +290,7 @@ def _session_context(request: HttpRequest, session: Session) -> dict:
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a session of the group; its agenda is built from the cases escalated to it."""
-    require_module(request.user, Module.CLINIC)
-    group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
+    group = module_record_or_404(request.user, Module.CLINIC, WorkingGroup, pk=pk)
     agenda = selectors.agenda_candidates(user=request.user, group=group)
     form = forms.SessionForm(
         request.POST or None,

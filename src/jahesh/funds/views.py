@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
+from jahesh.accounts.scoping import get_scoped_or_404, module_record_or_404, require_module, scoped
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
@@ -36,14 +36,17 @@ PAGE_SIZE = 25
 
 
 def _fund(request: HttpRequest, pk: int) -> Fund:
-    require_module(request.user, Module.FUNDS)
-    return get_scoped_or_404(request.user, Fund.objects.select_related("county"), pk=pk)
+    return module_record_or_404(
+        request.user, Module.FUNDS, Fund.objects.select_related("county"), pk=pk
+    )
 
 
 def _loan(request: HttpRequest, pk: int) -> Loan:
-    require_module(request.user, Module.FUNDS)
-    return get_scoped_or_404(
-        request.user, Loan.objects.select_related("fund", "member", "fund__county"), pk=pk
+    return module_record_or_404(
+        request.user,
+        Module.FUNDS,
+        Loan.objects.select_related("fund", "member", "fund__county"),
+        pk=pk,
     )
 
 
@@ -157,8 +160,9 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.FUNDS)
-    member = get_scoped_or_404(request.user, Member.objects.select_related("fund"), pk=pk)
+    member = module_record_or_404(
+        request.user, Module.FUNDS, Member.objects.select_related("fund"), pk=pk
+    )
     form = forms.MoneyMoveForm(request.POST or None)
 
     def move(data: dict) -> None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
+from jahesh.accounts.scoping import get_scoped_or_404, module_record_or_404, require_module, scoped
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import ApplicationError
 from jahesh.portal import services, tracking
@@ -146,9 +146,11 @@ def _detail_context(
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
-    report = get_scoped_or_404(
-        request.user, PublicReport.objects.select_related("county", "category", "case"), pk=pk
+    report = module_record_or_404(
+        request.user,
+        Module.CLINIC,
+        PublicReport.objects.select_related("county", "category", "case"),
+        pk=pk,
     )
     return render(request, "portal/triage_detail.html", _detail_context(request, report))
 
@@ -167,8 +169,9 @@ def _apply(form: forms.Form, error: ApplicationError) -> None:
 @require_POST
 def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One of accept, merge, reject, appeal (the answer to an appeal)."""
-    require_module(request.user, Module.CLINIC)
-    report = get_scoped_or_404(request.user, PublicReport.objects.select_related("category"), pk=pk)
+    report = module_record_or_404(
+        request.user, Module.CLINIC, PublicReport.objects.select_related("category"), pk=pk
+    )
     ctx_forms: dict[str, forms.Form] = {}
     form: forms.Form
     try:
@@ -220,8 +223,7 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """An attachment, to those who may see its report (else 404)."""
-    require_module(request.user, Module.CLINIC)
-    item = get_scoped_or_404(request.user, ReportAttachment, pk=pk)
+    item = module_record_or_404(request.user, Module.CLINIC, ReportAttachment, pk=pk)
     response = FileResponse(item.file.open("rb"), content_type=item.content_type,
                             as_attachment=item.content_type == "application/pdf",
                             filename=item.name)  # fmt: skip

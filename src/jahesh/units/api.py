@@ -18,7 +18,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
+from jahesh.accounts.scoping import api_record_or_404, api_require_module
 from jahesh.api.refs import resolve_ref
 from jahesh.api.schemas import (
     ERRORS,
@@ -304,8 +304,9 @@ def _places(user: Any, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unit(request: HttpRequest, unit_id: int) -> Unit:
-    api_require_module(request.user, Module.UNITS)
-    return get_scoped_or_404(request.user, Unit.objects.select_related("county"), pk=unit_id)
+    return api_record_or_404(
+        request.user, Module.UNITS, Unit.objects.select_related("county"), pk=unit_id
+    )
 
 
 def _detail(unit: Unit) -> Unit:

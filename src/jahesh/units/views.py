@@ -22,7 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import can_use_module, get_scoped_or_404, require_module
+from jahesh.accounts.scoping import (
+    can_use_module,
+    module_record_or_404,
+    require_module,
+)
 from jahesh.core.history import history_entries
 from jahesh.core.pages import form_page, submit
 from jahesh.core.tabular import (
@@ -62,9 +66,8 @@ class CappedPaginator(Paginator):
 
 
 def _unit(request: HttpRequest, pk: int) -> Unit:
-    require_module(request.user, Module.UNITS)
-    return get_scoped_or_404(
-        request.user, Unit.objects.select_related("county", "city", "village"), pk=pk
+    return module_record_or_404(
+        request.user, Module.UNITS, Unit.objects.select_related("county", "city", "village"), pk=pk
     )
 
 
@@ -322,8 +325,7 @@ def import_template(request: HttpRequest, kind: str = "units") -> HttpResponse:
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A visit's photo, served only to users who may see its unit (media files
     are not public)."""
-    require_module(request.user, Module.UNITS)
-    item = get_scoped_or_404(request.user, VisitPhoto, pk=pk)
+    item = module_record_or_404(request.user, Module.UNITS, VisitPhoto, pk=pk)
     try:
         handle = item.image.open("rb")
     except FileNotFoundError:
