@@ -31,11 +31,9 @@ from jahesh.core.history import history_entries
 from jahesh.core.pages import form_page, submit
 from jahesh.core.tabular import (
     Column,
-    csv_response,
     import_page,
-    write_csv,
+    table_response,
     write_template,
-    write_xlsx,
     xlsx_response,
 )
 from jahesh.reports import selectors as report_selectors
@@ -121,10 +119,8 @@ def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
     qs = selectors.unit_list(user=request.user, **filter_form.filters())[:EXPORT_LIMIT]
     rows = importers.export_rows(qs.iterator(chunk_size=2000))
-    if fmt == "csv":
-        return csv_response(write_csv(importers.export_columns(), rows), "units.csv")
-    return xlsx_response(
-        write_xlsx(importers.export_columns(), rows, sheet_title=_("واحدهای تولیدی")), "units.xlsx"
+    return table_response(
+        importers.export_columns(), rows, fmt=fmt, name="units", sheet_title=_("واحدهای تولیدی")
     )
 
 

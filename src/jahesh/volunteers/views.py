@@ -24,11 +24,9 @@ from jahesh.core.history import history_entries
 from jahesh.core.mapdata import locate
 from jahesh.core.pages import attempt, form_page, list_page, page_of, submit
 from jahesh.core.tabular import (
-    csv_response,
     import_page,
-    write_csv,
+    table_response,
     write_template,
-    write_xlsx,
     xlsx_response,
 )
 from jahesh.geo.models import Village
@@ -573,9 +571,9 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
     qs = selectors.volunteer_list(user=request.user, **form.filters())
     columns = volunteer_columns(request.user)
     rows = volunteer_rows(qs.iterator(chunk_size=2000))
-    if request.GET.get("format") == "csv":
-        return csv_response(write_csv(columns, rows), "نیروهای-جهادی.csv")
-    return xlsx_response(write_xlsx(columns, rows, sheet_title="نیروها"), "نیروهای-جهادی.xlsx")
+    return table_response(
+        columns, rows, fmt=request.GET.get("format", ""), name="نیروهای-جهادی", sheet_title="نیروها"
+    )
 
 
 @require_GET
