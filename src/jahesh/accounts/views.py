@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts import forms, people, selectors, services, twofactor
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import require_module
+from jahesh.accounts.scoping import module_required
 from jahesh.core import ratelimit
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
@@ -103,10 +103,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 PEOPLE_PAGE_SIZE = 25
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_GET
 def people_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     filters = forms.PeopleFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.people_list(
@@ -119,10 +118,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/people_list.html", {"page": page, "filter_form": filters})
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     form = forms.PersonForm(request.POST or None, manager=request.user)
     return submit(
         request,
@@ -136,10 +134,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
     ) or render(request, "accounts/person_form.html", {"form": form, "person": None})
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_http_methods(["GET", "POST"])
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     person = get_object_or_404(people.manageable(request.user), pk=pk)
     form = forms.PersonForm(
         request.POST or None, manager=request.user, initial=forms.PersonForm.initial_for(person)
@@ -164,10 +161,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_POST
 def person_active(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     person = get_object_or_404(people.manageable(request.user), pk=pk)
     active = request.POST.get("active") == "1"
     attempt(
@@ -178,10 +174,9 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:person", pk=person.pk)
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_POST
 def person_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     person = get_object_or_404(people.manageable(request.user), pk=pk)
     try:
         channels = people.person_send_reset(manager=request.user, user=person)

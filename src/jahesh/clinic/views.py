@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, module_record_or_404, require_module, scoped
+from jahesh.accounts.scoping import (
+    get_scoped_or_404,
+    module_record_or_404,
+    module_required,
+    scoped,
+)
 from jahesh.clinic import forms, selectors, services
 from jahesh.clinic.minutes import font_urls, minutes_pdf
 from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
@@ -55,10 +60,9 @@ def _case_or_404(request: HttpRequest, pk: int) -> Case:
 # --- Cases -------------------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     now = timezone.now()
     filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
     qs = selectors.case_list(user=request.user, now=now, **filter_form.filters())
@@ -79,10 +83,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def case_board(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     now = timezone.now()
     filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
     filters = {k: v for k, v in filter_form.filters().items() if k != "status"}
@@ -99,10 +102,9 @@ def case_board(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     if request.method == "GET" and not request.GET.get("unit"):
         # Opened from the clinic rather than from a unit's page: pick the unit first.
         return render(request, "clinic/case_pick_unit.html", {"can_open": _can_open(request)})
@@ -125,11 +127,10 @@ def _can_open(request: HttpRequest) -> bool:
     return selectors.case_can_open(user=request.user)
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def case_unit_search(request: HttpRequest) -> HttpResponse:
     """The units matching what was typed on the open-a-case page (an HTMX fragment)."""
-    require_module(request.user, Module.CLINIC)
     q = request.GET.get("q", "").strip()
     units = selectors.case_unit_choices(user=request.user, q=q)
     context = {"units": units, "q": q, "limit": selectors.UNIT_CHOICES}
@@ -160,19 +161,17 @@ def _detail_context(request: HttpRequest, case: Case, transition_form=None) -> d
     }
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     case = _case_or_404(request, pk)
     return render(request, "clinic/case_detail.html", _detail_context(request, case))
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_POST
 def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the case; an HTMX request gets the actions and timeline back in place."""
-    require_module(request.user, Module.CLINIC)
     case = _case_or_404(request, pk)
     allowed = services.allowed_transitions(case, request.user)
     form = forms.TransitionForm(request.POST, user=request.user, allowed=allowed)
@@ -200,10 +199,9 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/case_detail.html", context, status=422)
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_POST
 def case_followup(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     case = _case_or_404(request, pk)
     form = forms.FollowUpForm(request.POST)
     if form.is_valid():
@@ -223,10 +221,9 @@ def case_followup(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Experts and overdue lists ------------------------------------------------------
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def expert_workload(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     now = timezone.now()
     return render(
         request,
@@ -242,10 +239,9 @@ def expert_workload(request: HttpRequest) -> HttpResponse:
 # --- Working groups and sessions -----------------------------------------------------
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     return render(
         request,
         "clinic/group_list.html",
@@ -335,17 +331,15 @@ def _session_page(
     )
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     return _session_page(request, _session_or_404(request, pk))
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_POST
 def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
     form = forms.ResolutionForm(
         request.POST, cases=scoped(request.user, session.agenda.all()), prefix="r"
@@ -359,10 +353,9 @@ def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
     ) or _session_page(request, session, resolution_form=form, status=422)
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_POST
 def resolution_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
     form = forms.ResolutionFollowUpForm(
         request.POST, resolutions=session.resolutions.all(), prefix="f"
@@ -376,11 +369,10 @@ def resolution_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     ) or _session_page(request, session, followup_form=form, status=422)
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The session's minutes as a printable Persian PDF (WeasyPrint, Vazirmatn)."""
-    require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
 
     pdf = minutes_pdf(
@@ -394,10 +386,9 @@ def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Resolutions --------------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def resolution_register(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     today = timezone.localdate()
     filter_form = forms.ResolutionFilterForm(request.GET or None)
     qs = selectors.resolution_register(user=request.user, **filter_form.filters())
@@ -409,10 +400,9 @@ def resolution_register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def agency_scoreboard(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     form = forms.PeriodForm(request.GET or None)
     default_start, default_end = jalali_year_range(jalali_year_of(timezone.localdate()))
     start, end = default_start, default_end

@@ -23,7 +23,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, module_record_or_404, require_module, scoped
+from jahesh.accounts.scoping import (
+    get_scoped_or_404,
+    module_record_or_404,
+    module_required,
+    scoped,
+)
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
@@ -53,11 +58,10 @@ def _loan(request: HttpRequest, pk: int) -> Loan:
 # --- Network table (the menu's entry) ---------------------------------------------
 
 
-@login_required
+@module_required(Module.FUNDS)
 @require_GET
 def fund_list(request: HttpRequest) -> HttpResponse:
     """All funds the user may see, compared: outreach, savings, PAR30, jobs, cost per job."""
-    require_module(request.user, Module.FUNDS)
     today = timezone.localdate()
     filter_form = forms.FundFilterForm(request.GET or None)
     search = filter_form.cleaned_data["q"] if filter_form.is_valid() else ""
@@ -376,11 +380,10 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Lists and the calculator -----------------------------------------------------
 
 
-@login_required
+@module_required(Module.FUNDS)
 @require_GET
 def due_list(request: HttpRequest) -> HttpResponse:
     """Installments due this week (today and the six days after) and overdue loans."""
-    require_module(request.user, Module.FUNDS)
     today = timezone.localdate()
     due = selectors.due_between(
         user=request.user, start=today, end=today + datetime.timedelta(days=7)
@@ -445,10 +448,9 @@ def fund_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.FUNDS)
 @require_GET
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    require_module(request.user, Module.FUNDS)
     if kind not in ("members", "loans"):
         raise Http404
     columns = importers.member_columns() if kind == "members" else importers.loan_columns()

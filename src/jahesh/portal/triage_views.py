@@ -20,7 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, module_record_or_404, require_module, scoped
+from jahesh.accounts.scoping import (
+    get_scoped_or_404,
+    module_record_or_404,
+    module_required,
+    scoped,
+)
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.pages import submit
 from jahesh.portal import services, tracking
@@ -89,10 +94,9 @@ def _duplicates(user: Any, report: PublicReport) -> QuerySet[PublicReport]:
     )  # fmt: skip
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     tab = request.GET.get("tab", "received")
     rows: list[dict[str, Any]] | QuerySet[PublicReport]
     satisfaction = None

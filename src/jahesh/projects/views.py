@@ -16,6 +16,7 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import (
     area_for,
     get_scoped_or_404,
+    module_required,
     require_module,
     scope_exists,
 )
@@ -36,10 +37,9 @@ PAGE_SIZE = 25
 # --- Projects -------------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.PROJECTS)
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PROJECTS)
     filter_form = forms.ProjectFilterForm(request.GET or None, user=request.user)
     qs = selectors.project_list(user=request.user, **filter_form.filters())
     page = page_of(request, qs, PAGE_SIZE)
@@ -100,10 +100,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", _detail_context(request, project))
 
 
-@login_required
+@module_required(Module.PROJECTS)
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PROJECTS)
     form = forms.ProjectForm(request.POST or None, user=request.user)
     return submit(
         request,
@@ -265,10 +264,9 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 # --- Direct services -------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.PROJECTS)
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PROJECTS)
     filter_form = forms.ServiceFilterForm(request.GET or None, user=request.user)
     qs = selectors.service_list(user=request.user, **filter_form.filters())
     page = page_of(request, qs, PAGE_SIZE)
@@ -285,10 +283,9 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.PROJECTS)
 @require_http_methods(["GET", "POST"])
 def service_create(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PROJECTS)
     form = forms.ServiceForm(request.POST or None, user=request.user)
     return submit(
         request,

@@ -25,7 +25,7 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import (
     can_use_module,
     module_record_or_404,
-    require_module,
+    module_required,
 )
 from jahesh.core.history import history_entries
 from jahesh.core.pages import form_page, submit
@@ -72,7 +72,7 @@ def _unit(request: HttpRequest, pk: int) -> Unit:
 # --- List, export, watch list -------------------------------------------------------
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
     """The filter bar and the page of results are rendered once per reader's scope,
@@ -80,7 +80,6 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     the key carries the data version, which every write to a unit moves; the list
     shows only units and their counties). Not cached for roles scoped by
     assignment (their units hang on cases and experts)."""
-    require_module(request.user, Module.UNITS)
     scope = report_selectors.scope_cache_key(request.user)
     with report_selectors.one_data_version():  # two cached reads, one version query
         return _unit_list_page(request, scope)
@@ -110,10 +109,9 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     return {"filter_form": filter_form, "page_obj": page, "cap": COUNT_CAP}
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     if fmt not in ("xlsx", "csv"):
         raise Http404
     filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
@@ -124,10 +122,9 @@ def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def watchlist(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     can_exclude = selectors.can_exclude_open_cases()
     filter_form = forms.WatchFilterForm(
         request.GET or None, user=request.user, can_exclude=can_exclude
@@ -203,10 +200,9 @@ def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Create and edit ---------------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     form = forms.UnitForm(request.POST or None, user=request.user)
     return submit(
         request,
@@ -283,10 +279,9 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 # by ``core.tabular.uploads`` for this user's session) → the report.
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_http_methods(["GET", "POST"])
 def unit_import(request: HttpRequest, kind: str = "units") -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     importer = importers.import_units if kind == "units" else importers.import_visits
     return import_page(
         request,
@@ -305,10 +300,9 @@ def _columns(kind: str) -> list[Column]:
     return importers.unit_columns(None) if kind == "units" else importers.visit_columns(None)
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def import_template(request: HttpRequest, kind: str = "units") -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     name = "units-template.xlsx" if kind == "units" else "visits-template.xlsx"
     return xlsx_response(write_template(_columns(kind)), name)
 
@@ -366,12 +360,11 @@ def _field_texts() -> dict[str, str]:
     }
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def field_app(request: HttpRequest) -> HttpResponse:
     """The field app's one page (a PWA: manifest and service worker beside it);
     field.js fills it from the API and, offline, from what it kept on the phone."""
-    require_module(request.user, Module.UNITS)
     return render(
         request,
         "units/field/app.html",
@@ -396,12 +389,11 @@ def field_service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def visit_plan(request: HttpRequest) -> HttpResponse:
     """The headquarters' view of the visit plan: overdue and due-this-week counts
     per county (units.selectors.visits_due)."""
-    require_module(request.user, Module.UNITS)
     today = timezone.localdate()
     rows = selectors.visits_overdue_by_county(user=request.user, today=today)
     return render(
@@ -416,12 +408,11 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def unit_map(request: HttpRequest) -> HttpResponse:
     """Units on a map, coloured by risk, clustered (units/js/map.js reads
     /api/v1/map/units with the page's filters)."""
-    require_module(request.user, Module.UNITS)
     filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
     for name in ("q", "status", "isic_section", "size", "order"):
         del filter_form.fields[name]  # the map filters by county, sector and risk
