@@ -345,9 +345,7 @@ def repayment_create(request: HttpRequest, loan_id: int, payload: RepaymentIn):
     loan = api_record_or_404(request.user, Module.FUNDS, Loan, pk=loan_id)
     repayment, created = services.repayment_record(
         loan=loan,
-        amount=payload.amount,
-        paid_on=payload.paid_on,
-        key=payload.key,
+        **payload.dict(),
         user=request.user,
     )
     return Status(201 if created else 200, repayment)

@@ -320,11 +320,7 @@ def project_detail(request: HttpRequest, project_id: int):
 )
 def project_transition(request: HttpRequest, project_id: int, payload: ProjectTransitionIn):
     project = services.project_transition(
-        project=_project_or_404(request, project_id),
-        to_status=payload.to_status,
-        user=request.user,
-        on=payload.on,
-        reason=payload.reason,
+        project=_project_or_404(request, project_id), user=request.user, **payload.dict()
     )
     return _detail(project, request.user)
 
@@ -349,9 +345,7 @@ def progress_add(request: HttpRequest, project_id: int, payload: ProgressIn):
     report = services.progress_report_add(
         project=_project_or_404(request, project_id),
         user=request.user,
-        reported_on=payload.reported_on,
-        progress_pct=payload.progress_pct,
-        note=payload.note,
+        **payload.dict(),
     )
     return Status(201, report)
 
