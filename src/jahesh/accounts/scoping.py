@@ -294,6 +294,19 @@ def get_scoped_or_404(user: Any, source: QuerySet[M] | type[M], **lookup: Any) -
         raise Http404("یافت نشد") from None
 
 
+def module_record_or_404(user: Any, module: str, source: QuerySet[M] | type[M], **lookup: Any) -> M:
+    """A page's record of ``module``: 403 without the module (:func:`require_module`),
+    404 out of scope (:func:`get_scoped_or_404`)."""
+    require_module(user, module)
+    return get_scoped_or_404(user, source, **lookup)
+
+
+def api_record_or_404(user: Any, module: str, source: QuerySet[M] | type[M], **lookup: Any) -> M:
+    """The API's :func:`module_record_or_404` (403 with the API's body)."""
+    api_require_module(user, module)
+    return get_scoped_or_404(user, source, **lookup)
+
+
 def users_in_scope(record: models.Model) -> QuerySet[Any]:
     """The active users who may open ``record``: the inverse of :func:`scoped`,
     read from the same policy, so "who may act on this" (a loan's checkers, the

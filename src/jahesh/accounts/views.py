@@ -10,7 +10,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,10 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts import forms, people, selectors, services, twofactor
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import require_module
+from jahesh.accounts.scoping import module_required
 from jahesh.core import ratelimit
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
+from jahesh.core.pages import attempt, page_of, submit
 
 
 class LoginView(auth_views.LoginView):
@@ -103,10 +103,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 PEOPLE_PAGE_SIZE = 25
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_GET
 def people_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     filters = forms.PeopleFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.people_list(
@@ -115,47 +114,42 @@ def people_list(request: HttpRequest) -> HttpResponse:
         role=data.get("role", ""),
         active=data.get("active", ""),
     )
-    page = Paginator(qs, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PEOPLE_PAGE_SIZE)
     return render(request, "accounts/people_list.html", {"page": page, "filter_form": filters})
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     form = forms.PersonForm(request.POST or None, manager=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = people.person_create(manager=request.user, data=form.data_for_service())
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("کاربر «%(name)s» ساخته شد و رمز یک‌بار مصرف تعیین گذرواژه برایش فرستاده شد.")
-                % {"name": user},
-            )
-            return redirect("accounts:person", pk=user.pk)
-    return render(request, "accounts/person_form.html", {"form": form, "person": None})
+    return submit(
+        request,
+        form,
+        lambda _data: people.person_create(manager=request.user, data=form.data_for_service()),
+        message=lambda user: (
+            _("کاربر «%(name)s» ساخته شد و رمز یک‌بار مصرف تعیین گذرواژه برایش فرستاده شد.")
+            % {"name": user}
+        ),
+        done=lambda user: redirect("accounts:person", pk=user.pk),
+    ) or render(request, "accounts/person_form.html", {"form": form, "person": None})
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_http_methods(["GET", "POST"])
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     person = get_object_or_404(people.manageable(request.user), pk=pk)
     form = forms.PersonForm(
         request.POST or None, manager=request.user, initial=forms.PersonForm.initial_for(person)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            people.person_update(manager=request.user, user=person, data=form.data_for_service())
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("تغییرهای کاربر ثبت شد."))
-            return redirect("accounts:person", pk=person.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda _data: people.person_update(
+            manager=request.user, user=person, data=form.data_for_service()
+        ),
+        message=_("تغییرهای کاربر ثبت شد."),
+        done=lambda _result: redirect("accounts:person", pk=person.pk),
+    ) or render(
         request,
         "accounts/person_form.html",
         {
@@ -167,27 +161,22 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_POST
 def person_active(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     person = get_object_or_404(people.manageable(request.user), pk=pk)
     active = request.POST.get("active") == "1"
-    try:
-        people.person_set_active(manager=request.user, user=person, active=active)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(
-            request, _("حساب فعال شد.") if active else _("حساب غیرفعال شد و توکن‌هایش باطل شد.")
-        )
+    attempt(
+        request,
+        lambda: people.person_set_active(manager=request.user, user=person, active=active),
+        _("حساب فعال شد.") if active else _("حساب غیرفعال شد و توکن‌هایش باطل شد."),
+    )
     return redirect("accounts:person", pk=person.pk)
 
 
-@login_required
+@module_required(Module.PEOPLE)
 @require_POST
 def person_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.PEOPLE)
     person = get_object_or_404(people.manageable(request.user), pk=pk)
     try:
         channels = people.person_send_reset(manager=request.user, user=person)
@@ -237,16 +226,15 @@ def password_reset_confirm(request: HttpRequest) -> HttpResponse:
     form = forms.ResetConfirmForm(
         request.POST or None, initial={"login": request.GET.get("login", "")}
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            people.password_reset_confirm(login=d["login"], code=d["code"], password=d["password1"])
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("گذرواژهٔ تازه ثبت شد؛ با آن وارد شوید."))
-            return redirect("accounts:login")
-    return render(request, "accounts/password_reset_confirm.html", {"form": form})
+    return submit(
+        request,
+        form,
+        lambda d: people.password_reset_confirm(
+            login=d["login"], code=d["code"], password=d["password1"]
+        ),
+        message=_("گذرواژهٔ تازه ثبت شد؛ با آن وارد شوید."),
+        done=lambda _result: redirect("accounts:login"),
+    ) or render(request, "accounts/password_reset_confirm.html", {"form": form})
 
 
 # --- Two-step sign-in ------------------------------------------------------------------

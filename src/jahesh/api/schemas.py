@@ -85,7 +85,17 @@ MAX_LIMIT = 200
 MAX_OFFSET = 10**9
 
 
-class Page(Schema):
+class Filters(Schema):
+    """A list's query filters, named as its selector's keyword arguments."""
+
+    def selection(self, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The selector's keyword arguments: each filter given (an absent one is
+        left out, so the selector's default applies), without the page's own
+        and those in ``exclude``."""
+        return self.dict(exclude={"limit", "offset", *exclude}, exclude_none=True)
+
+
+class Page(Filters):
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"ردیف‌های هر صفحه (۱ تا {MAX_LIMIT})")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="چند ردیف نخست رد شود")
 

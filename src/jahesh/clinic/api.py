@@ -468,8 +468,6 @@ def resolution_follow_up(request: HttpRequest, resolution_id: int, payload: Foll
     services.resolution_follow_up(
         resolution=resolution,
         user=request.user,
-        on=payload.on,
-        note=payload.note,
-        status_after=payload.status_after,
+        **payload.dict(),
     )
     return _resolution_or_404(request, resolution_id)

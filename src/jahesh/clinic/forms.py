@@ -17,7 +17,7 @@ from jahesh.clinic.models import (
     WorkingGroup,
 )
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.forms import JalaliDateField, MoneyField
+from jahesh.core.forms import JalaliDateField, MoneyField, PeriodForm, any_of, filter_choice
 from jahesh.geo.models import County
 
 SEVERITY_CHOICES = [
@@ -33,7 +33,7 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("وضعیت"),
         required=False,
-        choices=[("", _("همه")), ("open", _("همهٔ پرونده‌های باز")), *CaseStatus.choices],
+        choices=any_of([("open", _("همهٔ پرونده‌های باز")), *CaseStatus.choices]),
     )
     category = forms.ChoiceField(label=_("دستهٔ مانع"), required=False)
     agency = forms.ModelChoiceField(
@@ -47,15 +47,15 @@ class CaseFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", _("همه")), *SEVERITY_CHOICES],
+        choices=any_of(SEVERITY_CHOICES),
     )
     overdue = forms.BooleanField(label=_("فقط پرونده‌های دیرکرد"), required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("همه"))] + [
+        self.fields["category"].choices = any_of(
             (c.code, c.name) for c in ObstacleCategory.objects.all()
-        ]
+        )
 
         self.fields["county"].queryset = counties_for_user(user)
 
@@ -131,15 +131,12 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(label=_("یادداشت"), required=False)
 
 
-class ResolutionFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("وضعیت"), required=False, choices=[("", _("همه")), *ResolutionStatus.choices]
-    )
+class ResolutionFilterForm(PeriodForm):
+    field_order = ["status", "agency", "start", "end"]
+    status = filter_choice(_("وضعیت"), ResolutionStatus.choices)
     agency = forms.ModelChoiceField(
         label=_("دستگاه"), required=False, queryset=Agency.objects.all()
     )
-    start = JalaliDateField(label=_("از تاریخ"), required=False)
-    end = JalaliDateField(label=_("تا پیش از"), required=False)
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -151,11 +148,6 @@ class ResolutionFilterForm(forms.Form):
             "start": d.get("start"),
             "end": d.get("end"),
         }
-
-
-class PeriodForm(forms.Form):
-    start = JalaliDateField(label=_("از تاریخ"), required=False)
-    end = JalaliDateField(label=_("تا پیش از"), required=False)
 
 
 class SessionForm(forms.Form):

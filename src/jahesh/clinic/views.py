@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
+from jahesh.accounts.scoping import (
+    get_scoped_or_404,
+    module_record_or_404,
+    module_required,
+    scoped,
+)
 from jahesh.clinic import forms, selectors, services
 from jahesh.clinic.minutes import font_urls, minutes_pdf
 from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
@@ -28,6 +33,7 @@ from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.htmx import action_done, is_htmx
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
+from jahesh.core.pages import attempt, page_of, submit
 from jahesh.units.models import Unit
 
 PAGE_SIZE = 25
@@ -54,10 +60,9 @@ def _case_or_404(request: HttpRequest, pk: int) -> Case:
 # --- Cases -------------------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     now = timezone.now()
     filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
     qs = selectors.case_list(user=request.user, now=now, **filter_form.filters())
@@ -78,10 +83,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def case_board(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     now = timezone.now()
     filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
     filters = {k: v for k, v in filter_form.filters().items() if k != "status"}
@@ -98,10 +102,9 @@ def case_board(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     if request.method == "GET" and not request.GET.get("unit"):
         # Opened from the clinic rather than from a unit's page: pick the unit first.
         return render(request, "clinic/case_pick_unit.html", {"can_open": _can_open(request)})
@@ -111,36 +114,23 @@ def case_create(request: HttpRequest) -> HttpResponse:
         pk=request.GET.get("unit") or request.POST.get("unit") or 0,
     )
     form = forms.CaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            case = services.case_create(
-                user=request.user,
-                unit=unit,
-                category=d["category"],
-                severity=d["severity"],
-                title=d["title"],
-                description=d["description"],
-                source=d["source"],
-                agency=d["agency"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("پروندهٔ مانع گشوده شد."))
-            return redirect("clinic:case_detail", pk=case.pk)
-    return render(request, "clinic/case_form.html", {"form": form, "unit": unit})
+    return submit(
+        request,
+        form,
+        lambda d: services.case_create(user=request.user, unit=unit, **d),
+        message=_("پروندهٔ مانع گشوده شد."),
+        done=lambda case: redirect("clinic:case_detail", pk=case.pk),
+    ) or render(request, "clinic/case_form.html", {"form": form, "unit": unit})
 
 
 def _can_open(request: HttpRequest) -> bool:
     return selectors.case_can_open(user=request.user)
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def case_unit_search(request: HttpRequest) -> HttpResponse:
     """The units matching what was typed on the open-a-case page (an HTMX fragment)."""
-    require_module(request.user, Module.CLINIC)
     q = request.GET.get("q", "").strip()
     units = selectors.case_unit_choices(user=request.user, q=q)
     context = {"units": units, "q": q, "limit": selectors.UNIT_CHOICES}
@@ -171,35 +161,24 @@ def _detail_context(request: HttpRequest, case: Case, transition_form=None) -> d
     }
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     case = _case_or_404(request, pk)
     return render(request, "clinic/case_detail.html", _detail_context(request, case))
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_POST
 def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the case; an HTMX request gets the actions and timeline back in place."""
-    require_module(request.user, Module.CLINIC)
     case = _case_or_404(request, pk)
     allowed = services.allowed_transitions(case, request.user)
     form = forms.TransitionForm(request.POST, user=request.user, allowed=allowed)
     ok = False
     if form.is_valid():
         d = form.cleaned_data
-        data = services.MoveInput(
-            reason=d["reason"],
-            expert=d["expert"],
-            agency=d["agency"],
-            escalated_to=d["escalated_to"],
-            working_group=d["working_group"],
-            outcome=d["outcome"],
-            outcome_note=d["outcome_note"],
-            financing_rial=d["financing_rial"],
-        )
+        data = services.MoveInput(**{k: v for k, v in d.items() if k != "to_status"})
         try:
             services.case_transition(
                 case=case, to_status=d["to_status"], user=request.user, data=data
@@ -220,25 +199,20 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/case_detail.html", context, status=422)
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_POST
 def case_followup(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     case = _case_or_404(request, pk)
     form = forms.FollowUpForm(request.POST)
     if form.is_valid():
-        try:
-            services.case_followup_record(
-                case=case,
-                user=request.user,
-                confirmed=form.cleaned_data["confirmed"],
-                on=form.cleaned_data["on"],
-                note=form.cleaned_data["note"],
-            )
-        except ApplicationError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("نتیجهٔ پیگیری ثبت شد."))
+        d = form.cleaned_data
+        attempt(
+            request,
+            lambda: services.case_followup_record(
+                case=case, user=request.user, confirmed=d["confirmed"], on=d["on"], note=d["note"]
+            ),
+            _("نتیجهٔ پیگیری ثبت شد."),
+        )
     else:
         messages.error(request, _("تاریخ پیگیری را درست وارد کنید."))
     return redirect("clinic:case_detail", pk=pk)
@@ -247,10 +221,9 @@ def case_followup(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Experts and overdue lists ------------------------------------------------------
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def expert_workload(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     now = timezone.now()
     return render(
         request,
@@ -266,10 +239,9 @@ def expert_workload(request: HttpRequest) -> HttpResponse:
 # --- Working groups and sessions -----------------------------------------------------
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     return render(
         request,
         "clinic/group_list.html",
@@ -280,11 +252,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
-    group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
-    page = Paginator(selectors.session_list(user=request.user, group=group), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    group = module_record_or_404(request.user, Module.CLINIC, WorkingGroup, pk=pk)
+    page = page_of(request, selectors.session_list(user=request.user, group=group), PAGE_SIZE)
     return render(
         request,
         "clinic/group_detail.html",
@@ -317,8 +286,7 @@ def _session_context(request: HttpRequest, session: Session) -> dict:
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a session of the group; its agenda is built from the cases escalated to it."""
-    require_module(request.user, Module.CLINIC)
-    group = get_scoped_or_404(request.user, WorkingGroup, pk=pk)
+    group = module_record_or_404(request.user, Module.CLINIC, WorkingGroup, pk=pk)
     agenda = selectors.agenda_candidates(user=request.user, group=group)
     form = forms.SessionForm(
         request.POST or None,
@@ -326,25 +294,13 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
         agenda=agenda,
         initial={"held_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            session = services.session_create(
-                user=request.user,
-                group=group,
-                held_on=d["held_on"],
-                place=d["place"],
-                attendees=d["attendees"],
-                other_attendees=d["other_attendees"],
-                agenda=d["agenda"],
-                minutes=d["minutes"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("جلسه ثبت شد."))
-            return redirect("clinic:session_detail", pk=session.pk)
-    return render(request, "clinic/session_form.html", {"form": form, "group": group})
+    return submit(
+        request,
+        form,
+        lambda d: services.session_create(user=request.user, group=group, **d),
+        message=_("جلسه ثبت شد."),
+        done=lambda session: redirect("clinic:session_detail", pk=session.pk),
+    ) or render(request, "clinic/session_form.html", {"form": form, "group": group})
 
 
 def _session_page(
@@ -375,73 +331,48 @@ def _session_page(
     )
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     return _session_page(request, _session_or_404(request, pk))
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_POST
 def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
     form = forms.ResolutionForm(
         request.POST, cases=scoped(request.user, session.agenda.all()), prefix="r"
     )
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.resolution_create(
-                user=request.user,
-                session=session,
-                text=d["text"],
-                agency=d["agency"],
-                due_on=d["due_on"],
-                due_days=d["due_days"],
-                responsible_person=d["responsible_person"],
-                case=d["case"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("مصوبه ثبت شد."))
-            return redirect("clinic:session_detail", pk=pk)
-    return _session_page(request, session, resolution_form=form, status=422)
+    return submit(
+        request,
+        form,
+        lambda d: services.resolution_create(user=request.user, session=session, **d),
+        message=_("مصوبه ثبت شد."),
+        done=lambda _result: redirect("clinic:session_detail", pk=pk),
+    ) or _session_page(request, session, resolution_form=form, status=422)
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_POST
 def resolution_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
     form = forms.ResolutionFollowUpForm(
         request.POST, resolutions=session.resolutions.all(), prefix="f"
     )
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.resolution_follow_up(
-                resolution=d["resolution"],
-                user=request.user,
-                on=d["on"],
-                note=d["note"],
-                status_after=d["status_after"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("پیگیری مصوبه ثبت شد."))
-            return redirect("clinic:session_detail", pk=pk)
-    return _session_page(request, session, followup_form=form, status=422)
+    return submit(
+        request,
+        form,
+        lambda d: services.resolution_follow_up(user=request.user, **d),
+        message=_("پیگیری مصوبه ثبت شد."),
+        done=lambda _result: redirect("clinic:session_detail", pk=pk),
+    ) or _session_page(request, session, followup_form=form, status=422)
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The session's minutes as a printable Persian PDF (WeasyPrint, Vazirmatn)."""
-    require_module(request.user, Module.CLINIC)
     session = _session_or_404(request, pk)
 
     pdf = minutes_pdf(
@@ -455,10 +386,9 @@ def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Resolutions --------------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def resolution_register(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     today = timezone.localdate()
     filter_form = forms.ResolutionFilterForm(request.GET or None)
     qs = selectors.resolution_register(user=request.user, **filter_form.filters())
@@ -470,10 +400,9 @@ def resolution_register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def agency_scoreboard(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     form = forms.PeriodForm(request.GET or None)
     default_start, default_end = jalali_year_range(jalali_year_of(timezone.localdate()))
     start, end = default_start, default_end

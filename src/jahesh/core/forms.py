@@ -309,6 +309,41 @@ def apply_error(form: forms.BaseForm, error: ValidationError | ApplicationError)
             form.add_error(target, str(message))
 
 
+def any_of(choices: Any) -> list[tuple[Any, Any]]:
+    """A filter's choices: «همه» (no filter) first."""
+    return [("", _("همه")), *choices]
+
+
+def filter_choice(label: Any, choices: Any) -> forms.ChoiceField:
+    """An optional choice among a list page's filters, «همه» first."""
+    return forms.ChoiceField(label=label, choices=any_of(choices), required=False)
+
+
+class PeriodForm(forms.Form):
+    """A period of days: from ``start``, up to (not including) ``end``."""
+
+    start = JalaliDateField(label=_("از تاریخ"), required=False)
+    end = JalaliDateField(label=_("تا پیش از"), required=False)
+
+
+class FilterForm(forms.Form):
+    """A list page's filters (GET). ``filters()`` is the selector's keyword
+    arguments: each field's cleaned value under its name, a chosen record as
+    its id (or None) under ``<name>_id``; nothing when the filters do not validate (the
+    selector's defaults: the whole list)."""
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        found: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if isinstance(self.fields[name], forms.ModelChoiceField):
+                found[f"{name}_id"] = value.pk if value is not None else None
+            else:
+                found[name] = value
+        return found
+
+
 def check_date_order(form: forms.BaseForm, earlier: str, later: str, message: Any) -> None:
     """In a form's ``clean``: ``later`` before ``earlier`` is an error on ``later``.
 

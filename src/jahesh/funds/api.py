@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
+from jahesh.accounts.scoping import api_record_or_404, api_require_module, get_scoped_or_404
 from jahesh.api.refs import resolve_ref, resolve_refs
 from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Rials, api_enum
 from jahesh.funds import books, schedule, selectors, services
@@ -316,29 +316,27 @@ def _loan_detail(loan: Loan, user: Any) -> dict[str, Any]:
 
 @loans_router.get("/{int:loan_id}", response={200: LoanDetailOut, **ERRORS})
 def loan_detail(request: HttpRequest, loan_id: int):
-    api_require_module(request.user, Module.FUNDS)
-    return _loan_detail(get_scoped_or_404(request.user, Loan, pk=loan_id), request.user)
+    return _loan_detail(
+        api_record_or_404(request.user, Module.FUNDS, Loan, pk=loan_id), request.user
+    )
 
 
 @loans_router.post("/{int:loan_id}/approve", response={200: LoanOut, **ERRORS})
 def loan_approve(request: HttpRequest, loan_id: int, payload: DateIn):
     """The checker's approval (not the user who recorded the request)."""
-    api_require_module(request.user, Module.FUNDS)
-    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    loan = api_record_or_404(request.user, Module.FUNDS, Loan, pk=loan_id)
     return services.loan_approve(loan=loan, user=request.user, on=payload.on)
 
 
 @loans_router.post("/{int:loan_id}/disburse", response={200: LoanOut, **ERRORS})
 def loan_disburse(request: HttpRequest, loan_id: int, payload: DateIn):
-    api_require_module(request.user, Module.FUNDS)
-    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    loan = api_record_or_404(request.user, Module.FUNDS, Loan, pk=loan_id)
     return services.loan_disburse(loan=loan, user=request.user, on=payload.on)
 
 
 @loans_router.get("/{int:loan_id}/repayments", response={200: list[RepaymentOut], **ERRORS})
 def repayment_list(request: HttpRequest, loan_id: int):
-    api_require_module(request.user, Module.FUNDS)
-    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    loan = api_record_or_404(request.user, Module.FUNDS, Loan, pk=loan_id)
     return list(loan.repayments.order_by("paid_on", "pk"))
 
 
@@ -348,13 +346,10 @@ def repayment_list(request: HttpRequest, loan_id: int):
 def repayment_create(request: HttpRequest, loan_id: int, payload: RepaymentIn):
     """Record a payment. ``key`` is the client's idempotency key: a retry with the
     same key answers 200 with the payment already recorded (201 the first time)."""
-    api_require_module(request.user, Module.FUNDS)
-    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    loan = api_record_or_404(request.user, Module.FUNDS, Loan, pk=loan_id)
     repayment, created = services.repayment_record(
         loan=loan,
-        amount=payload.amount,
-        paid_on=payload.paid_on,
-        key=payload.key,
+        **payload.dict(),
         user=request.user,
     )
     return Status(201 if created else 200, repayment)
@@ -362,15 +357,13 @@ def repayment_create(request: HttpRequest, loan_id: int, payload: RepaymentIn):
 
 @loans_router.get("/{int:loan_id}/verifications", response={200: list[VerificationOut], **ERRORS})
 def verification_list(request: HttpRequest, loan_id: int):
-    api_require_module(request.user, Module.FUNDS)
-    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    loan = api_record_or_404(request.user, Module.FUNDS, Loan, pk=loan_id)
     return list(loan.verifications.order_by("visited_on", "pk"))
 
 
 @loans_router.post("/{int:loan_id}/verifications", response={201: VerificationOut, **ERRORS})
 def verification_create(request: HttpRequest, loan_id: int, payload: VerificationIn):
-    api_require_module(request.user, Module.FUNDS)
-    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    loan = api_record_or_404(request.user, Module.FUNDS, Loan, pk=loan_id)
     visit = services.verification_record(loan=loan, user=request.user, **payload.dict())
     return Status(201, visit)
 
@@ -392,8 +385,9 @@ def fund_list(request: HttpRequest, filters: Query[FundFilters]):
 
 @router.get("/{int:fund_id}", response={200: FundDetailOut, **ERRORS})
 def fund_detail(request: HttpRequest, fund_id: int):
-    api_require_module(request.user, Module.FUNDS)
-    fund = get_scoped_or_404(request.user, Fund.objects.select_related("county"), pk=fund_id)
+    fund = api_record_or_404(
+        request.user, Module.FUNDS, Fund.objects.select_related("county"), pk=fund_id
+    )
     board = selectors.fund_dashboard(fund=fund, today=timezone.localdate())
     # by_alias: the detail is validated again from this dict, where ``county`` is
     # found under its alias ``county.name`` (the field name alone answered 500).
@@ -416,28 +410,24 @@ class MemberFilters(Page):
 
 @router.get("/{int:fund_id}/members", response={200: MemberListOut, **ERRORS})
 def member_list(request: HttpRequest, fund_id: int, filters: Query[MemberFilters]):
-    api_require_module(request.user, Module.FUNDS)
-    fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
+    fund = api_record_or_404(request.user, Module.FUNDS, Fund, pk=fund_id)
     return filters.of(selectors.member_list(user=request.user, fund=fund, search=filters.q))
 
 
 @router.post("/{int:fund_id}/members", response={201: MemberOut, **ERRORS})
 def member_create(request: HttpRequest, fund_id: int, payload: FundMemberIn):
-    api_require_module(request.user, Module.FUNDS)
-    fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
+    fund = api_record_or_404(request.user, Module.FUNDS, Fund, pk=fund_id)
     return Status(201, services.member_create(fund=fund, user=request.user, **payload.dict()))
 
 
 @router.get("/members/{int:member_id}", response={200: MemberOut, **ERRORS})
 def member_detail(request: HttpRequest, member_id: int):
-    api_require_module(request.user, Module.FUNDS)
-    return get_scoped_or_404(request.user, Member, pk=member_id)
+    return api_record_or_404(request.user, Module.FUNDS, Member, pk=member_id)
 
 
 @router.get("/{int:fund_id}/reconciliation", response={200: list[CheckOut], **ERRORS})
 def fund_reconciliation(request: HttpRequest, fund_id: int):
-    api_require_module(request.user, Module.FUNDS)
-    fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
+    fund = api_record_or_404(request.user, Module.FUNDS, Fund, pk=fund_id)
     return [
         {"label": c.label, "left": c.left, "right": c.right, "ok": c.ok}
         for c in books.fund_reconciliation(fund=fund)
@@ -479,8 +469,7 @@ def _draw_out(draw) -> dict[str, Any]:
 @router.post("/{int:fund_id}/lottery", response={201: LotteryOut, **ERRORS})
 def lottery_draw(request: HttpRequest, fund_id: int, payload: LotteryIn):
     """Draw winners among the fund's queued requests; seed and entrants are recorded."""
-    api_require_module(request.user, Module.FUNDS)
-    fund = get_scoped_or_404(request.user, Fund, pk=fund_id)
+    fund = api_record_or_404(request.user, Module.FUNDS, Fund, pk=fund_id)
     draw = services.lottery_draw(
         fund=fund, slots=payload.slots, seed=payload.seed, user=request.user
     )
@@ -490,8 +479,7 @@ def lottery_draw(request: HttpRequest, fund_id: int, payload: LotteryIn):
 @router.get("/draws/{int:draw_id}", response={200: LotteryOut, **ERRORS})
 def lottery_detail(request: HttpRequest, draw_id: int):
     """A recorded draw, re-run from its seed and entrants (``replays``)."""
-    api_require_module(request.user, Module.FUNDS)
-    return _draw_out(get_scoped_or_404(request.user, LotteryDraw, pk=draw_id))
+    return _draw_out(api_record_or_404(request.user, Module.FUNDS, LotteryDraw, pk=draw_id))
 
 
 class ReasonIn(Schema):
@@ -503,8 +491,7 @@ class ReasonIn(Schema):
 )
 def repayment_reverse(request: HttpRequest, loan_id: int, repayment_id: int, payload: ReasonIn):
     """Correct a mistaken payment with reversing ledger entries (never an edit)."""
-    api_require_module(request.user, Module.FUNDS)
-    loan = get_scoped_or_404(request.user, Loan, pk=loan_id)
+    loan = api_record_or_404(request.user, Module.FUNDS, Loan, pk=loan_id)
     repayment = get_scoped_or_404(
         request.user, Repayment.objects.filter(loan=loan), pk=repayment_id
     )

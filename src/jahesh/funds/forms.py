@@ -10,8 +10,6 @@ from django.utils.translation import pgettext_lazy
 from jahesh.core.forms import JalaliDateField, MobileField, MoneyField, NationalCodeField
 from jahesh.funds.models import GuaranteeDocument, Loan, Member
 
-_ANY = [("", _("همه"))]
-
 
 class FundFilterForm(forms.Form):
     q = forms.CharField(label=_("جست‌وجو (نام یا کد)"), required=False, max_length=100)

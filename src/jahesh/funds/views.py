@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
+from typing import Any
 
-from django.contrib import messages
+from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,10 +24,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
+from jahesh.accounts.scoping import (
+    get_scoped_or_404,
+    module_record_or_404,
+    module_required,
+    scoped,
+)
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
+from jahesh.core.pages import attempt, form_page, page_of, submit
 from jahesh.core.tabular import import_page, write_template, write_xlsx, xlsx_response
 from jahesh.funds import books, forms, importers, schedule, selectors, services
 from jahesh.funds.models import Fund, LedgerEntry, Loan, Member, Repayment
@@ -35,30 +42,32 @@ PAGE_SIZE = 25
 
 
 def _fund(request: HttpRequest, pk: int) -> Fund:
-    require_module(request.user, Module.FUNDS)
-    return get_scoped_or_404(request.user, Fund.objects.select_related("county"), pk=pk)
+    return module_record_or_404(
+        request.user, Module.FUNDS, Fund.objects.select_related("county"), pk=pk
+    )
 
 
 def _loan(request: HttpRequest, pk: int) -> Loan:
-    require_module(request.user, Module.FUNDS)
-    return get_scoped_or_404(
-        request.user, Loan.objects.select_related("fund", "member", "fund__county"), pk=pk
+    return module_record_or_404(
+        request.user,
+        Module.FUNDS,
+        Loan.objects.select_related("fund", "member", "fund__county"),
+        pk=pk,
     )
 
 
 # --- Network table (the menu's entry) ---------------------------------------------
 
 
-@login_required
+@module_required(Module.FUNDS)
 @require_GET
 def fund_list(request: HttpRequest) -> HttpResponse:
     """All funds the user may see, compared: outreach, savings, PAR30, jobs, cost per job."""
-    require_module(request.user, Module.FUNDS)
     today = timezone.localdate()
     filter_form = forms.FundFilterForm(request.GET or None)
     search = filter_form.cleaned_data["q"] if filter_form.is_valid() else ""
     funds = selectors.fund_list(user=request.user, search=search)
-    page = Paginator(funds, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, funds, PAGE_SIZE)
     rows = selectors.network_table(
         funds=Fund.objects.filter(pk__in=[f.pk for f in page]), today=today
     )
@@ -91,9 +100,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
     today = timezone.localdate()
     board = selectors.fund_dashboard(fund=fund, today=today)
-    members = Paginator(fund.members.order_by("last_name", "first_name"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    members = page_of(request, fund.members.order_by("last_name", "first_name"), PAGE_SIZE)
     loans = (
         Loan.objects.filter(fund=fund)
         .select_related("member")
@@ -122,12 +129,13 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def fund_reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
-    entries = Paginator(
+    entries = page_of(
+        request,
         LedgerEntry.objects.filter(fund=fund)
         .select_related("member", "loan")
         .order_by("-entered_on", "-id"),
         50,
-    ).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "funds/reconciliation.html",
@@ -145,39 +153,37 @@ def fund_reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
     form = forms.MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.member_create(fund=fund, user=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("عضو ثبت شد."))
-            return redirect("funds:member_detail", pk=member.pk)
-    return render(
+    return submit(
         request,
-        "funds/form.html",
-        {"form": form, "fund": fund, "title": _("عضو جدید")},
-        status=422 if form.errors else 200,
-    )
+        form,
+        lambda d: services.member_create(fund=fund, user=request.user, **d),
+        message=_("عضو ثبت شد."),
+        done=lambda member: redirect("funds:member_detail", pk=member.pk),
+    ) or form_page(request, "funds/form.html", {"form": form, "fund": fund, "title": _("عضو جدید")})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.FUNDS)
-    member = get_scoped_or_404(request.user, Member.objects.select_related("fund"), pk=pk)
+    member = module_record_or_404(
+        request.user, Module.FUNDS, Member.objects.select_related("fund"), pk=pk
+    )
     form = forms.MoneyMoveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def move(data: dict) -> None:
         move = services.savings_deposit if data["kind"] == "deposit" else services.savings_withdraw
-        try:
-            move(member=member, amount=data["amount"], on=data["on"], user=request.user)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("ثبت شد."))
-            return redirect("funds:member_detail", pk=member.pk)
-    return render(
+        move(member=member, amount=data["amount"], on=data["on"], user=request.user)
+
+    done = submit(
+        request,
+        form,
+        move,
+        message=_("ثبت شد."),
+        done=lambda _result: redirect("funds:member_detail", pk=member.pk),
+    )
+    if done:
+        return done
+    return form_page(
         request,
         "funds/member_detail.html",
         {
@@ -193,7 +199,6 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "other_funds": selectors.member_other_funds(user=request.user, member=member),
             "history": history_entries(member, limit=10),
         },
-        status=422 if form.errors else 200,
     )
 
 
@@ -218,33 +223,16 @@ def member_export(request: HttpRequest, pk: int) -> HttpResponse:
 def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
     form = forms.LoanRequestForm(request.POST or None, members=fund.members.order_by("last_name"))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            loan = services.loan_request(
-                fund=fund,
-                member=data["member"],
-                principal=data["principal"],
-                months=data["months"],
-                purpose=data["purpose"],
-                requested_on=data["requested_on"],
-                user=request.user,
-                planned_jobs=data["planned_jobs"],
-                planned_women_jobs=data["planned_women_jobs"],
-                job_kind=data["job_kind"],
-                guarantors=list(data["guarantors"]),
-                in_queue=data["in_queue"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("درخواست وام ثبت شد؛ تأیید آن با کاربر دیگری است."))
-            return redirect("funds:loan_detail", pk=loan.pk)
-    return render(
+    return submit(
         request,
-        "funds/form.html",
-        {"form": form, "fund": fund, "title": _("درخواست وام")},
-        status=422 if form.errors else 200,
+        form,
+        lambda data: services.loan_request(
+            fund=fund, user=request.user, **{**data, "guarantors": list(data["guarantors"])}
+        ),
+        message=_("درخواست وام ثبت شد؛ تأیید آن با کاربر دیگری است."),
+        done=lambda loan: redirect("funds:loan_detail", pk=loan.pk),
+    ) or form_page(
+        request, "funds/form.html", {"form": form, "fund": fund, "title": _("درخواست وام")}
     )
 
 
@@ -312,6 +300,30 @@ def _loan_context(request: HttpRequest, loan: Loan, **forms_: object) -> dict:
     }
 
 
+def _loan_form(
+    request: HttpRequest,
+    loan: Loan,
+    form_name: str,
+    form: django_forms.BaseForm,
+    action: Callable[[dict], Any],
+    message: Any,
+) -> HttpResponse:
+    """A form posted from a loan's page: done, the page again with ``message``;
+    refused, the page with the form's errors on it (422)."""
+    return submit(
+        request,
+        form,
+        action,
+        message=message,
+        done=lambda _result: redirect("funds:loan_detail", pk=loan.pk),
+    ) or render(
+        request,
+        "funds/loan_detail.html",
+        _loan_context(request, loan, **{form_name: form}),
+        status=422,
+    )
+
+
 def _loan_check(request: HttpRequest, loan: Loan) -> dict | None:
     """At a checker's step: why this user may not take it (the button is then
     disabled with that reason) and who may (a few names and the number of others)."""
@@ -341,59 +353,36 @@ def loan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = forms.DateForm(request.POST)
     if action not in {a for a, _label, _style in LOAN_ACTIONS.values()}:
         raise Http404
-    if form.is_valid():
-        on, reason = form.cleaned_data["on"], form.cleaned_data["reason"]
-        try:
-            if action == "approve":
-                services.loan_approve(loan=loan, user=request.user, on=on)
-            elif action == "disburse":
-                services.loan_disburse(loan=loan, user=request.user, on=on)
-            elif action == "reschedule":
-                services.loan_reschedule(
-                    loan=loan,
-                    months=form.cleaned_data["months"] or 0,
-                    on=on,
-                    user=request.user,
-                    reason=reason,
-                )
-            elif action == "reject":
-                services.loan_reject(loan=loan, user=request.user, reason=reason)
-            else:
-                services.loan_write_off(loan=loan, user=request.user, on=on, reason=reason)
-        except ApplicationError as error:
-            apply_error(form, error)
+
+    def act(data: dict) -> None:
+        on, reason = data["on"], data["reason"]
+        if action == "approve":
+            services.loan_approve(loan=loan, user=request.user, on=on)
+        elif action == "disburse":
+            services.loan_disburse(loan=loan, user=request.user, on=on)
+        elif action == "reschedule":
+            services.loan_reschedule(
+                loan=loan, months=data["months"] or 0, on=on, user=request.user, reason=reason
+            )
+        elif action == "reject":
+            services.loan_reject(loan=loan, user=request.user, reason=reason)
         else:
-            messages.success(request, _("انجام شد."))
-            return redirect("funds:loan_detail", pk=loan.pk)
-    return render(
-        request, "funds/loan_detail.html", _loan_context(request, loan, date_form=form), status=422
-    )
+            services.loan_write_off(loan=loan, user=request.user, on=on, reason=reason)
+
+    return _loan_form(request, loan, "date_form", form, act, _("انجام شد."))
 
 
 @login_required
 @require_POST
 def repayment_create(request: HttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk)
-    form = forms.RepaymentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            _rep, created = services.repayment_record(
-                loan=loan,
-                amount=data["amount"],
-                paid_on=data["paid_on"],
-                key=data["key"],
-                user=request.user,
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(
-                request, _("پرداخت ثبت شد.") if created else _("این پرداخت پیش‌تر ثبت شده بود.")
-            )
-            return redirect("funds:loan_detail", pk=loan.pk)
-    return render(
-        request, "funds/loan_detail.html", _loan_context(request, loan, repay_form=form), status=422
+    return _loan_form(
+        request,
+        loan,
+        "repay_form",
+        forms.RepaymentForm(request.POST),
+        lambda data: services.repayment_record(loan=loan, user=request.user, **data),
+        lambda recorded: _("پرداخت ثبت شد.") if recorded[1] else _("این پرداخت پیش‌تر ثبت شده بود."),
     )
 
 
@@ -401,20 +390,13 @@ def repayment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def verification_create(request: HttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk)
-    form = forms.VerificationForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.verification_record(loan=loan, user=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("بازدید ثبت شد."))
-            return redirect("funds:loan_detail", pk=loan.pk)
-    return render(
+    return _loan_form(
         request,
-        "funds/loan_detail.html",
-        _loan_context(request, loan, verify_form=form),
-        status=422,
+        loan,
+        "verify_form",
+        forms.VerificationForm(request.POST, request.FILES),
+        lambda data: services.verification_record(loan=loan, user=request.user, **data),
+        _("بازدید ثبت شد."),
     )
 
 
@@ -422,37 +404,28 @@ def verification_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_create(request: HttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk)
-    form = forms.DocumentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.guarantee_document_add(loan=loan, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            return redirect("funds:loan_detail", pk=loan.pk)
-    return render(
+    return _loan_form(
         request,
-        "funds/loan_detail.html",
-        _loan_context(request, loan, document_form=form),
-        status=422,
+        loan,
+        "document_form",
+        forms.DocumentForm(request.POST),
+        lambda data: services.guarantee_document_add(loan=loan, **data),
+        None,
     )
 
 
 # --- Lists and the calculator -----------------------------------------------------
 
 
-@login_required
+@module_required(Module.FUNDS)
 @require_GET
 def due_list(request: HttpRequest) -> HttpResponse:
     """Installments due this week (today and the six days after) and overdue loans."""
-    require_module(request.user, Module.FUNDS)
     today = timezone.localdate()
     due = selectors.due_between(
         user=request.user, start=today, end=today + datetime.timedelta(days=7)
     )
-    overdue = Paginator(selectors.overdue_loans(user=request.user, today=today), 50).get_page(
-        request.GET.get("page")
-    )
+    overdue = page_of(request, selectors.overdue_loans(user=request.user, today=today), 50)
     for loan in overdue:
         loan.days_late = (today - loan.oldest_due).days
     unverified = selectors.loans_without_verification(user=request.user, today=today)
@@ -486,12 +459,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
             )
         except ApplicationError as error:
             apply_error(form, error)
-    return render(
-        request,
-        "funds/calculator.html",
-        {"form": form, "plan": plan},
-        status=422 if form.errors else 200,
-    )
+    return form_page(request, "funds/calculator.html", {"form": form, "plan": plan})
 
 
 # --- Import -----------------------------------------------------------------------
@@ -517,10 +485,9 @@ def fund_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.FUNDS)
 @require_GET
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    require_module(request.user, Module.FUNDS)
     if kind not in ("members", "loans"):
         raise Http404
     columns = importers.member_columns() if kind == "members" else importers.loan_columns()
@@ -534,19 +501,17 @@ def fund_lottery(request: HttpRequest, pk: int) -> HttpResponse:
     recorded seed and entrants."""
     fund = _fund(request, pk)
     form = forms.LotteryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.lottery_draw(
-                fund=fund,
-                slots=form.cleaned_data["slots"],
-                seed=form.cleaned_data["seed"] or None,
-                user=request.user,
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("قرعه‌کشی انجام و ثبت شد."))
-            return redirect("funds:lottery", pk=fund.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.lottery_draw(
+            fund=fund, slots=data["slots"], seed=data["seed"] or None, user=request.user
+        ),
+        message=_("قرعه‌کشی انجام و ثبت شد."),
+        done=lambda _result: redirect("funds:lottery", pk=fund.pk),
+    )
+    if done:
+        return done
     draws = [
         {"draw": d, "replays": services.lottery_verify(draw=d)}
         for d in fund.draws.select_related("drawn_by").order_by("-drawn_at")[:20]
@@ -554,11 +519,10 @@ def fund_lottery(request: HttpRequest, pk: int) -> HttpResponse:
     queued = fund.loans.filter(
         status=Loan.Status.REQUESTED, in_queue=True, draw__isnull=True
     ).select_related("member")
-    return render(
+    return form_page(
         request,
         "funds/lottery.html",
         {"fund": fund, "form": form, "draws": draws, "queued": queued},
-        status=422 if form.errors else 200,
     )
 
 
@@ -570,12 +534,11 @@ def repayment_reverse(request: HttpRequest, pk: int, repayment_pk: int) -> HttpR
     repayment = get_scoped_or_404(
         request.user, Repayment.objects.filter(loan=loan), pk=repayment_pk
     )
-    try:
-        services.repayment_reverse(
+    attempt(
+        request,
+        lambda: services.repayment_reverse(
             repayment=repayment, user=request.user, reason=request.POST.get("reason", "")
-        )
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("پرداخت ابطال شد؛ سند ابطال در دفتر ثبت شد."))
+        ),
+        _("پرداخت ابطال شد؛ سند ابطال در دفتر ثبت شد."),
+    )
     return redirect("funds:loan_detail", pk=loan.pk)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jahesh.accounts import places as place_reads
 from jahesh.accounts.scoping import get_scoped_or_404
-from jahesh.core.errors import ApplicationError
+from jahesh.core.pages import form_page, page_of, submit
 from jahesh.geo import services
 from jahesh.geo.forms import ClosureForm
 from jahesh.geo.models import Closure
@@ -73,26 +72,19 @@ def closure_list(request: HttpRequest) -> HttpResponse:
     """Closures of the country and the provinces: list, add (admin only)."""
     _closure_admin(request)
     form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.closure_add(
-                on=form.cleaned_data["on"],
-                province=form.cleaned_data["province"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
-        else:
-            messages.success(request, _("روز تعطیل ثبت شد."))
-            return redirect("geo:closures")
-    page = Paginator(place_reads.closure_list(user=request.user), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(
+    return submit(
+        request,
+        form,
+        lambda d: services.closure_add(on=d["on"], province=d["province"], reason=d["reason"]),
+        message=_("روز تعطیل ثبت شد."),
+        done=lambda _result: redirect("geo:closures"),
+    ) or form_page(
         request,
         "geo/closures.html",
-        {"form": form, "page_obj": page},
-        status=422 if form.errors else 200,
+        {
+            "form": form,
+            "page_obj": page_of(request, place_reads.closure_list(user=request.user), 50),
+        },
     )
 
 

@@ -8,7 +8,6 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.models import User
 from jahesh.core import sms
 from jahesh.core.errors import ApplicationError
+from jahesh.core.pages import page_of
 from jahesh.notifications import bulk, selectors, services
 from jahesh.notifications.forms import BulkForm, PreferencesForm
 
@@ -29,7 +29,7 @@ PAGE_SIZE = 30
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread = request.GET.get("unread") == "1"
     qs = selectors.notification_list(user=request.user, unread=unread)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PAGE_SIZE)
     return render(
         request,
         "notifications/list.html",
@@ -133,9 +133,7 @@ def bulk_page(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             field = error.errors[0]["field"] if error.errors else None
             form.add_error(field if field in form.fields else None, str(error.message))
-    page = Paginator(selectors.bulk_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.bulk_list(user=request.user), PAGE_SIZE)
     return render(
         request, "notifications/bulk.html", {"form": form, "preview": preview, "page_obj": page}
     )

@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from jahesh.accounts.scoping import (
     Area,
     area_for,
     effective_role,
-    require_module,
+    module_required,
     scoped,
     sees_whole_country,
 )
@@ -76,10 +75,9 @@ def _periods() -> list[tuple[int, int]]:
     return out
 
 
-@login_required
+@module_required(Module.DASHBOARD)
 @require_GET
 def release_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.DASHBOARD)
     province, _area = _place(request)
     existing = {(r.year, r.quarter): r for r in _releases(request, province)}
     rows = [
@@ -124,17 +122,15 @@ def _detail(request: HttpRequest, year: int, quarter: int, **extra: Any) -> dict
     }  # fmt: skip
 
 
-@login_required
+@module_required(Module.DASHBOARD)
 @require_GET
 def release_detail(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
-    require_module(request.user, Module.DASHBOARD)
     return render(request, "portal/release_detail.html", _detail(request, year, quarter))
 
 
-@login_required
+@module_required(Module.DASHBOARD)
 @require_POST
 def release_action(request: HttpRequest, year: int, quarter: int, action: str) -> HttpResponse:
-    require_module(request.user, Module.DASHBOARD)
     province, area = _place(request)
     user = cast(User, request.user)  # @login_required
     form: UnpublishForm | None = None

@@ -9,20 +9,25 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import get_scoped_or_404, require_module, scoped
+from jahesh.accounts.scoping import (
+    get_scoped_or_404,
+    module_record_or_404,
+    module_required,
+    scoped,
+)
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.errors import ApplicationError
+from jahesh.core.pages import submit
 from jahesh.portal import services, tracking
 from jahesh.portal.models import PublicReport, ReportAttachment
 from jahesh.units.models import Sector, Unit
@@ -89,10 +94,9 @@ def _duplicates(user: Any, report: PublicReport) -> QuerySet[PublicReport]:
     )  # fmt: skip
 
 
-@login_required
+@module_required(Module.CLINIC)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
     tab = request.GET.get("tab", "received")
     rows: list[dict[str, Any]] | QuerySet[PublicReport]
     satisfaction = None
@@ -146,82 +150,80 @@ def _detail_context(
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_module(request.user, Module.CLINIC)
-    report = get_scoped_or_404(
-        request.user, PublicReport.objects.select_related("county", "category", "case"), pk=pk
+    report = module_record_or_404(
+        request.user,
+        Module.CLINIC,
+        PublicReport.objects.select_related("county", "category", "case"),
+        pk=pk,
     )
     return render(request, "portal/triage_detail.html", _detail_context(request, report))
 
 
-def _apply(form: forms.Form, error: ApplicationError) -> None:
-    placed = False
-    for item in error.errors:
-        if item.get("field") in form.fields:
-            form.add_error(item["field"], str(item["message"]))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
+def _accept(request: HttpRequest, report: PublicReport, data: dict[str, Any]) -> str:
+    unit = get_scoped_or_404(request.user, Unit, pk=data["unit"]) if data["unit"] else None
+    report = services.report_accept(
+        user=request.user, report=report, unit=unit,
+        sector=data["sector"], severity=data["severity"], title=data["title"],
+    )  # fmt: skip
+    return reverse("clinic:case_detail", args=[report.case_id])
+
+
+def _merge(request: HttpRequest, report: PublicReport, data: dict[str, Any]) -> str:
+    into = get_scoped_or_404(request.user, PublicReport, pk=data["into"])
+    services.report_merge(user=request.user, report=report, into=into)
+    return reverse("intake:detail", args=[report.pk])
+
+
+def _reject(request: HttpRequest, report: PublicReport, data: dict[str, Any]) -> str:
+    services.report_reject(user=request.user, report=report, reason=data["reason"])
+    return reverse("intake:queue")
+
+
+def _answer(request: HttpRequest, report: PublicReport, data: dict[str, Any]) -> str:
+    services.appeal_answer(user=request.user, report=report, answer=data["answer"])
+    return reverse("intake:detail", args=[report.pk])
+
+
+# Each decision: its form, what it does (answering where to go next), what it says.
+DECISIONS: dict[str, tuple[type[forms.Form], Any, Any]] = {
+    "accept": (AcceptForm, _accept, gettext_lazy("گزارش پذیرفته شد و پرونده تشکیل شد.")),
+    "merge": (MergeForm, _merge, gettext_lazy("گزارش با گزارش اصلی ادغام شد.")),
+    "reject": (RejectForm, _reject, gettext_lazy("گزارش رد شد؛ تولیدکننده دلیل را می‌بیند.")),
+    "appeal": (AppealForm, _answer, gettext_lazy("پاسخ اعتراض ثبت شد.")),
+}
 
 
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One of accept, merge, reject, appeal (the answer to an appeal)."""
-    require_module(request.user, Module.CLINIC)
-    report = get_scoped_or_404(request.user, PublicReport.objects.select_related("category"), pk=pk)
-    ctx_forms: dict[str, forms.Form] = {}
-    form: forms.Form
-    try:
-        if action == "accept":
-            form = ctx_forms["accept"] = AcceptForm(request.POST)
-            _detail_context(request, report, accept=form)  # fills the unit choices
-            if form.is_valid():
-                unit_id = form.cleaned_data["unit"]
-                unit = get_scoped_or_404(request.user, Unit, pk=unit_id) if unit_id else None
-                report = services.report_accept(
-                    user=request.user, report=report, unit=unit,
-                    sector=form.cleaned_data["sector"], severity=form.cleaned_data["severity"],
-                    title=form.cleaned_data["title"],
-                )  # fmt: skip
-                messages.success(request, _("گزارش پذیرفته شد و پرونده تشکیل شد."))
-                return redirect("clinic:case_detail", pk=report.case_id)
-        elif action == "merge":
-            form = ctx_forms["merge"] = MergeForm(request.POST)
-            _detail_context(request, report, merge=form)
-            if form.is_valid():
-                into = get_scoped_or_404(request.user, PublicReport, pk=form.cleaned_data["into"])
-                services.report_merge(user=request.user, report=report, into=into)
-                messages.success(request, _("گزارش با گزارش اصلی ادغام شد."))
-                return redirect("intake:detail", pk=report.pk)
-        elif action == "reject":
-            form = ctx_forms["reject"] = RejectForm(request.POST)
-            if form.is_valid():
-                services.report_reject(user=request.user, report=report,
-                                       reason=form.cleaned_data["reason"])  # fmt: skip
-                messages.success(request, _("گزارش رد شد؛ تولیدکننده دلیل را می‌بیند."))
-                return redirect("intake:queue")
-        elif action == "appeal":
-            form = ctx_forms["appeal"] = AppealForm(request.POST)
-            if form.is_valid():
-                services.appeal_answer(user=request.user, report=report,
-                                       answer=form.cleaned_data["answer"])  # fmt: skip
-                messages.success(request, _("پاسخ اعتراض ثبت شد."))
-                return redirect("intake:detail", pk=report.pk)
-        else:
-            return HttpResponse(status=404)
-    except ApplicationError as error:
-        _apply(form, error)
+    report = module_record_or_404(
+        request.user, Module.CLINIC, PublicReport.objects.select_related("category"), pk=pk
+    )
+    if action not in DECISIONS:
+        return HttpResponse(status=404)
+    form_class, act, message = DECISIONS[action]
+    form = form_class(request.POST)
+    _detail_context(request, report, **{action: form})  # fills the choices of accept and merge
+    done = submit(
+        request,
+        form,
+        lambda data: act(request, report, data),
+        message=message,
+        done=redirect,
+    )
+    if done:
+        return done
     report.refresh_from_db()
     return render(request, "portal/triage_detail.html",
-                  _detail_context(request, report, **ctx_forms), status=422)  # fmt: skip
+                  _detail_context(request, report, **{action: form}), status=422)  # fmt: skip
 
 
 @login_required
 @require_GET
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """An attachment, to those who may see its report (else 404)."""
-    require_module(request.user, Module.CLINIC)
-    item = get_scoped_or_404(request.user, ReportAttachment, pk=pk)
+    item = module_record_or_404(request.user, Module.CLINIC, ReportAttachment, pk=pk)
     response = FileResponse(item.file.open("rb"), content_type=item.content_type,
                             as_attachment=item.content_type == "application/pdf",
                             filename=item.name)  # fmt: skip

@@ -19,6 +19,7 @@ from jahesh.api.refs import missing_ref, resolve_ref
 from jahesh.api.schemas import (
     ERRORS,
     ApiDate,
+    Filters,
     Id,
     Latitude,
     Longitude,
@@ -270,14 +271,7 @@ def _project_or_404(request: HttpRequest, project_id: int) -> Project:
 
 @router.get("/", response={200: ProjectListOut, **ERRORS}, summary="فهرست پروژه‌ها")
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
-    qs = selectors.project_list(
-        user=request.user,
-        county_id=filters.county_id,
-        kind=filters.kind,
-        status=filters.status,
-        deprived=filters.deprived,
-        q=filters.q,
-    )
+    qs = selectors.project_list(user=request.user, **filters.selection())
     page = filters.of(qs)
     values = selectors.project_values(p.pk for p in page["items"])
     page["items"] = [_project_dict(p, values.get(p.pk, 0)) for p in page["items"]]
@@ -326,11 +320,7 @@ def project_detail(request: HttpRequest, project_id: int):
 )
 def project_transition(request: HttpRequest, project_id: int, payload: ProjectTransitionIn):
     project = services.project_transition(
-        project=_project_or_404(request, project_id),
-        to_status=payload.to_status,
-        user=request.user,
-        on=payload.on,
-        reason=payload.reason,
+        project=_project_or_404(request, project_id), user=request.user, **payload.dict()
     )
     return _detail(project, request.user)
 
@@ -355,9 +345,7 @@ def progress_add(request: HttpRequest, project_id: int, payload: ProgressIn):
     report = services.progress_report_add(
         project=_project_or_404(request, project_id),
         user=request.user,
-        reported_on=payload.reported_on,
-        progress_pct=payload.progress_pct,
-        note=payload.note,
+        **payload.dict(),
     )
     return Status(201, report)
 
@@ -408,13 +396,7 @@ def funding_add(request: HttpRequest, project_id: int, payload: FundingIn):
 
 @router.get("/services", response={200: ServiceListOut, **ERRORS}, summary="فهرست خدمات مستقیم")
 def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
-    qs = selectors.service_list(
-        user=request.user,
-        county_id=filters.county_id,
-        kind=filters.kind,
-        start=filters.start,
-        end=filters.end,
-    )
+    qs = selectors.service_list(user=request.user, **filters.selection())
     totals = selectors.services_totals(services=qs)
     page = filters.of(qs.annotate(people_count=Count("people")), count=totals["count"])
     return {**page, "value_rial": totals["value_rial"]}
@@ -467,7 +449,7 @@ def service_detail(request: HttpRequest, service_id: int):
 map_router = Router(tags=["projects"])
 
 
-class ProjectMapFilters(Schema):
+class ProjectMapFilters(Filters):
     """The project list's filters a map layer uses (an unknown kind or status is 422)."""
 
     county_id: Id | None = None
@@ -485,7 +467,5 @@ class ProjectMapFilters(Schema):
 )
 def map_projects(request: HttpRequest, filters: Query[ProjectMapFilters]) -> HttpResponse:
     api_require_module(request.user, Module.PROJECTS)
-    qs = selectors.project_list(
-        user=request.user, county_id=filters.county_id, kind=filters.kind, status=filters.status
-    )
+    qs = selectors.project_list(user=request.user, **filters.selection())
     return mapdata.geojson_response(request, selectors.map_projects_geojson(projects=qs))

@@ -8,23 +8,23 @@ from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.forms import (
     TODAY,
+    FilterForm,
     JalaliDateField,
     LatitudeField,
     LongitudeField,
     MoneyField,
     NationalCodeField,
+    PeriodForm,
+    any_of,
     check_date_order,
+    filter_choice,
 )
 from jahesh.geo.models import City, County, Village
 from jahesh.projects.models import DirectService, Project, ProjectFunding
 from jahesh.projects.selectors import counties_for
 from jahesh.volunteers.models import Group, Skill
 
-YES_NO = [("", _("همه")), ("1", _("بله")), ("0", _("خیر"))]
-
-
-def _with_blank(choices):
-    return [("", _("همه")), *choices]
+YES_NO = any_of([("1", _("بله")), ("0", _("خیر"))])
 
 
 class PlaceMixin(forms.Form):
@@ -61,12 +61,8 @@ class ProjectFilterForm(forms.Form):
     county = forms.ModelChoiceField(
         queryset=County.objects.none(), label=_("شهرستان"), required=False, empty_label=_("همه")
     )
-    kind = forms.ChoiceField(
-        label=_("نوع"), choices=_with_blank(Project.Kind.choices), required=False
-    )
-    status = forms.ChoiceField(
-        label=_("وضعیت"), choices=_with_blank(Project.Status.choices), required=False
-    )
+    kind = filter_choice(_("نوع"), Project.Kind.choices)
+    status = filter_choice(_("وضعیت"), Project.Status.choices)
     deprived = forms.ChoiceField(label=_("منطقهٔ محروم"), choices=YES_NO, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -179,30 +175,16 @@ class FacilityCheckForm(forms.Form):
     note = forms.CharField(label=_("شرح"), required=False)
 
 
-class ServiceFilterForm(forms.Form):
+class ServiceFilterForm(FilterForm, PeriodForm):
+    field_order = ["county", "kind", "start", "end"]
     county = forms.ModelChoiceField(
         queryset=County.objects.none(), label=_("شهرستان"), required=False, empty_label=_("همه")
     )
-    kind = forms.ChoiceField(
-        label=_("نوع خدمت"), choices=_with_blank(DirectService.Kind.choices), required=False
-    )
-    start = JalaliDateField(label=_("از تاریخ"), required=False)
-    end = JalaliDateField(label=_("تا پیش از"), required=False)
+    kind = filter_choice(_("نوع خدمت"), DirectService.Kind.choices)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties_for(user)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {
-            "county_id": data["county"].pk if data.get("county") else None,
-            "kind": data.get("kind") or None,
-            "start": data.get("start"),
-            "end": data.get("end"),
-        }
 
 
 class ServiceForm(PlaceMixin):
@@ -253,8 +235,3 @@ class ServiceForm(PlaceMixin):
         if errors:
             raise forms.ValidationError(errors)
         return out
-
-
-class PeriodForm(forms.Form):
-    start = JalaliDateField(label=_("از تاریخ"), required=False)
-    end = JalaliDateField(label=_("تا پیش از"), required=False)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,14 +16,16 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import (
     area_for,
     get_scoped_or_404,
+    module_required,
     require_module,
     scope_exists,
 )
 from jahesh.core.errors import ApplicationError
-from jahesh.core.forms import LocationForm, apply_error
+from jahesh.core.forms import LocationForm
 from jahesh.core.history import history_entries
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
 from jahesh.core.mapdata import locate
+from jahesh.core.pages import page_of, submit
 from jahesh.core.tabular import import_page, write_template, xlsx_response
 from jahesh.projects import forms, importing, selectors, services
 from jahesh.projects.models import DirectService, Project, ProjectFunding, ProjectPhoto
@@ -37,13 +37,12 @@ PAGE_SIZE = 25
 # --- Projects -------------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.PROJECTS)
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PROJECTS)
     filter_form = forms.ProjectFilterForm(request.GET or None, user=request.user)
     qs = selectors.project_list(user=request.user, **filter_form.filters())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PAGE_SIZE)
     values = selectors.project_values(p.pk for p in page.object_list)
     rows = [(p, values.get(p.pk, 0)) for p in page.object_list]
     return render(
@@ -101,52 +100,49 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", _detail_context(request, project))
 
 
-@login_required
+@module_required(Module.PROJECTS)
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PROJECTS)
     form = forms.ProjectForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            project = services.project_create(
-                user=request.user,
-                title=data["title"],
-                kind=data["kind"],
-                county=data["county"],
-                village=data.get("village"),
-                city=data.get("city"),
-                implementer_group=data.get("implementer_group"),
-                contractor_name=data.get("contractor_name") or "",
-                budget_original_rial=data.get("budget_original_rial") or 0,
-                planned_start=data.get("planned_start"),
-                planned_end=data.get("planned_end"),
-                households=data.get("households") or 0,
-                people=data.get("people") or 0,
-                description=data.get("description") or "",
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("پروژه ثبت شد."))
-            return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/project_form.html", {"form": form})
+    return submit(
+        request,
+        form,
+        lambda data: services.project_create(
+            user=request.user,
+            title=data["title"],
+            kind=data["kind"],
+            county=data["county"],
+            village=data.get("village"),
+            city=data.get("city"),
+            implementer_group=data.get("implementer_group"),
+            contractor_name=data.get("contractor_name") or "",
+            budget_original_rial=data.get("budget_original_rial") or 0,
+            planned_start=data.get("planned_start"),
+            planned_end=data.get("planned_end"),
+            households=data.get("households") or 0,
+            people=data.get("people") or 0,
+            description=data.get("description") or "",
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+        ),
+        message=_("پروژه ثبت شد."),
+        done=lambda project: redirect("projects:detail", pk=project.pk),
+    ) or render(request, "projects/project_form.html", {"form": form})
 
 
 def _project_post(request: HttpRequest, pk: int, form_name: str, form, action) -> HttpResponse:
     """The shape of every form posted from the detail page: find the project in
     scope, run the service, redirect on success or show the form's errors."""
     project = get_scoped_or_404(request.user, Project, pk=pk)
-    if form.is_valid():
-        try:
-            action(project, form.cleaned_data)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("ثبت شد."))
-            return redirect("projects:detail", pk=project.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: action(project, data),
+        message=_("ثبت شد."),
+        done=lambda _result: redirect("projects:detail", pk=project.pk),
+    )
+    if done:
+        return done
     project.refresh_from_db()
     context = _detail_context(request, project, **{form_name: form})
     return render(request, "projects/project_detail.html", context, status=422)
@@ -268,13 +264,12 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 # --- Direct services -------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.PROJECTS)
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PROJECTS)
     filter_form = forms.ServiceFilterForm(request.GET or None, user=request.user)
     qs = selectors.service_list(user=request.user, **filter_form.filters())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PAGE_SIZE)
     totals = selectors.services_totals(services=qs)
     return render(
         request,
@@ -288,33 +283,29 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.PROJECTS)
 @require_http_methods(["GET", "POST"])
 def service_create(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.PROJECTS)
     form = forms.ServiceForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.service_create(
-                user=request.user,
-                kind=data["kind"],
-                delivered_on=data["delivered_on"],
-                quantity=data["quantity"],
-                unit_value_rial=data["unit_value_rial"],
-                county=data["county"],
-                village=data.get("village"),
-                city=data.get("city"),
-                counts={f: data.get(f) or 0 for f in DirectService.BENEFICIARY_FIELDS},
-                people=data.get("national_codes") or [],
-                note=data.get("note") or "",
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("خدمت ثبت شد."))
-            return redirect("projects:service_list")
-    return render(request, "projects/service_form.html", {"form": form})
+    return submit(
+        request,
+        form,
+        lambda data: services.service_create(
+            user=request.user,
+            kind=data["kind"],
+            delivered_on=data["delivered_on"],
+            quantity=data["quantity"],
+            unit_value_rial=data["unit_value_rial"],
+            county=data["county"],
+            village=data.get("village"),
+            city=data.get("city"),
+            counts={f: data.get(f) or 0 for f in DirectService.BENEFICIARY_FIELDS},
+            people=data.get("national_codes") or [],
+            note=data.get("note") or "",
+        ),
+        message=_("خدمت ثبت شد."),
+        done=lambda _result: redirect("projects:service_list"),
+    ) or render(request, "projects/service_form.html", {"form": form})
 
 
 @login_required

@@ -25,7 +25,11 @@ from django.views.decorators.http import require_GET
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import require_module
 from jahesh.core.jalali import format_jalali, jalali_today
-from jahesh.core.tabular import Column, csv_response, write_csv, write_xlsx, xlsx_response
+from jahesh.core.tabular import (
+    Column,
+    table_response,
+    xlsx_response,
+)
 from jahesh.reports import display, narrative, panels, selectors
 from jahesh.reports.exports import (
     counties_columns,
@@ -254,10 +258,8 @@ def drilldown_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         for record in qs[:EXPORT_LIMIT].iterator(chunk_size=2000)
     )
     name = f"{kpi.code}-{format_jalali(period.start, persian_digits=False).replace('/', '')}"
-    if fmt == "csv":
-        return csv_response(write_csv(_drill_columns(kpi), rows), f"{name}.csv")
-    return xlsx_response(
-        write_xlsx(_drill_columns(kpi), rows, sheet_title=str(kpi.name_fa)), f"{name}.xlsx"
+    return table_response(
+        _drill_columns(kpi), rows, fmt=fmt, name=name, sheet_title=str(kpi.name_fa)
     )
 
 
@@ -286,9 +288,7 @@ def figures_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         values = selectors.figures(area=area, period=period)
         beside = kpi_beside(area=area, start=period.start, end=period.end)
         columns, rows = figures_columns(), figures_rows(values, beside)
-    if fmt == "csv":
-        return csv_response(write_csv(columns, rows), f"{name}.csv")
-    return xlsx_response(write_xlsx(columns, rows, sheet_title=_("شاخص‌ها")), f"{name}.xlsx")
+    return table_response(columns, rows, fmt=fmt, name=name, sheet_title=_("شاخص‌ها"))
 
 
 # --- Narrative report -----------------------------------------------------------------

@@ -18,11 +18,12 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
+from jahesh.accounts.scoping import api_record_or_404, api_require_module
 from jahesh.api.refs import resolve_ref
 from jahesh.api.schemas import (
     ERRORS,
     ApiDate,
+    Filters,
     Id,
     Latitude,
     Longitude,
@@ -60,7 +61,9 @@ Capacity = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 SmallCount = Annotated[int, Field(ge=0, le=32767)]
 
 
-class UnitFilters(Page):
+class UnitQuery(Filters):
+    """The unit list's filters, as the list and the map take them."""
+
     q: str = ""
     county_id: Id | None = None
     sector: Sector | None = None
@@ -68,6 +71,9 @@ class UnitFilters(Page):
     isic_section: str = ""
     size: Size | None = None
     risk_level: RiskLevel | None = None
+
+
+class UnitFilters(Page, UnitQuery):
     order: str = Field("-id", pattern="^(-id|name|-risk|-last_visit)$")
 
 
@@ -298,8 +304,9 @@ def _places(user: Any, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unit(request: HttpRequest, unit_id: int) -> Unit:
-    api_require_module(request.user, Module.UNITS)
-    return get_scoped_or_404(request.user, Unit.objects.select_related("county"), pk=unit_id)
+    return api_record_or_404(
+        request.user, Module.UNITS, Unit.objects.select_related("county"), pk=unit_id
+    )
 
 
 def _detail(unit: Unit) -> Unit:
@@ -314,11 +321,7 @@ def _detail(unit: Unit) -> Unit:
 @router.get("", response={200: UnitListOut, **ERRORS}, summary="فهرست واحدهای تولیدی")
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, Any]:
     api_require_module(request.user, Module.UNITS)
-    qs = selectors.unit_list(
-        user=request.user, q=filters.q, county_id=filters.county_id, sector=filters.sector or "",
-        status=filters.status or "", isic_section=filters.isic_section, size=filters.size or "",
-        risk_level=filters.risk_level or "", order=filters.order,
-    )  # fmt: skip
+    qs = selectors.unit_list(user=request.user, **filters.selection())
     return filters.of(qs)
 
 
@@ -476,14 +479,7 @@ def visit_photo_add(request: HttpRequest, visit_id: int, file: File[UploadedFile
 # --- /api/v1/map ---------------------------------------------------------------------
 
 
-class MapFilters(Schema):
-    q: str = ""
-    county_id: Id | None = None
-    sector: Sector | None = None
-    status: UnitStatus | None = None
-    isic_section: str = ""
-    size: Size | None = None
-    risk_level: RiskLevel | None = None
+class MapFilters(UnitQuery):
     zoom: int | None = Field(None, ge=0, le=22)
     bbox: str = Field("", max_length=120)
 
@@ -502,8 +498,6 @@ def map_units(request: HttpRequest, filters: Query[MapFilters]) -> HttpResponse:
     api_require_module(request.user, Module.UNITS)
     view = mapdata.parse_view(filters.zoom, filters.bbox)
     qs = selectors.unit_list(
-        user=request.user, q=filters.q, county_id=filters.county_id, sector=filters.sector or "",
-        status=filters.status or "", isic_section=filters.isic_section, size=filters.size or "",
-        risk_level=filters.risk_level or "",
-    )  # fmt: skip
+        user=request.user, **filters.selection(exclude=frozenset({"zoom", "bbox"}))
+    )
     return mapdata.geojson_response(request, selectors.map_units_geojson(units=qs, view=view))

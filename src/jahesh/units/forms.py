@@ -19,14 +19,13 @@ from jahesh.core.forms import (
     MobileField,
     MoneyField,
     NormalizedCharField,
+    filter_choice,
 )
 from jahesh.geo.forms import CityChoiceField, CountyChoiceField, VillageChoiceField, bind_places
 from jahesh.geo.models import County
 from jahesh.units.isic import SECTION_CHOICES
 from jahesh.units.models import RiskLevel, SalesTrend, Sector, Size, Unit, UnitStatus
 from jahesh.units.selectors import unit_writable_counties
-
-_ANY = [("", _("همه"))]
 
 
 class UnitFilterForm(forms.Form):
@@ -38,19 +37,11 @@ class UnitFilterForm(forms.Form):
     county = forms.ModelChoiceField(
         label=_("شهرستان"), queryset=County.objects.none(), required=False, empty_label=_("همه")
     )
-    sector = forms.ChoiceField(
-        label=_("بخش اقتصادی"), choices=_ANY + Sector.choices, required=False
-    )
-    status = forms.ChoiceField(label=_("وضعیت"), choices=_ANY + UnitStatus.choices, required=False)
-    isic_section = forms.ChoiceField(
-        label=_("قسمت آیسیک"), choices=_ANY + SECTION_CHOICES, required=False
-    )
-    size = forms.ChoiceField(
-        label=_("اندازه"), choices=_ANY + [c for c in Size.choices if c[0]], required=False
-    )
-    risk_level = forms.ChoiceField(
-        label=_("سطح ریسک"), choices=_ANY + RiskLevel.choices, required=False
-    )
+    sector = filter_choice(_("بخش اقتصادی"), Sector.choices)
+    status = filter_choice(_("وضعیت"), UnitStatus.choices)
+    isic_section = filter_choice(_("قسمت آیسیک"), SECTION_CHOICES)
+    size = filter_choice(_("اندازه"), [c for c in Size.choices if c[0]])
+    risk_level = filter_choice(_("سطح ریسک"), RiskLevel.choices)
     order = forms.ChoiceField(
         label=_("مرتب‌سازی"), required=False,
         choices=[("-id", _("جدیدترین")), ("name", _("نام")), ("-risk", _("پرخطرترین")),

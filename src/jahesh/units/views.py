@@ -4,13 +4,12 @@ user's scope is a 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -28,19 +27,16 @@ from jahesh.accounts.scoping import (
     Area,
     area_for,
     can_use_module,
-    get_scoped_or_404,
-    require_module,
+    module_record_or_404,
+    module_required,
 )
-from jahesh.core.errors import ApplicationError
-from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
+from jahesh.core.pages import form_page, submit
 from jahesh.core.tabular import (
     Column,
-    csv_response,
     import_page,
-    write_csv,
+    table_response,
     write_template,
-    write_xlsx,
     xlsx_response,
 )
 from jahesh.reports import selectors as report_selectors
@@ -71,16 +67,15 @@ class CappedPaginator(Paginator):
 
 
 def _unit(request: HttpRequest, pk: int) -> Unit:
-    require_module(request.user, Module.UNITS)
-    return get_scoped_or_404(
-        request.user, Unit.objects.select_related("county", "city", "village"), pk=pk
+    return module_record_or_404(
+        request.user, Module.UNITS, Unit.objects.select_related("county", "city", "village"), pk=pk
     )
 
 
 # --- List, export, watch list -------------------------------------------------------
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
     """The filter bar and the page of results are rendered once per reader's scope,
@@ -89,7 +84,6 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     unit inside it moves, and a write elsewhere leaves; the list shows only units
     of that area and their counties). Not cached for roles scoped by assignment
     (their units hang on cases and experts)."""
-    require_module(request.user, Module.UNITS)
     scope = report_selectors.scope_cache_key(request.user)
     # The reader's area is their scope (area_for with nothing asked), the records
     # the list may show; roles without one have no scope key and are not cached.
@@ -123,26 +117,22 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     return {"filter_form": filter_form, "page_obj": page, "cap": COUNT_CAP}
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     if fmt not in ("xlsx", "csv"):
         raise Http404
     filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
     qs = selectors.unit_list(user=request.user, **filter_form.filters())[:EXPORT_LIMIT]
     rows = importers.export_rows(qs.iterator(chunk_size=2000))
-    if fmt == "csv":
-        return csv_response(write_csv(importers.export_columns(), rows), "units.csv")
-    return xlsx_response(
-        write_xlsx(importers.export_columns(), rows, sheet_title=_("واحدهای تولیدی")), "units.xlsx"
+    return table_response(
+        importers.export_columns(), rows, fmt=fmt, name="units", sheet_title=_("واحدهای تولیدی")
     )
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def watchlist(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     can_exclude = selectors.can_exclude_open_cases()
     filter_form = forms.WatchFilterForm(
         request.GET or None, user=request.user, can_exclude=can_exclude
@@ -194,17 +184,20 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     form = forms.StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.unit_change_status(
-                unit=unit, to_status=form.cleaned_data["to_status"], reason=form.cleaned_data["reason"],
-                changed_on=form.cleaned_data["changed_on"], user=request.user,
-            )  # fmt: skip
-            messages.success(request, _("وضعیت واحد ثبت شد."))
-            return redirect("units:detail", pk=unit.pk)
-        except (ValidationError, ApplicationError) as error:
-            apply_error(form, error)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda d: services.unit_change_status(
+            unit=unit,
+            to_status=d["to_status"],
+            reason=d["reason"],
+            changed_on=d["changed_on"],
+            user=request.user,
+        ),
+        message=_("وضعیت واحد ثبت شد."),
+        done=lambda _result: redirect("units:detail", pk=unit.pk),
+        model_errors=True,
+    ) or render(
         request,
         "units/unit_detail.html",
         _detail_context(request, unit, status_form=form),
@@ -215,21 +208,18 @@ def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Create and edit ---------------------------------------------------------------------
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest) -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     form = forms.UnitForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(user=request.user, **form.service_fields())
-            messages.success(request, _("واحد «%(name)s» ثبت شد.") % {"name": unit.name})
-            return redirect("units:detail", pk=unit.pk)
-        except (ValidationError, ApplicationError) as error:
-            apply_error(form, error)
-    return render(
-        request, "units/unit_form.html", {"form": form}, status=422 if form.errors else 200
-    )
+    return submit(
+        request,
+        form,
+        lambda _data: services.unit_create(user=request.user, **form.service_fields()),
+        message=lambda unit: _("واحد «%(name)s» ثبت شد.") % {"name": unit.name},
+        done=lambda unit: redirect("units:detail", pk=unit.pk),
+        model_errors=True,
+    ) or form_page(request, "units/unit_form.html", {"form": form})
 
 
 @login_required
@@ -238,24 +228,38 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     initial = {name: getattr(unit, name) for name in services.UNIT_FIELDS}
     form = forms.UnitForm(request.POST or None, initial=initial, user=request.user, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(
-                unit=unit,
-                user=request.user,
-                status_reason=form.cleaned_data.get("status_reason", ""),
-                **form.service_fields(),
-            )
-            messages.success(request, _("تغییرات ذخیره شد."))
-            return redirect("units:detail", pk=unit.pk)
-        except (ValidationError, ApplicationError) as error:
-            apply_error(form, error)
-    return render(
+    return _unit_form(
         request,
+        unit,
+        form,
         "units/unit_form.html",
-        {"form": form, "unit": unit},
-        status=422 if form.errors else 200,
+        lambda data: services.unit_update(
+            unit=unit,
+            user=request.user,
+            status_reason=data.get("status_reason", ""),
+            **form.service_fields(),
+        ),
+        _("تغییرات ذخیره شد."),
     )
+
+
+def _unit_form(
+    request: HttpRequest,
+    unit: Unit,
+    form: Any,
+    template: str,
+    action: Callable[[dict[str, Any]], Any],
+    message: Any,
+) -> HttpResponse:
+    """A form about one unit: done, its page again with ``message``."""
+    return submit(
+        request,
+        form,
+        action,
+        message=message,
+        done=lambda _result: redirect("units:detail", pk=unit.pk),
+        model_errors=True,
+    ) or form_page(request, template, {"form": form, "unit": unit})
 
 
 @login_required
@@ -263,23 +267,18 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     form = forms.VisitForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_create(
-                unit=unit,
-                user=request.user,
-                photos=request.FILES.getlist("photos"),
-                **form.service_fields(),
-            )
-            messages.success(request, _("بازدید ثبت شد و ریسک واحد دوباره سنجیده شد."))
-            return redirect("units:detail", pk=unit.pk)
-        except (ValidationError, ApplicationError) as error:
-            apply_error(form, error)
-    return render(
+    return _unit_form(
         request,
+        unit,
+        form,
         "units/visit_form.html",
-        {"form": form, "unit": unit},
-        status=422 if form.errors else 200,
+        lambda _data: services.visit_create(
+            unit=unit,
+            user=request.user,
+            photos=request.FILES.getlist("photos"),
+            **form.service_fields(),
+        ),
+        _("بازدید ثبت شد و ریسک واحد دوباره سنجیده شد."),
     )
 
 
@@ -288,10 +287,9 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 # by ``core.tabular.uploads`` for this user's session) → the report.
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_http_methods(["GET", "POST"])
 def unit_import(request: HttpRequest, kind: str = "units") -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     importer = importers.import_units if kind == "units" else importers.import_visits
     return import_page(
         request,
@@ -310,10 +308,9 @@ def _columns(kind: str) -> list[Column]:
     return importers.unit_columns(None) if kind == "units" else importers.visit_columns(None)
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def import_template(request: HttpRequest, kind: str = "units") -> HttpResponse:
-    require_module(request.user, Module.UNITS)
     name = "units-template.xlsx" if kind == "units" else "visits-template.xlsx"
     return xlsx_response(write_template(_columns(kind)), name)
 
@@ -326,8 +323,7 @@ def import_template(request: HttpRequest, kind: str = "units") -> HttpResponse:
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A visit's photo, served only to users who may see its unit (media files
     are not public)."""
-    require_module(request.user, Module.UNITS)
-    item = get_scoped_or_404(request.user, VisitPhoto, pk=pk)
+    item = module_record_or_404(request.user, Module.UNITS, VisitPhoto, pk=pk)
     try:
         handle = item.image.open("rb")
     except FileNotFoundError:
@@ -372,12 +368,11 @@ def _field_texts() -> dict[str, str]:
     }
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def field_app(request: HttpRequest) -> HttpResponse:
     """The field app's one page (a PWA: manifest and service worker beside it);
     field.js fills it from the API and, offline, from what it kept on the phone."""
-    require_module(request.user, Module.UNITS)
     return render(
         request,
         "units/field/app.html",
@@ -402,12 +397,11 @@ def field_service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def visit_plan(request: HttpRequest) -> HttpResponse:
     """The headquarters' view of the visit plan: overdue and due-this-week counts
     per county (units.selectors.visits_due)."""
-    require_module(request.user, Module.UNITS)
     today = timezone.localdate()
     rows = selectors.visits_overdue_by_county(user=request.user, today=today)
     return render(
@@ -422,12 +416,11 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required(Module.UNITS)
 @require_GET
 def unit_map(request: HttpRequest) -> HttpResponse:
     """Units on a map, coloured by risk, clustered (units/js/map.js reads
     /api/v1/map/units with the page's filters)."""
-    require_module(request.user, Module.UNITS)
     filter_form = forms.UnitFilterForm(request.GET or None, user=request.user)
     for name in ("q", "status", "isic_section", "size", "order"):
         del filter_form.fields[name]  # the map filters by county, sector and risk

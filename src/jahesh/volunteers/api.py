@@ -7,6 +7,7 @@ answer 404. Dates are ISO, amounts integer rials, hours decimals.
 from __future__ import annotations
 
 import datetime
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.refs import resolve_ref, resolve_refs
-from jahesh.api.schemas import ERRORS, ApiDate, Id, Latitude, Longitude, Page, api_enum
+from jahesh.api.schemas import ERRORS, ApiDate, Filters, Id, Latitude, Longitude, Page, api_enum
 from jahesh.core import mapdata
 from jahesh.geo.models import City, County, Village
 from jahesh.volunteers import selectors, services
@@ -293,14 +294,7 @@ def _volunteer(request: HttpRequest, volunteer_id: int) -> Volunteer:
 
 @router.get("/", response={200: VolunteerListOut, **ERRORS}, summary="فهرست نیروهای جهادی")
 def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilters]):
-    qs = selectors.volunteer_list(
-        user=request.user,
-        q=filters.q,
-        county_id=filters.county_id,
-        status=filters.status or "",
-        skill_id=filters.skill_id,
-        group_id=filters.group_id,
-    )
+    qs = selectors.volunteer_list(user=request.user, **filters.selection())
     return filters.of(qs)
 
 
@@ -338,10 +332,7 @@ def _volunteer_detail(request: HttpRequest, v: Volunteer) -> dict:
             }
             for m in selectors.volunteer_groups(user=request.user, volunteer=v)
         ],
-        camps=summary.camps,
-        approved_hours=summary.approved_hours,
-        pending_hours=summary.pending_hours,
-        value_rial=summary.value_rial,
+        **asdict(summary),
     )
     return data
 
@@ -418,12 +409,7 @@ class GroupFilters(Page):
 
 @router.get("/groups", response={200: GroupListOut, **ERRORS}, summary="گروه‌های جهادی")
 def group_list(request: HttpRequest, filters: Query[GroupFilters]):
-    qs = selectors.group_list(
-        user=request.user,
-        q=filters.q,
-        county_id=filters.county_id,
-        specialty=filters.specialty or "",
-    )
+    qs = selectors.group_list(user=request.user, **filters.selection())
     return filters.of(qs)
 
 
@@ -485,13 +471,7 @@ def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn
 
 @router.get("/camps", response={200: CampListOut, **ERRORS}, summary="اردوهای جهادی")
 def camp_list(request: HttpRequest, filters: Query[CampFilters]):
-    qs = selectors.camp_list(
-        user=request.user,
-        q=filters.q,
-        county_id=filters.county_id,
-        purpose=filters.purpose or "",
-        group_id=filters.group_id,
-    )
+    qs = selectors.camp_list(user=request.user, **filters.selection())
     return filters.of(qs)
 
 
@@ -506,10 +486,7 @@ def _camp_detail(user, camp: Camp) -> dict:
         required_credential_kinds=list(
             camp.required_credential_kinds.values_list("code", flat=True)
         ),
-        volunteers=totals.volunteers,
-        approved_hours=totals.approved_hours,
-        pending_hours=totals.pending_hours,
-        value_rial=totals.value_rial,
+        **asdict(totals),
     )
     return data
 
@@ -632,7 +609,7 @@ def certificate_check(request: HttpRequest, code: str):
 map_router = Router(tags=["volunteers"])
 
 
-class CampMapFilters(Schema):
+class CampMapFilters(Filters):
     county_id: Id | None = None
     purpose: Camp.Purpose | None = None
 
@@ -647,8 +624,6 @@ class CampMapFilters(Schema):
 )
 def map_camps(request: HttpRequest, filters: Query[CampMapFilters]) -> HttpResponse:
     api_require_module(request.user, Module.VOLUNTEERS)
-    qs = selectors.camp_list(
-        user=request.user, county_id=filters.county_id, purpose=filters.purpose or ""
-    )
+    qs = selectors.camp_list(user=request.user, **filters.selection())
     body = selectors.map_camps_geojson(camps=qs, today=timezone.localdate())
     return mapdata.geojson_response(request, body)

@@ -13,6 +13,7 @@ from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import scoped
 from jahesh.core.forms import (
+    FilterForm,
     JalaliDateField,
     LatitudeField,
     LongitudeField,
@@ -20,6 +21,7 @@ from jahesh.core.forms import (
     NationalCodeField,
     NormalizedCharField,
     check_date_order,
+    filter_choice,
 )
 from jahesh.geo.models import County, Village
 from jahesh.volunteers.models import (
@@ -38,23 +40,27 @@ def county_queryset(user: Any) -> QuerySet[County]:
     return counties_for_user(user, module=Module.VOLUNTEERS)
 
 
-class VolunteerFilterForm(forms.Form):
+class _CountyFilterForm(FilterForm):
+    """Filters of a list of records in counties: the counties offered are the user's."""
+
+    field_order = ["q", "county"]
+    county = forms.ModelChoiceField(
+        label=_("شهرستان"), queryset=County.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = county_queryset(user)
+
+
+class VolunteerFilterForm(_CountyFilterForm):
     q = forms.CharField(
         label=_("جست‌وجو"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("نام، کد ملی یا تلفن")}),
     )
-    county = forms.ModelChoiceField(
-        label=_("شهرستان"), queryset=County.objects.none(), required=False
-    )
-    status = forms.ChoiceField(
-        label=_("وضعیت"), choices=[("", _("همه"))] + Volunteer.Status.choices, required=False
-    )
+    status = filter_choice(_("وضعیت"), Volunteer.Status.choices)
     skill = forms.ModelChoiceField(label=_("مهارت"), queryset=Skill.objects.all(), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = county_queryset(user)
 
 
 class VolunteerForm(forms.Form):
@@ -108,18 +114,9 @@ class CredentialForm(forms.Form):
         return data
 
 
-class GroupFilterForm(forms.Form):
+class GroupFilterForm(_CountyFilterForm):
     q = forms.CharField(label=_("نام گروه"), required=False)
-    county = forms.ModelChoiceField(
-        label=_("شهرستان"), queryset=County.objects.none(), required=False
-    )
-    specialty = forms.ChoiceField(
-        label=_("تخصص"), choices=[("", _("همه"))] + Group.Specialty.choices, required=False
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = county_queryset(user)
+    specialty = filter_choice(_("تخصص"), Group.Specialty.choices)
 
 
 class GroupForm(forms.Form):
@@ -139,18 +136,9 @@ class MemberForm(forms.Form):
     joined_on = JalaliDateField(label=_("تاریخ عضویت"), max_date="today")
 
 
-class CampFilterForm(forms.Form):
+class CampFilterForm(_CountyFilterForm):
     q = forms.CharField(label=_("عنوان"), required=False)
-    county = forms.ModelChoiceField(
-        label=_("شهرستان"), queryset=County.objects.none(), required=False
-    )
-    purpose = forms.ChoiceField(
-        label=_("هدف"), choices=[("", _("همه"))] + Camp.Purpose.choices, required=False
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = county_queryset(user)
+    purpose = filter_choice(_("هدف"), Camp.Purpose.choices)
 
 
 class CampForm(forms.Form):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,15 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, module_required, scoped
 from jahesh.core.errors import ApplicationError, InvalidInput
-from jahesh.core.forms import LocationForm, apply_error
+from jahesh.core.forms import LocationForm
 from jahesh.core.history import history_entries
 from jahesh.core.mapdata import locate
+from jahesh.core.pages import attempt, form_page, list_page, page_of, submit
 from jahesh.core.tabular import (
-    csv_response,
     import_page,
-    write_csv,
+    table_response,
     write_template,
-    write_xlsx,
     xlsx_response,
 )
 from jahesh.geo.models import Village
@@ -38,6 +36,7 @@ from jahesh.volunteers.forms import village_label
 from jahesh.volunteers.models import (
     Camp,
     Certificate,
+    Group,
     RosterEntry,
     Skill,
     Volunteer,
@@ -47,64 +46,43 @@ from jahesh.volunteers.spreadsheets import import_volunteers, volunteer_columns,
 PAGE_SIZE = 50
 
 
-def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
-
-
 # --- Volunteers ------------------------------------------------------------------
 
 
 @require_GET
 @module_required(Module.VOLUNTEERS)
 def volunteer_list(request: HttpRequest) -> HttpResponse:
-    form = forms.VolunteerFilterForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.volunteer_list(
-        user=request.user,
-        q=data.get("q", ""),
-        county_id=data["county"].pk if data.get("county") else None,
-        status=data.get("status", ""),
-        skill_id=data["skill"].pk if data.get("skill") else None,
+    return list_page(
+        request,
+        forms.VolunteerFilterForm(request.GET or None, user=request.user),
+        selectors.volunteer_list,
+        "volunteers/volunteer_list.html",
+        PAGE_SIZE,
+        partial="volunteers/partials/volunteer_rows.html",
     )
-    page = _page(request, qs)
-    ctx = {"filter_form": form, "page_obj": page}
-    template = (
-        "volunteers/partials/volunteer_rows.html"
-        if request.headers.get("HX-Request")
-        else "volunteers/volunteer_list.html"
-    )
-    return render(request, template, ctx)
 
 
 @require_http_methods(["GET", "POST"])
 @module_required(Module.VOLUNTEERS)
 def volunteer_create(request: HttpRequest) -> HttpResponse:
     form = forms.VolunteerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            v = services.volunteer_create(
-                actor=request.user,
-                national_code=d["national_code"],
-                first_name=d["first_name"],
-                last_name=d["last_name"],
-                gender=d["gender"],
-                county_id=d["county"].pk,
-                registered_on=d["registered_on"],
-                mobile=d["mobile"],
-                birth_year=d["birth_year"],
-            )
-        except ApplicationError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("نیرو ثبت شد."))
-            return redirect("volunteers:detail", v.pk)
-    return render(
+    return submit(
         request,
-        "volunteers/volunteer_form.html",
-        {"form": form},
-        status=422 if form.errors else 200,
-    )
+        form,
+        lambda d: services.volunteer_create(
+            actor=request.user,
+            national_code=d["national_code"],
+            first_name=d["first_name"],
+            last_name=d["last_name"],
+            gender=d["gender"],
+            county_id=d["county"].pk,
+            registered_on=d["registered_on"],
+            mobile=d["mobile"],
+            birth_year=d["birth_year"],
+        ),
+        message=_("نیرو ثبت شد."),
+        done=lambda v: redirect("volunteers:detail", v.pk),
+    ) or form_page(request, "volunteers/volunteer_form.html", {"form": form})
 
 
 @require_GET
@@ -144,42 +122,29 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.VolunteerForm(
         request.POST or None, initial=initial, user=request.user, editing=True
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.volunteer_update(
-                actor=request.user,
-                volunteer=v,
-                first_name=d["first_name"],
-                last_name=d["last_name"],
-                gender=d["gender"],
-                county_id=d["county"].pk,
-                mobile=d["mobile"],
-                birth_year=d["birth_year"],
-            )
-        except ApplicationError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("تغییرات ذخیره شد."))
-            return redirect("volunteers:detail", v.pk)
-    return render(
+    return submit(
         request,
-        "volunteers/volunteer_form.html",
-        {"form": form, "v": v},
-        status=422 if form.errors else 200,
-    )
+        form,
+        lambda d: services.volunteer_update(
+            actor=request.user,
+            volunteer=v,
+            first_name=d["first_name"],
+            last_name=d["last_name"],
+            gender=d["gender"],
+            county_id=d["county"].pk,
+            mobile=d["mobile"],
+            birth_year=d["birth_year"],
+        ),
+        message=_("تغییرات ذخیره شد."),
+        done=lambda _result: redirect("volunteers:detail", v.pk),
+    ) or form_page(request, "volunteers/volunteer_form.html", {"form": form, "v": v})
 
 
 def _detail_action(request: HttpRequest, pk: int, form_class, act) -> HttpResponse:
     v = get_scoped_or_404(request.user, Volunteer, pk=pk)
     form = form_class(request.POST)
     if form.is_valid():
-        try:
-            act(v, form.cleaned_data)
-        except ApplicationError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("ثبت شد."))
+        attempt(request, lambda: act(v, form.cleaned_data), _("ثبت شد."))
     else:
         for errors in form.errors.values():
             for e in errors:
@@ -245,16 +210,12 @@ def volunteer_credential_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @module_required(Module.VOLUNTEERS)
 def group_list(request: HttpRequest) -> HttpResponse:
-    form = forms.GroupFilterForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.group_list(
-        user=request.user,
-        q=data.get("q", ""),
-        county_id=data["county"].pk if data.get("county") else None,
-        specialty=data.get("specialty", ""),
-    )
-    return render(
-        request, "volunteers/group_list.html", {"filter_form": form, "page_obj": _page(request, qs)}
+    return list_page(
+        request,
+        forms.GroupFilterForm(request.GET or None, user=request.user),
+        selectors.group_list,
+        "volunteers/group_list.html",
+        PAGE_SIZE,
     )
 
 
@@ -262,34 +223,31 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @module_required(Module.VOLUNTEERS)
 def group_create(request: HttpRequest) -> HttpResponse:
     form = forms.GroupForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            leader = None
-            if d["leader_code"]:
-                leader = (
-                    scoped(request.user, Volunteer).filter(national_code=d["leader_code"]).first()
+
+    def create(d: dict) -> Group:
+        leader = None
+        if d["leader_code"]:
+            leader = scoped(request.user, Volunteer).filter(national_code=d["leader_code"]).first()
+            if leader is None:
+                raise InvalidInput(
+                    _("سرگروه باید پیش‌تر به‌عنوان نیرو ثبت شده باشد."), field="leader_code"
                 )
-                if leader is None:
-                    raise InvalidInput(
-                        _("سرگروه باید پیش‌تر به‌عنوان نیرو ثبت شده باشد."), field="leader_code"
-                    )
-            g = services.group_create(
-                actor=request.user,
-                name=d["name"],
-                specialty=d["specialty"],
-                county_id=d["county"].pk,
-                leader=leader,
-                founded_on=d["founded_on"],
-            )
-        except ApplicationError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("گروه ثبت شد."))
-            return redirect("volunteers:group_detail", g.pk)
-    return render(
-        request, "volunteers/group_form.html", {"form": form}, status=422 if form.errors else 200
-    )
+        return services.group_create(
+            actor=request.user,
+            name=d["name"],
+            specialty=d["specialty"],
+            county_id=d["county"].pk,
+            leader=leader,
+            founded_on=d["founded_on"],
+        )
+
+    return submit(
+        request,
+        form,
+        create,
+        message=_("گروه ثبت شد."),
+        done=lambda g: redirect("volunteers:group_detail", g.pk),
+    ) or form_page(request, "volunteers/group_form.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -297,18 +255,19 @@ def group_create(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_scoped_or_404(request.user, selectors.group_queryset(user=request.user), pk=pk)
     form = forms.MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_add(actor=request.user, group=group, **form.cleaned_data)
-        except ApplicationError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("عضو افزوده شد."))
-            return redirect("volunteers:group_detail", group.pk)
+    done = submit(
+        request,
+        form,
+        lambda d: services.membership_add(actor=request.user, group=group, **d),
+        message=_("عضو افزوده شد."),
+        done=lambda _result: redirect("volunteers:group_detail", group.pk),
+    )
+    if done:
+        return done
     members = selectors.group_members(user=request.user, group=group)
     ctx = {
         "group": group,
-        "page_obj": _page(request, members.rows),
+        "page_obj": page_of(request, members.rows, PAGE_SIZE),
         "hidden_members": members.hidden,
         "member_form": form,
         "camps": scoped(request.user, Camp)
@@ -316,7 +275,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("county", "village")[:30],
         "history": history_entries(group),
     }
-    return render(request, "volunteers/group_detail.html", ctx, status=422 if form.errors else 200)
+    return form_page(request, "volunteers/group_detail.html", ctx, form_key="member_form")
 
 
 # --- Camps -----------------------------------------------------------------------
@@ -325,16 +284,12 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @module_required(Module.VOLUNTEERS)
 def camp_list(request: HttpRequest) -> HttpResponse:
-    form = forms.CampFilterForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.camp_list(
-        user=request.user,
-        q=data.get("q", ""),
-        county_id=data["county"].pk if data.get("county") else None,
-        purpose=data.get("purpose", ""),
-    )
-    return render(
-        request, "volunteers/camp_list.html", {"filter_form": form, "page_obj": _page(request, qs)}
+    return list_page(
+        request,
+        forms.CampFilterForm(request.GET or None, user=request.user),
+        selectors.camp_list,
+        "volunteers/camp_list.html",
+        PAGE_SIZE,
     )
 
 
@@ -342,30 +297,25 @@ def camp_list(request: HttpRequest) -> HttpResponse:
 @module_required(Module.VOLUNTEERS)
 def camp_create(request: HttpRequest) -> HttpResponse:
     form = forms.CampForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            camp = services.camp_create(
-                actor=request.user,
-                title=d["title"],
-                purpose=d["purpose"],
-                start_date=d["start_date"],
-                end_date=d["end_date"],
-                village_id=d["village"].pk,
-                group_ids=[g.pk for g in d["groups"]],
-                required_kind_ids=[k.pk for k in d["required_kinds"]],
-                description=d["description"],
-                latitude=d.get("latitude"),
-                longitude=d.get("longitude"),
-            )
-        except ApplicationError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("اردو ثبت شد؛ اکنون فهرست حضور را وارد کنید."))
-            return redirect("volunteers:roster", camp.pk)
-    return render(
-        request, "volunteers/camp_form.html", {"form": form}, status=422 if form.errors else 200
-    )
+    return submit(
+        request,
+        form,
+        lambda d: services.camp_create(
+            actor=request.user,
+            title=d["title"],
+            purpose=d["purpose"],
+            start_date=d["start_date"],
+            end_date=d["end_date"],
+            village_id=d["village"].pk,
+            group_ids=[g.pk for g in d["groups"]],
+            required_kind_ids=[k.pk for k in d["required_kinds"]],
+            description=d["description"],
+            latitude=d.get("latitude"),
+            longitude=d.get("longitude"),
+        ),
+        message=_("اردو ثبت شد؛ اکنون فهرست حضور را وارد کنید."),
+        done=lambda camp: redirect("volunteers:roster", camp.pk),
+    ) or form_page(request, "volunteers/camp_form.html", {"form": form})
 
 
 @require_GET
@@ -403,18 +353,15 @@ def camp_locate(request: HttpRequest, pk: int) -> HttpResponse:
     """Set, move or clear the camp's place on the map (issue 17)."""
     camp = get_scoped_or_404(request.user, Camp, pk=pk)
     form = LocationForm(request.POST)
-    if form.is_valid():
-        try:
-            locate(
-                camp,
-                latitude=form.cleaned_data.get("latitude"),
-                longitude=form.cleaned_data.get("longitude"),
-            )
-        except ApplicationError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("جای اردو روی نقشه ثبت شد."))
-            return redirect("volunteers:camp_detail", camp.pk)
+    done = submit(
+        request,
+        form,
+        lambda d: locate(camp, latitude=d.get("latitude"), longitude=d.get("longitude")),
+        message=_("جای اردو روی نقشه ثبت شد."),
+        done=lambda _result: redirect("volunteers:camp_detail", camp.pk),
+    )
+    if done:
+        return done
     camp = get_scoped_or_404(
         request.user, Camp.objects.select_related("county", "village", "city"), pk=pk
     )
@@ -430,7 +377,7 @@ def _camp_page(
         "totals": selectors.camp_totals(camp=camp),
         "groups": selectors.camp_groups(user=request.user, camp=camp),
         "kinds": camp.required_credential_kinds.all(),
-        "page_obj": _page(request, roster.rows, 100),
+        "page_obj": page_of(request, roster.rows, 100),
         "hidden_roster": roster.hidden,
         "history": history_entries(camp),
         "location_form": location_form
@@ -561,7 +508,7 @@ def hours_pending(request: HttpRequest) -> HttpResponse:
     qs = selectors.pending_hours(
         user=request.user, camp_id=int(camp_id) if (camp_id or "").isdigit() else None
     )
-    return render(request, "volunteers/hours_pending.html", {"page_obj": _page(request, qs, 100)})
+    return render(request, "volunteers/hours_pending.html", {"page_obj": page_of(request, qs, 100)})
 
 
 # --- Certificates --------------------------------------------------------------------
@@ -621,19 +568,12 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
     """The list as filtered on the page, as XLSX (or CSV with ?format=csv)."""
 
     form = forms.VolunteerFilterForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.volunteer_list(
-        user=request.user,
-        q=data.get("q", ""),
-        county_id=data["county"].pk if data.get("county") else None,
-        status=data.get("status", ""),
-        skill_id=data["skill"].pk if data.get("skill") else None,
-    )
+    qs = selectors.volunteer_list(user=request.user, **form.filters())
     columns = volunteer_columns(request.user)
     rows = volunteer_rows(qs.iterator(chunk_size=2000))
-    if request.GET.get("format") == "csv":
-        return csv_response(write_csv(columns, rows), "نیروهای-جهادی.csv")
-    return xlsx_response(write_xlsx(columns, rows, sheet_title="نیروها"), "نیروهای-جهادی.xlsx")
+    return table_response(
+        columns, rows, fmt=request.GET.get("format", ""), name="نیروهای-جهادی", sheet_title="نیروها"
+    )
 
 
 @require_GET

@@ -14,7 +14,7 @@ Import (units, fund members and loans, direct services…)::
     report.error_rows_xlsx()  # the refused rows with a reason column, to fix and upload again
 
 Export: ``write_xlsx(columns, rows)`` / ``write_csv(columns, rows)`` and
-``xlsx_response`` / ``csv_response``; the template: ``write_template(columns)``.
+``xlsx_response`` / ``csv_response`` (``table_response``: either, by format); the template: ``write_template(columns)``.
 Web preview → confirm: ``import_page(request, stash_kind=…, run=…, columns=…,
 template=…)`` is THE import page (upload, preview, confirm, report; the app's
 template extends ``core/import_page.html``); ``upload_stash`` / ``stashed_upload``
@@ -61,6 +61,7 @@ from jahesh.core.tabular.writing import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     csv_response,
+    table_response,
     write_csv,
     write_template,
     write_xlsx,
@@ -105,6 +106,7 @@ __all__ = [
     "upload_check",
     "upload_path",
     "upload_stash",
+    "table_response",
     "write_csv",
     "write_template",
     "write_xlsx",

@@ -165,6 +165,16 @@ def csv_response(data: bytes, filename: str) -> HttpResponse:
     return _download(data, filename, CSV_CONTENT_TYPE)
 
 
+def table_response(
+    columns: Sequence[Column | str], rows: Any, *, fmt: str, name: str, sheet_title: str
+) -> HttpResponse:
+    """The table as a download: CSV when ``fmt`` is ``"csv"``, else XLSX (one
+    sheet, ``sheet_title``); the file is ``name`` with the format's extension."""
+    if fmt == "csv":
+        return csv_response(write_csv(columns, rows), f"{name}.csv")
+    return xlsx_response(write_xlsx(columns, rows, sheet_title=sheet_title), f"{name}.xlsx")
+
+
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
