@@ -7,8 +7,8 @@ answer 404. Dates are ISO, amounts integer rials, hours decimals.
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -332,7 +332,8 @@ def _volunteer_detail(request: HttpRequest, v: Volunteer) -> dict:
             }
             for m in selectors.volunteer_groups(user=request.user, volunteer=v)
         ],
-        **asdict(summary),
+        camps=summary.camps,
+        **_hours(summary),
     )
     return data
 
@@ -486,9 +487,19 @@ def _camp_detail(user, camp: Camp) -> dict:
         required_credential_kinds=list(
             camp.required_credential_kinds.values_list("code", flat=True)
         ),
-        **asdict(totals),
+        volunteers=totals.volunteers,
+        **_hours(totals),
     )
     return data
+
+
+def _hours(totals: selectors.RosterTotals) -> dict[str, Any]:
+    """The hours and their value, as the volunteer and the camp pages show them."""
+    return {
+        "approved_hours": totals.approved_hours,
+        "pending_hours": totals.pending_hours,
+        "value_rial": totals.value_rial,
+    }
 
 
 @router.post("/camps", response={201: CampDetailOut, **ERRORS}, summary="ثبت اردو")
