@@ -77,9 +77,7 @@ def test_it_counts_full_columns_up_to_the_cap(make_case, users, monkeypatch):
     assert _column(selectors.case_board(user=users["hq_other"]), S.ASSIGNED).cards == []
 
 
-def test_a_change_to_a_case_shows_on_the_next_read(
-    two_counties, client_for, users, other_expert
-):
+def test_a_change_to_a_case_shows_on_the_next_read(two_counties, client_for, users, other_expert):
     arak, saveh = two_counties
     client = client_for(users["hq"])
     before = client.get(reverse(URL)).content.decode()
