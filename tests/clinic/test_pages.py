@@ -90,9 +90,9 @@ def test_it_bounds_queries_of_the_list_and_board(
     client = client_for(users["hq"])
     with django_assert_max_num_queries(14):
         assert client.get(reverse("clinic:case_list")).status_code == 200
-    # the board: a range read per status column and a capped count per full
-    # column (at most 2 × 7), whatever the number of cases
-    with django_assert_max_num_queries(18):
+    # the board: the cards of every column in one read and the full columns'
+    # capped counts in one more (tests/clinic/test_board.py), plus the session's
+    with django_assert_max_num_queries(6):
         assert client.get(reverse("clinic:case_board")).status_code == 200
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from jahesh.accounts.scoping import Area
-from jahesh.funds import selectors, services
-from jahesh.funds.models import Fund
+from jahesh.funds import books, selectors, services
+from jahesh.funds.books import portfolio_quality
+from jahesh.funds.models import Fund, Loan
 from jahesh.reports.figures import kpi_beside, kpi_value
 
 from ..conftest import ARAK, MARKAZI, SAVEH
@@ -100,3 +101,41 @@ def test_it_computes_par30_in_basis_points(disbursed_loan, users, add_member, fu
     assert kpi_value("par30", area=MKZ, start=START, end=END) == round(
         100_000_000 * 10_000 / (100_000_000 + good_out)
     )
+
+
+def test_par30_in_one_statement_equals_the_portfolio_quality(
+    disbursed_loan, users, add_member, funded
+):
+    """``books.par30_by_place`` (the KPI's one statement) gives ``portfolio_quality``'s
+    figures at every date: loans late, paid ahead, part paid, written off."""
+    late = disbursed_loan(on=datetime.date(2023, 6, 22))
+    ahead = disbursed_loan(on=datetime.date(2023, 6, 22), borrower=add_member(funded))
+    part = disbursed_loan(on=datetime.date(2023, 8, 1), borrower=add_member(funded))
+    lost = disbursed_loan(on=datetime.date(2023, 5, 1), borrower=add_member(funded))
+    for n, (loan, amount, day) in enumerate(
+        [
+            (ahead, 40_000_000, datetime.date(2023, 7, 20)),
+            (part, 3_000_000, datetime.date(2023, 9, 1)),
+            (late, 4_330_000, datetime.date(2023, 7, 22)),
+        ]
+    ):
+        services.repayment_record(loan=loan, amount=amount, paid_on=day, key=f"p{n}",
+                                  user=users["fund"])  # fmt: skip
+    services.loan_write_off(
+        loan=lost, user=users["fund"], on=datetime.date(2023, 12, 1), reason="فوت وام‌گیرنده"
+    )
+    loans = Loan.objects.filter(disbursed_on__isnull=False)
+    county, province = late.fund.county_id, late.fund.county.province_id
+    seen = set()
+    for day in (datetime.date(2023, 6, 30), datetime.date(2023, 10, 5),
+                datetime.date(2023, 11, 30), datetime.date(2024, 3, 19)):  # fmt: skip
+        quality = portfolio_quality(loans=loans.filter(disbursed_on__lte=day), as_of=day)[None]
+        want = (quality.at_risk_30, quality.outstanding)
+        seen.add(want)
+        assert books.par30_by_place(loans=loans, as_of=day) == {None: want}
+        by = books.par30_by_place(loans=loans, as_of=day, place="fund__county_id")
+        assert by == ({county: want} if quality.outstanding else {})
+        by = books.par30_by_place(loans=loans, as_of=day, place="fund__county__province_id")
+        assert by == ({province: want} if quality.outstanding else {})
+    assert len(seen) == 3 and any(risk for risk, _out in seen)  # three states, one at risk
+    assert books.par30_by_place(loans=loans.none(), as_of=END) == {None: (0, 0)}

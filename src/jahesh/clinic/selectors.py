@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -101,19 +103,29 @@ def overdue_q(now: datetime.datetime) -> Q:
 BOARD_COLUMNS = [s for s in CaseStatus.values]
 BOARD_CARDS = 12
 BOARD_COUNT_CAP = 1000
-# What a card shows: 84 cards of every column of six joined tables made the
-# board's rows cost more than its queries.
-BOARD_RELATED = ("unit", "category", "expert")
+# What a card shows, read as plain values (no model instances): 108 cards of
+# joined rows made the board's rows cost more than its queries.
 BOARD_FIELDS = (
     "id", "status", "severity", "due_at", "unit__name", "category__name", "expert__name",
 )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class BoardCard:
+    pk: int
+    severity: int
+    unit: str
+    category: str
+    expert: str  # "" when none is assigned
+    due_at: datetime.datetime | None  # shown only while the case is open
+    late: bool  # open and past its deadline
 
 
 @dataclass
 class BoardColumn:
     status: str
     label: str
-    cards: list[Case]
+    cards: list[BoardCard]
     count: int
     more: bool  # more than BOARD_COUNT_CAP: the count is a lower bound
 
@@ -123,32 +135,78 @@ def case_board(
 ) -> list[BoardColumn]:
     """One column per status: its newest cards and how many there are.
 
-    Each column is one range read on the (status, -id) index and a count
-    capped at ``BOARD_COUNT_CAP`` rows, so the board costs the same with
-    150,000 cases as with 1,500 (bench/clinic_board.py).
+    Two statements whatever the number of cases (bench/clinic_board.py): the
+    cards of every column in one read (each column's ids a range read of at
+    most ``BOARD_CARDS`` rows on the (status, -id) index), and, for the full
+    columns only, their counts capped at ``BOARD_COUNT_CAP`` rows in one
+    ``SELECT`` of capped sub-counts. Both read ``case_list`` (scoped), compiled
+    once and repeated per status: a queryset built and compiled per column was
+    most of the board's time.
     """
-    base = (
-        case_list(user=user, now=now, **filters)
-        .select_related(None).select_related(*BOARD_RELATED).only(*BOARD_FIELDS)
-    )  # fmt: skip
-    columns = []
-    for status in BOARD_COLUMNS:
-        qs = base.filter(status=status)
-        cards = list(qs[:BOARD_CARDS])
-        if len(cards) < BOARD_CARDS:
-            count = len(cards)
-        else:
-            count = qs.order_by().values("pk")[: BOARD_COUNT_CAP + 1].count()
-        columns.append(
-            BoardColumn(
-                status=status,
-                label=str(CaseStatus(status).label),
-                cards=cards,
-                count=min(count, BOARD_COUNT_CAP),
-                more=count > BOARD_COUNT_CAP,
+    now = now or timezone.now()
+    ids = case_list(user=user, now=now, **filters).select_related(None).values("pk")
+    newest = _per_status(
+        ids, BOARD_CARDS, BOARD_COLUMNS, " UNION ALL ", "SELECT * FROM ({sql}) AS s{i}"
+    )
+    cards: dict[str, list[BoardCard]] = {status: [] for status in BOARD_COLUMNS}
+    for pk, status, severity, due_at, unit, category, expert in (
+        Case.objects.filter(pk__in=RawSQL(*newest)).order_by("-id").values_list(*BOARD_FIELDS)
+    ):
+        is_open = status in OPEN_STATUSES
+        cards[status].append(
+            BoardCard(
+                pk=pk,
+                severity=severity,
+                unit=unit,
+                category=category,
+                expert=expert or "",
+                due_at=due_at if is_open else None,
+                late=is_open and due_at is not None and due_at < now,
             )
         )
-    return columns
+    full = [s for s in BOARD_COLUMNS if len(cards[s]) >= BOARD_CARDS]
+    counts: dict[str, int] = {}
+    if full:
+        sql, params = _per_status(
+            ids.order_by(),
+            BOARD_COUNT_CAP + 1,
+            full,
+            ", ",
+            "(SELECT COUNT(*) FROM ({sql}) AS s{i})",
+        )
+        with connections[ids.db].cursor() as cursor:
+            cursor.execute(f"SELECT {sql}", params)
+            counts = dict(zip(full, cursor.fetchone(), strict=True))
+    return [
+        BoardColumn(
+            status=status,
+            label=str(CaseStatus(status).label),
+            cards=cards[status],
+            count=min(counts.get(status, len(cards[status])), BOARD_COUNT_CAP),
+            more=counts.get(status, 0) > BOARD_COUNT_CAP,
+        )
+        for status in BOARD_COLUMNS
+    ]
+
+
+_STATUS_MARK = "\x00status\x00"
+
+
+def _per_status(
+    ids: QuerySet, limit: int, statuses: list[str], joiner: str, wrap: str
+) -> tuple[str, list[Any]]:
+    """The first ``limit`` of ``ids`` of each status in turn, as one piece of SQL: the query
+    is compiled once with a marker for the status (its last parameter, the filter
+    added last) and repeated with each status in its place, ``wrap``ped
+    (``{sql}`` the query, ``{i}`` its number, for an alias) and ``joiner``-joined."""
+    sql, params = ids.filter(status=_STATUS_MARK)[:limit].query.get_compiler(using=ids.db).as_sql()
+    if not params or params[-1] != _STATUS_MARK:
+        raise AssertionError("the status filter is not the query's last parameter")
+    pieces, values = [], []
+    for i, status in enumerate(statuses):
+        pieces.append(wrap.format(sql=sql, i=i))
+        values.extend([*params[:-1], status])
+    return joiner.join(pieces), values
 
 
 def case_timeline(*, case: Case) -> list[CaseEvent]:

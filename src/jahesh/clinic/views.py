@@ -87,16 +87,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_board(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    filter_form = forms.CaseFilterForm(request.GET or None, user=request.user)
-    filters = {k: v for k, v in filter_form.filters().items() if k != "status"}
+    filters = {}
+    if request.GET:  # the list's filters, carried over (the board shows no form to fill)
+        filter_form = forms.CaseFilterForm(request.GET, user=request.user)
+        filters = {k: v for k, v in filter_form.filters().items() if k != "status"}
     columns = selectors.case_board(user=request.user, now=now, **filters)
     return render(
         request,
         "clinic/case_board.html",
         {
             "columns": columns,
-            "filter_form": filter_form,
-            "now": now,
             "can_open": _can_open(request),
         },
     )

@@ -313,8 +313,13 @@ class Installment(models.Model):
                 name="funds_installment_paid_within_parts",
             ),
         ]
-        # Serves the due-this-week/overdue lists and the arrears roll-ups.
-        indexes = [models.Index(fields=["due_on", "paid_on"], name="funds_inst_due_idx")]
+        # Serves the due-this-week/overdue lists and the arrears roll-ups; the
+        # second answers "is any of this loan's installments late" from the index
+        # alone (PAR30: books.par30_by_place).
+        indexes = [
+            models.Index(fields=["due_on", "paid_on"], name="funds_inst_due_idx"),
+            models.Index(fields=["loan", "due_on", "paid_on"], name="funds_inst_loan_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"قسط {self.number} وام {self.loan_id}"
@@ -415,7 +420,11 @@ class LedgerEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["fund", "kind"], name="funds_ledger_fund_kind_idx"),
-            models.Index(fields=["loan", "entered_on"], name="funds_ledger_loan_idx"),
+            # A loan's entries by date, with what a balance sums: PAR30 reads
+            # the ledger from the index alone (books.par30_by_place).
+            models.Index(
+                fields=["loan", "entered_on", "kind", "amount"], name="funds_ledger_loan_idx"
+            ),
         ]
 
     def __str__(self) -> str:

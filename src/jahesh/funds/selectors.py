@@ -42,6 +42,7 @@ from jahesh.funds.books import (
     Quality,
     ledger_balances,
     on_time_rate,
+    par30_by_place,
     portfolio_quality,
     savings_by,
 )
@@ -428,27 +429,12 @@ def kpi_par30_records(*, area: Area, start: datetime.date, end: datetime.date) -
     )
 
 
-def _quality_by_fund(area: Area, end: datetime.date) -> dict[int | None, Quality]:
-    last = end - DAY
-    loans = Loan.objects.filter(area.q("fund__county"), disbursed_on__lte=last)
-    return portfolio_quality(loans=loans, as_of=last)
-
-
-def _quality_totals(
-    area: Area, end: datetime.date, by: str | None, attr: str
-) -> dict[int | None, int]:
-    per_fund = _quality_by_fund(area, end)
-    if by is None:
-        return {None: getattr(per_fund[None], attr)}
-    key = {"county": "county_id", "province": "county__province_id"}[by]
-    place_of = dict(
-        Fund.objects.filter(pk__in=[k for k in per_fund if k is not None]).values_list("pk", key)
-    )
-    totals: dict[int | None, int] = defaultdict(int)
-    for fund_id, quality in per_fund.items():
-        if fund_id is not None:
-            totals[place_of[fund_id]] += getattr(quality, attr)
-    return dict(totals)
+def _par30_parts(area: Area, end: datetime.date, by: str | None) -> dict[Any, tuple[int, int]]:
+    """PAR30's two parts at the period's end (``books.par30_by_place``: one
+    statement, shared by the two parts of one read inside ``core.daily.shared``)."""
+    loans = Loan.objects.filter(area.q("fund__county"), disbursed_on__lte=end - DAY)
+    place = {None: None, "county": "fund__county_id", "province": "fund__county__province_id"}
+    return par30_by_place(loans=loans, as_of=end - DAY, place=place[by])
 
 
 def kpi_par30_at_risk(
@@ -456,14 +442,14 @@ def kpi_par30_at_risk(
 ) -> dict[int | None, int]:
     """PAR30's numerator: principal outstanding at the period's end on loans then
     more than 30 days in arrears (rials)."""
-    return _quality_totals(area, end, by, "at_risk_30")
+    return {k: risk for k, (risk, _out) in once(_par30_parts, area, end, by).items()}
 
 
 def kpi_par30_outstanding(
     *, area: Area, start: datetime.date, end: datetime.date, by: str | None = None
 ) -> dict[int | None, int]:
     """PAR30's denominator: all principal outstanding at the period's end (rials)."""
-    return _quality_totals(area, end, by, "outstanding")
+    return {k: out for k, (_risk, out) in once(_par30_parts, area, end, by).items()}
 
 
 def par30_basis_points(parts: dict[str, int]) -> int:
