@@ -58,7 +58,13 @@ from jahesh.clinic.models import Case, CaseEvent, Resolution, Session, WorkingGr
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.jalali import jalali_today, last_jalali_years
-from jahesh.demo.bulkload import fast_bulk_inserts, fast_rows, patched, sqlite_bulk_mode
+from jahesh.demo.bulkload import (
+    fast_bulk_inserts,
+    fast_rows,
+    patched,
+    postgresql_bulk_mode,
+    sqlite_bulk_mode,
+)
 from jahesh.demo.registry import ScenarioContext
 from jahesh.funds import scenario as funds_scenario
 from jahesh.funds.models import (
@@ -174,7 +180,7 @@ def generate_nation(
     with_units = set(Unit.objects.values_list("province_id", flat=True).distinct())
     province_list = list(provinces)
     fast = (fast_bulk_inserts, fast_rows) if fast_inserts else ()
-    with sqlite_bulk_mode(), contextlib.ExitStack() as stack:
+    with sqlite_bulk_mode(), postgresql_bulk_mode(), contextlib.ExitStack() as stack:
         for speedup in fast:
             stack.enter_context(speedup())
         _fill(province_list, with_units, as_of, seed, scale, report, started, log)
