@@ -381,6 +381,9 @@ FAST_ROW_MODELS = {
         "Installment", "LedgerEntry", "Repayment", "Member", "LoanEvent", "Guarantor",
         "GuaranteeDocument",
     ),
+    "jahesh.units.scenario": ("Visit", "RiskAssessment", "StatusChange"),
+    "jahesh.projects.scenario": ("ProjectEvent", "ProjectFunding"),
+    "jahesh.projects.services": ("DirectService", "ServiceBeneficiary"),  # service_build, bulk
     "jahesh.volunteers.scenario": (
         "Volunteer", "VolunteerSkill", "Credential", "Membership", "RosterEntry",
         "VolunteerStatusEvent",
@@ -519,7 +522,11 @@ def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator
     key, tens of millions at national scale. Instead every foreign key of these
     apps' tables is checked once at the end, each a single anti-join over its
     table (:func:`check_foreign_keys`); a dangling reference fails the run. The
-    settings are restored on the way out."""
+    tables' plain indexes (not unique, not a constraint's: the builders' few
+    reads per province find their rows without them) are dropped for the load
+    and built again at the end, each in one sort rather than one insertion per
+    row and index (:func:`deferred_indexes`). The settings are restored on the
+    way out."""
     if default_connection.vendor != "postgresql":
         yield
         return
@@ -543,7 +550,8 @@ def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator
         if skip_fk:
             cursor.execute("SET session_replication_role = replica")
     try:
-        yield
+        with deferred_indexes(tables):
+            yield
     finally:
         with default_connection.cursor() as cursor:
             cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [synchronous])
@@ -551,6 +559,35 @@ def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator
                 cursor.execute("SELECT set_config('session_replication_role', %s, false)", [role])
     if skip_fk:
         check_foreign_keys(tables)
+
+
+@contextlib.contextmanager
+def deferred_indexes(tables: list[str]) -> Iterator[None]:
+    """PostgreSQL: drop the plain indexes of ``tables`` (not unique, not primary,
+    not behind a constraint) while inside; create them again on the way out,
+    from their own definitions, also when the load fails."""
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+            " FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)"
+            " AND NOT i.indisunique AND NOT i.indisprimary"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+            " ORDER BY 1",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    try:
+        yield
+    finally:
+        with default_connection.cursor() as cursor:
+            cursor.execute("SHOW maintenance_work_mem")
+            (memory,) = cursor.fetchone()
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [memory])
 
 
 def check_foreign_keys(tables: list[str]) -> None:
