@@ -229,3 +229,29 @@ def test_postgresql_bulk_mode_checks_every_foreign_key_at_the_end(geo):
         )
     assert (setting("session_replication_role"), setting("synchronous_commit")) == before
     assert before[0] == "origin"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL bulk mode of the generator"
+)
+def test_deferred_indexes_come_back_as_they_were(geo):
+    """The plain indexes of the generated tables are gone during the load and
+    back afterwards with the same definitions; unique ones never leave."""
+    tables = ["volunteers_volunteer", "funds_installment"]
+
+    def indexes(unique):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+                " WHERE indrelid::regclass::text = ANY(%s) AND indisunique = %s ORDER BY 1",
+                [tables, unique],
+            )
+            return cursor.fetchall()
+
+    plain, unique = indexes(False), indexes(True)
+    assert any("gin_trgm_ops" in d for _n, d in plain)
+    with bulkload.deferred_indexes(tables):
+        assert indexes(False) == []
+        assert indexes(True) == unique
+    assert indexes(False) == plain
+    assert indexes(True) == unique

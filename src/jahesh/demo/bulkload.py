@@ -525,8 +525,8 @@ def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator
     tables' plain indexes (not unique, not a constraint's: the builders' few
     reads per province find their rows without them) are dropped for the load
     and built again at the end, each in one sort rather than one insertion per
-    row and index (:func:`deferred_indexes`). The settings are restored on the
-    way out."""
+    row and index (:func:`deferred_indexes`; not inside a caller's transaction).
+    The settings are restored on the way out."""
     if default_connection.vendor != "postgresql":
         yield
         return
@@ -549,8 +549,11 @@ def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator
         skip_fk = superuser and not own_triggers and role == "origin"
         if skip_fk:
             cursor.execute("SET session_replication_role = replica")
+    # Inside a caller's transaction the foreign-key checks of its rows may be
+    # pending, and PostgreSQL refuses DROP and CREATE INDEX on such a table.
+    defer = contextlib.nullcontext() if default_connection.in_atomic_block else None
     try:
-        with deferred_indexes(tables):
+        with defer or deferred_indexes(tables):
             yield
     finally:
         with default_connection.cursor() as cursor:
