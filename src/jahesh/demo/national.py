@@ -26,7 +26,9 @@ Speed (under 10 minutes for the country on SQLite on a quiet 2-core machine):
 the builders' ``bulk_create`` calls take the fast paths of
 ``jahesh.demo.bulkload`` while the generator runs (multi-row INSERT, COPY on
 PostgreSQL, row-heavy models built without Django's per-field ``__init__``,
-SQLite without fsync); ``fast_inserts=False`` runs Django's own path, and
+SQLite without fsync, PostgreSQL without per-row foreign-key triggers, each
+key checked once at the end, and with its plain indexes built once at the
+end); ``fast_inserts=False`` runs Django's own path, and
 tests/demo/test_national.py compares the two table by table.
 
 It stays a bulk writer on purpose (issue 13, item 4): a single-row service
