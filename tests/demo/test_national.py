@@ -197,3 +197,61 @@ def test_copy_writes_the_same_rows_and_figures_as_insert(geo, monkeypatch):
     assert figures[True]["loans_disbursed"] > 0
     for label in runs[False]:
         assert runs[True][label] == runs[False][label], label
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL bulk mode of the generator"
+)
+def test_postgresql_bulk_mode_checks_every_foreign_key_at_the_end(geo):
+    """Without per-row foreign-key triggers during the load (the stale-place
+    triggers paused, as ``generate_nation`` runs), a dangling reference still
+    fails the run, when the mode ends; the session's settings come back."""
+    from jahesh.reports import facts
+    from jahesh.volunteers.models import Membership
+
+    def setting(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    before = setting("session_replication_role"), setting("synchronous_commit")
+    with (
+        pytest.raises(
+            RuntimeError, match=r"volunteers_membership\.(group|volunteer)_id = 999999999: no such"
+        ),
+        facts.paused(),
+        bulkload.postgresql_bulk_mode(),
+    ):
+        assert setting("session_replication_role") == "replica"
+        assert setting("synchronous_commit") == "off"
+        Membership.objects.bulk_create(
+            [Membership(group_id=999_999_999, volunteer_id=999_999_999, joined_on=AS_OF)]
+        )
+    assert (setting("session_replication_role"), setting("synchronous_commit")) == before
+    assert before[0] == "origin"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL bulk mode of the generator"
+)
+def test_deferred_indexes_come_back_as_they_were(geo):
+    """The plain indexes of the generated tables are gone during the load and
+    back afterwards with the same definitions; unique ones never leave."""
+    tables = ["volunteers_volunteer", "funds_installment"]
+
+    def indexes(unique):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+                " WHERE indrelid::regclass::text = ANY(%s) AND indisunique = %s ORDER BY 1",
+                [tables, unique],
+            )
+            return cursor.fetchall()
+
+    plain, unique = indexes(False), indexes(True)
+    assert any("gin_trgm_ops" in d for _n, d in plain)
+    with bulkload.deferred_indexes(tables):
+        assert indexes(False) == []
+        assert indexes(True) == unique
+    assert indexes(False) == plain
+    assert indexes(True) == unique

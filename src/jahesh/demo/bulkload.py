@@ -3,7 +3,8 @@
 While the generator runs, the builders' ``bulk_create`` calls insert through one
 multi-row statement per ~30,000 parameters (``fast_bulk_inserts``), their
 row-heavy models are instantiated without Django's per-field ``__init__`` walk
-(``fast_rows``), and SQLite skips fsync (``sqlite_bulk_mode``). On PostgreSQL
+(``fast_rows``), SQLite skips fsync (``sqlite_bulk_mode``) and PostgreSQL the
+per-row foreign-key triggers and index insertions (``postgresql_bulk_mode``). On PostgreSQL
 the same rows go through COPY (psycopg's ``cursor.copy``; the ids taken from
 each table's sequence first, in INSERT's order). Each writes exactly the rows
 Django's path writes; ``USE_COPY = False`` runs the INSERT path on PostgreSQL,
@@ -80,11 +81,16 @@ class _UseDjango(Exception):
 Column = tuple[Any, ...] | list[Any]
 
 
-def _column_converter(field: Any, connection: Any) -> Callable[[Column], Column]:
+def _column_converter(
+    field: Any, connection: Any, *, copy: bool = False
+) -> Callable[[Column], Column]:
     """A column of values → what ``field.get_db_prep_save(value, connection)`` gives
     for each. Where that is the value itself (integers on SQLite, text, booleans)
     or a plain function of it (dates), a check of the column's types in C stands
-    in for a call per value; any other type takes Django's call."""
+    in for a call per value; any other type takes Django's call. ``copy``: for
+    COPY, whose text rows hold an int as its digits whatever its type, integers
+    stay plain ints (PostgreSQL's ``adapt_integerfield_value`` only wraps each in
+    a typed parameter class, which COPY does not need: a million wrappers)."""
     last = [object(), None]  # the builders pass one ``now`` to many rows: convert it once
 
     def one(value: Any) -> Any:
@@ -110,7 +116,10 @@ def _column_converter(field: Any, connection: Any) -> Callable[[Column], Column]
             return each
         allowed = {int, _NONE}
     elif kind in _INTEGER_TYPES:
-        if ops.adapt_integerfield_value is not BaseDatabaseOperations.adapt_integerfield_value:
+        adapted = (
+            ops.adapt_integerfield_value is not BaseDatabaseOperations.adapt_integerfield_value
+        )
+        if adapted and not copy:
             adapt = connection.ops.adapt_integerfield_value  # PostgreSQL: typed adapters
 
             def integers(column: Column) -> Column:
@@ -350,8 +359,7 @@ def _copy_rows(
     connection: Any,
 ) -> None:
     qn = connection.ops.quote_name
-    convert = [_column_converter(f, connection) for f in fields]
-
+    convert = [_column_converter(f, connection, copy=True) for f in fields]
     columns = ", ".join(qn(f.column) for f in fields)
     statement = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
     for i in range(0, len(objs), COPY_ROWS):
@@ -374,6 +382,9 @@ FAST_ROW_MODELS = {
         "Installment", "LedgerEntry", "Repayment", "Member", "LoanEvent", "Guarantor",
         "GuaranteeDocument",
     ),
+    "jahesh.units.scenario": ("Visit", "RiskAssessment", "StatusChange"),
+    "jahesh.projects.scenario": ("ProjectEvent", "ProjectFunding"),
+    "jahesh.projects.services": ("DirectService", "ServiceBeneficiary"),  # service_build, bulk
     "jahesh.volunteers.scenario": (
         "Volunteer", "VolunteerSkill", "Credential", "Membership", "RosterEntry",
         "VolunteerStatusEvent",
@@ -499,3 +510,115 @@ def sqlite_bulk_mode() -> Iterator[None]:
         with default_connection.cursor() as cursor:
             cursor.execute(f"PRAGMA synchronous = {int(synchronous)}")
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+@contextlib.contextmanager
+def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator[None]:
+    """On PostgreSQL, for the run only: commits do not wait for the WAL flush
+    (``synchronous_commit``: a crash may lose the last commits of this throwaway
+    data, never corrupt it) and, when the tables carry no triggers of their own
+    (``reports.facts.paused`` dropped the stale-place ones) and the user may,
+    no per-row foreign-key triggers (``session_replication_role = replica``):
+    Django's foreign keys are checked at commit, one trigger call per row and
+    key, tens of millions at national scale. Instead every foreign key of these
+    apps' tables is checked once at the end, each a single anti-join over its
+    table (:func:`check_foreign_keys`); a dangling reference fails the run. The
+    tables' plain indexes (not unique, not a constraint's: the builders' few
+    reads per province find their rows without them) are dropped for the load
+    and built again at the end, each in one sort rather than one insertion per
+    row and index (:func:`deferred_indexes`; not inside a caller's transaction).
+    The settings are restored on the way out."""
+    if default_connection.vendor != "postgresql":
+        yield
+        return
+    tables = [m._meta.db_table for label in app_labels
+              for m in apps.get_app_config(label).get_models(include_auto_created=True)]  # fmt: skip
+    with default_connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        (synchronous,) = cursor.fetchone()
+        cursor.execute("SHOW session_replication_role")
+        (role,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text"
+            " = ANY(%s)",
+            [tables],
+        )
+        (own_triggers,) = cursor.fetchone()
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        (superuser,) = cursor.fetchone()
+        cursor.execute("SET synchronous_commit = off")
+        skip_fk = superuser and not own_triggers and role == "origin"
+        if skip_fk:
+            cursor.execute("SET session_replication_role = replica")
+    # Inside a caller's transaction the foreign-key checks of its rows may be
+    # pending, and PostgreSQL refuses DROP and CREATE INDEX on such a table.
+    defer = contextlib.nullcontext() if default_connection.in_atomic_block else None
+    try:
+        with defer or deferred_indexes(tables):
+            yield
+    finally:
+        with default_connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [synchronous])
+            if skip_fk:
+                cursor.execute("SELECT set_config('session_replication_role', %s, false)", [role])
+    if skip_fk:
+        check_foreign_keys(tables)
+
+
+@contextlib.contextmanager
+def deferred_indexes(tables: list[str]) -> Iterator[None]:
+    """PostgreSQL: drop the plain indexes of ``tables`` (not unique, not primary,
+    not behind a constraint) while inside; create them again on the way out,
+    from their own definitions, also when the load fails."""
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+            " FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)"
+            " AND NOT i.indisunique AND NOT i.indisprimary"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+            " ORDER BY 1",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    try:
+        yield
+    finally:
+        with default_connection.cursor() as cursor:
+            cursor.execute("SHOW maintenance_work_mem")
+            (memory,) = cursor.fetchone()
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [memory])
+
+
+def check_foreign_keys(tables: list[str]) -> None:
+    """Raise when a row of ``tables`` refers to a row that does not exist (what
+    PostgreSQL's foreign-key triggers check row by row), one anti-join per key."""
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conname, c.conrelid::regclass::text, a.attname,"
+            " c.confrelid::regclass::text, fa.attname"
+            " FROM pg_constraint c"
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+            " JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]"
+            " WHERE c.contype = 'f' AND cardinality(c.conkey) = 1"
+            " AND c.conrelid::regclass::text = ANY(%s) ORDER BY 1",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        qn = default_connection.ops.quote_name
+        for name, table, column, target, target_column in keys:
+            cursor.execute(
+                f"SELECT t.{qn(column)} FROM {qn(table)} t WHERE t.{qn(column)} IS NOT NULL"
+                f" AND NOT EXISTS (SELECT 1 FROM {qn(target)} r"
+                f" WHERE r.{qn(target_column)} = t.{qn(column)}) LIMIT 1"
+            )
+            dangling = cursor.fetchone()
+            if dangling is not None:
+                raise RuntimeError(
+                    f"{table}.{column} = {dangling[0]!r}: no such {target}.{target_column}"
+                    f" (foreign key {name})"
+                )

@@ -26,7 +26,9 @@ Speed (under 10 minutes for the country on SQLite on a quiet 2-core machine):
 the builders' ``bulk_create`` calls take the fast paths of
 ``jahesh.demo.bulkload`` while the generator runs (multi-row INSERT, COPY on
 PostgreSQL, row-heavy models built without Django's per-field ``__init__``,
-SQLite without fsync); ``fast_inserts=False`` runs Django's own path, and
+SQLite without fsync, PostgreSQL without per-row foreign-key triggers, each
+key checked once at the end, and with its plain indexes built once at the
+end); ``fast_inserts=False`` runs Django's own path, and
 tests/demo/test_national.py compares the two table by table.
 
 It stays a bulk writer on purpose (issue 13, item 4): a single-row service
@@ -58,7 +60,13 @@ from jahesh.clinic.models import Case, CaseEvent, Resolution, Session, WorkingGr
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.jalali import jalali_today, last_jalali_years
-from jahesh.demo.bulkload import fast_bulk_inserts, fast_rows, patched, sqlite_bulk_mode
+from jahesh.demo.bulkload import (
+    fast_bulk_inserts,
+    fast_rows,
+    patched,
+    postgresql_bulk_mode,
+    sqlite_bulk_mode,
+)
 from jahesh.demo.registry import ScenarioContext
 from jahesh.funds import scenario as funds_scenario
 from jahesh.funds.models import (
@@ -174,7 +182,7 @@ def generate_nation(
     with_units = set(Unit.objects.values_list("province_id", flat=True).distinct())
     province_list = list(provinces)
     fast = (fast_bulk_inserts, fast_rows) if fast_inserts else ()
-    with sqlite_bulk_mode(), contextlib.ExitStack() as stack:
+    with sqlite_bulk_mode(), postgresql_bulk_mode(), contextlib.ExitStack() as stack:
         for speedup in fast:
             stack.enter_context(speedup())
         _fill(province_list, with_units, as_of, seed, scale, report, started, log)
