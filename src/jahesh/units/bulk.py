@@ -84,9 +84,9 @@ def _history_insert(units: list[Unit], *, user_id: int | None, reason: str, when
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     plan = [(f.attname, f, f.attname in fixed) for f in fields]
-    rows = []
+    rows: list[list[Any]] = []
     for unit in units:
-        row = []
+        row: list[Any] = []
         for attname, field, is_fixed in plan:
             value = fixed[attname] if is_fixed else getattr(unit, attname)
             row.append(value if type(value) in plain else field.get_db_prep_save(value, connection))
