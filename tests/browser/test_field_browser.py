@@ -65,7 +65,14 @@ def _record(page, unit, photo: str, capacity: str, shot=None) -> None:
     page.wait_for_selector("#jh-position[data-located='yes']")
     page.set_input_files("#jh-photo", photo)
     page.wait_for_selector("#jh-thumbs img")
-    page.fill("#jh-cap", capacity)
+    page.fill("#jh-cap", "")
+    page.type("#jh-cap", capacity)
+    # the box shows what was typed in Persian digits, on a numeric keypad
+    assert page.input_value("#jh-cap") == capacity.translate(
+        str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    )
+    assert page.get_attribute("#jh-cap", "inputmode") == "numeric"
+    assert page.input_value("#jh-wage") == "۰"
     page.select_option("#jh-sales", "down")
     if shot:
         page.screenshot(path=str(shot), full_page=True)
@@ -104,7 +111,8 @@ def test_it_records_two_visits_offline_and_sends_them_once(
 
     # And two visits are recorded, each with a photo
     near, far = field_units["کارخانهٔ نزدیک"], field_units["کارگاه دور"]
-    _record(page, near, _photo(tmp_path, "a.jpg"), "40", shots / "field-form-phone.png")
+    # (the first typed on a Persian keyboard, the second on a Latin one)
+    _record(page, near, _photo(tmp_path, "a.jpg"), "۴۰", shots / "field-form-phone.png")
     page.screenshot(path=str(shots / "field-queue-offline-phone.png"), full_page=True)
     _record(page, far, _photo(tmp_path, "b.jpg"), "70")
 

@@ -10,9 +10,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.templatetags.static import static
 from PIL import Image
 
-from jahesh.units import selectors
+from jahesh.units import selectors, views
 from jahesh.units.distance import haversine_m
 from jahesh.units.models import RiskLevel, Unit, Visit, VisitPhoto
 from tests.units.conftest import TODAY
@@ -381,3 +382,27 @@ def test_the_map_is_sent_gzipped_to_a_client_that_accepts_it(api_client_for, use
 
     assert gzip.decompress(zipped.content) == plain.content
     assert len(json.loads(plain.content)["features"]) == 30
+
+
+def test_a_release_that_changes_the_apps_files_changes_its_worker(
+    client_for, monkeypatch, tmp_path
+):
+    # The worker names every file of the shell and a cache named after their digest
+    body = client_for(None).get("/units/field/sw.js").content.decode()
+    assert all(f'"{static(path)}"' in body for path in views.FIELD_SHELL)
+    assert f'var CACHE = "jahesh-field-{views.field_shell_version()}";' in body
+    # When field.js changes (a new release), the digest changes, so phones take the new worker
+    before = views.field_shell_version()
+    changed = tmp_path / "field.js"
+    changed.write_text("/* a new release */")
+    real_find = views.finders.find
+    monkeypatch.setattr(
+        views.finders,
+        "find",
+        lambda path, *a, **k: str(changed) if path == "units/js/field.js" else real_find(path),
+    )
+    views.field_shell_version.cache_clear()
+    try:
+        assert views.field_shell_version() != before
+    finally:
+        views.field_shell_version.cache_clear()

@@ -4,12 +4,16 @@ user's scope is a 404."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -387,11 +391,42 @@ def field_manifest(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="application/manifest+json")
 
 
+# The static files the field app keeps on the phone (its shell, beside the page).
+FIELD_SHELL = (
+    "vendor/vazirmatn/Vazirmatn-Variable-font-face.css",
+    "vendor/vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2",
+    "vendor/bootstrap/css/bootstrap.rtl.min.css",
+    "vendor/bootstrap-icons/font/bootstrap-icons.min.css",
+    "vendor/bootstrap-icons/font/fonts/bootstrap-icons.woff2",
+    "css/jahesh.css",
+    "units/css/field.css",
+    "units/js/field.js",
+    "img/favicon.svg",
+)
+
+
+@functools.cache
+def field_shell_version() -> str:
+    """A digest of the shell's files. The worker's cache is named after it, so a
+    release that changes any of them changes the worker's bytes: phones install
+    the new worker, which fetches the new files and drops the old cache (static
+    URLs carry no hash of their own here)."""
+    digest = hashlib.blake2s(digest_size=6)
+    for path in FIELD_SHELL:
+        found = finders.find(path)
+        digest.update(Path(found).read_bytes() if found else path.encode())
+    return digest.hexdigest()
+
+
 @require_GET
 def field_service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from the app's own path so its scope is the
     app; a template, so it names the static files with their URLs."""
-    body = render_to_string("units/field/sw.js", request=request)
+    body = render_to_string(
+        "units/field/sw.js",
+        {"shell": FIELD_SHELL, "version": field_shell_version()},
+        request=request,
+    )
     response = HttpResponse(body, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     return response

@@ -244,7 +244,34 @@
 
   $("jh-cancel").addEventListener("click", closeForm);
 
-  function intOrNull(value) { return value === "" ? null : Number(value); }
+  // Number boxes are text boxes with a numeric keypad (a type=number box shows
+  // Latin digits and refuses a Persian keyboard's): typed digits are shown
+  // Persian on a Persian page, and sent as numbers; anything else is sent as
+  // typed, so the server's message says what to fix (never silently empty).
+  var DIGITS_FA = "۰۱۲۳۴۵۶۷۸۹", DIGITS_AR = "٠١٢٣٤٥٦٧٨٩";
+  function latinDigits(text) {
+    return String(text).replace(/[۰-۹٠-٩]/g, function (d) {
+      var i = DIGITS_FA.indexOf(d);
+      return String(i >= 0 ? i : DIGITS_AR.indexOf(d));
+    });
+  }
+  function persianDigits(text) {
+    return String(text).replace(/[0-9]/g, function (d) { return DIGITS_FA[Number(d)]; });
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!FA || !box.matches || !box.matches("input[data-jh-number]")) return;
+    var value = persianDigits(latinDigits(box.value));
+    if (value === box.value) return;
+    var start = box.selectionStart, end = box.selectionEnd;  // digit for digit: the caret stays
+    box.value = value;
+    box.setSelectionRange(start, end);
+  });
+  function intOrNull(value) {
+    var text = latinDigits(value).trim();
+    if (text === "") return null;
+    return /^[0-9]+$/.test(text) ? Number(text) : text;
+  }
 
   $("jh-visit-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -254,7 +281,7 @@
       visited_on: isoToday(),
       capacity_utilization: intOrNull(form.capacity_utilization.value),
       employees_now: intOrNull(form.employees_now.value),
-      unpaid_wage_months: Number(form.unpaid_wage_months.value || 0),
+      unpaid_wage_months: intOrNull(form.unpaid_wage_months.value) || 0,
       sales_trend: form.sales_trend.value || null,
       utility_cutoff_notice: form.utility_cutoff_notice.checked,
       owner_issue: form.owner_issue.checked,

@@ -4,18 +4,10 @@
    whenever the network answers (network first), the cache answering otherwise.
    Writes (POST) are never cached: the page queues them in IndexedDB (field.js). */
 "use strict";
-var CACHE = "jahesh-field-v1";
+var CACHE = "jahesh-field-{{ version }}";  // a digest of the shell's files (views.field_shell_version)
 var SHELL = [
-  "{% url 'units:field' %}",
-  "{% static 'vendor/vazirmatn/Vazirmatn-Variable-font-face.css' %}",
-  "{% static 'vendor/vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2' %}",
-  "{% static 'vendor/bootstrap/css/bootstrap.rtl.min.css' %}",
-  "{% static 'vendor/bootstrap-icons/font/bootstrap-icons.min.css' %}",
-  "{% static 'vendor/bootstrap-icons/font/fonts/bootstrap-icons.woff2' %}",
-  "{% static 'css/jahesh.css' %}",
-  "{% static 'units/css/field.css' %}",
-  "{% static 'units/js/field.js' %}",
-  "{% static 'img/favicon.svg' %}"
+  "{% url 'units:field' %}",{% for path in shell %}
+  "{% static path %}"{% if not forloop.last %},{% endif %}{% endfor %}
 ];
 var FRESH = ["{% url 'units:field' %}"];
 
