@@ -9,15 +9,20 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jahesh.accounts.scoping import Area
 from jahesh.clinic.models import ObstacleCategory
 from jahesh.core.digits import to_persian_digits as fa
-from jahesh.portal import publishing, tracking
+from jahesh.portal import publishing, services, tracking
 from jahesh.portal.models import PublicReport
+from jahesh.reports import facts
+from jahesh.reports.kpis import PARTS
+from jahesh.reports.models import StalePlace
 from tests.portal.test_public import _pinned, published  # noqa: F401
-from tests.reports.conftest import world  # noqa: F401
+from tests.reports.conftest import cached, world  # noqa: F401
 
 _codes = iter(range(1_000_000_000, 2_000_000_000))
 
@@ -109,6 +114,95 @@ def test_the_dashboard_section_is_translated(ratings, users, client_for):
     client.cookies["django_language"] = "en"
     html = _section(client.get("/reports/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
     assert "Producers' satisfaction and appeals" in html and "Overdue appeals" in html
+
+
+# --- The section kept in the cache ------------------------------------------------
+
+
+def _row(html: str, county) -> list[str]:
+    """The cells of ``county``'s row in the dashboard's section."""
+    found = re.search(rf'<tr data-county="{county.pk}">(.*?)</tr>', _section(html), re.S)
+    assert found, f"no row of {county.name}"
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>",
+                                                             found.group(1))]  # fmt: skip
+
+
+def _read(client, url: str = "/reports/") -> tuple[str, bool]:
+    """The dashboard's HTML, and whether the section read public reports (not kept)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    read = any(PublicReport._meta.db_table in q["sql"] for q in ctx.captured_queries)
+    return response.content.decode(), read
+
+
+def test_the_kept_section_shows_a_rating_and_an_answer_on_the_next_read(
+    cached, ratings, geo, users, client_for  # noqa: F811
+):  # fmt: skip
+    # given the section read once (then kept: the next read reads no report)
+    hq = client_for(users["hq"])
+    first, _ = _read(hq)
+    again, read = _read(hq)
+    assert not read and _section(again) == _section(first)
+    rated, overdue = 1, 6  # the row's cells: county, rated, …, overdue appeals
+    assert (_row(first, geo["arak"])[rated], _row(first, geo["arak"])[overdue]) == (fa(4), fa(1))
+    # when a producer's rated report is written, then the next read counts it
+    _rated(geo, "arak", 5)
+    after, read = _read(hq)
+    assert read and _row(after, geo["arak"])[rated] == fa(5)
+    # when the manager answers the overdue appeal, then the next read drops it
+    late = PublicReport.objects.get(county=geo["arak"], rating=1)
+    services.appeal_answer(user=users["hq"], report=late, answer="پاسخ مدیر قرارگاه")
+    answered, _ = _read(hq)
+    assert _row(answered, geo["arak"])[overdue] == fa(0)
+
+
+def test_a_reports_write_moves_the_version_and_recomputes_no_figure(ratings, geo):
+    # public reports are a source no part reads: their marks move the data
+    # version of their county (and its province, the country), never a figure
+    arak = Area(province_id=geo["markazi"].pk, county_id=geo["arak"].pk)
+    tehran = Area(province_id=geo["tehran"].pk)
+    StalePlace.objects.all().delete()
+    before = (facts.data_version(arak), facts.data_version(tehran))
+    _rated(geo, "arak", 3)
+    assert set(StalePlace.objects.values_list("source", flat=True)) == {"portal.PublicReport"}
+    assert facts.data_version(arak) > before[0] and facts.data_version(tehran) == before[1]
+    marks = facts.Marks(counties={geo["arak"].pk: {"portal.PublicReport"}}, provinces={},
+                        province_of={geo["arak"].pk: geo["markazi"].pk})  # fmt: skip
+    assert not any(marks.places(part) for part in PARTS.values())
+
+
+def test_two_areas_never_share_a_kept_section(cached, ratings, geo, users, client_for):  # noqa: F811
+    # in scope: each reader's area (and a chosen county) has its own; out of
+    # scope: another province's manager never sees Markazi's; anonymous: sign-in
+    hq, arak, other = (client_for(users[w]) for w in ("hq", "arak", "hq_other"))
+    saveh = f"/reports/?county={geo['saveh'].pk}"
+    for _round in range(2):  # the second round from the cache
+        markazi = _section(_read(hq)[0])
+        assert "اراک" in markazi and "ساوه" in markazi and "تهران" not in markazi
+        county = _section(_read(arak)[0])
+        assert "اراک" in county and "ساوه" not in county
+        chosen = _section(_read(hq, saveh)[0])
+        assert "ساوه" in chosen and "اراک" not in chosen
+        tehran = _section(_read(other)[0])
+        assert "تهران" in tehran and "اراک" not in tehran
+    # a rating in Saveh shows in Markazi's and Saveh's, while Arak's stays kept
+    _rated(geo, "saveh", 4)
+    assert _row(_read(hq)[0], geo["saveh"])[1] == fa(2)
+    assert _row(_read(hq, saveh)[0], geo["saveh"])[1] == fa(2)
+    assert _read(arak)[1] is False
+    assert client_for(None).get("/reports/").status_code == 302
+
+
+def test_the_kept_section_is_kept_per_language(cached, ratings, users, client_for, settings):  # noqa: F811
+    client = client_for(users["hq"])
+    persian = _section(_read(client)[0])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english, read = _read(client)
+    assert read and "Overdue appeals" in _section(english)
+    assert "Overdue appeals" in _section(_read(client)[0])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    assert _section(_read(client)[0]) == persian
 
 
 # --- Changed since publication ------------------------------------------------------

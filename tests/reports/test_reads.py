@@ -196,10 +196,9 @@ def test_it_bounds_the_cached_dashboards_queries(
     who, cached, world, users, client_for, django_assert_max_num_queries
 ):
     # given the figures cached by a first read, the next costs the session, the
-    # user, one version query, the places, the picker and the widgets' rows, and
-    # the portal's satisfaction by county (reports.panels; its records are no
-    # analytics source, so it is not cached)
+    # user, one version query, the places, the picker and the widgets' rows (the
+    # portal's satisfaction by county is kept too: reports.panels)
     client = client_for(users[who])
     assert client.get("/reports/").status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         assert client.get("/reports/").status_code == 200

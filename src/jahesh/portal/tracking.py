@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from jahesh.accounts.scoping import Area, scoped
 from jahesh.clinic.models import CLOSED_STATUSES, CaseEvent, CaseStatus
 from jahesh.portal.models import PublicReport
 from jahesh.reports.periods import Period
+from jahesh.reports.selectors import cached_html, dashboard_cache_seconds
 
 # The producer's statuses, in the order they are reached.
 STATUSES = ("received", "accepted", "with_agency", "resolved", "closed", "rejected")
@@ -190,8 +192,21 @@ def satisfaction_in_area(area: Area, period: Period | None = None) -> dict[str, 
 
 def dashboard_section(*, request: Any, area: Area, period: Period) -> dict[str, Any]:
     """The dashboard's section (``reports.panels.SECTIONS``): satisfaction and
-    appeals per county of the dashboard's area and period."""
-    return {
-        "template": "portal/partials/dashboard_satisfaction.html",
-        "context": {"satisfaction": satisfaction_in_area(area, period)},
-    }
+    appeals per county of the dashboard's area and period, rendered once and kept
+    like the dashboard's figures (``cached_html``: per area, period and language,
+    with the area's data version, which every write to public reports moves:
+    ``portal.wiring``), so a rating, an appeal or its answer shows on the next
+    read. The overdue count also moves with the clock alone (an appeal's limit
+    passing without a write): it may lag by ``JAHESH_DASHBOARD_CACHE_SECONDS``,
+    as the dashboard's overdue cases do; a day in the key would not bound it (a
+    limit is a moment, not a day)."""
+    html = cached_html(
+        f"satisfaction:{area.province_id}:{area.county_id}:{period.start}:{period.end}",
+        dashboard_cache_seconds(),
+        lambda: render_to_string(
+            "portal/partials/dashboard_satisfaction.html",
+            {"satisfaction": satisfaction_in_area(area, period), "area": area, "period": period},
+        ),
+        area,
+    )
+    return {"html": html}

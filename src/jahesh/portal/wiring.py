@@ -10,6 +10,7 @@ from jahesh.accounts.scoping import ScopePolicy, register
 from jahesh.portal import models as m
 from jahesh.portal import publishing, tracking
 from jahesh.reports import panels
+from jahesh.reports.wiring import add_source
 
 
 def connect() -> None:
@@ -33,7 +34,10 @@ def connect() -> None:
     register(m.CountyFigures, ScopePolicy(module=Module.DASHBOARD, personal=False,
                                           county="county"))  # fmt: skip
     # The dashboard (reports may not import the portal): satisfaction and
-    # appeals per county, and the figures changed since their publication.
+    # appeals per county (kept in the cache: every write to a public report
+    # moves its county's data version), and the figures changed since their
+    # publication.
+    add_source("portal.PublicReport", ("county",))
     if tracking.dashboard_section not in panels.SECTIONS:
         panels.SECTIONS.append(tracking.dashboard_section)
     if publishing.published_changes not in panels.PUBLISHED:

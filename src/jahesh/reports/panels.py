@@ -3,16 +3,20 @@ page. Reports may not import them (docs/architecture.md), so they fill these
 hooks from their ``AppConfig.ready()``; the portal fills both:
 
 * ``SECTIONS``: sections shown below the table by place. Each is called with
-  ``(request=, area=, period=)`` and answers ``None`` (nothing to show) or
-  ``{"template": str, "context": dict}``; it reads its records through the
-  scoping mechanism (the ``Area`` it is given, which ``area_for`` clamped).
+  ``(request=, area=, period=)`` and answers ``None`` (nothing to show),
+  ``{"template": str, "context": dict}`` or ``{"html": str}`` (rendered
+  already: a section kept in the cache with ``selectors.cached_html``, whose
+  tables must then move the data version: ``reports.wiring.add_source``); it
+  reads its records through the scoping mechanism (the ``Area`` it is given,
+  which ``area_for`` clamped).
 * ``PUBLISHED``: ``(area=, period=, values=)`` → the figures among ``values``
   (code → the value shown) that belong to a published snapshot and differ from
   it now, each ``{"code", "published", "current", "difference", "magnitude_text",
   "unit", ...}``; ``[]`` when none.
 
-The dashboard calls ``dashboard_sections`` (on every request) and
-``published_changes`` (with its cached figures).
+The dashboard calls ``dashboard_sections`` (on every request, inside its one
+data version: ``selectors.one_data_version``) and ``published_changes`` (with
+its cached figures).
 """
 
 from __future__ import annotations
@@ -45,7 +49,9 @@ def dashboard_sections(*, request: HttpRequest, area: Area, period: Period) -> l
     sections: list[str] = []
     for hook in SECTIONS:
         found = hook(request=request, area=area, period=period)
-        if found:
+        if found and "html" in found:
+            sections.append(found["html"])
+        elif found:
             context = {**found["context"], "area": area, "period": period}
             sections.append(render_to_string(found["template"], context, request=request))
     return sections

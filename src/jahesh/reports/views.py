@@ -128,10 +128,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
             area,
         )
-    # What apps above reports add below the figures (portal: satisfaction by
-    # county), read from their records on every request: they do not move the
-    # data version the cached fragments are keyed by.
-    sections = panels.dashboard_sections(request=request, area=area, period=period)
+        # What apps above reports add below the figures (portal: satisfaction by
+        # county, kept like the figures: its table moves the data version).
+        sections = panels.dashboard_sections(request=request, area=area, period=period)
     return render(request, "reports/dashboard.html", {
         "form": form, "period": period, "area": area, "query": query,
         "picker_html": picker_html, "figures_html": figures_html, "widgets_html": widgets_html,

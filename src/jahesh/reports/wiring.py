@@ -36,6 +36,23 @@ def _after_write(sender: Any, **kwargs: Any) -> None:
         tasks.refresh_after_commit()
 
 
+def _watch(label: str) -> None:
+    model = apps.get_model(label)
+    post_save.connect(_after_write, sender=model, dispatch_uid=f"jahesh_facts_{label}")
+    post_delete.connect(_after_write, sender=model, dispatch_uid=f"jahesh_facts_d_{label}")
+
+
+def add_source(label: str, paths: tuple[str, ...]) -> None:
+    """A table of an app above reports whose writes move the data version of
+    their place (``paths`` to its county or province, as in ``facts.SOURCES``),
+    so a read of it can be cached like the figures (``reports.panels``'
+    sections); no part reads it, so its marks recompute nothing, as a derived
+    source's (``facts.marks``). Called from that app's ``ready()``: after this
+    app's, before ``migrate`` installs the triggers."""
+    facts.SOURCES.setdefault(label, paths)
+    _watch(label)
+
+
 def connect(app_config: AppConfig) -> None:
     hooks.home_figures = home_figures
     for job in (facts.refresh_stale, facts.ensure_current):
@@ -44,9 +61,7 @@ def connect(app_config: AppConfig) -> None:
     if tasks.refresh_stale.module_path not in hooks.routine_tasks:
         hooks.routine_tasks.append(tasks.refresh_stale.module_path)
     for label in facts.SOURCES:
-        model = apps.get_model(label)
-        post_save.connect(_after_write, sender=model, dispatch_uid=f"jahesh_facts_{label}")
-        post_delete.connect(_after_write, sender=model, dispatch_uid=f"jahesh_facts_d_{label}")
+        _watch(label)
     # The analytics table's triggers follow the source tables (reports.facts).
     pre_migrate.connect(_drop_triggers, sender=app_config, dispatch_uid="jahesh_facts_drop")
     post_migrate.connect(_install_triggers, sender=app_config, dispatch_uid="jahesh_facts")

@@ -17,7 +17,11 @@ from jahesh.reports.models import (
 COUNTY, PROVINCE = "county", "province"
 
 # Every table a KPI reads, and the lookup path from its rows to the place whose
-# figures a change of the row touches (kpis.md; the selectors' filters).
+# figures a change of the row touches (kpis.md; the selectors' filters). Apps
+# above reports add the tables of their cached reads that no part reads
+# (``reports.wiring.add_source``: the portal's public reports, for the
+# dashboard's satisfaction section): their writes move the data version, and
+# their marks recompute nothing (:func:`_reads`).
 SOURCES: dict[str, tuple[str, ...]] = {
     "units.Unit": ("county",),
     "units.Visit": ("unit__county",),
