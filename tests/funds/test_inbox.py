@@ -103,3 +103,25 @@ def test_a_finished_import_is_its_owners_item(users, clerk):
     items = [(i.kind, i.url) for i in inbox_items(user=clerk)]
     assert items == [("import_finished", reverse("core:import_job", args=[job.pk]))]
     assert inbox_items(user=users["fund"]) == []
+
+
+def test_home_counts_each_kind_as_the_inbox_lists_it(
+    requested, disbursed_loan, clerk, django_assert_max_num_queries
+):
+    from jahesh.inbox.selectors import PROVIDERS, home_inbox
+
+    # Given a request awaiting the clerk and a loan whose installments fell due
+    loan = disbursed_loan()
+    first = Installment.objects.filter(loan=loan).order_by("number").first()
+    later = first.due_on + datetime.timedelta(days=40)
+    with time_machine.travel(datetime.datetime(later.year, later.month, later.day, 9), tick=False):
+        items = inbox_items(user=clerk)
+        # Then home reads two small queries a kind at most, never every item
+        with django_assert_max_num_queries(2 * len(PROVIDERS) + 2):
+            home = home_inbox(user=clerk)
+    # and it counts and opens each kind as the inbox lists it
+    by_kind = {k: [i for i in items if i.kind == k] for k in {i.kind for i in items}}
+    assert {k["kind"]: k["count"] for k in home["kinds"]} == {k: len(v) for k, v in by_kind.items()}
+    assert {k["kind"]: k["first"] for k in home["kinds"]} == {k: v[0] for k, v in by_kind.items()}
+    assert home["count"] == len(items) >= 2
+    assert [k["kind"] for k in home["kinds"]][0] == items[0].kind

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,17 +26,21 @@ NEAR_WORKING_DAYS = 3
 WEEK = datetime.timedelta(days=7)
 
 
-def cases_near_limit(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
+def _near_rows(*, user: Any, today: datetime.date) -> QuerySet[Case]:
     near = add_working_days(today, NEAR_WORKING_DAYS)
     end = timezone.make_aware(
         datetime.datetime.combine(near + datetime.timedelta(days=1), datetime.time())
     )
-    rows = (
+    return (
         scoped(user, Case)
         .filter(status__in=OPEN_STATUSES, due_at__lt=end)
         .select_related("unit")
-        .order_by("-due_at", "-pk")[:limit]
+        .order_by("-due_at", "-pk")
     )
+
+
+def cases_near_limit(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
+    rows = _near_rows(user=user, today=today)[:limit]
     return [
         Item(
             kind="case_due",
@@ -48,13 +53,17 @@ def cases_near_limit(*, user: Any, today: datetime.date, limit: int) -> list[Ite
     ]
 
 
-def resolutions_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = (
+def _resolution_rows(*, user: Any, today: datetime.date) -> QuerySet[Resolution]:
+    return (
         scoped(user, Resolution)
         .filter(status=ResolutionStatus.OPEN, due_on__lt=today + WEEK)
         .select_related("session__group", "agency")
-        .order_by("-due_on", "-pk")[:limit]
+        .order_by("-due_on", "-pk")
     )
+
+
+def resolutions_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
+    rows = _resolution_rows(user=user, today=today)[:limit]
     return [
         Item(
             kind="resolution_due",
@@ -73,7 +82,17 @@ def resolutions_due(*, user: Any, today: datetime.date, limit: int) -> list[Item
 
 PROVIDERS = (
     Provider(
-        "case_due", gettext_lazy("پرونده نزدیک یا گذشته از مهلت"), Module.CLINIC, cases_near_limit
+        "case_due",
+        gettext_lazy("پرونده نزدیک یا گذشته از مهلت"),
+        Module.CLINIC,
+        cases_near_limit,
+        _near_rows,
     ),
-    Provider("resolution_due", gettext_lazy("مصوبهٔ سررسیدشده"), Module.CLINIC, resolutions_due),
+    Provider(
+        "resolution_due",
+        gettext_lazy("مصوبهٔ سررسیدشده"),
+        Module.CLINIC,
+        resolutions_due,
+        _resolution_rows,
+    ),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +17,7 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.inbox import Item, Provider
 from jahesh.core.money import format_rials
 from jahesh.funds import selectors
-from jahesh.funds.models import Loan
+from jahesh.funds.models import Installment, Loan
 
 WEEK = datetime.timedelta(days=7)
 
@@ -32,8 +33,12 @@ def _loan_text(loan: Loan) -> str:
     }
 
 
+def _awaiting_rows(*, user: Any, today: datetime.date) -> QuerySet[Loan]:
+    return selectors.loans_awaiting_approval(user=user).order_by("-requested_on", "-pk")
+
+
 def loans_awaiting_approval(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = selectors.loans_awaiting_approval(user=user).order_by("-requested_on", "-pk")[:limit]
+    rows = _awaiting_rows(user=user, today=today)[:limit]
     return [
         Item(
             kind="loan_approval",
@@ -50,10 +55,14 @@ def loans_awaiting_approval(*, user: Any, today: datetime.date, limit: int) -> l
     ]
 
 
-def installments_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = selectors.due_between(user=user, start=today, end=today + WEEK).order_by(
+def _due_rows(*, user: Any, today: datetime.date) -> QuerySet[Installment]:
+    return selectors.due_between(user=user, start=today, end=today + WEEK).order_by(
         "-due_on", "-loan_id"
-    )[:limit]
+    )
+
+
+def installments_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
+    rows = _due_rows(user=user, today=today)[:limit]
     return [
         Item(
             kind="installment_due",
@@ -70,8 +79,12 @@ def installments_due(*, user: Any, today: datetime.date, limit: int) -> list[Ite
     ]
 
 
+def _overdue_rows(*, user: Any, today: datetime.date) -> QuerySet[selectors.OverdueLoan]:
+    return selectors.overdue_loans(user=user, today=today).order_by("-oldest_due", "-pk")
+
+
 def loans_overdue(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = selectors.overdue_loans(user=user, today=today).order_by("-oldest_due", "-pk")[:limit]
+    rows = _overdue_rows(user=user, today=today)[:limit]
     return [
         Item(
             kind="installment_overdue",
@@ -86,8 +99,16 @@ def loans_overdue(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
 
 PROVIDERS = (
     Provider(
-        "loan_approval", gettext_lazy("وام در انتظار تأیید"), Module.FUNDS, loans_awaiting_approval
+        "loan_approval",
+        gettext_lazy("وام در انتظار تأیید"),
+        Module.FUNDS,
+        loans_awaiting_approval,
+        _awaiting_rows,
     ),
-    Provider("installment_due", gettext_lazy("قسط این هفته"), Module.FUNDS, installments_due),
-    Provider("installment_overdue", gettext_lazy("قسط معوق"), Module.FUNDS, loans_overdue),
+    Provider(
+        "installment_due", gettext_lazy("قسط این هفته"), Module.FUNDS, installments_due, _due_rows
+    ),
+    Provider(
+        "installment_overdue", gettext_lazy("قسط معوق"), Module.FUNDS, loans_overdue, _overdue_rows
+    ),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,12 +15,17 @@ from django.utils.translation import gettext_lazy
 from jahesh.accounts.roles import Module
 from jahesh.core.inbox import Item, Provider
 from jahesh.units import selectors
+from jahesh.units.models import Unit
 
 WEEK = datetime.timedelta(days=7)
 
 
+def _due_rows(*, user: Any, today: datetime.date) -> QuerySet[Unit]:
+    return selectors.visits_due(user=user, on=today + WEEK)
+
+
 def visits_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    units = selectors.visits_due(user=user, on=today + WEEK)[:limit]
+    units = _due_rows(user=user, today=today)[:limit]
     return [
         Item(
             kind="visit_due",
@@ -32,4 +38,6 @@ def visits_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
     ]
 
 
-PROVIDERS = (Provider("visit_due", gettext_lazy("بازدید پایش سررسیده"), Module.UNITS, visits_due),)
+PROVIDERS = (
+    Provider("visit_due", gettext_lazy("بازدید پایش سررسیده"), Module.UNITS, visits_due, _due_rows),
+)

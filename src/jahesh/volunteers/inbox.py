@@ -43,6 +43,6 @@ PROVIDERS = (
         "hours_approval",
         gettext_lazy("ساعت در انتظار تأیید"),
         Module.VOLUNTEERS,
-        hours_awaiting_approval,
+        hours_awaiting_approval,  # one grouped row a camp: counted from its items, one read
     ),
 )
