@@ -223,7 +223,7 @@ def paper_loan_write_off(
     """Write off a paper loan as ``services.loan_write_off`` would: checked by
     ``loan_write_off_build``, what is left of the principal as its entry."""
     loan = built.loan
-    signs = {Kind.DISBURSEMENT: 1, Kind.REPAY_PRINCIPAL: -1, Kind.WRITE_OFF: -1}
+    signs: dict[str, int] = {Kind.DISBURSEMENT: 1, Kind.REPAY_PRINCIPAL: -1, Kind.WRITE_OFF: -1}
     entry = loans.loan_write_off_build(
         loan=loan,
         outstanding=sum(e.amount * signs.get(e.kind, 0) for e in built.entries),
