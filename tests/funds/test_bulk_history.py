@@ -232,3 +232,21 @@ def test_savings_and_sponsor_capital_in_bulk(fund, add_member, users):
     assert _refusal(lambda: services.sponsor_capital_build(**sponsor_row, now=now)) == _refusal(
         lambda: services.sponsor_capital_receive(**sponsor_row)
     )
+
+
+def test_verification_visits_in_bulk(disbursed_loan, users):
+    loan = disbursed_loan()
+    visit = dict(loan=loan, visited_on=LATER, business_running=True, jobs_found=3, women_jobs=2)
+
+    services.verifications_create(
+        [services.verification_build(**visit, verifier=" علی احمدی ", user=users["fund"])]
+    )
+
+    assert list(
+        loan.verifications.values_list("verifier", "jobs_found", "women_jobs", "verified_by")
+    ) == [("علی احمدی", 3, 2, users["fund"].pk)]
+    closed = dict(visit, business_running=False, verifier="علی", user=None)
+    assert _refusal(lambda: services.verification_build(**closed)) == _refusal(
+        lambda: services.verification_record(**closed)
+    )
+    assert loan.verifications.count() == 1

@@ -534,18 +534,19 @@ def _create_visits(rng, plans, first, last, start, jobs_target) -> int:
         raise RuntimeError(
             f"funds scenario: {window_total} jobs instead of {jobs_target}; add loans"
         )
-    Verification.objects.bulk_create(visits, batch_size=5000)
+    services.verifications_create(visits)
     return len(visits)
 
 
 def _visit(rng, loan, day, running, jobs) -> Verification:
-    return Verification(
+    return services.verification_build(
         loan=loan,
         visited_on=day,
         verifier=f"{rng.choice(FIRST_M)} {rng.choice(LAST)}",
         business_running=running,
         jobs_found=jobs if running else 0,
         women_jobs=min(jobs, loan.planned_women_jobs) if running else 0,
+        user=None,
     )
 
 

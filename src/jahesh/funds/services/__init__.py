@@ -20,7 +20,9 @@ from __future__ import annotations
 from jahesh.funds.services.checks import (
     lottery_draw,
     lottery_verify,
+    verification_build,
     verification_record,
+    verifications_create,
 )
 from jahesh.funds.services.ledger import (
     entries_create,
@@ -112,5 +114,7 @@ __all__ = [
     "savings_withdraw",
     "sponsor_capital_build",
     "sponsor_capital_receive",
+    "verification_build",
     "verification_record",
+    "verifications_create",
 ]
