@@ -91,8 +91,6 @@ def _dump() -> dict[str, list[tuple]]:
         m for label in GENERATED_APPS
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
     ]  # fmt: skip
-    from jahesh.funds.models import Loan
-
     base = {}
     for model in models:
         first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
@@ -109,9 +107,6 @@ def _dump() -> dict[str, list[tuple]]:
                 if history_of is not None and f.attname == history_of._meta.pk.attname:
                     target = history_of
                 shift = base.get(target._meta.concrete_model, 0) if target else 0
-                if model._meta.label == "funds.Repayment" and f.name == "key":
-                    _demo, loan, number = value.split(":")  # the builder's "demo:<loan id>:<n>"
-                    value = f"demo:{int(loan) - base[Loan]}:{number}"
                 out.append(value - shift if shift and value is not None else value)
             rows.append(tuple(out))
         if model._meta.auto_created:

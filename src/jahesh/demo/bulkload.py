@@ -378,10 +378,10 @@ def _copy_rows(
 # descriptor of its own) goes to the model's own __init__.
 FAST_ROW_MODELS = {
     "jahesh.funds.bulk": ("Installment", "LedgerEntry"),  # the service's bulk form of loans
-    "jahesh.funds.scenario": (
-        "Installment", "LedgerEntry", "Repayment", "Member", "LoanEvent", "Guarantor",
-        "GuaranteeDocument",
-    ),
+    "jahesh.funds.services.ledger": ("LedgerEntry",),  # _entry: the *_build functions' rows
+    "jahesh.funds.services.repayments": ("Repayment",),  # repayment_build
+    "jahesh.funds.services.loans": ("Guarantor", "GuaranteeDocument"),  # their *_build
+    "jahesh.funds.scenario": ("Member", "LoanEvent"),
     "jahesh.units.scenario": ("Visit", "RiskAssessment", "StatusChange"),
     "jahesh.projects.scenario": ("ProjectEvent", "ProjectFunding"),
     "jahesh.projects.services": ("DirectService", "ServiceBeneficiary"),  # service_build, bulk

@@ -53,7 +53,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
 
 from jahesh.clinic import scenario as clinic_scenario
 from jahesh.clinic.models import Case, CaseEvent, Resolution, Session, WorkingGroup
@@ -275,9 +274,9 @@ def _funds(ctx, province, counties, scale: float) -> None:
         closed = _n(PER_PROVINCE["funds_closed"], scale)
         funds = funds_scenario._create_funds(rng, counties, active, closed, first, last, as_of)
         members = funds_scenario._create_members(rng, funds, as_of)
-        now = timezone.now()
+        now = ctx.clock()
         plans = funds_scenario._plan_loans(rng, funds, members, first, last, as_of, now)
-        funds_scenario._write_loans(rng, plans, as_of)
+        funds_scenario._write_loans(rng, plans, as_of, now)
         before_visits = rng.getstate()
         for _attempt in range(3):
             rng.setstate(before_visits)

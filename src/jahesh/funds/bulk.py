@@ -28,9 +28,14 @@ from jahesh.core.errors import Forbidden, InvalidInput
 from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text
 from jahesh.funds import schedule
-from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member
+from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member, Repayment
+
+# The services import this module (loans.py builds requests as paper loans): the
+# modules, not their names, so that either side may be imported first.
+from jahesh.funds.services import loans, repayments
 
 S = Loan.Status
+Kind = LedgerEntry.Kind
 
 
 @dataclass
@@ -42,6 +47,7 @@ class PaperLoan:
     loan: Loan
     installments: list[Installment] = field(default_factory=list)
     entries: list[LedgerEntry] = field(default_factory=list)
+    repayments: list[Repayment] = field(default_factory=list)
 
 
 def loan_terms_check(
@@ -170,15 +176,79 @@ def paper_loan_build(
     return built
 
 
+def paper_repayments_add(
+    built: PaperLoan,
+    payments: Sequence[tuple[datetime.date, int, str]],
+    *,
+    user: Any,
+    now: datetime.datetime,
+) -> None:
+    """A disbursed paper loan's payments, (day, amount, key) in date order, as
+    ``services.repayment_record`` would have recorded them one by one: each checked
+    by ``repayment_build`` against what was owed then, with its fee and principal
+    entries; the installments' paid columns allocated oldest first; the loan
+    settled (repaid, its ``closed_on``) by the payment that pays it up."""
+    loan = built.loan
+    parts = [(i.fee_part, i.principal_part) for i in built.installments]
+    owed = sum(f + p for f, p in parts)
+    before = sum(r.amount for r in built.repayments)
+    for day, amount, key in payments:
+        repayment, entries = repayments.repayment_build(
+            loan=loan,
+            parts=parts,
+            before=before,
+            amount=amount,
+            paid_on=day,
+            key=key,
+            user=user,
+            now=now,
+        )
+        built.repayments.append(repayment)
+        built.entries += entries
+        before += amount
+        if before == owed:
+            loan.status, loan.closed_on = S.REPAID, day
+    allocated = schedule.allocate(parts, [(r.paid_on, r.amount) for r in built.repayments])
+    for line, alloc in zip(built.installments, allocated, strict=True):
+        line.paid_fee, line.paid_principal, line.paid_on = (
+            alloc.paid_fee,
+            alloc.paid_principal,
+            alloc.paid_on,
+        )
+
+
+def paper_loan_write_off(
+    built: PaperLoan, *, on: datetime.date, reason: str, user: Any, now: datetime.datetime
+) -> None:
+    """Write off a paper loan as ``services.loan_write_off`` would: checked by
+    ``loan_write_off_build``, what is left of the principal as its entry."""
+    loan = built.loan
+    signs: dict[str, int] = {Kind.DISBURSEMENT: 1, Kind.REPAY_PRINCIPAL: -1, Kind.WRITE_OFF: -1}
+    entry = loans.loan_write_off_build(
+        loan=loan,
+        outstanding=sum(e.amount * signs.get(e.kind, 0) for e in built.entries),
+        on=on,
+        reason=reason,
+        user=user,
+        now=now,
+    )
+    loan.status, loan.closed_on = S.WRITTEN_OFF, on
+    if entry is not None:
+        built.entries.append(entry)
+
+
 @transaction.atomic
 def paper_loans_create(built: Sequence[PaperLoan], *, batch_size: int = 2000) -> list[Loan]:
-    """The bulk form: write loans built by :func:`paper_loan_build`, in three inserts."""
+    """The bulk form: write loans built by :func:`paper_loan_build` (with the history
+    :func:`paper_repayments_add` and :func:`paper_loan_write_off` added), in four
+    inserts. A repayment key used twice is refused by the database's constraint."""
     loans = Loan.objects.bulk_create([b.loan for b in built], batch_size=batch_size)
     # The installments and entries point at the loan objects just saved: bulk_create
     # takes each loan's new id from the object.
     Installment.objects.bulk_create(
         [i for b in built for i in b.installments], batch_size=batch_size * 2
     )
+    Repayment.objects.bulk_create([r for b in built for r in b.repayments], batch_size=batch_size)
     LedgerEntry.objects.bulk_create([e for b in built for e in b.entries], batch_size=batch_size)
     return loans
 

@@ -27,13 +27,10 @@ from jahesh.funds import bulk, services
 from jahesh.funds.models import (
     Fund,
     GuaranteeDocument,
-    Guarantor,
     Installment,
-    LedgerEntry,
     Loan,
     LoanEvent,
     Member,
-    Repayment,
     Verification,
 )
 from jahesh.geo.models import City, County, Village
@@ -219,9 +216,9 @@ def create(
     first, last = start + MARGIN, end - MARGIN  # every dated record of the window lies in here
     funds = _create_funds(rng, counties, active, closed, first, last, as_of)
     members = _create_members(rng, funds, as_of)
-    now = timezone.now()
+    now = ctx.clock()  # the services judge "not in the future" against it
     plans = _plan_loans(rng, funds, members, first, last, as_of, now)
-    _write_loans(rng, plans, as_of)
+    _write_loans(rng, plans, as_of, now)
     visits = _create_visits(rng, plans, first, last, start, jobs_target)
     _create_money(rng, funds, members, plans, now)
     return {
@@ -437,42 +434,48 @@ def _plan_repayments(rng, plan: _LoanPlan, as_of: datetime.date) -> None:
         plan.written_off_on = min(unpaid_since + 380 * DAY, today - 10 * DAY)
 
 
-def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date) -> None:
+def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date, now) -> None:
     """Add each disbursed loan's repayment history to what the service derived
-    (paid installments, a settled loan's status), then write through its bulk form."""
+    (its payments, a write-off), through the paper loans' bulk form, which checks
+    and derives them as the services would (paid installments, a settled loan's
+    status, the ledger rows), then write the loans, their guarantors and cheques."""
     for plan in plans:
         loan = plan.loan
         if loan.disbursed_on is None:
             continue
         _plan_repayments(rng, plan, as_of)
+        payments = [
+            (day, fee + principal, f"demo:{loan.fund.code}:{loan.number}:{number}")
+            for day, number, fee, principal in plan.payments
+        ]
+        bulk.paper_repayments_add(plan.paper, payments, user=None, now=now)
         if plan.written_off_on:
-            loan.status, loan.closed_on = Loan.Status.WRITTEN_OFF, plan.written_off_on
-        elif len(plan.payments) == len(plan.lines):
-            loan.status, loan.closed_on = Loan.Status.REPAID, plan.payments[-1][0]
-        paid = {number: day for day, number, _f, _p in plan.payments}
-        for line in plan.lines:
-            if line.number in paid:
-                line.paid_fee, line.paid_principal = line.fee_part, line.principal_part
-                line.paid_on = paid[line.number]
+            bulk.paper_loan_write_off(
+                plan.paper,
+                on=plan.written_off_on,
+                reason="سوخت پس از یک سال عدم پرداخت",
+                user=None,
+                now=now,
+            )
     bulk.paper_loans_create([p.paper for p in plans])
     guarantors, documents = [], []
     for plan in plans:
         loan = plan.loan
-        guarantors += [Guarantor(loan_id=loan.pk, member_id=m.pk) for m in plan.guarantors]
+        guarantors += [services.guarantor_build(loan=loan, member=m) for m in plan.guarantors]
         if loan.disbursed_on:
-            documents.append(
-                GuaranteeDocument(
-                    loan=loan,
-                    kind=rng.choice(list(GuaranteeDocument.Kind)),
-                    number=f"{rng.randint(100000, 999999)}",
-                    bank=rng.choice(["ملی", "ملت", "صادرات", "کشاورزی", "رفاه", "سپه"]),
-                    amount=loan.principal + loan.fee,
-                    returned_on=loan.closed_on if loan.status == Loan.Status.REPAID else None,
-                )
+            document = services.guarantee_document_build(
+                loan=loan,
+                kind=rng.choice(list(GuaranteeDocument.Kind)),
+                number=f"{rng.randint(100000, 999999)}",
+                bank=rng.choice(["ملی", "ملت", "صادرات", "کشاورزی", "رفاه", "سپه"]),
+                amount=loan.principal + loan.fee,
             )
+            # returned when the last payment settled the loan, as repayment_record does
+            document.returned_on = loan.closed_on if loan.status == Loan.Status.REPAID else None
+            documents.append(document)
     LoanEvent.objects.bulk_create(_events(plans), batch_size=5000)
-    Guarantor.objects.bulk_create(guarantors, batch_size=5000)
-    GuaranteeDocument.objects.bulk_create(documents, batch_size=5000)
+    services.guarantors_create(guarantors)
+    services.guarantee_documents_create(documents)
 
 
 def _events(plans: list[_LoanPlan]) -> list[LoanEvent]:
@@ -531,100 +534,49 @@ def _create_visits(rng, plans, first, last, start, jobs_target) -> int:
         raise RuntimeError(
             f"funds scenario: {window_total} jobs instead of {jobs_target}; add loans"
         )
-    Verification.objects.bulk_create(visits, batch_size=5000)
+    services.verifications_create(visits)
     return len(visits)
 
 
 def _visit(rng, loan, day, running, jobs) -> Verification:
-    return Verification(
+    return services.verification_build(
         loan=loan,
         visited_on=day,
         verifier=f"{rng.choice(FIRST_M)} {rng.choice(LAST)}",
         business_running=running,
         jobs_found=jobs if running else 0,
         women_jobs=min(jobs, loan.planned_women_jobs) if running else 0,
+        user=None,
     )
 
 
 def _create_money(rng, funds, members, plans, now) -> None:
-    """Savings, sponsor capital and repayments, as ledger rows (the disbursements
-    were written with their loans)."""
-    entries, repayments = [], []
+    """Savings and sponsor capital, as ledger rows built by the services (the
+    disbursements, repayments and write-offs were written with their loans)."""
+    entries = []
     lent: dict[int, int] = {}
     for plan in plans:
         if plan.loan.disbursed_on:
             lent[plan.loan.fund_id] = lent.get(plan.loan.fund_id, 0) + plan.loan.principal
     for fund in funds:
         entries.append(
-            LedgerEntry(
-                fund_id=fund.pk,
-                kind=LedgerEntry.Kind.SPONSOR_IN,
-                entered_on=fund.founded_on,
-                amount=max(lent.get(fund.pk, 0), 100_000_000),
+            services.sponsor_capital_build(
+                fund=fund,
                 sponsor=rng.choice(SPONSORS),
-                created_at=now,
+                amount=max(lent.get(fund.pk, 0), 100_000_000),
+                on=fund.founded_on,
+                user=None,
+                now=now,
             )
         )
         for m in members.get(fund.pk, []):
             entries.append(
-                LedgerEntry(
-                    fund_id=fund.pk,
-                    member_id=m.pk,
-                    kind=LedgerEntry.Kind.DEPOSIT,
-                    entered_on=m.joined_on,
+                services.savings_deposit_build(
+                    member=m,
                     amount=rng.randrange(5, 61, 5) * 1_000_000,
-                    created_at=now,
+                    on=m.joined_on,
+                    user=None,
+                    now=now,
                 )
             )
-    for plan in plans:
-        loan = plan.loan
-        if not loan.disbursed_on:
-            continue
-        for day, number, fee, principal in plan.payments:
-            repayments.append(
-                Repayment(
-                    loan_id=loan.pk,
-                    key=f"demo:{loan.pk}:{number}",
-                    amount=fee + principal,
-                    paid_on=day,
-                    recorded_at=now,
-                )
-            )
-        if plan.written_off_on:
-            out = loan.principal - sum(p for _d, _n, _f, p in plan.payments)
-            entries.append(
-                LedgerEntry(
-                    fund_id=loan.fund_id,
-                    member_id=loan.member_id,
-                    loan_id=loan.pk,
-                    amount=out,
-                    kind=LedgerEntry.Kind.WRITE_OFF,
-                    entered_on=plan.written_off_on,
-                    created_at=now,
-                    note="سوخت پس از یک سال عدم پرداخت",
-                )
-            )
-    Repayment.objects.bulk_create(repayments, batch_size=5000)
-    by_key = {r.key: r for r in repayments}
-    for plan in plans:
-        loan = plan.loan
-        for day, number, fee, principal in plan.payments:
-            rep = by_key[f"demo:{loan.pk}:{number}"]
-            for kind, value in (
-                (LedgerEntry.Kind.REPAY_FEE, fee),
-                (LedgerEntry.Kind.REPAY_PRINCIPAL, principal),
-            ):
-                if value:
-                    entries.append(
-                        LedgerEntry(
-                            fund_id=loan.fund_id,
-                            member_id=loan.member_id,
-                            loan_id=loan.pk,
-                            repayment_id=rep.pk,
-                            kind=kind,
-                            amount=value,
-                            entered_on=day,
-                            created_at=now,
-                        )
-                    )
-    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+    services.entries_create(entries)

@@ -25,8 +25,7 @@ from jahesh.funds.services.ledger import _lock_fund
 S = Loan.Status
 
 
-@transaction.atomic
-def verification_record(
+def verification_build(
     *,
     loan: Loan,
     visited_on: datetime.date,
@@ -38,7 +37,8 @@ def verification_record(
     photo: Any = None,
     note: str = "",
 ) -> Verification:
-    """A visit to the business a loan financed; its job count replaces the earlier ones."""
+    """A checked visit, not saved (:func:`verification_record`'s rules; the bulk
+    form writes many with :func:`verifications_create`)."""
     if loan.disbursed_on is None:
         raise InvalidInput(_("وام هنوز پرداخت نشده است؛ بازدید پس از پرداخت ثبت می‌شود."))
     if visited_on < loan.disbursed_on:
@@ -51,7 +51,7 @@ def verification_record(
         raise InvalidInput(_("اشتغال زنان نمی‌تواند بیش از کل اشتغال باشد."), field="women_jobs")
     if not clean_text(verifier):
         raise InvalidInput(_("نام بازدیدکننده را وارد کنید."), field="verifier")
-    return Verification.objects.create(
+    return Verification(
         loan=loan,
         visited_on=visited_on,
         verifier=clean_text(verifier),
@@ -62,6 +62,23 @@ def verification_record(
         note=clean_text(note)[:500],
         verified_by=recorded_user(user),
     )
+
+
+@transaction.atomic
+def verification_record(**fields: Any) -> Verification:
+    """A visit to the business a loan financed; its job count replaces the earlier
+    ones (:func:`verification_build`'s arguments)."""
+    visit = verification_build(**fields)
+    visit.save()
+    return visit
+
+
+def verifications_create(
+    visits: list[Verification], *, batch_size: int = 5000
+) -> list[Verification]:
+    """The bulk form of :func:`verification_record`: visits built by
+    :func:`verification_build`, in one insert."""
+    return Verification.objects.bulk_create(visits, batch_size=batch_size)
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from jahesh.funds.models import (
 Kind = LedgerEntry.Kind
 
 
-def _post(
+def _entry(
     *,
     fund: Fund,
     kind: str,
@@ -41,7 +41,8 @@ def _post(
     note: str = "",
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
-    return LedgerEntry.objects.create(
+    """One ledger row, not saved (the bulk forms write many with ``entries_create``)."""
+    return LedgerEntry(
         fund=fund,
         kind=kind,
         amount=amount,
@@ -55,6 +56,19 @@ def _post(
         created_at=now,
         created_by=recorded_user(user),
     )
+
+
+def _post(**fields: Any) -> LedgerEntry:
+    """Append one ledger row (:func:`_entry`'s arguments)."""
+    entry = _entry(**fields)
+    entry.save()
+    return entry
+
+
+def entries_create(entries: list[LedgerEntry], *, batch_size: int = 5000) -> list[LedgerEntry]:
+    """The bulk form of ``_post``: rows built by the services' ``*_build`` functions,
+    in one insert."""
+    return LedgerEntry.objects.bulk_create(entries, batch_size=batch_size)
 
 
 def _balance(**filters: Any) -> int:

@@ -30,13 +30,14 @@ from jahesh.funds.models import (
 )
 from jahesh.funds.services.ledger import (
     _balance,
+    _entry,
     _lock_fund,
     _positive,
     _post,
     fund_cash,
     member_savings,
 )
-from jahesh.funds.services.loan_flow import LOAN_FLOW, _lock_loan, _move
+from jahesh.funds.services.loan_flow import LOAN_FLOW, TRANSITIONS, _lock_loan, _move
 from jahesh.funds.services.repayments import _reallocate
 
 Kind = LedgerEntry.Kind
@@ -140,27 +141,60 @@ def loan_request(
     return loan
 
 
-def guarantor_add(*, loan: Loan, member: Member) -> Guarantor:
+def guarantor_build(*, loan: Loan, member: Member) -> Guarantor:
+    """A checked guarantee of ``loan`` by ``member``, not saved (:func:`guarantor_add`'s
+    rules; the bulk form writes many with :func:`guarantors_create`)."""
     if member.fund_id != loan.fund_id:
         raise InvalidInput(_("ضامن باید عضو همین صندوق باشد."), field="guarantors")
     if member.pk == loan.member_id:
         raise InvalidInput(_("وام‌گیرنده نمی‌تواند ضامن وام خود باشد."), field="guarantors")
+    return Guarantor(loan=loan, member=member)
+
+
+def guarantor_add(*, loan: Loan, member: Member) -> Guarantor:
+    guarantor_build(loan=loan, member=member)
     guarantor, _created = Guarantor.objects.get_or_create(loan=loan, member=member)
     return guarantor
 
 
-def guarantee_document_add(
+def guarantors_create(guarantors: list[Guarantor], *, batch_size: int = 5000) -> list[Guarantor]:
+    """The bulk form of :func:`guarantor_add` for new loans: rows built by
+    :func:`guarantor_build`, in one insert."""
+    return Guarantor.objects.bulk_create(guarantors, batch_size=batch_size)
+
+
+def guarantee_document_build(
     *, loan: Loan, kind: str, number: str, amount: int, bank: str = ""
 ) -> GuaranteeDocument:
+    """A checked cheque or promissory note, not saved (:func:`guarantee_document_add`'s
+    rules; the bulk form writes many with :func:`guarantee_documents_create`)."""
     if not clean_text(number):
         raise InvalidInput(_("شمارهٔ چک یا سفته را وارد کنید."), field="number")
-    return GuaranteeDocument.objects.create(
+    return GuaranteeDocument(
         loan=loan,
         kind=kind,
         number=clean_text(number),
         bank=clean_text(bank),
         amount=_positive(amount),
     )
+
+
+def guarantee_document_add(
+    *, loan: Loan, kind: str, number: str, amount: int, bank: str = ""
+) -> GuaranteeDocument:
+    document = guarantee_document_build(
+        loan=loan, kind=kind, number=number, amount=amount, bank=bank
+    )
+    document.save()
+    return document
+
+
+def guarantee_documents_create(
+    documents: list[GuaranteeDocument], *, batch_size: int = 5000
+) -> list[GuaranteeDocument]:
+    """The bulk form of :func:`guarantee_document_add` (rows built by
+    :func:`guarantee_document_build`), in one insert."""
+    return GuaranteeDocument.objects.bulk_create(documents, batch_size=batch_size)
 
 
 @transaction.atomic
@@ -250,29 +284,55 @@ def loan_outstanding_principal(*, loan: Loan) -> int:
     )
 
 
+def loan_write_off_build(
+    *,
+    loan: Loan,
+    outstanding: int,
+    on: datetime.date,
+    reason: str,
+    user: Any,
+    now: datetime.datetime,
+) -> LedgerEntry | None:
+    """Check a write-off (a reason; a loan still being repaid) and build its entry,
+    not saved: the ``outstanding`` principal, the fund's loss (None when nothing is
+    left). :func:`loan_write_off`'s rules; ``funds.bulk`` runs it for paper loans."""
+    if not clean_text(reason):
+        raise InvalidInput(_("دلیل سوخت وام را بنویسید."), field="reason")
+    if (loan.status, S.WRITTEN_OFF) not in TRANSITIONS:
+        raise LOAN_FLOW.refuse.no_move(loan.status, S.WRITTEN_OFF)
+    if not outstanding:
+        return None
+    return _entry(
+        fund=loan.fund,
+        kind=Kind.WRITE_OFF,
+        amount=outstanding,
+        on=on,
+        now=now,
+        user=user,
+        member=loan.member,
+        loan=loan,
+        note=clean_text(reason),
+    )
+
+
 @transaction.atomic
 def loan_write_off(
     *, loan: Loan, user: Any, on: datetime.date, reason: str, now: datetime.datetime | None = None
 ) -> Loan:
     """Write off what is left of the principal (the fund's loss); the unpaid fee is forgone."""
     now = now or timezone.now()
-    if not clean_text(reason):
-        raise InvalidInput(_("دلیل سوخت وام را بنویسید."), field="reason")
     loan = _lock_loan(loan)
-    outstanding = loan_outstanding_principal(loan=loan)
+    entry = loan_write_off_build(
+        loan=loan,
+        outstanding=loan_outstanding_principal(loan=loan),
+        on=on,
+        reason=reason,
+        user=user,
+        now=now,
+    )
     _move(loan, S.WRITTEN_OFF, user=user, now=now, note=clean_text(reason), closed_on=on)
-    if outstanding:
-        _post(
-            fund=loan.fund,
-            kind=Kind.WRITE_OFF,
-            amount=outstanding,
-            on=on,
-            now=now,
-            user=user,
-            member=loan.member,
-            loan=loan,
-            note=clean_text(reason),
-        )
+    if entry is not None:
+        entry.save()
     return loan
 
 

@@ -20,7 +20,14 @@ from jahesh.funds.models import (
     LedgerEntry,
     Member,
 )
-from jahesh.funds.services.ledger import _lock_fund, _positive, _post, fund_cash, member_savings
+from jahesh.funds.services.ledger import (
+    _entry,
+    _lock_fund,
+    _positive,
+    _post,
+    fund_cash,
+    member_savings,
+)
 
 Kind = LedgerEntry.Kind
 
@@ -166,6 +173,29 @@ def members_create(rows: list[dict[str, Any]], *, batch_size: int = 2000) -> lis
     return Member.objects.bulk_create(built, batch_size=batch_size)
 
 
+def savings_deposit_build(
+    *,
+    member: Member,
+    amount: int,
+    on: datetime.date,
+    user: Any,
+    now: datetime.datetime,
+    note: str = "",
+) -> LedgerEntry:
+    """A checked deposit row, not saved (:func:`savings_deposit`'s rules; the bulk
+    form writes many with ``entries_create``)."""
+    return _entry(
+        fund=member.fund,
+        kind=Kind.DEPOSIT,
+        amount=_positive(amount),
+        on=on,
+        now=now,
+        user=user,
+        member=member,
+        note=note,
+    )
+
+
 @transaction.atomic
 def savings_deposit(
     *,
@@ -176,17 +206,11 @@ def savings_deposit(
     now: datetime.datetime | None = None,
     note: str = "",
 ) -> LedgerEntry:
-    now = now or timezone.now()
-    return _post(
-        fund=member.fund,
-        kind=Kind.DEPOSIT,
-        amount=_positive(amount),
-        on=on,
-        now=now,
-        user=user,
-        member=member,
-        note=note,
+    entry = savings_deposit_build(
+        member=member, amount=amount, on=on, user=user, now=now or timezone.now(), note=note
     )
+    entry.save()
+    return entry
 
 
 @transaction.atomic
@@ -223,6 +247,30 @@ def savings_withdraw(
     )
 
 
+def sponsor_capital_build(
+    *,
+    fund: Fund,
+    sponsor: str,
+    amount: int,
+    on: datetime.date,
+    user: Any,
+    now: datetime.datetime,
+) -> LedgerEntry:
+    """A checked sponsor-capital row, not saved (:func:`sponsor_capital_receive`'s
+    rules; the bulk form writes many with ``entries_create``)."""
+    if not clean_text(sponsor):
+        raise InvalidInput(_("نام تأمین‌کننده را وارد کنید."), field="sponsor")
+    return _entry(
+        fund=fund,
+        kind=Kind.SPONSOR_IN,
+        amount=_positive(amount),
+        on=on,
+        now=now,
+        user=user,
+        sponsor=clean_text(sponsor),
+    )
+
+
 @transaction.atomic
 def sponsor_capital_receive(
     *,
@@ -234,14 +282,8 @@ def sponsor_capital_receive(
     now: datetime.datetime | None = None,
 ) -> LedgerEntry:
     """Managed funds (وجوه اداره‌شده) a sponsor places with the fund to lend on."""
-    if not clean_text(sponsor):
-        raise InvalidInput(_("نام تأمین‌کننده را وارد کنید."), field="sponsor")
-    return _post(
-        fund=fund,
-        kind=Kind.SPONSOR_IN,
-        amount=_positive(amount),
-        on=on,
-        now=now or timezone.now(),
-        user=user,
-        sponsor=clean_text(sponsor),
+    entry = sponsor_capital_build(
+        fund=fund, sponsor=sponsor, amount=amount, on=on, user=user, now=now or timezone.now()
     )
+    entry.save()
+    return entry

@@ -23,7 +23,7 @@ from jahesh.funds.models import (
     Loan,
     Repayment,
 )
-from jahesh.funds.services.ledger import _lock_fund, _positive, _post, fund_cash
+from jahesh.funds.services.ledger import _entry, _lock_fund, _positive, _post, fund_cash
 from jahesh.funds.services.loan_flow import _lock_loan, _move
 
 Kind = LedgerEntry.Kind
@@ -74,9 +74,7 @@ def repayment_record(
     4. append the payment, its two ledger entries, and settle the loan when paid up.
     """
     now = now or timezone.now()
-    key = (key or "").strip()
-    if not key or len(key) > 64:
-        raise InvalidInput(_("کلید یکتای پرداخت (۱ تا ۶۴ نویسه) لازم است."), field="key")
+    key = repayment_key(key)
     _positive(amount)
     try:
         with transaction.atomic():
@@ -84,6 +82,73 @@ def repayment_record(
     except IntegrityError:
         # Another request with the same key committed between our check and insert.
         return _existing_repayment(loan, amount, key), False
+
+
+def repayment_key(key: str) -> str:
+    """The client's key, stripped; refused when empty or longer than the column."""
+    key = (key or "").strip()
+    if not key or len(key) > 64:
+        raise InvalidInput(_("کلید یکتای پرداخت (۱ تا ۶۴ نویسه) لازم است."), field="key")
+    return key
+
+
+def repayment_build(
+    *,
+    loan: Loan,
+    parts: list[tuple[int, int]],
+    before: int,
+    amount: int,
+    paid_on: datetime.date,
+    key: str,
+    user: Any,
+    now: datetime.datetime,
+    note: str = "",
+) -> tuple[Repayment, list[LedgerEntry]]:
+    """Check one payment of ``loan`` (installments ``parts`` as (fee, principal),
+    ``before`` rials already paid) and build its rows, not saved: the repayment and
+    its fee and principal entries. :func:`repayment_record`'s rules; the paper
+    loans' bulk form (``funds.bulk``) runs it for every payment of a history."""
+    key = repayment_key(key)
+    _positive(amount)
+    if loan.status not in ACTIVE_LOAN_STATUSES:
+        raise Conflict(_("فقط برای وام در حال بازپرداخت می‌توان پرداخت ثبت کرد."))
+    if loan.disbursed_on is None or paid_on < loan.disbursed_on:
+        raise InvalidInput(_("تاریخ پرداخت پیش از تاریخ پرداخت وام است."), field="paid_on")
+    if paid_on > timezone.localdate(now):
+        raise InvalidInput(_("تاریخ پرداخت در آینده است."), field="paid_on")
+    owed = sum(f + p for f, p in parts) - before
+    if amount > owed:
+        raise InvalidInput(
+            _("پرداخت بیش از مانده بدهی وام است؛ حداکثر %(m)s قابل پرداخت است.")
+            % {"m": format_rials(owed, exact=True)},
+            field="amount",
+        )
+    repayment = Repayment(
+        loan=loan,
+        key=key,
+        amount=amount,
+        paid_on=paid_on,
+        recorded_at=now,
+        recorded_by=recorded_user(user),
+        note=clean_text(note)[:300],
+    )
+    fee, principal = schedule.split_payment(parts, before, amount)
+    entries = [
+        _entry(
+            fund=loan.fund,
+            kind=kind,
+            amount=value,
+            on=paid_on,
+            now=now,
+            user=user,
+            member=loan.member,
+            loan=loan,
+            repayment=repayment,
+        )
+        for kind, value in ((Kind.REPAY_FEE, fee), (Kind.REPAY_PRINCIPAL, principal))
+        if value
+    ]
+    return repayment, entries
 
 
 def _existing_repayment(loan: Loan, amount: int, key: str) -> Repayment:
@@ -105,45 +170,24 @@ def _repayment_record_locked(
     loan = _lock_loan(loan)
     if Repayment.objects.filter(key=key).exists():
         return _existing_repayment(loan, amount, key), False
-    if loan.status not in ACTIVE_LOAN_STATUSES:
-        raise Conflict(_("فقط برای وام در حال بازپرداخت می‌توان پرداخت ثبت کرد."))
-    if loan.disbursed_on is None or paid_on < loan.disbursed_on:
-        raise InvalidInput(_("تاریخ پرداخت پیش از تاریخ پرداخت وام است."), field="paid_on")
-    if paid_on > timezone.localdate(now):
-        raise InvalidInput(_("تاریخ پرداخت در آینده است."), field="paid_on")
     installments = list(loan.installments.order_by("number"))
     parts = [(i.fee_part, i.principal_part) for i in installments]
     before = loan.repayments.filter(reversed_at__isnull=True).aggregate(s=Sum("amount"))["s"] or 0
-    owed = sum(f + p for f, p in parts) - before
-    if amount > owed:
-        raise InvalidInput(
-            _("پرداخت بیش از مانده بدهی وام است؛ حداکثر %(m)s قابل پرداخت است.")
-            % {"m": format_rials(owed, exact=True)},
-            field="amount",
-        )
-    repayment = Repayment.objects.create(
+    repayment, entries = repayment_build(
         loan=loan,
-        key=key,
+        parts=parts,
+        before=before,
         amount=amount,
         paid_on=paid_on,
-        recorded_at=now,
-        recorded_by=recorded_user(user),
-        note=clean_text(note)[:300],
+        key=key,
+        user=user,
+        now=now,
+        note=note,
     )
-    fee, principal = schedule.split_payment(parts, before, amount)
-    for kind, value in ((Kind.REPAY_FEE, fee), (Kind.REPAY_PRINCIPAL, principal)):
-        if value:
-            _post(
-                fund=loan.fund,
-                kind=kind,
-                amount=value,
-                on=paid_on,
-                now=now,
-                user=user,
-                member=loan.member,
-                loan=loan,
-                repayment=repayment,
-            )
+    repayment.save()
+    for entry in entries:
+        entry.save()
+    owed = sum(f + p for f, p in parts) - before
     _reallocate(loan)
     if amount == owed:
         _move(loan, S.REPAID, user=user, now=now, closed_on=paid_on)
