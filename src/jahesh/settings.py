@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jahesh.accounts.context_processors.navigation",
+                # last: a page rendered to be kept writes a marker for its CSRF token
+                "jahesh.accounts.frame.slots",
             ],
             "builtins": ["jahesh.core.templatetags.jahesh"],
         },

@@ -84,7 +84,12 @@ _page_version: ContextVar[dict[Area, int] | None] = ContextVar("jahesh_page_vers
 def one_data_version() -> Iterator[None]:
     """The cached reads inside share one data version per area, read once (by the
     first that needs it): a page of several cached reads (the dashboard has
-    seven) costs one version query, and shows its figures as of one moment."""
+    seven) costs one version query, and shows its figures as of one moment.
+    A block inside another shares the outer one's (a kept page's key and the
+    fragments of its view, ``reports.pagecache``)."""
+    if _page_version.get() is not None:  # inside another: share its versions
+        yield
+        return
     token = _page_version.set({})
     try:
         yield
@@ -92,7 +97,8 @@ def one_data_version() -> Iterator[None]:
         _page_version.reset(token)
 
 
-def _data_version(area: Area) -> int:
+def page_data_version(area: Area) -> int:
+    """``area``'s data version, read once per :func:`one_data_version` block."""
     shared = _page_version.get()
     if shared is None:
         return data_version(area)
@@ -114,7 +120,7 @@ def _cached(key: str, cache_for: int, compute: Any, area: Area) -> Any:
     (``facts.SOURCES``), besides what its key names."""
     if not cache_for:
         return compute()
-    key = f"{key}:v{_data_version(area)}"
+    key = f"{key}:v{page_data_version(area)}"
     found = cache.get(key)
     if found is None:
         found = compute()

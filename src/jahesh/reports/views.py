@@ -41,6 +41,7 @@ from jahesh.reports.exports import (
 from jahesh.reports.figures import kpi_beside, kpi_value
 from jahesh.reports.forms import FiguresForm
 from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS, Kpi, record_value
+from jahesh.reports.pagecache import kept_page
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 200_000
@@ -85,8 +86,9 @@ def _kpi(code: str) -> Kpi:
 
 @login_required
 @require_GET
+@kept_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The figures (cards, trends, table by place) and the widgets are each
+    """The whole page is kept per reader's scope (``reports.pagecache``); the figures (cards, trends, table by place) and the widgets are each
     rendered once and kept in the cache (``selectors.cached_html``): the figures
     per area, period, links (the query and the figures the role may open) and
     language; the widgets per reader's scope and county. Both keys carry the data

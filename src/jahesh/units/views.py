@@ -44,6 +44,7 @@ from jahesh.core.tabular import (
     xlsx_response,
 )
 from jahesh.reports import selectors as report_selectors
+from jahesh.reports.pagecache import kept_page
 from jahesh.units import forms, importers, selectors, services
 from jahesh.units.models import Unit, VisitPhoto
 from jahesh.units.panels import panels_for
@@ -81,8 +82,9 @@ def _unit(request: HttpRequest, pk: int) -> Unit:
 
 @module_required(Module.UNITS)
 @require_GET
+@kept_page
 def unit_list(request: HttpRequest) -> HttpResponse:
-    """The filter bar and the page of results are rendered once per reader's scope,
+    """The whole page is kept per reader's scope (``reports.pagecache``). The filter bar and the page of results are rendered once per reader's scope,
     query and language and kept in the cache (``reports.selectors.cached_html``:
     the key carries the data version of the reader's area, which every write to a
     unit inside it moves, and a write elsewhere leaves; the list shows only units
