@@ -44,7 +44,9 @@ Clients: each reader signs in through the login form (CSRF token, about a second
 of password hashing each, two at a time, before the clock starts); the readers
 share ``--tokens`` API tokens (default 5), the writer has its own. Each route is
 requested once per app server before the clock starts (not counted), so the
-figures are not those of a process's first request.
+figures are not those of a process's first request; ``--per-route`` warms each
+route twice from every client at once, so every worker process of the server
+has served it (each keeps its own local-memory cache without ``REDIS_URL``).
 
 Errors are answers other than the route's expected status (200; the write 201,
 or 200 for a repeated visit) and refused or reset connections; timeouts are
@@ -316,6 +318,19 @@ def warm_up(client: Client, routes: list[Route], *, servers: int) -> None:
     for _ in range(servers):
         for route in routes:
             route.get(client)
+
+
+def warm_up_pool(pool: list[Client], route: Route, *, rounds: int = 2) -> None:
+    """``route`` ``rounds`` times from every client at once, not counted: the
+    clients' connections spread over every worker process of the server, so each
+    has loaded its templates and filled its own caches (the local-memory cache is
+    per process) before the clock starts; one client warms only one process."""
+    for _ in range(rounds):
+        threads = [threading.Thread(target=route.get, args=(c,), daemon=True) for c in pool]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
 
 
 def write_targets(client: Client) -> tuple[list[int], list[dict]]:
@@ -999,7 +1014,7 @@ def per_route(
         rows = {}
         for name in names:
             route = by_name[name]
-            warm_up(first, [route], servers=1)
+            warm_up_pool(pool, route)
             stats, stop = Stats(), threading.Event()
             threads = [
                 threading.Thread(target=reader, args=(c, [route], i, stop, stats, 0.0), daemon=True)

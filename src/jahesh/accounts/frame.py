@@ -125,7 +125,8 @@ def navbar(context: Context) -> SafeString:
     """The bar for the page being rendered (``{% navbar %}`` in base.html): its
     marker when the page is rendered to be kept (``Slots``)."""
     request, user = context.get("request"), context.get("user")
-    if (marks := getattr(request, SLOTS, None)) is not None:
+    marks: Slots | None = getattr(request, SLOTS, None)
+    if marks is not None:
         return mark_safe(marks.navbar)
     template = context.template.engine.get_template(TEMPLATE)  # type: ignore[union-attr]
     if request is None or user is None or not user.is_authenticated:
