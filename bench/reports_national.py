@@ -504,7 +504,12 @@ def main() -> int:
     parser.add_argument("--drop", action="store_true", help="PostgreSQL: drop them at the end")
     parser.add_argument("--clients", type=int, default=20, help="throughput: concurrent clients")
     parser.add_argument("--load-seconds", type=float, default=20.0, help="throughput: per URL")
-    parser.add_argument("--port", type=int, default=18210, help="throughput: the server's port")
+    parser.add_argument(
+        "--port",
+        type=int,
+        help="throughput: the server's port (default 18210 on SQLite, 18220 on PostgreSQL, "
+        "so a run of each at once do not clash)",
+    )
     parser.add_argument("--no-load", action="store_true", help="skip the throughput rows")
     parser.add_argument(
         "--no-refresh",
@@ -520,6 +525,8 @@ def main() -> int:
     parser.add_argument("--copied", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--smoke", action="store_true", help="small demo, scale 0.01, once (CI)")
     args = parser.parse_args()
+    if args.port is None:
+        args.port = 18220 if args.db == "postgres" else 18210
 
     if args.child:
         _setup(args.var, os.environ.get("BENCH_DATABASE_URL") or None)
