@@ -75,24 +75,28 @@ def slots(request: HttpRequest) -> dict[str, Any]:
     return {"csrf_token": found.csrf} if found is not None else {}
 
 
-def cut(html: str, marks: Slots) -> tuple[str, ...]:
-    """A rendered page as its text between the markers and the markers' names:
-    text, name, text, … (``fill`` puts it back together for one response)."""
+def cut(html: str, marks: Slots) -> tuple[bytes | str, ...]:
+    """A rendered page as its text between the markers (UTF-8, as it is sent) and
+    the markers' names: text, name, text, … (``fill`` puts it back together for
+    one response)."""
     names = {marks.navbar: "navbar", marks.csrf: "csrf"}
     pieces = re.split(f"({re.escape(marks.navbar)}|{re.escape(marks.csrf)})", html)
-    return tuple(names[piece] if i % 2 else piece for i, piece in enumerate(pieces))
+    return tuple(names[piece] if i % 2 else piece.encode() for i, piece in enumerate(pieces))
 
 
-def fill(pieces: tuple[str, ...], request: HttpRequest) -> str:
-    """The page ``cut`` made, with this response's parts: its user's bar and its
-    browser's CSRF token (the token that sets the cookie, as a render does)."""
+def fill(pieces: tuple[bytes | str, ...], request: HttpRequest) -> bytes:
+    """The page ``cut`` made, with this response's parts (UTF-8): its user's bar and
+    its browser's CSRF token (the token that sets the cookie, as a render does)."""
     if len(pieces) == 1:
-        return pieces[0]
+        return pieces[0]  # type: ignore[return-value]  # even pieces are bytes
     token = get_token(request)
-    parts = {"csrf": str(conditional_escape(token))}
+    parts = {"csrf": str(conditional_escape(token)).encode()}
     if "navbar" in pieces[1::2]:
-        parts["navbar"] = bar(request, token)
-    return "".join(parts[piece] if i % 2 else piece for i, piece in enumerate(pieces))
+        parts["navbar"] = bar(request, token).encode()
+    return b"".join(
+        parts[piece] if i % 2 else piece  # type: ignore[index,misc]  # odd pieces are names
+        for i, piece in enumerate(pieces)
+    )
 
 
 def _key(context: Any, user: Any) -> tuple[Any, ...]:

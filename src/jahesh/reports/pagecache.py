@@ -84,7 +84,7 @@ def kept_page(view: View) -> View:
                 return view(request, *args, **kwargs)
             pieces = cache.get(key)
             if pieces is not None:
-                return HttpResponse(frame.fill(pieces, request))
+                return HttpResponse(frame.fill(pieces, request))  # UTF-8, the default charset
             marks = frame.Slots.new()
             setattr(request, frame.SLOTS, marks)
             try:
@@ -96,7 +96,9 @@ def kept_page(view: View) -> View:
         pieces = frame.cut(response.content.decode(response.charset), marks)
         if _keepable(request, response):
             cache.set(key, pieces, selectors.dashboard_cache_seconds())
-        response.content = frame.fill(pieces, request).encode(response.charset)
+        content = frame.fill(pieces, request)  # UTF-8
+        utf8 = response.charset.lower().replace("-", "") == "utf8"
+        response.content = content if utf8 else content.decode().encode(response.charset)
         return response
 
     return page
@@ -105,5 +107,5 @@ def kept_page(view: View) -> View:
 def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
     nonce = getattr(request, "csp_nonce", None)
     used_nonce = nonce is not None and getattr(nonce, "_wrapped", empty) is not empty
-    html = response.get("Content-Type", "").startswith("text/html")
+    html = response.get("Content-Type", "") == "text/html; charset=utf-8"  # fill's bytes
     return response.status_code == 200 and html and not used_nonce
