@@ -47,7 +47,12 @@ def _record_content(name, vols, groups, camp) -> list[str]:
     volunteer, group = vols["arak"], groups["arak"]
     return {
         "detail": [volunteer.first_name, volunteer.last_name, group.name],
-        "edit": [f'value="{volunteer.first_name}"', f'value="{volunteer.last_name}"'],
+        "edit": [
+            f'value="{volunteer.first_name}"',
+            f'value="{volunteer.last_name}"',
+            f'<option value="{volunteer.county_id}" selected>',  # the county, by its id
+            '<option value="female" selected>',
+        ],
         "group_detail": [group.name, volunteer.last_name],
         "camp_detail": [camp.title, group.name],
         "roster": [camp.title, 'name="nc"', 'name="hours"'],
