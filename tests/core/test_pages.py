@@ -184,3 +184,12 @@ def test_it_has_a_500_page_that_needs_no_context():
 
     assert "خطایی در سامانه رخ داد" in html
     assert "bootstrap.rtl.min.css" in html
+
+
+def test_it_shows_staff_the_cards_of_the_admin_and_the_closures(users, client_for):
+    html = client_for(users["admin"]).get("/").content.decode()
+    assert f'class="jh-module-card" href="{reverse("admin:index")}">' in html
+    closures = f'class="jh-module-card" href="{reverse("geo:closures")}" id="jh-closures-link">'
+    assert closures in html
+    assert "مدیریت سامانه" in html and "روزهای تعطیل کشور یا یک استان" in html
+    assert 'id="jh-closures-link"' not in client_for(users["hq"]).get("/").content.decode()

@@ -104,3 +104,10 @@ def test_the_place_select_reloads_when_the_county_changes(users):
 def test_county_labels_name_the_province_when_choices_span_provinces(users, who, label):
     html = str(PlaceForm(user=users[who])["county"])
     assert f">{label}</option>" in html
+
+
+def test_the_place_fields_name_themselves_unless_given_a_label():
+    village, city = VillageChoiceField(), CityChoiceField(label="جای اردو")
+    assert (str(village.label), str(village.empty_label)) == ("روستا", "— روستا —")
+    assert (city.label, str(city.empty_label)) == ("جای اردو", "— شهر —")
+    assert village.required is False and city.required is False

@@ -94,7 +94,10 @@ def test_the_detail_page_shows_the_panels_of_other_apps(client_for, users, units
 
 def test_it_creates_a_unit_from_the_form_with_a_jalali_date(client_for, users, geo):
     client = client_for(users["arak"])
-    assert client.get("/units/new/").status_code == 200
+    page = client.get("/units/new/")
+    assert page.status_code == 200
+    assert 'name="national_id"' in page.content.decode()
+    assert "enctype" not in page.content.decode()
     response = client.post(
         "/units/new/",
         {
@@ -177,7 +180,10 @@ def test_the_status_form_changes_the_status(client_for, users, units):
 def test_it_records_a_visit_from_the_form(client_for, users, units):
     client = client_for(users["arak"])
     unit = units["arak"]
-    assert client.get(f"/units/{unit.pk}/visits/new/").status_code == 200
+    page = client.get(f"/units/{unit.pk}/visits/new/")
+    assert page.status_code == 200
+    # The photos go up with the form: form_page.html asks the form (is_multipart).
+    assert 'enctype="multipart/form-data"' in page.content.decode()
     future = client.post(f"/units/{unit.pk}/visits/new/", {"visited_on": "۱۴۰۴/۱۰/۰۱"})
     assert future.status_code == 422
     ok = client.post(

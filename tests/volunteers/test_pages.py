@@ -46,8 +46,20 @@ def _record_content(name, vols, groups, camp) -> list[str]:
     """What each record page must show: the record, and what hangs on it."""
     volunteer, group = vols["arak"], groups["arak"]
     return {
-        "detail": [volunteer.first_name, volunteer.last_name, group.name],
-        "edit": [f'value="{volunteer.first_name}"', f'value="{volunteer.last_name}"'],
+        "detail": [
+            volunteer.first_name,
+            volunteer.last_name,
+            group.name,
+            f'action="{reverse("volunteers:skill_add", args=[volunteer.pk])}"',
+            f'action="{reverse("volunteers:credential_add", args=[volunteer.pk])}"',
+            'name="expires_on"',
+        ],
+        "edit": [
+            f'value="{volunteer.first_name}"',
+            f'value="{volunteer.last_name}"',
+            f'<option value="{volunteer.county_id}" selected>',  # the county, by its id
+            '<option value="female" selected>',
+        ],
         "group_detail": [group.name, volunteer.last_name],
         "camp_detail": [camp.title, group.name],
         "roster": [camp.title, 'name="nc"', 'name="hours"'],

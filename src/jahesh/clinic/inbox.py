@@ -18,7 +18,7 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import scoped
 from jahesh.clinic.models import OPEN_STATUSES, Case, Resolution, ResolutionStatus
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.inbox import Item, Provider
+from jahesh.core.inbox import Entry, Provider
 from jahesh.geo.workdays import add_working_days
 
 # A case is "near" its limit when it falls due within this many working days.
@@ -39,18 +39,13 @@ def _near_rows(*, user: Any, today: datetime.date) -> QuerySet[Case]:
     )
 
 
-def cases_near_limit(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = _near_rows(user=user, today=today)[:limit]
-    return [
-        Item(
-            kind="case_due",
-            title=_("پروندهٔ %(id)s، %(unit)s: %(title)s")
-            % {"id": to_persian_digits(case.pk), "unit": case.unit.name, "title": case.title},
-            url=reverse("clinic:case_detail", args=[case.pk]),
-            due_on=timezone.localdate(case.due_at),
-        )
-        for case in rows
-    ]
+def _case_entry(case: Case, today: datetime.date) -> Entry:
+    return (
+        _("پروندهٔ %(id)s، %(unit)s: %(title)s")
+        % {"id": to_persian_digits(case.pk), "unit": case.unit.name, "title": case.title},
+        reverse("clinic:case_detail", args=[case.pk]),
+        timezone.localdate(case.due_at),
+    )
 
 
 def _resolution_rows(*, user: Any, today: datetime.date) -> QuerySet[Resolution]:
@@ -62,22 +57,17 @@ def _resolution_rows(*, user: Any, today: datetime.date) -> QuerySet[Resolution]
     )
 
 
-def resolutions_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = _resolution_rows(user=user, today=today)[:limit]
-    return [
-        Item(
-            kind="resolution_due",
-            title=_("مصوبهٔ %(n)s %(group)s، %(agency)s")
-            % {
-                "n": to_persian_digits(r.number),
-                "group": r.session.group.name,
-                "agency": r.agency.name,
-            },
-            url=reverse("clinic:session_detail", args=[r.session_id]),
-            due_on=r.due_on,
-        )
-        for r in rows
-    ]
+def _resolution_entry(r: Resolution, today: datetime.date) -> Entry:
+    return (
+        _("مصوبهٔ %(n)s %(group)s، %(agency)s")
+        % {
+            "n": to_persian_digits(r.number),
+            "group": r.session.group.name,
+            "agency": r.agency.name,
+        },
+        reverse("clinic:session_detail", args=[r.session_id]),
+        r.due_on,
+    )
 
 
 PROVIDERS = (
@@ -85,14 +75,14 @@ PROVIDERS = (
         "case_due",
         gettext_lazy("پرونده نزدیک یا گذشته از مهلت"),
         Module.CLINIC,
-        cases_near_limit,
         _near_rows,
+        _case_entry,
     ),
     Provider(
         "resolution_due",
         gettext_lazy("مصوبهٔ سررسیدشده"),
         Module.CLINIC,
-        resolutions_due,
         _resolution_rows,
+        _resolution_entry,
     ),
 )

@@ -47,7 +47,7 @@ from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.identifiers import normalize_mobile
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.models import recorded_user
-from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.text import clean_text, normalize_key, required_text
 from jahesh.core.workflow import Move, Refusals, Rule, Workflow, no_guard
 from jahesh.units.models import RiskLevel, Unit, UnitStatus
 from jahesh.units.selectors import unit_risk_at, unit_status_at
@@ -97,11 +97,9 @@ def case_create(
     now = now or timezone.now()
     if user_role(user) not in MANAGERS:
         raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان پرونده باز می‌کند."))
-    title = clean_text(title)
-    if not title:
-        raise InvalidInput(
-            _("عنوان پرونده را بنویسید؛ مثلاً «قطع برق به دلیل بدهی»."), field="title"
-        )
+    title = required_text(
+        title, _("عنوان پرونده را بنویسید؛ مثلاً «قطع برق به دلیل بدهی»."), field="title"
+    )
     if not 0 <= severity <= 4:
         raise InvalidInput(_("شدت مانع عددی از ۰ تا ۴ است."), field="severity")
     if source not in Case.Source.values:
@@ -529,9 +527,7 @@ def expert_create(
     """Register a clinic expert of ``province``, with the categories and ISIC
     sections they are expert in; ``expert_user`` is their sign-in (a clinic expert)."""
     _check_registrar(user, province)
-    name = clean_text(name)
-    if not name:
-        raise InvalidInput(_("نام کارشناس را وارد کنید."), field="name")
+    name = required_text(name, _("نام کارشناس را وارد کنید."), field="name")
     if kind not in Expert.Kind.values:
         raise InvalidInput(_("نوع کارشناس معتبر نیست."), field="kind")
     sections = isic_sections.replace(" ", "").upper()
@@ -570,9 +566,7 @@ def working_group_create(
     """Set up a special working group of ``province``; its members are the
     province's active experts, and its name is the only one of that name there."""
     _check_registrar(user, province)
-    name = clean_text(name)
-    if not name:
-        raise InvalidInput(_("نام کارگروه را وارد کنید."), field="name")
+    name = required_text(name, _("نام کارگروه را وارد کنید."), field="name")
     if WorkingGroup.objects.filter(province=province, name=name).exists():
         raise Conflict(_("کارگروهی با این نام در این استان هست."), field="name")
     members = list(members)
@@ -715,9 +709,7 @@ def resolution_follow_up(
     now = now or timezone.now()
     if user_role(user) not in WORKERS:
         raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
-    note = clean_text(note)
-    if not note:
-        raise InvalidInput(_("شرح پیگیری را بنویسید."), field="note")
+    note = required_text(note, _("شرح پیگیری را بنویسید."), field="note")
     if on > _today(now):
         raise InvalidInput(_("تاریخ پیگیری نمی‌تواند بعد از امروز باشد."), field="on")
     if on < resolution.passed_on:

@@ -3,9 +3,9 @@ and the :class:`Provider` each app declares for one kind of item in its own
 ``inbox.py``. The ``inbox`` app lists the providers explicitly and merges their
 items; core only holds the shape, since every app may build on it.
 
-A provider reads one bounded query through the scoping mechanism
-(``limit`` rows at most) and answers items ordered by ``due_on``. Its
-``rows`` (the same query, unbounded and lazy) lets the home page count a kind
+A provider declares its ``rows`` (one query through the scoping mechanism, in
+the kind's order) and the ``entry`` one row shows; the provider reads them
+bounded (``limit`` rows at most) for the inbox, and the home page counts a kind
 with one ``COUNT`` instead of building every item to show one.
 """
 
@@ -34,29 +34,35 @@ class Item:
     due_on: datetime.date | None  # the deadline, or the day it started waiting
 
 
+# What a provider shows of one row: its title, its url and its due day.
+Entry = tuple[str, str, datetime.date | None]
+
+
 @dataclass(frozen=True)
 class Provider:
     """kind: the item's code (``loan_approval``); label: its lazy Persian name;
     module: the module a role must use for the provider to run (``None``: any
-    signed-in user); items: ``(user=, today=, limit=) -> list[Item]``; rows:
-    ``(user=, today=) -> QuerySet``, the query ``items`` reads (none: counted by
-    building the items)."""
+    signed-in user); rows: ``(user=, today=) -> QuerySet``, what awaits in the
+    kind's order; entry: ``(row, today) -> Entry``, what one row shows."""
 
     kind: str
     label: Any
     module: str | None
-    items: Callable[..., list[Item]]
-    rows: Callable[..., QuerySet[Any]] | None = None
+    rows: Callable[..., QuerySet[Any]]
+    entry: Callable[[Any, datetime.date], Entry]
+
+    def items(self, *, user: Any, today: datetime.date, limit: int) -> list[Item]:
+        """The first ``limit`` items awaiting ``user``, one query."""
+        return [
+            Item(self.kind, *self.entry(row, today))
+            for row in self.rows(user=user, today=today)[:limit]
+        ]
 
     def first_and_count(
         self, *, user: Any, today: datetime.date, cap: int
     ) -> tuple[Item | None, int]:
         """The first item of this kind awaiting ``user`` and how many await (``cap``
-        at most): with ``rows``, the first item and one ``COUNT``; without (a
-        provider whose items are cheap, such as one grouped row a camp), its items."""
-        if self.rows is None:
-            items = self.items(user=user, today=today, limit=cap)
-            return (items[0] if items else None), len(items)
+        at most): the first item and one ``COUNT``."""
         first = self.items(user=user, today=today, limit=1)
         if not first:
             return None, 0
@@ -66,7 +72,6 @@ class Provider:
 # --- core's own kind: imports that finished ------------------------------------
 
 IMPORTS_DAYS = 7
-IMPORTS_LABEL = gettext_lazy("درون‌ریزی پایان‌یافته")
 
 
 def imports_finished_rows(*, user: Any, today: datetime.date) -> QuerySet[ImportJob]:
@@ -82,21 +87,22 @@ def imports_finished_rows(*, user: Any, today: datetime.date) -> QuerySet[Import
     return jobs
 
 
-def imports_finished(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    """The user's background imports that finished (done or failed) in the last
-    week, newest first; scoped to their owner like every read of import jobs."""
-    jobs = imports_finished_rows(user=user, today=today)[:limit]
-    return [
-        Item(
-            kind="import_finished",
-            title=(
-                _("درون‌ریزی «%(file)s» انجام شد")
-                if job.status == ImportJob.Status.DONE
-                else _("درون‌ریزی «%(file)s» ناموفق بود")
-            )
-            % {"file": job.filename},
-            url=reverse("core:import_job", args=[job.pk]),
-            due_on=timezone.localdate(job.finished_at),
-        )
-        for job in jobs
-    ]
+def _import_entry(job: ImportJob, today: datetime.date) -> Entry:
+    done = job.status == ImportJob.Status.DONE
+    title = _("درون‌ریزی «%(file)s» انجام شد") if done else _("درون‌ریزی «%(file)s» ناموفق بود")
+    return (
+        title % {"file": job.filename},
+        reverse("core:import_job", args=[job.pk]),
+        timezone.localdate(job.finished_at),
+    )
+
+
+# The user's background imports that finished (done or failed) in the last
+# week, newest first; scoped to their owner like every read of import jobs.
+IMPORTS_FINISHED = Provider(
+    "import_finished",
+    gettext_lazy("درون‌ریزی پایان‌یافته"),
+    None,
+    imports_finished_rows,
+    _import_entry,
+)

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from jahesh.core.digits import to_ascii_digits
+from jahesh.core.errors import InvalidInput
 
 # Letter variants mapped to the Persian letter (after NFKC, which has already
 # folded presentation forms such as ﻙ or ﯾ into their base letters).
@@ -96,6 +98,15 @@ def clean_text(value: str | None) -> str:
     value = _HORIZONTAL_SPACE.sub(" ", value)
     value = "\n".join(line.strip() for line in value.split("\n"))
     return _BLANK_LINES.sub("\n\n", value).strip()
+
+
+def required_text(value: str | None, message: Any, *, field: str, min_length: int = 1) -> str:
+    """``clean_text(value)``, refused with ``message`` on ``field`` (``InvalidInput``)
+    when it is shorter than ``min_length`` characters (by default: when it is empty)."""
+    text = clean_text(value)
+    if len(text) < min_length:
+        raise InvalidInput(message, field=field)
+    return text
 
 
 def _zwnj_or_space(match: re.Match[str]) -> str:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from jahesh.accounts.roles import Module
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.inbox import Item, Provider
+from jahesh.core.inbox import Entry, Provider
 from jahesh.core.money import format_rials
 from jahesh.funds import selectors
 from jahesh.funds.models import Installment, Loan
@@ -37,22 +37,17 @@ def _awaiting_rows(*, user: Any, today: datetime.date) -> QuerySet[Loan]:
     return selectors.loans_awaiting_approval(user=user).order_by("-requested_on", "-pk")
 
 
-def loans_awaiting_approval(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = _awaiting_rows(user=user, today=today)[:limit]
-    return [
-        Item(
-            kind="loan_approval",
-            title=(
-                _("تأیید %(loan)s، %(fund)s")
-                if loan.status == Loan.Status.REQUESTED
-                else _("پرداخت %(loan)s (تأییدشده)، %(fund)s")
-            )
-            % {"loan": _loan_text(loan), "fund": loan.fund.name},
-            url=_loan_url(loan.pk),
-            due_on=loan.approved_on or loan.requested_on,
-        )
-        for loan in rows
-    ]
+def _awaiting_entry(loan: Loan, today: datetime.date) -> Entry:
+    title = (
+        _("تأیید %(loan)s، %(fund)s")
+        if loan.status == Loan.Status.REQUESTED
+        else _("پرداخت %(loan)s (تأییدشده)، %(fund)s")
+    )
+    return (
+        title % {"loan": _loan_text(loan), "fund": loan.fund.name},
+        _loan_url(loan.pk),
+        loan.approved_on or loan.requested_on,
+    )
 
 
 def _due_rows(*, user: Any, today: datetime.date) -> QuerySet[Installment]:
@@ -61,40 +56,29 @@ def _due_rows(*, user: Any, today: datetime.date) -> QuerySet[Installment]:
     )
 
 
-def installments_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = _due_rows(user=user, today=today)[:limit]
-    return [
-        Item(
-            kind="installment_due",
-            title=_("قسط %(n)s %(loan)s (%(amount)s)")
-            % {
-                "n": to_persian_digits(i.number),
-                "loan": _loan_text(i.loan),
-                "amount": format_rials(i.amount),
-            },
-            url=_loan_url(i.loan_id),
-            due_on=i.due_on,
-        )
-        for i in rows
-    ]
+def _due_entry(i: Installment, today: datetime.date) -> Entry:
+    return (
+        _("قسط %(n)s %(loan)s (%(amount)s)")
+        % {
+            "n": to_persian_digits(i.number),
+            "loan": _loan_text(i.loan),
+            "amount": format_rials(i.amount),
+        },
+        _loan_url(i.loan_id),
+        i.due_on,
+    )
 
 
 def _overdue_rows(*, user: Any, today: datetime.date) -> QuerySet[selectors.OverdueLoan]:
     return selectors.overdue_loans(user=user, today=today).order_by("-oldest_due", "-pk")
 
 
-def loans_overdue(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    rows = _overdue_rows(user=user, today=today)[:limit]
-    return [
-        Item(
-            kind="installment_overdue",
-            title=_("قسط معوق %(loan)s، %(fund)s")
-            % {"loan": _loan_text(loan), "fund": loan.fund.name},
-            url=_loan_url(loan.pk),
-            due_on=loan.oldest_due,
-        )
-        for loan in rows
-    ]
+def _overdue_entry(loan: selectors.OverdueLoan, today: datetime.date) -> Entry:
+    return (
+        _("قسط معوق %(loan)s، %(fund)s") % {"loan": _loan_text(loan), "fund": loan.fund.name},
+        _loan_url(loan.pk),
+        loan.oldest_due,
+    )
 
 
 PROVIDERS = (
@@ -102,13 +86,15 @@ PROVIDERS = (
         "loan_approval",
         gettext_lazy("وام در انتظار تأیید"),
         Module.FUNDS,
-        loans_awaiting_approval,
         _awaiting_rows,
+        _awaiting_entry,
     ),
+    Provider("installment_due", gettext_lazy("قسط این هفته"), Module.FUNDS, _due_rows, _due_entry),
     Provider(
-        "installment_due", gettext_lazy("قسط این هفته"), Module.FUNDS, installments_due, _due_rows
-    ),
-    Provider(
-        "installment_overdue", gettext_lazy("قسط معوق"), Module.FUNDS, loans_overdue, _overdue_rows
+        "installment_overdue",
+        gettext_lazy("قسط معوق"),
+        Module.FUNDS,
+        _overdue_rows,
+        _overdue_entry,
     ),
 )

@@ -80,9 +80,13 @@ class PlaceSelect(forms.Select):
 class _PlaceChoiceField(forms.ModelChoiceField):
     model: type
     kind: str
+    default_label: Any  # lazy Persian: the label and the empty choice, unless given
+    default_empty_label: Any
 
     def __init__(self, *, county_field: str = "county", **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
+        kwargs.setdefault("label", self.default_label)
+        kwargs.setdefault("empty_label", self.default_empty_label)
         super().__init__(
             queryset=self.model.objects.none(),
             widget=PlaceSelect(kind=self.kind, county_field=county_field),
@@ -101,21 +105,15 @@ class _PlaceChoiceField(forms.ModelChoiceField):
 class VillageChoiceField(_PlaceChoiceField):
     model = Village
     kind = "village"
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("روستا"))
-        kwargs.setdefault("empty_label", _("— روستا —"))
-        super().__init__(**kwargs)
+    default_label = _("روستا")
+    default_empty_label = _("— روستا —")
 
 
 class CityChoiceField(_PlaceChoiceField):
     model = City
     kind = "city"
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("شهر"))
-        kwargs.setdefault("empty_label", _("— شهر —"))
-        super().__init__(**kwargs)
+    default_label = _("شهر")
+    default_empty_label = _("— شهر —")
 
 
 def bind_places(form: BaseForm) -> None:

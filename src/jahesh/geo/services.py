@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from jahesh.core.errors import InvalidInput
-from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.text import clean_text, normalize_key, required_text
 from jahesh.geo.deprivation import DeprivedImportReport, DeprivedRow, read_deprived_rows
 from jahesh.geo.loader import Progress, load_all
 from jahesh.geo.models import City, Closure, Province, Village
@@ -121,9 +121,7 @@ def closure_add(*, on: datetime.date, province: Province | None = None, reason: 
     """Close offices on ``on`` for a province (and its counties) or, with no
     province, the whole country. Who may do it is the caller's check (admin
     only); the history row records who did."""
-    reason = clean_text(reason)
-    if not reason:
-        raise InvalidInput(_("علت تعطیلی را بنویسید."), field="reason")
+    reason = required_text(reason, _("علت تعطیلی را بنویسید."), field="reason")
     if Closure.objects.filter(on=on, province=province).exists():
         raise InvalidInput(_("این روز برای همین محدوده پیش‌تر تعطیل شده است."), field="on")
     return Closure.objects.create(on=on, province=province, reason=reason)

@@ -28,13 +28,7 @@ PROVIDERS: tuple[Provider, ...] = (
     *clinic_inbox.PROVIDERS,
     *volunteers_inbox.PROVIDERS,
     *units_inbox.PROVIDERS,
-    Provider(
-        "import_finished",
-        core_inbox.IMPORTS_LABEL,
-        None,
-        core_inbox.imports_finished,
-        core_inbox.imports_finished_rows,
-    ),
+    core_inbox.IMPORTS_FINISHED,
 )
 KINDS = {p.kind: p for p in PROVIDERS}
 

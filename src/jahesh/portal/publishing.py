@@ -32,7 +32,7 @@ from jahesh.accounts.scoping import Area, effective_role
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import jalali_quarter_of, jalali_quarter_range, jalali_year_range
-from jahesh.core.text import clean_text
+from jahesh.core.text import required_text
 from jahesh.geo.models import County, Province
 from jahesh.portal.models import CountyFigures, FigureRelease
 from jahesh.reports import display
@@ -193,9 +193,9 @@ def release_unpublish(
     now = now or timezone.now()
     if not _is_hq_of(user, release.province_id):
         raise Forbidden(_("لغو انتشار با مدیر قرارگاه همان استان است."))
-    reason = clean_text(reason)
-    if len(reason) < 10:
-        raise InvalidInput(_("دلیل لغو انتشار را بنویسید (دست‌کم ۱۰ نویسه)."), field="reason")
+    reason = required_text(
+        reason, _("دلیل لغو انتشار را بنویسید (دست‌کم ۱۰ نویسه)."), field="reason", min_length=10
+    )
     with transaction.atomic():
         release = FigureRelease.objects.select_for_update().get(pk=release.pk)
         if release.status != R.PUBLISHED:

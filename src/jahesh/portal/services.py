@@ -33,7 +33,7 @@ from jahesh.core import identifiers, ratelimit
 from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from jahesh.core.sms import send_sms
-from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.text import clean_text, normalize_key, required_text
 from jahesh.geo.models import County
 from jahesh.geo.workdays import WorkCalendar
 from jahesh.portal.captcha import captcha_check
@@ -455,9 +455,9 @@ def report_reject(
     """Reject with a reason the producer reads."""
     now = now or timezone.now()
     _triager(user)
-    reason = clean_text(reason)
-    if len(reason) < 5:
-        raise InvalidInput(_("دلیل رد را برای تولیدکننده بنویسید."), field="reason")
+    reason = required_text(
+        reason, _("دلیل رد را برای تولیدکننده بنویسید."), field="reason", min_length=5
+    )
     return _triage(report, user, now, PublicReport.Status.REJECTED, reject_reason=reason)
 
 
@@ -523,9 +523,7 @@ def appeal_answer(
     now = now or timezone.now()
     if user_role(user) not in (Role.HQ_MANAGER, Role.ADMIN):
         raise Forbidden(_("به اعتراض مدیر قرارگاه رسیدگی می‌کند."))
-    answer = clean_text(answer)
-    if len(answer) < 5:
-        raise InvalidInput(_("پاسخ اعتراض را بنویسید."), field="answer")
+    answer = required_text(answer, _("پاسخ اعتراض را بنویسید."), field="answer", min_length=5)
     with transaction.atomic():
         report = PublicReport.objects.select_for_update().get(pk=report.pk)
         if report.appeal_opened_at is None or report.appeal_closed_at is not None:

@@ -238,12 +238,12 @@ def _project_dict(project: Project, value: int) -> dict:
     return data
 
 
-def _place_from_ids(user, *, county_id, village_id, city_id) -> dict:
-    """Load the place named by ids and check the user may record there."""
-
-    county = resolve_ref(user, County, county_id, field="county_id")
-    village = resolve_ref(user, Village, village_id, field="village_id")
-    city = resolve_ref(user, City, city_id, field="city_id")
+def _place_of(user, payload: ProjectIn | ServiceIn) -> dict:
+    """Load the place the payload names by ids (``county_id``, ``village_id``,
+    ``city_id``) and check the user may record there."""
+    county = resolve_ref(user, County, payload.county_id, field="county_id")
+    village = resolve_ref(user, Village, payload.village_id, field="village_id")
+    city = resolve_ref(user, City, payload.city_id, field="city_id")
     target = county or (village.county if village else city.county if city else None)
     if target is not None and not selectors.county_allowed(user=user, county=target):
         raise InvalidInput(_("این شهرستان در حوزهٔ دسترسی شما نیست."), field="county_id")
@@ -281,12 +281,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
 @router.post("/", response={201: ProjectDetailOut, **ERRORS}, summary="ثبت پروژه")
 def project_create(request: HttpRequest, payload: ProjectIn):
     api_require_module(request.user, Module.PROJECTS)
-    place = _place_from_ids(
-        request.user,
-        county_id=payload.county_id,
-        village_id=payload.village_id,
-        city_id=payload.city_id,
-    )
+    place = _place_of(request.user, payload)
 
     group = _volunteers_ref(
         request, Group, payload.implementer_group_id, field="implementer_group_id"
@@ -405,13 +400,7 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
 @router.post("/services", response={201: ServiceOut, **ERRORS}, summary="ثبت خدمت مستقیم")
 def service_create(request: HttpRequest, payload: ServiceIn):
     api_require_module(request.user, Module.PROJECTS)
-
-    place = _place_from_ids(
-        request.user,
-        county_id=payload.county_id,
-        village_id=payload.village_id,
-        city_id=payload.city_id,
-    )
+    place = _place_of(request.user, payload)
     camp = _volunteers_ref(request, Camp, payload.camp_id, field="camp_id")
     group = _volunteers_ref(request, Group, payload.group_id, field="group_id")
     counts = {f: getattr(payload, f) for f in DirectService.BENEFICIARY_FIELDS}

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.identifiers import normalize_national_code
 from jahesh.core.mapdata import check_pair
-from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.text import clean_text, normalize_key, required_text
 from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.projects.models import (
     DirectService,
@@ -90,9 +90,7 @@ def project_build(
     longitude: Decimal | None = None,
 ) -> Project:
     """Check a new project and derive its key, place and deprivation (nothing is written)."""
-    title = clean_text(title)
-    if not title:
-        raise InvalidInput(_("عنوان پروژه را بنویسید."), field="title")
+    title = required_text(title, _("عنوان پروژه را بنویسید."), field="title")
     if kind not in Project.Kind.values:
         raise InvalidInput(_("نوع پروژه نامعتبر است."), field="kind")
     county, deprived = _place(county=county, village=village, city=city)
@@ -383,9 +381,7 @@ def result_set(
     actual: Decimal | int | None = None,
 ) -> ProjectResult:
     """Add a result, or update the one with the same indicator."""
-    indicator = clean_text(indicator)
-    if not indicator:
-        raise InvalidInput(_("نام شاخص را بنویسید."), field="indicator")
+    indicator = required_text(indicator, _("نام شاخص را بنویسید."), field="indicator")
     if Decimal(target) < 0 or (actual is not None and Decimal(actual) < 0):
         raise InvalidInput(_("هدف و محقق‌شده نمی‌توانند منفی باشند."), field="target")
     result, _created = ProjectResult.objects.update_or_create(

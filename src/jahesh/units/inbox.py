@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jahesh.accounts.roles import Module
-from jahesh.core.inbox import Item, Provider
+from jahesh.core.inbox import Entry, Provider
 from jahesh.units import selectors
 from jahesh.units.models import Unit
 
@@ -24,20 +24,14 @@ def _due_rows(*, user: Any, today: datetime.date) -> QuerySet[Unit]:
     return selectors.visits_due(user=user, on=today + WEEK)
 
 
-def visits_due(*, user: Any, today: datetime.date, limit: int) -> list[Item]:
-    units = _due_rows(user=user, today=today)[:limit]
-    return [
-        Item(
-            kind="visit_due",
-            title=_("بازدید پایش %(unit)s، %(county)s")
-            % {"unit": unit.name, "county": unit.county},
-            url=reverse("units:detail", args=[unit.pk]),
-            due_on=selectors.visit_due_on(unit=unit) or today,
-        )
-        for unit in units
-    ]
+def _due_entry(unit: Unit, today: datetime.date) -> Entry:
+    return (
+        _("بازدید پایش %(unit)s، %(county)s") % {"unit": unit.name, "county": unit.county},
+        reverse("units:detail", args=[unit.pk]),
+        selectors.visit_due_on(unit=unit) or today,
+    )
 
 
 PROVIDERS = (
-    Provider("visit_due", gettext_lazy("بازدید پایش سررسیده"), Module.UNITS, visits_due, _due_rows),
+    Provider("visit_due", gettext_lazy("بازدید پایش سررسیده"), Module.UNITS, _due_rows, _due_entry),
 )

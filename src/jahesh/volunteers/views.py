@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -111,14 +112,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @module_required(Module.VOLUNTEERS)
 def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     v = get_scoped_or_404(request.user, Volunteer, pk=pk)
-    initial = {
-        "first_name": v.first_name,
-        "last_name": v.last_name,
-        "gender": v.gender,
-        "birth_year": v.birth_year,
-        "mobile": v.mobile,
-        "county": v.county_id,
-    }
+    initial = model_to_dict(v, fields=forms.VolunteerForm.base_fields)  # the form's own fields
     form = forms.VolunteerForm(
         request.POST or None, initial=initial, user=request.user, editing=True
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from jahesh.core.errors import InvalidInput
 from jahesh.core.models import recorded_user
-from jahesh.core.text import clean_text
+from jahesh.core.text import clean_text, required_text
 from jahesh.funds import lottery
 from jahesh.funds.models import (
     Fund,
@@ -49,12 +49,11 @@ def verification_build(
         )
     if not 0 <= women_jobs <= jobs_found:
         raise InvalidInput(_("اشتغال زنان نمی‌تواند بیش از کل اشتغال باشد."), field="women_jobs")
-    if not clean_text(verifier):
-        raise InvalidInput(_("نام بازدیدکننده را وارد کنید."), field="verifier")
+    verifier = required_text(verifier, _("نام بازدیدکننده را وارد کنید."), field="verifier")
     return Verification(
         loan=loan,
         visited_on=visited_on,
-        verifier=clean_text(verifier),
+        verifier=verifier,
         business_running=business_running,
         jobs_found=jobs_found,
         women_jobs=women_jobs,

@@ -17,7 +17,7 @@ from jahesh.core.errors import InvalidInput
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.models import recorded_user
 from jahesh.core.money import format_rials, group_digits
-from jahesh.core.text import clean_text
+from jahesh.core.text import clean_text, required_text
 from jahesh.funds import bulk, schedule
 from jahesh.funds.models import (
     Fund,
@@ -168,12 +168,11 @@ def guarantee_document_build(
 ) -> GuaranteeDocument:
     """A checked cheque or promissory note, not saved (:func:`guarantee_document_add`'s
     rules; the bulk form writes many with :func:`guarantee_documents_create`)."""
-    if not clean_text(number):
-        raise InvalidInput(_("شمارهٔ چک یا سفته را وارد کنید."), field="number")
+    number = required_text(number, _("شمارهٔ چک یا سفته را وارد کنید."), field="number")
     return GuaranteeDocument(
         loan=loan,
         kind=kind,
-        number=clean_text(number),
+        number=number,
         bank=clean_text(bank),
         amount=_positive(amount),
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jahesh.accounts.scoping import scoped
 from jahesh.core.errors import Conflict, InvalidInput, NotFound
 from jahesh.core.mapdata import check_pair
-from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.text import clean_text, normalize_key, required_text
 from jahesh.geo.models import City, Village
 from jahesh.volunteers.models import (
     Camp,
@@ -35,9 +35,7 @@ def group_create(
     leader: Volunteer | None = None,
     founded_on: date | None = None,
 ) -> Group:
-    name = clean_text(name)
-    if not name:
-        raise InvalidInput(_("نام گروه لازم است."), field="name")
+    name = required_text(name, _("نام گروه لازم است."), field="name")
     if specialty not in Group.Specialty.values:
         raise InvalidInput(_("تخصص گروه نامعتبر است."), field="specialty")
     key = normalize_key(name)
@@ -106,9 +104,7 @@ def camp_create(
 ) -> Camp:
     """A camp in a village (or city); its county is the place's county."""
 
-    title = clean_text(title)
-    if not title:
-        raise InvalidInput(_("عنوان اردو لازم است."), field="title")
+    title = required_text(title, _("عنوان اردو لازم است."), field="title")
     if purpose not in Camp.Purpose.values:
         raise InvalidInput(_("هدف اردو نامعتبر است."), field="purpose")
     if end_date < start_date:
