@@ -494,7 +494,7 @@ def _changed_days(parts: list, marks: Marks) -> DayChanges:
 
 # What a write changed in the rows summed above its place: per (part, level) the
 # change per day key (day, since, lo, hi), and per month of the balances.
-Moves = dict[tuple[str, tuple], dict[tuple, int]]
+Moves = dict[tuple[str, tuple], dict[Any, int]]
 
 
 def _changed_days_of(parts: list, marks: Marks) -> DayChanges:
@@ -552,6 +552,7 @@ def _changed_balances(
     """Replace the marked place's month balances of ``part`` in ``changes``;
     returns what changed per month (for the sums above it)."""
     place = county if county is not None else province
+    assert place is not None  # a marked place is a county or a province (Marks)
     rows = _own_rows(MonthBalance, part.code, province, county)
     moved: dict[datetime.date, int] = defaultdict(int)
     for month, value in rows.values_list("month", "value"):
