@@ -9,7 +9,7 @@ and *national* (the same demo plus ``generate_nation --scale S`` for the other
 30 provinces; S = 1.0: ~90,000 units, ~22,000 funds, ~800,000 volunteers,
 millions of installments). Both are built once and reused by the next run
 (``--fresh`` builds them again): SQLite under /tmp/jahesh-bench-national/
-(``provincial/``, ``national-<scale>/``), PostgreSQL as databases
+(or ``$JAHESH_BENCH_NATIONAL_ROOT``, for runs side by side; ``provincial/``, ``national-<scale>/``), PostgreSQL as databases
 ``<--pg-prefix>_provincial`` and ``<--pg-prefix>_national_<scale>`` on the
 server of ``--database-url`` (``--drop`` drops them at the end). The national
 database starts as a copy of the provincial one. Every run migrates both (a
@@ -62,7 +62,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from _smoke import SMOKE, small_demo, var_dir
 
-ROOT = Path("/tmp/jahesh-bench-national")
+ROOT = Path(os.environ.get("JAHESH_BENCH_NATIONAL_ROOT") or "/tmp/jahesh-bench-national")
 MARKAZI = 28
 
 # Issue 12's targets: (row, operator, bound).

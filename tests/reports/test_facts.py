@@ -10,7 +10,7 @@ import re
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.test.utils import CaptureQueriesContext
 
 from jahesh.accounts.scoping import Area
@@ -18,7 +18,7 @@ from jahesh.reports import facts
 from jahesh.reports.facts.marks import DERIVED, derived_source
 from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
 from jahesh.reports.kpis import PARTS
-from jahesh.reports.models import DayFact, Fact, FactPeriod, StalePlace
+from jahesh.reports.models import DayFact, Fact, FactPeriod, MonthBalance, StalePlace
 from jahesh.reports.periods import Period
 from tests.reports.conftest import (
     ARAK_1403,
@@ -128,6 +128,44 @@ def test_a_custom_period_sums_the_flow_parts_day_rows(table, geo, markazi_area, 
         assert by_county.get(county.pk, dict.fromkeys(alone, 0)) == alone
 
 
+def _sums_above() -> tuple[dict, dict]:
+    """Every additive part's rows kept above its places (each province's, the
+    country's), and the same summed from the rows of its places: {(model, part,
+    province, when): value}, sums of nothing left out."""
+    kept: dict[tuple, int] = {}
+    summed: dict[tuple, int] = {}
+    for model, when in ((DayFact, ("day", "since", "lo", "hi")), (MonthBalance, ("month",))):
+        name = model.__name__
+        for code, part in PARTS.items():
+            if not part.daily or not part.additive:
+                continue
+            rows = model.objects.filter(part=code)
+            county_part = part.place == "county"
+            below = rows.filter(county_id__isnull=False) if county_part else rows.filter(
+                county_id__isnull=True, province_id__isnull=False)  # fmt: skip
+            for *key, value in rows.filter(county_id__isnull=True).values_list(
+                "province_id", *when, "value"
+            ):
+                if county_part or key[0] is None:
+                    kept[(name, code, *key)] = kept.get((name, code, *key), 0) + int(value)
+            levels = ("province_id", None) if county_part else (None,)
+            for level in levels:
+                group = [level, *when] if level else list(when)
+                for *key, value in (
+                    below.values(*group).annotate(v=Sum("value")).values_list(*group, "v")
+                ):
+                    if value:
+                        place = key[0] if level else None
+                        rest = key[1:] if level else key
+                        summed[(name, code, place, *rest)] = int(value)
+    return {k: v for k, v in kept.items() if v}, summed
+
+
+def test_the_rows_above_the_places_are_their_sums(table):
+    kept, summed = _sums_above()
+    assert kept and kept == summed
+
+
 def test_a_write_rewrites_only_its_own_day_rows(table, world, geo, markazi_area):
     from jahesh.projects.models import DirectService
 
@@ -149,9 +187,9 @@ def test_a_write_rewrites_only_its_own_day_rows(table, world, geo, markazi_area)
     saveh = set(DayFact.objects.filter(county_id=geo["saveh"].pk).values_list("pk", flat=True))
     kept = {pk for pk in rows if pk in after}
     assert all(after[pk] == rows[pk] for pk in kept)  # no row rewritten in place
-    # Saveh's rows, and those of the levels above it of a part that does not add
-    # up (distinct beneficiaries: Markazi's and the country's rows).
-    above = DayFact.objects.filter(part="services_beneficiaries", county_id__isnull=True)
+    # Saveh's rows, and those of the levels above it (Markazi's and the country's:
+    # the sums moved by what changed, and distinct beneficiaries recomputed).
+    above = DayFact.objects.filter(county_id__isnull=True)
     above = set(above.filter(Q(province_id=geo["markazi"].pk) | Q(province_id__isnull=True))
                 .values_list("pk", flat=True))  # fmt: skip
     assert {pk for pk in after if pk not in rows} <= saveh | above
@@ -160,6 +198,44 @@ def test_a_write_rewrites_only_its_own_day_rows(table, world, geo, markazi_area)
     assert ("services_value_rial", geo["saveh"].pk) in set(new.values_list("part", "county_id"))
     assert set(new.values_list("part", flat=True)) <= {"services_value_rial",
                                                        "services_beneficiaries"}  # fmt: skip
+    kept, summed = _sums_above()
+    assert kept == summed
+
+
+def test_a_custom_period_takes_a_marked_place_out_of_the_sums_above_it(
+    table, world, geo, markazi_area, arak_area
+):
+    from jahesh.clinic.models import Resolution
+    from jahesh.projects.models import DirectService
+
+    # A county marked (a service in Saveh moved out of the period) and a province
+    # marked (a Markazi working group's resolution moved out of it).
+    service = DirectService.objects.filter(county=geo["saveh"], value_rial__gt=0,
+                                           delivered_on__gte=CUSTOM.start,
+                                           delivered_on__lt=CUSTOM.end).first()  # fmt: skip
+    service.delivered_on = CUSTOM.end + datetime.timedelta(days=3)
+    service.save()
+    passed = Resolution.objects.filter(passed_on__gte=CUSTOM.start, passed_on__lt=CUSTOM.end,
+                                       session__group__province=geo["markazi"])  # fmt: skip
+    assert passed.exists()
+    passed.update(passed_on=CUSTOM.start - datetime.timedelta(days=30))
+    marked = set(StalePlace.objects.values_list("province_id", "county_id"))
+    assert (0, geo["saveh"].pk) in marked and (geo["markazi"].pk, 0) in marked
+    for area in (Area(), markazi_area, arak_area):
+        want = _from_records(area, CUSTOM)
+        assert _flow(area, CUSTOM) == want, area
+    country = _flow(Area(), CUSTOM)
+    by_province = kpi_values_by_place(area=Area(), start=CUSTOM.start, end=CUSTOM.end,
+                                      by="province", codes=["resolutions_passed", "cases_opened"])  # fmt: skip
+    markazi = kpi_values(area=markazi_area, start=CUSTOM.start, end=CUSTOM.end,
+                         codes=["resolutions_passed", "cases_opened"])  # fmt: skip
+    assert by_province[geo["markazi"].pk] == markazi
+    # The writer stores them: the same figures, read from the stored rows alone.
+    facts.refresh_stale()
+    assert not StalePlace.objects.exists()
+    assert _flow(Area(), CUSTOM) == country
+    kept, summed = _sums_above()
+    assert kept == summed
 
 
 def test_a_write_marks_its_county_and_the_next_read_recomputes_it_in_memory(

@@ -89,10 +89,14 @@ class DayFact(PartValue):
     parts whose value for a period is the sum of its days' (cases opened,
     principal disbursed, hours logged), so a figure for any period is a sum
     over an index range. ``county_id`` is None for province parts (working
-    groups) and for the province rows of a part that does not add up over
-    places (distinct beneficiaries: ``province_id`` None too on its country
-    rows). Rows exist only for days with records; a write recomputes the
-    rows of its own place (only those that changed are rewritten)."""
+    groups) and on the rows above a part's own places: a province's
+    (``province_id`` set) and the country's (``province_id`` None too) rows,
+    the sums of the places below for a part that adds up (so a province or the
+    country reads its own few rows, whatever its number of counties) and
+    computed per area for one that does not (distinct beneficiaries). Rows
+    exist only for days with records; a write recomputes the rows of its own
+    place (only those that changed are rewritten) and adds what changed to
+    the sums above it."""
 
     when_field = "day"
     day = models.DateField()
@@ -116,6 +120,11 @@ class DayFact(PartValue):
             models.Index(fields=["county_id", "part", "day"], name="reports_dayfact_county_idx"),
             models.Index(fields=["province_id", "part", "day", "county_id", "since", "lo", "hi",
                                  "value"], name="reports_dayfact_province_idx"),
+            # The rows above the places (a province's, the country's): what a
+            # province or the country reads, a range of days each.
+            models.Index(fields=["province_id", "part", "day", "since", "lo", "hi", "value"],
+                         name="reports_dayfact_level_idx",
+                         condition=models.Q(county_id__isnull=True)),
         ]  # fmt: skip
 
 

@@ -30,9 +30,10 @@ period; so does Jahesh, for the periods its dashboards open by default:
   periodic job run it, one writer at a time (:func:`writing`).
 
 Any other period is read from the day rows (``DayFact``, ``MonthBalance``: see
-"Day rows" below): every part is kept per place and day (distinct beneficiaries,
-which do not add up over places, per county, province and the country), so a
-custom period is a few small indexed sums (``reports.figures.part_values``).
+"Day rows" below): every part is kept per place and day, and per province and
+the country (sums of the places below; distinct beneficiaries, which do not add
+up over places, computed per level), so a custom period is a few small indexed
+sums of the area's own rows, whatever its size (``reports.figures.part_values``).
 """
 
 from jahesh.reports.facts.days import days_built

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,16 +24,27 @@ from jahesh.reports.models import (
 if TYPE_CHECKING:
     from django.db.models import Model
 
-from jahesh.reports.facts.marks import COUNTY, Marks, _county_province, _is_county_part, _marks
+from jahesh.reports.facts.marks import (
+    COUNTY,
+    PROVINCE,
+    Marks,
+    _county_province,
+    _is_county_part,
+    _marks,
+    live_values,
+)
 
 # --- Day rows: any period -------------------------------------------------------------
 #
 # Flow parts (``Part.daily``: cases opened, principal disbursed, hours logged)
 # are kept per place and day in ``DayFact``, so their value for any period, not
-# only a standard one, is an indexed sum over a range of days. Reads never
+# only a standard one, is an indexed sum over a range of days; and per province
+# and for the country (the sums of the places below, :func:`_with_levels`), so
+# the country reads a range of its own rows, not one per county. Reads never
 # write here either: a place marked stale is read from its records for the
-# asked period instead of its stored days, and the writer (:func:`refresh_stale`)
-# rewrites its rows that changed. The table is complete once :func:`refresh`
+# asked period instead of its stored days (inside a sum: its stored days taken
+# out of it), and the writer (:func:`refresh_stale`) rewrites its rows that
+# changed and moves the sums above it. The table is complete once :func:`refresh`
 # has built it (with the periods); until then (and after a bulk load drops it)
 # these parts are computed from the records.
 
@@ -59,15 +70,65 @@ def _day_place(part: Part, area: Area) -> tuple[int | None, int | None]:
     return _county_province({area.county_id}).get(area.county_id), None
 
 
+# Which rows a read sums: (province, county, level), level None for the place's
+# own rows, COUNTY / PROVINCE for the rows of the counties / provinces inside it.
+Rows = tuple["int | None", "int | None", "str | None"]
+
+
+def _rows_read(part: Part, area: Area, by: str | None) -> Rows:
+    """The rows of ``part`` a read of ``area`` sums: the area's own (``by``
+    None: a county's rows, or the sums kept for a province or the country), or
+    those of each county (county parts) or province inside it (``by``)."""
+    province, county = _day_place(part, area)
+    if by is None or county is not None:
+        return province, county, None
+    return province, None, COUNTY if by == COUNTY and _is_county_part(part) else PROVINCE
+
+
+def _holder(code: str, rows: Rows, place: tuple[int | None, int | None]) -> DayKey:
+    """The key of the sum (:func:`_sums_sql`) that holds ``place``'s rows among ``rows``."""
+    province, county, level = rows
+    if level is None:
+        return (code, province, county)
+    return (code, place[0], place[1] if level == COUNTY else None)
+
+
 def _day_sums(
-    *, area: Area, start: datetime.date, end: datetime.date, parts: list, marks: Marks
+    *,
+    area: Area,
+    start: datetime.date,
+    end: datetime.date,
+    parts: list,
+    marks: Marks,
+    by: str | None = None,
 ) -> dict[DayKey, int]:
-    """Each day part's value for [start, end) per place of ``area`` (county rows
-    of county parts, province rows of province parts), the marked places
-    computed from their records. The stored rows are one grouped statement
-    (:func:`_sums_sql`); a marked place a part reads is one selector call."""
+    """Each day part's value for [start, end) in ``area`` (its own rows: the
+    sums kept for a province or the country), or per county or province of
+    ``area`` (``by``), the marked places from their records: a marked place
+    whose rows are read is replaced, and one inside a sum read is taken out of
+    it (its stored rows, read in the same statement) and put back as its
+    records stand. The stored rows are one grouped statement
+    (:func:`_sums_sql`); a marked place of a part is one selector call
+    (:func:`live_values`)."""
+    reads: dict[Rows, list[Part]] = defaultdict(list)
+    taken: dict[tuple[int | None, int | None], list[Part]] = defaultdict(list)
+    marked: dict[str, list[tuple[tuple[int | None, int | None], DayKey]]] = {}
+    for part in parts:
+        rows = _rows_read(part, area, by)
+        reads[rows].append(part)
+        if not part.additive:
+            continue
+        province, county, _level = rows
+        inside = [(p, c) for p, c in marks.places(part)
+                  if province in (None, p) and county in (None, c)]  # fmt: skip
+        marked[part.code] = [(place, _holder(part.code, rows, place)) for place in inside]
+        for place, holder in marked[part.code]:
+            if holder != (part.code, *place):
+                taken[place].append(part)
+    selects = [(chosen, *_place_sql(*rows)) for rows, chosen in reads.items()]
+    selects += [(chosen, *_place_sql(*place, None)) for place, chosen in taken.items()]
     found: dict[DayKey, int] = {}
-    sql, params = _sums_sql(area=area, start=start, end=end, parts=parts)
+    sql, params = _sums_sql(start=start, end=end, selects=selects)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for code, p, c, v in cursor.fetchall():
@@ -81,42 +142,45 @@ def _day_sums(
                 found[(part.code, area.province_id, area.county_id)] = int(
                     part.total(area=area, start=start, end=end))  # fmt: skip
             continue
-        for province, county in marks.places(part):
-            here = Area(province_id=province, county_id=county)
-            inside = area.province_id in (None, province) and (
-                county is None or area.county_id in (None, county)
-            )
-            if county is None and area.county_id is not None:  # a county reads its province
-                inside = _day_place(part, area)[0] == province
-            if not inside:
-                continue
-            key = (part.code, province, county if _is_county_part(part) else None)
-            found[key] = int(part.total(area=here, start=start, end=end))
+        places = marked[part.code]
+        now = live_values(part, [place for place, _holder in places], start=start, end=end)
+        for place, holder in places:
+            own = (part.code, *place)
+            if holder != own:  # inside a sum: its stored rows out, its records in
+                found[holder] = found.get(holder, 0) - found.pop(own, 0) + now[place]
+            else:
+                found[own] = now[place]
     return found
 
 
 def _sums_sql(
-    *, area: Area, start: datetime.date, end: datetime.date, parts: list
+    *, start: datetime.date, end: datetime.date, selects: list[tuple[list[Part], str, list]]
 ) -> tuple[str, list[Any]]:
     """One statement summing the day parts' stored rows for [start, end) per
-    (part, province, county) of ``area`` (a key may come in several rows: their
-    sum). A part kept cumulatively (every part without a window) is its sum of
-    the days before a date: the month balance plus the days of that month (a
-    stock part at ``end``; a flow part at ``end`` less at ``start``), the month
-    no later than the balances' horizon (the row with part ""); a part with a
-    window (:func:`_counts`) sums its rows of [start, end). Each branch is one range of an index per group of parts read
-    alike (no OR: SQLite reads an OR of ranges row by row from the table),
-    grouped in its branch (SQLite's outer GROUP BY over the compound was slower
-    than the branches alone)."""
+    (part, province, county), for each group of ``selects`` (parts, and the
+    condition on the place columns of the rows they read, :func:`_place_sql`;
+    a key may come in several rows: their sum). A part kept cumulatively
+    (every part without a window) is its sum of the days before a date: the
+    month balance plus the days of that month (a stock part at ``end``; a flow
+    part at ``end`` less at ``start``), the month no later than the balances'
+    horizon (the row with part ""); a part with a window (:func:`_counts`) sums
+    its rows of [start, end). Each branch is one range of an index per group
+    of parts read alike (no OR: SQLite reads an OR of ranges row by row from
+    the table), grouped in its branch (SQLite's outer GROUP BY over the
+    compound was slower than the branches alone)."""
     q = connection.ops.quote_name
     days, balances = q(DayFact._meta.db_table), q(MonthBalance._meta.db_table)
     part, month, day, value = q("part"), q("month"), q("day"), q("value")
     branches: list[str] = []
     params: list[Any] = []
 
-    def add(table: str, chosen: list, where: str, args: list, sign: str = "") -> None:
-        for (province, county, additive), codes in _groups(chosen, area).items():
-            place, place_args = _place_sql(province, county, additive)
+    def add(
+        table: str, kept: Callable[[Part], bool], where: str, args: list, sign: str = ""
+    ) -> None:
+        for chosen, place, place_args in selects:
+            codes = [p.code for p in chosen if kept(p)]
+            if not codes:
+                continue
             branches.append(
                 f"SELECT {part}, province_id, county_id, {sign}SUM({value}) FROM {table}"
                 f" WHERE {part} IN ({', '.join(['%s'] * len(codes))}) AND {where}{place}"
@@ -126,43 +190,36 @@ def _sums_sql(
 
     at_most = (f"(SELECT CASE WHEN MIN({month}) < %s THEN MIN({month}) ELSE %s END"
                f" FROM {balances} WHERE {part} = '')")  # fmt: skip
-    running = [p for p in parts if not p.window]
-    points = [(end, "", running), (start, "-", [p for p in running if not p.stock])]
-    for at, sign, chosen in points:
-        if chosen:
-            first = _date_param(_month_of(at))
-            add(balances, chosen, f"{month} = {at_most}", [first, first], sign)
-            add(days, chosen, f"{day} >= {at_most} AND {day} < %s",
-                [first, first, _date_param(at)], sign)  # fmt: skip
-    windowed = [p for p in parts if p.window]
-    if windowed:
-        s, e = _date_param(start), _date_param(end)
-        add(days, windowed, f"{day} >= %s AND {day} < %s AND {q('since')} < %s"
-            f" AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
+    points: list[tuple[datetime.date, str, Callable[[Part], bool]]] = [
+        (end, "", lambda p: not p.window),
+        (start, "-", lambda p: not p.window and not p.stock),
+    ]
+    for at, sign, kept in points:
+        first = _date_param(_month_of(at))
+        add(balances, kept, f"{month} = {at_most}", [first, first], sign)
+        add(days, kept, f"{day} >= {at_most} AND {day} < %s",
+            [first, first, _date_param(at)], sign)  # fmt: skip
+    s, e = _date_param(start), _date_param(end)
+    add(days, lambda p: p.window, f"{day} >= %s AND {day} < %s AND {q('since')} < %s"
+        f" AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
     if not branches:
         return "SELECT NULL, NULL, NULL, 0 WHERE 1 = 0", []
     return " UNION ALL ".join(branches), params
 
 
-def _groups(parts: list[Part], area: Area) -> dict[tuple, list[str]]:
-    """The codes of ``parts`` per (province, county, additive) of the rows they
-    read in ``area``."""
-    groups: dict[tuple, list[str]] = defaultdict(list)
-    for part in parts:
-        groups[(*_day_place(part, area), part.additive)].append(part.code)
-    return groups
-
-
-def _place_sql(province: int | None, county: int | None, additive: bool) -> tuple[str, list]:
-    """The condition on a day table's place columns for rows of (province,
-    county): a county's rows, a province's (the area's own level for a part
-    that does not add up: distinct_days), or all."""
+def _place_sql(province: int | None, county: int | None, level: str | None) -> tuple[str, list]:
+    """The condition on a day table's place columns for the rows (province,
+    county, level) of :func:`_rows_read`: a county's rows; a province's or the
+    country's own (the sums kept for it); or those of the counties or
+    provinces inside it."""
     if county is not None:
         return " AND county_id = %s", [county]
     where, args = (" AND province_id = %s", [province]) if province is not None else ("", [])
-    if not additive:
-        where += " AND county_id IS NULL" + (" AND province_id IS NULL" if province is None else "")
-    return where, args
+    if level == COUNTY:
+        return where + " AND county_id IS NOT NULL", args
+    if province is None:
+        where += " AND province_id IS NOT NULL" if level == PROVINCE else " AND province_id IS NULL"
+    return where + " AND county_id IS NULL", args
 
 
 def _date_param(day: datetime.date) -> Any:
@@ -177,6 +234,35 @@ def _next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
+def _where(part: Part, place: Any, province_of: Mapping[int, int | None]) -> tuple:
+    """(province, county) of a place of ``part``'s day values: a county of a
+    county part, a province of a province part, or (province, county) itself
+    (the rows of a level: :func:`_with_levels`, distinct_days)."""
+    if isinstance(place, tuple):
+        return place
+    return (province_of.get(place), place) if _is_county_part(part) else (place, None)
+
+
+def _above(part: Part, province: int | None, county: int | None) -> list[tuple]:
+    """The levels whose rows sum an additive ``part``'s rows at (province,
+    county): a county's province and the country; a province's country."""
+    return [(province, None), (None, None)] if county is not None else [(None, None)]
+
+
+def _with_levels(part: Part, values: dict, province_of: Mapping[int, int | None]) -> dict:
+    """``part``'s day values and, for a part that adds up over places, those of
+    the levels above its places (each province, the country: keyed (province,
+    None), (None, None)), summed per day and window; sums of nothing are left
+    out."""
+    if not part.additive:
+        return values
+    levels: dict[tuple, int] = defaultdict(int)
+    for key, value in values.items():
+        for level in _above(part, *_where(part, key[0], province_of)):
+            levels[(level, *key[1:])] += value
+    return {**values, **{key: v for key, v in levels.items() if v}}
+
+
 def _balance_rows(
     part: Part, values: dict, province_of: Mapping[int, int | None], horizon: datetime.date
 ) -> list[tuple]:
@@ -184,15 +270,13 @@ def _balance_rows(
     from its day values ``values`` ({(place, day): value}): at each month start
     after the place's first day, up to ``horizon``, as rows of
     :data:`BALANCE_COLUMNS`."""
-    county_part = _is_county_part(part)
-    per_place: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    per_place: dict[Any, list[tuple[datetime.date, int]]] = defaultdict(list)
     for (place, day), change in values.items():
         per_place[place].append((day, change))
     rows: list[tuple] = []
     for place, changes in per_place.items():
         changes.sort()
-        province = province_of.get(place) if county_part else place
-        county = place if county_part else None
+        province, county = _where(part, place, province_of)
         month, i, total = _next_month(changes[0][0]), 0, 0
         while month <= horizon:
             while i < len(changes) and changes[i][0] < month:
@@ -236,7 +320,7 @@ def _read_days_by_place(
     marks = _marks()
     whole = [part for part in parts if not part.additive]
     parts = [part for part in parts if part.additive]
-    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=marks)
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=marks, by=by)
     found: dict[str, dict[int, int]] = {part.code: {} for part in parts}
     for part in whole:
         found[part.code] = _places_of(part, area=area, start=start, end=end, by=by, marks=marks)
@@ -301,17 +385,11 @@ def _counts(key: tuple, start: datetime.date, end: datetime.date) -> bool:
 
 def _day_rows(part: Part, values: dict, province_of: Mapping[int, int | None]) -> list[tuple]:
     """A day part's rows of :data:`DAY_COLUMNS` from its daily selector's values."""
-    county_part = _is_county_part(part)
     rows = []
     for key, value in values.items():
-        place, day = key[0], key[1]
         since, lo, hi = _window(key)
-        if not part.additive:  # (province, county) of the row's level (distinct_days)
-            province, county = place
-        else:
-            province = province_of.get(place) if county_part else place
-            county = place if county_part else None
-        rows.append((part.code, day, since, lo, hi, province, county, value))
+        province, county = _where(part, key[0], province_of)
+        rows.append((part.code, key[1], since, lo, hi, province, county, value))
     return rows
 
 
@@ -371,6 +449,7 @@ def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
     (inside the caller's transaction, with the periods)."""
     DayFact.objects.all().delete()
     MonthBalance.objects.all().delete()
+    daily = {code: _with_levels(PARTS[code], values, province_of) for code, values in daily.items()}
     running = {code: values for code, values in daily.items() if not PARTS[code].window}
     horizon = _horizon(running, datetime.date.today())
     balances: list[tuple] = [("", horizon, None, None, 0)]
@@ -390,6 +469,7 @@ class DayChanges:
     stale: list[int] = field(default_factory=list)  # DayFact ids
     fresh: list[tuple] = field(default_factory=list)  # rows of DAY_COLUMNS
     balances: Q = field(default_factory=lambda: Q(pk__in=[]))  # MonthBalance rows replaced
+    stale_balances: list[int] = field(default_factory=list)  # MonthBalance ids (sums above)
     new_balances: list[tuple] = field(default_factory=list)  # rows of BALANCE_COLUMNS
 
     def write(self) -> None:
@@ -397,21 +477,31 @@ class DayChanges:
             DayFact.objects.filter(pk__in=self.stale[i : i + 500]).delete()
         _insert(DayFact, DAY_COLUMNS, self.fresh)
         MonthBalance.objects.filter(self.balances).delete()
+        for i in range(0, len(self.stale_balances), 500):
+            MonthBalance.objects.filter(pk__in=self.stale_balances[i : i + 500]).delete()
         _insert(MonthBalance, BALANCE_COLUMNS, self.new_balances)
 
 
 def _changed_days(parts: list, marks: Marks) -> DayChanges:
     """The day rows of the marked places as their records stand now: the ids of
-    the stored rows that differ (to delete), the rows to insert, and the marked
-    places' month balances of stock parts (replaced whole). Nothing is
+    the stored rows that differ (to delete), the rows to insert, the marked
+    places' month balances of stock parts (replaced whole), and the sums above
+    them (a province's, the country's) moved by what changed. Nothing is
     written."""
     with shared():  # parts from one pass over a place's records (PAR) share it
         return _changed_days_of(parts, marks)
 
 
+# What a write changed in the rows summed above its place: per (part, level) the
+# change per day key (day, since, lo, hi), and per month of the balances.
+Moves = dict[tuple[str, tuple], dict[Any, int]]
+
+
 def _changed_days_of(parts: list, marks: Marks) -> DayChanges:
     changes = DayChanges()
     horizon = MonthBalance.objects.filter(part="").values_list("month", flat=True).first()
+    days: Moves = defaultdict(lambda: defaultdict(int))
+    months: Moves = defaultdict(lambda: defaultdict(int))
     for part in _day_parts(parts):
         if not part.additive:  # distinct people: the levels above a marked county too
             whole = {(p, c) for province, county in marks.places(part)
@@ -426,17 +516,55 @@ def _changed_days_of(parts: list, marks: Marks) -> DayChanges:
             values = part.daily_values(area=here)
             place = county if county is not None else province
             assert place is not None  # a marked place is a county or a province (Marks)
+            moved = {}
             if not part.window and horizon is not None:
-                changes.balances |= (
-                    Q(part=part.code, county_id=county)
-                    if county is not None
-                    else Q(part=part.code, province_id=province, county_id__isnull=True)
-                )
-                changes.new_balances += _balance_rows(
-                    part, {k: v for k, v in values.items() if k[0] == place},
-                    {place: province}, horizon)  # fmt: skip
-            _changed_place(changes, part, values, province, county, place)
+                moved = _changed_balances(changes, part, values, province, county, horizon)
+            change = _changed_place(changes, part, values, province, county, place)
+            for level in _above(part, province, county):
+                for key, value in change.items():
+                    days[(part.code, level)][key] += value
+                for month, value in moved.items():
+                    months[(part.code, level)][month] += value
+    _moved_days(changes, days)
+    _moved_balances(changes, months)
     return changes
+
+
+def _own_rows(model: type[Model], code: str, province: int | None, county: int | None) -> Any:
+    """``model``'s rows of ``code`` at (province, county): a county's, or a
+    province's or the country's own (county None)."""
+    rows = model.objects.filter(part=code)  # type: ignore[attr-defined]
+    if county is not None:
+        return rows.filter(county_id=county)
+    rows = rows.filter(county_id__isnull=True)
+    return rows.filter(province_id=province) if province is not None else rows.filter(
+        province_id__isnull=True)  # fmt: skip
+
+
+def _changed_balances(
+    changes: DayChanges,
+    part: Part,
+    values: dict,
+    province: int | None,
+    county: int | None,
+    horizon: datetime.date,
+) -> dict[datetime.date, int]:
+    """Replace the marked place's month balances of ``part`` in ``changes``;
+    returns what changed per month (for the sums above it)."""
+    place = county if county is not None else province
+    assert place is not None  # a marked place is a county or a province (Marks)
+    rows = _own_rows(MonthBalance, part.code, province, county)
+    moved: dict[datetime.date, int] = defaultdict(int)
+    for month, value in rows.values_list("month", "value"):
+        moved[month] -= int(value)
+    changes.balances |= (Q(part=part.code, county_id=county) if county is not None
+                         else Q(part=part.code, province_id=province, county_id__isnull=True))  # fmt: skip
+    new = _balance_rows(part, {k: v for k, v in values.items() if k[0] == place},
+                        {place: province}, horizon)  # fmt: skip
+    changes.new_balances += new
+    for _code, month, _province, _county, value in new:
+        moved[month] += value
+    return {month: v for month, v in moved.items() if v}
 
 
 def _changed_place(
@@ -446,18 +574,15 @@ def _changed_place(
     province: int | None,
     county: int | None,
     place: Any,
-) -> None:
+) -> dict[tuple, int]:
     """Add to ``changes`` the day rows of ``part`` at (province, county) that
-    differ from its daily values ``values`` (those keyed ``place``)."""
-    rows = DayFact.objects.filter(part=part.code)
-    if county is not None:
-        rows = rows.filter(county_id=county)
-    else:
-        rows = rows.filter(county_id__isnull=True)
-        rows = rows.filter(province_id=province) if province is not None else rows.filter(
-            province_id__isnull=True)  # fmt: skip
+    differ from its daily values ``values`` (those keyed ``place``); returns
+    what changed per day key (day, since, lo, hi)."""
+    rows = _own_rows(DayFact, part.code, province, county)
     stored: dict[tuple, tuple[int, int]] = {}
+    moved: dict[tuple, int] = defaultdict(int)
     for pk, *fields, value in rows.values_list("pk", "day", "since", "lo", "hi", "value"):
+        moved[tuple(fields)] -= int(value)
         if tuple(fields) in stored:  # a duplicate: rewrite the day
             changes.stale.append(pk)
             continue
@@ -470,3 +595,41 @@ def _changed_place(
             changes.stale.append(pk)
     changed = {(place, *key): v for key, v in now.items() if stored.get(key, (0, None))[1] != v}
     changes.fresh += _day_rows(part, changed, {county: province} if county is not None else {})
+    for key, value in now.items():
+        moved[key] += value
+    return {key: v for key, v in moved.items() if v}
+
+
+def _moved_days(changes: DayChanges, moves: Moves) -> None:
+    """Add to ``changes`` the rows of the sums above the marked places (a
+    province's, the country's) that ``moves`` changed: each such day key's
+    stored rows replaced by one holding their sum plus the change (none when
+    that is zero)."""
+    for (code, (province, county)), moved in moves.items():
+        moved = {key: v for key, v in moved.items() if v}
+        days = sorted({key[0] for key in moved})
+        total: dict[tuple, int] = defaultdict(int)
+        for i in range(0, len(days), 500):
+            rows = _own_rows(DayFact, code, province, county).filter(day__in=days[i : i + 500])
+            for pk, *fields, value in rows.values_list("pk", "day", "since", "lo", "hi", "value"):
+                if tuple(fields) in moved:
+                    changes.stale.append(pk)
+                    total[tuple(fields)] += int(value)
+        for (day, since, lo, hi), change in moved.items():
+            if total[(day, since, lo, hi)] + change:
+                changes.fresh.append((code, day, since, lo, hi, province, county,
+                                      total[(day, since, lo, hi)] + change))  # fmt: skip
+
+
+def _moved_balances(changes: DayChanges, moves: Moves) -> None:
+    """:func:`_moved_days` for the month balances of the sums above the marked places."""
+    for (code, (province, county)), moved in moves.items():
+        moved = {month: v for month, v in moved.items() if v}
+        total: dict[datetime.date, int] = defaultdict(int)
+        rows = _own_rows(MonthBalance, code, province, county).filter(month__in=sorted(moved))
+        for pk, month, value in rows.values_list("pk", "month", "value"):
+            changes.stale_balances.append(pk)
+            total[month] += int(value)
+        for month, change in moved.items():
+            if total[month] + change:
+                changes.new_balances.append((code, month, province, county, total[month] + change))

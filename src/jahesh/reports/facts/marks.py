@@ -3,7 +3,9 @@ behind each part (:data:`SOURCES`) and the rows a mark makes stale."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jahesh.accounts.scoping import Area
@@ -123,6 +125,26 @@ def _marks(upto: int | None = None) -> Marks:
             provinces[province].add(source)
     province_of = _county_province(set(counties)) if counties else {}
     return Marks(dict(counties), dict(provinces), province_of)
+
+
+def live_values(
+    part: Part,
+    places: Iterable[tuple[int | None, int | None]],
+    *,
+    start: datetime.date,
+    end: datetime.date,
+) -> dict[tuple[int | None, int | None], int]:
+    """``part``'s value for [start, end) at each marked place (province, county;
+    county None: a province) from the records, one selector call each: a
+    county's records are found from its own (an index on the county), where a
+    call for a province grouped by county would start from the records of the
+    whole country in the period (SQLite: every visit of five years, at 0.6 s
+    for 27,000 units)."""
+    return {
+        (province, county): int(part.total(area=Area(province_id=province, county_id=county),
+                                           start=start, end=end))
+        for province, county in places
+    }  # fmt: skip
 
 
 def _key_of(level: str, province: int | None, county: int | None, code: str) -> Key:

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.daily import shared
 from jahesh.reports.kpis import PARTS, Part
 from jahesh.reports.models import (
+    DayFact,
     Fact,
     FactPeriod,
+    MonthBalance,
 )
 
 if TYPE_CHECKING:
@@ -237,9 +239,21 @@ def _refresh(
             report.rows += _insert(Fact, FACT_COLUMNS, _fact_tuples(shell, rows))
         report.rows += _build_days(daily, province_of)
         _forget(seen)
+    _analyze()
     report.periods = len(periods)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _analyze() -> None:
+    """PostgreSQL: the planner's statistics of the tables just rewritten whole
+    (autovacuum catches up later; until then a read may plan for the old rows,
+    such as none above the places). SQLite keeps no statistics unless asked."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (Fact, DayFact, MonthBalance)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def refresh_stale() -> int:

@@ -22,6 +22,7 @@ from jahesh.reports.facts.marks import (
     _is_county_part,
     _key_of,
     _marks,
+    live_values,
 )
 from jahesh.reports.kpis import Part, spread_to_counties
 from jahesh.reports.models import (
@@ -123,24 +124,18 @@ def _recomputed(
     province with many marked counties in one grouped query), a province or
     country row for its area."""
     found: dict[Key, int] = {}
-    per_province: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    counties: dict[str, list[tuple[int | None, int]]] = defaultdict(list)
     for level, place, code in keys:
         if level == COUNTY:
             assert place is not None  # a county row names its county (_key_of)
-            per_province[(code, province_of.get(place))].append(place)
+            counties[code].append((province_of.get(place), place))
             continue
         area = COUNTRY if level == Fact.COUNTRY else Area(province_id=place)
         by = None if level == Fact.COUNTRY else PROVINCE
         found[(level, place, code)] = _value(by_code[code], period, area, by, place)
-    for (code, province), counties in per_province.items():
-        if len(counties) > 3 and province:
-            values = by_code[code].values(area=Area(province_id=province), start=period.start,
-                                          end=period.end, by=COUNTY)  # fmt: skip
-            found.update({(COUNTY, c, code): int(values.get(c) or 0) for c in counties})
-            continue
-        for c in counties:
-            area = Area(province_id=province, county_id=c)
-            found[(COUNTY, c, code)] = _value(by_code[code], period, area, COUNTY, c)
+    for code, places in counties.items():
+        now = live_values(by_code[code], places, start=period.start, end=period.end)
+        found.update({(COUNTY, c, code): value for (_p, c), value in now.items()})
     return found
 
 
