@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -29,6 +30,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an
 def _fast_passwords(settings):
     # PBKDF2's deliberate slowness protects real passwords; tests only need a hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Kept figures, fragments and pages carry a data version in their keys, and two
+    # tests' databases can reach the same small version: each test starts empty.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
