@@ -16,14 +16,15 @@ the service's build function (``volunteer_build``, ``group_build``,
 ``camp_build`` …) and its status events (registration, leaving) are built by
 ``VOLUNTEER_FLOW.history``, as ``volunteer_create`` and ``volunteer_set_status``
 write them; then ``bulk_create`` (no history rows: the scenario is not a
-person's edit). Roster rows and certificates are still written here, with the
-roster's credential rule. National codes are made up
+person's edit), but the roster rows (``roster_entry_build``), which
+``roster_entries_create`` writes with their history and first events as
+``roster_save`` does, and their certificates (``certificate_build``). National
+codes are made up
 (``national_codes.national_code_for``).
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -39,7 +40,6 @@ from jahesh.geo.services import place_set_deprived
 from jahesh.volunteers import services
 from jahesh.volunteers.models import (
     Camp,
-    Certificate,
     CredentialKind,
     Group,
     Membership,
@@ -254,7 +254,9 @@ def _skills() -> dict[str, Skill]:
             name_key=normalize_key(name),
             defaults={"name": name, "hourly_rate_rial": rate, "credential_kind": kinds.get(kind)},
         )
-    return out
+    # with their credential kinds: the roster rule reads them for every row
+    found = Skill.objects.select_related("credential_kind").in_bulk([s.pk for s in out.values()])
+    return {name: found[s.pk] for name, s in out.items()}
 
 
 def _volunteers(
@@ -431,10 +433,10 @@ def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: i
         plan.append((group, members))
     services.camps_create(camps, actor=actor, batch_size=BATCH)
     camps = list(Camp.objects.filter(title__in=[c.title for c, _g in camps]).order_by("id"))
-    _rosters(rng, camps, plan, end)
+    _rosters(rng, camps, plan, end, actor)
 
 
-def _rosters(rng, camps, plan, end: date) -> None:
+def _rosters(rng, camps, plan, end: date, actor) -> None:
     now = timezone.now()
     entries = []
     for camp, (_group, members) in zip(camps, plan, strict=True):
@@ -453,32 +455,26 @@ def _rosters(rng, camps, plan, end: date) -> None:
                 skill = None  # a lapsed licence: serves without that skill (the roster rule)
             approved = not (recent and rng.random() < 0.3)
             entries.append(
-                RosterEntry(
-                    camp_id=camp.pk,
-                    volunteer_id=v.pk,
-                    skill_id=skill.pk if skill else None,
+                services.roster_entry_build(
+                    camp=camp,
+                    volunteer=v,
+                    skill=skill,
                     hours=Decimal(rng.randint(4, 8) * days),
-                    hourly_rate_rial=skill.hourly_rate_rial if skill else 0,
                     source=RosterEntry.Source.COORDINATOR
                     if approved
                     else RosterEntry.Source.VOLUNTEER,
-                    status=RosterEntry.Status.APPROVED if approved else RosterEntry.Status.LOGGED,
-                    logged_at=now,
-                    approved_at=now if approved else None,
+                    camp_kinds=(),
+                    held=v.demo_expiry,
+                    actor=actor,
+                    now=now,
                 )
             )
-    RosterEntry.objects.bulk_create(entries, batch_size=BATCH)
+    entries = services.roster_entries_create(entries, actor=actor, now=now, batch_size=BATCH)
     # Certificates for the approved rows of the last camps.
     last_camps = {c.pk for c in sorted(camps, key=lambda c: c.end_date)[-40:]}
-    Certificate.objects.bulk_create(
+    services.certificates_create(
         [
-            Certificate(
-                volunteer_id=e.volunteer_id,
-                camp_id=e.camp_id,
-                code=secrets.token_urlsafe(15),
-                hours=e.hours,
-                issued_at=now,
-            )
+            services.certificate_build(entry=e, actor=actor, now=now)
             for e in entries
             if e.camp_id in last_camps and e.status == RosterEntry.Status.APPROVED
         ],

@@ -11,7 +11,9 @@ with the same mechanism before the transaction commits.
 from __future__ import annotations
 
 from jahesh.volunteers.services.certificates import (
+    certificate_build,
     certificate_issue,
+    certificates_create,
     new_certificate_code,
 )
 from jahesh.volunteers.services.groups import (
@@ -52,6 +54,8 @@ from jahesh.volunteers.services.roster import (
     hours_approve,
     hours_decide,
     hours_reject,
+    roster_entries_create,
+    roster_entry_build,
     roster_remove,
     roster_save,
 )
@@ -69,7 +73,9 @@ __all__ = [
     "camp_build",
     "camp_create",
     "camps_create",
+    "certificate_build",
     "certificate_issue",
+    "certificates_create",
     "credential_add",
     "credential_build",
     "credential_refusal",
@@ -83,6 +89,8 @@ __all__ = [
     "membership_end",
     "memberships_create",
     "new_certificate_code",
+    "roster_entries_create",
+    "roster_entry_build",
     "roster_remove",
     "roster_save",
     "skills_and_credentials_create",

@@ -28,6 +28,7 @@ from jahesh.volunteers.services.people import (
     _ensure_all_in_scope,
     _ensure_in_scope,
     _national_code,
+    in_scope_ids,
 )
 
 
@@ -257,11 +258,7 @@ def camps_create(
         for c in created:
             c.pk = ids[c.title]
     _ensure_all_in_scope(actor, Camp, [c.pk for c in created])
-    visible = set(
-        scoped(actor, Group)
-        .filter(pk__in={g for _c, ids in camps for g in ids})
-        .values_list("pk", flat=True)
-    )
+    visible = in_scope_ids(actor, Group, (g for _c, ids in camps for g in ids))
     Through = Camp.groups.through
     Through.objects.bulk_create(
         [

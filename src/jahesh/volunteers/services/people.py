@@ -4,7 +4,7 @@ volunteers service uses (scope check of a new record, codes) live here too."""
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -163,9 +163,10 @@ def volunteers_create(
     twice in ``built``), a county outside ``actor``'s scope (asked once for the
     batch, with the same scoping)."""
     codes = [v.national_code for v, _events in built]
-    taken = set(
-        Volunteer.objects.filter(national_code__in=codes).values_list("national_code", flat=True)
-    )
+    taken: set[str] = set()
+    for i in range(0, len(codes), 5000):  # a statement's parameters are limited
+        found = Volunteer.objects.filter(national_code__in=codes[i : i + 5000])
+        taken.update(found.values_list("national_code", flat=True))
     seen: set[str] = set()
     for code in codes:
         if code in taken or code in seen:
@@ -318,9 +319,20 @@ def volunteer_set_status(
         )
 
 
+def in_scope_ids(actor: Any, model: Any, ids: Iterable[int], chunk: int = 5000) -> set[int]:
+    """Which of ``ids`` the actor may see (``scoped``), a query per ``chunk`` ids
+    (a bulk form's batch may hold more than a statement's parameters)."""
+    ids = sorted(set(ids))
+    seen: set[int] = set()
+    for i in range(0, len(ids), chunk):
+        part = ids[i : i + chunk]
+        seen.update(scoped(actor, model).filter(pk__in=part).values_list("pk", flat=True))
+    return seen
+
+
 def _ensure_all_in_scope(actor: Any, model: Any, ids: Sequence[int]) -> None:
-    """:func:`_ensure_in_scope` for the records a bulk form just wrote (one query)."""
-    if scoped(actor, model).filter(pk__in=ids).count() != len(set(ids)):
+    """:func:`_ensure_in_scope` for the records a bulk form just wrote."""
+    if len(in_scope_ids(actor, model, ids)) != len(set(ids)):
         raise NotFound(_("این شهرستان در حوزهٔ دسترسی شما نیست."), field="county")
 
 
