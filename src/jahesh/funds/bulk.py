@@ -274,7 +274,10 @@ def paper_loan_events(
     workflow checks it."""
     loan = built.loan
     status = loan.status
-    days = [(S.REQUESTED, loan.requested_on), (S.APPROVED, loan.approved_on)]
+    days: list[tuple[str, datetime.date | None]] = [
+        (S.REQUESTED, loan.requested_on),
+        (S.APPROVED, loan.approved_on),
+    ]
     days.append((S.DISBURSED, loan.disbursed_on))
     if status in (S.REPAID, S.WRITTEN_OFF):
         days.append((status, loan.closed_on))

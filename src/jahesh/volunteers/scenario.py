@@ -211,7 +211,7 @@ def build_part(
         ) or list(Village.objects.filter(province=province).only("id", "county_id"))
         with transaction.atomic():
             skills = _skills()
-            actor = ctx.actor(province.pk)
+            actor = ctx.actor(counties[0].province_id)
             people = _volunteers(rng, counties, start, end, active=active, left=left, actor=actor)
             _skills_and_credentials(rng, people, skills, end, actor)
             group_rows = _groups(rng, counties, people, start, groups, actor)
@@ -301,7 +301,7 @@ def _volunteers(
 
 def _skills_and_credentials(rng, people, skills: dict[str, Skill], end: date, actor) -> None:
     skill_ids = {s.pk for s in skills.values()}
-    kind_ids = {s.credential_kind_id for s in skills.values()}
+    kind_ids = {s.credential_kind_id for s in skills.values() if s.credential_kind_id}
     names = [s[0] for s in SKILLS]
     shares = [s[3] for s in SKILLS]
     links, creds = [], []
@@ -432,8 +432,8 @@ def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: i
         camps.append((camp, [group.pk]))
         plan.append((group, members))
     services.camps_create(camps, actor=actor, batch_size=BATCH)
-    camps = list(Camp.objects.filter(title__in=[c.title for c, _g in camps]).order_by("id"))
-    _rosters(rng, camps, plan, end, actor)
+    saved = list(Camp.objects.filter(title__in=[c.title for c, _g in camps]).order_by("id"))
+    _rosters(rng, saved, plan, end, actor)
 
 
 def _rosters(rng, camps, plan, end: date, actor) -> None:
