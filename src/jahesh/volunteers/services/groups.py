@@ -28,6 +28,7 @@ from jahesh.volunteers.services.people import (
     _ensure_all_in_scope,
     _ensure_in_scope,
     _national_code,
+    ids_back,
     in_scope_ids,
 )
 
@@ -103,12 +104,7 @@ def groups_create(groups: Sequence[Group], *, actor: Any, batch_size: int = 2000
     if len(set(keys)) != len(keys) or taken.intersection(keys):
         raise _name_taken()
     created = Group.objects.bulk_create(groups, batch_size=batch_size)
-    if created and created[0].pk is None:  # backends that do not return ids
-        ids = dict(
-            Group.objects.filter(name_key__in=[k for _c, k in keys]).values_list("name_key", "id")
-        )
-        for g in created:
-            g.pk = ids[g.name_key]
+    ids_back(created, Group, "name_key")
     _ensure_all_in_scope(actor, Group, [g.pk for g in created])
     return created
 
@@ -251,12 +247,7 @@ def camps_create(
     linked to those of its groups ``actor`` may see, as :func:`camp_create` does."""
     built = [c for c, _g in camps]
     created = Camp.objects.bulk_create(built, batch_size=batch_size)
-    if created and created[0].pk is None:  # backends that do not return ids
-        ids = dict(
-            Camp.objects.filter(title__in=[c.title for c in built]).values_list("title", "id")
-        )
-        for c in created:
-            c.pk = ids[c.title]
+    ids_back(created, Camp, "title")
     _ensure_all_in_scope(actor, Camp, [c.pk for c in created])
     visible = in_scope_ids(actor, Group, (g for _c, ids in camps for g in ids))
     Through = Camp.groups.through

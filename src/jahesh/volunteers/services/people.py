@@ -173,12 +173,7 @@ def volunteers_create(
             raise _duplicate(code)
         seen.add(code)
     people = Volunteer.objects.bulk_create([v for v, _events in built], batch_size=batch_size)
-    if people and people[0].pk is None:  # backends that do not return ids
-        ids = dict(
-            Volunteer.objects.filter(national_code__in=codes).values_list("national_code", "id")
-        )
-        for v in people:
-            v.pk = ids[v.national_code]
+    ids_back(people, Volunteer, "national_code")
     _ensure_all_in_scope(actor, Volunteer, [v.pk for v in people])
     VolunteerStatusEvent.objects.bulk_create(
         [e for _v, events in built for e in events], batch_size=batch_size
@@ -328,6 +323,16 @@ def in_scope_ids(actor: Any, model: Any, ids: Iterable[int], chunk: int = 5000) 
         part = ids[i : i + chunk]
         seen.update(scoped(actor, model).filter(pk__in=part).values_list("pk", flat=True))
     return seen
+
+
+def ids_back(rows: Sequence[Any], model: Any, key: str) -> None:
+    """After a ``bulk_create`` on a backend that does not return ids, each row's
+    id read back by ``key``, a field unique among the rows."""
+    if rows and rows[0].pk is None:
+        values = [getattr(r, key) for r in rows]
+        ids = dict(model.objects.filter(**{f"{key}__in": values}).values_list(key, "id"))
+        for r in rows:
+            r.pk = ids[getattr(r, key)]
 
 
 def _ensure_all_in_scope(actor: Any, model: Any, ids: Sequence[int]) -> None:
