@@ -15,12 +15,11 @@ each volunteer, skill, credential, group, membership and camp is checked by
 the service's build function (``volunteer_build``, ``group_build``,
 ``camp_build`` …) and its status events (registration, leaving) are built by
 ``VOLUNTEER_FLOW.history``, as ``volunteer_create`` and ``volunteer_set_status``
-write them; then ``bulk_create`` (no history rows: the scenario is not a
-person's edit), but the roster rows (``roster_entry_build``), which
-``roster_entries_create`` writes with their history and first events as
-``roster_save`` does, and their certificates (``certificate_build``). National
-codes are made up
-(``national_codes.national_code_for``).
+write them; likewise the roster rows (``roster_entry_build``, written with
+their first events by ``roster_entries_create`` as ``roster_save`` writes them)
+and their certificates (``certificate_build``). The rows go in with
+``bulk_create``, without history rows (the scenario is not a person's edit).
+National codes are made up (``national_codes.national_code_for``).
 """
 
 from __future__ import annotations
