@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from jahesh.core.errors import ApplicationError
+from jahesh.core.workflow import Step
 from jahesh.funds import bulk, services
 from jahesh.funds.models import GuaranteeDocument, Guarantor, LedgerEntry, Loan, Repayment
 
@@ -250,3 +251,61 @@ def test_verification_visits_in_bulk(disbursed_loan, users):
         lambda: services.verification_record(**closed)
     )
     assert loan.verifications.count() == 1
+
+
+def _trail(loan: Loan) -> list[tuple]:
+    return list(loan.events.order_by("id").values_list("from_status", "to_status", "by", "note"))
+
+
+def test_a_paper_loans_trail_is_built_by_the_loan_workflow(funded, add_member, users):
+    """paper_loan_events walks LOAN_FLOW's table from the request to the end, each
+    row in the shape the workflow's own moves write (who: the user given)."""
+    now = timezone.now()
+    paper = _paper(funded, add_member(funded), users["fund"], now)
+    bulk.paper_repayments_add(paper, [(PAID, TOTAL, "all")], user=users["fund"], now=now)
+    (loan,) = bulk.paper_loans_create([paper])
+    events = bulk.paper_loan_events(paper, user=users["fund"], note="دفتر")
+    type(events[0]).objects.bulk_create(events)
+
+    S, fund = Loan.Status, users["fund"].pk
+    assert _trail(loan) == [
+        ("", S.REQUESTED, fund, "دفتر"),
+        (S.REQUESTED, S.APPROVED, fund, "دفتر"),
+        (S.APPROVED, S.DISBURSED, fund, "دفتر"),
+        (S.DISBURSED, S.REPAID, fund, "دفتر"),
+    ]
+    days = [timezone.localtime(e.at) for e in loan.events.order_by("id")]
+    assert [(d.date(), d.hour) for d in days] == [
+        (TIR_1402 - datetime.timedelta(days=10), 10),
+        (TIR_1402 - datetime.timedelta(days=5), 10),
+        (TIR_1402, 10),
+        (PAID, 10),
+    ]
+    assert loan.status == S.REPAID
+
+
+def test_the_trails_moves_are_refused_as_the_workflow_refuses_them(
+    requested, funded, add_member, users, clerk
+):
+    """A move the table lacks and the maker approving their own request: the
+    same refusals (type and message) as loan_approve / the workflow's."""
+    S = Loan.Status
+    maker_refusal = _refusal(
+        lambda: services.loan_approve(loan=requested, user=users["fund"], on=requested.requested_on)
+    )
+    paper = _paper(funded, add_member(funded), users["fund"], timezone.now())
+    paper.loan.requested_by = users["fund"]
+    assert _refusal(lambda: bulk.paper_loan_events(paper, user=users["fund"], note="")) == (
+        maker_refusal
+    )
+    approved = services.loan_approve(loan=requested, user=clerk, on=requested.requested_on)
+    table_refusal = _refusal(
+        lambda: services.LOAN_FLOW.transition(approved, S.REQUESTED, user=clerk)
+    )
+    steps = [
+        Step(S.REQUESTED, timezone.now()),
+        Step(S.APPROVED, timezone.now()),
+        Step(S.REQUESTED, timezone.now()),
+    ]
+    loan = _paper(funded, add_member(funded), users["fund"], timezone.now()).loan
+    assert _refusal(lambda: services.LOAN_FLOW.history(loan, steps, user=clerk)) == table_refusal

@@ -231,3 +231,25 @@ def test_the_cli_refuses_an_unknown_user_or_file(users, tmp_path):
     path.write_bytes(_xlsx())
     with pytest.raises(CommandError, match="کاربر «nobody» پیدا نشد"):
         call_command("import", "units", str(path), "--user", "nobody")
+
+
+def test_rows_are_checked_by_unit_build_and_refused_in_their_columns(users, geo):
+    """The import asks unit_create's rules (unit_build): a row without a county
+    for a user of several counties is refused in the county column with the
+    form's message, and a row with several problems reports each one."""
+    rows = [
+        ["بی‌شهرستان", None, None, None, "صنعت", "1072", 4, "فعال", None, None, None],
+        ["کارگاه اراک", None, None, "اراک", "صنعت", "1072", 4, "فعال", None, None, None],
+    ]
+    report = import_units(_xlsx(rows), "units.xlsx", user=users["hq"])
+    assert _counts(report) == (1, 0, 0, 1, 0)
+    assert [e.as_dict() for e in report.errors] == [
+        {"row": 2, "column": "County", "message": "شهرستان را انتخاب کنید."}
+    ]
+    (unit,) = Unit.objects.all()
+    assert (unit.name, unit.county, unit.province_id, unit.created_by) == (
+        "کارگاه اراک",
+        geo["arak"],
+        geo["markazi"].pk,
+        users["hq"],
+    )

@@ -27,12 +27,16 @@ user's role (core may not import ``accounts``: the app passes
   the API read it.
 - :meth:`Workflow.check` is steps 2's refusals alone, for moves written in bulk.
 - :meth:`Workflow.created` appends the event of a record's first status.
+- :meth:`Workflow.history` is the bulk form of ``created`` then ``transition``
+  for a record entered with its past (an import, the demo), not saved yet: each
+  move checked and guarded as ``transition`` does, its event row built by the
+  machine's ``row`` (the one ``event`` saves), for the caller to write in bulk.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -77,6 +81,17 @@ class Move(Generic[R]):
 def no_guard(move: Move[Any]) -> Mapping[str, Any]:
     """A move that needs nothing and sets nothing but the status."""
     return {}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move of a record's past, for :meth:`Workflow.history`: the status it
+    moved to, when, and what the move carried."""
+
+    to_status: str
+    now: datetime.datetime
+    data: Any = None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +156,8 @@ class Workflow(Generic[R]):
     # With ``save``: the history row's change reason is the move's reason.
     history_reason: bool = False
     status_field: str = field(default="status")
+    # The move's event row, not saved (``event`` saves it; ``history`` answers it).
+    row: Callable[[Move[R]], models.Model] | None = None
 
     def _status(self, record: R) -> str:
         return str(getattr(record, self.status_field))
@@ -233,6 +250,30 @@ class Workflow(Generic[R]):
             record, "", self._status(record), user, now or timezone.now(), data, reason, announce
         )
         return self.event(move)
+
+    def history(self, record: R, steps: Sequence[Step], *, user: Any) -> list[models.Model]:
+        """The bulk form of :meth:`created` then :meth:`transition` for ``record``
+        entered with its past and not saved yet: the first step is its first
+        status; each next one is refused as ``transition`` refuses it (the table,
+        the role, the record's own rule, the guard), and the guard's fields are
+        set on ``record``, which ends in the last step's status. Answers the event
+        rows, not saved (nothing is announced): the caller writes them in bulk
+        after the record."""
+        assert self.row is not None, "a machine written in bulk says how to build its event row"
+        rows = []
+        old = ""
+        for i, step in enumerate(steps):
+            move = Move(record, old, step.to_status, user, step.now, step.data, step.reason, False)
+            if i:
+                rule = self.check(record, step.to_status, user)
+                changes = dict(rule.guard(move) or {})
+                changes.update(self.also(move))
+                for name, value in changes.items():
+                    setattr(record, name, value)
+            setattr(record, self.status_field, step.to_status)
+            rows.append(self.row(move))
+            old = step.to_status
+        return rows
 
 
 def _auto_now(model: type[models.Model]) -> list[str]:

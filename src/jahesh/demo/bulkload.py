@@ -381,14 +381,15 @@ FAST_ROW_MODELS = {
     "jahesh.funds.services.ledger": ("LedgerEntry",),  # _entry: the *_build functions' rows
     "jahesh.funds.services.repayments": ("Repayment",),  # repayment_build
     "jahesh.funds.services.loans": ("Guarantor", "GuaranteeDocument"),  # their *_build
-    "jahesh.funds.scenario": ("Member", "LoanEvent"),
+    "jahesh.funds.scenario": ("Member",),
+    "jahesh.funds.services.loan_flow": ("LoanEvent",),  # _loan_row: LOAN_FLOW.history's rows
     "jahesh.units.scenario": ("Visit", "RiskAssessment", "StatusChange"),
     "jahesh.projects.scenario": ("ProjectEvent", "ProjectFunding"),
     "jahesh.projects.services": ("DirectService", "ServiceBeneficiary"),  # service_build, bulk
-    "jahesh.volunteers.scenario": (
-        "Volunteer", "VolunteerSkill", "Credential", "Membership", "RosterEntry",
-        "VolunteerStatusEvent",
-    ),
+    "jahesh.volunteers.scenario": ("Membership",),
+    # the *_build functions' rows and VOLUNTEER_FLOW.history's (not Volunteer nor
+    # RosterEntry: those modules pass them to scoped() and simple-history as models)
+    "jahesh.volunteers.services.people": ("VolunteerSkill", "Credential", "VolunteerStatusEvent"),
 }  # fmt: skip
 
 

@@ -304,12 +304,14 @@ def _volunteers(ctx, province, counties, scale: float) -> None:
         Village.objects.filter(province=province, is_deprived=True).only("id", "county_id")
     ) or list(Village.objects.filter(province=province).only("id", "county_id"))
     skills = volunteers_scenario._skills()
+    actor = ctx.actor(province.pk)
     people = volunteers_scenario._volunteers(
-        rng, counties, start, end, active=active, left=_n(PER_PROVINCE["volunteers_left"], scale)
-    )
-    volunteers_scenario._skills_and_credentials(rng, people, skills, end)
+        rng, counties, start, end, active=active, left=_n(PER_PROVINCE["volunteers_left"], scale),
+        actor=actor,
+    )  # fmt: skip
+    volunteers_scenario._skills_and_credentials(rng, people, skills, end, actor)
     group_rows = volunteers_scenario._groups(
-        rng, counties, people, start, max(1, _n(PER_PROVINCE["volunteer_groups"], scale))
+        rng, counties, people, start, max(1, _n(PER_PROVINCE["volunteer_groups"], scale)), actor
     )
     camps = _n(PER_PROVINCE["camps"], scale)
     if villages and camps:
@@ -319,7 +321,7 @@ def _volunteers(ctx, province, counties, scale: float) -> None:
             return f"{to_persian_digits(n)} {_name}"
 
         with patched(volunteers_scenario, to_persian_digits=numbered):
-            volunteers_scenario._camps(rng, group_rows, villages, skills, start, end, camps)
+            volunteers_scenario._camps(rng, group_rows, villages, skills, start, end, camps, actor)
     ctx.shared["volunteer_group_ids"] = list(
         Group.objects.filter(county__province=province).values_list("id", flat=True)
     )

@@ -9,8 +9,10 @@ charges, the fee, the status from the dates, and, for a disbursed loan, its
 installments from ``schedule.build_schedule`` and its disbursement ledger row.
 Only then do they write: one row at a time or with ``bulk_create``.
 
-The workflow trail (``LoanEvent``) is not written here: the caller writes it
-(it goes through the workflow engine).
+The workflow trail (``LoanEvent``) of many paper loans is built by
+:func:`paper_loan_events` through the loan workflow's bulk form
+(``LOAN_FLOW.history``: each move checked against ``TRANSITIONS`` and its
+guard, the row built by the workflow's own row function); the caller writes it.
 """
 
 from __future__ import annotations
@@ -22,17 +24,27 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jahesh.core.errors import Forbidden, InvalidInput
 from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text
+from jahesh.core.workflow import Step
 from jahesh.funds import schedule
-from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Member, Repayment
+from jahesh.funds.models import (
+    Fund,
+    Installment,
+    LedgerEntry,
+    Loan,
+    LoanEvent,
+    Member,
+    Repayment,
+)
 
 # The services import this module (loans.py builds requests as paper loans): the
 # modules, not their names, so that either side may be imported first.
-from jahesh.funds.services import loans, repayments
+from jahesh.funds.services import loan_flow, loans, repayments
 
 S = Loan.Status
 Kind = LedgerEntry.Kind
@@ -251,6 +263,34 @@ def paper_loans_create(built: Sequence[PaperLoan], *, batch_size: int = 2000) ->
     Repayment.objects.bulk_create([r for b in built for r in b.repayments], batch_size=batch_size)
     LedgerEntry.objects.bulk_create([e for b in built for e in b.entries], batch_size=batch_size)
     return loans
+
+
+def paper_loan_events(
+    built: PaperLoan, *, user: Any, note: str, at: datetime.time = datetime.time(10)
+) -> list[LoanEvent]:
+    """The workflow trail of a paper loan written by :func:`paper_loans_create`,
+    not saved: its request, approval, payment and end (settled or written off)
+    on their dates at ``at``, each move checked by ``LOAN_FLOW.history`` as the
+    workflow checks it."""
+    loan = built.loan
+    status = loan.status
+    days: list[tuple[str, datetime.date | None]] = [
+        (S.REQUESTED, loan.requested_on),
+        (S.APPROVED, loan.approved_on),
+    ]
+    days.append((S.DISBURSED, loan.disbursed_on))
+    if status in (S.REPAID, S.WRITTEN_OFF):
+        days.append((status, loan.closed_on))
+    steps = []
+    for to, day in days:
+        if day is None:
+            break
+        when = timezone.make_aware(datetime.datetime.combine(day, at))
+        steps.append(Step(to, when, reason=note))
+    events = loan_flow.LOAN_FLOW.history(loan, steps, user=user)
+    if loan.status != status:
+        raise ValueError(f"paper loan {loan.number}: its dates lead to {loan.status}, not {status}")
+    return events  # type: ignore[return-value]
 
 
 def paper_loan_create(**fields: Any) -> Loan:

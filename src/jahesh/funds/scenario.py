@@ -20,7 +20,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from jahesh.core.jalali import last_jalali_years
 from jahesh.funds import bulk, services
@@ -42,6 +41,7 @@ CLOSED_FUNDS = 18
 JOBS_TARGET = 2_146
 MARGIN = datetime.timedelta(days=7)
 DAY = datetime.timedelta(days=1)
+NOTE = "سابقهٔ دفتر صندوق"  # the note of a paper loan's workflow trail
 
 COUNTY_WEIGHTS = {
     "اراک": 30,
@@ -473,34 +473,11 @@ def _write_loans(rng, plans: list[_LoanPlan], as_of: datetime.date, now) -> None
             # returned when the last payment settled the loan, as repayment_record does
             document.returned_on = loan.closed_on if loan.status == Loan.Status.REPAID else None
             documents.append(document)
-    LoanEvent.objects.bulk_create(_events(plans), batch_size=5000)
+    # The workflow trail of each loan (who is unknown for records kept on paper).
+    trail = [e for p in plans for e in bulk.paper_loan_events(p.paper, user=None, note=NOTE)]
+    LoanEvent.objects.bulk_create(trail, batch_size=5000)
     services.guarantors_create(guarantors)
     services.guarantee_documents_create(documents)
-
-
-def _events(plans: list[_LoanPlan]) -> list[LoanEvent]:
-    """The workflow trail of each loan (who is unknown for records kept on paper)."""
-    S = Loan.Status
-    events = []
-    for plan in plans:
-        loan = plan.loan
-        steps = [
-            ("", S.REQUESTED, loan.requested_on),
-            (S.REQUESTED, S.APPROVED, loan.approved_on),
-            (S.APPROVED, S.DISBURSED, loan.disbursed_on),
-        ]
-        if loan.status in (S.REPAID, S.WRITTEN_OFF):
-            steps.append((S.DISBURSED, loan.status, loan.closed_on))
-        for old, new, day in steps:
-            if day is None:
-                break
-            at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
-            events.append(
-                LoanEvent(
-                    loan_id=loan.pk, from_status=old, to_status=new, at=at, note="سابقهٔ دفتر صندوق"
-                )
-            )
-    return events
 
 
 def _create_visits(rng, plans, first, last, start, jobs_target) -> int:

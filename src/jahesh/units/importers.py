@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,7 @@ from jahesh.core.tabular import (
     mobile,
     money_rials,
     read_table,
+    refuse_with,
     run_import,
     text,
 )
@@ -45,7 +47,13 @@ from jahesh.units import isic
 from jahesh.units.bulk import units_create
 from jahesh.units.models import SalesTrend, Sector, Unit, UnitStatus
 from jahesh.units.selectors import unit_writable_counties
-from jahesh.units.services import size_for, unit_change_status, visit_create, visit_update
+from jahesh.units.services import (
+    UnitLookups,
+    unit_build,
+    unit_change_status,
+    visit_create,
+    visit_update,
+)
 
 Progress = Callable[[int, int | None], None]
 
@@ -151,6 +159,13 @@ def unit_columns(user: Any | None = None) -> list[Column]:
 # --- Units ---------------------------------------------------------------------
 
 
+# The columns a row sets on its unit (the county and the name always) and the
+# fields each derives.
+_UNIT_COLUMNS = ("name", "national_id", "sector", "isic_code", "employees", "status", "founded_on",
+                 "owner_mobile", "address")  # fmt: skip
+_DERIVED = {"isic_code": ("isic_division", "isic_section"), "employees": ("size",)}
+
+
 class _UnitBatch:
     """The batch handler of a units import (one instance per import)."""
 
@@ -158,13 +173,21 @@ class _UnitBatch:
         self.user = user
         self.filename = filename
         self.now = now
-        self.today = timezone.localdate(now)
         self.default_county = None
         writable = _writable_county_ids(user)
         if len(writable) == 1:
             self.default_county = writable[0]
         self.visible = scoped(user, Unit)
-        self.province_of = dict(County.objects.values_list("pk", "province_id"))
+        self.counties = County.objects.in_bulk(writable)
+        # unit_create's rules (unit_build), the database asked once: the county
+        # column offers only the user's counties; a national ID already held is
+        # not refused here, it matches its unit (``_match``: updated, or refused
+        # when outside the user's scope), and the file has no code column.
+        self.lookups = UnitLookups(
+            writable=lambda county: county.pk in self.counties,
+            nid_taken=lambda _value, _instance: False,
+            code_taken=lambda _value, _instance: False,
+        )
 
     def __call__(self, rows: list[Row]) -> list[Outcome]:
         """1. Parse-level rules and derived fields per row; 2. match the batch's
@@ -172,16 +195,17 @@ class _UnitBatch:
         each unit (a row matching an earlier row of the file updates that unit);
         4. write in bulk with history; 5. move statuses through the workflow."""
         prepared = [(row, self._prepare(row)) for row in rows]
-        matches = self._match([v for _row, v in prepared if v is not None])
+        matches = self._match([p[0] for _row, p in prepared if p is not None])
         outcomes: list[Outcome] = []
         new: list[Unit] = []
         changed: dict[int, Unit] = {}
         changed_fields: set[str] = set()
         status_moves: dict[int, tuple[Unit, str]] = {}
-        for row, values in prepared:
-            if values is None:
+        for row, checked in prepared:
+            if checked is None:
                 outcomes.append(Outcome.REFUSED)
                 continue
+            values, built = checked
             nid = values.get("national_id")
             if nid and nid in matches["foreign"]:
                 row.refuse(
@@ -202,7 +226,7 @@ class _UnitBatch:
                 outcomes.append(Outcome.REFUSED)
                 continue
             if unit is None:
-                unit = Unit(created_by=self.user if self.user.pk else None, **values)
+                unit = built
                 new.append(unit)
                 outcomes.append(Outcome.CREATED)
             else:
@@ -234,31 +258,33 @@ class _UnitBatch:
             unit_change_status(unit=unit, to_status=to_status, reason=reason, user=self.user)
         return outcomes
 
-    def _prepare(self, row: Row) -> dict[str, Any] | None:
+    def _prepare(self, row: Row) -> tuple[dict[str, Any], Unit] | None:
+        """The row checked by ``unit_build`` (unit_create's rules, one place for
+        each): the fields the row gives, cleaned and with what they derive (the
+        ones an update sets), and the unit a new row creates; None when refused
+        (each problem reported in its column)."""
         v = row.values
         county_id = v.get("county") or self.default_county
-        if county_id is None:
-            row.refuse(_("شهرستان را بنویسید."), key="county")
+        given = [name for name in _UNIT_COLUMNS if v.get(name) is not None]
+        fields = {name: v[name] for name in given}
+        fields["county"] = self.counties.get(county_id) if county_id else None
+        try:
+            unit = unit_build(user=self.user, now=self.now, lookups=self.lookups, **fields)
+        except ValidationError as error:
+            refuse_with(row, error)
             return None
-        founded = v.get("founded_on")
-        if founded is not None and founded > self.today:
-            row.refuse(_("تاریخ تأسیس نمی‌تواند در آینده باشد."), key="founded_on")
-            return None
+        unit.province_id = unit.county.province_id  # as units_create places it
         values: dict[str, Any] = {
-            "name": v["name"],
-            "name_key": normalize_key(v["name"]),
-            "county_id": county_id,
-            "province_id": self.province_of[county_id],
+            "name": unit.name,
+            "name_key": unit.name_key,
+            "county_id": unit.county_id,
+            "province_id": unit.province_id,
         }
-        for name in ("national_id", "sector", "isic_code", "employees", "status", "founded_on", "owner_mobile",
-                     "address"):  # fmt: skip
-            if name in v and v[name] is not None:
-                values[name] = v[name]
-        if values.get("isic_code"):
-            values["isic_division"], values["isic_section"] = isic.split_code(values["isic_code"])
-        if "employees" in values:
-            values["size"] = size_for(values["employees"])
-        return values
+        for name in given:
+            values[name] = getattr(unit, name)
+            for derived in _DERIVED.get(name, ()):
+                values[derived] = getattr(unit, derived)
+        return values, unit
 
     def _apply(self, unit: Unit, values: dict[str, Any]) -> tuple[set[str], str | None]:
         """Set ``values`` on ``unit``: (the fields that changed, the new status if it moves).

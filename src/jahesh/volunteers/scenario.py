@@ -9,14 +9,21 @@ deprived villages with rosters and hours. Every dated record lies at least
 registered earlier and still active counts at the end, as the KPI says).
 
 Idempotent: if the demo volunteers exist, nothing is created; the ids the
-projects part needs are published in ``ctx.shared`` either way. Rows are
-written with ``bulk_create`` (no history rows: the scenario is not a person's
-edit). National codes are made up (``national_codes.national_code_for``).
+projects part needs are published in ``ctx.shared`` either way. It writes as
+the province's headquarters (``ctx.actor``) through the services' bulk forms:
+each volunteer, skill, credential, group, membership and camp is checked by
+the service's build function (``volunteer_build``, ``group_build``,
+``camp_build`` …) and its status events (registration, leaving) are built by
+``VOLUNTEER_FLOW.history``, as ``volunteer_create`` and ``volunteer_set_status``
+write them; likewise the roster rows (``roster_entry_build``, written with
+their first events by ``roster_entries_create`` as ``roster_save`` writes them)
+and their certificates (``certificate_build``). The rows go in with
+``bulk_create``, without history rows (the scenario is not a person's edit).
+National codes are made up (``national_codes.national_code_for``).
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -29,21 +36,17 @@ from jahesh.core.mapdata import synthetic_position
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County, Province, Village
 from jahesh.geo.services import place_set_deprived
+from jahesh.volunteers import services
 from jahesh.volunteers.models import (
     Camp,
-    Certificate,
-    Credential,
     CredentialKind,
     Group,
     Membership,
     RosterEntry,
     Skill,
     Volunteer,
-    VolunteerSkill,
-    VolunteerStatusEvent,
 )
 from jahesh.volunteers.national_codes import national_code_for
-from jahesh.volunteers.selectors import volunteer_search_key
 
 PROVINCE = "مرکزی"
 ACTIVE_AT_END = 25_000
@@ -207,11 +210,12 @@ def build_part(
         ) or list(Village.objects.filter(province=province).only("id", "county_id"))
         with transaction.atomic():
             skills = _skills()
-            people = _volunteers(rng, counties, start, end, active=active, left=left)
-            _skills_and_credentials(rng, people, skills, end)
-            group_rows = _groups(rng, counties, people, start, groups)
+            actor = ctx.actor(counties[0].province_id)
+            people = _volunteers(rng, counties, start, end, active=active, left=left, actor=actor)
+            _skills_and_credentials(rng, people, skills, end, actor)
+            group_rows = _groups(rng, counties, people, start, groups, actor)
             if villages:
-                _camps(rng, group_rows, villages, skills, start, end, camps)
+                _camps(rng, group_rows, villages, skills, start, end, camps, actor)
         ctx.log(f"volunteers: {active:,} active volunteers, {groups} groups, {camps} camps")
     ctx.shared["volunteer_group_ids"] = list(
         Group.objects.filter(county__province=province).values_list("id", flat=True)
@@ -249,19 +253,22 @@ def _skills() -> dict[str, Skill]:
             name_key=normalize_key(name),
             defaults={"name": name, "hourly_rate_rial": rate, "credential_kind": kinds.get(kind)},
         )
-    return out
+    # with their credential kinds: the roster rule reads them for every row
+    found = Skill.objects.select_related("credential_kind").in_bulk([s.pk for s in out.values()])
+    return {name: found[s.pk] for name, s in out.items()}
 
 
 def _volunteers(
-    rng, counties, start: date, end: date, *, active: int, left: int
+    rng, counties, start: date, end: date, *, active: int, left: int, actor
 ) -> list[Volunteer]:
     """``active`` people active on the window's last day and ``left`` who became
     inactive inside the window. The county capital (the first by id, Arak in
     Markazi) gets a larger share, as it does in life."""
     weights = [4 if i == 0 else 1 for i in range(len(counties))]
     first_code = Volunteer.objects.filter(national_code__startswith="999").count() + 1
-    rows = []
+    built = []
     last_day = end - MARGIN - timedelta(days=1)
+    now = timezone.now()
     for i in range(active + left):
         male = rng.random() < 0.62
         first = rng.choice(MALE if male else FEMALE)
@@ -274,52 +281,26 @@ def _volunteers(
             inactive = _day(rng, max(registered, start + MARGIN), last_day)
         else:
             inactive = None
-        rows.append(
-            Volunteer(
-                national_code=code,
-                first_name=first,
-                last_name=last,
-                search_key=volunteer_search_key(
-                    first_name=first, last_name=last, national_code=code, mobile=mobile
-                ),
-                mobile=mobile,
-                gender=Volunteer.Gender.MALE if male else Volunteer.Gender.FEMALE,
-                birth_year=rng.randint(1345, 1384),
-                county=rng.choices(counties, weights)[0],
-                status=Volunteer.Status.INACTIVE if inactive else Volunteer.Status.ACTIVE,
-                registered_on=registered,
-                inactive_since=inactive,
-            )
+        volunteer = services.volunteer_build(
+            national_code=code,
+            first_name=first,
+            last_name=last,
+            mobile=mobile,
+            gender=Volunteer.Gender.MALE if male else Volunteer.Gender.FEMALE,
+            birth_year=rng.randint(1345, 1384),
+            county_id=rng.choices(counties, weights)[0].pk,
+            registered_on=registered,
         )
-    Volunteer.objects.bulk_create(rows, batch_size=BATCH)
-    if all(r.pk is not None for r in rows):  # the backend returned the ids (SQLite, PostgreSQL)
-        people = sorted(rows, key=lambda v: v.pk)  # the rows the query below would read
-    else:
-        people = list(
-            Volunteer.objects.filter(national_code__in=[r.national_code for r in rows]).order_by(
-                "id"
-            )
+        events = services.volunteer_history(
+            volunteer, actor=actor, now=now, inactive_on=inactive, reason="پایان همکاری"
         )
-    now = timezone.now()
-    VolunteerStatusEvent.objects.bulk_create(
-        [
-            VolunteerStatusEvent(
-                volunteer=v,
-                from_status="active",
-                to_status="inactive",
-                effective_on=v.inactive_since,
-                at=now,
-                reason="پایان همکاری",
-            )
-            for v in people
-            if v.inactive_since
-        ],
-        batch_size=BATCH,
-    )
-    return people
+        built.append((volunteer, events))
+    return services.volunteers_create(built, actor=actor, batch_size=BATCH)
 
 
-def _skills_and_credentials(rng, people, skills: dict[str, Skill], end: date) -> None:
+def _skills_and_credentials(rng, people, skills: dict[str, Skill], end: date, actor) -> None:
+    skill_ids = {s.pk for s in skills.values()}
+    kind_ids = {s.credential_kind_id for s in skills.values() if s.credential_kind_id}
     names = [s[0] for s in SKILLS]
     shares = [s[3] for s in SKILLS]
     links, creds = [], []
@@ -333,11 +314,12 @@ def _skills_and_credentials(rng, people, skills: dict[str, Skill], end: date) ->
         v.demo_expiry = {}
         for skill in v.demo_skills:
             links.append(
-                VolunteerSkill(
-                    volunteer_id=v.pk,
+                services.volunteer_skill_build(
+                    volunteer=v,
                     skill_id=skill.pk,
                     level=rng.choice(["basic", "skilled", "skilled", "expert"]),
                     document="مدرک تحصیلی" if skill.credential_kind_id else "گواهی فنی‌وحرفه‌ای",
+                    skills=skill_ids,
                 )
             )
             if skill.credential_kind_id:
@@ -347,20 +329,20 @@ def _skills_and_credentials(rng, people, skills: dict[str, Skill], end: date) ->
                     expires = end - timedelta(days=rng.randint(30, 400))
                 v.demo_expiry[skill.credential_kind_id] = expires
                 creds.append(
-                    Credential(
-                        volunteer_id=v.pk,
+                    services.credential_build(
+                        volunteer=v,
                         kind_id=skill.credential_kind_id,
                         number=str(rng.randint(10_000, 999_999)),
                         expires_on=expires,
                         issued_on=expires - timedelta(days=5 * 365),
+                        kinds=kind_ids,
                     )
                 )
-    VolunteerSkill.objects.bulk_create(links, batch_size=BATCH)
-    Credential.objects.bulk_create(creds, batch_size=BATCH)
+    services.skills_and_credentials_create(links, creds, actor=actor, batch_size=BATCH)
 
 
 def _groups(
-    rng, counties, people, start: date, n_groups: int
+    rng, counties, people, start: date, n_groups: int, actor
 ) -> list[tuple[Group, list[Volunteer]]]:
     """Groups by county; everyone belongs to one group of their county, and
     about one in twelve to a second group too (still one volunteer)."""
@@ -380,16 +362,15 @@ def _groups(
             used_names.add(name)
             specs.append((c, name))
     groups = [
-        Group(
+        services.group_build(
             name=name,
-            name_key=normalize_key(name),
-            county=c,
+            county_id=c.pk,
             specialty=rng.choices(list(Group.Specialty), [3, 4, 2, 1, 1, 2])[0],
             founded_on=_day(rng, start - timedelta(days=1500), start),
         )
         for c, name in specs
     ]
-    Group.objects.bulk_create(groups, batch_size=BATCH)
+    services.groups_create(groups, actor=actor, batch_size=BATCH)
     groups = list(Group.objects.filter(name_key__in=[g.name_key for g in groups]).order_by("id"))
     members: dict[int, list[Volunteer]] = {g.pk: [] for g in groups}
     county_groups: dict[int, list[Group]] = {}
@@ -411,7 +392,7 @@ def _groups(
                     group_id=g.pk, volunteer_id=v.pk, joined_on=max(v.registered_on, g.founded_on)
                 )
             )
-    Membership.objects.bulk_create(rows, batch_size=BATCH)
+    services.memberships_create(rows, actor=actor, batch_size=BATCH)
     for g in groups:
         if members[g.pk]:
             g.leader = members[g.pk][0]
@@ -419,7 +400,7 @@ def _groups(
     return [(g, members[g.pk]) for g in groups]
 
 
-def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: int) -> None:
+def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: int, actor) -> None:
     """Camps spread over the window, each by one or two groups in a village,
     with 15–60 of the groups' active members on the roster."""
     by_county: dict[int, list] = {}
@@ -436,31 +417,25 @@ def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: i
         last = first + timedelta(days=rng.randint(2, 9))
         purpose = rng.choice(SPECIALTY_PURPOSE[group.specialty])
         position = synthetic_position(village.county_id, village.pk)
-        camps.append(
-            Camp(
-                title=f"اردوی جهادی {purpose.label} شمارهٔ {to_persian_digits(i + 1)}",
-                purpose=purpose,
-                county_id=village.county_id,
-                village=village,
-                start_date=first,
-                end_date=last,
-                description="اردوی خدمت‌رسانی در روستای محروم",
-                latitude=position[0],
-                longitude=position[1],
-            )
+        camp = services.camp_build(
+            actor=actor,
+            title=f"اردوی جهادی {purpose.label} شمارهٔ {to_persian_digits(i + 1)}",
+            purpose=purpose,
+            village=village,
+            start_date=first,
+            end_date=last,
+            description="اردوی خدمت‌رسانی در روستای محروم",
+            latitude=position[0],
+            longitude=position[1],
         )
+        camps.append((camp, [group.pk]))
         plan.append((group, members))
-    Camp.objects.bulk_create(camps, batch_size=BATCH)
-    camps = list(Camp.objects.filter(title__in=[c.title for c in camps]).order_by("id"))
-    Through = Camp.groups.through
-    Through.objects.bulk_create(
-        [Through(camp_id=c.pk, group_id=g.pk) for c, (g, _m) in zip(camps, plan, strict=True)],
-        batch_size=BATCH,
-    )
-    _rosters(rng, camps, plan, end)
+    services.camps_create(camps, actor=actor, batch_size=BATCH)
+    saved = list(Camp.objects.filter(title__in=[c.title for c, _g in camps]).order_by("id"))
+    _rosters(rng, saved, plan, end, actor)
 
 
-def _rosters(rng, camps, plan, end: date) -> None:
+def _rosters(rng, camps, plan, end: date, actor) -> None:
     now = timezone.now()
     entries = []
     for camp, (_group, members) in zip(camps, plan, strict=True):
@@ -479,32 +454,26 @@ def _rosters(rng, camps, plan, end: date) -> None:
                 skill = None  # a lapsed licence: serves without that skill (the roster rule)
             approved = not (recent and rng.random() < 0.3)
             entries.append(
-                RosterEntry(
-                    camp_id=camp.pk,
-                    volunteer_id=v.pk,
-                    skill_id=skill.pk if skill else None,
+                services.roster_entry_build(
+                    camp=camp,
+                    volunteer=v,
+                    skill=skill,
                     hours=Decimal(rng.randint(4, 8) * days),
-                    hourly_rate_rial=skill.hourly_rate_rial if skill else 0,
                     source=RosterEntry.Source.COORDINATOR
                     if approved
                     else RosterEntry.Source.VOLUNTEER,
-                    status=RosterEntry.Status.APPROVED if approved else RosterEntry.Status.LOGGED,
-                    logged_at=now,
-                    approved_at=now if approved else None,
+                    camp_kinds=(),
+                    held=v.demo_expiry,
+                    actor=actor,
+                    now=now,
                 )
             )
-    RosterEntry.objects.bulk_create(entries, batch_size=BATCH)
+    entries = services.roster_entries_create(entries, actor=actor, now=now, batch_size=BATCH)
     # Certificates for the approved rows of the last camps.
     last_camps = {c.pk for c in sorted(camps, key=lambda c: c.end_date)[-40:]}
-    Certificate.objects.bulk_create(
+    services.certificates_create(
         [
-            Certificate(
-                volunteer_id=e.volunteer_id,
-                camp_id=e.camp_id,
-                code=secrets.token_urlsafe(15),
-                hours=e.hours,
-                issued_at=now,
-            )
+            services.certificate_build(entry=e, actor=actor, now=now)
             for e in entries
             if e.camp_id in last_camps and e.status == RosterEntry.Status.APPROVED
         ],

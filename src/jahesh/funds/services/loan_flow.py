@@ -51,10 +51,16 @@ TRANSITIONS: dict[tuple[str, str], Rule[Loan]] = {
 }
 
 
+def _loan_row(move: Move[Loan]) -> LoanEvent:
+    """The loan's event row, not saved (``LOAN_FLOW.history`` answers many)."""
+    return LoanEvent(**move.row(loan=move.record, note=move.reason[:500]))
+
+
 def _loan_event(move: Move[Loan]) -> LoanEvent:
     """The loan's event row; announced as ``loan.<status>`` (an import's is not)."""
     user = move.user
-    event = LoanEvent.objects.create(**move.row(loan=move.record, note=move.reason[:500]))
+    event = _loan_row(move)
+    event.save()
     if move.announce:
         events.emit(
             f"loan.{move.to_status}",
@@ -69,6 +75,7 @@ LOAN_FLOW: Workflow[Loan] = Workflow(
     model=Loan,
     rules=TRANSITIONS,
     event=_loan_event,
+    row=_loan_row,
     refuse=Refusals(
         no_move=lambda frm, to: Conflict(
             _("وام در وضعیت «%(from)s» است و نمی‌توان آن را «%(to)s» کرد.")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.identifiers import normalize_mobile, normalize_national_code
+from jahesh.core.models import recorded_user
 from jahesh.core.money import format_rials
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.funds.models import (
@@ -102,7 +103,9 @@ def member_create(
     board_role: str = "",
     user: Any = None,
 ) -> Member:
-    """A person joins a fund; the national code is validated and may appear once per fund."""
+    """A person joins a fund; the national code is validated and may appear once per
+    fund. ``user`` (who adds them) is the history row's author, as the request's
+    user would be on a page, and also for an import job, which has no request."""
     member = member_build(
         fund=fund,
         national_code=national_code,
@@ -113,6 +116,7 @@ def member_create(
         mobile=mobile,
         board_role=board_role,
     )
+    member._history_user = recorded_user(user)  # type: ignore[attr-defined]
     member.save()
     return member
 

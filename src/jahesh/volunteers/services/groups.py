@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jahesh.accounts.scoping import scoped
 from jahesh.core.errors import Conflict, InvalidInput, NotFound
 from jahesh.core.mapdata import check_pair
+from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text, normalize_key, required_text
 from jahesh.geo.models import City, Village
 from jahesh.volunteers.models import (
@@ -23,7 +24,41 @@ from jahesh.volunteers.models import (
     Membership,
     Volunteer,
 )
-from jahesh.volunteers.services.people import _ensure_in_scope, _national_code
+from jahesh.volunteers.services.people import (
+    _ensure_all_in_scope,
+    _ensure_in_scope,
+    _national_code,
+    ids_back,
+    in_scope_ids,
+)
+
+
+def group_build(
+    *,
+    name: str,
+    specialty: str,
+    county_id: int,
+    leader: Volunteer | None = None,
+    founded_on: date | None = None,
+) -> Group:
+    """A checked group, not saved: :func:`group_create`'s rules but the name's
+    uniqueness in its county, which the caller asks (once for a batch in
+    :func:`groups_create`)."""
+    name = required_text(name, _("نام گروه لازم است."), field="name")
+    if specialty not in Group.Specialty.values:
+        raise InvalidInput(_("تخصص گروه نامعتبر است."), field="specialty")
+    return Group(
+        name=name,
+        name_key=normalize_key(name),
+        specialty=specialty,
+        county_id=county_id,
+        leader=leader,
+        founded_on=founded_on,
+    )
+
+
+def _name_taken() -> Conflict:
+    return Conflict(_("گروهی با همین نام در این شهرستان ثبت شده است."), field="name")
 
 
 def group_create(
@@ -35,21 +70,13 @@ def group_create(
     leader: Volunteer | None = None,
     founded_on: date | None = None,
 ) -> Group:
-    name = required_text(name, _("نام گروه لازم است."), field="name")
-    if specialty not in Group.Specialty.values:
-        raise InvalidInput(_("تخصص گروه نامعتبر است."), field="specialty")
-    key = normalize_key(name)
-    if Group.objects.filter(county_id=county_id, name_key=key).exists():
-        raise Conflict(_("گروهی با همین نام در این شهرستان ثبت شده است."), field="name")
+    group = group_build(
+        name=name, specialty=specialty, county_id=county_id, leader=leader, founded_on=founded_on
+    )
+    if Group.objects.filter(county_id=county_id, name_key=group.name_key).exists():
+        raise _name_taken()
     with transaction.atomic():
-        group = Group.objects.create(
-            name=name,
-            name_key=key,
-            specialty=specialty,
-            county_id=county_id,
-            leader=leader,
-            founded_on=founded_on,
-        )
+        group.save()
         _ensure_in_scope(actor, group)
         if leader is not None:
             Membership.objects.get_or_create(
@@ -58,6 +85,45 @@ def group_create(
                 defaults={"joined_on": founded_on or timezone.localdate()},
             )
     return group
+
+
+@transaction.atomic
+def groups_create(groups: Sequence[Group], *, actor: Any, batch_size: int = 2000) -> list[Group]:
+    """The bulk form of :func:`group_create` for groups built by :func:`group_build`
+    (without leaders: a new group's members come after it): the same refusals, a
+    name taken in its county (or twice in ``groups``) and a county outside
+    ``actor``'s scope, each asked once for the batch."""
+    keys = [(g.county_id, g.name_key) for g in groups]
+    taken = set(
+        Group.objects.filter(name_key__in=[k for _c, k in keys]).values_list(
+            "county_id", "name_key"
+        )
+    )
+    if len(set(keys)) != len(keys) or taken.intersection(keys):
+        raise _name_taken()
+    created = Group.objects.bulk_create(groups, batch_size=batch_size)
+    ids_back(created, Group, "name_key")
+    _ensure_all_in_scope(actor, Group, [g.pk for g in created])
+    return created
+
+
+@transaction.atomic
+def memberships_create(
+    rows: Sequence[Membership], *, actor: Any, batch_size: int = 2000
+) -> list[Membership]:
+    """The bulk form of :func:`membership_add` for new groups' members: each
+    volunteer once in a group (as :func:`membership_add` refuses a second
+    membership), the volunteers in ``actor``'s scope (one query)."""
+    pairs = [(m.group_id, m.volunteer_id) for m in rows]
+    existing = set(
+        Membership.objects.filter(group_id__in={g for g, _v in pairs}).values_list(
+            "group_id", "volunteer_id"
+        )
+    )
+    if len(set(pairs)) != len(pairs) or existing.intersection(pairs):
+        raise Conflict(_("این نیرو از قبل عضو این گروه است."), field="national_code")
+    _ensure_all_in_scope(actor, Volunteer, sorted({v for _g, v in pairs}))
+    return Membership.objects.bulk_create(rows, batch_size=batch_size)
 
 
 def membership_add(*, actor: Any, group: Group, national_code: str, joined_on: date) -> Membership:
@@ -87,6 +153,46 @@ def membership_end(*, actor: Any, membership_id: int, left_on: date) -> Membersh
     return membership
 
 
+def camp_build(
+    *,
+    actor: Any,
+    title: str,
+    purpose: str,
+    start_date: date,
+    end_date: date,
+    village: Village | None = None,
+    city: City | None = None,
+    description: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Camp:
+    """A checked camp, not saved: :func:`camp_create`'s rules; its county is the
+    place's county (a village, else a city)."""
+    title = required_text(title, _("عنوان اردو لازم است."), field="title")
+    if purpose not in Camp.Purpose.values:
+        raise InvalidInput(_("هدف اردو نامعتبر است."), field="purpose")
+    if end_date < start_date:
+        raise InvalidInput(_("تاریخ پایان اردو نمی‌تواند پیش از تاریخ شروع باشد."), field="end_date")
+    city = None if village else city
+    place = village or city
+    if place is None:
+        raise InvalidInput(_("محل اردو (روستا یا شهر) را انتخاب کنید."), field="village")
+    check_pair(latitude, longitude)
+    return Camp(
+        title=title,
+        purpose=purpose,
+        description=clean_text(description),
+        county_id=place.county_id,
+        village=village,
+        city=city,
+        start_date=start_date,
+        end_date=end_date,
+        latitude=latitude,
+        longitude=longitude,
+        created_by=recorded_user(actor),
+    )
+
+
 def camp_create(
     *,
     actor: Any,
@@ -104,34 +210,50 @@ def camp_create(
 ) -> Camp:
     """A camp in a village (or city); its county is the place's county."""
 
-    title = required_text(title, _("عنوان اردو لازم است."), field="title")
-    if purpose not in Camp.Purpose.values:
-        raise InvalidInput(_("هدف اردو نامعتبر است."), field="purpose")
-    if end_date < start_date:
-        raise InvalidInput(_("تاریخ پایان اردو نمی‌تواند پیش از تاریخ شروع باشد."), field="end_date")
     village = Village.objects.filter(pk=village_id).first() if village_id else None
     city = City.objects.filter(pk=city_id).first() if city_id and not village_id else None
-    place = village or city
-    if place is None:
-        raise InvalidInput(_("محل اردو (روستا یا شهر) را انتخاب کنید."), field="village")
-    check_pair(latitude, longitude)
+    camp = camp_build(
+        actor=actor,
+        title=title,
+        purpose=purpose,
+        start_date=start_date,
+        end_date=end_date,
+        village=village,
+        city=city,
+        description=description,
+        latitude=latitude,
+        longitude=longitude,
+    )
     groups = list(scoped(actor, Group).filter(pk__in=list(group_ids)))
     kinds = list(CredentialKind.objects.filter(pk__in=list(required_kind_ids)))
     with transaction.atomic():
-        camp = Camp.objects.create(
-            title=title,
-            purpose=purpose,
-            description=clean_text(description),
-            county_id=place.county_id,
-            village=village,
-            city=city,
-            start_date=start_date,
-            end_date=end_date,
-            latitude=latitude,
-            longitude=longitude,
-            created_by=actor,
-        )
+        camp.save()
         _ensure_in_scope(actor, camp)
         camp.groups.set(groups)
         camp.required_credential_kinds.set(kinds)
     return camp
+
+
+@transaction.atomic
+def camps_create(
+    camps: Sequence[tuple[Camp, Sequence[int]]], *, actor: Any, batch_size: int = 2000
+) -> list[Camp]:
+    """The bulk form of :func:`camp_create` for camps built by :func:`camp_build`,
+    each with its groups' ids: the camps in ``actor``'s scope (one query), each
+    linked to those of its groups ``actor`` may see, as :func:`camp_create` does."""
+    built = [c for c, _g in camps]
+    created = Camp.objects.bulk_create(built, batch_size=batch_size)
+    ids_back(created, Camp, "title")
+    _ensure_all_in_scope(actor, Camp, [c.pk for c in created])
+    visible = in_scope_ids(actor, Group, (g for _c, ids in camps for g in ids))
+    Through = Camp.groups.through
+    Through.objects.bulk_create(
+        [
+            Through(camp_id=c.pk, group_id=g)
+            for c, ids in camps
+            for g in dict.fromkeys(ids)
+            if g in visible
+        ],
+        batch_size=batch_size,
+    )
+    return created

@@ -4,6 +4,7 @@ volunteers service uses (scope check of a new record, codes) live here too."""
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,7 @@ from jahesh.core.errors import Conflict, InvalidInput, NotFound
 from jahesh.core.identifiers import normalize_mobile, normalize_national_code
 from jahesh.core.jalali import format_jalali
 from jahesh.core.text import clean_text
-from jahesh.core.workflow import Move, Refusals, Rule, Workflow
+from jahesh.core.workflow import Move, Refusals, Rule, Step, Workflow
 from jahesh.volunteers.models import (
     Credential,
     CredentialKind,
@@ -57,6 +58,55 @@ def _mobile(value: Any) -> str:
         raise InvalidInput(exc.messages[0], field="mobile") from None
 
 
+def _duplicate(code: str) -> Conflict:
+    return Conflict(
+        _(
+            "نیرویی با کد ملی %(code)s قبلاً ثبت شده است؛ هر نفر یک‌بار ثبت می‌شود و می‌تواند عضو چند گروه باشد."
+        )
+        % {"code": code},
+        field="national_code",
+    )
+
+
+def volunteer_build(
+    *,
+    national_code: str,
+    first_name: str,
+    last_name: str,
+    gender: str,
+    county_id: int,
+    registered_on: date,
+    mobile: str = "",
+    birth_year: int | None = None,
+) -> Volunteer:
+    """A checked volunteer (active), not saved: :func:`volunteer_create`'s rules
+    but the national code's uniqueness, which the caller asks (one query for a
+    batch in :func:`volunteers_create`)."""
+    code = _national_code(national_code)
+    volunteer = Volunteer(national_code=code, registered_on=registered_on)
+    _set_details(volunteer, first_name, last_name, gender, county_id, mobile, birth_year)
+    return volunteer
+
+
+def volunteer_history(
+    volunteer: Volunteer,
+    *,
+    actor: Any,
+    now: datetime,
+    inactive_on: date | None = None,
+    reason: str = "",
+) -> list[VolunteerStatusEvent]:
+    """The status events of a volunteer built by :func:`volunteer_build` and
+    entered with its past, not saved: its registration, as
+    :func:`volunteer_create` appends it, then, with ``inactive_on``, its
+    deactivation as :func:`volunteer_set_status` checks and records it (the
+    volunteer's ``status`` and ``inactive_since`` set)."""
+    steps = [Step(Volunteer.Status.ACTIVE, now, volunteer.registered_on, str(_("ثبت‌نام")))]
+    if inactive_on is not None:
+        steps.append(Step(Volunteer.Status.INACTIVE, now, inactive_on, clean_text(reason)[:300]))
+    return VOLUNTEER_FLOW.history(volunteer, steps, user=actor)  # type: ignore[return-value]
+
+
 def volunteer_create(
     *,
     actor: Any,
@@ -73,17 +123,19 @@ def volunteer_create(
     """Register a person once: the national code is the key. A second
     registration of the same code is refused, naming the existing record."""
     now = now or timezone.now()
-    code = _national_code(national_code)
-    volunteer = Volunteer(national_code=code, registered_on=registered_on)
-    _set_details(volunteer, first_name, last_name, gender, county_id, mobile, birth_year)
+    volunteer = volunteer_build(
+        national_code=national_code,
+        first_name=first_name,
+        last_name=last_name,
+        gender=gender,
+        county_id=county_id,
+        registered_on=registered_on,
+        mobile=mobile,
+        birth_year=birth_year,
+    )
+    code = volunteer.national_code
     if Volunteer.objects.filter(national_code=code).exists():
-        raise Conflict(
-            _(
-                "نیرویی با کد ملی %(code)s قبلاً ثبت شده است؛ هر نفر یک‌بار ثبت می‌شود و می‌تواند عضو چند گروه باشد."
-            )
-            % {"code": code},
-            field="national_code",
-        )
+        raise _duplicate(code)
     try:
         with transaction.atomic():
             volunteer.save()
@@ -96,6 +148,37 @@ def volunteer_create(
             _("نیرویی با کد ملی %(code)s قبلاً ثبت شده است.") % {"code": code}, field="national_code"
         ) from None
     return volunteer
+
+
+@transaction.atomic
+def volunteers_create(
+    built: Sequence[tuple[Volunteer, list[VolunteerStatusEvent]]],
+    *,
+    actor: Any,
+    batch_size: int = 2000,
+) -> list[Volunteer]:
+    """The bulk form of :func:`volunteer_create`: write volunteers built by
+    :func:`volunteer_build` with their events from :func:`volunteer_history`,
+    in two inserts. The same refusals: a national code registered already (or
+    twice in ``built``), a county outside ``actor``'s scope (asked once for the
+    batch, with the same scoping)."""
+    codes = [v.national_code for v, _events in built]
+    taken: set[str] = set()
+    for i in range(0, len(codes), 5000):  # a statement's parameters are limited
+        found = Volunteer.objects.filter(national_code__in=codes[i : i + 5000])
+        taken.update(found.values_list("national_code", flat=True))
+    seen: set[str] = set()
+    for code in codes:
+        if code in taken or code in seen:
+            raise _duplicate(code)
+        seen.add(code)
+    people = Volunteer.objects.bulk_create([v for v, _events in built], batch_size=batch_size)
+    ids_back(people, Volunteer, "national_code")
+    _ensure_all_in_scope(actor, Volunteer, [v.pk for v in people])
+    VolunteerStatusEvent.objects.bulk_create(
+        [e for _v, events in built for e in events], batch_size=batch_size
+    )
+    return people
 
 
 def _set_details(
@@ -173,16 +256,23 @@ STATUS_TRANSITIONS: dict[tuple[str, str], Rule[Volunteer]] = {
 }
 
 
-def _status_event(move: Move[Volunteer]) -> VolunteerStatusEvent:
-    return VolunteerStatusEvent.objects.create(
+def _status_row(move: Move[Volunteer]) -> VolunteerStatusEvent:
+    return VolunteerStatusEvent(
         **move.row(volunteer=move.record, effective_on=move.data, reason=move.reason)
     )
+
+
+def _status_event(move: Move[Volunteer]) -> VolunteerStatusEvent:
+    event = _status_row(move)
+    event.save()
+    return event
 
 
 VOLUNTEER_FLOW: Workflow[Volunteer] = Workflow(
     model=Volunteer,
     rules=STATUS_TRANSITIONS,
     event=_status_event,
+    row=_status_row,
     refuse=Refusals(
         no_move=lambda frm, to: Conflict(
             _("نیرو هم‌اکنون «%(s)s» است.") % {"s": Volunteer.Status(frm).label},
@@ -224,21 +314,89 @@ def volunteer_set_status(
         )
 
 
+def in_scope_ids(actor: Any, model: Any, ids: Iterable[int], chunk: int = 5000) -> set[int]:
+    """Which of ``ids`` the actor may see (``scoped``), a query per ``chunk`` ids
+    (a bulk form's batch may hold more than a statement's parameters)."""
+    ids = sorted(set(ids))
+    seen: set[int] = set()
+    for i in range(0, len(ids), chunk):
+        part = ids[i : i + chunk]
+        seen.update(scoped(actor, model).filter(pk__in=part).values_list("pk", flat=True))
+    return seen
+
+
+def ids_back(rows: Sequence[Any], model: Any, key: str) -> None:
+    """After a ``bulk_create`` on a backend that does not return ids, each row's
+    id read back by ``key``, a field unique among the rows."""
+    if rows and rows[0].pk is None:
+        values = [getattr(r, key) for r in rows]
+        ids = dict(model.objects.filter(**{f"{key}__in": values}).values_list(key, "id"))
+        for r in rows:
+            r.pk = ids[getattr(r, key)]
+
+
+def _ensure_all_in_scope(actor: Any, model: Any, ids: Sequence[int]) -> None:
+    """:func:`_ensure_in_scope` for the records a bulk form just wrote."""
+    if len(in_scope_ids(actor, model, ids)) != len(set(ids)):
+        raise NotFound(_("این شهرستان در حوزهٔ دسترسی شما نیست."), field="county")
+
+
+def volunteer_skill_build(
+    *, volunteer: Volunteer, skill_id: int, level: str, document: str, skills: Container[int]
+) -> VolunteerSkill:
+    """A checked skill of ``volunteer``, not saved; ``skills``: the ids of the
+    skills that exist (the caller asks once for many)."""
+    if level not in VolunteerSkill.Level.values:
+        raise InvalidInput(_("سطح مهارت نامعتبر است."), field="level")
+    if skill_id not in skills:
+        raise InvalidInput(_("این مهارت در فهرست مهارت‌ها نیست."), field="skill")
+    return VolunteerSkill(
+        volunteer=volunteer, skill_id=skill_id, level=level, document=clean_text(document)[:200]
+    )
+
+
 def volunteer_skill_set(
     *, actor: Any, volunteer: Volunteer, skill_id: int, level: str, document: str = ""
 ) -> VolunteerSkill:
     """Add a skill to a volunteer, or change its level and confirming document."""
-    if level not in VolunteerSkill.Level.values:
-        raise InvalidInput(_("سطح مهارت نامعتبر است."), field="level")
-    if not Skill.objects.filter(pk=skill_id).exists():
-        raise InvalidInput(_("این مهارت در فهرست مهارت‌ها نیست."), field="skill")
+    link = volunteer_skill_build(
+        volunteer=volunteer,
+        skill_id=skill_id,
+        level=level,
+        document=document,
+        skills=set(Skill.objects.filter(pk=skill_id).values_list("pk", flat=True)),
+    )
     _ensure_in_scope(actor, volunteer)
     link, _created = VolunteerSkill.objects.update_or_create(
         volunteer=volunteer,
         skill_id=skill_id,
-        defaults={"level": level, "document": clean_text(document)[:200]},
+        defaults={"level": link.level, "document": link.document},
     )
     return link
+
+
+def credential_build(
+    *,
+    volunteer: Volunteer,
+    kind_id: int,
+    expires_on: date,
+    kinds: Container[int],
+    number: str = "",
+    issued_on: date | None = None,
+) -> Credential:
+    """A checked credential of ``volunteer``, not saved; ``kinds``: the ids of
+    the credential kinds that exist (the caller asks once for many)."""
+    if kind_id not in kinds:
+        raise InvalidInput(_("نوع مجوز نامعتبر است."), field="kind")
+    if issued_on and expires_on < issued_on:
+        raise InvalidInput(_("تاریخ انقضا باید پس از تاریخ صدور باشد."), field="expires_on")
+    return Credential(
+        volunteer=volunteer,
+        kind_id=kind_id,
+        number=to_ascii_digits(clean_text(number))[:60],
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
 
 
 def credential_add(
@@ -251,14 +409,30 @@ def credential_add(
     issued_on: date | None = None,
 ) -> Credential:
     _ensure_in_scope(actor, volunteer)
-    if not CredentialKind.objects.filter(pk=kind_id).exists():
-        raise InvalidInput(_("نوع مجوز نامعتبر است."), field="kind")
-    if issued_on and expires_on < issued_on:
-        raise InvalidInput(_("تاریخ انقضا باید پس از تاریخ صدور باشد."), field="expires_on")
-    return Credential.objects.create(
+    credential = credential_build(
         volunteer=volunteer,
         kind_id=kind_id,
-        number=to_ascii_digits(clean_text(number))[:60],
-        issued_on=issued_on,
         expires_on=expires_on,
+        kinds=set(CredentialKind.objects.filter(pk=kind_id).values_list("pk", flat=True)),
+        number=number,
+        issued_on=issued_on,
     )
+    credential.save()
+    return credential
+
+
+@transaction.atomic
+def skills_and_credentials_create(
+    links: Sequence[VolunteerSkill],
+    credentials: Sequence[Credential],
+    *,
+    actor: Any,
+    batch_size: int = 2000,
+) -> None:
+    """The bulk form of :func:`volunteer_skill_set` and :func:`credential_add` for
+    new volunteers' rows built by :func:`volunteer_skill_build` and
+    :func:`credential_build`: their volunteers in ``actor``'s scope (one query)."""
+    ids = {r.volunteer_id for r in links} | {r.volunteer_id for r in credentials}
+    _ensure_all_in_scope(actor, Volunteer, sorted(ids))
+    VolunteerSkill.objects.bulk_create(links, batch_size=batch_size)
+    Credential.objects.bulk_create(credentials, batch_size=batch_size)

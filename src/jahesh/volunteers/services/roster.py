@@ -20,6 +20,7 @@ from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import Conflict, InvalidInput, NotFound
 from jahesh.core.identifiers import normalize_national_code
 from jahesh.core.jalali import format_jalali
+from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text
 from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.volunteers.models import (
@@ -32,7 +33,7 @@ from jahesh.volunteers.models import (
     Volunteer,
 )
 from jahesh.volunteers.selectors import valid_credentials
-from jahesh.volunteers.services.people import MAX_HOURS
+from jahesh.volunteers.services.people import MAX_HOURS, in_scope_ids
 
 
 @dataclass(frozen=True)
@@ -223,17 +224,50 @@ def _roster_check(
         if skill_id and skill is None:
             errors.append(_row_error(i, "skill", _("این مهارت در فهرست نیست.")))
             continue
-        kinds = list(found.camp_kinds)
-        if skill is not None and skill.credential_kind and skill.credential_kind not in kinds:
-            kinds.append(skill.credential_kind)
-        refusal = credential_refusal(
-            camp=camp, kinds=kinds, held=found.held.get(volunteer.pk, {}), who=volunteer.full_name
+        refusal = _serve_refusal(
+            camp, found.camp_kinds, skill, found.held.get(volunteer.pk, {}), volunteer
         )
         if refusal:
             errors.append(_row_error(i, "national_code", refusal))
             continue
         plan.append((volunteer, skill, hours))
     return plan, errors
+
+
+def _serve_refusal(
+    camp: Camp,
+    camp_kinds: Sequence[CredentialKind],
+    skill: Skill | None,
+    held: dict[int, date],
+    volunteer: Volunteer,
+) -> str | None:
+    """Why ``volunteer`` may not serve at ``camp`` with ``skill``: the credentials
+    the camp and the skill need, valid to the camp's last day (None: they may)."""
+    kinds = list(camp_kinds)
+    if skill is not None and skill.credential_kind and skill.credential_kind not in kinds:
+        kinds.append(skill.credential_kind)
+    return credential_refusal(camp=camp, kinds=kinds, held=held, who=volunteer.full_name)
+
+
+def _entry_set(
+    entry: RosterEntry,
+    *,
+    skill: Skill | None,
+    hours: Decimal,
+    source: str,
+    actor: Any,
+    now: datetime,
+) -> None:
+    """A saved roster row's hours and what follows from them: the skill's rate,
+    approved at once when a coordinator logs them, waiting when a volunteer does."""
+    approved_now = source == RosterEntry.Source.COORDINATOR
+    entry.skill, entry.hours = skill, hours
+    entry.hourly_rate_rial = int(skill.hourly_rate_rial) if skill else 0
+    entry.source = source
+    entry.status = RosterEntry.Status.APPROVED if approved_now else RosterEntry.Status.LOGGED
+    entry.logged_by, entry.logged_at = recorded_user(actor), now
+    entry.approved_by = recorded_user(actor) if approved_now else None
+    entry.approved_at = now if approved_now else None
 
 
 def _roster_write(
@@ -245,14 +279,11 @@ def _roster_write(
     source: str,
     now: datetime,
 ) -> RosterSaveResult:
-    approved_now = source == RosterEntry.Source.COORDINATOR
-    status = RosterEntry.Status.APPROVED if approved_now else RosterEntry.Status.LOGGED
     result = RosterSaveResult()
     to_create: list[RosterEntry] = []
     to_update: list[RosterEntry] = []
     moves: list[tuple[RosterEntry, str]] = []
     for volunteer, skill, hours in plan:
-        rate = int(skill.hourly_rate_rial) if skill else 0
         entry = existing.get(volunteer.pk)
         if entry is None:
             entry = RosterEntry(camp=camp, volunteer=volunteer, status="")
@@ -268,11 +299,7 @@ def _roster_write(
         else:
             to_update.append(entry)
         moves.append((entry, entry.status))
-        entry.skill, entry.hours, entry.hourly_rate_rial = skill, hours, rate
-        entry.source, entry.status = source, status
-        entry.logged_by, entry.logged_at = actor, now
-        entry.approved_by = actor if approved_now else None
-        entry.approved_at = now if approved_now else None
+        _entry_set(entry, skill=skill, hours=hours, source=source, actor=actor, now=now)
         result.entries.append(entry)
     with transaction.atomic():
         if to_create:
@@ -311,6 +338,69 @@ def _roster_write(
         )
     result.created, result.updated = len(to_create), len(to_update)
     return result
+
+
+def roster_entry_build(
+    *,
+    camp: Camp,
+    volunteer: Volunteer,
+    skill: Skill | None,
+    hours: Any,
+    source: str,
+    camp_kinds: Sequence[CredentialKind],
+    held: dict[int, date],
+    actor: Any,
+    now: datetime,
+) -> RosterEntry:
+    """A new roster row checked as :func:`roster_save` checks a row (its hours,
+    the credentials the camp and the skill need; ``held``: the volunteer's
+    credential kinds and their latest expiry), with what it derives; not saved.
+    :func:`roster_entries_create` writes many."""
+    if source not in RosterEntry.Source.values:
+        raise InvalidInput(_("منبع ثبت ساعت نامعتبر است."), field="source")
+    try:
+        parsed = _parse_hours(hours)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="hours") from None
+    refusal = _serve_refusal(camp, camp_kinds, skill, held, volunteer)
+    if refusal:
+        raise InvalidInput(refusal, field="national_code")
+    entry = RosterEntry(camp=camp, volunteer=volunteer, status="")
+    _entry_set(entry, skill=skill, hours=parsed, source=source, actor=actor, now=now)
+    return entry
+
+
+@transaction.atomic
+def roster_entries_create(
+    entries: Sequence[RosterEntry], *, actor: Any, now: datetime, batch_size: int = 2000
+) -> list[RosterEntry]:
+    """The bulk form of :func:`roster_save` for new rows of new camps, built by
+    :func:`roster_entry_build`: the same refusals asked once for the batch (a
+    volunteer outside ``actor``'s scope, one twice in a camp's roster), then the
+    rows and their first events, as :func:`roster_save` writes them; no history
+    rows, as none of the volunteers app's bulk forms writes them (they record a
+    person's edits; the demo's rows are none, and half of this form's time)."""
+    pairs = [(e.camp_id, e.volunteer_id) for e in entries]
+    if len(set(pairs)) != len(pairs):
+        raise InvalidInput(_("این نیرو دوبار در فهرست آمده است."), field="national_code")
+    visible = in_scope_ids(actor, Volunteer, (e.volunteer_id for e in entries))
+    for e in entries:
+        if e.volunteer_id not in visible:
+            raise InvalidInput(
+                _("نیرویی با کد ملی %(code)s در حوزهٔ شما ثبت نشده است.")
+                % {"code": e.volunteer.national_code},
+                field="national_code",
+            )
+    who = recorded_user(actor)
+    created = RosterEntry.objects.bulk_create(entries, batch_size=batch_size)
+    RosterEvent.objects.bulk_create(
+        [
+            RosterEvent(entry=e, from_status="", to_status=e.status, hours=e.hours, at=now, by=who)
+            for e in created
+        ],
+        batch_size=batch_size,
+    )
+    return created
 
 
 def roster_remove(*, actor: Any, entry_id: int) -> None:
