@@ -28,6 +28,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -422,7 +423,7 @@ def _write(ctx, plans: list[_Plan], *, actor) -> None:
     RiskAssessment.objects.bulk_create([r for _p, _v, r in pending], batch_size=1000)
 
 
-def _status_changes(plan: _Plan, *, actor, now: datetime) -> list[StatusChange]:
+def _status_changes(plan: _Plan, *, actor: Any, now: datetime) -> list[StatusChange]:
     """The unit's status changes, not saved, each checked by ``UNIT_FLOW.history``
     as ``unit_change_status`` checks it (the table, the reason); the unit ends in
     the last one's status. Registration writes no change, so neither does this."""
