@@ -589,7 +589,8 @@ class _Builder:
         def who(case: Case, to: str):
             if to in worker_moves and case.expert is not None and case.expert.user_id:
                 return case.expert.user
-            return hq
+            # No saved hq (the national generator): its unsaved stand-in, whom no row names.
+            return hq or self.ctx.actor(case.province_id)
 
         trail = [e for case in self.cases for e in _trail(case, who)]
         CaseEvent.objects.bulk_create(trail, batch_size=2000)
