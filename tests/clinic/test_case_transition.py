@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import copy
+
 import pytest
+from django.utils import timezone
 
 from jahesh.clinic import services
 from jahesh.clinic.models import Case, CaseEvent, CaseStatus, ExpertConflict
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
+from jahesh.core.workflow import Step
 
 S = CaseStatus
 ALLOWED = sorted(services.TRANSITIONS)
@@ -201,3 +205,55 @@ def test_it_records_the_taxonomy_version_and_the_unit_on_opening(make_case, make
     assert case.taxonomy_version == "wbes-m1a-1403"
     assert (case.unit_status_at_open, case.unit_risk_at_open) == ("partial", "high")
     assert case.events.get().to_status == S.NEW
+
+
+def _refusal(call) -> tuple[type, str]:
+    with pytest.raises((InvalidInput, Forbidden)) as exc:
+        call()
+    return type(exc.value), str(exc.value.message)
+
+
+def test_the_bulk_form_refuses_what_case_transition_refuses(make_case, users, make_user, expert):
+    """CASE_FLOW.history (the demo's trails) refuses a move the table lacks, a
+    role the move's row lacks, an expert moving a case not assigned to them and
+    a guard's refusal as case_transition does, same message; each step may be
+    made by its own user, whom its event names."""
+    admin, stranger = users["admin"], make_user("expert2", "clinic_expert")
+    empty = services.MoveInput()
+
+    def move(status: str, to: str, user, data=empty):
+        return lambda: services.case_transition(
+            case=make_case(status), to_status=to, user=user, data=data
+        )
+
+    named = services.MoveInput(expert=expert)
+
+    def history(*moves: tuple[str, object], data=named):
+        case = copy.copy(make_case(S.NEW))
+        steps = [Step(S.NEW, timezone.now())]
+        steps += [Step(to, timezone.now(), data=data, user=user) for to, user in moves]
+        return services.CASE_FLOW.history(case, steps, user=admin)
+
+    triage, assign = (S.TRIAGED, admin), (S.ASSIGNED, admin)
+    assert _refusal(lambda: history((S.RESOLVED, admin))) == _refusal(
+        move(S.NEW, S.RESOLVED, admin)
+    )
+    assert _refusal(lambda: history((S.TRIAGED, users["expert"]))) == _refusal(
+        move(S.NEW, S.TRIAGED, users["expert"])
+    )
+    assert _refusal(lambda: history(triage, assign, (S.IN_PROGRESS, stranger))) == _refusal(
+        move(S.ASSIGNED, S.IN_PROGRESS, stranger)
+    )
+    work = (S.IN_PROGRESS, users["expert"])
+    assert _refusal(lambda: history(triage, assign, work, (S.RESOLVED, admin))) == _refusal(
+        move(S.IN_PROGRESS, S.RESOLVED, admin)
+    )
+    resolved = services.MoveInput(expert=expert, outcome="other", outcome_note="شرح")
+    rows = history(triage, assign, work, (S.RESOLVED, users["expert"]), data=resolved)
+    assert [(r.from_status, r.to_status, r.by) for r in rows] == [
+        ("", S.NEW, admin),
+        (S.NEW, S.TRIAGED, admin),
+        (S.TRIAGED, S.ASSIGNED, admin),
+        (S.ASSIGNED, S.IN_PROGRESS, users["expert"]),
+        (S.IN_PROGRESS, S.RESOLVED, users["expert"]),
+    ]

@@ -6,10 +6,12 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from jahesh.core.errors import InvalidInput
+from jahesh.core.workflow import Step
+from jahesh.geo.models import Village
 from jahesh.projects import services
 from jahesh.projects.models import Project, ProjectEvent
 
-from .conftest import NOW
+from .conftest import NOW, TODAY
 
 S = Project.Status
 
@@ -25,8 +27,6 @@ def test_it_creates_a_planned_project_in_the_village_county_with_its_deprived_fl
 
 
 def test_it_refuses_a_village_outside_the_county_given(users, geo, clock):
-    from jahesh.geo.models import Village
-
     with pytest.raises(InvalidInput) as exc:
         services.project_create(
             user=users["projects"],
@@ -186,3 +186,52 @@ def test_it_refuses_a_stale_move(make_project, users):
         services.project_transition(
             project=stale, to_status=S.SUSPENDED, user=users["projects"], reason="y", now=NOW
         )
+
+
+def _refusal(call) -> tuple[str, str | None]:
+    with pytest.raises(InvalidInput) as exc:
+        call()
+    return str(exc.value.message), exc.value.field
+
+
+def test_the_bulk_form_refuses_what_project_transition_refuses(make_project, users):
+    """PROJECT_FLOW.history (the demo's trails) refuses a move the table lacks,
+    a stop without a reason, completion below 100 % and an end in the future as
+    project_transition does: same message, same field."""
+    user = users["projects"]
+
+    def move(status: str, to: str, **fields):
+        return lambda: services.project_transition(
+            project=make_project(status=status), to_status=to, user=user, now=NOW, **fields
+        )
+
+    def history(*moves: tuple[str, datetime.date, str], progress: int = 0):
+        project = services.project_build(
+            user=user, title="راه", kind=Project.Kind.ROAD, village=Village.objects.get(pk=1)
+        )
+        project.progress_pct = progress
+        steps = [Step(S.PLANNED, NOW)]
+        steps += [Step(to, NOW, data=on, reason=why) for to, on, why in moves]
+        return services.PROJECT_FLOW.history(project, steps, user=user)
+
+    start = (S.IN_PROGRESS, datetime.date(2025, 1, 10), "")
+    end = (S.COMPLETED, datetime.date(2025, 5, 2), "")
+    assert _refusal(lambda: history((S.COMPLETED, TODAY, ""))) == _refusal(
+        move(S.PLANNED, S.COMPLETED)
+    )
+    assert _refusal(lambda: history(start, (S.SUSPENDED, TODAY, ""))) == _refusal(
+        move(S.IN_PROGRESS, S.SUSPENDED)
+    )
+    assert _refusal(lambda: history(start, end)) == _refusal(
+        move(S.IN_PROGRESS, S.COMPLETED, on=datetime.date(2025, 5, 2))
+    )
+    future = datetime.date(2025, 6, 2)
+    assert _refusal(lambda: history(start, (S.COMPLETED, future, ""), progress=100)) == _refusal(
+        move(S.IN_PROGRESS, S.COMPLETED, on=future)
+    )
+    rows = history(start, end, progress=100)
+    assert [(r.from_status, r.to_status, r.by) for r in rows] == [
+        ("", S.PLANNED, user),
+        (S.PLANNED, S.IN_PROGRESS, user),
+        (S.IN_PROGRESS, S.COMPLETED, user),
+    ]

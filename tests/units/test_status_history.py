@@ -6,10 +6,15 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from jahesh.core.errors import Conflict
+from jahesh.core.workflow import Step
 from jahesh.units import services
+from jahesh.units.models import Unit
 from jahesh.units.selectors import RiskLevel, unit_risk_at, unit_status_at
+
+from .conftest import TODAY
 
 
 def test_it_answers_the_status_on_any_date(make_unit, users):
@@ -72,3 +77,39 @@ def test_a_status_move_needs_a_reason_and_a_real_change(make_unit, users):
             changed_on=date(2025, 12, 1),
         )
     assert unit.status_changes.count() == 0
+
+
+def _refusal(call) -> tuple[type, str]:
+    with pytest.raises((Conflict, ValidationError)) as exc:
+        call()
+    error = exc.value
+    return type(error), str(getattr(error, "message_dict", None) or error.message)
+
+
+def test_the_bulk_form_refuses_what_a_status_move_refuses(make_unit, users):
+    """UNIT_FLOW.history (the demo's status changes) refuses a move without a
+    reason and a move to the same status as unit_change_status does, same message."""
+    unit = make_unit()
+    user, now = users["arak"], timezone.now()
+    no_reason = _refusal(
+        lambda: services.unit_change_status(unit=unit, to_status="closed", reason=" ", user=user)
+    )
+    same = _refusal(
+        lambda: services.unit_change_status(unit=unit, to_status="active", reason="x", user=user)
+    )
+    assert no_reason[0] is ValidationError and same[0] is Conflict
+
+    def history(*steps: tuple[str, str]) -> object:
+        fresh = Unit(status="active")
+        return services.UNIT_FLOW.history(
+            fresh, [Step(to, now, data=TODAY, reason=why) for to, why in steps], user=user
+        )
+
+    assert _refusal(lambda: history(("active", ""), ("closed", " "))) == no_reason
+    assert _refusal(lambda: history(("active", ""), ("active", "x"))) == same
+    rows = history(("active", ""), ("stalled", "قطع گاز"), ("closed", "ورشکستگی"))
+    assert [(r.from_status, r.to_status, r.changed_on, r.reason, r.changed_by) for r in rows] == [
+        ("", "active", TODAY, "", user),
+        ("active", "stalled", TODAY, "قطع گاز", user),
+        ("stalled", "closed", TODAY, "ورشکستگی", user),
+    ]

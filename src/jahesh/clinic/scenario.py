@@ -21,10 +21,14 @@ changes nothing.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import random
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -48,6 +52,7 @@ from jahesh.clinic.sla import calendar_for, sla_state
 from jahesh.clinic.taxonomy import TAXONOMY_VERSION, taxonomy_load
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import TEHRAN, add_jalali_months, last_jalali_years
+from jahesh.core.workflow import Step
 from jahesh.geo.models import Province
 from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus
 
@@ -179,6 +184,36 @@ def _crisis_units(ctx) -> dict[int, date]:
 
 def _at(day: date, hour: int = 9) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=TEHRAN)
+
+
+def _trail(case: Case, who: Callable[[Case, str], Any]) -> list[CaseEvent]:
+    """The case's workflow trail, not saved: each planned move checked by
+    ``CASE_FLOW.history`` as ``case_transition`` checks it (the table, the
+    mover's role, an expert moves only the cases assigned to them, each guard:
+    an active expert without a conflict with the unit, the agency waited on,
+    the reason, the working group, the outcome and its evidence, no open child
+    case), made by ``who(case, to)``. The moves run on a copy, so the case keeps
+    what it was drawn with (its deadline as of the demo's day, its follow-up)."""
+    moved = copy.copy(case)
+    moved.status = S.NEW
+    carried = services.MoveInput(
+        escalated_to=case.escalated_to,
+        working_group=case.working_group,
+        outcome=case.outcome,
+        outcome_note=case.outcome_note,
+        financing_rial=case.financing_rial,
+        jobs_preserved=case.jobs_preserved,
+    )
+    steps = [
+        Step(to, at, data=replace(carried, reason=why), reason=why, user=who(case, to))
+        for at, _from, to, why in case.planned_events
+    ]
+    events = services.CASE_FLOW.history(moved, steps, user=None)
+    if moved.status != case.status:
+        raise ValueError(
+            f"demo case {case.pk}: its trail leads to {moved.status}, not {case.status}"
+        )
+    return events  # type: ignore[return-value]
 
 
 class _Builder:
@@ -554,23 +589,11 @@ class _Builder:
         def who(case: Case, to: str):
             if to in worker_moves and case.expert is not None and case.expert.user_id:
                 return case.expert.user
-            return hq
+            # No saved hq (the national generator): its unsaved stand-in, whom no row names.
+            return hq or self.ctx.actor(case.province_id)
 
-        CaseEvent.objects.bulk_create(
-            (
-                CaseEvent(
-                    case_id=case.pk,
-                    at=at,
-                    by=who(case, to),
-                    from_status=frm,
-                    to_status=to,
-                    reason=why,
-                )
-                for case in self.cases
-                for at, frm, to, why in case.planned_events
-            ),
-            batch_size=2000,
-        )
+        trail = [e for case in self.cases for e in _trail(case, who)]
+        CaseEvent.objects.bulk_create(trail, batch_size=2000)
 
     # --- Sessions and resolutions ------------------------------------------------------
 

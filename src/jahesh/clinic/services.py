@@ -386,8 +386,14 @@ def _deadline(move: _Move) -> dict[str, Any]:
     return changes
 
 
+def _case_row(move: _Move) -> CaseEvent:
+    """The move's event row, not saved (``CASE_FLOW.history`` answers many)."""
+    return CaseEvent(**move.row(case=move.record, reason=move.reason))
+
+
 def _case_event(move: _Move) -> CaseEvent:
-    event = CaseEvent.objects.create(**move.row(case=move.record, reason=move.reason))
+    event = _case_row(move)
+    event.save()
     if move.from_status:  # a case's opening is not a move
         events.emit(
             "case.moved",
@@ -404,6 +410,7 @@ CASE_FLOW: Workflow[Case] = Workflow(
     model=Case,
     rules=TRANSITIONS,
     event=_case_event,
+    row=_case_row,
     refuse=Refusals(
         stale=lambda status: Conflict(
             _("وضعیت این پرونده هم‌زمان به «%(s)s» تغییر کرده است؛ صفحه را دوباره باز کنید.")

@@ -83,15 +83,20 @@ def no_guard(move: Move[Any]) -> Mapping[str, Any]:
     return {}
 
 
+_CALLER = object()  # Step.user's default: the user given to Workflow.history
+
+
 @dataclass(frozen=True)
 class Step:
     """One move of a record's past, for :meth:`Workflow.history`: the status it
-    moved to, when, and what the move carried."""
+    moved to, when, what the move carried and, when not ``history``'s user,
+    who made it (a case's manager triages it, its expert works on it)."""
 
     to_status: str
     now: datetime.datetime
     data: Any = None
     reason: str = ""
+    user: Any = _CALLER
 
 
 @dataclass(frozen=True)
@@ -254,7 +259,8 @@ class Workflow(Generic[R]):
     def history(self, record: R, steps: Sequence[Step], *, user: Any) -> list[models.Model]:
         """The bulk form of :meth:`created` then :meth:`transition` for ``record``
         entered with its past and not saved yet: the first step is its first
-        status; each next one is refused as ``transition`` refuses it (the table,
+        status; each next one, by ``user`` unless the step names its own, is
+        refused as ``transition`` refuses it (the table,
         the role, the record's own rule, the guard), and the guard's fields are
         set on ``record``, which ends in the last step's status. Answers the event
         rows, not saved (nothing is announced): the caller writes them in bulk
@@ -263,9 +269,10 @@ class Workflow(Generic[R]):
         rows = []
         old = ""
         for i, step in enumerate(steps):
-            move = Move(record, old, step.to_status, user, step.now, step.data, step.reason, False)
+            who = user if step.user is _CALLER else step.user
+            move = Move(record, old, step.to_status, who, step.now, step.data, step.reason, False)
             if i:
-                rule = self.check(record, step.to_status, user)
+                rule = self.check(record, step.to_status, who)
                 changes = dict(rule.guard(move) or {})
                 changes.update(self.also(move))
                 for name, value in changes.items():

@@ -27,6 +27,7 @@ from jahesh.core.jalali import last_jalali_years
 from jahesh.core.mapdata import synthetic_position
 from jahesh.core.money import round_half_up
 from jahesh.core.text import normalize_key
+from jahesh.core.workflow import Step
 from jahesh.geo.models import County, Province, Village
 from jahesh.projects import services
 from jahesh.projects.models import (
@@ -175,7 +176,6 @@ def _projects(ctx, rng, places, first, last) -> int:
     """1. Draw every project (kind, place, dates, status, a raw cost).
     2. Scale the completed-in-window costs so they sum to PROJECTS_VALUE_RIAL.
     3. Insert projects, then their events, progress, funding, results, checks."""
-    now = timezone.now()
     groups = list(_group_ids(ctx))
     skill = _labour_skill()
     specs = []
@@ -210,10 +210,10 @@ def _projects(ctx, rng, places, first, last) -> int:
     projects = []
     for i, spec in enumerate(specs, start=1):
         projects.append(_project(rng, i, spec, groups, group_of, last))
+    events = [e for project in projects for e in _trail(project)]
     services.projects_create(projects, batch_size=BATCH)
-    events, reports, funding, results, checks = [], [], [], [], []
+    reports, funding, results, checks = [], [], [], []
     for project, spec in zip(projects, specs, strict=True):
-        events += _events(project, now)
         reports += _reports(rng, project)
         funding += _funding(rng, project, spec["value"], skill)
         results += _results(rng, project)
@@ -292,49 +292,37 @@ def _project(rng, i: int, spec, groups, group_of, last) -> Project:
         latitude=latitude,
         longitude=longitude,
     )
-    # Its history so far (the trail itself is written by the caller, ``_events``).
+    # Its history so far (the trail that leads there is checked and written by the caller, ``_trail``).
     project.actual_start, project.actual_end = actual_start, actual_end
     project.status, project.progress_pct, project.progress_on = status, progress, progress_on
     return project
 
 
-def _events(project: Project, now) -> list[ProjectEvent]:
-    def at(day):
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+def _trail(project: Project) -> list[ProjectEvent]:
+    """The project's workflow trail, not saved, from its registration a month
+    before its planned start: each move checked by ``PROJECT_FLOW.history`` as
+    ``project_transition`` checks it (the table, the start and end dates, 100 %
+    progress to complete, a reason to stop), which sets the status and the actual
+    dates the project was drawn with (who moved it is unknown: ``created_by``)."""
 
-    created = project.planned_start - datetime.timedelta(days=30)
-    events = [ProjectEvent(project=project, from_status="", to_status=S.PLANNED, at=at(created))]
-    if project.actual_start:
-        events.append(
-            ProjectEvent(
-                project=project,
-                from_status=S.PLANNED,
-                to_status=S.IN_PROGRESS,
-                at=at(project.actual_start),
-            )
-        )
-    if project.status == S.COMPLETED:
-        events.append(
-            ProjectEvent(
-                project=project,
-                from_status=S.IN_PROGRESS,
-                to_status=S.COMPLETED,
-                at=at(project.actual_end),
-            )
-        )
-    elif project.status in (S.SUSPENDED, S.CANCELLED):
-        frm = S.IN_PROGRESS if project.actual_start else S.PLANNED
-        day = project.progress_on or project.planned_start
-        events.append(
-            ProjectEvent(
-                project=project,
-                from_status=frm,
-                to_status=project.status,
-                at=at(day),
-                reason="کمبود اعتبار",
-            )
-        )
-    return events
+    def step(to_status: str, day: datetime.date, reason: str = "") -> Step:
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+        return Step(to_status, at, data=day, reason=reason)
+
+    status, start, end = project.status, project.actual_start, project.actual_end
+    project.status, project.actual_start, project.actual_end = S.PLANNED, None, None
+    steps = [step(S.PLANNED, project.planned_start - datetime.timedelta(days=30))]
+    if start:
+        steps.append(step(S.IN_PROGRESS, start))
+    if status == S.COMPLETED:
+        assert end is not None, "a completed project was drawn with its end"
+        steps.append(step(S.COMPLETED, end))
+    elif status in (S.SUSPENDED, S.CANCELLED):
+        steps.append(step(status, project.progress_on or project.planned_start, "کمبود اعتبار"))
+    events = services.PROJECT_FLOW.history(project, steps, user=project.created_by)
+    if (project.status, project.actual_start, project.actual_end) != (status, start, end):
+        raise ValueError(f"demo project {project.title}: its trail leads elsewhere")
+    return events  # type: ignore[return-value]
 
 
 def _reports(rng, project: Project) -> list[ProgressReport]:

@@ -143,7 +143,7 @@ def project_create(*, now: datetime.datetime | None = None, **fields: Any) -> Pr
 def projects_create(projects: Sequence[Project], *, batch_size: int = 2000) -> list[Project]:
     """The bulk form: write projects built by :func:`project_build` in one insert.
     Records entered with their history (the demo): the caller writes their
-    workflow trail, from the planned event on."""
+    workflow trail, from the planned event on (``PROJECT_FLOW.history``)."""
     Project.place_all(projects)
     return Project.objects.bulk_create(projects, batch_size=batch_size)
 
@@ -206,8 +206,15 @@ TRANSITIONS: dict[tuple[str, str], Rule[Project]] = {
 }
 
 
+def _project_row(move: _Move) -> ProjectEvent:
+    """The move's event row, not saved (``PROJECT_FLOW.history`` answers many)."""
+    return ProjectEvent(**move.row(project=move.record, reason=move.reason))
+
+
 def _project_event(move: _Move) -> ProjectEvent:
-    return ProjectEvent.objects.create(**move.row(project=move.record, reason=move.reason))
+    event = _project_row(move)
+    event.save()
+    return event
 
 
 def _label(status: str) -> str:
@@ -220,6 +227,7 @@ PROJECT_FLOW: Workflow[Project] = Workflow(
     model=Project,
     rules=TRANSITIONS,
     event=_project_event,
+    row=_project_row,
     refuse=Refusals(
         stale=lambda status: Conflict(_CONCURRENT),
         lost=lambda: Conflict(_CONCURRENT),

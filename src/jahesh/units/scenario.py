@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,11 +38,12 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.mapdata import synthetic_position
 from jahesh.core.text import normalize_key
+from jahesh.core.workflow import Step
 from jahesh.geo.models import City, County
 from jahesh.units.bulk import units_build, units_create
 from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus, Visit
 from jahesh.units.risk import compute_risk, current_settings
-from jahesh.units.services import clean_visit_fields
+from jahesh.units.services import UNIT_FLOW, clean_visit_fields
 
 PROVINCE_ID = 28  # Markazi
 CODE_PREFIX = "DEMO-MKZ-"
@@ -372,11 +374,11 @@ def _write(ctx, plans: list[_Plan], *, actor) -> None:
     built = units_build([p.fields for p in plans], user=actor, now=now)
     _checked(built, "unit")
     pending: list[tuple[_Plan, Visit, RiskAssessment]] = []
+    changes: list[StatusChange] = []
     for plan, unit in zip(plans, built, strict=True):
         assert isinstance(unit, Unit)
         plan.unit = unit
-        if plan.status_changes:
-            unit.status = plan.status_changes[-1][2]
+        changes += _status_changes(plan, actor=actor, now=now)
         for found in sorted(plan.visits, key=lambda v: v["visited_on"]):
             try:
                 values = clean_visit_fields(
@@ -412,17 +414,28 @@ def _write(ctx, plans: list[_Plan], *, actor) -> None:
         ids = dict(Unit.objects.filter(code__startswith=CODE_PREFIX).values_list("code", "pk"))
         for plan in plans:
             plan.unit.pk = ids[plan.unit.code]
-    StatusChange.objects.bulk_create(
-        [StatusChange(unit=p.unit, changed_on=on, from_status=a, to_status=b, reason=why)
-         for p in plans for on, a, b, why in p.status_changes],
-        batch_size=1000,
-    )  # fmt: skip
+    StatusChange.objects.bulk_create(changes, batch_size=1000)
     for plan, visit, _row in pending:
         visit.unit = plan.unit
     Visit.objects.bulk_create([v for _p, v, _r in pending], batch_size=1000)
     for plan, visit, row in pending:
         row.unit, row.visit = plan.unit, visit
     RiskAssessment.objects.bulk_create([r for _p, _v, r in pending], batch_size=1000)
+
+
+def _status_changes(plan: _Plan, *, actor: Any, now: datetime) -> list[StatusChange]:
+    """The unit's status changes, not saved, each checked by ``UNIT_FLOW.history``
+    as ``unit_change_status`` checks it (the table, the reason); the unit ends in
+    the last one's status. Registration writes no change, so neither does this."""
+    unit = plan.unit
+    steps = [Step(unit.status, now)]
+    for changed_on, from_status, to_status, reason in plan.status_changes:
+        if from_status != steps[-1].to_status:
+            raise ValueError(
+                f"demo unit {unit.code}: a change from {from_status} follows {steps[-1].to_status}"
+            )
+        steps.append(Step(to_status, now, data=changed_on, reason=reason))
+    return UNIT_FLOW.history(unit, steps, user=actor)[1:]  # type: ignore[return-value]
 
 
 def _visitor(on: date) -> str:

@@ -437,22 +437,29 @@ TRANSITIONS: dict[tuple[str, str], Rule[Unit]] = {
 }
 
 
-def _status_change(move: Move[Unit]) -> StatusChange:
-    user = move.user
-    return StatusChange.objects.create(
+def _status_row(move: Move[Unit]) -> StatusChange:
+    """The move's row dated ``move.data``, not saved (``UNIT_FLOW.history`` answers many)."""
+    return StatusChange(
         unit=move.record,
         changed_on=move.data,
         from_status=move.from_status,
         to_status=move.to_status,
         reason=move.reason,
-        changed_by=recorded_user(user),
+        changed_by=recorded_user(move.user),
     )
+
+
+def _status_change(move: Move[Unit]) -> StatusChange:
+    change = _status_row(move)
+    change.save()
+    return change
 
 
 UNIT_FLOW: Workflow[Unit] = Workflow(
     model=Unit,
     rules=TRANSITIONS,
     event=_status_change,
+    row=_status_row,
     refuse=Refusals(
         no_move=lambda frm, to: Conflict(
             _("واحد هم‌اکنون «%(status)s» است.") % {"status": UnitStatus(frm).label},
