@@ -8,8 +8,8 @@ Two databases: *provincial* (the Markazi demo, ``jahesh.demo.services.demo_prepa
 and *national* (the same demo plus ``generate_nation --scale S`` for the other
 30 provinces; S = 1.0: ~90,000 units, ~22,000 funds, ~800,000 volunteers,
 millions of installments). Both are built once and reused by the next run
-(``--fresh`` builds them again): SQLite under /tmp/jahesh-bench-national/
-(``provincial/``, ``national-<scale>/``), PostgreSQL as databases
+(``--fresh`` builds them again): SQLite under ``--root`` (default
+/tmp/jahesh-bench-national/: ``provincial/``, ``national-<scale>/``), PostgreSQL as databases
 ``<--pg-prefix>_provincial`` and ``<--pg-prefix>_national_<scale>`` on the
 server of ``--database-url`` (``--drop`` drops them at the end). The national
 database starts as a copy of the provincial one. Every run migrates both (a
@@ -391,6 +391,64 @@ def measure_load(env: dict, args) -> dict:
 # --- Parent: orchestrate ------------------------------------------------------------
 
 
+def database(
+    kind: str,
+    *,
+    root: Path,
+    base_url: str | None,
+    prefix: str,
+    scale: float,
+    fresh: bool,
+    builds: dict[str, dict],
+    created: list[str],
+) -> tuple[list[str], dict]:
+    """The ``kind`` database ("provincial" or "national"), built unless a former
+    run left it ready (``fresh``: built again): SQLite under ``root``, or the
+    PostgreSQL database ``<prefix>_<kind>[_<scale>]`` on ``base_url`` (appended to
+    ``created``); a build's figures go to ``builds[kind]``. Returns the child's
+    arguments and environment for it (``bench/refresh_kpis.py --national`` uses
+    it too)."""
+    tag = f"{scale:g}".replace(".", "_")
+    var = root / ("provincial" if kind == "provincial" else f"{kind}-{tag}")
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    ready = var / "ready"
+    name = ""
+    if base_url:
+        name = f"{prefix}_{kind}" + (f"_{tag}" if kind == "national" else "")
+        env["BENCH_DATABASE_URL"] = env["DATABASE_URL"] = _pg_url(base_url, name)
+        var = root / f"pg-{name}"
+        ready = var / "ready"
+        if fresh or not ready.exists():
+            _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            template = f' TEMPLATE "{prefix}_provincial"' if kind == "national" else ""
+            _pg_admin(base_url, f'CREATE DATABASE "{name}"{template}')
+            ready.unlink(missing_ok=True)
+        created.append(name)
+    elif fresh or not ready.exists():
+        subprocess.run(["rm", "-rf", str(var)], check=True)
+    var.mkdir(parents=True, exist_ok=True)
+    env["JAHESH_VAR"] = str(var)
+    common = ["--var", str(var), "--kind", kind, "--scale", str(scale)]
+    copied = kind == "national" and not ready.exists()
+    if not ready.exists() and not base_url:
+        if copied:  # start from the provincial database (the demo)
+            _sqlite_copy(root / "provincial" / "jahesh.sqlite3", var / "jahesh.sqlite3")
+        elif SMOKE and (root / "jahesh.sqlite3").exists():  # migrated by the smoke test
+            _sqlite_copy(root / "jahesh.sqlite3", var / "jahesh.sqlite3")
+    if ready.exists():
+        print(f"{kind}: reusing {name or var}", flush=True)
+    else:
+        print(f"{kind}: building (scale {scale:g}) …", flush=True)
+        t = time.monotonic()
+        builds[kind] = _run_child(
+            ["--child", "build", *common, *(["--copied"] if copied else [])], env
+        )
+        builds[kind]["total_s"] = time.monotonic() - t
+        ready.write_text("ok")
+    return common, env
+
+
 def _pg_url(base: str, name: str) -> str:
     parts = urlsplit(base)
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
@@ -496,6 +554,7 @@ def main() -> int:
         help="PostgreSQL server for --db postgres (its databases are created beside)",
     )
     parser.add_argument("--pg-prefix", default="jahesh_bench", help="PostgreSQL database names")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the SQLite databases' directory")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--n", type=int, default=10, help="requests per URL after one warm-up")
     parser.add_argument("--budget", type=float, default=60.0, help="max seconds per URL (≥ 3 runs)")
@@ -535,12 +594,11 @@ def main() -> int:
         return 0
 
     base_url = args.database_url if args.db == "postgres" else None
-    root = ROOT
+    root = args.root
     if SMOKE:  # SQLite, small, once; a short throughput run checks the code path
         base_url, root = None, Path(var_dir("/tmp/jahesh-bench-national-smoke"))
         args.scale, args.n, args.rounds, args.fresh = 0.01, 1, 1, True
         args.clients, args.load_seconds = 2, 0.5
-    tag = f"{args.scale:g}".replace(".", "_")
     builds: dict[str, dict] = {}
     plans: dict[str, tuple[list[str], dict]] = {}
     prepared: dict[str, dict] = {}
@@ -549,46 +607,10 @@ def main() -> int:
     started = time.monotonic()
     try:
         for kind in ("provincial", "national"):
-            var = root / ("provincial" if kind == "provincial" else f"{kind}-{tag}")
-            env = dict(os.environ)
-            env.pop("DATABASE_URL", None)
-            ready = var / "ready"
-            name = ""
-            if base_url:
-                name = f"{args.pg_prefix}_{kind}" + (f"_{tag}" if kind == "national" else "")
-                env["BENCH_DATABASE_URL"] = env["DATABASE_URL"] = _pg_url(base_url, name)
-                var = root / f"pg-{name}"
-                ready = var / "ready"
-                if args.fresh or not ready.exists():
-                    _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                    template = (
-                        f' TEMPLATE "{args.pg_prefix}_provincial"' if kind == "national" else ""
-                    )
-                    _pg_admin(base_url, f'CREATE DATABASE "{name}"{template}')
-                    ready.unlink(missing_ok=True)
-                created.append(name)
-            elif args.fresh or not ready.exists():
-                subprocess.run(["rm", "-rf", str(var)], check=True)
-            var.mkdir(parents=True, exist_ok=True)
-            env["JAHESH_VAR"] = str(var)
-            common = ["--var", str(var), "--kind", kind, "--scale", str(args.scale)]
-            copied = kind == "national" and not ready.exists()
-            if not ready.exists() and not base_url:
-                if copied:  # start from the provincial database (the demo)
-                    _sqlite_copy(root / "provincial" / "jahesh.sqlite3", var / "jahesh.sqlite3")
-                elif SMOKE and (root / "jahesh.sqlite3").exists():  # migrated by the smoke test
-                    _sqlite_copy(root / "jahesh.sqlite3", var / "jahesh.sqlite3")
-            if ready.exists():
-                print(f"{kind}: reusing {name or var}", flush=True)
-            else:
-                print(f"{kind}: building (scale {args.scale:g}) …", flush=True)
-                t = time.monotonic()
-                builds[kind] = _run_child(
-                    ["--child", "build", *common, *(["--copied"] if copied else [])], env
-                )
-                builds[kind]["total_s"] = time.monotonic() - t
-                ready.write_text("ok")
-            plans[kind] = (common, env)
+            plans[kind] = database(kind, root=root, base_url=base_url, prefix=args.pg_prefix,
+                                   scale=args.scale, fresh=args.fresh, builds=builds,
+                                   created=created)  # fmt: skip
+            common, env = plans[kind]
             if args.no_refresh:
                 continue
             print(f"{kind}: migrating, timing refresh_kpis …", flush=True)
