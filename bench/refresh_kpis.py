@@ -241,7 +241,9 @@ def national(args) -> int:
     print(f"\nrefresh_kpis, national scale {args.national:g}, {args.db}, best of {args.rounds}:")
     print(f"  this checkout   {mine:7.1f} s")
     print(f"  {args.baseline:15} {base:7.1f} s   ratio {mine / base:.2f}x")
-    print("  within issue 12's target (<= 15 s)" if mine <= 15 else "  OVER issue 12's target (15 s)")
+    print(
+        "  within issue 12's target (<= 15 s)" if mine <= 15 else "  OVER issue 12's target (15 s)"
+    )
     prints = {json.dumps({k: r[k] for k in FINGERPRINTS}) for found in runs.values() for r in found}
     for name in FINGERPRINTS:
         print(f"  {name}: " + " | ".join(f"{label} {found[-1][name]}"
