@@ -48,6 +48,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import reports_national as rn
 from _smoke import SMOKE, small_demo, var_dir
 
 NATIONAL = "--national" in sys.argv or "--child" in sys.argv  # Django set up per child
@@ -78,15 +79,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="a small demo (CI)")
     parser.add_argument("--national", type=float, help="the national database of this scale")
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL") or "postgres://root@127.0.0.1:5432/postgres",
-        help="PostgreSQL server for --db postgres (its databases are created beside)",
-    )
-    parser.add_argument("--pg-prefix", default="jahesh_bench", help="PostgreSQL database names")
-    parser.add_argument("--root", type=Path, default=Path("/tmp/jahesh-bench-national"),
-                        help="the SQLite databases' directory")  # fmt: skip
+    rn.database_arguments(parser)  # --db, --database-url, --pg-prefix, --root
     parser.add_argument("--baseline", default="main", help="the git ref timed beside")
     parser.add_argument("--drop", action="store_true", help="PostgreSQL: drop them at the end")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -204,8 +197,6 @@ def fingerprint() -> dict:
 def national(args) -> int:
     """Time ``refresh_kpis`` on the national database: this checkout beside
     ``--baseline``'s, alternating, best of ``--rounds``; both must write the same."""
-    import reports_national as rn
-
     root = Path(tempfile.mkdtemp(prefix="refresh-baseline-"))
     here = Path(__file__).resolve().parent.parent
     archive = subprocess.run(["git", "-C", str(here), "archive", args.baseline, "src"],

@@ -391,6 +391,18 @@ def measure_load(env: dict, args) -> dict:
 # --- Parent: orchestrate ------------------------------------------------------------
 
 
+def database_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that name the databases :func:`database` builds or reuses."""
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or "postgres://root@127.0.0.1:5432/postgres",
+        help="PostgreSQL server for --db postgres (its databases are created beside)",
+    )
+    parser.add_argument("--pg-prefix", default="jahesh_bench", help="PostgreSQL database names")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the SQLite databases' directory")
+
+
 def database(
     kind: str,
     *,
@@ -547,14 +559,7 @@ def verdict(key: str, figure: float, baseline: float) -> tuple[float, str, bool]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL") or "postgres://root@127.0.0.1:5432/postgres",
-        help="PostgreSQL server for --db postgres (its databases are created beside)",
-    )
-    parser.add_argument("--pg-prefix", default="jahesh_bench", help="PostgreSQL database names")
-    parser.add_argument("--root", type=Path, default=ROOT, help="the SQLite databases' directory")
+    database_arguments(parser)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--n", type=int, default=10, help="requests per URL after one warm-up")
     parser.add_argument("--budget", type=float, default=60.0, help="max seconds per URL (≥ 3 runs)")
