@@ -412,10 +412,13 @@ def _rebuilt(models: list[type[Model]]) -> Iterator[None]:
                 cursor.execute(f"DELETE FROM {q(table)}")
     yield
     with connection.cursor() as cursor:
-        if postgres:  # the deferred foreign keys' checks: an index is not built while pending
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        deferred = _deferred(cursor, tables) if postgres else ""
+        if deferred:  # their checks now: an index is not built while some are pending
+            cursor.execute(f"SET CONSTRAINTS {deferred} IMMEDIATE")
         for _name, sql in indexes:
             cursor.execute(sql)
+        if deferred:  # deferred again for the rest of the caller's transaction
+            cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
         if not postgres and analyzed:
             cursor.execute("PRAGMA analysis_limit = 1000")  # as PostgreSQL's: a sample
         for table in analyzed:
@@ -441,6 +444,17 @@ def _lock(cursor: Any, tables: list[str], attempts: int = 10) -> None:
         except OperationalError:
             if attempt == attempts - 1:
                 raise
+
+
+def _deferred(cursor: Any, tables: list[str]) -> str:
+    """The foreign keys of PostgreSQL's ``tables`` checked at commit (Django's
+    are), as ``SET CONSTRAINTS`` names them."""
+    cursor.execute(
+        "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferred"
+        f" AND conrelid IN ({', '.join(['%s::regclass'] * len(tables))})",
+        [connection.ops.quote_name(t) for t in tables],
+    )
+    return ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
 
 
 def _analyzed(cursor: Any, tables: list[str]) -> list[str]:
