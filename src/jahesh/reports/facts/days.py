@@ -349,7 +349,7 @@ def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> 
     table = connection.ops.quote_name(model._meta.db_table)
     one = f"({', '.join(['%s'] * len(columns))})"
     head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-    per = connection.features.max_query_params // len(columns)  # rows per INSERT
+    per = (connection.features.max_query_params or 999) // len(columns)  # rows per INSERT
     sql = head + ", ".join([one] * per)
     with connection.cursor() as cursor:
         for i in range(0, len(rows), BATCH):
