@@ -141,25 +141,13 @@ def main() -> int:
 
 
 def child_refresh() -> dict:
-    """``jahesh refresh_kpis`` on ``$DATABASE_URL`` / ``$JAHESH_VAR`` (after an
-    untimed ANALYZE: the previous run rewrote the tables) and a fingerprint of
-    what it wrote."""
-    import io
-
+    """``jahesh refresh_kpis`` on ``$DATABASE_URL`` / ``$JAHESH_VAR``
+    (``reports_national.timed_refresh``) and a fingerprint of what it wrote."""
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    out = io.StringIO()
-    t = time.perf_counter()
-    call_command("refresh_kpis", stdout=out)
-    seconds = time.perf_counter() - t
-    lines = [line for line in out.getvalue().splitlines() if line.strip()]
-    return {"seconds": seconds, "said": lines[-1] if lines else "", **fingerprint()}
+    seconds, said = rn.timed_refresh()
+    return {"seconds": seconds, "said": said, **fingerprint()}
 
 
 # What a refresh writes, row by row (a key stored in several rows: their sum).

@@ -149,17 +149,27 @@ def child_prepare() -> dict:
     """Migrate (a database built by an older checkout), ANALYZE, and time
     ``jahesh refresh_kpis`` (what it costs on this database)."""
     from django.core.management import call_command
-    from django.db import connection
 
     call_command("migrate", interactive=False, verbosity=0)
+    seconds, said = timed_refresh()
+    return {"refresh_s": seconds, "said": said}
+
+
+def timed_refresh() -> tuple[float, str]:
+    """``jahesh refresh_kpis`` timed after an untimed ANALYZE (a former run
+    rewrote the tables): its seconds and the last line it printed (in a child:
+    Django set up, ``bench/refresh_kpis.py --national`` uses it too)."""
+    from django.core.management import call_command
+    from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     out = io.StringIO()
-    t = time.monotonic()
+    t = time.perf_counter()
     call_command("refresh_kpis", stdout=out)
-    seconds = time.monotonic() - t
+    seconds = time.perf_counter() - t
     lines = [line for line in out.getvalue().splitlines() if line.strip()]
-    return {"refresh_s": seconds, "said": lines[-1] if lines else ""}
+    return seconds, lines[-1] if lines else ""
 
 
 def _samples(fn, n: int, budget_s: float, before=None) -> list[float]:
