@@ -149,17 +149,27 @@ def child_prepare() -> dict:
     """Migrate (a database built by an older checkout), ANALYZE, and time
     ``jahesh refresh_kpis`` (what it costs on this database)."""
     from django.core.management import call_command
-    from django.db import connection
 
     call_command("migrate", interactive=False, verbosity=0)
+    seconds, said = timed_refresh()
+    return {"refresh_s": seconds, "said": said}
+
+
+def timed_refresh() -> tuple[float, str]:
+    """``jahesh refresh_kpis`` timed after an untimed ANALYZE (a former run
+    rewrote the tables): its seconds and the last line it printed (in a child:
+    Django set up, ``bench/refresh_kpis.py --national`` uses it too)."""
+    from django.core.management import call_command
+    from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     out = io.StringIO()
-    t = time.monotonic()
+    t = time.perf_counter()
     call_command("refresh_kpis", stdout=out)
-    seconds = time.monotonic() - t
+    seconds = time.perf_counter() - t
     lines = [line for line in out.getvalue().splitlines() if line.strip()]
-    return {"refresh_s": seconds, "said": lines[-1] if lines else ""}
+    return seconds, lines[-1] if lines else ""
 
 
 def _samples(fn, n: int, budget_s: float, before=None) -> list[float]:
@@ -391,6 +401,75 @@ def measure_load(env: dict, args) -> dict:
 # --- Parent: orchestrate ------------------------------------------------------------
 
 
+def database_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that name the databases :func:`database` builds or reuses."""
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or "postgres://root@127.0.0.1:5432/postgres",
+        help="PostgreSQL server for --db postgres (its databases are created beside)",
+    )
+    parser.add_argument("--pg-prefix", default="jahesh_bench", help="PostgreSQL database names")
+
+
+def database(
+    kind: str,
+    *,
+    root: Path,
+    base_url: str | None,
+    prefix: str,
+    scale: float,
+    fresh: bool,
+    builds: dict[str, dict],
+    created: list[str],
+) -> tuple[list[str], dict]:
+    """The ``kind`` database ("provincial" or "national"), built unless a former
+    run left it ready (``fresh``: built again): SQLite under ``root``, or the
+    PostgreSQL database ``<prefix>_<kind>[_<scale>]`` on ``base_url`` (appended to
+    ``created``); a build's figures go to ``builds[kind]``. Returns the child's
+    arguments and environment for it (``bench/refresh_kpis.py --national`` uses
+    it too)."""
+    tag = f"{scale:g}".replace(".", "_")
+    var = root / ("provincial" if kind == "provincial" else f"{kind}-{tag}")
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    ready = var / "ready"
+    name = ""
+    if base_url:
+        name = f"{prefix}_{kind}" + (f"_{tag}" if kind == "national" else "")
+        env["BENCH_DATABASE_URL"] = env["DATABASE_URL"] = _pg_url(base_url, name)
+        var = root / f"pg-{name}"
+        ready = var / "ready"
+        if fresh or not ready.exists():
+            _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            template = f' TEMPLATE "{prefix}_provincial"' if kind == "national" else ""
+            _pg_admin(base_url, f'CREATE DATABASE "{name}"{template}')
+            ready.unlink(missing_ok=True)
+        created.append(name)
+    elif fresh or not ready.exists():
+        subprocess.run(["rm", "-rf", str(var)], check=True)
+    var.mkdir(parents=True, exist_ok=True)
+    env["JAHESH_VAR"] = str(var)
+    common = ["--var", str(var), "--kind", kind, "--scale", str(scale)]
+    copied = kind == "national" and not ready.exists()
+    if not ready.exists() and not base_url:
+        if copied:  # start from the provincial database (the demo)
+            _sqlite_copy(root / "provincial" / "jahesh.sqlite3", var / "jahesh.sqlite3")
+        elif SMOKE and (root / "jahesh.sqlite3").exists():  # migrated by the smoke test
+            _sqlite_copy(root / "jahesh.sqlite3", var / "jahesh.sqlite3")
+    if ready.exists():
+        print(f"{kind}: reusing {name or var}", flush=True)
+    else:
+        print(f"{kind}: building (scale {scale:g}) …", flush=True)
+        t = time.monotonic()
+        builds[kind] = _run_child(
+            ["--child", "build", *common, *(["--copied"] if copied else [])], env
+        )
+        builds[kind]["total_s"] = time.monotonic() - t
+        ready.write_text("ok")
+    return common, env
+
+
 def _pg_url(base: str, name: str) -> str:
     parts = urlsplit(base)
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
@@ -489,13 +568,7 @@ def verdict(key: str, figure: float, baseline: float) -> tuple[float, str, bool]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL") or "postgres://root@127.0.0.1:5432/postgres",
-        help="PostgreSQL server for --db postgres (its databases are created beside)",
-    )
-    parser.add_argument("--pg-prefix", default="jahesh_bench", help="PostgreSQL database names")
+    database_arguments(parser)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--n", type=int, default=10, help="requests per URL after one warm-up")
     parser.add_argument("--budget", type=float, default=60.0, help="max seconds per URL (≥ 3 runs)")
@@ -547,7 +620,6 @@ def main() -> int:
         base_url, root = None, Path(var_dir("/tmp/jahesh-bench-national-smoke"))
         args.scale, args.n, args.rounds, args.fresh = 0.01, 1, 1, True
         args.clients, args.load_seconds = 2, 0.5
-    tag = f"{args.scale:g}".replace(".", "_")
     builds: dict[str, dict] = {}
     plans: dict[str, tuple[list[str], dict]] = {}
     prepared: dict[str, dict] = {}
@@ -556,46 +628,10 @@ def main() -> int:
     started = time.monotonic()
     try:
         for kind in ("provincial", "national"):
-            var = root / ("provincial" if kind == "provincial" else f"{kind}-{tag}")
-            env = dict(os.environ)
-            env.pop("DATABASE_URL", None)
-            ready = var / "ready"
-            name = ""
-            if base_url:
-                name = f"{args.pg_prefix}_{kind}" + (f"_{tag}" if kind == "national" else "")
-                env["BENCH_DATABASE_URL"] = env["DATABASE_URL"] = _pg_url(base_url, name)
-                var = root / f"pg-{name}"
-                ready = var / "ready"
-                if args.fresh or not ready.exists():
-                    _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                    template = (
-                        f' TEMPLATE "{args.pg_prefix}_provincial"' if kind == "national" else ""
-                    )
-                    _pg_admin(base_url, f'CREATE DATABASE "{name}"{template}')
-                    ready.unlink(missing_ok=True)
-                created.append(name)
-            elif args.fresh or not ready.exists():
-                subprocess.run(["rm", "-rf", str(var)], check=True)
-            var.mkdir(parents=True, exist_ok=True)
-            env["JAHESH_VAR"] = str(var)
-            common = ["--var", str(var), "--kind", kind, "--scale", str(args.scale)]
-            copied = kind == "national" and not ready.exists()
-            if not ready.exists() and not base_url:
-                if copied:  # start from the provincial database (the demo)
-                    _sqlite_copy(root / "provincial" / "jahesh.sqlite3", var / "jahesh.sqlite3")
-                elif SMOKE and (root / "jahesh.sqlite3").exists():  # migrated by the smoke test
-                    _sqlite_copy(root / "jahesh.sqlite3", var / "jahesh.sqlite3")
-            if ready.exists():
-                print(f"{kind}: reusing {name or var}", flush=True)
-            else:
-                print(f"{kind}: building (scale {args.scale:g}) …", flush=True)
-                t = time.monotonic()
-                builds[kind] = _run_child(
-                    ["--child", "build", *common, *(["--copied"] if copied else [])], env
-                )
-                builds[kind]["total_s"] = time.monotonic() - t
-                ready.write_text("ok")
-            plans[kind] = (common, env)
+            plans[kind] = database(kind, root=root, base_url=base_url, prefix=args.pg_prefix,
+                                   scale=args.scale, fresh=args.fresh, builds=builds,
+                                   created=created)  # fmt: skip
+            common, env = plans[kind]
             if args.no_refresh:
                 continue
             print(f"{kind}: migrating, timing refresh_kpis …", flush=True)

@@ -12,8 +12,8 @@ period; so does Jahesh, for the periods its dashboards open by default:
   KPI API's and the public page's default) and each Jalali year of it, clipped
   to it (the trend charts);
 - :func:`refresh` computes every part (``reports.kpis.Part``) of those periods
-  with one grouped query per part and period (``by="county"`` / ``"province"``)
-  and stores them in ``reports.Fact``; ``jahesh refresh_kpis`` runs it (nightly,
+  from its day values (one read of the records per part, summed per period and
+  place in memory) and stores them in ``reports.Fact``; ``jahesh refresh_kpis`` runs it (nightly,
   after a day turns, and after bulk loads);
 - triggers on every source table (:data:`SOURCES`, installed after each
   ``migrate`` by :func:`install_triggers`) append the county — or, for

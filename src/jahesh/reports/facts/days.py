@@ -4,9 +4,12 @@ flow, stock and window parts as a few indexed sums; building and rewriting them.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -163,7 +166,7 @@ def _sums_sql(
     (every part without a window) is its sum of the days before a date: the
     month balance plus the days of that month (a stock part at ``end``; a flow
     part at ``end`` less at ``start``), the month no later than the balances'
-    horizon (the row with part ""); a part with a window (:func:`_counts`) sums
+    horizon (the row with part ""); a part with a window (:func:`_window`) sums
     its rows of [start, end). Each branch is one range of an index per group
     of parts read alike (no OR: SQLite reads an OR of ranges row by row from
     the table), grouped in its branch (SQLite's outer GROUP BY over the
@@ -274,16 +277,19 @@ def _balance_rows(
     for (place, day), change in values.items():
         per_place[place].append((day, change))
     rows: list[tuple] = []
+    months: list[datetime.date] = []  # every month start after the first day, to the horizon
+    month = _next_month(min((day for _place, day in values), default=horizon))
+    while month <= horizon:
+        months.append(month)
+        month = _next_month(month)
+    code = part.code
     for place, changes in per_place.items():
         changes.sort()
         province, county = _where(part, place, province_of)
-        month, i, total = _next_month(changes[0][0]), 0, 0
-        while month <= horizon:
-            while i < len(changes) and changes[i][0] < month:
-                total += changes[i][1]
-                i += 1
-            rows.append((part.code, month, province, county, total))
-            month = _next_month(month)
+        days = [day for day, _change in changes]
+        before = [0, *accumulate(change for _day, change in changes)]  # before[i]: of days[:i]
+        rows += [(code, m, province, county, before[bisect_left(days, m)])
+                 for m in months[bisect_right(months, days[0]):]]  # fmt: skip
     return rows
 
 
@@ -378,11 +384,6 @@ def _window(key: tuple) -> tuple[datetime.date, datetime.date, datetime.date]:
     return key[2:] if len(key) == 5 else (EVER[0], EVER[0], EVER[1])
 
 
-def _counts(key: tuple, start: datetime.date, end: datetime.date) -> bool:
-    since, lo, hi = _window(key)
-    return start <= key[1] < end and since < start and lo < end <= hi
-
-
 def _day_rows(part: Part, values: dict, province_of: Mapping[int, int | None]) -> list[tuple]:
     """A day part's rows of :data:`DAY_COLUMNS` from its daily selector's values."""
     rows = []
@@ -405,9 +406,11 @@ def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> 
     ``executemany`` in large batches (inside the caller's transaction): the day
     rows are tens of thousands at a province, millions at national scale, and
     ``bulk_create`` spends most of its time preparing each field of each model
-    instance. Dates are adapted once per distinct date. On PostgreSQL the rows
-    go through COPY: ``executemany`` sends them one statement each (pipelined),
-    most of ``refresh_kpis`` at national scale (millions of day rows)."""
+    instance. On SQLite each statement inserts as many rows as its parameters
+    allow (a row per statement took 2.5 times as long) and dates are adapted
+    once per distinct date. On PostgreSQL the rows go through COPY:
+    ``executemany`` sends them one statement each (pipelined), most of
+    ``refresh_kpis`` at national scale (millions of day rows)."""
     if not rows:
         return 0
     if connection.vendor == "postgresql":
@@ -419,36 +422,90 @@ def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> 
             for row in rows:
                 copy.write_row(row)
         return len(rows)
-    ops = connection.ops
-    dates: dict[datetime.date, Any] = {}
-
-    def adapt(value: Any) -> Any:
-        if isinstance(value, datetime.date):
-            found = dates.get(value)
-            if found is None:
-                found = dates[value] = ops.adapt_datefield_value(value)
-            return found
-        return value
-
-    kinds = [isinstance(v, datetime.date) for v in rows[0]]
+    dates = [i for i, value in enumerate(rows[0]) if isinstance(value, datetime.date)]
+    adapted: dict[datetime.date, Any] = {}
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = (f"INSERT INTO {table} ({', '.join(columns)})"
-           f" VALUES ({', '.join(['%s'] * len(columns))})")  # fmt: skip
+    one = f"({', '.join(['%s'] * len(columns))})"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    per = (connection.features.max_query_params or 999) // len(columns)  # rows per INSERT
+    sql = head + ", ".join([one] * per)
     with connection.cursor() as cursor:
         for i in range(0, len(rows), BATCH):
             batch = rows[i : i + BATCH]
-            if any(kinds):
-                batch = [tuple(adapt(v) if k else v for v, k in zip(row, kinds, strict=True))
-                         for row in batch]  # fmt: skip
-            cursor.executemany(sql, batch)
+            if dates:  # column by column: a lookup per date instead of a loop per row
+                values = list(zip(*batch, strict=True))
+                for at in dates:
+                    for day in set(values[at]) - adapted.keys():  # each date adapted once
+                        adapted[day] = connection.ops.adapt_datefield_value(day)
+                    values[at] = tuple(map(adapted.__getitem__, values[at]))
+                batch = list(zip(*values, strict=True))
+            whole = len(batch) - len(batch) % per
+            cursor.executemany(sql, [list(chain.from_iterable(batch[j : j + per]))
+                                     for j in range(0, whole, per)])  # fmt: skip
+            if whole < len(batch):
+                rest = batch[whole:]
+                cursor.execute(head + ", ".join([one] * len(rest)), list(chain.from_iterable(rest)))
     return len(rows)
 
 
+@contextmanager
+def _rebuilt(models: list[type[Model]]) -> Iterator[None]:
+    """Empty the tables of ``models`` and write them again inside the block
+    (inside the caller's transaction), then renew their planner statistics (on
+    SQLite only where they were kept). Readers never wait for it: they read
+    their snapshot until the transaction commits. On SQLite the secondary
+    indexes are dropped for the block and built again after (a sorted build of
+    each index is a fraction of what inserting a million rows into three wide
+    indexes costs; WAL readers keep their snapshot). On PostgreSQL the rows are
+    deleted and the indexes kept: dropping an index or TRUNCATE locks the table
+    against every reader until the commit."""
+    postgres = connection.vendor == "postgresql"
+    tables = [model._meta.db_table for model in models]
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        indexes: list[tuple[str, str]] = []
+        if not postgres:
+            for table in tables:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                    " AND tbl_name = %s AND sql IS NOT NULL",
+                    [table],
+                )
+                indexes += cursor.fetchall()
+        analyzed = tables if postgres else _analyzed(cursor, tables)
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {q(name)}")
+        for table in tables:
+            cursor.execute(f"DELETE FROM {q(table)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, sql in indexes:
+            cursor.execute(sql)
+        if not postgres and analyzed:
+            cursor.execute("PRAGMA analysis_limit = 1000")  # as PostgreSQL's: a sample
+        for table in analyzed:
+            cursor.execute(f"ANALYZE {q(table)}")
+        if not postgres and analyzed:
+            cursor.execute("PRAGMA analysis_limit = 0")
+
+
+def _analyzed(cursor: Any, tables: list[str]) -> list[str]:
+    """The SQLite tables among ``tables`` that have planner statistics (dropping
+    an index drops its statistics)."""
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    if not cursor.fetchone():
+        return []
+    cursor.execute(
+        f"SELECT DISTINCT tbl FROM sqlite_stat1 WHERE tbl IN ({', '.join(['%s'] * len(tables))})",
+        tables,
+    )
+    return [table for (table,) in cursor.fetchall()]
+
+
 def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
-    """Replace every day row with ``daily`` ({code: {(place, day): value}})
-    (inside the caller's transaction, with the periods)."""
-    DayFact.objects.all().delete()
-    MonthBalance.objects.all().delete()
+    """Write every day row and month balance from ``daily`` ({code: {(place,
+    day): value}}) into the emptied tables (inside the caller's transaction,
+    with the periods: :func:`_rebuilt`)."""
     daily = {code: _with_levels(PARTS[code], values, province_of) for code, values in daily.items()}
     running = {code: values for code, values in daily.items() if not PARTS[code].window}
     horizon = _horizon(running, datetime.date.today())

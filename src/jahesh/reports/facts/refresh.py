@@ -10,20 +10,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.daily import shared
 from jahesh.reports.kpis import PARTS, Part
-from jahesh.reports.models import (
-    DayFact,
-    Fact,
-    FactPeriod,
-    MonthBalance,
-)
+from jahesh.reports.models import DayFact, Fact, FactPeriod, MonthBalance
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,9 +29,10 @@ from jahesh.reports.facts.days import (
     DayChanges,
     _build_days,
     _changed_days,
-    _counts,
     _day_parts,
     _insert,
+    _rebuilt,
+    _window,
     days_built,
 )
 from jahesh.reports.facts.marks import (
@@ -63,17 +60,27 @@ class RefreshReport:
     per_part: dict[str, float] = field(default_factory=dict)
 
 
+class _Row(NamedTuple):
+    """A row of ``reports.Fact`` of one period, as :data:`FACT_COLUMNS` after the
+    period (a plain tuple: a refresh writes hundreds of thousands)."""
+
+    part: str
+    level: str
+    province_id: int | None
+    county_id: int | None
+    value: int
+
+
 def _computed(
     period: FactPeriod, part: Part, area: Area, province_of: dict[int, int], level: str
-) -> list[Fact]:
+) -> list[_Row]:
     """The ``level`` rows of ``part`` for the places of ``area``, computed from
     the records (county rows of county parts; province and country rows of parts
     that are not sums of the level below)."""
     start, end = period.start, period.end
 
-    def row(value: int, province: int | None = None, county: int | None = None) -> Fact:
-        return Fact(period=period, part=part.code, level=level, province_id=province,
-                    county_id=county, value=value)  # fmt: skip
+    def row(value: int, province: int | None = None, county: int | None = None) -> _Row:
+        return _Row(part.code, level, province, county, value)
 
     if level == Fact.COUNTY:
         values = part.values(area=area, start=start, end=end, by="county")
@@ -84,13 +91,12 @@ def _computed(
     return [row(part.total(area=COUNTRY, start=start, end=end))]
 
 
-def _sums(rows: list[Fact], period: FactPeriod, level: str) -> list[Fact]:
+def _sums(rows: list[_Row], level: str) -> list[_Row]:
     """Rows of the level above ``rows`` (county → province → country), summed."""
     totals: dict[tuple[str, int | None], int] = defaultdict(int)
     for r in rows:
         totals[(r.part, r.province_id if level == Fact.PROVINCE else None)] += r.value
-    return [Fact(period=period, part=code, level=level, province_id=place, value=value)
-            for (code, place), value in totals.items()]  # fmt: skip
+    return [_Row(code, level, place, None, value) for (code, place), value in totals.items()]
 
 
 class _Running:
@@ -124,53 +130,59 @@ class _Running:
         return found
 
 
+class _Windowed:
+    """A window part's day rows sorted by day, so its value per place for a
+    period reads only the rows of the period's days (each part is summed for a
+    few dozen periods; most are a year or a quarter)."""
+
+    def __init__(self, values: dict) -> None:
+        rows = sorted(((key[1], *_window(key), key[0], value) for key, value in values.items()),
+                      key=itemgetter(0))  # fmt: skip
+        self.days = [row[0] for row in rows]
+        self.rows = rows
+
+    def totals(self, start: datetime.date, end: datetime.date) -> dict[Any, int]:
+        """Per place: the sum of its rows that count for [start, end) (``_window``)."""
+        found: dict[Any, int] = defaultdict(int)
+        lo, hi = bisect_left(self.days, start), bisect_left(self.days, end)
+        for _day, since, first, last, place, value in self.rows[lo:hi]:
+            if since < start and first < end <= last:
+                found[place] += value
+        return found
+
+
 def _summed_days(
-    period: FactPeriod, part: Part, values: dict | _Running, province_of: dict[int, int]
-) -> list[Fact]:
+    period: FactPeriod, part: Part, values: _Windowed | _Running, province_of: dict[int, int]
+) -> list[_Row]:
     """A day part's county (or, for a province part, province) rows of
-    ``period``, summed from its day values in memory (a stock part: every day
-    before the period's end; a part without a window: from its running sums)."""
-    totals: dict[Any, int]
+    ``period``, summed from its day values in memory (a window part: its rows
+    of the period's days; a stock part: every day before the period's end; a
+    flow part: from its running sums)."""
     if isinstance(values, _Running):
         totals = values.totals(period.start, period.end, part.stock)
     else:
-        totals = defaultdict(int)
-        for key, value in values.items():
-            if _counts(key, period.start, period.end):
-                totals[key[0]] += value
+        totals = values.totals(period.start, period.end)
     if not part.additive:  # a row per level, keyed (province, county) (distinct_days)
         levels: dict[Any, int] = {(None, None): 0, **totals}
         return [
-            Fact(period=period, part=part.code, value=v, province_id=p, county_id=c,
-                 level=Fact.COUNTY if c is not None else Fact.PROVINCE if p is not None
-                 else Fact.COUNTRY)
+            _Row(part.code, Fact.COUNTY if c is not None else Fact.PROVINCE if p is not None
+                 else Fact.COUNTRY, p, c, v)
             for (p, c), v in levels.items()
         ]  # fmt: skip
     if part.place == COUNTY:
-        return [
-            Fact(
-                period=period,
-                part=part.code,
-                level=Fact.COUNTY,
-                value=v,
-                province_id=province_of.get(c),
-                county_id=c,
-            )
-            for c, v in totals.items()
-        ]
-    return [Fact(period=period, part=part.code, level=Fact.PROVINCE, value=v, province_id=p)
-            for p, v in totals.items()]  # fmt: skip
+        return [_Row(part.code, Fact.COUNTY, province_of.get(c), c, v) for c, v in totals.items()]
+    return [_Row(part.code, Fact.PROVINCE, p, None, v) for p, v in totals.items()]
 
 
 def _all_rows(
     period: FactPeriod,
     province_of: dict[int, int],
     report: RefreshReport,
-    daily: Mapping[str, dict | _Running],
-) -> list[Fact]:
+    daily: Mapping[str, _Windowed | _Running],
+) -> list[_Row]:
     """Every row of ``period``: computed where they must be (flow parts: summed
     from their days), summed where they add up."""
-    rows: list[Fact] = []
+    rows: list[_Row] = []
     for part in _all_parts():
         t = time.monotonic()
         if part.code in daily:
@@ -178,17 +190,17 @@ def _all_rows(
             if not part.additive:
                 rows += below
             elif part.place == COUNTY:
-                province = _sums(below, period, Fact.PROVINCE)
-                rows += below + province + _sums(province, period, Fact.COUNTRY)
+                province = _sums(below, Fact.PROVINCE)
+                rows += below + province + _sums(province, Fact.COUNTRY)
             else:
-                rows += below + _sums(below, period, Fact.COUNTRY)
+                rows += below + _sums(below, Fact.COUNTRY)
         elif part.additive and part.place == COUNTY:
             county = _computed(period, part, COUNTRY, province_of, Fact.COUNTY)
-            province = _sums(county, period, Fact.PROVINCE)
-            rows += county + province + _sums(province, period, Fact.COUNTRY)
+            province = _sums(county, Fact.PROVINCE)
+            rows += county + province + _sums(province, Fact.COUNTRY)
         elif part.additive:  # a province part: working groups
             province = _computed(period, part, COUNTRY, province_of, Fact.PROVINCE)
-            rows += province + _sums(province, period, Fact.COUNTRY)
+            rows += province + _sums(province, Fact.COUNTRY)
         else:
             for level in (Fact.COUNTY, Fact.PROVINCE, Fact.COUNTRY):
                 rows += _computed(period, part, COUNTRY, province_of, level)
@@ -199,9 +211,10 @@ def _all_rows(
 def refresh(
     *, today: datetime.date | None = None, log: Callable[[str], object] | None = None
 ) -> RefreshReport:
-    """Materialize the standard periods of ``today`` (replacing older ones): one
-    grouped query per part and period. Writes made while it runs stay marked
-    stale (reads recompute them in memory; :func:`refresh_stale` stores them)."""
+    """Materialize the standard periods of ``today`` (replacing older ones) and
+    the day rows: each part's day values read once and summed per period.
+    Writes made while it runs stay marked stale (reads recompute them in
+    memory; :func:`refresh_stale` stores them)."""
     with writing():
         return _refresh(today=today, log=log)
 
@@ -220,10 +233,11 @@ def _refresh(
             t = time.monotonic()
             daily[part.code] = part.daily_values(area=COUNTRY)
             report.per_part[part.code] = time.monotonic() - t
-    summed: dict[str, dict | _Running] = {
-        code: values if PARTS[code].window else _Running(values) for code, values in daily.items()
+    summed: dict[str, _Windowed | _Running] = {
+        code: _Windowed(values) if PARTS[code].window else _Running(values)
+        for code, values in daily.items()
     }
-    computed: list[tuple[FactPeriod, list[Fact], float]] = []
+    computed: list[tuple[FactPeriod, list[_Row], float]] = []
     for period in periods:
         t = time.monotonic()
         shell = FactPeriod(start=period.start, end=period.end, computed_at=timezone.now())
@@ -231,7 +245,7 @@ def _refresh(
         computed.append((shell, rows, time.monotonic() - t))
         if log:
             log(f"{period.start} – {period.end}: {len(rows)} rows, {time.monotonic() - t:.1f} s")
-    with transaction.atomic():
+    with transaction.atomic(), _rebuilt([MonthBalance, DayFact, Fact]):
         FactPeriod.objects.all().delete()
         for shell, rows, seconds in computed:
             shell.seconds = seconds
@@ -239,21 +253,9 @@ def _refresh(
             report.rows += _insert(Fact, FACT_COLUMNS, _fact_tuples(shell, rows))
         report.rows += _build_days(daily, province_of)
         _forget(seen)
-    _analyze()
     report.periods = len(periods)
     report.seconds = time.monotonic() - started
     return report
-
-
-def _analyze() -> None:
-    """PostgreSQL: the planner's statistics of the tables just rewritten whole
-    (autovacuum catches up later; until then a read may plan for the old rows,
-    such as none above the places). SQLite keeps no statistics unless asked."""
-    if connection.vendor != "postgresql":
-        return
-    tables = [model._meta.db_table for model in (Fact, DayFact, MonthBalance)]
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def refresh_stale() -> int:
@@ -282,23 +284,21 @@ def refresh_stale() -> int:
                 for i in range(0, len(replaced), 500):
                     Fact.objects.filter(pk__in=replaced[i : i + 500]).delete()
                 _insert(Fact, FACT_COLUMNS,
-                        _fact_tuples(period, _rows(period, values, marks.province_of)))  # fmt: skip
+                        _fact_tuples(period, _rows(values, marks.province_of)))  # fmt: skip
             _forget(seen)
     return len(marks.counties) + len(marks.provinces)
 
 
-def _rows(period: FactPeriod, values: dict[Key, int], province_of: dict[int, int]) -> list[Fact]:
-    def row(level: str, place: int | None, code: str, value: int) -> Fact:
+def _rows(values: dict[Key, int], province_of: dict[int, int]) -> list[_Row]:
+    def row(level: str, place: int | None, code: str, value: int) -> _Row:
         province = {COUNTY: province_of.get(place or 0), PROVINCE: place}.get(level)
-        county = place if level == COUNTY else None
-        return Fact(period=period, part=code, level=level, province_id=province,
-                    county_id=county, value=value)  # fmt: skip
+        return _Row(code, level, province, place if level == COUNTY else None, value)
 
     return [row(*key, value) for key, value in values.items()]
 
 
-def _fact_tuples(period: FactPeriod, rows: list[Fact]) -> list[tuple]:
-    return [(period.pk, r.part, r.level, r.province_id, r.county_id, r.value) for r in rows]
+def _fact_tuples(period: FactPeriod, rows: list[_Row]) -> list[tuple]:
+    return [(period.pk, *r) for r in rows]
 
 
 def ensure_current(*, today: datetime.date | None = None) -> RefreshReport | None:
