@@ -109,3 +109,35 @@ def test_the_pages_through_the_web(world, users, geo, client_for):  # noqa: F811
     assert "۱۴۰۳" in hq.get("/figures/releases/").content.decode()
     assert client_for(None).get("/figures/releases/").status_code == 302
     assert client_for(users["fund"]).get("/figures/releases/").status_code == 403
+
+
+def test_the_release_moves_only_along_its_table(world, users, geo):  # noqa: F811
+    # The table (portal.publishing.RELEASE_TRANSITIONS on core.workflow) refuses
+    # each move out of order in the words of the step tried.
+    release = _submit(users, geo, "arak", "saveh")
+    hq = users["hq"]
+    with pytest.raises(Conflict, match="فقط ارقام تأییدشده منتشر می‌شود"):
+        publishing.release_publish(user=hq, release=release)
+    with pytest.raises(Conflict, match="این دوره منتشر نشده است"):
+        publishing.release_unpublish(user=hq, release=release, reason="بازبینی رقم‌های شهرستان‌ها")
+    approved = publishing.release_approve(user=hq, release=release)
+    assert (approved.status, approved.approved_by_id) == ("approved", hq.pk)
+    with pytest.raises(Conflict, match="این دوره پیش‌تر تأیید شده است"):
+        publishing.release_approve(user=hq, release=release)  # a stale copy: re-read, refused
+    published = publishing.release_publish(user=hq, release=release)
+    assert published.published_by_id == hq.pk and published.sha256 == publishing.snapshot_hash(
+        published
+    )
+    unpublished = publishing.release_unpublish(
+        user=hq, release=published, reason="بازبینی رقم‌های شهرستان‌ها"
+    )
+    # Unpublished figures are approved again before they are published again.
+    with pytest.raises(Conflict, match="فقط ارقام تأییدشده منتشر می‌شود"):
+        publishing.release_publish(user=hq, release=unpublished)
+    again = publishing.release_approve(user=hq, release=unpublished)
+    assert again.status == "approved"
+    # One history row a move, each by the manager who made it.
+    moves = list(again.history.order_by("history_id").values_list("status", "history_user_id"))
+    assert moves[-4:] == [
+        ("approved", hq.pk), ("published", hq.pk), ("unpublished", hq.pk), ("approved", hq.pk)
+    ]  # fmt: skip

@@ -12,6 +12,9 @@ For each province and Jalali quarter (1–4) or year (quarter 0):
    change nothing in the snapshot; the release page shows the difference.
 4. Unpublishing needs a reason (``release_unpublish``); simple-history audits it.
 
+Steps 2–4 are the moves of ``RELEASE_FLOW`` (``core.workflow``): the release is
+locked, its status checked against the table, the guard records the move.
+
 The values come from the reports' public entry point (``reports.selectors.figures``).
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db import transaction
@@ -33,6 +37,7 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import jalali_quarter_of, jalali_quarter_range, jalali_year_range
 from jahesh.core.text import required_text
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.geo.models import County, Province
 from jahesh.portal.models import CountyFigures, FigureRelease
 from jahesh.reports import display
@@ -133,79 +138,114 @@ def missing_counties(release: FigureRelease) -> QuerySet[County]:
     return County.objects.filter(province_id=release.province_id).exclude(pk__in=done)
 
 
+def _approve(move: Move[FigureRelease]) -> dict[str, Any]:
+    """Every county has submitted; who approved and when."""
+    missing = list(missing_counties(move.record).order_by("name").values_list("name", flat=True))
+    if missing:
+        raise InvalidInput(
+            _("پیش از تأیید، همهٔ شهرستان‌ها باید ارقام خود را بفرستند؛ مانده: {names}").format(
+                names="، ".join(missing)
+            )
+        )
+    return {"approved_at": move.now, "approved_by": move.user}
+
+
+def _publish(move: Move[FigureRelease]) -> dict[str, Any]:
+    """The frozen snapshot: the province's values, the definitions and their
+    version, the approvals, who and when, and the SHA-256 of all of it."""
+    release = move.record
+    definitions, version = kpi_definitions()
+    frozen: dict[str, Any] = {
+        "values": _values(Area(province_id=release.province_id), release.year, release.quarter),
+        "definitions": definitions,
+        "definitions_version": version,
+        "approvals": [
+            {"step": "county", "county": c.county.name, "at": c.submitted_at.isoformat()}
+            for c in release.counties.select_related("county").order_by("county__name")
+        ]
+        + [
+            # An approved release has its approval time.
+            {"step": "province", "at": cast(datetime.datetime, release.approved_at).isoformat()}
+        ],
+        "published_at": move.now,
+        "published_by": move.user,
+        "unpublished_at": None,
+        "unpublished_by": None,
+        "unpublish_reason": "",
+    }
+    for name, value in frozen.items():  # the hash reads them from the record
+        setattr(release, name, value)
+    return {**frozen, "sha256": snapshot_hash(release)}
+
+
+def _unpublish(move: Move[FigureRelease]) -> dict[str, Any]:
+    return {
+        "unpublished_at": move.now,
+        "unpublished_by": move.user,
+        "unpublish_reason": move.reason,
+    }
+
+
+def _no_event(move: Move[FigureRelease]) -> None:
+    """A release's trail is its history rows (``save``): no event table."""
+
+
+# Each refusal in the words of the step the user tried.
+_NOT_FROM: dict[str, Callable[[], str]] = {
+    R.APPROVED: lambda: _("این دوره پیش‌تر تأیید شده است."),
+    R.PUBLISHED: lambda: _("فقط ارقام تأییدشده منتشر می‌شود."),
+    R.UNPUBLISHED: lambda: _("این دوره منتشر نشده است."),
+}
+
+# The release's moves. Who may make them is decided at the edges (the
+# province's headquarters manager, ``_is_hq_of``); each guard sets what its
+# move records.
+RELEASE_TRANSITIONS: dict[tuple[str, str], Rule[FigureRelease]] = {
+    (R.OPEN, R.APPROVED): Rule(guard=_approve),
+    (R.UNPUBLISHED, R.APPROVED): Rule(guard=_approve),
+    (R.APPROVED, R.PUBLISHED): Rule(guard=_publish),
+    (R.PUBLISHED, R.UNPUBLISHED): Rule(guard=_unpublish),
+}
+
+RELEASE_FLOW: Workflow[FigureRelease] = Workflow(
+    model=FigureRelease,
+    rules=RELEASE_TRANSITIONS,
+    event=_no_event,
+    refuse=Refusals(
+        no_move=lambda frm, to: Conflict(_NOT_FROM[to]()),
+        lost=lambda: Conflict(_("وضعیت این ارقام هم‌زمان تغییر کرد؛ صفحه را تازه کنید.")),
+    ),
+    save=True,  # the release's history row, by the user who moved it
+)
+
+
 def release_approve(
     *, user: Any, release: FigureRelease, now: datetime.datetime | None = None
 ) -> FigureRelease:
     """The headquarters manager approves the province: every county first."""
-    now = now or timezone.now()
     if not _is_hq_of(user, release.province_id):
         raise Forbidden(_("ارقام استان را مدیر قرارگاه همان استان تأیید می‌کند."))
-    with transaction.atomic():
-        release = FigureRelease.objects.select_for_update().get(pk=release.pk)
-        if release.status not in (R.OPEN, R.UNPUBLISHED):
-            raise Conflict(_("این دوره پیش‌تر تأیید شده است."))
-        missing = list(missing_counties(release).order_by("name").values_list("name", flat=True))
-        if missing:
-            raise InvalidInput(
-                _("پیش از تأیید، همهٔ شهرستان‌ها باید ارقام خود را بفرستند؛ مانده: {names}").format(
-                    names="، ".join(missing)
-                )
-            )
-        release.status, release.approved_at, release.approved_by = R.APPROVED, now, user
-        release._history_user = user
-        release.save()
-    return release
+    return RELEASE_FLOW.transition(release, R.APPROVED, user=user, now=now)
 
 
 def release_publish(
     *, user: Any, release: FigureRelease, now: datetime.datetime | None = None
 ) -> FigureRelease:
     """Freeze and publish the approved figures."""
-    now = now or timezone.now()
     if not _is_hq_of(user, release.province_id):
         raise Forbidden(_("ارقام استان را مدیر قرارگاه همان استان منتشر می‌کند."))
-    with transaction.atomic():
-        release = FigureRelease.objects.select_for_update().get(pk=release.pk)
-        if release.status != R.APPROVED:
-            raise Conflict(_("فقط ارقام تأییدشده منتشر می‌شود."))
-        definitions, version = kpi_definitions()
-        release.values = _values(Area(province_id=release.province_id), release.year,
-                                 release.quarter)  # fmt: skip
-        release.definitions, release.definitions_version = definitions, version
-        release.approvals = [
-            {"step": "county", "county": c.county.name, "at": c.submitted_at.isoformat()}
-            for c in release.counties.select_related("county").order_by("county__name")
-        ] + [
-            # An approved release has its approval time.
-            {"step": "province", "at": cast(datetime.datetime, release.approved_at).isoformat()}
-        ]
-        release.status, release.published_at, release.published_by = R.PUBLISHED, now, user
-        release.unpublished_at, release.unpublished_by, release.unpublish_reason = None, None, ""
-        release.sha256 = snapshot_hash(release)
-        release._history_user = user
-        release.save()
-    return release
+    return RELEASE_FLOW.transition(release, R.PUBLISHED, user=user, now=now)
 
 
 def release_unpublish(
     *, user: Any, release: FigureRelease, reason: str, now: datetime.datetime | None = None
 ) -> FigureRelease:
-    now = now or timezone.now()
     if not _is_hq_of(user, release.province_id):
         raise Forbidden(_("لغو انتشار با مدیر قرارگاه همان استان است."))
     reason = required_text(
         reason, _("دلیل لغو انتشار را بنویسید (دست‌کم ۱۰ نویسه)."), field="reason", min_length=10
     )
-    with transaction.atomic():
-        release = FigureRelease.objects.select_for_update().get(pk=release.pk)
-        if release.status != R.PUBLISHED:
-            raise Conflict(_("این دوره منتشر نشده است."))
-        release.status = R.UNPUBLISHED
-        release.unpublished_at, release.unpublished_by = now, user
-        release.unpublish_reason = reason
-        release._history_user = user
-        release.save()
-    return release
+    return RELEASE_FLOW.transition(release, R.UNPUBLISHED, user=user, reason=reason, now=now)
 
 
 # --- Reads ---------------------------------------------------------------------
