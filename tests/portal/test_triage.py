@@ -208,3 +208,21 @@ def test_the_producer_rates_on_the_tracking_page(report, users, client):
     report.refresh_from_db()
     assert report.rating == 2 and report.appeal_opened_at is not None
     assert "امتیاز شما ثبت شد" in done and 'id="jh-rate-form"' not in done
+
+
+def test_a_report_is_decided_once_along_the_triage_table(report, users, geo):
+    # portal.services.TRIAGE_TRANSITIONS on core.workflow: received → accepted,
+    # rejected or merged; the decision names who and when; a decided report is
+    # refused in the same words whatever is tried next, and makes no unit.
+    decided = services.report_reject(user=users["hq"], report=report, reason="واحد تعطیل است")
+    assert (decided.status, decided.triaged_by_id) == ("rejected", users["hq"].pk)
+    assert decided.triaged_at is not None
+    units = Unit.objects.count()
+    with pytest.raises(Conflict, match="این گزارش پیش‌تر بررسی شده است"):
+        services.report_accept(user=users["hq"], report=report, sector="industry")
+    assert Unit.objects.count() == units
+    assert services.TRIAGE_FLOW.allowed_moves(decided, users["hq"]) == []
+    fresh = PublicReport(status=PublicReport.Status.RECEIVED)
+    assert services.TRIAGE_FLOW.allowed_moves(fresh, users["hq"]) == [
+        "accepted", "rejected", "merged"
+    ]  # fmt: skip

@@ -34,6 +34,7 @@ from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from jahesh.core.sms import send_sms
 from jahesh.core.text import clean_text, normalize_key, required_text
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.geo.models import County
 from jahesh.geo.workdays import WorkCalendar
 from jahesh.portal.captcha import captcha_check
@@ -393,31 +394,46 @@ def _triager(user: Any) -> None:
         raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان گزارش‌ها را بررسی می‌کند."))
 
 
-def _waiting(report: PublicReport) -> PublicReport:
-    locked = PublicReport.objects.select_for_update().get(pk=report.pk)
-    if locked.status != PublicReport.Status.RECEIVED:
-        raise Conflict(_("این گزارش پیش‌تر بررسی شده است."))
-    return locked
+S = PublicReport.Status
 
 
-def _decide(
-    report: PublicReport, *, user: Any, now: datetime.datetime, status: str, **fields: Any
-) -> PublicReport:
-    """Write a triage decision on the locked ``report``: its new status, who
-    decided and when, and what the decision sets (``fields``)."""
-    report.status, report.triaged_at, report.triaged_by = status, now, user
-    for name, value in fields.items():
-        setattr(report, name, value)
-    report.save()
-    return report
+def _triaged(move: Move[PublicReport]) -> dict[str, Any]:
+    """Every decision records who decided and when."""
+    return {"triaged_at": move.now, "triaged_by": move.user}
+
+
+def _no_event(move: Move[PublicReport]) -> None:
+    """A decision's trail is the report itself (who and when) and what the
+    producer's tracking page shows: no event table."""
+
+
+# A received report is decided once: accepted as a case, rejected with a reason
+# or merged into another report. Who may decide is checked at the edges
+# (``_triager``: the headquarters manager or a county officer).
+TRIAGE_TRANSITIONS: dict[tuple[str, str], Rule[PublicReport]] = {
+    (S.RECEIVED, S.ACCEPTED): Rule(),
+    (S.RECEIVED, S.REJECTED): Rule(),
+    (S.RECEIVED, S.MERGED): Rule(),
+}
+
+TRIAGE_FLOW: Workflow[PublicReport] = Workflow(
+    model=PublicReport,
+    rules=TRIAGE_TRANSITIONS,
+    event=_no_event,
+    refuse=Refusals(
+        no_move=lambda frm, to: Conflict(_("این گزارش پیش‌تر بررسی شده است.")),
+        lost=lambda: Conflict(_("این گزارش پیش‌تر بررسی شده است.")),
+    ),
+    also=_triaged,
+    save=True,  # the model's save(): its signals, as a decision saved before
+)
 
 
 def _triage(
     report: PublicReport, user: Any, now: datetime.datetime, status: str, **fields: Any
 ) -> PublicReport:
-    """Lock ``report`` (still waiting) and write the decision (``_decide``)."""
-    with transaction.atomic():
-        return _decide(_waiting(report), user=user, now=now, status=status, **fields)
+    """Decide ``report`` (still waiting): its new status and what the decision sets."""
+    return TRIAGE_FLOW.transition(report, status, user=user, now=now, fields=fields)
 
 
 def report_accept(
@@ -430,7 +446,8 @@ def report_accept(
     now = now or timezone.now()
     _triager(user)
     with transaction.atomic():
-        report = _waiting(report)
+        report = PublicReport.objects.select_for_update().get(pk=report.pk)
+        TRIAGE_FLOW.check(report, S.ACCEPTED, user)  # still waiting, before a unit is made
         if unit is None:
             if not sector:
                 raise InvalidInput(_("بخش اقتصادی واحد تازه را انتخاب کنید."), field="sector")
@@ -446,7 +463,9 @@ def report_accept(
             title=clean_text(title) or report.category.name, source="portal",
             description=report.description, now=report.received_at,
         )  # fmt: skip
-        return _decide(report, user=user, now=now, status=PublicReport.Status.ACCEPTED, case=case)
+        return TRIAGE_FLOW.transition(
+            report, S.ACCEPTED, user=user, now=now, locked=True, fields={"case": case}
+        )
 
 
 def report_reject(
