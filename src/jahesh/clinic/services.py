@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -690,17 +690,76 @@ def resolution_create(
 
 
 R = ResolutionStatus
-RESOLUTION_MOVES: dict[tuple[str, str], str] = {
-    # (from, to) → what the move needs ("" nothing, "window" within the objection
-    # window, "due" after the due date)
-    (R.OPEN, R.OPEN): "",
-    (R.OPEN, R.DONE): "",
-    (R.OPEN, R.OBJECTED): "window",
-    (R.OPEN, R.NOT_EXECUTED): "due",
-    (R.OBJECTED, R.OPEN): "",
-    (R.OBJECTED, R.NOT_EXECUTED): "",
-    (R.NOT_EXECUTED, R.DONE): "",
+_Follow = Move[Resolution]
+
+
+def _done(move: _Follow) -> dict[str, Any]:
+    return {"done_on": move.data}
+
+
+def _not_done(move: _Follow) -> dict[str, Any]:
+    return {"done_on": None}
+
+
+def _within_window(move: _Follow) -> dict[str, Any]:
+    if move.data > move.record.objection_until:
+        raise InvalidInput(_("مهلت اعتراض به این مصوبه گذشته است."), field="status_after")
+    return _not_done(move)
+
+
+def _after_due(move: _Follow) -> dict[str, Any]:
+    if move.data <= move.record.due_on:
+        raise InvalidInput(_("مهلت اجرای مصوبه هنوز نگذشته است."), field="status_after")
+    return _not_done(move)
+
+
+# (from, to) → Rule: a resolution's moves, each made with a follow-up (its event
+# row); the move's data is the follow-up's date, its reason the note. A
+# follow-up that keeps a resolution open sets nothing. Who may follow up
+# (``WORKERS``, any move) is checked at the service's edge, before the form is read.
+RESOLUTION_TRANSITIONS: dict[tuple[str, str], Rule[Resolution]] = {
+    (R.OPEN, R.OPEN): Rule(),
+    (R.OPEN, R.DONE): Rule(_done),
+    (R.OPEN, R.OBJECTED): Rule(_within_window),
+    (R.OPEN, R.NOT_EXECUTED): Rule(_after_due),
+    (R.OBJECTED, R.OPEN): Rule(_not_done),
+    (R.OBJECTED, R.NOT_EXECUTED): Rule(_not_done),
+    (R.NOT_EXECUTED, R.DONE): Rule(_done),
 }
+
+# The statuses a follow-up may leave a resolution in (the form's choices).
+FOLLOW_UP_STATUSES = [s for s in R if any(to == s for _, to in RESOLUTION_TRANSITIONS)]
+
+
+def _resolution_status_label(value: str) -> str:
+    return str(R(value).label) if value in R.values else value
+
+
+def _follow_up_row(move: _Follow) -> ResolutionFollowUp:
+    return ResolutionFollowUp.objects.create(
+        resolution=move.record,
+        on=move.data,
+        note=move.reason,
+        status_after=move.to_status,
+        by=recorded_user(move.user),
+    )
+
+
+RESOLUTION_FLOW: Workflow[Resolution] = Workflow(
+    model=Resolution,
+    rules=RESOLUTION_TRANSITIONS,
+    event=_follow_up_row,
+    refuse=Refusals(
+        no_move=lambda frm, to: InvalidInput(
+            _("مصوبهٔ «%(from)s» را نمی‌توان «%(to)s» کرد.")
+            % {"from": _resolution_status_label(frm), "to": _resolution_status_label(to)},
+            field="status_after",
+        ),
+        lost=lambda: Conflict(_("وضعیت این مصوبه هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید.")),
+    ),
+    save=True,  # the resolution's history row, the note its change reason
+    history_reason=True,
+)
 
 
 def resolution_follow_up(
@@ -712,7 +771,8 @@ def resolution_follow_up(
     status_after: str,
     now: datetime.datetime | None = None,
 ) -> ResolutionFollowUp:
-    """Append a follow-up entry and move the resolution's status with it."""
+    """Append a follow-up entry and move the resolution's status with it, through
+    ``RESOLUTION_FLOW`` (core.workflow): the follow-up is the move's event row."""
     now = now or timezone.now()
     if user_role(user) not in WORKERS:
         raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
@@ -721,27 +781,5 @@ def resolution_follow_up(
         raise InvalidInput(_("تاریخ پیگیری نمی‌تواند بعد از امروز باشد."), field="on")
     if on < resolution.passed_on:
         raise InvalidInput(_("تاریخ پیگیری پیش از تصویب مصوبه است."), field="on")
-    with transaction.atomic():
-        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
-        need = RESOLUTION_MOVES.get((locked.status, status_after))
-        if need is None:
-            raise InvalidInput(
-                _("مصوبهٔ «%(from)s» را نمی‌توان «%(to)s» کرد.")
-                % {
-                    "from": locked.get_status_display(),
-                    "to": R(status_after).label if status_after in R.values else status_after,
-                },
-                field="status_after",
-            )
-        if need == "window" and on > locked.objection_until:
-            raise InvalidInput(_("مهلت اعتراض به این مصوبه گذشته است."), field="status_after")
-        if need == "due" and on <= locked.due_on:
-            raise InvalidInput(_("مهلت اجرای مصوبه هنوز نگذشته است."), field="status_after")
-        if status_after != locked.status:
-            locked.status = status_after
-            locked.done_on = on if status_after == R.DONE else None
-            locked._change_reason = note
-            locked.save(update_fields=["status", "done_on", "updated_at"])
-        return ResolutionFollowUp.objects.create(
-            resolution=locked, on=on, note=note, status_after=status_after, by=user
-        )
+    moved = RESOLUTION_FLOW.move(resolution, status_after, user=user, data=on, reason=note, now=now)
+    return cast(ResolutionFollowUp, moved.event)

@@ -18,9 +18,13 @@ user's role (core may not import ``accounts``: the app passes
   3. ``UPDATE … WHERE status = old``: a move that lost a race (no row locks on
      SQLite) is refused with ``refuse.lost``, never written twice; models whose
      ``save()`` must run (history rows, ``auto_now``, signals) are then saved
-     with the changed fields (``save=True``);
+     with the changed fields (``save=True``), unless the move changed nothing
+     (it keeps the status and its guard sets no field: a follow-up that keeps
+     a resolution open is its event row alone);
   4. append the event row (``event``, which also emits the domain event).
-  A refused move raises before anything is written.
+  A refused move raises before anything is written. :meth:`Workflow.move` is
+  ``transition`` answering the event row too (when the row is what the caller
+  returns: a resolution's follow-up).
 - :meth:`Workflow.allowed_moves` lists the statuses a user may move a record to,
   from the same table (guards are not run: the form asks for what they need;
   moves the system makes, ``Rule(chosen=False)``, are not listed); pages and
@@ -97,6 +101,15 @@ class Step:
     data: Any = None
     reason: str = ""
     user: Any = _CALLER
+
+
+@dataclass(frozen=True)
+class Moved(Generic[R]):
+    """What :meth:`Workflow.move` answers: the moved record and the event row
+    its ``event`` appended (what ``event`` returns)."""
+
+    record: R
+    event: object
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,30 @@ class Workflow(Generic[R]):
         """Move ``record`` to ``to_status`` (see the module's steps); answers the
         moved row (``record`` itself when the caller held the lock), its fields
         set. ``fields`` are set with the guard's (the caller's own values)."""
+        return self.move(
+            record,
+            to_status,
+            user=user,
+            data=data,
+            reason=reason,
+            now=now,
+            locked=locked,
+            fields=fields,
+        ).record
+
+    def move(
+        self,
+        record: R,
+        to_status: str,
+        *,
+        user: Any,
+        data: Any = None,
+        reason: str = "",
+        now: datetime.datetime | None = None,
+        locked: bool = False,
+        fields: Mapping[str, Any] | None = None,
+    ) -> Moved[R]:
+        """:meth:`transition`, answering the moved row and the event row appended."""
         now = now or timezone.now()
         with transaction.atomic():
             row = record if locked else self._locked(record)
@@ -231,14 +268,13 @@ class Workflow(Generic[R]):
                 raise self.refuse.lost()
             for name, value in changes.items():
                 setattr(row, name, value)
-            if self.save:
+            if self.save and changes != {self.status_field: old}:
                 # The history row names who moved it and why, as a save by a view would.
                 row._history_user = recorded_user(user)  # type: ignore[attr-defined]
                 if self.history_reason:
                     row._change_reason = reason or None  # type: ignore[attr-defined]
                 row.save(update_fields=[*changes, *_auto_now(self.model)])
-            self.event(move)
-        return row
+            return Moved(row, self.event(move))
 
     def created(
         self,
