@@ -42,7 +42,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar, Unpack
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -101,6 +101,16 @@ class Step:
     data: Any = None
     reason: str = ""
     user: Any = _CALLER
+
+
+class MoveOptions(TypedDict, total=False):
+    """What a move may carry beside its user (see :meth:`Workflow.move`)."""
+
+    data: Any
+    reason: str
+    now: datetime.datetime | None
+    locked: bool
+    fields: Mapping[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -211,30 +221,12 @@ class Workflow(Generic[R]):
         return self.model._default_manager.select_for_update().get(pk=record.pk)
 
     def transition(
-        self,
-        record: R,
-        to_status: str,
-        *,
-        user: Any,
-        data: Any = None,
-        reason: str = "",
-        now: datetime.datetime | None = None,
-        locked: bool = False,
-        fields: Mapping[str, Any] | None = None,
+        self, record: R, to_status: str, *, user: Any, **options: Unpack[MoveOptions]
     ) -> R:
         """Move ``record`` to ``to_status`` (see the module's steps); answers the
         moved row (``record`` itself when the caller held the lock), its fields
         set. ``fields`` are set with the guard's (the caller's own values)."""
-        return self.move(
-            record,
-            to_status,
-            user=user,
-            data=data,
-            reason=reason,
-            now=now,
-            locked=locked,
-            fields=fields,
-        ).record
+        return self.move(record, to_status, user=user, **options).record
 
     def move(
         self,
@@ -248,7 +240,10 @@ class Workflow(Generic[R]):
         locked: bool = False,
         fields: Mapping[str, Any] | None = None,
     ) -> Moved[R]:
-        """:meth:`transition`, answering the moved row and the event row appended."""
+        """:meth:`transition`, answering the moved row and the event row appended;
+        ``data``: what the move carries (a form's fields), ``reason``: its note,
+        ``locked``: the caller holds the row's lock, ``fields``: set with the
+        guard's."""
         now = now or timezone.now()
         with transaction.atomic():
             row = record if locked else self._locked(record)
