@@ -15,7 +15,7 @@ import pytest
 
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.models import ImportJob
-from jahesh.core.workflow import Move, Refusals, Rule, Workflow
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow, status_label
 
 J = ImportJob.Status
 
@@ -174,3 +174,8 @@ def test_a_move_that_changes_nothing_is_not_saved_one_that_sets_a_field_is(
     job.status = J.RUNNING
     assert keeping.transition(job, J.RUNNING, user=None, data=9).rows_total == 9
     assert [sorted(fields) for fields in saved] == [["rows_total", "status"]]
+
+
+def test_a_refusal_names_a_status_by_its_label_or_quotes_a_typo():
+    assert status_label(J, "running") == str(J.RUNNING.label)
+    assert status_label(J, "runing") == "runing"

@@ -82,6 +82,12 @@ class Move(Generic[R]):
         }
 
 
+def status_label(statuses: type[models.TextChoices], value: str) -> str:
+    """A status's name for a refusal (the value itself when it names none: a
+    client's typo is quoted back as typed)."""
+    return str(statuses(value).label) if value in statuses.values else value
+
+
 def no_guard(move: Move[Any]) -> Mapping[str, Any]:
     """A move that needs nothing and sets nothing but the status."""
     return {}
