@@ -15,7 +15,7 @@ import pytest
 
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.models import ImportJob
-from jahesh.core.workflow import Move, Refusals, Rule, Workflow
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow, status_label
 
 J = ImportJob.Status
 
@@ -131,3 +131,51 @@ def test_created_appends_the_first_status(job):
     appended: list[tuple[str, str, str]] = []
     make_flow(appended).created(job, user=None, reason="new")
     assert appended == [("", J.QUEUED, "new")]
+
+
+def test_move_answers_the_event_row_appended(job, make_user):
+    flow = make_flow([])
+    appended = Workflow(
+        model=ImportJob,
+        rules=flow.rules,
+        event=lambda move: f"event {move.from_status}>{move.to_status}",
+        refuse=flow.refuse,
+        role_of=flow.role_of,
+    )
+    moved = appended.move(job, J.RUNNING, user=make_user("runner", "admin"), data=7)
+    assert (moved.event, moved.record.status, moved.record.rows_total) == (
+        "event queued>running",
+        J.RUNNING,
+        7,
+    )
+
+
+def test_a_move_that_changes_nothing_is_not_saved_one_that_sets_a_field_is(
+    job, make_user, monkeypatch
+):
+    """``save=True``: a move that keeps the status and sets no field is its event
+    row alone (no history row); one that keeps the status but sets a field is saved."""
+    saved: list[list[str]] = []
+    monkeypatch.setattr(
+        ImportJob, "save", lambda self, update_fields=None, **kw: saved.append(update_fields)
+    )
+    appended: list[tuple[str, str, str]] = []
+    flow = make_flow(appended)
+    keeping = Workflow(
+        model=ImportJob,
+        rules={(J.QUEUED, J.QUEUED): Rule(), (J.RUNNING, J.RUNNING): Rule(_needs_total)},
+        event=flow.event,
+        refuse=flow.refuse,
+        save=True,
+    )
+    keeping.transition(job, J.QUEUED, user=None, reason="note")
+    assert (saved, appended) == ([], [(J.QUEUED, J.QUEUED, "note")])
+    ImportJob.objects.filter(pk=job.pk).update(status=J.RUNNING)
+    job.status = J.RUNNING
+    assert keeping.transition(job, J.RUNNING, user=None, data=9).rows_total == 9
+    assert [sorted(fields) for fields in saved] == [["rows_total", "status"]]
+
+
+def test_a_refusal_names_a_status_by_its_label_or_quotes_a_typo():
+    assert status_label(J, "running") == str(J.RUNNING.label)
+    assert status_label(J, "runing") == "runing"

@@ -28,6 +28,7 @@ from jahesh.accounts.models import PasswordResetCode, User, UserChange
 from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind, assignable_roles
 from jahesh.accounts.scoping import effective_role, scoped, sees_whole_country
 from jahesh.core import ratelimit, sms
+from jahesh.core.codes import code_spend
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import ApplicationError, Forbidden, NotFound
 from jahesh.core.identifiers import normalize_mobile
@@ -297,27 +298,18 @@ def password_reset_confirm(*, login: str, code: str, password: str) -> User:
     user = _find(login)
     if user is None:
         raise wrong
-    now = timezone.now()
     with transaction.atomic():
-        live = (
-            PasswordResetCode.objects.select_for_update()
-            .filter(user=user, used_at__isnull=True, expires_at__gt=now, tries__lt=RESET_CODE_TRIES)
-            .order_by("-created_at")
-            .first()
-        )
-        if live is None:
-            raise wrong
-        right = hmac.compare_digest(
-            live.code_hash, _hash(to_ascii_digits(clean_text(code)).replace(" ", ""))
+        right = code_spend(
+            PasswordResetCode.objects.filter(user=user),
+            code_hash=_hash(to_ascii_digits(clean_text(code)).replace(" ", "")),
+            now=timezone.now(),
+            tries="tries",
+            limit=RESET_CODE_TRIES,
         )
         if right:
-            live.used_at = now
             user.set_password(password)
             user.save(update_fields=["password"])
             UserChange.objects.create(actor=user, user=user, action=UserChange.Action.PASSWORD)
-        else:
-            live.tries += 1
-        live.save(update_fields=["used_at", "tries"])
     if not right:
         raise wrong
     return user

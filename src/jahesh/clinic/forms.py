@@ -16,6 +16,7 @@ from jahesh.clinic.models import (
     ResolutionStatus,
     WorkingGroup,
 )
+from jahesh.clinic.services import FOLLOW_UP_STATUSES
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.forms import JalaliDateField, MoneyField, PeriodForm, any_of, filter_choice
 from jahesh.geo.models import County
@@ -208,7 +209,8 @@ class ResolutionForm(forms.Form):
 class ResolutionFollowUpForm(forms.Form):
     resolution = forms.ModelChoiceField(label=_("مصوبه"), queryset=None)
     status_after = forms.ChoiceField(
-        label=_("وضعیت پس از پیگیری"), choices=ResolutionStatus.choices
+        label=_("وضعیت پس از پیگیری"),
+        choices=[(s.value, s.label) for s in FOLLOW_UP_STATUSES],  # RESOLUTION_TRANSITIONS'
     )
     on = JalaliDateField(label=_("تاریخ پیگیری"))
     note = forms.CharField(label=_("شرح پیگیری"))

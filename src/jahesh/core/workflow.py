@@ -18,9 +18,13 @@ user's role (core may not import ``accounts``: the app passes
   3. ``UPDATE … WHERE status = old``: a move that lost a race (no row locks on
      SQLite) is refused with ``refuse.lost``, never written twice; models whose
      ``save()`` must run (history rows, ``auto_now``, signals) are then saved
-     with the changed fields (``save=True``);
+     with the changed fields (``save=True``), unless the move changed nothing
+     (it keeps the status and its guard sets no field: a follow-up that keeps
+     a resolution open is its event row alone);
   4. append the event row (``event``, which also emits the domain event).
-  A refused move raises before anything is written.
+  A refused move raises before anything is written. :meth:`Workflow.move` is
+  ``transition`` answering the event row too (when the row is what the caller
+  returns: a resolution's follow-up).
 - :meth:`Workflow.allowed_moves` lists the statuses a user may move a record to,
   from the same table (guards are not run: the form asks for what they need;
   moves the system makes, ``Rule(chosen=False)``, are not listed); pages and
@@ -38,7 +42,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar, Unpack
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -78,6 +82,12 @@ class Move(Generic[R]):
         }
 
 
+def status_label(statuses: type[models.TextChoices], value: str) -> str:
+    """A status's name for a refusal (the value itself when it names none: a
+    client's typo is quoted back as typed)."""
+    return str(statuses(value).label) if value in statuses.values else value
+
+
 def no_guard(move: Move[Any]) -> Mapping[str, Any]:
     """A move that needs nothing and sets nothing but the status."""
     return {}
@@ -97,6 +107,25 @@ class Step:
     data: Any = None
     reason: str = ""
     user: Any = _CALLER
+
+
+class MoveOptions(TypedDict, total=False):
+    """What a move may carry beside its user (see :meth:`Workflow.move`)."""
+
+    data: Any
+    reason: str
+    now: datetime.datetime | None
+    locked: bool
+    fields: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Moved(Generic[R]):
+    """What :meth:`Workflow.move` answers: the moved record and the event row
+    its ``event`` appended (what ``event`` returns)."""
+
+    record: R
+    event: object
 
 
 @dataclass(frozen=True)
@@ -198,6 +227,14 @@ class Workflow(Generic[R]):
         return self.model._default_manager.select_for_update().get(pk=record.pk)
 
     def transition(
+        self, record: R, to_status: str, *, user: Any, **options: Unpack[MoveOptions]
+    ) -> R:
+        """Move ``record`` to ``to_status`` (see the module's steps); answers the
+        moved row (``record`` itself when the caller held the lock), its fields
+        set. ``fields`` are set with the guard's (the caller's own values)."""
+        return self.move(record, to_status, user=user, **options).record
+
+    def move(
         self,
         record: R,
         to_status: str,
@@ -208,10 +245,11 @@ class Workflow(Generic[R]):
         now: datetime.datetime | None = None,
         locked: bool = False,
         fields: Mapping[str, Any] | None = None,
-    ) -> R:
-        """Move ``record`` to ``to_status`` (see the module's steps); answers the
-        moved row (``record`` itself when the caller held the lock), its fields
-        set. ``fields`` are set with the guard's (the caller's own values)."""
+    ) -> Moved[R]:
+        """:meth:`transition`, answering the moved row and the event row appended;
+        ``data``: what the move carries (a form's fields), ``reason``: its note,
+        ``locked``: the caller holds the row's lock, ``fields``: set with the
+        guard's."""
         now = now or timezone.now()
         with transaction.atomic():
             row = record if locked else self._locked(record)
@@ -231,14 +269,13 @@ class Workflow(Generic[R]):
                 raise self.refuse.lost()
             for name, value in changes.items():
                 setattr(row, name, value)
-            if self.save:
+            if self.save and changes != {self.status_field: old}:
                 # The history row names who moved it and why, as a save by a view would.
                 row._history_user = recorded_user(user)  # type: ignore[attr-defined]
                 if self.history_reason:
                     row._change_reason = reason or None  # type: ignore[attr-defined]
                 row.save(update_fields=[*changes, *_auto_now(self.model)])
-            self.event(move)
-        return row
+            return Moved(row, self.event(move))
 
     def created(
         self,

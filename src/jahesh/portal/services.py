@@ -30,6 +30,7 @@ from jahesh.accounts.roles import Role
 from jahesh.clinic.models import CLOSED_STATUSES, ObstacleCategory
 from jahesh.clinic.services import MANAGERS, case_create, user_role
 from jahesh.core import identifiers, ratelimit
+from jahesh.core.codes import code_spend
 from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from jahesh.core.sms import send_sms
@@ -115,22 +116,15 @@ def otp_verify(
     code = to_ascii_digits(str(code or "")).strip()
     wrong = InvalidInput(_("کد تأیید درست نیست یا منقضی شده؛ کد تازه بگیرید."), field="otp")
     with transaction.atomic():
-        otp = (
-            OtpCode.objects.select_for_update()
-            .filter(mobile=mobile, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
-            .order_by("-created_at")
-            .first()
+        right = code_spend(
+            OtpCode.objects.filter(mobile=mobile, purpose=purpose),
+            code_hash=_code_hash(mobile, purpose, code),
+            now=now,
+            tries="attempts",
+            limit=OTP_ATTEMPTS,
         )
-        if otp is None or otp.attempts >= OTP_ATTEMPTS:
-            raise wrong
-        if not hmac.compare_digest(otp.code_hash, _code_hash(mobile, purpose, code)):
-            otp.attempts += 1
-            otp.save(update_fields=["attempts"])  # committed: the raise is outside the block
-        else:
-            otp.used_at = now
-            otp.save(update_fields=["used_at"])
-            return
-    raise wrong
+    if not right:
+        raise wrong  # outside the block: a wrong try is committed
 
 
 # --- Tracking codes ----------------------------------------------------------

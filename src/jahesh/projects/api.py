@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
+from jahesh.api.maps import map_layer
 from jahesh.api.refs import missing_ref, resolve_ref
 from jahesh.api.schemas import (
     ERRORS,
@@ -28,7 +29,6 @@ from jahesh.api.schemas import (
     Rials,
     api_enum,
 )
-from jahesh.core import mapdata
 from jahesh.core.errors import InvalidInput
 from jahesh.geo.models import City, County, Village
 from jahesh.projects import selectors, services
@@ -455,6 +455,7 @@ class ProjectMapFilters(Filters):
     " فقط پروژه‌های دارای مختصات، در قلمرو کاربر.",
 )
 def map_projects(request: HttpRequest, filters: Query[ProjectMapFilters]) -> HttpResponse:
-    api_require_module(request.user, Module.PROJECTS)
-    qs = selectors.project_list(user=request.user, **filters.selection())
-    return mapdata.geojson_response(request, selectors.map_projects_geojson(projects=qs))
+    return map_layer(
+        request, filters, module=Module.PROJECTS, records=selectors.project_list,
+        geojson=lambda projects: selectors.map_projects_geojson(projects=projects),
+    )  # fmt: skip

@@ -22,7 +22,7 @@ from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.identifiers import normalize_national_code
 from jahesh.core.mapdata import check_pair
 from jahesh.core.text import clean_text, normalize_key, required_text
-from jahesh.core.workflow import Move, Refusals, Rule, Workflow
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow, status_label
 from jahesh.projects.models import (
     DirectService,
     FacilityCheck,
@@ -217,10 +217,6 @@ def _project_event(move: _Move) -> ProjectEvent:
     return event
 
 
-def _label(status: str) -> str:
-    return str(S(status).label) if status in S.values else status
-
-
 _CONCURRENT = _("وضعیت پروژه هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید.")
 
 PROJECT_FLOW: Workflow[Project] = Workflow(
@@ -233,7 +229,7 @@ PROJECT_FLOW: Workflow[Project] = Workflow(
         lost=lambda: Conflict(_CONCURRENT),
         no_move=lambda frm, to: InvalidInput(
             _("پروژهٔ «%(from)s» را نمی‌توان به «%(to)s» برد.")
-            % {"from": _label(frm), "to": _label(to)},
+            % {"from": status_label(S, frm), "to": status_label(S, to)},
             field="to_status",
         ),
     ),

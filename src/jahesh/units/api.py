@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_record_or_404, api_require_module
+from jahesh.api.maps import map_layer
 from jahesh.api.refs import resolve_ref
 from jahesh.api.schemas import (
     ERRORS,
@@ -495,9 +496,10 @@ class MapFilters(UnitQuery):
     " (پرخطرترین)؛ پاسخ آنگاه clustered: true دارد.",
 )
 def map_units(request: HttpRequest, filters: Query[MapFilters]) -> HttpResponse:
-    api_require_module(request.user, Module.UNITS)
-    view = mapdata.parse_view(filters.zoom, filters.bbox)
-    qs = selectors.unit_list(
-        user=request.user, **filters.selection(exclude=frozenset({"zoom", "bbox"}))
-    )
-    return mapdata.geojson_response(request, selectors.map_units_geojson(units=qs, view=view))
+    return map_layer(
+        request, filters, module=Module.UNITS, records=selectors.unit_list,
+        exclude=frozenset({"zoom", "bbox"}),
+        geojson=lambda units: selectors.map_units_geojson(
+            units=units, view=mapdata.parse_view(filters.zoom, filters.bbox)
+        ),
+    )  # fmt: skip

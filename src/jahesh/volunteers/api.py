@@ -16,9 +16,9 @@ from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
+from jahesh.api.maps import map_layer
 from jahesh.api.refs import resolve_ref, resolve_refs
 from jahesh.api.schemas import ERRORS, ApiDate, Filters, Id, Latitude, Longitude, Page, api_enum
-from jahesh.core import mapdata
 from jahesh.geo.models import City, County, Village
 from jahesh.volunteers import selectors, services
 from jahesh.volunteers.models import Camp, CredentialKind, Group, RosterEntry, Skill, Volunteer
@@ -634,7 +634,7 @@ class CampMapFilters(Filters):
     " فقط اردوهای دارای مختصات، در قلمرو کاربر.",
 )
 def map_camps(request: HttpRequest, filters: Query[CampMapFilters]) -> HttpResponse:
-    api_require_module(request.user, Module.VOLUNTEERS)
-    qs = selectors.camp_list(user=request.user, **filters.selection())
-    body = selectors.map_camps_geojson(camps=qs, today=timezone.localdate())
-    return mapdata.geojson_response(request, body)
+    return map_layer(
+        request, filters, module=Module.VOLUNTEERS, records=selectors.camp_list,
+        geojson=lambda camps: selectors.map_camps_geojson(camps=camps, today=timezone.localdate()),
+    )  # fmt: skip

@@ -1,18 +1,16 @@
-"""Writes and rules of the clinic: cases and their workflow, experts' conflicts,
-sessions, resolutions and follow-ups.
+"""Cases and their workflow, and experts' conflicts.
 
 The case workflow is one table, ``TRANSITIONS``: (from, to) → ``Rule`` (the
 roles that may make the move and a guard that checks what must be filled in
 and returns the fields the move sets), run by ``CASE_FLOW``, the case's
 ``core.workflow.Workflow``. Only :func:`case_transition` moves a case; it
 locks the row, refuses a move made from a stale status (``Conflict``) and
-appends a ``CaseEvent``.
-"""
+appends a ``CaseEvent``."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import Role
-from jahesh.accounts.scoping import effective_role
 from jahesh.clinic.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -30,50 +26,23 @@ from jahesh.clinic.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    ClinicSettings,
     Expert,
     ExpertConflict,
     ObstacleCategory,
-    Resolution,
-    ResolutionFollowUp,
-    ResolutionStatus,
-    Session,
     WorkingGroup,
 )
+from jahesh.clinic.services.common import MANAGERS, WORKERS, _today, clinic_settings, user_role
 from jahesh.clinic.sla import add_working_time, calendar_for, sla_state
 from jahesh.core import events
-from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
-from jahesh.core.identifiers import normalize_mobile
 from jahesh.core.jalali import add_jalali_months
-from jahesh.core.models import recorded_user
-from jahesh.core.text import clean_text, normalize_key, required_text
-from jahesh.core.workflow import Move, Refusals, Rule, Workflow, no_guard
+from jahesh.core.text import clean_text, required_text
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow, no_guard, status_label
 from jahesh.units.models import RiskLevel, Unit, UnitStatus
 from jahesh.units.selectors import unit_risk_at, unit_status_at
 
 S = CaseStatus
 O = Case.Outcome  # noqa: E741
-
-MANAGERS = frozenset({Role.ADMIN, Role.HQ_MANAGER, Role.COUNTY_OFFICER})
-WORKERS = MANAGERS | {Role.CLINIC_EXPERT}
-
-
-def clinic_settings() -> ClinicSettings:
-    return ClinicSettings.objects.first() or ClinicSettings.objects.create()
-
-
-def user_role(user: Any) -> str:
-    if user is None:
-        return ""
-    return effective_role(user) or ""
-
-
-def _today(now: datetime.datetime) -> datetime.date:
-    return timezone.localdate(now)
-
-
-# --- Cases -------------------------------------------------------------------
 
 
 def case_create(
@@ -362,10 +331,6 @@ def _not_assigned(case: Case, user: Any) -> Forbidden | None:
     return None
 
 
-def _status_label(value: str) -> str:
-    return str(S(value).label) if value in S.values else value
-
-
 def _deadline(move: _Move) -> dict[str, Any]:
     """What every move sets: the closing time, and the deadline recomputed from the
     events (the clock pauses while waiting)."""
@@ -414,15 +379,15 @@ CASE_FLOW: Workflow[Case] = Workflow(
     refuse=Refusals(
         stale=lambda status: Conflict(
             _("وضعیت این پرونده هم‌زمان به «%(s)s» تغییر کرده است؛ صفحه را دوباره باز کنید.")
-            % {"s": _status_label(status)}
+            % {"s": status_label(S, status)}
         ),
         no_move=lambda frm, to: InvalidInput(
             _("پروندهٔ «%(from)s» را نمی‌توان به «%(to)s» برد.")
-            % {"from": _status_label(frm), "to": _status_label(to)},
+            % {"from": status_label(S, frm), "to": status_label(S, to)},
             field="to_status",
         ),
         role=lambda to: Forbidden(
-            _("نقش شما اجازهٔ بردن پرونده به «%(to)s» را ندارد.") % {"to": _status_label(to)}
+            _("نقش شما اجازهٔ بردن پرونده به «%(to)s» را ندارد.") % {"to": status_label(S, to)}
         ),
         lost=lambda: Conflict(
             _("وضعیت این پرونده هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید.")
@@ -488,7 +453,7 @@ def case_followup_record(
     case.followup_on = on
     case.followup_confirmed = confirmed
     case.followup_note = clean_text(note)
-    case._change_reason = "پیگیری"
+    case._change_reason = "پیگیری"  # type: ignore[attr-defined]
     case.save(update_fields=["followup_on", "followup_confirmed", "followup_note", "updated_at"])
     return case
 
@@ -503,245 +468,3 @@ def expert_conflict_declare(
         defaults={"note": clean_text(note), "declared_on": _today(now)},
     )
     return conflict
-
-
-# --- Experts and working groups -----------------------------------------------
-
-ISIC_SECTIONS = "ABCDEFGHIJKLMNOPQRSTU"  # ISIC Rev.4's sections
-
-
-def _check_registrar(user: Any, province: Any) -> None:
-    """Experts and groups are the province's: a manager whose place holds it registers them."""
-    if user_role(user) not in MANAGERS:
-        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان کارشناس و کارگروه ثبت می‌کند."))
-    if not counties_for_user(user).filter(province_id=province.pk).exists():
-        raise Forbidden(_("استان «%(province)s» در حوزهٔ کاری شما نیست.") % {"province": province})
-
-
-def expert_create(
-    *,
-    user: Any,
-    name: str,
-    kind: str,
-    province: Any,
-    affiliation: str = "",
-    mobile: str = "",
-    categories: Iterable[ObstacleCategory] = (),
-    isic_sections: str = "",
-    capacity: int = 8,
-    expert_user: Any = None,
-) -> Expert:
-    """Register a clinic expert of ``province``, with the categories and ISIC
-    sections they are expert in; ``expert_user`` is their sign-in (a clinic expert)."""
-    _check_registrar(user, province)
-    name = required_text(name, _("نام کارشناس را وارد کنید."), field="name")
-    if kind not in Expert.Kind.values:
-        raise InvalidInput(_("نوع کارشناس معتبر نیست."), field="kind")
-    sections = isic_sections.replace(" ", "").upper()
-    if any(c not in ISIC_SECTIONS for c in sections) or len(set(sections)) != len(sections):
-        raise InvalidInput(
-            _("قسمت‌های آیسیک را با حروف A تا U و بدون تکرار بنویسید، مثلاً CF."),
-            field="isic_sections",
-        )
-    if not 1 <= capacity <= 100:
-        raise InvalidInput(_("ظرفیت پرونده‌های باز باید از ۱ تا ۱۰۰ باشد."), field="capacity")
-    if expert_user is not None and effective_role(expert_user) != Role.CLINIC_EXPERT:
-        raise InvalidInput(
-            _("کاربر سامانهٔ کارشناس باید نقش کارشناس کلینیک داشته باشد."), field="expert_user"
-        )
-    expert = Expert(
-        name=name,
-        name_key=normalize_key(name),
-        kind=kind,
-        affiliation=clean_text(affiliation),
-        mobile=normalize_mobile(mobile) if mobile.strip() else "",
-        province=province,
-        isic_sections=sections,
-        capacity=capacity,
-        user=expert_user,
-    )
-    expert._history_user = recorded_user(user)  # type: ignore[attr-defined]
-    with transaction.atomic():
-        expert.save()
-        expert.categories.set(list(categories))
-    return expert
-
-
-def working_group_create(
-    *, user: Any, name: str, province: Any, topic: str = "", members: Iterable[Expert] = ()
-) -> WorkingGroup:
-    """Set up a special working group of ``province``; its members are the
-    province's active experts, and its name is the only one of that name there."""
-    _check_registrar(user, province)
-    name = required_text(name, _("نام کارگروه را وارد کنید."), field="name")
-    if WorkingGroup.objects.filter(province=province, name=name).exists():
-        raise Conflict(_("کارگروهی با این نام در این استان هست."), field="name")
-    members = list(members)
-    if any(e.province_id != province.pk or not e.is_active for e in members):
-        raise InvalidInput(
-            _("اعضای کارگروه باید کارشناسان فعال همین استان باشند."), field="members"
-        )
-    group = WorkingGroup(name=name, province=province, topic=clean_text(topic))
-    group._history_user = recorded_user(user)  # type: ignore[attr-defined]
-    with transaction.atomic():
-        group.save()
-        group.members.set(members)
-    return group
-
-
-# --- Sessions and resolutions -------------------------------------------------
-
-
-def session_create(
-    *,
-    user: Any,
-    group: WorkingGroup,
-    held_on: datetime.date,
-    place: str = "",
-    attendees: Iterable[Expert] = (),
-    other_attendees: str = "",
-    agenda: Iterable[Case] = (),
-    minutes: str = "",
-) -> Session:
-    """Record a session; its number is the group's next."""
-    if user_role(user) not in MANAGERS:
-        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان جلسه ثبت می‌کند."))
-    with transaction.atomic():
-        WorkingGroup.objects.select_for_update().get(pk=group.pk)  # serialises numbering
-        last = group.sessions.order_by("-number").values_list("number", flat=True).first() or 0
-        session = Session.objects.create(
-            group=group,
-            number=last + 1,
-            held_on=held_on,
-            place=clean_text(place),
-            other_attendees=other_attendees.strip(),
-            minutes=minutes.strip(),
-        )
-        session.attendees.set(list(attendees))
-        session.agenda.set(list(agenda))
-    return session
-
-
-# The longest deadline a resolution may be given in working days (about two years).
-MAX_DUE_DAYS = 500
-
-
-def resolution_create(
-    *,
-    user: Any,
-    session: Session,
-    text: str,
-    agency: Agency,
-    due_on: datetime.date | None = None,
-    due_days: int | None = None,
-    responsible_person: str = "",
-    case: Case | None = None,
-) -> Resolution:
-    """Pass a resolution in ``session``. Its deadline is a day (``due_on``) or a
-    number of working days after the session (``due_days``) of the group's
-    province; objections are accepted for the configured window (15 working
-    days by default) after the session's date (reference/calendar.md)."""
-    if user_role(user) not in MANAGERS:
-        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان مصوبه ثبت می‌کند."))
-    text = text.strip()
-    if not text:
-        raise InvalidInput(_("متن مصوبه را بنویسید."), field="text")
-    calendar = calendar_for(session.group.province_id)
-    if due_on is None and due_days is None:
-        raise InvalidInput(
-            _("مهلت اجرا را با تاریخ یا با شمار روزهای کاری بنویسید."), field="due_on"
-        )
-    if due_days is not None:
-        if due_on is not None:
-            raise InvalidInput(
-                _("مهلت اجرا را یا با تاریخ بنویسید یا با روز کاری، نه هر دو."), field="due_days"
-            )
-        if not 1 <= due_days <= MAX_DUE_DAYS:
-            raise InvalidInput(
-                _("مهلت اجرا از ۱ تا %(n)s روز کاری است.") % {"n": to_persian_digits(MAX_DUE_DAYS)},
-                field="due_days",
-            )
-        due_on = calendar.add(session.held_on, due_days)
-    assert due_on is not None  # given, or counted from due_days just above
-    if due_on < session.held_on:
-        raise InvalidInput(_("مهلت اجرا پیش از تاریخ جلسه است."), field="due_on")
-    window = clinic_settings().objection_days
-    with transaction.atomic():
-        Session.objects.select_for_update().get(pk=session.pk)
-        last = session.resolutions.order_by("-number").values_list("number", flat=True).first() or 0
-        resolution = Resolution.objects.create(
-            session=session,
-            number=last + 1,
-            text=text,
-            agency=agency,
-            case=case,
-            responsible_person=clean_text(responsible_person),
-            passed_on=session.held_on,
-            due_on=due_on,
-            objection_until=calendar.add(session.held_on, window),
-        )
-        events.emit(
-            "resolution.created",
-            key=f"resolution:{resolution.pk}",
-            actor=user,
-            resolution_id=resolution.pk,
-        )
-        return resolution
-
-
-R = ResolutionStatus
-RESOLUTION_MOVES: dict[tuple[str, str], str] = {
-    # (from, to) → what the move needs ("" nothing, "window" within the objection
-    # window, "due" after the due date)
-    (R.OPEN, R.OPEN): "",
-    (R.OPEN, R.DONE): "",
-    (R.OPEN, R.OBJECTED): "window",
-    (R.OPEN, R.NOT_EXECUTED): "due",
-    (R.OBJECTED, R.OPEN): "",
-    (R.OBJECTED, R.NOT_EXECUTED): "",
-    (R.NOT_EXECUTED, R.DONE): "",
-}
-
-
-def resolution_follow_up(
-    *,
-    resolution: Resolution,
-    user: Any,
-    on: datetime.date,
-    note: str,
-    status_after: str,
-    now: datetime.datetime | None = None,
-) -> ResolutionFollowUp:
-    """Append a follow-up entry and move the resolution's status with it."""
-    now = now or timezone.now()
-    if user_role(user) not in WORKERS:
-        raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
-    note = required_text(note, _("شرح پیگیری را بنویسید."), field="note")
-    if on > _today(now):
-        raise InvalidInput(_("تاریخ پیگیری نمی‌تواند بعد از امروز باشد."), field="on")
-    if on < resolution.passed_on:
-        raise InvalidInput(_("تاریخ پیگیری پیش از تصویب مصوبه است."), field="on")
-    with transaction.atomic():
-        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
-        need = RESOLUTION_MOVES.get((locked.status, status_after))
-        if need is None:
-            raise InvalidInput(
-                _("مصوبهٔ «%(from)s» را نمی‌توان «%(to)s» کرد.")
-                % {
-                    "from": locked.get_status_display(),
-                    "to": R(status_after).label if status_after in R.values else status_after,
-                },
-                field="status_after",
-            )
-        if need == "window" and on > locked.objection_until:
-            raise InvalidInput(_("مهلت اعتراض به این مصوبه گذشته است."), field="status_after")
-        if need == "due" and on <= locked.due_on:
-            raise InvalidInput(_("مهلت اجرای مصوبه هنوز نگذشته است."), field="status_after")
-        if status_after != locked.status:
-            locked.status = status_after
-            locked.done_on = on if status_after == R.DONE else None
-            locked._change_reason = note
-            locked.save(update_fields=["status", "done_on", "updated_at"])
-        return ResolutionFollowUp.objects.create(
-            resolution=locked, on=on, note=note, status_after=status_after, by=user
-        )

@@ -1,0 +1,222 @@
+"""Sessions of a working group, their resolutions and the resolutions' follow-ups.
+
+A resolution's follow-ups run on ``RESOLUTION_TRANSITIONS`` (``RESOLUTION_FLOW``,
+``core.workflow``): each follow-up is its move's event row."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jahesh.clinic.models import (
+    Agency,
+    Case,
+    Expert,
+    Resolution,
+    ResolutionFollowUp,
+    ResolutionStatus,
+    Session,
+    WorkingGroup,
+)
+from jahesh.clinic.services.common import MANAGERS, WORKERS, _today, clinic_settings, user_role
+from jahesh.clinic.sla import calendar_for
+from jahesh.core import events
+from jahesh.core.digits import to_persian_digits
+from jahesh.core.errors import Conflict, Forbidden, InvalidInput
+from jahesh.core.models import recorded_user
+from jahesh.core.text import clean_text, required_text
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow, status_label
+
+
+def session_create(
+    *,
+    user: Any,
+    group: WorkingGroup,
+    held_on: datetime.date,
+    place: str = "",
+    attendees: Iterable[Expert] = (),
+    other_attendees: str = "",
+    agenda: Iterable[Case] = (),
+    minutes: str = "",
+) -> Session:
+    """Record a session; its number is the group's next."""
+    if user_role(user) not in MANAGERS:
+        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان جلسه ثبت می‌کند."))
+    with transaction.atomic():
+        WorkingGroup.objects.select_for_update().get(pk=group.pk)  # serialises numbering
+        last = group.sessions.order_by("-number").values_list("number", flat=True).first() or 0
+        session = Session.objects.create(
+            group=group,
+            number=last + 1,
+            held_on=held_on,
+            place=clean_text(place),
+            other_attendees=other_attendees.strip(),
+            minutes=minutes.strip(),
+        )
+        session.attendees.set(list(attendees))
+        session.agenda.set(list(agenda))
+    return session
+
+
+# The longest deadline a resolution may be given in working days (about two years).
+MAX_DUE_DAYS = 500
+
+
+def resolution_create(
+    *,
+    user: Any,
+    session: Session,
+    text: str,
+    agency: Agency,
+    due_on: datetime.date | None = None,
+    due_days: int | None = None,
+    responsible_person: str = "",
+    case: Case | None = None,
+) -> Resolution:
+    """Pass a resolution in ``session``. Its deadline is a day (``due_on``) or a
+    number of working days after the session (``due_days``) of the group's
+    province; objections are accepted for the configured window (15 working
+    days by default) after the session's date (reference/calendar.md)."""
+    if user_role(user) not in MANAGERS:
+        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان مصوبه ثبت می‌کند."))
+    text = text.strip()
+    if not text:
+        raise InvalidInput(_("متن مصوبه را بنویسید."), field="text")
+    calendar = calendar_for(session.group.province_id)
+    if due_on is None and due_days is None:
+        raise InvalidInput(
+            _("مهلت اجرا را با تاریخ یا با شمار روزهای کاری بنویسید."), field="due_on"
+        )
+    if due_days is not None:
+        if due_on is not None:
+            raise InvalidInput(
+                _("مهلت اجرا را یا با تاریخ بنویسید یا با روز کاری، نه هر دو."), field="due_days"
+            )
+        if not 1 <= due_days <= MAX_DUE_DAYS:
+            raise InvalidInput(
+                _("مهلت اجرا از ۱ تا %(n)s روز کاری است.") % {"n": to_persian_digits(MAX_DUE_DAYS)},
+                field="due_days",
+            )
+        due_on = calendar.add(session.held_on, due_days)
+    assert due_on is not None  # given, or counted from due_days just above
+    if due_on < session.held_on:
+        raise InvalidInput(_("مهلت اجرا پیش از تاریخ جلسه است."), field="due_on")
+    window = clinic_settings().objection_days
+    with transaction.atomic():
+        Session.objects.select_for_update().get(pk=session.pk)
+        last = session.resolutions.order_by("-number").values_list("number", flat=True).first() or 0
+        resolution = Resolution.objects.create(
+            session=session,
+            number=last + 1,
+            text=text,
+            agency=agency,
+            case=case,
+            responsible_person=clean_text(responsible_person),
+            passed_on=session.held_on,
+            due_on=due_on,
+            objection_until=calendar.add(session.held_on, window),
+        )
+        events.emit(
+            "resolution.created",
+            key=f"resolution:{resolution.pk}",
+            actor=user,
+            resolution_id=resolution.pk,
+        )
+        return resolution
+
+
+R = ResolutionStatus
+_Follow = Move[Resolution]
+
+
+def _done(move: _Follow) -> dict[str, Any]:
+    return {"done_on": move.data}
+
+
+def _not_done(move: _Follow) -> dict[str, Any]:
+    return {"done_on": None}
+
+
+def _within_window(move: _Follow) -> dict[str, Any]:
+    if move.data > move.record.objection_until:
+        raise InvalidInput(_("مهلت اعتراض به این مصوبه گذشته است."), field="status_after")
+    return _not_done(move)
+
+
+def _after_due(move: _Follow) -> dict[str, Any]:
+    if move.data <= move.record.due_on:
+        raise InvalidInput(_("مهلت اجرای مصوبه هنوز نگذشته است."), field="status_after")
+    return _not_done(move)
+
+
+# (from, to) → Rule: a resolution's moves, each made with a follow-up (its event
+# row); the move's data is the follow-up's date, its reason the note. A
+# follow-up that keeps a resolution open sets nothing. Who may follow up
+# (``WORKERS``, any move) is checked at the service's edge, before the form is read.
+RESOLUTION_TRANSITIONS: dict[tuple[str, str], Rule[Resolution]] = {
+    (R.OPEN, R.OPEN): Rule(),
+    (R.OPEN, R.DONE): Rule(_done),
+    (R.OPEN, R.OBJECTED): Rule(_within_window),
+    (R.OPEN, R.NOT_EXECUTED): Rule(_after_due),
+    (R.OBJECTED, R.OPEN): Rule(_not_done),
+    (R.OBJECTED, R.NOT_EXECUTED): Rule(_not_done),
+    (R.NOT_EXECUTED, R.DONE): Rule(_done),
+}
+
+# The statuses a follow-up may leave a resolution in (the form's choices).
+FOLLOW_UP_STATUSES = [s for s in R if any(to == s for _, to in RESOLUTION_TRANSITIONS)]
+
+
+def _follow_up_row(move: _Follow) -> ResolutionFollowUp:
+    return ResolutionFollowUp.objects.create(
+        resolution=move.record,
+        on=move.data,
+        note=move.reason,
+        status_after=move.to_status,
+        by=recorded_user(move.user),
+    )
+
+
+RESOLUTION_FLOW: Workflow[Resolution] = Workflow(
+    model=Resolution,
+    rules=RESOLUTION_TRANSITIONS,
+    event=_follow_up_row,
+    refuse=Refusals(
+        no_move=lambda frm, to: InvalidInput(
+            _("مصوبهٔ «%(from)s» را نمی‌توان «%(to)s» کرد.")
+            % {"from": status_label(R, frm), "to": status_label(R, to)},
+            field="status_after",
+        ),
+        lost=lambda: Conflict(_("وضعیت این مصوبه هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید.")),
+    ),
+    save=True,  # the resolution's history row, the note its change reason
+    history_reason=True,
+)
+
+
+def resolution_follow_up(
+    *,
+    resolution: Resolution,
+    user: Any,
+    on: datetime.date,
+    note: str,
+    status_after: str,
+    now: datetime.datetime | None = None,
+) -> ResolutionFollowUp:
+    """Append a follow-up entry and move the resolution's status with it, through
+    ``RESOLUTION_FLOW`` (core.workflow): the follow-up is the move's event row."""
+    now = now or timezone.now()
+    if user_role(user) not in WORKERS:
+        raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
+    note = required_text(note, _("شرح پیگیری را بنویسید."), field="note")
+    if on > _today(now):
+        raise InvalidInput(_("تاریخ پیگیری نمی‌تواند بعد از امروز باشد."), field="on")
+    if on < resolution.passed_on:
+        raise InvalidInput(_("تاریخ پیگیری پیش از تصویب مصوبه است."), field="on")
+    moved = RESOLUTION_FLOW.move(resolution, status_after, user=user, data=on, reason=note, now=now)
+    return cast(ResolutionFollowUp, moved.event)
