@@ -211,12 +211,6 @@ def _project_row(move: _Move) -> ProjectEvent:
     return ProjectEvent(**move.row(project=move.record, reason=move.reason))
 
 
-def _project_event(move: _Move) -> ProjectEvent:
-    event = _project_row(move)
-    event.save()
-    return event
-
-
 def _label(status: str) -> str:
     return str(S(status).label) if status in S.values else status
 
@@ -226,7 +220,6 @@ _CONCURRENT = _("وضعیت پروژه هم‌زمان تغییر کرده اس�
 PROJECT_FLOW: Workflow[Project] = Workflow(
     model=Project,
     rules=TRANSITIONS,
-    event=_project_event,
     row=_project_row,
     refuse=Refusals(
         stale=lambda status: Conflict(_CONCURRENT),
