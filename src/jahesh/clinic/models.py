@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.models import TimeStampedModel, optional_link, user_link
+from jahesh.core.models import TimeStampedModel, move_fields, optional_link, user_link
 from jahesh.geo.models import Placed
 from jahesh.units.models import RiskLevel, UnitStatus
 
@@ -370,10 +370,7 @@ class CaseEvent(models.Model):
     )
     at = models.DateTimeField(_("زمان"))
     by = user_link(_("انجام‌دهنده"))
-    from_status = models.CharField(
-        _("از وضعیت"), max_length=16, choices=CaseStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("به وضعیت"), max_length=16, choices=CaseStatus.choices)
+    from_status, to_status = move_fields(CaseStatus.choices, 16)
     reason = models.TextField(_("توضیح"), blank=True)
 
     class Meta:
