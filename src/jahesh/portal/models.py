@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import optional_link, user_link
+from jahesh.geo.models import InCounty
 
 
 def private_storage() -> FileSystemStorage:
@@ -218,14 +219,11 @@ class FigureRelease(models.Model):
         return f"{self.province_id} {self.year}/{self.quarter}"
 
 
-class CountyFigures(models.Model):
+class CountyFigures(InCounty):
     """One county's figures for a release, as its officer submitted them."""
 
     release = models.ForeignKey(FigureRelease, verbose_name=_("انتشار"),
                                 on_delete=models.CASCADE, related_name="counties")  # fmt: skip
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
-    )
     values = models.JSONField(_("ارقام"), default=dict)
     submitted_at = models.DateTimeField(_("زمان ارسال"))
     submitted_by = models.ForeignKey(
