@@ -75,7 +75,12 @@ def recorded_user(user: Any) -> Any:
 
 
 def optional_link(
-    to: Any, verbose_name: Any, related_name: str = "+", *, on_delete: Any = models.PROTECT
+    to: Any,
+    verbose_name: Any,
+    related_name: str = "+",
+    *,
+    on_delete: Any = models.PROTECT,
+    help_text: Any = "",
 ) -> models.ForeignKey:
     """An optional link to another record (null and blank), protected from
     deletion while it is referenced unless ``on_delete`` says otherwise."""
@@ -86,6 +91,7 @@ def optional_link(
         null=True,
         blank=True,
         related_name=related_name,
+        help_text=help_text,
     )
 
 

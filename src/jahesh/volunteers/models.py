@@ -48,13 +48,10 @@ class Skill(TimeStampedModel):
         default=0,
         help_text=_("ارزش ریالی یک ساعت کار داوطلبانه با این مهارت."),
     )
-    credential_kind = models.ForeignKey(
+    credential_kind = optional_link(
         CredentialKind,
-        verbose_name=_("مجوز لازم"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="skills",
+        _("مجوز لازم"),
+        "skills",
         help_text=_("مجوزی که به‌کارگیری این مهارت در اردو لازم دارد (مثلاً پروانهٔ پزشکی)."),
     )
     is_active = models.BooleanField(_("فعال"), default=True)
