@@ -179,3 +179,23 @@ def test_a_move_that_changes_nothing_is_not_saved_one_that_sets_a_field_is(
 def test_a_refusal_names_a_status_by_its_label_or_quotes_a_typo():
     assert status_label(J, "running") == str(J.RUNNING.label)
     assert status_label(J, "runing") == "runing"
+
+
+def test_a_machine_without_an_event_function_saves_its_row(job, make_user):
+    """No ``event``: each move saves the machine's ``row`` (here a job named by
+    the move, standing for an event table) and answers nothing else."""
+    runner = make_user("runner", "admin")
+    flow = make_flow([])
+    rowed = Workflow(
+        model=ImportJob,
+        rules=flow.rules,
+        refuse=flow.refuse,
+        role_of=flow.role_of,
+        row=lambda move: ImportJob(
+            user=runner, kind=f"{move.from_status}>{move.to_status}", filename=move.reason
+        ),
+    )
+    rowed.created(job, user=runner, reason="new")
+    rowed.transition(job, J.RUNNING, user=runner, data=5, reason="go")
+    rows = ImportJob.objects.exclude(pk=job.pk).order_by("pk").values_list("kind", "filename")
+    assert list(rows) == [(">queued", "new"), ("queued>running", "go")]

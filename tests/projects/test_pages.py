@@ -37,6 +37,14 @@ def test_it_filters_the_list_by_kind_and_deprived(client_for, users, projects3):
     assert "مدرسهٔ روستای اراک" in html and "آب‌رسانی ساوه" not in html
 
 
+def test_it_filters_the_list_to_projects_outside_deprived_areas(client_for, users, projects3):
+    """«خیر» is a filter of its own (False), not «همه» (no filter), and stays chosen."""
+    client = client_for(users["projects"])
+    html = client.get(reverse("projects:list"), {"deprived": "0"}).content.decode()
+    assert "آب‌رسانی ساوه" in html and "مدرسهٔ روستای اراک" not in html
+    assert '<option value="0" selected>' in html
+
+
 def test_the_list_page_runs_a_bounded_number_of_queries(
     client_for, users, make_project, django_assert_max_num_queries
 ):

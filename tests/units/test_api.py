@@ -179,6 +179,8 @@ def test_the_watch_list_is_scoped_and_riskiest_first(
     assert [u["name"] for u in arak["items"]] == ["شرکت فولاد اراک"]
     high = api_client_for(users["hq"]).get(f"{API}/watchlist", {"level": "high"}).json()
     assert high["count"] == 1
+    saveh = api_client_for(users["hq"]).get(f"{API}/watchlist", {"county_id": geo["saveh"].pk})
+    assert [u["name"] for u in saveh.json()["items"]] == ["کارخانه قند ساوه"]
 
 
 def test_the_watch_list_can_leave_out_units_under_an_open_case(

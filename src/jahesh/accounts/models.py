@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.roles import ROLE_SCOPE, Role, ScopeKind
+from jahesh.core.models import optional_link
 
 _PROVINCE_ROLES = [r for r, k in ROLE_SCOPE.items() if k == ScopeKind.PROVINCE]
 
@@ -20,24 +21,12 @@ class User(AbstractUser):
     county says where (see ``jahesh.accounts.scoping``)."""
 
     role = models.CharField(_("نقش"), max_length=32, choices=Role.choices, default=Role.VIEWER)
-    province = models.ForeignKey(
+    province = optional_link(
         "geo.Province",
-        verbose_name=_("استان"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        _("استان"),
         help_text=_("برای نقش‌های استانی؛ خالی یعنی کل کشور (فقط با تیک «کل کشور»)."),
     )
-    county = models.ForeignKey(
-        "geo.County",
-        verbose_name=_("شهرستان"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("برای کارشناس شهرستان."),
-    )
+    county = optional_link("geo.County", _("شهرستان"), help_text=_("برای کارشناس شهرستان."))
     nationwide = models.BooleanField(
         _("کل کشور"),
         default=False,

@@ -185,19 +185,7 @@ def _case_or_404(request: HttpRequest, case_id: int) -> Case:
 def case_list(request: HttpRequest, filters: Query[CaseFilters]):
     if filters.status and filters.status not in (*CaseStatus.values, "open"):
         raise InvalidInput(_("وضعیت نامعتبر است."), field="status")
-    qs = selectors.case_list(
-        user=request.user,
-        status=filters.status,
-        category=filters.category,
-        agency=filters.agency_id,
-        expert=filters.expert_id,
-        county=filters.county_id,
-        unit=filters.unit_id,
-        severity=filters.severity,
-        overdue=filters.overdue,
-        q=filters.q,
-    )
-    return filters.of(qs)
+    return filters.of(selectors.case_list(user=request.user, **filters.selection()))
 
 
 @router.post("", response={201: CaseDetailOut, **ERRORS}, summary="گشایش پروندهٔ مانع")

@@ -18,7 +18,14 @@ from jahesh.clinic.models import (
 )
 from jahesh.clinic.services import FOLLOW_UP_STATUSES
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.forms import JalaliDateField, MoneyField, PeriodForm, any_of, filter_choice
+from jahesh.core.forms import (
+    FilterForm,
+    JalaliDateField,
+    MoneyField,
+    PeriodForm,
+    any_of,
+    filter_choice,
+)
 from jahesh.geo.models import County
 
 SEVERITY_CHOICES = [
@@ -29,7 +36,7 @@ SEVERITY_CHOICES = [
 ]
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(FilterForm):
     q = forms.CharField(label=_("جستجو (نام واحد، عنوان یا شمارهٔ پرونده)"), required=False)
     status = forms.ChoiceField(
         label=_("وضعیت"),
@@ -59,20 +66,6 @@ class CaseFilterForm(forms.Form):
         )
 
         self.fields["county"].queryset = counties_for_user(user)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        d = self.cleaned_data
-        return {
-            "q": d.get("q") or "",
-            "status": d.get("status") or "",
-            "category": d.get("category") or "",
-            "agency": d["agency"].pk if d.get("agency") else None,
-            "county": d["county"].pk if d.get("county") else None,
-            "severity": d.get("severity"),
-            "overdue": bool(d.get("overdue")),
-        }
 
 
 class CaseForm(forms.Form):

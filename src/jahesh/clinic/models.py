@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.digits import to_persian_digits
-from jahesh.core.models import TimeStampedModel, optional_link, user_link
-from jahesh.geo.models import Placed
+from jahesh.core.models import TimeStampedModel, move_fields, optional_link, user_link
+from jahesh.geo.models import InProvince, Placed
 from jahesh.units.models import RiskLevel, UnitStatus
 
 
@@ -99,7 +99,7 @@ class Agency(models.Model):
         return self.name
 
 
-class Expert(TimeStampedModel):
+class Expert(InProvince, TimeStampedModel):
     """A university professor, industry activist or official who works cases."""
 
     class Kind(models.TextChoices):
@@ -113,9 +113,6 @@ class Expert(TimeStampedModel):
     kind = models.CharField(_("نوع"), max_length=12, choices=Kind.choices)
     affiliation = models.CharField(_("محل کار"), max_length=160, blank=True)
     mobile = models.CharField(_("تلفن همراه"), max_length=11, blank=True)
-    province = models.ForeignKey(
-        "geo.Province", verbose_name=_("استان"), on_delete=models.PROTECT, related_name="+"
-    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("کاربر سامانه"),
@@ -177,13 +174,10 @@ class ExpertConflict(models.Model):
         return f"{self.expert} ↔ {self.unit_id}"
 
 
-class WorkingGroup(TimeStampedModel):
+class WorkingGroup(InProvince, TimeStampedModel):
     """A special working group (کارگروه ویژه) of a province."""
 
     name = models.CharField(_("نام کارگروه"), max_length=160)
-    province = models.ForeignKey(
-        "geo.Province", verbose_name=_("استان"), on_delete=models.PROTECT, related_name="+"
-    )
     topic = models.TextField(_("موضوع"), blank=True)
     members = models.ManyToManyField(
         Expert, verbose_name=_("اعضا"), blank=True, related_name="working_groups"
@@ -370,10 +364,7 @@ class CaseEvent(models.Model):
     )
     at = models.DateTimeField(_("زمان"))
     by = user_link(_("انجام‌دهنده"))
-    from_status = models.CharField(
-        _("از وضعیت"), max_length=16, choices=CaseStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("به وضعیت"), max_length=16, choices=CaseStatus.choices)
+    from_status, to_status = move_fields(CaseStatus.choices, 16)
     reason = models.TextField(_("توضیح"), blank=True)
 
     class Meta:

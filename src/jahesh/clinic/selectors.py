@@ -59,13 +59,13 @@ def case_list(
     user: Any,
     status: str = "",
     category: str = "",
-    agency: int | None = None,
-    expert: int | None = None,
-    county: int | None = None,
+    agency_id: int | None = None,
+    expert_id: int | None = None,
+    county_id: int | None = None,
     severity: int | None = None,
     overdue: bool = False,
     q: str = "",
-    unit: int | None = None,
+    unit_id: int | None = None,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Case]:
     """The cases ``user`` may see, filtered, newest first (keyed on the id index)."""
@@ -78,11 +78,11 @@ def case_list(
         qs = qs.filter(Q(category__code=category) | Q(category__code__startswith=f"{category}."))
     qs = filter_given(
         qs,
-        agency_id=agency,
-        expert_id=expert,
-        county_id=county,
+        agency_id=agency_id,
+        expert_id=expert_id,
+        county_id=county_id,
         severity=severity,
-        unit_id=unit,
+        unit_id=unit_id,
     )
     if overdue:
         qs = qs.filter(overdue_q(now or timezone.now()))

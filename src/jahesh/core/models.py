@@ -51,6 +51,23 @@ def user_link(
     )
 
 
+def move_fields(
+    choices: Any,
+    max_length: int,
+    labels: tuple[Any, Any] = (_("از وضعیت"), _("به وضعیت")),
+) -> tuple[models.CharField, models.CharField]:
+    """An event row's ``from_status`` (blank for the record's first status) and
+    ``to_status``, among the record's status ``choices``: the move's two ends,
+    which ``core.workflow.Move.row`` fills beside when (``at``) and by whom (``by``).
+
+        from_status, to_status = move_fields(CaseStatus.choices, 16)
+    """
+    return (
+        models.CharField(labels[0], max_length=max_length, choices=choices, blank=True),
+        models.CharField(labels[1], max_length=max_length, choices=choices),
+    )
+
+
 def recorded_user(user: Any) -> Any:
     """The user to keep in a ``user_link`` (or a history row) as who did
     something: ``None`` for a system action or an anonymous user."""
@@ -58,7 +75,12 @@ def recorded_user(user: Any) -> Any:
 
 
 def optional_link(
-    to: Any, verbose_name: Any, related_name: str = "+", *, on_delete: Any = models.PROTECT
+    to: Any,
+    verbose_name: Any,
+    related_name: str = "+",
+    *,
+    on_delete: Any = models.PROTECT,
+    help_text: Any = "",
 ) -> models.ForeignKey:
     """An optional link to another record (null and blank), protected from
     deletion while it is referenced unless ``on_delete`` says otherwise."""
@@ -69,6 +91,7 @@ def optional_link(
         null=True,
         blank=True,
         related_name=related_name,
+        help_text=help_text,
     )
 
 

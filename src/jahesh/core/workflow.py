@@ -3,7 +3,8 @@
 An app declares its machine as a :class:`Workflow`: the table of allowed moves
 (``(from, to) → Rule``: the roles that may make it, or ``None`` when the app
 checks permission at its edges, and a guard that checks what the move needs and
-answers the fields it sets), the function that appends the event row, the
+answers the fields it sets), how to build the move's event row (``row``: a
+machine that also announces the move, or keeps no rows, gives ``event``), the
 refusals in the app's own words, and, when some roles decide, how to read a
 user's role (core may not import ``accounts``: the app passes
 ``accounts.scoping.effective_role`` in). Then:
@@ -21,7 +22,8 @@ user's role (core may not import ``accounts``: the app passes
      with the changed fields (``save=True``), unless the move changed nothing
      (it keeps the status and its guard sets no field: a follow-up that keeps
      a resolution open is its event row alone);
-  4. append the event row (``event``, which also emits the domain event).
+  4. append the event row (``row``'s, saved, or ``event``, which also emits
+     the domain event).
   A refused move raises before anything is written. :meth:`Workflow.move` is
   ``transition`` answering the event row too (when the row is what the caller
   returns: a resolution's follow-up).
@@ -34,7 +36,7 @@ user's role (core may not import ``accounts``: the app passes
 - :meth:`Workflow.history` is the bulk form of ``created`` then ``transition``
   for a record entered with its past (an import, the demo), not saved yet: each
   move checked and guarded as ``transition`` does, its event row built by the
-  machine's ``row`` (the one ``event`` saves), for the caller to write in bulk.
+  machine's ``row`` (the one a move saves), for the caller to write in bulk.
 """
 
 from __future__ import annotations
@@ -176,7 +178,6 @@ class Workflow(Generic[R]):
 
     model: type[R]
     rules: Mapping[tuple[str, str], Rule[R]]
-    event: Callable[[Move[R]], object]
     refuse: Refusals
     role_of: Callable[[Any], str] = _any_role
     # The record's own rule beyond the role (an error to raise, or None).
@@ -190,11 +191,22 @@ class Workflow(Generic[R]):
     # With ``save``: the history row's change reason is the move's reason.
     history_reason: bool = False
     status_field: str = field(default="status")
-    # The move's event row, not saved (``event`` saves it; ``history`` answers it).
+    # The move's event row, not saved (``history`` answers it).
     row: Callable[[Move[R]], models.Model] | None = None
+    # Appends the move's event (and emits the domain event); ``None``: saves
+    # ``row``'s, which is all a machine that announces nothing needs.
+    event: Callable[[Move[R]], object] | None = None
 
     def _status(self, record: R) -> str:
         return str(getattr(record, self.status_field))
+
+    def _append(self, move: Move[R]) -> object:
+        if self.event is not None:
+            return self.event(move)
+        assert self.row is not None, "a machine says how to append its event row"
+        row = self.row(move)
+        row.save()
+        return row
 
     def allowed_moves(self, record: R, user: Any) -> list[str]:
         """The statuses ``user`` may choose to move ``record`` to, in the table's order."""
@@ -275,7 +287,7 @@ class Workflow(Generic[R]):
                 if self.history_reason:
                     row._change_reason = reason or None  # type: ignore[attr-defined]
                 row.save(update_fields=[*changes, *_auto_now(self.model)])
-            return Moved(row, self.event(move))
+            return Moved(row, self._append(move))
 
     def created(
         self,
@@ -291,7 +303,7 @@ class Workflow(Generic[R]):
         move = Move(
             record, "", self._status(record), user, now or timezone.now(), data, reason, announce
         )
-        return self.event(move)
+        return self._append(move)
 
     def history(self, record: R, steps: Sequence[Step], *, user: Any) -> list[models.Model]:
         """The bulk form of :meth:`created` then :meth:`transition` for ``record``

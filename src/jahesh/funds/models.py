@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel, optional_link, user_link
+from jahesh.core.models import TimeStampedModel, move_fields, optional_link, user_link
 from jahesh.geo.models import InCounty, Settled
 
 FEE_RATE_CAP = 4  # percent a year (Central Bank rule, reference/loans.md)
@@ -258,10 +258,7 @@ class LoanEvent(models.Model):
     """One move of a loan's workflow: who, when, from, to, why."""
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(
-        _("از وضعیت"), max_length=16, choices=Loan.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("به وضعیت"), max_length=16, choices=Loan.Status.choices)
+    from_status, to_status = move_fields(Loan.Status.choices, 16)
     at = models.DateTimeField(_("زمان"))
     by = user_link(_("توسط"), on_delete=models.PROTECT, blank=False)
     note = models.CharField(_("توضیح"), max_length=500, blank=True)

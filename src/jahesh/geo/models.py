@@ -244,3 +244,16 @@ class Placed(InCounty):
             )
             for record in unknown:
                 record.province_id = province_of[record.county_id]
+
+
+class InProvince(models.Model):
+    """A record of one province (an expert, a working group, a release of
+    figures): what its scope policy filters on (``ScopePolicy(province=
+    "province")``). A county's record keeps its province through :class:`Placed`."""
+
+    province = models.ForeignKey(
+        Province, verbose_name=_("استان"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.models import optional_link
+from jahesh.geo.models import InCounty
 
 
 class Kind(models.TextChoices):
@@ -146,8 +147,9 @@ class Preference(models.Model):
         return f"{self.user_id} {self.kind or '*'} {self.channel}: {self.enabled}"
 
 
-class BulkMessage(models.Model):
-    """The audit record of a bulk text message: who sent what to which audience."""
+class BulkMessage(InCounty):
+    """The audit record of a bulk text message: who sent what to which audience,
+    in the county of the fund or camp (whose scope the record lies in)."""
 
     class Audience(models.TextChoices):
         FUND = "fund", _("اعضای صندوق")
@@ -162,10 +164,6 @@ class BulkMessage(models.Model):
     audience = models.CharField(_("مخاطبان"), max_length=8, choices=Audience.choices)
     audience_id = models.PositiveBigIntegerField(_("شناسهٔ مخاطبان"))
     audience_label = models.CharField(_("نام مخاطبان"), max_length=200)
-    # The county of the fund or camp: whose scope the record lies in.
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
-    )
     text = models.TextField(_("متن"))
     recipients = models.PositiveIntegerField(_("شمار گیرندگان"))
     segments = models.PositiveSmallIntegerField(_("شمار بخش‌های هر پیامک"))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import optional_link, user_link
+from jahesh.geo.models import InCounty, InProvince
 
 
 def private_storage() -> FileSystemStorage:
@@ -155,7 +156,7 @@ class OtpCode(models.Model):
         return f"{self.mobile} {self.purpose}"
 
 
-class FigureRelease(models.Model):
+class FigureRelease(InProvince):
     """A province's headline figures for one Jalali quarter or year on their way
     to the public: each county's figures submitted, the province approved by
     the headquarters manager, then published as a frozen snapshot (values, the
@@ -172,9 +173,6 @@ class FigureRelease(models.Model):
         PUBLISHED = "published", _("منتشرشده")
         UNPUBLISHED = "unpublished", _("انتشار لغو شده")
 
-    province = models.ForeignKey(
-        "geo.Province", verbose_name=_("استان"), on_delete=models.PROTECT, related_name="+"
-    )
     year = models.PositiveSmallIntegerField(_("سال"))
     quarter = models.PositiveSmallIntegerField(_("فصل"), default=0)  # 0: the whole year
     status = models.CharField(_("وضعیت"), max_length=12, choices=Status.choices,
@@ -218,14 +216,11 @@ class FigureRelease(models.Model):
         return f"{self.province_id} {self.year}/{self.quarter}"
 
 
-class CountyFigures(models.Model):
+class CountyFigures(InCounty):
     """One county's figures for a release, as its officer submitted them."""
 
     release = models.ForeignKey(FigureRelease, verbose_name=_("انتشار"),
                                 on_delete=models.CASCADE, related_name="counties")  # fmt: skip
-    county = models.ForeignKey(
-        "geo.County", verbose_name=_("شهرستان"), on_delete=models.PROTECT, related_name="+"
-    )
     values = models.JSONField(_("ارقام"), default=dict)
     submitted_at = models.DateTimeField(_("زمان ارسال"))
     submitted_by = models.ForeignKey(

@@ -56,31 +56,24 @@ class PlaceMixin(forms.Form):
         return data
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(FilterForm):
     q = forms.CharField(label=_("جست‌وجوی عنوان"), required=False)
     county = forms.ModelChoiceField(
         queryset=County.objects.none(), label=_("شهرستان"), required=False, empty_label=_("همه")
     )
     kind = filter_choice(_("نوع"), Project.Kind.choices)
     status = filter_choice(_("وضعیت"), Project.Status.choices)
-    deprived = forms.ChoiceField(label=_("منطقهٔ محروم"), choices=YES_NO, required=False)
+    deprived = forms.TypedChoiceField(
+        label=_("منطقهٔ محروم"),
+        choices=YES_NO,
+        required=False,
+        coerce=lambda value: value == "1",
+        empty_value=None,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties_for(user)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        deprived = {"1": True, "0": False}.get(data.get("deprived") or "")
-        return {
-            "q": data.get("q") or None,
-            "county_id": data["county"].pk if data.get("county") else None,
-            "kind": data.get("kind") or None,
-            "status": data.get("status") or None,
-            "deprived": deprived,
-        }
 
 
 class ProjectForm(PlaceMixin):

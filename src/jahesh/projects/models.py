@@ -18,6 +18,7 @@ from jahesh.core.models import (
     TimeStampedModel,
     latitude_field,
     longitude_field,
+    move_fields,
     optional_link,
     user_link,
 )
@@ -163,10 +164,7 @@ class ProjectEvent(models.Model):
     """One status move of a project (append-only)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(
-        _("از وضعیت"), max_length=20, choices=Project.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("به وضعیت"), max_length=20, choices=Project.Status.choices)
+    from_status, to_status = move_fields(Project.Status.choices, 20)
     at = models.DateTimeField(_("زمان"))
     by = user_link(_("کاربر"))
     reason = models.CharField(_("توضیح"), max_length=500, blank=True)

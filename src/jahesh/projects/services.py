@@ -211,18 +211,11 @@ def _project_row(move: _Move) -> ProjectEvent:
     return ProjectEvent(**move.row(project=move.record, reason=move.reason))
 
 
-def _project_event(move: _Move) -> ProjectEvent:
-    event = _project_row(move)
-    event.save()
-    return event
-
-
 _CONCURRENT = _("وضعیت پروژه هم‌زمان تغییر کرده است؛ صفحه را دوباره باز کنید.")
 
 PROJECT_FLOW: Workflow[Project] = Workflow(
     model=Project,
     rules=TRANSITIONS,
-    event=_project_event,
     row=_project_row,
     refuse=Refusals(
         stale=lambda status: Conflict(_CONCURRENT),

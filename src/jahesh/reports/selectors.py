@@ -300,7 +300,7 @@ def _widget_lists(*, user: Any, area: Area) -> dict[str, QuerySet]:
             .only("id", "name", "risk_score", "county__name")
         )
     if can_use_module(user, Module.CLINIC):
-        cases = case_list(user=user, overdue=True, county=area.county_id, now=timezone.now())
+        cases = case_list(user=user, overdue=True, county_id=area.county_id, now=timezone.now())
         lists["overdue"] = (
             cases.select_related(None).select_related("unit")
             .only("id", "title", "due_at", "unit__name").order_by("due_at")

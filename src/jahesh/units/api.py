@@ -340,12 +340,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Status:
 )
 def watchlist(request: HttpRequest, filters: Query[WatchFilters]) -> dict[str, Any]:
     api_require_module(request.user, Module.UNITS)
-    qs = selectors.watchlist(
-        user=request.user, county_id=filters.county_id, sector=filters.sector or "",
-        isic_section=filters.isic_section, size=filters.size or "", level=filters.level or "",
-        exclude_open_cases=filters.exclude_open_cases,
-    )  # fmt: skip
-    return filters.of(qs)
+    return filters.of(selectors.watchlist(user=request.user, **filters.selection()))
 
 
 @router.post(

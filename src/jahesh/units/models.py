@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jahesh.core.models import TimeStampedModel, optional_link, user_link
+from jahesh.core.models import TimeStampedModel, move_fields, optional_link, user_link
 from jahesh.geo.models import Placed, Settled
 from jahesh.units.isic import REVISION, SECTION_CHOICES
 
@@ -206,10 +206,7 @@ class StatusChange(models.Model):
         Unit, verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="status_changes"
     )
     changed_on = models.DateField(_("تاریخ تغییر"))
-    from_status = models.CharField(
-        _("از وضعیت"), max_length=10, choices=UnitStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("به وضعیت"), max_length=10, choices=UnitStatus.choices)
+    from_status, to_status = move_fields(UnitStatus.choices, 10)
     reason = models.TextField(_("دلیل"), blank=True)
     changed_by = user_link(_("ثبت‌کننده"))
     created_at = models.DateTimeField(_("زمان ثبت"), auto_now_add=True)

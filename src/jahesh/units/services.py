@@ -449,16 +449,9 @@ def _status_row(move: Move[Unit]) -> StatusChange:
     )
 
 
-def _status_change(move: Move[Unit]) -> StatusChange:
-    change = _status_row(move)
-    change.save()
-    return change
-
-
 UNIT_FLOW: Workflow[Unit] = Workflow(
     model=Unit,
     rules=TRANSITIONS,
-    event=_status_change,
     row=_status_row,
     refuse=Refusals(
         no_move=lambda frm, to: Conflict(

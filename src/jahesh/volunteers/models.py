@@ -16,6 +16,7 @@ from jahesh.core.models import (
     TimeStampedModel,
     latitude_field,
     longitude_field,
+    move_fields,
     optional_link,
     user_link,
 )
@@ -47,13 +48,10 @@ class Skill(TimeStampedModel):
         default=0,
         help_text=_("ارزش ریالی یک ساعت کار داوطلبانه با این مهارت."),
     )
-    credential_kind = models.ForeignKey(
+    credential_kind = optional_link(
         CredentialKind,
-        verbose_name=_("مجوز لازم"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="skills",
+        _("مجوز لازم"),
+        "skills",
         help_text=_("مجوزی که به‌کارگیری این مهارت در اردو لازم دارد (مثلاً پروانهٔ پزشکی)."),
     )
     is_active = models.BooleanField(_("فعال"), default=True)
@@ -147,10 +145,7 @@ class VolunteerStatusEvent(models.Model):
     """Append-only: each activation / deactivation (who, when, from, to, why)."""
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="status_events")
-    from_status = models.CharField(
-        _("از"), max_length=8, choices=Volunteer.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("به"), max_length=8, choices=Volunteer.Status.choices)
+    from_status, to_status = move_fields(Volunteer.Status.choices, 8, labels=(_("از"), _("به")))
     effective_on = models.DateField(_("از تاریخ"))
     at = models.DateTimeField(_("زمان ثبت"))
     by = user_link()
@@ -416,8 +411,7 @@ class RosterEvent(models.Model):
     """Append-only: each move of a roster entry's hours (who, when, from, to, why)."""
 
     entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=8, choices=RosterEntry.Status.choices, blank=True)
-    to_status = models.CharField(max_length=8, choices=RosterEntry.Status.choices)
+    from_status, to_status = move_fields(RosterEntry.Status.choices, 8, labels=(None, None))
     hours = models.DecimalField(max_digits=6, decimal_places=1)
     at = models.DateTimeField()
     by = user_link()

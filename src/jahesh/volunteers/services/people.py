@@ -262,16 +262,9 @@ def _status_row(move: Move[Volunteer]) -> VolunteerStatusEvent:
     )
 
 
-def _status_event(move: Move[Volunteer]) -> VolunteerStatusEvent:
-    event = _status_row(move)
-    event.save()
-    return event
-
-
 VOLUNTEER_FLOW: Workflow[Volunteer] = Workflow(
     model=Volunteer,
     rules=STATUS_TRANSITIONS,
-    event=_status_event,
     row=_status_row,
     refuse=Refusals(
         no_move=lambda frm, to: Conflict(
