@@ -14,6 +14,7 @@ from django.db import connection, connections
 from django.db.models import Count, F
 
 from jahesh.accounts.scoping import COUNTRY, Area
+from jahesh.geo.models import County
 from jahesh.reports.models import (
     DayFact,
     FactPeriod,
@@ -25,7 +26,15 @@ from jahesh.reports.models import (
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-from jahesh.reports.facts.marks import _county_province, _county_table
+
+def _county_province(counties: set[int] | None = None) -> dict[int, int]:
+    """Each county's province (of ``counties``, or all)."""
+    found = County.objects.all() if counties is None else County.objects.filter(pk__in=counties)
+    return dict(found.values_list("pk", "province_id"))
+
+
+def _county_table() -> str:
+    return County._meta.db_table
 
 
 def _seen_marks() -> list[tuple[int, int]]:
