@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from jahesh.accounts.scoping import Area
-from jahesh.reports.facts.versions import _county_province, data_version
+from jahesh.reports.facts.versions import _county_province, data_versions
 from jahesh.reports.kpis import PARTS, Part
 from jahesh.reports.models import (
     Fact,
@@ -155,19 +155,19 @@ def live_values(
     cache, takes it instead of counting again, and a further write in the place
     moves its version, so no reader is served a count from before a write it
     can see. A write elsewhere leaves the place's count cached."""
+    areas = {(p, c): Area(province_id=p, county_id=c) for p, c in places}
+    versions = data_versions(areas.values())
     keys = {
-        place: f"facts:live:{part.code}:{start}:{end}:{place[0]}:{place[1]}:"
-        f"v{data_version(Area(province_id=place[0], county_id=place[1]))}"
-        for place in places
+        place: f"facts:live:{part.code}:{start}:{end}:{place[0]}:{place[1]}:v{versions[area]}"
+        for place, area in areas.items()
     }
     found = cache.get_many(list(keys.values()))
     values = {place: found[key] for place, key in keys.items() if key in found}
     counted = {
-        place: int(part.total(area=Area(province_id=place[0], county_id=place[1]),
-                              start=start, end=end))
-        for place in keys
+        place: int(part.total(area=area, start=start, end=end))
+        for place, area in areas.items()
         if place not in values
-    }  # fmt: skip
+    }
     cache.set_many({keys[place]: value for place, value in counted.items()}, LIVE_SECONDS)
     return values | counted
 
