@@ -18,7 +18,7 @@ from jahesh.accounts.scoping import Area
 from jahesh.reports import facts
 from jahesh.reports.facts.marks import DERIVED, derived_source
 from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
-from jahesh.reports.kpis import PARTS
+from jahesh.reports.kpis import PARTS, Part
 from jahesh.reports.models import DayFact, Fact, FactPeriod, MonthBalance, StalePlace
 from jahesh.reports.periods import Period
 from tests.reports.conftest import (
@@ -409,6 +409,84 @@ def test_a_write_recomputes_only_the_parts_that_read_its_table(table, world, geo
     after = dict(Fact.objects.filter(county_id=geo["arak"].pk).values_list("pk", "part"))
     replaced = {before[pk] for pk in set(before) - set(after)}
     assert replaced == {"units_monitored", "units_high_risk"}
+
+
+def _recounts(monkeypatch) -> list[tuple[str, Area]]:
+    """The parts counted from the records from now on, with their areas."""
+    counted: list[tuple[str, Area]] = []
+    total = Part.total
+
+    def spy(part, *, area, start, end):
+        counted.append((part.code, area))
+        return total(part, area=area, start=start, end=end)
+
+    monkeypatch.setattr(Part, "total", spy)
+    return counted
+
+
+def _read_all(area: Area, period: Period) -> dict[str, int]:
+    from jahesh.reports.figures import part_values
+
+    return part_values(area=area, start=period.start, end=period.end, parts=list(PARTS.values()))
+
+
+def _recount_all(area: Area, period: Period) -> dict[str, int]:
+    return {code: part.total(area=area, start=period.start, end=period.end)
+            for code, part in PARTS.items()}  # fmt: skip
+
+
+def test_a_read_after_a_write_recounts_only_the_parts_that_read_its_table(
+    table, world, geo, markazi_area, arak_area, monkeypatch
+):
+    from jahesh.units.models import Visit
+
+    # u1's visits leave 1403 (and the custom period): Arak's units figures move.
+    Visit.objects.filter(unit=world["units"]["u1"]).update(visited_on=datetime.date(2019, 1, 1))
+    assert set(StalePlace.objects.values_list("source", flat=True)) == {"units.Visit"}
+    areas = (arak_area, markazi_area, Area())
+    want = {(area, period): _recount_all(area, period) for area in areas
+            for period in (P1403, CUSTOM)}  # fmt: skip
+    assert want[(arak_area, P1403)]["units_monitored"] == ARAK_1403["units_monitored"] - 1
+    counted = _recounts(monkeypatch)
+    for area in areas:
+        assert _read_all(area, P1403) == want[(area, P1403)], area
+        assert _flow(area, CUSTOM) == {code: want[(area, CUSTOM)][code] for code in FLOW}, area
+    # Only the marked county's parts that read visits, each once per period (the
+    # next readers take the count from the cache).
+    assert sorted(code for code, _area in counted) == [
+        "units_high_risk", "units_high_risk", "units_monitored", "units_monitored"
+    ]  # fmt: skip
+    assert {area.county_id for _code, area in counted} == {geo["arak"].pk}
+
+
+def test_a_cached_recount_is_not_served_after_a_further_write(
+    table, world, geo, markazi_area, monkeypatch
+):
+    from jahesh.projects.models import DirectService
+    from jahesh.units.models import Visit
+
+    visits = Visit.objects.filter(unit=world["units"]["u1"])
+    visits.update(visited_on=datetime.date(2019, 1, 1))  # Arak
+    service = DirectService.objects.filter(county=geo["saveh"], value_rial__gt=0).first()
+    DirectService.objects.filter(pk=service.pk).update(delivered_on=datetime.date(2019, 1, 1))
+    counted = _recounts(monkeypatch)
+    first = _read_all(markazi_area, P1403)
+    assert {(code, area.county_id) for code, area in counted} >= {
+        ("units_monitored", geo["arak"].pk), ("services_value_rial", geo["saveh"].pk)
+    }  # fmt: skip
+    # A second reader after the same writes counts nothing again.
+    counted.clear()
+    assert _read_all(markazi_area, P1403) == first
+    assert [code for code, area in counted if area.county_id] == []
+    # A further write in Arak: its count is not served from before it (u1's visits
+    # are back in 1403), while Saveh's count stays cached.
+    visits.update(visited_on=datetime.date(2024, 6, 1))
+    counted.clear()
+    after = _read_all(markazi_area, P1403)
+    monkeypatch.undo()
+    assert after == _recount_all(markazi_area, P1403)
+    assert after["units_monitored"] == first["units_monitored"] + 1
+    assert {area.county_id for _code, area in counted if area.county_id} == {geo["arak"].pk}
 
 
 def test_an_update_of_derived_columns_only_moves_the_version(table, world, geo, arak_area):

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
-
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.jalali import jalali_quarter_range, jalali_today, jalali_year_range
 from jahesh.reports.facts.days import _read_days, _read_days_by_place
@@ -81,7 +79,7 @@ def current(
         for key in keys
     }  # fmt: skip
     leaves = {leaf for key in keys if by_code[key[2]].additive for leaf in below[key]}
-    stored, ids = _stored(period, keys | leaves)
+    stored, ids = _stored(period, keys | leaves, marks.province_of)
     whole = {key for key in keys if not by_code[key[2]].additive
              and (below[key] or (key[0] == Fact.COUNTRY and key not in stored))}  # fmt: skip
     fresh = _recomputed(period, by_code, leaves | whole, marks.province_of)
@@ -94,22 +92,36 @@ def current(
     return values, {key: ids[key] for key in keys if key in ids}
 
 
-def _stored(period: FactPeriod, keys: set[Key]) -> tuple[dict[Key, int], dict[Key, list[int]]]:
+def _stored(
+    period: FactPeriod, keys: set[Key], province_of: dict[int, int]
+) -> tuple[dict[Key, int], dict[Key, list[int]]]:
     """The stored values of the rows ``keys`` and their ids, in one query (one
-    snapshot: a province row and its counties' rows agree)."""
-    q = Q(pk__in=[])
-    for level, column in ((COUNTY, "county_id"), (PROVINCE, "province_id")):
-        places = {place for lv, place, _code in keys if lv == level}
-        if places:
-            q |= Q(level=level, **{f"{column}__in": places})
-    if any(level == Fact.COUNTRY for level, _place, _code in keys):
-        q |= Q(level=Fact.COUNTRY)
+    snapshot: a province row and its counties' rows agree): a branch of a
+    ``UNION ALL`` per level, each a range of the read index (an OR of the levels
+    is read row by row through the whole period on SQLite); county rows by
+    their province too (``province_of``, where known), the index's order."""
+    rows = Fact.objects.filter(period=period, part__in={code for _lv, _pl, code in keys})
+    counties = {place for level, place, _code in keys if level == COUNTY}
+    known = {county for county in counties if county in province_of}
+    provinces = {place for level, place, _code in keys if level == PROVINCE}
+    branches = [
+        rows.filter(level=COUNTY, province_id__in={province_of[c] for c in known},
+                    county_id__in=known) if known else None,
+        rows.filter(level=COUNTY, county_id__in=counties - known) if counties - known else None,
+        rows.filter(level=PROVINCE, province_id__in=provinces) if provinces else None,
+        rows.filter(level=Fact.COUNTRY) if any(lv == Fact.COUNTRY for lv, _p, _c in keys) else None,
+    ]  # fmt: skip
+    selects = [
+        branch.order_by().values_list("pk", "level", "province_id", "county_id", "part", "value")
+        for branch in branches
+        if branch is not None
+    ]
     values: dict[Key, int] = {}
     ids: dict[Key, list[int]] = defaultdict(list)
-    rows = Fact.objects.filter(q, period=period, part__in={code for _lv, _pl, code in keys})
-    for pk, level, province, county, code, value in rows.values_list(
-        "pk", "level", "province_id", "county_id", "part", "value"
-    ):
+    if not selects:
+        return values, ids
+    first, *rest = selects
+    for pk, level, province, county, code, value in first.union(*rest, all=True) if rest else first:
         key = _key_of(level, province, county, code)
         if key in keys:
             values[key] = values.get(key, 0) + int(value)
