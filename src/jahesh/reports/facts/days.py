@@ -259,9 +259,11 @@ def _with_levels(part: Part, values: dict, province_of: Mapping[int, int | None]
     out."""
     if not part.additive:
         return values
+    places = {key[0] for key in values}
+    above = {place: _above(part, *_where(part, place, province_of)) for place in places}
     levels: dict[tuple, int] = defaultdict(int)
-    for key, value in values.items():
-        for level in _above(part, *_where(part, key[0], province_of)):
+    for key, value in values.items():  # millions of keys: no call per key
+        for level in above[key[0]]:
             levels[(level, *key[1:])] += value
     return {**values, **{key: v for key, v in levels.items() if v}}
 
@@ -381,17 +383,20 @@ def _window(key: tuple) -> tuple[datetime.date, datetime.date, datetime.date]:
     since, lo, hi) (a row counts for [start, end) when since < start and
     lo < end <= hi: distinct units, each unit's latest visit, each loan's
     latest verification)."""
-    return key[2:] if len(key) == 5 else (EVER[0], EVER[0], EVER[1])
+    return key[2:] or NO_WINDOW
+
+
+NO_WINDOW = (EVER[0], EVER[0], EVER[1])  # (since, lo, hi) of a row that counts in any period
 
 
 def _day_rows(part: Part, values: dict, province_of: Mapping[int, int | None]) -> list[tuple]:
     """A day part's rows of :data:`DAY_COLUMNS` from its daily selector's values."""
-    rows = []
-    for key, value in values.items():
-        since, lo, hi = _window(key)
-        province, county = _where(part, key[0], province_of)
-        rows.append((part.code, key[1], since, lo, hi, province, county, value))
-    return rows
+    where = {place: _where(part, place, province_of) for place in {key[0] for key in values}}
+    code = part.code
+    return [
+        (code, key[1], *(key[2:] or NO_WINDOW), *where[key[0]], value)  # _window, per row
+        for key, value in values.items()
+    ]
 
 
 # The columns the writers insert, in order (:func:`_insert`).
