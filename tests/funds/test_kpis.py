@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from jahesh.accounts.scoping import Area
 from jahesh.funds import books, selectors, services
 from jahesh.funds.books import portfolio_quality
 from jahesh.funds.models import Fund, Loan
 from jahesh.reports.figures import kpi_beside, kpi_value
 
-from ..conftest import ARAK, MARKAZI, SAVEH
+from ..conftest import ARAK, MARKAZI, SAVEH, TEHRAN
 
 START, END = datetime.date(2023, 3, 21), datetime.date(2024, 3, 20)
 MKZ = Area(province_id=MARKAZI)
@@ -139,3 +141,47 @@ def test_par30_in_one_statement_equals_the_portfolio_quality(
         assert by == ({province: want} if quality.outstanding else {})
     assert len(seen) == 3 and any(risk for risk, _out in seen)  # three states, one at risk
     assert books.par30_by_place(loans=loans.none(), as_of=END) == {None: (0, 0)}
+
+
+def test_par_day_steps_add_up_to_the_portfolio_at_risk_of_every_day(
+    disbursed_loan, users, add_member, funded, clerk
+):
+    """The PAR parts' per-day changes (one statement) summed up to any day give
+    ``books.par30_by_place`` of that day, per county: loans late, paid ahead,
+    paid on their disbursement day, reversed, written off."""
+    late = disbursed_loan(on=datetime.date(2023, 6, 22))
+    ahead = disbursed_loan(on=datetime.date(2023, 6, 22), borrower=add_member(funded))
+    part = disbursed_loan(on=datetime.date(2023, 8, 1), borrower=add_member(funded))
+    lost = disbursed_loan(on=datetime.date(2023, 5, 1), borrower=add_member(funded))
+    paid = {}
+    for n, (loan, amount, day) in enumerate([
+        (ahead, 40_000_000, datetime.date(2023, 7, 20)),
+        (part, 3_000_000, datetime.date(2023, 8, 1)),  # on its disbursement day
+        (part, 3_000_000, datetime.date(2023, 8, 1)),  # twice the same day
+        (late, 4_330_000, datetime.date(2023, 7, 22)),
+        (late, 9_000_000, datetime.date(2023, 11, 2)),  # late, then paid
+    ]):  # fmt: skip
+        paid[n], _new = services.repayment_record(loan=loan, amount=amount, paid_on=day,
+                                                  key=f"p{n}", user=users["fund"])  # fmt: skip
+    services.repayment_reverse(repayment=paid[0], user=users["fund"], reason="اشتباه",
+                               now=timezone.make_aware(datetime.datetime(2023, 10, 1, 12)))  # fmt: skip
+    services.loan_write_off(
+        loan=lost, user=users["fund"], on=datetime.date(2023, 12, 1), reason="فوت وام‌گیرنده"
+    )
+    out = selectors.kpi_par30_outstanding_daily(area=MKZ)
+    risk = selectors.kpi_par30_at_risk_daily(area=MKZ)
+    assert selectors.kpi_par30_outstanding_daily(area=Area(province_id=TEHRAN)) == {}
+    loans = Loan.objects.filter(disbursed_on__isnull=False)
+    day, seen = datetime.date(2023, 4, 1), set()
+    while day < datetime.date(2024, 9, 1):
+        want = books.par30_by_place(loans=loans.filter(disbursed_on__lte=day), as_of=day,
+                                    place="fund__county_id")  # fmt: skip
+        got = {
+            county: (sum(v for (c, d), v in risk.items() if c == county and d <= day), total)
+            for county in {c for c, _d in out}
+            if (total := sum(v for (c, d), v in out.items() if c == county and d <= day))
+        }
+        assert got == want, day
+        seen.add(tuple(want.values()))
+        day += datetime.timedelta(days=1)
+    assert len(seen) > 10 and any(r for pairs in seen for r, _o in pairs)  # a year of states
