@@ -129,6 +129,42 @@ def test_a_custom_period_sums_the_flow_parts_day_rows(table, geo, markazi_area, 
         assert by_county.get(county.pk, dict.fromkeys(alone, 0)) == alone
 
 
+def test_a_province_or_the_country_reads_its_own_day_rows_from_the_level_index(table, markazi_area):
+    # With planner statistics (refresh_kpis renews them), each range of day rows a
+    # custom period reads for a province or the country is one range of the level
+    # index, the rows above the places alone, covered by it: not the county index
+    # (whose county_id NULL group held every province's rows, each read from the
+    # table), nor the rows of the places below.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    for area in (markazi_area, Area()):
+        with CaptureQueriesContext(connection) as ctx:
+            _flow(area, CUSTOM)
+        sums = [q["sql"] for q in ctx if "UNION ALL" in q["sql"]]
+        assert len(sums) == 1
+        scans = [line for line in _plan(sums[0])
+                 if re.search(r"(SEARCH|SCAN) reports_dayfact |Scan .*on reports_dayfact ", line)]  # fmt: skip
+        assert scans and all(
+            "COVERING INDEX reports_dayfact_level_idx " in line  # SQLite
+            or "Index Only Scan using reports_dayfact_level_idx " in line  # PostgreSQL
+            for line in scans
+        ), scans
+
+
+def _plan(sql: str) -> list[str]:
+    """The plan's lines of ``sql`` (as executed, its values in it); PostgreSQL
+    told to take an index whenever one serves (its statistics of a few rows
+    favour reading the whole table)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return [row[-1] for row in cursor.fetchall()]
+
+
 def _sums_above() -> tuple[dict, dict]:
     """Every additive part's rows kept above its places (each province's, the
     country's), and the same summed from the rows of its places: {(model, part,

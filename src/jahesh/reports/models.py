@@ -115,14 +115,25 @@ class DayFact(PartValue):
         indexes = [
             models.Index(fields=["part", "day", "province_id", "county_id", "since", "lo", "hi",
                                  "value"], name="reports_dayfact_day_idx"),
+            # The places' own rows (a county's; a province's for province parts
+            # sit in the level index) and the rows above them are in separate
+            # partial indexes, so a read of either can only take its own: SQLite's
+            # statistics average the county_id NULL group (every row above the
+            # places) with the counties', and took the county index, reading every
+            # province's rows from the table, for the country's custom period.
             # A county's rows are few: the range is read from the table (narrow:
             # every row a refresh writes pays for each index).
-            models.Index(fields=["county_id", "part", "day"], name="reports_dayfact_county_idx"),
+            models.Index(fields=["county_id", "part", "day"], name="reports_dayfact_county_idx",
+                         condition=models.Q(county_id__isnull=False)),
             models.Index(fields=["province_id", "part", "day", "county_id", "since", "lo", "hi",
-                                 "value"], name="reports_dayfact_province_idx"),
+                                 "value"], name="reports_dayfact_province_idx",
+                         condition=models.Q(county_id__isnull=False)),
             # The rows above the places (a province's, the country's): what a
-            # province or the country reads, a range of days each.
-            models.Index(fields=["province_id", "part", "day", "since", "lo", "hi", "value"],
+            # province or the country reads, a range of days each. It holds
+            # county_id (null) so the read is covered: SQLite reads a column of
+            # the index's condition from the table.
+            models.Index(fields=["province_id", "part", "day", "since", "lo", "hi", "value",
+                                 "county_id"],
                          name="reports_dayfact_level_idx",
                          condition=models.Q(county_id__isnull=True)),
         ]  # fmt: skip
