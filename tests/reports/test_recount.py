@@ -360,6 +360,7 @@ def step_close_fund(w: World) -> str | None:
 
 def step_disburse_loan(w: World) -> str | None:
     from jahesh.funds.services import (
+        MemberFields,
         loan_approve,
         loan_disburse,
         loan_request,
@@ -373,8 +374,10 @@ def step_disburse_loan(w: World) -> str | None:
     n = w.next()
     joined = on - datetime.timedelta(days=120)
     member = member_create(
-        fund=fund, national_code=national_code_for(500_000 + n), first_name="زهرا",
-        last_name=f"احمدی {n}", gender="f", joined_on=joined,
+        MemberFields(
+            fund=fund, national_code=national_code_for(500_000 + n), first_name="زهرا",
+            last_name=f"احمدی {n}", gender="f", joined_on=joined,
+        )
     )  # fmt: skip
     principal = w.rng.choice([7_000_000, 24_000_000, 50_000_000, 120_000_000])
     savings_deposit(member=member, amount=principal, on=joined, user=w.fund_clerk, now=NOW)
