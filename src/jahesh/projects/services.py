@@ -266,7 +266,7 @@ def project_transition(
 def progress_report_build(
     *,
     project: Project,
-    user,
+    user: Any,
     reported_on: datetime.date,
     progress_pct: int,
     note: str = "",
@@ -291,25 +291,13 @@ def progress_report_build(
 
 
 def progress_report_add(
-    *,
-    project: Project,
-    user,
-    reported_on: datetime.date,
-    progress_pct: int,
-    note: str = "",
-    photos: Iterable[Any] = (),
-    now: datetime.datetime | None = None,
+    *, photos: Iterable[Any] = (), now: datetime.datetime | None = None, **fields: Any
 ) -> ProgressReport:
     """Record physical progress (0–100 %, dated today or earlier) of a project in
-    progress; the project shows the latest report's figure."""
-    report = progress_report_build(
-        project=project,
-        user=user,
-        reported_on=reported_on,
-        progress_pct=progress_pct,
-        note=note,
-        now=now or timezone.now(),
-    )
+    progress, :func:`progress_report_build`'s arguments; the project shows the
+    latest report's figure."""
+    report = progress_report_build(now=now or timezone.now(), **fields)
+    project, reported_on, progress_pct = report.project, report.reported_on, report.progress_pct
     if project.status != S.IN_PROGRESS:
         raise InvalidInput(
             _("گزارش پیشرفت فقط برای پروژهٔ در حال اجرا ثبت می‌شود."), field="progress_pct"
@@ -445,7 +433,7 @@ def result_set(**fields: Any) -> ProjectResult:
 def facility_check_build(
     *,
     project: Project,
-    user,
+    user: Any,
     checked_on: datetime.date,
     in_use: bool,
     note: str = "",
