@@ -334,16 +334,13 @@ def volunteer_skill_build(
 
 
 def volunteer_skill_set(
-    *, actor: Any, volunteer: Volunteer, skill_id: int, level: str, document: str = ""
+    *, actor: Any, volunteer: Volunteer, skill_id: int, **fields: Any
 ) -> VolunteerSkill:
-    """Add a skill to a volunteer, or change its level and confirming document."""
-    link = volunteer_skill_build(
-        volunteer=volunteer,
-        skill_id=skill_id,
-        level=level,
-        document=document,
-        skills=set(Skill.objects.filter(pk=skill_id).values_list("pk", flat=True)),
-    )
+    """Add a skill to a volunteer, or change its level and confirming document:
+    :func:`volunteer_skill_build`'s arguments but ``skills``, asked here."""
+    skills = set(Skill.objects.filter(pk=skill_id).values_list("pk", flat=True))
+    fields.setdefault("document", "")
+    link = volunteer_skill_build(volunteer=volunteer, skill_id=skill_id, skills=skills, **fields)
     _ensure_in_scope(actor, volunteer)
     link, _created = VolunteerSkill.objects.update_or_create(
         volunteer=volunteer,
@@ -377,24 +374,12 @@ def credential_build(
     )
 
 
-def credential_add(
-    *,
-    actor: Any,
-    volunteer: Volunteer,
-    kind_id: int,
-    expires_on: date,
-    number: str = "",
-    issued_on: date | None = None,
-) -> Credential:
+def credential_add(*, actor: Any, volunteer: Volunteer, kind_id: int, **fields: Any) -> Credential:
+    """Record a credential: :func:`credential_build`'s arguments but ``kinds``,
+    asked here."""
     _ensure_in_scope(actor, volunteer)
-    credential = credential_build(
-        volunteer=volunteer,
-        kind_id=kind_id,
-        expires_on=expires_on,
-        kinds=set(CredentialKind.objects.filter(pk=kind_id).values_list("pk", flat=True)),
-        number=number,
-        issued_on=issued_on,
-    )
+    kinds = set(CredentialKind.objects.filter(pk=kind_id).values_list("pk", flat=True))
+    credential = credential_build(volunteer=volunteer, kind_id=kind_id, kinds=kinds, **fields)
     credential.save()
     return credential
 
