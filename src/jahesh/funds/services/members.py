@@ -184,18 +184,9 @@ def savings_deposit_build(
 
 
 @transaction.atomic
-def savings_deposit(
-    *,
-    member: Member,
-    amount: int,
-    on: datetime.date,
-    user: Any,
-    now: datetime.datetime | None = None,
-    note: str = "",
-) -> LedgerEntry:
-    entry = savings_deposit_build(
-        member=member, amount=amount, on=on, user=user, now=now or timezone.now(), note=note
-    )
+def savings_deposit(*, now: datetime.datetime | None = None, **fields: Any) -> LedgerEntry:
+    """A member's deposit: :func:`savings_deposit_build`'s arguments."""
+    entry = savings_deposit_build(now=now or timezone.now(), **fields)
     entry.save()
     return entry
 
@@ -259,18 +250,9 @@ def sponsor_capital_build(
 
 
 @transaction.atomic
-def sponsor_capital_receive(
-    *,
-    fund: Fund,
-    sponsor: str,
-    amount: int,
-    on: datetime.date,
-    user: Any,
-    now: datetime.datetime | None = None,
-) -> LedgerEntry:
-    """Managed funds (وجوه اداره‌شده) a sponsor places with the fund to lend on."""
-    entry = sponsor_capital_build(
-        fund=fund, sponsor=sponsor, amount=amount, on=on, user=user, now=now or timezone.now()
-    )
+def sponsor_capital_receive(*, now: datetime.datetime | None = None, **fields: Any) -> LedgerEntry:
+    """Managed funds (وجوه اداره‌شده) a sponsor places with the fund to lend on:
+    :func:`sponsor_capital_build`'s arguments."""
+    entry = sponsor_capital_build(now=now or timezone.now(), **fields)
     entry.save()
     return entry
