@@ -426,13 +426,7 @@ def group_create(request: HttpRequest, payload: GroupIn):
         leader = resolve_ref(
             request.user, Volunteer, code, field="leader_national_code", lookup="national_code"
         )
-    fields = services.GroupFields(
-        name=payload.name,
-        specialty=payload.specialty,
-        county_id=payload.county_id,
-        leader=leader,
-        founded_on=payload.founded_on,
-    )
+    fields = services.GroupFields(leader=leader, **payload.dict(exclude={"leader_national_code"}))
     group = services.group_create(fields, actor=request.user)
     return Status(201, group)
 
