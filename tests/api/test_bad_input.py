@@ -117,7 +117,7 @@ def test_it_answers_a_broken_constraint_with_a_generic_409(
 ):
     # Given a write that reaches the database's constraint (a bug the route should
     # have caught), the client sees a generic message, never the database's text.
-    def broken(**_kwargs):
+    def broken(*_args, **_kwargs):
         raise IntegrityError("UNIQUE constraint failed: volunteers_group.secret_column")
 
     monkeypatch.setattr("jahesh.volunteers.services.group_create", broken)

@@ -81,7 +81,7 @@ def add_member(users):
         gender: str = "f",
         joined_on: datetime.date = START,
     ) -> Member:
-        member = services.member_create(
+        fields = services.MemberFields(
             fund=fund,
             national_code=valid_code(next(_codes)),
             first_name="زهرا",
@@ -91,6 +91,7 @@ def add_member(users):
             mobile="09121234567",
             board_role=board_role,
         )
+        member = services.member_create(fields)
         if savings:
             services.savings_deposit(
                 member=member, amount=savings, on=joined_on, user=users["fund"]

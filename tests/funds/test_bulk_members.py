@@ -13,7 +13,7 @@ from jahesh.geo.models import Village
 from tests.funds.conftest import START, valid_code
 
 
-def _row(fund, n, **over):
+def _row(fund, n, **over) -> services.MemberFields:
     fields = {
         "fund": fund,
         "national_code": valid_code(n),
@@ -23,7 +23,7 @@ def _row(fund, n, **over):
         "joined_on": START,
         "mobile": "+989121234567",
     }
-    return {**fields, **over}
+    return services.MemberFields(**{**fields, **over})
 
 
 def test_members_create_checks_every_row_and_writes_once(fund):

@@ -19,12 +19,14 @@ QUERIES = ["ک", "علي", "كريم", "مهدي‌زاده", "مهدی زاده
 def members(fund):
     return [
         services.member_create(
-            fund=fund,
-            national_code=valid_code(900 + i),
-            first_name=first,
-            last_name=last,
-            gender="f",
-            joined_on=START,
+            services.MemberFields(
+                fund=fund,
+                national_code=valid_code(900 + i),
+                first_name=first,
+                last_name=last,
+                gender="f",
+                joined_on=START,
+            )
         )  # fmt: skip
         for i, (first, last) in enumerate(NAMES)
     ]

@@ -202,15 +202,15 @@ def make_fund(world: World, county, founded_on: datetime.date):
 
 def register_volunteer(world: World, county=None, registered_on=None):
     from jahesh.volunteers.national_codes import national_code_for
-    from jahesh.volunteers.services import volunteer_create
+    from jahesh.volunteers.services import VolunteerFields, volunteer_create
 
     n = world.next()
-    volunteer = volunteer_create(
-        actor=world.admin, national_code=national_code_for(n), first_name="مریم",
-        last_name=f"نیکو {n}", gender="female",
-        county_id=(county or world.rng.choice(world.counties)).pk,
-        registered_on=registered_on or world.day(FIRST - datetime.timedelta(days=300)), now=NOW,
+    fields = VolunteerFields(
+        national_code=national_code_for(n), first_name="مریم", last_name=f"نیکو {n}",
+        gender="female", county_id=(county or world.rng.choice(world.counties)).pk,
+        registered_on=registered_on or world.day(FIRST - datetime.timedelta(days=300)),
     )  # fmt: skip
+    volunteer = volunteer_create(fields, actor=world.admin, now=NOW)
     world.volunteers.append(volunteer)
     return volunteer
 
@@ -360,6 +360,7 @@ def step_close_fund(w: World) -> str | None:
 
 def step_disburse_loan(w: World) -> str | None:
     from jahesh.funds.services import (
+        MemberFields,
         loan_approve,
         loan_disburse,
         loan_request,
@@ -373,8 +374,10 @@ def step_disburse_loan(w: World) -> str | None:
     n = w.next()
     joined = on - datetime.timedelta(days=120)
     member = member_create(
-        fund=fund, national_code=national_code_for(500_000 + n), first_name="زهرا",
-        last_name=f"احمدی {n}", gender="f", joined_on=joined,
+        MemberFields(
+            fund=fund, national_code=national_code_for(500_000 + n), first_name="زهرا",
+            last_name=f"احمدی {n}", gender="f", joined_on=joined,
+        )
     )  # fmt: skip
     principal = w.rng.choice([7_000_000, 24_000_000, 50_000_000, 120_000_000])
     savings_deposit(member=member, amount=principal, on=joined, user=w.fund_clerk, now=NOW)
@@ -498,15 +501,16 @@ def step_reactivate_volunteer(w: World) -> str | None:
 
 def step_camp_hours(w: World) -> str | None:
     from jahesh.geo.models import Village
-    from jahesh.volunteers.services import RosterRow, camp_create, roster_save
+    from jahesh.volunteers.services import CampFields, RosterRow, camp_create, roster_save
 
     county = w.rng.choice(w.counties)
     start = w.day()
-    camp = camp_create(
-        actor=w.admin, title=f"اردوی {w.next()}", purpose="medical", start_date=start,
+    fields = CampFields(
+        title=f"اردوی {w.next()}", purpose="medical", start_date=start,
         end_date=start + datetime.timedelta(days=3),
-        village_id=Village.objects.filter(county=county).values_list("pk", flat=True).first(),
+        village=Village.objects.filter(county=county).first(),
     )  # fmt: skip
+    camp = camp_create(fields, actor=w.admin)
     w.camps.append(camp)
     people = w.rng.sample(w.volunteers, k=min(len(w.volunteers), w.rng.randrange(1, 4)))
     rows = [

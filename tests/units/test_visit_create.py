@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from jahesh.units import services
 from jahesh.units.models import RiskAssessment, Visit
+from jahesh.units.risk import current_settings
 
 
 def test_it_records_a_visit_and_assesses_the_risk(make_unit, make_visit, users):
@@ -108,3 +110,24 @@ def test_visit_update_recomputes_the_risk(make_unit, make_visit, users):
     services.visit_update(visit=visit, user=users["admin"], capacity_utilization=70)
     unit.refresh_from_db()
     assert unit.risk_score == 0 and visit.risk_assessments.count() == 1
+
+
+def test_the_builds_give_the_visit_and_risk_the_service_writes(make_unit, make_visit, users):
+    # The demo's bulk rows come from visit_build and risk_assessment_build: the
+    # same checked fields and the same assessment as visit_create saves.
+    unit = make_unit(employees=40)
+    fields = {"visited_on": "۱۴۰۴/۰۷/۰۹", "capacity_utilization": "۲۰", "unpaid_wage_months": 4}
+    built = services.visit_build(unit=unit, user=users["admin"], now=timezone.now(), **fields)
+    row = services.risk_assessment_build(
+        unit=unit, visit=built, on=built.visited_on, status=unit.status,
+        weights=current_settings(),
+    )  # fmt: skip
+    saved = make_visit(unit, **fields)
+    assert (built.pk, built.visited_on, built.capacity_utilization, built.visitor) == (
+        None, saved.visited_on, saved.capacity_utilization, users["admin"]
+    )  # fmt: skip
+    kept = RiskAssessment.objects.get(visit=saved)
+    assert (row.score, row.level, row.drivers) == (kept.score, kept.level, kept.drivers)
+    with pytest.raises(ValidationError) as exc:
+        services.visit_build(unit=unit, user=None, now=timezone.now(), visited_on="")
+    assert exc.value.message_dict["visited_on"] == ["تاریخ بازدید را وارد کنید."]

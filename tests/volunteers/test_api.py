@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import time_machine
 
-from jahesh.volunteers.models import Credential, RosterEntry, Volunteer
+from jahesh.volunteers.models import Credential, Group, RosterEntry, Volunteer
 from jahesh.volunteers.services import RosterRow, certificate_issue, roster_save
 
 BASE = "/api/v1/volunteers"
@@ -232,3 +232,20 @@ def test_it_adds_a_member_to_a_second_group_keeping_one_person(users, vols, grou
         .json()
     )
     assert members["count"] == 2
+
+
+def test_it_creates_a_group_with_its_leader_as_a_member(users, geo, vols, api_client_for):
+    r = _post(
+        api_client_for(users["coordinator"]),
+        f"{BASE}/groups",
+        {"name": " گروه  جهادی نور ", "specialty": "medical", "county_id": geo["arak"].pk,
+         "leader_national_code": vols["arak"].national_code, "founded_on": "2024-02-01"},
+    )  # fmt: skip
+    assert r.status_code == 201, r.content
+    group = Group.objects.get(pk=r.json()["id"])
+    assert (group.name, group.specialty, group.leader, group.founded_on) == (
+        "گروه جهادی نور", "medical", vols["arak"], date(2024, 2, 1)
+    )  # fmt: skip
+    assert list(group.memberships.values_list("volunteer_id", "joined_on")) == [
+        (vols["arak"].pk, date(2024, 2, 1))
+    ]

@@ -27,8 +27,8 @@ from jahesh.volunteers.national_codes import national_code_for
 NOW = timezone.make_aware(datetime(2024, 5, 1, 12))
 
 
-def _person(n: int, county, **kw):
-    return {
+def _person(n: int, county, **kw) -> services.VolunteerFields:
+    return services.VolunteerFields(**{
         "national_code": national_code_for(n),
         "first_name": "زهرا",
         "last_name": "کریمی",
@@ -37,7 +37,7 @@ def _person(n: int, county, **kw):
         "registered_on": date(2023, 1, 10),
         "mobile": "+989121234567",
         **kw,
-    }
+    })  # fmt: skip
 
 
 def _message(call) -> tuple[type, str, str | None]:
@@ -49,7 +49,7 @@ def _message(call) -> tuple[type, str, str | None]:
 def _bulk(actor, *people, inactive_on=None):
     built = []
     for fields in people:
-        v = services.volunteer_build(**fields)
+        v = services.volunteer_build(fields)
         events = services.volunteer_history(
             v, actor=actor, now=NOW, inactive_on=inactive_on, reason="پایان همکاری"
         )
@@ -59,7 +59,7 @@ def _bulk(actor, *people, inactive_on=None):
 
 def test_the_bulk_form_writes_the_rows_the_services_write(users, geo):
     actor = users["coordinator"]
-    one = services.volunteer_create(actor=actor, now=NOW, **_person(101, geo["arak"]))
+    one = services.volunteer_create(_person(101, geo["arak"]), actor=actor, now=NOW)
     services.volunteer_set_status(
         actor=actor,
         volunteer_id=one.pk,
@@ -87,8 +87,8 @@ def test_the_bulk_form_writes_the_rows_the_services_write(users, geo):
 
 def test_the_bulk_form_refuses_a_registered_code_as_volunteer_create_does(users, geo):
     actor = users["coordinator"]
-    services.volunteer_create(actor=actor, **_person(103, geo["arak"]))
-    single = _message(lambda: services.volunteer_create(actor=actor, **_person(103, geo["saveh"])))
+    services.volunteer_create(_person(103, geo["arak"]), actor=actor)
+    single = _message(lambda: services.volunteer_create(_person(103, geo["saveh"]), actor=actor))
     bulk = _message(lambda: _bulk(actor, _person(103, geo["saveh"])))
     assert bulk == single
     assert single[0] is Conflict and single[2] == "national_code"
@@ -103,7 +103,7 @@ def test_the_bulk_form_refuses_a_registered_code_as_volunteer_create_does(users,
 
 def test_the_bulk_form_refuses_a_county_outside_the_actors_scope(users, geo):
     actor = users["arak"]
-    single = _message(lambda: services.volunteer_create(actor=actor, **_person(105, geo["saveh"])))
+    single = _message(lambda: services.volunteer_create(_person(105, geo["saveh"]), actor=actor))
     bulk = _message(lambda: _bulk(actor, _person(106, geo["arak"]), _person(105, geo["saveh"])))
     assert bulk == single and single[0] is NotFound
     assert Volunteer.objects.count() == 0
@@ -121,20 +121,20 @@ def test_the_bulk_form_refuses_a_county_outside_the_actors_scope(users, geo):
 )
 def test_the_build_refuses_what_volunteer_create_refuses(users, geo, change):
     fields = _person(107, geo["arak"], **change)
-    single = _message(lambda: services.volunteer_create(actor=users["coordinator"], **fields))
-    assert _message(lambda: services.volunteer_build(**fields)) == single
+    single = _message(lambda: services.volunteer_create(fields, actor=users["coordinator"]))
+    assert _message(lambda: services.volunteer_build(fields)) == single
     assert single[0] is InvalidInput
 
 
 def test_a_leaving_before_registration_is_refused_as_volunteer_set_status_does(users, geo):
     actor = users["coordinator"]
-    v = services.volunteer_create(actor=actor, **_person(108, geo["arak"]))
+    v = services.volunteer_create(_person(108, geo["arak"]), actor=actor)
     single = _message(
         lambda: services.volunteer_set_status(
             actor=actor, volunteer_id=v.pk, to_status="inactive", effective_on=date(2022, 1, 1)
         )
     )
-    built = services.volunteer_build(**_person(109, geo["arak"]))
+    built = services.volunteer_build(_person(109, geo["arak"]))
     bulk = _message(
         lambda: services.volunteer_history(
             built, actor=actor, now=NOW, inactive_on=date(2022, 1, 1)
@@ -146,20 +146,20 @@ def test_a_leaving_before_registration_is_refused_as_volunteer_set_status_does(u
 def test_groups_memberships_and_camps_refuse_as_their_services_do(users, geo, vols, groups):
     actor = users["coordinator"]
     name = groups["arak"].name
+
+    def arak_group(name: str) -> services.GroupFields:
+        return services.GroupFields(name=name, specialty="general", county_id=geo["arak"].pk)
+
     single = _message(
-        lambda: services.group_create(actor=actor, name=name, specialty="general", county_id=geo["arak"].pk)
+        lambda: services.group_create(arak_group(name), actor=actor)
     )  # fmt: skip
-    built = services.group_build(name=name, specialty="general", county_id=geo["arak"].pk)
+    built = services.group_build(arak_group(name))
     assert _message(lambda: services.groups_create([built], actor=actor)) == single
-    twice = [
-        services.group_build(name="گروه نو", specialty="general", county_id=geo["arak"].pk)
-        for _ in range(2)
-    ]
+    twice = [services.group_build(arak_group("گروه نو")) for _ in range(2)]
     assert _message(lambda: services.groups_create(twice, actor=actor)) == single
-    bad = _message(lambda: services.group_build(name="گروه", specialty="x", county_id=1))
-    assert bad == _message(
-        lambda: services.group_create(actor=actor, name="گروه", specialty="x", county_id=1)
-    )
+    odd = services.GroupFields(name="گروه", specialty="x", county_id=1)
+    bad = _message(lambda: services.group_build(odd))
+    assert bad == _message(lambda: services.group_create(odd, actor=actor))
 
     single = _message(
         lambda: services.membership_add(
@@ -173,15 +173,18 @@ def test_groups_memberships_and_camps_refuse_as_their_services_do(users, geo, vo
     village = Village.objects.get(county=geo["arak"])
     fields = {"title": "اردو", "purpose": "medical", "start_date": date(2024, 3, 5),
               "end_date": date(2024, 3, 1)}  # fmt: skip
-    single = _message(lambda: services.camp_create(actor=actor, village_id=village.pk, **fields))
-    assert _message(lambda: services.camp_build(actor=actor, village=village, **fields)) == single
+    wrong = services.CampFields(village=village, **fields)
+    single = _message(lambda: services.camp_create(wrong, actor=actor))
+    assert _message(lambda: services.camp_build(wrong, actor=actor)) == single
     fields["end_date"] = date(2024, 3, 9)
-    outside = Village.objects.get(county=geo["tehran_county"])
-    camp = services.camp_build(actor=actor, village=outside, **fields)
-    single = _message(lambda: services.camp_create(actor=actor, village_id=outside.pk, **fields))
+    outside = services.CampFields(
+        village=Village.objects.get(county=geo["tehran_county"]), **fields
+    )
+    camp = services.camp_build(outside, actor=actor)
+    single = _message(lambda: services.camp_create(outside, actor=actor))
     assert _message(lambda: services.camps_create([(camp, [])], actor=actor)) == single
     # a camp in scope links the groups its actor may see, as camp_create does
-    camp = services.camp_build(actor=actor, village=village, **fields)
+    camp = services.camp_build(services.CampFields(village=village, **fields), actor=actor)
     other = Group.objects.create(name="گروه تهران", name_key="تهران", county=geo["tehran_county"],
                                  specialty="general")  # fmt: skip
     (camp,) = services.camps_create([(camp, [groups["arak"].pk, other.pk])], actor=actor)

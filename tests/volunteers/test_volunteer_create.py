@@ -10,14 +10,13 @@ from jahesh.reports.figures import kpi_value
 from jahesh.volunteers.models import Membership, Volunteer, VolunteerStatusEvent
 from jahesh.volunteers.national_codes import national_code_for
 from jahesh.volunteers.selectors import kpi_volunteers_records
-from jahesh.volunteers.services import membership_add, volunteer_create
+from jahesh.volunteers.services import VolunteerFields, membership_add, volunteer_create
 
 from .conftest import make_volunteer
 
 
 def _create(actor, county, code="۰۰۸۱۲۳۴۵۶۲", **kw):
-    return volunteer_create(
-        actor=actor,
+    fields = VolunteerFields(
         national_code=code,
         first_name=kw.pop("first_name", "علي"),
         last_name="كريمي",
@@ -27,6 +26,7 @@ def _create(actor, county, code="۰۰۸۱۲۳۴۵۶۲", **kw):
         mobile=kw.pop("mobile", "+98 912 123 4567"),
         **kw,
     )
+    return volunteer_create(fields, actor=actor)
 
 
 def test_it_normalises_code_name_and_mobile(users, geo):

@@ -417,7 +417,8 @@ def member_list(request: HttpRequest, fund_id: int, filters: Query[MemberFilters
 @router.post("/{int:fund_id}/members", response={201: MemberOut, **ERRORS})
 def member_create(request: HttpRequest, fund_id: int, payload: FundMemberIn):
     fund = api_record_or_404(request.user, Module.FUNDS, Fund, pk=fund_id)
-    return Status(201, services.member_create(fund=fund, user=request.user, **payload.dict()))
+    fields = services.MemberFields(fund=fund, **payload.dict())
+    return Status(201, services.member_create(fields, user=request.user))
 
 
 @router.get("/members/{int:member_id}", response={200: MemberOut, **ERRORS})

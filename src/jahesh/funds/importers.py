@@ -167,7 +167,7 @@ def import_members(
         v = row.values
         if Member.objects.filter(fund=fund, national_code=v["national_code"]).exists():
             return Outcome.UNCHANGED
-        member = services.member_create(
+        fields = services.MemberFields(
             fund=fund,
             national_code=v["national_code"],
             first_name=v["first_name"],
@@ -175,8 +175,8 @@ def import_members(
             gender=v["gender"],
             mobile=v.get("mobile") or "",
             joined_on=v["joined_on"],
-            user=user,
         )
+        member = services.member_create(fields, user=user)
         if v.get("savings"):
             services.savings_deposit(
                 member=member,

@@ -312,7 +312,7 @@ def _create_members(rng, funds, as_of) -> dict[int, list[Member]]:
                 else _rand_date(rng, fund.founded_on, max(fund.founded_on, horizon))
             )
             rows.append(
-                dict(
+                services.MemberFields(
                     fund=fund,
                     national_code=code,
                     first_name=first_name,

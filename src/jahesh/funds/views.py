@@ -156,7 +156,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     return submit(
         request,
         form,
-        lambda d: services.member_create(fund=fund, user=request.user, **d),
+        lambda d: services.member_create(services.MemberFields(fund=fund, **d), user=request.user),
         message=_("عضو ثبت شد."),
         done=lambda member: redirect("funds:member_detail", pk=member.pk),
     ) or form_page(request, "funds/form.html", {"form": form, "fund": fund, "title": _("عضو جدید")})

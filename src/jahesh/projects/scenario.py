@@ -213,12 +213,13 @@ def _projects(ctx, rng, places, first, last) -> int:
     events = [e for project in projects for e in _trail(project)]
     services.projects_create(projects, batch_size=BATCH)
     reports, funding, results, checks = [], [], [], []
+    now = ctx.clock()
     for project, spec in zip(projects, specs, strict=True):
-        reports += _reports(rng, project)
+        reports += _reports(rng, project, now)
         funding += _funding(rng, project, spec["value"], skill)
         results += _results(rng, project)
         if project.status == S.COMPLETED and rng.random() < 0.7:
-            checks.append(_check(rng, project, last))
+            checks.append(_check(rng, project, last, now))
     ProjectEvent.objects.bulk_create(events, batch_size=BATCH)
     ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
     ProjectFunding.objects.bulk_create(funding, batch_size=BATCH)
@@ -325,30 +326,28 @@ def _trail(project: Project) -> list[ProjectEvent]:
     return events  # type: ignore[return-value]
 
 
-def _reports(rng, project: Project) -> list[ProgressReport]:
+def _reports(rng, project: Project, now: datetime.datetime) -> list[ProgressReport]:
+    """Its progress reports through ``progress_report_build`` (the service's rules
+    of the row; the project was in progress on each report's day)."""
     if not project.actual_start or not project.progress_on:
         return []
     span = max(1, (project.progress_on - project.actual_start).days)
     steps = sorted({rng.randint(10, 60), rng.randint(40, 90)})
-    reports = [
-        ProgressReport(
-            project=project,
-            progress_pct=min(p, project.progress_pct),
-            reported_on=project.actual_start + datetime.timedelta(days=span * p // 100),
-            note="",
+    progress = [
+        (
+            min(p, project.progress_pct),
+            project.actual_start + datetime.timedelta(days=span * p // 100),
         )
         for p in steps
         if p < project.progress_pct
     ]
-    reports.append(
-        ProgressReport(
-            project=project,
-            progress_pct=project.progress_pct,
-            reported_on=project.progress_on,
-            note="",
+    progress.append((project.progress_pct, project.progress_on))
+    return [
+        services.progress_report_build(
+            project=project, user=None, reported_on=day, progress_pct=pct, now=now
         )
-    )
-    return reports
+        for pct, day in progress
+    ]
 
 
 def _funding(rng, project: Project, value: int, skill) -> list[ProjectFunding]:
@@ -359,6 +358,8 @@ def _funding(rng, project: Project, value: int, skill) -> list[ProjectFunding]:
     if project.implementer_group_id and skill is not None:
         hours = Decimal(rng.randint(200, 2_000))
         amount = min(round_half_up(hours * skill.hourly_rate_rial), rest // 4)
+        # Not through funding_add_volunteer_labour: the demo caps labour at a
+        # quarter of the project, a value the service (hours × rate) never gives.
         if amount > 0:
             rows.append(
                 ProjectFunding(
@@ -381,7 +382,7 @@ def _funding(rng, project: Project, value: int, skill) -> list[ProjectFunding]:
     ):
         if amount > 0:
             rows.append(
-                ProjectFunding(
+                services.funding_build(
                     project=project,
                     role=role,
                     amount_rial=amount,
@@ -400,18 +401,22 @@ def _results(rng, project: Project) -> list[ProjectResult]:
     else:
         actual = None
     return [
-        ProjectResult(project=project, indicator=indicator, unit=unit, target=target, actual=actual)
+        services.result_build(
+            project=project, indicator=indicator, unit=unit, target=target, actual=actual
+        )
     ]
 
 
-def _check(rng, project: Project, last) -> FacilityCheck:
+def _check(rng, project: Project, last, now: datetime.datetime) -> FacilityCheck:
     day = min(project.actual_end + datetime.timedelta(days=rng.randint(60, 400)), last)
     in_use = rng.random() < 0.92
-    return FacilityCheck(
+    return services.facility_check_build(
         project=project,
+        user=None,
         checked_on=day,
         in_use=in_use,
         note="" if in_use else "به علت نبود نیرو یا تجهیزات بلااستفاده است",
+        now=now,
     )
 
 

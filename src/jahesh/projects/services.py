@@ -252,38 +252,49 @@ def project_transition(
     )
 
 
-def progress_report_add(
+def progress_report_build(
     *,
     project: Project,
-    user,
+    user: Any,
     reported_on: datetime.date,
     progress_pct: int,
     note: str = "",
-    photos: Iterable[Any] = (),
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> ProgressReport:
-    """Record physical progress (0–100 %, dated today or earlier) of a project in
-    progress; the project shows the latest report's figure."""
-    now = now or timezone.now()
-    today = _today(now)
+    """A checked progress report, not saved: :func:`progress_report_add`'s rules
+    of the row (0–100 %, dated today or earlier, not before the project's start).
+    That the project is in progress now is the service's check; a project
+    entered with its past (the demo) was in progress on ``reported_on``."""
     if not 0 <= progress_pct <= 100:
         raise InvalidInput(_("پیشرفت باید عددی از ۰ تا ۱۰۰ باشد."), field="progress_pct")
-    _not_future(reported_on, today=today, field="reported_on")
+    _not_future(reported_on, today=_today(now), field="reported_on")
+    if project.actual_start and reported_on < project.actual_start:
+        raise InvalidInput(_("تاریخ گزارش پیش از شروع پروژه است."), field="reported_on")
+    return ProgressReport(
+        project=project,
+        reported_on=reported_on,
+        progress_pct=progress_pct,
+        note=clean_text(note),
+        reported_by=user,
+    )
+
+
+def progress_report_add(
+    *, photos: Iterable[Any] = (), now: datetime.datetime | None = None, **fields: Any
+) -> ProgressReport:
+    """Record physical progress (0–100 %, dated today or earlier) of a project in
+    progress, :func:`progress_report_build`'s arguments; the project shows the
+    latest report's figure."""
+    report = progress_report_build(now=now or timezone.now(), **fields)
+    project, reported_on, progress_pct = report.project, report.reported_on, report.progress_pct
     if project.status != S.IN_PROGRESS:
         raise InvalidInput(
             _("گزارش پیشرفت فقط برای پروژهٔ در حال اجرا ثبت می‌شود."), field="progress_pct"
         )
-    if project.actual_start and reported_on < project.actual_start:
-        raise InvalidInput(_("تاریخ گزارش پیش از شروع پروژه است."), field="reported_on")
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
-        report = ProgressReport.objects.create(
-            project=locked,
-            reported_on=reported_on,
-            progress_pct=progress_pct,
-            note=clean_text(note),
-            reported_by=user,
-        )
+        report.project = locked
+        report.save()
         if locked.progress_on is None or reported_on >= locked.progress_on:
             locked.progress_pct = progress_pct
             locked.progress_on = reported_on
@@ -304,7 +315,7 @@ def photo_add(
     )
 
 
-def funding_add(
+def funding_build(
     *,
     project: Project,
     role: str,
@@ -313,13 +324,21 @@ def funding_add(
     received_on: datetime.date | None = None,
     note: str = "",
 ) -> ProjectFunding:
-    """A cash or in-kind source (government, charity, in-kind). Volunteer labour
-    is valued by :func:`funding_add_volunteer_labour`."""
+    """A checked cash or in-kind source (government, charity, in-kind), not saved:
+    :func:`funding_add`'s rules. Volunteer labour is valued by
+    :func:`funding_add_volunteer_labour`."""
     if role not in ProjectFunding.Role.values or role == ProjectFunding.Role.VOLUNTEER_LABOUR:
         raise InvalidInput(_("نقش منبع تأمین نامعتبر است."), field="role")
     if amount_rial <= 0:
         raise InvalidInput(_("مبلغ باید بیشتر از صفر باشد."), field="amount_rial")
     return _funding(project, role, amount_rial, source_name, received_on, note)
+
+
+def funding_add(**fields: Any) -> ProjectFunding:
+    """Record a cash or in-kind source: :func:`funding_build`'s arguments."""
+    row = funding_build(**fields)
+    row.save()
+    return row
 
 
 def _funding(
@@ -331,8 +350,8 @@ def _funding(
     note: str,
     **labour: Any,
 ) -> ProjectFunding:
-    """Write a checked funding row, its texts cleaned."""
-    return ProjectFunding.objects.create(
+    """A checked funding row, its texts cleaned, not saved."""
+    return ProjectFunding(
         project=project,
         role=role,
         amount_rial=amount_rial,
@@ -366,10 +385,12 @@ def funding_add_volunteer_labour(
         )
     role = ProjectFunding.Role.VOLUNTEER_LABOUR
     labour = {"labour_hours": hours, "labour_skill": skill}
-    return _funding(project, role, amount, source_name, received_on, note, **labour)
+    row = _funding(project, role, amount, source_name, received_on, note, **labour)
+    row.save()
+    return row
 
 
-def result_set(
+def result_build(
     *,
     project: Project,
     indicator: str,
@@ -377,30 +398,37 @@ def result_set(
     unit: str = "",
     actual: Decimal | int | None = None,
 ) -> ProjectResult:
-    """Add a result, or update the one with the same indicator."""
+    """A checked result, not saved: :func:`result_set`'s rules."""
     indicator = required_text(indicator, _("نام شاخص را بنویسید."), field="indicator")
     if Decimal(target) < 0 or (actual is not None and Decimal(actual) < 0):
         raise InvalidInput(_("هدف و محقق‌شده نمی‌توانند منفی باشند."), field="target")
+    return ProjectResult(
+        project=project, indicator=indicator, unit=clean_text(unit), target=target, actual=actual
+    )
+
+
+def result_set(**fields: Any) -> ProjectResult:
+    """Add a result, or update the one with the same indicator: :func:`result_build`'s
+    arguments."""
+    built = result_build(**fields)
     result, _created = ProjectResult.objects.update_or_create(
-        project=project,
-        indicator=indicator,
-        defaults={"unit": clean_text(unit), "target": target, "actual": actual},
+        project=built.project,
+        indicator=built.indicator,
+        defaults={"unit": built.unit, "target": built.target, "actual": built.actual},
     )
     return result
 
 
-def facility_check_record(
+def facility_check_build(
     *,
     project: Project,
-    user,
+    user: Any,
     checked_on: datetime.date,
     in_use: bool,
     note: str = "",
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> FacilityCheck:
-    """After handover, is the facility used? Only for completed projects, on or
-    after their end date."""
-    now = now or timezone.now()
+    """A checked facility check, not saved: :func:`facility_check_record`'s rules."""
     if project.status != S.COMPLETED:
         raise InvalidInput(
             _("بازدید بهره‌برداری فقط برای پروژهٔ تکمیل‌شده ثبت می‌شود."), field="checked_on"
@@ -408,13 +436,21 @@ def facility_check_record(
     _not_future(checked_on, today=_today(now), field="checked_on")
     if checked_on < project.actual_end:
         raise InvalidInput(_("تاریخ بازدید پیش از تحویل پروژه است."), field="checked_on")
-    return FacilityCheck.objects.create(
+    return FacilityCheck(
         project=project,
         checked_on=checked_on,
         in_use=in_use,
         note=clean_text(note),
         checked_by=user,
     )
+
+
+def facility_check_record(*, now: datetime.datetime | None = None, **fields: Any) -> FacilityCheck:
+    """After handover, is the facility used? Only for completed projects, on or
+    after their end date: :func:`facility_check_build`'s arguments."""
+    check = facility_check_build(now=now or timezone.now(), **fields)
+    check.save()
+    return check
 
 
 # --- Direct services -------------------------------------------------------

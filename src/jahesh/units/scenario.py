@@ -17,9 +17,11 @@ Jalali years).
 The units go through the registration rules of a person's form in their bulk
 form (``bulk.units_build``: fields, county in scope, unique codes; then
 ``units_create``), written as the province's headquarters would write them
-(``ctx.actor``); the visits through the visit form's field rules
-(``clean_visit_fields``); the risk assessments are computed by the same
-``compute_risk`` as the services. Everything is written with bulk inserts.
+(``ctx.actor``); the visits through ``visit_build`` (the visit service's rules,
+without a user: the demo's visits name no one) and their risk
+assessments through ``risk_assessment_build`` (the service's ``compute_risk``),
+the unit's status on each day taken from its plan. Everything is written with
+bulk inserts.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import last_jalali_years
@@ -42,8 +43,8 @@ from jahesh.core.workflow import Step
 from jahesh.geo.models import City, County
 from jahesh.units.bulk import units_build, units_create
 from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus, Visit
-from jahesh.units.risk import compute_risk, current_settings
-from jahesh.units.services import UNIT_FLOW, clean_visit_fields
+from jahesh.units.risk import current_settings
+from jahesh.units.services import UNIT_FLOW, risk_assessment_build, visit_build
 
 PROVINCE_ID = 28  # Markazi
 CODE_PREFIX = "DEMO-MKZ-"
@@ -370,7 +371,6 @@ def _write(ctx, plans: list[_Plan], *, actor) -> None:
     settings = current_settings()
     reason = "داده‌های نمایشی"
     now = ctx.clock()
-    today = timezone.localdate(now)
     built = units_build([p.fields for p in plans], user=actor, now=now)
     _checked(built, "unit")
     pending: list[tuple[_Plan, Visit, RiskAssessment]] = []
@@ -381,26 +381,20 @@ def _write(ctx, plans: list[_Plan], *, actor) -> None:
         changes += _status_changes(plan, actor=actor, now=now)
         for found in sorted(plan.visits, key=lambda v: v["visited_on"]):
             try:
-                values = clean_visit_fields(
-                    {"visitor_name": _visitor(found["visited_on"]), **found}, today=today
+                visit = visit_build(
+                    unit=unit,
+                    user=None,
+                    now=now,
+                    **{"visitor_name": _visitor(found["visited_on"]), **found},
                 )
             except ValidationError as exc:
                 raise ValueError(f"demo visit refused: {exc.message_dict}") from exc
-            visit = Visit(**values)
-            status = _status_on(plan, visit.visited_on)
-            result = compute_risk(
+            row = risk_assessment_build(
+                unit=unit,
                 visit=visit,
-                status=status,
-                registered_employees=unit.employees,
-                settings=settings,
-                assessed_on=visit.visited_on,
-            )
-            row = RiskAssessment(
-                assessed_on=visit.visited_on,
-                score=result.score,
-                level=result.level,
-                drivers=[d.as_dict() for d in result.drivers],
-                status=status,
+                on=visit.visited_on,
+                status=_status_on(plan, visit.visited_on),
+                weights=settings,
             )
             pending.append((plan, visit, row))
             unit.last_visit_on = visit.visited_on

@@ -37,6 +37,7 @@ from jahesh.units import isic
 from jahesh.units.distance import haversine_m
 from jahesh.units.models import (
     RiskAssessment,
+    RiskSettings,
     SalesTrend,
     Sector,
     Size,
@@ -577,6 +578,22 @@ def _place_visit(
         visit.distance_m = 0
 
 
+def visit_build(
+    *, unit: Unit, user: Any, now: datetime, client_key: str = "", **fields: Any
+) -> Visit:
+    """A checked visit, not saved: :func:`visit_create`'s rules (``VISIT_FIELDS``
+    through ``clean_visit_fields``; the recording user is the visitor when none
+    is named). Raises ``ValidationError`` keyed by field."""
+    _reject_unknown(fields, VISIT_FIELDS)
+    fields.setdefault("visited_on", None)
+    values = clean_visit_fields(fields, today=timezone.localdate(now))
+    actor = recorded_user(user)
+    if not values.get("visitor_name") and values.get("visitor") is None and actor is not None:
+        values["visitor"] = actor
+        values["visitor_name"] = str(actor)
+    return Visit(unit=unit, created_by=actor, client_key=client_key, **values)
+
+
 def visit_create(
     *,
     unit: Unit,
@@ -590,15 +607,9 @@ def visit_create(
 ) -> Visit:
     """Record a monitoring visit and re-assess the unit's risk as of its date."""
     now = now or timezone.now()
-    _reject_unknown(fields, VISIT_FIELDS)
-    fields.setdefault("visited_on", None)
-    values = clean_visit_fields(fields, today=timezone.localdate(now))
-    actor = recorded_user(user)
-    if not values.get("visitor_name") and values.get("visitor") is None and actor is not None:
-        values["visitor"] = actor
-        values["visitor_name"] = str(actor)
+    visit = visit_build(unit=unit, user=user, now=now, client_key=client_key, **fields)
+    actor = visit.created_by
     with transaction.atomic():
-        visit = Visit(unit=unit, created_by=actor, client_key=client_key, **values)
         _place_visit(visit, unit, position, take_coordinates, actor)
         visit._history_user = actor
         visit.save()
@@ -726,17 +737,19 @@ def _latest_visit(unit: Unit, on: date) -> Visit | None:
     return unit.visits.filter(visited_on__lte=on).order_by("-visited_on", "-id").first()
 
 
-def _assess(*, unit: Unit, visit: Visit | None, on: date) -> RiskAssessment:
-
-    status = unit_status_at(unit=unit, when=on)
+def risk_assessment_build(
+    *, unit: Unit, visit: Visit | None, on: date, status: str, weights: RiskSettings
+) -> RiskAssessment:
+    """The unit's risk as of ``on``, not saved: ``compute_risk`` of ``visit``, the
+    unit's ``status`` that day and its registered workforce, with ``weights``."""
     result: RiskResult = compute_risk(
         visit=visit,
         status=status,
         registered_employees=unit.employees,
-        settings=current_settings(),
+        settings=weights,
         assessed_on=on,
     )
-    return RiskAssessment.objects.create(
+    return RiskAssessment(
         unit=unit,
         visit=visit,
         assessed_on=on,
@@ -745,6 +758,15 @@ def _assess(*, unit: Unit, visit: Visit | None, on: date) -> RiskAssessment:
         drivers=[d.as_dict() for d in result.drivers],
         status=status,
     )
+
+
+def _assess(*, unit: Unit, visit: Visit | None, on: date) -> RiskAssessment:
+    status = unit_status_at(unit=unit, when=on)
+    row = risk_assessment_build(
+        unit=unit, visit=visit, on=on, status=status, weights=current_settings()
+    )
+    row.save()
+    return row
 
 
 def unit_reassess(*, unit: Unit, on: date) -> RiskAssessment:

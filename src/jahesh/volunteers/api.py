@@ -302,7 +302,9 @@ def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilters]):
 def volunteer_create(request: HttpRequest, payload: VolunteerIn):
     api_require_module(request.user, Module.VOLUNTEERS)
     resolve_ref(request.user, County, payload.county_id, field="county_id")
-    volunteer = services.volunteer_create(actor=request.user, **payload.dict())
+    volunteer = services.volunteer_create(
+        services.VolunteerFields(**payload.dict()), actor=request.user
+    )
     return Status(201, _volunteer_detail(request, volunteer))
 
 
@@ -424,14 +426,8 @@ def group_create(request: HttpRequest, payload: GroupIn):
         leader = resolve_ref(
             request.user, Volunteer, code, field="leader_national_code", lookup="national_code"
         )
-    group = services.group_create(
-        actor=request.user,
-        name=payload.name,
-        specialty=payload.specialty,
-        county_id=payload.county_id,
-        leader=leader,
-        founded_on=payload.founded_on,
-    )
+    fields = services.GroupFields(leader=leader, **payload.dict(exclude={"leader_national_code"}))
+    group = services.group_create(fields, actor=request.user)
     return Status(201, group)
 
 
@@ -506,16 +502,18 @@ def _hours(totals: selectors.RosterTotals) -> dict[str, Any]:
 def camp_create(request: HttpRequest, payload: CampIn):
     api_require_module(request.user, Module.VOLUNTEERS)
     user = request.user
-    resolve_ref(user, Village, payload.village_id, field="village_id")
-    resolve_ref(user, City, payload.city_id, field="city_id")
+    village = resolve_ref(user, Village, payload.village_id, field="village_id")
+    city = resolve_ref(user, City, payload.city_id, field="city_id")
     resolve_refs(user, Group, payload.group_ids, field="group_ids")
     kinds = payload.required_credential_kind_ids
     resolve_refs(user, CredentialKind, kinds, field="required_credential_kind_ids")
-    data = payload.dict()
+    data = payload.dict(exclude={"village_id", "city_id", "group_ids"})
+    data.pop("required_credential_kind_ids")
     camp = services.camp_create(
+        services.CampFields(village=village, city=city, **data),
         actor=request.user,
-        required_kind_ids=data.pop("required_credential_kind_ids"),
-        **data,
+        group_ids=payload.group_ids,
+        required_kind_ids=kinds,
     )
     return Status(201, _camp_detail(request.user, camp))
 

@@ -3,6 +3,7 @@ by the core fields; the choices offered are limited to the user's scope."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, cast
 
 from django import forms
@@ -33,6 +34,7 @@ from jahesh.volunteers.models import (
     Volunteer,
     VolunteerSkill,
 )
+from jahesh.volunteers.services import VolunteerDetails, VolunteerFields
 
 
 def county_queryset(user: Any) -> QuerySet[County]:
@@ -86,6 +88,27 @@ class VolunteerForm(forms.Form):
         if editing:
             del self.fields["national_code"]
             del self.fields["registered_on"]
+
+    def details(self) -> VolunteerDetails:
+        """The cleaned details, as ``services.volunteer_update`` takes them."""
+        d = self.cleaned_data
+        return VolunteerDetails(
+            first_name=d["first_name"],
+            last_name=d["last_name"],
+            gender=d["gender"],
+            county_id=d["county"].pk,
+            mobile=d["mobile"],
+            birth_year=d["birth_year"],
+        )
+
+    def volunteer_fields(self) -> VolunteerFields:
+        """The cleaned new volunteer, as ``services.volunteer_create`` takes it."""
+        d = self.cleaned_data
+        return VolunteerFields(
+            **asdict(self.details()),
+            national_code=d["national_code"],
+            registered_on=d["registered_on"],
+        )
 
 
 class StatusForm(forms.Form):

@@ -282,14 +282,16 @@ def _volunteers(
         else:
             inactive = None
         volunteer = services.volunteer_build(
-            national_code=code,
-            first_name=first,
-            last_name=last,
-            mobile=mobile,
-            gender=Volunteer.Gender.MALE if male else Volunteer.Gender.FEMALE,
-            birth_year=rng.randint(1345, 1384),
-            county_id=rng.choices(counties, weights)[0].pk,
-            registered_on=registered,
+            services.VolunteerFields(
+                national_code=code,
+                first_name=first,
+                last_name=last,
+                mobile=mobile,
+                gender=Volunteer.Gender.MALE if male else Volunteer.Gender.FEMALE,
+                birth_year=rng.randint(1345, 1384),
+                county_id=rng.choices(counties, weights)[0].pk,
+                registered_on=registered,
+            )
         )
         events = services.volunteer_history(
             volunteer, actor=actor, now=now, inactive_on=inactive, reason="پایان همکاری"
@@ -363,10 +365,12 @@ def _groups(
             specs.append((c, name))
     groups = [
         services.group_build(
-            name=name,
-            county_id=c.pk,
-            specialty=rng.choices(list(Group.Specialty), [3, 4, 2, 1, 1, 2])[0],
-            founded_on=_day(rng, start - timedelta(days=1500), start),
+            services.GroupFields(
+                name=name,
+                county_id=c.pk,
+                specialty=rng.choices(list(Group.Specialty), [3, 4, 2, 1, 1, 2])[0],
+                founded_on=_day(rng, start - timedelta(days=1500), start),
+            )
         )
         for c, name in specs
     ]
@@ -417,8 +421,7 @@ def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: i
         last = first + timedelta(days=rng.randint(2, 9))
         purpose = rng.choice(SPECIALTY_PURPOSE[group.specialty])
         position = synthetic_position(village.county_id, village.pk)
-        camp = services.camp_build(
-            actor=actor,
+        fields = services.CampFields(
             title=f"اردوی جهادی {purpose.label} شمارهٔ {to_persian_digits(i + 1)}",
             purpose=purpose,
             village=village,
@@ -428,6 +431,7 @@ def _camps(rng, group_rows, villages, skills, start: date, end: date, n_camps: i
             latitude=position[0],
             longitude=position[1],
         )
+        camp = services.camp_build(fields, actor=actor)
         camps.append((camp, [group.pk]))
         plan.append((group, members))
     services.camps_create(camps, actor=actor, batch_size=BATCH)

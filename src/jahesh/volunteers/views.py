@@ -70,17 +70,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
     return submit(
         request,
         form,
-        lambda d: services.volunteer_create(
-            actor=request.user,
-            national_code=d["national_code"],
-            first_name=d["first_name"],
-            last_name=d["last_name"],
-            gender=d["gender"],
-            county_id=d["county"].pk,
-            registered_on=d["registered_on"],
-            mobile=d["mobile"],
-            birth_year=d["birth_year"],
-        ),
+        lambda _d: services.volunteer_create(form.volunteer_fields(), actor=request.user),
         message=_("نیرو ثبت شد."),
         done=lambda v: redirect("volunteers:detail", v.pk),
     ) or form_page(request, "volunteers/volunteer_form.html", {"form": form})
@@ -119,16 +109,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return submit(
         request,
         form,
-        lambda d: services.volunteer_update(
-            actor=request.user,
-            volunteer=v,
-            first_name=d["first_name"],
-            last_name=d["last_name"],
-            gender=d["gender"],
-            county_id=d["county"].pk,
-            mobile=d["mobile"],
-            birth_year=d["birth_year"],
-        ),
+        lambda _d: services.volunteer_update(form.details(), actor=request.user, volunteer=v),
         message=_("تغییرات ذخیره شد."),
         done=lambda _result: redirect("volunteers:detail", v.pk),
     ) or form_page(request, "volunteers/volunteer_form.html", {"form": form, "v": v})
@@ -226,14 +207,14 @@ def group_create(request: HttpRequest) -> HttpResponse:
                 raise InvalidInput(
                     _("سرگروه باید پیش‌تر به‌عنوان نیرو ثبت شده باشد."), field="leader_code"
                 )
-        return services.group_create(
-            actor=request.user,
+        fields = services.GroupFields(
             name=d["name"],
             specialty=d["specialty"],
             county_id=d["county"].pk,
             leader=leader,
             founded_on=d["founded_on"],
         )
+        return services.group_create(fields, actor=request.user)
 
     return submit(
         request,
@@ -295,17 +276,19 @@ def camp_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda d: services.camp_create(
+            services.CampFields(
+                title=d["title"],
+                purpose=d["purpose"],
+                start_date=d["start_date"],
+                end_date=d["end_date"],
+                village=d["village"],
+                description=d["description"],
+                latitude=d.get("latitude"),
+                longitude=d.get("longitude"),
+            ),
             actor=request.user,
-            title=d["title"],
-            purpose=d["purpose"],
-            start_date=d["start_date"],
-            end_date=d["end_date"],
-            village_id=d["village"].pk,
             group_ids=[g.pk for g in d["groups"]],
             required_kind_ids=[k.pk for k in d["required_kinds"]],
-            description=d["description"],
-            latitude=d.get("latitude"),
-            longitude=d.get("longitude"),
         ),
         message=_("اردو ثبت شد؛ اکنون فهرست حضور را وارد کنید."),
         done=lambda camp: redirect("volunteers:roster", camp.pk),

@@ -54,6 +54,7 @@ from jahesh.funds.services.loans import (
     loan_write_off_build,
 )
 from jahesh.funds.services.members import (
+    MemberFields,
     fund_build,
     fund_create,
     funds_build,
@@ -75,6 +76,7 @@ from jahesh.funds.services.repayments import (
 
 __all__ = [
     "LOAN_FLOW",
+    "MemberFields",
     "TRANSITIONS",
     "allowed_transitions",
     "checked_move",

@@ -178,12 +178,9 @@ def guarantee_document_build(
     )
 
 
-def guarantee_document_add(
-    *, loan: Loan, kind: str, number: str, amount: int, bank: str = ""
-) -> GuaranteeDocument:
-    document = guarantee_document_build(
-        loan=loan, kind=kind, number=number, amount=amount, bank=bank
-    )
+def guarantee_document_add(**fields: Any) -> GuaranteeDocument:
+    """Record a cheque or promissory note: :func:`guarantee_document_build`'s arguments."""
+    document = guarantee_document_build(**fields)
     document.save()
     return document
 

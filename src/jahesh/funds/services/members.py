@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,8 +35,10 @@ Kind = LedgerEntry.Kind
 
 
 def _fund_new(
-    *, name: str, code: str, county: Any, founded_on: datetime.date, user: Any = None, **fields: Any
+    *, name: str, code: str, county: Any, founded_on: datetime.date, **fields: Any
 ) -> Fund:
+    """A fund of a name, a code, a county, a founding day and any other of the
+    model's fields, the name's key derived; not checked."""
     return Fund(
         name=clean_text(name),
         name_key=normalize_key(name),
@@ -46,13 +49,10 @@ def _fund_new(
     )
 
 
-def fund_build(
-    *, name: str, code: str, county: Any, founded_on: datetime.date, user: Any = None, **fields: Any
-) -> Fund:
-    """A checked fund, not saved (:func:`fund_create`'s rules: the model's)."""
-    fund = _fund_new(
-        name=name, code=code, county=county, founded_on=founded_on, user=user, **fields
-    )
+def fund_build(**fields: Any) -> Fund:
+    """A checked fund, not saved (:func:`fund_create`'s rules: the model's);
+    ``fields`` as :func:`_fund_new` takes them."""
+    fund = _fund_new(**fields)
     fund.full_clean()
     return fund
 
@@ -76,12 +76,8 @@ def funds_build(rows: list[dict[str, Any]]) -> list[Fund]:
     return funds
 
 
-def fund_create(
-    *, name: str, code: str, county: Any, founded_on: datetime.date, user: Any = None, **fields: Any
-) -> Fund:
-    fund = fund_build(
-        name=name, code=code, county=county, founded_on=founded_on, user=user, **fields
-    )
+def fund_create(**fields: Any) -> Fund:
+    fund = fund_build(**fields)
     fund.save()
     return fund
 
@@ -91,31 +87,27 @@ def funds_create(funds: list[Fund], *, batch_size: int = 1000) -> list[Fund]:
     return Fund.objects.bulk_create(funds, batch_size=batch_size)
 
 
-def member_create(
-    *,
-    fund: Fund,
-    national_code: str,
-    first_name: str,
-    last_name: str,
-    gender: str,
-    joined_on: datetime.date,
-    mobile: str = "",
-    board_role: str = "",
-    user: Any = None,
-) -> Member:
+@dataclass(frozen=True, kw_only=True)
+class MemberFields:
+    """A person joining a fund, built once by the form, the API, the importer or
+    the scenario and given to :func:`member_build`, :func:`member_create` or
+    :func:`members_create`."""
+
+    fund: Fund
+    national_code: str
+    first_name: str
+    last_name: str
+    gender: str
+    joined_on: datetime.date
+    mobile: str = ""
+    board_role: str = ""
+
+
+def member_create(fields: MemberFields, *, user: Any = None) -> Member:
     """A person joins a fund; the national code is validated and may appear once per
     fund. ``user`` (who adds them) is the history row's author, as the request's
     user would be on a page, and also for an import job, which has no request."""
-    member = member_build(
-        fund=fund,
-        national_code=national_code,
-        first_name=first_name,
-        last_name=last_name,
-        gender=gender,
-        joined_on=joined_on,
-        mobile=mobile,
-        board_role=board_role,
-    )
+    member = member_build(fields)
     member._history_user = recorded_user(user)  # type: ignore[attr-defined]
     member.save()
     return member
@@ -126,52 +118,43 @@ def _member_taken(fund: Fund, code: str) -> bool:
 
 
 def member_build(
-    *,
-    fund: Fund,
-    national_code: str,
-    first_name: str,
-    last_name: str,
-    gender: str,
-    joined_on: datetime.date,
-    mobile: str = "",
-    board_role: str = "",
-    taken: Callable[[Fund, str], bool] = _member_taken,
+    fields: MemberFields, *, taken: Callable[[Fund, str], bool] = _member_taken
 ) -> Member:
     """A checked member, not saved (:func:`member_create`'s rules). ``taken`` says
     whether the code is already a member of the fund (the bulk form's set)."""
     try:
-        code = normalize_national_code(national_code)
+        code = normalize_national_code(fields.national_code)
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], field="national_code") from None
     try:
-        mobile = normalize_mobile(mobile) if mobile else ""
+        mobile = normalize_mobile(fields.mobile) if fields.mobile else ""
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], field="mobile") from None
-    if taken(fund, code):
+    if taken(fields.fund, code):
         raise Conflict(_("این کد ملی پیش‌تر در این صندوق عضو شده است."), field="national_code")
-    first_name, last_name = clean_text(first_name), clean_text(last_name)
+    first_name, last_name = clean_text(fields.first_name), clean_text(fields.last_name)
     return Member(
-        fund=fund,
+        fund=fields.fund,
         national_code=code,
         first_name=first_name,
         last_name=last_name,
         name_key=normalize_key(f"{first_name} {last_name}"),
         mobile=mobile,
-        gender=gender,
-        joined_on=joined_on,
-        board_role=board_role or "",
+        gender=fields.gender,
+        joined_on=fields.joined_on,
+        board_role=fields.board_role or "",
     )
 
 
-def members_create(rows: list[dict[str, Any]], *, batch_size: int = 2000) -> list[Member]:
-    """The bulk form of :func:`member_create`: every row (its keyword arguments)
-    through :func:`member_build`, the fund's members read once for the batch
-    (and the batch's earlier rows), then one insert. A refused row raises."""
-    funds = {row["fund"].pk for row in rows}
+def members_create(rows: list[MemberFields], *, batch_size: int = 2000) -> list[Member]:
+    """The bulk form of :func:`member_create`: every row through
+    :func:`member_build`, the fund's members read once for the batch (and the
+    batch's earlier rows), then one insert. A refused row raises."""
+    funds = {row.fund.pk for row in rows}
     members = set(Member.objects.filter(fund_id__in=funds).values_list("fund_id", "national_code"))
     built = []
     for row in rows:
-        member = member_build(**row, taken=lambda fund, code: (fund.pk, code) in members)
+        member = member_build(row, taken=lambda fund, code: (fund.pk, code) in members)
         members.add((member.fund_id, member.national_code))
         built.append(member)
     return Member.objects.bulk_create(built, batch_size=batch_size)
@@ -201,18 +184,9 @@ def savings_deposit_build(
 
 
 @transaction.atomic
-def savings_deposit(
-    *,
-    member: Member,
-    amount: int,
-    on: datetime.date,
-    user: Any,
-    now: datetime.datetime | None = None,
-    note: str = "",
-) -> LedgerEntry:
-    entry = savings_deposit_build(
-        member=member, amount=amount, on=on, user=user, now=now or timezone.now(), note=note
-    )
+def savings_deposit(*, now: datetime.datetime | None = None, **fields: Any) -> LedgerEntry:
+    """A member's deposit: :func:`savings_deposit_build`'s arguments."""
+    entry = savings_deposit_build(now=now or timezone.now(), **fields)
     entry.save()
     return entry
 
@@ -276,18 +250,9 @@ def sponsor_capital_build(
 
 
 @transaction.atomic
-def sponsor_capital_receive(
-    *,
-    fund: Fund,
-    sponsor: str,
-    amount: int,
-    on: datetime.date,
-    user: Any,
-    now: datetime.datetime | None = None,
-) -> LedgerEntry:
-    """Managed funds (وجوه اداره‌شده) a sponsor places with the fund to lend on."""
-    entry = sponsor_capital_build(
-        fund=fund, sponsor=sponsor, amount=amount, on=on, user=user, now=now or timezone.now()
-    )
+def sponsor_capital_receive(*, now: datetime.datetime | None = None, **fields: Any) -> LedgerEntry:
+    """Managed funds (وجوه اداره‌شده) a sponsor places with the fund to lend on:
+    :func:`sponsor_capital_build`'s arguments."""
+    entry = sponsor_capital_build(now=now or timezone.now(), **fields)
     entry.save()
     return entry

@@ -17,6 +17,8 @@ from jahesh.volunteers.services.certificates import (
     new_certificate_code,
 )
 from jahesh.volunteers.services.groups import (
+    CampFields,
+    GroupFields,
     camp_build,
     camp_create,
     camps_create,
@@ -31,6 +33,8 @@ from jahesh.volunteers.services.people import (
     MAX_HOURS,
     STATUS_TRANSITIONS,
     VOLUNTEER_FLOW,
+    VolunteerDetails,
+    VolunteerFields,
     _national_code,
     allowed_status_moves,
     credential_add,
@@ -61,6 +65,8 @@ from jahesh.volunteers.services.roster import (
 )
 
 __all__ = [
+    "CampFields",
+    "GroupFields",
     "HOURS_FLOW",
     "HOURS_TRANSITIONS",
     "MAX_HOURS",
@@ -68,6 +74,8 @@ __all__ = [
     "RosterSaveResult",
     "STATUS_TRANSITIONS",
     "VOLUNTEER_FLOW",
+    "VolunteerDetails",
+    "VolunteerFields",
     "_national_code",
     "allowed_status_moves",
     "camp_build",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -33,27 +34,31 @@ from jahesh.volunteers.services.people import (
 )
 
 
-def group_build(
-    *,
-    name: str,
-    specialty: str,
-    county_id: int,
-    leader: Volunteer | None = None,
-    founded_on: date | None = None,
-) -> Group:
+@dataclass(frozen=True, kw_only=True)
+class GroupFields:
+    """A new group's fields, given to :func:`group_build` or :func:`group_create`."""
+
+    name: str
+    specialty: str
+    county_id: int
+    leader: Volunteer | None = None
+    founded_on: date | None = None
+
+
+def group_build(fields: GroupFields) -> Group:
     """A checked group, not saved: :func:`group_create`'s rules but the name's
     uniqueness in its county, which the caller asks (once for a batch in
     :func:`groups_create`)."""
-    name = required_text(name, _("نام گروه لازم است."), field="name")
-    if specialty not in Group.Specialty.values:
+    name = required_text(fields.name, _("نام گروه لازم است."), field="name")
+    if fields.specialty not in Group.Specialty.values:
         raise InvalidInput(_("تخصص گروه نامعتبر است."), field="specialty")
     return Group(
         name=name,
         name_key=normalize_key(name),
-        specialty=specialty,
-        county_id=county_id,
-        leader=leader,
-        founded_on=founded_on,
+        specialty=fields.specialty,
+        county_id=fields.county_id,
+        leader=fields.leader,
+        founded_on=fields.founded_on,
     )
 
 
@@ -61,28 +66,18 @@ def _name_taken() -> Conflict:
     return Conflict(_("گروهی با همین نام در این شهرستان ثبت شده است."), field="name")
 
 
-def group_create(
-    *,
-    actor: Any,
-    name: str,
-    specialty: str,
-    county_id: int,
-    leader: Volunteer | None = None,
-    founded_on: date | None = None,
-) -> Group:
-    group = group_build(
-        name=name, specialty=specialty, county_id=county_id, leader=leader, founded_on=founded_on
-    )
-    if Group.objects.filter(county_id=county_id, name_key=group.name_key).exists():
+def group_create(fields: GroupFields, *, actor: Any) -> Group:
+    group = group_build(fields)
+    if Group.objects.filter(county_id=group.county_id, name_key=group.name_key).exists():
         raise _name_taken()
     with transaction.atomic():
         group.save()
         _ensure_in_scope(actor, group)
-        if leader is not None:
+        if fields.leader is not None:
             Membership.objects.get_or_create(
                 group=group,
-                volunteer=leader,
-                defaults={"joined_on": founded_on or timezone.localdate()},
+                volunteer=fields.leader,
+                defaults={"joined_on": fields.founded_on or timezone.localdate()},
             )
     return group
 
@@ -153,77 +148,60 @@ def membership_end(*, actor: Any, membership_id: int, left_on: date) -> Membersh
     return membership
 
 
-def camp_build(
-    *,
-    actor: Any,
-    title: str,
-    purpose: str,
-    start_date: date,
-    end_date: date,
-    village: Village | None = None,
-    city: City | None = None,
-    description: str = "",
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-) -> Camp:
+@dataclass(frozen=True, kw_only=True)
+class CampFields:
+    """A new camp's fields, given to :func:`camp_build` or :func:`camp_create`;
+    its place a village, else a city."""
+
+    title: str
+    purpose: str
+    start_date: date
+    end_date: date
+    village: Village | None = None
+    city: City | None = None
+    description: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+def camp_build(fields: CampFields, *, actor: Any) -> Camp:
     """A checked camp, not saved: :func:`camp_create`'s rules; its county is the
     place's county (a village, else a city)."""
-    title = required_text(title, _("عنوان اردو لازم است."), field="title")
-    if purpose not in Camp.Purpose.values:
+    title = required_text(fields.title, _("عنوان اردو لازم است."), field="title")
+    if fields.purpose not in Camp.Purpose.values:
         raise InvalidInput(_("هدف اردو نامعتبر است."), field="purpose")
-    if end_date < start_date:
+    if fields.end_date < fields.start_date:
         raise InvalidInput(_("تاریخ پایان اردو نمی‌تواند پیش از تاریخ شروع باشد."), field="end_date")
-    city = None if village else city
+    village = fields.village
+    city = None if village else fields.city
     place = village or city
     if place is None:
         raise InvalidInput(_("محل اردو (روستا یا شهر) را انتخاب کنید."), field="village")
-    check_pair(latitude, longitude)
+    check_pair(fields.latitude, fields.longitude)
     return Camp(
         title=title,
-        purpose=purpose,
-        description=clean_text(description),
+        purpose=fields.purpose,
+        description=clean_text(fields.description),
         county_id=place.county_id,
         village=village,
         city=city,
-        start_date=start_date,
-        end_date=end_date,
-        latitude=latitude,
-        longitude=longitude,
+        start_date=fields.start_date,
+        end_date=fields.end_date,
+        latitude=fields.latitude,
+        longitude=fields.longitude,
         created_by=recorded_user(actor),
     )
 
 
 def camp_create(
+    fields: CampFields,
     *,
     actor: Any,
-    title: str,
-    purpose: str,
-    start_date: date,
-    end_date: date,
-    village_id: int | None = None,
-    city_id: int | None = None,
     group_ids: Iterable[int] = (),
     required_kind_ids: Iterable[int] = (),
-    description: str = "",
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
 ) -> Camp:
     """A camp in a village (or city); its county is the place's county."""
-
-    village = Village.objects.filter(pk=village_id).first() if village_id else None
-    city = City.objects.filter(pk=city_id).first() if city_id and not village_id else None
-    camp = camp_build(
-        actor=actor,
-        title=title,
-        purpose=purpose,
-        start_date=start_date,
-        end_date=end_date,
-        village=village,
-        city=city,
-        description=description,
-        latitude=latitude,
-        longitude=longitude,
-    )
+    camp = camp_build(fields, actor=actor)
     groups = list(scoped(actor, Group).filter(pk__in=list(group_ids)))
     kinds = list(CredentialKind.objects.filter(pk__in=list(required_kind_ids)))
     with transaction.atomic():

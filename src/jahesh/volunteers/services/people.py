@@ -5,6 +5,7 @@ volunteers service uses (scope check of a new record, codes) live here too."""
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -68,23 +69,35 @@ def _duplicate(code: str) -> Conflict:
     )
 
 
-def volunteer_build(
-    *,
-    national_code: str,
-    first_name: str,
-    last_name: str,
-    gender: str,
-    county_id: int,
-    registered_on: date,
-    mobile: str = "",
-    birth_year: int | None = None,
-) -> Volunteer:
+@dataclass(frozen=True, kw_only=True)
+class VolunteerDetails:
+    """A person's details as an edit corrects them (:func:`volunteer_update`)."""
+
+    first_name: str
+    last_name: str
+    gender: str
+    county_id: int
+    mobile: str = ""
+    birth_year: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class VolunteerFields(VolunteerDetails):
+    """A new volunteer's fields: the details, the national code (the key) and
+    the registration day. Built once by the form, the API, the scenario, and
+    given to :func:`volunteer_build` or :func:`volunteer_create`."""
+
+    national_code: str
+    registered_on: date
+
+
+def volunteer_build(fields: VolunteerFields) -> Volunteer:
     """A checked volunteer (active), not saved: :func:`volunteer_create`'s rules
     but the national code's uniqueness, which the caller asks (one query for a
     batch in :func:`volunteers_create`)."""
-    code = _national_code(national_code)
-    volunteer = Volunteer(national_code=code, registered_on=registered_on)
-    _set_details(volunteer, first_name, last_name, gender, county_id, mobile, birth_year)
+    code = _national_code(fields.national_code)
+    volunteer = Volunteer(national_code=code, registered_on=fields.registered_on)
+    _set_details(volunteer, fields)
     return volunteer
 
 
@@ -108,31 +121,12 @@ def volunteer_history(
 
 
 def volunteer_create(
-    *,
-    actor: Any,
-    national_code: str,
-    first_name: str,
-    last_name: str,
-    gender: str,
-    county_id: int,
-    registered_on: date,
-    mobile: str = "",
-    birth_year: int | None = None,
-    now: datetime | None = None,
+    fields: VolunteerFields, *, actor: Any, now: datetime | None = None
 ) -> Volunteer:
     """Register a person once: the national code is the key. A second
     registration of the same code is refused, naming the existing record."""
     now = now or timezone.now()
-    volunteer = volunteer_build(
-        national_code=national_code,
-        first_name=first_name,
-        last_name=last_name,
-        gender=gender,
-        county_id=county_id,
-        registered_on=registered_on,
-        mobile=mobile,
-        birth_year=birth_year,
-    )
+    volunteer = volunteer_build(fields)
     code = volunteer.national_code
     if Volunteer.objects.filter(national_code=code).exists():
         raise _duplicate(code)
@@ -141,7 +135,7 @@ def volunteer_create(
             volunteer.save()
             _ensure_in_scope(actor, volunteer)
             VOLUNTEER_FLOW.created(
-                volunteer, user=actor, now=now, data=registered_on, reason=str(_("ثبت‌نام"))
+                volunteer, user=actor, now=now, data=fields.registered_on, reason=str(_("ثبت‌نام"))
             )
     except IntegrityError:
         raise Conflict(
@@ -181,23 +175,17 @@ def volunteers_create(
     return people
 
 
-def _set_details(
-    volunteer: Volunteer,
-    first_name: str,
-    last_name: str,
-    gender: str,
-    county_id: int,
-    mobile: str,
-    birth_year: int | None,
-) -> None:
+def _set_details(volunteer: Volunteer, details: VolunteerDetails) -> None:
     """Check a person's details and set them (and the search key) on ``volunteer``."""
-    first, last = clean_text(first_name), clean_text(last_name)
+    first, last = clean_text(details.first_name), clean_text(details.last_name)
     if not first or not last:
         raise InvalidInput(
             _("نام و نام خانوادگی لازم است."), field="last_name" if first else "first_name"
         )
-    volunteer.first_name, volunteer.last_name, volunteer.mobile = first, last, _mobile(mobile)
-    volunteer.gender, volunteer.birth_year, volunteer.county_id = gender, birth_year, county_id
+    volunteer.first_name, volunteer.last_name = first, last
+    volunteer.mobile = _mobile(details.mobile)
+    volunteer.gender, volunteer.birth_year = details.gender, details.birth_year
+    volunteer.county_id = details.county_id
     if volunteer.gender not in Volunteer.Gender.values:
         raise InvalidInput(_("جنسیت را «مرد» یا «زن» انتخاب کنید."), field="gender")
     year = volunteer.birth_year
@@ -213,19 +201,9 @@ def _set_details(
     )
 
 
-def volunteer_update(
-    *,
-    actor: Any,
-    volunteer: Volunteer,
-    first_name: str,
-    last_name: str,
-    gender: str,
-    county_id: int,
-    mobile: str = "",
-    birth_year: int | None = None,
-) -> Volunteer:
+def volunteer_update(details: VolunteerDetails, *, actor: Any, volunteer: Volunteer) -> Volunteer:
     """Correct a volunteer's details (the national code is the key: not edited here)."""
-    _set_details(volunteer, first_name, last_name, gender, county_id, mobile, birth_year)
+    _set_details(volunteer, details)
     with transaction.atomic():
         volunteer.save()
         _ensure_in_scope(actor, volunteer)
@@ -349,16 +327,13 @@ def volunteer_skill_build(
 
 
 def volunteer_skill_set(
-    *, actor: Any, volunteer: Volunteer, skill_id: int, level: str, document: str = ""
+    *, actor: Any, volunteer: Volunteer, skill_id: int, **fields: Any
 ) -> VolunteerSkill:
-    """Add a skill to a volunteer, or change its level and confirming document."""
-    link = volunteer_skill_build(
-        volunteer=volunteer,
-        skill_id=skill_id,
-        level=level,
-        document=document,
-        skills=set(Skill.objects.filter(pk=skill_id).values_list("pk", flat=True)),
-    )
+    """Add a skill to a volunteer, or change its level and confirming document:
+    :func:`volunteer_skill_build`'s arguments but ``skills``, asked here."""
+    skills = set(Skill.objects.filter(pk=skill_id).values_list("pk", flat=True))
+    fields.setdefault("document", "")
+    link = volunteer_skill_build(volunteer=volunteer, skill_id=skill_id, skills=skills, **fields)
     _ensure_in_scope(actor, volunteer)
     link, _created = VolunteerSkill.objects.update_or_create(
         volunteer=volunteer,
@@ -392,24 +367,12 @@ def credential_build(
     )
 
 
-def credential_add(
-    *,
-    actor: Any,
-    volunteer: Volunteer,
-    kind_id: int,
-    expires_on: date,
-    number: str = "",
-    issued_on: date | None = None,
-) -> Credential:
+def credential_add(*, actor: Any, volunteer: Volunteer, kind_id: int, **fields: Any) -> Credential:
+    """Record a credential: :func:`credential_build`'s arguments but ``kinds``,
+    asked here."""
     _ensure_in_scope(actor, volunteer)
-    credential = credential_build(
-        volunteer=volunteer,
-        kind_id=kind_id,
-        expires_on=expires_on,
-        kinds=set(CredentialKind.objects.filter(pk=kind_id).values_list("pk", flat=True)),
-        number=number,
-        issued_on=issued_on,
-    )
+    kinds = set(CredentialKind.objects.filter(pk=kind_id).values_list("pk", flat=True))
+    credential = credential_build(volunteer=volunteer, kind_id=kind_id, kinds=kinds, **fields)
     credential.save()
     return credential
 
