@@ -429,19 +429,17 @@ def case_transition(
     return moved
 
 
-def case_followup_record(
+def case_followup_build(
     *,
     case: Case,
-    user: Any,
     confirmed: bool,
     on: datetime.date,
     note: str = "",
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> Case:
-    """Record the follow-up check of a prevented closure: does the unit still run?"""
-    now = now or timezone.now()
-    if user_role(user) not in WORKERS:
-        raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری را ندارد."))
+    """The follow-up check of a prevented closure set on ``case``, not saved:
+    :func:`case_followup_record`'s rules (a case resolved with "closure
+    prevented", checked on a day from its resolution to today)."""
     if case.status != S.RESOLVED or case.outcome != O.CLOSURE_PREVENTED:
         raise InvalidInput(
             _("پیگیری فقط برای پرونده‌ای با نتیجهٔ «جلوگیری از تعطیلی» است."), field="confirmed"
@@ -453,6 +451,15 @@ def case_followup_record(
     case.followup_on = on
     case.followup_confirmed = confirmed
     case.followup_note = clean_text(note)
+    return case
+
+
+def case_followup_record(*, user: Any, now: datetime.datetime | None = None, **fields: Any) -> Case:
+    """Record the follow-up check of a prevented closure (does the unit still
+    run?): :func:`case_followup_build`'s arguments."""
+    if user_role(user) not in WORKERS:
+        raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری را ندارد."))
+    case = case_followup_build(now=now or timezone.now(), **fields)
     case._change_reason = "پیگیری"  # type: ignore[attr-defined]
     case.save(update_fields=["followup_on", "followup_confirmed", "followup_note", "updated_at"])
     return case
