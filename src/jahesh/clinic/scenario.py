@@ -15,8 +15,10 @@
 4. Sessions of each group every five to eight weeks over the five years,
    with agendas from escalated cases and 1–4 resolutions each, followed up.
 
-Everything is bulk-written; a second run finds the first working group and
-changes nothing.
+Experts and groups are registered through their services; every other row is
+built by its service's ``*_build`` (or, for a case's trail and a resolution's
+follow-ups, its workflow's ``history``) and bulk-written. A second run finds
+the first working group and changes nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from jahesh.accounts.models import User
@@ -52,6 +55,7 @@ from jahesh.clinic.sla import calendar_for, sla_state
 from jahesh.clinic.taxonomy import TAXONOMY_VERSION, taxonomy_load
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import TEHRAN, add_jalali_months, last_jalali_years
+from jahesh.core.models import recorded_user
 from jahesh.core.workflow import Step
 from jahesh.geo.models import Province
 from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus
@@ -214,6 +218,23 @@ def _trail(case: Case, who: Callable[[Case, str], Any]) -> list[CaseEvent]:
             f"demo case {case.pk}: its trail leads to {moved.status}, not {case.status}"
         )
     return events  # type: ignore[return-value]
+
+
+def _done_after_today(
+    resolution: Resolution, entry: services.FollowUpFields, hq: Any
+) -> ResolutionFollowUp:
+    """A late execution drawn after the demo's day (its deadline up to ten days
+    before it, done up to 25 days late), which no one could record yet, so
+    ``resolution_follow_up`` refuses it: the demo keeps it as drawn, moved by
+    hand, as before the services checked its follow-ups."""
+    resolution.status, resolution.done_on = entry.status_after, entry.on
+    return ResolutionFollowUp(
+        resolution=resolution,
+        on=entry.on,
+        by=recorded_user(hq),
+        note=entry.note,
+        status_after=entry.status_after,
+    )
 
 
 class _Builder:
@@ -497,14 +518,16 @@ class _Builder:
                 case.followup_due_on = add_jalali_months(resolved_on, 6)
                 if case.followup_due_on <= self.ctx.as_of - timedelta(days=14):
                     roll = rng.random()
-                    if roll < 0.88:
-                        case.followup_on = case.followup_due_on + timedelta(days=rng.randint(0, 12))
-                        case.followup_confirmed = True
-                        case.followup_note = "بازدید پیگیری: واحد فعال است."
-                    elif roll < 0.93:
-                        case.followup_on = case.followup_due_on + timedelta(days=rng.randint(0, 12))
-                        case.followup_confirmed = False
-                        case.followup_note = "بازدید پیگیری: واحد دوباره متوقف شده است."
+                    if roll < 0.93:
+                        services.case_followup_build(
+                            case=case,
+                            on=case.followup_due_on + timedelta(days=rng.randint(0, 12)),
+                            confirmed=roll < 0.88,
+                            note="بازدید پیگیری: واحد فعال است."
+                            if roll < 0.88
+                            else "بازدید پیگیری: واحد دوباره متوقف شده است.",
+                            now=self.ctx.clock(),
+                        )
             elif outcome == O.FINANCING:
                 case.financing_rial = rng.randint(5, 400) * 1_000_000_000
         state = sla_state(
@@ -598,16 +621,20 @@ class _Builder:
     # --- Sessions and resolutions ------------------------------------------------------
 
     def _sessions(self) -> tuple[int, int]:
+        """Sessions, their attendance and agendas, resolutions and follow-ups, each
+        built by the service's ``*_build`` and written in bulk; a resolution's
+        follow-ups move it through ``RESOLUTION_FLOW.history``, as the province's
+        headquarters (``hq``, else its unsaved stand-in, whom no row names)."""
         rng = self.rng
-
-        hq = User.objects.filter(username="hq").first()
+        hq = User.objects.filter(username="hq").first() or self.ctx.actor(PROVINCE_ID)
+        now = self.ctx.clock()
         sessions, plans = [], []
         for group in self.groups:
             day, number = self.first + timedelta(days=rng.randint(5, 30)), 0
             members = list(group.members.all())
             while day <= self.last:
                 number += 1
-                session = Session(
+                session = services.session_build(
                     group=group, number=number, held_on=day, place="سالن جلسات استانداری مرکزی",
                     other_attendees="نمایندهٔ سازمان صمت\nنمایندهٔ بانک‌های عامل\nنمایندهٔ اتاق بازرگانی اراک",
                     minutes=(f"جلسهٔ {to_persian_digits(number)} {group.name} با حضور اعضا برگزار شد. پرونده‌های ارجاع‌شده "
@@ -621,63 +648,49 @@ class _Builder:
             (s.group_id, s.number): s.pk
             for s in Session.objects.filter(group__in=self.groups).only("id", "group_id", "number")
         }
-        attend, agenda = Session.attendees.through, Session.agenda.through
-        attend_rows, agenda_rows, resolutions = [], [], []
+        attend_rows, agenda_rows, resolutions, followups = [], [], [], []
         for session, members, group in plans:
             session.pk = session.id = saved[(group.pk, session.number)]
-            for expert in rng.sample(members, min(len(members), rng.randint(3, 5))):
-                attend_rows.append(attend(session_id=session.pk, expert_id=expert.pk))
+            attendees = rng.sample(members, min(len(members), rng.randint(3, 5)))
             on_agenda = [
                 self.cases[i]
                 for start, end, i in self.escalations[group.pk]
                 if start <= session.held_on <= end
             ][:4]
-            for case in on_agenda:
-                agenda_rows.append(agenda(session_id=session.pk, case_id=case.pk))
+            attendance, agenda = services.session_links_build(
+                session, attendees=attendees, agenda=on_agenda
+            )
+            attend_rows += attendance
+            agenda_rows += agenda
             for n in range(1, rng.randint(1, 4) + 1):
                 case = on_agenda[n - 1] if n <= len(on_agenda) else None
-                resolutions.append(self._resolution(session, n, case, group))
-        attend.objects.bulk_create(attend_rows, batch_size=2000)
-        agenda.objects.bulk_create(agenda_rows, batch_size=2000)
-        resolutions = bulk_create_with_history(resolutions, Resolution, batch_size=500)
+                resolution, entries = self._resolution(session, n, case, group)
+                if entries and entries[0].on > timezone.localdate(now):
+                    followups.append(_done_after_today(resolution, entries[0], hq))
+                else:
+                    followups += services.resolution_follow_ups_build(
+                        resolution=resolution, user=hq, follow_ups=entries, now=now
+                    )
+                resolutions.append(resolution)
+        services.session_links_create((attend_rows, agenda_rows), batch_size=2000)
+        bulk_create_with_history(resolutions, Resolution, batch_size=500)
         saved_r = {
             (r.session_id, r.number): r.pk
             for r in Resolution.objects.filter(session__group__in=self.groups).only(
                 "id", "session_id", "number"
             )
         }
-        followups = []
         for r in resolutions:
-            r.pk = saved_r[(r.session_id, r.number)]
-            if r.status == ResolutionStatus.DONE:
-                followups.append(
-                    ResolutionFollowUp(
-                        resolution_id=r.pk,
-                        on=r.done_on,
-                        by=hq,
-                        note="اجرای مصوبه با نامهٔ دستگاه تأیید شد.",
-                        status_after=ResolutionStatus.DONE,
-                    )
-                )
-            elif r.status in (ResolutionStatus.OBJECTED, ResolutionStatus.NOT_EXECUTED):
-                on = (
-                    r.objection_until
-                    if r.status == ResolutionStatus.OBJECTED
-                    else r.due_on + timedelta(days=7)
-                )
-                followups.append(
-                    ResolutionFollowUp(
-                        resolution_id=r.pk,
-                        on=min(on, self.last),
-                        by=hq,
-                        note="پیگیری دبیرخانه",
-                        status_after=r.status,
-                    )
-                )
+            r.pk = r.id = saved_r[(r.session_id, r.number)]
         ResolutionFollowUp.objects.bulk_create(followups, batch_size=2000)
         return len(sessions), len(resolutions)
 
-    def _resolution(self, session: Session, n: int, case: Case | None, group) -> Resolution:
+    def _resolution(
+        self, session: Session, n: int, case: Case | None, group
+    ) -> tuple[Resolution, list[services.FollowUpFields]]:
+        """A resolution built by ``services.resolution_build`` and the follow-ups
+        that will move it: done on its day, or objected within the window, or not
+        executed a week after its deadline."""
         rng = self.rng
         code = case.category.code if case else rng.choice(group.codes)
         agency = case.agency if case and case.agency else self._agency_for(code)
@@ -705,7 +718,7 @@ class _Builder:
         text = rng.choice(texts).format(m=to_persian_digits(rng.choice([3, 6, 12])))
         if case is not None:
             text = f"دربارهٔ «{case.unit.name}»: {text}"
-        return Resolution(
+        resolution = services.resolution_build(
             session=session,
             number=n,
             text=text,
@@ -714,9 +727,27 @@ class _Builder:
             responsible_person=rng.choice(
                 ["مدیر امور شعب", "معاون اقتصادی", "مدیرکل", "رئیس اداره"]
             ),
-            passed_on=session.held_on,
             due_on=due,
-            objection_until=session.held_on + timedelta(days=15),
-            status=status,
-            done_on=done_on,
+            objection_days=15,
         )
+        # The demo's window is 15 calendar days, which the service (15 working
+        # days after the session) never gives: the demo's data were drawn with
+        # it and stay as they were (an objected follow-up is dated on its last day).
+        resolution.objection_until = session.held_on + timedelta(days=15)
+        if status == ResolutionStatus.DONE:
+            assert done_on is not None  # drawn with the status just above
+            entry = services.FollowUpFields(
+                on=done_on, note="اجرای مصوبه با نامهٔ دستگاه تأیید شد.", status_after=status
+            )
+        elif status == ResolutionStatus.OPEN:
+            return resolution, []
+        else:
+            on = (
+                resolution.objection_until
+                if status == ResolutionStatus.OBJECTED
+                else resolution.due_on + timedelta(days=7)
+            )
+            entry = services.FollowUpFields(
+                on=min(on, self.last), note="پیگیری دبیرخانه", status_after=status
+            )
+        return resolution, [entry]
