@@ -12,7 +12,14 @@ import datetime as dt
 import pytest
 
 from jahesh.clinic import services
-from jahesh.clinic.models import Resolution, ResolutionFollowUp, ResolutionStatus, Session
+from jahesh.clinic.models import (
+    Case,
+    ObstacleCategory,
+    Resolution,
+    ResolutionFollowUp,
+    ResolutionStatus,
+    Session,
+)
 from jahesh.core.errors import ApplicationError
 
 from .conftest import NOW as CLOCK  # the clinic tests' frozen clock
@@ -184,4 +191,58 @@ def test_case_followup_build_sets_what_the_service_saves(make_case, make_unit, h
     case.refresh_from_db()
     assert values == (case.followup_on, case.followup_confirmed, case.followup_note) == (
         dt.date(2025, 11, 27), False, "واحد متوقف است"
+    )  # fmt: skip
+
+
+def _opening(make_unit, category, agency, **change):
+    return {"unit": make_unit(), "category": category, "severity": 3, "title": " قطع  برق ",
+            "source": "visit", "description": " شرح  مانع ", "agency": agency, **change}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"title": "  "}, {"severity": 5}, {"source": "fax"}, {"inactive": True},
+     {"parent": "closed"}, {"parent": "child"}, {"parent": "other category"}],
+)  # fmt: skip
+def test_case_build_refuses_as_the_service_does(
+    make_case, make_unit, category, agency, users, change
+):
+    if change.pop("inactive", False):
+        category.is_active = False
+    parent = change.pop("parent", None)
+    if parent == "closed":
+        change["parent"] = make_case("withdrawn")
+    elif parent == "child":
+        change["parent"] = make_case("new", parent=make_case("new"))
+    elif parent == "other category":
+        change["parent"] = make_case("new")
+        change["parent"].category = ObstacleCategory.objects.exclude(pk=category.pk).first()
+    fields = _opening(make_unit, category, agency, **change)
+    cases = Case.objects.count()
+    single = _refusal(lambda: services.case_create(user=users["hq"], now=CLOCK, **fields))
+    built = _refusal(
+        lambda: services.case_build(
+            user=users["hq"], now=CLOCK, settings=services.clinic_settings(),
+            unit_status_at_open="active", unit_risk_at_open="", **fields,
+        )
+    )  # fmt: skip
+    assert built == single
+    assert Case.objects.count() == cases
+
+
+def test_case_build_is_the_row_the_service_writes(make_unit, high_risk, category, agency, users):
+    fields = _opening(make_unit, category, agency)
+    high_risk(fields["unit"])
+    saved = services.case_create(user=users["hq"], now=CLOCK, **fields)
+    built = services.case_build(
+        user=users["hq"], now=CLOCK, settings=services.clinic_settings(),
+        unit_status_at_open="active", unit_risk_at_open="high", **fields,
+    )  # fmt: skip
+    assert built.pk is None
+    values = ("unit", "county", "category", "taxonomy_version", "severity", "title",
+              "description", "source", "agency", "opened_at", "opened_on", "due_at",
+              "unit_status_at_open", "unit_risk_at_open", "created_by", "status")  # fmt: skip
+    assert [getattr(built, f) for f in values] == [getattr(saved, f) for f in values]
+    assert (built.title, built.description, built.unit_risk_at_open, built.status) == (
+        "قطع برق", "شرح مانع", "high", "new"
     )  # fmt: skip

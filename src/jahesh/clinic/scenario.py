@@ -52,7 +52,7 @@ from jahesh.clinic.models import (
     WorkingGroup,
 )
 from jahesh.clinic.sla import calendar_for, sla_state
-from jahesh.clinic.taxonomy import TAXONOMY_VERSION, taxonomy_load
+from jahesh.clinic.taxonomy import taxonomy_load
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import TEHRAN, add_jalali_months, last_jalali_years
 from jahesh.core.models import recorded_user
@@ -240,6 +240,8 @@ def _done_after_today(
 class _Builder:
     def __init__(self, ctx, crisis_on: dict[int, date]) -> None:
         self.calendar = calendar_for(PROVINCE_ID)  # every demo case is Markazi's
+        self.actor = ctx.actor(PROVINCE_ID)
+        self.settings = services.clinic_settings()
         self.ctx = ctx
         self.rng: random.Random = ctx.rng("clinic")
         self.crisis_on = crisis_on
@@ -494,17 +496,26 @@ class _Builder:
             else rng.choice([1, 2, 2, 3])
         )
         events, group = self._plan_events(opened, status, resolved_on)
-        case = Case(
+        case = services.case_build(
+            user=self.actor,
             unit=unit,
-            county_id=unit.county_id,
-            province_id=unit.county.province_id, category=category, taxonomy_version=TAXONOMY_VERSION, severity=severity,
-            title=title or category.name, source=rng.choice(["visit"] * 5 + ["letter", "portal", "referral"]),
-            description=f"مانع «{category.name}» در بازدید یا گزارش واحد ثبت شد.", agency=agency,
-            expert=None if status in (S.NEW, S.TRIAGED) else expert, status=status,
-            opened_at=_at(opened), opened_on=opened,
+            category=category,
+            severity=severity,
+            title=title or category.name,
+            source=rng.choice(["visit"] * 5 + ["letter", "portal", "referral"]),
+            description=f"مانع «{category.name}» در بازدید یا گزارش واحد ثبت شد.",
+            agency=agency,
+            now=_at(opened),
+            settings=self.settings,
             unit_status_at_open=self._status_at(unit, opened),
+            # The level the demo drew the case for (a crisis unit's "high"), not
+            # read again from the risk history as the service reads it.
             unit_risk_at_open=risk,
-        )  # fmt: skip
+        )
+        case.province_id = unit.county.province_id  # bulk-written: no save() derives it
+        # Where its trail (below, checked by CASE_FLOW.history on a copy) leads.
+        case.status = status
+        case.expert = None if status in (S.NEW, S.TRIAGED) else expert
         if group is not None:
             case.escalated_to, case.working_group = Case.Escalation.WORKING_GROUP, group
         if status in (S.RESOLVED, S.NOT_RESOLVABLE, S.WITHDRAWN):
@@ -530,6 +541,8 @@ class _Builder:
                         )
             elif outcome == O.FINANCING:
                 case.financing_rial = rng.randint(5, 400) * 1_000_000_000
+        # The deadline after its trail, as the last move's ``_deadline`` leaves it
+        # (the trail runs on a copy); the demo's limit is 21 days at every severity.
         state = sla_state(
             opened_at=case.opened_at,
             limit_days=21,

@@ -26,6 +26,7 @@ from jahesh.clinic.models import (
     Case,
     CaseEvent,
     CaseStatus,
+    ClinicSettings,
     Expert,
     ExpertConflict,
     ObstacleCategory,
@@ -36,6 +37,7 @@ from jahesh.clinic.sla import add_working_time, calendar_for, sla_state
 from jahesh.core import events
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import add_jalali_months
+from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text, required_text
 from jahesh.core.workflow import Move, Refusals, Rule, Workflow, no_guard, status_label
 from jahesh.units.models import RiskLevel, Unit, UnitStatus
@@ -45,7 +47,7 @@ S = CaseStatus
 O = Case.Outcome  # noqa: E741
 
 
-def case_create(
+def case_build(
     *,
     user: Any,
     unit: Unit,
@@ -56,16 +58,15 @@ def case_create(
     description: str = "",
     agency: Agency | None = None,
     parent: Case | None = None,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
+    settings: ClinicSettings,
+    unit_status_at_open: str,
+    unit_risk_at_open: str,
 ) -> Case:
-    """Open a case for ``unit``.
-
-    Records the taxonomy version, the unit's status and risk level on the day
-    (the closure-prevented rule reads them later) and the first deadline.
-    """
-    now = now or timezone.now()
-    if user_role(user) not in MANAGERS:
-        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان پرونده باز می‌کند."))
+    """A checked new case, not saved: :func:`case_create`'s rules of the row,
+    with the taxonomy version and the first deadline of ``settings``; the unit's
+    status and risk level on the day are the caller's (the service reads them
+    from the unit's history)."""
     title = required_text(
         title, _("عنوان پرونده را بنویسید؛ مثلاً «قطع برق به دلیل بدهی»."), field="title"
     )
@@ -79,32 +80,55 @@ def case_create(
         )
     if parent is not None:
         _check_parent(parent=parent, category=category)
+    return Case(
+        unit=unit,
+        county=unit.county,
+        parent=parent,
+        category=category,
+        taxonomy_version=settings.taxonomy_version,
+        severity=severity,
+        title=title,
+        description=clean_text(description),
+        source=source,
+        agency=agency,
+        opened_at=now,
+        opened_on=_today(now),
+        due_at=add_working_time(
+            now,
+            datetime.timedelta(days=settings.sla_days(severity)),
+            calendar_for(unit.county.province_id),
+        ),
+        unit_status_at_open=unit_status_at_open,
+        unit_risk_at_open=unit_risk_at_open,
+        created_by=recorded_user(user),
+    )
+
+
+def case_create(
+    *, user: Any, unit: Unit, now: datetime.datetime | None = None, **fields: Any
+) -> Case:
+    """Open a case for ``unit``: :func:`case_build`'s arguments but the settings
+    and the unit's status and risk level on the day, which it reads.
+
+    Records the taxonomy version, the unit's status and risk level on the day
+    (the closure-prevented rule reads them later) and the first deadline.
+    """
+    now = now or timezone.now()
+    if user_role(user) not in MANAGERS:
+        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان پرونده باز می‌کند."))
     today = _today(now)
-    settings = clinic_settings()
     risk = unit_risk_at(unit=unit, when=today)
-    with transaction.atomic():
-        case = Case.objects.create(
+    with transaction.atomic():  # a refused case leaves no settings row behind
+        case = case_build(
+            user=user,
             unit=unit,
-            county=unit.county,
-            parent=parent,
-            category=category,
-            taxonomy_version=settings.taxonomy_version,
-            severity=severity,
-            title=title,
-            description=clean_text(description),
-            source=source,
-            agency=agency,
-            opened_at=now,
-            opened_on=today,
-            due_at=add_working_time(
-                now,
-                datetime.timedelta(days=settings.sla_days(severity)),
-                calendar_for(unit.county.province_id),
-            ),
+            now=now,
+            settings=clinic_settings(),
             unit_status_at_open=unit_status_at(unit=unit, when=today),
             unit_risk_at_open=risk.level if risk else "",
-            created_by=user,
+            **fields,
         )
+        case.save()
         CASE_FLOW.created(case, user=user, now=now)
     return case
 
