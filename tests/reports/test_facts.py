@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from jahesh.accounts.scoping import Area
 from jahesh.reports import facts
 from jahesh.reports.facts.marks import DERIVED, derived_source
+from jahesh.reports.facts.days import OPENED
 from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
 from jahesh.reports.kpis import PARTS, Part
 from jahesh.reports.models import DayFact, Fact, FactPeriod, MonthBalance, StalePlace
@@ -110,7 +111,9 @@ def _flow(area: Area, period: Period) -> dict[str, int]:
 
 def test_a_custom_period_sums_the_flow_parts_day_rows(table, geo, markazi_area, arak_area):
     assert facts.days_built() and DayFact.objects.exists()
-    assert set(DayFact.objects.values_list("part", flat=True)) <= set(FLOW)
+    opened = {code + OPENED for code in FLOW if PARTS[code].distinct}  # their second series
+    assert opened == {"units_monitored@opened", "services_beneficiaries@opened"}
+    assert set(DayFact.objects.values_list("part", flat=True)) <= set(FLOW) | opened
     for area in (markazi_area, arak_area, Area()):
         want = _from_records(area, CUSTOM)
         assert any(want.values())
@@ -233,8 +236,8 @@ def test_a_write_rewrites_only_its_own_day_rows(table, world, geo, markazi_area)
     # Only rows of the direct services' parts changed (the tables the write touched).
     new = DayFact.objects.filter(pk__in=[pk for pk in after if pk not in rows])
     assert ("services_value_rial", geo["saveh"].pk) in set(new.values_list("part", "county_id"))
-    assert set(new.values_list("part", flat=True)) <= {"services_value_rial",
-                                                       "services_beneficiaries"}  # fmt: skip
+    assert set(new.values_list("part", flat=True)) <= {
+        "services_value_rial", "services_beneficiaries", "services_beneficiaries" + OPENED}  # fmt: skip
     kept, summed = _sums_above()
     assert kept == summed
 
