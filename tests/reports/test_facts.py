@@ -16,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from jahesh.accounts.scoping import Area
 from jahesh.reports import facts
+from jahesh.reports.facts import days
+from jahesh.reports.facts.days import OPENED
 from jahesh.reports.facts.marks import DERIVED, derived_source
 from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
 from jahesh.reports.kpis import PARTS, Part
@@ -102,15 +104,50 @@ def _from_records(area: Area, period: Period) -> dict[str, int]:
 
 
 def _flow(area: Area, period: Period) -> dict[str, int]:
+    return _values(area, period, FLOW)
+
+
+def _values(area: Area, period: Period, codes: list[str]) -> dict[str, int]:
     from jahesh.reports.figures import part_values
 
     return part_values(area=area, start=period.start, end=period.end,
-                       parts=[PARTS[code] for code in FLOW])  # fmt: skip
+                       parts=[PARTS[code] for code in codes])  # fmt: skip
+
+
+@pytest.mark.parametrize("opened", [True, False])
+def test_a_distinct_part_counts_once_whatever_its_edges(
+    table, geo, markazi_area, arak_area, monkeypatch, opened
+):
+    # Periods whose edges fall on, just before and just after a row's day and its
+    # since (the unit's or person's previous day), read through the running totals
+    # (the balance at the horizon, the one at the start, the rows after the end)
+    # or through the period's rows, equal the recount for a county, its province
+    # and the country.
+    monkeypatch.setattr(days, "_by_opened", lambda start, end: opened)
+    codes = ["units_monitored", "services_beneficiaries"]
+    rows = DayFact.objects.filter(part__in=codes)
+    ever = datetime.date(1, 1, 1)
+    assert rows.exclude(since=ever).exists()  # some seen again
+    seen = sorted({d for pair in rows.values_list("day", "since") for d in pair if d != ever})
+    picked = [*seen[:: max(1, len(seen) // 5)], seen[-1]]
+    one = datetime.timedelta(days=1)
+    edges = sorted({day + shift for day in picked for shift in (-one, 0 * one, one)})
+    counted = dict.fromkeys(codes, 0)
+    for area in (arak_area, markazi_area, Area()):
+        for i, start in enumerate(edges):
+            for end in edges[i + 1 :]:
+                want = {c: PARTS[c].total(area=area, start=start, end=end) for c in codes}
+                assert _values(area, Period(start, end), codes) == want, (area, start, end)
+                for code in codes:
+                    counted[code] += want[code]
+    assert all(counted.values()), counted
 
 
 def test_a_custom_period_sums_the_flow_parts_day_rows(table, geo, markazi_area, arak_area):
     assert facts.days_built() and DayFact.objects.exists()
-    assert set(DayFact.objects.values_list("part", flat=True)) <= set(FLOW)
+    opened = {code + OPENED for code in FLOW if PARTS[code].distinct}  # their second series
+    assert opened == {"units_monitored@opened", "services_beneficiaries@opened"}
+    assert set(DayFact.objects.values_list("part", flat=True)) <= set(FLOW) | opened
     for area in (markazi_area, arak_area, Area()):
         want = _from_records(area, CUSTOM)
         assert any(want.values())
@@ -233,8 +270,8 @@ def test_a_write_rewrites_only_its_own_day_rows(table, world, geo, markazi_area)
     # Only rows of the direct services' parts changed (the tables the write touched).
     new = DayFact.objects.filter(pk__in=[pk for pk in after if pk not in rows])
     assert ("services_value_rial", geo["saveh"].pk) in set(new.values_list("part", "county_id"))
-    assert set(new.values_list("part", flat=True)) <= {"services_value_rial",
-                                                       "services_beneficiaries"}  # fmt: skip
+    assert set(new.values_list("part", flat=True)) <= {
+        "services_value_rial", "services_beneficiaries", "services_beneficiaries" + OPENED}  # fmt: skip
     kept, summed = _sums_above()
     assert kept == summed
 

@@ -799,7 +799,7 @@ def standard_periods() -> list[Period]:
 @pytest.mark.parametrize(
     ("mode", "seed"), [(mode, seed) for mode, seeds in SEEDS.items() for seed in seeds]
 )
-def test_it_recounts_every_figure_after_each_change(seed, mode, geo, users):
+def test_it_recounts_every_figure_after_each_change(seed, mode, geo, users, monkeypatch):
     exercised = EXERCISED.setdefault(f"{mode} {seed}", dict.fromkeys((*CODES, *BESIDE), False))
     # given a small world in two provinces and three counties
     world = build_world(geo, users, random.Random(seed))
@@ -809,6 +809,9 @@ def test_it_recounts_every_figure_after_each_change(seed, mode, geo, users):
     if mode == "facts":
         # and, in facts mode, the standard periods materialized in the analytics table
         facts.refresh(today=AS_OF)
+        # The distinct parts' custom periods read through their running totals
+        # in one sequence, through the period's rows in the other.
+        monkeypatch.setattr(facts.days, "_by_opened", lambda start, end: seed % 2 == 0)
         # Every stored period is checked after building the world; after each step,
         # the five years, each Jalali year and a different quarter in turn.
         stored = [p for p in standard_periods() if p not in periods]

@@ -111,6 +111,10 @@ class Part:
     daily: DailySelector | None = None  # kept per place and day
     stock: bool = False  # a state at the period's end: the sum of the days' changes up to it
     window: bool = False  # its day rows count within a window (reports.DayFact.since/lo/hi)
+    # A window part whose rows count for any end (lo, hi unbounded): the distinct
+    # units or people first seen in the period (since < start), also kept as the
+    # number of them seen again on or after each date (reports.facts.days).
+    distinct: bool = False
 
     def values(
         self, *, area: Any, start: datetime.date, end: datetime.date, by: str | None = None
@@ -136,6 +140,7 @@ def parts(
     additive: bool = True,
     stock: bool = False,
     window: bool = False,
+    distinct: bool = False,
 ) -> tuple[Part, ...]:
     """A figure's parts, ``{code: (selector, daily selector or None)}``, in that
     order, all reading the models of ``sources`` and sharing the other
@@ -150,7 +155,8 @@ def parts(
             sources=read,
             daily=daily,
             stock=stock,
-            window=window,
+            window=window or distinct,
+            distinct=distinct,
         )
         for code, (selector, daily) in selectors.items()
     )

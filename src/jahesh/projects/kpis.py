@@ -69,7 +69,7 @@ KPIS: tuple[Kpi, ...] = (
         "services_beneficiaries", module=Module.PROJECTS, unit=COUNT, exact=False,
         parts=parts({"services_beneficiaries": (s.kpi_services_beneficiaries,
                                                 s.kpi_services_beneficiaries_daily)},
-                    sources=(DirectService, ServiceBeneficiary), additive=False, window=True),
+                    sources=(DirectService, ServiceBeneficiary), additive=False, distinct=True),
         name_fa=_("بهره‌مندان خدمات مستقیم"), name_en="Beneficiaries of direct services",
         definition_fa=_("افراد متمایزی که در این دوره خدمت مستقیم گرفتند، هر جا شناخته شده‌اند."),
         definition_en="Distinct beneficiaries of the direct services delivered in the period, where known.",

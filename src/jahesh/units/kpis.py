@@ -27,7 +27,7 @@ KPIS: tuple[Kpi, ...] = (
         "units_monitored", module=Module.UNITS, unit=COUNT, exact=True, headline=True,
         parts=parts(
             {"units_monitored": (s.kpi_units_monitored, s.kpi_units_monitored_daily)},
-            sources=(Unit, Visit), window=True,
+            sources=(Unit, Visit), distinct=True,
         ),
         name_fa=_("واحدهای پایش‌شده"), name_en="Units monitored",
         definition_fa=_("واحدهای تولیدی متمایزی که دست‌کم یک بازدید پایش با تاریخی در این دوره دارند."),

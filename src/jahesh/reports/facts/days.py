@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain
 from typing import TYPE_CHECKING, Any
 
@@ -135,7 +135,8 @@ def _day_sums(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for code, p, c, v in cursor.fetchall():
-            found[(code, p, c)] = found.get((code, p, c), 0) + int(v)
+            key = (code.removesuffix(OPENED), p, c)  # a distinct part's two series: one value
+            found[key] = found.get(key, 0) + int(v)
     for part in parts:
         if not part.additive:  # distinct people: the area's own rows, or its records
             if any(area.province_id in (None, p) and area.county_id in (None, c)
@@ -178,10 +179,15 @@ def _sums_sql(
     params: list[Any] = []
 
     def add(
-        table: str, kept: Callable[[Part], bool], where: str, args: list, sign: str = ""
+        table: str,
+        kept: Callable[[Part], bool],
+        where: str,
+        args: list,
+        sign: str = "",
+        code: Callable[[Part], str] = lambda p: p.code,
     ) -> None:
         for chosen, place, place_args in selects:
-            codes = [p.code for p in chosen if kept(p)]
+            codes = [code(p) for p in chosen if kept(p)]
             if not codes:
                 continue
             branches.append(
@@ -193,21 +199,75 @@ def _sums_sql(
 
     at_most = (f"(SELECT CASE WHEN MIN({month}) < %s THEN MIN({month}) ELSE %s END"
                f" FROM {balances} WHERE {part} = '')")  # fmt: skip
-    points: list[tuple[datetime.date, str, Callable[[Part], bool]]] = [
-        (end, "", lambda p: not p.window),
-        (start, "-", lambda p: not p.window and not p.stock),
+    opened = _by_opened(start, end)
+
+    def seen(p: Part) -> bool:  # a distinct part read as its units seen from start on
+        return opened and p.distinct
+
+    def opened_code(p: Part) -> str:
+        return p.code + OPENED
+
+    points: list[tuple[datetime.date, str, Callable[[Part], bool], Callable[[Part], str]]] = [
+        (end, "", lambda p: not p.window, lambda p: p.code),
+        (start, "-", lambda p: not p.window and not p.stock, lambda p: p.code),
+        (start, "-", seen, opened_code),
     ]
-    for at, sign, kept in points:
+    for at, sign, kept, code in points:
         first = _date_param(_month_of(at))
-        add(balances, kept, f"{month} = {at_most}", [first, first], sign)
+        add(balances, kept, f"{month} = {at_most}", [first, first], sign, code)
         add(days, kept, f"{day} >= {at_most} AND {day} < %s",
-            [first, first, _date_param(at)], sign)  # fmt: skip
+            [first, first, _date_param(at)], sign, code)  # fmt: skip
+    add(balances, seen, f"{month} = (SELECT MIN({month}) FROM {balances} WHERE {part} = '')",
+        [], "", opened_code)  # fmt: skip
     s, e = _date_param(start), _date_param(end)
-    add(days, lambda p: p.window, f"{day} >= %s AND {day} < %s AND {q('since')} < %s"
-        f" AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
+    add(days, seen, f"{day} >= %s AND {q('since')} < %s", [e, s], "-")
+    add(days, lambda p: p.window and not seen(p), f"{day} >= %s AND {day} < %s"
+        f" AND {q('since')} < %s AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
     if not branches:
         return "SELECT NULL, NULL, NULL, 0 WHERE 1 = 0", []
     return " UNION ALL ".join(branches), params
+
+
+# A distinct part's row (day d, since) counts for [s, e) when since < s <= d < e.
+# The rows with since < s <= d are the units (people) seen on or after s, one
+# each (its first day from s on): #{d >= s} - #{since >= s}, the sum from s to
+# the horizon of a flow of +value on d and -value on since, kept as a part of
+# its own (code + OPENED, :func:`_opened`) with month balances. Those of them
+# first seen again on or after e are the rows #{since < s, d >= e}. So a
+# period is a balance at the horizon, one at s with a month of days, and the
+# rows after e: read so when that is fewer days than the period (a recent
+# period of more than a few weeks, :func:`_by_opened`), the period's rows
+# otherwise (at the country, nearly one per unit or person seen in it).
+OPENED = "@opened"
+
+
+def _by_opened(start: datetime.date, end: datetime.date) -> bool:
+    """Whether a distinct part's [start, end) is read through its running
+    totals (a month of days before ``start``, on two series, and the rows after
+    ``end``) rather than its rows of the period: fewer days."""
+    after = max(0, (datetime.date.today() - end).days)
+    return 2 * (start.day - 1) + after < (end - start).days
+
+
+def _opened(values: dict) -> dict:
+    """A distinct part's second series from its window values ({(place, day,
+    since, lo, hi): value}): +value on the day, -value on since (a day seen
+    before), {(place, day): change}, zero changes left out."""
+    found: dict[tuple, int] = defaultdict(int)
+    for (place, day, since, *_window), value in values.items():
+        found[(place, day)] += value
+        if since != NO_WINDOW[0]:
+            found[(place, since)] -= value
+    return {key: v for key, v in found.items() if v}
+
+
+def _kept(part: Part, values: dict) -> list[tuple[Part, dict]]:
+    """The series stored for ``part`` from its daily values: itself, and for a
+    distinct part its running series (:func:`_opened`: a flow part of its own)."""
+    if not part.distinct:
+        return [(part, values)]
+    running = replace(part, code=part.code + OPENED, window=False, distinct=False)
+    return [(part, values), (running, _opened(values))]
 
 
 def _place_sql(province: int | None, county: int | None, level: str | None) -> tuple[str, list]:
@@ -511,16 +571,19 @@ def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
     """Write every day row and month balance from ``daily`` ({code: {(place,
     day): value}}) into the emptied tables (inside the caller's transaction,
     with the periods: :func:`_rebuilt`)."""
-    daily = {code: _with_levels(PARTS[code], values, province_of) for code, values in daily.items()}
-    running = {code: values for code, values in daily.items() if not PARTS[code].window}
+    kept = [
+        series
+        for code, values in daily.items()
+        for series in _kept(PARTS[code], _with_levels(PARTS[code], values, province_of))
+    ]
+    running = {part.code: values for part, values in kept if not part.window}
     horizon = _horizon(running, datetime.date.today())
     balances: list[tuple] = [("", horizon, None, None, 0)]
-    for code, values in running.items():
-        balances += _balance_rows(PARTS[code], values, province_of, horizon)
+    for part, values in kept:
+        if not part.window:
+            balances += _balance_rows(part, values, province_of, horizon)
     _insert(MonthBalance, BALANCE_COLUMNS, balances)
-    rows = [
-        row for code, values in daily.items() for row in _day_rows(PARTS[code], values, province_of)
-    ]
+    rows = [row for part, values in kept for row in _day_rows(part, values, province_of)]
     return _insert(DayFact, DAY_COLUMNS, rows)
 
 
@@ -569,24 +632,28 @@ def _changed_days_of(parts: list, marks: Marks) -> DayChanges:
             whole = {(p, c) for province, county in marks.places(part)
                      for p, c in ((province, county), (province, None), (None, None))}  # fmt: skip
             if whole:
-                values = part.daily_values(area=COUNTRY)
-                for province, county in whole:
-                    _changed_place(changes, part, values, province, county, (province, county))
+                for kept, values in _kept(part, part.daily_values(area=COUNTRY)):
+                    for province, county in whole:
+                        if not kept.window and horizon is not None:
+                            _changed_balances(changes, kept, values, province, county,
+                                              (province, county), horizon)  # fmt: skip
+                        _changed_place(changes, kept, values, province, county, (province, county))
             continue
         for province, county in marks.places(part):
             here = Area(province_id=province, county_id=county)
-            values = part.daily_values(area=here)
             place = county if county is not None else province
             assert place is not None  # a marked place is a county or a province (Marks)
-            moved = {}
-            if not part.window and horizon is not None:
-                moved = _changed_balances(changes, part, values, province, county, horizon)
-            change = _changed_place(changes, part, values, province, county, place)
-            for level in _above(part, province, county):
-                for key, value in change.items():
-                    days[(part.code, level)][key] += value
-                for month, value in moved.items():
-                    months[(part.code, level)][month] += value
+            for kept, values in _kept(part, part.daily_values(area=here)):
+                moved = {}
+                if not kept.window and horizon is not None:
+                    moved = _changed_balances(changes, kept, values, province, county, place,
+                                              horizon)  # fmt: skip
+                change = _changed_place(changes, kept, values, province, county, place)
+                for level in _above(kept, province, county):
+                    for key, value in change.items():
+                        days[(kept.code, level)][key] += value
+                    for month, value in moved.items():
+                        months[(kept.code, level)][month] += value
     _moved_days(changes, days)
     _moved_balances(changes, months)
     return changes
@@ -609,18 +676,20 @@ def _changed_balances(
     values: dict,
     province: int | None,
     county: int | None,
+    place: Any,
     horizon: datetime.date,
 ) -> dict[datetime.date, int]:
-    """Replace the marked place's month balances of ``part`` in ``changes``;
-    returns what changed per month (for the sums above it)."""
-    place = county if county is not None else province
-    assert place is not None  # a marked place is a county or a province (Marks)
+    """Replace the month balances of ``part`` at (province, county) in
+    ``changes`` by those of its daily values ``values`` (those keyed
+    ``place``); returns what changed per month (for the sums above it)."""
     rows = _own_rows(MonthBalance, part.code, province, county)
     moved: dict[datetime.date, int] = defaultdict(int)
     for month, value in rows.values_list("month", "value"):
         moved[month] -= int(value)
     changes.balances |= (Q(part=part.code, county_id=county) if county is not None
-                         else Q(part=part.code, province_id=province, county_id__isnull=True))  # fmt: skip
+                         else Q(part=part.code, province_id=province, county_id__isnull=True)
+                         if province is not None
+                         else Q(part=part.code, province_id__isnull=True, county_id__isnull=True))  # fmt: skip
     new = _balance_rows(part, {k: v for k, v in values.items() if k[0] == place},
                         {place: province}, horizon)  # fmt: skip
     changes.new_balances += new
