@@ -499,6 +499,38 @@ class legal_id(_identifier):
         self.hint = _("شناسه ملی ۱۱ رقمی")
 
 
+def person_columns(*, name_length: int, example: tuple[str, str]) -> list[Column]:
+    """The three columns a list of people opens with: the national code, then the
+    first and last name (at most ``name_length`` characters, as their model keeps
+    them); ``example`` is the template's first and last name."""
+    return [
+        Column(
+            "national_code",
+            "کد ملی",
+            "National code",
+            required=True,
+            parse=national_code(),
+            example="0081234562",
+        ),
+        Column(
+            "first_name",
+            "نام",
+            "First name",
+            required=True,
+            parse=text(max_length=name_length),
+            example=example[0],
+        ),
+        Column(
+            "last_name",
+            "نام خانوادگی",
+            "Last name",
+            required=True,
+            parse=text(max_length=name_length),
+            example=example[1],
+        ),
+    ]
+
+
 def _message(error: BaseException) -> str:
     """The Persian message of a ValueError, ValidationError or ApplicationError."""
     if isinstance(error, ValidationError):
