@@ -20,7 +20,6 @@ from jahesh.accounts.scoping import (
     require_module,
     scope_exists,
 )
-from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import LocationForm
 from jahesh.core.history import history_entries
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
@@ -28,7 +27,7 @@ from jahesh.core.mapdata import locate
 from jahesh.core.pages import page_of, submit
 from jahesh.core.tabular import import_page, write_template, xlsx_response
 from jahesh.projects import forms, importing, selectors, services
-from jahesh.projects.models import DirectService, Project, ProjectFunding, ProjectPhoto
+from jahesh.projects.models import DirectService, Project, ProjectPhoto
 from jahesh.volunteers.models import Group
 
 PAGE_SIZE = 25
@@ -184,23 +183,8 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(project, data):
-        common = {
-            "source_name": data.get("source_name") or "",
-            "received_on": data.get("received_on"),
-        }
-        if data["role"] == ProjectFunding.Role.VOLUNTEER_LABOUR:
-            if not data.get("labour_hours") or not data.get("labour_skill"):
-                raise ApplicationError(_("ساعت کار و مهارت را وارد کنید."), field="labour_hours")
-            services.funding_add_volunteer_labour(
-                project=project, hours=data["labour_hours"], skill=data["labour_skill"], **common
-            )
-        else:
-            if not data.get("amount_rial"):
-                raise ApplicationError(_("مبلغ را وارد کنید."), field="amount_rial")
-            services.funding_add(
-                project=project, role=data["role"], amount_rial=data["amount_rial"], **common
-            )
+    def action(project: Project, data: dict) -> None:
+        services.funding_record(project=project, **data)
 
     return _project_post(request, pk, "funding_form", forms.FundingForm(request.POST), action)
 
