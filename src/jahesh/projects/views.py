@@ -165,16 +165,10 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(project, data):
+    def action(project: Project, data: dict) -> None:
+        fields = {name: value for name, value in data.items() if name != "photo"}
         photos = [data["photo"]] if data.get("photo") else []
-        services.progress_report_add(
-            project=project,
-            user=request.user,
-            reported_on=data["reported_on"],
-            progress_pct=data["progress_pct"],
-            note=data.get("note") or "",
-            photos=photos,
-        )
+        services.progress_report_add(project=project, user=request.user, photos=photos, **fields)
 
     form = forms.ProgressForm(request.POST, request.FILES)
     return _project_post(request, pk, "progress_form", form, action)
@@ -192,14 +186,8 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def result_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(project, data):
-        services.result_set(
-            project=project,
-            indicator=data["indicator"],
-            unit=data.get("unit") or "",
-            target=data["target"],
-            actual=data.get("actual"),
-        )
+    def action(project: Project, data: dict) -> None:
+        services.result_set(project=project, **data)
 
     return _project_post(request, pk, "result_form", forms.ResultForm(request.POST), action)
 
@@ -218,14 +206,8 @@ def project_locate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def facility_check_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(project, data):
-        services.facility_check_record(
-            project=project,
-            user=request.user,
-            checked_on=data["checked_on"],
-            in_use=data.get("in_use", False),
-            note=data.get("note") or "",
-        )
+    def action(project: Project, data: dict) -> None:
+        services.facility_check_record(project=project, user=request.user, **data)
 
     return _project_post(request, pk, "check_form", forms.FacilityCheckForm(request.POST), action)
 
