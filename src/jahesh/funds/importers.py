@@ -40,14 +40,10 @@ from jahesh.funds.models import Fund, Loan, Member
 
 def member_columns() -> list[Column]:
     return [
-        *person_columns(name_length=100, example=("زهرا", "احمدی")),
-        Column(
-            "gender",
-            "جنسیت",
-            "Gender",
-            required=True,
-            parse=choice({"f": ("زن", "Female"), "m": ("مرد", "Male")}),
-            example="زن",
+        *person_columns(
+            name_length=100,
+            example=("زهرا", "احمدی"),
+            gender=choice({"f": ("زن", "Female"), "m": ("مرد", "Male")}),
         ),
         Column("mobile", "تلفن همراه", "Mobile", parse=mobile(), example="09121234567"),
         Column(

@@ -36,14 +36,8 @@ def volunteer_columns(user: Any) -> list[Column]:
     record in, matched by name."""
     counties = {c.pk: c.name for c in county_queryset(user)}
     return [
-        *person_columns(name_length=80, example=("فاطمه", "محمدی")),
-        Column(
-            "gender",
-            "جنسیت",
-            "Gender",
-            required=True,
-            parse=choice(Volunteer.Gender.choices),
-            example="زن",
+        *person_columns(
+            name_length=80, example=("فاطمه", "محمدی"), gender=choice(Volunteer.Gender.choices)
         ),
         Column(
             "birth_year", "سال تولد", "Birth year", parse=integer(min=1290, max=1420), example=1370
