@@ -324,3 +324,16 @@ def test_the_detail_page_records_a_result_and_a_facility_check_in_scope_only(
     assert list(project.facility_checks.values_list("checked_on", "in_use", "note")) == [
         (datetime.date(2025, 5, 10), True, "کلاس‌ها دایرند")
     ]
+
+
+def test_a_list_without_rows_shows_its_empty_state_and_one_with_rows_its_table(
+    client_for, users, projects3
+):
+    """partials/list_table.html: the table and its pages, or the page's empty state."""
+    client = client_for(users["projects"])
+    empty = client.get(reverse("projects:list"), {"kind": "road"}).content.decode()
+    assert "پروژه‌ای با این فیلترها نیست." in empty and "<table" not in empty
+    assert f'href="{reverse("projects:create")}"' in empty
+    full = client.get(reverse("projects:list")).content.decode()
+    assert full.count("<tbody>") == 1 and "پروژه‌ای با این فیلترها نیست." not in full
+    assert full.index("<thead><tr>") < full.index("مدرسهٔ روستای اراک") < full.index("</tbody>")
