@@ -355,7 +355,7 @@ def funding_record(
     """One source as the page and the API take it: volunteer labour by its hours and
     skill (:func:`funding_add_volunteer_labour`), every other role by its amount
     (:func:`funding_add`); what the role needs is required here."""
-    common = {"source_name": source_name, "received_on": received_on, "note": note}
+    common: dict[str, Any] = {"source_name": source_name, "received_on": received_on, "note": note}
     if role == ProjectFunding.Role.VOLUNTEER_LABOUR:
         if labour_hours is None or labour_skill is None:
             raise InvalidInput(_("ساعت کار و مهارت را وارد کنید."), field="labour_hours")
