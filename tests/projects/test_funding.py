@@ -4,12 +4,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.errors import InvalidInput
 from jahesh.projects import selectors, services
 from jahesh.projects.models import Project, ProjectFunding
 from jahesh.reports.figures import kpi_value
+from jahesh.volunteers.models import Skill
 
 R = ProjectFunding.Role
 
@@ -91,3 +93,62 @@ def test_it_counts_completed_projects_and_their_value_in_the_period(make_project
         )
         == 0
     )
+
+
+def test_funding_record_takes_labour_by_hours_and_skill_and_cash_by_amount(make_project):
+    mason = Skill.objects.create(name="بنا", name_key="بنا", hourly_rate_rial=1_000_000)
+    project = make_project()
+    labour = services.funding_record(
+        project=project, role=R.VOLUNTEER_LABOUR, labour_hours=Decimal(3), labour_skill=mason
+    )
+    cash = services.funding_record(project=project, role=R.CHARITY, amount_rial=250)
+    assert (labour.role, labour.amount_rial, cash.role, cash.amount_rial) == (
+        R.VOLUNTEER_LABOUR,
+        3_000_000,
+        R.CHARITY,
+        250,
+    )
+    with pytest.raises(InvalidInput) as exc:
+        services.funding_record(project=project, role=R.VOLUNTEER_LABOUR, labour_hours=Decimal(3))
+    assert (exc.value.field, str(exc.value.message)) == (
+        "labour_hours",
+        "ساعت کار و مهارت را وارد کنید.",
+    )
+    with pytest.raises(InvalidInput) as exc:
+        services.funding_record(project=project, role=R.GOVERNMENT)
+    assert (exc.value.field, str(exc.value.message)) == ("amount_rial", "مبلغ را وارد کنید.")
+    assert ProjectFunding.objects.filter(project=project).count() == 2
+
+
+def test_the_page_and_the_api_refuse_labour_without_a_skill_alike(
+    client_for, api_client_for, users, projects3
+):
+    arak = projects3["arak"]
+    page = client_for(users["projects"]).post(
+        reverse("projects:funding_add", args=[arak.pk]),
+        {"role": R.VOLUNTEER_LABOUR, "labour_hours": "4"},
+    )
+    api = api_client_for(users["projects"]).post(
+        f"/api/v1/projects/{arak.pk}/funding",
+        {"role": R.VOLUNTEER_LABOUR, "labour_hours": 4},
+        content_type="application/json",
+    )
+    assert (page.status_code, api.status_code) == (422, 422)
+    assert "ساعت کار و مهارت را وارد کنید." in page.content.decode()
+    assert api.json()["errors"][0] == {
+        "field": "labour_hours",
+        "message": "ساعت کار و مهارت را وارد کنید.",
+    }
+    assert not ProjectFunding.objects.filter(project=arak).exists()
+
+
+def test_the_funding_post_records_in_scope_only(client, client_for, users, projects3):
+    arak, saveh = projects3["arak"], projects3["saveh"]
+    officer = client_for(users["arak"])
+    posted = {"role": R.CHARITY, "amount_rial": "2000"}
+    done = officer.post(reverse("projects:funding_add", args=[arak.pk]), posted)
+    assert (done.status_code, done["Location"]) == (302, reverse("projects:detail", args=[arak.pk]))
+    assert officer.post(reverse("projects:funding_add", args=[saveh.pk]), posted).status_code == 404
+    anonymous = client.post(reverse("projects:funding_add", args=[arak.pk]), posted)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert list(ProjectFunding.objects.values_list("project_id", "role")) == [(arak.pk, R.CHARITY)]

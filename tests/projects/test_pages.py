@@ -294,3 +294,46 @@ def test_a_progress_photo_is_served_only_in_scope(
     assert b"".join(response.streaming_content) == buf.getvalue()
     assert client_for(users["saveh"]).get(url).status_code == 404
     assert client_for(None).get(url).status_code == 302
+
+
+def test_the_detail_page_records_a_result_and_a_facility_check_in_scope_only(
+    client, client_for, users, make_project
+):
+    project = make_project(status=Project.Status.COMPLETED)  # Arak, ended 2025-05-02
+    result_url = reverse("projects:result_add", args=[project.pk])
+    check_url = reverse("projects:check_add", args=[project.pk])
+    result = {"indicator": "کلاس درس", "unit": "کلاس", "target": "3", "actual": "2"}
+    check = {"checked_on": "۱۴۰۴/۰۲/۲۰", "in_use": "on", "note": "کلاس‌ها دایرند"}
+    saveh = client_for(users["saveh"])
+    assert (
+        saveh.post(result_url, result).status_code,
+        saveh.post(check_url, check).status_code,
+    ) == (
+        404,
+        404,
+    )
+    for url, data in ((result_url, result), (check_url, check)):
+        response = client.post(url, data)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    officer = client_for(users["arak"])
+    assert officer.post(result_url, result).status_code == 302
+    assert officer.post(check_url, check).status_code == 302
+    assert list(project.results.values_list("indicator", "unit", "target", "actual")) == [
+        ("کلاس درس", "کلاس", 3, 2)
+    ]
+    assert list(project.facility_checks.values_list("checked_on", "in_use", "note")) == [
+        (datetime.date(2025, 5, 10), True, "کلاس‌ها دایرند")
+    ]
+
+
+def test_a_list_without_rows_shows_its_empty_state_and_one_with_rows_its_table(
+    client_for, users, projects3
+):
+    """partials/list_table.html: the table and its pages, or the page's empty state."""
+    client = client_for(users["projects"])
+    empty = client.get(reverse("projects:list"), {"kind": "road"}).content.decode()
+    assert "پروژه‌ای با این فیلترها نیست." in empty and "<table" not in empty
+    assert f'href="{reverse("projects:create")}"' in empty
+    full = client.get(reverse("projects:list")).content.decode()
+    assert full.count("<tbody>") == 1 and "پروژه‌ای با این فیلترها نیست." not in full
+    assert full.index("<thead><tr>") < full.index("مدرسهٔ روستای اراک") < full.index("</tbody>")

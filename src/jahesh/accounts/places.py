@@ -4,7 +4,7 @@ and a form's county picker offers only the counties the user may record in."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -16,40 +16,51 @@ from jahesh.core.errors import NotFound
 from jahesh.geo.models import City, Closure, County, Province, Village
 from jahesh.geo.selectors import place_search
 
+PlaceT = TypeVar("PlaceT", Province, County, City, Village)
+
 
 def province_list(*, user: Any) -> QuerySet[Province]:
     return scoped(user, Province).order_by("name")
 
 
+def _one(user: Any, model: type[PlaceT], pk: int, missing: str) -> PlaceT:
+    """The place ``pk`` the user may see; else ``NotFound`` with ``missing``
+    (its ``{id}`` filled)."""
+    place = scoped(user, model).filter(pk=pk).first()
+    if place is None:
+        raise NotFound(missing.format(id=pk))
+    return place
+
+
+def _within(
+    user: Any, places: QuerySet[PlaceT], parent: str, parent_id: int | None
+) -> QuerySet[PlaceT]:
+    """``places`` of one parent (``parent`` is ``"province"`` or ``"county"``) when
+    ``parent_id`` is given; a parent the user may not see → ``NotFound``."""
+    if parent_id is None:
+        return places
+    if parent == "province":
+        province_get(user=user, province_id=parent_id)
+    else:
+        county_get(user=user, county_id=parent_id)
+    return places.filter(**{f"{parent}_id": parent_id})
+
+
 def province_get(*, user: Any, province_id: int) -> Province:
-    province = scoped(user, Province).filter(pk=province_id).first()
-    if province is None:
-        raise NotFound(_("استانی با شناسهٔ {id} وجود ندارد.").format(id=province_id))
-    return province
+    return _one(user, Province, province_id, _("استانی با شناسهٔ {id} وجود ندارد."))
 
 
 def county_get(*, user: Any, county_id: int) -> County:
-    county = scoped(user, County).filter(pk=county_id).first()
-    if county is None:
-        raise NotFound(_("شهرستانی با شناسهٔ {id} وجود ندارد.").format(id=county_id))
-    return county
+    return _one(user, County, county_id, _("شهرستانی با شناسهٔ {id} وجود ندارد."))
 
 
 def county_list(*, user: Any, province_id: int | None = None) -> QuerySet[County]:
     """Counties, of one province when given (a province that does not exist → NotFound)."""
-    counties = scoped(user, County).order_by("name")
-    if province_id is not None:
-        province_get(user=user, province_id=province_id)
-        counties = counties.filter(province_id=province_id)
-    return counties
+    return _within(user, scoped(user, County).order_by("name"), "province", province_id)
 
 
 def city_list(*, user: Any, county_id: int | None = None) -> QuerySet[City]:
-    cities = scoped(user, City).order_by("name")
-    if county_id is not None:
-        county_get(user=user, county_id=county_id)
-        cities = cities.filter(county_id=county_id)
-    return cities
+    return _within(user, scoped(user, City).order_by("name"), "county", county_id)
 
 
 def village_list(
@@ -61,10 +72,7 @@ def village_list(
 ) -> QuerySet[Village]:
     """Villages, optionally of one county, matching ``q`` (a name in any
     spelling, or the start of a code) and/or flagged deprived."""
-    villages = scoped(user, Village).order_by("name", "id")
-    if county_id is not None:
-        county_get(user=user, county_id=county_id)
-        villages = villages.filter(county_id=county_id)
+    villages = _within(user, scoped(user, Village).order_by("name", "id"), "county", county_id)
     if deprived is not None:
         villages = villages.filter(is_deprived=deprived)
     return place_search(villages, q)

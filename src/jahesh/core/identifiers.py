@@ -50,7 +50,17 @@ def _require_digits(value: str, *, length: int, label: Any, example: str) -> Non
         )
 
 
-def _boolean(normalizer: Callable[[Any], str]) -> Callable[[Any], bool]:
+def _checks(
+    normalizer: Callable[[Any], str],
+) -> tuple[Callable[[Any], None], Callable[[Any], bool]]:
+    """``validate_<name>`` (a Django validator) and ``is_valid_<name>`` of one
+    identifier: both are its ``normalize_<name>``, the first raising, the second
+    answering ``False``."""
+    name = normalizer.__name__.removeprefix("normalize_")
+
+    def validate(value: Any) -> None:
+        normalizer(value)
+
     def is_valid(value: Any) -> bool:
         try:
             normalizer(value)
@@ -58,8 +68,14 @@ def _boolean(normalizer: Callable[[Any], str]) -> Callable[[Any], bool]:
             return False
         return True
 
+    # The module's names, so that a migration can name the validator by its path.
+    validate.__name__ = validate.__qualname__ = f"validate_{name}"
+    is_valid.__name__ = is_valid.__qualname__ = f"is_valid_{name}"
+    validate.__doc__ = (
+        f"Raises ``ValidationError`` unless ``{normalizer.__name__}`` accepts ``value``."
+    )
     is_valid.__doc__ = f"True when ``{normalizer.__name__}`` accepts ``value``."
-    return is_valid
+    return validate, is_valid
 
 
 # --- National code (کد ملی) -------------------------------------------------
@@ -93,11 +109,7 @@ def normalize_national_code(value: Any, *, pad_leading_zeros: bool = False) -> s
     return code
 
 
-def validate_national_code(value: Any) -> None:
-    normalize_national_code(value)
-
-
-is_valid_national_code = _boolean(normalize_national_code)
+validate_national_code, is_valid_national_code = _checks(normalize_national_code)
 
 
 # --- Legal-entity national ID (شناسه ملی اشخاص حقوقی) -----------------------
@@ -123,11 +135,7 @@ def normalize_legal_id(value: Any) -> str:
     return code
 
 
-def validate_legal_id(value: Any) -> None:
-    normalize_legal_id(value)
-
-
-is_valid_legal_id = _boolean(normalize_legal_id)
+validate_legal_id, is_valid_legal_id = _checks(normalize_legal_id)
 
 
 # --- Sheba (IR IBAN) --------------------------------------------------------
@@ -189,11 +197,7 @@ def normalize_sheba(value: Any) -> str:
     return sheba
 
 
-def validate_sheba(value: Any) -> None:
-    normalize_sheba(value)
-
-
-is_valid_sheba = _boolean(normalize_sheba)
+validate_sheba, is_valid_sheba = _checks(normalize_sheba)
 
 
 def sheba_bank_code(value: Any) -> str:
@@ -236,11 +240,7 @@ def normalize_mobile(value: Any) -> str:
     return "0" + number
 
 
-def validate_mobile(value: Any) -> None:
-    normalize_mobile(value)
-
-
-is_valid_mobile = _boolean(normalize_mobile)
+validate_mobile, is_valid_mobile = _checks(normalize_mobile)
 
 
 # --- Postal code ------------------------------------------------------------
@@ -253,8 +253,4 @@ def normalize_postal_code(value: Any) -> str:
     return code
 
 
-def validate_postal_code(value: Any) -> None:
-    normalize_postal_code(value)
-
-
-is_valid_postal_code = _boolean(normalize_postal_code)
+validate_postal_code, is_valid_postal_code = _checks(normalize_postal_code)

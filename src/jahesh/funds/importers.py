@@ -29,6 +29,7 @@ from jahesh.core.tabular import (
     mobile,
     money_rials,
     national_code,
+    person_columns,
     read_table,
     run_import,
     text,
@@ -39,37 +40,10 @@ from jahesh.funds.models import Fund, Loan, Member
 
 def member_columns() -> list[Column]:
     return [
-        Column(
-            "national_code",
-            "کد ملی",
-            "National code",
-            required=True,
-            parse=national_code(),
-            example="0081234562",
-        ),
-        Column(
-            "first_name",
-            "نام",
-            "First name",
-            required=True,
-            parse=text(max_length=100),
-            example="زهرا",
-        ),
-        Column(
-            "last_name",
-            "نام خانوادگی",
-            "Last name",
-            required=True,
-            parse=text(max_length=100),
-            example="احمدی",
-        ),
-        Column(
-            "gender",
-            "جنسیت",
-            "Gender",
-            required=True,
-            parse=choice({"f": ("زن", "Female"), "m": ("مرد", "Male")}),
-            example="زن",
+        *person_columns(
+            name_length=100,
+            example=("زهرا", "احمدی"),
+            gender=choice({"f": ("زن", "Female"), "m": ("مرد", "Male")}),
         ),
         Column("mobile", "تلفن همراه", "Mobile", parse=mobile(), example="09121234567"),
         Column(

@@ -363,26 +363,12 @@ def funding_list(request: HttpRequest, project_id: int):
 )
 def funding_add(request: HttpRequest, project_id: int, payload: FundingIn):
     project = _project_or_404(request, project_id)
-    common = {
-        "source_name": payload.source_name,
-        "received_on": payload.received_on,
-        "note": payload.note,
-    }
-    if payload.role == ProjectFunding.Role.VOLUNTEER_LABOUR:
-        if payload.labour_hours is None or payload.labour_skill_id is None:
-            raise InvalidInput(
-                _("برای کار داوطلبانه ساعت کار و مهارت را بفرستید."), field="labour_hours"
-            )
-        skill = resolve_ref(request.user, Skill, payload.labour_skill_id, field="labour_skill_id")
-        row = services.funding_add_volunteer_labour(
-            project=project, hours=payload.labour_hours, skill=skill, **common
+    fields = payload.dict(exclude={"labour_skill_id"})
+    if payload.labour_skill_id is not None:
+        fields["labour_skill"] = resolve_ref(
+            request.user, Skill, payload.labour_skill_id, field="labour_skill_id"
         )
-    else:
-        if payload.amount_rial is None:
-            raise InvalidInput(_("مبلغ را به ریال بفرستید."), field="amount_rial")
-        row = services.funding_add(
-            project=project, role=payload.role, amount_rial=payload.amount_rial, **common
-        )
+    row = services.funding_record(project=project, **fields)
     return Status(201, row)
 
 

@@ -341,6 +341,32 @@ def funding_add(**fields: Any) -> ProjectFunding:
     return row
 
 
+def funding_record(
+    *,
+    project: Project,
+    role: str,
+    amount_rial: int | None = None,
+    labour_hours: Decimal | int | None = None,
+    labour_skill: Any = None,
+    source_name: str = "",
+    received_on: datetime.date | None = None,
+    note: str = "",
+) -> ProjectFunding:
+    """One source as the page and the API take it: volunteer labour by its hours and
+    skill (:func:`funding_add_volunteer_labour`), every other role by its amount
+    (:func:`funding_add`); what the role needs is required here."""
+    common: dict[str, Any] = {"source_name": source_name, "received_on": received_on, "note": note}
+    if role == ProjectFunding.Role.VOLUNTEER_LABOUR:
+        if labour_hours is None or labour_skill is None:
+            raise InvalidInput(_("ساعت کار و مهارت را وارد کنید."), field="labour_hours")
+        return funding_add_volunteer_labour(
+            project=project, hours=labour_hours, skill=labour_skill, **common
+        )
+    if amount_rial is None:
+        raise InvalidInput(_("مبلغ را وارد کنید."), field="amount_rial")
+    return funding_add(project=project, role=role, amount_rial=amount_rial, **common)
+
+
 def _funding(
     project: Project,
     role: str,

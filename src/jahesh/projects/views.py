@@ -20,7 +20,6 @@ from jahesh.accounts.scoping import (
     require_module,
     scope_exists,
 )
-from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import LocationForm
 from jahesh.core.history import history_entries
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
@@ -28,7 +27,7 @@ from jahesh.core.mapdata import locate
 from jahesh.core.pages import page_of, submit
 from jahesh.core.tabular import import_page, write_template, xlsx_response
 from jahesh.projects import forms, importing, selectors, services
-from jahesh.projects.models import DirectService, Project, ProjectFunding, ProjectPhoto
+from jahesh.projects.models import DirectService, Project, ProjectPhoto
 from jahesh.volunteers.models import Group
 
 PAGE_SIZE = 25
@@ -166,16 +165,10 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(project, data):
+    def action(project: Project, data: dict) -> None:
+        fields = {name: value for name, value in data.items() if name != "photo"}
         photos = [data["photo"]] if data.get("photo") else []
-        services.progress_report_add(
-            project=project,
-            user=request.user,
-            reported_on=data["reported_on"],
-            progress_pct=data["progress_pct"],
-            note=data.get("note") or "",
-            photos=photos,
-        )
+        services.progress_report_add(project=project, user=request.user, photos=photos, **fields)
 
     form = forms.ProgressForm(request.POST, request.FILES)
     return _project_post(request, pk, "progress_form", form, action)
@@ -184,23 +177,8 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(project, data):
-        common = {
-            "source_name": data.get("source_name") or "",
-            "received_on": data.get("received_on"),
-        }
-        if data["role"] == ProjectFunding.Role.VOLUNTEER_LABOUR:
-            if not data.get("labour_hours") or not data.get("labour_skill"):
-                raise ApplicationError(_("ساعت کار و مهارت را وارد کنید."), field="labour_hours")
-            services.funding_add_volunteer_labour(
-                project=project, hours=data["labour_hours"], skill=data["labour_skill"], **common
-            )
-        else:
-            if not data.get("amount_rial"):
-                raise ApplicationError(_("مبلغ را وارد کنید."), field="amount_rial")
-            services.funding_add(
-                project=project, role=data["role"], amount_rial=data["amount_rial"], **common
-            )
+    def action(project: Project, data: dict) -> None:
+        services.funding_record(project=project, **data)
 
     return _project_post(request, pk, "funding_form", forms.FundingForm(request.POST), action)
 
@@ -208,14 +186,8 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def result_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(project, data):
-        services.result_set(
-            project=project,
-            indicator=data["indicator"],
-            unit=data.get("unit") or "",
-            target=data["target"],
-            actual=data.get("actual"),
-        )
+    def action(project: Project, data: dict) -> None:
+        services.result_set(project=project, **data)
 
     return _project_post(request, pk, "result_form", forms.ResultForm(request.POST), action)
 
@@ -234,14 +206,8 @@ def project_locate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def facility_check_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(project, data):
-        services.facility_check_record(
-            project=project,
-            user=request.user,
-            checked_on=data["checked_on"],
-            in_use=data.get("in_use", False),
-            note=data.get("note") or "",
-        )
+    def action(project: Project, data: dict) -> None:
+        services.facility_check_record(project=project, user=request.user, **data)
 
     return _project_post(request, pk, "check_form", forms.FacilityCheckForm(request.POST), action)
 

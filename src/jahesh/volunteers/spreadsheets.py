@@ -22,10 +22,9 @@ from jahesh.core.tabular import (
     integer,
     jalali_date,
     mobile,
-    national_code,
+    person_columns,
     read_table,
     run_import,
-    text,
 )
 from jahesh.volunteers.forms import county_queryset
 from jahesh.volunteers.models import Volunteer, VolunteerStatusEvent
@@ -37,37 +36,8 @@ def volunteer_columns(user: Any) -> list[Column]:
     record in, matched by name."""
     counties = {c.pk: c.name for c in county_queryset(user)}
     return [
-        Column(
-            "national_code",
-            "کد ملی",
-            "National code",
-            required=True,
-            parse=national_code(),
-            example="0081234562",
-        ),
-        Column(
-            "first_name",
-            "نام",
-            "First name",
-            required=True,
-            parse=text(max_length=80),
-            example="فاطمه",
-        ),
-        Column(
-            "last_name",
-            "نام خانوادگی",
-            "Last name",
-            required=True,
-            parse=text(max_length=80),
-            example="محمدی",
-        ),
-        Column(
-            "gender",
-            "جنسیت",
-            "Gender",
-            required=True,
-            parse=choice(Volunteer.Gender.choices),
-            example="زن",
+        *person_columns(
+            name_length=80, example=("فاطمه", "محمدی"), gender=choice(Volunteer.Gender.choices)
         ),
         Column(
             "birth_year", "سال تولد", "Birth year", parse=integer(min=1290, max=1420), example=1370

@@ -8,6 +8,8 @@ read through ``scoped``/``get_scoped_or_404`` (out of scope: 404).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.forms.models import model_to_dict
@@ -127,6 +129,20 @@ def _detail_action(request: HttpRequest, pk: int, form_class, act) -> HttpRespon
     return redirect("volunteers:detail", v.pk)
 
 
+def _linked(
+    request: HttpRequest, service: Callable[..., Any], ref: str
+) -> Callable[[Volunteer, dict[str, Any]], Any]:
+    """A skill or credential posted from the detail page: ``service`` is given the
+    volunteer, the chosen record ``ref`` as ``<ref>_id`` and the form's other
+    fields as its own keywords (the build's signature, which the form's fields are)."""
+    return lambda v, d: service(
+        actor=request.user,
+        volunteer=v,
+        **{f"{ref}_id": d[ref].pk},
+        **{name: value for name, value in d.items() if name != ref},
+    )
+
+
 @require_POST
 @module_required(Module.VOLUNTEERS)
 def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -148,16 +164,7 @@ def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
 @module_required(Module.VOLUNTEERS)
 def volunteer_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_action(
-        request,
-        pk,
-        forms.SkillForm,
-        lambda v, d: services.volunteer_skill_set(
-            actor=request.user,
-            volunteer=v,
-            skill_id=d["skill"].pk,
-            level=d["level"],
-            document=d["document"],
-        ),
+        request, pk, forms.SkillForm, _linked(request, services.volunteer_skill_set, "skill")
     )
 
 
@@ -165,17 +172,7 @@ def volunteer_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
 @module_required(Module.VOLUNTEERS)
 def volunteer_credential_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_action(
-        request,
-        pk,
-        forms.CredentialForm,
-        lambda v, d: services.credential_add(
-            actor=request.user,
-            volunteer=v,
-            kind_id=d["kind"].pk,
-            number=d["number"],
-            issued_on=d["issued_on"],
-            expires_on=d["expires_on"],
-        ),
+        request, pk, forms.CredentialForm, _linked(request, services.credential_add, "kind")
     )
 
 

@@ -36,6 +36,7 @@ from jahesh.core.tabular.columns import (
     mobile,
     money_rials,
     national_code,
+    person_columns,
     text,
 )
 from jahesh.core.tabular.importing import ImportReport, Outcome, RefusedRow, refuse_with, run_import
@@ -97,6 +98,7 @@ __all__ = [
     "mobile",
     "money_rials",
     "national_code",
+    "person_columns",
     "progress_printer",
     "read_table",
     "refuse_with",

@@ -499,6 +499,28 @@ class legal_id(_identifier):
         self.hint = _("شناسه ملی ۱۱ رقمی")
 
 
+def person_columns(*, name_length: int, example: tuple[str, str], gender: Parser) -> list[Column]:
+    """The columns a list of people opens with: the national code, the first and
+    last name (at most ``name_length`` characters, as their model keeps them;
+    ``example`` is the template's) and the gender (``gender`` reads the model's codes)."""
+    names = (("first_name", "نام", "First name"), ("last_name", "نام خانوادگی", "Last name"))
+    return [
+        Column(
+            "national_code",
+            "کد ملی",
+            "National code",
+            required=True,
+            parse=national_code(),
+            example="0081234562",
+        ),
+        *(
+            Column(key, fa, en, required=True, parse=text(max_length=name_length), example=shown)
+            for (key, fa, en), shown in zip(names, example, strict=True)
+        ),
+        Column("gender", "جنسیت", "Gender", required=True, parse=gender, example="زن"),
+    ]
+
+
 def _message(error: BaseException) -> str:
     """The Persian message of a ValueError, ValidationError or ApplicationError."""
     if isinstance(error, ValidationError):
