@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.scoping import get_scoped_or_404, scope_exists
 from jahesh.api.refs import resolve_ref, resolve_refs
-from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials, api_enum
+from jahesh.api.schemas import ERRORS, AllowedMoves, ApiDate, Id, Page, Quantity, Rials, api_enum
 from jahesh.clinic import selectors, services
 from jahesh.clinic.models import (
     Agency,
@@ -89,7 +89,7 @@ class CaseDetailOut(CaseOut):
     outcome_note: str
     followup_due_on: datetime.date | None
     followup_confirmed: bool | None
-    allowed_transitions: list[str]
+    allowed_transitions: AllowedMoves
     events: list[EventOut] = Field(..., alias="timeline")
     sla: SlaOut = Field(..., alias="sla_info")
 

@@ -383,9 +383,18 @@ def report_for_producer(*, code: Any, mobile: Any, ip: str) -> PublicReport:
 # --- Triage ------------------------------------------------------------------
 
 
-def _triager(user: Any) -> None:
+def _not_triager(report: PublicReport | None, user: Any) -> Forbidden | None:
+    """The refusal of a user who may not decide reports (``TRIAGE_FLOW.may_act``)."""
     if user_role(user) not in MANAGERS:
-        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان گزارش‌ها را بررسی می‌کند."))
+        return Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان گزارش‌ها را بررسی می‌کند."))
+    return None
+
+
+def _triager(user: Any) -> None:
+    """Refuse, before anything is read or made, a user who may not decide."""
+    refusal = _not_triager(None, user)
+    if refusal is not None:
+        raise refusal
 
 
 S = PublicReport.Status
@@ -402,8 +411,9 @@ def _no_event(move: Move[PublicReport]) -> None:
 
 
 # A received report is decided once: accepted as a case, rejected with a reason
-# or merged into another report. Who may decide is checked at the edges
-# (``_triager``: the headquarters manager or a county officer).
+# or merged into another report. Who may decide (the headquarters manager or a
+# county officer) is the machine's ``may_act``, also checked first at the edges
+# (``_triager``), so the page lists no decision to anyone else.
 TRIAGE_TRANSITIONS: dict[tuple[str, str], Rule[PublicReport]] = {
     (S.RECEIVED, S.ACCEPTED): Rule(),
     (S.RECEIVED, S.REJECTED): Rule(),
@@ -418,6 +428,7 @@ TRIAGE_FLOW: Workflow[PublicReport] = Workflow(
         no_move=lambda frm, to: Conflict(_("این گزارش پیش‌تر بررسی شده است.")),
         lost=lambda: Conflict(_("این گزارش پیش‌تر بررسی شده است.")),
     ),
+    may_act=_not_triager,
     also=_triaged,
     save=True,  # the model's save(): its signals, as a decision saved before
 )

@@ -18,7 +18,17 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.maps import map_layer
 from jahesh.api.refs import resolve_ref, resolve_refs
-from jahesh.api.schemas import ERRORS, ApiDate, Filters, Id, Latitude, Longitude, Page, api_enum
+from jahesh.api.schemas import (
+    ERRORS,
+    AllowedMoves,
+    ApiDate,
+    Filters,
+    Id,
+    Latitude,
+    Longitude,
+    Page,
+    api_enum,
+)
 from jahesh.geo.models import City, County, Village
 from jahesh.volunteers import selectors, services
 from jahesh.volunteers.models import Camp, CredentialKind, Group, RosterEntry, Skill, Volunteer
@@ -82,6 +92,7 @@ class MembershipOut(Schema):
 
 
 class VolunteerDetailOut(VolunteerOut):
+    allowed_transitions: AllowedMoves
     skills: list[SkillLinkOut]
     credentials: list[CredentialOut]
     groups: list[MembershipOut]
@@ -312,6 +323,7 @@ def _volunteer_detail(request: HttpRequest, v: Volunteer) -> dict:
     summary = selectors.volunteer_summary(volunteer=v)
     data = VolunteerOut.from_orm(v).dict()
     data.update(
+        allowed_transitions=services.allowed_status_moves(v, request.user),
         skills=[
             {
                 "skill_id": s.skill_id,

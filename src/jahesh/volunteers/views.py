@@ -92,7 +92,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "skill_form": forms.SkillForm(),
         "credential_form": forms.CredentialForm(),
         "status_form": forms.StatusForm(
-            initial={"status": next(iter(services.allowed_status_moves(v, request.user)), "")}
+            moves=services.VOLUNTEER_FLOW.move_choices(v, request.user)
         ),
     }
     return render(request, "volunteers/volunteer_detail.html", ctx)
