@@ -9,6 +9,7 @@ suggestions), ``sessions_router`` at ``/api/v1/sessions`` and
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -278,6 +279,12 @@ class ResolutionOut(Schema):
     objection_until: datetime.date
     status: str
     done_on: datetime.date | None
+    allowed_transitions: AllowedMoves
+
+    @staticmethod
+    def resolve_allowed_transitions(obj: Resolution, context: dict[str, Any]) -> list[str]:
+        # The statuses a follow-up by the caller may leave it in (RESOLUTION_FLOW's table).
+        return services.RESOLUTION_FLOW.allowed_moves(obj, context["request"].user)
 
     @staticmethod
     def resolve_case_id(obj) -> int | None:

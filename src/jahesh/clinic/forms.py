@@ -200,7 +200,11 @@ class ResolutionForm(forms.Form):
 
 
 class ResolutionFollowUpForm(forms.Form):
-    resolution = forms.ModelChoiceField(label=_("مصوبه"), queryset=None)
+    """One resolution's follow-up (the page shows one form per resolution)."""
+
+    resolution = forms.ModelChoiceField(
+        label=_("مصوبه"), queryset=None, widget=forms.HiddenInput
+    )
     status_after = forms.ChoiceField(
         label=_("وضعیت پس از پیگیری"),
         choices=[(s.value, s.label) for s in FOLLOW_UP_STATUSES],  # RESOLUTION_TRANSITIONS'
@@ -208,6 +212,12 @@ class ResolutionFollowUpForm(forms.Form):
     on = JalaliDateField(label=_("تاریخ پیگیری"))
     note = forms.CharField(label=_("شرح پیگیری"))
 
-    def __init__(self, *args, resolutions=None, **kwargs):
+    def __init__(
+        self, *args, resolutions=None, moves: list[tuple[str, str]] | None = None, **kwargs
+    ) -> None:
+        """``moves``: the page offers only the resolution's allowed moves
+        (``RESOLUTION_FLOW.move_choices``); a posted status is the table's to refuse."""
         super().__init__(*args, **kwargs)
         self.fields["resolution"].queryset = resolutions
+        if moves is not None:
+            self.fields["status_after"].choices = moves

@@ -210,7 +210,8 @@ def _after_due(move: _Follow) -> dict[str, Any]:
 # (from, to) → Rule: a resolution's moves, each made with a follow-up (its event
 # row); the move's data is the follow-up's date, its reason the note. A
 # follow-up that keeps a resolution open sets nothing. Who may follow up
-# (``WORKERS``, any move) is checked at the service's edge, before the form is read.
+# (``WORKERS``, any move) is the machine's ``may_act``, also checked at the
+# service's edge, before the form is read.
 RESOLUTION_TRANSITIONS: dict[tuple[str, str], Rule[Resolution]] = {
     (R.OPEN, R.OPEN): Rule(),
     (R.OPEN, R.DONE): Rule(_done),
@@ -236,9 +237,23 @@ def _follow_up_row(move: _Follow) -> ResolutionFollowUp:
     )
 
 
+def _not_follower(resolution: Resolution | None, user: Any) -> Forbidden | None:
+    """The refusal of a user who may not follow resolutions up (``RESOLUTION_FLOW.may_act``)."""
+    if user_role(user) not in WORKERS:
+        return Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
+    return None
+
+
+def _check_follower(user: Any) -> None:
+    refusal = _not_follower(None, user)
+    if refusal is not None:
+        raise refusal
+
+
 RESOLUTION_FLOW: Workflow[Resolution] = Workflow(
     model=Resolution,
     rules=RESOLUTION_TRANSITIONS,
+    may_act=_not_follower,
     row=_follow_up_row,
     refuse=Refusals(
         no_move=lambda frm, to: InvalidInput(
@@ -262,9 +277,6 @@ class FollowUpFields:
     status_after: str
 
 
-def _check_follower(user: Any) -> None:
-    if user_role(user) not in WORKERS:
-        raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
 
 
 def _follow_up_note(resolution: Resolution, fields: FollowUpFields, *, today: datetime.date) -> str:
