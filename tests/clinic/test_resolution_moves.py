@@ -31,7 +31,9 @@ def _offered(client, resolution: Resolution) -> list[str]:
     """The statuses the session page's follow-up form of ``resolution`` offers."""
     page = client.get(reverse("clinic:session_detail", args=[resolution.session_id]))
     assert page.status_code == 200
-    found = re.search(rf'<form [^>]*data-resolution="{resolution.pk}">(.*?)</form>', page.text, re.S)
+    found = re.search(
+        rf'<form [^>]*data-resolution="{resolution.pk}">(.*?)</form>', page.text, re.S
+    )
     return select_options(found.group(1), "f-status_after") if found else []
 
 
@@ -75,9 +77,10 @@ def test_none_to_those_who_may_not_and_nothing_out_of_scope(
 ):
     for name in ("viewer", "fund", "coordinator"):
         assert services.RESOLUTION_FLOW.allowed_moves(resolution, users[name]) == [], name
-    assert api_client_for(users["hq_other"]).get(
-        f"/api/v1/resolutions/{resolution.pk}"
-    ).status_code == 404
+    assert (
+        api_client_for(users["hq_other"]).get(f"/api/v1/resolutions/{resolution.pk}").status_code
+        == 404
+    )
     page = reverse("clinic:session_detail", args=[resolution.session_id])
     assert client_for(users["hq_other"]).get(page).status_code == 404
     assert api_client_for(None).get(f"/api/v1/resolutions/{resolution.pk}").status_code == 401

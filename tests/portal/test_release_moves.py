@@ -28,12 +28,7 @@ def _release(users, geo) -> FigureRelease:
     return FigureRelease.objects.get(province=geo["markazi"], year=1403, quarter=0)
 
 
-def test_the_manager_is_offered_each_step_the_table_allows_and_it_is_made(
-    world,
-    users,
-    geo,
-    client_for,  # noqa: F811
-):
+def test_the_manager_is_offered_each_step_and_it_is_made(world, users, geo, client_for):  # noqa: F811
     release = _release(users, geo)
     hq = client_for(users["hq"])
     for step, status, offered in (

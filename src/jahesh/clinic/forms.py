@@ -202,9 +202,7 @@ class ResolutionForm(forms.Form):
 class ResolutionFollowUpForm(forms.Form):
     """One resolution's follow-up (the page shows one form per resolution)."""
 
-    resolution = forms.ModelChoiceField(
-        label=_("مصوبه"), queryset=None, widget=forms.HiddenInput
-    )
+    resolution = forms.ModelChoiceField(label=_("مصوبه"), queryset=None, widget=forms.HiddenInput)
     status_after = forms.ChoiceField(
         label=_("وضعیت پس از پیگیری"),
         choices=[(s.value, s.label) for s in FOLLOW_UP_STATUSES],  # RESOLUTION_TRANSITIONS'

@@ -277,8 +277,6 @@ class FollowUpFields:
     status_after: str
 
 
-
-
 def _follow_up_note(resolution: Resolution, fields: FollowUpFields, *, today: datetime.date) -> str:
     """The follow-up's cleaned note, or the refusal: no note, a day after today
     or before the resolution was passed."""
