@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 from functools import cached_property
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -304,7 +306,10 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _follow_ups(
-    request: HttpRequest, session: Session, resolutions: list[Resolution], bound=None
+    request: HttpRequest,
+    session: Session,
+    resolutions: list[Resolution],
+    bound: forms.ResolutionFollowUpForm | None = None,
 ) -> list[tuple[Resolution, forms.ResolutionFollowUpForm]]:
     """Each resolution the user may follow up with its form, whose statuses are
     its allowed moves (``RESOLUTION_FLOW``'s table); the posted ``bound`` form
@@ -316,7 +321,7 @@ def _follow_ups(
             continue
         if bound is not None and bound["resolution"].value() == str(resolution.pk):
             form = bound
-            form.fields["status_after"].choices = moves
+            cast(ChoiceField, form.fields["status_after"]).choices = moves
         else:
             form = forms.ResolutionFollowUpForm(
                 resolutions=session.resolutions.all(),

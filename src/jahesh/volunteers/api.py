@@ -226,6 +226,7 @@ class RosterOut(Schema):
     value_rial: int
     status: str
     source: str
+    allowed_transitions: AllowedMoves
 
 
 class PendingFilters(Page):
@@ -535,7 +536,7 @@ def camp_detail(request: HttpRequest, camp_id: int):
     return _camp_detail(request.user, get_scoped_or_404(request.user, Camp, pk=camp_id))
 
 
-def _roster_dict(e: RosterEntry) -> dict:
+def _roster_dict(e: RosterEntry, user: Any) -> dict:
     return {
         "id": e.pk,
         "camp_id": e.camp_id,
@@ -548,6 +549,7 @@ def _roster_dict(e: RosterEntry) -> dict:
         "value_rial": selectors.value_at_rate(hours=e.hours, rate_rial=e.hourly_rate_rial),
         "status": e.status,
         "source": e.source,
+        "allowed_transitions": services.HOURS_FLOW.allowed_moves(e, user),
     }
 
 
@@ -559,7 +561,9 @@ def _roster_dict(e: RosterEntry) -> dict:
 def camp_roster(request: HttpRequest, camp_id: int, page: Query[Page]):
     camp = get_scoped_or_404(request.user, Camp, pk=camp_id)
     roster = selectors.camp_roster(user=request.user, camp=camp)
-    items = [_roster_dict(e) for e in roster.rows[page.offset : page.offset + page.limit]]
+    items = [
+        _roster_dict(e, request.user) for e in roster.rows[page.offset : page.offset + page.limit]
+    ]
     return {"items": items, "count": roster.rows.count(), "hidden": roster.hidden}
 
 
@@ -585,7 +589,7 @@ def camp_roster_save(request: HttpRequest, camp_id: int, payload: RosterIn):
 )
 def hours_pending(request: HttpRequest, page: Query[PendingFilters]):
     qs = selectors.pending_hours(user=request.user, camp_id=page.camp_id)
-    items = [_roster_dict(e) for e in qs[page.offset : page.offset + page.limit]]
+    items = [_roster_dict(e, request.user) for e in qs[page.offset : page.offset + page.limit]]
     return {"items": items, "count": qs.count()}
 
 
