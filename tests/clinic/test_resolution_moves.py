@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from django.urls import reverse
 
 from jahesh.clinic import services
@@ -15,16 +14,6 @@ from jahesh.clinic.models import Resolution, ResolutionStatus
 from tests.moves import select_options
 
 R = ResolutionStatus
-
-
-@pytest.fixture
-def resolution(group, users, expert, agency) -> Resolution:
-    session = services.session_create(
-        user=users["hq"], group=group, held_on=dt.date(2025, 9, 1), attendees=[expert]
-    )
-    return services.resolution_create(
-        user=users["hq"], session=session, text="مصوبه", agency=agency, due_on=dt.date(2025, 10, 1)
-    )
 
 
 def _offered(client, resolution: Resolution) -> list[str]:

@@ -91,6 +91,13 @@ def status_label(statuses: type[models.TextChoices], value: str) -> str:
     return str(statuses(value).label) if value in statuses.values else value
 
 
+def refuse_if(refusal: ApplicationError | None) -> None:
+    """Raise ``refusal`` when there is one: a machine's ``may_act`` checked at an
+    app's edge, before the record is read or anything is made."""
+    if refusal is not None:
+        raise refusal
+
+
 def no_guard(move: Move[Any]) -> Mapping[str, Any]:
     """A move that needs nothing and sets nothing but the status."""
     return {}

@@ -35,7 +35,7 @@ from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from jahesh.core.sms import send_sms
 from jahesh.core.text import clean_text, normalize_key, required_text
-from jahesh.core.workflow import Move, Refusals, Rule, Workflow
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow, refuse_if
 from jahesh.geo.models import County
 from jahesh.geo.workdays import WorkCalendar
 from jahesh.portal.captcha import captcha_check
@@ -392,9 +392,7 @@ def _not_triager(report: PublicReport | None, user: Any) -> Forbidden | None:
 
 def _triager(user: Any) -> None:
     """Refuse, before anything is read or made, a user who may not decide."""
-    refusal = _not_triager(None, user)
-    if refusal is not None:
-        raise refusal
+    refuse_if(_not_triager(None, user))
 
 
 S = PublicReport.Status

@@ -31,7 +31,7 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text, required_text
-from jahesh.core.workflow import Move, Refusals, Rule, Step, Workflow, status_label
+from jahesh.core.workflow import Move, Refusals, Rule, Step, Workflow, refuse_if, status_label
 
 
 def session_build(
@@ -245,9 +245,7 @@ def _not_follower(resolution: Resolution | None, user: Any) -> Forbidden | None:
 
 
 def _check_follower(user: Any) -> None:
-    refusal = _not_follower(None, user)
-    if refusal is not None:
-        raise refusal
+    refuse_if(_not_follower(None, user))
 
 
 RESOLUTION_FLOW: Workflow[Resolution] = Workflow(
