@@ -7,7 +7,14 @@ import time_machine
 from django.utils import timezone
 
 from jahesh.clinic import services
-from jahesh.clinic.models import Agency, CaseStatus, Expert, ObstacleCategory, WorkingGroup
+from jahesh.clinic.models import (
+    Agency,
+    CaseStatus,
+    Expert,
+    ObstacleCategory,
+    Resolution,
+    WorkingGroup,
+)
 from jahesh.core.text import normalize_key
 from jahesh.units.models import RiskAssessment, Unit
 
@@ -147,3 +154,16 @@ def make_case(users, category, agency, expert, make_unit, group):
 
 def at(days: float) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def resolution(group, users, expert, agency) -> Resolution:
+    """A resolution of ``group``'s session held on Mon 1 Sep 2025, due 1 Oct 2025,
+    open to objection until 23 Sep 2025 (15 working days)."""
+    session = services.session_create(
+        user=users["hq"], group=group, held_on=datetime.date(2025, 9, 1), attendees=[expert]
+    )
+    return services.resolution_create(
+        user=users["hq"], session=session, text="مصوبه", agency=agency,
+        due_on=datetime.date(2025, 10, 1),
+    )  # fmt: skip

@@ -21,16 +21,6 @@ NOW = dt.datetime(2025, 12, 1, 9, tzinfo=dt.UTC)
 DONE_ON = dt.date(2025, 9, 30)  # a resolution moved to done before the test
 
 
-@pytest.fixture
-def resolution(group, users, expert, agency) -> Resolution:
-    session = services.session_create(
-        user=users["hq"], group=group, held_on=dt.date(2025, 9, 1), attendees=[expert]
-    )
-    return services.resolution_create(
-        user=users["hq"], session=session, text="مصوبه", agency=agency, due_on=dt.date(2025, 10, 1)
-    )
-
-
 def _in(resolution: Resolution, status: str) -> Resolution:
     """The resolution put in ``status`` (as a past follow-up would have left it)."""
     Resolution.objects.filter(pk=resolution.pk).update(

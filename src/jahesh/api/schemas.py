@@ -76,6 +76,15 @@ Rials = Annotated[int, Field(ge=0, le=MAX_RIALS)]
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
 Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
 
+# --- Workflows -------------------------------------------------------------------------
+# A record's allowed moves, read from its machine's table (``Workflow.allowed_moves``):
+# the statuses the caller may choose, in the table's order; what the page's buttons offer.
+
+AllowedMoves = Annotated[
+    list[str],
+    Field(description="وضعیت‌هایی که فراخواننده می‌تواند رکورد را به آن ببرد (از جدول گردش کار)"),
+]
+
 # --- Pagination ------------------------------------------------------------------------
 # One page shape for every list. 200 rows is the most a page answers (the
 # documented contract since the first list); an offset past 10⁹ is past any table

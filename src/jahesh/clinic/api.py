@@ -9,6 +9,7 @@ suggestions), ``sessions_router`` at ``/api/v1/sessions`` and
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.scoping import get_scoped_or_404, scope_exists
 from jahesh.api.refs import resolve_ref, resolve_refs
-from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Quantity, Rials, api_enum
+from jahesh.api.schemas import ERRORS, AllowedMoves, ApiDate, Id, Page, Quantity, Rials, api_enum
 from jahesh.clinic import selectors, services
 from jahesh.clinic.models import (
     Agency,
@@ -89,7 +90,7 @@ class CaseDetailOut(CaseOut):
     outcome_note: str
     followup_due_on: datetime.date | None
     followup_confirmed: bool | None
-    allowed_transitions: list[str]
+    allowed_transitions: AllowedMoves
     events: list[EventOut] = Field(..., alias="timeline")
     sla: SlaOut = Field(..., alias="sla_info")
 
@@ -278,6 +279,12 @@ class ResolutionOut(Schema):
     objection_until: datetime.date
     status: str
     done_on: datetime.date | None
+    allowed_transitions: AllowedMoves
+
+    @staticmethod
+    def resolve_allowed_transitions(obj: Resolution, context: dict[str, Any]) -> list[str]:
+        # The statuses a follow-up by the caller may leave it in (RESOLUTION_FLOW's table).
+        return services.RESOLUTION_FLOW.allowed_moves(obj, context["request"].user)
 
     @staticmethod
     def resolve_case_id(obj) -> int | None:

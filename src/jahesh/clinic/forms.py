@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.places import counties_for_user
@@ -13,6 +16,7 @@ from jahesh.clinic.models import (
     CaseStatus,
     Expert,
     ObstacleCategory,
+    Resolution,
     ResolutionStatus,
     WorkingGroup,
 )
@@ -200,7 +204,11 @@ class ResolutionForm(forms.Form):
 
 
 class ResolutionFollowUpForm(forms.Form):
-    resolution = forms.ModelChoiceField(label=_("مصوبه"), queryset=None)
+    """One resolution's follow-up (the page shows one form per resolution)."""
+
+    resolution: forms.ModelChoiceField[Resolution] = forms.ModelChoiceField(
+        label=_("مصوبه"), queryset=None, widget=forms.HiddenInput
+    )
     status_after = forms.ChoiceField(
         label=_("وضعیت پس از پیگیری"),
         choices=[(s.value, s.label) for s in FOLLOW_UP_STATUSES],  # RESOLUTION_TRANSITIONS'
@@ -208,6 +216,16 @@ class ResolutionFollowUpForm(forms.Form):
     on = JalaliDateField(label=_("تاریخ پیگیری"))
     note = forms.CharField(label=_("شرح پیگیری"))
 
-    def __init__(self, *args, resolutions=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        resolutions: QuerySet[Resolution] | None = None,
+        moves: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``moves``: the page offers only the resolution's allowed moves
+        (``RESOLUTION_FLOW.move_choices``); a posted status is the table's to refuse."""
         super().__init__(*args, **kwargs)
-        self.fields["resolution"].queryset = resolutions
+        cast(forms.ModelChoiceField, self.fields["resolution"]).queryset = resolutions
+        if moves is not None:
+            cast(forms.ChoiceField, self.fields["status_after"]).choices = moves

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 from functools import cached_property
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,7 +29,7 @@ from jahesh.accounts.scoping import (
 )
 from jahesh.clinic import forms, selectors, services
 from jahesh.clinic.minutes import font_urls, minutes_pdf
-from jahesh.clinic.models import Case, CaseStatus, Session, WorkingGroup
+from jahesh.clinic.models import Case, CaseStatus, Resolution, Session, WorkingGroup
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
@@ -303,6 +305,35 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     ) or render(request, "clinic/session_form.html", {"form": form, "group": group})
 
 
+def _follow_ups(
+    request: HttpRequest,
+    session: Session,
+    resolutions: list[Resolution],
+    bound: forms.ResolutionFollowUpForm | None = None,
+) -> list[tuple[Resolution, forms.ResolutionFollowUpForm]]:
+    """Each resolution the user may follow up with its form, whose statuses are
+    its allowed moves (``RESOLUTION_FLOW``'s table); the posted ``bound`` form
+    in its resolution's place."""
+    rows = []
+    for resolution in resolutions:
+        moves = services.RESOLUTION_FLOW.move_choices(resolution, request.user)
+        if not moves:
+            continue
+        if bound is not None and bound["resolution"].value() == str(resolution.pk):
+            form = bound
+            cast(ChoiceField, form.fields["status_after"]).choices = moves
+        else:
+            form = forms.ResolutionFollowUpForm(
+                resolutions=session.resolutions.all(),
+                moves=moves,
+                prefix="f",
+                auto_id=f"id_r{resolution.pk}_%s",
+                initial={"resolution": resolution.pk, "on": timezone.localdate()},
+            )
+        rows.append((resolution, form))
+    return rows
+
+
 def _session_page(
     request: HttpRequest,
     session: Session,
@@ -311,21 +342,17 @@ def _session_page(
     followup_form=None,
     status: int = 200,
 ) -> HttpResponse:
+    context = _session_context(request, session)
     return render(
         request,
         "clinic/session_detail.html",
         {
-            **_session_context(request, session),
+            **context,
             "history": history_entries(session),
             "can_write": services.user_role(request.user) in services.MANAGERS,
             "resolution_form": resolution_form
             or forms.ResolutionForm(cases=scoped(request.user, session.agenda.all()), prefix="r"),
-            "followup_form": followup_form
-            or forms.ResolutionFollowUpForm(
-                resolutions=session.resolutions.all(),
-                prefix="f",
-                initial={"on": timezone.localdate()},
-            ),
+            "follow_ups": _follow_ups(request, session, context["resolutions"], followup_form),
         },
         status=status,
     )

@@ -30,7 +30,8 @@ user's role (core may not import ``accounts``: the app passes
 - :meth:`Workflow.allowed_moves` lists the statuses a user may move a record to,
   from the same table (guards are not run: the form asks for what they need;
   moves the system makes, ``Rule(chosen=False)``, are not listed); pages and
-  the API read it.
+  the API read it (:meth:`Workflow.move_choices`: with their labels, for a
+  page's select or buttons).
 - :meth:`Workflow.check` is steps 2's refusals alone, for moves written in bulk.
 - :meth:`Workflow.created` appends the event of a record's first status.
 - :meth:`Workflow.history` is the bulk form of ``created`` then ``transition``
@@ -88,6 +89,13 @@ def status_label(statuses: type[models.TextChoices], value: str) -> str:
     """A status's name for a refusal (the value itself when it names none: a
     client's typo is quoted back as typed)."""
     return str(statuses(value).label) if value in statuses.values else value
+
+
+def refuse_if(refusal: ApplicationError | None) -> None:
+    """Raise ``refusal`` when there is one: a machine's ``may_act`` checked at an
+    app's edge, before the record is read or anything is made."""
+    if refusal is not None:
+        raise refusal
 
 
 def no_guard(move: Move[Any]) -> Mapping[str, Any]:
@@ -219,6 +227,13 @@ class Workflow(Generic[R]):
             for (frm, to), rule in self.rules.items()
             if frm == status and rule.chosen and (rule.roles is None or role in rule.roles)
         ]
+
+    def move_choices(self, record: R, user: Any) -> list[tuple[str, str]]:
+        """:meth:`allowed_moves` with each status's label, as (status, label): a
+        page's select or buttons (the API lists the statuses alone)."""
+        field = self.model._meta.get_field(self.status_field)
+        labels = dict(field.flatchoices)  # type: ignore[union-attr]
+        return [(to, str(labels.get(to, to))) for to in self.allowed_moves(record, user)]
 
     def check(self, record: R, to_status: str, user: Any) -> Rule[R]:
         """The move's rule, or the refusal: no such move, the role, the record's own rule."""

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_record_or_404, api_require_module, get_scoped_or_404
 from jahesh.api.refs import resolve_ref, resolve_refs
-from jahesh.api.schemas import ERRORS, ApiDate, Id, Page, Rials, api_enum
+from jahesh.api.schemas import ERRORS, AllowedMoves, ApiDate, Id, Page, Rials, api_enum
 from jahesh.funds import books, schedule, selectors, services
 from jahesh.funds.models import Fund, Loan, LotteryDraw, Member, Repayment
 
@@ -185,7 +185,7 @@ class LoanDetailOut(LoanOut):
     guarantors: list[GuarantorOut]
     documents: list[DocumentOut]
     verifications: list[VerificationOut]
-    allowed_transitions: list[str]  # the statuses the caller may choose (the page's buttons)
+    allowed_transitions: AllowedMoves
 
 
 class LoanFilters(Page):

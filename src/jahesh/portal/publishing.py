@@ -111,6 +111,13 @@ def _is_hq_of(user: Any, province_id: int) -> bool:
     return role == Role.ADMIN or (role == Role.HQ_MANAGER and user.province_id == province_id)
 
 
+def _not_hq_of(release: FigureRelease, user: Any) -> Forbidden | None:
+    """The refusal of a user who may not move ``release`` (``RELEASE_FLOW.may_act``)."""
+    if _is_hq_of(user, release.province_id):
+        return None
+    return Forbidden(_("ارقام استان را مدیر قرارگاه همان استان تأیید و منتشر می‌کند."))
+
+
 def county_figures_submit(
     *, user: Any, county: County, year: int, quarter: int, now: datetime.datetime | None = None
 ) -> CountyFigures:
@@ -197,9 +204,9 @@ _NOT_FROM: dict[str, Callable[[], str]] = {
     R.UNPUBLISHED: lambda: _("این دوره منتشر نشده است."),
 }
 
-# The release's moves. Who may make them is decided at the edges (the
-# province's headquarters manager, ``_is_hq_of``); each guard sets what its
-# move records.
+# The release's moves. Who may make them (the province's headquarters manager,
+# ``_is_hq_of``) is the machine's ``may_act``, also checked first by each step in
+# its own words; each guard sets what its move records.
 RELEASE_TRANSITIONS: dict[tuple[str, str], Rule[FigureRelease]] = {
     (R.OPEN, R.APPROVED): Rule(guard=_approve),
     (R.UNPUBLISHED, R.APPROVED): Rule(guard=_approve),
@@ -211,6 +218,7 @@ RELEASE_FLOW: Workflow[FigureRelease] = Workflow(
     model=FigureRelease,
     rules=RELEASE_TRANSITIONS,
     event=_no_event,
+    may_act=_not_hq_of,
     refuse=Refusals(
         no_move=lambda frm, to: Conflict(_NOT_FROM[to]()),
         lost=lambda: Conflict(_("وضعیت این ارقام هم‌زمان تغییر کرد؛ صفحه را تازه کنید.")),

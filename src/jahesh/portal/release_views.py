@@ -75,6 +75,14 @@ def _periods() -> list[tuple[int, int]]:
     return out
 
 
+# The step (the action in the URL) that makes each move of RELEASE_FLOW's table.
+STEP_OF: dict[str, str] = {
+    FigureRelease.Status.APPROVED: "approve",
+    FigureRelease.Status.PUBLISHED: "publish",
+    FigureRelease.Status.UNPUBLISHED: "unpublish",
+}
+
+
 @module_required(Module.DASHBOARD)
 @require_GET
 def release_list(request: HttpRequest) -> HttpResponse:
@@ -117,6 +125,9 @@ def _detail(request: HttpRequest, year: int, quarter: int, **extra: Any) -> dict
         "may_submit": role == Role.COUNTY_OFFICER and user.county and
         user.county.province_id == province.pk,
         "is_hq": role == Role.ADMIN or (role == Role.HQ_MANAGER and user.province_id == province.pk),
+        # The steps offered: the release's allowed moves (RELEASE_FLOW's table).
+        "steps": [STEP_OF[to] for to in publishing.RELEASE_FLOW.allowed_moves(release, user)]
+        if release else [],
         "unpublish_form": extra.get("unpublish_form") or UnpublishForm(),
         "error": extra.get("error"), "province_query": _province_query(request, province),
     }  # fmt: skip

@@ -35,7 +35,7 @@ from jahesh.core.digits import to_ascii_digits, to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from jahesh.core.sms import send_sms
 from jahesh.core.text import clean_text, normalize_key, required_text
-from jahesh.core.workflow import Move, Refusals, Rule, Workflow
+from jahesh.core.workflow import Move, Refusals, Rule, Workflow, refuse_if
 from jahesh.geo.models import County
 from jahesh.geo.workdays import WorkCalendar
 from jahesh.portal.captcha import captcha_check
@@ -383,9 +383,16 @@ def report_for_producer(*, code: Any, mobile: Any, ip: str) -> PublicReport:
 # --- Triage ------------------------------------------------------------------
 
 
-def _triager(user: Any) -> None:
+def _not_triager(report: PublicReport | None, user: Any) -> Forbidden | None:
+    """The refusal of a user who may not decide reports (``TRIAGE_FLOW.may_act``)."""
     if user_role(user) not in MANAGERS:
-        raise Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان گزارش‌ها را بررسی می‌کند."))
+        return Forbidden(_("فقط مدیر قرارگاه یا کارشناس شهرستان گزارش‌ها را بررسی می‌کند."))
+    return None
+
+
+def _triager(user: Any) -> None:
+    """Refuse, before anything is read or made, a user who may not decide."""
+    refuse_if(_not_triager(None, user))
 
 
 S = PublicReport.Status
@@ -402,8 +409,9 @@ def _no_event(move: Move[PublicReport]) -> None:
 
 
 # A received report is decided once: accepted as a case, rejected with a reason
-# or merged into another report. Who may decide is checked at the edges
-# (``_triager``: the headquarters manager or a county officer).
+# or merged into another report. Who may decide (the headquarters manager or a
+# county officer) is the machine's ``may_act``, also checked first at the edges
+# (``_triager``), so the page lists no decision to anyone else.
 TRIAGE_TRANSITIONS: dict[tuple[str, str], Rule[PublicReport]] = {
     (S.RECEIVED, S.ACCEPTED): Rule(),
     (S.RECEIVED, S.REJECTED): Rule(),
@@ -418,6 +426,7 @@ TRIAGE_FLOW: Workflow[PublicReport] = Workflow(
         no_move=lambda frm, to: Conflict(_("این گزارش پیش‌تر بررسی شده است.")),
         lost=lambda: Conflict(_("این گزارش پیش‌تر بررسی شده است.")),
     ),
+    may_act=_not_triager,
     also=_triaged,
     save=True,  # the model's save(): its signals, as a decision saved before
 )

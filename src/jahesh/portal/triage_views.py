@@ -135,6 +135,10 @@ def _detail_context(
     ]
     return {
         "report": report,
+        # The decision forms shown: the report's allowed moves (TRIAGE_FLOW's table).
+        "decisions": [
+            DECISION_OF[to] for to in services.TRIAGE_FLOW.allowed_moves(report, request.user)
+        ],
         "attachments": scoped(request.user, ReportAttachment).filter(report=report),
         "milestones": tracking.report_milestones(report),
         "units": units,
@@ -183,6 +187,13 @@ def _answer(request: HttpRequest, report: PublicReport, data: dict[str, Any]) ->
     services.appeal_answer(user=request.user, report=report, answer=data["answer"])
     return reverse("intake:detail", args=[report.pk])
 
+
+# The decision that makes each move of TRIAGE_FLOW's table (its form's name).
+DECISION_OF: dict[str, str] = {
+    PublicReport.Status.ACCEPTED: "accept",
+    PublicReport.Status.MERGED: "merge",
+    PublicReport.Status.REJECTED: "reject",
+}
 
 # Each decision: its form, what it does (answering where to go next), what it says.
 DECISIONS: dict[str, tuple[type[forms.Form], Any, Any]] = {

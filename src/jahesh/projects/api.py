@@ -19,6 +19,7 @@ from jahesh.api.maps import map_layer
 from jahesh.api.refs import missing_ref, resolve_ref
 from jahesh.api.schemas import (
     ERRORS,
+    AllowedMoves,
     ApiDate,
     Filters,
     Id,
@@ -82,7 +83,7 @@ class ProjectDetailOut(ProjectOut):
     description: str
     funding_cash_rial: int
     funding_in_kind_rial: int
-    allowed_transitions: list[str]
+    allowed_transitions: AllowedMoves
 
 
 class ProjectListOut(Schema):

@@ -68,10 +68,7 @@ def _detail_context(request: HttpRequest, project: Project, **bound) -> dict:
         "checks": list(project.facility_checks.select_related("checked_by")),
         "events": list(project.events.select_related("by")),
         "history": history_entries(project),
-        "allowed": [
-            (s, Project.Status(s).label)
-            for s in services.allowed_transitions(project, request.user)
-        ],
+        "allowed": services.PROJECT_FLOW.move_choices(project, request.user),
         "transition_form": bound.get("transition_form") or forms.TransitionForm(),
         "progress_form": bound.get("progress_form") or forms.ProgressForm(),
         "funding_form": bound.get("funding_form") or forms.FundingForm(),

@@ -23,6 +23,7 @@ from jahesh.api.maps import map_layer
 from jahesh.api.refs import resolve_ref
 from jahesh.api.schemas import (
     ERRORS,
+    AllowedMoves,
     ApiDate,
     Filters,
     Id,
@@ -132,6 +133,7 @@ class UnitOut(Schema):
 
 class UnitDetailOut(UnitOut):
     risk_drivers: list[DriverOut]
+    allowed_transitions: AllowedMoves
 
 
 class UnitListOut(Schema):
@@ -310,9 +312,11 @@ def _unit(request: HttpRequest, unit_id: int) -> Unit:
     )
 
 
-def _detail(unit: Unit) -> Unit:
+def _detail(unit: Unit, user: Any) -> Unit:
     risk = selectors.unit_risk_at(unit=unit, when=datetime.date.max)
     unit.risk_drivers = [d.as_dict() for d in risk.drivers] if risk else []
+    moves = services.UNIT_FLOW.allowed_moves(unit, user)
+    unit.allowed_transitions = moves  # type: ignore[attr-defined]
     return unit
 
 
@@ -330,7 +334,7 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, An
 def unit_create(request: HttpRequest, payload: UnitIn) -> Status:
     api_require_module(request.user, Module.UNITS)
     unit = services.unit_create(user=request.user, **_places(request.user, payload.dict()))
-    return Status(201, _detail(unit))
+    return Status(201, _detail(unit, request.user))
 
 
 @router.get(
@@ -376,7 +380,7 @@ def field_units(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/{int:unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="یک واحد تولیدی")
 def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
-    return _detail(_unit(request, unit_id))
+    return _detail(_unit(request, unit_id), request.user)
 
 
 @router.patch(
@@ -389,7 +393,7 @@ def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
     unit = services.unit_update(
         unit=unit, user=request.user, status_reason=reason, **_places(request.user, data)
     )
-    return _detail(unit)
+    return _detail(unit, request.user)
 
 
 @router.delete("/{int:unit_id}", response={204: None, **ERRORS}, summary="حذف واحد تولیدی")

@@ -4,7 +4,7 @@ errors through ``jahesh.core.forms.apply_error``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -151,11 +151,16 @@ class UnitForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("وضعیت تازه"), choices=UnitStatus.choices)
+    to_status = forms.ChoiceField(label=_("وضعیت تازه"))
     changed_on = JalaliDateField(
         label=_("از تاریخ"), required=False, max_date="today", help_text=_("خالی یعنی امروز")
     )
     reason = NormalizedCharField(label=_("دلیل"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, moves: list[tuple[str, str]], **kwargs: Any) -> None:
+        """``moves``: the unit's allowed moves (``UNIT_FLOW.move_choices``), the only choices."""
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = moves
 
 
 class MultipleImageInput(forms.ClearableFileInput):

@@ -173,7 +173,7 @@ def _detail_context(request: HttpRequest, unit: Unit, **bound: Any) -> dict[str,
         "history": history_entries(unit),
         "chart": {"labels": [r.assessed_on for r in history], "values": [r.score for r in history]},
         "status_form": bound.get("status_form")
-        or forms.StatusForm(initial={"to_status": unit.status}),
+        or forms.StatusForm(moves=services.UNIT_FLOW.move_choices(unit, request.user)),
         "open_form": next(iter(bound), ""),
     }
 
@@ -189,7 +189,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
-    form = forms.StatusForm(request.POST)
+    form = forms.StatusForm(request.POST, moves=services.UNIT_FLOW.move_choices(unit, request.user))
     return submit(
         request,
         form,

@@ -18,7 +18,17 @@ from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import api_require_module, get_scoped_or_404
 from jahesh.api.maps import map_layer
 from jahesh.api.refs import resolve_ref, resolve_refs
-from jahesh.api.schemas import ERRORS, ApiDate, Filters, Id, Latitude, Longitude, Page, api_enum
+from jahesh.api.schemas import (
+    ERRORS,
+    AllowedMoves,
+    ApiDate,
+    Filters,
+    Id,
+    Latitude,
+    Longitude,
+    Page,
+    api_enum,
+)
 from jahesh.geo.models import City, County, Village
 from jahesh.volunteers import selectors, services
 from jahesh.volunteers.models import Camp, CredentialKind, Group, RosterEntry, Skill, Volunteer
@@ -82,6 +92,7 @@ class MembershipOut(Schema):
 
 
 class VolunteerDetailOut(VolunteerOut):
+    allowed_transitions: AllowedMoves
     skills: list[SkillLinkOut]
     credentials: list[CredentialOut]
     groups: list[MembershipOut]
@@ -215,6 +226,7 @@ class RosterOut(Schema):
     value_rial: int
     status: str
     source: str
+    allowed_transitions: AllowedMoves
 
 
 class PendingFilters(Page):
@@ -312,6 +324,7 @@ def _volunteer_detail(request: HttpRequest, v: Volunteer) -> dict:
     summary = selectors.volunteer_summary(volunteer=v)
     data = VolunteerOut.from_orm(v).dict()
     data.update(
+        allowed_transitions=services.allowed_status_moves(v, request.user),
         skills=[
             {
                 "skill_id": s.skill_id,
@@ -523,7 +536,7 @@ def camp_detail(request: HttpRequest, camp_id: int):
     return _camp_detail(request.user, get_scoped_or_404(request.user, Camp, pk=camp_id))
 
 
-def _roster_dict(e: RosterEntry) -> dict:
+def _roster_dict(e: RosterEntry, user: Any) -> dict:
     return {
         "id": e.pk,
         "camp_id": e.camp_id,
@@ -536,6 +549,7 @@ def _roster_dict(e: RosterEntry) -> dict:
         "value_rial": selectors.value_at_rate(hours=e.hours, rate_rial=e.hourly_rate_rial),
         "status": e.status,
         "source": e.source,
+        "allowed_transitions": services.HOURS_FLOW.allowed_moves(e, user),
     }
 
 
@@ -547,7 +561,9 @@ def _roster_dict(e: RosterEntry) -> dict:
 def camp_roster(request: HttpRequest, camp_id: int, page: Query[Page]):
     camp = get_scoped_or_404(request.user, Camp, pk=camp_id)
     roster = selectors.camp_roster(user=request.user, camp=camp)
-    items = [_roster_dict(e) for e in roster.rows[page.offset : page.offset + page.limit]]
+    items = [
+        _roster_dict(e, request.user) for e in roster.rows[page.offset : page.offset + page.limit]
+    ]
     return {"items": items, "count": roster.rows.count(), "hidden": roster.hidden}
 
 
@@ -573,7 +589,7 @@ def camp_roster_save(request: HttpRequest, camp_id: int, payload: RosterIn):
 )
 def hours_pending(request: HttpRequest, page: Query[PendingFilters]):
     qs = selectors.pending_hours(user=request.user, camp_id=page.camp_id)
-    items = [_roster_dict(e) for e in qs[page.offset : page.offset + page.limit]]
+    items = [_roster_dict(e, request.user) for e in qs[page.offset : page.offset + page.limit]]
     return {"items": items, "count": qs.count()}
 
 

@@ -116,6 +116,15 @@ class StatusForm(forms.Form):
     effective_on = JalaliDateField(label=_("از تاریخ"))
     reason = NormalizedCharField(label=_("دلیل"), required=False, max_length=300)
 
+    def __init__(
+        self, *args: Any, moves: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        """``moves``: the page offers only the volunteer's allowed moves
+        (``VOLUNTEER_FLOW.move_choices``); a posted status is the table's to refuse."""
+        super().__init__(*args, **kwargs)
+        if moves is not None:
+            cast(forms.ChoiceField, self.fields["status"]).choices = moves
+
 
 class SkillForm(forms.Form):
     skill = forms.ModelChoiceField(label=_("مهارت"), queryset=Skill.objects.filter(is_active=True))

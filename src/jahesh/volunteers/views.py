@@ -94,7 +94,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "skill_form": forms.SkillForm(),
         "credential_form": forms.CredentialForm(),
         "status_form": forms.StatusForm(
-            initial={"status": next(iter(services.allowed_status_moves(v, request.user)), "")}
+            moves=services.VOLUNTEER_FLOW.move_choices(v, request.user)
         ),
     }
     return render(request, "volunteers/volunteer_detail.html", ctx)
@@ -482,7 +482,12 @@ def hours_pending(request: HttpRequest) -> HttpResponse:
     qs = selectors.pending_hours(
         user=request.user, camp_id=int(camp_id) if (camp_id or "").isdigit() else None
     )
-    return render(request, "volunteers/hours_pending.html", {"page_obj": page_of(request, qs, 100)})
+    page = page_of(request, qs, 100)
+    # The decisions offered: the moves HOURS_FLOW's table allows from a pending
+    # row (every row listed is pending, so the first row's are every row's).
+    first = next(iter(page.object_list), None)
+    moves = services.HOURS_FLOW.allowed_moves(first, request.user) if first else []
+    return render(request, "volunteers/hours_pending.html", {"page_obj": page, "moves": moves})
 
 
 # --- Certificates --------------------------------------------------------------------

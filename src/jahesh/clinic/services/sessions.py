@@ -31,7 +31,7 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.models import recorded_user
 from jahesh.core.text import clean_text, required_text
-from jahesh.core.workflow import Move, Refusals, Rule, Step, Workflow, status_label
+from jahesh.core.workflow import Move, Refusals, Rule, Step, Workflow, refuse_if, status_label
 
 
 def session_build(
@@ -210,7 +210,8 @@ def _after_due(move: _Follow) -> dict[str, Any]:
 # (from, to) → Rule: a resolution's moves, each made with a follow-up (its event
 # row); the move's data is the follow-up's date, its reason the note. A
 # follow-up that keeps a resolution open sets nothing. Who may follow up
-# (``WORKERS``, any move) is checked at the service's edge, before the form is read.
+# (``WORKERS``, any move) is the machine's ``may_act``, also checked at the
+# service's edge, before the form is read.
 RESOLUTION_TRANSITIONS: dict[tuple[str, str], Rule[Resolution]] = {
     (R.OPEN, R.OPEN): Rule(),
     (R.OPEN, R.DONE): Rule(_done),
@@ -236,9 +237,21 @@ def _follow_up_row(move: _Follow) -> ResolutionFollowUp:
     )
 
 
+def _not_follower(resolution: Resolution | None, user: Any) -> Forbidden | None:
+    """The refusal of a user who may not follow resolutions up (``RESOLUTION_FLOW.may_act``)."""
+    if user_role(user) not in WORKERS:
+        return Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
+    return None
+
+
+def _check_follower(user: Any) -> None:
+    refuse_if(_not_follower(None, user))
+
+
 RESOLUTION_FLOW: Workflow[Resolution] = Workflow(
     model=Resolution,
     rules=RESOLUTION_TRANSITIONS,
+    may_act=_not_follower,
     row=_follow_up_row,
     refuse=Refusals(
         no_move=lambda frm, to: InvalidInput(
@@ -260,11 +273,6 @@ class FollowUpFields:
     on: datetime.date
     note: str
     status_after: str
-
-
-def _check_follower(user: Any) -> None:
-    if user_role(user) not in WORKERS:
-        raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری مصوبه را ندارد."))
 
 
 def _follow_up_note(resolution: Resolution, fields: FollowUpFields, *, today: datetime.date) -> str:
