@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.db import connection
+
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.jalali import jalali_quarter_range, jalali_today, jalali_year_range
-from jahesh.reports.facts.days import _read_days, _read_days_by_place
+from jahesh.reports.facts.days import _date_param, _read_days, _read_days_by_place
 from jahesh.reports.facts.marks import (
     COUNTY,
     PROVINCE,
@@ -51,10 +53,22 @@ def standard_periods(today: datetime.date | None = None) -> list:
 
 
 def _period(start: datetime.date, end: datetime.date) -> FactPeriod | bool:
-    """The stored period [start, end), else whether the table is built (the day
-    rows hold any period): one query (the table keeps a few dozen periods)."""
-    periods = list(FactPeriod.objects.all())
-    return next((p for p in periods if (p.start, p.end) == (start, end)), bool(periods))
+    """The stored period [start, end) (its id, start and end), else whether the
+    table is built (the day rows hold any period): one plain-SQL statement, as
+    every figure read asks it (the ORM's query and a model per kept period were
+    a third of a custom period's read at the country)."""
+    q = connection.ops.quote_name
+    table = q(FactPeriod._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT {q('id')} FROM {table} WHERE {q('start')} = %s AND {q('end')} = %s),"
+            f" EXISTS (SELECT 1 FROM {table})",
+            [_date_param(start), _date_param(end)],
+        )
+        found, built = cursor.fetchone()
+    if found is None:
+        return bool(built)
+    return FactPeriod.from_db(connection.alias, ["id", "start", "end"], [found, start, end])
 
 
 def served(*, area: Area, start: datetime.date, end: datetime.date) -> bool:
