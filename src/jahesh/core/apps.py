@@ -5,8 +5,6 @@ from typing import Any
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_migrate
 
-from jahesh.core import csrf
-
 
 def _drop_search_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
     # apps.py loads before the models, so the handler imports them when called.
@@ -34,5 +32,3 @@ class CoreConfig(AppConfig):
         # rebuild tables, and come back after (jahesh.core.search).
         pre_migrate.connect(_drop_search_triggers, sender=self, dispatch_uid="jahesh_search_drop")
         post_migrate.connect(_install_search_triggers, sender=self, dispatch_uid="jahesh_search")
-        # CSRF masks from one read of the random source (jahesh.core.csrf).
-        csrf.install()
