@@ -16,7 +16,8 @@ loan's disbursement included). The first is a flow by day (code +
 :data:`RUNNING`: month balances and the days of a month at s and at e, a few
 dozen rows at any level); the others are rows by the day a window closes or
 opens (code + :data:`AFTER`: day hi with +v, day lo with -v, ``since`` holding
-d), read from e on: at the country, the events after the period's end rather
+d; only those after d, the others being before every e they could count at),
+read from e on: at the country, the events after the period's end rather
 than every row in it. A period ending long ago has more events after it than
 rows in it; it reads its rows then (``days._by_opened`` chooses, as for the
 distinct parts' running series).
@@ -44,20 +45,22 @@ def span_series(part: Part, values: dict) -> list[tuple[Part, dict]]:
     """The two series kept beside a spans ``part`` from its window values
     ({(place, day, since, lo, hi): value}): the values whose window never
     closes, by day ({(place, day): value}, a flow with month balances), and
-    +value on each bounded hi and -value on each bounded lo, keyed (place,
-    that day, the row's day as ``since``, unbounded lo and hi); zero sums left
-    out. A row whose window is empty (lo >= hi) never counts and is left out."""
+    +value on each bounded hi and -value on each lo after the row's day, keyed
+    (place, that day, the row's day as ``since``, unbounded lo and hi); zero
+    sums left out. A read takes the events from e on of rows with d < e: one
+    on or before d is never read, and a row whose window closes by d (or is
+    empty) never counts; both are left out."""
     running: dict[tuple, int] = defaultdict(int)
     after: dict[tuple, int] = defaultdict(int)
     for (place, day, since, lo, hi), value in values.items():
         assert since == EVER[0], (part.code, since)  # a spans part has no since
-        if lo >= hi:
+        if lo >= hi or hi <= day:  # never counts: no period holds day and ends in (lo, hi]
             continue
         if hi == EVER[1]:
             running[(place, day)] += value
         else:
             after[(place, hi, day, EVER[0], EVER[1])] += value
-        if lo != EVER[0]:
+        if lo > day:  # (an event on or before day is before every end it could count at)
             after[(place, lo, day, EVER[0], EVER[1])] -= value
     flow = replace(part, code=part.code + RUNNING, window=False, spans=False)
     events = replace(part, code=part.code + AFTER, spans=False)
