@@ -464,6 +464,24 @@ def step_verify_jobs(w: World) -> str | None:
     return f"loan {loan.pk} verified {on}: {jobs} jobs"
 
 
+def step_verify_before_disbursement(w: World) -> str | None:
+    """A visit dated before its loan's disbursement: the service refuses one, nothing
+    in the database does (a bulk load, an edit through the admin), and the jobs
+    figures must count it as any other (``reports.facts.spans``)."""
+    from jahesh.funds.models import Verification
+
+    if not w.loans:
+        return None
+    loan = w.rng.choice(w.loans)
+    on = w.day(FIRST, loan.disbursed_on - datetime.timedelta(days=1))
+    jobs = w.rng.randrange(0, 6)
+    Verification.objects.create(
+        loan=loan, visited_on=on, verifier="کارشناس صندوق", business_running=bool(jobs),
+        jobs_found=jobs, verified_by=w.fund_clerk,
+    )  # fmt: skip
+    return f"loan {loan.pk} (disbursed {loan.disbursed_on}) verified before, {on}: {jobs} jobs"
+
+
 def step_register_volunteer(w: World) -> str | None:
     volunteer = register_volunteer(w)
     return f"volunteer {volunteer.pk} registered {volunteer.registered_on}"
@@ -689,7 +707,8 @@ STEPS_BY_WEIGHT: list[tuple[Callable[[World], str | None], int]] = [
     (step_visit, 6), (step_open_case, 4), (step_resolve_case, 4), (step_reopen_case, 1),
     (step_pass_resolution, 3), (step_carry_out_resolution, 3), (step_found_fund, 1),
     (step_close_fund, 2), (step_disburse_loan, 4), (step_repay, 3), (step_reverse_repayment, 1),
-    (step_write_off, 1), (step_verify_jobs, 3), (step_register_volunteer, 2),
+    (step_write_off, 1), (step_verify_jobs, 3), (step_verify_before_disbursement, 1),
+    (step_register_volunteer, 2),
     (step_deactivate_volunteer, 1), (step_camp_hours, 2), (step_decide_hours, 2),
     (step_complete_project, 2), (step_fund_project, 1), (step_deliver_service, 2),
     (step_delete, 2), (step_move_unit, 1), (step_new_unit, 1), (step_reactivate_volunteer, 1),

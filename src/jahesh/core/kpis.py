@@ -115,6 +115,11 @@ class Part:
     # units or people first seen in the period (since < start), also kept as the
     # number of them seen again on or after each date (reports.facts.days).
     distinct: bool = False
+    # A window part whose rows never use ``since`` (each loan's latest
+    # verification): also kept as running totals by day and as rows by the day
+    # a row's window opens or closes, so that a recent period reads few rows at
+    # any level (reports.facts.spans).
+    spans: bool = False
 
     def values(
         self, *, area: Any, start: datetime.date, end: datetime.date, by: str | None = None
@@ -141,6 +146,7 @@ def parts(
     stock: bool = False,
     window: bool = False,
     distinct: bool = False,
+    spans: bool = False,
 ) -> tuple[Part, ...]:
     """A figure's parts, ``{code: (selector, daily selector or None)}``, in that
     order, all reading the models of ``sources`` and sharing the other
@@ -155,8 +161,9 @@ def parts(
             sources=read,
             daily=daily,
             stock=stock,
-            window=window or distinct,
+            window=window or distinct or spans,
             distinct=distinct,
+            spans=spans,
         )
         for code, (selector, daily) in selectors.items()
     )

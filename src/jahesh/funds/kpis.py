@@ -91,7 +91,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "jobs_created", module=Module.FUNDS, unit=COUNT, exact=True, headline=True,
         parts=parts({"jobs_created": (s.kpi_jobs_created, s.kpi_jobs_created_daily)},
-                    sources=JOBS, window=True),
+                    sources=JOBS, spans=True),
         name_fa=_("فرصت‌های شغلی ایجادشده"), name_en="Jobs created",
         definition_fa=_(
             "اشتغالی که آخرین بازدید راستی‌آزمایی (پیش از پایان دوره) هر وام پرداخت‌شده در این دوره"
@@ -106,7 +106,7 @@ KPIS: tuple[Kpi, ...] = (
         beside=parts(
             {"jobs_planned_unverified": (s.kpi_jobs_planned_unverified,
                                          s.kpi_jobs_planned_unverified_daily)},
-            sources=JOBS, window=True,
+            sources=JOBS, spans=True,
         ),
     ),
     Kpi(

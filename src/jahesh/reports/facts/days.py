@@ -36,6 +36,7 @@ from jahesh.reports.facts.marks import (
     _marks,
     live_values,
 )
+from jahesh.reports.facts.spans import AFTER, RUNNING, base_code, span_series
 
 # --- Day rows: any period -------------------------------------------------------------
 #
@@ -135,7 +136,7 @@ def _day_sums(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for code, p, c, v in cursor.fetchall():
-            key = (code.removesuffix(OPENED), p, c)  # a distinct part's two series: one value
+            key = (base_code(code), p, c)  # a part's series (OPENED, spans): one value
             found[key] = found.get(key, 0) + int(v)
     for part in parts:
         if not part.additive:  # distinct people: the area's own rows, or its records
@@ -207,10 +208,15 @@ def _sums_sql(
     def opened_code(p: Part) -> str:
         return p.code + OPENED
 
+    def spanned(p: Part) -> bool:  # a spans part read as its running totals and rows after end
+        return opened and p.spans
+
     points: list[tuple[datetime.date, str, Callable[[Part], bool], Callable[[Part], str]]] = [
         (end, "", lambda p: not p.window, lambda p: p.code),
         (start, "-", lambda p: not p.window and not p.stock, lambda p: p.code),
         (start, "-", seen, opened_code),
+        (end, "", spanned, lambda p: p.code + RUNNING),
+        (start, "-", spanned, lambda p: p.code + RUNNING),
     ]
     for at, sign, kept, code in points:
         first = _date_param(_month_of(at))
@@ -221,7 +227,14 @@ def _sums_sql(
         [], "", opened_code)  # fmt: skip
     s, e = _date_param(start), _date_param(end)
     add(days, seen, f"{day} >= %s AND {q('since')} < %s", [e, s], "-")
-    add(days, lambda p: p.window and not seen(p), f"{day} >= %s AND {day} < %s"
+    add(
+        days,
+        spanned,
+        f"{day} >= %s AND {q('since')} >= %s AND {q('since')} < %s",
+        [e, s, e],
+        code=lambda p: p.code + AFTER,
+    )
+    add(days, lambda p: p.window and not seen(p) and not spanned(p), f"{day} >= %s AND {day} < %s"
         f" AND {q('since')} < %s AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
     if not branches:
         return "SELECT NULL, NULL, NULL, 0 WHERE 1 = 0", []
@@ -244,7 +257,8 @@ OPENED = "@opened"
 def _by_opened(start: datetime.date, end: datetime.date) -> bool:
     """Whether a distinct part's [start, end) is read through its running
     totals (a month of days before ``start``, on two series, and the rows after
-    ``end``) rather than its rows of the period: fewer days."""
+    ``end``) rather than its rows of the period: fewer days. A spans part
+    (``facts.spans``) is read alike."""
     after = max(0, (datetime.date.today() - end).days)
     return 2 * (start.day - 1) + after < (end - start).days
 
@@ -263,7 +277,10 @@ def _opened(values: dict) -> dict:
 
 def _kept(part: Part, values: dict) -> list[tuple[Part, dict]]:
     """The series stored for ``part`` from its daily values: itself, and for a
-    distinct part its running series (:func:`_opened`: a flow part of its own)."""
+    distinct part its running series (:func:`_opened`: a flow part of its own),
+    for a spans part its two (``facts.spans``)."""
+    if part.spans:
+        return [(part, values), *span_series(part, values)]
     if not part.distinct:
         return [(part, values)]
     running = replace(part, code=part.code + OPENED, window=False, distinct=False)
