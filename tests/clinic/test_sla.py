@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from jahesh.clinic import services
 from jahesh.clinic.models import Case, CaseStatus
-from jahesh.clinic.sla import sla_state
+from jahesh.clinic.sla import calendar_for, sla_state
+from jahesh.core.daily import shared
 
 from .conftest import at
 
@@ -168,3 +169,24 @@ def test_its_deadline_and_remaining_time_agree_on_working_days(raw, now_days):
         assert working_time(now, state.due_at, calendar) == state.remaining
     elif state.due_at is not None:
         assert working_time(state.due_at, now, calendar) == -state.remaining
+
+
+def test_a_bulk_writer_reads_the_settings_and_calendars_once(geo, django_assert_num_queries):
+    """Inside ``core.daily.shared`` (the clinic's scenario: thousands of moves),
+    the settings and each province's calendar are read once; outside it, each
+    call reads them again (an admin's change shows on the next move)."""
+    services.clinic_settings()  # created by the first read
+    january = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
+    days = calendar_for(geo["markazi"].pk).between(*january)
+    assert 15 < days < 31
+    with shared():
+        with django_assert_num_queries(2):  # the settings, the calendar's closures of 2025
+            for _ in range(3):
+                assert services.clinic_settings().pk is not None
+                assert calendar_for(geo["markazi"].pk).between(*january) == days
+        assert calendar_for(geo["markazi"].pk) is calendar_for(geo["markazi"].pk)
+        assert calendar_for(geo["markazi"].pk) is not calendar_for(None)
+    assert calendar_for(geo["markazi"].pk) is not calendar_for(geo["markazi"].pk)
+    with django_assert_num_queries(2):
+        services.clinic_settings()
+        services.clinic_settings()

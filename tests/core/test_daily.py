@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import threading
 
-from jahesh.core.daily import EVER, distinct_days
+from jahesh.core.daily import EVER, distinct_days, once, shared
 
 D = datetime.date
 
@@ -42,3 +43,22 @@ def test_a_person_served_in_two_counties_is_one_person_in_the_province():
 def test_levels_leave_out_the_places_an_area_does_not_hold_whole():
     rows = distinct_days([("a", 1, 10, D(2025, 1, 5))], levels=("county",))
     assert rows == {((1, 10), D(2025, 1, 5), EVER[0], *EVER): 1}
+
+
+def test_a_shared_block_holds_in_its_own_thread_only():
+    # given a shared() block open in this thread, with a result computed in it
+    calls: list[str] = []
+
+    def compute(who: str) -> str:
+        calls.append(who)
+        return who
+
+    seen: list[str] = []
+    with shared():
+        assert once(compute, "x") == "x" and once(compute, "x") == "x"
+        # when another thread asks meanwhile, it computes (no block of its own)
+        thread = threading.Thread(target=lambda: seen.extend(once(compute, "x") for _ in "ab"))
+        thread.start()
+        thread.join()
+    # then this thread computed once; the other computed on each call
+    assert seen == ["x", "x"] and calls == ["x", "x", "x"]

@@ -53,6 +53,7 @@ from jahesh.clinic.models import (
 )
 from jahesh.clinic.sla import calendar_for, sla_state
 from jahesh.clinic.taxonomy import taxonomy_load
+from jahesh.core.daily import shared
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import TEHRAN, add_jalali_months, last_jalali_years
 from jahesh.core.models import recorded_user
@@ -200,6 +201,9 @@ def _trail(case: Case, who: Callable[[Case, str], Any]) -> list[CaseEvent]:
     what it was drawn with (its deadline as of the demo's day, its follow-up)."""
     moved = copy.copy(case)
     moved.status = S.NEW
+    # Its events are written after every trail (the caller's bulk insert): none to
+    # read for each move (a query per move, thousands at national scale).
+    moved._prefetched_objects_cache = {"events": CaseEvent.objects.none()}  # type: ignore[attr-defined]
     carried = services.MoveInput(
         escalated_to=case.escalated_to,
         working_group=case.working_group,
@@ -253,6 +257,11 @@ class _Builder:
         self.escalations: dict[int, list[tuple[date, date, int]]] = defaultdict(list)
 
     def run(self) -> None:
+        # Thousands of moves checked against the settings and the calendar: read once.
+        with shared():
+            self._run()
+
+    def _run(self) -> None:
         self.experts = self._experts()
         self.groups = self._groups()
         units = Unit.objects.select_related("county").in_bulk(list(self.crisis_on))

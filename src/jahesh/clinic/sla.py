@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from jahesh.clinic.models import CLOSED_STATUSES, CaseStatus
+from jahesh.core.daily import once
 from jahesh.geo.workdays import WorkCalendar
 
 # Statuses in which the clock does not run.
@@ -34,8 +35,11 @@ _MAX_DAYS = 3660
 
 
 def calendar_for(province_id: int | None) -> WorkCalendar:
-    """The working-day calendar of a case of ``province_id``."""
-    return WorkCalendar(province_id)
+    """The working-day calendar of a case of ``province_id`` (one per
+    ``core.daily.shared`` block, which reads the closures of a year once: a bulk
+    writer checks thousands of moves; a new one outside, so a closure added
+    moves the next computation)."""
+    return once(WorkCalendar, province_id)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:

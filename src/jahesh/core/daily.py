@@ -10,6 +10,7 @@ rows per place and day, so a figure for a custom period is an indexed sum.
 from __future__ import annotations
 
 import datetime
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
@@ -103,7 +104,15 @@ def distinct_days(
     return dict(found)
 
 
-_shared: list[dict[Hashable, Any]] = []  # the open shared() blocks' results
+class _Blocks(threading.local):
+    """The open :func:`shared` blocks' results, per thread (a server's other
+    threads read what their own requests read)."""
+
+    def __init__(self) -> None:
+        self.open: list[dict[Hashable, Any]] = []
+
+
+_shared = _Blocks()
 
 
 @contextmanager
@@ -111,20 +120,22 @@ def shared() -> Iterator[None]:
     """A block in which :func:`once` computes each result once: the writer of
     the day rows reads every part of a place in one go, and parts that come from
     one pass over the records (principal outstanding and the part of it at risk
-    both walk every loan's ledger) share it instead of walking it twice. Outside
+    both walk every loan's ledger) share it instead of walking it twice; a bulk
+    writer checks thousands of moves against settings and calendars read once
+    (the clinic's scenario: ``clinic_settings``, ``sla.calendar_for``). Outside
     a block :func:`once` always computes (records change between reads)."""
-    _shared.append({})
+    _shared.open.append({})
     try:
         yield
     finally:
-        _shared.pop()
+        _shared.open.pop()
 
 
 def once(fn: Callable[..., T], *args: Hashable) -> T:
     """``fn(*args)``, computed once per :func:`shared` block (always outside one)."""
-    if not _shared:
+    if not _shared.open:
         return fn(*args)
-    memo = _shared[-1]
+    memo = _shared.open[-1]
     key = (fn, *args)
     if key not in memo:
         memo[key] = fn(*args)

@@ -17,6 +17,7 @@ import contextlib
 import datetime
 import importlib
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from itertools import chain
@@ -514,7 +515,9 @@ def sqlite_bulk_mode() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator[None]:
+def postgresql_bulk_mode(
+    app_labels: Iterable[str] = GENERATED_APPS, seconds: dict[str, float] | None = None
+) -> Iterator[None]:
     """On PostgreSQL, for the run only: commits do not wait for the WAL flush
     (``synchronous_commit``: a crash may lose the last commits of this throwaway
     data, never corrupt it) and, when the tables carry no triggers of their own
@@ -528,7 +531,8 @@ def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator
     reads per province find their rows without them) are dropped for the load
     and built again at the end, each in one sort rather than one insertion per
     row and index (:func:`deferred_indexes`; not inside a caller's transaction).
-    The settings are restored on the way out."""
+    The settings are restored on the way out; ``seconds`` gets the time of the
+    index builds ("indexes") and of the key checks ("keys")."""
     if default_connection.vendor != "postgresql":
         yield
         return
@@ -555,7 +559,7 @@ def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator
     # pending, and PostgreSQL refuses DROP and CREATE INDEX on such a table.
     defer = contextlib.nullcontext() if default_connection.in_atomic_block else None
     try:
-        with defer or deferred_indexes(tables):
+        with defer or deferred_indexes(tables, seconds):
             yield
     finally:
         with default_connection.cursor() as cursor:
@@ -563,14 +567,18 @@ def postgresql_bulk_mode(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator
             if skip_fk:
                 cursor.execute("SELECT set_config('session_replication_role', %s, false)", [role])
     if skip_fk:
+        started = time.monotonic()
         check_foreign_keys(tables)
+        if seconds is not None:
+            seconds["keys"] = time.monotonic() - started
 
 
 @contextlib.contextmanager
-def deferred_indexes(tables: list[str]) -> Iterator[None]:
+def deferred_indexes(tables: list[str], seconds: dict[str, float] | None = None) -> Iterator[None]:
     """PostgreSQL: drop the plain indexes of ``tables`` (not unique, not primary,
     not behind a constraint) while inside; create them again on the way out,
-    from their own definitions, also when the load fails."""
+    from their own definitions, also when the load fails (``seconds["indexes"]``:
+    how long that took)."""
     with default_connection.cursor() as cursor:
         cursor.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
@@ -586,6 +594,7 @@ def deferred_indexes(tables: list[str]) -> Iterator[None]:
     try:
         yield
     finally:
+        started = time.monotonic()
         with default_connection.cursor() as cursor:
             cursor.execute("SHOW maintenance_work_mem")
             (memory,) = cursor.fetchone()
@@ -593,6 +602,8 @@ def deferred_indexes(tables: list[str]) -> Iterator[None]:
             for _name, definition in indexes:
                 cursor.execute(definition)
             cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [memory])
+        if seconds is not None:
+            seconds["indexes"] = time.monotonic() - started
 
 
 def check_foreign_keys(tables: list[str]) -> None:
