@@ -24,17 +24,15 @@ from jahesh.reports.models import DayFact, Fact, FactPeriod, MonthBalance
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-from jahesh.reports.facts.days import (
+from jahesh.reports.facts.build import (
     FACT_COLUMNS,
     DayChanges,
     _build_days,
     _changed_days,
-    _day_parts,
     _insert,
     _rebuilt,
-    _window,
-    days_built,
 )
+from jahesh.reports.facts.days import _day_parts, _window, days_built
 from jahesh.reports.facts.marks import (
     COUNTY,
     LEVELS,
