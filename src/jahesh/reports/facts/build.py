@@ -1,7 +1,8 @@
 """Writing the day rows (``reports.DayFact``, ``reports.MonthBalance``) and
-the period rows: the whole tables rebuilt by ``refresh`` (:func:`_rebuilt`,
-:func:`_build_days`, :func:`_insert`) and the rows of marked places rewritten
-by ``refresh_stale`` (:func:`_changed_days`); :mod:`.days` reads them."""
+the period rows: ``refresh``'s (the periods' rows written again,
+:func:`_rebuilt`; the day rows made what it computed, only those that differ
+written, :func:`_build_days`, :func:`_written`) and the rows of marked places
+rewritten by ``refresh_stale`` (:func:`_changed_days`); :mod:`.days` reads them."""
 
 from __future__ import annotations
 
@@ -135,8 +136,7 @@ def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> 
             for row in rows:
                 copy.write_row(row)
         return len(rows)
-    dates = [i for i, value in enumerate(rows[0]) if isinstance(value, datetime.date)]
-    adapted: dict[datetime.date, Any] = {}
+    rows = _adapted(rows)
     table = connection.ops.quote_name(model._meta.db_table)
     one = f"({', '.join(['%s'] * len(columns))})"
     head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
@@ -145,19 +145,66 @@ def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> 
     with connection.cursor() as cursor:
         for i in range(0, len(rows), BATCH):
             batch = rows[i : i + BATCH]
-            if dates:  # column by column: a lookup per date instead of a loop per row
-                values = list(zip(*batch, strict=True))
-                for at in dates:
-                    for day in set(values[at]) - adapted.keys():  # each date adapted once
-                        adapted[day] = connection.ops.adapt_datefield_value(day)
-                    values[at] = tuple(map(adapted.__getitem__, values[at]))
-                batch = list(zip(*values, strict=True))
             whole = len(batch) - len(batch) % per
             cursor.executemany(sql, [list(chain.from_iterable(batch[j : j + per]))
                                      for j in range(0, whole, per)])  # fmt: skip
             if whole < len(batch):
                 rest = batch[whole:]
                 cursor.execute(head + ", ".join([one] * len(rest)), list(chain.from_iterable(rest)))
+    return len(rows)
+
+
+def _adapted(rows: list[tuple]) -> list[tuple]:
+    """``rows`` with their dates as the database stores them (SQLite: ISO text),
+    each distinct date adapted once, column by column (a lookup per date
+    instead of a loop per row); rows without dates as they are."""
+    dates = [
+        i for i, value in enumerate(rows[0] if rows else ()) if isinstance(value, datetime.date)
+    ]
+    if not dates or connection.vendor == "postgresql":  # psycopg sends dates as they are
+        return rows
+    values = list(zip(*rows, strict=True))
+    for at in dates:
+        adapted = {day: connection.ops.adapt_datefield_value(day) for day in set(values[at])}
+        values[at] = tuple(map(adapted.__getitem__, values[at]))
+    return list(zip(*values, strict=True))
+
+
+def _written(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> int:
+    """Make ``model``'s table hold ``rows`` (tuples of ``columns``), no more
+    (inside the caller's transaction): the stored rows are read, those not
+    among ``rows`` deleted and the missing ones inserted; so
+    the nightly rebuild of tables that the writer (:func:`_changed_days`) kept
+    current writes a few rows instead of millions, and their indexes are not
+    built again. A table that differs by more than a fifth of its rows (empty
+    after a bulk load) or holds a row twice is emptied and written again, its
+    indexes built after (:func:`_rebuilt`). Returns the rows it holds."""
+    rows = _adapted(rows)
+    q = connection.ops.quote_name
+    read = [  # SQLite: a date as its text, as adapted (no converter per value)
+        f"CAST({q(c)} AS TEXT)"
+        if connection.vendor == "sqlite"
+        and model._meta.get_field(c).get_internal_type() == "DateField"
+        else q(c)
+        for c in columns
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(read)}, id FROM {q(model._meta.db_table)}")
+        found = cursor.fetchall()
+    stored = {row[:-1]: row[-1] for row in found}
+    twice = len(stored) < len(found)  # a row stored twice (a writer's slip): all written again
+    pop = stored.pop
+    fresh = [row for row in rows if pop(row, None) is None]  # not stored: to insert
+    stale = list(stored.values())  # stored, not among rows: to delete
+    if twice or len(fresh) + len(stale) > len(rows) // 5:
+        with _rebuilt([model]):
+            return _insert(model, columns, rows)
+    with connection.cursor() as cursor:
+        for i in range(0, len(stale), 500):
+            chunk = stale[i : i + 500]
+            cursor.execute(f"DELETE FROM {q(model._meta.db_table)} WHERE id IN"
+                           f" ({', '.join(['%s'] * len(chunk))})", chunk)  # fmt: skip
+    _insert(model, columns, fresh)
     return len(rows)
 
 
@@ -216,9 +263,9 @@ def _analyzed(cursor: Any, tables: list[str]) -> list[str]:
 
 
 def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
-    """Write every day row and month balance from ``daily`` ({code: {(place,
-    day): value}}) into the emptied tables (inside the caller's transaction,
-    with the periods: :func:`_rebuilt`)."""
+    """Make the day rows and month balances those of ``daily`` ({code: {(place,
+    day): value}}) (inside the caller's transaction, with the periods:
+    :func:`_written`). Returns the day rows."""
     kept = [
         series
         for code, values in daily.items()
@@ -230,9 +277,9 @@ def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
     for part, values in kept:
         if not part.window:
             balances += _balance_rows(part, values, province_of, horizon)
-    _insert(MonthBalance, BALANCE_COLUMNS, balances)
+    _written(MonthBalance, BALANCE_COLUMNS, balances)
     rows = [row for part, values in kept for row in _day_rows(part, values, province_of)]
-    return _insert(DayFact, DAY_COLUMNS, rows)
+    return _written(DayFact, DAY_COLUMNS, rows)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from django.utils import timezone
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.daily import shared
 from jahesh.reports.kpis import PARTS, Part
-from jahesh.reports.models import DayFact, Fact, FactPeriod, MonthBalance
+from jahesh.reports.models import Fact, FactPeriod
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -243,12 +243,13 @@ def _refresh(
         computed.append((shell, rows, time.monotonic() - t))
         if log:
             log(f"{period.start} – {period.end}: {len(rows)} rows, {time.monotonic() - t:.1f} s")
-    with transaction.atomic(), _rebuilt([MonthBalance, DayFact, Fact]):
-        FactPeriod.objects.all().delete()
-        for shell, rows, seconds in computed:
-            shell.seconds = seconds
-            shell.save()
-            report.rows += _insert(Fact, FACT_COLUMNS, _fact_tuples(shell, rows))
+    with transaction.atomic():
+        with _rebuilt([Fact]):  # new periods: every row new
+            FactPeriod.objects.all().delete()
+            for shell, rows, seconds in computed:
+                shell.seconds = seconds
+                shell.save()
+                report.rows += _insert(Fact, FACT_COLUMNS, _fact_tuples(shell, rows))
         report.rows += _build_days(daily, province_of)
         _forget(seen)
     report.periods = len(periods)
