@@ -419,12 +419,66 @@ def test_a_refresh_keeps_the_indexes_and_never_locks_postgresql_readers_out(tabl
         return written
 
     monkeypatch.setattr(refresh_module, "_build_days", spying)
-    facts.refresh(today=TODAY)
+    facts.refresh(today=TODAY)  # the day rows as stored: none rewritten, indexes kept
     assert all(before.values()) and _indexes() == before
     if connection.vendor == "postgresql":
         assert inside == {"indexes": before, "locks": 0}
     else:
-        assert inside["indexes"] != before  # dropped while the rows go in
+        assert inside["indexes"] == before
+    DayFact.objects.all().delete()  # every day row to write: the table written again
+    build_module, seen = importlib.import_module("jahesh.reports.facts.build"), []
+    insert = build_module._insert
+
+    def watched(model, *args):
+        seen.append((model, _indexes()[model._meta.db_table]))
+        return insert(model, *args)
+
+    monkeypatch.setattr(build_module, "_insert", watched)
+    facts.refresh(today=TODAY)
+    assert _indexes() == before
+    held = [indexes for model, indexes in seen if model is DayFact]
+    if connection.vendor == "postgresql":
+        assert held == [before[DayFact._meta.db_table]]
+    else:  # dropped while the rows go in
+        assert held and not held[0] & {"reports_dayfact_day_idx", "reports_dayfact_level_idx"}
+
+
+def _contents(model: type[DayFact] | type[MonthBalance]) -> list[tuple]:
+    columns = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    return sorted(model.objects.values_list(*columns), key=repr)
+
+
+def test_a_refresh_of_current_day_rows_rewrites_only_those_that_differ(table):
+    # The writer keeps the day rows current (refresh_stale), so the nightly
+    # rebuild finds them as it computes them: it keeps each such row (its id)
+    # and puts right only what differs, here a value changed, a row removed and
+    # one no part computes, in both tables.
+    days_before, balances_before = _contents(DayFact), _contents(MonthBalance)
+    ids = set(DayFact.objects.values_list("pk", flat=True))
+    changed = DayFact.objects.filter(county_id__isnull=False).order_by("pk").first()
+    DayFact.objects.filter(pk=changed.pk).update(value=changed.value + 7)
+    removed = DayFact.objects.order_by("pk").last().pk
+    DayFact.objects.filter(pk=removed).delete()
+    extra = DayFact.objects.create(part="cases_opened", day=datetime.date(2021, 1, 5),
+                                   province_id=None, county_id=None, value=5)  # fmt: skip
+    balance = MonthBalance.objects.exclude(part="").order_by("pk").first()
+    MonthBalance.objects.filter(pk=balance.pk).update(value=balance.value - 3)
+    facts.refresh(today=TODAY)
+    assert _contents(DayFact) == days_before and _contents(MonthBalance) == balances_before
+    now = set(DayFact.objects.values_list("pk", flat=True))
+    assert ids - {changed.pk, removed} <= now  # every other row kept
+    assert changed.pk not in now and extra.pk not in now
+    assert len(now - ids) == 2  # the changed and the removed rows, as computed
+
+
+def test_a_day_row_stored_twice_makes_the_refresh_write_the_table_again(table):
+    before = _contents(DayFact)
+    twice = DayFact.objects.filter(county_id__isnull=False).order_by("pk").first()
+    twice.pk = None
+    twice.save()
+    facts.refresh(today=TODAY)
+    assert _contents(DayFact) == before
+    assert DayFact.objects.filter(pk__lte=twice.pk).count() == 0  # every row written anew
 
 
 def test_paused_loads_drop_the_table_and_keep_no_marks(table, world):

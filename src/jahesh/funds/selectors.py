@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from jahesh.accounts.roles import Role
 from jahesh.accounts.scoping import Area, scoped, users_in_scope
 from jahesh.core.approvals import MakerChecker
-from jahesh.core.daily import EVER, daily_steps, daily_totals, once
+from jahesh.core.daily import EVER, daily_steps, daily_totals, dated_rows, once
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.money import round_half_up
@@ -522,15 +522,18 @@ def _par_steps(area: Area) -> tuple[list, list]:
     the two PAR parts inside ``core.daily.shared``)."""
     loans = Loan.objects.filter(area.q("fund__county"), disbursed_on__isnull=False)
     ledger: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
-    entries = LedgerEntry.objects.filter(
-        loan__in=loans.values("pk"),
-        kind__in=PRINCIPAL_KINDS,
-    ).values_list("loan_id", "entered_on", "kind", "amount")
+    entries = dated_rows(
+        LedgerEntry.objects.filter(loan__in=loans.values("pk"), kind__in=PRINCIPAL_KINDS),
+        *("loan_id", "entered_on", "kind", "amount"),
+        dates={"entered_on"},
+    )
     for loan_id, day, kind, amount in entries:
         ledger[loan_id].append((day, amount if kind == Kind.DISBURSEMENT else -amount))
     late: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
-    due = Installment.objects.filter(loan__in=loans.values("pk")).values_list(
-        "loan_id", "due_on", "paid_on"
+    due = dated_rows(
+        Installment.objects.filter(loan__in=loans.values("pk")),
+        *("loan_id", "due_on", "paid_on"),
+        dates={"due_on", "paid_on"},
     )
     month = datetime.timedelta(days=31)
     for loan_id, due_on, paid_on in due:
@@ -540,7 +543,7 @@ def _par_steps(area: Area) -> tuple[list, list]:
             if paid_on is not None:
                 late[loan_id].append((paid_on, -1))
     outstanding, at_risk = [], []
-    rows = loans.values_list("pk", "fund__county_id", "disbursed_on")
+    rows = dated_rows(loans, "pk", "fund__county_id", "disbursed_on", dates={"disbursed_on"})
     for loan_id, county, disbursed_on in rows:
         moves = sorted(ledger.get(loan_id, ()))
         turns = sorted(late.get(loan_id, ()))

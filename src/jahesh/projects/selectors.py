@@ -17,7 +17,7 @@ from jahesh.accounts.places import counties_for_user
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import Area, scope_exists, scoped
 from jahesh.core import mapdata
-from jahesh.core.daily import EVER, daily_totals, distinct_days
+from jahesh.core.daily import EVER, daily_totals, dated_rows, distinct_days
 from jahesh.core.search import filter_given, search_filter
 from jahesh.geo.models import County
 from jahesh.projects.models import (
@@ -345,19 +345,18 @@ def kpi_services_beneficiaries_daily(*, area: Area) -> dict:
     """Each person's service days per county, province and the country, with
     their previous one in that place (``core.daily.distinct_days``): the levels
     ``area`` holds whole."""
-    people = (
-        ServiceBeneficiary.objects.filter(area.q("service__county"))
-        .order_by()
-        .values_list("national_code", "service__county__province_id", "service__county_id",
-                     "service__delivered_on")
-        .distinct()
+    people = dated_rows(
+        ServiceBeneficiary.objects.filter(area.q("service__county")).order_by().distinct(),
+        *("national_code", "service__county__province_id", "service__county_id",
+          "service__delivered_on"),
+        dates={"service__delivered_on"},
     )  # fmt: skip
     levels = ["county"]
     if area.county_id is None:
         levels.append("province")
         if area.province_id is None:
             levels.append("country")
-    return distinct_days(people.iterator(chunk_size=20_000), levels=levels)
+    return distinct_days(people, levels=levels)
 
 
 # --- The map ---------------------------------------------------------------------

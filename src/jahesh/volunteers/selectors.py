@@ -28,7 +28,7 @@ from django.db.models import (
 
 from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
 from jahesh.core import mapdata
-from jahesh.core.daily import EVER, daily_steps, daily_totals
+from jahesh.core.daily import EVER, daily_steps, daily_totals, dated_rows
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.money import round_half_up
 from jahesh.core.search import filter_given, search_filter
@@ -395,15 +395,19 @@ def kpi_volunteers_daily(*, area: Area) -> dict:
     the registration and inactive-since dates): the active people on a day are
     the sum up to it (national code is unique: one row per person)."""
     events: dict[int, list[tuple[date, str]]] = {}
-    rows = (
-        VolunteerStatusEvent.objects.filter(area.q("volunteer__county"))
-        .order_by("volunteer_id", "effective_on", "id")
-        .values_list("volunteer_id", "effective_on", "to_status")
+    rows = dated_rows(
+        VolunteerStatusEvent.objects.filter(area.q("volunteer__county")).order_by(
+            "volunteer_id", "effective_on", "id"
+        ),
+        *("volunteer_id", "effective_on", "to_status"),
+        dates={"effective_on"},
     )
     for volunteer_id, day, status in rows:
         events.setdefault(volunteer_id, []).append((day, status))
-    people = Volunteer.objects.filter(area.q("county")).values_list(
-        "pk", "county_id", "registered_on", "inactive_since"
+    people = dated_rows(
+        Volunteer.objects.filter(area.q("county")),
+        *("pk", "county_id", "registered_on", "inactive_since"),
+        dates={"registered_on", "inactive_since"},
     )
 
     def steps(pk: int, registered: date, inactive: date | None) -> list[tuple[date, int]]:

@@ -1,8 +1,9 @@
 """The analytics table: KPI parts of the standard periods, precomputed per place.
 
 A package: ``marks`` (what writes made stale), ``stored`` (the standard
-periods' rows), ``days`` (the day rows: any period), ``refresh`` (computing
-and storing), ``versions`` (the writer's lock, data versions), ``triggers``
+periods' rows), ``days`` (the day rows: any period), ``build`` (writing the
+day and period rows), ``refresh`` (computing and storing), ``versions`` (the
+writer's lock, data versions), ``triggers``
 (the stale-place triggers, bulk loads); the names callers use are here.
 
 DHIS2 keeps figures fast over a country by precomputing them per org unit and

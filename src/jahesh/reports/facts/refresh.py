@@ -26,17 +26,15 @@ if TYPE_CHECKING:
 
     from django.db.models import Model
 
-from jahesh.reports.facts.days import (
+from jahesh.reports.facts.build import (
     FACT_COLUMNS,
     DayChanges,
     _build_days,
     _changed_days,
-    _day_parts,
     _insert,
     _rebuilt,
-    _window,
-    days_built,
 )
+from jahesh.reports.facts.days import _day_parts, _window, days_built
 from jahesh.reports.facts.marks import (
     COUNTY,
     LEVELS,
@@ -211,7 +209,8 @@ def _all_rows(
     return rows
 
 
-# The tables a refresh empties and writes again (:func:`_rebuilt`, :func:`_vacuumed`).
+# The tables a refresh writes again (``Fact`` emptied, the day rows where they
+# differ: ``build._written``) and then vacuums (:func:`_vacuumed`).
 REWRITTEN: list[type[Model]] = [MonthBalance, DayFact, Fact]
 
 
@@ -252,12 +251,13 @@ def _refresh(
         computed.append((shell, rows, time.monotonic() - t))
         if log:
             log(f"{period.start} – {period.end}: {len(rows)} rows, {time.monotonic() - t:.1f} s")
-    with transaction.atomic(), _rebuilt(REWRITTEN):
-        FactPeriod.objects.all().delete()
-        for shell, rows, seconds in computed:
-            shell.seconds = seconds
-            shell.save()
-            report.rows += _insert(Fact, FACT_COLUMNS, _fact_tuples(shell, rows))
+    with transaction.atomic():
+        with _rebuilt([Fact]):  # new periods: every row new
+            FactPeriod.objects.all().delete()
+            for shell, rows, seconds in computed:
+                shell.seconds = seconds
+                shell.save()
+                report.rows += _insert(Fact, FACT_COLUMNS, _fact_tuples(shell, rows))
         report.rows += _build_days(daily, province_of)
         _forget(seen)
     t = time.monotonic()
