@@ -188,11 +188,14 @@ def _written(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) ->
         else q(c)
         for c in columns
     ]
-    with connection.cursor() as cursor:
+    stored: dict[tuple, int] = {}
+    read_rows = 0
+    with connection.cursor() as cursor:  # in chunks: the stored rows held once, as keys
         cursor.execute(f"SELECT {', '.join(read)}, id FROM {q(model._meta.db_table)}")
-        found = cursor.fetchall()
-    stored = {row[:-1]: row[-1] for row in found}
-    twice = len(stored) < len(found)  # a row stored twice (a writer's slip): all written again
+        while chunk := cursor.fetchmany(20_000):
+            read_rows += len(chunk)
+            stored.update((row[:-1], row[-1]) for row in chunk)
+    twice = len(stored) < read_rows  # a row stored twice (a writer's slip): all written again
     pop = stored.pop
     fresh = [row for row in rows if pop(row, None) is None]  # not stored: to insert
     stale = list(stored.values())  # stored, not among rows: to delete
