@@ -73,6 +73,26 @@ def test_the_detail_page_is_a_timeline_in_scope_only(client_for, users, units):
     assert client_for(None).get(f"/units/{units['arak'].pk}/").status_code == 302
 
 
+def test_the_timeline_counts_unpaid_wage_months_in_the_readers_language(
+    client_for, users, units, make_visit
+):
+    # given the Arak unit's 6 months and another visit's single month,
+    # when an English reader opens the page, then each count takes its own noun form
+    make_visit(
+        units["arak"], visited_on=units["arak"].visits.first().visited_on, unpaid_wage_months=1
+    )
+    client = client_for(users["arak"])
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/units/{units['arak'].pk}/").content.decode()
+    assert "6 months of unpaid wages" in html and "1 month of unpaid wages" in html
+    assert "1 months" not in html
+    client.cookies["django_language"] = "fa"
+    html = client.get(f"/units/{units['arak'].pk}/").content.decode()
+    assert "۶ ماه حقوق معوق" in html and "۱ ماه حقوق معوق" in html
+    assert client_for(users["saveh"]).get(f"/units/{units['arak'].pk}/").status_code == 404
+    assert client_for(None).get(f"/units/{units['arak'].pk}/").status_code == 302
+
+
 def test_the_detail_page_shows_the_panels_of_other_apps(client_for, users, units, monkeypatch):
     from jahesh.units import panels
 
