@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.core.paginator import Paginator
+from django.template import engines
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
@@ -115,3 +116,42 @@ def test_it_offers_an_anonymous_visitor_the_login_link_in_the_frame(db):
     assert 'href="/accounts/login/"' in html
     assert 'name="language" value="en"' in html
     assert "خروج" not in html
+
+
+_LIST = (
+    '{% extends "partials/list_table.html" %}{% block head %}<th>نام</th>{% endblock %}'
+    "{% block rows %}{% for name in page_obj %}<tr><td>{{ name }}</td></tr>{% endfor %}"
+    "{% endblock %}"
+)
+
+
+def _list(names: list[str], **options: object) -> str:
+    page = Paginator(names, 2).get_page(1)
+    request = RequestFactory().get("/volunteers/groups/1/")
+    with translation.override("fa"):
+        return engines["django"].from_string(_LIST).render({"page_obj": page, **options}, request)
+
+
+def test_a_list_table_in_a_card_with_its_title_and_the_hidden_rows_before_its_pages():
+    html = _list(
+        ["مریم", "حسن", "سارا"],
+        card=True,
+        card_class="mb-3",
+        card_title="اعضا",
+        table_class="table-sm mb-0",
+        hidden=4,
+        hidden_people=True,
+    )
+    assert '<div class="card mb-3"><div class="card-header h6">اعضا</div>' in html
+    assert '<table class="table table-sm mb-0">' in html
+    assert html.index("</table>") < html.index('data-hidden-rows="4"') < html.index("pagination")
+    assert "و ۴ نفر دیگر خارج از حوزهٔ شما" in html
+
+
+def test_an_empty_list_table_still_counts_the_rows_the_reader_may_not_see():
+    html = _list([], card=True, card_title="اعضا", text="هنوز عضوی نیست.", hidden=2)
+    assert "<table" not in html and "card-header" not in html
+    assert html.index("هنوز عضوی نیست.") < html.index('data-hidden-rows="2"')
+    assert "و ۲ مورد دیگر خارج از حوزهٔ شما" in html
+    assert "data-hidden-rows" not in _list([], text="هنوز عضوی نیست.")
+    assert "data-hidden-rows" not in _list(["مریم"], hidden=0)

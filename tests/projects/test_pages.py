@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -143,6 +144,30 @@ def test_it_creates_a_project_from_the_form(client_for, users, geo, clock):
         True,
     )
     assert project.planned_start == datetime.date(2025, 4, 4)
+
+
+def test_every_field_of_the_form_reaches_the_project(client_for, users, geo, clock):
+    """The form's cleaned fields are the service's arguments: a blank budget is 0."""
+    data = {
+        "title": "راه روستای اراک", "kind": "road", "county": geo["arak"].pk, "village": 1,
+        "contractor_name": " شرکت  راه‌سازان ", "budget_original_rial": "",
+        "planned_start": "۱۴۰۴/۰۱/۱۵", "planned_end": "۱۴۰۴/۰۶/۰۱", "households": 12,
+        "people": 50, "description": "آسفالت", "latitude": "34.1", "longitude": "49.7",
+    }  # fmt: skip
+    assert client_for(None).post(reverse("projects:create"), data).status_code == 302
+    assert client_for(users["saveh"]).post(reverse("projects:create"), data).status_code == 200
+    assert Project.objects.count() == 0
+    response = client_for(users["projects"]).post(reverse("projects:create"), data)
+    assert response.status_code == 302
+    project = Project.objects.get()
+    assert (
+        project.title, project.contractor_name, project.budget_original_rial,
+        project.planned_end, project.households, project.people, project.description,
+        project.latitude, project.village_id, project.created_by,
+    ) == (
+        "راه روستای اراک", "شرکت راه‌سازان", 0, datetime.date(2025, 8, 23), 12, 50,
+        "آسفالت", Decimal("34.1"), 1, users["projects"],
+    )  # fmt: skip
 
 
 def test_the_form_offers_only_counties_in_scope(client_for, users, geo, clock):

@@ -105,19 +105,54 @@ def test_it_creates_a_unit_and_refuses_bad_fields_in_persian(api_client_for, use
     assert "کد آیسیک" in fields["isic_code"]
 
 
-def test_it_updates_the_status_with_a_reason(api_client_for, users, two_units):
+def test_a_patch_never_moves_the_status(api_client_for, users, two_units):
+    unit = two_units["arak"]
+    response = api_client_for(users["arak"]).patch(
+        f"{API}/{unit.pk}",
+        {"status": "stalled", "status_reason": "قطع گاز", "employees": 40},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["employees"]) == ("active", 40)
+    unit.refresh_from_db()
+    assert (unit.status, unit.employees, unit.status_changes.count()) == ("active", 40, 0)
+
+
+def test_the_status_moves_through_the_transitions_route(api_client_for, users, two_units):
     client = api_client_for(users["arak"])
-    url = f"{API}/{two_units['arak'].pk}"
-    no_reason = client.patch(url, {"status": "stalled"}, content_type="application/json")
+    unit = two_units["arak"]
+    url = f"{API}/{unit.pk}/transitions"
+    assert client.get(f"{API}/{unit.pk}").json()["allowed_transitions"] == [
+        "partial",
+        "stalled",
+        "closed",
+    ]
+    no_reason = client.post(url, {"to_status": "stalled", "reason": " "}, "application/json")
     assert no_reason.status_code == 422
     assert no_reason.json()["errors"] == [
-        {"field": "status_reason", "message": "دلیل تغییر وضعیت را بنویسید."}
+        {"field": "reason", "message": "دلیل تغییر وضعیت را بنویسید."}
     ]
-    ok = client.patch(
-        url, {"status": "stalled", "status_reason": "قطع گاز"}, content_type="application/json"
-    )
+    same = client.post(url, {"to_status": "active", "reason": "x"}, "application/json")
+    assert same.status_code == 409
+    assert same.json()["errors"] == [{"field": "to_status", "message": "واحد هم‌اکنون «فعال» است."}]
+    ok = client.post(url, {"to_status": "stalled", "reason": "قطع گاز"}, "application/json")
     assert ok.status_code == 200 and ok.json()["status"] == "stalled"
     assert ok.json()["risk_drivers"] == [{"code": "status", "points": 10, "text": "وضعیت: راکد"}]
+    assert "stalled" not in ok.json()["allowed_transitions"]
+    unit.refresh_from_db()
+    assert (unit.status, unit.status_changes.get().reason) == ("stalled", "قطع گاز")
+
+
+def test_the_transitions_route_is_scoped(api_client_for, users, two_units):
+    body = {"to_status": "closed", "reason": "ورشکستگی"}
+    saveh = f"{API}/{two_units['saveh'].pk}/transitions"
+    assert api_client_for(users["arak"]).post(saveh, body, "application/json").status_code == 404
+    assert (
+        api_client_for(users["hq_other"]).post(saveh, body, "application/json").status_code == 404
+    )
+    assert api_client_for(None).post(saveh, body, "application/json").status_code == 401
+    assert api_client_for(users["fund"]).post(saveh, body, "application/json").status_code == 403
+    assert Unit.objects.filter(status="closed").count() == 0
 
 
 def test_it_records_and_lists_visits(api_client_for, users, two_units):

@@ -158,10 +158,12 @@ def test_the_form_refuses_another_county_and_bad_fields(client_for, users, geo):
     assert Unit.objects.count() == 0
 
 
-def test_it_edits_a_unit_and_records_the_status_reason(client_for, users, units, geo):
+def test_the_edit_form_never_moves_the_status(client_for, users, units, geo):
     client = client_for(users["arak"])
     unit = units["arak"]
-    assert client.get(f"/units/{unit.pk}/edit/").status_code == 200
+    page = client.get(f"/units/{unit.pk}/edit/")
+    assert page.status_code == 200
+    assert "status" not in page.context["form"].fields
     response = client.post(
         f"/units/{unit.pk}/edit/",
         {
@@ -175,8 +177,10 @@ def test_it_edits_a_unit_and_records_the_status_reason(client_for, users, units,
     )
     assert response.status_code == 302
     unit.refresh_from_db()
-    assert unit.status == "stalled" and unit.status_changes.get().reason == "قطع گاز"
+    assert (unit.status, unit.employees, unit.status_changes.count()) == ("active", 40, 0)
     assert client.get(f"/units/{units['saveh'].pk}/edit/").status_code == 404
+    anonymous = client_for(None).post(f"/units/{unit.pk}/edit/", {"name": "x"})
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
 
 
 def test_the_status_form_changes_the_status(client_for, users, units):
@@ -195,6 +199,11 @@ def test_the_status_form_changes_the_status(client_for, users, units):
         ).status_code
         == 404
     )
+    anonymous = client_for(None).post(
+        f"/units/{units['saveh'].pk}/status/", {"to_status": "closed", "reason": "x"}
+    )
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    assert units["saveh"].status_changes.count() == 0
 
 
 def test_it_records_a_visit_from_the_form(client_for, users, units):

@@ -170,13 +170,18 @@ def test_it_refuses_a_city_of_another_county(make_unit, geo):
     assert _errors(exc)["city"] == ["شهر «شهر ساوه» در شهرستان «اراک» نیست."]
 
 
-def test_it_records_a_status_change_with_its_reason_on_update(make_unit, users):
+def test_an_update_never_moves_the_status(make_unit, users):
+    """The status has one write path, the unit's workflow: ``unit_update`` takes
+    no status, and a change of workforce re-assesses without moving it."""
     unit = make_unit(employees=20)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(TypeError):
         services.unit_update(unit=unit, user=users["arak"], status="stalled")
-    assert _errors(exc)["status_reason"] == ["دلیل تغییر وضعیت را بنویسید."]
-    services.unit_update(
-        unit=unit, user=users["arak"], status="stalled", status_reason="قطع برق", employees=5
+    services.unit_update(unit=unit, user=users["arak"], employees=5)
+    unit.refresh_from_db()
+    assert (unit.status, unit.employees, unit.size) == ("active", 5, Size.MICRO)
+    assert unit.status_changes.count() == 0
+    services.unit_change_status(
+        unit=unit, to_status="stalled", reason="قطع برق", user=users["arak"]
     )
     unit.refresh_from_db()
     change = unit.status_changes.get()
@@ -186,7 +191,6 @@ def test_it_records_a_status_change_with_its_reason_on_update(make_unit, users):
         "قطع برق",
         users["arak"],
     )
-    assert unit.status == "stalled" and unit.employees == 5 and unit.size == Size.MICRO
     assert unit.risk_score == 10 and unit.risk_level == "low"  # status weight only: no visit yet
 
 

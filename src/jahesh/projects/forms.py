@@ -109,6 +109,10 @@ class ProjectForm(PlaceMixin):
             county__in=self.fields["county"].queryset
         ).order_by("name")
 
+    def clean_budget_original_rial(self) -> int:
+        # A blank budget is none yet: 0, as the service's own default.
+        return self.cleaned_data["budget_original_rial"] or 0
+
     def clean(self):
         data = super().clean()
         if data.get("implementer_group") and data.get("contractor_name"):

@@ -184,8 +184,14 @@ class UnitPatch(Schema):
     employees: Quantity | None = None
     capacity: Capacity | None = None
     capacity_unit: str | None = None
-    status: UnitStatus | None = None
-    status_reason: str = ""
+
+
+class UnitTransitionIn(Schema):
+    """A status move (``UNIT_FLOW``), the one way a unit's status changes."""
+
+    to_status: UnitStatus
+    reason: str = Field(..., max_length=500)
+    changed_on: ApiDate | None = None
 
 
 class VisitOut(Schema):
@@ -384,14 +390,26 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
 
 
 @router.patch(
-    "/{int:unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="ویرایش واحد تولیدی"
+    "/{int:unit_id}",
+    response={200: UnitDetailOut, **ERRORS},
+    summary="ویرایش واحد تولیدی",
+    description="وضعیت واحد اینجا تغییر نمی‌کند: POST /{unit_id}/transitions",
 )
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
     unit = _unit(request, unit_id)
     data = payload.dict(exclude_unset=True)
-    reason = data.pop("status_reason", "")
-    unit = services.unit_update(
-        unit=unit, user=request.user, status_reason=reason, **_places(request.user, data)
+    unit = services.unit_update(unit=unit, user=request.user, **_places(request.user, data))
+    return _detail(unit, request.user)
+
+
+@router.post(
+    "/{int:unit_id}/transitions",
+    response={200: UnitDetailOut, **ERRORS},
+    summary="تغییر وضعیت واحد تولیدی",
+)
+def unit_transition(request: HttpRequest, unit_id: int, payload: UnitTransitionIn) -> Unit:
+    unit = services.unit_change_status(
+        unit=_unit(request, unit_id), user=request.user, **payload.dict()
     )
     return _detail(unit, request.user)
 

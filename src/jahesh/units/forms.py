@@ -122,11 +122,6 @@ class UnitForm(forms.Form):
     status = forms.ChoiceField(
         label=_("وضعیت"), choices=UnitStatus.choices, initial=UnitStatus.ACTIVE
     )
-    status_reason = NormalizedCharField(
-        label=_("دلیل تغییر وضعیت"),
-        required=False,
-        help_text=_("اگر وضعیت را تغییر می‌دهید لازم است."),
-    )
 
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,14 +135,11 @@ class UnitForm(forms.Form):
                 self.fields["county"] = county
                 self.fields["city"] = CityChoiceField()
                 self.fields["village"] = VillageChoiceField()
-        if not editing:
-            del self.fields["status_reason"]
+        if editing:
+            # A unit's status moves only through its workflow (the page's status
+            # form, with its reason); a status posted here is ignored.
+            del self.fields["status"]
         bind_places(self)
-
-    def service_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("status_reason", None)
-        return data
 
 
 class StatusForm(forms.Form):

@@ -221,7 +221,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     return submit(
         request,
         form,
-        lambda _data: services.unit_create(user=request.user, **form.service_fields()),
+        lambda data: services.unit_create(user=request.user, **data),
         message=lambda unit: _("واحد «%(name)s» ثبت شد.") % {"name": unit.name},
         done=lambda unit: redirect("units:detail", pk=unit.pk),
         model_errors=True,
@@ -232,19 +232,14 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
-    initial = {name: getattr(unit, name) for name in services.UNIT_FIELDS}
+    initial = {name: getattr(unit, name) for name in services.UNIT_EDIT_FIELDS}
     form = forms.UnitForm(request.POST or None, initial=initial, user=request.user, editing=True)
     return _unit_form(
         request,
         unit,
         form,
         "units/unit_form.html",
-        lambda data: services.unit_update(
-            unit=unit,
-            user=request.user,
-            status_reason=data.get("status_reason", ""),
-            **form.service_fields(),
-        ),
+        lambda data: services.unit_update(unit=unit, user=request.user, **data),
         _("تغییرات ذخیره شد."),
     )
 

@@ -433,12 +433,11 @@ def group_list(request: HttpRequest, filters: Query[GroupFilters]):
 def group_create(request: HttpRequest, payload: GroupIn):
     api_require_module(request.user, Module.VOLUNTEERS)
     resolve_ref(request.user, County, payload.county_id, field="county_id")
-    leader = None
-    if payload.leader_national_code:
-        code = services._national_code(payload.leader_national_code)
-        leader = resolve_ref(
-            request.user, Volunteer, code, field="leader_national_code", lookup="national_code"
-        )
+    leader = selectors.group_leader(
+        user=request.user,
+        national_code=payload.leader_national_code,
+        field="leader_national_code",
+    )
     fields = services.GroupFields(leader=leader, **payload.dict(exclude={"leader_national_code"}))
     group = services.group_create(fields, actor=request.user)
     return Status(201, group)

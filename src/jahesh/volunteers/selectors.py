@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
@@ -25,11 +26,14 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
 
 from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
 from jahesh.core import mapdata
 from jahesh.core.daily import EVER, daily_steps, daily_totals, dated_rows
 from jahesh.core.digits import to_ascii_digits
+from jahesh.core.errors import InvalidInput
+from jahesh.core.identifiers import normalize_national_code
 from jahesh.core.money import round_half_up
 from jahesh.core.search import filter_given, search_filter
 from jahesh.core.text import normalize_key
@@ -189,6 +193,23 @@ def group_queryset(*, user: Any) -> QuerySet[Group]:
         .select_related("county", "leader")
         .annotate(leader_visible=scope_exists(user, Volunteer, "leader"))
     )
+
+
+def group_leader(*, user: Any, national_code: str, field: str) -> Volunteer | None:
+    """The volunteer in ``user``'s scope a new group names as its leader, by
+    national code (any digits; None for a blank one), for the page and the API
+    alike. A leader is registered as a volunteer first: a code that is malformed
+    or names no volunteer in scope is refused on ``field`` (the caller's name)."""
+    if not (national_code or "").strip():
+        return None
+    try:
+        code = normalize_national_code(national_code)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], field=field) from None
+    leader = scoped(user, Volunteer).filter(national_code=code).first()
+    if leader is None:
+        raise InvalidInput(_("سرگروه باید پیش‌تر به‌عنوان نیرو ثبت شده باشد."), field=field)
+    return leader
 
 
 def group_members(*, user: Any, group: Group) -> Nested[Membership]:

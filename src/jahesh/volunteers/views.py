@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, module_required, scoped
-from jahesh.core.errors import ApplicationError, InvalidInput
+from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import LocationForm
 from jahesh.core.history import history_entries
 from jahesh.core.mapdata import locate
@@ -197,13 +197,9 @@ def group_create(request: HttpRequest) -> HttpResponse:
     form = forms.GroupForm(request.POST or None, user=request.user)
 
     def create(d: dict) -> Group:
-        leader = None
-        if d["leader_code"]:
-            leader = scoped(request.user, Volunteer).filter(national_code=d["leader_code"]).first()
-            if leader is None:
-                raise InvalidInput(
-                    _("سرگروه باید پیش‌تر به‌عنوان نیرو ثبت شده باشد."), field="leader_code"
-                )
+        leader = selectors.group_leader(
+            user=request.user, national_code=d["leader_code"], field="leader_code"
+        )
         fields = services.GroupFields(
             name=d["name"],
             specialty=d["specialty"],

@@ -19,6 +19,7 @@ Callers import from ``jahesh.units.services``.
 from __future__ import annotations
 
 from jahesh.units.services.fields import (
+    UNIT_EDIT_FIELDS,
     UNIT_FIELDS,
     VISIT_FIELDS,
     UnitLookups,
@@ -62,6 +63,7 @@ __all__ = [
     "PHOTO_MAX_PIXELS",
     "Position",
     "TRANSITIONS",
+    "UNIT_EDIT_FIELDS",
     "UNIT_FIELDS",
     "UNIT_FLOW",
     "UnitLookups",

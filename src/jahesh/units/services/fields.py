@@ -27,6 +27,10 @@ UNIT_FIELDS = (
     "industrial_estate", "address", "latitude", "longitude", "owner_name", "owner_mobile",
     "founded_on", "employees", "capacity", "capacity_unit", "status",
 )  # fmt: skip
+# What an edit may change: all but the status, whose one write path is the
+# unit's workflow (``UNIT_FLOW``: the page's status form, the API's transitions),
+# so every change of status has its reason, its history row and its re-assessment.
+UNIT_EDIT_FIELDS = tuple(name for name in UNIT_FIELDS if name != "status")
 
 VISIT_FIELDS = (
     "visited_on", "visitor", "visitor_name", "capacity_utilization", "employees_now",

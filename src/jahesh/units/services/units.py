@@ -21,6 +21,7 @@ from jahesh.units.models import (
     UnitStatus,
 )
 from jahesh.units.services.fields import (
+    UNIT_EDIT_FIELDS,
     UNIT_FIELDS,
     UnitLookups,
     _reject_unknown,
@@ -53,21 +54,14 @@ def unit_create(*, user: Any, now: datetime | None = None, **fields: Any) -> Uni
     return unit
 
 
-def unit_update(
-    *, unit: Unit, user: Any, status_reason: str = "", now: datetime | None = None, **fields: Any
-) -> Unit:
-    """Change a unit's fields. A new ``status`` needs ``status_reason`` and goes
-    through :func:`unit_change_status` (history row, new risk assessment)."""
+def unit_update(*, unit: Unit, user: Any, now: datetime | None = None, **fields: Any) -> Unit:
+    """Change a unit's fields (``UNIT_EDIT_FIELDS``): never its status, which
+    moves only through :func:`unit_change_status`."""
     now = now or timezone.now()
-    _reject_unknown(fields, UNIT_FIELDS)
+    _reject_unknown(fields, UNIT_EDIT_FIELDS)
     values = _validate_unit(fields, instance=unit, user=user, today=timezone.localdate(now))
-    new_status = values.pop("status", unit.status)
     employees_changed = "employees" in values and values["employees"] != unit.employees
     with transaction.atomic():
-        if new_status != unit.status:
-            unit = unit_change_status(
-                unit=unit, to_status=new_status, reason=status_reason, user=user, now=now
-            )
         for name, value in values.items():
             setattr(unit, name, value)
         unit._history_user = recorded_user(user)
@@ -96,7 +90,7 @@ def unit_delete(*, unit: Unit, user: Any) -> None:
 
 def _needs_reason(move: Move[Unit]) -> None:
     if not move.reason.strip():
-        raise ValidationError({"status_reason": [_("دلیل تغییر وضعیت را بنویسید.")]})
+        raise ValidationError({"reason": [_("دلیل تغییر وضعیت را بنویسید.")]})
 
 
 _REASONED = Rule[Unit](guard=_needs_reason)
@@ -124,7 +118,7 @@ UNIT_FLOW: Workflow[Unit] = Workflow(
     refuse=Refusals(
         no_move=lambda frm, to: Conflict(
             _("واحد هم‌اکنون «%(status)s» است.") % {"status": UnitStatus(frm).label},
-            field="status",
+            field="to_status",
         ),
         lost=lambda: Conflict(_("وضعیت واحد هم‌زمان تغییر کرد؛ صفحه را تازه کنید.")),
     ),
