@@ -106,16 +106,36 @@ def test_it_creates_a_unit_and_refuses_bad_fields_in_persian(api_client_for, use
 
 
 def test_a_patch_never_moves_the_status(api_client_for, users, two_units):
+    """A PATCH naming a status is refused whole (nothing saved), its message
+    naming the route that moves it; a client must not read a quiet 200 as done."""
     unit = two_units["arak"]
-    response = api_client_for(users["arak"]).patch(
+    client = api_client_for(users["arak"])
+    response = client.patch(
         f"{API}/{unit.pk}",
         {"status": "stalled", "status_reason": "قطع گاز", "employees": 40},
         content_type="application/json",
     )
-    assert response.status_code == 200
-    assert (response.json()["status"], response.json()["employees"]) == ("active", 40)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "status",
+            "message": "وضعیت واحد با ویرایش تغییر نمی‌کند؛ آن را با POST "
+            "/units/{id}/transitions تغییر دهید.",
+        }
+    ]
+    english = client.patch(
+        f"{API}/{unit.pk}",
+        {"status": "stalled"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert english.json()["errors"][0]["message"] == (
+        "A unit's status does not change by editing; change it with POST /units/{id}/transitions."
+    )
     unit.refresh_from_db()
-    assert (unit.status, unit.employees, unit.status_changes.count()) == ("active", 40, 0)
+    assert (unit.status, unit.employees, unit.status_changes.count()) == ("active", 120, 0)
+    ok = client.patch(f"{API}/{unit.pk}", {"employees": 40}, content_type="application/json")
+    assert (ok.status_code, ok.json()["status"], ok.json()["employees"]) == (200, "active", 40)
 
 
 def test_the_status_moves_through_the_transitions_route(api_client_for, users, two_units):

@@ -184,6 +184,9 @@ class UnitPatch(Schema):
     employees: Quantity | None = None
     capacity: Capacity | None = None
     capacity_unit: str | None = None
+    # Accepted only to be refused with a message that names the right route: a
+    # client that moved the status by PATCH before must not get a quiet 200.
+    status: str | None = None
 
 
 class UnitTransitionIn(Schema):
@@ -398,6 +401,13 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
     unit = _unit(request, unit_id)
     data = payload.dict(exclude_unset=True)
+    if "status" in data:
+        raise InvalidInput(
+            _(
+                "وضعیت واحد با ویرایش تغییر نمی‌کند؛ آن را با POST /units/{id}/transitions تغییر دهید."
+            ),
+            field="status",
+        )
     unit = services.unit_update(unit=unit, user=request.user, **_places(request.user, data))
     return _detail(unit, request.user)
 
