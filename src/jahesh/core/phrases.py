@@ -87,6 +87,8 @@ def _shown(value: Value, persian: bool) -> str:
         return value  # the record's own text, as it was typed
     if isinstance(value, int):
         text = to_persian_digits(value)
+    elif persian and "label" in value:
+        return str(value["label"])  # the source language: the msgid itself
     else:
         ((tag, raw),) = value.items()
         text = str(_FORMATS[tag](raw))
@@ -103,7 +105,9 @@ class Phrase:
     def __str__(self) -> str:
         """The message in the active language."""
         persian = translation.get_language() == settings.LANGUAGE_CODE
-        text = gettext(self.msgid)
+        # Persian is the source language: its text is the msgid (and the
+        # scenarios store thousands of these, so no catalog look-up for it).
+        text = self.msgid if persian else gettext(self.msgid)
         if not self.values:
             return text
         return text % {k: _shown(v, persian) for k, v in self.values.items()}
