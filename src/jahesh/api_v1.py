@@ -27,6 +27,7 @@ from jahesh.api.parser import JaheshParser, NulInText
 from jahesh.clinic import api as clinic_api
 from jahesh.core import api as core_api
 from jahesh.core.errors import ApplicationError
+from jahesh.core.locale import local_digits
 from jahesh.funds import api as funds_api
 from jahesh.geo import api as geo_api
 from jahesh.inbox import api as inbox_api
@@ -57,9 +58,10 @@ api = NinjaAPI(
 
 
 def _body(message, errors=()) -> dict:
+    # Persian digits in a Persian answer, Django's validators' messages too.
     return {
-        "message": str(message),
-        "errors": [{"field": str(f), "message": str(m)} for f, m in errors],
+        "message": local_digits(message),
+        "errors": [{"field": str(f), "message": local_digits(m)} for f, m in errors],
     }
 
 

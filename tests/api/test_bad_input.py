@@ -26,17 +26,20 @@ def _field_errors(response) -> dict[str, str]:
 def test_it_refuses_an_offset_past_any_table_as_a_field_error(api_client_for, users, url, offset):
     response = api_client_for(users["hq"]).get(url, {"offset": offset})
     assert response.status_code == 422
-    assert _field_errors(response) == {"offset": "مقدار باید حداکثر 1000000000 باشد."}
+    assert _field_errors(response) == {"offset": "مقدار باید حداکثر ۱۰۰۰۰۰۰۰۰۰ باشد."}
 
 
 def test_it_refuses_a_limit_outside_one_to_two_hundred(api_client_for, users):
     client = api_client_for(users["hq"])
     assert _field_errors(client.get("/api/v1/funds", {"limit": 201})) == {
-        "limit": "مقدار باید حداکثر 200 باشد."
+        "limit": "مقدار باید حداکثر ۲۰۰ باشد."
     }
     assert _field_errors(client.get("/api/v1/funds", {"limit": 0})) == {
-        "limit": "مقدار باید دست‌کم 1 باشد."
+        "limit": "مقدار باید دست‌کم ۱ باشد."
     }
+    # Persian digits in a Persian answer (as the pages), Latin in an English one
+    english = client.get("/api/v1/funds", {"limit": 201}, headers={"Accept-Language": "en"})
+    assert "200" in _field_errors(english)["limit"]
 
 
 def test_it_names_a_county_that_does_not_exist_when_a_group_is_created(api_client_for, users):

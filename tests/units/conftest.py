@@ -37,3 +37,23 @@ def make_visit(users):
         return services.visit_create(unit=unit, user=users["admin"], **fields)
 
     return make
+
+
+@pytest.fixture
+def units(make_unit, make_visit, geo):
+    arak = make_unit(
+        name="شرکت فولاد اراک", county=geo["arak"], national_id="10380284790", employees=40
+    )
+    saveh = make_unit(name="کارخانه قند ساوه", county=geo["saveh"], employees=30)
+    make_visit(
+        arak,
+        capacity_utilization=10,
+        unpaid_wage_months=6,
+        tax_debt_rial=1,
+        bank_arrears_rial=1,
+        social_security_debt_rial=1,
+        sales_trend="down",
+        court_cases=2,
+    )  # 66: high
+    make_visit(saveh, capacity_utilization=5, unpaid_wage_months=5, court_cases=2)  # 38: watch
+    return {"arak": arak, "saveh": saveh}

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from jahesh.core import identifiers
 from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.jalali import format_jalali, jalali_today, parse_jalali
+from jahesh.core.locale import local_digits
 from jahesh.core.money import (
     format_rials,
     group_digits,
@@ -305,8 +306,10 @@ def apply_error(form: forms.BaseForm, error: ValidationError | ApplicationError)
     for name, message in items:
         field = (name or "").split(".")[0]
         target = field if field in form.fields else None
-        if str(message) not in form.errors.get(target or "__all__", []):
-            form.add_error(target, str(message))
+        # Django's own messages (a model's max length, a minimum) carry Latin digits.
+        text = local_digits(message)
+        if text not in form.errors.get(target or "__all__", []):
+            form.add_error(target, text)
 
 
 def any_of(choices: Any) -> list[tuple[Any, Any]]:

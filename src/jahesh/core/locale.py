@@ -22,11 +22,14 @@ office PC running English Windows got the English site. Here the rule is:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from jahesh.core.digits import to_persian_digits
 
 API_PREFIX = "/api/"
 _LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬٪،؛؟", "01234567890123456789.,%,;?")
@@ -35,6 +38,14 @@ _LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬٪،؛؟", "
 def latin(text: str) -> str:
     """``text`` with Persian/Arabic digits, separators and punctuation as Latin."""
     return text.translate(_LATIN)
+
+
+def local_digits(value: Any) -> str:
+    """``str(value)`` with Persian digits when the active language is Persian (a
+    right-to-left one), as it is otherwise: for messages made by code that writes
+    Latin digits (Django's validators: "at most 10 characters") on Persian pages."""
+    text = str(value)
+    return to_persian_digits(text) if translation.get_language_bidi() else text
 
 
 def _supported(code: str) -> str | None:

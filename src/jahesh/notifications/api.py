@@ -25,6 +25,15 @@ class NotificationOut(Schema):
     created_at: datetime.datetime
     read_at: datetime.datetime | None
 
+    # In the caller's language (a row written before phrases were kept: as stored).
+    @staticmethod
+    def resolve_title(obj: Notification) -> str:
+        return obj.shown_title
+
+    @staticmethod
+    def resolve_body(obj: Notification) -> str:
+        return obj.shown_body
+
 
 class NotificationPage(Schema):
     items: list[NotificationOut]

@@ -18,23 +18,19 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from jahesh.clinic.models import Case, CaseStatus, Resolution
-from jahesh.core.digits import to_persian_digits
+from jahesh.core import phrases
 from jahesh.core.events import Event
-from jahesh.core.jalali import format_jalali
 from jahesh.core.models import ImportJob
-from jahesh.core.money import format_rials
+from jahesh.core.phrases import Phrase
 from jahesh.funds.models import Loan
 from jahesh.notifications import recipients as who
 from jahesh.notifications.models import Kind
 from jahesh.notifications.services import Message, notify, sms_to_person
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrPromise
-
     from jahesh.accounts.models import User
     from jahesh.funds.models import Loan
 
@@ -43,7 +39,9 @@ def on_event(event: Event) -> None:
     handler = HANDLERS.get(event.kind)
     if handler is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):  # stored texts are Persian
+    # Phrases render in each reader's language; the texts sent to people who are
+    # not users (a borrower's SMS) are Persian.
+    with translation.override(settings.LANGUAGE_CODE):
         handler(event)
 
 
@@ -68,30 +66,38 @@ def _loan_requested(event: Event) -> None:
         return
     message = Message(
         kind=Kind.LOAN_AWAITING,
-        title=_("وام %(n)s صندوق «%(fund)s» در انتظار تأیید است")
-        % {"n": to_persian_digits(loan.number), "fund": loan.fund.name},
-        body=_("%(member)s، %(amount)s، %(purpose)s")
-        % {"member": loan.member, "amount": format_rials(loan.principal), "purpose": loan.purpose},
+        title=Phrase(
+            gettext_noop("وام %(n)s صندوق «%(fund)s» در انتظار تأیید است"),
+            {"n": loan.number, "fund": loan.fund.name},
+        ),
+        body=Phrase(
+            gettext_noop("%(member)s، %(amount)s، %(purpose)s"),
+            {
+                "member": str(loan.member),
+                "amount": phrases.amount(loan.principal),
+                "purpose": loan.purpose,
+            },
+        ),
         url=reverse("funds:loan_detail", args=[loan.pk]),
     )
     _tell_others(event, who.loan_approvers(loan), message)
 
 
-def _loan_moved(kind: str, title: StrPromise, sms: StrPromise) -> Callable[[Event], None]:
+def _loan_moved(kind: str, title: str, sms: str) -> Callable[[Event], None]:
     def handle(event: Event) -> None:
         loan = _loan(event)
         if loan is None:
             return
-        values = {
-            "n": to_persian_digits(loan.number),
+        values: dict[str, phrases.Value] = {
+            "n": loan.number,
             "fund": loan.fund.name,
             "member": str(loan.member),
-            "amount": format_rials(loan.principal),
+            "amount": phrases.amount(loan.principal),
         }
         now = timezone.now()
         message = Message(
             kind=kind,
-            title=str(title) % values,
+            title=Phrase(title, values),
             url=reverse("funds:loan_detail", args=[loan.pk]),
         )
         _tell_others(event, who.fund_managers(loan.fund), message, now)
@@ -100,7 +106,7 @@ def _loan_moved(kind: str, title: StrPromise, sms: StrPromise) -> Callable[[Even
             who=f"m{loan.member_id}",
             mobile=loan.member.mobile,
             kind=kind,
-            text=str(sms) % values,
+            text=str(Phrase(sms, values)),
             now=now,
         )
 
@@ -115,21 +121,22 @@ def _case_moved(event: Event) -> None:
     if case is None:
         return
     to_status = event.data["to_status"]
-    values = {"id": to_persian_digits(case.pk), "title": case.title}
+    values: dict[str, phrases.Value] = {"id": case.pk, "title": case.title}
     expert = [case.expert.user] if case.expert and case.expert.user else []
     if to_status == CaseStatus.ASSIGNED:
-        kind, title = Kind.CASE_ASSIGNED, _("پروندهٔ %(id)s «%(title)s» به شما ارجاع شد")
+        kind, title = Kind.CASE_ASSIGNED, gettext_noop("پروندهٔ %(id)s «%(title)s» به شما ارجاع شد")
         recipients = expert
     elif to_status == CaseStatus.ESCALATED:
-        kind, title = Kind.CASE_ESCALATED, _("پروندهٔ %(id)s «%(title)s» به کارگروه یا استان رفت")
+        kind = Kind.CASE_ESCALATED
+        title = gettext_noop("پروندهٔ %(id)s «%(title)s» به کارگروه یا استان رفت")
         recipients = [*who.hq_managers(case.province_id), *who.county_officers(case.county_id)]
     else:
         kind = Kind.CASE_MOVED
-        title = _("پروندهٔ %(id)s «%(title)s» به «%(status)s» رفت")
-        values["status"] = str(CaseStatus(to_status).label)
+        title = gettext_noop("پروندهٔ %(id)s «%(title)s» به «%(status)s» رفت")
+        values["status"] = phrases.label(CaseStatus(to_status).label)
         recipients = [*expert, *who.county_officers(case.county_id)]
     message = Message(
-        kind=kind, title=title % values, url=reverse("clinic:case_detail", args=[case.pk])
+        kind=kind, title=Phrase(title, values), url=reverse("clinic:case_detail", args=[case.pk])
     )
     _tell_others(event, recipients, message)
 
@@ -148,8 +155,10 @@ def _resolution_created(event: Event) -> None:
         recipients += who.county_officers(resolution.case.county_id)
     message = Message(
         kind=Kind.RESOLUTION_ASSIGNED,
-        title=_("مصوبهٔ تازه برای «%(agency)s»، مهلت %(due)s")
-        % {"agency": resolution.agency.name, "due": format_jalali(resolution.due_on)},
+        title=Phrase(
+            gettext_noop("مصوبهٔ تازه برای «%(agency)s»، مهلت %(due)s"),
+            {"agency": resolution.agency.name, "due": phrases.day(resolution.due_on)},
+        ),
         body=resolution.text[:500],
         url=reverse("clinic:session_detail", args=[resolution.session_id]),
     )
@@ -164,10 +173,14 @@ def _import_finished(event: Event) -> None:
     if job is None:
         return
     done = job.status == ImportJob.Status.DONE
-    title = _("ورود «%(file)s» انجام شد") if done else _("ورود «%(file)s» ناموفق ماند")
+    title = (
+        gettext_noop("ورود «%(file)s» انجام شد")
+        if done
+        else gettext_noop("ورود «%(file)s» ناموفق ماند")
+    )
     message = Message(
         kind=Kind.IMPORT_FINISHED,
-        title=title % {"file": job.filename},
+        title=Phrase(title, {"file": job.filename}),
         body=job.message,
         url=reverse("core:import_job", args=[job.pk]),
     )
@@ -178,13 +191,13 @@ HANDLERS: dict[str, Callable[[Event], None]] = {
     "loan.requested": _loan_requested,
     "loan.approved": _loan_moved(
         Kind.LOAN_APPROVED,
-        gettext_lazy("وام %(n)s صندوق «%(fund)s» (%(member)s) تأیید شد"),
-        gettext_lazy("وام شما به مبلغ %(amount)s در صندوق «%(fund)s» تأیید شد."),
+        gettext_noop("وام %(n)s صندوق «%(fund)s» (%(member)s) تأیید شد"),
+        gettext_noop("وام شما به مبلغ %(amount)s در صندوق «%(fund)s» تأیید شد."),
     ),
     "loan.disbursed": _loan_moved(
         Kind.LOAN_DISBURSED,
-        gettext_lazy("وام %(n)s صندوق «%(fund)s» (%(member)s) پرداخت شد"),
-        gettext_lazy("وام شما به مبلغ %(amount)s از صندوق «%(fund)s» پرداخت شد."),
+        gettext_noop("وام %(n)s صندوق «%(fund)s» (%(member)s) پرداخت شد"),
+        gettext_noop("وام شما به مبلغ %(amount)s از صندوق «%(fund)s» پرداخت شد."),
     ),
     "case.moved": _case_moved,
     "resolution.created": _resolution_created,

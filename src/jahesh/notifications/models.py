@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.models import optional_link
+from jahesh.core.phrases import shown
 from jahesh.geo.models import InCounty
 
 
@@ -50,6 +51,11 @@ class Notification(models.Model):
     title = models.CharField(_("عنوان"), max_length=200)
     body = models.TextField(_("متن"), blank=True)
     url = models.CharField(_("پیوند"), max_length=300, blank=True)
+    # What renders the title and body in the reader's language ({"title": …,
+    # "body": …}, each a core.phrases.Phrase's stored form): ``title`` and
+    # ``body`` keep the Persian text, for the admin's search and for rows
+    # written before phrases were kept, which show it as it is.
+    phrases = models.JSONField(_("عبارت‌ها"), default=dict, blank=True)
     event_key = models.CharField(_("کلید رویداد"), max_length=120)
     created_at = models.DateTimeField(_("زمان"))
     read_at = models.DateTimeField(_("زمان خواندن"), null=True, blank=True)
@@ -72,6 +78,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (as stored, for an old row)."""
+        return shown(self.phrases.get("title"), self.title)
+
+    @property
+    def shown_body(self) -> str:
+        return shown(self.phrases.get("body"), self.body)
 
 
 class Delivery(models.Model):

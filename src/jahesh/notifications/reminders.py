@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Role
@@ -44,15 +44,9 @@ from jahesh.accounts.scoping import Area
 from jahesh.clinic.models import OPEN_STATUSES, Case, Resolution, ResolutionStatus
 from jahesh.clinic.services import clinic_settings
 from jahesh.clinic.sla import add_working_time
-from jahesh.core.digits import to_persian_digits
-from jahesh.core.jalali import (
-    add_jalali_months,
-    format_jalali,
-    format_jalali_month,
-    from_jalali,
-    jalali_month_of,
-)
-from jahesh.core.money import format_rials
+from jahesh.core import phrases
+from jahesh.core.jalali import add_jalali_months, format_jalali, from_jalali, jalali_month_of
+from jahesh.core.phrases import Phrase
 from jahesh.funds.models import ACTIVE_LOAN_STATUSES, Installment
 from jahesh.geo.workdays import WorkCalendar
 from jahesh.notifications import recipients as who
@@ -99,7 +93,8 @@ def reminders_send(*, now: datetime.datetime | None = None) -> Counter:
     today = timezone.localdate(now)
     calendars = Calendars()
     found: Counter = Counter()
-    with translation.override(settings.LANGUAGE_CODE):  # stored texts are Persian
+    # Phrases render in each reader's language; a borrower's SMS is Persian.
+    with translation.override(settings.LANGUAGE_CODE):
         _installments(now, today, calendars, found)
         _cases(now, today, calendars, found)
         _resolutions(now, today, calendars, found)
@@ -145,24 +140,24 @@ def _installments(
             continue
         found[f"installment_{rule}"] += 1
         key = f"installment:{installment.pk}:{rule}"
-        values = {
-            "n": to_persian_digits(installment.number),
+        values: dict[str, phrases.Value] = {
+            "n": installment.number,
             "fund": loan.fund.name,
-            "amount": format_rials(installment.remaining),
-            "due": format_jalali(installment.due_on),
-            "days": to_persian_digits((today - installment.due_on).days),
+            "amount": phrases.amount(installment.remaining),
+            "due": phrases.day(installment.due_on),
+            "days": (today - installment.due_on).days,
             "member": str(loan.member),
-            "loan": to_persian_digits(loan.number),
+            "loan": loan.number,
         }
         if rule == "due":
             kind = Kind.INSTALLMENT_DUE
-            text = _(
+            text = gettext_noop(
                 "یادآوری: قسط %(n)s وام شما از صندوق «%(fund)s» به مبلغ %(amount)s"
                 " در %(due)s سررسید می‌شود."
             )
         else:
             kind = Kind.INSTALLMENT_OVERDUE
-            text = _(
+            text = gettext_noop(
                 "قسط %(n)s وام شما از صندوق «%(fund)s» به مبلغ %(amount)s از سررسید"
                 " %(due)s، %(days)s روز گذشته است؛ لطفاً آن را بپردازید."
             )
@@ -171,7 +166,7 @@ def _installments(
             who=f"m{loan.member_id}",
             mobile=loan.member.mobile,
             kind=kind,
-            text=text % values,
+            text=str(Phrase(text, values)),
             now=now,
         )
         if kind == Kind.INSTALLMENT_OVERDUE:
@@ -179,8 +174,11 @@ def _installments(
                 managers[loan.fund_id] = list(who.fund_managers(loan.fund))
             message = Message(
                 kind=kind,
-                title=_("قسط %(n)s وام %(loan)s (%(member)s) %(days)s روز معوق است") % values,
-                body=_("مانده: %(amount)s؛ سررسید %(due)s") % values,
+                title=Phrase(
+                    gettext_noop("قسط %(n)s وام %(loan)s (%(member)s) %(days)s روز معوق است"),
+                    values,
+                ),
+                body=Phrase(gettext_noop("مانده: %(amount)s؛ سررسید %(due)s"), values),
                 url=reverse("funds:loan_detail", args=[loan.pk]),
             )
             notify(event_key=key, recipients=managers[loan.fund_id], message=message, now=now)
@@ -230,23 +228,25 @@ def _cases(
         recipients = list(officers[case.county_id])
         if case.expert and case.expert.user:
             recipients.insert(0, case.expert.user)
-        values = {
-            "id": to_persian_digits(case.pk),
+        assert case.due_at is not None  # case_rule answers None for a case without one
+        values: dict[str, phrases.Value] = {
+            "id": case.pk,
             "title": case.title,
-            "due": format_jalali(case.due_at, with_time=True),
+            "due": phrases.moment(case.due_at),
         }
         if rule == "breach":
             if case.province_id not in hq:
                 hq[case.province_id] = list(who.hq_managers(case.province_id))
             recipients += hq[case.province_id]
-            kind, title = Kind.CASE_SLA_BREACH, _("مهلت پروندهٔ %(id)s «%(title)s» گذشت")
+            kind = Kind.CASE_SLA_BREACH
+            title = gettext_noop("مهلت پروندهٔ %(id)s «%(title)s» گذشت")
         else:
             kind = Kind.CASE_SLA_WARNING
-            title = _("۸۰٪ مهلت پروندهٔ %(id)s «%(title)s» گذشته است")
+            title = gettext_noop("۸۰٪ مهلت پروندهٔ %(id)s «%(title)s» گذشته است")
         message = Message(
             kind=kind,
-            title=title % values,
-            body=_("مهلت: %(due)s") % values,
+            title=Phrase(title, values),
+            body=Phrase(gettext_noop("مهلت: %(due)s"), values),
             url=reverse("clinic:case_detail", args=[case.pk]),
         )
         # The deadline moves when the clock pauses: a new deadline, a new reminder.
@@ -288,14 +288,18 @@ def _resolutions(
         recipients = list(who.hq_managers(province_id))
         if resolution.case is not None:  # select_related: no query
             recipients += who.county_officers(resolution.case.county_id)
-        values = {"agency": resolution.agency.name, "due": format_jalali(resolution.due_on)}
+        values: dict[str, phrases.Value] = {
+            "agency": resolution.agency.name,
+            "due": phrases.day(resolution.due_on),
+        }
         if rule == "due":
-            kind, title = Kind.RESOLUTION_DUE, _("مهلت مصوبهٔ «%(agency)s» %(due)s است")
+            kind, title = Kind.RESOLUTION_DUE, gettext_noop("مهلت مصوبهٔ «%(agency)s» %(due)s است")
         else:
-            kind, title = Kind.RESOLUTION_OVERDUE, _("مهلت مصوبهٔ «%(agency)s» (%(due)s) گذشت")
+            kind = Kind.RESOLUTION_OVERDUE
+            title = gettext_noop("مهلت مصوبهٔ «%(agency)s» (%(due)s) گذشت")
         message = Message(
             kind=kind,
-            title=title % values,
+            title=Phrase(title, values),
             body=resolution.text[:500],
             url=reverse("clinic:session_detail", args=[resolution.session_id]),
         )
@@ -358,8 +362,11 @@ def _monthly_report(province_id: int, year: int, month: int, *, now: datetime.da
     )
     message = Message(
         kind=Kind.MONTHLY_REPORT,
-        title=_("گزارش روایی %(month)s") % {"month": format_jalali_month(past_year, past_month)},
-        body=_("گزارش عملکرد ماه گذشته پیوست است."),
+        title=Phrase(
+            gettext_noop("گزارش روایی %(month)s"),
+            {"month": phrases.month(past_year, past_month)},
+        ),
+        body=Phrase(gettext_noop("گزارش عملکرد ماه گذشته پیوست است.")),
         url=reverse("reports:narrative") + query,
         attachment=str(path) if path.exists() else "",
     )

@@ -23,12 +23,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from jahesh.core import sms
 from jahesh.core.identifiers import normalize_mobile
+from jahesh.core.phrases import Phrase
 from jahesh.notifications.models import (
     BulkMessage,
     Channel,
@@ -92,12 +93,26 @@ def preferences_save(*, user: Any, choices: dict[tuple[str, str], bool]) -> None
 
 @dataclass(frozen=True)
 class Message:
+    """What one event tells people. The title and body are phrases, rendered in
+    each reader's language when read (``Notification.shown_title``) and in the
+    recipient's language when e-mailed; a text that is a record's own (a
+    resolution's words) is a plain ``str``, shown as it is."""
+
     kind: str
-    title: str
-    body: str = ""
+    title: Phrase | str
+    body: Phrase | str = ""
     url: str = ""
-    sms_text: str = ""  # empty: no text message for this event
+    sms_text: Phrase | str = ""  # empty: no text message for this event
     attachment: str = ""  # a file e-mailed with it
+
+    def phrases(self) -> dict[str, Any]:
+        texts = (("title", self.title), ("body", self.body))
+        return {name: text.stored() for name, text in texts if isinstance(text, Phrase)}
+
+
+def _language(user: Any) -> str:
+    """The language a user reads: the one they picked with the switch, else Persian."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 def notify(
@@ -109,12 +124,6 @@ def notify(
     created now (none for the people told before)."""
     created = []
     seen = set()
-    # What each outside channel sends: its address on the user, then the delivery's fields.
-    outside = (
-        (Channel.EMAIL, "email", {"subject": message.title, "text": _email_text(message),
-                                  "attachment": message.attachment}),
-        (Channel.SMS, "mobile", {"text": message.sms_text}),
-    )  # fmt: skip
     for user in recipients:
         if user.pk in seen or not user.is_active:
             continue
@@ -125,6 +134,15 @@ def notify(
             notification, new = _notification(user, event_key, message, now)
             if new:
                 created.append(notification)
+        # What each outside channel sends: its address on the user, then the
+        # delivery's fields, in the user's language.
+        with translation.override(_language(user)):
+            outside = (
+                (Channel.EMAIL, "email", {"subject": str(message.title)[:200],
+                                          "text": _email_text(message),
+                                          "attachment": message.attachment}),
+                (Channel.SMS, "mobile", {"text": str(message.sms_text)}),
+            )  # fmt: skip
         for channel, address, content in outside:
             to = getattr(user, address)
             if content["text"] and to and channel_on(prefs, message.kind, channel):
@@ -171,14 +189,21 @@ def _notification(
                 recipient=user,
                 defaults={
                     "kind": message.kind,
-                    "title": message.title[:200],
-                    "body": message.body,
+                    # Persian: the admin's search and the fallback (see the model)
+                    "title": _persian(message.title)[:200],
+                    "body": _persian(message.body),
+                    "phrases": message.phrases(),
                     "url": message.url[:300],
                     "created_at": now,
                 },
             )
     except IntegrityError:  # a concurrent run created it between the read and the write
         return Notification.objects.get(event_key=event_key, recipient=user), False
+
+
+def _persian(text: Phrase | str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def _delivery(
@@ -200,7 +225,7 @@ def _delivery(
 
 
 def _email_text(message: Message) -> str:
-    parts = [message.body or message.title]
+    parts = [str(message.body or message.title)]
     if message.url:
         parts.append(settings.JAHESH_SITE_URL.rstrip("/") + message.url)
     return "\n\n".join(parts)

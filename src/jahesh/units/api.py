@@ -323,7 +323,7 @@ def _unit(request: HttpRequest, unit_id: int) -> Unit:
 
 def _detail(unit: Unit, user: Any) -> Unit:
     risk = selectors.unit_risk_at(unit=unit, when=datetime.date.max)
-    unit.risk_drivers = [d.as_dict() for d in risk.drivers] if risk else []
+    unit.risk_drivers = list(risk.drivers) if risk else []  # DriverOut reads their fields
     moves = services.UNIT_FLOW.allowed_moves(unit, user)
     unit.allowed_transitions = moves  # type: ignore[attr-defined]
     return unit

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel, move_fields, optional_link, user_link
+from jahesh.core.phrases import shown
 from jahesh.geo.models import Placed, Settled
 from jahesh.units.isic import REVISION, SECTION_CHOICES
 
@@ -345,9 +346,20 @@ class VisitPhoto(models.Model):
         return self.caption or self.image.name
 
 
+def driver_shown(stored: dict) -> dict:
+    """A stored risk driver (``risk.Driver.as_dict``) with its words in the active
+    language; a row kept before its phrase was (Persian words only): as stored."""
+    return {
+        "code": stored.get("code", ""),
+        "points": stored.get("points", 0),
+        "text": shown(stored.get("phrase"), stored.get("text", "")),
+    }
+
+
 class RiskAssessment(models.Model):
     """The risk index of a unit as of a date (append-only): after each visit and
-    each status change. ``drivers`` lists what raised the score, in words."""
+    each status change. ``drivers`` lists what raised the score, in words (each
+    a ``core.phrases`` phrase and its Persian text: ``shown_drivers``)."""
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="risk_assessments"
@@ -377,6 +389,10 @@ class RiskAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.assessed_on}: {self.score}"
+
+    @property
+    def shown_drivers(self) -> list[dict]:
+        return [driver_shown(d) for d in self.drivers or []]
 
 
 class RiskSettings(models.Model):

@@ -17,7 +17,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from jahesh.core.money import group_digits, money_words, round_half_up
+from django.conf import settings as django_settings
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
+from jahesh.core import phrases
+from jahesh.core.money import round_half_up
+from jahesh.core.phrases import Phrase
 from jahesh.units.models import RiskLevel, RiskSettings, SalesTrend, UnitStatus
 
 if TYPE_CHECKING:
@@ -34,12 +40,30 @@ WORKFORCE_DROP_FULL = Fraction(1, 2)  # half the registered workforce gone
 
 @dataclass(frozen=True)
 class Driver:
+    """What raised the score: ``phrase``, rendered in the reader's language, or
+    for a driver read back from a row its ``words`` as ``RiskAssessment.shown_drivers``
+    rendered them."""
+
     code: str
     points: int
-    text: str
+    phrase: Phrase | None = None
+    words: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.words if self.phrase is None else str(self.phrase)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "points": self.points, "text": self.text}
+        """What a ``RiskAssessment`` keeps: the phrase, and its Persian words
+        (what rows kept before, and the admin shows)."""
+        stored: dict[str, Any] = {"code": self.code, "points": self.points, "text": self.text}
+        if translation.get_language() != django_settings.LANGUAGE_CODE:
+            # (not an override each time: the scenarios store thousands in Persian)
+            with translation.override(django_settings.LANGUAGE_CODE):
+                stored["text"] = self.text
+        if self.phrase is not None:
+            stored["phrase"] = self.phrase.stored()
+        return stored
 
 
 @dataclass(frozen=True)
@@ -76,11 +100,6 @@ def _clamp(x: Fraction) -> Fraction:
     return max(Fraction(0), min(Fraction(1), x))
 
 
-def _fa(n) -> str:
-    # Persian digits and, for «۱٫۵ ماه», the Persian decimal separator (not «۱.۵»).
-    return group_digits(n)
-
-
 def _shortfall(value: Any, healthy: int) -> Fraction:
     """How far ``value`` falls below the ``healthy`` level, as a share of it."""
     return (healthy - Fraction(Decimal(value))) / healthy
@@ -88,60 +107,83 @@ def _shortfall(value: Any, healthy: int) -> Fraction:
 
 def _indicators(visit: Visit | None, status: str, registered_employees: int | None):
     """Yield (code, fraction 0–1, words) for each indicator that fires; its weight
-    is the settings' ``w_<code>``."""
-    if status in (UnitStatus.STALLED, UnitStatus.CLOSED):
-        yield "status", Fraction(1), f"وضعیت: {UnitStatus(status).label}"
-    elif status == UnitStatus.PARTIAL:
-        yield "status", Fraction(1, 2), f"وضعیت: {UnitStatus(status).label}"
+    is the settings' ``w_<code>``. The words are a phrase: a stored assessment
+    shows them in its reader's language."""
+    if status in (UnitStatus.STALLED, UnitStatus.CLOSED, UnitStatus.PARTIAL):
+        share = Fraction(1, 2) if status == UnitStatus.PARTIAL else Fraction(1)
+        label = phrases.label(UnitStatus(status).label)
+        yield "status", share, Phrase(gettext_noop("وضعیت: %(status)s"), {"status": label})
     if visit is None:
         return
     u = visit.capacity_utilization
     if u is not None and u < CAPACITY_HEALTHY_PCT:
-        yield "capacity", _shortfall(u, CAPACITY_HEALTHY_PCT), f"ظرفیت {_fa(u)}٪"
+        yield (
+            "capacity",
+            _shortfall(u, CAPACITY_HEALTHY_PCT),
+            Phrase(gettext_noop("ظرفیت %(pct)s٪"), {"pct": phrases.number(u)}),
+        )
     if visit.unpaid_wage_months:
         m = visit.unpaid_wage_months
-        yield "wages", _clamp(Fraction(m, WAGE_MONTHS_FULL)), f"{_fa(m)} ماه حقوق معوق"
-    if visit.social_security_debt_rial:
         yield (
-            "social_security",
-            Fraction(1),
-            f"بدهی تأمین اجتماعی ({money_words(visit.social_security_debt_rial)})",
+            "wages",
+            _clamp(Fraction(m, WAGE_MONTHS_FULL)),
+            Phrase(gettext_noop("%(months)s ماه حقوق معوق"), {"months": phrases.number(m)}),
         )
-    if visit.tax_debt_rial:
-        yield "tax", Fraction(1), f"بدهی مالیاتی ({money_words(visit.tax_debt_rial)})"
-    if visit.bank_arrears_rial:
-        yield "bank", Fraction(1), f"معوقات بانکی ({money_words(visit.bank_arrears_rial)})"
+    debts = (
+        ("social_security", visit.social_security_debt_rial,
+         gettext_noop("بدهی تأمین اجتماعی (%(amount)s)")),
+        ("tax", visit.tax_debt_rial, gettext_noop("بدهی مالیاتی (%(amount)s)")),
+        ("bank", visit.bank_arrears_rial, gettext_noop("معوقات بانکی (%(amount)s)")),
+    )  # fmt: skip
+    for code, debt, words in debts:
+        if debt:
+            yield code, Fraction(1), Phrase(words, {"amount": phrases.words(debt)})
     if visit.court_cases:
         c = visit.court_cases
-        yield "court", _clamp(Fraction(c, COURT_CASES_FULL)), f"{_fa(c)} پروندهٔ قضایی"
+        yield (
+            "court",
+            _clamp(Fraction(c, COURT_CASES_FULL)),
+            Phrase(gettext_noop("%(cases)s پروندهٔ قضایی"), {"cases": phrases.number(c)}),
+        )
     if visit.utility_cutoff_notice:
-        yield "utility", Fraction(1), "اخطار قطع انشعاب"
+        yield "utility", Fraction(1), Phrase(gettext_noop("اخطار قطع انشعاب"))
     elif visit.utility_debt_rial:
         yield (
             "utility",
             Fraction(1, 2),
-            f"بدهی آب، برق یا گاز ({money_words(visit.utility_debt_rial)})",
+            Phrase(
+                gettext_noop("بدهی آب، برق یا گاز (%(amount)s)"),
+                {"amount": phrases.words(visit.utility_debt_rial)},
+            ),
         )
     d = visit.raw_material_days
     if d is not None and d < RAW_MATERIAL_HEALTHY_DAYS:
         yield (
             "raw_material",
             _shortfall(d, RAW_MATERIAL_HEALTHY_DAYS),
-            f"مواد اولیه برای {_fa(d)} روز",
+            Phrase(gettext_noop("مواد اولیه برای %(days)s روز"), {"days": phrases.number(d)}),
         )
     o = visit.order_book_months
     if o is not None and Decimal(o) < ORDER_BOOK_HEALTHY_MONTHS:
-        months = Decimal(o).normalize()
-        yield "orders", _shortfall(o, ORDER_BOOK_HEALTHY_MONTHS), f"سفارش برای {_fa(months)} ماه"
+        months = phrases.number(Decimal(o).normalize())
+        yield (
+            "orders",
+            _shortfall(o, ORDER_BOOK_HEALTHY_MONTHS),
+            Phrase(gettext_noop("سفارش برای %(months)s ماه"), {"months": months}),
+        )
     if visit.sales_trend == SalesTrend.DOWN:
-        yield "sales", Fraction(1), "فروش رو به کاهش"
+        yield "sales", Fraction(1), Phrase(gettext_noop("فروش رو به کاهش"))
     if visit.owner_issue:
-        yield "owner", Fraction(1), "بیماری یا اختلاف مالکان"
+        yield "owner", Fraction(1), Phrase(gettext_noop("بیماری یا اختلاف مالکان"))
     now = visit.employees_now
     if registered_employees and now is not None and now < registered_employees:
         drop = Fraction(registered_employees - now, registered_employees)
         pct = round_half_up(drop * 100)
-        yield "workforce", _clamp(drop / WORKFORCE_DROP_FULL), f"کاهش {_fa(pct)}٪ کارکنان"
+        yield (
+            "workforce",
+            _clamp(drop / WORKFORCE_DROP_FULL),
+            Phrase(gettext_noop("کاهش %(pct)s٪ کارکنان"), {"pct": phrases.number(pct)}),
+        )
 
 
 def compute_risk(
@@ -159,12 +201,12 @@ def compute_risk(
     """
     total = Fraction(0)
     drivers = []
-    for code, fraction, text in _indicators(visit, status, registered_employees):
+    for code, fraction, phrase in _indicators(visit, status, registered_employees):
         points = fraction * getattr(settings, f"w_{code}")
         if points <= 0:
             continue
         total += points
-        drivers.append(Driver(code=code, points=round_half_up(points), text=text))
+        drivers.append(Driver(code=code, points=round_half_up(points), phrase=phrase))
     drivers.sort(key=lambda d: -d.points)
     score = min(100, round_half_up(total))
     return RiskResult(

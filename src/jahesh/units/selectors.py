@@ -30,7 +30,15 @@ from jahesh.core.search import filter_given, search_q
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County
 from jahesh.units import hooks
-from jahesh.units.models import RiskAssessment, RiskLevel, StatusChange, Unit, UnitStatus, Visit
+from jahesh.units.models import (
+    RiskAssessment,
+    RiskLevel,
+    StatusChange,
+    Unit,
+    UnitStatus,
+    Visit,
+    driver_shown,
+)
 from jahesh.units.risk import Driver, RiskResult
 
 __all__ = [
@@ -51,8 +59,7 @@ def unit_risk_at(*, unit: Unit, when: date) -> RiskResult | None:
     if row is None:
         return None
     drivers = [
-        Driver(code=d.get("code", ""), points=d.get("points", 0), text=d.get("text", ""))
-        for d in row.drivers or []
+        Driver(code=d["code"], points=d["points"], words=d["text"]) for d in row.shown_drivers
     ]
     return RiskResult(
         score=row.score, level=row.level, drivers=drivers, assessed_on=row.assessed_on
@@ -260,7 +267,8 @@ def kpi_units_high_risk_records(*, area: Area, start: date, end: date) -> QueryS
 
 
 def latest_drivers(*, unit_ids: list[int], top: int = 3) -> dict[int, list[dict]]:
-    """The top drivers of each unit's latest risk assessment (one query for a page)."""
+    """The top drivers of each unit's latest risk assessment (one query for a page),
+    their words in the active language."""
     found: dict[int, list[dict]] = {}
     rows = (
         RiskAssessment.objects.filter(unit_id__in=unit_ids)
@@ -269,7 +277,7 @@ def latest_drivers(*, unit_ids: list[int], top: int = 3) -> dict[int, list[dict]
     )
     for unit_id, drivers in rows:
         if unit_id not in found:
-            found[unit_id] = list(drivers or [])[:top]
+            found[unit_id] = [driver_shown(d) for d in (drivers or [])[:top]]
     return found
 
 

@@ -22,6 +22,7 @@ from django.template import Context
 from django.utils import timezone
 from django.utils.translation import get_language_bidi, gettext, gettext_lazy
 
+from jahesh.core import locale
 from jahesh.core.digits import to_persian_digits
 
 register = template.Library()
@@ -83,8 +84,9 @@ def scope_label(user: Any) -> str:
 
 @register.filter
 def local_digits(value: Any) -> str:
-    """Persian digits on a Persian page, as they are on an English one (page numbers, counts)."""
-    return to_persian_digits(value) if get_language_bidi() else str(value)
+    """Persian digits on a Persian page, as they are on an English one (page numbers,
+    counts, error messages): ``core.locale.local_digits``."""
+    return locale.local_digits(value)
 
 
 _CHECK_INPUTS = {"checkbox", "radio"}
