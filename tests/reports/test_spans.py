@@ -134,7 +134,7 @@ def test_the_country_reads_its_running_totals_and_the_rows_after_the_end(loans, 
     _sql, params = facts.days._sums_sql(
         start=start, end=end, selects=[([part], *facts.days._place_sql(None, None, None))]
     )
-    assert {p for p in params if str(p).startswith("jobs")} == {
+    assert {p for p in params.values() if str(p).startswith("jobs")} == {
         f"jobs_created{RUNNING}", f"jobs_created{AFTER}"}  # fmt: skip
     # "early" (disbursed 2024-06-10): its visit before (2 jobs) ended on that day and
     # never counts; the one on it (1 job) ends on 2024-11-03 (+1) when the latest (3)
