@@ -23,7 +23,14 @@ from jahesh.reports.facts.marks import (
     _is_county_part,
     live_values,
 )
-from jahesh.reports.facts.spans import AFTER, RUNNING, base_code, span_series
+from jahesh.reports.facts.spans import (
+    PENDING,
+    RUNNING,
+    after_codes,
+    base_code,
+    first_class,
+    span_series,
+)
 from jahesh.reports.kpis import Part, spread_to_counties
 from jahesh.reports.models import (
     DayFact,
@@ -167,7 +174,8 @@ def _sums_sql(
     format where it scans a statement of ``%s`` with a regular expression."""
     opened = _by_opened(start, end)
     shape = tuple((tuple(chosen), place, tuple(args)) for chosen, place, args in selects)
-    sql, static = _sums_shape(connection.vendor, opened, shape)
+    classes = first_class((end - start).days) if opened else 0
+    sql, static = _sums_shape(connection.vendor, opened, classes, shape)
     adapt = connection.ops.adapt_datefield_value
     params = dict(static)
     params.update({
@@ -194,12 +202,15 @@ _START, _END, _START_MONTH, _END_MONTH = (_Slot(n) for n in ("s", "e", "s1", "e1
 
 @functools.lru_cache(maxsize=512)
 def _sums_shape(
-    vendor: str, opened: bool, selects: tuple[tuple[tuple[Part, ...], str, tuple], ...]
+    vendor: str,
+    opened: bool,
+    classes: int,
+    selects: tuple[tuple[tuple[Part, ...], str, tuple], ...],
 ) -> tuple[str, dict[str, Any]]:
     """The text of :func:`_sums_sql`'s statement for ``selects`` and its
     parameters but the dates (named as their :class:`_Slot`s; ``vendor`` keys
-    the quoting). A
-    part kept cumulatively (every part without a window) is its sum of the
+    the quoting; ``classes``: the spans parts' first event class read,
+    ``spans.first_class``). A part kept cumulatively (every part without a window) is its sum of the
     days before a date: the month balance plus the days of that month (a
     stock part at ``end``; a flow part at ``end`` less at ``start``), the
     month no later than the balances' horizon (the row with part ""); a part
@@ -220,10 +231,10 @@ def _sums_shape(
         where: str,
         args: list,
         sign: str = "",
-        code: Callable[[Part], str] = lambda p: p.code,
+        code: Callable[[Part], list[str]] = lambda p: [p.code],
     ) -> None:
         for chosen, place, place_args in selects:
-            codes = [code(p) for p in chosen if kept(p)]
+            codes = [c for p in chosen if kept(p) for c in code(p)]
             if not codes:
                 continue
             branches.append(
@@ -239,18 +250,20 @@ def _sums_shape(
     def seen(p: Part) -> bool:  # a distinct part read as its units seen from start on
         return opened and p.distinct
 
-    def opened_code(p: Part) -> str:
-        return p.code + OPENED
+    def opened_code(p: Part) -> list[str]:
+        return [p.code + OPENED]
 
     def spanned(p: Part) -> bool:  # a spans part read as its running totals and rows after end
         return opened and p.spans
 
-    points: list[tuple[_Slot, _Slot, str, Callable[[Part], bool], Callable[[Part], str]]] = [
-        (_END, _END_MONTH, "", lambda p: not p.window, lambda p: p.code),
-        (_START, _START_MONTH, "-", lambda p: not p.window and not p.stock, lambda p: p.code),
+    points: list[tuple[_Slot, _Slot, str, Callable[[Part], bool], Callable[[Part], list[str]]]] = [
+        (_END, _END_MONTH, "", lambda p: not p.window, lambda p: [p.code]),
+        (_START, _START_MONTH, "-", lambda p: not p.window and not p.stock, lambda p: [p.code]),
         (_START, _START_MONTH, "-", seen, opened_code),
-        (_END, _END_MONTH, "", spanned, lambda p: p.code + RUNNING),
-        (_START, _START_MONTH, "-", spanned, lambda p: p.code + RUNNING),
+        # a spans part's running totals over [start, end), and its events from
+        # end on of the rows before end (PENDING, a flow read at end) ...
+        (_END, _END_MONTH, "", spanned, lambda p: [p.code + RUNNING, p.code + PENDING]),
+        (_START, _START_MONTH, "-", spanned, lambda p: [p.code + RUNNING]),
     ]
     for at, first, sign, kept, code in points:
         add(balances, kept, f"{month} = {at_most}", [first, first], sign, code)
@@ -259,13 +272,10 @@ def _sums_shape(
         [], "", opened_code)  # fmt: skip
     s, e = _START, _END
     add(days, seen, f"{day} >= %s AND {q('since')} < %s", [e, s], "-")
-    add(
-        days,
-        spanned,
-        f"{day} >= %s AND {q('since')} >= %s AND {q('since')} < %s",
-        [e, s, e],
-        code=lambda p: p.code + AFTER,
-    )
+    # ... less those of the rows before start, more than end - start days after
+    # them: the event classes from ``classes`` on (``facts.spans``)
+    add(days, spanned, f"{day} >= %s AND {q('since')} < %s", [e, s], "-",
+        code=lambda p: after_codes(p.code, classes))  # fmt: skip
     add(days, lambda p: p.window and not seen(p) and not spanned(p), f"{day} >= %s AND {day} < %s"
         f" AND {q('since')} < %s AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
     if not branches:
