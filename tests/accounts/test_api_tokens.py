@@ -7,11 +7,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jahesh.accounts.models import ApiToken
-from jahesh.accounts.services import api_token_issue
+from jahesh.accounts.services import api_token_issue, api_token_uses_store
+from tests.reports.test_reads import WRITES
 
 START = "2025-11-27 10:00:00+03:30"
 
@@ -158,12 +161,21 @@ def test_it_logs_out_every_token_of_the_user_through_the_api(users):
     assert _bearer(theirs).get("/api/v1/auth/me").status_code == 200
 
 
-def test_it_keeps_the_last_use_at_most_every_five_minutes(users, django_assert_num_queries):
+def test_a_read_writes_no_last_use_and_a_write_keeps_it_at_most_every_five_minutes(
+    users, django_assert_num_queries
+):
     with time_machine.travel(START, tick=False) as clock:
         raw = _login()
         token = ApiToken.objects.get()
         assert token.last_used_at is None
-        _bearer(raw).get("/api/v1/auth/me")
+        # a GET reads the token and writes nothing, not even its last use
+        with CaptureQueriesContext(connection) as ctx:
+            assert _bearer(raw).get("/api/v1/auth/me").status_code == 200
+        assert [q["sql"] for q in ctx.captured_queries if WRITES.match(q["sql"])] == []
+        token.refresh_from_db()
+        assert token.last_used_at is None
+        # a write request keeps it on the row
+        _bearer(raw).post("/api/v1/notifications/read-all")
         token.refresh_from_db()
         assert token.last_used_at == timezone.now()
         first_use = token.last_used_at
@@ -171,10 +183,39 @@ def test_it_keeps_the_last_use_at_most_every_five_minutes(users, django_assert_n
         clock.shift(timedelta(minutes=1))
         with django_assert_num_queries(1):
             _bearer(raw).get("/api/v1/auth/me")
+        _bearer(raw).post("/api/v1/notifications/read-all")
         token.refresh_from_db()
         assert token.last_used_at == first_use
-        # five minutes after the recorded use it is written again
+        # five minutes after the recorded use a write request writes it again
         clock.shift(timedelta(minutes=4))
-        _bearer(raw).get("/api/v1/auth/me")
+        _bearer(raw).post("/api/v1/notifications/read-all")
         token.refresh_from_db()
         assert token.last_used_at == first_use + timedelta(minutes=5)
+
+
+def test_the_token_list_shows_a_reads_use_until_the_periodic_job_stores_it(users):
+    with time_machine.travel(START, tick=False) as clock:
+        raw, other = _login(), _login()
+        clock.shift(timedelta(minutes=1))
+        read_at = timezone.now()
+        assert _bearer(raw).get("/api/v1/auth/me").status_code == 200
+        assert ApiToken.objects.filter(last_used_at__isnull=False).count() == 0
+        # the list (itself a read, within five minutes of the last: nothing new)
+        clock.shift(timedelta(minutes=2))
+        listed = _bearer(raw).get("/api/v1/auth/tokens").json()["items"]
+        used = {item["prefix"]: item["last_used_at"] for item in listed}
+        assert used == {raw[:8]: read_at.isoformat().replace("+00:00", "Z"), other[:8]: None}
+        assert ApiToken.objects.filter(last_used_at__isnull=False).count() == 0
+        # the periodic job puts the read's use on the row, once
+        assert api_token_uses_store(now=timezone.now()) == 1
+        assert api_token_uses_store(now=timezone.now()) == 0
+        stored = dict(ApiToken.objects.values_list("prefix", "last_used_at"))
+        assert stored == {raw[:8]: read_at, other[:8]: None}
+        # a read six minutes after it: in the cache again, the list shows it
+        clock.shift(timedelta(minutes=6))
+        again = timezone.now()
+        _bearer(raw).get("/api/v1/auth/me")
+        assert ApiToken.objects.get(prefix=raw[:8]).last_used_at == read_at
+        listed = _bearer(raw).get("/api/v1/auth/tokens").json()["items"]
+        assert {item["prefix"]: item["last_used_at"] for item in listed}[raw[:8]] == (
+            again.isoformat().replace("+00:00", "Z"))  # fmt: skip

@@ -18,7 +18,7 @@ from jahesh.accounts.scoping import Area
 from jahesh.core.text import normalize_key
 from jahesh.funds.models import Fund, Loan, Member, Verification
 from jahesh.reports import facts
-from jahesh.reports.facts.spans import AFTER, RUNNING
+from jahesh.reports.facts.spans import AFTER, CLASSES, PENDING, RUNNING, after_code
 from jahesh.reports.figures import kpi_beside, kpi_values
 from jahesh.reports.kpis import PARTS
 from jahesh.reports.models import DayFact, MonthBalance, StalePlace
@@ -134,15 +134,21 @@ def test_the_country_reads_its_running_totals_and_the_rows_after_the_end(loans, 
     _sql, params = facts.days._sums_sql(
         start=start, end=end, selects=[([part], *facts.days._place_sql(None, None, None))]
     )
-    assert {p for p in params if str(p).startswith("jobs")} == {
-        f"jobs_created{RUNNING}", f"jobs_created{AFTER}"}  # fmt: skip
+    # Its events from the end on are those pending at the end, less those of the
+    # rows before the start: more than 156 days after them, distance classes 7 on.
+    assert {p for p in params.values() if str(p).startswith("jobs")} == {
+        f"jobs_created{RUNNING}", f"jobs_created{PENDING}",
+        *(after_code("jobs_created", k) for k in CLASSES if k >= 7)}  # fmt: skip
     # "early" (disbursed 2024-06-10): its visit before (2 jobs) ended on that day and
     # never counts; the one on it (1 job) ends on 2024-11-03 (+1) when the latest (3)
     # opens (-3), whose 3 never end: +3 on 2024-06-10 in the running totals.
     rows = DayFact.objects.filter(province_id__isnull=True, county_id__isnull=True,
                                   since=D(2024, 6, 10))  # fmt: skip
-    assert dict(rows.filter(part=f"jobs_created{AFTER}").values_list("day", "value")) == {
+    # (146 days after it: distance class 7, 128 to 255 days)
+    assert dict(rows.filter(part=after_code("jobs_created", 7)).values_list("day", "value")) == {
         D(2024, 11, 3): 1 - 3}  # fmt: skip
+    assert not rows.filter(part__startswith=f"jobs_created{AFTER}").exclude(
+        part=after_code("jobs_created", 7)).exists()  # fmt: skip
     running = DayFact.objects.filter(part=f"jobs_created{RUNNING}", province_id__isnull=True,
                                      county_id__isnull=True, day=D(2024, 6, 10))  # fmt: skip
     assert list(running.values_list("value", flat=True)) == [3]
@@ -151,7 +157,7 @@ def test_the_country_reads_its_running_totals_and_the_rows_after_the_end(loans, 
 def _series() -> dict[tuple, int]:
     """The spans parts' stored series, summed per key (a rewrite may split a key)."""
     found: dict[tuple, int] = defaultdict(int)
-    spans = Q(part__endswith=RUNNING) | Q(part__endswith=AFTER)
+    spans = Q(part__endswith=RUNNING) | Q(part__endswith=PENDING) | Q(part__contains=AFTER)
     for part, *key, value in DayFact.objects.filter(spans).values_list(
         "part", "day", "since", "lo", "hi", "province_id", "county_id", "value"
     ):

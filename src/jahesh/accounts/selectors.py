@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from jahesh.accounts.models import ApiToken, User, UserChange
@@ -17,6 +18,24 @@ def api_token_list(*, user: User, now: datetime) -> QuerySet[ApiToken]:
     """``user``'s own tokens that still authenticate, newest first. Tokens belong to
     one person, so ownership (not a geographic scope) decides who sees them."""
     return ApiToken.objects.active(now=now).filter(user=user).order_by("-created_at", "-pk")
+
+
+def token_use_key(token_id: int) -> str:
+    """The cache key of a token's last use by a read (``services.api_token_authenticate``:
+    a GET never writes, so its use waits there for a write or the periodic job)."""
+    return f"accounts:token-used:{token_id}"
+
+
+def api_token_last_used(tokens: list[ApiToken]) -> dict[int, datetime | None]:
+    """Each token's last use: its row's, or the later one a read left in the
+    cache (one ``get_many``) and nobody has written yet."""
+    cached = cache.get_many([token_use_key(t.pk) for t in tokens])
+    found: dict[int, datetime | None] = {}
+    for t in tokens:
+        seen = cached.get(token_use_key(t.pk))
+        found[t.pk] = seen if seen and (t.last_used_at is None or seen > t.last_used_at) else (
+            t.last_used_at)  # fmt: skip
+    return found
 
 
 def people_list(*, manager: Any, q: str = "", role: str = "", active: str = "") -> QuerySet[User]:

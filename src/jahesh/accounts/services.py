@@ -6,11 +6,13 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.accounts.models import ApiToken, User
+from jahesh.accounts.selectors import api_token_last_used, token_use_key
 from jahesh.core.errors import InvalidInput, NotFound, Unauthorized
 from jahesh.core.prepared import fetch_one
 
@@ -21,9 +23,16 @@ LOCKED_OUT_MESSAGE = _(
     "۱۵ دقیقهٔ دیگر دوباره تلاش کنید یا با مدیر سامانه تماس بگیرید."
 )
 
-# A token's last use is written at most this often: a script calling every second
+# A token's last use is kept at most this often: a script calling every second
 # would otherwise turn each of its reads into a write (and, on SQLite, a write lock).
+# A read (GET, HEAD, OPTIONS) never writes: its use goes to Django's cache (the
+# shared Redis when REDIS_URL is set), where the token list reads it, and reaches
+# the row with the token's next write request or the periodic job
+# (api_token_uses_store), whichever comes first.
 LAST_USED_EVERY = timedelta(minutes=5)
+# How long a read's use waits in the cache for the periodic job (a day: the job
+# runs every minute; a local cache the worker does not share waits for a write).
+LAST_USED_CACHE_SECONDS = 24 * 3600
 
 
 def api_token_issue(
@@ -43,12 +52,13 @@ def api_token_issue(
     return raw
 
 
-def api_token_authenticate(*, raw: str, now: datetime) -> ApiToken | None:
+def api_token_authenticate(*, raw: str, now: datetime, writes: bool) -> ApiToken | None:
     """The token ``raw`` names, if it may authenticate at ``now``.
 
     None for a token nobody issued (or whose user is deactivated), so the caller
     answers the usual 401; ``Unauthorized`` with a message that says what to do for
-    one that expired or was revoked. Keeps its last use, at most every 5 minutes."""
+    one that expired or was revoked. Keeps its last use, at most every 5 minutes:
+    on its row for a request that ``writes``, in the cache for a read."""
     # Every API call makes this read: a statement built once (core.prepared), the
     # row read again each time, so a revocation or deactivation counts at once.
     token = fetch_one(
@@ -64,8 +74,35 @@ def api_token_authenticate(*, raw: str, now: datetime) -> ApiToken | None:
     if token.expires_at <= now:
         raise Unauthorized(_("این توکن منقضی شده است؛ با نام کاربری و گذرواژه توکن تازه بگیرید."))
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
-        _api_token_touch(token=token, now=now)
+        if writes:
+            _api_token_touch(token=token, now=now)
+        else:
+            _api_token_seen(token=token, now=now)
     return token
+
+
+def _api_token_seen(*, token: ApiToken, now: datetime) -> None:
+    """A read's use of ``token``: in the cache, at most every 5 minutes."""
+    key = token_use_key(token.pk)
+    seen = cache.get(key)
+    if seen is None or now - seen >= LAST_USED_EVERY:
+        cache.set(key, now, LAST_USED_CACHE_SECONDS)
+
+
+def api_token_uses_store(*, now: datetime) -> int:
+    """Put on their rows the uses reads left in the cache (the periodic job):
+    the working tokens' whose cached use is later than their row's; how many.
+    Each row is written only if nobody wrote it since it was read."""
+    tokens = list(ApiToken.objects.active(now=now).only("pk", "last_used_at"))
+    last_used = api_token_last_used(tokens)
+    stored = 0
+    for token in tokens:
+        used = last_used[token.pk]
+        if used is not None and used != token.last_used_at:
+            stored += ApiToken.objects.filter(pk=token.pk, last_used_at=token.last_used_at).update(
+                last_used_at=used
+            )
+    return stored
 
 
 def _api_token_touch(*, token: ApiToken, now: datetime) -> None:

@@ -5,13 +5,20 @@ and the receivers of accounts.signals."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from jahesh.accounts import signals  # noqa: F401  (importing it connects the receivers)
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import ScopePolicy, register, scoped
+from jahesh.accounts.services import api_token_uses_store
 from jahesh.core import hooks
 from jahesh.core.models import ImportJob
 from jahesh.geo.models import City, Closure, County, District, Province, RuralDistrict, Village
+
+
+def _token_uses_store() -> None:
+    api_token_uses_store(now=timezone.now())
 
 
 def connect() -> None:
@@ -21,6 +28,9 @@ def connect() -> None:
     # their province (a county officer's province follows their county).
     register(User, ScopePolicy(module=Module.PEOPLE, province="province"))
     hooks.scoped = scoped
+    # A read's use of an API token waits in the cache (reads never write): the
+    # worker puts it on the token's row.
+    hooks.periodic.append(_token_uses_store)
     # Geography is public reference data: every signed-in user reads all of
     # it (a Markazi officer still picks a village of Tehran for a volunteer's
     # address). Registered here, not in geo, since geo sits below accounts.

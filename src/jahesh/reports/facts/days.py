@@ -4,6 +4,7 @@ flow, stock and window parts as a few indexed sums (:mod:`.build` writes them)."
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,10 +21,16 @@ from jahesh.reports.facts.marks import (
     Marks,
     _county_province,
     _is_county_part,
-    _marks,
     live_values,
 )
-from jahesh.reports.facts.spans import AFTER, RUNNING, base_code, span_series
+from jahesh.reports.facts.spans import (
+    PENDING,
+    RUNNING,
+    after_codes,
+    base_code,
+    first_class,
+    span_series,
+)
 from jahesh.reports.kpis import Part, spread_to_counties
 from jahesh.reports.models import (
     DayFact,
@@ -110,10 +117,11 @@ def _day_sums(
     reads: dict[Rows, list[Part]] = defaultdict(list)
     taken: dict[tuple[int | None, int | None], list[Part]] = defaultdict(list)
     marked: dict[str, list[tuple[tuple[int | None, int | None], DayKey]]] = {}
+    any_marks = bool(marks.counties or marks.provinces)  # most reads: none
     for part in parts:
         rows = _rows_read(part, area, by)
         reads[rows].append(part)
-        if not part.additive:
+        if not part.additive or not any_marks:
             continue
         province, county, _level = rows
         inside = [(p, c) for p, c in marks.places(part)
@@ -131,7 +139,7 @@ def _day_sums(
         for code, p, c, v in cursor.fetchall():
             key = (base_code(code), p, c)  # a part's series (OPENED, spans): one value
             found[key] = found.get(key, 0) + int(v)
-    for part in parts:
+    for part in parts if any_marks else ():
         if not part.additive:  # distinct people: the area's own rows, or its records
             if any(area.province_id in (None, p) and area.county_id in (None, c)
                    for p, c in marks.places(part)):  # fmt: skip
@@ -153,19 +161,64 @@ def _day_sums(
 
 def _sums_sql(
     *, start: datetime.date, end: datetime.date, selects: list[tuple[list[Part], str, list]]
-) -> tuple[str, list[Any]]:
+) -> tuple[str, dict[str, Any]]:
     """One statement summing the day parts' stored rows for [start, end) per
     (part, province, county), for each group of ``selects`` (parts, and the
     condition on the place columns of the rows they read, :func:`_place_sql`;
-    a key may come in several rows: their sum). A part kept cumulatively
-    (every part without a window) is its sum of the days before a date: the
-    month balance plus the days of that month (a stock part at ``end``; a flow
-    part at ``end`` less at ``start``), the month no later than the balances'
-    horizon (the row with part ""); a part with a window (:func:`_window`) sums
-    its rows of [start, end). Each branch is one range of an index per group
-    of parts read alike (no OR: SQLite reads an OR of ranges row by row from
-    the table), grouped in its branch (SQLite's outer GROUP BY over the
-    compound was slower than the branches alone)."""
+    a key may come in several rows: their sum), with its named parameters.
+    Its text depends only on the groups and on :func:`_by_opened`, so it is
+    built once per shape (:func:`_sums_shape`) and each read puts its four
+    dates in: the same text each time, which the database keeps compiled
+    (SQLite's statement cache: compiling it took longer than running it), and
+    named parameters, which Django's SQLite backend puts in with one string
+    format where it scans a statement of ``%s`` with a regular expression."""
+    opened = _by_opened(start, end)
+    shape = tuple((tuple(chosen), place, tuple(args)) for chosen, place, args in selects)
+    classes = first_class((end - start).days) if opened else 0
+    sql, static = _sums_shape(connection.vendor, opened, classes, shape)
+    adapt = connection.ops.adapt_datefield_value
+    params = dict(static)
+    params.update({
+        _START.name: adapt(start), _END.name: adapt(end),
+        _START_MONTH.name: adapt(_month_of(start)), _END_MONTH.name: adapt(_month_of(end)),
+    })  # fmt: skip
+    return sql, params
+
+
+class _Slot:
+    """A date parameter of a statement shape (:func:`_sums_shape`), filled per read."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+_START, _END, _START_MONTH, _END_MONTH = (_Slot(n) for n in ("s", "e", "s1", "e1"))
+
+
+@functools.lru_cache(maxsize=512)
+def _sums_shape(
+    vendor: str,
+    opened: bool,
+    classes: int,
+    selects: tuple[tuple[tuple[Part, ...], str, tuple], ...],
+) -> tuple[str, dict[str, Any]]:
+    """The text of :func:`_sums_sql`'s statement for ``selects`` and its
+    parameters but the dates (named as their :class:`_Slot`s; ``vendor`` keys
+    the quoting; ``classes``: the spans parts' first event class read,
+    ``spans.first_class``). A part kept cumulatively (every part without a window) is its sum of the
+    days before a date: the month balance plus the days of that month (a
+    stock part at ``end``; a flow part at ``end`` less at ``start``), the
+    month no later than the balances' horizon (the row with part ""); a part
+    with a window (:func:`_window`) sums its rows of [start, end). Each branch
+    is one range of an index per group of parts read alike (no OR: SQLite
+    reads an OR of ranges row by row from the table), grouped in its branch
+    (SQLite's outer GROUP BY over the compound was slower than the branches
+    alone)."""
     q = connection.ops.quote_name
     days, balances = q(DayFact._meta.db_table), q(MonthBalance._meta.db_table)
     part, month, day, value = q("part"), q("month"), q("day"), q("value")
@@ -178,10 +231,10 @@ def _sums_sql(
         where: str,
         args: list,
         sign: str = "",
-        code: Callable[[Part], str] = lambda p: p.code,
+        code: Callable[[Part], list[str]] = lambda p: [p.code],
     ) -> None:
         for chosen, place, place_args in selects:
-            codes = [code(p) for p in chosen if kept(p)]
+            codes = [c for p in chosen if kept(p) for c in code(p)]
             if not codes:
                 continue
             branches.append(
@@ -193,45 +246,57 @@ def _sums_sql(
 
     at_most = (f"(SELECT CASE WHEN MIN({month}) < %s THEN MIN({month}) ELSE %s END"
                f" FROM {balances} WHERE {part} = '')")  # fmt: skip
-    opened = _by_opened(start, end)
 
     def seen(p: Part) -> bool:  # a distinct part read as its units seen from start on
         return opened and p.distinct
 
-    def opened_code(p: Part) -> str:
-        return p.code + OPENED
+    def opened_code(p: Part) -> list[str]:
+        return [p.code + OPENED]
 
     def spanned(p: Part) -> bool:  # a spans part read as its running totals and rows after end
         return opened and p.spans
 
-    points: list[tuple[datetime.date, str, Callable[[Part], bool], Callable[[Part], str]]] = [
-        (end, "", lambda p: not p.window, lambda p: p.code),
-        (start, "-", lambda p: not p.window and not p.stock, lambda p: p.code),
-        (start, "-", seen, opened_code),
-        (end, "", spanned, lambda p: p.code + RUNNING),
-        (start, "-", spanned, lambda p: p.code + RUNNING),
+    points: list[tuple[_Slot, _Slot, str, Callable[[Part], bool], Callable[[Part], list[str]]]] = [
+        (_END, _END_MONTH, "", lambda p: not p.window, lambda p: [p.code]),
+        (_START, _START_MONTH, "-", lambda p: not p.window and not p.stock, lambda p: [p.code]),
+        (_START, _START_MONTH, "-", seen, opened_code),
+        # a spans part's running totals over [start, end), and its events from
+        # end on of the rows before end (PENDING, a flow read at end) ...
+        (_END, _END_MONTH, "", spanned, lambda p: [p.code + RUNNING, p.code + PENDING]),
+        (_START, _START_MONTH, "-", spanned, lambda p: [p.code + RUNNING]),
     ]
-    for at, sign, kept, code in points:
-        first = _date_param(_month_of(at))
+    for at, first, sign, kept, code in points:
         add(balances, kept, f"{month} = {at_most}", [first, first], sign, code)
-        add(days, kept, f"{day} >= {at_most} AND {day} < %s",
-            [first, first, _date_param(at)], sign, code)  # fmt: skip
+        add(days, kept, f"{day} >= {at_most} AND {day} < %s", [first, first, at], sign, code)
     add(balances, seen, f"{month} = (SELECT MIN({month}) FROM {balances} WHERE {part} = '')",
         [], "", opened_code)  # fmt: skip
-    s, e = _date_param(start), _date_param(end)
+    s, e = _START, _END
     add(days, seen, f"{day} >= %s AND {q('since')} < %s", [e, s], "-")
-    add(
-        days,
-        spanned,
-        f"{day} >= %s AND {q('since')} >= %s AND {q('since')} < %s",
-        [e, s, e],
-        code=lambda p: p.code + AFTER,
-    )
+    # ... less those of the rows before start, more than end - start days after
+    # them: the event classes from ``classes`` on (``facts.spans``)
+    add(days, spanned, f"{day} >= %s AND {q('since')} < %s", [e, s], "-",
+        code=lambda p: after_codes(p.code, classes))  # fmt: skip
     add(days, lambda p: p.window and not seen(p) and not spanned(p), f"{day} >= %s AND {day} < %s"
         f" AND {q('since')} < %s AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
     if not branches:
-        return "SELECT NULL, NULL, NULL, 0 WHERE 1 = 0", []
-    return " UNION ALL ".join(branches), params
+        return "SELECT NULL, NULL, NULL, 0 WHERE 1 = 0", {}
+    return _named(" UNION ALL ".join(branches), params)
+
+
+def _named(sql: str, params: list[Any]) -> tuple[str, dict[str, Any]]:
+    """``sql``'s ``%s`` as named parameters (a date by its slot's name, any
+    other value by one name per distinct value) and the values but the dates."""
+    names: dict[tuple[type, Any], str] = {}
+
+    def name(value: Any) -> str:
+        if isinstance(value, _Slot):
+            return value.name
+        return names.setdefault((type(value), value), f"p{len(names)}")
+
+    first, *rest = sql.split("%s")
+    assert len(rest) == len(params), (len(rest), len(params))
+    text = first + "".join(f"%({name(v)})s{tail}" for v, tail in zip(params, rest, strict=True))
+    return text, {n: value for (_type, value), n in names.items()}
 
 
 # A distinct part's row (day d, since) counts for [s, e) when since < s <= d < e.
@@ -304,14 +369,14 @@ def _month_of(day: datetime.date) -> datetime.date:
 
 
 def _read_days(
-    *, area: Area, start: datetime.date, end: datetime.date, parts: list
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list, marks: Marks
 ) -> dict[str, int]:
     """The day parts' values for any period [start, end) in ``area``, from the
-    day rows (the table is built)."""
+    day rows (the table is built), ``marks`` the places marked stale."""
     parts = _day_parts(parts)
     if not parts:
         return {}
-    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=_marks())
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=marks)
     found = {part.code: 0 for part in parts}
     for (code, _province, _county), value in sums.items():
         found[code] += value
@@ -319,14 +384,14 @@ def _read_days(
 
 
 def _read_days_by_place(
-    *, area: Area, start: datetime.date, end: datetime.date, parts: list, by: str
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list, by: str, marks: Marks
 ) -> dict[str, dict[int, int]]:
     """The day parts' values per county (``by="county"``) or province of
-    ``area`` for any period (the table is built)."""
+    ``area`` for any period (the table is built), ``marks`` the places marked
+    stale."""
     parts = _day_parts(parts)
     if not parts:
         return {}
-    marks = _marks()
     whole = [part for part in parts if not part.additive]
     parts = [part for part in parts if part.additive]
     sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=marks, by=by)

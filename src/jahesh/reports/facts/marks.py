@@ -116,17 +116,29 @@ class Marks:
 
 def _marks(upto: int | None = None) -> Marks:
     """The marks (up to id ``upto``), one query (two when counties are marked)."""
-    # Plain SQL: every figure read asks it, most often of an empty table.
-    q = connection.ops.quote_name
-    sql = (
-        f"SELECT DISTINCT province_id, county_id, {q('source')} FROM {q(StalePlace._meta.db_table)}"
-    )
+    sql = _marks_sql()
     with connection.cursor() as cursor:
+        q = connection.ops.quote_name
         cursor.execute(*((sql, []) if upto is None else (f"{sql} WHERE {q('id')} <= %s", [upto])))
-        rows = cursor.fetchall()
+        return _marks_of(cursor.fetchall())
+
+
+def _marks_sql(extra: str = "") -> str:
+    """The statement of the marks' places and sources (``extra``: columns
+    after them, for a caller that reads them in a ``UNION ALL``). Plain SQL:
+    every figure read asks it, most often of an empty table."""
+    q = connection.ops.quote_name
+    return (f"SELECT DISTINCT province_id, county_id, {q('source')}{extra}"
+            f" FROM {q(StalePlace._meta.db_table)}")  # fmt: skip
+
+
+def _marks_of(rows: Iterable[tuple]) -> Marks:
+    """The marks from rows of :func:`_marks_sql` (province, county, source,
+    and the caller's columns after them); a second query when counties are
+    marked (their provinces)."""
     counties: dict[int, set[str]] = defaultdict(set)
     provinces: dict[int, set[str]] = defaultdict(set)
-    for province, county, source in rows:
+    for province, county, source, *_extra in rows:
         if county:
             counties[county].add(source)
         elif province:

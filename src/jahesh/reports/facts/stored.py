@@ -21,7 +21,8 @@ from jahesh.reports.facts.marks import (
     _inside,
     _is_county_part,
     _key_of,
-    _marks,
+    _marks_of,
+    _marks_sql,
     live_values,
 )
 from jahesh.reports.kpis import Part, spread_to_counties
@@ -52,23 +53,31 @@ def standard_periods(today: datetime.date | None = None) -> list:
     return list(dict.fromkeys(found))  # in order, each once
 
 
-def _period(start: datetime.date, end: datetime.date) -> FactPeriod | bool:
+def _period(start: datetime.date, end: datetime.date) -> tuple[FactPeriod | bool, Marks]:
     """The stored period [start, end) (its id, start and end), else whether the
-    table is built (the day rows hold any period): one plain-SQL statement, as
-    every figure read asks it (the ORM's query and a model per kept period were
-    a third of a custom period's read at the country)."""
+    table is built (the day rows hold any period); and the marks (``_marks``),
+    which every read of either needs: one plain-SQL statement, as every figure
+    read asks it (the ORM's query and a model per kept period were a third of
+    a custom period's read at the country; the marks' own statement cost
+    20-40 us more). Its first row is the period's (the only one whose last
+    column is not null), the others the marks'."""
     q = connection.ops.quote_name
     table = q(FactPeriod._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT {q('id')} FROM {table} WHERE {q('start')} = %s AND {q('end')} = %s),"
-            f" EXISTS (SELECT 1 FROM {table})",
+            f"SELECT NULL, NULL, NULL, (SELECT {q('id')} FROM {table}"
+            f" WHERE {q('start')} = %s AND {q('end')} = %s),"
+            f" CASE WHEN EXISTS (SELECT 1 FROM {table}) THEN 1 ELSE 0 END"
+            # typed: PostgreSQL gives a DISTINCT branch's bare NULLs the type text
+            f" UNION ALL {_marks_sql(', CAST(NULL AS BIGINT), CAST(NULL AS INTEGER)')}",
             [_date_param(start), _date_param(end)],
         )
-        found, built = cursor.fetchone()
+        rows = cursor.fetchall()
+    ((*_place, found, built),) = [row for row in rows if row[4] is not None]
+    marks = _marks_of(row for row in rows if row[4] is None)
     if found is None:
-        return bool(built)
-    return FactPeriod.from_db(connection.alias, ["id", "start", "end"], [found, start, end])
+        return bool(built), marks
+    return FactPeriod.from_db(connection.alias, ["id", "start", "end"], [found, start, end]), marks
 
 
 def served(*, area: Area, start: datetime.date, end: datetime.date) -> bool:
@@ -177,13 +186,13 @@ def read(
     memory, :func:`current`); for a period not stored, those of the parts kept
     per day (:func:`read_days`); None when the table is not built (the caller
     computes the parts missing from the records)."""
-    period = _period(start, end)
+    period, marks = _period(start, end)
     if period is False:
         return None
     if period is True:
-        return _read_days(area=area, start=start, end=end, parts=parts)
+        return _read_days(area=area, start=start, end=end, parts=parts, marks=marks)
     keys = {_area_key(part, area): part.code for part in parts}
-    values, _ids = current(period, parts, _marks(), set(keys))
+    values, _ids = current(period, parts, marks, set(keys))
     return {code: values[key] for key, code in keys.items()}
 
 
@@ -193,11 +202,11 @@ def read_by_place(
     """The parts' values per county (``by="county"``) or province of ``area`` (for
     a period not stored, those of the parts kept per day), or None when the
     table is not built."""
-    period = _period(start, end)
+    period, marks = _period(start, end)
     if period is False:
         return None
     if period is True:
-        return _read_days_by_place(area=area, start=start, end=end, parts=parts, by=by)
+        return _read_days_by_place(area=area, start=start, end=end, parts=parts, by=by, marks=marks)
     codes = [p.code for p in parts]
     level = PROVINCE if by == PROVINCE else COUNTY
     rows = Fact.objects.filter(period=period, part__in=codes)
@@ -215,7 +224,6 @@ def read_by_place(
         "level", "province_id", "county_id", "part", "value"
     ):
         found[_key_of(lv, province, county, code)] = int(value)
-    marks = _marks()
     if marks.counties or marks.provinces:
         keys = _affected(parts, marks, area=area, level=level)
         found.update(current(period, parts, marks, keys)[0])
