@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
@@ -73,6 +73,37 @@ def dated_rows(qs: QuerySet, *fields: str, dates: Collection[str]) -> list[tuple
             parsed = {text: text and datetime.date.fromisoformat(text) for text in set(columns[i])}
             columns[i] = map(parsed.__getitem__, columns[i])
     return list(zip(*columns, strict=True))
+
+
+def subquery_sql(qs: QuerySet) -> tuple[str, tuple]:
+    """``qs`` compiled (SQL and parameters), to be placed inside a raw statement
+    (``x IN (…)``)."""
+    sql, params = qs.order_by().query.get_compiler(qs.db).as_sql()
+    return sql, tuple(params)
+
+
+def quote_table(model: Any) -> str:
+    """``model``'s table, quoted for a raw statement."""
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def day_changes(*statements: tuple[str, Collection[Any]]) -> dict[tuple[Any, datetime.date], int]:
+    """Per-day changes of a stock part computed in the database (:func:`daily_steps`
+    in SQL): each statement answers rows (place, day, change); their sum per
+    place and day, days whose changes cancel out left out. A day comes as a
+    date or, from an SQLite expression, as its ISO text (parsed once per text)."""
+    found: dict[tuple[Any, datetime.date], int] = defaultdict(int)
+    parsed: dict[Any, datetime.date] = {}
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, list(params))
+            for place, day, change in cursor.fetchall():
+                if day not in parsed:
+                    parsed[day] = (
+                        day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
+                    )
+                found[(place, parsed[day])] += int(change)
+    return {key: value for key, value in found.items() if value}
 
 
 def daily_steps(

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -170,6 +171,25 @@ def _adapted(rows: list[tuple]) -> list[tuple]:
     return list(zip(*values, strict=True))
 
 
+def _row_keys(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> tuple[list, str]:
+    """What :func:`_written` compares: each row's key and the expression reading
+    a stored row's. On SQLite one text per row, its values joined by "|" (a
+    date as its ISO text, as stored; None as "None"), built by SQLite for the
+    stored rows: a row read as nine Python values, then hashed and compared
+    value by value, was most of the comparison's time. No value holds a "|"
+    but the part's code, the first, so equal texts are equal rows. Elsewhere
+    the rows themselves (the driver's dates and integers)."""
+    q = connection.ops.quote_name
+    if connection.vendor != "sqlite":
+        return rows, ", ".join(q(c) for c in columns)
+    text = "|".join(["%s"] * len(columns))
+    # printf builds the text at once (each || made one; about half the read's
+    # time); no parameters are passed with it, so its "%s" stay as they are
+    values = ", ".join(f"COALESCE({q(c)}, 'None')" for c in columns)
+    sql = f"printf('{text}', {values})"
+    return [text % row for row in rows], sql
+
+
 def _written(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> int:
     """Make ``model``'s table hold ``rows`` (tuples of ``columns``), no more
     (inside the caller's transaction): the stored rows are read, those not
@@ -179,26 +199,30 @@ def _written(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) ->
     built again. A table that differs by more than a fifth of its rows (empty
     after a bulk load) or holds a row twice is emptied and written again, its
     indexes built after (:func:`_rebuilt`). Returns the rows it holds."""
-    rows = _adapted(rows)
+    rows = _adapted(rows)  # a date as its stored text, once per date (not per row)
+    keys, key_sql = _row_keys(model, columns, rows)
+    # The computed rows' keys, and the stored rows' streamed past them in chunks:
+    # only the computed rows are held (a dict of the stored ones held a million
+    # rows of new tuples and strings at national scale), and each chunk is
+    # checked by set operations (C loops) rather than a Python step per row.
+    wanted = set(keys)
+    missing = wanted.copy()  # computed, not (yet) found stored
+    stale: list[int] = []  # stored, not among rows: to delete
+    stored = 0
     q = connection.ops.quote_name
-    read = [  # SQLite: a date as its text, as adapted (no converter per value)
-        f"CAST({q(c)} AS TEXT)"
-        if connection.vendor == "sqlite"
-        and model._meta.get_field(c).get_internal_type() == "DateField"
-        else q(c)
-        for c in columns
-    ]
-    stored: dict[tuple, int] = {}
-    read_rows = 0
-    with connection.cursor() as cursor:  # in chunks: the stored rows held once, as keys
-        cursor.execute(f"SELECT {', '.join(read)}, id FROM {q(model._meta.db_table)}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {key_sql} FROM {q(model._meta.db_table)}")
         while chunk := cursor.fetchmany(20_000):
-            read_rows += len(chunk)
-            stored.update((row[:-1], row[-1]) for row in chunk)
-    twice = len(stored) < read_rows  # a row stored twice (a writer's slip): all written again
-    pop = stored.pop
-    fresh = [row for row in rows if pop(row, None) is None]  # not stored: to insert
-    stale = list(stored.values())  # stored, not among rows: to delete
+            if keys is rows:  # the values themselves: the key is the row after its id
+                chunk = [(row[0], row[1:]) for row in chunk]
+            stored += len(chunk)
+            got = list(map(itemgetter(1), chunk))
+            if extra := set(got).difference(wanted):
+                stale += [pk for pk, key in chunk if key in extra]
+            missing.difference_update(got)
+    # A row stored twice (a writer's slip): more rows matched than distinct keys.
+    twice = stored - len(stale) > len(wanted) - len(missing)
+    fresh = [row for row, key in zip(rows, keys, strict=True) if key in missing] if missing else []
     if twice or len(fresh) + len(stale) > len(rows) // 5:
         with _rebuilt([model]):
             return _insert(model, columns, rows)
