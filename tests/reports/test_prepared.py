@@ -184,7 +184,11 @@ def visits_up_to_the_last_day(*, province, county, start, end):
 
 def test_a_date_moved_by_fixed_days_is_filled_with_the_calls_own(world, geo, fresh):
     markazi, arak = geo["markazi"].pk, geo["arak"].pk
-    for start, end in [*PERIODS, (D(2024, 4, 10), D(2024, 4, 11)), (D(2024, 4, 10), D(2024, 4, 12))]:
+    for start, end in [
+        *PERIODS,
+        (D(2024, 4, 10), D(2024, 4, 11)),
+        (D(2024, 4, 10), D(2024, 4, 12)),
+    ]:
         args = {"province": markazi, "county": arak, "start": start, "end": end}
         assert prepared.prepared_total("test", visits_up_to_the_last_day, **args) == (
             visits_up_to_the_last_day(**args)
