@@ -28,7 +28,7 @@ ORM's own statement, compiled once per process, with each call's values.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -327,7 +327,7 @@ def _compiled(
         return _NO_SQL
     slots = []
     for index, (a, b) in enumerate(zip(params, params2, strict=True)):
-        if not (_hashable(a) and _hashable(b)):  # a list or such: not a value of ours
+        if not (isinstance(a, Hashable) and isinstance(b, Hashable)):  # a list: not ours
             return _NO_SQL
         places = first.get(a, set()) & second.get(b, set())
         if len(places) == 1:
@@ -335,14 +335,6 @@ def _compiled(
         elif places or a != b or a in first or b in second:
             return _NO_SQL
     return _Aggregate(sql, params, slots, converters, scale)
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 # A date parameter may be an argument moved by a fixed number of days (the day

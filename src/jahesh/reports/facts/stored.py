@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.db import connection
 
@@ -115,10 +116,11 @@ def _stored(
     is read row by row through the whole period on SQLite); county rows by
     their province too (``province_of``, where known), the index's order."""
     codes = sorted({code for _lv, _pl, code in keys})
-    counties = {place for level, place, _code in keys if level == COUNTY}
+    # (A county or province row always names its place: _key_of; None would match no row.)
+    counties = {place for level, place, _code in keys if level == COUNTY and place is not None}
     known = sorted(county for county in counties if county in province_of)
     unknown = sorted(counties - set(known))
-    provinces = sorted({place for level, place, _code in keys if level == PROVINCE})
+    provinces = sorted({p for level, p, _code in keys if level == PROVINCE and p is not None})
     # Plain SQL (the ORM's union of these branches was most of what a read after
     # a write added to a normal read, besides the recount itself).
     q = connection.ops.quote_name
@@ -143,7 +145,9 @@ def _stored(
     if not branches:
         return values, ids
     sql = " UNION ALL ".join(head + where for _level, where, _more in branches)
-    params = [p for level, _where, more in branches for p in (period.pk, level, *codes, *more)]
+    params: list[Any] = [
+        p for level, _where, more in branches for p in (period.pk, level, *codes, *more)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
