@@ -21,7 +21,7 @@ from jahesh.reports.facts.days import OPENED
 from jahesh.reports.facts.marks import DERIVED, derived_source
 from jahesh.reports.facts.spans import CLASSES, PENDING, RUNNING, after_code
 from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
-from jahesh.reports.kpis import PARTS, Part
+from jahesh.reports.kpis import PARTS
 from jahesh.reports.models import DayFact, Fact, FactPeriod, MonthBalance, StalePlace
 from jahesh.reports.periods import Period
 from tests.reports.conftest import (
@@ -545,15 +545,19 @@ def test_a_write_recomputes_only_the_parts_that_read_its_table(table, world, geo
 
 
 def _recounts(monkeypatch) -> list[tuple[str, Area]]:
-    """The parts counted from the records from now on, with their areas."""
+    """The parts counted from the records from now on (``facts.marks.recount``,
+    each a statement compiled once per process), with their areas."""
+    from jahesh.reports.facts import marks
+
     counted: list[tuple[str, Area]] = []
-    total = Part.total
+    counting = marks.prepared_total
 
-    def spy(part, *, area, start, end):
-        counted.append((part.code, area))
-        return total(part, area=area, start=start, end=end)
+    def spy(key, count, **arguments):
+        area = Area(province_id=arguments["province"], county_id=arguments["county"])
+        counted.append((key[1], area))
+        return counting(key, count, **arguments)
 
-    monkeypatch.setattr(Part, "total", spy)
+    monkeypatch.setattr(marks, "prepared_total", spy)
     return counted
 
 

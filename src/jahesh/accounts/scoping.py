@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy
 
 from jahesh.accounts.roles import ROLE_MODULES, ROLE_SCOPE, Module, Role, ScopeKind
 from jahesh.core.errors import Forbidden
+from jahesh.core.prepared import aggregate_total
 from jahesh.geo.models import County
 
 M = TypeVar("M", bound=models.Model)
@@ -416,8 +417,8 @@ class Area:
         answers through this, so a figure and its breakdown are one query each.
         ``scale`` turns a decimal sum into whole units (10: tenths of an hour)."""
         qs = qs.filter(self.q(county_path)).order_by()
-        if by is None:
-            return {None: round((qs.aggregate(v=value)["v"] or 0) * scale)}
+        if by is None:  # one aggregate, which a recount may compile once (core.prepared)
+            return {None: aggregate_total(qs, value, scale=scale)}
         key = {"county": county_path, "province": f"{county_path}__province"}[by]
         rows = qs.values(key).annotate(v=value).values_list(key, "v")
         return {k: round((v or 0) * scale) for k, v in rows}
@@ -434,7 +435,7 @@ class Area:
             qs = qs.filter(**{province_path: self.province_id})
         qs = qs.order_by()
         if by is None:
-            return {None: int(qs.aggregate(v=value)["v"] or 0)}
+            return {None: aggregate_total(qs, value)}
         rows = qs.values(province_path).annotate(v=value).values_list(province_path, "v")
         return {k: int(v or 0) for k, v in rows}
 

@@ -101,6 +101,11 @@ class Part:
     any period is an indexed sum. ``window`` parts (distinct units, each unit's
     latest visit, each loan's latest verification) have day rows that count only
     within a window of the period's dates (``DayFact.since``/``lo``/``hi``).
+
+    A selector's statement for one area (``by`` None) has one shape whatever the
+    place and period, the values being parameters: a marked place's recount
+    compiles it once per process (``core.prepared.prepared_total``, which
+    refuses, and runs the selector each time, where it sees otherwise).
     """
 
     code: str

@@ -19,9 +19,9 @@ from jahesh.reports.facts.marks import (
     COUNTY,
     PROVINCE,
     Marks,
-    _county_province,
     _is_county_part,
     live_values,
+    recount,
 )
 from jahesh.reports.facts.spans import (
     PENDING,
@@ -31,6 +31,7 @@ from jahesh.reports.facts.spans import (
     first_class,
     span_series,
 )
+from jahesh.reports.facts.versions import _county_province
 from jahesh.reports.kpis import Part, spread_to_counties
 from jahesh.reports.models import (
     DayFact,
@@ -145,8 +146,8 @@ def _day_sums(
                    for p, c in marks.places(part)):  # fmt: skip
                 for key in [key for key in found if key[0] == part.code]:
                     del found[key]
-                found[(part.code, area.province_id, area.county_id)] = int(
-                    part.total(area=area, start=start, end=end))  # fmt: skip
+                found[(part.code, area.province_id, area.county_id)] = recount(
+                    part, area, start=start, end=end)  # fmt: skip
             continue
         places = marked[part.code]
         now = live_values(part, [place for place, _holder in places], start=start, end=end)

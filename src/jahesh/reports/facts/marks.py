@@ -7,12 +7,15 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.cache import cache
 from django.db import connection
 
 from jahesh.accounts.scoping import Area
-from jahesh.reports.facts.versions import _county_province, data_versions
+from jahesh.core.prepared import prepared_total
+from jahesh.geo.models import County
+from jahesh.reports.facts.versions import data_versions
 from jahesh.reports.kpis import PARTS, Part
 from jahesh.reports.models import (
     Fact,
@@ -115,35 +118,37 @@ class Marks:
 
 
 def _marks(upto: int | None = None) -> Marks:
-    """The marks (up to id ``upto``), one query (two when counties are marked)."""
+    """The marks (up to id ``upto``) and each marked county's province, one query."""
     sql = _marks_sql()
     with connection.cursor() as cursor:
-        q = connection.ops.quote_name
-        cursor.execute(*((sql, []) if upto is None else (f"{sql} WHERE {q('id')} <= %s", [upto])))
+        cursor.execute(*((sql, []) if upto is None else (f"{sql} WHERE m.id <= %s", [upto])))
         return _marks_of(cursor.fetchall())
 
 
 def _marks_sql(extra: str = "") -> str:
-    """The statement of the marks' places and sources (``extra``: columns
-    after them, for a caller that reads them in a ``UNION ALL``). Plain SQL:
-    every figure read asks it, most often of an empty table."""
+    """The statement of the marks' places and sources and each marked county's
+    province (``extra``: columns after them, for a caller that reads them in a
+    ``UNION ALL``). Plain SQL: every figure read asks it, most often of an
+    empty table."""
     q = connection.ops.quote_name
-    return (f"SELECT DISTINCT province_id, county_id, {q('source')}{extra}"
-            f" FROM {q(StalePlace._meta.db_table)}")  # fmt: skip
+    return (f"SELECT DISTINCT m.province_id, m.county_id, m.{q('source')}, c.province_id{extra}"
+            f" FROM {q(StalePlace._meta.db_table)} m"
+            f" LEFT JOIN {q(County._meta.db_table)} c ON c.id = m.county_id")  # fmt: skip
 
 
 def _marks_of(rows: Iterable[tuple]) -> Marks:
-    """The marks from rows of :func:`_marks_sql` (province, county, source,
-    and the caller's columns after them); a second query when counties are
-    marked (their provinces)."""
+    """The marks from rows of :func:`_marks_sql` (province, county, source, the
+    county's province, and the caller's columns after them)."""
     counties: dict[int, set[str]] = defaultdict(set)
     provinces: dict[int, set[str]] = defaultdict(set)
-    for province, county, source, *_extra in rows:
+    province_of: dict[int, int] = {}
+    for province, county, source, county_province, *_extra in rows:
         if county:
             counties[county].add(source)
+            if county_province is not None:  # a county deleted since: no province
+                province_of[county] = county_province
         elif province:
             provinces[province].add(source)
-    province_of = _county_province(set(counties)) if counties else {}
     return Marks(dict(counties), dict(provinces), province_of)
 
 
@@ -184,12 +189,40 @@ def live_values(
     found = cache.get_many(list(keys.values()))
     values = {place: found[key] for place, key in keys.items() if key in found}
     counted = {
-        place: int(part.total(area=area, start=start, end=end))
+        place: recount(part, area, start=start, end=end)
         for place, area in areas.items()
         if place not in values
     }
     cache.set_many({keys[place]: value for place, value in counted.items()}, LIVE_SECONDS)
     return values | counted
+
+
+def recount(part: Part, area: Area, *, start: datetime.date, end: datetime.date) -> int:
+    """``part``'s value for [start, end) in ``area`` from the records: its
+    selector's statement compiled once per process and area kind, then run with
+    the place and period as parameters (``core.prepared.prepared_total``, which
+    falls back to the selector for a part whose statement it cannot prove the
+    same for every place and period: PAR30's)."""
+    return prepared_total(
+        ("facts.recount", part.code),
+        partial(_count, part),
+        province=area.province_id,
+        county=area.county_id,
+        start=start,
+        end=end,
+    )
+
+
+def _count(
+    part: Part,
+    *,
+    province: int | None,
+    county: int | None,
+    start: datetime.date,
+    end: datetime.date,
+) -> int:
+    area = Area(province_id=province, county_id=county)
+    return int(part.total(area=area, start=start, end=end))
 
 
 def _key_of(level: str, province: int | None, county: int | None, code: str) -> Key:

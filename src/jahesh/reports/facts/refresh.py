@@ -44,11 +44,10 @@ from jahesh.reports.facts.marks import (
     Key,
     _affected,
     _all_parts,
-    _county_province,
     _marks,
 )
 from jahesh.reports.facts.stored import current, standard_periods
-from jahesh.reports.facts.versions import _forget, _seen_marks, writing
+from jahesh.reports.facts.versions import _county_province, _forget, _seen_marks, writing
 
 # --- Computing -----------------------------------------------------------------------------
 

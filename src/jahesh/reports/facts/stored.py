@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.db import connection
 
@@ -65,7 +66,7 @@ def _period(start: datetime.date, end: datetime.date) -> tuple[FactPeriod | bool
     table = q(FactPeriod._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT NULL, NULL, NULL, (SELECT {q('id')} FROM {table}"
+            f"SELECT NULL, NULL, NULL, NULL, (SELECT {q('id')} FROM {table}"
             f" WHERE {q('start')} = %s AND {q('end')} = %s),"
             f" CASE WHEN EXISTS (SELECT 1 FROM {table}) THEN 1 ELSE 0 END"
             # typed: PostgreSQL gives a DISTINCT branch's bare NULLs the type text
@@ -73,8 +74,8 @@ def _period(start: datetime.date, end: datetime.date) -> tuple[FactPeriod | bool
             [_date_param(start), _date_param(end)],
         )
         rows = cursor.fetchall()
-    ((*_place, found, built),) = [row for row in rows if row[4] is not None]
-    marks = _marks_of(row for row in rows if row[4] is None)
+    ((*_place, found, built),) = [row for row in rows if row[5] is not None]
+    marks = _marks_of(row for row in rows if row[5] is None)
     if found is None:
         return bool(built), marks
     return FactPeriod.from_db(connection.alias, ["id", "start", "end"], [found, start, end]), marks
@@ -123,33 +124,52 @@ def _stored(
     ``UNION ALL`` per level, each a range of the read index (an OR of the levels
     is read row by row through the whole period on SQLite); county rows by
     their province too (``province_of``, where known), the index's order."""
-    rows = Fact.objects.filter(period=period, part__in={code for _lv, _pl, code in keys})
-    counties = {place for level, place, _code in keys if level == COUNTY}
-    known = {county for county in counties if county in province_of}
-    provinces = {place for level, place, _code in keys if level == PROVINCE}
-    branches = [
-        rows.filter(level=COUNTY, province_id__in={province_of[c] for c in known},
-                    county_id__in=known) if known else None,
-        rows.filter(level=COUNTY, county_id__in=counties - known) if counties - known else None,
-        rows.filter(level=PROVINCE, province_id__in=provinces) if provinces else None,
-        rows.filter(level=Fact.COUNTRY) if any(lv == Fact.COUNTRY for lv, _p, _c in keys) else None,
-    ]  # fmt: skip
-    selects = [
-        branch.order_by().values_list("pk", "level", "province_id", "county_id", "part", "value")
-        for branch in branches
-        if branch is not None
-    ]
+    codes = sorted({code for _lv, _pl, code in keys})
+    # (A county or province row always names its place: _key_of; None would match no row.)
+    counties = {place for level, place, _code in keys if level == COUNTY and place is not None}
+    known = sorted(county for county in counties if county in province_of)
+    unknown = sorted(counties - set(known))
+    provinces = sorted({p for level, p, _code in keys if level == PROVINCE and p is not None})
+    # Plain SQL (the ORM's union of these branches was most of what a read after
+    # a write added to a normal read, besides the recount itself).
+    q = connection.ops.quote_name
+    head = (
+        f"SELECT {q('id')}, {q('level')}, province_id, county_id, {q('part')}, {q('value')}"
+        f" FROM {q(Fact._meta.db_table)}"
+        f" WHERE period_id = %s AND {q('level')} = %s AND {q('part')} IN ({_holes(codes)})"
+    )
+    branches: list[tuple[str, str, list[int]]] = []  # (level, its condition, its parameters)
+    if known:
+        above = sorted({province_of[c] for c in known})
+        where = f" AND province_id IN ({_holes(above)}) AND county_id IN ({_holes(known)})"
+        branches.append((COUNTY, where, above + known))
+    if unknown:
+        branches.append((COUNTY, f" AND county_id IN ({_holes(unknown)})", unknown))
+    if provinces:
+        branches.append((PROVINCE, f" AND province_id IN ({_holes(provinces)})", provinces))
+    if any(lv == Fact.COUNTRY for lv, _p, _c in keys):
+        branches.append((Fact.COUNTRY, "", []))
     values: dict[Key, int] = {}
     ids: dict[Key, list[int]] = defaultdict(list)
-    if not selects:
+    if not branches:
         return values, ids
-    first, *rest = selects
-    for pk, level, province, county, code, value in first.union(*rest, all=True) if rest else first:
+    sql = " UNION ALL ".join(head + where for _level, where, _more in branches)
+    params: list[Any] = [
+        p for level, _where, more in branches for p in (period.pk, level, *codes, *more)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for pk, level, province, county, code, value in rows:
         key = _key_of(level, province, county, code)
         if key in keys:
             values[key] = values.get(key, 0) + int(value)
             ids[key].append(pk)
     return values, ids
+
+
+def _holes(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 def _recomputed(
