@@ -83,6 +83,17 @@ def test_a_recount_after_the_first_runs_one_statement_and_compiles_nothing(world
     assert len(_compiled("units_high_risk")) == 1
 
 
+def test_a_first_recount_logs_only_the_statements_that_reached_the_database(world, geo, fresh):
+    """The compilations' runs stop before the database: a caller counting its
+    queries (tests, DEBUG) sees the one statement that ran, never a stopped one
+    (logged with no text on PostgreSQL)."""
+    part, arak = PARTS["units_high_risk"], _areas(geo)[0]
+    with CaptureQueriesContext(connection) as first:
+        assert recount(part, arak, start=D(2024, 3, 20), end=D(2025, 3, 21)) == 1
+    assert len(_compiled("units_high_risk")) == 1
+    assert [q["sql"] is not None for q in first.captured_queries] == [True]
+
+
 def _visits(start, end):
     return Visit.objects.filter(visited_on__gte=start, visited_on__lt=end)
 

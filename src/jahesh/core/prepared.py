@@ -251,13 +251,17 @@ def aggregate_total(qs: models.QuerySet[Any], value: Any, *, scale: int = 1) -> 
         return _MARKER
     captured: list[tuple[str, list[Any]]] = []
     recording.capturing = captured
+    connection = connections[qs.db]
     try:
         qs.aggregate(v=value)
     except _Captured:
-        pass
+        # Django's debug cursor (DEBUG, tests) logged the stopped statement as
+        # if it had run, last, as nothing ran after it: it never reached the
+        # database, so it is no query of the request (on PostgreSQL its text is None).
+        if connection.queries_logged and connection.queries_log:
+            connection.queries_log.pop()
     finally:
         recording.capturing = None
-    connection = connections[qs.db]
     # The aggregate as the compiler sees it, for its converters (a decimal sum on SQLite).
     resolved = value.resolve_expression(qs.query.chain(), allow_joins=True, summarize=True)
     converters = [
