@@ -381,15 +381,19 @@ def _changed_days_of(parts: list, marks: Marks) -> DayChanges:
     return changes
 
 
-def _own_rows(model: type[Model], code: str, province: int | None, county: int | None) -> Any:
-    """``model``'s rows of ``code`` at (province, county): a county's, or a
-    province's or the country's own (county None)."""
-    rows = model.objects.filter(part=code)  # type: ignore[attr-defined]
+def _own_place(code: str, province: int | None, county: int | None) -> Q:
+    """The rows of ``code`` at (province, county): a county's, or a province's
+    or the country's own (county None)."""
     if county is not None:
-        return rows.filter(county_id=county)
-    rows = rows.filter(county_id__isnull=True)
-    return rows.filter(province_id=province) if province is not None else rows.filter(
-        province_id__isnull=True)  # fmt: skip
+        return Q(part=code, county_id=county)
+    if province is not None:
+        return Q(part=code, province_id=province, county_id__isnull=True)
+    return Q(part=code, province_id__isnull=True, county_id__isnull=True)
+
+
+def _own_rows(model: type[Model], code: str, province: int | None, county: int | None) -> Any:
+    """``model``'s rows of ``code`` at (province, county) (:func:`_own_place`)."""
+    return model.objects.filter(_own_place(code, province, county))  # type: ignore[attr-defined]
 
 
 def _changed_balances(
@@ -408,10 +412,7 @@ def _changed_balances(
     moved: dict[datetime.date, int] = defaultdict(int)
     for month, value in rows.values_list("month", "value"):
         moved[month] -= int(value)
-    changes.balances |= (Q(part=part.code, county_id=county) if county is not None
-                         else Q(part=part.code, province_id=province, county_id__isnull=True)
-                         if province is not None
-                         else Q(part=part.code, province_id__isnull=True, county_id__isnull=True))  # fmt: skip
+    changes.balances |= _own_place(part.code, province, county)
     new = _balance_rows(part, {k: v for k, v in values.items() if k[0] == place},
                         {place: province}, horizon)  # fmt: skip
     changes.new_balances += new
