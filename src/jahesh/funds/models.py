@@ -12,10 +12,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel, move_fields, optional_link, user_link
+from jahesh.core.phrases import written
 from jahesh.geo.models import InCounty, Settled
+
+# The notes an import writes (funds.importers; core.phrases.written).
+IMPORT_NOTE = written(gettext_noop("ورود از اکسل"))
+IMPORT_SAVINGS_NOTE = written(gettext_noop("موجودی هنگام ورود از اکسل"))
+IMPORT_LOAN_NOTE = written(gettext_noop("ورود از اکسل (وام موجود)"))
+IMPORT_REPAID_NOTE = written(gettext_noop("مانده‌گیری هنگام ورود از اکسل"))
 
 FEE_RATE_CAP = 4  # percent a year (Central Bank rule, reference/loans.md)
 MAX_MONTHS = 60
