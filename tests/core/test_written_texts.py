@@ -1,15 +1,18 @@
 """Texts the code writes into plain text columns (an import's history reason, a
 ledger note) are stored in Persian and shown in the reader's language
 (``core.phrases.written`` / ``reread``); what a person typed, and a row written
-before in another language, show as stored."""
+before in another language, show as stored. A background import speaks its
+owner's language."""
 
 from __future__ import annotations
 
+import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from jahesh.core.models import IMPORTED_FROM, MAP_PLACE
+from jahesh.core.models import IMPORTED_FROM, MAP_PLACE, ImportJob
 from jahesh.core.phrases import reread
+from jahesh.core.tabular.jobs import import_job_create, import_job_run
 
 
 def test_a_declared_text_reads_in_the_readers_language_with_its_values():
@@ -39,3 +42,38 @@ def test_the_template_filter_rereads_and_leaves_nothing_for_none():
         assert template.render(context) == "[Place on the map][][دلیل کاربر]"
     with translation.override("fa"):
         assert template.render(context) == "[جای روی نقشه][][دلیل کاربر]"
+
+
+@pytest.fixture
+def job_dirs(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VAR_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "These required columns are missing from the file: «نام واحد»، «بخش اقتصادی»."),
+        ("fa", "این ستون‌های الزامی در پرونده نیست: «نام واحد»، «بخش اقتصادی»."),
+        (
+            "",
+            "این ستون‌های الزامی در پرونده نیست: «نام واحد»، «بخش اقتصادی».",
+        ),  # never picked: Persian
+    ],
+)
+def test_a_background_import_speaks_its_owners_language(users, job_dirs, language, message):
+    owner = users["arak"]
+    owner.language = language
+    owner.save(update_fields=["language"])
+    path = job_dirs / "units.csv"
+    path.write_text("شهرستان\nاراک\n", encoding="utf-8")
+    job = import_job_create(user=owner, kind="units", file=path, filename="units.csv", rows=1)
+
+    with translation.override("fa" if language == "en" else "en"):  # not the worker's language
+        import_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message.startswith(message)
