@@ -32,4 +32,5 @@ def write_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template, {**context, **font_urls()})
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return pdf
