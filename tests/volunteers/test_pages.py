@@ -240,7 +240,7 @@ def test_it_renders_the_certificate_as_a_persian_pdf(users, entry):
 
     cert = certificate_issue(actor=users["coordinator"], entry_id=entry.pk)
     ctx = certificate_context(certificate=cert, verify_url="https://example.org/v/x")
-    assert ctx["skill"].name == "بنا" and ctx["font_regular"].endswith("Vazirmatn-Regular.ttf")
+    assert ctx["skill"].name == "بنا"
     pdf = certificate_pdf(certificate=cert, verify_url="https://example.org/v/x")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000  # the subset font is embedded
 

@@ -12,14 +12,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.models import TimeStampedModel, move_fields, optional_link, user_link
+from jahesh.core.phrases import written
 from jahesh.geo.models import InProvince, Placed
 from jahesh.units.models import RiskLevel, UnitStatus
+
+# A case's follow-up check recorded (its history row's reason; core.phrases.written;
+# rows written before say «پیگیری», which shows as stored).
+FOLLOWED_UP = written(gettext_noop("پیگیری ادامهٔ فعالیت واحد"))
 
 
 class ClinicSettings(models.Model):

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +27,6 @@ from jahesh.accounts.scoping import (
     scoped,
 )
 from jahesh.clinic import forms, selectors, services
-from jahesh.clinic.minutes import font_urls, minutes_pdf
 from jahesh.clinic.models import Case, CaseStatus, Resolution, Session, WorkingGroup
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
@@ -36,6 +34,7 @@ from jahesh.core.history import history_entries
 from jahesh.core.htmx import action_done, is_htmx
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
 from jahesh.core.pages import attempt, page_of, submit
+from jahesh.core.pdf import write_pdf
 from jahesh.units.models import Unit
 
 PAGE_SIZE = 25
@@ -280,7 +279,6 @@ def _session_context(request: HttpRequest, session: Session) -> dict:
         "session": session,
         **selectors.session_parts(user=request.user, session=session),
         "others": [line for line in session.other_attendees.splitlines() if line.strip()],
-        **font_urls(),
     }
 
 
@@ -402,9 +400,7 @@ def session_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The session's minutes as a printable Persian PDF (WeasyPrint, Vazirmatn)."""
     session = _session_or_404(request, pk)
 
-    pdf = minutes_pdf(
-        html=render_to_string("clinic/minutes_pdf.html", _session_context(request, session))
-    )
+    pdf = write_pdf("clinic/minutes_pdf.html", _session_context(request, session))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="minutes-{session.pk}.pdf"'
     return response

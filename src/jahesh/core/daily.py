@@ -82,11 +82,6 @@ def subquery_sql(qs: QuerySet) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def quote_table(model: Any) -> str:
-    """``model``'s table, quoted for a raw statement."""
-    return str(connection.ops.quote_name(model._meta.db_table))
-
-
 def day_changes(*statements: tuple[str, Collection[Any]]) -> dict[tuple[Any, datetime.date], int]:
     """Per-day changes of a stock part computed in the database (:func:`daily_steps`
     in SQL): each statement answers rows (place, day, change); their sum per

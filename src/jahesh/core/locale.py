@@ -40,6 +40,13 @@ def latin(text: str) -> str:
     return text.translate(_LATIN)
 
 
+def user_language(user: Any) -> str:
+    """The language a user reads away from a request (their e-mails, their
+    background imports' messages): the one they picked with the switch
+    (``User.language``), else Persian."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
 def local_digits(value: Any) -> str:
     """``str(value)`` with Persian digits when the active language is Persian (a
     right-to-left one), as it is otherwise: for messages made by code that writes

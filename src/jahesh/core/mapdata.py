@@ -40,6 +40,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.errors import InvalidInput
+from jahesh.core.models import MAP_PLACE
 
 # Below this zoom a view with many points is answered as clusters.
 CLUSTER_BELOW_ZOOM = 12
@@ -96,7 +97,7 @@ def locate(record: Any, *, latitude: Decimal | None, longitude: Decimal | None) 
     coordinates or neither (:func:`check_pair`), written as one history entry."""
     check_pair(latitude, longitude)
     record.latitude, record.longitude = latitude, longitude
-    record._change_reason = str(_("جای روی نقشه"))
+    record._change_reason = MAP_PLACE
     record.save(update_fields=["latitude", "longitude", "updated_at"])
 
 

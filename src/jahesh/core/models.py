@@ -8,6 +8,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from jahesh.core.phrases import written
+
+# Reasons the code writes into history rows and status events (core.phrases.written:
+# stored in Persian, shown in the reader's language). An import's: the file's name.
+IMPORTED_FROM = written(gettext_noop("ورود از پرونده %(file)s"))
+# A record's place on the map set or moved (core.mapdata.locate).
+MAP_PLACE = written(gettext_noop("جای روی نقشه"))
 
 
 class TimeStampedModel(models.Model):

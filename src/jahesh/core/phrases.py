@@ -12,11 +12,20 @@ the response middleware does for HTML, so the API says the same.
 
 The msgid is marked with ``gettext_noop`` where it is written, so
 ``makemessages`` extracts it and the English catalog translates it.
+
+A plain text column that people fill (a history row's reason, a ledger note, a
+status event's reason) also holds a few texts the code writes itself: an import's
+"from file …". Those are written in Persian, the column's text as before (the
+admin's search, the rows written earlier), from a msgid declared once with
+:func:`written`; :func:`reread` recognises a declared text in a stored one and
+shows it in the reader's language. Anything else (what a person typed, a row
+written in another language) shows as stored.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -128,3 +137,35 @@ def shown(stored: Mapping[str, Any] | None, fallback: str) -> str:
     phrases were kept, in the writer's language) for a row without one."""
     phrase = Phrase.of(stored)
     return fallback if phrase is None else str(phrase)
+
+
+# --- Texts the code writes into plain text columns ---------------------------------
+
+_WRITTEN: dict[str, re.Pattern[str]] = {}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def written(msgid: str) -> str:
+    """Declare ``msgid`` (marked with ``gettext_noop``; ``%(name)s`` for a record's
+    own text, such as a file's name) as a text the code writes into a text column,
+    so :func:`reread` finds it; returns it. Declared at the top of a models module,
+    loaded before any row is read; the writer stores ``msgid % values``."""
+    parts = _PLACEHOLDER.split(msgid.replace("%%", "%"))
+    # split's odd items are the placeholders' names.
+    pattern = "".join(
+        f"(?P<{part}>.*?)" if i % 2 else re.escape(part) for i, part in enumerate(parts)
+    )
+    _WRITTEN[msgid] = re.compile(pattern, re.DOTALL)
+    return msgid
+
+
+def reread(text: str) -> str:
+    """A stored text in the active language: a text declared with :func:`written`
+    in the reader's, anything else as it was stored."""
+    if not text or translation.get_language() == settings.LANGUAGE_CODE:
+        return text  # the declared texts are stored in Persian
+    for msgid, pattern in _WRITTEN.items():
+        found = pattern.fullmatch(text)
+        if found is not None:
+            return gettext(msgid) % found.groupdict()
+    return text

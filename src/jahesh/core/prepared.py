@@ -36,6 +36,8 @@ from typing import Any, TypeVar, cast
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from jahesh.core.sql import quote_table
+
 M = TypeVar("M", bound=models.Model)
 
 _OPERATORS = {"": "=", "gt": ">"}
@@ -116,7 +118,7 @@ def _statement(
         assert isinstance(target, type) and issubclass(target, models.Model)
         other = _columns(target, "r", connection)
         source += (
-            f" INNER JOIN {qn(target._meta.db_table)} {qn('r')}"
+            f" INNER JOIN {quote_table(target, connection)} {qn('r')}"
             f" ON {qn('r')}.{qn(_col(fk.target_field))} = {qn(table)}.{qn(_col(fk))}"
         )
         conditions += [_condition(target, "r", lookup, connection) for lookup in related_where]

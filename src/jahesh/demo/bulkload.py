@@ -37,6 +37,8 @@ from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
+from jahesh.core.sql import quote_table
+
 
 @contextlib.contextmanager
 def patched(module: ModuleType, **values: Any) -> Iterator[None]:
@@ -284,7 +286,7 @@ def _insert(
         limit = min(limit, connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
     per_statement = max(1, limit // len(fields))
     convert = [_column_converter(f, connection) for f in fields]
-    head = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "
+    head = f"INSERT INTO {quote_table(model, connection)} ({columns}) VALUES "
     tail = f" RETURNING {qn(returning.column)}" if returning is not None else ""
     connection.ensure_connection()
     with (
@@ -362,7 +364,7 @@ def _copy_rows(
     qn = connection.ops.quote_name
     convert = [_column_converter(f, connection, copy=True) for f in fields]
     columns = ", ".join(qn(f.column) for f in fields)
-    statement = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+    statement = f"COPY {quote_table(model, connection)} ({columns}) FROM STDIN"
     for i in range(0, len(objs), COPY_ROWS):
         chunk = objs[i : i + COPY_ROWS]
         table = _columns(fields, chunk, convert)

@@ -17,6 +17,7 @@ from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from jahesh.core.sql import quote_table
 from jahesh.funds import schedule
 from jahesh.funds.models import Fund, Installment, LedgerEntry, Loan, Repayment
 
@@ -263,11 +264,10 @@ def par30_by_place(
         join = f" JOIN ({places}) AS p ON p.pk = per_loan.loan_id"
         key = f"p.{connections[loans.db].ops.quote_name(place)}"  # the column's alias
         group = f"GROUP BY {key}"
-    quote = connections[loans.db].ops.quote_name
     sql = PAR30_SQL.format(
         place=key,
-        installments=quote(Installment._meta.db_table),
-        ledger=quote(LedgerEntry._meta.db_table),
+        installments=quote_table(Installment, connections[loans.db]),
+        ledger=quote_table(LedgerEntry, connections[loans.db]),
         loans=ids[0],
         join=join,
         group=group,

@@ -35,7 +35,15 @@ from jahesh.core.tabular import (
     text,
 )
 from jahesh.funds import bulk, services
-from jahesh.funds.models import Fund, Loan, Member
+from jahesh.funds.models import (
+    IMPORT_LOAN_NOTE,
+    IMPORT_NOTE,
+    IMPORT_REPAID_NOTE,
+    IMPORT_SAVINGS_NOTE,
+    Fund,
+    Loan,
+    Member,
+)
 
 
 def member_columns() -> list[Column]:
@@ -158,7 +166,7 @@ def import_members(
                 on=v["joined_on"],
                 user=user,
                 now=now,
-                note="موجودی هنگام ورود از اکسل",
+                note=IMPORT_SAVINGS_NOTE,
             )
         return Outcome.CREATED
 
@@ -206,15 +214,13 @@ def _import_loan(
             planned_jobs=v.get("planned_jobs") or 0,
             user=user,
             now=now,
-            note="ورود از اکسل",
+            note=IMPORT_NOTE,
         )
     except ApplicationError as error:
         raise _in_columns(error) from error
     # The event of its first status goes through the loan's workflow; an import
     # is not announced.
-    services.LOAN_FLOW.created(
-        loan, user=user, now=now, reason="ورود از اکسل (وام موجود)", announce=False
-    )
+    services.LOAN_FLOW.created(loan, user=user, now=now, reason=IMPORT_LOAN_NOTE, announce=False)
     if v.get("repaid"):
         services.repayment_record(
             loan=loan,
@@ -223,7 +229,7 @@ def _import_loan(
             key=f"import:{fund.pk}:{loan.number}",
             user=user,
             now=now,
-            note="مانده‌گیری هنگام ورود از اکسل",
+            note=IMPORT_REPAID_NOTE,
         )
     return loan
 

@@ -11,11 +11,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import TimeStampedModel, move_fields, optional_link, user_link
+from jahesh.core.phrases import written
 from jahesh.geo.models import InCounty, Settled
+
+# The notes an import writes (funds.importers; core.phrases.written).
+IMPORT_NOTE = written(gettext_noop("ورود از اکسل"))
+IMPORT_SAVINGS_NOTE = written(gettext_noop("موجودی هنگام ورود از اکسل"))
+IMPORT_LOAN_NOTE = written(gettext_noop("ورود از اکسل (وام موجود)"))
+IMPORT_REPAID_NOTE = written(gettext_noop("مانده‌گیری هنگام ورود از اکسل"))
 
 FEE_RATE_CAP = 4  # percent a year (Central Bank rule, reference/loans.md)
 MAX_MONTHS = 60
@@ -238,7 +246,10 @@ class Loan(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"وام {self.number} — {self.member}"
+        return gettext("وام %(number)s — %(member)s") % {
+            "number": self.number,
+            "member": self.member,
+        }
 
     @property
     def is_active(self) -> bool:
@@ -319,7 +330,10 @@ class Installment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"قسط {self.number} وام {self.loan_id}"
+        return gettext("قسط %(number)s وام %(loan)s") % {
+            "number": self.number,
+            "loan": self.loan_id,
+        }
 
     @property
     def paid(self) -> int:
@@ -509,4 +523,7 @@ class Verification(TimeStampedModel):
         indexes = [models.Index(fields=["loan", "-visited_on"], name="funds_verif_latest_idx")]
 
     def __str__(self) -> str:
-        return f"بازدید {self.visited_on} وام {self.loan_id}"
+        return gettext("بازدید %(day)s وام %(loan)s") % {
+            "day": self.visited_on,
+            "loan": self.loan_id,
+        }

@@ -44,6 +44,7 @@ from importlib.resources import files
 
 from django.db import connection, transaction
 
+from jahesh.core.sql import quote_table
 from jahesh.core.text import clean_text, normalize_key
 from jahesh.geo.models import City, County, District, Province, RuralDistrict, Village
 
@@ -192,7 +193,7 @@ def _upsert(model: type, columns: tuple[str, ...], rows: list[tuple]) -> None:
     )
     names = ["id", *columns, *extra]
     head = "INSERT INTO {table} ({cols}) ".format(
-        table=quote(model._meta.db_table), cols=", ".join(quote(n) for n in names)
+        table=quote_table(model), cols=", ".join(quote(n) for n in names)
     )
     tail = " ON CONFLICT (id) DO UPDATE SET " + ", ".join(
         f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns

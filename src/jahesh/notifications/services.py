@@ -29,6 +29,7 @@ from django_tasks_db.models import DBTaskResult
 
 from jahesh.core import sms
 from jahesh.core.identifiers import normalize_mobile
+from jahesh.core.locale import user_language
 from jahesh.core.phrases import Phrase
 from jahesh.notifications.models import (
     BulkMessage,
@@ -110,11 +111,6 @@ class Message:
         return {name: text.stored() for name, text in texts if isinstance(text, Phrase)}
 
 
-def _language(user: Any) -> str:
-    """The language a user reads: the one they picked with the switch, else Persian."""
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
-
-
 def notify(
     *, event_key: str, recipients: Iterable, message: Message, now: datetime.datetime
 ) -> list[Notification]:
@@ -136,7 +132,7 @@ def notify(
                 created.append(notification)
         # What each outside channel sends: its address on the user, then the
         # delivery's fields, in the user's language.
-        with translation.override(_language(user)):
+        with translation.override(user_language(user)):
             outside = (
                 (Channel.EMAIL, "email", {"subject": str(message.title)[:200],
                                           "text": _email_text(message),

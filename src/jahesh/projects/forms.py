@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from jahesh.core.forms import (
@@ -217,6 +220,10 @@ class ServiceForm(PlaceMixin):
         super().__init__(*args, **kwargs)
         self.setup_place(user)
 
+    def count_fields(self) -> list[BoundField]:
+        """The beneficiary counts, in ``DirectService.BENEFICIARY_FIELDS``' order."""
+        return [self[name] for name in DirectService.BENEFICIARY_FIELDS]
+
     def clean_national_codes(self) -> list[str]:
         raw = self.cleaned_data.get("national_codes") or ""
         codes = [c.strip() for c in raw.replace("،", "\n").replace(",", "\n").splitlines()]
@@ -232,3 +239,11 @@ class ServiceForm(PlaceMixin):
         if errors:
             raise forms.ValidationError(errors)
         return out
+
+    def clean(self) -> dict[str, Any]:
+        """The cleaned data as ``services.service_build`` takes it: the six
+        counts as its ``counts``, the national codes as its ``people``."""
+        data = super().clean()
+        data["counts"] = {f: data.pop(f) for f in DirectService.BENEFICIARY_FIELDS if f in data}
+        data["people"] = data.pop("national_codes", [])
+        return data

@@ -27,7 +27,7 @@ from jahesh.core.mapdata import locate
 from jahesh.core.pages import page_of, submit
 from jahesh.core.tabular import import_page, write_template, xlsx_response
 from jahesh.projects import forms, importing, selectors, services
-from jahesh.projects.models import DirectService, Project, ProjectPhoto
+from jahesh.projects.models import Project, ProjectPhoto
 from jahesh.volunteers.models import Group
 
 PAGE_SIZE = 25
@@ -236,19 +236,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
     return submit(
         request,
         form,
-        lambda data: services.service_create(
-            user=request.user,
-            kind=data["kind"],
-            delivered_on=data["delivered_on"],
-            quantity=data["quantity"],
-            unit_value_rial=data["unit_value_rial"],
-            county=data["county"],
-            village=data.get("village"),
-            city=data.get("city"),
-            counts={f: data.get(f) or 0 for f in DirectService.BENEFICIARY_FIELDS},
-            people=data.get("national_codes") or [],
-            note=data.get("note") or "",
-        ),
+        lambda data: services.service_create(user=request.user, **data),
         message=_("خدمت ثبت شد."),
         done=lambda _result: redirect("projects:service_list"),
     ) or render(request, "projects/service_form.html", {"form": form})

@@ -12,29 +12,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import jahesh
 from jahesh.accounts.scoping import Area
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.jalali import format_jalali, jalali_today
 from jahesh.core.money import group_digits, round_half_up
+from jahesh.core.pdf import write_pdf
 from jahesh.geo.models import County, Province
 from jahesh.reports import display
 from jahesh.reports.figures import kpi_beside
 from jahesh.reports.kpis import HEADLINE_CODES, KPI_LIST, KPIS
 from jahesh.reports.periods import Period, last_five_years
 from jahesh.reports.selectors import figures, trend_by_year
-
-FONT_DIR = (
-    Path(jahesh.__file__).resolve().parent / "static" / "vendor" / "vazirmatn" / "fonts" / "ttf"
-)
 
 
 @dataclass
@@ -259,12 +253,4 @@ def charts_svg(report: Report) -> list[tuple[str, str]]:
 
 
 def pdf(report: Report) -> bytes:
-    # WeasyPrint (Pango, fonts) loads only when a PDF is asked for; tests swap weasyprint.HTML.
-    from weasyprint import HTML
-
-    html = render_to_string("reports/narrative_pdf.html", {
-        "report": report, "charts": charts_svg(report),
-        "font_regular": (FONT_DIR / "Vazirmatn-Regular.ttf").as_uri(),
-        "font_bold": (FONT_DIR / "Vazirmatn-Bold.ttf").as_uri(),
-    })  # fmt: skip
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return write_pdf("reports/narrative_pdf.html", {"report": report, "charts": charts_svg(report)})

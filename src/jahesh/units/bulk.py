@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 
+from jahesh.core.sql import quote_table
 from jahesh.units.models import Unit
 from jahesh.units.selectors import unit_writable_counties
 from jahesh.units.services import UnitLookups, unit_build
@@ -80,7 +81,7 @@ def _history_insert(units: list[Unit], *, user_id: int | None, reason: str, when
     plain = (str, int, type(None))
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = (
-        f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({columns}) "
+        f"INSERT INTO {quote_table(history, connection)} ({columns}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     plan = [(f.attname, f, f.attname in fixed) for f in fields]

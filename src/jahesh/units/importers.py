@@ -23,6 +23,7 @@ from simple_history.utils import bulk_update_with_history
 
 from jahesh.accounts.scoping import scoped
 from jahesh.core.digits import to_ascii_digits
+from jahesh.core.models import IMPORTED_FROM
 from jahesh.core.tabular import (
     Column,
     ImportReport,
@@ -242,7 +243,7 @@ class _UnitBatch:
                 matches["by_id"][unit.national_id] = unit
             matches["by_name"][(unit.county_id, unit.name_key)] = unit
         user = self.user if self.user.pk else None
-        reason = f"ورود از پرونده {self.filename}"
+        reason = IMPORTED_FROM % {"file": self.filename}
         if new:
             units_create(new, user=user, reason=reason, now=self.now)
         if changed:

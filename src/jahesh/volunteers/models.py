@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from jahesh.core.models import (
@@ -20,7 +21,12 @@ from jahesh.core.models import (
     optional_link,
     user_link,
 )
+from jahesh.core.phrases import written
 from jahesh.geo.models import InCounty, Settled
+
+# The reasons of the status events the code writes (core.phrases.written).
+REGISTERED = written(gettext_noop("ثبت‌نام"))
+REGISTERED_FROM_FILE = written(gettext_noop("ثبت‌نام از پرونده"))
 
 
 class CredentialKind(models.Model):

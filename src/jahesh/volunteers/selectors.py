@@ -30,12 +30,13 @@ from django.utils.translation import gettext as _
 
 from jahesh.accounts.scoping import Area, Nested, scope_exists, scoped, scoped_nested
 from jahesh.core import mapdata
-from jahesh.core.daily import EVER, daily_totals, day_changes, quote_table, subquery_sql
+from jahesh.core.daily import EVER, daily_totals, day_changes, subquery_sql
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import InvalidInput
 from jahesh.core.identifiers import normalize_national_code
 from jahesh.core.money import round_half_up
 from jahesh.core.search import filter_given, search_filter
+from jahesh.core.sql import quote_table
 from jahesh.core.text import normalize_key
 from jahesh.volunteers.models import (
     Camp,

@@ -27,7 +27,7 @@ from jahesh.core.tabular import (
     run_import,
 )
 from jahesh.volunteers.forms import county_queryset
-from jahesh.volunteers.models import Volunteer, VolunteerStatusEvent
+from jahesh.volunteers.models import REGISTERED_FROM_FILE, Volunteer, VolunteerStatusEvent
 from jahesh.volunteers.selectors import volunteer_search_key
 
 
@@ -156,7 +156,7 @@ def volunteer_import_batch(*, actor: Any, rows: Sequence[Row]) -> list[Outcome]:
                 effective_on=v.registered_on,
                 at=v.created_at,
                 by=actor,
-                reason=_("ثبت‌نام از پرونده"),
+                reason=REGISTERED_FROM_FILE,
             )
             for v in created
         )

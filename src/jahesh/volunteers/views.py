@@ -547,7 +547,11 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
     columns = volunteer_columns(request.user)
     rows = volunteer_rows(qs.iterator(chunk_size=2000))
     return table_response(
-        columns, rows, fmt=request.GET.get("format", ""), name="نیروهای-جهادی", sheet_title="نیروها"
+        columns,
+        rows,
+        fmt=request.GET.get("format", ""),
+        name="volunteers",
+        sheet_title=_("نیروهای جهادی"),
     )
 
 
@@ -555,7 +559,9 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
 @module_required(Module.VOLUNTEERS)
 def volunteer_import_template(request: HttpRequest) -> HttpResponse:
 
-    return xlsx_response(write_template(volunteer_columns(request.user)), "قالب-نیروهای-جهادی.xlsx")
+    return xlsx_response(
+        write_template(volunteer_columns(request.user)), "volunteers-template.xlsx"
+    )
 
 
 @require_http_methods(["GET", "POST"])

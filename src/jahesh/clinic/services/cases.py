@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from jahesh.accounts.roles import Role
 from jahesh.clinic.models import (
     CLOSED_STATUSES,
+    FOLLOWED_UP,
     OPEN_STATUSES,
     Agency,
     Case,
@@ -484,7 +485,7 @@ def case_followup_record(*, user: Any, now: datetime.datetime | None = None, **f
     if user_role(user) not in WORKERS:
         raise Forbidden(_("نقش شما اجازهٔ ثبت پیگیری را ندارد."))
     case = case_followup_build(now=now or timezone.now(), **fields)
-    case._change_reason = "پیگیری"  # type: ignore[attr-defined]
+    case._change_reason = FOLLOWED_UP  # type: ignore[attr-defined]
     case.save(update_fields=["followup_on", "followup_confirmed", "followup_note", "updated_at"])
     return case
 

@@ -26,13 +26,14 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from jahesh.core import events, hooks
 from jahesh.core.errors import ApplicationError
+from jahesh.core.locale import user_language
 from jahesh.core.models import ImportJob
 from jahesh.core.tabular.importing import ImportReport, Progress
 from jahesh.core.tabular.limits import sync_rows
@@ -138,13 +139,21 @@ def import_job_run(*, job_id: int) -> ImportJob:
     by the driver in its own transaction) save the progress in a short write
     of its own, so the page and the API see it at once. 3. Keep the report and
     the refused rows' workbook; on an error keep what the committed batches
-    did and why, and mark the job failed."""
+    did and why, and mark the job failed. The importer runs in its user's
+    language (``core.locale.user_language``), as the upload page's import runs in
+    the page's: the job's message, its refused rows' reasons and their workbook are
+    read by that user."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now()
     )
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if not claimed:
         return job
+    with translation.override(user_language(job.user)):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> ImportJob:
     importer = importer_for(job.kind)
     try:
         report = importer(
@@ -154,7 +163,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     except ApplicationError as error:
         return _fail(job, getattr(error, "import_report", None), str(error.message))
     except Exception as error:
-        logger.exception("import job %s failed", job_id)
+        logger.exception("import job %s failed", job.pk)
         _fail(
             job,
             getattr(error, "import_report", None),

@@ -1,5 +1,5 @@
 """Template filters every page uses (loaded as a builtin): Jalali dates, Persian
-digits, money; and ``pk_url``, a row's link at the cost of one ``reverse()`` a page. Each one calls the single helper in ``jahesh.core`` that owns
+digits, money, stored reasons and notes (``reread``); and ``pk_url``, a row's link at the cost of one ``reverse()`` a page. Each one calls the single helper in ``jahesh.core`` that owns
 the rule, and none of them fails on ``None`` or ``""`` (they render ``""``)."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from jahesh.core.money import (
     headline_number,
     money_words,
 )
+from jahesh.core.phrases import reread
 
 register = template.Library()
 
@@ -139,6 +140,13 @@ def heading(column: Any) -> str:
     of imports, exports and drill-downs carry ``fa`` and ``en``)."""
     english = getattr(column, "en", "")
     return column.fa if get_language_bidi() or not english else english
+
+
+@register.filter(name="reread")
+def reread_filter(value: Any) -> str:
+    """A stored reason or note in the page's language (``core.phrases.reread``:
+    the texts the code writes translated, what people typed as it is)."""
+    return "" if _empty(value) else reread(str(value))
 
 
 # (URL name, script prefix, language) → the reversed URL around its id.

@@ -21,6 +21,7 @@ from django.db.models import Q
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.daily import shared
+from jahesh.core.sql import quote_table
 from jahesh.reports.facts.days import NO_WINDOW, _day_parts, _kept, _window
 from jahesh.reports.facts.marks import Marks, _is_county_part
 from jahesh.reports.kpis import PARTS, Part
@@ -129,7 +130,7 @@ def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> 
     if not rows:
         return 0
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(model._meta.db_table)
+        table = quote_table(model)
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
@@ -138,7 +139,7 @@ def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> 
                 copy.write_row(row)
         return len(rows)
     rows = _adapted(rows)
-    table = connection.ops.quote_name(model._meta.db_table)
+    table = quote_table(model)
     one = f"({', '.join(['%s'] * len(columns))})"
     head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
     per = (connection.features.max_query_params or 999) // len(columns)  # rows per INSERT
@@ -209,9 +210,8 @@ def _written(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) ->
     missing = wanted.copy()  # computed, not (yet) found stored
     stale: list[int] = []  # stored, not among rows: to delete
     stored = 0
-    q = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, {key_sql} FROM {q(model._meta.db_table)}")
+        cursor.execute(f"SELECT id, {key_sql} FROM {quote_table(model)}")
         while chunk := cursor.fetchmany(20_000):
             if keys is rows:  # the values themselves: the key is the row after its id
                 chunk = [(row[0], row[1:]) for row in chunk]
@@ -229,7 +229,7 @@ def _written(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) ->
     with connection.cursor() as cursor:
         for i in range(0, len(stale), 500):
             chunk = stale[i : i + 500]
-            cursor.execute(f"DELETE FROM {q(model._meta.db_table)} WHERE id IN"
+            cursor.execute(f"DELETE FROM {quote_table(model)} WHERE id IN"
                            f" ({', '.join(['%s'] * len(chunk))})", chunk)  # fmt: skip
     _insert(model, columns, fresh)
     return len(rows)

@@ -15,6 +15,7 @@ from django.db.models import Sum
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.daily import EVER
+from jahesh.core.sql import quote_table
 from jahesh.reports.facts.marks import (
     COUNTY,
     PROVINCE,
@@ -221,7 +222,7 @@ def _sums_shape(
     (SQLite's outer GROUP BY over the compound was slower than the branches
     alone)."""
     q = connection.ops.quote_name
-    days, balances = q(DayFact._meta.db_table), q(MonthBalance._meta.db_table)
+    days, balances = quote_table(DayFact), quote_table(MonthBalance)
     part, month, day, value = q("part"), q("month"), q("day"), q("value")
     branches: list[str] = []
     params: list[Any] = []

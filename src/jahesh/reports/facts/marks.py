@@ -14,6 +14,7 @@ from django.db import connection
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.prepared import prepared_total
+from jahesh.core.sql import quote_table
 from jahesh.geo.models import County
 from jahesh.reports.facts.versions import data_versions
 from jahesh.reports.kpis import PARTS, Part
@@ -132,8 +133,8 @@ def _marks_sql(extra: str = "") -> str:
     empty table."""
     q = connection.ops.quote_name
     return (f"SELECT DISTINCT m.province_id, m.county_id, m.{q('source')}, c.province_id{extra}"
-            f" FROM {q(StalePlace._meta.db_table)} m"
-            f" LEFT JOIN {q(County._meta.db_table)} c ON c.id = m.county_id")  # fmt: skip
+            f" FROM {quote_table(StalePlace)} m"
+            f" LEFT JOIN {quote_table(County)} c ON c.id = m.county_id")  # fmt: skip
 
 
 def _marks_of(rows: Iterable[tuple]) -> Marks:

@@ -11,6 +11,7 @@ from django.db import connection
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.jalali import jalali_quarter_range, jalali_today, jalali_year_range
+from jahesh.core.sql import quote_table
 from jahesh.reports.facts.days import _date_param, _read_days, _read_days_by_place
 from jahesh.reports.facts.marks import (
     COUNTY,
@@ -63,7 +64,7 @@ def _period(start: datetime.date, end: datetime.date) -> tuple[FactPeriod | bool
     20-40 us more). Its first row is the period's (the only one whose last
     column is not null), the others the marks'."""
     q = connection.ops.quote_name
-    table = q(FactPeriod._meta.db_table)
+    table = quote_table(FactPeriod)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT NULL, NULL, NULL, NULL, (SELECT {q('id')} FROM {table}"
@@ -135,7 +136,7 @@ def _stored(
     q = connection.ops.quote_name
     head = (
         f"SELECT {q('id')}, {q('level')}, province_id, county_id, {q('part')}, {q('value')}"
-        f" FROM {q(Fact._meta.db_table)}"
+        f" FROM {quote_table(Fact)}"
         f" WHERE period_id = %s AND {q('level')} = %s AND {q('part')} IN ({_holes(codes)})"
     )
     branches: list[tuple[str, str, list[int]]] = []  # (level, its condition, its parameters)

@@ -14,6 +14,7 @@ from django.db import connection, connections
 from django.db.models import Count, F
 
 from jahesh.accounts.scoping import COUNTRY, Area
+from jahesh.core.sql import quote_table
 from jahesh.geo.models import County
 from jahesh.reports.models import (
     DayFact,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 def _county_province(counties: set[int] | None = None) -> dict[int, int]:
     """Each county's province (of ``counties``, or all): one plain-SQL
     statement (a read of a marked county's figures asks it)."""
-    sql = f"SELECT id, province_id FROM {_county_table()}"
+    sql = f"SELECT id, province_id FROM {quote_table(County)}"
     params: list[int] = []
     if counties is not None:
         if not counties:
@@ -42,15 +43,11 @@ def _county_province(counties: set[int] | None = None) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def _county_table() -> str:
-    return County._meta.db_table
-
-
 def _seen_marks() -> list[tuple[int, int]]:
     """The marks visible now, as runs of consecutive ids [(first, last), …] (a
     bulk load leaves millions; a mark whose transaction commits later falls in a
     gap between runs, so it is never removed unseen)."""
-    table = StalePlace._meta.db_table
+    table = quote_table(StalePlace)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT MIN(id), MAX(id) FROM (SELECT id, id - ROW_NUMBER() OVER (ORDER BY id)"
@@ -115,8 +112,8 @@ def data_versions(areas: Iterable[Area]) -> dict[Area, int]:
 
 def _version_sql(area: Area) -> tuple[str, list[Any]]:
     """The expression of ``area``'s data version, and its parameters."""
-    marks, version = StalePlace._meta.db_table, FactVersion._meta.db_table
-    counties = _county_table()
+    marks, version = quote_table(StalePlace), quote_table(FactVersion)
+    counties = quote_table(County)
     if area.county_id is not None:
         province = (
             "%s"

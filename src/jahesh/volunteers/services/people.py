@@ -23,6 +23,7 @@ from jahesh.core.jalali import format_jalali
 from jahesh.core.text import clean_text
 from jahesh.core.workflow import Move, Refusals, Rule, Step, Workflow
 from jahesh.volunteers.models import (
+    REGISTERED,
     Credential,
     CredentialKind,
     Skill,
@@ -114,7 +115,7 @@ def volunteer_history(
     :func:`volunteer_create` appends it, then, with ``inactive_on``, its
     deactivation as :func:`volunteer_set_status` checks and records it (the
     volunteer's ``status`` and ``inactive_since`` set)."""
-    steps = [Step(Volunteer.Status.ACTIVE, now, volunteer.registered_on, str(_("ثبت‌نام")))]
+    steps = [Step(Volunteer.Status.ACTIVE, now, volunteer.registered_on, REGISTERED)]
     if inactive_on is not None:
         steps.append(Step(Volunteer.Status.INACTIVE, now, inactive_on, clean_text(reason)[:300]))
     return VOLUNTEER_FLOW.history(volunteer, steps, user=actor)  # type: ignore[return-value]
@@ -135,7 +136,7 @@ def volunteer_create(
             volunteer.save()
             _ensure_in_scope(actor, volunteer)
             VOLUNTEER_FLOW.created(
-                volunteer, user=actor, now=now, data=fields.registered_on, reason=str(_("ثبت‌نام"))
+                volunteer, user=actor, now=now, data=fields.registered_on, reason=REGISTERED
             )
     except IntegrityError:
         raise Conflict(
