@@ -7,6 +7,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -150,6 +152,23 @@ def test_it_takes_django_choices_and_integer_codes():
     parse = choice([(1, "کوچک"), (2, "متوسط")])
 
     assert (parse("متوسط"), parse(2.0), parse("۱")) == (2, 2, 1)
+
+
+def test_a_translated_choice_takes_its_persian_and_english_label_whatever_the_reader_reads():
+    # A file filled in Persian, imported by an English reader (and the other way
+    # round): the column is built in the reader's language.
+    labels = [("industry", gettext_lazy("صنعت")), ("female", gettext_lazy("زن"))]
+    for language in ("en", "fa"):
+        with translation.override(language):
+            parse = choice(labels)
+            assert [parse(v) for v in ["صنعت", "Industry", "زن", "female"]] == [
+                "industry",
+                "industry",
+                "female",
+                "female",
+            ]
+    with translation.override("en"):
+        assert choice(labels).to_cell("industry") == "Industry"
 
 
 @pytest.mark.parametrize("cell", ["بله", "بلی", "Yes", "TRUE", "1", 1.0, "✓", True])

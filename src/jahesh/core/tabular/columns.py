@@ -29,6 +29,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from jahesh.core import identifiers
@@ -385,7 +387,8 @@ class choice:
             names = list(labels) if isinstance(labels, list | tuple) else [labels]
             self.labels[code] = str(names[0])
             for name in [code, *names]:
-                self.lookup.setdefault(normalize_key(str(name)), code)
+                for spelling in _spellings(name):
+                    self.lookup.setdefault(normalize_key(spelling), code)
         for name, code in (aliases or {}).items():
             self.lookup.setdefault(normalize_key(name), code)
         self.cache: dict[Any, Any] = {}
@@ -411,6 +414,20 @@ class choice:
 
 
 _MISSING = object()
+
+
+def _spellings(name: Any) -> list[str]:
+    """A label as it may be written in a file: a translated label (Django's lazy
+    ``choices``) in Persian and in English whatever the reader's language, so a
+    file filled in Persian imports for an English reader and the other way round."""
+    if not isinstance(name, Promise):
+        return [str(name)]
+    spellings = []
+    for language in ("fa", "en"):
+        with translation.override(language):
+            spellings.append(str(name))
+    return spellings
+
 
 _TRUE = {"بله", "بلی", "آری", "اری", "هست", "دارد", "yes", "y", "true", "1", "✓", "✔", "☑", "x"}
 _FALSE = {"خیر", "نه", "نیست", "ندارد", "no", "n", "false", "0", "✗", "✘", "-", "×"}
