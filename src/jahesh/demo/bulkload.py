@@ -4,7 +4,8 @@ While the generator runs, the builders' ``bulk_create`` calls insert through one
 multi-row statement per ~30,000 parameters (``fast_bulk_inserts``), their
 row-heavy models are instantiated without Django's per-field ``__init__`` walk
 (``fast_rows``), SQLite skips fsync (``sqlite_bulk_mode``) and PostgreSQL the
-per-row foreign-key triggers and index insertions (``postgresql_bulk_mode``). On PostgreSQL
+per-row foreign-key triggers and index insertions, and plans the builders' reads
+without nested loops (``postgresql_bulk_mode``). On PostgreSQL
 the same rows go through COPY (psycopg's ``cursor.copy``; the ids taken from
 each table's sequence first, in INSERT's order). Each writes exactly the rows
 Django's path writes; ``USE_COPY = False`` runs the INSERT path on PostgreSQL,
