@@ -223,7 +223,7 @@ def build_part(
     )
 
 
-def camp_villages(province: Province) -> list[Village]:
+def camp_villages(province: Province | None) -> list[Village]:
     """The villages camps go to: the province's deprived ones, or all when none
     is flagged; by name (the model's order), ties by id, so that the same draws
     pick the same villages on every run and backend (many villages share a name)."""
