@@ -4,7 +4,8 @@ While the generator runs, the builders' ``bulk_create`` calls insert through one
 multi-row statement per ~30,000 parameters (``fast_bulk_inserts``), their
 row-heavy models are instantiated without Django's per-field ``__init__`` walk
 (``fast_rows``), SQLite skips fsync (``sqlite_bulk_mode``) and PostgreSQL the
-per-row foreign-key triggers and index insertions (``postgresql_bulk_mode``). On PostgreSQL
+per-row foreign-key triggers and index insertions, and plans the builders' reads
+without nested loops (``postgresql_bulk_mode``). On PostgreSQL
 the same rows go through COPY (psycopg's ``cursor.copy``; the ids taken from
 each table's sequence first, in INSERT's order). Each writes exactly the rows
 Django's path writes; ``USE_COPY = False`` runs the INSERT path on PostgreSQL,
@@ -385,6 +386,8 @@ FAST_ROW_MODELS = {
     "jahesh.funds.services.repayments": ("Repayment",),  # repayment_build
     "jahesh.funds.services.loans": ("Guarantor", "GuaranteeDocument"),  # their *_build
     "jahesh.funds.scenario": ("Member",),
+    "jahesh.funds.services.members": ("Member",),  # member_build: members_create's rows
+    "jahesh.volunteers.services.certificates": ("Certificate",),  # certificate_build
     "jahesh.funds.services.loan_flow": ("LoanEvent",),  # _loan_row: LOAN_FLOW.history's rows
     "jahesh.units.scenario": ("Visit", "RiskAssessment", "StatusChange"),
     "jahesh.projects.scenario": ("ProjectEvent", "ProjectFunding"),
@@ -522,7 +525,12 @@ def postgresql_bulk_mode(
 ) -> Iterator[None]:
     """On PostgreSQL, for the run only: commits do not wait for the WAL flush
     (``synchronous_commit``: a crash may lose the last commits of this throwaway
-    data, never corrupt it) and, when the tables carry no triggers of their own
+    data, never corrupt it), no nested-loop joins (the builders' reads join
+    the rows they just loaded: without their plain indexes, dropped below, and
+    without statistics, the planner takes a province's new rows for one row and
+    scans a whole table once per row of the other side, a read that grew with
+    the square of the country: ``units.scenario._publish`` was the costliest
+    statement of a run; a hash join reads each side once) and, when the tables carry no triggers of their own
     (``reports.facts.paused`` dropped the stale-place ones) and the user may,
     no per-row foreign-key triggers (``session_replication_role = replica``):
     Django's foreign keys are checked at commit, one trigger call per row and
@@ -553,7 +561,10 @@ def postgresql_bulk_mode(
         (own_triggers,) = cursor.fetchone()
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         (superuser,) = cursor.fetchone()
+        cursor.execute("SHOW enable_nestloop")
+        (nestloop,) = cursor.fetchone()
         cursor.execute("SET synchronous_commit = off")
+        cursor.execute("SET enable_nestloop = off")
         skip_fk = superuser and not own_triggers and role == "origin"
         if skip_fk:
             cursor.execute("SET session_replication_role = replica")
@@ -566,6 +577,7 @@ def postgresql_bulk_mode(
     finally:
         with default_connection.cursor() as cursor:
             cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [synchronous])
+            cursor.execute("SELECT set_config('enable_nestloop', %s, false)", [nestloop])
             if skip_fk:
                 cursor.execute("SELECT set_config('session_replication_role', %s, false)", [role])
     if skip_fk:

@@ -78,7 +78,7 @@ from jahesh.funds.models import (
     Repayment,
     Verification,
 )
-from jahesh.geo.models import County, Province, Village
+from jahesh.geo.models import County, Province
 from jahesh.geo.services import geo_load
 from jahesh.projects import scenario as projects_scenario
 from jahesh.projects.models import DirectService, Project, ProjectFunding, ServiceBeneficiary
@@ -306,9 +306,7 @@ def _volunteers(ctx, province, counties, scale: float) -> None:
     rng = ctx.rng("volunteers")
     start, end = last_jalali_years(ctx.as_of, 5)
     volunteers_scenario._flag_deprived_villages(rng, province)
-    villages = list(
-        Village.objects.filter(province=province, is_deprived=True).only("id", "county_id")
-    ) or list(Village.objects.filter(province=province).only("id", "county_id"))
+    villages = volunteers_scenario.camp_villages(province)
     skills = volunteers_scenario._skills()
     actor = ctx.actor(province.pk)
     people = volunteers_scenario._volunteers(

@@ -139,7 +139,9 @@ def _places(province) -> list[tuple]:
 
     counties = list(County.objects.filter(province=province))
     villages = list(
-        Village.objects.filter(province=province).only("id", "name", "county_id", "is_deprived")
+        Village.objects.filter(province=province)
+        .only("id", "name", "county_id", "is_deprived")
+        .order_by("name", "id")  # the model's order, ties by id: the same draws on every run
     )
     if not villages:
         return [(c, None, False) for c in counties]

@@ -205,9 +205,7 @@ def build_part(
         rng = ctx.rng("volunteers")
         start, end = last_jalali_years(ctx.as_of, 5)
         _flag_deprived_villages(rng, province)
-        villages = list(
-            Village.objects.filter(province=province, is_deprived=True).only("id", "county_id")
-        ) or list(Village.objects.filter(province=province).only("id", "county_id"))
+        villages = camp_villages(province)
         with transaction.atomic():
             skills = _skills()
             actor = ctx.actor(counties[0].province_id)
@@ -222,6 +220,16 @@ def build_part(
     )
     ctx.shared["camp_ids"] = list(
         Camp.objects.filter(county__province=province).values_list("id", flat=True)
+    )
+
+
+def camp_villages(province: Province | None) -> list[Village]:
+    """The villages camps go to: the province's deprived ones, or all when none
+    is flagged; by name (the model's order), ties by id, so that the same draws
+    pick the same villages on every run and backend (many villages share a name)."""
+    villages = Village.objects.filter(province=province).only("id", "county_id")
+    return list(villages.filter(is_deprived=True).order_by("name", "id")) or list(
+        villages.order_by("name", "id")
     )
 
 
