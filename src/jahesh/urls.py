@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jahesh.accounts import views as accounts_views
+from jahesh.api.routes import api_path
 from jahesh.api_v1 import api
 from jahesh.core import views as core_views
 
@@ -17,6 +18,7 @@ handler403 = "jahesh.accounts.views.permission_denied"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    api_path("api/v1/", api.urls),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("imports/", include("jahesh.core.urls")),
     path("accounts/", include("jahesh.accounts.urls")),
@@ -34,6 +36,5 @@ urlpatterns = [
     path("figures/releases/", include("jahesh.portal.release_urls")),
     path("public/", include("jahesh.portal.urls")),
     path("inbox/", include("jahesh.inbox.urls")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -12,7 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jahesh.accounts import services
 from jahesh.accounts.models import ApiToken
+from jahesh.accounts.selectors import token_use_key
 from jahesh.accounts.services import api_token_issue, api_token_uses_store
 from tests.reports.test_reads import WRITES
 
@@ -219,3 +221,37 @@ def test_the_token_list_shows_a_reads_use_until_the_periodic_job_stores_it(users
         listed = _bearer(raw).get("/api/v1/auth/tokens").json()["items"]
         assert {item["prefix"]: item["last_used_at"] for item in listed}[raw[:8]] == (
             again.isoformat().replace("+00:00", "Z"))  # fmt: skip
+
+
+def test_a_read_asks_the_cache_for_its_tokens_use_at_most_every_five_minutes(users, monkeypatch):
+    asked: list[str] = []
+    real = services.cache
+
+    class Counting:
+        def get(self, key, default=None):
+            asked.append(key)
+            return real.get(key, default)
+
+        def set(self, key, value, timeout):
+            real.set(key, value, timeout)
+
+    monkeypatch.setattr(services, "cache", Counting())
+    with time_machine.travel(START, tick=False) as clock:
+        raw = _login()
+        key = token_use_key(ApiToken.objects.get(prefix=raw[:8]).pk)
+        first = timezone.now()
+        assert _bearer(raw).get("/api/v1/auth/me").status_code == 200
+        assert asked == [key] and real.get(key) == first
+        # within five minutes of the use it put there: the cache is not asked
+        for minutes in (1, 3):
+            clock.shift(timedelta(minutes=minutes))
+            assert _bearer(raw).get("/api/v1/auth/me").status_code == 200
+        assert asked == [key] and real.get(key) == first
+        # five minutes after it: asked, and the new use put there
+        clock.shift(timedelta(minutes=1))
+        assert _bearer(raw).get("/api/v1/auth/me").status_code == 200
+        assert asked == [key, key] and real.get(key) == timezone.now()
+        # another token is asked for on its own
+        other = _login()
+        assert _bearer(other).get("/api/v1/auth/me").status_code == 200
+        assert len(asked) == 3

@@ -106,3 +106,37 @@ def test_it_answers_404_for_an_unknown_place(users, api_client_for):
     assert client.get(URL, {**Q1403, "province": 999}).status_code == 404
     assert client.get(URL, {**Q1403, "county": 999999}).status_code == 404
     assert client.get(URL, {**Q1403, "county": "abc"}).status_code == 422
+
+
+def test_a_kept_answer_is_served_only_within_its_scope_and_until_a_write(
+    cached, world, users, api_client_for
+):
+    # given the hq manager's answer, kept as its JSON text
+    from django.db import connection
+
+    from jahesh.units.models import Visit
+
+    hq = api_client_for(users["hq"])
+    first = hq.get(URL, Q1403)
+    kept = hq.get(URL, Q1403)
+    assert kept.content == first.content
+    assert kept["Content-Type"] == "application/json; charset=utf-8"
+    assert kept.json()["kpis"] == MARKAZI_1403
+    # the same URL read by others gets each their own scope's answer
+    arak = api_client_for(users["arak"]).get(URL, Q1403).json()
+    assert (arak["scope"]["county"], arak["kpis"]) == (ARAK, ARAK_1403)
+    tehran = api_client_for(users["hq_other"]).get(URL, Q1403).json()
+    assert tehran["scope"]["province"] == TEHRAN and tehran["kpis"]["units_monitored"] == 1
+    assert api_client_for(users["admin"]).get(URL, Q1403).json()["kpis"] == COUNTRY_1403
+    assert api_client_for(None).get(URL, Q1403).status_code == 401
+    # when another server dates an Arak unit's visits out of the period (plain SQL)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Visit._meta.db_table} SET visited_on = '2015-01-01' WHERE unit_id = %s",
+            [world["units"]["u1"].pk],
+        )
+    # then the next read shows the write, for the province and the county
+    assert hq.get(URL, Q1403).json()["kpis"]["units_monitored"] == 2
+    assert api_client_for(users["arak"]).get(URL, Q1403).json()["kpis"]["units_monitored"] == 1
+    # and Tehran's kept answer is Tehran's still
+    assert api_client_for(users["hq_other"]).get(URL, Q1403).json() == tehran

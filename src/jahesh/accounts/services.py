@@ -81,12 +81,28 @@ def api_token_authenticate(*, raw: str, now: datetime, writes: bool) -> ApiToken
     return token
 
 
+# The reads' uses this process found in the cache or put there (token hash →
+# that use): for 5 minutes after it a read asks the cache nothing, as the cache
+# would have answered that it holds a use within 5 minutes. Without REDIS_URL the
+# web processes' caches are their own, so the task worker never puts their uses
+# on the rows and every read would otherwise ask the cache (issue 12).
+_seen_here: dict[str, datetime] = {}
+_SEEN_HERE_MAX = 10_000  # tokens; past it the memo starts again
+
+
 def _api_token_seen(*, token: ApiToken, now: datetime) -> None:
     """A read's use of ``token``: in the cache, at most every 5 minutes."""
+    here = _seen_here.get(token.key_hash)
+    if here is not None and timedelta(0) <= now - here < LAST_USED_EVERY:
+        return
     key = token_use_key(token.pk)
     seen = cache.get(key)
     if seen is None or now - seen >= LAST_USED_EVERY:
         cache.set(key, now, LAST_USED_CACHE_SECONDS)
+        seen = now
+    if len(_seen_here) >= _SEEN_HERE_MAX:
+        _seen_here.clear()
+    _seen_here[token.key_hash] = seen
 
 
 def api_token_uses_store(*, now: datetime) -> int:

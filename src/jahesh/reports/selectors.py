@@ -158,9 +158,16 @@ def query_digest(query: str) -> str:
     return hashlib.blake2s(query.encode(), digest_size=8).hexdigest()
 
 
-def _key(kind: str, area: Area, period: Period, codes: tuple[str, ...] | None = None) -> str:
-    digest = hashlib.blake2s(",".join(codes or CODES).encode(), digest_size=8).hexdigest()
-    return f"{kind}:{area.province_id}:{area.county_id}:{period.start}:{period.end}:{digest}"
+@memoize
+def _codes_digest(codes: tuple[str, ...]) -> str:
+    return hashlib.blake2s(",".join(codes).encode(), digest_size=8).hexdigest()
+
+
+def figures_key(kind: str, area: Area, period: Period, codes: tuple[str, ...] | None = None) -> str:
+    """The cache key of ``kind`` of figures (of ``codes``, or every KPI) for
+    ``area`` and ``period``; :func:`_cached` adds the data version."""
+    return (f"{kind}:{area.province_id}:{area.county_id}:{period.start}:{period.end}"
+            f":{_codes_digest(tuple(codes or CODES))}")  # fmt: skip
 
 
 def figures(
@@ -168,7 +175,7 @@ def figures(
 ) -> dict[str, int]:
     """The registry's figures, cached ``cache_for`` seconds (:func:`_cached`)."""
     return _cached(
-        _key("kpis", area, period, codes),
+        figures_key("kpis", area, period, codes),
         cache_for,
         lambda: kpi_values(area=area, start=period.start, end=period.end, codes=codes),
         area,
@@ -181,7 +188,7 @@ def figures_and_beside(
     """Every figure and those shown beside them (``kpi_values_and_beside``),
     cached like :func:`figures`."""
     return _cached(
-        _key("kpis+beside", area, period),
+        figures_key("kpis+beside", area, period),
         cache_for,
         lambda: kpi_values_and_beside(area=area, start=period.start, end=period.end),
         area,
@@ -200,7 +207,7 @@ def county_table(
         places = list(area_counties(area))
         by = "county"
     found = _cached(
-        _key(f"kpis-by-{by}", area, period, codes),
+        figures_key(f"kpis-by-{by}", area, period, codes),
         cache_for,
         lambda: kpi_values_by_place(
             area=area, start=period.start, end=period.end, by=by, codes=codes
