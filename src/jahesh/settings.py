@@ -142,6 +142,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg prepares only statements run through a cursor that binds on the
+    # server, which Django's never do (they bind on the client): the statements
+    # core.prepared.planned_rows asks to keep planned (a custom period's day
+    # sums). Django's default, None, would refuse even those.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 if os.environ.get("JAHESH_TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without clobbering each other.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["JAHESH_TEST_DB_NAME"]}
