@@ -429,7 +429,13 @@ def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> lis
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(raw) as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    if connection.queries_logged:
+        # Django's debug cursor logged the text psycopg keeps of the statement,
+        # None for a prepared one: the statement with its values in instead, as
+        # Django logs one bound on the server.
+        connection.queries_log[-1]["sql"] = connection.ops.compose_sql(sql, params)
+    return rows
 
 
 @functools.cache
@@ -439,10 +445,6 @@ def _prepared_cursor() -> type:
 
     class PreparedCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
         def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
-            done = super().execute(query, params, **{**options, "prepare": True})
-            # Django's debug cursor logs the text psycopg keeps of the last
-            # statement, which it leaves None for a prepared one: its text ($1 …).
-            self._query = self._convert_query(query, params)
-            return done
+            return super().execute(query, params, **{**options, "prepare": True})
 
     return PreparedCursor
