@@ -420,7 +420,7 @@ def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> lis
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return list(cursor.fetchall())
     # What connection.cursor() does before making its cursor: check, connect.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
@@ -429,12 +429,13 @@ def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> lis
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(raw) as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
     if connection.queries_logged:
         # Django's debug cursor logged the text psycopg keeps of the statement,
         # None for a prepared one: the statement with its values in instead, as
         # Django logs one bound on the server.
-        connection.queries_log[-1]["sql"] = connection.ops.compose_sql(sql, params)
+        ops: Any = connection.ops  # PostgreSQL's: compose_sql
+        connection.queries_log[-1]["sql"] = ops.compose_sql(sql, params)
     return rows
 
 
@@ -443,7 +444,9 @@ def _prepared_cursor() -> type:
     """A psycopg cursor that binds on the server and prepares every statement it runs."""
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    class PreparedCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+    base: Any = ServerBindingCursor
+
+    class PreparedCursor(base):  # type: ignore[misc]
         def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
             return super().execute(query, params, **{**options, "prepare": True})
 
