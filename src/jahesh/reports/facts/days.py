@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,6 +16,7 @@ from django.db.models import Sum
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.daily import EVER
+from jahesh.core.prepared import planned_rows
 from jahesh.core.sql import quote_table
 from jahesh.reports.facts.marks import (
     COUNTY,
@@ -114,7 +116,8 @@ def _day_sums(
     whose rows are read is replaced, and one inside a sum read is taken out of
     it (its stored rows, read in the same statement) and put back as its
     records stand. The stored rows are one grouped statement
-    (:func:`_sums_sql`); a marked place of a part is one selector call
+    (:func:`_sums_sql`, planned once per connection: ``core.prepared.planned_rows``);
+    a marked place of a part is one selector call
     (:func:`live_values`)."""
     reads: dict[Rows, list[Part]] = defaultdict(list)
     taken: dict[tuple[int | None, int | None], list[Part]] = defaultdict(list)
@@ -135,12 +138,9 @@ def _day_sums(
     selects = [(chosen, *_place_sql(*rows)) for rows, chosen in reads.items()]
     selects += [(chosen, *_place_sql(*place, None)) for place, chosen in taken.items()]
     found: dict[DayKey, int] = {}
-    sql, params = _sums_sql(start=start, end=end, selects=selects)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for code, p, c, v in cursor.fetchall():
-            key = (base_code(code), p, c)  # a part's series (OPENED, spans): one value
-            found[key] = found.get(key, 0) + int(v)
+    for code, p, c, v in planned_rows(*_sums_sql(start=start, end=end, selects=selects)):
+        key = (base_code(code), p, c)  # a part's series (OPENED, spans): one value
+        found[key] = found.get(key, 0) + int(v)
     for part in parts if any_marks else ():
         if not part.additive:  # distinct people: the area's own rows, or its records
             if any(area.province_id in (None, p) and area.county_id in (None, c)
@@ -170,21 +170,21 @@ def _sums_sql(
     a key may come in several rows: their sum), with its named parameters.
     Its text depends only on the groups and on :func:`_by_opened`, so it is
     built once per shape (:func:`_sums_shape`) and each read puts its four
-    dates in: the same text each time, which the database keeps compiled
-    (SQLite's statement cache: compiling it took longer than running it), and
-    named parameters, which Django's SQLite backend puts in with one string
-    format where it scans a statement of ``%s`` with a regular expression."""
+    dates in, its only parameters: the same text each time, which the
+    database keeps compiled (SQLite's statement cache: compiling it took
+    longer than running it; PostgreSQL's prepared statement,
+    ``core.prepared.planned_rows``: planning it took several times longer
+    than running it), and named parameters, which Django's SQLite backend
+    puts in with one string format where it scans a statement of ``%s`` with
+    a regular expression."""
     opened = _by_opened(start, end)
     shape = tuple((tuple(chosen), place, tuple(args)) for chosen, place, args in selects)
     classes = first_class((end - start).days) if opened else 0
-    sql, static = _sums_shape(connection.vendor, opened, classes, shape)
     adapt = connection.ops.adapt_datefield_value
-    params = dict(static)
-    params.update({
+    return _sums_shape(connection.vendor, opened, classes, shape), {
         _START.name: adapt(start), _END.name: adapt(end),
         _START_MONTH.name: adapt(_month_of(start)), _END_MONTH.name: adapt(_month_of(end)),
-    })  # fmt: skip
-    return sql, params
+    }  # fmt: skip
 
 
 class _Slot:
@@ -208,9 +208,9 @@ def _sums_shape(
     opened: bool,
     classes: int,
     selects: tuple[tuple[tuple[Part, ...], str, tuple], ...],
-) -> tuple[str, dict[str, Any]]:
-    """The text of :func:`_sums_sql`'s statement for ``selects`` and its
-    parameters but the dates (named as their :class:`_Slot`s; ``vendor`` keys
+) -> str:
+    """The text of :func:`_sums_sql`'s statement for ``selects``, its
+    parameters the dates (named as their :class:`_Slot`s; ``vendor`` keys
     the quoting; ``classes``: the spans parts' first event class read,
     ``spans.first_class``). A part kept cumulatively (every part without a window) is its sum of the
     days before a date: the month balance plus the days of that month (a
@@ -281,24 +281,37 @@ def _sums_shape(
     add(days, lambda p: p.window and not seen(p) and not spanned(p), f"{day} >= %s AND {day} < %s"
         f" AND {q('since')} < %s AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
     if not branches:
-        return "SELECT NULL, NULL, NULL, 0 WHERE 1 = 0", {}
+        return "SELECT NULL, NULL, NULL, 0 WHERE 1 = 0"
     return _named(" UNION ALL ".join(branches), params)
 
 
-def _named(sql: str, params: list[Any]) -> tuple[str, dict[str, Any]]:
-    """``sql``'s ``%s`` as named parameters (a date by its slot's name, any
-    other value by one name per distinct value) and the values but the dates."""
-    names: dict[tuple[type, Any], str] = {}
+def _named(sql: str, params: list[Any]) -> str:
+    """``sql`` with its ``%s`` filled from ``params``: a date as the named
+    parameter of its slot, any other value (a part code, a place id: fixed
+    for a shape) written into the text (:func:`_literal`). The
+    dates alone are parameters: with the codes as parameters too,
+    PostgreSQL's generic plan of the prepared statement (which it takes after
+    five planned runs) estimated more than planning it each time, and was
+    never taken."""
 
-    def name(value: Any) -> str:
-        if isinstance(value, _Slot):
-            return value.name
-        return names.setdefault((type(value), value), f"p{len(names)}")
+    def put(value: Any) -> str:
+        return f"%({value.name})s" if isinstance(value, _Slot) else _literal(value)
 
     first, *rest = sql.split("%s")
     assert len(rest) == len(params), (len(rest), len(params))
-    text = first + "".join(f"%({name(v)})s{tail}" for v, tail in zip(params, rest, strict=True))
-    return text, {n: value for (_type, value), n in names.items()}
+    return first + "".join(f"{put(v)}{tail}" for v, tail in zip(params, rest, strict=True))
+
+
+_CODE = re.compile(r"[A-Za-z0-9_@]*")
+
+
+def _literal(value: Any) -> str:
+    """A part code or a place id as SQL text (nothing else is written into a statement)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, str) and _CODE.fullmatch(value):
+        return f"'{value}'"
+    raise TypeError(f"not a part code or a place id: {value!r}")
 
 
 # A distinct part's row (day d, since) counts for [s, e) when since < s <= d < e.

@@ -11,6 +11,7 @@ from django.db import connection
 
 from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.jalali import jalali_quarter_range, jalali_today, jalali_year_range
+from jahesh.core.prepared import planned_rows
 from jahesh.core.sql import quote_table
 from jahesh.reports.facts.days import _date_param, _read_days, _read_days_by_place
 from jahesh.reports.facts.marks import (
@@ -65,16 +66,14 @@ def _period(start: datetime.date, end: datetime.date) -> tuple[FactPeriod | bool
     column is not null), the others the marks'."""
     q = connection.ops.quote_name
     table = quote_table(FactPeriod)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT NULL, NULL, NULL, NULL, (SELECT {q('id')} FROM {table}"
-            f" WHERE {q('start')} = %s AND {q('end')} = %s),"
-            f" CASE WHEN EXISTS (SELECT 1 FROM {table}) THEN 1 ELSE 0 END"
-            # typed: PostgreSQL gives a DISTINCT branch's bare NULLs the type text
-            f" UNION ALL {_marks_sql(', CAST(NULL AS BIGINT), CAST(NULL AS INTEGER)')}",
-            [_date_param(start), _date_param(end)],
-        )
-        rows = cursor.fetchall()
+    rows = planned_rows(  # planned once per connection: planning it cost more than running it
+        f"SELECT NULL, NULL, NULL, NULL, (SELECT {q('id')} FROM {table}"
+        f" WHERE {q('start')} = %s AND {q('end')} = %s),"
+        f" CASE WHEN EXISTS (SELECT 1 FROM {table}) THEN 1 ELSE 0 END"
+        # typed: PostgreSQL gives a DISTINCT branch's bare NULLs the type text
+        f" UNION ALL {_marks_sql(', CAST(NULL AS BIGINT), CAST(NULL AS INTEGER)')}",
+        [_date_param(start), _date_param(end)],
+    )
     ((*_place, found, built),) = [row for row in rows if row[5] is not None]
     marks = _marks_of(row for row in rows if row[5] is None)
     if found is None:
