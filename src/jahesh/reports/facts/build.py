@@ -11,7 +11,7 @@ import hashlib
 import pickle
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
@@ -192,52 +192,64 @@ def _row_keys(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -
     return [text % row for row in rows], sql
 
 
-def _written(model: type[Model], columns: tuple[str, ...], series: dict[str, list[tuple]]) -> int:
-    """Make ``model``'s table hold the rows of ``series`` ({part: its rows, as
-    tuples of ``columns``}), no more (inside the caller's transaction), and
-    keep their digests (:class:`DayDigest`). A series whose rows hash to the
-    digest stored for it, and whose stored rows are as many (one grouped count:
-    a row stored twice or removed shows), is as written: the writer of marked
-    places (:func:`_changed_days`) removes the digest of each series it
-    rewrites, and :func:`invalidate` all. The other series are compared row by
-    row (:func:`_compared`), as are the rows of a part no series holds, which
-    go; every series when those that differ hold more than a fifth of the rows
-    (the first refresh after a bulk load: the table empty). Returns the rows it
-    holds."""
+# A series of a day table: the digest of what its rows are made of, and a
+# function making them (called only when they are compared: :func:`_written`).
+Series = tuple[str, Callable[[], list[tuple]]]
+
+
+def _written(model: type[Model], columns: tuple[str, ...], series: dict[str, Series]) -> int:
+    """Make ``model``'s table hold the rows of ``series`` ({part: (digest, its
+    rows' maker), rows as tuples of ``columns``}), no more (inside the caller's
+    transaction), and keep their digests and counts (:class:`DayDigest`). A
+    series whose digest is the one stored for it, and whose stored rows are as
+    many as then (one grouped count: a row stored twice or removed shows), is
+    as written: its rows are not even made. The writer of marked places
+    (:func:`_changed_days`) removes the digest of each series it rewrites, and
+    :func:`invalidate` all (bulk loads; migrations, which a change to how rows
+    are made from their values comes with). The other series are compared row
+    by row (:func:`_compared`), as are the rows of a part no series holds,
+    which go; every series when those that differ hold more than a fifth of the
+    rows (the first refresh after a bulk load: the table empty). Returns the
+    rows it holds."""
     table = model._meta.db_table
-    digests = {code: (len(rows), _digest(rows)) for code, rows in series.items()}
     stored = {
-        code: (n, digest)
+        code: (digest, n)
         for code, n, digest in DayDigest.objects.filter(table=table).values_list(
             "part", "rows", "digest"
         )
     }
     counts = _counts(model)
-    changed = [
-        code
-        for code, (n, digest) in digests.items()
-        if stored.get(code) != (n, digest) or counts.get(code, 0) != n
-    ]
+    made: dict[str, list[tuple]] = {
+        code: make()
+        for code, (digest, make) in series.items()
+        if code not in stored or stored[code] != (digest, counts.get(code, 0))
+    }
+    held = {code: len(rows) for code, rows in made.items()}
+    held.update({code: stored[code][1] for code in series if code not in made})
     gone = sorted(set(counts) - set(series))
-    rows = [row for code in changed for row in series[code]]
-    total = sum(n for n, _digest in digests.values())
-    if len(rows) > total // 5:  # most likely written again whole (:func:`_compared`)
-        _compared(model, columns, [row for rows in series.values() for row in rows])
-    elif changed or gone:
-        _compared(model, columns, rows, parts=[*changed, *gone])
+    changed = [row for rows in made.values() for row in rows]
+    if len(changed) > sum(held.values()) // 5:  # most likely written again whole
+        made.update({code: make() for code, (_digest, make) in series.items()
+                     if code not in made})  # fmt: skip
+        _compared(model, columns, [row for rows in made.values() for row in rows])
+    elif made or gone:
+        _compared(model, columns, changed, parts=[*made, *gone])
     DayDigest.objects.filter(table=table).delete()
     DayDigest.objects.bulk_create(
-        DayDigest(table=table, part=code, rows=n, digest=digest)
-        for code, (n, digest) in digests.items()
+        DayDigest(table=table, part=code, rows=held[code], digest=digest)
+        for code, (digest, _make) in series.items()
     )
-    return total
+    return sum(held.values())
 
 
-def _digest(rows: list[tuple]) -> str:
-    """A digest of ``rows`` in their order (the same rows computed again come in
-    the same order; another order only costs a comparison row by row): pickled
-    at once, in C, where a text per row took a Python step each."""
-    return hashlib.sha256(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+def _digest(*values: Any) -> str:
+    """A digest of ``values`` (dicts in their order: the same values computed
+    again come in the same order; another order only costs a comparison row by
+    row), pickled at once, in C, where a text per row took a Python step each."""
+    digest = hashlib.sha256()
+    for value in values:
+        digest.update(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
 
 
 def _counts(model: type[Model]) -> dict[str, int]:
@@ -368,13 +380,23 @@ def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
     assert len({part.code for part, _values in kept}) == len(kept)  # a series per code
     running = {part.code: values for part, values in kept if not part.window}
     horizon = _horizon(running, datetime.date.today())
-    balances: dict[str, list[tuple]] = {"": [("", horizon, None, None, 0)]}
+    places = sorted(province_of.items())
+    digests = {part.code: _digest(part.code, values, places) for part, values in kept}
+    balances: dict[str, Series] = {"": (_digest(horizon), lambda: [("", horizon, None, None, 0)])}
+    days: dict[str, Series] = {}
     for part, values in kept:
+        # bound now: the makers run after the loop
+        def make_days(part: Part = part, values: dict = values) -> list[tuple]:
+            return _day_rows(part, values, province_of)
+
+        def make_balances(part: Part = part, values: dict = values) -> list[tuple]:
+            return _balance_rows(part, values, province_of, horizon)
+
+        days[part.code] = (digests[part.code], make_days)
         if not part.window:
-            balances[part.code] = _balance_rows(part, values, province_of, horizon)
+            balances[part.code] = (_digest(digests[part.code], horizon), make_balances)
     _written(MonthBalance, BALANCE_COLUMNS, balances)
-    rows = {part.code: _day_rows(part, values, province_of) for part, values in kept}
-    return _written(DayFact, DAY_COLUMNS, rows)
+    return _written(DayFact, DAY_COLUMNS, days)
 
 
 @dataclass
