@@ -22,7 +22,14 @@ from jahesh.reports.facts.marks import DERIVED, derived_source
 from jahesh.reports.facts.spans import CLASSES, PENDING, RUNNING, after_code
 from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
 from jahesh.reports.kpis import PARTS
-from jahesh.reports.models import DayFact, Fact, FactPeriod, MonthBalance, StalePlace
+from jahesh.reports.models import (
+    DayDigest,
+    DayFact,
+    Fact,
+    FactPeriod,
+    MonthBalance,
+    StalePlace,
+)
 from jahesh.reports.periods import Period
 from tests.reports.conftest import (
     ARAK_1403,
@@ -454,33 +461,76 @@ def test_a_refresh_of_current_day_rows_rewrites_only_those_that_differ(table):
     # The writer keeps the day rows current (refresh_stale), so the nightly
     # rebuild finds them as it computes them: it keeps each such row (its id)
     # and puts right only what differs, here a value changed, a row removed and
-    # one no part computes, in both tables.
+    # one no part computes, in both tables; a writer removes the digests of the
+    # series it changes, as here (hand edits otherwise go unseen: a value).
     days_before, balances_before = _contents(DayFact), _contents(MonthBalance)
     ids = set(DayFact.objects.values_list("pk", flat=True))
     changed = DayFact.objects.filter(county_id__isnull=False).order_by("pk").first()
     DayFact.objects.filter(pk=changed.pk).update(value=changed.value + 7)
-    removed = DayFact.objects.order_by("pk").last().pk
-    DayFact.objects.filter(pk=removed).delete()
+    removed = DayFact.objects.order_by("pk").last()
+    DayFact.objects.filter(pk=removed.pk).delete()
     extra = DayFact.objects.create(part="cases_opened", day=datetime.date(2021, 1, 5),
                                    province_id=None, county_id=None, value=5)  # fmt: skip
     balance = MonthBalance.objects.exclude(part="").order_by("pk").first()
     MonthBalance.objects.filter(pk=balance.pk).update(value=balance.value - 3)
+    touched = {changed.part, removed.part, extra.part, balance.part}
+    digests = DayDigest.objects.count()
+    DayDigest.objects.filter(part__in=touched).delete()
     facts.refresh(today=TODAY)
     assert _contents(DayFact) == days_before and _contents(MonthBalance) == balances_before
     now = set(DayFact.objects.values_list("pk", flat=True))
-    assert ids - {changed.pk, removed} <= now  # every other row kept
+    assert ids - {changed.pk, removed.pk} <= now  # every other row kept
     assert changed.pk not in now and extra.pk not in now
     assert len(now - ids) == 2  # the changed and the removed rows, as computed
+    assert DayDigest.objects.count() == digests  # each series' digest again
 
 
-def test_a_day_row_stored_twice_makes_the_refresh_write_the_table_again(table):
+def _read_back(queries) -> list[str]:
+    """The statements of ``queries`` that read the day rows back row by row."""
+    tables = (DayFact._meta.db_table, MonthBalance._meta.db_table)
+    return [q["sql"] for q in queries
+            if q["sql"].startswith("SELECT id, ") and any(t in q["sql"] for t in tables)]  # fmt: skip
+
+
+def test_a_refresh_reads_back_only_the_series_a_writer_changed(table, world, geo):
+    from jahesh.projects.models import DirectService
+
+    parts = set(DayDigest.objects.values_list("part", flat=True))
+    assert {"cases_opened", "services_value_rial", ""} <= parts
+    ids = set(DayFact.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as nothing_changed:
+        facts.refresh(today=TODAY)
+    assert _read_back(nothing_changed.captured_queries) == []  # each digest as stored
+    assert set(DayFact.objects.values_list("pk", flat=True)) == ids
+    service = DirectService.objects.filter(county=geo["saveh"], value_rial__gt=0).first()
+    service.delivered_on = datetime.date(2024, 12, 1)
+    service.save()
+    facts.refresh_stale()  # the services' series rewritten: their digests gone
+    left = set(DayDigest.objects.values_list("part", flat=True))
+    assert "services_value_rial" not in left and "cases_opened" in left
+    days_before = _contents(DayFact)
+    with CaptureQueriesContext(connection) as after_a_write:
+        facts.refresh(today=TODAY)
+    read = _read_back(after_a_write.captured_queries)
+    assert read and all("WHERE part IN" in sql for sql in read)
+    assert _contents(DayFact) == days_before  # the writer had them current
+    assert set(DayDigest.objects.values_list("part", flat=True)) >= left | {"services_value_rial"}
+
+
+def test_a_day_row_removed_or_stored_twice_is_seen_by_its_series_count(table):
     before = _contents(DayFact)
     twice = DayFact.objects.filter(county_id__isnull=False).order_by("pk").first()
+    ids = set(DayFact.objects.exclude(part=twice.part).values_list("pk", flat=True))
     twice.pk = None
     twice.save()
     facts.refresh(today=TODAY)
     assert _contents(DayFact) == before
-    assert DayFact.objects.filter(pk__lte=twice.pk).count() == 0  # every row written anew
+    # its series written anew, the others kept
+    assert DayFact.objects.filter(part=twice.part, pk__lte=twice.pk).count() == 0
+    assert set(DayFact.objects.exclude(part=twice.part).values_list("pk", flat=True)) == ids
+    DayFact.objects.filter(pk=DayFact.objects.order_by("pk").last().pk).delete()
+    facts.refresh(today=TODAY)
+    assert _contents(DayFact) == before
 
 
 def test_paused_loads_drop_the_table_and_keep_no_marks(table, world):
@@ -491,6 +541,7 @@ def test_paused_loads_drop_the_table_and_keep_no_marks(table, world):
         assert not StalePlace.objects.exists()
     assert not FactPeriod.objects.exists()  # figures come from the records until refresh
     assert not DayFact.objects.exists() and not facts.days_built()
+    assert not DayDigest.objects.exists()
 
 
 def test_ensure_current_refreshes_only_when_today_is_missing(world):

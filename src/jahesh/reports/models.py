@@ -158,6 +158,31 @@ class MonthBalance(PartValue):
         ]  # fmt: skip
 
 
+class DayDigest(models.Model):
+    """A digest of the rows ``refresh_kpis`` wrote for one series (``part``) of
+    a day table (``table``: ``DayFact``'s or ``MonthBalance``'s), and how many:
+    the next refresh compares it with a digest of the rows it computes and reads
+    back, row by row, only the series whose digests differ. Each writer of a
+    day table removes the digests of the series it changes (the writer of
+    marked places, bulk loads, migrations), so a digest stands for rows as
+    written; the tables are never edited by hand."""
+
+    table = models.CharField(max_length=40)
+    part = models.CharField(max_length=40)
+    rows = models.BigIntegerField()
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("چکیدهٔ سطرهای روزانهٔ نوشته‌شده")
+        verbose_name_plural = _("چکیده‌های سطرهای روزانهٔ نوشته‌شده")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "part"], name="reports_daydigest_part"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.part}: {self.rows} rows {self.digest[:12]}"
+
+
 class StalePlace(models.Model):
     """A county (or, with county 0, a whole province) whose facts a write has made
     stale: one row per written row, appended by triggers on the source tables

@@ -7,9 +7,11 @@ rewritten by ``refresh_stale`` (:func:`_changed_days`); :mod:`.days` reads them.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import pickle
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
@@ -25,7 +27,7 @@ from jahesh.core.sql import quote_table
 from jahesh.reports.facts.days import NO_WINDOW, _day_parts, _kept, _window
 from jahesh.reports.facts.marks import Marks, _is_county_part
 from jahesh.reports.kpis import PARTS, Part
-from jahesh.reports.models import DayFact, MonthBalance
+from jahesh.reports.models import DayDigest, DayFact, MonthBalance
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -185,21 +187,92 @@ def _row_keys(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -
         return rows, ", ".join(q(c) for c in columns)
     text = "|".join(["%s"] * len(columns))
     # printf builds the text at once (each || made one; about half the read's
-    # time); no parameters are passed with it, so its "%s" stay as they are
+    # time); its "%s" doubled, as the statement is run with parameters
     values = ", ".join(f"COALESCE({q(c)}, 'None')" for c in columns)
-    sql = f"printf('{text}', {values})"
+    sql = f"printf('{text.replace('%', '%%')}', {values})"
     return [text % row for row in rows], sql
 
 
-def _written(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> int:
-    """Make ``model``'s table hold ``rows`` (tuples of ``columns``), no more
-    (inside the caller's transaction): the stored rows are read, those not
-    among ``rows`` deleted and the missing ones inserted; so
-    the nightly rebuild of tables that the writer (:func:`_changed_days`) kept
-    current writes a few rows instead of millions, and their indexes are not
-    built again. A table that differs by more than a fifth of its rows (empty
-    after a bulk load) or holds a row twice is emptied and written again, its
-    indexes built after (:func:`_rebuilt`). Returns the rows it holds."""
+# A series of a day table: the digest of what its rows are made of, and a
+# function making them (called only when they are compared: :func:`_written`).
+Series = tuple[str, Callable[[], list[tuple]]]
+
+
+def _written(model: type[Model], columns: tuple[str, ...], series: dict[str, Series]) -> int:
+    """Make ``model``'s table hold the rows of ``series`` ({part: (digest, its
+    rows' maker), rows as tuples of ``columns``}), no more (inside the caller's
+    transaction), and keep their digests and counts (:class:`DayDigest`). A
+    series whose digest is the one stored for it, and whose stored rows are as
+    many as then (one grouped count: a row stored twice or removed shows), is
+    as written: its rows are not even made. The writer of marked places
+    (:func:`_changed_days`) removes the digest of each series it rewrites, and
+    :func:`invalidate` all (bulk loads; migrations, which a change to how rows
+    are made from their values comes with). The other series are compared row
+    by row (:func:`_compared`), as are the rows of a part no series holds,
+    which go; every series when those that differ hold more than a fifth of the
+    rows (the first refresh after a bulk load: the table empty). Returns the
+    rows it holds."""
+    table = model._meta.db_table
+    stored = {
+        code: (digest, n)
+        for code, n, digest in DayDigest.objects.filter(table=table).values_list(
+            "part", "rows", "digest"
+        )
+    }
+    counts = _counts(model)
+    made: dict[str, list[tuple]] = {
+        code: make()
+        for code, (digest, make) in series.items()
+        if code not in stored or stored[code] != (digest, counts.get(code, 0))
+    }
+    held = {code: len(rows) for code, rows in made.items()}
+    held.update({code: stored[code][1] for code in series if code not in made})
+    gone = sorted(set(counts) - set(series))
+    changed = [row for rows in made.values() for row in rows]
+    if len(changed) > sum(held.values()) // 5:  # most likely written again whole
+        made.update({code: make() for code, (_digest, make) in series.items()
+                     if code not in made})  # fmt: skip
+        _compared(model, columns, [row for rows in made.values() for row in rows])
+    elif made or gone:
+        _compared(model, columns, changed, parts=[*made, *gone])
+    DayDigest.objects.filter(table=table).delete()
+    DayDigest.objects.bulk_create(
+        DayDigest(table=table, part=code, rows=held[code], digest=digest)
+        for code, (digest, _make) in series.items()
+    )
+    return sum(held.values())
+
+
+def _digest(*values: Any) -> str:
+    """A digest of ``values`` (dicts in their order: the same values computed
+    again come in the same order; another order only costs a comparison row by
+    row), pickled at once, in C, where a text per row took a Python step each."""
+    digest = hashlib.sha256()
+    for value in values:
+        digest.update(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
+
+
+def _counts(model: type[Model]) -> dict[str, int]:
+    """How many rows ``model``'s table holds per part (from its index on part)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT part, COUNT(*) FROM {quote_table(model)} GROUP BY part")
+        return {code: int(n) for code, n in cursor.fetchall()}
+
+
+def _compared(
+    model: type[Model], columns: tuple[str, ...], rows: list[tuple], parts: list[str] | None = None
+) -> None:
+    """Make ``model``'s table hold ``rows`` (tuples of ``columns``), no more,
+    among its rows of ``parts`` (all: None; inside the caller's transaction):
+    the stored rows are read, those not among ``rows`` deleted and the missing
+    ones inserted; so the nightly rebuild of tables that the writer
+    (:func:`_changed_days`) kept current writes a few rows instead of
+    millions, and their indexes are not built again. The whole table (all
+    ``parts``) that differs by more than a fifth of its rows (empty after a
+    bulk load) or holds a row twice is emptied and written again, its indexes
+    built after (:func:`_rebuilt`); the rows of ``parts`` holding a row twice
+    are deleted and written again."""
     rows = _adapted(rows)  # a date as its stored text, once per date (not per row)
     keys, key_sql = _row_keys(model, columns, rows)
     # The computed rows' keys, and the stored rows' streamed past them in chunks:
@@ -210,8 +283,10 @@ def _written(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) ->
     missing = wanted.copy()  # computed, not (yet) found stored
     stale: list[int] = []  # stored, not among rows: to delete
     stored = 0
+    table = quote_table(model)
+    where = f" WHERE part IN ({', '.join(['%s'] * len(parts))})" if parts is not None else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, {key_sql} FROM {quote_table(model)}")
+        cursor.execute(f"SELECT id, {key_sql} FROM {table}{where}", parts or [])
         while chunk := cursor.fetchmany(20_000):
             if keys is rows:  # the values themselves: the key is the row after its id
                 chunk = [(row[0], row[1:]) for row in chunk]
@@ -223,16 +298,19 @@ def _written(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) ->
     # A row stored twice (a writer's slip): more rows matched than distinct keys.
     twice = stored - len(stale) > len(wanted) - len(missing)
     fresh = [row for row, key in zip(rows, keys, strict=True) if key in missing] if missing else []
-    if twice or len(fresh) + len(stale) > len(rows) // 5:
+    if (twice or len(fresh) + len(stale) > len(rows) // 5) and parts is None:
         with _rebuilt([model]):
-            return _insert(model, columns, rows)
+            _insert(model, columns, rows)
+        return
     with connection.cursor() as cursor:
+        if twice:
+            cursor.execute(f"DELETE FROM {table}{where}", parts)
+            stale, fresh = [], rows
         for i in range(0, len(stale), 500):
             chunk = stale[i : i + 500]
-            cursor.execute(f"DELETE FROM {quote_table(model)} WHERE id IN"
+            cursor.execute(f"DELETE FROM {table} WHERE id IN"
                            f" ({', '.join(['%s'] * len(chunk))})", chunk)  # fmt: skip
     _insert(model, columns, fresh)
-    return len(rows)
 
 
 @contextmanager
@@ -292,21 +370,32 @@ def _analyzed(cursor: Any, tables: list[str]) -> list[str]:
 def _build_days(daily: dict[str, dict], province_of: dict[int, int]) -> int:
     """Make the day rows and month balances those of ``daily`` ({code: {(place,
     day): value}}) (inside the caller's transaction, with the periods:
-    :func:`_written`). Returns the day rows."""
+    :func:`_written`, per series). Returns the day rows."""
     kept = [
         series
         for code, values in daily.items()
         for series in _kept(PARTS[code], _with_levels(PARTS[code], values, province_of))
     ]
+    assert len({part.code for part, _values in kept}) == len(kept)  # a series per code
     running = {part.code: values for part, values in kept if not part.window}
     horizon = _horizon(running, datetime.date.today())
-    balances: list[tuple] = [("", horizon, None, None, 0)]
+    places = sorted(province_of.items())
+    digests = {part.code: _digest(part.code, values, places) for part, values in kept}
+    balances: dict[str, Series] = {"": (_digest(horizon), lambda: [("", horizon, None, None, 0)])}
+    days: dict[str, Series] = {}
     for part, values in kept:
+        # bound now: the makers run after the loop
+        def make_days(part: Part = part, values: dict = values) -> list[tuple]:
+            return _day_rows(part, values, province_of)
+
+        def make_balances(part: Part = part, values: dict = values) -> list[tuple]:
+            return _balance_rows(part, values, province_of, horizon)
+
+        days[part.code] = (digests[part.code], make_days)
         if not part.window:
-            balances += _balance_rows(part, values, province_of, horizon)
+            balances[part.code] = (_digest(digests[part.code], horizon), make_balances)
     _written(MonthBalance, BALANCE_COLUMNS, balances)
-    rows = [row for part, values in kept for row in _day_rows(part, values, province_of)]
-    return _written(DayFact, DAY_COLUMNS, rows)
+    return _written(DayFact, DAY_COLUMNS, days)
 
 
 @dataclass
@@ -318,8 +407,10 @@ class DayChanges:
     balances: Q = field(default_factory=lambda: Q(pk__in=[]))  # MonthBalance rows replaced
     stale_balances: list[int] = field(default_factory=list)  # MonthBalance ids (sums above)
     new_balances: list[tuple] = field(default_factory=list)  # rows of BALANCE_COLUMNS
+    parts: set[str] = field(default_factory=set)  # the series rewritten: their digests go
 
     def write(self) -> None:
+        DayDigest.objects.filter(part__in=sorted(self.parts)).delete()  # _written
         for i in range(0, len(self.stale), 500):
             DayFact.objects.filter(pk__in=self.stale[i : i + 500]).delete()
         _insert(DayFact, DAY_COLUMNS, self.fresh)
@@ -408,6 +499,7 @@ def _changed_balances(
     """Replace the month balances of ``part`` at (province, county) in
     ``changes`` by those of its daily values ``values`` (those keyed
     ``place``); returns what changed per month (for the sums above it)."""
+    changes.parts.add(part.code)
     rows = _own_rows(MonthBalance, part.code, province, county)
     moved: dict[datetime.date, int] = defaultdict(int)
     for month, value in rows.values_list("month", "value"):
@@ -432,6 +524,7 @@ def _changed_place(
     """Add to ``changes`` the day rows of ``part`` at (province, county) that
     differ from its daily values ``values`` (those keyed ``place``); returns
     what changed per day key (day, since, lo, hi)."""
+    changes.parts.add(part.code)
     rows = _own_rows(DayFact, part.code, province, county)
     stored: dict[tuple, tuple[int, int]] = {}
     moved: dict[tuple, int] = defaultdict(int)

@@ -17,6 +17,7 @@ from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.sql import quote_table
 from jahesh.geo.models import County
 from jahesh.reports.models import (
+    DayDigest,
     DayFact,
     FactPeriod,
     FactVersion,
@@ -189,6 +190,7 @@ def invalidate(using: str = "default") -> None:
         FactPeriod.objects.using(using).all().delete()
         DayFact.objects.using(using).all().delete()
         MonthBalance.objects.using(using).all().delete()
+        DayDigest.objects.using(using).all().delete()
         removed, _ = StalePlace.objects.using(using).all().delete()
         _count_forgotten({(0, 0): removed + 1}, using)  # every place's version moves
 
