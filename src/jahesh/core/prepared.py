@@ -445,6 +445,7 @@ def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> lis
 @functools.cache
 def _prepared_cursor() -> type:
     """A psycopg cursor that binds on the server and prepares every statement it runs."""
+    # PostgreSQL's backend imports psycopg: loaded only where PostgreSQL is used.
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     base: Any = ServerBindingCursor
