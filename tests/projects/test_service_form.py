@@ -5,6 +5,8 @@ with the projects module reach the page."""
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from jahesh.projects.models import DirectService
@@ -47,6 +49,14 @@ def test_a_county_outside_the_users_scope_is_refused(client_for, users, geo, clo
     response = _post(client_for(users["projects"]), geo["tehran_county"])
     assert response.status_code == 200 and "county" in response.context["form"].errors
     assert not DirectService.objects.exists()
+
+
+def test_an_english_reader_sees_the_place_labels_capitalised_like_their_siblings(client_for, users):
+    client = client_for(users["projects"])
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("projects:service_create")).content.decode()
+    labels = re.findall(r'<label[^>]*for="id_(county|village|city)"[^>]*>\s*([^<*]+?)\s*[<*]', html)
+    assert dict(labels) == {"county": "County", "village": "Village", "city": "City"}
 
 
 def test_only_users_with_the_projects_module_reach_it(client_for, users):
