@@ -30,6 +30,7 @@ from jahesh.api.schemas import (
     Page,
     api_enum,
 )
+from jahesh.core.forms import dataclass_from
 from jahesh.geo.models import City, County, Village
 from jahesh.volunteers import selectors, services
 from jahesh.volunteers.models import Camp, CredentialKind, Group, RosterEntry, Skill, Volunteer
@@ -453,7 +454,7 @@ def group_create(request: HttpRequest, payload: GroupIn):
         national_code=payload.leader_national_code,
         field="leader_national_code",
     )
-    fields = services.GroupFields(leader=leader, **payload.dict(exclude={"leader_national_code"}))
+    fields = dataclass_from(services.GroupFields, payload.dict(), leader=leader)
     group = services.group_create(fields, actor=request.user)
     return Status(201, group)
 
@@ -538,10 +539,8 @@ def camp_create(request: HttpRequest, payload: CampIn):
     resolve_refs(user, Group, payload.group_ids, field="group_ids")
     kinds = payload.required_credential_kind_ids
     resolve_refs(user, CredentialKind, kinds, field="required_credential_kind_ids")
-    data = payload.dict(exclude={"village_id", "city_id", "group_ids"})
-    data.pop("required_credential_kind_ids")
     camp = services.camp_create(
-        services.CampFields(village=village, city=city, **data),
+        dataclass_from(services.CampFields, payload.dict(), village=village, city=city),
         actor=request.user,
         group_ids=payload.group_ids,
         required_kind_ids=kinds,
