@@ -16,13 +16,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from django.utils.translation import gettext_noop
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from jahesh.accounts import api as accounts_api
 from jahesh.api.auth import AUTH
-from jahesh.api.docs import VendoredSwagger
+from jahesh.api.docs import TranslatedAPI, VendoredSwagger
 from jahesh.api.parser import JaheshParser, NulInText
 from jahesh.clinic import api as clinic_api
 from jahesh.core import api as core_api
@@ -40,13 +40,15 @@ from jahesh.volunteers import api as volunteers_api
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+api = TranslatedAPI(
     title="Jahesh API",
     version="1",
     description=(
-        "API سامانهٔ جهش. تاریخ‌ها ISO (میلادی)؛ تاریخی که سالش کمتر از ۱۷۰۰ باشد شمسی"
-        " خوانده می‌شود. مبالغ به ریال (عدد صحیح). فهرست‌ها: limit از ۱ تا ۲۰۰ و offset"
-        " تا ۱۰۰۰۰۰۰۰۰۰. ورودی نادرست ۴۲۲ با نام فیلد می‌گیرد."
+        gettext_noop(
+            "API سامانهٔ جهش. تاریخ‌ها ISO (میلادی)؛ تاریخی که سالش کمتر از ۱۷۰۰ باشد شمسی"
+            " خوانده می‌شود. مبالغ به ریال (عدد صحیح). فهرست‌ها: limit از ۱ تا ۲۰۰ و offset"
+            " تا ۱۰۰۰۰۰۰۰۰۰. ورودی نادرست ۴۲۲ با نام فیلد می‌گیرد."
+        )
     ),
     auth=AUTH,
     urls_namespace="api",

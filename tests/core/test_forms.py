@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import pytest
@@ -17,6 +18,7 @@ from jahesh.core.forms import (
     NormalizedCharField,
     PostalCodeField,
     ShebaField,
+    dataclass_from,
     jalali_formfield_callback,
 )
 from jahesh.core.jalali import from_jalali
@@ -201,3 +203,16 @@ def test_it_never_stores_a_year_outside_the_jalali_calendar(typed, message):
     # both refused in Persian, never stored as written.
     form = VisitForm(data={"visited_on": typed})
     assert form.errors["visited_on"] == [message]
+
+
+def test_dataclass_from_takes_the_dataclass_fields_from_the_data_and_the_given_ones():
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Fields:
+        name: str
+        county_id: int
+        note: str = "none"
+
+    data = {"name": "گروه", "county": "a County", "county_id": 1, "extra": 2}
+    assert dataclass_from(Fields, data, county_id=7) == Fields(name="گروه", county_id=7)
+    with pytest.raises(TypeError):
+        dataclass_from(Fields, {"county_id": 1})  # a field without a default stays required

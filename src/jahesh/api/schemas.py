@@ -15,6 +15,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
@@ -82,7 +83,11 @@ Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_plac
 
 AllowedMoves = Annotated[
     list[str],
-    Field(description="وضعیت‌هایی که فراخواننده می‌تواند رکورد را به آن ببرد (از جدول گردش کار)"),
+    Field(
+        description=gettext_noop(
+            "وضعیت‌هایی که فراخواننده می‌تواند رکورد را به آن ببرد (از جدول گردش کار)"
+        )
+    ),
 ]
 
 # --- Pagination ------------------------------------------------------------------------
@@ -105,8 +110,8 @@ class Filters(Schema):
 
 
 class Page(Filters):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"ردیف‌های هر صفحه (۱ تا {MAX_LIMIT})")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="چند ردیف نخست رد شود")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=gettext_noop("ردیف‌های هر صفحه"))
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=gettext_noop("چند ردیف نخست رد شود"))
 
     def of(self, qs: QuerySet | list, *, count: int | None = None) -> dict[str, Any]:
         """``{"items", "count"}`` for this page of ``qs``."""
@@ -155,5 +160,9 @@ def read_date(value: Any) -> datetime.date:
 ApiDate = Annotated[
     datetime.date,
     BeforeValidator(read_date),
-    Field(description="ISO (میلادی)، یا شمسی اگر سال کمتر از ۱۷۰۰ باشد: 2025-03-21 یا 1404-01-01"),
+    Field(
+        description=gettext_noop(
+            "ISO (میلادی)، یا شمسی اگر سال کمتر از ۱۷۰۰ باشد: 2025-03-21 یا 1404-01-01"
+        )
+    ),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.scoping import get_scoped_or_404, scope_exists
@@ -101,7 +102,7 @@ class CaseListOut(Schema):
 
 
 class CaseFilters(Page):
-    status: str = Field("", description="یکی از وضعیت‌ها یا open")
+    status: str = Field("", description=gettext_noop("یکی از وضعیت‌ها یا open"))
     category: str = ""
     agency_id: Id | None = None
     expert_id: Id | None = None
@@ -114,7 +115,7 @@ class CaseFilters(Page):
 
 class CaseIn(Schema):
     unit_id: Id
-    category: str = Field(..., description="کد دستهٔ مانع، مثلاً finance.bank_arrears")
+    category: str = Field(..., description=gettext_noop("کد دستهٔ مانع، مثلاً finance.bank_arrears"))
     severity: int = Field(..., ge=0, le=4)
     title: str = Field(..., max_length=200)
     source: CaseSource
@@ -182,14 +183,14 @@ def _case_or_404(request: HttpRequest, case_id: int) -> Case:
 # --- Cases ---------------------------------------------------------------------
 
 
-@router.get("", response={200: CaseListOut, **ERRORS}, summary="فهرست پرونده‌های مانع")
+@router.get("", response={200: CaseListOut, **ERRORS}, summary=gettext_noop("فهرست پرونده‌های مانع"))
 def case_list(request: HttpRequest, filters: Query[CaseFilters]):
     if filters.status and filters.status not in (*CaseStatus.values, "open"):
         raise InvalidInput(_("وضعیت نامعتبر است."), field="status")
     return filters.of(selectors.case_list(user=request.user, **filters.selection()))
 
 
-@router.post("", response={201: CaseDetailOut, **ERRORS}, summary="گشایش پروندهٔ مانع")
+@router.post("", response={201: CaseDetailOut, **ERRORS}, summary=gettext_noop("گشایش پروندهٔ مانع"))
 def case_create(request: HttpRequest, payload: CaseIn):
     unit = resolve_ref(request.user, Unit, payload.unit_id, field="unit_id")
     category = ObstacleCategory.objects.filter(code=payload.category).first()
@@ -212,7 +213,9 @@ def case_create(request: HttpRequest, payload: CaseIn):
     return Status(201, _detail(request, _case_or_404(request, case.pk)))
 
 
-@router.get("/{int:case_id}", response={200: CaseDetailOut, **ERRORS}, summary="پروندهٔ مانع")
+@router.get(
+    "/{int:case_id}", response={200: CaseDetailOut, **ERRORS}, summary=gettext_noop("پروندهٔ مانع")
+)
 def case_detail(request: HttpRequest, case_id: int):
     return _detail(request, _case_or_404(request, case_id))
 
@@ -220,7 +223,7 @@ def case_detail(request: HttpRequest, case_id: int):
 @router.post(
     "/{int:case_id}/transitions",
     response={200: CaseDetailOut, **ERRORS},
-    summary="تغییر وضعیت پرونده",
+    summary=gettext_noop("تغییر وضعیت پرونده"),
 )
 def case_transition(request: HttpRequest, case_id: int, payload: CaseTransitionIn):
     case = _case_or_404(request, case_id)
@@ -244,7 +247,7 @@ def case_transition(request: HttpRequest, case_id: int, payload: CaseTransitionI
 @router.get(
     "/{int:case_id}/suggestions",
     response={200: SuggestionListOut, **ERRORS},
-    summary="کارشناسان پیشنهادی",
+    summary=gettext_noop("کارشناسان پیشنهادی"),
 )
 def case_suggestions(request: HttpRequest, case_id: int):
     case = _case_or_404(request, case_id)
@@ -305,9 +308,13 @@ class SessionDetailOut(SessionOut):
     minutes: str
     other_attendees: str
     attendee_ids: list[int]
-    hidden_attendees: int = Field(0, description="حاضران خارج از حوزهٔ شما (فقط تعداد)")
+    hidden_attendees: int = Field(
+        0, description=gettext_noop("حاضران خارج از حوزهٔ شما (فقط تعداد)")
+    )
     agenda_case_ids: list[int]
-    hidden_agenda: int = Field(0, description="پرونده‌های خارج از حوزهٔ شما (فقط تعداد)")
+    hidden_agenda: int = Field(
+        0, description=gettext_noop("پرونده‌های خارج از حوزهٔ شما (فقط تعداد)")
+    )
     resolutions: list[ResolutionOut] = Field(..., alias="resolution_list")
 
 
@@ -340,14 +347,18 @@ def _session_detail(request: HttpRequest, session: Session) -> Session:
     return session
 
 
-@sessions_router.get("", response={200: SessionListOut, **ERRORS}, summary="جلسات کارگروه‌ها")
+@sessions_router.get(
+    "", response={200: SessionListOut, **ERRORS}, summary=gettext_noop("جلسات کارگروه‌ها")
+)
 def session_list(request: HttpRequest, filters: Query[SessionFilters]):
     group = resolve_ref(request.user, WorkingGroup, filters.group_id, field="group_id")
     return filters.of(selectors.session_list(user=request.user, group=group))
 
 
 @sessions_router.get(
-    "/{int:session_id}", response={200: SessionDetailOut, **ERRORS}, summary="جلسهٔ کارگروه"
+    "/{int:session_id}",
+    response={200: SessionDetailOut, **ERRORS},
+    summary=gettext_noop("جلسهٔ کارگروه"),
 )
 def session_detail(request: HttpRequest, session_id: int):
     session = get_scoped_or_404(
@@ -356,7 +367,9 @@ def session_detail(request: HttpRequest, session_id: int):
     return _session_detail(request, session)
 
 
-@sessions_router.post("", response={201: SessionDetailOut, **ERRORS}, summary="ثبت جلسه")
+@sessions_router.post(
+    "", response={201: SessionDetailOut, **ERRORS}, summary=gettext_noop("ثبت جلسه")
+)
 def session_create(request: HttpRequest, payload: SessionIn):
     user = request.user
     group = resolve_ref(user, WorkingGroup, payload.group_id, field="group_id")
@@ -394,9 +407,9 @@ class ResolutionIn(Schema):
     session_id: Id
     text: str
     agency_id: Id
-    due_on: ApiDate | None = Field(None, description="مهلت اجرا؛ یا due_days")
+    due_on: ApiDate | None = Field(None, description=gettext_noop("مهلت اجرا؛ یا due_days"))
     due_days: int | None = Field(
-        None, ge=1, le=500, description="مهلت اجرا به روز کاری استان پس از تاریخ جلسه"
+        None, ge=1, le=500, description=gettext_noop("مهلت اجرا به روز کاری استان پس از تاریخ جلسه")
     )
     responsible_person: str = ""
     case_id: Id | None = None
@@ -408,7 +421,9 @@ class FollowUpIn(Schema):
     status_after: ResolutionStatus
 
 
-@resolutions_router.get("", response={200: ResolutionListOut, **ERRORS}, summary="دفتر مصوبات")
+@resolutions_router.get(
+    "", response={200: ResolutionListOut, **ERRORS}, summary=gettext_noop("دفتر مصوبات")
+)
 def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]):
     qs = selectors.resolution_register(
         user=request.user,
@@ -431,13 +446,15 @@ def _resolution_or_404(request: HttpRequest, pk: int) -> Resolution:
 
 
 @resolutions_router.get(
-    "/{int:resolution_id}", response={200: ResolutionOut, **ERRORS}, summary="مصوبه"
+    "/{int:resolution_id}", response={200: ResolutionOut, **ERRORS}, summary=gettext_noop("مصوبه")
 )
 def resolution_detail(request: HttpRequest, resolution_id: int):
     return _resolution_or_404(request, resolution_id)
 
 
-@resolutions_router.post("", response={201: ResolutionOut, **ERRORS}, summary="ثبت مصوبه")
+@resolutions_router.post(
+    "", response={201: ResolutionOut, **ERRORS}, summary=gettext_noop("ثبت مصوبه")
+)
 def resolution_create(request: HttpRequest, payload: ResolutionIn):
     session = resolve_ref(request.user, Session, payload.session_id, field="session_id")
     resolution = services.resolution_create(
@@ -456,7 +473,7 @@ def resolution_create(request: HttpRequest, payload: ResolutionIn):
 @resolutions_router.post(
     "/{int:resolution_id}/followups",
     response={200: ResolutionOut, **ERRORS},
-    summary="پیگیری مصوبه",
+    summary=gettext_noop("پیگیری مصوبه"),
 )
 def resolution_follow_up(request: HttpRequest, resolution_id: int, payload: FollowUpIn):
     resolution = _resolution_or_404(request, resolution_id)

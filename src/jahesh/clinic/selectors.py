@@ -40,8 +40,7 @@ from jahesh.core.daily import EVER, daily_totals
 from jahesh.core.money import round_half_up
 from jahesh.core.search import filter_given
 from jahesh.core.text import normalize_key
-from jahesh.units.models import Unit
-from jahesh.units.selectors import unit_list
+from jahesh.units.selectors import unit_list, units_in
 
 
 def open_case_unit_ids() -> QuerySet:
@@ -481,9 +480,7 @@ def kpi_closures_prevented_records(*, area: Area, start: datetime.date, end: dat
     """The units (distinct) with a case resolved in [start, end) with the outcome
     "closure prevented"; the rule that the unit was stalled or at high risk when
     the case opened is enforced when the case resolves."""
-
-    ids = _prevented(start, end).filter(area.q("unit__county")).values("unit_id")
-    return Unit.objects.filter(pk__in=ids).order_by("-id")
+    return units_in(_prevented(start, end), area).order_by("-id")
 
 
 def kpi_closures_prevented(

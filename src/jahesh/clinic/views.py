@@ -5,8 +5,9 @@ selector and renders; every record is read through ``scoped()`` (out of scope:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from functools import cached_property
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +34,7 @@ from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
 from jahesh.core.htmx import action_done, is_htmx
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
-from jahesh.core.pages import attempt, page_of, submit
+from jahesh.core.pages import attempt, page_of, submit, submit_back
 from jahesh.core.pdf import write_pdf
 from jahesh.units.models import Unit
 
@@ -356,6 +357,28 @@ def _session_page(
     )
 
 
+def _session_post(
+    request: HttpRequest,
+    session: Session,
+    form_key: str,
+    form: Any,
+    action: Callable[[dict[str, Any]], Any],
+    *,
+    message: Any,
+) -> HttpResponse:
+    """The shape of a form posted from the session page: run the service and go
+    back to the page, or show the page again with the form's errors (422)."""
+    return submit_back(
+        request,
+        form,
+        action,
+        message=message,
+        to="clinic:session_detail",
+        pk=session.pk,
+        again=lambda: _session_page(request, session, status=422, **{form_key: form}),
+    )
+
+
 @module_required(Module.CLINIC)
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -369,13 +392,14 @@ def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ResolutionForm(
         request.POST, cases=scoped(request.user, session.agenda.all()), prefix="r"
     )
-    return submit(
+    return _session_post(
         request,
+        session,
+        "resolution_form",
         form,
         lambda d: services.resolution_create(user=request.user, session=session, **d),
         message=_("مصوبه ثبت شد."),
-        done=lambda _result: redirect("clinic:session_detail", pk=pk),
-    ) or _session_page(request, session, resolution_form=form, status=422)
+    )
 
 
 @module_required(Module.CLINIC)
@@ -385,13 +409,14 @@ def resolution_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ResolutionFollowUpForm(
         request.POST, resolutions=session.resolutions.all(), prefix="f"
     )
-    return submit(
+    return _session_post(
         request,
+        session,
+        "followup_form",
         form,
         lambda d: services.resolution_follow_up(user=request.user, **d),
         message=_("پیگیری مصوبه ثبت شد."),
-        done=lambda _result: redirect("clinic:session_detail", pk=pk),
-    ) or _session_page(request, session, followup_form=form, status=422)
+    )
 
 
 @module_required(Module.CLINIC)

@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema
 
 from jahesh.api.schemas import ERRORS
@@ -63,7 +64,7 @@ class ImportJobOut(Schema):
     "/{int:job_id}",
     response={200: ImportJobOut, **ERRORS},
     url_name="import_job",
-    summary="وضعیت ورود در پس‌زمینه",
+    summary=gettext_noop("وضعیت ورود در پس‌زمینه"),
 )
 def import_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
     return job_status(import_job_get(user=request.user, job_id=job_id))

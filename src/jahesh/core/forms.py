@@ -9,9 +9,10 @@ spaces and dashes) into the stored value through the single helper in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,6 +33,11 @@ from jahesh.core.money import (
     unit_label,
 )
 from jahesh.core.text import clean_text
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+D = TypeVar("D", bound="DataclassInstance")
 
 DateBound = datetime.date | Callable[[], datetime.date] | str | None
 
@@ -284,6 +290,16 @@ def jalali_formfield_callback(field: models.Field, **kwargs: Any) -> forms.Field
             defaults["initial"] = field.get_default()
         return JalaliDateField(**{**defaults, **kwargs})
     return field.formfield(**kwargs)
+
+
+def dataclass_from(cls: type[D], data: Mapping[str, Any], **given: Any) -> D:
+    """The dataclass ``cls`` (a service's fields) from a form's cleaned data or a
+    payload: each of its fields that ``data`` has, and ``given`` for the ones the
+    caller derives (a leader looked up, a county's id). What ``data`` has beyond
+    the dataclass (a filter-only field, ids resolved apart) is left out; a field
+    neither has takes the dataclass's default."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names and k not in given}, **given)
 
 
 def apply_error(form: forms.BaseForm, error: ValidationError | ApplicationError) -> None:

@@ -9,6 +9,8 @@ form is valid the action runs with its cleaned data; a refusal
 lands on the form through ``core.forms.apply_error``; success says so in a flash
 message and answers with ``done(result)`` (usually a redirect: post/redirect/get).
 ``form_page`` renders the form again, 422 when it carries errors.
+``submit_back`` is ``submit`` for a form posted from a record's page: back to
+that page, or the page ``again`` with the form's errors.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import FilterForm, apply_error
@@ -92,6 +94,33 @@ def submit(
     if message is not None:
         messages.success(request, message(result) if callable(message) else message)
     return done(result)
+
+
+def submit_back(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[[dict[str, Any]], Any],
+    *,
+    message: Any,
+    to: str,
+    pk: int,
+    again: Callable[[], HttpResponse],
+    model_errors: bool = False,
+) -> HttpResponse:
+    """A form posted from a record's page: done, back to the page (``to``, the
+    URL name of the record ``pk``) with ``message``; refused, ``again()``, the
+    page (or form) once more with the form's errors on it."""
+    return (
+        submit(
+            request,
+            form,
+            action,
+            message=message,
+            done=lambda _result: redirect(to, pk=pk),
+            model_errors=model_errors,
+        )
+        or again()
+    )
 
 
 def attempt(

@@ -33,7 +33,7 @@ from jahesh.accounts.scoping import (
 from jahesh.core.errors import ApplicationError
 from jahesh.core.forms import apply_error
 from jahesh.core.history import history_entries
-from jahesh.core.pages import attempt, form_page, page_of, submit
+from jahesh.core.pages import attempt, form_page, page_of, submit, submit_back
 from jahesh.core.tabular import import_page, write_template, write_xlsx, xlsx_response
 from jahesh.funds import books, forms, importers, schedule, selectors, services
 from jahesh.funds.models import Fund, LedgerEntry, Loan, Member, Repayment
@@ -310,17 +310,19 @@ def _loan_form(
 ) -> HttpResponse:
     """A form posted from a loan's page: done, the page again with ``message``;
     refused, the page with the form's errors on it (422)."""
-    return submit(
+    return submit_back(
         request,
         form,
         action,
         message=message,
-        done=lambda _result: redirect("funds:loan_detail", pk=loan.pk),
-    ) or render(
-        request,
-        "funds/loan_detail.html",
-        _loan_context(request, loan, **{form_name: form}),
-        status=422,
+        to="funds:loan_detail",
+        pk=loan.pk,
+        again=lambda: render(
+            request,
+            "funds/loan_detail.html",
+            _loan_context(request, loan, **{form_name: form}),
+            status=422,
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts import places
@@ -66,17 +67,19 @@ class VillageListOut(Schema):
 
 
 class CountyFilter(Schema):
-    province: Id | None = Field(None, description="شناسهٔ استان")
+    province: Id | None = Field(None, description=gettext_noop("شناسهٔ استان"))
 
 
 class CityFilter(Schema):
-    county: Id | None = Field(None, description="شناسهٔ شهرستان")
+    county: Id | None = Field(None, description=gettext_noop("شناسهٔ شهرستان"))
 
 
 class VillageFilter(Page):
-    county: Id | None = Field(None, description="شناسهٔ شهرستان")
-    q: str | None = Field(None, description="بخشی از نام (با هر املایی) یا آغاز کد")
-    deprived: bool | None = Field(None, description="فقط روستاهای محروم (true) یا غیرمحروم (false)")
+    county: Id | None = Field(None, description=gettext_noop("شناسهٔ شهرستان"))
+    q: str | None = Field(None, description=gettext_noop("بخشی از نام (با هر املایی) یا آغاز کد"))
+    deprived: bool | None = Field(
+        None, description=gettext_noop("فقط روستاهای محروم (true) یا غیرمحروم (false)")
+    )
 
 
 @router.get("/provinces", response={200: ProvinceListOut, **ERRORS})
@@ -117,9 +120,11 @@ MAX_WORKING_DAYS = 1000
 
 
 class DueFilter(Schema):
-    start: ApiDate = Field(..., description="روز آغاز (مهلت از فردای آن شمرده می‌شود)")
-    days: int = Field(..., ge=0, le=MAX_WORKING_DAYS, description="چند روز کاری")
-    province: Id | None = Field(None, description="استان پرونده (تعطیلی‌های آن هم شمرده می‌شود)")
+    start: ApiDate = Field(..., description=gettext_noop("روز آغاز (مهلت از فردای آن شمرده می‌شود)"))
+    days: int = Field(..., ge=0, le=MAX_WORKING_DAYS, description=gettext_noop("چند روز کاری"))
+    province: Id | None = Field(
+        None, description=gettext_noop("استان پرونده (تعطیلی‌های آن هم شمرده می‌شود)")
+    )
 
 
 class DueOut(Schema):
@@ -128,7 +133,7 @@ class DueOut(Schema):
 
 class ClosureIn(Schema):
     on: ApiDate
-    province_id: Id | None = Field(None, description="خالی برای سراسر کشور")
+    province_id: Id | None = Field(None, description=gettext_noop("خالی برای سراسر کشور"))
     reason: str = Field(..., max_length=200)
 
 
@@ -146,7 +151,7 @@ class ClosureListOut(Schema):
 
 
 class ClosureFilter(Page):
-    year: int | None = Field(None, ge=1900, le=2200, description="سال میلادی")
+    year: int | None = Field(None, ge=1900, le=2200, description=gettext_noop("سال میلادی"))
 
 
 def _province(user: Any, province_id: int | None) -> Province | None:

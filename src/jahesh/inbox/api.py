@@ -7,6 +7,7 @@ import enum
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
 from jahesh.api.schemas import ERRORS, Page
@@ -19,7 +20,7 @@ InboxKind = enum.StrEnum("InboxKind", {k: k for k in selectors.KINDS})  # type: 
 
 
 class InboxFilters(Page):
-    kind: InboxKind | None = Field(None, description="تنها این نوع")
+    kind: InboxKind | None = Field(None, description=gettext_noop("تنها این نوع"))
 
 
 class InboxItemOut(Schema):
@@ -38,7 +39,7 @@ class InboxOut(Schema):
     "",
     response={200: InboxOut, **ERRORS},
     url_name="inbox",
-    summary="کارهای در انتظار من",
+    summary=gettext_noop("کارهای در انتظار من"),
 )
 def inbox(request: HttpRequest, filters: Query[InboxFilters]) -> dict[str, Any]:
     """Items of every kind the user's role reaches (at most 200 of each kind,

@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Query, Router, Schema
 
 from jahesh.api.schemas import ERRORS, Page
@@ -53,7 +54,7 @@ class ReadAllOut(Schema):
     "",
     response={200: NotificationPage, **ERRORS},
     url_name="notification_list",
-    summary="اعلان‌های من",
+    summary=gettext_noop("اعلان‌های من"),
 )
 def notification_list(request: HttpRequest, filters: Query[NotificationFilters]) -> dict[str, Any]:
     qs = selectors.notification_list(user=request.user, unread=filters.unread)
@@ -64,7 +65,7 @@ def notification_list(request: HttpRequest, filters: Query[NotificationFilters])
     "/{int:notification_id}/read",
     response={200: NotificationOut, **ERRORS},
     url_name="notification_read",
-    summary="خوانده شد",
+    summary=gettext_noop("خوانده شد"),
 )
 def notification_read(request: HttpRequest, notification_id: int) -> Notification:
     notification = selectors.notification_get(user=request.user, pk=notification_id)
@@ -75,7 +76,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> Notificatio
     "/read-all",
     response={200: ReadAllOut, **ERRORS},
     url_name="notification_read_all",
-    summary="همه خوانده شد",
+    summary=gettext_noop("همه خوانده شد"),
 )
 def notification_read_all(request: HttpRequest) -> dict[str, int]:
     return {"marked": services.notifications_mark_all_read(user=request.user)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -54,7 +55,7 @@ class PublicFiguresOut(Schema):
 
 @router.get(
     "/figures", auth=None, response={200: PublicFiguresOut, **ERRORS},
-    summary="آخرین ارقام منتشرشدهٔ یک استان (عمومی)",
+    summary=gettext_noop("آخرین ارقام منتشرشدهٔ یک استان (عمومی)"),
 )  # fmt: skip
 def figures(request: HttpRequest, params: Query[FiguresQuery]) -> dict[str, Any]:
     """The latest published snapshot of ``province`` (default Markazi): its
@@ -85,7 +86,7 @@ class CaptchaOut(Schema):
 
 
 @router.get("/captcha", auth=None, response=CaptchaOut,
-            summary="یک آزمون امنیتی تازه (اثبات کار، بی‌نیاز از سرویس بیرونی)")  # fmt: skip
+            summary=gettext_noop("یک آزمون امنیتی تازه (اثبات کار، بی‌نیاز از سرویس بیرونی)"))  # fmt: skip
 def captcha(request: HttpRequest) -> dict[str, object]:
     """ALTCHA-style proof of work: find ``n`` ≤ ``maxnumber`` with
     sha256(salt + n) = challenge; send ``key`` and ``n`` as the answer."""
@@ -102,7 +103,7 @@ class CategoriesOut(Schema):
 
 
 @router.get("/categories", auth=None, response=CategoriesOut,
-            summary="انواع مانع (سطح اول طبقه‌بندی)")  # fmt: skip
+            summary=gettext_noop("انواع مانع (سطح اول طبقه‌بندی)"))  # fmt: skip
 def categories(request: HttpRequest) -> dict[str, Any]:
     return {"items": [{"code": c.code, "name": c.name} for c in services.public_categories()]}
 
@@ -117,7 +118,7 @@ class OtpOut(Schema):
 
 
 @router.post("/otp", auth=None, response={202: OtpOut, **PUBLIC_ERRORS},
-             summary="فرستادن کد تأیید به تلفن همراه")  # fmt: skip
+             summary=gettext_noop("فرستادن کد تأیید به تلفن همراه"))  # fmt: skip
 def otp(request: HttpRequest, payload: OtpIn) -> Status:
     services.otp_send(mobile=payload.mobile, purpose=payload.purpose, ip=client_ip(request))
     return Status(202, {"expires_in": services.OTP_SECONDS})
@@ -150,7 +151,7 @@ def _report_body_docs() -> dict[str, Any]:
         **fields, "title": "PublicReportFilesIn",
         "properties": {**fields["properties"], "files": {
             "type": "array", "maxItems": services.MAX_ATTACHMENTS, "title": "Files",
-            "description": "PDF، JPEG یا PNG؛ هر کدام حداکثر ۵ مگابایت",
+            "description": gettext_noop("PDF، JPEG یا PNG؛ هر کدام حداکثر ۵ مگابایت"),
             "items": {"type": "string", "format": "binary"},
         }},
     }  # fmt: skip
@@ -179,7 +180,7 @@ def _report_payload(request: HttpRequest) -> PublicReportIn:
 
 
 @router.post("/reports", auth=None, response={201: ReportOut, **PUBLIC_ERRORS},
-             summary="ثبت گزارش مانع تولید (بدون حساب کاربری)",
+             summary=gettext_noop("ثبت گزارش مانع تولید (بدون حساب کاربری)"),
              openapi_extra=_report_body_docs())  # fmt: skip
 def report_file(request: HttpRequest) -> Status:
     """The report as JSON, or as a multipart form with the same fields and up to
@@ -224,7 +225,7 @@ def _track(report: PublicReport) -> dict[str, Any]:
 
 
 @router.get("/reports/{code}", auth=None, response={200: TrackOut, **PUBLIC_ERRORS},
-            summary="پیگیری گزارش با کد رهگیری و شماره همراه")  # fmt: skip
+            summary=gettext_noop("پیگیری گزارش با کد رهگیری و شماره همراه"))  # fmt: skip
 def report_track(request: HttpRequest, code: str, params: Query[TrackQuery]) -> dict[str, Any]:
     """404 unless the code and the mobile number match, the same for either."""
     report = services.report_for_producer(code=code[:20], mobile=params.mobile,
@@ -240,7 +241,7 @@ class RatingIn(Schema):
 
 
 @router.post("/reports/{code}/rating", auth=None, response={200: TrackOut, **PUBLIC_ERRORS},
-             summary="امتیاز رضایت پس از بسته شدن پرونده")  # fmt: skip
+             summary=gettext_noop("امتیاز رضایت پس از بسته شدن پرونده"))  # fmt: skip
 def report_rating(request: HttpRequest, code: str, payload: RatingIn) -> dict[str, Any]:
     """1–5 with a comment, confirmed by an SMS code (purpose ``rating``); 1 or 2
     opens an appeal to the headquarters manager."""

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
@@ -76,7 +77,9 @@ class ProjectOut(Schema):
     progress_on: datetime.date | None
     households: int
     people: int
-    value_rial: int = Field(0, description="ارزش ثبت‌شده: جمع همهٔ منابع تأمین، نقدی و غیرنقدی")
+    value_rial: int = Field(
+        0, description=gettext_noop("ارزش ثبت‌شده: جمع همهٔ منابع تأمین، نقدی و غیرنقدی")
+    )
 
 
 class ProjectDetailOut(ProjectOut):
@@ -136,9 +139,9 @@ class ProgressListOut(Schema):
 
 class FundingIn(Schema):
     role: ProjectFunding.Role
-    amount_rial: Rials | None = Field(None, description="برای نقش‌های نقدی و غیرنقدی")
+    amount_rial: Rials | None = Field(None, description=gettext_noop("برای نقش‌های نقدی و غیرنقدی"))
     labour_hours: Decimal | None = Field(
-        None, ge=0, max_digits=8, decimal_places=1, description="برای کار داوطلبانه"
+        None, ge=0, max_digits=8, decimal_places=1, description=gettext_noop("برای کار داوطلبانه")
     )
     labour_skill_id: Id | None = None
     source_name: str = Field("", max_length=200)
@@ -270,7 +273,7 @@ def _project_or_404(request: HttpRequest, project_id: int) -> Project:
 # --- Projects ------------------------------------------------------------------
 
 
-@router.get("/", response={200: ProjectListOut, **ERRORS}, summary="فهرست پروژه‌ها")
+@router.get("/", response={200: ProjectListOut, **ERRORS}, summary=gettext_noop("فهرست پروژه‌ها"))
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
     qs = selectors.project_list(user=request.user, **filters.selection())
     page = filters.of(qs)
@@ -279,7 +282,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
     return page
 
 
-@router.post("/", response={201: ProjectDetailOut, **ERRORS}, summary="ثبت پروژه")
+@router.post("/", response={201: ProjectDetailOut, **ERRORS}, summary=gettext_noop("ثبت پروژه"))
 def project_create(request: HttpRequest, payload: ProjectIn):
     api_require_module(request.user, Module.PROJECTS)
     place = _place_of(request.user, payload)
@@ -304,7 +307,11 @@ def _detail(project: Project, user: Any) -> dict:
     return data
 
 
-@router.get("/{int:project_id}", response={200: ProjectDetailOut, **ERRORS}, summary="یک پروژه")
+@router.get(
+    "/{int:project_id}",
+    response={200: ProjectDetailOut, **ERRORS},
+    summary=gettext_noop("یک پروژه"),
+)
 def project_detail(request: HttpRequest, project_id: int):
     return _detail(_project_or_404(request, project_id), request.user)
 
@@ -312,7 +319,7 @@ def project_detail(request: HttpRequest, project_id: int):
 @router.post(
     "/{int:project_id}/transition",
     response={200: ProjectDetailOut, **ERRORS},
-    summary="تغییر وضعیت پروژه",
+    summary=gettext_noop("تغییر وضعیت پروژه"),
 )
 def project_transition(request: HttpRequest, project_id: int, payload: ProjectTransitionIn):
     project = services.project_transition(
@@ -324,7 +331,7 @@ def project_transition(request: HttpRequest, project_id: int, payload: ProjectTr
 @router.get(
     "/{int:project_id}/progress",
     response={200: ProgressListOut, **ERRORS},
-    summary="گزارش‌های پیشرفت",
+    summary=gettext_noop("گزارش‌های پیشرفت"),
 )
 def progress_list(request: HttpRequest, project_id: int):
     project = _project_or_404(request, project_id)
@@ -335,7 +342,7 @@ def progress_list(request: HttpRequest, project_id: int):
 @router.post(
     "/{int:project_id}/progress",
     response={201: ProgressOut, **ERRORS},
-    summary="ثبت گزارش پیشرفت",
+    summary=gettext_noop("ثبت گزارش پیشرفت"),
 )
 def progress_add(request: HttpRequest, project_id: int, payload: ProgressIn):
     report = services.progress_report_add(
@@ -349,7 +356,7 @@ def progress_add(request: HttpRequest, project_id: int, payload: ProgressIn):
 @router.get(
     "/{int:project_id}/funding",
     response={200: FundingListOut, **ERRORS},
-    summary="منابع تأمین پروژه",
+    summary=gettext_noop("منابع تأمین پروژه"),
 )
 def funding_list(request: HttpRequest, project_id: int):
     project = _project_or_404(request, project_id)
@@ -360,7 +367,7 @@ def funding_list(request: HttpRequest, project_id: int):
 @router.post(
     "/{int:project_id}/funding",
     response={201: FundingOut, **ERRORS},
-    summary="ثبت منبع تأمین",
+    summary=gettext_noop("ثبت منبع تأمین"),
 )
 def funding_add(request: HttpRequest, project_id: int, payload: FundingIn):
     project = _project_or_404(request, project_id)
@@ -376,7 +383,11 @@ def funding_add(request: HttpRequest, project_id: int, payload: FundingIn):
 # --- Direct services -------------------------------------------------------------
 
 
-@router.get("/services", response={200: ServiceListOut, **ERRORS}, summary="فهرست خدمات مستقیم")
+@router.get(
+    "/services",
+    response={200: ServiceListOut, **ERRORS},
+    summary=gettext_noop("فهرست خدمات مستقیم"),
+)
 def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
     qs = selectors.service_list(user=request.user, **filters.selection())
     totals = selectors.services_totals(services=qs)
@@ -384,7 +395,9 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]):
     return {**page, "value_rial": totals["value_rial"]}
 
 
-@router.post("/services", response={201: ServiceOut, **ERRORS}, summary="ثبت خدمت مستقیم")
+@router.post(
+    "/services", response={201: ServiceOut, **ERRORS}, summary=gettext_noop("ثبت خدمت مستقیم")
+)
 def service_create(request: HttpRequest, payload: ServiceIn):
     api_require_module(request.user, Module.PROJECTS)
     place = _place_of(request.user, payload)
@@ -414,7 +427,9 @@ def _service_dict(service: DirectService) -> dict:
 
 
 @router.get(
-    "/services/{int:service_id}", response={200: ServiceOut, **ERRORS}, summary="یک خدمت مستقیم"
+    "/services/{int:service_id}",
+    response={200: ServiceOut, **ERRORS},
+    summary=gettext_noop("یک خدمت مستقیم"),
 )
 def service_detail(request: HttpRequest, service_id: int):
     return _service_dict(get_scoped_or_404(request.user, DirectService, pk=service_id))
@@ -436,10 +451,12 @@ class ProjectMapFilters(Filters):
 @map_router.get(
     "/projects",
     response={200: dict, **ERRORS},
-    summary="پروژه‌ها روی نقشه (GeoJSON)",
-    description="FeatureCollection فشرده: id هر عضو شناسهٔ پروژه، properties.s وضعیت"
-    " (p برنامه‌ریزی‌شده، i در حال اجرا، c تکمیل‌شده، s متوقف، x لغوشده)؛"
-    " فقط پروژه‌های دارای مختصات، در قلمرو کاربر.",
+    summary=gettext_noop("پروژه‌ها روی نقشه (GeoJSON)"),
+    description=gettext_noop(
+        "FeatureCollection فشرده: id هر عضو شناسهٔ پروژه، properties.s وضعیت"
+        " (p برنامه‌ریزی‌شده، i در حال اجرا، c تکمیل‌شده، s متوقف، x لغوشده)؛"
+        " فقط پروژه‌های دارای مختصات، در قلمرو کاربر."
+    ),
 )
 def map_projects(request: HttpRequest, filters: Query[ProjectMapFilters]) -> HttpResponse:
     return map_layer(

@@ -24,7 +24,7 @@ from jahesh.core.forms import LocationForm
 from jahesh.core.history import history_entries
 from jahesh.core.jalali import jalali_year_of, jalali_year_range
 from jahesh.core.mapdata import locate
-from jahesh.core.pages import page_of, submit
+from jahesh.core.pages import page_of, submit, submit_back
 from jahesh.core.tabular import import_page, write_template, xlsx_response
 from jahesh.projects import forms, importing, selectors, services
 from jahesh.projects.models import Project, ProjectPhoto
@@ -113,18 +113,21 @@ def _project_post(request: HttpRequest, pk: int, form_name: str, form, action) -
     """The shape of every form posted from the detail page: find the project in
     scope, run the service, redirect on success or show the form's errors."""
     project = get_scoped_or_404(request.user, Project, pk=pk)
-    done = submit(
+
+    def again() -> HttpResponse:
+        project.refresh_from_db()
+        context = _detail_context(request, project, **{form_name: form})
+        return render(request, "projects/project_detail.html", context, status=422)
+
+    return submit_back(
         request,
         form,
         lambda data: action(project, data),
         message=_("ثبت شد."),
-        done=lambda _result: redirect("projects:detail", pk=project.pk),
+        to="projects:detail",
+        pk=project.pk,
+        again=again,
     )
-    if done:
-        return done
-    project.refresh_from_db()
-    context = _detail_context(request, project, **{form_name: form})
-    return render(request, "projects/project_detail.html", context, status=422)
 
 
 @login_required

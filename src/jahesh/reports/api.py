@@ -6,6 +6,7 @@ by assignment, get 404)."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
 from jahesh.accounts.scoping import Area, area_for
@@ -24,8 +25,10 @@ router = Router(tags=["reports"])
 
 
 class KpiQuery(Schema):
-    from_: str = Field("", alias="from", description="آغاز دوره، ISO (YYYY-MM-DD)، شامل")
-    to: str = Field("", description="پایان دوره، ISO (YYYY-MM-DD)، بدون خود روز")
+    from_: str = Field(
+        "", alias="from", description=gettext_noop("آغاز دوره، ISO (YYYY-MM-DD)، شامل")
+    )
+    to: str = Field("", description=gettext_noop("پایان دوره، ISO (YYYY-MM-DD)، بدون خود روز"))
     province: Id | None = None
     county: Id | None = None
 
@@ -50,7 +53,9 @@ class KpisOut(Schema):
     beside: dict[str, int]
 
 
-@router.get("", response={200: KpisOut, **ERRORS}, summary="شاخص‌ها برای یک دوره و محدوده")
+@router.get(
+    "", response={200: KpisOut, **ERRORS}, summary=gettext_noop("شاخص‌ها برای یک دوره و محدوده")
+)
 def kpis(request: HttpRequest, params: Query[KpiQuery]) -> HttpResponse:
     """Every KPI (kpis.md codes) for [from, to); money in integer rials, ``par30`` in
     basis points, ``resolutions_executed_pct`` in whole per cent. Without ``from`` and

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -220,7 +221,7 @@ class VisitOut(Schema):
     longitude: Decimal | None
     accuracy_m: int | None
     distance_m: int | None = Field(
-        None, description="فاصله تا مختصات واحد (متر)؛ وقتی واحد مختصات دارد."
+        None, description=gettext_noop("فاصله تا مختصات واحد (متر)؛ وقتی واحد مختصات دارد.")
     )
     far_from_unit: bool
 
@@ -271,12 +272,15 @@ class VisitIn(Schema):
     longitude: Longitude | None = None
     accuracy_m: int | None = Field(None, ge=0, le=1_000_000)
     set_unit_coordinates: bool = Field(
-        False, description="واحدِ بی‌مختصات، مختصات این بازدید را بگیرد (با تأیید کارشناس)."
+        False,
+        description=gettext_noop("واحدِ بی‌مختصات، مختصات این بازدید را بگیرد (با تأیید کارشناس)."),
     )
     unit_seen_at: datetime.datetime | None = Field(
         None,
-        description="updated_at واحد آن‌طور که گوشی دیده است؛ اگر واحد پس از آن تغییر کرده"
-        " باشد پاسخ 409 است.",
+        description=gettext_noop(
+            "updated_at واحد آن‌طور که گوشی دیده است؛ اگر واحد پس از آن تغییر کرده"
+            " باشد پاسخ 409 است."
+        ),
     )
 
 
@@ -332,14 +336,14 @@ def _detail(unit: Unit, user: Any) -> Unit:
 # --- Routes: the fixed paths come before /{id} -------------------------------------
 
 
-@router.get("", response={200: UnitListOut, **ERRORS}, summary="فهرست واحدهای تولیدی")
+@router.get("", response={200: UnitListOut, **ERRORS}, summary=gettext_noop("فهرست واحدهای تولیدی"))
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, Any]:
     api_require_module(request.user, Module.UNITS)
     qs = selectors.unit_list(user=request.user, **filters.selection())
     return filters.of(qs)
 
 
-@router.post("", response={201: UnitDetailOut, **ERRORS}, summary="ثبت واحد تولیدی")
+@router.post("", response={201: UnitDetailOut, **ERRORS}, summary=gettext_noop("ثبت واحد تولیدی"))
 def unit_create(request: HttpRequest, payload: UnitIn) -> Status:
     api_require_module(request.user, Module.UNITS)
     unit = services.unit_create(user=request.user, **_places(request.user, payload.dict()))
@@ -349,7 +353,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Status:
 @router.get(
     "/watchlist",
     response={200: UnitListOut, **ERRORS},
-    summary="فهرست هشدار (واحدهای در خطر تعطیلی)",
+    summary=gettext_noop("فهرست هشدار (واحدهای در خطر تعطیلی)"),
 )
 def watchlist(request: HttpRequest, filters: Query[WatchFilters]) -> dict[str, Any]:
     api_require_module(request.user, Module.UNITS)
@@ -359,9 +363,11 @@ def watchlist(request: HttpRequest, filters: Query[WatchFilters]) -> dict[str, A
 @router.post(
     "/import",
     response={200: ImportOut, 202: ImportQueuedOut, **ERRORS},
-    summary="ورود واحدها از اکسل یا CSV",
-    description="تا JAHESH_IMPORT_SYNC_ROWS ردیف (پیش‌فرض ۵٬۰۰۰) گزارش در همین پاسخ می‌آید؛ "
-    "پروندهٔ بزرگ‌تر در پس‌زمینه وارد می‌شود: پاسخ 202 با job و status_url.",
+    summary=gettext_noop("ورود واحدها از اکسل یا CSV"),
+    description=gettext_noop(
+        "تا JAHESH_IMPORT_SYNC_ROWS ردیف (پیش‌فرض ۵٬۰۰۰) گزارش در همین پاسخ می‌آید؛ "
+        "پروندهٔ بزرگ‌تر در پس‌زمینه وارد می‌شود: پاسخ 202 با job و status_url."
+    ),
 )
 def unit_import(
     request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
@@ -379,7 +385,7 @@ def unit_import(
 @router.get(
     "/field",
     response={200: FieldUnitsOut, **ERRORS},
-    summary="بازدیدهای من: واحدهای سررسید این هفته (برنامهٔ میدانی)",
+    summary=gettext_noop("بازدیدهای من: واحدهای سررسید این هفته (برنامهٔ میدانی)"),
 )
 def field_units(request: HttpRequest) -> dict[str, Any]:
     api_require_module(request.user, Module.UNITS)
@@ -387,7 +393,11 @@ def field_units(request: HttpRequest) -> dict[str, Any]:
     return {"items": items, "count": len(items), "far_m": settings.JAHESH_VISIT_FAR_M}
 
 
-@router.get("/{int:unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="یک واحد تولیدی")
+@router.get(
+    "/{int:unit_id}",
+    response={200: UnitDetailOut, **ERRORS},
+    summary=gettext_noop("یک واحد تولیدی"),
+)
 def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
     return _detail(_unit(request, unit_id), request.user)
 
@@ -395,8 +405,8 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
 @router.patch(
     "/{int:unit_id}",
     response={200: UnitDetailOut, **ERRORS},
-    summary="ویرایش واحد تولیدی",
-    description="وضعیت واحد اینجا تغییر نمی‌کند: POST /{unit_id}/transitions",
+    summary=gettext_noop("ویرایش واحد تولیدی"),
+    description=gettext_noop("وضعیت واحد اینجا تغییر نمی‌کند: POST /{unit_id}/transitions"),
 )
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
     unit = _unit(request, unit_id)
@@ -415,7 +425,7 @@ def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
 @router.post(
     "/{int:unit_id}/transitions",
     response={200: UnitDetailOut, **ERRORS},
-    summary="تغییر وضعیت واحد تولیدی",
+    summary=gettext_noop("تغییر وضعیت واحد تولیدی"),
 )
 def unit_transition(request: HttpRequest, unit_id: int, payload: UnitTransitionIn) -> Unit:
     unit = services.unit_change_status(
@@ -424,14 +434,18 @@ def unit_transition(request: HttpRequest, unit_id: int, payload: UnitTransitionI
     return _detail(unit, request.user)
 
 
-@router.delete("/{int:unit_id}", response={204: None, **ERRORS}, summary="حذف واحد تولیدی")
+@router.delete(
+    "/{int:unit_id}", response={204: None, **ERRORS}, summary=gettext_noop("حذف واحد تولیدی")
+)
 def unit_delete(request: HttpRequest, unit_id: int) -> Status:
     services.unit_delete(unit=_unit(request, unit_id), user=request.user)
     return Status(204, None)
 
 
 @router.get(
-    "/{int:unit_id}/visits", response={200: VisitListOut, **ERRORS}, summary="بازدیدهای یک واحد"
+    "/{int:unit_id}/visits",
+    response={200: VisitListOut, **ERRORS},
+    summary=gettext_noop("بازدیدهای یک واحد"),
 )
 def visit_list(request: HttpRequest, unit_id: int, page: Query[Page]) -> dict[str, Any]:
     qs = selectors.visit_list(unit=_unit(request, unit_id))
@@ -444,9 +458,11 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 @router.post(
     "/{int:unit_id}/visits",
     response={200: VisitOut, 201: VisitOut, **ERRORS},
-    summary="ثبت بازدید پایش",
-    description="سرآیند Idempotency-Key (۸ تا ۶۴ نویسهٔ A-Z a-z 0-9 _ -) را گوشی می‌سازد:"
-    " ارسال دوبارهٔ همان کلید همان بازدید را با وضعیت 200 برمی‌گرداند، نه بازدید دوم.",
+    summary=gettext_noop("ثبت بازدید پایش"),
+    description=gettext_noop(
+        "سرآیند Idempotency-Key (۸ تا ۶۴ نویسهٔ A-Z a-z 0-9 _ -) را گوشی می‌سازد:"
+        " ارسال دوبارهٔ همان کلید همان بازدید را با وضعیت 200 برمی‌گرداند، نه بازدید دوم."
+    ),
 )
 def visit_create(request: HttpRequest, unit_id: int, payload: VisitIn) -> Status:
     unit = _unit(request, unit_id)
@@ -483,7 +499,9 @@ def visit_create(request: HttpRequest, unit_id: int, payload: VisitIn) -> Status
 
 
 @visits_router.get(
-    "/{int:visit_id}", response={200: VisitDetailOut, **ERRORS}, summary="یک بازدید و عکس‌هایش"
+    "/{int:visit_id}",
+    response={200: VisitDetailOut, **ERRORS},
+    summary=gettext_noop("یک بازدید و عکس‌هایش"),
 )
 def visit_detail(request: HttpRequest, visit_id: int) -> Visit:
     api_require_module(request.user, Module.UNITS)
@@ -493,9 +511,11 @@ def visit_detail(request: HttpRequest, visit_id: int) -> Visit:
 @visits_router.post(
     "/{int:visit_id}/photos",
     response={200: PhotoOut, 201: PhotoOut, **ERRORS},
-    summary="افزودن عکس به بازدید",
-    description="فیلد file (JPEG، PNG یا WebP، تا ۱۵ مگابایت). عکس بدون فراداده و با ضلع بلند"
-    " حداکثر ۱۶۰۰ پیکسل دوباره ذخیره می‌شود؛ همان عکس دوباره فرستاده شود 200 و همان عکس.",
+    summary=gettext_noop("افزودن عکس به بازدید"),
+    description=gettext_noop(
+        "فیلد file (JPEG، PNG یا WebP، تا ۱۵ مگابایت). عکس بدون فراداده و با ضلع بلند"
+        " حداکثر ۱۶۰۰ پیکسل دوباره ذخیره می‌شود؛ همان عکس دوباره فرستاده شود 200 و همان عکس."
+    ),
 )
 def visit_photo_add(request: HttpRequest, visit_id: int, file: File[UploadedFile]) -> Status:
     api_require_module(request.user, Module.UNITS)
@@ -515,12 +535,14 @@ class MapFilters(UnitQuery):
 @map_router.get(
     "/units",
     response={200: dict, **ERRORS},
-    summary="واحدها روی نقشه (GeoJSON)",
-    description="FeatureCollection فشرده: id هر عضو شناسهٔ واحد، properties.r سطح ریسک"
-    " (h پرخطر، w زیر نظر، l کم، n ارزیابی‌نشده). فیلترها مانند فهرست واحدها؛"
-    " فقط واحدهای دارای مختصات. با zoom (و bbox=غرب,جنوب,شرق,شمال) فقط واحدهای درون"
-    " محدوده، و در بزرگ‌نمایی کم خوشه‌های شبکه‌ای بی‌id با properties.n (شمار) و r"
-    " (پرخطرترین)؛ پاسخ آنگاه clustered: true دارد.",
+    summary=gettext_noop("واحدها روی نقشه (GeoJSON)"),
+    description=gettext_noop(
+        "FeatureCollection فشرده: id هر عضو شناسهٔ واحد، properties.r سطح ریسک"
+        " (h پرخطر، w زیر نظر، l کم، n ارزیابی‌نشده). فیلترها مانند فهرست واحدها؛"
+        " فقط واحدهای دارای مختصات. با zoom (و bbox=غرب,جنوب,شرق,شمال) فقط واحدهای درون"
+        " محدوده، و در بزرگ‌نمایی کم خوشه‌های شبکه‌ای بی‌id با properties.n (شمار) و r"
+        " (پرخطرترین)؛ پاسخ آنگاه clustered: true دارد."
+    ),
 )
 def map_units(request: HttpRequest, filters: Query[MapFilters]) -> HttpResponse:
     return map_layer(

@@ -228,9 +228,14 @@ def kpi_units_monitored(
     )
 
 
+def units_in(rows: QuerySet, area: Area) -> QuerySet[Unit]:
+    """The units of ``rows`` (visits, cases: anything with a ``unit``) whose
+    county is in ``area``, each once: a KPI's records when it counts units."""
+    return Unit.objects.filter(pk__in=rows.filter(area.q("unit__county")).values("unit_id"))
+
+
 def kpi_units_monitored_records(*, area: Area, start: date, end: date) -> QuerySet[Unit]:
-    ids = _visits_in(start, end).filter(area.q("unit__county")).values("unit_id")
-    return Unit.objects.filter(pk__in=ids).select_related("county").order_by("-id")
+    return units_in(_visits_in(start, end), area).select_related("county").order_by("-id")
 
 
 def _latest_high_visits(start: date, end: date) -> QuerySet[Visit]:
@@ -262,8 +267,8 @@ def kpi_units_high_risk(
 
 
 def kpi_units_high_risk_records(*, area: Area, start: date, end: date) -> QuerySet[Unit]:
-    ids = _latest_high_visits(start, end).filter(area.q("unit__county")).values("unit_id")
-    return Unit.objects.filter(pk__in=ids).select_related("county").order_by("-risk_score", "-id")
+    units = units_in(_latest_high_visits(start, end), area).select_related("county")
+    return units.order_by("-risk_score", "-id")
 
 
 def latest_drivers(*, unit_ids: list[int], top: int = 3) -> dict[int, list[dict]]:

@@ -35,7 +35,7 @@ from jahesh.accounts.scoping import (
     module_required,
 )
 from jahesh.core.history import history_entries
-from jahesh.core.pages import form_page, submit
+from jahesh.core.pages import form_page, submit, submit_back
 from jahesh.core.tabular import (
     Column,
     import_page,
@@ -253,14 +253,16 @@ def _unit_form(
     message: Any,
 ) -> HttpResponse:
     """A form about one unit: done, its page again with ``message``."""
-    return submit(
+    return submit_back(
         request,
         form,
         action,
         message=message,
-        done=lambda _result: redirect("units:detail", pk=unit.pk),
+        to="units:detail",
+        pk=unit.pk,
+        again=lambda: form_page(request, template, {"form": form, "unit": unit}),
         model_errors=True,
-    ) or form_page(request, template, {"form": form, "unit": unit})
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 
 from jahesh.accounts.roles import Module
@@ -29,6 +30,7 @@ from jahesh.api.schemas import (
     Page,
     api_enum,
 )
+from jahesh.core.forms import dataclass_from
 from jahesh.geo.models import City, County, Village
 from jahesh.volunteers import selectors, services
 from jahesh.volunteers.models import Camp, CredentialKind, Group, RosterEntry, Skill, Volunteer
@@ -110,7 +112,7 @@ class VolunteerIn(Schema):
     county_id: Id
     registered_on: ApiDate
     mobile: str = Field("", max_length=20)
-    birth_year: int | None = Field(None, ge=0, le=32767, description="سال تولد شمسی")
+    birth_year: int | None = Field(None, ge=0, le=32767, description=gettext_noop("سال تولد شمسی"))
 
 
 class StatusIn(Schema):
@@ -187,7 +189,7 @@ class CampOut(Schema):
 class CampDetailOut(CampOut):
     description: str
     group_ids: list[int]
-    hidden_groups: int = Field(0, description="گروه‌های خارج از حوزهٔ شما (فقط تعداد)")
+    hidden_groups: int = Field(0, description=gettext_noop("گروه‌های خارج از حوزهٔ شما (فقط تعداد)"))
     required_credential_kinds: list[str]
     volunteers: int
     approved_hours: Decimal
@@ -239,11 +241,11 @@ class RosterListOut(Schema):
 
 
 class CampRosterOut(RosterListOut):
-    hidden: int = Field(description="ردیف‌های نیروهای خارج از حوزهٔ شما (فقط تعداد)")
+    hidden: int = Field(description=gettext_noop("ردیف‌های نیروهای خارج از حوزهٔ شما (فقط تعداد)"))
 
 
 class MembersOut(VolunteerListOut):
-    hidden: int = Field(description="اعضای خارج از حوزهٔ شما (فقط تعداد)")
+    hidden: int = Field(description=gettext_noop("اعضای خارج از حوزهٔ شما (فقط تعداد)"))
 
 
 class RosterRowIn(Schema):
@@ -304,13 +306,17 @@ def _volunteer(request: HttpRequest, volunteer_id: int) -> Volunteer:
     return get_scoped_or_404(request.user, Volunteer, pk=volunteer_id)
 
 
-@router.get("/", response={200: VolunteerListOut, **ERRORS}, summary="فهرست نیروهای جهادی")
+@router.get(
+    "/", response={200: VolunteerListOut, **ERRORS}, summary=gettext_noop("فهرست نیروهای جهادی")
+)
 def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilters]):
     qs = selectors.volunteer_list(user=request.user, **filters.selection())
     return filters.of(qs)
 
 
-@router.post("/", response={201: VolunteerDetailOut, **ERRORS}, summary="ثبت نیروی جهادی")
+@router.post(
+    "/", response={201: VolunteerDetailOut, **ERRORS}, summary=gettext_noop("ثبت نیروی جهادی")
+)
 def volunteer_create(request: HttpRequest, payload: VolunteerIn):
     api_require_module(request.user, Module.VOLUNTEERS)
     resolve_ref(request.user, County, payload.county_id, field="county_id")
@@ -353,7 +359,11 @@ def _volunteer_detail(request: HttpRequest, v: Volunteer) -> dict:
     return data
 
 
-@router.get("/{int:volunteer_id}", response={200: VolunteerDetailOut, **ERRORS}, summary="یک نیرو")
+@router.get(
+    "/{int:volunteer_id}",
+    response={200: VolunteerDetailOut, **ERRORS},
+    summary=gettext_noop("یک نیرو"),
+)
 def volunteer_detail(request: HttpRequest, volunteer_id: int):
     return _volunteer_detail(request, _volunteer(request, volunteer_id))
 
@@ -361,7 +371,7 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int):
 @router.post(
     "/{int:volunteer_id}/status",
     response={200: VolunteerOut, **ERRORS},
-    summary="فعال/غیرفعال کردن",
+    summary=gettext_noop("فعال/غیرفعال کردن"),
 )
 def volunteer_status(request: HttpRequest, volunteer_id: int, payload: StatusIn):
     _volunteer(request, volunteer_id)
@@ -377,7 +387,7 @@ def volunteer_status(request: HttpRequest, volunteer_id: int, payload: StatusIn)
 @router.post(
     "/{int:volunteer_id}/skills",
     response={200: VolunteerDetailOut, **ERRORS},
-    summary="افزودن مهارت",
+    summary=gettext_noop("افزودن مهارت"),
 )
 def volunteer_skill(request: HttpRequest, volunteer_id: int, payload: SkillIn):
     v = _volunteer(request, volunteer_id)
@@ -389,7 +399,7 @@ def volunteer_skill(request: HttpRequest, volunteer_id: int, payload: SkillIn):
 @router.post(
     "/{int:volunteer_id}/credentials",
     response={201: CredentialOut, **ERRORS},
-    summary="ثبت مجوز (مثلاً پروانهٔ پزشکی)",
+    summary=gettext_noop("ثبت مجوز (مثلاً پروانهٔ پزشکی)"),
 )
 def volunteer_credential(request: HttpRequest, volunteer_id: int, payload: CredentialIn):
     v = _volunteer(request, volunteer_id)
@@ -400,7 +410,11 @@ def volunteer_credential(request: HttpRequest, volunteer_id: int, payload: Crede
     )
 
 
-@router.get("/skills", response={200: list[SkillOut], **ERRORS}, summary="مهارت‌ها و ارزش هر ساعت")
+@router.get(
+    "/skills",
+    response={200: list[SkillOut], **ERRORS},
+    summary=gettext_noop("مهارت‌ها و ارزش هر ساعت"),
+)
 def skill_list(request: HttpRequest):
     api_require_module(request.user, Module.VOLUNTEERS)
     return [
@@ -423,13 +437,15 @@ class GroupFilters(Page):
     specialty: Group.Specialty | None = None
 
 
-@router.get("/groups", response={200: GroupListOut, **ERRORS}, summary="گروه‌های جهادی")
+@router.get(
+    "/groups", response={200: GroupListOut, **ERRORS}, summary=gettext_noop("گروه‌های جهادی")
+)
 def group_list(request: HttpRequest, filters: Query[GroupFilters]):
     qs = selectors.group_list(user=request.user, **filters.selection())
     return filters.of(qs)
 
 
-@router.post("/groups", response={201: GroupOut, **ERRORS}, summary="ثبت گروه جهادی")
+@router.post("/groups", response={201: GroupOut, **ERRORS}, summary=gettext_noop("ثبت گروه جهادی"))
 def group_create(request: HttpRequest, payload: GroupIn):
     api_require_module(request.user, Module.VOLUNTEERS)
     resolve_ref(request.user, County, payload.county_id, field="county_id")
@@ -438,12 +454,14 @@ def group_create(request: HttpRequest, payload: GroupIn):
         national_code=payload.leader_national_code,
         field="leader_national_code",
     )
-    fields = services.GroupFields(leader=leader, **payload.dict(exclude={"leader_national_code"}))
+    fields = dataclass_from(services.GroupFields, payload.dict(), leader=leader)
     group = services.group_create(fields, actor=request.user)
     return Status(201, group)
 
 
-@router.get("/groups/{int:group_id}", response={200: GroupOut, **ERRORS}, summary="یک گروه")
+@router.get(
+    "/groups/{int:group_id}", response={200: GroupOut, **ERRORS}, summary=gettext_noop("یک گروه")
+)
 def group_detail(request: HttpRequest, group_id: int):
     return get_scoped_or_404(request.user, selectors.group_list(user=request.user), pk=group_id)
 
@@ -451,7 +469,7 @@ def group_detail(request: HttpRequest, group_id: int):
 @router.get(
     "/groups/{int:group_id}/members",
     response={200: MembersOut, **ERRORS},
-    summary="اعضای گروه",
+    summary=gettext_noop("اعضای گروه"),
 )
 def group_members(request: HttpRequest, group_id: int, page: Query[Page]):
     group = get_scoped_or_404(request.user, Group, pk=group_id)
@@ -464,7 +482,9 @@ def group_members(request: HttpRequest, group_id: int, page: Query[Page]):
 
 
 @router.post(
-    "/groups/{int:group_id}/members", response={201: MembershipOut, **ERRORS}, summary="افزودن عضو"
+    "/groups/{int:group_id}/members",
+    response={201: MembershipOut, **ERRORS},
+    summary=gettext_noop("افزودن عضو"),
 )
 def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn):
     group = get_scoped_or_404(request.user, Group, pk=group_id)
@@ -478,7 +498,7 @@ def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn
 # --- Camps, roster and hours ---------------------------------------------------------
 
 
-@router.get("/camps", response={200: CampListOut, **ERRORS}, summary="اردوهای جهادی")
+@router.get("/camps", response={200: CampListOut, **ERRORS}, summary=gettext_noop("اردوهای جهادی"))
 def camp_list(request: HttpRequest, filters: Query[CampFilters]):
     qs = selectors.camp_list(user=request.user, **filters.selection())
     return filters.of(qs)
@@ -510,7 +530,7 @@ def _hours(totals: selectors.RosterTotals) -> dict[str, Any]:
     }
 
 
-@router.post("/camps", response={201: CampDetailOut, **ERRORS}, summary="ثبت اردو")
+@router.post("/camps", response={201: CampDetailOut, **ERRORS}, summary=gettext_noop("ثبت اردو"))
 def camp_create(request: HttpRequest, payload: CampIn):
     api_require_module(request.user, Module.VOLUNTEERS)
     user = request.user
@@ -519,10 +539,8 @@ def camp_create(request: HttpRequest, payload: CampIn):
     resolve_refs(user, Group, payload.group_ids, field="group_ids")
     kinds = payload.required_credential_kind_ids
     resolve_refs(user, CredentialKind, kinds, field="required_credential_kind_ids")
-    data = payload.dict(exclude={"village_id", "city_id", "group_ids"})
-    data.pop("required_credential_kind_ids")
     camp = services.camp_create(
-        services.CampFields(village=village, city=city, **data),
+        dataclass_from(services.CampFields, payload.dict(), village=village, city=city),
         actor=request.user,
         group_ids=payload.group_ids,
         required_kind_ids=kinds,
@@ -530,7 +548,9 @@ def camp_create(request: HttpRequest, payload: CampIn):
     return Status(201, _camp_detail(request.user, camp))
 
 
-@router.get("/camps/{int:camp_id}", response={200: CampDetailOut, **ERRORS}, summary="یک اردو")
+@router.get(
+    "/camps/{int:camp_id}", response={200: CampDetailOut, **ERRORS}, summary=gettext_noop("یک اردو")
+)
 def camp_detail(request: HttpRequest, camp_id: int):
     return _camp_detail(request.user, get_scoped_or_404(request.user, Camp, pk=camp_id))
 
@@ -555,7 +575,7 @@ def _roster_dict(e: RosterEntry, user: Any) -> dict:
 @router.get(
     "/camps/{int:camp_id}/roster",
     response={200: CampRosterOut, **ERRORS},
-    summary="فهرست حضور اردو",
+    summary=gettext_noop("فهرست حضور اردو"),
 )
 def camp_roster(request: HttpRequest, camp_id: int, page: Query[Page]):
     camp = get_scoped_or_404(request.user, Camp, pk=camp_id)
@@ -569,8 +589,10 @@ def camp_roster(request: HttpRequest, camp_id: int, page: Query[Page]):
 @router.put(
     "/camps/{int:camp_id}/roster",
     response={200: RosterSaveOut, **ERRORS},
-    summary="ثبت یکجای فهرست حضور و ساعت‌ها",
-    description="همهٔ ردیف‌ها با هم ذخیره می‌شوند یا هیچ‌کدام؛ خطای هر ردیف در errors با فیلد rows.<i>.<ستون>.",
+    summary=gettext_noop("ثبت یکجای فهرست حضور و ساعت‌ها"),
+    description=gettext_noop(
+        "همهٔ ردیف‌ها با هم ذخیره می‌شوند یا هیچ‌کدام؛ خطای هر ردیف در errors با فیلد rows.<i>.<ستون>."
+    ),
 )
 def camp_roster_save(request: HttpRequest, camp_id: int, payload: RosterIn):
     camp = get_scoped_or_404(request.user, Camp, pk=camp_id)
@@ -584,7 +606,9 @@ def camp_roster_save(request: HttpRequest, camp_id: int, payload: RosterIn):
 
 
 @router.get(
-    "/hours/pending", response={200: RosterListOut, **ERRORS}, summary="ساعت‌های در انتظار تأیید"
+    "/hours/pending",
+    response={200: RosterListOut, **ERRORS},
+    summary=gettext_noop("ساعت‌های در انتظار تأیید"),
 )
 def hours_pending(request: HttpRequest, page: Query[PendingFilters]):
     qs = selectors.pending_hours(user=request.user, camp_id=page.camp_id)
@@ -592,14 +616,16 @@ def hours_pending(request: HttpRequest, page: Query[PendingFilters]):
     return {"items": items, "count": qs.count()}
 
 
-@router.post("/hours/approve", response={200: MovedOut, **ERRORS}, summary="تأیید ساعت‌ها")
+@router.post(
+    "/hours/approve", response={200: MovedOut, **ERRORS}, summary=gettext_noop("تأیید ساعت‌ها")
+)
 def hours_approve(request: HttpRequest, payload: IdsIn):
     api_require_module(request.user, Module.VOLUNTEERS)
     resolve_refs(request.user, RosterEntry, payload.ids, field="ids")
     return {"moved": services.hours_approve(actor=request.user, entry_ids=payload.ids)}
 
 
-@router.post("/hours/reject", response={200: MovedOut, **ERRORS}, summary="رد ساعت‌ها")
+@router.post("/hours/reject", response={200: MovedOut, **ERRORS}, summary=gettext_noop("رد ساعت‌ها"))
 def hours_reject(request: HttpRequest, payload: IdsIn):
     api_require_module(request.user, Module.VOLUNTEERS)
     resolve_refs(request.user, RosterEntry, payload.ids, field="ids")
@@ -611,7 +637,7 @@ def hours_reject(request: HttpRequest, payload: IdsIn):
 @router.post(
     "/roster/{int:entry_id}/certificate",
     response={200: CertificateOut, **ERRORS},
-    summary="صدور گواهی خدمت",
+    summary=gettext_noop("صدور گواهی خدمت"),
 )
 def certificate_issue(request: HttpRequest, entry_id: int):
     return services.certificate_issue(actor=request.user, entry_id=entry_id)
@@ -621,8 +647,10 @@ def certificate_issue(request: HttpRequest, entry_id: int):
     "/certificates/check/{code}",
     response={200: CertificateCheckOut, **ERRORS},
     auth=None,
-    summary="بررسی عمومی گواهی (بدون ورود)",
-    description="فقط حرف اول نام و نام خانوادگی، عنوان و تاریخ اردو و معتبر بودن را برمی‌گرداند.",
+    summary=gettext_noop("بررسی عمومی گواهی (بدون ورود)"),
+    description=gettext_noop(
+        "فقط حرف اول نام و نام خانوادگی، عنوان و تاریخ اردو و معتبر بودن را برمی‌گرداند."
+    ),
 )
 def certificate_check(request: HttpRequest, code: str):
     return selectors.certificate_check(code=code).__dict__
@@ -641,10 +669,12 @@ class CampMapFilters(Filters):
 @map_router.get(
     "/camps",
     response={200: dict, **ERRORS},
-    summary="اردوها روی نقشه (GeoJSON)",
-    description="FeatureCollection فشرده: id هر عضو شناسهٔ اردو، properties.t زمان"
-    " برگزاری نسبت به امروز (u پیش رو، o در حال برگزاری، p گذشته)؛"
-    " فقط اردوهای دارای مختصات، در قلمرو کاربر.",
+    summary=gettext_noop("اردوها روی نقشه (GeoJSON)"),
+    description=gettext_noop(
+        "FeatureCollection فشرده: id هر عضو شناسهٔ اردو، properties.t زمان"
+        " برگزاری نسبت به امروز (u پیش رو، o در حال برگزاری، p گذشته)؛"
+        " فقط اردوهای دارای مختصات، در قلمرو کاربر."
+    ),
 )
 def map_camps(request: HttpRequest, filters: Query[CampMapFilters]) -> HttpResponse:
     return map_layer(

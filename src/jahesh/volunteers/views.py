@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jahesh.accounts.roles import Module
 from jahesh.accounts.scoping import get_scoped_or_404, module_required, scoped
 from jahesh.core.errors import ApplicationError
-from jahesh.core.forms import LocationForm
+from jahesh.core.forms import LocationForm, dataclass_from
 from jahesh.core.history import history_entries
 from jahesh.core.mapdata import locate
 from jahesh.core.pages import attempt, form_page, list_page, page_of, submit
@@ -200,13 +200,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
         leader = selectors.group_leader(
             user=request.user, national_code=d["leader_code"], field="leader_code"
         )
-        fields = services.GroupFields(
-            name=d["name"],
-            specialty=d["specialty"],
-            county_id=d["county"].pk,
-            leader=leader,
-            founded_on=d["founded_on"],
-        )
+        fields = dataclass_from(services.GroupFields, d, county_id=d["county"].pk, leader=leader)
         return services.group_create(fields, actor=request.user)
 
     return submit(
@@ -269,16 +263,7 @@ def camp_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda d: services.camp_create(
-            services.CampFields(
-                title=d["title"],
-                purpose=d["purpose"],
-                start_date=d["start_date"],
-                end_date=d["end_date"],
-                village=d["village"],
-                description=d["description"],
-                latitude=d.get("latitude"),
-                longitude=d.get("longitude"),
-            ),
+            dataclass_from(services.CampFields, d),
             actor=request.user,
             group_ids=[g.pk for g in d["groups"]],
             required_kind_ids=[k.pk for k in d["required_kinds"]],

@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.core.backup import backup_create
 from jahesh.core.errors import ApplicationError
+from jahesh.core.management.base import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "پشتیبان کامل: پایگاه داده، پرونده‌های بارگذاری‌شده و فهرست شمار ردیف‌ها در یک بایگانی"
+class Command(TranslatedCommand):
+    help = gettext_noop(
+        "پشتیبان کامل: پایگاه داده، پرونده‌های بارگذاری‌شده و فهرست شمار ردیف‌ها در یک بایگانی"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "path", nargs="?", default=None, help="پرونده‌ی .tar/.tar.gz یا پوشه‌ی مقصد"
+            "path", nargs="?", default=None, help=_("پرونده‌ی .tar/.tar.gz یا پوشه‌ی مقصد")
         )
 
     def handle(self, *args: Any, path: str | None, **options: Any) -> None:

@@ -14,30 +14,37 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.core.errors import ApplicationError
+from jahesh.core.management.base import TranslatedCommand
 from jahesh.core.tabular import progress_printer
 from jahesh.core.tabular.jobs import IMPORTERS
 
 ERRORS_SHOWN = 50
 
 
-class Command(BaseCommand):
-    help = "ورود داده از اکسل یا CSV (units، visits، …)"
+class Command(TranslatedCommand):
+    help = gettext_noop("ورود داده از اکسل یا CSV (units، visits، …)")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(IMPORTERS), help="نوع داده")
-        parser.add_argument("file", help="مسیر پرونده XLSX یا CSV")
-        parser.add_argument("--dry-run", action="store_true", help="فقط گزارش بده؛ چیزی ذخیره نکن")
+        parser.add_argument("kind", choices=sorted(IMPORTERS), help=_("نوع داده"))
+        parser.add_argument("file", help=_("مسیر پرونده XLSX یا CSV"))
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("فقط گزارش بده؛ چیزی ذخیره نکن")
+        )
         parser.add_argument(
             "--user",
             default=None,
-            help="نام کاربری که ورود به نام او ثبت و در حوزهٔ او انجام می‌شود (پیش‌فرض: نخستین مدیر سامانه)",
+            help=_(
+                "نام کاربری که ورود به نام او ثبت و در حوزهٔ او انجام می‌شود (پیش‌فرض: نخستین مدیر سامانه)"
+            ),
         )
         parser.add_argument(
-            "--errors-xlsx", default=None, help="ردیف‌های ردشده را در این پرونده بنویس"
+            "--errors-xlsx", default=None, help=_("ردیف‌های ردشده را در این پرونده بنویس")
         )
 
     def handle(
@@ -52,7 +59,7 @@ class Command(BaseCommand):
     ) -> None:
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"پرونده «{file}» پیدا نشد.")
+            raise CommandError(_("پرونده «%(file)s» پیدا نشد.") % {"file": file})
         actor = self._user(user)
         importer = import_string(IMPORTERS[kind])
         try:
@@ -60,14 +67,19 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from None
         for error in report.errors[:ERRORS_SHOWN]:
-            self.stdout.write(f"ردیف {error.row}، {error.column or '—'}: {error.message}")
+            self.stdout.write(
+                _("ردیف %(row)s، %(column)s: %(message)s")
+                % {"row": error.row, "column": error.column or "—", "message": error.message}
+            )
         if len(report.errors) > ERRORS_SHOWN:
-            self.stdout.write(f"… و {len(report.errors) - ERRORS_SHOWN} خطای دیگر")
+            self.stdout.write(
+                _("… و %(count)s خطای دیگر") % {"count": len(report.errors) - ERRORS_SHOWN}
+            )
         for warning in report.warnings:
             self.stdout.write(warning)
         if errors_xlsx and report.refused_rows:
             Path(errors_xlsx).write_bytes(report.error_rows_xlsx())
-        prefix = "آزمایشی (چیزی ذخیره نشد): " if dry_run else ""
+        prefix = _("آزمایشی (چیزی ذخیره نشد): ") if dry_run else ""
         self.stdout.write(prefix + report.summary())
 
     def _user(self, username: str | None) -> AbstractBaseUser:
@@ -76,8 +88,8 @@ class Command(BaseCommand):
             try:
                 return User.objects.get(username=username)
             except User.DoesNotExist:
-                raise CommandError(f"کاربر «{username}» پیدا نشد.") from None
+                raise CommandError(_("کاربر «%(name)s» پیدا نشد.") % {"name": username}) from None
         found = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if found is None:
-            raise CommandError("کاربری برای ثبت ورود نیست؛ با --user نام کاربری بدهید.")
+            raise CommandError(_("کاربری برای ثبت ورود نیست؛ با --user نام کاربری بدهید."))
         return found

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.core.backup import RestoreReport, backup_restore
 from jahesh.core.errors import ApplicationError
+from jahesh.core.management.base import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "بازگرداندن پشتیبان jahesh backup (پیش از آن سرورها را متوقف کنید)"
+class Command(TranslatedCommand):
+    help = gettext_noop("بازگرداندن پشتیبان jahesh backup (پیش از آن سرورها را متوقف کنید)")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="پرونده‌ی بایگانی پشتیبان")
+        parser.add_argument("path", help=_("پرونده‌ی بایگانی پشتیبان"))
         parser.add_argument(
-            "--yes", action="store_true", help="پایگاه داده‌ای را که داده دارد هم جایگزین کن"
+            "--yes", action="store_true", help=_("پایگاه داده‌ای را که داده دارد هم جایگزین کن")
         )
 
     def handle(self, *args: Any, path: str, yes: bool, **options: Any) -> None:

@@ -6,13 +6,18 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from jahesh.core.management.base import TranslatedCommand
 from jahesh.core.server import serve
 
 
-class Command(BaseCommand):
-    help = "سامانه را با یک سرور WSGI واقعی (gunicorn) روی پایگاه داده‌ی موجود اجرا می‌کند."
+class Command(TranslatedCommand):
+    help = gettext_noop(
+        "سامانه را با یک سرور WSGI واقعی (gunicorn) روی پایگاه داده‌ی موجود اجرا می‌کند."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
@@ -23,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="بدون کارگزار کارهای پس‌زمینه (چند سرور: یک «jahesh db_worker» جداگانه)",
+            help=_("بدون کارگزار کارهای پس‌زمینه (چند سرور: یک «jahesh db_worker» جداگانه)"),
         )
 
     def handle(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop
 
+from jahesh.core.management.base import TranslatedCommand
 from jahesh.geo.services import geo_load
 
 
-class Command(BaseCommand):
-    help = "بارگذاری تقسیمات کشوری (استان تا روستا) از داده‌های django-iranian-cities"
+class Command(TranslatedCommand):
+    help = gettext_noop("بارگذاری تقسیمات کشوری (استان تا روستا) از داده‌های django-iranian-cities")
 
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.core.errors import ApplicationError
 from jahesh.core.jalali import parse_date_any
+from jahesh.core.management.base import TranslatedCommand
 from jahesh.notifications.reminders import reminders_send
 from jahesh.notifications.services import deliveries_send
 
@@ -29,11 +32,15 @@ def _parse_at(text: str) -> datetime.datetime:
     return timezone.make_aware(moment)
 
 
-class Command(BaseCommand):
-    help = "یادآوری‌ها (اقساط، مهلت پرونده‌ها و مصوبات، گزارش ماهانه) را یک بار می‌فرستد."
+class Command(TranslatedCommand):
+    help = gettext_noop(
+        "یادآوری‌ها (اقساط، مهلت پرونده‌ها و مصوبات، گزارش ماهانه) را یک بار می‌فرستد."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--at", default=None, help="زمان فرضی (تاریخ جلالی یا ISO، و THH:MM)")
+        parser.add_argument(
+            "--at", default=None, help=_("زمان فرضی (تاریخ جلالی یا ISO، و THH:MM)")
+        )
 
     def handle(self, *args: Any, at: str | None, **options: Any) -> None:
         now = _parse_at(at) if at else timezone.now()

@@ -9,19 +9,22 @@ and the next read (``reports.facts``).
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.core.errors import InvalidInput
 from jahesh.core.jalali import format_jalali, parse_date_any
+from jahesh.core.management.base import TranslatedCommand
 from jahesh.reports import facts
 
 
-class Command(BaseCommand):
-    help = "شاخص‌های دوره‌های استاندارد (پنج سال اخیر و سال‌های آن) را از نو حساب می‌کند."
+class Command(TranslatedCommand):
+    help = gettext_noop("شاخص‌های دوره‌های استاندارد (پنج سال اخیر و سال‌های آن) را از نو حساب می‌کند.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--today", default="", help="امروزِ محاسبه (جلالی یا ISO)؛ پیش‌فرض: امروز"
+            "--today", default="", help=_("امروزِ محاسبه (جلالی یا ISO)؛ پیش‌فرض: امروز")
         )
 
     def handle(self, *args, **options) -> None:
@@ -33,6 +36,11 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
         report = facts.refresh(today=today, log=self.stdout.write)
         self.stdout.write(
-            f"{report.periods} دوره، {report.rows} ردیف، {report.seconds:.1f} ثانیه"
-            f" (امروز: {format_jalali(today) if today else 'امروز'})"
+            _("%(periods)s دوره، %(rows)s ردیف، %(seconds).1f ثانیه (امروز: %(today)s)")
+            % {
+                "periods": report.periods,
+                "rows": report.rows,
+                "seconds": report.seconds,
+                "today": format_jalali(today) if today else _("امروز"),
+            }
         )

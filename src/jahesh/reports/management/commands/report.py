@@ -16,11 +16,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.accounts.scoping import Area
 from jahesh.core.errors import InvalidInput
 from jahesh.core.jalali import format_jalali, parse_date_any
+from jahesh.core.management.base import TranslatedCommand
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import County, Province
 from jahesh.reports import narrative
@@ -37,7 +40,7 @@ def _by_id_or_name(name: str) -> dict:
 def _province(name: str) -> Province:
     found = list(Province.objects.filter(**_by_id_or_name(name)))
     if not found:
-        raise CommandError(f"استانی به نام «{name}» پیدا نشد.")
+        raise CommandError(_("استانی به نام «%(name)s» پیدا نشد.") % {"name": name})
     return found[0]
 
 
@@ -47,10 +50,13 @@ def _county(name: str, province: Province | None) -> County:
         qs = qs.filter(province=province)
     found = list(qs)
     if not found:
-        raise CommandError(f"شهرستانی به نام «{name}» پیدا نشد.")
+        raise CommandError(_("شهرستانی به نام «%(name)s» پیدا نشد.") % {"name": name})
     if len(found) > 1:
         names = "، ".join(c.province.name for c in found)
-        raise CommandError(f"چند شهرستان «{name}» هست (استان‌های {names})؛ --province را هم بدهید.")
+        raise CommandError(
+            _("چند شهرستان «%(name)s» هست (استان‌های %(provinces)s)؛ --province را هم بدهید.")
+            % {"name": name, "provinces": names}
+        )
     return found[0]
 
 
@@ -75,20 +81,24 @@ def _default_path(place: str, period, fmt: str) -> Path:
     return folder / f"report-{place}-{start}-{end}.{fmt}"
 
 
-class Command(BaseCommand):
-    help = "گزارش روایی عملکرد برای یک دوره و محدوده (متن، PDF یا اکسل)."
+class Command(TranslatedCommand):
+    help = gettext_noop("گزارش روایی عملکرد برای یک دوره و محدوده (متن، PDF یا اکسل).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--from", dest="start", required=True, help="آغاز دوره (شمسی یا ISO)")
-        parser.add_argument("--to", dest="end", required=True, help="پایان دوره، بدون خود روز")
-        parser.add_argument("--province", default="", help="شناسه یا نام استان")
-        parser.add_argument("--county", default="", help="شناسه یا نام شهرستان")
+        parser.add_argument(
+            "--from", dest="start", required=True, help=_("آغاز دوره (شمسی یا ISO)")
+        )
+        parser.add_argument("--to", dest="end", required=True, help=_("پایان دوره، بدون خود روز"))
+        parser.add_argument("--province", default="", help=_("شناسه یا نام استان"))
+        parser.add_argument("--county", default="", help=_("شناسه یا نام شهرستان"))
         parser.add_argument("--format", dest="fmt", choices=["text", "pdf", "xlsx"], default="text")
         parser.add_argument(
             "--output",
             default="",
-            help="پرونده خروجی؛ پیش‌فرض برای متن خروجی استاندارد و برای PDF و اکسل پوشهٔ"
-            " reports در JAHESH_VAR",
+            help=_(
+                "پرونده خروجی؛ پیش‌فرض برای متن خروجی استاندارد و برای PDF و اکسل پوشهٔ"
+                " reports در JAHESH_VAR"
+            ),
         )
 
     def handle(self, *args, start, end, province, county, fmt, output, **options):
@@ -98,7 +108,7 @@ class Command(BaseCommand):
             raise CommandError(str(error.message)) from None
         area, place = _area(province, county)
         if not (province or county):
-            self.stderr.write("بدون --province یا --county: گزارش کل کشور.")
+            self.stderr.write(_("بدون --province یا --county: گزارش کل کشور."))
         report = narrative.build(area=area, period=period, trend=fmt == "pdf")
         if fmt == "text":
             if output:
@@ -110,7 +120,7 @@ class Command(BaseCommand):
         if fmt == "pdf":
             data = narrative.pdf(report)
         else:
-            data = figures_workbook(area=area, period=period, title="شاخص‌ها")
+            data = figures_workbook(area=area, period=period, title=_("شاخص‌ها"))
         path = Path(output) if output else _default_path(place, period, fmt)
         path.write_bytes(data)
         self.stdout.write(str(path))
