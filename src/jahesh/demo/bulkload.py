@@ -2,7 +2,7 @@
 
 While the generator runs, the builders' ``bulk_create`` calls insert through one
 multi-row statement per ~30,000 parameters (``fast_bulk_inserts``), their
-row-heavy models are instantiated without Django's per-field ``__init__`` walk
+models are instantiated without Django's per-field ``__init__`` walk
 (``fast_rows``), SQLite skips fsync (``sqlite_bulk_mode``) and PostgreSQL the
 per-row foreign-key triggers and index insertions, and plans the builders' reads
 without nested loops (``postgresql_bulk_mode``). On PostgreSQL
@@ -22,18 +22,21 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from types import ModuleType
 from typing import Any
 
 from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db import connection as default_connection
-from django.db import connections, router, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import NOT_PROVIDED, AutoField, DateField, DateTimeField, Field, Model
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.fields.related_descriptors import (
+    ForeignKeyDeferredAttribute,
+    ForwardManyToOneDescriptor,
+)
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
@@ -253,11 +256,20 @@ def _columns(
     """The rows of ``objs`` as one converted column per field (pre_save stamps
     applied), as both the INSERT and the COPY path send them."""
     stamped = [_column_values(f, objs) for f in fields]
-    if len(fields) == 1:
-        get = attrgetter(fields[0].attname)
-        raw: list[Column] = [tuple(get(obj) for obj in objs)]
-    else:
-        raw = list(zip(*map(attrgetter(*(f.attname for f in fields)), objs), strict=True))
+    names = [f.attname for f in fields]
+    raw: list[Column]
+    try:  # from the instances' __dict__: a foreign key's attribute is a Python descriptor
+        if len(fields) == 1:
+            raw = [[vars(obj)[names[0]] for obj in objs]]
+        else:
+            raw = list(zip(*map(itemgetter(*names), map(vars, objs)), strict=True))
+    except KeyError:  # a deferred attribute: its descriptor loads it
+        get = attrgetter(*names)
+        raw = (
+            [[get(obj) for obj in objs]]
+            if len(fields) == 1
+            else list(zip(*map(get, objs), strict=True))
+        )
     return [
         c(column if s is None else s) for c, column, s in zip(convert, raw, stamped, strict=True)
     ]
@@ -425,6 +437,23 @@ class _FastRows:
                 self._constant[f.attname] = f.get_default()
         self._attnames = frozenset(f.attname for f in fields)
         self._by_name = {f.name: f.attname for f in fields if f.is_relation}
+        # foreign keys whose descriptor's __set__ _set_related repeats (no routers)
+        self._forward: dict[str, tuple[str, str, Any, str]] = {}
+        for f in fields:
+            key: Any = f
+            if (
+                key.is_relation
+                and type(model.__dict__.get(key.name)) is ForwardManyToOneDescriptor
+                and key.remote_field.multiple
+                and len(key.related_fields) == 1
+                and not router.routers
+            ):
+                self._forward[key.name] = (
+                    key.attname,
+                    key.cache_name,
+                    key.remote_field.model._meta.concrete_model,
+                    key.related_fields[0][1].attname,
+                )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
@@ -433,15 +462,25 @@ class _FastRows:
         model = self._model
         if args or not self._usable:
             return model(*args, **kwargs)
-        related: dict[str, Any] = {}
-        for key in kwargs:
-            if key in self._attnames:
-                continue
-            attname = self._by_name.get(key)
-            if attname is None or attname in kwargs:
-                return model(**kwargs)  # a property, a typo, or both a name and its id
-            related[key] = kwargs[key]
         obj = model.__new__(model)
+        if not self.fill(obj, kwargs):
+            return model(**kwargs)
+        return obj
+
+    def fill(self, obj: Any, kwargs: dict[str, Any]) -> bool:
+        """Make the new, empty ``obj`` what ``Model.__init__(obj, **kwargs)`` makes
+        it; False (``obj`` untouched) for what only that handles."""
+        if not self._usable:
+            return False
+        related: dict[str, Any] = {}
+        if not kwargs.keys() <= self._attnames:
+            for key in kwargs:
+                if key in self._attnames:
+                    continue
+                attname = self._by_name.get(key)
+                if attname is None or attname in kwargs:
+                    return False  # a property, a typo, or both a name and its id
+                related[key] = kwargs[key]
         obj._state = ModelState()
         values = obj.__dict__
         values.update(self._constant)
@@ -449,11 +488,43 @@ class _FastRows:
             if attname not in kwargs:
                 values[attname] = get_default()
         if related:
+            forward = self._forward
             for key, rel in related.items():
                 del kwargs[key]
-                setattr(obj, key, rel)  # the descriptor: the id and the cached object
+                known = forward.get(key)
+                if known is None or not _set_related(obj, values, rel, *known):
+                    setattr(obj, key, rel)  # the descriptor: the id and the cached object
         values.update(kwargs)
-        return obj
+        return True
+
+
+def _set_related(
+    obj: Any,
+    values: dict[str, Any],
+    rel: Any,
+    attname: str,
+    cache_name: str,
+    model: Any,
+    target: str,
+) -> bool:
+    """``ForwardManyToOneDescriptor.__set__`` on a new instance without routers
+    (their databases settled as the router would: the other's, else the default),
+    inline; False (nothing done) for what the descriptor should refuse itself."""
+    state = obj._state
+    if rel is None:
+        values[attname] = None
+    else:
+        if not isinstance(rel, model):
+            return False
+        if state.db is None:
+            state.db = rel._state.db or DEFAULT_DB_ALIAS
+        if rel._state.db is None:
+            rel._state.db = state.db
+        if rel._state.db != state.db:
+            return False
+        values[attname] = getattr(rel, target)
+    state.fields_cache[cache_name] = rel
+    return True
 
 
 def _plain_descriptors(deferred: type) -> tuple[type, ...]:
@@ -463,15 +534,43 @@ def _plain_descriptors(deferred: type) -> tuple[type, ...]:
 
 
 @contextlib.contextmanager
-def fast_rows() -> Iterator[None]:
+def fast_rows(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator[None]:
+    """The stand-ins above in their modules; and every other model of these apps
+    (Volunteer, RosterEntry, the history rows …, which their modules also use as
+    classes) gets, for the run, an ``__init__`` that fills a keyword-only call
+    the same way (``_FastRows.fill``; anything else, and subclasses, go to
+    ``Model.__init__``). Restored on the way out."""
     patches = []
     for dotted, names in FAST_ROW_MODELS.items():
         module = importlib.import_module(dotted)
         patches.append(patched(module, **{n: _FastRows(getattr(module, n)) for n in names}))
+    inits = []
+    for label in app_labels:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            rows = _FastRows(model)
+            if "__init__" not in vars(model) and model.__init__ is Model.__init__ and rows._usable:
+                inits.append((model, rows))
     with contextlib.ExitStack() as stack:
         for patch in patches:
             stack.enter_context(patch)
-        yield
+        try:
+            for model, rows in inits:
+                setattr(model, "__init__", _fast_init(rows))  # noqa: B010  # (mypy: a method)
+            yield
+        finally:
+            for model, _rows in inits:
+                if "__init__" in vars(model):
+                    delattr(model, "__init__")
+
+
+def _fast_init(rows: _FastRows) -> Callable[..., None]:
+    model = rows._model
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if args or type(self) is not model or not rows.fill(self, kwargs):
+            Model.__init__(self, *args, **kwargs)
+
+    return __init__
 
 
 @contextlib.contextmanager
