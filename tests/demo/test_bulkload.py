@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 
 from jahesh.demo.bulkload import _FastRows
 
@@ -48,3 +49,28 @@ def test_fast_rows_give_every_other_model_an_init_of_the_same_rows_for_the_run()
         k: v for k, v in vars(slow).items() if k != "_state"
     }
     assert (fast._state.db, fast._state.adding) == (slow._state.db, slow._state.adding)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL bulk mode's builds and checks"
+)
+@pytest.mark.django_db(transaction=True)
+def test_spread_runs_the_statements_on_two_connections_at_once():
+    """The index builds and key checks at the end of a national run share the
+    server's cores: two connections, each taking the next statement; the rows
+    come back in the statements' order, a failure is raised; inside a
+    transaction only its own connection (which sees its rows) runs them."""
+    from django.db import DatabaseError, transaction
+
+    from jahesh.demo.bulkload import _spread
+
+    statements = [f"SELECT {n}, pg_backend_pid() FROM pg_sleep(0.2)" for n in range(6)]
+    rows = _spread(statements)
+    assert [row[0] for row in rows] == list(range(6))
+    assert len({row[1] for row in rows}) == 2  # two backends worked at once
+    assert _spread(["CREATE TEMPORARY TABLE spread_t (n int)"]) == [None]
+    with pytest.raises(DatabaseError):
+        _spread(["SELECT 1", "SELECT no_such_column FROM pg_class", "SELECT 2"])
+    with transaction.atomic():
+        rows = _spread(statements[:3])
+    assert len({row[1] for row in rows}) == 1

@@ -18,6 +18,7 @@ import contextlib
 import datetime
 import importlib
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -694,7 +695,8 @@ def deferred_indexes(tables: list[str], seconds: dict[str, float] | None = None)
     how long that took)."""
     with default_connection.cursor() as cursor:
         cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid),"
+            " i.indrelid::regclass::text"
             " FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)"
             " AND NOT i.indisunique AND NOT i.indisprimary"
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
@@ -702,7 +704,7 @@ def deferred_indexes(tables: list[str], seconds: dict[str, float] | None = None)
             [tables],
         )
         indexes = cursor.fetchall()
-        for name, _definition in indexes:
+        for name, _definition, _table in indexes:
             cursor.execute(f"DROP INDEX {name}")
     try:
         yield
@@ -711,12 +713,77 @@ def deferred_indexes(tables: list[str], seconds: dict[str, float] | None = None)
         with default_connection.cursor() as cursor:
             cursor.execute("SHOW maintenance_work_mem")
             (memory,) = cursor.fetchone()
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-            for _name, definition in indexes:
-                cursor.execute(definition)
-            cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [memory])
+            # the largest tables' first, so that the connections end together
+            cursor.execute(
+                "SELECT t, pg_relation_size(t::regclass) FROM unnest(%s::text[]) t",
+                [sorted({table for _n, _d, table in indexes})],
+            )
+            size = dict(cursor.fetchall())
+        builds = [d for _n, d, table in sorted(indexes, key=lambda i: -size[i[2]])]
+        try:
+            _spread(builds, setup="SET maintenance_work_mem = '256MB'")
+        finally:
+            with default_connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [memory])
         if seconds is not None:
             seconds["indexes"] = time.monotonic() - started
+
+
+SPREAD_CONNECTIONS = 2  # the index builds and key checks at the end: the machine's cores
+
+
+def _spread(statements: list[str], setup: str | None = None) -> list[Any]:
+    """Run ``statements`` on ``SPREAD_CONNECTIONS`` connections at once (the
+    default one and new ones, each in a thread of its own: the server does the
+    work; only the default one inside a transaction), each connection taking the
+    next statement when it is free; their first rows (None for none), in the
+    statements' order. A failure stops the taking and is raised once all are done."""
+    pending = list(reversed(statements))
+    results: dict[int, Any] = {}
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work(connection: Any) -> None:
+        with connection.cursor() as cursor:
+            if setup:
+                cursor.execute(setup)
+            while True:
+                with lock:
+                    if errors or not pending:
+                        return
+                    index = len(pending) - 1
+                    statement = pending.pop()
+                try:
+                    cursor.execute(statement)
+                    results[len(statements) - 1 - index] = (
+                        cursor.fetchone() if cursor.description else None
+                    )
+                except BaseException as exc:  # raised below, in the caller's thread
+                    errors.append(exc)
+                    return
+
+    def extra() -> None:
+        connection = connections.create_connection(default_connection.alias)
+        try:
+            work(connection)
+        except BaseException as exc:  # e.g. no connection: raised below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # inside a transaction, only its own connection sees its rows and may wait on its locks
+    spread = 1 if default_connection.in_atomic_block else SPREAD_CONNECTIONS
+    threads = [threading.Thread(target=extra) for _ in range(min(spread, len(statements)) - 1)]
+    for thread in threads:
+        thread.start()
+    try:
+        work(default_connection)
+    finally:
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+    return [results.get(i) for i in range(len(statements))]
 
 
 def check_foreign_keys(tables: list[str]) -> None:
@@ -734,16 +801,18 @@ def check_foreign_keys(tables: list[str]) -> None:
             [tables],
         )
         keys = cursor.fetchall()
-        qn = default_connection.ops.quote_name
-        for name, table, column, target, target_column in keys:
-            cursor.execute(
-                f"SELECT t.{qn(column)} FROM {qn(table)} t WHERE t.{qn(column)} IS NOT NULL"
-                f" AND NOT EXISTS (SELECT 1 FROM {qn(target)} r"
-                f" WHERE r.{qn(target_column)} = t.{qn(column)}) LIMIT 1"
+    qn = default_connection.ops.quote_name
+    found = _spread(
+        [
+            f"SELECT t.{qn(column)} FROM {qn(table)} t WHERE t.{qn(column)} IS NOT NULL"
+            f" AND NOT EXISTS (SELECT 1 FROM {qn(target)} r"
+            f" WHERE r.{qn(target_column)} = t.{qn(column)}) LIMIT 1"
+            for _name, table, column, target, target_column in keys
+        ]
+    )
+    for (name, table, column, target, target_column), dangling in zip(keys, found, strict=True):
+        if dangling is not None:
+            raise RuntimeError(
+                f"{table}.{column} = {dangling[0]!r}: no such {target}.{target_column}"
+                f" (foreign key {name})"
             )
-            dangling = cursor.fetchone()
-            if dangling is not None:
-                raise RuntimeError(
-                    f"{table}.{column} = {dangling[0]!r}: no such {target}.{target_column}"
-                    f" (foreign key {name})"
-                )
