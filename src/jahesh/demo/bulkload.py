@@ -640,7 +640,8 @@ def postgresql_bulk_mode(
     tables' plain indexes (not unique, not a constraint's: the builders' few
     reads per province find their rows without them) are dropped for the load
     and built again at the end, each in one sort rather than one insertion per
-    row and index (:func:`deferred_indexes`; not inside a caller's transaction).
+    row and index (:func:`deferred_indexes`; not inside a caller's transaction),
+    two at a time on two connections, as are the key checks (:func:`_spread`).
     The settings are restored on the way out; ``seconds`` gets the time of the
     index builds ("indexes") and of the key checks ("keys")."""
     if default_connection.vendor != "postgresql":
