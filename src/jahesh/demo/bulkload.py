@@ -2,7 +2,7 @@
 
 While the generator runs, the builders' ``bulk_create`` calls insert through one
 multi-row statement per ~30,000 parameters (``fast_bulk_inserts``), their
-row-heavy models are instantiated without Django's per-field ``__init__`` walk
+models are instantiated without Django's per-field ``__init__`` walk
 (``fast_rows``), SQLite skips fsync (``sqlite_bulk_mode``) and PostgreSQL the
 per-row foreign-key triggers and index insertions, and plans the builders' reads
 without nested loops (``postgresql_bulk_mode``). On PostgreSQL
@@ -18,22 +18,26 @@ import contextlib
 import datetime
 import importlib
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from types import ModuleType
 from typing import Any
 
 from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db import connection as default_connection
-from django.db import connections, router, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import NOT_PROVIDED, AutoField, DateField, DateTimeField, Field, Model
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.fields.related_descriptors import (
+    ForeignKeyDeferredAttribute,
+    ForwardManyToOneDescriptor,
+)
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
@@ -253,11 +257,20 @@ def _columns(
     """The rows of ``objs`` as one converted column per field (pre_save stamps
     applied), as both the INSERT and the COPY path send them."""
     stamped = [_column_values(f, objs) for f in fields]
-    if len(fields) == 1:
-        get = attrgetter(fields[0].attname)
-        raw: list[Column] = [tuple(get(obj) for obj in objs)]
-    else:
-        raw = list(zip(*map(attrgetter(*(f.attname for f in fields)), objs), strict=True))
+    names = [f.attname for f in fields]
+    raw: list[Column]
+    try:  # from the instances' __dict__: a foreign key's attribute is a Python descriptor
+        if len(fields) == 1:
+            raw = [[vars(obj)[names[0]] for obj in objs]]
+        else:
+            raw = list(zip(*map(itemgetter(*names), map(vars, objs)), strict=True))
+    except KeyError:  # a deferred attribute: its descriptor loads it
+        get = attrgetter(*names)
+        raw = (
+            [[get(obj) for obj in objs]]
+            if len(fields) == 1
+            else list(zip(*map(get, objs), strict=True))
+        )
     return [
         c(column if s is None else s) for c, column, s in zip(convert, raw, stamped, strict=True)
     ]
@@ -425,6 +438,23 @@ class _FastRows:
                 self._constant[f.attname] = f.get_default()
         self._attnames = frozenset(f.attname for f in fields)
         self._by_name = {f.name: f.attname for f in fields if f.is_relation}
+        # foreign keys whose descriptor's __set__ _set_related repeats (no routers)
+        self._forward: dict[str, tuple[str, str, Any, str]] = {}
+        for f in fields:
+            key: Any = f
+            if (
+                key.is_relation
+                and type(model.__dict__.get(key.name)) is ForwardManyToOneDescriptor
+                and key.remote_field.multiple
+                and len(key.related_fields) == 1
+                and not router.routers
+            ):
+                self._forward[key.name] = (
+                    key.attname,
+                    key.cache_name,
+                    key.remote_field.model._meta.concrete_model,
+                    key.related_fields[0][1].attname,
+                )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
@@ -433,15 +463,25 @@ class _FastRows:
         model = self._model
         if args or not self._usable:
             return model(*args, **kwargs)
-        related: dict[str, Any] = {}
-        for key in kwargs:
-            if key in self._attnames:
-                continue
-            attname = self._by_name.get(key)
-            if attname is None or attname in kwargs:
-                return model(**kwargs)  # a property, a typo, or both a name and its id
-            related[key] = kwargs[key]
         obj = model.__new__(model)
+        if not self.fill(obj, kwargs):
+            return model(**kwargs)
+        return obj
+
+    def fill(self, obj: Any, kwargs: dict[str, Any]) -> bool:
+        """Make the new, empty ``obj`` what ``Model.__init__(obj, **kwargs)`` makes
+        it; False (``obj`` untouched) for what only that handles."""
+        if not self._usable:
+            return False
+        related: dict[str, Any] = {}
+        if not kwargs.keys() <= self._attnames:
+            for key in kwargs:
+                if key in self._attnames:
+                    continue
+                attname = self._by_name.get(key)
+                if attname is None or attname in kwargs:
+                    return False  # a property, a typo, or both a name and its id
+                related[key] = kwargs[key]
         obj._state = ModelState()
         values = obj.__dict__
         values.update(self._constant)
@@ -449,11 +489,43 @@ class _FastRows:
             if attname not in kwargs:
                 values[attname] = get_default()
         if related:
+            forward = self._forward
             for key, rel in related.items():
                 del kwargs[key]
-                setattr(obj, key, rel)  # the descriptor: the id and the cached object
+                known = forward.get(key)
+                if known is None or not _set_related(obj, values, rel, *known):
+                    setattr(obj, key, rel)  # the descriptor: the id and the cached object
         values.update(kwargs)
-        return obj
+        return True
+
+
+def _set_related(
+    obj: Any,
+    values: dict[str, Any],
+    rel: Any,
+    attname: str,
+    cache_name: str,
+    model: Any,
+    target: str,
+) -> bool:
+    """``ForwardManyToOneDescriptor.__set__`` on a new instance without routers
+    (their databases settled as the router would: the other's, else the default),
+    inline; False (nothing done) for what the descriptor should refuse itself."""
+    state = obj._state
+    if rel is None:
+        values[attname] = None
+    else:
+        if not isinstance(rel, model):
+            return False
+        if state.db is None:
+            state.db = rel._state.db or DEFAULT_DB_ALIAS
+        if rel._state.db is None:
+            rel._state.db = state.db
+        if rel._state.db != state.db:
+            return False
+        values[attname] = getattr(rel, target)
+    state.fields_cache[cache_name] = rel
+    return True
 
 
 def _plain_descriptors(deferred: type) -> tuple[type, ...]:
@@ -463,15 +535,43 @@ def _plain_descriptors(deferred: type) -> tuple[type, ...]:
 
 
 @contextlib.contextmanager
-def fast_rows() -> Iterator[None]:
+def fast_rows(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator[None]:
+    """The stand-ins above in their modules; and every other model of these apps
+    (Volunteer, RosterEntry, the history rows …, which their modules also use as
+    classes) gets, for the run, an ``__init__`` that fills a keyword-only call
+    the same way (``_FastRows.fill``; anything else, and subclasses, go to
+    ``Model.__init__``). Restored on the way out."""
     patches = []
     for dotted, names in FAST_ROW_MODELS.items():
         module = importlib.import_module(dotted)
         patches.append(patched(module, **{n: _FastRows(getattr(module, n)) for n in names}))
+    inits = []
+    for label in app_labels:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            rows = _FastRows(model)
+            if "__init__" not in vars(model) and model.__init__ is Model.__init__ and rows._usable:
+                inits.append((model, rows))
     with contextlib.ExitStack() as stack:
         for patch in patches:
             stack.enter_context(patch)
-        yield
+        try:
+            for model, rows in inits:
+                setattr(model, "__init__", _fast_init(rows))  # noqa: B010  # (mypy: a method)
+            yield
+        finally:
+            for model, _rows in inits:
+                if "__init__" in vars(model):
+                    delattr(model, "__init__")
+
+
+def _fast_init(rows: _FastRows) -> Callable[..., None]:
+    model = rows._model
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if args or type(self) is not model or not rows.fill(self, kwargs):
+            Model.__init__(self, *args, **kwargs)
+
+    return __init__
 
 
 @contextlib.contextmanager
@@ -540,7 +640,8 @@ def postgresql_bulk_mode(
     tables' plain indexes (not unique, not a constraint's: the builders' few
     reads per province find their rows without them) are dropped for the load
     and built again at the end, each in one sort rather than one insertion per
-    row and index (:func:`deferred_indexes`; not inside a caller's transaction).
+    row and index (:func:`deferred_indexes`; not inside a caller's transaction),
+    two at a time on two connections, as are the key checks (:func:`_spread`).
     The settings are restored on the way out; ``seconds`` gets the time of the
     index builds ("indexes") and of the key checks ("keys")."""
     if default_connection.vendor != "postgresql":
@@ -595,7 +696,8 @@ def deferred_indexes(tables: list[str], seconds: dict[str, float] | None = None)
     how long that took)."""
     with default_connection.cursor() as cursor:
         cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid),"
+            " i.indrelid::regclass::text"
             " FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)"
             " AND NOT i.indisunique AND NOT i.indisprimary"
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
@@ -603,7 +705,7 @@ def deferred_indexes(tables: list[str], seconds: dict[str, float] | None = None)
             [tables],
         )
         indexes = cursor.fetchall()
-        for name, _definition in indexes:
+        for name, _definition, _table in indexes:
             cursor.execute(f"DROP INDEX {name}")
     try:
         yield
@@ -612,12 +714,77 @@ def deferred_indexes(tables: list[str], seconds: dict[str, float] | None = None)
         with default_connection.cursor() as cursor:
             cursor.execute("SHOW maintenance_work_mem")
             (memory,) = cursor.fetchone()
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-            for _name, definition in indexes:
-                cursor.execute(definition)
-            cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [memory])
+            # the largest tables' first, so that the connections end together
+            cursor.execute(
+                "SELECT t, pg_relation_size(t::regclass) FROM unnest(%s::text[]) t",
+                [sorted({table for _n, _d, table in indexes})],
+            )
+            size = dict(cursor.fetchall())
+        builds = [d for _n, d, table in sorted(indexes, key=lambda i: -size[i[2]])]
+        try:
+            _spread(builds, setup="SET maintenance_work_mem = '256MB'")
+        finally:
+            with default_connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [memory])
         if seconds is not None:
             seconds["indexes"] = time.monotonic() - started
+
+
+SPREAD_CONNECTIONS = 2  # the index builds and key checks at the end: the machine's cores
+
+
+def _spread(statements: list[str], setup: str | None = None) -> list[Any]:
+    """Run ``statements`` on ``SPREAD_CONNECTIONS`` connections at once (the
+    default one and new ones, each in a thread of its own: the server does the
+    work; only the default one inside a transaction), each connection taking the
+    next statement when it is free; their first rows (None for none), in the
+    statements' order. A failure stops the taking and is raised once all are done."""
+    pending = list(reversed(statements))
+    results: dict[int, Any] = {}
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work(connection: Any) -> None:
+        with connection.cursor() as cursor:
+            if setup:
+                cursor.execute(setup)
+            while True:
+                with lock:
+                    if errors or not pending:
+                        return
+                    index = len(pending) - 1
+                    statement = pending.pop()
+                try:
+                    cursor.execute(statement)
+                    results[len(statements) - 1 - index] = (
+                        cursor.fetchone() if cursor.description else None
+                    )
+                except BaseException as exc:  # raised below, in the caller's thread
+                    errors.append(exc)
+                    return
+
+    def extra() -> None:
+        connection = connections.create_connection(default_connection.alias)
+        try:
+            work(connection)
+        except BaseException as exc:  # e.g. no connection: raised below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # inside a transaction, only its own connection sees its rows and may wait on its locks
+    spread = 1 if default_connection.in_atomic_block else SPREAD_CONNECTIONS
+    threads = [threading.Thread(target=extra) for _ in range(min(spread, len(statements)) - 1)]
+    for thread in threads:
+        thread.start()
+    try:
+        work(default_connection)
+    finally:
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+    return [results.get(i) for i in range(len(statements))]
 
 
 def check_foreign_keys(tables: list[str]) -> None:
@@ -635,16 +802,18 @@ def check_foreign_keys(tables: list[str]) -> None:
             [tables],
         )
         keys = cursor.fetchall()
-        qn = default_connection.ops.quote_name
-        for name, table, column, target, target_column in keys:
-            cursor.execute(
-                f"SELECT t.{qn(column)} FROM {qn(table)} t WHERE t.{qn(column)} IS NOT NULL"
-                f" AND NOT EXISTS (SELECT 1 FROM {qn(target)} r"
-                f" WHERE r.{qn(target_column)} = t.{qn(column)}) LIMIT 1"
+    qn = default_connection.ops.quote_name
+    found = _spread(
+        [
+            f"SELECT t.{qn(column)} FROM {qn(table)} t WHERE t.{qn(column)} IS NOT NULL"
+            f" AND NOT EXISTS (SELECT 1 FROM {qn(target)} r"
+            f" WHERE r.{qn(target_column)} = t.{qn(column)}) LIMIT 1"
+            for _name, table, column, target, target_column in keys
+        ]
+    )
+    for (name, table, column, target, target_column), dangling in zip(keys, found, strict=True):
+        if dangling is not None:
+            raise RuntimeError(
+                f"{table}.{column} = {dangling[0]!r}: no such {target}.{target_column}"
+                f" (foreign key {name})"
             )
-            dangling = cursor.fetchone()
-            if dangling is not None:
-                raise RuntimeError(
-                    f"{table}.{column} = {dangling[0]!r}: no such {target}.{target_column}"
-                    f" (foreign key {name})"
-                )
