@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Choices
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jahesh.core.digits import to_ascii_digits
@@ -123,16 +124,28 @@ def clean_isic(value: Any) -> tuple[str, str, str]:
     return code, parts[0], parts[1]
 
 
+# (choices, language) → the key of each member's value, label and name → its
+# value (the first member's, as the loop of _choice met them). The labels are
+# lazy translations, so the keys are made per language; once, not per row.
+_CHOICE_KEYS: dict[tuple[type[Choices], str | None], dict[str, str]] = {}
+
+
+def _choice_keys(choices: type[Choices]) -> dict[str, str]:
+    table = _CHOICE_KEYS.get((choices, translation.get_language()))
+    if table is None:
+        table = {}
+        for member in choices:
+            for name in (member.value, member.label, member.name):
+                table.setdefault(normalize_key(name), member.value)
+        _CHOICE_KEYS[(choices, translation.get_language())] = table
+    return table
+
+
 def _choice(value: Any, choices: type[Choices], *, label: str) -> str:
     """A choice given as its value, its Persian label or its English name."""
-    key = normalize_key(value)
-    for member in choices:
-        if key in (
-            normalize_key(member.value),
-            normalize_key(member.label),
-            normalize_key(member.name),
-        ):
-            return member.value
+    found = _choice_keys(choices).get(normalize_key(value))
+    if found is not None:
+        return found
     options = "، ".join(str(m.label) for m in choices if m.value)
     raise ValidationError(
         _("%(label)s «%(value)s» شناخته نشد؛ یکی از این‌ها را بنویسید: %(options)s.")
