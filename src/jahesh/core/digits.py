@@ -32,6 +32,8 @@ def to_ascii_digits(value: Any) -> str:
     """
     if value is None:
         return ""
+    if type(value) is str and value.isascii():  # no digit to change (a check in C)
+        return value
     return str(value).translate(_TO_ASCII)
 
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jahesh.core.digits import to_persian_digits
+from jahesh.core.draws import Weighted
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.mapdata import synthetic_position
 from jahesh.core.money import round_half_up
@@ -156,9 +157,9 @@ def _places(province) -> list[tuple]:
     return pool
 
 
-def _pick(rng, table: dict):
-    kinds = list(table)
-    return rng.choices(kinds, weights=[table[k][0] for k in kinds])[0]
+def _draw(table: dict) -> Weighted:
+    """A kind of ``table`` drawn by its weight (its entry's first item)."""
+    return Weighted(list(table), [entry[0] for entry in table.values()])
 
 
 def _day(rng, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -181,11 +182,12 @@ def _projects(ctx, rng, places, first, last) -> int:
     groups = list(_group_ids(ctx))
     skill = _labour_skill()
     specs = []
+    kind_draw = _draw(KINDS)
     plan = [(S.COMPLETED, True)] * COMPLETED + [(S.COMPLETED, False)] * COMPLETED_BEFORE_WINDOW
     for status, count in OPEN.items():
         plan += [(status, True)] * count
     for status, in_window in plan:
-        kind = _pick(rng, KINDS)
+        kind = kind_draw.draw(rng)
         county, village, deprived = rng.choice(places)
         weight, cost, title, *_rest = KINDS[kind]
         raw = cost * rng.uniform(0.5, 1.6)
@@ -457,6 +459,7 @@ def _services(ctx, rng, province, places, first, last) -> int:
     groups = _group_ids(ctx)
     group_of = _groups_by_id(groups)
     rows: list[dict[str, Any]] = []
+    kind_draw = _draw(SERVICE_KINDS)
     for i in range(SERVICES):
         camp = camps[i % len(camps)] if camps and rng.random() < 0.4 else None
         if camp is not None:
@@ -466,7 +469,7 @@ def _services(ctx, rng, province, places, first, last) -> int:
             day = min(max(camp.start_date, first), last)
             group = None
         else:
-            kind = _pick(rng, SERVICE_KINDS)
+            kind = kind_draw.draw(rng)
             county, village, _deprived = rng.choice(places)
             city = None
             day = _day(rng, first, last)

@@ -37,6 +37,11 @@ from jahesh.projects.models import (
 from jahesh.volunteers.selectors import hours_value_rial
 
 S = Project.Status
+# The choices' values, asked once (``Choices.values`` builds its list anew on
+# every read; the bulk forms ask it for every row).
+_KINDS = frozenset(Project.Kind.values)
+_ROLES = frozenset(ProjectFunding.Role.values)
+_SERVICE_KINDS = frozenset(DirectService.Kind.values)
 
 
 def _today(now: datetime.datetime) -> datetime.date:
@@ -91,7 +96,7 @@ def project_build(
 ) -> Project:
     """Check a new project and derive its key, place and deprivation (nothing is written)."""
     title = required_text(title, _("عنوان پروژه را بنویسید."), field="title")
-    if kind not in Project.Kind.values:
+    if kind not in _KINDS:
         raise InvalidInput(_("نوع پروژه نامعتبر است."), field="kind")
     county, deprived = _place(county=county, village=village, city=city)
     contractor_name = clean_text(contractor_name)
@@ -327,7 +332,7 @@ def funding_build(
     """A checked cash or in-kind source (government, charity, in-kind), not saved:
     :func:`funding_add`'s rules. Volunteer labour is valued by
     :func:`funding_add_volunteer_labour`."""
-    if role not in ProjectFunding.Role.values or role == ProjectFunding.Role.VOLUNTEER_LABOUR:
+    if role not in _ROLES or role == ProjectFunding.Role.VOLUNTEER_LABOUR:
         raise InvalidInput(_("نقش منبع تأمین نامعتبر است."), field="role")
     if amount_rial <= 0:
         raise InvalidInput(_("مبلغ باید بیشتر از صفر باشد."), field="amount_rial")
@@ -536,7 +541,7 @@ def service_build(
     """Check one direct service and derive its place and value (quantity × unit
     value); people named by national code are kept once each. Nothing is written."""
     now = now or timezone.now()
-    if kind not in DirectService.Kind.values:
+    if kind not in _SERVICE_KINDS:
         raise InvalidInput(_("نوع خدمت نامعتبر است."), field="kind")
     _not_future(delivered_on, today=_today(now), field="delivered_on")
     if quantity <= 0:

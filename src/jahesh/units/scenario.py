@@ -36,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jahesh.core.digits import to_persian_digits
+from jahesh.core.draws import Weighted
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.mapdata import synthetic_position
 from jahesh.core.text import normalize_key
@@ -108,6 +109,8 @@ TEMPLATES = [
     ("handicraft", "کارگاه منبت‌کاری {b}", "1629", 1),
 ]
 
+_TEMPLATE_DRAW = Weighted(TEMPLATES, [t[3] for t in TEMPLATES])
+
 BRANDS = (
     "پارس", "البرز", "سپهر", "آریا", "نگین", "کوثر", "مهر", "امید", "ستاره", "فراز", "سهند", "زاگرس",
     "الوند", "دماوند", "کاوه", "آفتاب", "رویان", "تابان", "پویا", "نوین", "بهین", "سامان", "هامون",
@@ -166,7 +169,8 @@ def _create(
     cities = {}
     for city in City.objects.filter(county__in=counties).order_by("id"):
         cities.setdefault(city.county_id, []).append(city)
-    plans = [_plan_unit(rng, i, counties, cities) for i in range(1, total + 1)]
+    county_draw = Weighted(counties, [COUNTY_WEIGHTS.get(c.name, 3) for c in counties])
+    plans = [_plan_unit(rng, i, county_draw, cities) for i in range(1, total + 1)]
     # One name per county (imports match by normalised name within the county).
     seen: set[tuple[int, str]] = set()
     for plan in plans:
@@ -188,10 +192,9 @@ def _create(
     )
 
 
-def _plan_unit(rng: random.Random, i: int, counties: list[County], cities: dict) -> _Plan:
-    weights = [COUNTY_WEIGHTS.get(c.name, 3) for c in counties]
-    county = rng.choices(counties, weights=weights)[0]
-    sector, pattern, isic, _w = rng.choices(TEMPLATES, weights=[t[3] for t in TEMPLATES])[0]
+def _plan_unit(rng: random.Random, i: int, counties: Weighted[County], cities: dict) -> _Plan:
+    county = counties.draw(rng)
+    sector, pattern, isic, _w = _TEMPLATE_DRAW.draw(rng)
     place = county.name
     name = pattern.format(b=rng.choice(BRANDS), p=place).strip()
     employees = _employees(rng, sector)

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jahesh.core.digits import to_persian_digits
+from jahesh.core.draws import Weighted
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.mapdata import synthetic_position
 from jahesh.core.text import normalize_key
@@ -272,7 +273,7 @@ def _volunteers(
     """``active`` people active on the window's last day and ``left`` who became
     inactive inside the window. The county capital (the first by id, Arak in
     Markazi) gets a larger share, as it does in life."""
-    weights = [4 if i == 0 else 1 for i in range(len(counties))]
+    county_draw = Weighted(counties, [4 if i == 0 else 1 for i in range(len(counties))])
     first_code = Volunteer.objects.filter(national_code__startswith="999").count() + 1
     built = []
     last_day = end - MARGIN - timedelta(days=1)
@@ -297,7 +298,7 @@ def _volunteers(
                 mobile=mobile,
                 gender=Volunteer.Gender.MALE if male else Volunteer.Gender.FEMALE,
                 birth_year=rng.randint(1345, 1384),
-                county_id=rng.choices(counties, weights)[0].pk,
+                county_id=county_draw.draw(rng).pk,
                 registered_on=registered,
             )
         )
@@ -311,13 +312,12 @@ def _volunteers(
 def _skills_and_credentials(rng, people, skills: dict[str, Skill], end: date, actor) -> None:
     skill_ids = {s.pk for s in skills.values()}
     kind_ids = {s.credential_kind_id for s in skills.values() if s.credential_kind_id}
-    names = [s[0] for s in SKILLS]
-    shares = [s[3] for s in SKILLS]
+    skill_draw = Weighted([s[0] for s in SKILLS], [s[3] for s in SKILLS])
     links, creds = [], []
     for v in people:
-        chosen = {rng.choices(names, shares)[0]}
+        chosen = {skill_draw.draw(rng)}
         if rng.random() < 0.25:
-            chosen.add(rng.choices(names, shares)[0])
+            chosen.add(skill_draw.draw(rng))
         # sorted: a set of strings iterates in a per-process hash order, which
         # would make the demo differ from run to run
         v.demo_skills = [skills[n] for n in sorted(chosen)]

@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Choices
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.identifiers import normalize_legal_id, normalize_mobile
@@ -55,6 +57,12 @@ def size_for(employees: int | None) -> str:
     return Size.LARGE
 
 
+# The fields' labels go in untranslated (``gettext_noop``) and are translated in
+# the messages that name them: a batch of thousands of rows (an import, the
+# demo) checks every field of every row, and a label is read only on an error.
+# (A label translated already passes through ``_`` unchanged: no msgid is English.)
+
+
 def _number(value: Any, *, label: str, whole: bool) -> Decimal | None:
     """``value`` read as a number (any digits, thousands commas), ``None`` when blank."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -67,19 +75,20 @@ def _number(value: Any, *, label: str, whole: bool) -> Decimal | None:
             if whole
             else _("%(label)s باید یک عدد باشد؛ «%(value)s» عدد نیست.")
         )
-        raise ValidationError(message % {"label": label, "value": value}) from None
+        raise ValidationError(message % {"label": _(label), "value": value}) from None
 
 
 def _within(n: Decimal, *, label: str, minimum: Any, maximum: Any) -> None:
     """Refuse ``n`` below ``minimum`` or above ``maximum`` (``None``: no bound)."""
     if minimum is not None and n < minimum:
         raise ValidationError(
-            _("%(label)s نمی‌تواند کمتر از %(minimum)s باشد.") % {"label": label, "minimum": minimum}
+            _("%(label)s نمی‌تواند کمتر از %(minimum)s باشد.")
+            % {"label": _(label), "minimum": minimum}
         )
     if maximum is not None and n > maximum:
         raise ValidationError(
             _("%(label)s نمی‌تواند بیشتر از %(maximum)s باشد.")
-            % {"label": label, "maximum": maximum}
+            % {"label": _(label), "maximum": maximum}
         )
 
 
@@ -89,7 +98,7 @@ def _int(value: Any, *, label: str, minimum: int = 0, maximum: int | None = None
         return None
     if n != n.to_integral_value():
         raise ValidationError(
-            _("%(label)s باید عدد صحیح باشد، نه «%(value)s».") % {"label": label, "value": value}
+            _("%(label)s باید عدد صحیح باشد، نه «%(value)s».") % {"label": _(label), "value": value}
         )
     _within(n, label=label, minimum=minimum, maximum=maximum)
     return int(n)
@@ -102,7 +111,7 @@ def _decimal(
     if d is None:
         return None
     if not d.is_finite():
-        raise ValidationError(_("%(label)s باید یک عدد باشد.") % {"label": label})
+        raise ValidationError(_("%(label)s باید یک عدد باشد.") % {"label": _(label)})
     _within(d, label=label, minimum=minimum, maximum=maximum)
     return d
 
@@ -123,33 +132,45 @@ def clean_isic(value: Any) -> tuple[str, str, str]:
     return code, parts[0], parts[1]
 
 
+# (choices, language) → the key of each member's value, label and name → its
+# value (the first member's, as the loop of _choice met them). The labels are
+# lazy translations, so the keys are made per language; once, not per row.
+_CHOICE_KEYS: dict[tuple[type[Choices], str | None], dict[str, str]] = {}
+
+
+def _choice_keys(choices: type[Choices]) -> dict[str, str]:
+    table = _CHOICE_KEYS.get((choices, translation.get_language()))
+    if table is None:
+        table = {}
+        for member in choices:
+            for name in (member.value, member.label, member.name):
+                table.setdefault(normalize_key(name), member.value)
+        _CHOICE_KEYS[(choices, translation.get_language())] = table
+    return table
+
+
 def _choice(value: Any, choices: type[Choices], *, label: str) -> str:
     """A choice given as its value, its Persian label or its English name."""
-    key = normalize_key(value)
-    for member in choices:
-        if key in (
-            normalize_key(member.value),
-            normalize_key(member.label),
-            normalize_key(member.name),
-        ):
-            return member.value
+    found = _choice_keys(choices).get(normalize_key(value))
+    if found is not None:
+        return found
     options = "، ".join(str(m.label) for m in choices if m.value)
     raise ValidationError(
         _("%(label)s «%(value)s» شناخته نشد؛ یکی از این‌ها را بنویسید: %(options)s.")
-        % {"label": label, "value": value, "options": options}
+        % {"label": _(label), "value": value, "options": options}
     )
 
 
 def clean_sector(value: Any) -> str:
     if not normalize_key(value):
         raise ValidationError(_("بخش اقتصادی را وارد کنید."))
-    return _choice(value, Sector, label=_("بخش اقتصادی"))
+    return _choice(value, Sector, label=gettext_noop("بخش اقتصادی"))
 
 
 def clean_status(value: Any) -> str:
     if not normalize_key(value):
         return UnitStatus.ACTIVE
-    return _choice(value, UnitStatus, label=_("وضعیت"))
+    return _choice(value, UnitStatus, label=gettext_noop("وضعیت"))
 
 
 class _Fields:
@@ -186,19 +207,21 @@ def clean_unit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     run("sector", clean_sector)
     run("status", clean_status)
     run("owner_mobile", lambda v: normalize_mobile(v) if normalize_key(v) else "")
-    run("employees", lambda v: _int(v, label=_("تعداد کارکنان"), maximum=1_000_000))
-    run("capacity", lambda v: _decimal(v, label=_("ظرفیت اسمی"), minimum=Decimal(0)))
+    run("employees", lambda v: _int(v, label=gettext_noop("تعداد کارکنان"), maximum=1_000_000))
+    run("capacity", lambda v: _decimal(v, label=gettext_noop("ظرفیت اسمی"), minimum=Decimal(0)))
     run(
         "latitude",
-        lambda v: _decimal(v, label=_("عرض جغرافیایی"), minimum=Decimal(-90), maximum=Decimal(90)),
+        lambda v: _decimal(
+            v, label=gettext_noop("عرض جغرافیایی"), minimum=Decimal(-90), maximum=Decimal(90)
+        ),
     )
     run(
         "longitude",
         lambda v: _decimal(
-            v, label=_("طول جغرافیایی"), minimum=Decimal(-180), maximum=Decimal(180)
+            v, label=gettext_noop("طول جغرافیایی"), minimum=Decimal(-180), maximum=Decimal(180)
         ),
     )
-    run("founded_on", lambda v: _not_future(v, today=today, label=_("تاریخ تأسیس")))
+    run("founded_on", lambda v: _not_future(v, today=today, label=gettext_noop("تاریخ تأسیس")))
     for name in ("industrial_estate", "address", "owner_name", "capacity_unit"):
         run(name, clean_text)
     for name in ("county", "city", "village"):
@@ -243,7 +266,7 @@ def _not_future(value: Any, *, today: date, label: str) -> date | None:
     if not isinstance(value, date):
         value = parse_date_any(value)
     if value > today:
-        raise ValidationError(_("%(label)s نمی‌تواند در آینده باشد.") % {"label": label})
+        raise ValidationError(_("%(label)s نمی‌تواند در آینده باشد.") % {"label": _(label)})
     return value
 
 
@@ -288,12 +311,12 @@ def _check_unit_relations(
         errors["county"] = [_("شهرستان را انتخاب کنید.")]
     elif "county" in values and not ask.writable(county):
         errors["county"] = [_("شهرستان «%(county)s» در حوزهٔ کاری شما نیست.") % {"county": county}]
-    for name, label in (("city", _("شهر")), ("village", _("روستا"))):
+    for name, label in (("city", gettext_noop("شهر")), ("village", gettext_noop("روستا"))):
         place = values.get(name)
         if place is not None and county is not None and place.county_id != county.pk:
             errors[name] = [
                 _("%(label)s «%(place)s» در شهرستان «%(county)s» نیست.")
-                % {"label": label, "place": place, "county": county}
+                % {"label": _(label), "place": place, "county": county}
             ]
     national_id = values.get("national_id")
     if national_id and ask.nid_taken(national_id, instance):
@@ -338,30 +361,44 @@ def clean_visit_fields(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     def required_date(v: Any) -> date | None:
         if v in (None, ""):
             raise ValidationError(_("تاریخ بازدید را وارد کنید."))
-        return _not_future(v, today=today, label=_("تاریخ بازدید"))
+        return _not_future(v, today=today, label=gettext_noop("تاریخ بازدید"))
 
     def amount(label: str) -> Callable[[Any], int]:
         return lambda v: _int(v, label=label) or 0
 
     run("visited_on", required_date)
-    run("capacity_utilization", lambda v: _int(v, label=_("ظرفیت به‌کارگرفته (٪)"), maximum=100))
-    run("employees_now", lambda v: _int(v, label=_("کارکنان فعلی"), maximum=1_000_000))
-    run("unpaid_wage_months", lambda v: _int(v, label=_("ماه‌های حقوق معوق"), maximum=120) or 0)
-    run("bank_arrears_rial", amount(_("معوقات بانکی")))
-    run("tax_debt_rial", amount(_("بدهی مالیاتی")))
-    run("social_security_debt_rial", amount(_("بدهی تأمین اجتماعی")))
-    run("utility_debt_rial", amount(_("بدهی آب، برق و گاز")))
-    run("raw_material_days", lambda v: _int(v, label=_("موجودی مواد اولیه (روز)"), maximum=3650))
+    run(
+        "capacity_utilization",
+        lambda v: _int(v, label=gettext_noop("ظرفیت به‌کارگرفته (٪)"), maximum=100),
+    )
+    run("employees_now", lambda v: _int(v, label=gettext_noop("کارکنان فعلی"), maximum=1_000_000))
+    run(
+        "unpaid_wage_months",
+        lambda v: _int(v, label=gettext_noop("ماه‌های حقوق معوق"), maximum=120) or 0,
+    )
+    run("bank_arrears_rial", amount(gettext_noop("معوقات بانکی")))
+    run("tax_debt_rial", amount(gettext_noop("بدهی مالیاتی")))
+    run("social_security_debt_rial", amount(gettext_noop("بدهی تأمین اجتماعی")))
+    run("utility_debt_rial", amount(gettext_noop("بدهی آب، برق و گاز")))
+    run(
+        "raw_material_days",
+        lambda v: _int(v, label=gettext_noop("موجودی مواد اولیه (روز)"), maximum=3650),
+    )
     run(
         "order_book_months",
         lambda v: _decimal(
-            v, label=_("سفارش‌های در دست (ماه)"), minimum=Decimal(0), maximum=Decimal("999.9")
+            v,
+            label=gettext_noop("سفارش‌های در دست (ماه)"),
+            minimum=Decimal(0),
+            maximum=Decimal("999.9"),
         ),
     )
-    run("court_cases", lambda v: _int(v, label=_("پرونده‌های قضایی"), maximum=1000) or 0)
+    run("court_cases", lambda v: _int(v, label=gettext_noop("پرونده‌های قضایی"), maximum=1000) or 0)
     run(
         "sales_trend",
-        lambda v: _choice(v, SalesTrend, label=_("روند فروش")) if normalize_key(v) else "",
+        lambda v: (
+            _choice(v, SalesTrend, label=gettext_noop("روند فروش")) if normalize_key(v) else ""
+        ),
     )
     for name in ("utility_cutoff_notice", "owner_issue"):
         if name in data:

@@ -33,6 +33,10 @@ from jahesh.volunteers.services.people import (
     in_scope_ids,
 )
 
+# The choices' values, asked once (``Choices.values`` builds its list anew on every read).
+_SPECIALTIES = frozenset(Group.Specialty.values)
+_PURPOSES = frozenset(Camp.Purpose.values)
+
 
 @dataclass(frozen=True, kw_only=True)
 class GroupFields:
@@ -50,7 +54,7 @@ def group_build(fields: GroupFields) -> Group:
     uniqueness in its county, which the caller asks (once for a batch in
     :func:`groups_create`)."""
     name = required_text(fields.name, _("نام گروه لازم است."), field="name")
-    if fields.specialty not in Group.Specialty.values:
+    if fields.specialty not in _SPECIALTIES:
         raise InvalidInput(_("تخصص گروه نامعتبر است."), field="specialty")
     return Group(
         name=name,
@@ -168,7 +172,7 @@ def camp_build(fields: CampFields, *, actor: Any) -> Camp:
     """A checked camp, not saved: :func:`camp_create`'s rules; its county is the
     place's county (a village, else a city)."""
     title = required_text(fields.title, _("عنوان اردو لازم است."), field="title")
-    if fields.purpose not in Camp.Purpose.values:
+    if fields.purpose not in _PURPOSES:
         raise InvalidInput(_("هدف اردو نامعتبر است."), field="purpose")
     if fields.end_date < fields.start_date:
         raise InvalidInput(_("تاریخ پایان اردو نمی‌تواند پیش از تاریخ شروع باشد."), field="end_date")

@@ -35,6 +35,10 @@ from jahesh.volunteers.models import (
 from jahesh.volunteers.selectors import valid_credentials
 from jahesh.volunteers.services.people import MAX_HOURS, in_scope_ids
 
+# The sources' values, asked once (``Choices.values`` builds its list anew on
+# every read; the bulk form asks it for every row).
+_SOURCES = frozenset(RosterEntry.Source.values)
+
 
 @dataclass(frozen=True)
 class RosterRow:
@@ -114,7 +118,7 @@ def roster_save(
     The number of queries does not grow with the number of rows.
     """
     now = now or timezone.now()
-    if source not in RosterEntry.Source.values:
+    if source not in _SOURCES:
         raise InvalidInput(_("منبع ثبت ساعت نامعتبر است."), field="source")
     parsed, errors = _roster_parse(rows)
     found = _roster_lookup(actor=actor, camp=camp, parsed=parsed)
@@ -356,7 +360,7 @@ def roster_entry_build(
     the credentials the camp and the skill need; ``held``: the volunteer's
     credential kinds and their latest expiry), with what it derives; not saved.
     :func:`roster_entries_create` writes many."""
-    if source not in RosterEntry.Source.values:
+    if source not in _SOURCES:
         raise InvalidInput(_("منبع ثبت ساعت نامعتبر است."), field="source")
     try:
         parsed = _parse_hours(hours)
