@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -108,8 +109,9 @@ def _statement(
     related_where: tuple[str, ...],
     connection: BaseDatabaseWrapper,
     beside: type[models.Model] | None = None,
+    rider: str | None = None,
 ) -> _Statement:
-    key = (connection.alias, model, where, related, related_where, beside)
+    key = (connection.alias, model, where, related, related_where, beside, rider)
     found = _statements.get(key)
     if found is not None:
         return found
@@ -142,7 +144,10 @@ def _statement(
         )
         conditions.insert(0, ("", pk))
     columns = ", ".join(
-        main.select + (other.select if other else []) + (kept.select if kept else [])
+        main.select
+        + (other.select if other else [])
+        + (kept.select if kept else [])
+        + ([f"({rider})"] if rider is not None else [])
     )
     where_sql = " AND ".join(c for c, _ in conditions if c)
     sql = f"SELECT {columns} FROM {source} WHERE {where_sql} LIMIT 1"
@@ -196,7 +201,13 @@ def _fetch(
     using: str,
 ) -> tuple[M | None, B | None]:
     connection = connections[using]
-    statement = _statement(model, tuple(where), related, tuple(related_where), connection, beside)
+    ride = _riding.get()
+    if ride is not None and (ride.read or ride.using != using):
+        ride = None  # once read, no later statement carries it
+    statement = _statement(
+        model, tuple(where), related, tuple(related_where), connection, beside,
+        ride.sql if ride is not None else None,
+    )  # fmt: skip
     values = [*where.values(), *related_where.values()]
     if beside is not None:
         values.insert(0, beside_pk)
@@ -204,12 +215,16 @@ def _fetch(
         field.get_db_prep_value(value, connection, prepared=False)
         for field, value in zip(statement.fields, values, strict=True)
     ]
+    if ride is not None:
+        params = [*ride.params, *params]  # the select list comes first
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         row = cursor.fetchone()
     if row is None:
         return None, None
     row = list(row)
+    if ride is not None:
+        ride.value, ride.read = row.pop(), True
     width = len(statement.main.names)
     instance = _instance(statement.main, row[:width], connection, using)
     rest = row[width:]
@@ -223,6 +238,43 @@ def _fetch(
         if rest[pk_at] is not None:  # the LEFT JOIN found it
             kept = _instance(statement.beside, rest, connection, using)
     return cast(M, instance), cast("B | None", kept)
+
+
+# --- A value riding on the next row read --------------------------------------------
+#
+# A request whose answer needs one more small read (the KPI API's data version,
+# the key of its kept answer) can have it ride on the read every request makes
+# first (its API token or its session, :func:`fetch_one`): one round trip for
+# both, on PostgreSQL the larger part of such a request's cost. The value is
+# read in the same statement, so as fresh as if it were read after.
+
+
+@dataclass
+class Ride:
+    """A scalar SQL expression and its parameters; after the ride, its value."""
+
+    sql: str
+    params: list[Any]
+    using: str = DEFAULT_DB_ALIAS
+    value: Any = None
+    read: bool = False  # whether a statement carried it (and found its row)
+
+
+_riding: ContextVar[Ride | None] = ContextVar("prepared_riding", default=None)
+
+
+@contextmanager
+def riding(sql: str, params: list[Any], *, using: str = DEFAULT_DB_ALIAS) -> Iterator[Ride]:
+    """Inside, the first row :func:`fetch_one` (or :func:`fetch_one_beside`)
+    reads carries ``sql`` (a scalar expression) as one more column: its value
+    is then ``ride.value`` (``ride.read`` says whether it came; it does not
+    when no statement ran or none found its row)."""
+    ride = Ride(sql, list(params), using)
+    token = _riding.set(ride)
+    try:
+        yield ride
+    finally:
+        _riding.reset(token)
 
 
 # --- One aggregate, compiled once per process -------------------------------------------
