@@ -93,7 +93,8 @@ def test_scope_in_out_and_anonymous(cached, world, users, reader):
         assert reader(None).get(URL, Q1403).status_code == 401
 
 
-def test_without_kept_answers_nothing_rides(world, users, reader):
+def test_without_kept_answers_nothing_rides(world, users, reader, settings):
+    settings.JAHESH_DASHBOARD_CACHE_SECONDS = 0
     client = reader(users["hq"])
     for _ in range(2):
         response, sqls = _read(client)
