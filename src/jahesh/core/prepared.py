@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -44,6 +45,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from jahesh.core.sql import quote_table
 
 M = TypeVar("M", bound=models.Model)
+B = TypeVar("B", bound=models.Model)
 
 _OPERATORS = {"": "=", "gt": ">"}
 
@@ -65,6 +67,7 @@ class _Statement:
     fields: list[models.Field]  # of the conditions, in the order of their parameters
     main: _Columns
     related: _Columns | None
+    beside: _Columns | None = None  # a row of another table by its key (:func:`fetch_one_beside`)
 
 
 _statements: dict[tuple[Any, ...], _Statement] = {}
@@ -105,8 +108,10 @@ def _statement(
     related: str | None,
     related_where: tuple[str, ...],
     connection: BaseDatabaseWrapper,
+    beside: type[models.Model] | None = None,
+    rider: str | None = None,
 ) -> _Statement:
-    key = (connection.alias, model, where, related, related_where)
+    key = (connection.alias, model, where, related, related_where, beside, rider)
     found = _statements.get(key)
     if found is not None:
         return found
@@ -127,9 +132,26 @@ def _statement(
             f" ON {qn('r')}.{qn(_col(fk.target_field))} = {qn(table)}.{qn(_col(fk))}"
         )
         conditions += [_condition(target, "r", lookup, connection) for lookup in related_where]
-    columns = ", ".join(main.select + (other.select if other else []))
-    sql = f"SELECT {columns} FROM {source} WHERE {' AND '.join(c for c, _ in conditions)} LIMIT 1"
-    found = _Statement(sql, [f for _, f in conditions], main, other)
+    kept = None
+    if beside is not None:
+        # Its key is the statement's first parameter (the ON clause comes before WHERE).
+        kept = _columns(beside, "b", connection)
+        pk = beside._meta.pk
+        assert pk is not None
+        source += (
+            f" LEFT JOIN {quote_table(beside, connection)} {qn('b')}"
+            f" ON {qn('b')}.{qn(_col(pk))} = %s"
+        )
+        conditions.insert(0, ("", pk))
+    columns = ", ".join(
+        main.select
+        + (other.select if other else [])
+        + (kept.select if kept else [])
+        + ([f"({rider})"] if rider is not None else [])
+    )
+    where_sql = " AND ".join(c for c, _ in conditions if c)
+    sql = f"SELECT {columns} FROM {source} WHERE {where_sql} LIMIT 1"
+    found = _Statement(sql, [f for _, f in conditions], main, other, kept)
     _statements[key] = found
     return found
 
@@ -155,26 +177,104 @@ def fetch_one(
 ) -> M | None:
     """The first row of ``model`` that meets ``where`` (and, joined, its
     ``related`` row that meets ``related_where``), or None."""
+    found, _beside = _fetch(model, where, related, related_where or {}, None, None, using)
+    return found
+
+
+def fetch_one_beside(
+    model: type[M], where: dict[str, Any], beside: type[B], beside_pk: Any,
+    *, using: str = DEFAULT_DB_ALIAS,
+) -> tuple[M | None, B | None]:  # fmt: skip
+    """The first row of ``model`` that meets ``where``, and in the same
+    statement the row of ``beside`` whose key is ``beside_pk`` (None when
+    either is missing): two reads in one round trip, read at one moment."""
+    return _fetch(model, where, None, {}, beside, beside_pk, using)
+
+
+def _fetch(
+    model: type[M],
+    where: dict[str, Any],
+    related: str | None,
+    related_where: dict[str, Any],
+    beside: type[B] | None,
+    beside_pk: Any,
+    using: str,
+) -> tuple[M | None, B | None]:
     connection = connections[using]
-    related_where = related_where or {}
-    statement = _statement(model, tuple(where), related, tuple(related_where), connection)
+    ride = _riding.get()
+    if ride is not None and (ride.read or ride.using != using):
+        ride = None  # once read, no later statement carries it
+    statement = _statement(
+        model, tuple(where), related, tuple(related_where), connection, beside,
+        ride.sql if ride is not None else None,
+    )  # fmt: skip
     values = [*where.values(), *related_where.values()]
+    if beside is not None:
+        values.insert(0, beside_pk)
     params = [
         field.get_db_prep_value(value, connection, prepared=False)
         for field, value in zip(statement.fields, values, strict=True)
     ]
+    if ride is not None:
+        params = [*ride.params, *params]  # the select list comes first
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None, None
     row = list(row)
+    if ride is not None:
+        ride.value, ride.read = row.pop(), True
     width = len(statement.main.names)
     instance = _instance(statement.main, row[:width], connection, using)
+    rest = row[width:]
     if statement.related is not None and related is not None:
-        other = _instance(statement.related, row[width:], connection, using)
+        other = _instance(statement.related, rest, connection, using)
         model._meta.get_field(related).set_cached_value(instance, other)  # type: ignore[union-attr]
-    return cast(M, instance)
+    kept = None
+    if statement.beside is not None:
+        rest = rest[-len(statement.beside.names) :]
+        pk_at = statement.beside.names.index(statement.beside.model._meta.pk.attname)  # type: ignore[union-attr]
+        if rest[pk_at] is not None:  # the LEFT JOIN found it
+            kept = _instance(statement.beside, rest, connection, using)
+    return cast(M, instance), cast("B | None", kept)
+
+
+# --- A value riding on the next row read --------------------------------------------
+#
+# A request whose answer needs one more small read (the KPI API's data version,
+# the key of its kept answer) can have it ride on the read every request makes
+# first (its API token or its session, :func:`fetch_one`): one round trip for
+# both, on PostgreSQL the larger part of such a request's cost. The value is
+# read in the same statement, so as fresh as if it were read after.
+
+
+@dataclass
+class Ride:
+    """A scalar SQL expression and its parameters; after the ride, its value."""
+
+    sql: str
+    params: list[Any]
+    using: str = DEFAULT_DB_ALIAS
+    value: Any = None
+    read: bool = False  # whether a statement carried it (and found its row)
+
+
+_riding: ContextVar[Ride | None] = ContextVar("prepared_riding", default=None)
+
+
+@contextmanager
+def riding(sql: str, params: list[Any], *, using: str = DEFAULT_DB_ALIAS) -> Iterator[Ride]:
+    """Inside, the first row :func:`fetch_one` (or :func:`fetch_one_beside`)
+    reads carries ``sql`` (a scalar expression) as one more column: its value
+    is then ``ride.value`` (``ride.read`` says whether it came; it does not
+    when no statement ran or none found its row)."""
+    ride = Ride(sql, list(params), using)
+    token = _riding.set(ride)
+    try:
+        yield ride
+    finally:
+        _riding.reset(token)
 
 
 # --- One aggregate, compiled once per process -------------------------------------------

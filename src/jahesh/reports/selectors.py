@@ -81,16 +81,17 @@ _page_version: ContextVar[dict[Area, int] | None] = ContextVar("jahesh_page_vers
 
 
 @contextmanager
-def one_data_version() -> Iterator[None]:
+def one_data_version(known: dict[Area, int] | None = None) -> Iterator[None]:
     """The cached reads inside share one data version per area, read once (by the
     first that needs it): a page of several cached reads (the dashboard has
     seven) costs one version query, and shows its figures as of one moment.
     A block inside another shares the outer one's (a kept page's key and the
-    fragments of its view, ``reports.pagecache``)."""
+    fragments of its view, ``reports.pagecache``). ``known``: versions this
+    request has already read (``facts.version_sql`` riding on its first read)."""
     if _page_version.get() is not None:  # inside another: share its versions
         yield
         return
-    token = _page_version.set({})
+    token = _page_version.set(dict(known or {}))
     try:
         yield
     finally:

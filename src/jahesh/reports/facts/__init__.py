@@ -54,6 +54,7 @@ from jahesh.reports.facts.versions import (
     data_version,
     invalidate,
     invalidate_if_present,
+    version_sql,
     writing,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "RefreshReport",
     "current",
     "data_version",
+    "version_sql",
     "days_built",
     "drop_triggers",
     "ensure_current",

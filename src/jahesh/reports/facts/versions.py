@@ -104,15 +104,16 @@ def data_versions(areas: Iterable[Area]) -> dict[Area, int]:
     wanted = list(dict.fromkeys(areas))
     for i in range(0, len(wanted), 200):
         chunk = wanted[i : i + 200]
-        columns, params = zip(*(_version_sql(area) for area in chunk), strict=True)
+        columns, params = zip(*(version_sql(area) for area in chunk), strict=True)
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(columns), [p for ps in params for p in ps])
             found.update(zip(chunk, map(int, cursor.fetchone()), strict=True))
     return found
 
 
-def _version_sql(area: Area) -> tuple[str, list[Any]]:
-    """The expression of ``area``'s data version, and its parameters."""
+def version_sql(area: Area) -> tuple[str, list[Any]]:
+    """The expression of ``area``'s data version, and its parameters (a scalar
+    expression: it can ride on another statement, ``core.prepared.riding``)."""
     marks, version = quote_table(StalePlace), quote_table(FactVersion)
     counties = quote_table(County)
     if area.county_id is not None:
