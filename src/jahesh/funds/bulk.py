@@ -220,13 +220,9 @@ def paper_repayments_add(
         before += amount
         if before == owed:
             loan.status, loan.closed_on = S.REPAID, day
-    allocated = schedule.allocate(parts, [(r.paid_on, r.amount) for r in built.repayments])
-    for line, alloc in zip(built.installments, allocated, strict=True):
-        line.paid_fee, line.paid_principal, line.paid_on = (
-            alloc.paid_fee,
-            alloc.paid_principal,
-            alloc.paid_on,
-        )
+    columns = schedule.allocated_columns(parts, [(r.paid_on, r.amount) for r in built.repayments])
+    for line, fee, principal, on in zip(built.installments, *columns, strict=True):
+        line.paid_fee, line.paid_principal, line.paid_on = fee, principal, on
 
 
 def paper_loan_write_off(
