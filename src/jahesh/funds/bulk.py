@@ -278,10 +278,11 @@ def paper_loan_events(
     if status in (S.REPAID, S.WRITTEN_OFF):
         days.append((status, loan.closed_on))
     steps = []
+    tz = timezone.get_current_timezone()  # make_aware's zone, read once for the loan
     for to, day in days:
         if day is None:
             break
-        when = timezone.make_aware(datetime.datetime.combine(day, at))
+        when = timezone.make_aware(datetime.datetime.combine(day, at), tz)
         steps.append(Step(to, when, reason=note))
     events = loan_flow.LOAN_FLOW.history(loan, steps, user=user)
     if loan.status != status:
