@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from jahesh.accounts.scoping import Area
 from jahesh.clinic import scenario, selectors, services
@@ -97,3 +99,18 @@ def test_a_second_run_changes_nothing(built):
         Resolution.objects.count(),
         Expert.objects.count(),
     )
+
+
+def test_its_trails_ask_the_database_once_per_expert_not_per_move(geo, users):
+    """The trails' guards (CASE_FLOW.history) read an expert's declared conflicts
+    once per expert and no case's children: the builder made them all (the
+    national generator checks thousands of moves a province)."""
+    ctx = _ctx()
+    units_scenario.build(ctx)
+    with CaptureQueriesContext(connection) as queries:
+        scenario.build(ctx)
+    sql = [q["sql"] for q in queries.captured_queries]
+    conflicts = [s for s in sql if "clinic_expertconflict" in s]
+    assert 1 <= len(conflicts) <= len(scenario.EXPERTS)
+    assert [s for s in sql if "COUNT(" in s.upper() and '"parent_id" =' in s] == []
+    assert Case.objects.filter(status=CaseStatus.RESOLVED).count() > 110

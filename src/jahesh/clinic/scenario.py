@@ -191,7 +191,17 @@ def _at(day: date, hour: int = 9) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=TEHRAN)
 
 
-def _trail(case: Case, who: Callable[[Case, str], Any]) -> list[CaseEvent]:
+def _no_rows(model: Any) -> Any:
+    """An empty prefetched set of ``model``, as ``prefetch_related`` leaves one
+    (its rows already read: none), so reading it compiles no query either."""
+    rows = model.objects.none()
+    rows._result_cache, rows._prefetch_done = [], True
+    return rows
+
+
+def _trail(
+    case: Case, who: Callable[[Case, str], Any], *, has_children: bool = True
+) -> list[CaseEvent]:
     """The case's workflow trail, not saved: each planned move checked by
     ``CASE_FLOW.history`` as ``case_transition`` checks it (the table, the
     mover's role, an expert moves only the cases assigned to them, each guard:
@@ -203,7 +213,9 @@ def _trail(case: Case, who: Callable[[Case, str], Any]) -> list[CaseEvent]:
     moved.status = S.NEW
     # Its events are written after every trail (the caller's bulk insert): none to
     # read for each move (a query per move, thousands at national scale).
-    moved._prefetched_objects_cache = {"events": CaseEvent.objects.none()}  # type: ignore[attr-defined]
+    moved._prefetched_objects_cache = {"events": _no_rows(CaseEvent)}  # type: ignore[attr-defined]
+    if not has_children:  # the builder knows them: no query per closing move for none
+        moved._prefetched_objects_cache["children"] = _no_rows(Case)  # type: ignore[attr-defined]
     carried = services.MoveInput(
         escalated_to=case.escalated_to,
         working_group=case.working_group,
@@ -623,21 +635,30 @@ class _Builder:
         created = bulk_create_with_history(self.cases, Case, batch_size=500)
         for case, saved in zip(self.cases, created, strict=True):
             case.pk = case.id = saved.pk
+        parents = set()
         for case in self.cases:
             parent = getattr(case, "parent_placeholder", None)
             if parent is not None:
                 Case.objects.filter(pk=case.pk).update(parent_id=parent.pk)
+                parents.add(parent.pk)
 
         hq = User.objects.filter(username="hq").first()
         worker_moves = {S.IN_PROGRESS, S.WAITING, S.ESCALATED, S.RESOLVED, S.NOT_RESOLVABLE}
 
+        stand_ins: dict[int, Any] = {}
+
         def who(case: Case, to: str):
             if to in worker_moves and case.expert is not None and case.expert.user_id:
                 return case.expert.user
-            # No saved hq (the national generator): its unsaved stand-in, whom no row names.
-            return hq or self.ctx.actor(case.province_id)
+            # No saved hq (the national generator): its unsaved stand-in, whom no
+            # row names (one per province, not one per move).
+            if hq is None and case.province_id not in stand_ins:
+                stand_ins[case.province_id] = self.ctx.actor(case.province_id)
+            return hq or stand_ins[case.province_id]
 
-        trail = [e for case in self.cases for e in _trail(case, who)]
+        trail = [
+            e for case in self.cases for e in _trail(case, who, has_children=case.pk in parents)
+        ]
         CaseEvent.objects.bulk_create(trail, batch_size=2000)
 
     # --- Sessions and resolutions ------------------------------------------------------

@@ -18,8 +18,11 @@ arithmetic without a calendar).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import functools
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -30,6 +33,8 @@ from jahesh.geo.workdays import WorkCalendar
 # Statuses in which the clock does not run.
 _NOT_COUNTING = frozenset({CaseStatus.WAITING, *CLOSED_STATUSES})
 _ZERO = datetime.timedelta(0)
+_ONE_DAY = datetime.timedelta(days=1)
+_ONE_MICROSECOND = datetime.timedelta(microseconds=1)
 # More days than any limit (the settings hold at most a few hundred) can take.
 _MAX_DAYS = 3660
 
@@ -42,13 +47,35 @@ def calendar_for(province_id: int | None) -> WorkCalendar:
     return once(WorkCalendar, province_id)
 
 
+@functools.lru_cache(maxsize=65_536)
 def _midnight(day: datetime.date, tz: datetime.tzinfo) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()), tz)
 
 
-# The loops below walk a limit day by day (a month's limit: sixty midnights); each
-# reads the current time zone once, not per day (a context-local lookup that was
-# a tenth of the national generator's clinic part).
+# The loops below walk a limit day by day (a month's limit: sixty midnights). A
+# bulk writer (the national generator's clinic part) walks the same days for
+# thousands of moves, so each day's midnight (per time zone) and each
+# calendar's answer per day are remembered: the walks are the same, each day a
+# lookup rather than a time-zone conversion and three set lookups. A calendar
+# answers the same for a day all its life (it reads a year's closures once), and
+# its answers go with it (a new calendar, a closure added since, starts afresh).
+_WORKING: weakref.WeakKeyDictionary[Any, dict[datetime.date, bool]] = weakref.WeakKeyDictionary()
+
+
+def _working(calendar: WorkCalendar) -> Callable[[datetime.date], bool]:
+    """``calendar.is_working_day``, each day asked of the calendar once."""
+    known = _WORKING.get(calendar)
+    if known is None:
+        known = _WORKING[calendar] = {}
+    ask = calendar.is_working_day
+
+    def working(day: datetime.date) -> bool:
+        value = known.get(day)
+        if value is None:
+            value = known[day] = ask(day)
+        return value
+
+    return working
 
 
 def working_time(
@@ -59,14 +86,15 @@ def working_time(
         return _ZERO
     if calendar is None:
         return end - start
-    tz = timezone.get_current_timezone()
+    tz, working = timezone.get_current_timezone(), _working(calendar)
     total, day, last = _ZERO, timezone.localdate(start, tz), timezone.localdate(end, tz)
     while day <= last:
-        if calendar.is_working_day(day):
+        following = day + _ONE_DAY
+        if working(day):
             lo = max(start, _midnight(day, tz))
-            hi = min(end, _midnight(day + datetime.timedelta(days=1), tz))
+            hi = min(end, _midnight(following, tz))
             total += max(hi - lo, _ZERO)
-        day += datetime.timedelta(days=1)
+        day = following
     return total
 
 
@@ -80,15 +108,17 @@ def add_working_time(
     if amount < _ZERO:
         return _back_working_time(start, -amount, calendar)
     at, left, tz = start, amount, timezone.get_current_timezone()
+    working = _working(calendar)
+    day = timezone.localdate(at, tz)
     for _ in range(_MAX_DAYS):
-        day = timezone.localdate(at, tz)
-        next_midnight = _midnight(day + datetime.timedelta(days=1), tz)
-        if calendar.is_working_day(day):
+        following = day + _ONE_DAY
+        next_midnight = _midnight(following, tz)
+        if working(day):
             chunk = next_midnight - at
             if left <= chunk:
                 return at + left
             left -= chunk
-        at = next_midnight
+        at, day = next_midnight, following  # the local date of a midnight is its day
     raise ValueError("time limit beyond ten years")
 
 
@@ -96,15 +126,16 @@ def _back_working_time(
     end: datetime.datetime, amount: datetime.timedelta, calendar: WorkCalendar
 ) -> datetime.datetime:
     at, left, tz = end, amount, timezone.get_current_timezone()
+    working = _working(calendar)
+    day = timezone.localdate(at - _ONE_MICROSECOND, tz)
     for _ in range(_MAX_DAYS):
-        day = timezone.localdate(at - datetime.timedelta(microseconds=1), tz)
         day_start = _midnight(day, tz)
-        if calendar.is_working_day(day):
+        if working(day):
             chunk = at - day_start
             if left <= chunk:
                 return at - left
             left -= chunk
-        at = day_start
+        at, day = day_start, day - _ONE_DAY  # the day before a midnight is the previous one
     raise ValueError("time limit beyond ten years")
 
 

@@ -220,13 +220,9 @@ def paper_repayments_add(
         before += amount
         if before == owed:
             loan.status, loan.closed_on = S.REPAID, day
-    allocated = schedule.allocate(parts, [(r.paid_on, r.amount) for r in built.repayments])
-    for line, alloc in zip(built.installments, allocated, strict=True):
-        line.paid_fee, line.paid_principal, line.paid_on = (
-            alloc.paid_fee,
-            alloc.paid_principal,
-            alloc.paid_on,
-        )
+    columns = schedule.allocated_columns(parts, [(r.paid_on, r.amount) for r in built.repayments])
+    for line, fee, principal, on in zip(built.installments, *columns, strict=True):
+        line.paid_fee, line.paid_principal, line.paid_on = fee, principal, on
 
 
 def paper_loan_write_off(
@@ -282,10 +278,11 @@ def paper_loan_events(
     if status in (S.REPAID, S.WRITTEN_OFF):
         days.append((status, loan.closed_on))
     steps = []
+    tz = timezone.get_current_timezone()  # make_aware's zone, read once for the loan
     for to, day in days:
         if day is None:
             break
-        when = timezone.make_aware(datetime.datetime.combine(day, at))
+        when = timezone.make_aware(datetime.datetime.combine(day, at), tz)
         steps.append(Step(to, when, reason=note))
     events = loan_flow.LOAN_FLOW.history(loan, steps, user=user)
     if loan.status != status:

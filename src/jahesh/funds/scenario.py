@@ -14,6 +14,7 @@ idempotent: a second run only re-links the demo ``fund`` user.
 from __future__ import annotations
 
 import datetime
+import operator
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -137,12 +138,15 @@ MOSQUES = (
 )
 
 
+_CHECK_WEIGHTS = range(10, 1, -1)
+
+
 def national_code(n: int) -> str:
     """The n-th demo national code: a 9-digit body and its check digit (always valid)."""
     body = f"{(n * 7_919_317 + 12_345_678) % 1_000_000_000:09d}"  # spread, no repeats
     if body[3:9] == "000000" or len(set(body)) == 1:
         body = "1" + body[1:8] + "7"
-    s = sum(int(body[i]) * (10 - i) for i in range(9)) % 11
+    s = sum(map(operator.mul, map(int, body[:9]), _CHECK_WEIGHTS)) % 11  # digit i weighs 10 - i
     return body + str(s if s < 2 else 11 - s)
 
 

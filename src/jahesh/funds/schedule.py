@@ -168,6 +168,16 @@ def allocate(
     can be recomputed from scratch whenever a payment is added or reversed.
     Raises InvalidInput when the payments exceed what is owed.
     """
+    paid_fee, paid_principal, paid_on = allocated_columns(parts, payments)
+    return [Allocation(paid_fee[i], paid_principal[i], paid_on[i]) for i in range(len(parts))]
+
+
+def allocated_columns(
+    parts: Sequence[tuple[int, int]], payments: Iterable[tuple[datetime.date, int]]
+) -> tuple[list[int], list[int], list[datetime.date | None]]:
+    """:func:`allocate` as three columns (paid fee, paid principal, paid on), one
+    value per installment: the bulk form of paper loans sets tens of thousands of
+    installments' paid columns from them, with no ``Allocation`` made for each."""
     owed = sum(f + p for f, p in parts)
     paid_fee = [0] * len(parts)
     paid_principal = [0] * len(parts)
@@ -192,7 +202,7 @@ def allocate(
             if paid_fee[index] == fee_part and paid_principal[index] == principal_part:
                 paid_on[index] = day
                 index += 1
-    return [Allocation(paid_fee[i], paid_principal[i], paid_on[i]) for i in range(len(parts))]
+    return paid_fee, paid_principal, paid_on
 
 
 def split_payment(parts: Sequence[tuple[int, int]], before: int, amount: int) -> tuple[int, int]:

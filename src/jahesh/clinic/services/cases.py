@@ -36,6 +36,7 @@ from jahesh.clinic.models import (
 from jahesh.clinic.services.common import MANAGERS, WORKERS, _today, clinic_settings, user_role
 from jahesh.clinic.sla import add_working_time, calendar_for, sla_state
 from jahesh.core import events
+from jahesh.core.daily import once
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import add_jalali_months
 from jahesh.core.models import recorded_user
@@ -177,6 +178,14 @@ def _needs_reason(move: _Move) -> dict[str, Any]:
     return {}
 
 
+def _conflicted_units(expert_id: int) -> frozenset[int]:
+    """The units an expert declared a conflict with (read once per ``shared``
+    block: a bulk writer assigns thousands of cases to a few experts)."""
+    return frozenset(
+        ExpertConflict.objects.filter(expert_id=expert_id).values_list("unit_id", flat=True)
+    )
+
+
 def _guard_assign(move: _Move) -> dict[str, Any]:
     """Assigning needs an active expert who has declared no conflict with the unit."""
     expert = move.data.expert or move.record.expert
@@ -184,7 +193,7 @@ def _guard_assign(move: _Move) -> dict[str, Any]:
         raise InvalidInput(_("برای ارجاع، کارشناس مسئول را انتخاب کنید."), field="expert")
     if not expert.is_active:
         raise InvalidInput(_("کارشناس «%(e)s» غیرفعال است.") % {"e": expert}, field="expert")
-    if ExpertConflict.objects.filter(expert=expert, unit_id=move.record.unit_id).exists():
+    if move.record.unit_id in once(_conflicted_units, expert.pk):
         raise InvalidInput(
             _("کارشناس «%(e)s» با این واحد تعارض منافع اعلام کرده است؛ کارشناس دیگری انتخاب کنید.")
             % {"e": expert},
