@@ -6,11 +6,14 @@ in-scope user, an out-of-scope user and an anonymous client."""
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, override_settings
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Role
@@ -19,6 +22,8 @@ from jahesh.core import sms
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import City, County, Province, Village
 
+T = TypeVar("T")
+
 # Ids as in django-iranian-cities' data, so tests read like the real geography.
 MARKAZI, TEHRAN = 28, 8
 ARAK, SAVEH, TEHRAN_COUNTY = 19, 236, 90001
@@ -26,10 +31,13 @@ ARAK, SAVEH, TEHRAN_COUNTY = 19, 236, 90001
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
 
 
+_FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # PBKDF2's deliberate slowness protects real passwords; tests only need a hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = _FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +66,11 @@ def _place(model, **fields):
 @pytest.fixture
 def geo(db):
     """Markazi (Arak, Saveh) and Tehran (one county), with a city and a village each."""
+    return geo_make()
+
+
+def geo_make() -> dict:
+    """The ``geo`` fixture's places, for a fixture of wider scope (``shared_data``)."""
     markazi = _place(Province, id=MARKAZI, name="مرکزی", code="0")
     tehran = _place(Province, id=TEHRAN, name="تهران", code="23")
     arak = _place(County, id=ARAK, name="اراک", code="1", province=markazi)
@@ -82,20 +95,26 @@ def geo(db):
     }
 
 
+def _user_make(username: str, role: str, **fields) -> User:
+    user = User(username=username, role=role, **fields)
+    user.set_password("pass-1234-word")
+    user.save()
+    return user
+
+
 @pytest.fixture
 def make_user(db):
-    def make(username: str, role: str, **fields) -> User:
-        user = User(username=username, role=role, **fields)
-        user.set_password("pass-1234-word")
-        user.save()
-        return user
-
-    return make
+    return _user_make
 
 
 @pytest.fixture
 def users(geo, make_user):
     """One user per role; ``*_other`` users are out of Markazi's / Arak's scope."""
+    return users_make(geo, make_user)
+
+
+def users_make(geo: dict, make_user=_user_make) -> dict[str, User]:
+    """The ``users`` fixture's users, for a fixture of wider scope (``shared_data``)."""
     return {
         "admin": make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True),
         "hq": make_user("hq", Role.HQ_MANAGER, province=geo["markazi"]),
@@ -110,6 +129,29 @@ def users(geo, make_user):
         "projects": make_user("projects", Role.PROJECT_MANAGER, province=geo["markazi"]),
         "viewer": make_user("viewer", Role.VIEWER, province=geo["markazi"]),
     }
+
+
+def shared_data(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """For a module-scoped fixture whose records are costly to make (a demo part):
+    ``build()`` runs once, inside a transaction rolled back after the module's last
+    test, and each test runs in a savepoint of it (pytest-django's ``db``), so what
+    one test writes never reaches the next. Use as
+    ``yield from shared_data(django_db_blocker, build)``, from a fixture the tests
+    reach through one that asks for ``db``. Passwords hash as in every test."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=_FAST_HASHERS):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            made = build()
+        except BaseException:
+            atomic.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield made
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+import time_machine
 
 from jahesh.accounts.scoping import Area
 from jahesh.clinic import scenario, selectors, services
@@ -15,7 +14,8 @@ from jahesh.core.jalali import last_jalali_years
 from jahesh.demo.registry import ScenarioContext
 from jahesh.reports.figures import kpi_value
 from jahesh.units import scenario as units_scenario
-from tests.conftest import MARKAZI
+from tests.clinic.conftest import NOW
+from tests.conftest import MARKAZI, geo_make, shared_data, users_make
 
 AS_OF = date(2025, 11, 27)
 
@@ -24,13 +24,26 @@ def _ctx() -> ScenarioContext:
     return ScenarioContext(name="markazi", as_of=AS_OF, log=lambda _m: None)
 
 
+def _build() -> ScenarioContext:
+    with time_machine.travel(NOW, tick=False):  # as every clinic test (conftest)
+        ctx = _ctx()
+        users = users_make(geo_make())
+        units_scenario.build(ctx)
+        scenario.build(ctx)
+        ctx.users = users
+        return ctx
+
+
+@pytest.fixture(scope="module")
+def _built_once(django_db_setup, django_db_blocker):
+    # The full-size Markazi units and clinic take seconds to make: made once for the
+    # module, each test in a savepoint of it (tests.conftest.shared_data).
+    yield from shared_data(django_db_blocker, _build)
+
+
 @pytest.fixture
-def built(geo, users):
-    ctx = _ctx()
-    units_scenario.build(ctx)
-    scenario.build(ctx)
-    ctx.users = users
-    return ctx
+def built(_built_once, db):
+    return _built_once
 
 
 def test_it_prevents_exactly_110_closures_in_the_window(built):
@@ -99,18 +112,3 @@ def test_a_second_run_changes_nothing(built):
         Resolution.objects.count(),
         Expert.objects.count(),
     )
-
-
-def test_its_trails_ask_the_database_once_per_expert_not_per_move(geo, users):
-    """The trails' guards (CASE_FLOW.history) read an expert's declared conflicts
-    once per expert and no case's children: the builder made them all (the
-    national generator checks thousands of moves a province)."""
-    ctx = _ctx()
-    units_scenario.build(ctx)
-    with CaptureQueriesContext(connection) as queries:
-        scenario.build(ctx)
-    sql = [q["sql"] for q in queries.captured_queries]
-    conflicts = [s for s in sql if "clinic_expertconflict" in s]
-    assert 1 <= len(conflicts) <= len(scenario.EXPERTS)
-    assert [s for s in sql if "COUNT(" in s.upper() and '"parent_id" =' in s] == []
-    assert Case.objects.filter(status=CaseStatus.RESOLVED).count() > 110

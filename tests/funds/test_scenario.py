@@ -17,19 +17,33 @@ from jahesh.funds import books, scenario, selectors
 from jahesh.funds.models import Fund, Loan, Member, Verification
 from jahesh.reports.figures import kpi_value
 
-from ..conftest import MARKAZI
+from ..conftest import MARKAZI, geo_make, shared_data, users_make
 
 AS_OF = datetime.date(2025, 10, 1)
 
 
-@pytest.fixture
-def small(monkeypatch, geo, users):
-    monkeypatch.setattr(scenario, "ACTIVE_FUNDS", 16)
-    monkeypatch.setattr(scenario, "CLOSED_FUNDS", 2)
-    monkeypatch.setattr(scenario, "JOBS_TARGET", 36)
+def _build() -> ScenarioContext:
+    users = users_make(geo_make())
     ctx = ScenarioContext(name="markazi", as_of=AS_OF, log=lambda _m: None)
     scenario.build(ctx)
+    ctx.users = users
     return ctx
+
+
+@pytest.fixture(scope="module")
+def _small_once(django_db_setup, django_db_blocker):
+    # Made once for the module, each test in a savepoint of it
+    # (tests.conftest.shared_data); the sizes stay patched for the module's tests.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scenario, "ACTIVE_FUNDS", 16)
+        patch.setattr(scenario, "CLOSED_FUNDS", 2)
+        patch.setattr(scenario, "JOBS_TARGET", 36)
+        yield from shared_data(django_db_blocker, _build)
+
+
+@pytest.fixture
+def small(_small_once, db):
+    return _small_once
 
 
 def test_it_makes_the_kpis_exact(small):
@@ -63,7 +77,8 @@ def test_it_creates_realistic_valid_records(small):
     assert outstanding[None] > 0
 
 
-def test_it_is_idempotent_and_links_the_demo_manager(small, users):
+def test_it_is_idempotent_and_links_the_demo_manager(small):
+    users = small.users
     counts = (Fund.objects.count(), Loan.objects.count(), Verification.objects.count())
     scenario.build(small)
     assert (Fund.objects.count(), Loan.objects.count(), Verification.objects.count()) == counts
