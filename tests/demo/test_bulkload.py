@@ -62,7 +62,7 @@ def test_spread_runs_the_statements_on_two_connections_at_once():
     transaction only its own connection (which sees its rows) runs them."""
     from django.db import DatabaseError, transaction
 
-    from jahesh.demo.bulkload import _spread
+    from jahesh.demo.bulkmode import _spread
 
     statements = [f"SELECT {n}, pg_backend_pid() FROM pg_sleep(0.2)" for n in range(6)]
     rows = _spread(statements)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from jahesh.accounts.scoping import Area
 from jahesh.core.errors import Conflict
 from jahesh.core.jalali import last_jalali_years
-from jahesh.demo import bulkload
+from jahesh.demo import bulkload, bulkmode
 from jahesh.demo.bulkload import FAST_ROW_MODELS, GENERATED_APPS, _FastRows
 from jahesh.demo.national import PER_PROVINCE, UNIT_PREFIX, generate_nation, table_counts
 from jahesh.reports.figures import kpi_values
@@ -215,7 +215,7 @@ def test_postgresql_bulk_mode_checks_every_foreign_key_at_the_end(geo):
             RuntimeError, match=r"volunteers_membership\.(group|volunteer)_id = 999999999: no such"
         ),
         facts.paused(),
-        bulkload.postgresql_bulk_mode(),
+        bulkmode.postgresql_bulk_mode(),
     ):
         assert setting("session_replication_role") == "replica"
         assert setting("synchronous_commit") == "off"
@@ -246,7 +246,7 @@ def test_deferred_indexes_come_back_as_they_were(geo):
     plain, unique = indexes(False), indexes(True)
     assert any("gin_trgm_ops" in d for _n, d in plain)
     seconds: dict[str, float] = {}
-    with bulkload.deferred_indexes(tables, seconds):
+    with bulkmode.deferred_indexes(tables, seconds):
         assert indexes(False) == []
         assert indexes(True) == unique
     assert indexes(False) == plain

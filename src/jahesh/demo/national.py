@@ -59,13 +59,8 @@ from jahesh.clinic.models import Case, CaseEvent, Resolution, Session, WorkingGr
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.jalali import jalali_today, last_jalali_years
-from jahesh.demo.bulkload import (
-    fast_bulk_inserts,
-    fast_rows,
-    patched,
-    postgresql_bulk_mode,
-    sqlite_bulk_mode,
-)
+from jahesh.demo.bulkload import fast_bulk_inserts, fast_rows, patched
+from jahesh.demo.bulkmode import postgresql_bulk_mode, sqlite_bulk_mode
 from jahesh.demo.registry import ScenarioContext
 from jahesh.funds import scenario as funds_scenario
 from jahesh.funds.models import (
