@@ -127,8 +127,12 @@ FORM_RENDERER = "jahesh.core.form_renderer.Renderer"
 # --- Database -------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "jahesh.sqlite3"
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60, conn_health_checks=True
+    # An empty DATABASE_URL= (a blank line in an env file) means unset, as the
+    # docs say; dj_database_url.config would answer {} for it.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -32,3 +32,13 @@ def test_it_keeps_postgresql_connections_open_between_requests(monkeypatch, tmp_
 
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["CONN_MAX_AGE"] == 60
+
+
+def test_an_empty_database_url_means_the_default_sqlite_file(monkeypatch, tmp_path):
+    # A blank ``DATABASE_URL=`` line in an env file is unset, not an empty config.
+    db = _settings_with(monkeypatch, JAHESH_VAR=str(tmp_path), DATABASE_URL="")["DATABASES"][
+        "default"
+    ]
+
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["NAME"] == str(tmp_path / "jahesh.sqlite3")

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.text import clean_text, listed, normalize_key
 
 ZWNJ = "\u200c"
 
@@ -114,3 +115,11 @@ def test_it_ignores_tatweel_and_harakat_wherever_they_are(value, data):
     )
     decorated = "".join(ch + data.draw(st.text(alphabet=marks, max_size=2)) for ch in value)
     assert normalize_key(decorated) == normalize_key(value)
+
+
+def test_a_list_in_a_message_takes_the_readers_separator():
+    with translation.override("fa"):
+        assert listed(["اراک", "ساوه", 3]) == "اراک، ساوه، 3"
+    with translation.override("en"):
+        assert listed(["Arak", "Saveh"]) == "Arak, Saveh"
+        assert listed([]) == ""

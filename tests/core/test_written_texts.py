@@ -55,7 +55,7 @@ def job_dirs(settings, tmp_path):
 @pytest.mark.parametrize(
     ("language", "message"),
     [
-        ("en", "These required columns are missing from the file: «نام واحد»، «بخش اقتصادی»."),
+        ("en", "These required columns are missing from the file: «نام واحد», «بخش اقتصادی»."),
         ("fa", "این ستون‌های الزامی در پرونده نیست: «نام واحد»، «بخش اقتصادی»."),
         (
             "",

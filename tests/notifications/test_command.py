@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from jahesh.core import sms
 from jahesh.funds import services as funds
@@ -21,9 +22,17 @@ def test_send_reminders_at_a_moment_sends_the_days_reminders_once(installment_du
     out = io.StringIO()
     call_command("send_reminders", "--at", "1404/12/26T08:00", stdout=out)  # 2026-03-17
     assert "installment_due: 1" in out.getvalue()
-    assert "sent: 1," in out.getvalue()
+    assert "فرستاده: 1، برای تلاش دوباره: 0، ناموفق: 0، در انتظار صبح: 0" in out.getvalue()
     call_command("send_reminders", "--at", "2026-03-17T09:30", stdout=io.StringIO())
     assert len(sms.outbox) == 1
+
+
+def test_send_reminders_reports_in_the_operators_language(installment_due):
+    installment_due(datetime.date(2026, 3, 28))
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("send_reminders", "--at", "1404/12/26T08:00", stdout=out)
+    assert "sent: 1, to retry: 0, failed: 0, waiting for morning: 0" in out.getvalue()
 
 
 def test_send_reminders_refuses_a_bad_moment(db):

@@ -48,6 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jahesh.core.errors import ApplicationError
+from jahesh.core.text import listed
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -441,7 +442,7 @@ def _check_compatible(manifest: dict, vendor: str) -> None:
                 "کنید و jahesh migrate را اجرا کنید."
             )
             % {
-                "apps": "، ".join(
+                "apps": listed(
                     f"{app}: {manifest['migrations'].get(app, '—')} ≠ {code.get(app, '—')}"
                     for app in different
                 ),
@@ -461,7 +462,7 @@ def _check_empty(connection: BaseDatabaseWrapper) -> None:
             if count := cursor.fetchone()[0]:
                 filled.append(f"{table}: {count}")
     if filled:
-        shown = "، ".join(filled[:5]) + ("، …" if len(filled) > 5 else "")
+        shown = listed(filled[:5] + (["…"] if len(filled) > 5 else []))
         raise BackupError(
             _(
                 "پایگاه داده‌ی مقصد خالی نیست (%(tables)s). بازگرداندن همه‌ی آن را جایگزین "
@@ -488,9 +489,7 @@ def _extract(archive: Path, manifest: dict, work: Path, staging: Path) -> Path:
             _copy_checked(source, destination, entry)
             found.add(member.name)
     if missing := sorted(set(expected) - found):
-        raise BackupError(
-            _("بایگانی ناقص است؛ نیست: %(names)s") % {"names": "، ".join(missing[:5])}
-        )
+        raise BackupError(_("بایگانی ناقص است؛ نیست: %(names)s") % {"names": listed(missing[:5])})
     return work / "database"
 
 

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
+
+from django.utils.translation import pgettext
 
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import InvalidInput
@@ -115,3 +118,10 @@ def _zwnj_or_space(match: re.Match[str]) -> str:
     if "\n" in run:
         return "\n"
     return " " if any(c.isspace() for c in run) else "\u200c"
+
+
+def listed(items: Iterable[object]) -> str:
+    """Items joined for a message in the reader's language: «الف، ب» in Persian,
+    "a, b" in English (the separator goes through gettext, as Django's
+    ``get_text_list`` does)."""
+    return pgettext("list separator", "، ").join(str(item) for item in items)

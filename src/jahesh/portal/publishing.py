@@ -36,7 +36,7 @@ from jahesh.accounts.scoping import Area, effective_role
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, Forbidden, InvalidInput
 from jahesh.core.jalali import jalali_quarter_of, jalali_quarter_range, jalali_year_range
-from jahesh.core.text import required_text
+from jahesh.core.text import listed, required_text
 from jahesh.core.workflow import Move, Refusals, Rule, Workflow
 from jahesh.geo.models import County, Province
 from jahesh.portal.models import CountyFigures, FigureRelease
@@ -151,7 +151,7 @@ def _approve(move: Move[FigureRelease]) -> dict[str, Any]:
     if missing:
         raise InvalidInput(
             _("پیش از تأیید، همهٔ شهرستان‌ها باید ارقام خود را بفرستند؛ مانده: {names}").format(
-                names="، ".join(missing)
+                names=listed(missing)
             )
         )
     return {"approved_at": move.now, "approved_by": move.user}

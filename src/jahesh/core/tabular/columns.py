@@ -38,7 +38,7 @@ from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import ApplicationError
 from jahesh.core.jalali import format_jalali, parse_date_any
 from jahesh.core.money import group_digits
-from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.text import clean_text, listed, normalize_key
 
 Parser = Callable[[Any], Any]
 
@@ -392,7 +392,7 @@ class choice:
         for name, code in (aliases or {}).items():
             self.lookup.setdefault(normalize_key(name), code)
         self.cache: dict[Any, Any] = {}
-        self.hint = _("یکی از: %(labels)s") % {"labels": "، ".join(self.labels.values())}
+        self.hint = _("یکی از: %(labels)s") % {"labels": listed(self.labels.values())}
 
     def __call__(self, value: Any) -> Any:
         try:
@@ -403,7 +403,7 @@ class choice:
         if code is _MISSING:
             raise ValueError(
                 _("%(value)s از گزینه‌ها نیست؛ یکی از این‌ها را بنویسید: %(labels)s.")
-                % {"value": _quote(value), "labels": "، ".join(self.labels.values())}
+                % {"value": _quote(value), "labels": listed(self.labels.values())}
             )
         if len(self.cache) < _CACHE_LIMIT:
             self.cache[value] = code

@@ -41,6 +41,7 @@ from jahesh.core.tabular.reading import (
 )
 from jahesh.core.tabular.writing import sheet
 from jahesh.core.tabular.xlsx import write_workbook
+from jahesh.core.text import listed
 
 Progress = Callable[[int, int | None], None]
 
@@ -135,7 +136,7 @@ class ImportReport:
             parts.append(
                 _("%(n)s ردیف خالی نادیده گرفته شد") % {"n": group_digits(self.skipped_blank)}
             )
-        return "، ".join(parts) + "."
+        return listed(parts) + "."
 
     def error_rows_xlsx(self) -> bytes:
         """The refused rows as they were read, after two columns: the row number in

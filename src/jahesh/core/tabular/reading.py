@@ -33,7 +33,7 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import ApplicationError, InvalidInput
 from jahesh.core.tabular.columns import Column, _message, header_key
 from jahesh.core.tabular.limits import rows_check, unreadable, workbook_check
-from jahesh.core.text import normalize_key
+from jahesh.core.text import listed, normalize_key
 
 SPREADSHEET_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
 TEXT_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
@@ -177,7 +177,7 @@ class TableReader:
         missing = [c for c in columns if c.required and c.key not in self.column_index]
         if not missing:
             return
-        names = "، ".join(f"«{c.fa}»" for c in missing)
+        names = listed(f"«{c.fa}»" for c in missing)
         raise InvalidInput(
             _(
                 "این ستون‌های الزامی در پرونده نیست: %(names)s. آن‌ها را به سطر عنوان‌ها "
@@ -304,7 +304,7 @@ def _find_header(
             raise InvalidInput(
                 _("پرونده خالی است؛ سطر اول باید عنوان ستون‌ها باشد و پس از آن داده‌ها.")
             )
-        expected = "، ".join(f"«{c.fa}»" for c in columns)
+        expected = listed(f"«{c.fa}»" for c in columns)
         raise InvalidInput(
             _(
                 "عنوان ستون‌ها پیدا نشد؛ سطر اول پرونده باید عنوان ستون‌ها باشد، مانند: %(expected)s. "
@@ -445,7 +445,7 @@ def _pick_sheet(workbook: Any, sheet: str | int | None) -> Any:
             return workbook.get_sheet_by_name(name)
     raise InvalidInput(
         _("برگه «%(sheet)s» در پرونده نیست؛ برگه‌های پرونده: %(names)s.")
-        % {"sheet": sheet, "names": "، ".join(f"«{n}»" for n in workbook.sheet_names)}
+        % {"sheet": sheet, "names": listed(f"«{n}»" for n in workbook.sheet_names)}
     )
 
 

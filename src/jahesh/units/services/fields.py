@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 from jahesh.core.digits import to_ascii_digits
 from jahesh.core.identifiers import normalize_legal_id, normalize_mobile
 from jahesh.core.jalali import parse_date_any
-from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.text import clean_text, listed, normalize_key
 from jahesh.units import isic
 from jahesh.units.models import SalesTrend, Sector, Size, Unit, UnitStatus
 from jahesh.units.selectors import unit_writable_counties
@@ -154,7 +154,7 @@ def _choice(value: Any, choices: type[Choices], *, label: str) -> str:
     found = _choice_keys(choices).get(normalize_key(value))
     if found is not None:
         return found
-    options = "، ".join(str(m.label) for m in choices if m.value)
+    options = listed(str(m.label) for m in choices if m.value)
     raise ValidationError(
         _("%(label)s «%(value)s» شناخته نشد؛ یکی از این‌ها را بنویسید: %(options)s.")
         % {"label": _(label), "value": value, "options": options}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from jahesh.core.backup import RestoreReport, backup_restore
 from jahesh.core.errors import ApplicationError
 from jahesh.core.management.base import TranslatedCommand
+from jahesh.core.text import listed
 
 
 class Command(TranslatedCommand):
@@ -34,12 +35,12 @@ class Command(TranslatedCommand):
         if bad:
             raise CommandError(
                 _("بازگرداندن کامل نیست: شمار ردیف‌های این جدول‌ها با پشتیبان نمی‌خواند: %(tables)s")
-                % {"tables": "، ".join(bad)}
+                % {"tables": listed(bad)}
             )
         if report.missing_triggers:
             raise CommandError(
                 _("بازگرداندن کامل نیست: این تریگرها بازنگشته‌اند: %(names)s")
-                % {"names": "، ".join(report.missing_triggers)}
+                % {"names": listed(report.missing_triggers)}
             )
         self.stdout.write(
             self.style.SUCCESS(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jahesh.core.management.base import TranslatedCommand
@@ -20,4 +21,8 @@ class Command(TranslatedCommand):
         seconds = time.perf_counter() - started
         for key, value in report.items():
             self.stdout.write(f"{key}: {value}")
-        self.stdout.write(self.style.SUCCESS(f"geography loaded in {seconds:.1f}s"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("تقسیمات کشوری در %(seconds)s ثانیه بارگذاری شد.") % {"seconds": f"{seconds:.1f}"}
+            )
+        )

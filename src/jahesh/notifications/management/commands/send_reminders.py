@@ -49,6 +49,14 @@ class Command(TranslatedCommand):
         for rule, count in sorted(found.items()):
             self.stdout.write(f"{rule}: {count}")
         self.stdout.write(
-            f"sent: {report.sent}, retried: {report.retried}, failed: {report.failed},"
-            f" waiting for morning: {report.postponed}"
+            _(
+                "فرستاده: %(sent)s، برای تلاش دوباره: %(retried)s، ناموفق: %(failed)s،"
+                " در انتظار صبح: %(postponed)s"
+            )
+            % {
+                "sent": report.sent,
+                "retried": report.retried,
+                "failed": report.failed,
+                "postponed": report.postponed,
+            }
         )

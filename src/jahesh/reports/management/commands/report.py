@@ -24,7 +24,7 @@ from jahesh.accounts.scoping import Area
 from jahesh.core.errors import InvalidInput
 from jahesh.core.jalali import format_jalali, parse_date_any
 from jahesh.core.management.base import TranslatedCommand
-from jahesh.core.text import normalize_key
+from jahesh.core.text import listed, normalize_key
 from jahesh.geo.models import County, Province
 from jahesh.reports import narrative
 from jahesh.reports.exports import figures_workbook
@@ -52,7 +52,7 @@ def _county(name: str, province: Province | None) -> County:
     if not found:
         raise CommandError(_("شهرستانی به نام «%(name)s» پیدا نشد.") % {"name": name})
     if len(found) > 1:
-        names = "، ".join(c.province.name for c in found)
+        names = listed(c.province.name for c in found)
         raise CommandError(
             _("چند شهرستان «%(name)s» هست (استان‌های %(provinces)s)؛ --province را هم بدهید.")
             % {"name": name, "provinces": names}
