@@ -210,11 +210,11 @@ def _fast_bulk_create(model: type[Model], original: Callable[..., Any]) -> Calla
         if not connection.features.can_return_rows_from_bulk_insert:
             return original(rows, batch_size=batch_size)
         # each relation's cache name, attname, target's attname (asked once, not per row)
-        relations: list[tuple[str, str, str, Any]] = [
-            (f.name, f.attname, f.target_field.attname, f)
-            for f in opts.concrete_fields
-            if f.is_relation
-        ]
+        relations: list[tuple[str, str, str, Any]] = []
+        for field in opts.concrete_fields:
+            f: Any = field  # a relation (django-stubs types it as Field)
+            if f.is_relation:
+                relations.append((f.name, f.attname, f.target_field.attname, f))
         for obj in rows:  # as Model._prepare_related_fields_for_save
             cache = obj._state.fields_cache
             for name, attname, target, f in relations:
