@@ -68,7 +68,10 @@ def normalize_key(value: str | None) -> str:
     """
     if not value:
         return ""
-    key = _key_once(str(value))
+    text = str(value)
+    key = _key_once(text)
+    if key == text:  # a key already (a bulk form's names): a second pass would only say so
+        return key
     # Removing a mark or casefolding can, for rare code points, produce text
     # that NFKC changes again; repeat until stable (almost always one extra pass).
     for _ in range(3):
