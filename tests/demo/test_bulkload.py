@@ -33,6 +33,43 @@ def test_fast_rows_set_foreign_keys_as_the_descriptor_does():
     assert none.loan_id is None and none._state.fields_cache == {"loan": None}
 
 
+def test_fast_rows_set_one_to_one_keys_as_the_descriptor_does():
+    """A one-to-one (a reversing ledger row) is set inline too, with the related
+    row's reverse cache filled as the descriptor fills it."""
+    from jahesh.funds.models import Fund, LedgerEntry
+
+    fund = Fund()
+    fund.pk = 3
+    earlier = LedgerEntry(fund=fund, kind="deposit", amount=10)
+    earlier.pk = 9
+    assert _FastRows(LedgerEntry)._forward["reverses"][4] == "reversed_by"
+    for reverses in (None, earlier):
+        kwargs = dict(fund=fund, kind="deposit", amount=-10, reverses=reverses)
+        slow = LedgerEntry(**dict(kwargs))
+        slow_back = earlier._state.fields_cache.pop("reversed_by", None)
+        fast = _FastRows(LedgerEntry)(**dict(kwargs))
+        fast_back = earlier._state.fields_cache.pop("reversed_by", None)
+        assert {k: v for k, v in vars(fast).items() if k != "_state"} == {
+            k: v for k, v in vars(slow).items() if k != "_state"
+        }
+        assert fast.reverses_id == (9 if reverses else None)
+        assert fast._state.fields_cache == slow._state.fields_cache
+        assert (slow_back is slow, fast_back is fast) == (
+            (True, True) if reverses else (False, False)
+        )
+
+
+def test_the_collectors_full_passes_wait_while_the_rows_are_built_and_come_back_after():
+    import gc
+
+    from jahesh.demo.bulkload import FULL_PASS_AFTER, fast_rows
+
+    before = gc.get_threshold()
+    with fast_rows():
+        assert gc.get_threshold() == (before[0], before[1], max(before[2], FULL_PASS_AFTER))
+    assert gc.get_threshold() == before
+
+
 def test_fast_rows_give_every_other_model_an_init_of_the_same_rows_for_the_run():
     from jahesh.demo.bulkload import fast_rows
     from jahesh.volunteers.models import RosterEntry, Volunteer

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gc
 import importlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,7 @@ from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import (
     ForeignKeyDeferredAttribute,
     ForwardManyToOneDescriptor,
+    ForwardOneToOneDescriptor,
 )
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
@@ -207,22 +209,27 @@ def _fast_bulk_create(model: type[Model], original: Callable[..., Any]) -> Calla
         connection = connections[alias]
         if not connection.features.can_return_rows_from_bulk_insert:
             return original(rows, batch_size=batch_size)
-        relations: list[Any] = [f for f in opts.concrete_fields if f.is_relation]
+        # each relation's cache name, attname, target's attname (asked once, not per row)
+        relations: list[tuple[str, str, str, Any]] = []
+        for field in opts.concrete_fields:
+            f: Any = field  # a relation (django-stubs types it as Field)
+            if f.is_relation:
+                relations.append((f.name, f.attname, f.target_field.attname, f))
         for obj in rows:  # as Model._prepare_related_fields_for_save
             cache = obj._state.fields_cache
-            for f in relations:
-                if f.name in cache:
-                    related = cache[f.name]
-                    if related is None:
-                        continue
-                    if related.pk is None:
-                        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-                    elif getattr(obj, f.attname) is None:
-                        setattr(obj, f.attname, related.pk)
-                    if getattr(related, f.target_field.attname) != getattr(obj, f.attname):
-                        f.delete_cached_value(obj)
-        with_pk = [o for o in rows if o.pk is not None]
-        without_pk = [o for o in rows if o.pk is None]
+            for name, attname, target, f in relations:
+                related = cache.get(name)  # not cached, or cached as None: nothing to do
+                if related is None:
+                    continue
+                if related.pk is None:
+                    obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                elif getattr(obj, attname) is None:
+                    setattr(obj, attname, related.pk)
+                if getattr(related, target) != getattr(obj, attname):
+                    f.delete_cached_value(obj)
+        pk_attname = pk.attname  # what Model.pk reads
+        with_pk = [o for o in rows if getattr(o, pk_attname) is not None]
+        without_pk = [o for o in rows if getattr(o, pk_attname) is None]
         fields = [f for f in opts.concrete_fields if not f.generated]
         try:
             with transaction.atomic(using=alias, savepoint=True):
@@ -409,6 +416,12 @@ FAST_ROW_MODELS = {
 }  # fmt: skip
 
 
+# (attname, cache name, related model, target attname, reverse cache name or None)
+_Forward = tuple[str, str, Any, str, str | None]
+# (computed defaults the call leaves, its keywords that name a relation)
+_Plan = tuple[tuple[tuple[str, Callable[[], Any]], ...], tuple[tuple[str, _Forward | None], ...]]
+
+
 class _FastRows:
     """Calls make an instance of ``model`` as ``model(**kwargs)`` would; every
     other attribute is the model's."""
@@ -435,23 +448,32 @@ class _FastRows:
                 self._constant[f.attname] = f.get_default()
         self._attnames = frozenset(f.attname for f in fields)
         self._by_name = {f.name: f.attname for f in fields if f.is_relation}
-        # foreign keys whose descriptor's __set__ _set_related repeats (no routers)
-        self._forward: dict[str, tuple[str, str, Any, str]] = {}
+        # foreign keys whose descriptor's __set__ _set_related repeats (no
+        # routers): (attname, cache name, related model, its target attname, and
+        # for a one-to-one, the reverse cache name the descriptor fills)
+        self._forward: dict[str, _Forward] = {}
         for f in fields:
             key: Any = f
-            if (
-                key.is_relation
-                and type(model.__dict__.get(key.name)) is ForwardManyToOneDescriptor
-                and key.remote_field.multiple
-                and len(key.related_fields) == 1
-                and not router.routers
-            ):
+            if not key.is_relation or len(key.related_fields) != 1 or router.routers:
+                continue
+            descriptor = type(model.__dict__.get(key.name))
+            many_to_one = descriptor is ForwardManyToOneDescriptor and key.remote_field.multiple
+            # a one-to-one that is no parent link (its __set__ adds nothing then)
+            one_to_one = (
+                descriptor is ForwardOneToOneDescriptor
+                and not key.remote_field.multiple
+                and not key.primary_key
+            )
+            if many_to_one or one_to_one:
                 self._forward[key.name] = (
                     key.attname,
                     key.cache_name,
                     key.remote_field.model._meta.concrete_model,
                     key.related_fields[0][1].attname,
+                    key.remote_field.cache_name if one_to_one else None,
                 )
+        # a call's keywords, in their order → what fill does for them (see _plan)
+        self._plans: dict[tuple[str, ...], _Plan | None] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
@@ -465,34 +487,45 @@ class _FastRows:
             return model(**kwargs)
         return obj
 
+    def _plan(self, keys: tuple[str, ...]) -> _Plan | None:
+        """What a call with these keywords needs beyond copying them: the
+        defaults it leaves to compute, and its keywords that name a relation
+        (set by ``_set_related``, else by the descriptor); None when only
+        ``Model.__init__`` handles it."""
+        related: list[tuple[str, _Forward | None]] = []
+        for key in keys:
+            if key in self._attnames:
+                continue
+            attname = self._by_name.get(key)
+            if attname is None or attname in keys:
+                return None  # a property, a typo, or both a name and its id
+            related.append((key, self._forward.get(key)))
+        computed = tuple((a, get) for a, get in self._computed if a not in keys)
+        return computed, tuple(related)
+
     def fill(self, obj: Any, kwargs: dict[str, Any]) -> bool:
         """Make the new, empty ``obj`` what ``Model.__init__(obj, **kwargs)`` makes
         it; False (``obj`` untouched) for what only that handles."""
         if not self._usable:
             return False
-        related: dict[str, Any] = {}
-        if not kwargs.keys() <= self._attnames:
-            for key in kwargs:
-                if key in self._attnames:
-                    continue
-                attname = self._by_name.get(key)
-                if attname is None or attname in kwargs:
-                    return False  # a property, a typo, or both a name and its id
-                related[key] = kwargs[key]
+        keys = tuple(kwargs)
+        try:
+            plan = self._plans[keys]
+        except KeyError:
+            plan = self._plans[keys] = self._plan(keys)
+        if plan is None:
+            return False
+        computed, related = plan
         obj._state = ModelState()
         values = obj.__dict__
         values.update(self._constant)
-        for attname, get_default in self._computed:
-            if attname not in kwargs:
-                values[attname] = get_default()
-        if related:
-            forward = self._forward
-            for key, rel in related.items():
-                del kwargs[key]
-                known = forward.get(key)
-                if known is None or not _set_related(obj, values, rel, *known):
-                    setattr(obj, key, rel)  # the descriptor: the id and the cached object
+        for attname, get_default in computed:
+            values[attname] = get_default()
         values.update(kwargs)
+        for key, known in related:
+            rel = values.pop(key)
+            if known is None or not _set_related(obj, values, rel, *known):
+                setattr(obj, key, rel)  # the descriptor: the id and the cached object
         return True
 
 
@@ -504,23 +537,29 @@ def _set_related(
     cache_name: str,
     model: Any,
     target: str,
+    reverse: str | None,
 ) -> bool:
-    """``ForwardManyToOneDescriptor.__set__`` on a new instance without routers
-    (their databases settled as the router would: the other's, else the default),
-    inline; False (nothing done) for what the descriptor should refuse itself."""
+    """``ForwardManyToOneDescriptor.__set__`` (or a one-to-one's, with
+    ``reverse``: it caches the instance on the related object too) on a new
+    instance without routers (their databases settled as the router would: the
+    other's, else the default), inline; False (nothing done) for what the
+    descriptor should refuse itself."""
     state = obj._state
     if rel is None:
         values[attname] = None
     else:
         if not isinstance(rel, model):
             return False
+        rel_state = rel._state
         if state.db is None:
-            state.db = rel._state.db or DEFAULT_DB_ALIAS
-        if rel._state.db is None:
-            rel._state.db = state.db
-        if rel._state.db != state.db:
+            state.db = rel_state.db or DEFAULT_DB_ALIAS
+        if rel_state.db is None:
+            rel_state.db = state.db
+        if rel_state.db != state.db:
             return False
         values[attname] = getattr(rel, target)
+        if reverse is not None:
+            rel_state.fields_cache[reverse] = obj
     state.fields_cache[cache_name] = rel
     return True
 
@@ -531,13 +570,36 @@ def _plain_descriptors(deferred: type) -> tuple[type, ...]:
     return (deferred, ForeignKeyDeferredAttribute, FileDescriptor)
 
 
+# CPython's cyclic collector makes a full pass over every live object each time
+# the objects that outlived its young passes have grown by a quarter: with a
+# province's hundreds of thousands of rows alive in the builders' lists, that
+# was ~25 full passes a province, a third of the volunteers part's CPU and a
+# fifth of the funds part's. The rows make no reference cycles (reference
+# counting frees them), so while the generator runs a full pass waits for
+# FULL_PASS_AFTER young-generation passes (about one a province or two at scale
+# 1.0, so what cycles there are still go); the young passes run as usual.
+FULL_PASS_AFTER = 1000
+
+
+@contextlib.contextmanager
+def fewer_full_collections() -> Iterator[None]:
+    """The collector's full passes spaced out (above); its thresholds restored."""
+    saved = gc.get_threshold()
+    gc.set_threshold(saved[0], saved[1], max(saved[2], FULL_PASS_AFTER))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
 @contextlib.contextmanager
 def fast_rows(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator[None]:
     """The stand-ins above in their modules; and every other model of these apps
     (Volunteer, RosterEntry, the history rows …, which their modules also use as
     classes) gets, for the run, an ``__init__`` that fills a keyword-only call
     the same way (``_FastRows.fill``; anything else, and subclasses, go to
-    ``Model.__init__``). Restored on the way out."""
+    ``Model.__init__``); the collector's full passes spaced out
+    (``fewer_full_collections``). Restored on the way out."""
     patches = []
     for dotted, names in FAST_ROW_MODELS.items():
         module = importlib.import_module(dotted)
@@ -549,6 +611,7 @@ def fast_rows(app_labels: Iterable[str] = GENERATED_APPS) -> Iterator[None]:
             if "__init__" not in vars(model) and model.__init__ is Model.__init__ and rows._usable:
                 inits.append((model, rows))
     with contextlib.ExitStack() as stack:
+        stack.enter_context(fewer_full_collections())
         for patch in patches:
             stack.enter_context(patch)
         try:

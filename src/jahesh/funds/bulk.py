@@ -204,6 +204,7 @@ def paper_repayments_add(
     parts = [(i.fee_part, i.principal_part) for i in built.installments]
     owed = sum(f + p for f, p in parts)
     before = sum(r.amount for r in built.repayments)
+    today = timezone.localdate(now)
     for day, amount, key in payments:
         repayment, entries = repayments.repayment_build(
             loan=loan,
@@ -214,6 +215,7 @@ def paper_repayments_add(
             key=key,
             user=user,
             now=now,
+            today=today,
         )
         built.repayments.append(repayment)
         built.entries += entries

@@ -16,7 +16,7 @@ from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.identifiers import normalize_mobile, normalize_national_code
 from jahesh.core.models import recorded_user
 from jahesh.core.money import format_rials
-from jahesh.core.text import clean_text, normalize_key
+from jahesh.core.text import clean_text, clean_word, normalize_key
 from jahesh.funds.models import (
     Fund,
     LedgerEntry,
@@ -132,7 +132,7 @@ def member_build(
         raise InvalidInput(exc.messages[0], field="mobile") from None
     if taken(fields.fund, code):
         raise Conflict(_("این کد ملی پیش‌تر در این صندوق عضو شده است."), field="national_code")
-    first_name, last_name = clean_text(fields.first_name), clean_text(fields.last_name)
+    first_name, last_name = clean_word(fields.first_name), clean_word(fields.last_name)
     return Member(
         fund=fields.fund,
         national_code=code,

@@ -103,18 +103,21 @@ def repayment_build(
     user: Any,
     now: datetime.datetime,
     note: str = "",
+    today: datetime.date | None = None,
 ) -> tuple[Repayment, list[LedgerEntry]]:
     """Check one payment of ``loan`` (installments ``parts`` as (fee, principal),
     ``before`` rials already paid) and build its rows, not saved: the repayment and
     its fee and principal entries. :func:`repayment_record`'s rules; the paper
-    loans' bulk form (``funds.bulk``) runs it for every payment of a history."""
+    loans' bulk form (``funds.bulk``) runs it for every payment of a history,
+    giving ``today`` (``now``'s local day, asked once for all of them: the
+    current time zone is a context-local read)."""
     key = repayment_key(key)
     _positive(amount)
     if loan.status not in ACTIVE_LOAN_STATUSES:
         raise Conflict(_("فقط برای وام در حال بازپرداخت می‌توان پرداخت ثبت کرد."))
     if loan.disbursed_on is None or paid_on < loan.disbursed_on:
         raise InvalidInput(_("تاریخ پرداخت پیش از تاریخ پرداخت وام است."), field="paid_on")
-    if paid_on > timezone.localdate(now):
+    if paid_on > (today or timezone.localdate(now)):
         raise InvalidInput(_("تاریخ پرداخت در آینده است."), field="paid_on")
     owed = sum(f + p for f, p in parts) - before
     if amount > owed:

@@ -4,7 +4,6 @@ volunteers service uses (scope check of a new record, codes) live here too."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +20,7 @@ from jahesh.core.digits import to_ascii_digits
 from jahesh.core.errors import Conflict, InvalidInput, NotFound
 from jahesh.core.identifiers import normalize_mobile, normalize_national_code
 from jahesh.core.jalali import format_jalali
-from jahesh.core.text import clean_text
+from jahesh.core.text import clean_text, clean_word
 from jahesh.core.workflow import Move, Refusals, Rule, Step, Workflow
 from jahesh.volunteers.models import (
     REGISTERED,
@@ -39,14 +38,6 @@ MAX_HOURS = Decimal(2000)
 # every read, and the bulk forms ask it for every row).
 _GENDERS = frozenset(Volunteer.Gender.values)
 _LEVELS = frozenset(VolunteerSkill.Level.values)
-
-
-@functools.lru_cache(maxsize=4096, typed=True)
-def _clean_word(value: str | None) -> str:
-    """``clean_text`` of a short text that recurs from row to row (first and last
-    names, a document's name, a reason): a bulk form of thousands of rows cleans
-    each spelling once. ``clean_text`` reads nothing but its argument."""
-    return clean_text(value)
 
 
 def _ensure_in_scope(actor: Any, obj: Any) -> None:
@@ -130,7 +121,7 @@ def volunteer_history(
     volunteer's ``status`` and ``inactive_since`` set)."""
     steps = [Step(Volunteer.Status.ACTIVE, now, volunteer.registered_on, REGISTERED)]
     if inactive_on is not None:
-        steps.append(Step(Volunteer.Status.INACTIVE, now, inactive_on, _clean_word(reason)[:300]))
+        steps.append(Step(Volunteer.Status.INACTIVE, now, inactive_on, clean_word(reason)[:300]))
     return VOLUNTEER_FLOW.history(volunteer, steps, user=actor)  # type: ignore[return-value]
 
 
@@ -191,7 +182,7 @@ def volunteers_create(
 
 def _set_details(volunteer: Volunteer, details: VolunteerDetails) -> None:
     """Check a person's details and set them (and the search key) on ``volunteer``."""
-    first, last = _clean_word(details.first_name), _clean_word(details.last_name)
+    first, last = clean_word(details.first_name), clean_word(details.last_name)
     if not first or not last:
         raise InvalidInput(
             _("نام و نام خانوادگی لازم است."), field="last_name" if first else "first_name"
@@ -343,7 +334,7 @@ def volunteer_skill_build(
     if skill_id not in skills:
         raise InvalidInput(_("این مهارت در فهرست مهارت‌ها نیست."), field="skill")
     return VolunteerSkill(
-        volunteer=volunteer, skill_id=skill_id, level=level, document=_clean_word(document)[:200]
+        volunteer=volunteer, skill_id=skill_id, level=level, document=clean_word(document)[:200]
     )
 
 
