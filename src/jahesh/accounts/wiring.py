@@ -42,4 +42,8 @@ def connect() -> None:
         register(model, ScopePolicy(module=Module.GEO, public=True, personal=False))
     # A county's province as areas read it (scoping.county_province): an edit forgets it.
     for signal in (post_save, post_delete):
-        signal.connect(forget_county_provinces, sender=County, dispatch_uid=f"forget-county-provinces-{signal is post_save}")
+        signal.connect(
+            forget_county_provinces,
+            sender=County,
+            dispatch_uid=f"forget-county-provinces-{signal is post_save}",
+        )
