@@ -504,9 +504,14 @@ def prepared_totals(
             )
         columns.append((i, statement, params))
     if columns:
-        sql = ", ".join(f"({statement.sql})" for _i, statement, _params in columns)
+        # one count: the ORM's statement itself; more: a column each
+        sql = (
+            columns[0][1].sql
+            if len(columns) == 1
+            else "SELECT " + ", ".join(f"({statement.sql})" for _i, statement, _params in columns)
+        )
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {sql}", [p for _i, _s, params in columns for p in params])
+            cursor.execute(sql, [p for _i, _s, params in columns for p in params])
             row = cursor.fetchone()
         for (i, statement, _params), value in zip(columns, row, strict=True):
             for convert, expression in statement.converters:
