@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Role
+from jahesh.accounts.scoping import forget_county_provinces
 from jahesh.accounts.services import api_token_issue
 from jahesh.core import sms
 from jahesh.core.text import normalize_key
@@ -45,6 +46,7 @@ def _empty_cache():
     # Kept figures, fragments and pages carry a data version in their keys, and two
     # tests' databases can reach the same small version: each test starts empty.
     cache.clear()
+    forget_county_provinces()  # and the counties' provinces a process remembers
     yield
     cache.clear()
 

@@ -596,19 +596,20 @@ def test_a_write_recomputes_only_the_parts_that_read_its_table(table, world, geo
 
 
 def _recounts(monkeypatch) -> list[tuple[str, Area]]:
-    """The parts counted from the records from now on (``facts.marks.recount``,
+    """The parts counted from the records from now on (``facts.marks.recounts``,
     each a statement compiled once per process), with their areas."""
     from jahesh.reports.facts import marks
 
     counted: list[tuple[str, Area]] = []
-    counting = marks.prepared_total
+    counting = marks.prepared_totals
 
-    def spy(key, count, **arguments):
-        area = Area(province_id=arguments["province"], county_id=arguments["county"])
-        counted.append((key[1], area))
-        return counting(key, count, **arguments)
+    def spy(calls, **options):
+        for key, _count, arguments in calls:
+            area = Area(province_id=arguments["province"], county_id=arguments["county"])
+            counted.append((key[1], area))
+        return counting(calls, **options)
 
-    monkeypatch.setattr(marks, "prepared_total", spy)
+    monkeypatch.setattr(marks, "prepared_totals", spy)
     return counted
 
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jahesh.accounts.scoping import Area
 from jahesh.core import prepared
-from jahesh.reports.facts.marks import recount
+from jahesh.reports.facts.marks import recount, recounts
 from jahesh.reports.kpis import PARTS
 from jahesh.units.models import Visit
 
@@ -81,6 +81,18 @@ def test_a_recount_after_the_first_runs_one_statement_and_compiles_nothing(world
         assert recount(part, arak, start=D(2024, 1, 1), end=D(2024, 3, 20)) == 0
     assert len(ours) == 2
     assert len(_compiled("units_high_risk")) == 1
+
+
+def test_a_reads_recounts_are_one_statement_each_its_selectors_value(world, geo, fresh):
+    start, end = PERIODS[0]
+    asked = [(PARTS[code], area) for code in ("units_monitored", "units_high_risk", "par30_at_risk",
+                                              "cases_opened") for area in _areas(geo)]  # fmt: skip
+    want = [part.total(area=area, start=start, end=end) for part, area in asked]
+    assert recounts(asked, start=start, end=end) == want  # compiles
+    with CaptureQueriesContext(connection) as ours:
+        assert recounts(asked, start=start, end=end) == want
+    # PAR30's parts (refused: their selectors run) and one statement for all the others
+    assert len([q for q in ours if q["sql"].startswith("SELECT (")]) == 1
 
 
 def test_a_first_recount_logs_only_the_statements_that_reached_the_database(world, geo, fresh):

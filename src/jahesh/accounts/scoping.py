@@ -451,6 +451,34 @@ class Area:
 COUNTRY = Area()
 
 
+# Each county's province, as area_for has read it in this process (county id →
+# province id): a county officer's every request, and every request naming a
+# county, asked geo_county for it, a round trip of its own. A county keeps its
+# province (the records placed in it keep that province on their rows,
+# ``geo.Placed``, as a county officer's row does, ``User.save``); an edit of a
+# county in this process forgets it here (``wiring``), other processes see a
+# moved county after their restart, as those rows do after they are saved again.
+_county_province: dict[int, int] = {}
+_COUNTY_PROVINCE_MAX = 10_000  # counties (448 in Iran); past it the memo starts again
+
+
+def county_province(county_id: int) -> int | None:
+    """The province of county ``county_id`` (None: no such county)."""
+    found = _county_province.get(county_id)
+    if found is None:
+        found = County.objects.filter(pk=county_id).values_list("province_id", flat=True).first()
+        if found is not None:
+            if len(_county_province) >= _COUNTY_PROVINCE_MAX:
+                _county_province.clear()
+            _county_province[county_id] = found
+    return found
+
+
+def forget_county_provinces(**_kwargs: Any) -> None:
+    """Forget every county's province read so far (a county was saved or removed)."""
+    _county_province.clear()
+
+
 def area_for(user: Any, *, province_id: int | None = None, county_id: int | None = None) -> Area:
     """The area ``user`` may read aggregates for, given what they asked for.
 
@@ -463,9 +491,7 @@ def area_for(user: Any, *, province_id: int | None = None, county_id: int | None
         raise Http404("یافت نشد")
     kind = scope_kind(user)
     if county_id is not None and province_id is None:
-        province_id = (
-            County.objects.filter(pk=county_id).values_list("province_id", flat=True).first()
-        )
+        province_id = county_province(county_id)
         if province_id is None:
             raise Http404("یافت نشد")
     if kind == ScopeKind.COUNTRY or (kind == ScopeKind.PROVINCE and user.nationwide):
@@ -475,6 +501,8 @@ def area_for(user: Any, *, province_id: int | None = None, county_id: int | None
             return Area(province_id=user.province_id)
         return Area(province_id=user.province_id, county_id=county_id)
     if kind == ScopeKind.COUNTY:
-        county = County.objects.get(pk=user.county_id)
-        return Area(province_id=county.province_id, county_id=county.pk)
+        province = county_province(user.county_id) if user.county_id is not None else None
+        if province is None:
+            raise County.DoesNotExist
+        return Area(province_id=province, county_id=user.county_id)
     raise Http404("یافت نشد")

@@ -5,12 +5,13 @@ and the receivers of accounts.signals."""
 
 from __future__ import annotations
 
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from jahesh.accounts import signals  # noqa: F401  (importing it connects the receivers)
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Module
-from jahesh.accounts.scoping import ScopePolicy, register, scoped
+from jahesh.accounts.scoping import ScopePolicy, forget_county_provinces, register, scoped
 from jahesh.accounts.services import api_token_uses_store
 from jahesh.core import hooks
 from jahesh.core.models import ImportJob
@@ -39,3 +40,10 @@ def connect() -> None:
     # Closures too: the days they close hold everyone's deadlines.
     for model in (Province, County, District, City, RuralDistrict, Village, Closure):
         register(model, ScopePolicy(module=Module.GEO, public=True, personal=False))
+    # A county's province as areas read it (scoping.county_province): an edit forgets it.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_county_provinces,
+            sender=County,
+            dispatch_uid=f"forget-county-provinces-{signal is post_save}",
+        )

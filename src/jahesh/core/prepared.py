@@ -476,26 +476,48 @@ def prepared_total(
     process and ``key`` (and which arguments are None): each later call runs its
     SQL text with the arguments in their places. A count that cannot be proved
     to keep its shape is computed by ``count`` every time."""
+    return prepared_totals([(key, count, arguments)], using=using)[0]
+
+
+def prepared_totals(
+    calls: list[tuple[Any, Callable[..., int], dict[str, Any]]], *, using: str = DEFAULT_DB_ALIAS
+) -> list[int]:
+    """:func:`prepared_total` of each ``(key, count, arguments)``, those
+    compiled once in one statement (a column each: one round trip for the
+    recounts a read after a write makes), the others by their ``count``."""
     connection = connections[using]
-    whole = (using, connection.vendor, key, tuple(n for n, v in arguments.items() if v is None))
-    statement = _aggregates.get(whole)
-    if statement is None:
-        statement = _aggregates[whole] = _compiled(count, arguments, connection)
-    if isinstance(statement, str):
-        return count(**arguments)
-    params = list(statement.params)
-    for index, name, days in statement.slots:
-        value = arguments[name]
-        params[index] = _adapted(
-            value + datetime.timedelta(days=days) if days else value, connection
+    found: list[int | None] = [None] * len(calls)
+    columns: list[tuple[int, _Aggregate, list[Any]]] = []
+    for i, (key, count, arguments) in enumerate(calls):
+        whole = (using, connection.vendor, key, tuple(n for n, v in arguments.items() if v is None))
+        statement = _aggregates.get(whole)
+        if statement is None:
+            statement = _aggregates[whole] = _compiled(count, arguments, connection)
+        if isinstance(statement, str):
+            found[i] = count(**arguments)
+            continue
+        params = list(statement.params)
+        for index, name, days in statement.slots:
+            value = arguments[name]
+            params[index] = _adapted(
+                value + datetime.timedelta(days=days) if days else value, connection
+            )
+        columns.append((i, statement, params))
+    if columns:
+        # one count: the ORM's statement itself; more: a column each
+        sql = (
+            columns[0][1].sql
+            if len(columns) == 1
+            else "SELECT " + ", ".join(f"({statement.sql})" for _i, statement, _params in columns)
         )
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        row = cursor.fetchone()
-    value = row[0] if row is not None else None
-    for convert, expression in statement.converters:
-        value = convert(value, expression, connection)
-    return _finish(value, statement.scale)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for _i, _s, params in columns for p in params])
+            row = cursor.fetchone()
+        for (i, statement, _params), value in zip(columns, row, strict=True):
+            for convert, expression in statement.converters:
+                value = convert(value, expression, connection)
+            found[i] = _finish(value, statement.scale)
+    return [int(value) for value in found]  # type: ignore[arg-type]
 
 
 # --- A statement planned once per connection ------------------------------------------

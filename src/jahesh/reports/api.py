@@ -15,7 +15,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import SessionAuth
 
 from jahesh.accounts.models import ApiToken
-from jahesh.accounts.scoping import Area, area_for
+from jahesh.accounts.roles import ScopeKind
+from jahesh.accounts.scoping import Area, area_for, scope_kind
 from jahesh.api.answers import json_response, json_text
 from jahesh.api.auth import BearerToken
 from jahesh.api.schemas import ERRORS, Id
@@ -136,9 +137,13 @@ def kpis(request: HttpRequest, params: Query[KpiQuery]) -> HttpResponse:
     ``to``: the last five Jalali years. ``beside`` holds figures shown beside a KPI,
     never added (planned but unverified jobs)."""
     period = parse_period(params.from_, params.to)
-    if params.province is not None and not Province.objects.filter(pk=params.province).exists():
-        raise Http404
     area = area_for(request.user, province_id=params.province, county_id=params.county)
+    if (
+        params.province is not None
+        and params.province not in _known_provinces(request.user, area)
+        and not Province.objects.filter(pk=params.province).exists()
+    ):
+        raise Http404
     cache_for = dashboard_cache_seconds()
     # The answer is kept as its JSON text, like the figures it holds (same key
     # parts, the area's data version): a kept answer is one cache read, neither
@@ -151,6 +156,13 @@ def kpis(request: HttpRequest, params: Query[KpiQuery]) -> HttpResponse:
             area,
         )
     return json_response(text)
+
+
+def _known_provinces(user: Any, area: Area) -> tuple[int | None, ...]:
+    """Provinces known to exist without a read of their own: the reader's (their
+    row's link) and a county officer's county's (``area_for`` read it). Asking
+    for any other needs its read: an unknown province answers 404."""
+    return (user.province_id, area.province_id if scope_kind(user) == ScopeKind.COUNTY else None)
 
 
 def _answer(area: Area, period: Period, cache_for: int) -> dict[str, object]:

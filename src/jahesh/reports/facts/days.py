@@ -20,6 +20,7 @@ from jahesh.core.prepared import planned_rows
 from jahesh.core.sql import quote_table
 from jahesh.reports.facts.marks import (
     COUNTY,
+    NO_MARKS,
     PROVINCE,
     Marks,
     _is_county_part,
@@ -101,24 +102,22 @@ def _holder(code: str, rows: Rows, place: tuple[int | None, int | None]) -> DayK
     return (code, place[0], place[1] if level == COUNTY else None)
 
 
-def _day_sums(
-    *,
-    area: Area,
-    start: datetime.date,
-    end: datetime.date,
-    parts: list,
-    marks: Marks,
-    by: str | None = None,
-) -> dict[DayKey, int]:
-    """Each day part's value for [start, end) in ``area`` (its own rows: the
-    sums kept for a province or the country), or per county or province of
-    ``area`` (``by``), the marked places from their records: a marked place
-    whose rows are read is replaced, and one inside a sum read is taken out of
-    it (its stored rows, read in the same statement) and put back as its
-    records stand. The stored rows are one grouped statement
-    (:func:`_sums_sql`, planned once per connection: ``core.prepared.planned_rows``);
-    a marked place of a part is one selector call
-    (:func:`live_values`)."""
+# The stored rows' statement for a read, before the marks are known: its
+# selects (:func:`_sums_sql`) and rows, read in the statement that reads the
+# marks (``stored._period``), so a read of a custom period makes one round trip.
+Read = tuple[list[tuple[list[Part], str, list]], list[tuple[Any, ...]]]
+
+
+def _sum_selects(
+    *, area: Area, parts: list, marks: Marks, by: str | None = None
+) -> tuple[
+    list[tuple[list[Part], str, list]],
+    dict[str, list[tuple[tuple[int | None, int | None], DayKey]]],
+]:
+    """The groups of :func:`_sums_sql` for a read of ``parts`` in ``area`` (per
+    place, ``by``) with ``marks``: the rows read, and for each marked place
+    inside a sum its own rows (taken out of the sum); and, per additive part,
+    the marked places it recomputes with the sum (key) that holds each."""
     reads: dict[Rows, list[Part]] = defaultdict(list)
     taken: dict[tuple[int | None, int | None], list[Part]] = defaultdict(list)
     marked: dict[str, list[tuple[tuple[int | None, int | None], DayKey]]] = {}
@@ -137,10 +136,59 @@ def _day_sums(
                 taken[place].append(part)
     selects = [(chosen, *_place_sql(*rows)) for rows, chosen in reads.items()]
     selects += [(chosen, *_place_sql(*place, None)) for place, chosen in taken.items()]
+    return selects, marked
+
+
+def unmarked_sums(
+    *, area: Area, start: datetime.date, end: datetime.date, parts: list
+) -> tuple[list[tuple[list[Part], str, list]], tuple[str, dict[str, Any]]] | None:
+    """The groups and statement (:func:`_sums_sql`) of a read of the day parts
+    of ``parts`` when no place is marked, or None when none is a day part: for
+    a statement that reads the marks too (``stored._period``), whose rows
+    :func:`_day_sums` takes when the marks it read change no group."""
+    parts = _day_parts(parts)
+    if not parts:
+        return None
+    selects, _marked = _sum_selects(area=area, parts=parts, marks=NO_MARKS)
+    sql, params = _sums_sql(start=start, end=end, selects=selects)
+    return None if sql == _NO_ROWS else (selects, (sql, params))
+
+
+def _day_sums(
+    *,
+    area: Area,
+    start: datetime.date,
+    end: datetime.date,
+    parts: list,
+    marks: Marks,
+    by: str | None = None,
+    read: Read | None = None,
+) -> dict[DayKey, int]:
+    """Each day part's value for [start, end) in ``area`` (its own rows: the
+    sums kept for a province or the country), or per county or province of
+    ``area`` (``by``), the marked places from their records: a marked place
+    whose rows are read is replaced, and one inside a sum read is taken out of
+    it (its stored rows, read in the same statement) and put back as its
+    records stand. The stored rows are one grouped statement
+    (:func:`_sums_sql`, planned once per connection: ``core.prepared.planned_rows``),
+    or ``read``'s rows when they were read with the marks for the same
+    groups (:func:`unmarked_sums`: the marks change none); a marked place of
+    a part is one selector call (:func:`live_values`)."""
+    selects, marked = _sum_selects(area=area, parts=parts, marks=marks, by=by)
+    any_marks = bool(marks.counties or marks.provinces)
+    if read is not None and read[0] == selects:
+        rows = read[1]  # one snapshot with the marks: those rows, no statement
+    else:
+        rows = planned_rows(*_sums_sql(start=start, end=end, selects=selects))
     found: dict[DayKey, int] = {}
-    for code, p, c, v in planned_rows(*_sums_sql(start=start, end=end, selects=selects)):
+    for code, p, c, v in rows:
         key = (base_code(code), p, c)  # a part's series (OPENED, spans): one value
         found[key] = found.get(key, 0) + int(v)
+    live = live_values(
+        [(part, [place for place, _holder in marked[part.code]]) for part in parts
+         if any_marks and part.additive],
+        start=start, end=end,
+    )  # fmt: skip
     for part in parts if any_marks else ():
         if not part.additive:  # distinct people: the area's own rows, or its records
             if any(area.province_id in (None, p) and area.county_id in (None, c)
@@ -150,9 +198,8 @@ def _day_sums(
                 found[(part.code, area.province_id, area.county_id)] = recount(
                     part, area, start=start, end=end)  # fmt: skip
             continue
-        places = marked[part.code]
-        now = live_values(part, [place for place, _holder in places], start=start, end=end)
-        for place, holder in places:
+        now = live[part.code]
+        for place, holder in marked[part.code]:
             own = (part.code, *place)
             if holder != own:  # inside a sum: its stored rows out, its records in
                 found[holder] = found.get(holder, 0) - found.pop(own, 0) + now[place]
@@ -185,6 +232,9 @@ def _sums_sql(
         _START.name: adapt(start), _END.name: adapt(end),
         _START_MONTH.name: adapt(_month_of(start)), _END_MONTH.name: adapt(_month_of(end)),
     }  # fmt: skip
+
+
+_NO_ROWS = "SELECT NULL, NULL, NULL, 0 WHERE 1 = 0"  # no group reads a row
 
 
 class _Slot:
@@ -281,7 +331,7 @@ def _sums_shape(
     add(days, lambda p: p.window and not seen(p) and not spanned(p), f"{day} >= %s AND {day} < %s"
         f" AND {q('since')} < %s AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
     if not branches:
-        return "SELECT NULL, NULL, NULL, 0 WHERE 1 = 0"
+        return _NO_ROWS
     return _named(" UNION ALL ".join(branches), params)
 
 
@@ -384,14 +434,21 @@ def _month_of(day: datetime.date) -> datetime.date:
 
 
 def _read_days(
-    *, area: Area, start: datetime.date, end: datetime.date, parts: list, marks: Marks
+    *,
+    area: Area,
+    start: datetime.date,
+    end: datetime.date,
+    parts: list,
+    marks: Marks,
+    read: Read | None = None,
 ) -> dict[str, int]:
     """The day parts' values for any period [start, end) in ``area``, from the
-    day rows (the table is built), ``marks`` the places marked stale."""
+    day rows (the table is built), ``marks`` the places marked stale; ``read``:
+    rows read with the marks (:func:`unmarked_sums`)."""
     parts = _day_parts(parts)
     if not parts:
         return {}
-    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=marks)
+    sums = _day_sums(area=area, start=start, end=end, parts=parts, marks=marks, read=read)
     found = {part.code: 0 for part in parts}
     for (code, _province, _county), value in sums.items():
         found[code] += value

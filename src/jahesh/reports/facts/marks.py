@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from jahesh.accounts.scoping import Area
-from jahesh.core.prepared import prepared_total
+from jahesh.core.prepared import prepared_totals
 from jahesh.core.sql import quote_table
 from jahesh.geo.models import County
 from jahesh.reports.facts.versions import data_versions
@@ -118,6 +118,9 @@ class Marks:
         return [(p, None) for p, s in self.provinces.items() if _reads(part, s)]
 
 
+NO_MARKS = Marks({}, {}, {})
+
+
 def _marks(upto: int | None = None) -> Marks:
     """The marks (up to id ``upto``) and each marked county's province, one query."""
     sql = _marks_sql()
@@ -160,58 +163,69 @@ LIVE_SECONDS = 600
 
 
 def live_values(
-    part: Part,
-    places: Iterable[tuple[int | None, int | None]],
+    wanted: Iterable[tuple[Part, Iterable[tuple[int | None, int | None]]]],
     *,
     start: datetime.date,
     end: datetime.date,
-) -> dict[tuple[int | None, int | None], int]:
-    """``part``'s value for [start, end) at each marked place (province, county;
-    county None: a province) from the records, one selector call each: a
-    county's records are found from its own (an index on the county), where a
-    call for a province grouped by county would start from the records of the
-    whole country in the period (SQLite: every visit of five years, at 0.6 s
-    for 27,000 units).
+) -> dict[str, dict[tuple[int | None, int | None], int]]:
+    """Each part's value for [start, end) at each of its marked places
+    (province, county; county None: a province) from the records, ``{code:
+    {place: value}}``, one selector call each: a county's records are found
+    from its own (an index on the county), where a call for a province
+    grouped by county would start from the records of the whole country in
+    the period (SQLite: every visit of five years, at 0.6 s for 27,000 units).
 
     Each value is kept in Django's cache under the place's data version
     (:func:`~jahesh.reports.facts.versions.data_version`, read before the
-    records): the next reader after the same write, on any server sharing the
-    cache, takes it instead of counting again, and a further write in the place
-    moves its version, so no reader is served a count from before a write it
-    can see. A write elsewhere leaves the place's count cached."""
-    areas = {(p, c): Area(province_id=p, county_id=c) for p, c in places}
+    records, once for all the parts: one statement): the next reader after the
+    same write, on any server sharing the cache, takes it instead of counting
+    again, and a further write in the place moves its version, so no reader is
+    served a count from before a write it can see. A write elsewhere leaves
+    the place's count cached."""
+    asked = [(part, list(places)) for part, places in wanted]
+    areas = {(p, c): Area(province_id=p, county_id=c) for _part, places in asked for p, c in places}
     if not areas:  # nothing marked: no version to read, nothing to count
-        return {}
+        return {part.code: {} for part, _places in asked}
     versions = data_versions(areas.values())
+    by_code = {part.code: part for part, _places in asked}
     keys = {
-        place: f"facts:live:{part.code}:{start}:{end}:{place[0]}:{place[1]}:v{versions[area]}"
-        for place, area in areas.items()
+        (part.code, place): f"facts:live:{part.code}:{start}:{end}:{place[0]}:{place[1]}"
+        f":v{versions[areas[place]]}"
+        for part, places in asked
+        for place in places
     }
     found = cache.get_many(list(keys.values()))
-    values = {place: found[key] for place, key in keys.items() if key in found}
-    counted = {
-        place: recount(part, area, start=start, end=end)
-        for place, area in areas.items()
-        if place not in values
+    values = {asked_for: found[key] for asked_for, key in keys.items() if key in found}
+    missing = [asked_for for asked_for in keys if asked_for not in values]
+    counted = dict(zip(missing, recounts(
+        [(by_code[code], areas[place]) for code, place in missing], start=start, end=end
+    ), strict=True))  # fmt: skip
+    cache.set_many({keys[asked_for]: value for asked_for, value in counted.items()}, LIVE_SECONDS)
+    values |= counted
+    return {
+        part.code: {place: values[(part.code, place)] for place in places} for part, places in asked
     }
-    cache.set_many({keys[place]: value for place, value in counted.items()}, LIVE_SECONDS)
-    return values | counted
 
 
 def recount(part: Part, area: Area, *, start: datetime.date, end: datetime.date) -> int:
-    """``part``'s value for [start, end) in ``area`` from the records: its
+    """``part``'s value for [start, end) in ``area`` from the records (:func:`recounts`)."""
+    return recounts([(part, area)], start=start, end=end)[0]
+
+
+def recounts(
+    asked: list[tuple[Part, Area]], *, start: datetime.date, end: datetime.date
+) -> list[int]:
+    """Each part's value for [start, end) in its area from the records: its
     selector's statement compiled once per process and area kind, then run with
-    the place and period as parameters (``core.prepared.prepared_total``, which
-    falls back to the selector for a part whose statement it cannot prove the
-    same for every place and period: PAR30's)."""
-    return prepared_total(
-        ("facts.recount", part.code),
-        partial(_count, part),
-        province=area.province_id,
-        county=area.county_id,
-        start=start,
-        end=end,
-    )
+    the place and period as parameters, all of them in one statement
+    (``core.prepared.prepared_totals``, which falls back to the selector for a
+    part whose statement it cannot prove the same for every place and period:
+    PAR30's)."""
+    return prepared_totals([
+        (("facts.recount", part.code), partial(_count, part),
+         {"province": area.province_id, "county": area.county_id, "start": start, "end": end})
+        for part, area in asked
+    ])  # fmt: skip
 
 
 def _count(

@@ -4,6 +4,7 @@ reading them, marked places recomputed in memory (:func:`current`)."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from typing import Any
 
@@ -13,7 +14,13 @@ from jahesh.accounts.scoping import COUNTRY, Area
 from jahesh.core.jalali import jalali_quarter_range, jalali_today, jalali_year_range
 from jahesh.core.prepared import planned_rows
 from jahesh.core.sql import quote_table
-from jahesh.reports.facts.days import _date_param, _read_days, _read_days_by_place
+from jahesh.reports.facts.days import (
+    Read,
+    _date_param,
+    _read_days,
+    _read_days_by_place,
+    unmarked_sums,
+)
 from jahesh.reports.facts.marks import (
     COUNTY,
     PROVINCE,
@@ -56,29 +63,64 @@ def standard_periods(today: datetime.date | None = None) -> list:
     return list(dict.fromkeys(found))  # in order, each once
 
 
-def _period(start: datetime.date, end: datetime.date) -> tuple[FactPeriod | bool, Marks]:
+def _period(
+    start: datetime.date, end: datetime.date, days: tuple[Area, list] | None = None
+) -> tuple[FactPeriod | bool, Marks, Read | None]:
     """The stored period [start, end) (its id, start and end), else whether the
-    table is built (the day rows hold any period); and the marks (``_marks``),
-    which every read of either needs: one plain-SQL statement, as every figure
-    read asks it (the ORM's query and a model per kept period were a third of
-    a custom period's read at the country; the marks' own statement cost
-    20-40 us more). Its first row is the period's (the only one whose last
-    column is not null), the others the marks'."""
+    table is built (the day rows hold any period); the marks (``_marks``),
+    which every read of either needs; and for ``days`` (an area and its
+    parts: a period the table is not expected to hold), the day rows' sums
+    that read needs if no place is marked (``days.unmarked_sums``): one
+    plain-SQL statement, one round trip, as every figure read asks it (the
+    ORM's query and a model per kept period were a third of a custom period's
+    read at the country; the marks' own statement cost 20-40 us more; on
+    PostgreSQL the day sums' own round trip was a fifth of a custom period's
+    request). Its first row is the period's (the only one whose sixth column
+    is not null), the sums' rows have a part code in the seventh column, the
+    others are the marks'."""
     q = connection.ops.quote_name
     table = quote_table(FactPeriod)
-    rows = planned_rows(  # planned once per connection: planning it cost more than running it
+    sums = unmarked_sums(area=days[0], start=start, end=end, parts=days[1]) if days else None
+    # typed: PostgreSQL gives a DISTINCT branch's bare NULLs the type text
+    typed, padded, params = ", CAST(NULL AS BIGINT), CAST(NULL AS INTEGER)", "", {}
+    if sums is not None:
+        typed += (", CAST(NULL AS VARCHAR(40)), CAST(NULL AS INTEGER),"
+                  " CAST(NULL AS INTEGER), CAST(NULL AS BIGINT)")  # fmt: skip
+        padded, params = ", NULL, NULL, NULL, NULL", sums[1][1]
+    sql = (
         f"SELECT NULL, NULL, NULL, NULL, (SELECT {q('id')} FROM {table}"
-        f" WHERE {q('start')} = %s AND {q('end')} = %s),"
-        f" CASE WHEN EXISTS (SELECT 1 FROM {table}) THEN 1 ELSE 0 END"
-        # typed: PostgreSQL gives a DISTINCT branch's bare NULLs the type text
-        f" UNION ALL {_marks_sql(', CAST(NULL AS BIGINT), CAST(NULL AS INTEGER)')}",
-        [_date_param(start), _date_param(end)],
+        f" WHERE {q('start')} = %(ps)s AND {q('end')} = %(pe)s),"
+        f" CASE WHEN EXISTS (SELECT 1 FROM {table}) THEN 1 ELSE 0 END{padded}"
+        f" UNION ALL {_marks_sql(typed)}"
     )
-    ((*_place, found, built),) = [row for row in rows if row[5] is not None]
-    marks = _marks_of(row for row in rows if row[5] is None)
+    if sums is not None:
+        sql += f" UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, d.* FROM ({sums[1][0]}) d"
+    # planned once per connection: planning it cost more than running it
+    rows = planned_rows(sql, {**params, "ps": _date_param(start), "pe": _date_param(end)})
+    ((found, built),) = [row[4:6] for row in rows if row[5] is not None]
+    marked, summed = [], []
+    for row in rows:
+        if sums is not None and row[6] is not None:  # a part code: a sum's row
+            summed.append(row[6:])
+        elif row[5] is None:
+            marked.append(row)
+    marks = _marks_of(marked)
+    read = None if sums is None else (sums[0], summed)
     if found is None:
-        return bool(built), marks
-    return FactPeriod.from_db(connection.alias, ["id", "start", "end"], [found, start, end]), marks
+        return bool(built), marks, read
+    period = FactPeriod.from_db(connection.alias, ["id", "start", "end"], [found, start, end])
+    return period, marks, None
+
+
+@functools.lru_cache(maxsize=4)
+def _standard(today: datetime.date) -> frozenset[Period]:
+    return frozenset(standard_periods(today))
+
+
+def _kept(start: datetime.date, end: datetime.date) -> bool:
+    """Whether the table is expected to hold [start, end) (today's
+    :func:`standard_periods`): its figures are read from its rows, not the days."""
+    return Period(start, end) in _standard(jalali_today())
 
 
 def served(*, area: Area, start: datetime.date, end: datetime.date) -> bool:
@@ -188,9 +230,13 @@ def _recomputed(
         area = COUNTRY if level == Fact.COUNTRY else Area(province_id=place)
         by = None if level == Fact.COUNTRY else PROVINCE
         found[(level, place, code)] = _value(by_code[code], period, area, by, place)
-    for code, places in counties.items():
-        now = live_values(by_code[code], places, start=period.start, end=period.end)
-        found.update({(COUNTY, c, code): value for (_p, c), value in now.items()})
+    now = live_values(
+        [(by_code[code], places) for code, places in counties.items()],
+        start=period.start,
+        end=period.end,
+    )
+    for code, values in now.items():
+        found.update({(COUNTY, c, code): value for (_p, c), value in values.items()})
     return found
 
 
@@ -206,11 +252,12 @@ def read(
     memory, :func:`current`); for a period not stored, those of the parts kept
     per day (:func:`read_days`); None when the table is not built (the caller
     computes the parts missing from the records)."""
-    period, marks = _period(start, end)
+    days = None if _kept(start, end) else (area, parts)
+    period, marks, sums = _period(start, end, days)
     if period is False:
         return None
     if period is True:
-        return _read_days(area=area, start=start, end=end, parts=parts, marks=marks)
+        return _read_days(area=area, start=start, end=end, parts=parts, marks=marks, read=sums)
     keys = {_area_key(part, area): part.code for part in parts}
     values, _ids = current(period, parts, marks, set(keys))
     return {code: values[key] for key, code in keys.items()}
@@ -222,7 +269,7 @@ def read_by_place(
     """The parts' values per county (``by="county"``) or province of ``area`` (for
     a period not stored, those of the parts kept per day), or None when the
     table is not built."""
-    period, marks = _period(start, end)
+    period, marks, _sums = _period(start, end)
     if period is False:
         return None
     if period is True:
