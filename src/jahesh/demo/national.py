@@ -224,8 +224,9 @@ def generate_nation(
     with_units = set(Unit.objects.values_list("province_id", flat=True).distinct())
     province_list = list(provinces)
     fast = (fast_bulk_inserts, fast_rows) if fast_inserts else ()
-    # report.seconds: each app part's time over the provinces, then (PostgreSQL)
-    # the index builds and key checks at the end
+    # report.seconds: each app part's time over the provinces (and the workers),
+    # the provinces' wall time, then (PostgreSQL) the index builds and key checks
+    # at the end
     with (
         sqlite_bulk_mode(),
         postgresql_bulk_mode(seconds=report.seconds),
