@@ -7,7 +7,10 @@
 Two databases: *provincial* (the Markazi demo, ``jahesh.demo.services.demo_prepare``)
 and *national* (the same demo plus ``generate_nation --scale S`` for the other
 30 provinces; S = 1.0: ~90,000 units, ~22,000 funds, ~800,000 volunteers,
-millions of installments). Both are built once and reused by the next run
+millions of installments; on PostgreSQL its provinces are filled by two worker
+processes at once, ``--workers N`` to choose, 1 for the one-process figure;
+the build line prints the workers and each part's seconds summed over them,
+with ``provinces`` the wall time of filling them). Both are built once and reused by the next run
 (``--fresh`` builds them again): SQLite under /tmp/jahesh-bench-national/
 (or ``$JAHESH_BENCH_NATIONAL_ROOT``, for runs side by side; ``provincial/``, ``national-<scale>/``), PostgreSQL as databases
 ``<--pg-prefix>_provincial`` and ``<--pg-prefix>_national_<scale>`` on the
@@ -138,8 +141,14 @@ def child_build(kind: str, scale: float, copied: bool) -> dict:
         demo_prepare(log=lambda line: print("    " + line, flush=True))
     out["demo_s"] = time.monotonic() - t
     if kind == "national":
+        workers = os.environ.get("BENCH_NATION_WORKERS")  # --workers (default: the generator's)
         with _paused():  # refreshed by child_prepare
-            report = generate_nation(scale=scale, log=lambda line: print("    " + line, flush=True))
+            report = generate_nation(
+                scale=scale,
+                log=lambda line: print("    " + line, flush=True),
+                **({"workers": int(workers)} if workers else {}),
+            )
+        out["nation_workers"] = getattr(report, "workers", 1)
         out["nation_s"] = report.total_seconds
         out["nation_parts_s"] = report.seconds
         out["added"] = report.added
@@ -592,6 +601,11 @@ def main() -> int:
         help="throughput: the server's port (default 18210 on SQLite, 18220 on PostgreSQL, "
         "so a run of each at once do not clash)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="generate_nation's worker processes (PostgreSQL; default: its own, 2 there)",
+    )
     parser.add_argument("--no-load", action="store_true", help="skip the throughput rows")
     parser.add_argument(
         "--no-refresh",
@@ -610,6 +624,8 @@ def main() -> int:
     if args.port is None:
         args.port = 18220 if args.db == "postgres" else 18210
 
+    if args.workers:  # for the build's child
+        os.environ["BENCH_NATION_WORKERS"] = str(args.workers)
     if args.child:
         _setup(args.var, os.environ.get("BENCH_DATABASE_URL") or None)
         if args.child == "build":
@@ -681,7 +697,7 @@ def main() -> int:
     for kind, b in builds.items():
         print(f"build {kind}: {b['total_s']:.0f} s (migrate {b['migrate_s']:.0f} s, "
               f"Markazi demo {b['demo_s']:.0f} s (0: copied from the provincial database)"
-              + (f", generate_nation {b['nation_s']:.0f} s "
+              + (f", generate_nation ({b['nation_workers']} workers) {b['nation_s']:.0f} s "
                  f"{json.dumps({k: round(v) for k, v in b['nation_parts_s'].items()})}"
                  if "nation_s" in b else "") + ")")  # fmt: skip
         if "added" in b:

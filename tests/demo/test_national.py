@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import importlib
 import itertools
+from collections import Counter
 
 import pytest
 from django.apps import apps
@@ -12,14 +14,22 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jahesh.accounts.scoping import Area
-from jahesh.core.errors import Conflict
+from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.jalali import last_jalali_years
 from jahesh.demo import bulkload, bulkmode
 from jahesh.demo.bulkload import FAST_ROW_MODELS, GENERATED_APPS, _FastRows
-from jahesh.demo.national import PER_PROVINCE, UNIT_PREFIX, generate_nation, table_counts
+from jahesh.demo.national import (
+    MAX_WORKERS,
+    PER_PROVINCE,
+    UNIT_PREFIX,
+    generate_nation,
+    table_counts,
+)
 from jahesh.reports.figures import kpi_values
 from jahesh.reports.kpis import CODES
 from jahesh.units.models import Unit
+from jahesh.volunteers.models import Volunteer
+from jahesh.volunteers.national_codes import national_code_for
 from tests.conftest import MARKAZI, TEHRAN
 
 AS_OF = datetime.date(2026, 11, 27)
@@ -252,3 +262,101 @@ def test_deferred_indexes_come_back_as_they_were(geo):
     assert indexes(False) == plain
     assert indexes(True) == unique
     assert list(seconds) == ["indexes"] and seconds["indexes"] > 0  # the build's time
+
+
+def test_it_refuses_bad_worker_counts(geo):
+    """Workers from 1 to MAX_WORKERS; more than one only on PostgreSQL outside a
+    transaction (here: the test's), with a message that says so."""
+    for workers in (0, -1, MAX_WORKERS + 1):
+        with pytest.raises(InvalidInput, match="از ۱ تا") as found:
+            generate_nation(scale=SCALE, province_ids=[MARKAZI], workers=workers, log=print)
+        assert found.value.field == "workers"
+    with pytest.raises(InvalidInput, match="فقط روی PostgreSQL و بیرون از تراکنش"):
+        generate_nation(scale=SCALE, province_ids=[MARKAZI], workers=2, log=print)
+    assert Unit.objects.count() == 0
+
+
+# Columns whose values are drawn at random in every run (not by the seed).
+RANDOM_COLUMNS = {("volunteers.Certificate", "code")}
+
+
+def _by_natural_keys() -> dict[str, Counter]:
+    """Every row of the project's tables (history and many-to-many tables too)
+    as a digest of its values without its id, each reference to another row
+    replaced by that row's digest (so two runs whose ids differ, or interleave,
+    compare row for row, and a shared row made twice shows); per table, how
+    many rows have each."""
+    models = [
+        m for config in apps.get_app_configs() if config.name.startswith("jahesh.")
+        for m in config.get_models(include_auto_created=True)
+    ]  # fmt: skip
+    rows: dict[type, dict[object, tuple]] = {}
+    targets: dict[type, list] = {}
+    for model in models:
+        history_of = getattr(model, "instance_type", None)  # simple_history's own id column
+        fields = [
+            f for f in model._meta.concrete_fields
+            if not f.primary_key and (model._meta.label, f.attname) not in RANDOM_COLUMNS
+        ]  # fmt: skip
+        targets[model] = [
+            history_of
+            if history_of is not None and f.attname == history_of._meta.pk.attname
+            else f.related_model._meta.concrete_model
+            if f.is_relation
+            else None
+            for f in fields
+        ]
+        rows[model] = dict(
+            (pk, values)
+            for pk, *values in model._default_manager.values_list(
+                "pk", *(f.attname for f in fields)
+            )
+        )
+    digests: dict[tuple[type, object], str] = {}
+
+    def digest(model: type, pk: object) -> str:
+        if (model, pk) not in digests:
+            values = [
+                digest(target, value) if target in rows and value is not None else value
+                for target, value in zip(targets[model], rows[model][pk], strict=True)
+            ]
+            digests[model, pk] = hashlib.sha256(repr(values).encode()).hexdigest()
+        return digests[model, pk]
+
+    return {m._meta.label: Counter(digest(m, pk) for pk in rows[m]) for m in models}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="provinces are filled by several processes only on PostgreSQL (SQLite has one writer)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_write_the_rows_of_one(geo, monkeypatch):
+    """Two worker processes, each filling a province on its own connection, write
+    the rows one process writes (the same values and references; only the ids
+    differ), the volunteers' made-up national codes numbered without a gap, and
+    the progress line of each province comes back to this process."""
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)  # (the forked workers' clock too)
+    run = {"scale": SCALE, "seed": 3, "as_of": AS_OF, "province_ids": [MARKAZI, TEHRAN]}
+    with transaction.atomic():
+        one = generate_nation(workers=1, log=lambda _l: None, **run)
+        rows_one = _by_natural_keys()
+        transaction.set_rollback(True)
+    lines: list[str] = []
+    two = generate_nation(workers=2, log=lines.append, **run)
+    rows_two = _by_natural_keys()
+    assert (one.workers, two.workers) == (1, 2)
+    assert sorted(two.provinces) == sorted(one.provinces) == sorted(["مرکزی", "تهران"])
+    assert two.added == one.added
+    assert two.added["volunteers.Volunteer"] > 0 and two.added["funds.Installment"] > 0
+    assert sorted(line.split(":")[0] for line in lines) == ["[1/2] تهران", "[2/2] مرکزی"]
+    parts = ["units", "clinic", "funds", "volunteers", "projects"]
+    assert all(two.seconds[part] > 0 for part in parts)
+    assert two.seconds["provinces"] > 0 and "indexes" in two.seconds
+    assert rows_two.keys() == rows_one.keys()
+    assert sum(rows_two["volunteers.Volunteer"].values()) == two.added["volunteers.Volunteer"]
+    for label in rows_one:
+        assert rows_two[label] == rows_one[label], label
+    codes = sorted(Volunteer.objects.values_list("national_code", flat=True))
+    assert codes == [national_code_for(n) for n in range(1, len(codes) + 1)]

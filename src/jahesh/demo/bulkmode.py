@@ -71,8 +71,33 @@ def postgresql_bulk_mode(
     if default_connection.vendor != "postgresql":
         yield
         return
-    tables = [m._meta.db_table for label in app_labels
-              for m in apps.get_app_config(label).get_models(include_auto_created=True)]  # fmt: skip
+    tables = generated_tables(app_labels)
+    # Inside a caller's transaction the foreign-key checks of its rows may be
+    # pending, and PostgreSQL refuses DROP and CREATE INDEX on such a table.
+    defer = contextlib.nullcontext() if default_connection.in_atomic_block else None
+    with postgresql_session(tables) as skip_fk:
+        with defer or deferred_indexes(tables, seconds):
+            yield
+    if skip_fk:
+        started = time.monotonic()
+        check_foreign_keys(tables)
+        if seconds is not None:
+            seconds["keys"] = time.monotonic() - started
+
+
+def generated_tables(app_labels: Iterable[str] = GENERATED_APPS) -> list[str]:
+    """The tables of these apps' models (history and many-to-many tables too)."""
+    return [m._meta.db_table for label in app_labels
+            for m in apps.get_app_config(label).get_models(include_auto_created=True)]  # fmt: skip
+
+
+@contextlib.contextmanager
+def postgresql_session(tables: list[str]) -> Iterator[bool]:
+    """The session settings of :func:`postgresql_bulk_mode` on the default
+    connection while inside (and restored after): also for each process that
+    loads beside it (``jahesh.demo.processes``: the settings are per session).
+    Yields whether the per-row foreign-key triggers are off (the keys are then
+    for the caller to check)."""
     with default_connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         (synchronous,) = cursor.fetchone()
@@ -93,23 +118,15 @@ def postgresql_bulk_mode(
         skip_fk = superuser and not own_triggers and role == "origin"
         if skip_fk:
             cursor.execute("SET session_replication_role = replica")
-    # Inside a caller's transaction the foreign-key checks of its rows may be
-    # pending, and PostgreSQL refuses DROP and CREATE INDEX on such a table.
-    defer = contextlib.nullcontext() if default_connection.in_atomic_block else None
     try:
-        with defer or deferred_indexes(tables, seconds):
-            yield
+        yield skip_fk
     finally:
+        # (on a new session if the connection was closed meanwhile: harmless)
         with default_connection.cursor() as cursor:
             cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [synchronous])
             cursor.execute("SELECT set_config('enable_nestloop', %s, false)", [nestloop])
             if skip_fk:
                 cursor.execute("SELECT set_config('session_replication_role', %s, false)", [role])
-    if skip_fk:
-        started = time.monotonic()
-        check_foreign_keys(tables)
-        if seconds is not None:
-            seconds["keys"] = time.monotonic() - started
 
 
 @contextlib.contextmanager

@@ -31,6 +31,17 @@ key checked once at the end, and with its plain indexes built once at the
 end); ``fast_inserts=False`` runs Django's own path, and
 tests/demo/test_national.py compares the two table by table.
 
+On PostgreSQL the provinces are filled by ``workers`` processes at once (two
+by default: a province's time is almost all Python on one core while the server
+waits), each on its own connection taking the next province
+(``jahesh.demo.processes``), while this process does the bulk mode's setup and
+end (indexes, key checks) and makes the rows the provinces share (the clinic's
+taxonomy, the volunteers' skills and credential kinds) before they start. Each
+province's volunteers' made-up national codes are numbered from the sizes of
+the provinces before it, so the rows are those of a one-process run whatever
+the order the provinces end in (only the ids interleave). SQLite has one
+writer: one process.
+
 It stays a bulk writer on purpose (issue 13, item 4): a single-row service
 takes a row lock, a savepoint and an event per record, hours for millions of
 rows. The builders it runs call the services' bulk forms where those exist
@@ -52,7 +63,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from jahesh.clinic import scenario as clinic_scenario
 from jahesh.clinic.models import Case, CaseEvent, Resolution, Session, WorkingGroup
@@ -60,7 +72,13 @@ from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.jalali import jalali_today, last_jalali_years
 from jahesh.demo.bulkload import fast_bulk_inserts, fast_rows, patched
-from jahesh.demo.bulkmode import postgresql_bulk_mode, sqlite_bulk_mode
+from jahesh.demo.bulkmode import (
+    generated_tables,
+    postgresql_bulk_mode,
+    postgresql_session,
+    sqlite_bulk_mode,
+)
+from jahesh.demo.processes import in_processes
 from jahesh.demo.registry import ScenarioContext
 from jahesh.funds import scenario as funds_scenario
 from jahesh.funds.models import (
@@ -77,6 +95,7 @@ from jahesh.geo.models import County, Province
 from jahesh.geo.services import geo_load
 from jahesh.projects import scenario as projects_scenario
 from jahesh.projects.models import DirectService, Project, ProjectFunding, ServiceBeneficiary
+from jahesh.units import risk as units_risk
 from jahesh.units import scenario as units_scenario
 from jahesh.units.models import RiskAssessment, StatusChange, Unit, Visit
 from jahesh.volunteers import scenario as volunteers_scenario
@@ -86,6 +105,8 @@ if TYPE_CHECKING:
     pass
 
 UNIT_PREFIX = "NAT-"  # units.code of generated units: NAT-<province id>-<n>
+WORKERS_ON_POSTGRESQL = 2  # provinces filled at once by default: the machine's cores
+MAX_WORKERS = 8
 
 # Per province at scale 1.0 (the country is 31 of these).
 PER_PROVINCE = {
@@ -129,17 +150,28 @@ def table_counts() -> dict[str, int]:
 @dataclass
 class NationReport:
     """What a run made: provinces filled and skipped, rows added per table,
-    seconds per app part and in all."""
+    seconds per app part (summed over the worker processes; "provinces" is the
+    wall time of filling them all) and in all."""
 
     provinces: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     added: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     total_seconds: float = 0.0
+    workers: int = 1
 
 
 def _n(base: int, scale: float) -> int:
     return max(0, round(base * scale))
+
+
+def default_workers() -> int:
+    """Processes filling provinces at once: ``WORKERS_ON_POSTGRESQL`` on
+    PostgreSQL outside a transaction, else one (SQLite has one writer; a
+    caller's transaction is seen by its own connection only)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return WORKERS_ON_POSTGRESQL
+    return 1
 
 
 def generate_nation(
@@ -150,14 +182,30 @@ def generate_nation(
     province_ids: list[int] | None = None,
     log: Callable[[str], None] = print,
     fast_inserts: bool = True,
+    workers: int | None = None,
 ) -> NationReport:
-    """Fill every province (or those of ``province_ids``) that has no units yet.
+    """Fill every province (or those of ``province_ids``) that has no units yet,
+    ``workers`` at a time (default: ``default_workers()``).
 
     ``fast_inserts=False`` writes with Django's own ``bulk_create`` (the same
     rows, slower; the tests compare the two). Raises Conflict when a previous
     run's units exist (the ``NAT-`` marker)."""
     if not 0 < scale <= 10:
         raise InvalidInput("مقیاس باید عددی بزرگ‌تر از صفر و حداکثر ۱۰ باشد.")
+    workers = default_workers() if workers is None else workers
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InvalidInput(
+            _("تعداد پردازه‌ها باید عددی از ۱ تا %(most)s باشد.") % {"most": MAX_WORKERS},
+            field="workers",
+        )
+    if workers > 1 and (connection.vendor != "postgresql" or connection.in_atomic_block):
+        raise InvalidInput(
+            _(
+                "پر کردن هم‌زمان استان‌ها با چند پردازه فقط روی PostgreSQL و بیرون از تراکنش"
+                " ممکن است (SQLite یک نویسنده دارد)؛ یک پردازه بخواهید."
+            ),
+            field="workers",
+        )
     if Unit.objects.filter(code__startswith=UNIT_PREFIX).exists():
         raise Conflict(
             "دادهٔ کشوری پیش‌تر در این پایگاه داده ساخته شده است (واحدهای با کد NAT-)؛ "
@@ -167,7 +215,7 @@ def generate_nation(
         log("geography: loading provinces, counties, cities and villages …")
         geo_load()
     as_of = as_of or jalali_today()
-    report = NationReport()
+    report = NationReport(workers=workers)
     before = table_counts()
     started = time.monotonic()
     provinces = Province.objects.order_by("id")
@@ -176,8 +224,9 @@ def generate_nation(
     with_units = set(Unit.objects.values_list("province_id", flat=True).distinct())
     province_list = list(provinces)
     fast = (fast_bulk_inserts, fast_rows) if fast_inserts else ()
-    # report.seconds: each app part's time over the provinces, then (PostgreSQL)
-    # the index builds and key checks at the end
+    # report.seconds: each app part's time over the provinces (and the workers),
+    # the provinces' wall time, then (PostgreSQL) the index builds and key checks
+    # at the end
     with (
         sqlite_bulk_mode(),
         postgresql_bulk_mode(seconds=report.seconds),
@@ -185,14 +234,44 @@ def generate_nation(
     ):
         for speedup in fast:
             stack.enter_context(speedup())
-        _fill(province_list, with_units, as_of, seed, scale, report, started, log)
+        jobs = _plan(province_list, with_units, scale, report, log)
+        _shared_rows()
+        t = time.monotonic()
+        _fill(jobs, as_of, seed, scale, report, started, log, workers)
+        report.seconds["provinces"] = time.monotonic() - t
     after = table_counts()
     report.added = {label: after[label] - before[label] for label in after}
     report.total_seconds = time.monotonic() - started
     return report
 
 
-def _fill(provinces, with_units, as_of, seed, scale, report, started, log) -> None:
+@dataclass
+class _Province:
+    """One province to fill: its place in the run's list (for the progress
+    lines) and the first number of its volunteers' made-up national codes."""
+
+    number: int
+    of: int
+    province: Province
+    counties: list[County]
+    first_code: int
+
+    def __str__(self) -> str:
+        return f"{self.province.name} (id {self.province.pk})"
+
+
+def _plan(
+    provinces: list[Province],
+    with_units: set[int],
+    scale: float,
+    report: NationReport,
+    log: Callable[[str], None],
+) -> list[_Province]:
+    """The provinces to fill, each with its code numbers counted from the sizes
+    of those before it (what a one-process run's count finds), the others
+    reported as skipped."""
+    jobs = []
+    code = volunteers_scenario.made_up_codes() + 1
     for i, province in enumerate(provinces, start=1):
         if province.pk in with_units:
             report.skipped.append(province.name)
@@ -203,29 +282,82 @@ def _fill(provinces, with_units, as_of, seed, scale, report, started, log) -> No
             report.skipped.append(province.name)
             log(f"[{i}/{len(provinces)}] {province.name}: no counties; skipped")
             continue
-        t0 = time.monotonic()
-        ctx = ScenarioContext(
-            name=f"nation-{province.pk}", as_of=as_of, seed=seed, log=lambda _line: None
-        )
-        for part, build in (
-            ("units", _units),
-            ("clinic", _clinic),
-            ("funds", _funds),
-            ("volunteers", _volunteers),
-            ("projects", _projects),
-        ):
-            t = time.monotonic()
-            with transaction.atomic():
-                build(ctx, province, counties, scale)
-            report.seconds[part] = report.seconds.get(part, 0.0) + time.monotonic() - t
-        report.provinces.append(province.name)
-        elapsed = time.monotonic() - started
+        jobs.append(_Province(i, len(provinces), province, counties, code))
+        if _n(PER_PROVINCE["volunteers_active"], scale):  # (else _volunteers makes none)
+            code += _n(PER_PROVINCE["volunteers_active"], scale)
+            code += _n(PER_PROVINCE["volunteers_left"], scale)
+    return jobs
+
+
+def _shared_rows() -> None:
+    """The rows every province's builders get or create on first use, made
+    before the provinces (which may be filled at once) start: the units' risk
+    settings row, the clinic's obstacle taxonomy and settings row, the
+    volunteers' skills and credential kinds (tests/demo/test_national.py
+    compares every table of a two-process run with a one-process run's)."""
+    units_risk.current_settings()
+    clinic_scenario.taxonomy_load()
+    volunteers_scenario._skills()
+
+
+def _fill(
+    jobs: list[_Province],
+    as_of: datetime.date,
+    seed: int,
+    scale: float,
+    report: NationReport,
+    started: float,
+    log: Callable[[str], None],
+    workers: int,
+) -> None:
+    def done(job: _Province, result: tuple[float, dict[str, float]]) -> None:
+        took, seconds = result
+        for part, value in seconds.items():
+            report.seconds[part] = report.seconds.get(part, 0.0) + value
+        report.provinces.append(job.province.name)
         log(
-            f"[{i}/{len(provinces)}] {province.name}: {time.monotonic() - t0:.1f} s "
-            f"(elapsed {elapsed:.0f} s; "
+            f"[{job.number}/{job.of}] {job.province.name}: {took:.1f} s "
+            f"(elapsed {time.monotonic() - started:.0f} s; "
             + ", ".join(f"{k} {v:.0f} s" for k, v in report.seconds.items())
             + ")"
         )
+
+    def work(job: _Province) -> tuple[float, dict[str, float]]:
+        return _province(job, as_of, seed, scale)
+
+    if workers == 1:
+        for job in jobs:
+            done(job, work(job))
+        return
+    tables = generated_tables()
+    in_processes(
+        jobs, work, count=workers, on_result=done, setup=lambda: postgresql_session(tables)
+    )
+
+
+def _province(
+    job: _Province, as_of: datetime.date, seed: int, scale: float
+) -> tuple[float, dict[str, float]]:
+    """Fill one province, each app part in a transaction of its own; its time
+    and each part's."""
+    t0 = time.monotonic()
+    ctx = ScenarioContext(
+        name=f"nation-{job.province.pk}", as_of=as_of, seed=seed, log=lambda _line: None
+    )
+    ctx.shared["volunteer_first_code"] = job.first_code
+    seconds = {}
+    for part, build in (
+        ("units", _units),
+        ("clinic", _clinic),
+        ("funds", _funds),
+        ("volunteers", _volunteers),
+        ("projects", _projects),
+    ):
+        t = time.monotonic()
+        with transaction.atomic():
+            build(ctx, job.province, job.counties, scale)
+        seconds[part] = time.monotonic() - t
+    return time.monotonic() - t0, seconds
 
 
 # --- One province, one app part ---------------------------------------------------
@@ -253,7 +385,6 @@ def _clinic(ctx, province, counties, scale: float) -> None:
     prevented = int(len(crisis_on) * PREVENTED_SHARE)
     if prevented < 1:
         return
-    clinic_scenario.taxonomy_load()
     with patched(clinic_scenario, PROVINCE_ID=province.pk, PREVENTED=prevented):
         clinic_scenario._Builder(ctx, crisis_on).run()
 
@@ -306,7 +437,7 @@ def _volunteers(ctx, province, counties, scale: float) -> None:
     actor = ctx.actor(province.pk)
     people = volunteers_scenario._volunteers(
         rng, counties, start, end, active=active, left=_n(PER_PROVINCE["volunteers_left"], scale),
-        actor=actor,
+        actor=actor, first_code=ctx.shared["volunteer_first_code"],
     )  # fmt: skip
     volunteers_scenario._skills_and_credentials(rng, people, skills, end, actor)
     group_rows = volunteers_scenario._groups(

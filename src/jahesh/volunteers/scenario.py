@@ -252,6 +252,11 @@ def _day(rng, lo: date, hi: date) -> date:
     return lo + timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
 
 
+def made_up_codes() -> int:
+    """How many volunteers hold a made-up national code (``national_code_for``'s)."""
+    return Volunteer.objects.filter(national_code__startswith="999").count()
+
+
 def _skills() -> dict[str, Skill]:
     kinds = {}
     for code, name in CREDENTIAL_KINDS:
@@ -268,13 +273,25 @@ def _skills() -> dict[str, Skill]:
 
 
 def _volunteers(
-    rng, counties, start: date, end: date, *, active: int, left: int, actor
+    rng,
+    counties,
+    start: date,
+    end: date,
+    *,
+    active: int,
+    left: int,
+    actor,
+    first_code: int | None = None,
 ) -> list[Volunteer]:
     """``active`` people active on the window's last day and ``left`` who became
     inactive inside the window. The county capital (the first by id, Arak in
-    Markazi) gets a larger share, as it does in life."""
+    Markazi) gets a larger share, as it does in life. Their made-up national
+    codes are numbered from ``first_code`` (default: after the made-up codes
+    present; the national generator, whose provinces may be filled at once,
+    counts each province's from the sizes of those before it)."""
     county_draw = Weighted(counties, [4 if i == 0 else 1 for i in range(len(counties))])
-    first_code = Volunteer.objects.filter(national_code__startswith="999").count() + 1
+    if first_code is None:
+        first_code = made_up_codes() + 1
     built = []
     last_day = end - MARGIN - timedelta(days=1)
     now = timezone.now()
