@@ -6,11 +6,14 @@ in-scope user, an out-of-scope user and an anonymous client."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, override_settings
@@ -30,6 +33,56 @@ MARKAZI, TEHRAN = 28, 8
 ARAK, SAVEH, TEHRAN_COUNTY = 19, 236, 90001
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
+
+
+# The run's JAHESH_VAR, shared by pytest-xdist's workers (browser screenshots).
+RUN_VAR: Path = django_settings.VAR_DIR
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (``-n 2``) each worker gets a JAHESH_VAR of its own (a
+    directory in the run's), for itself and the processes its tests start: the
+    facts table's lock file, uploads, mail and text-message files are per
+    process, as each worker's test database is (pytest-django suffixes its name)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    var = RUN_VAR / f"pytest-{worker}"
+    var.mkdir(parents=True, exist_ok=True)
+    django_settings.VAR_DIR = var
+    django_settings.MEDIA_ROOT = var / "media"
+    if getattr(django_settings, "EMAIL_FILE_PATH", None):
+        django_settings.EMAIL_FILE_PATH = str(var / "mail")
+    os.environ["JAHESH_VAR"] = str(var)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
+    """pytest-django's test database (made when a collected test asks for one); on
+    SQLite a copy of it, taken before any test has written, is kept for
+    :func:`migrated_sqlite`."""
+    made = connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
+    if connection.vendor == "sqlite" and made:
+        path = tmp_path_factory.mktemp("migrated") / "jahesh.sqlite3"
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            copy = sqlite3.connect(path)
+            connection.connection.backup(copy)
+            copy.close()
+        _migrated_sqlite.append(path)
+    yield
+
+
+_migrated_sqlite: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(django_db_setup) -> Path:
+    """A file holding the test database as migrations made it (SQLite only): what
+    ``jahesh migrate`` makes from nothing, without migrating a second time. The
+    tests using it are marked ``django_db``, so that the test database is made."""
+    assert _migrated_sqlite, "no SQLite test database: mark the test django_db"
+    return _migrated_sqlite[0]
 
 
 _FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -2,8 +2,9 @@
 no longer runs on today's code fails CI.
 
 Each runs in its own process, as a person would run it, on a throwaway SQLite
-database copied from one migrated here once (migrating from nothing takes
-about ten seconds, most of a smoke run). A new file in bench/ is picked up
+database copied from the test database as migrations made it (conftest's
+``migrated_sqlite``: migrating from nothing again would cost as much as a
+dozen smoke runs). A new file in bench/ is picked up
 here and must offer ``--smoke``; ``bench/_*.py`` are the benchmarks' shared
 helpers, not benchmarks. Each smoke run's time: ``pytest --durations=0``.
 """
@@ -23,10 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHES = sorted(p for p in (ROOT / "bench").glob("*.py") if not p.name.startswith("_"))
 TIMEOUT_S = 300  # a smoke run takes seconds; a bench that ignores --smoke runs far longer
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite",
-    reason="the benchmarks run on their own SQLite databases: the SQLite run covers them",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "sqlite",
+        reason="the benchmarks run on their own SQLite databases: the SQLite run covers them",
+    ),
+    # Not for the test's own use: it makes pytest-django make the test database,
+    # which migrated_sqlite copies.
+    pytest.mark.django_db,
+]
 
 
 def _env(var: Path) -> dict[str, str]:
@@ -34,31 +40,18 @@ def _env(var: Path) -> dict[str, str]:
     return env | {"JAHESH_VAR": str(var), "JAHESH_BENCH_VAR": str(var)}
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory) -> Path:
-    """A migrated, empty SQLite database, made once for every bench."""
-    var = tmp_path_factory.mktemp("bench-migrated")
-    code = (
-        "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'jahesh.settings'; "
-        "django.setup(); from django.core.management import call_command; "
-        "call_command('migrate', verbosity=0)"
-    )
-    subprocess.run([sys.executable, "-c", code], env=_env(var), check=True, timeout=TIMEOUT_S)
-    return var / "jahesh.sqlite3"
-
-
 def test_it_finds_every_benchmark():
     assert len(BENCHES) >= 13, [p.name for p in BENCHES]
 
 
 @pytest.mark.parametrize("bench", BENCHES, ids=lambda p: p.stem)
-def test_it_runs_at_its_smallest_size(bench: Path, migrated: Path, tmp_path: Path):
+def test_it_runs_at_its_smallest_size(bench: Path, migrated_sqlite: Path, tmp_path: Path):
     assert "--smoke" in bench.read_text(encoding="utf-8"), (
         f"bench/{bench.name} has no --smoke mode: give it one (its smallest size), "
         "see bench/_smoke.py"
     )
     # given a fresh copy of the migrated database (the backup API copies WAL pages too)
-    src, dst = sqlite3.connect(migrated), sqlite3.connect(tmp_path / "jahesh.sqlite3")
+    src, dst = sqlite3.connect(migrated_sqlite), sqlite3.connect(tmp_path / "jahesh.sqlite3")
     src.backup(dst)
     src.close()
     dst.close()

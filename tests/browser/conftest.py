@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.conftest import RUN_VAR
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -21,7 +22,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def shots() -> Path:
-    path = settings.VAR_DIR / "screenshots"
+    path = RUN_VAR / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
