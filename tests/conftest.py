@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -25,6 +26,7 @@ from jahesh.accounts.services import api_token_issue
 from jahesh.core import sms
 from jahesh.core.text import normalize_key
 from jahesh.geo.models import City, County, Province, Village
+from tests import xdist_order
 
 T = TypeVar("T")
 
@@ -46,6 +48,8 @@ def pytest_configure(config: pytest.Config) -> None:
     process, as each worker's test database is (pytest-django suffixes its name)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker:
+        if getattr(config.option, "numprocesses", None):  # the controller
+            _XDIST_DIR.append(Path(tempfile.mkdtemp(prefix="jahesh-xdist-")))
         return
     var = RUN_VAR / f"pytest-{worker}"
     var.mkdir(parents=True, exist_ok=True)
@@ -54,6 +58,26 @@ def pytest_configure(config: pytest.Config) -> None:
     if getattr(django_settings, "EMAIL_FILE_PATH", None):
         django_settings.EMAIL_FILE_PATH = str(var / "mail")
     os.environ["JAHESH_VAR"] = str(var)
+
+
+_XDIST_DIR: list[Path] = []  # the controller's: where workers write their transactional tests
+
+
+def pytest_configure_node(node) -> None:
+    xdist_order.node_configured(node, _XDIST_DIR[0])
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Under ``-n``: files to the workers, the transactional tests last on one
+    (tests/xdist_order.py)."""
+    if config.getoption("dist") != "loadfile" or not _XDIST_DIR:
+        return None
+    return xdist_order.TransactionalLast(config, log, _XDIST_DIR[0])
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    xdist_order.worker_writes(config, items)  # after pytest-django has sorted them
 
 
 @pytest.fixture(scope="session")
