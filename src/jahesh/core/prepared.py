@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -552,8 +553,9 @@ def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> lis
     connection.validate_thread_sharing()
     raw = _prepared_cursor()(connection.connection)
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    text, names = _numbered(sql)
     with wrap(raw) as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(text, [params[name] for name in names])
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     if connection.queries_logged:
         # Django's debug cursor logged the text psycopg keeps of the statement,
@@ -564,15 +566,39 @@ def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> lis
     return rows
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+@functools.lru_cache(maxsize=256)
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` (its values as ``%(name)s``, ``%%`` a percent sign) in PostgreSQL's
+    own placeholders ($1, $2 …, one per name) and the names in their order:
+    worked out once per text. psycopg would scan the text on every run (it
+    keeps the result only for texts under 4 KB; a country's day sums are
+    longer)."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _PLACEHOLDER.sub(number, sql), tuple(names)
+
+
 @functools.cache
 def _prepared_cursor() -> type:
-    """A psycopg cursor that binds on the server and prepares every statement it runs."""
+    """A psycopg cursor that binds on the server, takes PostgreSQL's $n
+    placeholders as they are (a raw cursor: :func:`_numbered` wrote them) and
+    prepares every statement it runs."""
     # PostgreSQL's backend imports psycopg: loaded only where PostgreSQL is used.
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import CursorMixin
+    from psycopg import RawCursor
 
-    base: Any = ServerBindingCursor
-
-    class PreparedCursor(base):  # type: ignore[misc]
+    class PreparedCursor(CursorMixin, RawCursor):  # type: ignore[misc]
         def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
             return super().execute(query, params, **{**options, "prepare": True})
 
