@@ -3,6 +3,10 @@ token) as SQL built once per model and database, not compiled by the ORM on
 each request: compiling those three small queries was most of what a KPI API
 call cost in the server and a tenth of a page's (bench/pages_profile.py).
 
+The first of them on a kept connection in a request stands for the
+connection's health check (``CONN_HEALTH_CHECKS``), one round trip fewer: a
+connection it finds dead is replaced and the read made again.
+
 Nothing is cached but the statement's text: each call reads the row again, so
 a revoked token, a deactivated user or a deleted session is refused on the next
 request, on every server. The row becomes a model instance through Django's own
@@ -33,13 +37,14 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jahesh.core.sql import quote_table
@@ -217,9 +222,7 @@ def _fetch(
     ]
     if ride is not None:
         params = [*ride.params, *params]  # the select list comes first
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        row = cursor.fetchone()
+    row = _first_row(connection, statement.sql, params)
     if row is None:
         return None, None
     row = list(row)
@@ -238,6 +241,35 @@ def _fetch(
         if rest[pk_at] is not None:  # the LEFT JOIN found it
             kept = _instance(statement.beside, rest, connection, using)
     return cast(M, instance), cast("B | None", kept)
+
+
+def _first_row(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> Any:
+    """The first row of ``sql``. When it is a request's first statement on a
+    kept connection, it stands for the connection's health check
+    (``CONN_HEALTH_CHECKS``: a ``SELECT 1`` before it, one more round trip on
+    every signed-in request): if the connection turns out dead (the read fails
+    and the connection no longer answers), it is closed and the read made again
+    on a new one, as after a failed check. Any other failure is raised as it is;
+    inside a transaction nothing is retried (there is no check there to save)."""
+    stands_for_check = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if stands_for_check:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except (InterfaceError, OperationalError):
+        if not stands_for_check or connection.is_usable():
+            raise
+    connection.close()  # dead: what the health check would have found
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 # --- A value riding on the next row read --------------------------------------------
@@ -552,8 +584,9 @@ def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> lis
     connection.validate_thread_sharing()
     raw = _prepared_cursor()(connection.connection)
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    text, names = _numbered(sql)
     with wrap(raw) as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(text, [params[name] for name in names])
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     if connection.queries_logged:
         # Django's debug cursor logged the text psycopg keeps of the statement,
@@ -564,15 +597,39 @@ def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> lis
     return rows
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+@functools.lru_cache(maxsize=256)
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` (its values as ``%(name)s``, ``%%`` a percent sign) in PostgreSQL's
+    own placeholders ($1, $2 …, one per name) and the names in their order:
+    worked out once per text. psycopg would scan the text on every run (it
+    keeps the result only for texts under 4 KB; a country's day sums are
+    longer)."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _PLACEHOLDER.sub(number, sql), tuple(names)
+
+
 @functools.cache
 def _prepared_cursor() -> type:
-    """A psycopg cursor that binds on the server and prepares every statement it runs."""
+    """A psycopg cursor that binds on the server, takes PostgreSQL's $n
+    placeholders as they are (a raw cursor: :func:`_numbered` wrote them) and
+    prepares every statement it runs."""
     # PostgreSQL's backend imports psycopg: loaded only where PostgreSQL is used.
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import CursorMixin
+    from psycopg import RawCursor
 
-    base: Any = ServerBindingCursor
-
-    class PreparedCursor(base):  # type: ignore[misc]
+    class PreparedCursor(CursorMixin, RawCursor):  # type: ignore[misc]
         def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
             return super().execute(query, params, **{**options, "prepare": True})
 

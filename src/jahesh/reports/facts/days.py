@@ -270,12 +270,17 @@ def _sums_shape(
     is one range of an index per group of parts read alike (no OR: SQLite
     reads an OR of ranges row by row from the table), grouped in its branch
     (SQLite's outer GROUP BY over the compound was slower than the branches
-    alone)."""
+    alone); the groups that read one table alike (same condition, sign and
+    place) are one branch, their codes in one list: at the country, 7
+    branches where there were 14, a fifth less time in the statement."""
     q = connection.ops.quote_name
     days, balances = quote_table(DayFact), quote_table(MonthBalance)
     part, month, day, value = q("part"), q("month"), q("day"), q("value")
-    branches: list[str] = []
-    params: list[Any] = []
+    # Reads of one table with the same condition, sign and place are one
+    # branch, their codes in one list: (table, condition, its dates, sign,
+    # place, its ids) → the code lists (a second list where a code would be
+    # in one twice: summed twice, as two branches sum it).
+    groups: dict[tuple, list[list[str]]] = {}
 
     def add(
         table: str,
@@ -289,15 +294,15 @@ def _sums_shape(
             codes = [c for p in chosen if kept(p) for c in code(p)]
             if not codes:
                 continue
-            branches.append(
-                f"SELECT {part}, province_id, county_id, {sign}SUM({value}) FROM {table}"
-                f" WHERE {part} IN ({', '.join(['%s'] * len(codes))}) AND {where}{place}"
-                f" GROUP BY {part}, province_id, county_id"
-            )
-            params.extend([*codes, *args, *place_args])
+            lists = groups.setdefault((table, where, tuple(args), sign, place, place_args), [])
+            if lists and not set(codes) & set(lists[-1]):
+                lists[-1].extend(codes)
+            else:
+                lists.append(codes)
 
-    at_most = (f"(SELECT CASE WHEN MIN({month}) < %s THEN MIN({month}) ELSE %s END"
-               f" FROM {balances} WHERE {part} = '')")  # fmt: skip
+    # The balances' horizon (the row with part ""), read once for every branch
+    # (``h``, below; a subquery per branch was an index read each).
+    at_most = "(SELECT CASE WHEN m < %s THEN m ELSE %s END FROM h)"
 
     def seen(p: Part) -> bool:  # a distinct part read as its units seen from start on
         return opened and p.distinct
@@ -320,8 +325,7 @@ def _sums_shape(
     for at, first, sign, kept, code in points:
         add(balances, kept, f"{month} = {at_most}", [first, first], sign, code)
         add(days, kept, f"{day} >= {at_most} AND {day} < %s", [first, first, at], sign, code)
-    add(balances, seen, f"{month} = (SELECT MIN({month}) FROM {balances} WHERE {part} = '')",
-        [], "", opened_code)  # fmt: skip
+    add(balances, seen, f"{month} = (SELECT m FROM h)", [], "", opened_code)
     s, e = _START, _END
     add(days, seen, f"{day} >= %s AND {q('since')} < %s", [e, s], "-")
     # ... less those of the rows before start, more than end - start days after
@@ -330,9 +334,20 @@ def _sums_shape(
         code=lambda p: after_codes(p.code, classes))  # fmt: skip
     add(days, lambda p: p.window and not seen(p) and not spanned(p), f"{day} >= %s AND {day} < %s"
         f" AND {q('since')} < %s AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
-    if not branches:
+    if not groups:
         return _NO_ROWS
-    return _named(" UNION ALL ".join(branches), params)
+    branches: list[str] = []
+    params: list[Any] = []
+    for (table, where, args, sign, place, place_args), lists in groups.items():
+        for codes in lists:
+            branches.append(
+                f"SELECT {part}, province_id, county_id, {sign}SUM({value}) FROM {table}"
+                f" WHERE {part} IN ({', '.join(['%s'] * len(codes))}) AND {where}{place}"
+                f" GROUP BY {part}, province_id, county_id"
+            )
+            params.extend([*codes, *args, *place_args])
+    horizon = f"WITH h (m) AS (SELECT MIN({month}) FROM {balances} WHERE {part} = '') "
+    return _named(horizon + " UNION ALL ".join(branches), params)
 
 
 def _named(sql: str, params: list[Any]) -> str:
