@@ -71,6 +71,7 @@ from jahesh.clinic.models import Case, CaseEvent, Resolution, Session, WorkingGr
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import Conflict, InvalidInput
 from jahesh.core.jalali import jalali_today, last_jalali_years
+from jahesh.core.text import listed
 from jahesh.demo.bulkload import fast_bulk_inserts, fast_rows, patched
 from jahesh.demo.bulkmode import (
     generated_tables,
@@ -208,11 +209,13 @@ def generate_nation(
         )
     if Unit.objects.filter(code__startswith=UNIT_PREFIX).exists():
         raise Conflict(
-            "دادهٔ کشوری پیش‌تر در این پایگاه داده ساخته شده است (واحدهای با کد NAT-)؛ "
-            "برای ساخت دوباره از یک پایگاه دادهٔ خالی استفاده کنید."
+            _(
+                "دادهٔ کشوری پیش‌تر در این پایگاه داده ساخته شده است (واحدهای با کد NAT-)؛ "
+                "برای ساخت دوباره از یک پایگاه دادهٔ خالی استفاده کنید."
+            )
         )
     if Province.objects.count() < (len(province_ids) if province_ids else 31):
-        log("geography: loading provinces, counties, cities and villages …")
+        log(_("تقسیمات کشوری: بارگذاری استان‌ها، شهرستان‌ها، شهرها و روستاها …"))
         geo_load()
     as_of = as_of or jalali_today()
     report = NationReport(workers=workers)
@@ -275,12 +278,18 @@ def _plan(
     for i, province in enumerate(provinces, start=1):
         if province.pk in with_units:
             report.skipped.append(province.name)
-            log(f"[{i}/{len(provinces)}] {province.name}: has data already (the demo); skipped")
+            log(
+                _("[%(number)s/%(of)s] %(province)s: داده دارد (دادهٔ نمایشی)؛ رد شد")
+                % {"number": i, "of": len(provinces), "province": province.name}
+            )
             continue
         counties = list(County.objects.filter(province=province).order_by("id"))
         if not counties:
             report.skipped.append(province.name)
-            log(f"[{i}/{len(provinces)}] {province.name}: no counties; skipped")
+            log(
+                _("[%(number)s/%(of)s] %(province)s: شهرستانی ندارد؛ رد شد")
+                % {"number": i, "of": len(provinces), "province": province.name}
+            )
             continue
         jobs.append(_Province(i, len(provinces), province, counties, code))
         if _n(PER_PROVINCE["volunteers_active"], scale):  # (else _volunteers makes none)
@@ -316,10 +325,21 @@ def _fill(
             report.seconds[part] = report.seconds.get(part, 0.0) + value
         report.provinces.append(job.province.name)
         log(
-            f"[{job.number}/{job.of}] {job.province.name}: {took:.1f} s "
-            f"(elapsed {time.monotonic() - started:.0f} s; "
-            + ", ".join(f"{k} {v:.0f} s" for k, v in report.seconds.items())
-            + ")"
+            _(
+                "[%(number)s/%(of)s] %(province)s: %(seconds).1f ثانیه"
+                " (گذشته: %(elapsed).0f ثانیه؛ %(parts)s)"
+            )
+            % {
+                "number": job.number,
+                "of": job.of,
+                "province": job.province.name,
+                "seconds": took,
+                "elapsed": time.monotonic() - started,
+                "parts": listed(
+                    _("%(part)s %(seconds).0f ثانیه") % {"part": k, "seconds": v}
+                    for k, v in report.seconds.items()
+                ),
+            }
         )
 
     def work(job: _Province) -> tuple[float, dict[str, float]]:

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Role
@@ -79,5 +80,5 @@ def parts() -> list[tuple[str, Callable[[ScenarioContext], None]]]:
 
 def run(ctx: ScenarioContext) -> None:
     for dotted, build in parts():
-        ctx.log(f"scenario part {dotted} …")
+        ctx.log(_("بخش سناریو: %(part)s …") % {"part": dotted})
         build(ctx)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jahesh.accounts.models import User
 from jahesh.accounts.roles import Role
@@ -40,9 +41,9 @@ def demo_geography_ensure(*, log: Callable[[str], None]) -> None:
         Province.objects.count() >= 31
         and County.objects.filter(province_id=MARKAZI_PROVINCE_ID).count() >= 12
     ):
-        log("2/4 geography: already loaded")
+        log(_("۲/۴ تقسیمات کشوری: پیش‌تر بار شده است"))
         return
-    log("2/4 geography: loading provinces, counties, cities and villages …")
+    log(_("۲/۴ تقسیمات کشوری: بارگذاری استان‌ها، شهرستان‌ها، شهرها و روستاها …"))
     counts = geo_load()
     log("    " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
@@ -75,17 +76,26 @@ def demo_prepare(
 ) -> list[tuple[str, str]]:
 
     if scenario != "markazi":
-        raise InvalidInput(f"سناریوی «{scenario}» وجود ندارد؛ سناریوی موجود: markazi")
+        raise InvalidInput(
+            _("سناریوی «%(scenario)s» وجود ندارد؛ سناریوی موجود: markazi") % {"scenario": scenario}
+        )
     demo_geography_ensure(log=log)
-    log("3/4 demo users …")
+    log(_("۳/۴ کاربران نمایشی …"))
     users = demo_users_ensure()
     as_of_date = parse_date_any(as_of) if as_of else jalali_today()
-    log(f"4/4 scenario {scenario} as of {as_of_date.isoformat()} …")
+    log(
+        _("۴/۴ سناریوی %(scenario)s در تاریخ %(date)s …")
+        % {"scenario": scenario, "date": as_of_date.isoformat()}
+    )
 
     with facts.paused():  # a bulk load: the analytics table is rebuilt once, below
         run(ScenarioContext(name=scenario, as_of=as_of_date, log=log))
     report = facts.refresh()
-    log(f"   figures of the standard periods: {report.rows} rows in {report.seconds:.1f} s")
+    log(
+        "   "
+        + _("شاخص‌های دوره‌های استاندارد: %(rows)s ردیف در %(seconds).1f ثانیه")
+        % {"rows": report.rows, "seconds": report.seconds}
+    )
     # The morning after: loans awaiting approval announced, the reminder job run at
     # 08:00 (it reads the figures just rebuilt for the monthly report).
     from jahesh.notifications import scenario as notifications

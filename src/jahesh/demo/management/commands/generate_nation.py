@@ -11,24 +11,35 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jahesh.core.errors import ApplicationError
 from jahesh.core.jalali import parse_date_any
-from jahesh.demo.national import generate_nation
+from jahesh.core.management.base import TranslatedCommand
+from jahesh.core.text import listed
+from jahesh.demo.national import NationReport, generate_nation
 from jahesh.reports import facts
 
 
-class Command(BaseCommand):
-    help = "دادهٔ آزمایشی کشوری (۳۱ استان) برای سنجش سرعت می‌سازد."
+class Command(TranslatedCommand):
+    help = gettext_noop("دادهٔ آزمایشی کشوری (۳۱ استان) برای سنجش سرعت می‌سازد.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="۱٫۰ = اندازهٔ کشور")
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--as-of", default=None, help="تاریخ مبنا (جلالی یا ISO)؛ پیش‌فرض امروز")
+        parser.add_argument("--scale", type=float, default=1.0, help=_("۱٫۰ = اندازهٔ کشور"))
         parser.add_argument(
-            "--province", type=int, action="append", default=None, help="فقط این استان(ها)"
+            "--seed", type=int, default=1, help=_("بذر عددهای تصادفی؛ یک بذر، یک داده")
+        )
+        parser.add_argument(
+            "--as-of", default=None, help=_("تاریخ مبنا (جلالی یا ISO)؛ پیش‌فرض امروز")
+        )
+        parser.add_argument(
+            "--province",
+            type=int,
+            action="append",
+            default=None,
+            help=_("فقط این استان (شناسه؛ چند بار می‌شود آورد)"),
         )
         parser.add_argument(
             "--workers",
@@ -58,17 +69,32 @@ class Command(BaseCommand):
             raise CommandError(str(exc.message)) from exc
         refreshed = facts.refresh()
         self.stdout.write(
-            f"analytics table: {refreshed.periods} periods, {refreshed.rows:,} rows,"
-            f" {refreshed.seconds:.1f} s"
+            _("جدول تحلیلی: %(periods)s دوره، %(rows)s ردیف، %(seconds).1f ثانیه")
+            % {"periods": refreshed.periods, "rows": refreshed.rows, "seconds": refreshed.seconds}
+        )
+        self._summary(report)
+
+    def _summary(self, report: NationReport) -> None:
+        """Rows added per table and seconds per part (the tables' and parts'
+        names are the code's: ``units.Unit``, ``funds``)."""
+        self.stdout.write(
+            "\n"
+            + _("استان‌های پرشده: %(filled)s (%(workers)s هم‌زمان)؛ ردشده: %(skipped)s")
+            % {
+                "filled": len(report.provinces),
+                "workers": report.workers,
+                "skipped": len(report.skipped),
+            }
+        )
+        self.stdout.write(f"{_('جدول'):28} {_('ردیف افزوده'):>12}")
+        for label, n in report.added.items():
+            self.stdout.write(f"{label:28} {n:>12}")
+        self.stdout.write(
+            _("ثانیه‌های هر بخش: %(parts)s")
+            % {"parts": listed(f"{k} {v:.1f}" for k, v in report.seconds.items())}
         )
         self.stdout.write(
-            f"\nprovinces filled: {len(report.provinces)} ({report.workers} at a time);"
-            f" skipped: {report.skipped}"
+            self.style.SUCCESS(
+                _("پایان در %(seconds).1f ثانیه") % {"seconds": report.total_seconds}
+            )
         )
-        self.stdout.write(f"{'table':28} {'rows added':>12}")
-        for label, n in report.added.items():
-            self.stdout.write(f"{label:28} {n:>12,}")
-        self.stdout.write("seconds per part: " + ", ".join(
-            f"{k} {v:.1f}" for k, v in report.seconds.items()
-        ))  # fmt: skip
-        self.stdout.write(self.style.SUCCESS(f"done in {report.total_seconds:.1f} s"))
