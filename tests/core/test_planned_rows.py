@@ -59,3 +59,12 @@ def test_prepared_once_on_the_connection():
             ["%planned_rows_probe%"],
         )
         assert cursor.fetchone()[0] == 1
+
+
+def test_positional_values_each_their_own_number():
+    sql = "SELECT CAST(%s AS INTEGER), CAST(%s AS INTEGER) + CAST(%s AS INTEGER), '5%%'"
+    assert prepared._numbered(sql) == (
+        "SELECT CAST($1 AS INTEGER), CAST($2 AS INTEGER) + CAST($3 AS INTEGER), '5%'",
+        (0, 1, 2),
+    )
+    assert [tuple(row) for row in prepared.planned_rows(sql, [2, 3, 4])] == [(2, 7, "5%")]

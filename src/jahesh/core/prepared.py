@@ -542,9 +542,8 @@ def prepared_totals(
             if len(columns) == 1
             else "SELECT " + ", ".join(f"({statement.sql})" for _i, statement, _params in columns)
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [p for _i, _s, params in columns for p in params])
-            row = cursor.fetchone()
+        # planned once per connection (PostgreSQL): planning it cost as much as running it
+        (row,) = planned_rows(sql, [p for _i, _s, params in columns for p in params], using=using)
         for (i, statement, _params), value in zip(columns, row, strict=True):
             for convert, expression in statement.converters:
                 value = convert(value, expression, connection)
@@ -570,9 +569,10 @@ def prepared_totals(
 
 
 def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
-    """The rows of ``sql`` with ``params``, a statement whose text repeats with
-    other values, prepared once per connection on PostgreSQL (an ordinary
-    cursor elsewhere: SQLite keeps compiled statements by their text)."""
+    """The rows of ``sql`` with ``params`` (a dict for ``%(name)s``, a list for
+    ``%s``), a statement whose text repeats with other values, prepared once
+    per connection on PostgreSQL (an ordinary cursor elsewhere: SQLite keeps
+    compiled statements by their text)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
@@ -597,27 +597,32 @@ def planned_rows(sql: str, params: Any, *, using: str = DEFAULT_DB_ALIAS) -> lis
     return rows
 
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s|%%")
 
 
 @functools.lru_cache(maxsize=256)
-def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
-    """``sql`` (its values as ``%(name)s``, ``%%`` a percent sign) in PostgreSQL's
-    own placeholders ($1, $2 …, one per name) and the names in their order:
-    worked out once per text. psycopg would scan the text on every run (it
-    keeps the result only for texts under 4 KB; a country's day sums are
-    longer)."""
-    names: list[str] = []
+def _numbered(sql: str) -> tuple[str, tuple[str | int, ...]]:
+    """``sql`` (its values as ``%(name)s``, or ``%s`` in order, ``%%`` a
+    percent sign) in PostgreSQL's own placeholders ($1, $2 …, one per name,
+    one per ``%s``) and the keys of its values in their order (the names, the
+    positions): worked out once per text. psycopg would scan the text on every
+    run (it keeps the result only for texts under 4 KB; a country's day sums
+    are longer)."""
+    keys: list[str | int] = []
+    position = 0
 
     def number(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name is None:
+        nonlocal position
+        if match.group(0) == "%%":
             return "%"
-        if name not in names:
-            names.append(name)
-        return f"${names.index(name) + 1}"
+        key: str | int = match.group(1) if match.group(1) is not None else position
+        if match.group(1) is None:
+            position += 1
+        if key not in keys:
+            keys.append(key)
+        return f"${keys.index(key) + 1}"
 
-    return _PLACEHOLDER.sub(number, sql), tuple(names)
+    return _PLACEHOLDER.sub(number, sql), tuple(keys)
 
 
 @functools.cache
