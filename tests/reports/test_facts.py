@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from jahesh.accounts.scoping import Area
 from jahesh.reports import facts
 from jahesh.reports.facts import days
-from jahesh.reports.facts.days import OPENED
+from jahesh.reports.facts.days import OPENED, since_code
 from jahesh.reports.facts.marks import DERIVED, derived_source
 from jahesh.reports.facts.spans import CLASSES, PENDING, RUNNING, after_code
 from jahesh.reports.figures import kpi_beside, kpi_values, kpi_values_by_place
@@ -133,7 +133,7 @@ def test_a_distinct_part_counts_once_whatever_its_edges(
     # and the country.
     monkeypatch.setattr(days, "_by_opened", lambda start, end: opened)
     codes = ["units_monitored", "services_beneficiaries"]
-    rows = DayFact.objects.filter(part__in=codes)
+    rows = DayFact.objects.filter(part__in=[c for code in codes for c in days.since_codes(code)])
     ever = datetime.date(1, 1, 1)
     assert rows.exclude(since=ever).exists()  # some seen again
     seen = sorted({d for pair in rows.values_list("day", "since") for d in pair if d != ever})
@@ -160,7 +160,12 @@ def test_a_custom_period_sums_the_flow_parts_day_rows(table, geo, markazi_area, 
                      "jobs_planned_unverified@running", "jobs_planned_unverified@pending"}  # fmt: skip
     # and their events by distance class (jobs_created@after0 … @after15)
     spans |= {after_code(code, k) for code in FLOW if PARTS[code].spans for k in CLASSES}
-    assert set(DayFact.objects.values_list("part", flat=True)) <= set(FLOW) | opened | spans
+    # a distinct part's own rows by their distance from since (units_monitored@since0 … 15)
+    distinct = {code for code in FLOW if PARTS[code].distinct}
+    by_distance = {since_code(code, k) for code in distinct for k in CLASSES}
+    stored = set(DayFact.objects.values_list("part", flat=True))
+    assert stored <= (set(FLOW) - distinct) | by_distance | opened | spans
+    assert {"units_monitored@since15", "services_beneficiaries@since15"} <= stored  # first visits
     for area in (markazi_area, arak_area, Area()):
         want = _from_records(area, CUSTOM)
         assert any(want.values())
@@ -284,7 +289,8 @@ def test_a_write_rewrites_only_its_own_day_rows(table, world, geo, markazi_area)
     new = DayFact.objects.filter(pk__in=[pk for pk in after if pk not in rows])
     assert ("services_value_rial", geo["saveh"].pk) in set(new.values_list("part", "county_id"))
     assert set(new.values_list("part", flat=True)) <= {
-        "services_value_rial", "services_beneficiaries", "services_beneficiaries" + OPENED}  # fmt: skip
+        "services_value_rial", *days.since_codes("services_beneficiaries"),
+        "services_beneficiaries" + OPENED}  # fmt: skip
     kept, summed = _sums_above()
     assert kept == summed
 

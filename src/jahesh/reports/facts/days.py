@@ -28,6 +28,7 @@ from jahesh.reports.facts.marks import (
     recount,
 )
 from jahesh.reports.facts.spans import (
+    CLASSES,
     PENDING,
     RUNNING,
     after_codes,
@@ -327,13 +328,15 @@ def _sums_shape(
         add(days, kept, f"{day} >= {at_most} AND {day} < %s", [first, first, at], sign, code)
     add(balances, seen, f"{month} = (SELECT m FROM h)", [], "", opened_code)
     s, e = _START, _END
-    add(days, seen, f"{day} >= %s AND {q('since')} < %s", [e, s], "-")
+    add(days, seen, f"{day} >= %s AND {q('since')} < %s", [e, s], "-",
+        code=lambda p: since_codes(p.code, classes))  # fmt: skip
     # ... less those of the rows before start, more than end - start days after
     # them: the event classes from ``classes`` on (``facts.spans``)
     add(days, spanned, f"{day} >= %s AND {q('since')} < %s", [e, s], "-",
         code=lambda p: after_codes(p.code, classes))  # fmt: skip
     add(days, lambda p: p.window and not seen(p) and not spanned(p), f"{day} >= %s AND {day} < %s"
-        f" AND {q('since')} < %s AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e])  # fmt: skip
+        f" AND {q('since')} < %s AND {q('lo')} < %s AND {q('hi')} >= %s", [s, e, s, e, e],
+        code=_stored_codes)  # fmt: skip
     if not groups:
         return _NO_ROWS
     branches: list[str] = []
@@ -415,14 +418,50 @@ def _opened(values: dict) -> dict:
 
 def _kept(part: Part, values: dict) -> list[tuple[Part, dict]]:
     """The series stored for ``part`` from its daily values: itself, and for a
-    distinct part its running series (:func:`_opened`: a flow part of its own),
-    for a spans part its two (``facts.spans``)."""
+    distinct part its rows by distance (:func:`since_codes`) and its running
+    series (:func:`_opened`: a flow part of its own), for a spans part its two
+    (``facts.spans``)."""
     if part.spans:
         return [(part, values), *span_series(part, values)]
     if not part.distinct:
         return [(part, values)]
+    by_distance: dict[int, dict] = {k: {} for k in CLASSES}
+    for key, value in values.items():
+        day, since = key[1], _window(key)[0]
+        by_distance[min(max(0, (day - since).days.bit_length() - 1), CLASSES[-1])][key] = value
     running = replace(part, code=part.code + OPENED, window=False, distinct=False)
-    return [(part, values), (running, _opened(values))]
+    return [
+        *((replace(part, code=since_code(part.code, k)), rows) for k, rows in by_distance.items()),
+        (running, _opened(values)),
+    ]
+
+
+# A distinct part's rows are kept by the distance from since to their day, code
+# + SINCE + k for 2**k <= day - since < 2**(k+1) (the last class holds any
+# distance beyond; a unit's first visit ever, since the first date, is there):
+# the rows after a period's end that it subtracts (since < start, so more than
+# end - start days from since) are read from the classes that can hold one
+# (``spans.first_class``): at the country, for a year, a few hundred rows of
+# long absences, where every row after the end (a few thousand: the units and
+# people seen since, most of them seen during the period too) was read and
+# filtered. Every class is written, empty or not (the writer removes a class's
+# stored rows that none holds now); every other read takes all of them.
+SINCE = "@since"
+
+
+def since_code(code: str, k: int) -> str:
+    """The series of a distinct part's rows k classes from since (``SINCE`` + k)."""
+    return f"{code}{SINCE}{k}"
+
+
+def since_codes(code: str, first: int = 0) -> list[str]:
+    """A distinct part's row series from distance class ``first`` on."""
+    return [since_code(code, k) for k in CLASSES if k >= first]
+
+
+def _stored_codes(part: Part) -> list[str]:
+    """The codes of ``part``'s own rows: its distance classes for a distinct part."""
+    return since_codes(part.code) if part.distinct else [part.code]
 
 
 def _place_sql(province: int | None, county: int | None, level: str | None) -> tuple[str, list]:
@@ -514,7 +553,7 @@ def _places_of(
             for place, value in part.values(area=area, start=start, end=end, by=by).items()
             if place is not None
         }
-    rows = DayFact.objects.filter(part=part.code, day__gte=start, day__lt=end,
+    rows = DayFact.objects.filter(part__in=_stored_codes(part), day__gte=start, day__lt=end,
                                   since__lt=start, lo__lt=end, hi__gte=end)  # fmt: skip
     if area.county_id is not None:
         rows = rows.filter(county_id=area.county_id)
