@@ -251,14 +251,15 @@ def _first_row(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> 
     and the connection no longer answers), it is closed and the read made again
     on a new one, as after a failed check. Any other failure is raised as it is;
     inside a transaction nothing is retried (there is no check there to save)."""
+    checks: Any = connection  # its health_check_* attributes (not in django-stubs)
     stands_for_check = (
         connection.connection is not None
-        and connection.health_check_enabled
-        and not connection.health_check_done
+        and checks.health_check_enabled
+        and not checks.health_check_done
         and not connection.in_atomic_block
     )
     if stands_for_check:
-        connection.health_check_done = True
+        checks.health_check_done = True
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
