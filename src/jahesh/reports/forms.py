@@ -11,7 +11,7 @@ from jahesh.accounts.roles import Role
 from jahesh.accounts.scoping import Area, area_for, sees_whole_country
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.errors import InvalidInput
-from jahesh.core.forms import JalaliDateField
+from jahesh.core.forms import JalaliDateField, JalaliDateInput
 from jahesh.core.jalali import jalali_quarter_range, jalali_today, jalali_year_of, jalali_year_range
 from jahesh.geo.models import County, Province
 from jahesh.reports.periods import DAY, Period, last_five_years, period_check
@@ -37,6 +37,9 @@ def _years() -> list[tuple[int, str]]:
     return [(y, to_persian_digits(y)) for y in range(this, FIRST_YEAR - 1, -1)]
 
 
+_DATE_BOX = JalaliDateInput(attrs={"class": "form-control form-control-sm"})
+
+
 class FiguresForm(forms.Form):
     """Period (five years, a Jalali year, a quarter or a range) and place (a
     province for country-wide users, a county within the user's area)."""
@@ -44,8 +47,10 @@ class FiguresForm(forms.Form):
     period = forms.ChoiceField(label=_("دوره"), choices=PERIOD_KINDS, required=False)
     year = forms.TypedChoiceField(label=_("سال"), coerce=int, required=False)
     quarter = forms.TypedChoiceField(label=_("فصل"), choices=QUARTERS, coerce=int, required=False)
-    start = JalaliDateField(label=_("از تاریخ"), required=False)
-    end = JalaliDateField(label=_("تا تاریخ (شامل)"), required=False)
+    # Styled as the picker's selects (its template writes the boxes bare): an
+    # unstyled text box kept its browser width and pushed the bar past a phone's.
+    start = JalaliDateField(label=_("از تاریخ"), required=False, widget=_DATE_BOX)
+    end = JalaliDateField(label=_("تا تاریخ (شامل)"), required=False, widget=_DATE_BOX)
     province = forms.ModelChoiceField(
         label=_("استان"), queryset=Province.objects.order_by("name"), required=False,
         empty_label=_("کل کشور"),
