@@ -24,9 +24,11 @@ AS_OF = datetime.date(2025, 10, 1)
 
 def _build() -> ScenarioContext:
     users = users_make(geo_make())
-    ctx = ScenarioContext(name="markazi", as_of=AS_OF, log=lambda _m: None)
+    lines: list[str] = []
+    ctx = ScenarioContext(name="markazi", as_of=AS_OF, log=lines.append)
     scenario.build(ctx)
     ctx.users = users
+    ctx.lines = lines
     return ctx
 
 
@@ -44,6 +46,13 @@ def _small_once(django_db_setup, django_db_blocker):
 @pytest.fixture
 def small(_small_once, db):
     return _small_once
+
+
+def test_its_line_says_what_it_made_in_a_sentence(small):
+    """Persian by default (the operator's language, demo.services), numbers plain."""
+    members, loans = Member.objects.count(), Loan.objects.count()
+    visits = Verification.objects.count()
+    assert small.lines == [f"  صندوق‌ها: 18 صندوق، {members} عضو، {loans} وام، {visits} بازدید"]
 
 
 def test_it_makes_the_kpis_exact(small):

@@ -54,12 +54,20 @@ def test_the_demo_morning_announces_waiting_loans_and_sends_reminders(
         requested_on=datetime.date(2026, 3, 1), user=users["fund"],
     )  # fmt: skip
     installment_due(datetime.date(2026, 3, 28))
-    found = scenario.build(as_of=datetime.date(2026, 3, 17), province_id=28, log=lambda m: None)
+    lines: list[str] = []
+    found = scenario.build(as_of=datetime.date(2026, 3, 17), province_id=28, log=lines.append)
     assert found["installment_due"] == 1
     assert [m.to for m in sms.outbox] == [member.mobile]
     note = Notification.objects.get(recipient=clerk, kind="loan_awaiting")
     assert note.url == f"/funds/loans/{waiting.pk}/"
-    # A second demo run changes nothing.
-    scenario.build(as_of=datetime.date(2026, 3, 17), province_id=28, log=lambda m: None)
+    # A second demo run changes nothing (and, run in English, says so in English).
+    with translation.override("en"):
+        scenario.build(as_of=datetime.date(2026, 3, 17), province_id=28, log=lines.append)
+    assert lines == [
+        "   اعلان‌ها: 1 وام در انتظار تأیید اعلام شد؛ یادآوری‌های 2026-03-17 08:00:"
+        " installment_due 1؛ 1 پیام فرستاده شد",
+        "   notifications: 1 loans awaiting approval announced; reminders at 2026-03-17 08:00:"
+        " installment_due 1; 0 messages sent",
+    ]
     assert len(sms.outbox) == 1
     assert Notification.objects.filter(kind="loan_awaiting").count() == 1

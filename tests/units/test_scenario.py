@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils import translation
+
 from jahesh.accounts.scoping import Area
 from jahesh.core.jalali import last_jalali_years
 from jahesh.core.mapdata import synthetic_position
@@ -21,8 +23,8 @@ from tests.conftest import MARKAZI
 AS_OF = date(2025, 11, 27)
 
 
-def _ctx() -> ScenarioContext:
-    return ScenarioContext(name="markazi", as_of=AS_OF, log=lambda _m: None)
+def _ctx(log=lambda _m: None) -> ScenarioContext:
+    return ScenarioContext(name="markazi", as_of=AS_OF, log=log)
 
 
 def test_the_scenario_makes_760_monitored_units_and_enough_crises(geo):
@@ -74,7 +76,9 @@ def _small(monkeypatch) -> None:
 
 def test_a_second_run_changes_nothing(geo, monkeypatch):
     _small(monkeypatch)
-    scenario.build(_ctx())
+    lines: list[str] = []
+    scenario.build(_ctx(lines.append))
+    assert lines == ["  واحدها: 110 واحد، 76 پایش‌شده در بازه، 25 گذرکرده از بحران"]
     counts = (Unit.objects.count(), Visit.objects.count(), RiskAssessment.objects.count())
     ctx = _ctx()
     scenario.build(ctx)
@@ -84,9 +88,13 @@ def test_a_second_run_changes_nothing(geo, monkeypatch):
 
 def test_every_demo_unit_has_its_made_up_place_on_the_map(geo, monkeypatch):
     """Issue 17: the demo map shows units; each one's position comes from its
-    county and number (``synthetic_position``), no random draw."""
+    county and number (``synthetic_position``), no random draw. Built in
+    English, the operator's other language: the part's line follows it."""
     _small(monkeypatch)
-    scenario.build(_ctx())
+    lines: list[str] = []
+    with translation.override("en"):
+        scenario.build(_ctx(lines.append))
+    assert lines == ["  units: 110 units, 76 monitored in the window, 25 through a crisis"]
     rows = list(Unit.objects.values_list("code", "county_id", "latitude", "longitude"))
     assert len(rows) == 110
     for code, county_id, latitude, longitude in rows:

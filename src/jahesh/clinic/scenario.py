@@ -34,6 +34,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from jahesh.accounts.models import User
@@ -147,7 +148,11 @@ def build(ctx) -> None:
         return
     crisis_on = _crisis_units(ctx)
     if len(crisis_on) < PREVENTED:
-        ctx.log(f"  clinic: only {len(crisis_on)} units in crisis (need {PREVENTED}); skipped")
+        ctx.log(
+            "  "
+            + _("کلینیک: فقط %(units)s واحد در بحران (لازم: %(need)s)؛ رد شد")
+            % {"units": len(crisis_on), "need": PREVENTED}
+        )
         return
     with transaction.atomic():
         _Builder(ctx, crisis_on).run()
@@ -290,9 +295,19 @@ class _Builder:
         self._write_cases()
         n_sessions, n_resolutions = self._sessions()
         self.ctx.log(
-            f"  clinic: {len(self.experts)} experts, {len(self.groups)} working groups, "
-            f"{len(self.cases)} cases ({PREVENTED} closures prevented), "
-            f"{n_sessions} sessions, {n_resolutions} resolutions"
+            "  "
+            + _(
+                "کلینیک: %(experts)s کارشناس، %(groups)s کارگروه، %(cases)s پرونده"
+                " (%(prevented)s تعطیلی پیشگیری‌شده)، %(sessions)s جلسه، %(resolutions)s مصوبه"
+            )
+            % {
+                "experts": len(self.experts),
+                "groups": len(self.groups),
+                "cases": len(self.cases),
+                "prevented": PREVENTED,
+                "sessions": n_sessions,
+                "resolutions": n_resolutions,
+            }
         )
 
     # --- Experts and groups -------------------------------------------------------

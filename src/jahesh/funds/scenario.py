@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jahesh.core.jalali import last_jalali_years
 from jahesh.funds import bulk, services
@@ -154,13 +155,17 @@ def build(ctx) -> None:
     if not Fund.objects.filter(code__startswith=CODE_PREFIX).exists():
         counties = list(County.objects.filter(province_id=PROVINCE_ID).order_by("id"))
         if not counties:
-            ctx.log("  funds: Markazi has no counties loaded; skipped")
+            ctx.log("  " + _("صندوق‌ها: شهرستان‌های مرکزی بار نشده‌اند؛ رد شد"))
             return
         with transaction.atomic():
             stats = create(
                 ctx, counties, active=ACTIVE_FUNDS, closed=CLOSED_FUNDS, jobs_target=JOBS_TARGET
             )
-        ctx.log(f"  funds: {stats}")
+        ctx.log(
+            "  "
+            + _("صندوق‌ها: %(funds)s صندوق، %(members)s عضو، %(loans)s وام، %(visits)s بازدید")
+            % stats
+        )
     _link_demo_manager()
 
 
@@ -353,7 +358,7 @@ def _plan_loans(rng, funds, members, first, last, as_of, now) -> list[_LoanPlan]
             continue
         count = rng.choices([1, 2, 3, 4, 5, 6], weights=[10, 22, 28, 20, 12, 8])[0]
         number = 0
-        for _ in range(count):
+        for _loan in range(count):
             disbursed = _rand_date(rng, open_from, open_to)
             if first - MARGIN <= disbursed < first:
                 disbursed = first  # keep the window's records 7 days inside its ends

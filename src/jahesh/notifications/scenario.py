@@ -18,8 +18,10 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.db.models import Min
+from django.utils.translation import gettext as _
 
 from jahesh.core.events import Event
+from jahesh.core.text import listed
 from jahesh.funds.models import Loan
 from jahesh.geo.workdays import WorkCalendar
 from jahesh.notifications.events import on_event
@@ -59,7 +61,16 @@ def build(
     found = reminders_send(now=moment)
     sent = deliveries_send(now=moment, limit=100_000)
     log(
-        f"   notifications: {len(waiting)} loans awaiting approval announced; reminders at"
-        f" {moment:%Y-%m-%d %H:%M} {dict(sorted(found.items()))}; {sent.sent} messages sent"
+        "   "
+        + _(
+            "اعلان‌ها: %(loans)s وام در انتظار تأیید اعلام شد؛ یادآوری‌های %(moment)s:"
+            " %(reminders)s؛ %(sent)s پیام فرستاده شد"
+        )
+        % {
+            "loans": len(waiting),
+            "moment": f"{moment:%Y-%m-%d %H:%M}",
+            "reminders": listed(f"{rule} {n}" for rule, n in sorted(found.items())) or "0",
+            "sent": sent.sent,
+        }
     )
     return dict(found)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jahesh.accounts.models import User
 from jahesh.clinic import services as clinic
@@ -80,18 +81,18 @@ def _published_year(ctx: ScenarioContext) -> None:
     release = publishing.release_for(province=hq.province, year=year, quarter=0)
     publishing.release_approve(user=hq, release=release)
     publishing.release_publish(user=hq, release=release)
-    ctx.log(f"portal: Markazi's {year} figures published")
+    ctx.log(_("درگاه: شاخص‌های سال %(year)s مرکزی منتشر شد") % {"year": year})
 
 
 def _reports(ctx: ScenarioContext) -> None:
     if PublicReport.objects.exists():
-        ctx.log("portal: reports already present")
+        ctx.log(_("درگاه: گزارش‌ها پیش‌تر ساخته شده‌اند"))
         return
     hq = User.objects.filter(username="hq").first()
     expert = Expert.objects.filter(province_id=28).order_by("pk").first()
     agency = Agency.objects.order_by("pk").first()
     if hq is None or expert is None:
-        ctx.log("portal: no hq user or expert; skipped")
+        ctx.log(_("درگاه: کاربر قرارگاه یا کارشناس نیست؛ رد شد"))
         return
     now = timezone.now()
     made: list[PublicReport] = []
@@ -140,4 +141,4 @@ def _reports(ctx: ScenarioContext) -> None:
     if answered is not None:
         services.appeal_answer(user=hq, report=answered,
                                answer="پرونده دوباره به کارگروه ویژه رفت و پیگیری می‌شود.")  # fmt: skip
-    ctx.log(f"portal: {len(made)} public reports")
+    ctx.log(_("درگاه: %(reports)s گزارش مردمی") % {"reports": len(made)})

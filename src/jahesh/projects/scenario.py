@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.draws import Weighted
@@ -116,23 +117,23 @@ def build(ctx) -> None:
 
     province = Province.objects.filter(name_key=normalize_key(PROVINCE)).first()
     if province is None:
-        ctx.log("projects: no Markazi province; skipped")
+        ctx.log(_("طرح‌ها: استان مرکزی نیست؛ رد شد"))
         return
     start, end = last_jalali_years(ctx.as_of, 5)
     first, last = start + MARGIN, end - MARGIN - datetime.timedelta(days=1)
     places = _places(province)
     if not places:
-        ctx.log("projects: Markazi has no counties; skipped")
+        ctx.log(_("طرح‌ها: مرکزی شهرستانی ندارد؛ رد شد"))
         return
     rng = ctx.rng("projects")
     if not Project.objects.filter(county__province=province).exists():
         with transaction.atomic():
             n = _projects(ctx, rng, places, first, last)
-        ctx.log(f"projects: {n} projects")
+        ctx.log(_("طرح‌ها: %(projects)s طرح") % {"projects": n})
     if not DirectService.objects.filter(county__province=province).exists():
         with transaction.atomic():
             n = _services(ctx, rng, province, places, first, last)
-        ctx.log(f"projects: {n} direct services")
+        ctx.log(_("طرح‌ها: %(services)s خدمت مستقیم") % {"services": n})
 
 
 def _places(province) -> list[tuple]:

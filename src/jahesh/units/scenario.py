@@ -34,6 +34,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.draws import Weighted
@@ -142,7 +143,7 @@ def build(ctx) -> None:
     if not existing.exists():
         counties = list(County.objects.filter(province_id=PROVINCE_ID).order_by("id"))
         if not counties:
-            ctx.log("  units: Markazi has no counties loaded; skipped")
+            ctx.log("  " + _("واحدها: شهرستان‌های مرکزی بار نشده‌اند؛ رد شد"))
             return
         with transaction.atomic():
             _create(
@@ -188,7 +189,9 @@ def _create(
         _plan_visits_before(rng, plans[index], first)
     _write(ctx, plans, actor=ctx.actor(counties[0].province_id))
     ctx.log(
-        f"  units: {total} units, {monitored} monitored in the window, {crisis} through a crisis"
+        "  "
+        + _("واحدها: %(units)s واحد، %(monitored)s پایش‌شده در بازه، %(crisis)s گذرکرده از بحران")
+        % {"units": total, "monitored": monitored, "crisis": crisis}
     )
 
 

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jahesh.core.digits import to_persian_digits
 from jahesh.core.draws import Weighted
@@ -200,7 +201,7 @@ def build_part(
     province = Province.objects.filter(name_key=normalize_key(PROVINCE)).first()
     counties = list(County.objects.filter(province=province)) if province else []
     if not counties:
-        ctx.log("volunteers: no Markazi counties; skipped")
+        ctx.log(_("داوطلبان: شهرستان‌های مرکزی نیستند؛ رد شد"))
         return
     if not Volunteer.objects.filter(county__province=province).exists():
         rng = ctx.rng("volunteers")
@@ -215,7 +216,10 @@ def build_part(
             group_rows = _groups(rng, counties, people, start, groups, actor)
             if villages:
                 _camps(rng, group_rows, villages, skills, start, end, camps, actor)
-        ctx.log(f"volunteers: {active:,} active volunteers, {groups} groups, {camps} camps")
+        ctx.log(
+            _("داوطلبان: %(active)s داوطلب فعال، %(groups)s گروه، %(camps)s اردو")
+            % {"active": active, "groups": groups, "camps": camps}
+        )
     ctx.shared["volunteer_group_ids"] = list(
         Group.objects.filter(county__province=province).values_list("id", flat=True)
     )
@@ -260,10 +264,12 @@ def made_up_codes() -> int:
 def _skills() -> dict[str, Skill]:
     kinds = {}
     for code, name in CREDENTIAL_KINDS:
-        kinds[code], _ = CredentialKind.objects.get_or_create(code=code, defaults={"name": name})
+        kinds[code], _created = CredentialKind.objects.get_or_create(
+            code=code, defaults={"name": name}
+        )
     out = {}
     for name, rate, kind, _share in SKILLS:
-        out[name], _ = Skill.objects.get_or_create(
+        out[name], _created = Skill.objects.get_or_create(
             name_key=normalize_key(name),
             defaults={"name": name, "hourly_rate_rial": rate, "credential_kind": kinds.get(kind)},
         )
@@ -382,7 +388,7 @@ def _groups(
     used_names = set()
     for c in counties:
         share = max(1, round(n_groups * len(by_county[c.pk]) / total))
-        for _ in range(share):
+        for _group in range(share):
             name = f"گروه جهادی {rng.choice(GROUP_WORDS)} {c.name}"
             if name in used_names:
                 name = f"{name} {to_persian_digits(len(used_names) + 1)}"
