@@ -32,6 +32,7 @@ ago has more events after it than rows in it; it reads its rows then
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import replace
 
@@ -44,6 +45,20 @@ PENDING = "@pending"
 # Distance classes of the events (2**k <= day - since < 2**(k+1)): 0..15 holds
 # any distance below 179 years.
 CLASSES = range(16)
+
+
+def distance_class(since: datetime.date, day: datetime.date) -> int:
+    """The distance class of ``day`` from ``since``: k for 2**k <= day - since <
+    2**(k+1) (0 for a day not after since), the last class for any distance
+    beyond. A spans part's events (``AFTER``) and a distinct part's rows
+    (``days.SINCE``) are kept by it."""
+    return min(max(0, (day - since).days.bit_length() - 1), CLASSES[-1])
+
+
+def class_codes(code: str, series: str, first: int = 0) -> list[str]:
+    """The series ``code`` + ``series`` + k kept per distance class, from class
+    ``first`` on (the classes a read can find a row in: :func:`first_class`)."""
+    return [f"{code}{series}{k}" for k in CLASSES if k >= first]
 
 
 def after_code(code: str, k: int) -> str:
@@ -59,7 +74,7 @@ def first_class(longer_than: int) -> int:
 
 def after_codes(code: str, first: int) -> list[str]:
     """The event series of ``code`` from distance class ``first`` on."""
-    return [after_code(code, k) for k in CLASSES if k >= first]
+    return class_codes(code, AFTER, first)
 
 
 def base_code(code: str) -> str:
@@ -100,7 +115,7 @@ def span_series(part: Part, values: dict) -> list[tuple[Part, dict]]:
         place, day, since = key[:3]
         pending[(place, since)] += value
         pending[(place, day)] -= value
-        classes[min((day - since).days.bit_length() - 1, CLASSES[-1])][key] = value
+        classes[distance_class(since, day)][key] = value
     flow = replace(part, code=part.code + RUNNING, window=False, spans=False)
     opened = replace(part, code=part.code + PENDING, window=False, spans=False)
     return [
