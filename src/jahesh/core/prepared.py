@@ -544,7 +544,8 @@ def prepared_totals(
             else "SELECT " + ", ".join(f"({statement.sql})" for _i, statement, _params in columns)
         )
         # planned once per connection (PostgreSQL): planning it cost as much as running it
-        (row,) = planned_rows(sql, [p for _i, _s, params in columns for p in params], using=using)
+        rows = planned_rows(sql, [p for _i, _s, params in columns for p in params], using=using)
+        row = rows[0] if rows else (None,) * len(columns)  # no row: each count's empty value
         for (i, statement, _params), value in zip(columns, row, strict=True):
             for convert, expression in statement.converters:
                 value = convert(value, expression, connection)
